@@ -1,0 +1,15 @@
+/**
+ * Jest runs TypeScript through SWC, which strips types without checking them:
+ * `npm test` type-checks once with `tsc --noEmit` before jest starts.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+  },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  cacheDirectory: '<rootDir>/.build/jest-cache',
+};

@@ -1,0 +1,21 @@
+import { App } from 'cdktf';
+import { AppConfig } from './config';
+import { AsyncApiStack } from './async-api-stack';
+import { StateBucketStack } from './state-bucket-stack';
+
+/** Stack ids, derived from the configuration; tools that read `cdktf.out` use the same function. */
+export function stackIds(config: Pick<AppConfig, 'stage'>) {
+  return { api: `async-api-${config.stage}`, stateBucket: 'state-bucket' } as const;
+}
+
+export interface BuildAppOptions {
+  /** Where Lambda bundles are written before being zipped as assets. */
+  readonly buildDir: string;
+}
+
+/** Adds every stack of the product to `app`. */
+export function buildApp(app: App, config: AppConfig, options: BuildAppOptions): void {
+  const ids = stackIds(config);
+  new StateBucketStack(app, ids.stateBucket, { bucketName: config.state.bucket, region: config.state.region });
+  new AsyncApiStack(app, ids.api, { config, buildDir: options.buildDir });
+}

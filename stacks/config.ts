@@ -1,0 +1,195 @@
+/**
+ * The application's configuration: one typed, validated object built from the environment.
+ *
+ * `parseConfig` is pure (it takes the environment as an argument); `main.ts` is the only caller that
+ * passes `process.env`. Every problem names the variable and what it accepts, one line each, so a
+ * user fixing a CI job sees all of them at once.
+ */
+
+/** How callers authenticate to the HTTP API's routes. */
+export type ApiAuth =
+  | { readonly mode: 'AWS_IAM' }
+  | { readonly mode: 'NONE' }
+  | { readonly mode: 'JWT'; readonly issuer: string; readonly audience: readonly string[] };
+
+/** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
+export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
+
+export interface StateBackendConfig {
+  /** S3 bucket holding Terraform state (created by the `state-bucket` stack). */
+  readonly bucket: string;
+  /** Object key of the main stack's state. */
+  readonly key: string;
+  readonly region: string;
+}
+
+export interface AppConfig {
+  /** AWS region the stacks deploy to. */
+  readonly region: string;
+  /** Deployment stage; part of every resource name. */
+  readonly stage: string;
+  readonly state: StateBackendConfig;
+  readonly apiAuth: ApiAuth;
+  /** Default wait of the ramen timer when the execution input has no `seconds`. */
+  readonly ramenTimerSeconds: number;
+  /** Worker Lambda timeout; the timer is bounded by it. */
+  readonly workerTimeoutSeconds: number;
+  /** Retention of every log group the stacks create. */
+  readonly logRetentionDays: number;
+  /** `$default` stage throttling (steady requests per second and burst). */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly stateMachineLogLevel: StateMachineLogLevel;
+  /** Whether execution input/output is written to the state machine's logs (may hold user data). */
+  readonly logExecutionData: boolean;
+}
+
+/** Thrown when the environment holds invalid settings; `problems` has one line per setting. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values CloudWatch Logs accepts for `retention_in_days`. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Lambda's hard limit on a function's timeout. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const STAGE = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$|^[a-z]$/;
+// S3 bucket naming rules (general purpose buckets), minus the rarely wanted dotted names.
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const STATE_KEY = /^[A-Za-z0-9!_.*'()/-]{1,1024}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the configuration from environment variables.
+ * @throws ConfigError listing every invalid or missing setting.
+ */
+export function parseConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = new Reader(env, problems);
+
+  const region = read.pattern('AWS_REGION', 'us-east-1', REGION, 'an AWS region such as us-east-1');
+  const stage = read.pattern(
+    'STAGE',
+    'dev',
+    STAGE,
+    '1-16 characters: lower-case letters, digits and "-", starting with a letter',
+  );
+  const bucket = read.pattern(
+    'TF_STATE_BUCKET',
+    undefined,
+    BUCKET,
+    'the S3 bucket that holds Terraform state: 3-63 characters of a-z, 0-9 and "-"',
+  );
+  const key = read.pattern(
+    'TF_STATE_KEY',
+    `async-api/${stage}/terraform.tfstate`,
+    STATE_KEY,
+    'an S3 object key (letters, digits and !_.*\'()/-)',
+  );
+  const stateRegion = read.pattern('TF_STATE_REGION', region, REGION, 'an AWS region such as us-east-1');
+  const apiAuth = readApiAuth(read);
+  const workerTimeoutSeconds = read.integer('WORKER_TIMEOUT_SECONDS', LAMBDA_MAX_TIMEOUT_SECONDS, 10, LAMBDA_MAX_TIMEOUT_SECONDS);
+  // The worker keeps a few seconds of its timeout for itself, so the default must leave room.
+  const ramenTimerSeconds = read.number('RAMEN_TIMER_SECONDS', 30, 0, Math.max(0, (workerTimeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS) - 5));
+  const logRetentionDays = read.oneOf('LOG_RETENTION_DAYS', '30', LOG_RETENTION_DAYS.map(String));
+  const rateLimit = read.number('API_THROTTLE_RATE', 50, 1, 10_000);
+  const burstLimit = read.integer('API_THROTTLE_BURST', 100, 1, 5_000);
+  const stateMachineLogLevel = read.oneOf('SFN_LOG_LEVEL', 'ERROR', ['ALL', 'ERROR', 'FATAL'] as const);
+  const logExecutionData = read.oneOf('SFN_LOG_EXECUTION_DATA', 'false', ['true', 'false'] as const) === 'true';
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    region: region!,
+    stage: stage!,
+    state: { bucket: bucket!, key: key!, region: stateRegion! },
+    apiAuth: apiAuth!,
+    ramenTimerSeconds: ramenTimerSeconds!,
+    workerTimeoutSeconds: workerTimeoutSeconds!,
+    logRetentionDays: Number(logRetentionDays),
+    throttling: { rateLimit: rateLimit!, burstLimit: burstLimit! },
+    stateMachineLogLevel: stateMachineLogLevel!,
+    logExecutionData,
+  };
+}
+
+function readApiAuth(read: Reader): ApiAuth | undefined {
+  const mode = read.oneOf('API_AUTH', 'AWS_IAM', ['AWS_IAM', 'JWT', 'NONE'] as const);
+  if (mode !== 'JWT') return mode === undefined ? undefined : { mode };
+  const issuer = read.pattern(
+    'JWT_ISSUER',
+    undefined,
+    /^https:\/\/[^\s]+$/,
+    'the https:// URL of the token issuer (required when API_AUTH=JWT)',
+  );
+  const audience = read.pattern(
+    'JWT_AUDIENCE',
+    undefined,
+    /^[^\s,]+(,[^\s,]+)*$/,
+    'one or more comma-separated audiences, e.g. my-client-id (required when API_AUTH=JWT)',
+  );
+  if (issuer === undefined || audience === undefined) return undefined;
+  return { mode, issuer, audience: audience.split(',') };
+}
+
+/** Reads one variable at a time, recording a problem instead of throwing. */
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  pattern(name: string, fallback: string | undefined, re: RegExp, accepts: string): string | undefined {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) {
+      this.problems.push(`${name} is required: ${accepts}.`);
+      return undefined;
+    }
+    if (!re.test(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)} is invalid: expected ${accepts}.`);
+      return undefined;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T | undefined {
+    const value = this.raw(name) ?? fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)} is invalid: expected one of ${allowed.join(', ')}.`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number | undefined {
+    return this.numeric(name, fallback, min, max, false);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number | undefined {
+    return this.numeric(name, fallback, min, max, true);
+  }
+
+  private numeric(name: string, fallback: number, min: number, max: number, whole: boolean): number | undefined {
+    const text = this.raw(name);
+    if (text === undefined) return fallback;
+    const value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value))) {
+      const kind = whole ? 'a whole number' : 'a number';
+      this.problems.push(`${name}=${JSON.stringify(text)} is invalid: expected ${kind} from ${min} to ${max}.`);
+      return undefined;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,107 @@
+import { Construct } from 'constructs';
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-authorizer';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { ApiAuth } from '../config';
+
+export interface HttpApiProps {
+  readonly apiName: string;
+  readonly description: string;
+  /** How every route authorizes callers. */
+  readonly auth: ApiAuth;
+  readonly accessLogGroupName: string;
+  readonly logRetentionDays: number;
+  /** `$default` stage throttling, applied to every route. */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/**
+ * Access-log line, one JSON object per request. Field names are ours; values are HTTP API
+ * `$context` variables ("Customizing HTTP API access logs" in the API Gateway developer guide).
+ */
+export const ACCESS_LOG_FORMAT: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  httpMethod: '$context.httpMethod',
+  path: '$context.path',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  errorMessage: '$context.error.message',
+  authorizerError: '$context.authorizer.error',
+};
+
+/**
+ * An HTTP API with its `$default` stage (auto-deployed, JSON access logs, throttling) and, for
+ * `JWT` auth, the JWT authorizer. Routes are added with {@link HttpApi.addRoute}, each authorized
+ * per the API's auth mode.
+ */
+export class HttpApi extends Construct {
+  readonly api: Apigatewayv2Api;
+  readonly stage: Apigatewayv2Stage;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly authorizer?: Apigatewayv2Authorizer;
+  private readonly auth: ApiAuth;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+    this.auth = props.auth;
+
+    this.api = new Apigatewayv2Api(this, 'api', {
+      name: props.apiName,
+      description: props.description,
+      protocolType: 'HTTP',
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'access-logs', {
+      name: props.accessLogGroupName,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.stage = new Apigatewayv2Stage(this, 'stage', {
+      apiId: this.api.id,
+      name: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destinationArn: this.logGroup.arn,
+        format: JSON.stringify(ACCESS_LOG_FORMAT),
+      },
+      defaultRouteSettings: {
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+      },
+    });
+
+    if (props.auth.mode === 'JWT') {
+      this.authorizer = new Apigatewayv2Authorizer(this, 'jwt-authorizer', {
+        apiId: this.api.id,
+        name: `${props.apiName}-jwt`,
+        authorizerType: 'JWT',
+        identitySources: ['$request.header.Authorization'],
+        jwtConfiguration: { issuer: props.auth.issuer, audience: [...props.auth.audience] },
+      });
+    }
+  }
+
+  /**
+   * Adds a route to an integration, authorized per the API's auth mode.
+   * @param routeKey e.g. `POST /start-execution`.
+   */
+  addRoute(id: string, routeKey: string, integrationId: string): Apigatewayv2Route {
+    return new Apigatewayv2Route(this, id, {
+      apiId: this.api.id,
+      routeKey,
+      target: `integrations/${integrationId}`,
+      authorizationType: this.auth.mode,
+      authorizerId: this.authorizer?.id,
+    });
+  }
+}

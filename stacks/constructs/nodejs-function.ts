@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
+
+/** Node.js runtime of every function. Kept in one place so the deprecation check has one target. */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+/** The Node.js major esbuild targets; must match {@link LAMBDA_RUNTIME}. */
+const ESBUILD_TARGET = 'node22';
+
+export interface NodejsFunctionProps {
+  readonly functionName: string;
+  readonly description: string;
+  /** Absolute path of the handler's TypeScript entry; it must export `handler`. */
+  readonly entry: string;
+  /** Folder for bundles, outside the source tree (one sub-folder per function). */
+  readonly buildDir: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  readonly logGroupName: string;
+  readonly logRetentionDays: number;
+  /** Permissions beyond writing its own logs and traces. */
+  readonly statements?: readonly PolicyStatement[];
+  /** Reserved concurrency; unset leaves the function in the account's unreserved pool. */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * A Node.js Lambda function bundled with esbuild at synth time, with its own role (logs to its
+ * own log group, X-Ray, plus `statements`) and a log group with retention.
+ *
+ * The AWS SDK v3 is left out of the bundle: the Lambda Node.js runtime provides it, and leaving
+ * it out keeps the zip small and the cold start short.
+ */
+export class NodejsFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: ServiceRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
+    super(scope, id);
+
+    const bundleDir = join(props.buildDir, props.functionName);
+    mkdirSync(bundleDir, { recursive: true });
+    // Deterministic output (no timestamps, no absolute paths) keeps the asset hash stable, so
+    // Terraform only updates the function when the code really changed.
+    buildSync({
+      entryPoints: [props.entry],
+      outfile: join(bundleDir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: ESBUILD_TARGET,
+      format: 'cjs',
+      external: ['@aws-sdk/*'],
+      minify: true,
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+    const asset = new TerraformAsset(this, 'code', { path: bundleDir, type: AssetType.ARCHIVE });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: props.logGroupName,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = new ServiceRole(this, 'execution-role', {
+      roleName: props.functionName,
+      servicePrincipal: 'lambda.amazonaws.com',
+      statements: [
+        {
+          sid: 'WriteOwnLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+        XRAY_WRITE,
+        ...(props.statements ?? []),
+      ],
+    });
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: asset.assetHash,
+      timeout: props.timeoutSeconds,
+      memorySize: props.memorySizeMb,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: props.environment ? { variables: { ...props.environment } } : undefined,
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      // The log group must exist first, or Lambda would create one without retention.
+      dependsOn: [this.logGroup, this.role.policy],
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+
+/** One IAM policy statement. Resources and conditions may hold cdktf tokens. */
+export interface PolicyStatement {
+  readonly sid: string;
+  readonly effect?: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** Renders statements as an IAM policy document (JSON text; tokens inside are resolved by cdktf). */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? 'Allow',
+      Action: s.actions.length === 1 ? s.actions[0] : s.actions,
+      Resource: s.resources.length === 1 ? s.resources[0] : s.resources,
+      ...(s.condition ? { Condition: s.condition } : {}),
+    })),
+  });
+}
+
+export interface ServiceRoleProps {
+  readonly roleName: string;
+  /** Service principal that assumes the role, e.g. `lambda.amazonaws.com`. */
+  readonly servicePrincipal: string;
+  /**
+   * When set, the trust policy only lets the service assume the role on behalf of this account
+   * (`aws:SourceAccount`), which AWS recommends against the confused-deputy problem.
+   */
+  readonly sourceAccount?: string;
+  /** The role's only permissions (one inline policy). */
+  readonly statements: readonly PolicyStatement[];
+}
+
+/** An IAM role for one AWS service with one inline policy: the only way stacks here create roles. */
+export class ServiceRole extends Construct {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    if (props.statements.length === 0) throw new Error(`ServiceRole ${props.roleName}: at least one statement is required`);
+    for (const s of props.statements) {
+      if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
+        throw new Error(`ServiceRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`);
+      }
+    }
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: props.servicePrincipal },
+            Action: 'sts:AssumeRole',
+            ...(props.sourceAccount ? { Condition: { StringEquals: { 'aws:SourceAccount': props.sourceAccount } } } : {}),
+          },
+        ],
+      }),
+    });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: props.roleName,
+      role: this.role.id,
+      policy: policyDocument(props.statements),
+    });
+  }
+}
+
+/**
+ * X-Ray's write actions. AWS requires `Resource: "*"` for them: X-Ray has no resource-level
+ * permissions (Service Authorization Reference, "Actions defined by AWS X-Ray").
+ */
+export const XRAY_WRITE: PolicyStatement = {
+  sid: 'XRayWriteNoResourceLevelPermissions',
+  actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+  resources: ['*'],
+};

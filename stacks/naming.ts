@@ -1,0 +1,45 @@
+/**
+ * The one place resource names are derived. Constructs ask for a name by component; nobody
+ * concatenates names by hand, so the prefix, separator and length limits live here.
+ */
+export class Naming {
+  /** `<project>-<stage>`, e.g. `async-api-dev`. */
+  readonly prefix: string;
+
+  constructor(
+    readonly project: string,
+    readonly stage: string,
+  ) {
+    this.prefix = `${project}-${stage}`;
+  }
+
+  /**
+   * Name of a resource for a component, e.g. `async-api-dev-ramen-timer`.
+   * @param maxLength the AWS limit of the resource type (IAM roles and Lambda functions: 64).
+   * @throws when the name would exceed the limit, naming the component and the limit.
+   */
+  name(component: string, maxLength = 64): string {
+    const name = `${this.prefix}-${component}`;
+    if (!/^[a-z0-9-]+$/.test(component)) {
+      throw new Error(`Component name "${component}" must be lower-case letters, digits and "-"`);
+    }
+    if (name.length > maxLength) {
+      throw new Error(`Resource name "${name}" is ${name.length} characters; the limit is ${maxLength}`);
+    }
+    return name;
+  }
+
+  /** Log group of a Lambda function (the name Lambda writes to by default). */
+  lambdaLogGroup(functionName: string): string {
+    return `/aws/lambda/${functionName}`;
+  }
+
+  /**
+   * Log group for vended logs (Step Functions, API Gateway access logs). AWS recommends the
+   * `/aws/vendedlogs/` prefix so that log delivery does not grow the account's CloudWatch Logs
+   * resource policy past its size limit.
+   */
+  vendedLogGroup(component: string): string {
+    return `/aws/vendedlogs/${this.name(component, 512)}`;
+  }
+}
