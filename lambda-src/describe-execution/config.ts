@@ -1,0 +1,42 @@
+import { ConfigError, type Env } from '../shared/config-error';
+import { parseStateMachineArn, STATE_MACHINE_ARN_FORMAT, type StateMachineArn } from './arn';
+
+/** Name of the environment variable holding the ARN of the state machine whose executions are served. */
+export const STATE_MACHINE_ARN_VAR = 'STATE_MACHINE_ARN';
+
+/** Validated configuration of the status Lambda. */
+export interface DescribeExecutionConfig {
+  /** The state machine's ARN, checked to look like {@link STATE_MACHINE_ARN_FORMAT}. */
+  readonly stateMachineArn: string;
+}
+
+/**
+ * Reads the status Lambda's configuration from an environment.
+ *
+ * Region and endpoint are not read here: the SDK client picks up `AWS_REGION` and
+ * `AWS_ENDPOINT_URL_SFN` by itself.
+ *
+ * @throws ConfigError naming `STATE_MACHINE_ARN` and its accepted shape when it is missing or malformed.
+ */
+export function parseDescribeExecutionConfig(env: Env): DescribeExecutionConfig {
+  const raw = env[STATE_MACHINE_ARN_VAR];
+  if (raw === undefined || raw.trim() === '') {
+    throw new ConfigError(
+      `${STATE_MACHINE_ARN_VAR} is required: set it to the state machine's ARN, ${STATE_MACHINE_ARN_FORMAT}`
+    );
+  }
+  requireStateMachineArn(raw, STATE_MACHINE_ARN_VAR);
+  return { stateMachineArn: raw };
+}
+
+/**
+ * Parses a state machine ARN or throws a {@link ConfigError} that names `field`.
+ * Shared with the handler factory, which validates its own option the same way.
+ */
+export function requireStateMachineArn(arn: string, field: string): StateMachineArn {
+  const parsed = parseStateMachineArn(arn);
+  if (!parsed) {
+    throw new ConfigError(`${field} must look like ${STATE_MACHINE_ARN_FORMAT}; got ${JSON.stringify(arn)}`);
+  }
+  return parsed;
+}

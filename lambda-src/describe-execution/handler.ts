@@ -1,0 +1,196 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionStatus,
+  type DescribeExecutionOutput,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { describeValue, isPlainObject } from '../shared/describe-value';
+import { jsonResponse, messageResponse } from '../shared/http';
+import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
+import { requireStateMachineArn } from './config';
+
+/** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
+export const RUNNING_RETRY_AFTER = { min: 1, max: 20, elapsedDivisor: 4 } as const;
+
+/** `Retry-After` (seconds) sent with a 429 when Step Functions throttled us (after the SDK's own retries). */
+export const THROTTLED_RETRY_AFTER_SECONDS = 2;
+
+/** Body of a 200 response: the execution's state, with JSON data parsed and absent values as `null`. */
+export interface ExecutionStatusBody {
+  readonly executionArn: string;
+  readonly name: string | null;
+  readonly status: string | null;
+  /** ISO-8601. */
+  readonly startDate: string | null;
+  /** ISO-8601; `null` while running. */
+  readonly stopDate: string | null;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly error: string | null;
+  readonly cause: string | null;
+}
+
+/** Options of {@link createHandler}. */
+export interface DescribeExecutionOptions {
+  /** Client used for `DescribeExecution`; create it once per container. */
+  readonly client: SFNClient;
+  /** Only executions of this state machine are described; others get a 400 without calling AWS. */
+  readonly stateMachineArn: string;
+  /** Clock for `Retry-After`. Default `() => new Date()`. */
+  readonly now?: () => Date;
+  /** Where unexpected failures are logged. Default `console`. */
+  readonly logger?: Pick<Console, 'error' | 'warn'>;
+}
+
+/** The status Lambda's handler (API Gateway HTTP API, payload format 2.0). */
+export type DescribeExecutionHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Pick<Context, 'awsRequestId'>
+) => Promise<ReturnType<typeof jsonResponse>>;
+
+const EXPECTED_BODY = `a JSON object like {"executionArn": "${EXECUTION_ARN_FORMAT}"}`;
+const RUNNING_STATUSES: ReadonlySet<string> = new Set([ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE]);
+const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'TooManyRequestsException']);
+
+/**
+ * Builds the handler behind `POST /describe-execution`.
+ *
+ * Responses: 200 with {@link ExecutionStatusBody} (plus `retry-after` while the execution runs);
+ * 400 for a body that is not `{"executionArn": "<execution of this state machine>"}` — never sent to
+ * AWS — or that AWS rejects as `InvalidArn`; 404 for `ExecutionDoesNotExist`; 429 with `retry-after`
+ * when throttled; 500 with a generic message for anything else (details go to the log only).
+ *
+ * @throws ConfigError at construction when `stateMachineArn` is not a state machine ARN.
+ */
+export function createHandler(options: DescribeExecutionOptions): DescribeExecutionHandler {
+  const { client, now = () => new Date(), logger = console } = options;
+  const stateMachine = requireStateMachineArn(options.stateMachineArn, 'stateMachineArn');
+
+  return async (event, context) => {
+    const request = readExecutionArn(event, stateMachine);
+    if (!request.ok) return messageResponse(400, request.message);
+    const executionArn = request.executionArn;
+
+    try {
+      const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+      return statusResponse(execution, executionArn, now(), logger);
+    } catch (err) {
+      const name = err instanceof Error ? err.name : undefined;
+      if (name === 'ExecutionDoesNotExist') return messageResponse(404, `Execution not found: ${executionArn}`);
+      // Unreachable after our own check unless AWS is stricter than our pattern; the AWS text is not echoed.
+      if (name === 'InvalidArn') return messageResponse(400, 'executionArn is not a valid execution ARN');
+      if ((name !== undefined && THROTTLING_NAMES.has(name)) || httpStatusOf(err) === 429) {
+        logger.warn('DescribeExecution throttled', { ...requestIds(event, context), executionArn, name });
+        return messageResponse(429, `Too many requests; retry after ${THROTTLED_RETRY_AFTER_SECONDS} seconds`, {
+          'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS),
+        });
+      }
+      logger.error('DescribeExecution failed', { ...requestIds(event, context), executionArn }, err);
+      return messageResponse(500, 'Internal server error');
+    }
+  };
+}
+
+/**
+ * `Retry-After` while an execution runs: a quarter of the time it has been running, whole seconds,
+ * clamped to [1, 20]. A client that follows it notices the end at most ~25 % later than it could have.
+ * Unknown or future start dates (clock skew) give the minimum.
+ */
+export function runningRetryAfterSeconds(startDate: Date | undefined, now: Date): number {
+  const { min, max, elapsedDivisor } = RUNNING_RETRY_AFTER;
+  const elapsedSeconds = startDate ? (now.getTime() - startDate.getTime()) / 1000 : NaN;
+  if (!Number.isFinite(elapsedSeconds)) return min;
+  return Math.min(max, Math.max(min, Math.floor(elapsedSeconds / elapsedDivisor)));
+}
+
+type ReadResult = { ok: true; executionArn: string } | { ok: false; message: string };
+
+function readExecutionArn(event: APIGatewayProxyEventV2, stateMachine: StateMachineArn): ReadResult {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') {
+    return { ok: false, message: `Request body is required: send ${EXPECTED_BODY}` };
+  }
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { ok: false, message: `Request body is not valid JSON: send ${EXPECTED_BODY}` };
+  }
+  if (!isPlainObject(body)) {
+    return { ok: false, message: `Request body must be ${EXPECTED_BODY}; got ${describeValue(body)}` };
+  }
+  const arn = body.executionArn;
+  if (arn === undefined) return { ok: false, message: `executionArn is required: send ${EXPECTED_BODY}` };
+  if (typeof arn !== 'string') {
+    return { ok: false, message: `executionArn must be a string; got ${describeValue(arn)}` };
+  }
+  const parsed = parseExecutionArn(arn);
+  if (!parsed) {
+    return { ok: false, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got ${describeValue(arn)}` };
+  }
+  // Not echoing our own ARN: the caller learns only that this one is not ours.
+  if (!isExecutionOf(parsed, stateMachine)) {
+    return { ok: false, message: "executionArn must be an execution of this API's state machine" };
+  }
+  return { ok: true, executionArn: arn };
+}
+
+function statusResponse(
+  execution: DescribeExecutionOutput,
+  requestedArn: string,
+  now: Date,
+  logger: Pick<Console, 'warn'>
+): ReturnType<typeof jsonResponse> {
+  const body: ExecutionStatusBody = {
+    executionArn: execution.executionArn ?? requestedArn,
+    name: execution.name ?? null,
+    status: execution.status ?? null,
+    startDate: execution.startDate?.toISOString() ?? null,
+    stopDate: execution.stopDate?.toISOString() ?? null,
+    input: parseData(execution.input, 'input', requestedArn, logger),
+    output: parseData(execution.output, 'output', requestedArn, logger),
+    error: execution.error ?? null,
+    cause: execution.cause ?? null,
+  };
+  const headers: Record<string, string> =
+    execution.status !== undefined && RUNNING_STATUSES.has(execution.status)
+      ? { 'retry-after': String(runningRetryAfterSeconds(execution.startDate, now)) }
+      : {};
+  return jsonResponse(200, body, headers);
+}
+
+/**
+ * Step Functions only stores JSON, so a parse failure means an emulator or a bug; the raw string is
+ * returned then rather than hiding the execution's status behind a 500.
+ */
+function parseData(
+  data: string | undefined,
+  field: 'input' | 'output',
+  executionArn: string,
+  logger: Pick<Console, 'warn'>
+): unknown {
+  if (data === undefined) return null;
+  try {
+    return JSON.parse(data);
+  } catch {
+    logger.warn(`DescribeExecution returned ${field} that is not JSON; passing it through as a string`, {
+      executionArn,
+    });
+    return data;
+  }
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  if (!isPlainObject(err) || !isPlainObject(err.$metadata)) return undefined;
+  const status = err.$metadata.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function requestIds(
+  event: APIGatewayProxyEventV2,
+  context: Pick<Context, 'awsRequestId'> | undefined
+): { requestId?: string; awsRequestId?: string } {
+  return { requestId: event.requestContext?.requestId, awsRequestId: context?.awsRequestId };
+}
