@@ -94,7 +94,8 @@ export function parseConfig(env: Env): AppConfig {
     STATE_KEY,
     'an S3 object key (letters, digits and !_.*\'()/-)',
   );
-  const stateRegion = read.pattern('TF_STATE_REGION', region, REGION, 'an AWS region such as us-east-1');
+  // An invalid AWS_REGION is reported once, not again as a missing TF_STATE_REGION.
+  const stateRegion = read.pattern('TF_STATE_REGION', region ?? 'us-east-1', REGION, 'an AWS region such as us-east-1');
   const apiAuth = readApiAuth(read);
   const workerTimeoutSeconds = read.integer('WORKER_TIMEOUT_SECONDS', LAMBDA_MAX_TIMEOUT_SECONDS, 10, LAMBDA_MAX_TIMEOUT_SECONDS);
   // The worker keeps a few seconds of its timeout for itself, so the default must leave room.

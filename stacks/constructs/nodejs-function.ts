@@ -7,10 +7,14 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
-/** Node.js runtime of every function. Kept in one place so the deprecation check has one target. */
-export const LAMBDA_RUNTIME = 'nodejs22.x';
+/**
+ * Node.js runtime of every function, kept in one place so the deprecation check has one target.
+ * nodejs24.x is supported until 2028-04-30 (nodejs22.x only until 2027-04-30); it no longer runs
+ * callback-style handlers, so handlers here are async (docs/aws-behaviour.md).
+ */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
 /** The Node.js major esbuild targets; must match {@link LAMBDA_RUNTIME}. */
-const ESBUILD_TARGET = 'node22';
+const ESBUILD_TARGET = 'node24';
 
 export interface NodejsFunctionProps {
   readonly functionName: string;

@@ -1,0 +1,85 @@
+import { ConfigError, parseConfig } from '../../stacks/config';
+
+const minimal = { TF_STATE_BUCKET: 'my-state-bucket' };
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills every default from a bucket name alone', () => {
+    // Act
+    const config = parseConfig(minimal);
+
+    // Assess
+    expect(config).toEqual({
+      region: 'us-east-1',
+      stage: 'dev',
+      state: { bucket: 'my-state-bucket', key: 'async-api/dev/terraform.tfstate', region: 'us-east-1' },
+      apiAuth: { mode: 'AWS_IAM' },
+      ramenTimerSeconds: 30,
+      workerTimeoutSeconds: 900,
+      logRetentionDays: 30,
+      throttling: { rateLimit: 50, burstLimit: 100 },
+      stateMachineLogLevel: 'ERROR',
+      logExecutionData: false,
+    });
+  });
+
+  it('derives the state key from the stage and the state region from the region', () => {
+    const config = parseConfig({ ...minimal, STAGE: 'prod', AWS_REGION: 'eu-west-1' });
+
+    expect(config.state).toEqual({ bucket: 'my-state-bucket', key: 'async-api/prod/terraform.tfstate', region: 'eu-west-1' });
+  });
+
+  it('reads JWT issuer and comma-separated audiences', () => {
+    const config = parseConfig({
+      ...minimal,
+      API_AUTH: 'JWT',
+      JWT_ISSUER: 'https://issuer.example.com/',
+      JWT_AUDIENCE: 'app-a,app-b',
+    });
+
+    expect(config.apiAuth).toEqual({ mode: 'JWT', issuer: 'https://issuer.example.com/', audience: ['app-a', 'app-b'] });
+  });
+
+  it.each([
+    [{}, /^TF_STATE_BUCKET is required/],
+    [{ ...minimal, AWS_REGION: 'mars' }, /^AWS_REGION="mars" is invalid: expected an AWS region/],
+    [{ ...minimal, STAGE: 'Prod_1' }, /^STAGE="Prod_1" is invalid/],
+    [{ ...minimal, API_AUTH: 'COGNITO' }, /^API_AUTH="COGNITO" is invalid: expected one of AWS_IAM, JWT, NONE/],
+    [{ ...minimal, API_AUTH: 'JWT', JWT_AUDIENCE: 'x' }, /^JWT_ISSUER is required/],
+    [{ ...minimal, API_AUTH: 'JWT', JWT_ISSUER: 'http://insecure', JWT_AUDIENCE: 'x' }, /^JWT_ISSUER="http:\/\/insecure" is invalid/],
+    [{ ...minimal, RAMEN_TIMER_SECONDS: 'soon' }, /^RAMEN_TIMER_SECONDS="soon" is invalid: expected a number from 0 to 895/],
+    [{ ...minimal, RAMEN_TIMER_SECONDS: '-1' }, /^RAMEN_TIMER_SECONDS="-1" is invalid/],
+    [{ ...minimal, WORKER_TIMEOUT_SECONDS: '60', RAMEN_TIMER_SECONDS: '58' }, /^RAMEN_TIMER_SECONDS="58" is invalid: expected a number from 0 to 55/],
+    [{ ...minimal, WORKER_TIMEOUT_SECONDS: '901' }, /^WORKER_TIMEOUT_SECONDS="901" is invalid: expected a whole number from 10 to 900/],
+    [{ ...minimal, LOG_RETENTION_DAYS: '10' }, /^LOG_RETENTION_DAYS="10" is invalid: expected one of 1, 3, 5/],
+    [{ ...minimal, API_THROTTLE_BURST: '1.5' }, /^API_THROTTLE_BURST="1.5" is invalid: expected a whole number/],
+    [{ ...minimal, SFN_LOG_LEVEL: 'OFF' }, /^SFN_LOG_LEVEL="OFF" is invalid: expected one of ALL, ERROR, FATAL/],
+    [{ ...minimal, SFN_LOG_EXECUTION_DATA: 'yes' }, /^SFN_LOG_EXECUTION_DATA="yes" is invalid/],
+    [{ TF_STATE_BUCKET: 'Not_A_Bucket' }, /^TF_STATE_BUCKET="Not_A_Bucket" is invalid/],
+  ])('rejects %j with a line naming the variable', (env, expected) => {
+    const problems = problemsOf(env as Record<string, string>);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
+  });
+
+  it('reports every bad setting at once, one line each', () => {
+    const problems = problemsOf({ STAGE: 'BAD', API_AUTH: 'nope' });
+
+    expect(problems.map((p) => p.split(/[ =]/)[0])).toEqual(['STAGE', 'TF_STATE_BUCKET', 'API_AUTH']);
+    expect(problems.every((p) => !p.includes('\n'))).toBe(true);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(parseConfig({ ...minimal, STAGE: '  ', AWS_REGION: '' }).stage).toBe('dev');
+  });
+});

@@ -1,0 +1,61 @@
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { StateMachine } from '../../stacks/constructs/state-machine';
+import { SOURCES } from '../../stacks/async-api-stack';
+import { statementsOf, synthesize } from './helpers';
+
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:worker';
+
+function build(overrides: Partial<ConstructorParameters<typeof StateMachine>[2]> = {}) {
+  return synthesize((scope) => {
+    new StateMachine(scope, 'sm', {
+      stateMachineName: 'async-api-test-ramen-timer',
+      definitionFile: SOURCES.definition,
+      substitutions: { RamenTimerFunctionArn: FN, TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 600 },
+      invokableFunctionArns: [FN],
+      accountId: '123456789012',
+      logGroupName: '/aws/vendedlogs/async-api-test-states',
+      logRetentionDays: 30,
+      logLevel: 'ERROR',
+      includeExecutionData: false,
+      ...overrides,
+    });
+  });
+}
+
+describe('StateMachine', () => {
+  const out = build();
+
+  it('is a STANDARD machine with logging (no execution data) and X-Ray tracing', () => {
+    expect(out.text).toHaveResourceWithProperties(SfnStateMachine, {
+      name: 'async-api-test-ramen-timer',
+      type: 'STANDARD',
+      logging_configuration: {
+        include_execution_data: false,
+        level: 'ERROR',
+        log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}:\*$/),
+      },
+      tracing_configuration: { enabled: true },
+    });
+  });
+
+  it('receives the rendered definition', () => {
+    const definition = JSON.parse(String(out.one('aws_sfn_state_machine').definition));
+
+    expect(definition.States['Boil ramen'].Parameters.FunctionName).toBe(FN);
+    expect(definition.TimeoutSeconds).toBe(600);
+  });
+
+  it('may invoke only the worker and its versions; "*" only where AWS requires it', () => {
+    const statements = statementsOf(out.one('aws_iam_role_policy').policy);
+
+    const invoke = statements.find((s) => s.Action.includes('lambda:InvokeFunction'))!;
+    expect(invoke.Action).toEqual(['lambda:InvokeFunction']);
+    expect(invoke.Resource).toEqual([FN, `${FN}:*`]);
+    const starred = statements.filter((s) => s.Resource.includes('*')).map((s) => s.Sid);
+    expect(starred).toEqual(['LogDeliveryNoResourceLevelPermissions', 'XRayWriteNoResourceLevelPermissions']);
+  });
+
+  it('fails synth when the substitutions do not match the ASL file', () => {
+    expect(() => build({ substitutions: { RamenTimerFunctionArn: FN } })).toThrow(/no value for placeholder \$\{TaskTimeoutSeconds\}/);
+  });
+});
