@@ -61,8 +61,9 @@ export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const STAGE = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$|^[a-z]$/;
-// S3 bucket naming rules (general purpose buckets), minus the rarely wanted dotted names.
-const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+// S3 bucket name characters (general purpose buckets, minus the rarely wanted dotted names). The
+// 3-character minimum is left to S3 so a placeholder such as `x` can synthesize without AWS.
+const BUCKET = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9])$/;
 const STATE_KEY = /^[A-Za-z0-9!_.*'()/-]{1,1024}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -86,7 +87,7 @@ export function parseConfig(env: Env): AppConfig {
     'TF_STATE_BUCKET',
     undefined,
     BUCKET,
-    'the S3 bucket that holds Terraform state: 3-63 characters of a-z, 0-9 and "-"',
+    'the S3 bucket that holds Terraform state: up to 63 characters of a-z, 0-9 and "-", not starting or ending with "-"',
   );
   const key = read.pattern(
     'TF_STATE_KEY',

@@ -65,6 +65,7 @@ describe('parseConfig', () => {
     [{ ...minimal, SFN_LOG_LEVEL: 'OFF' }, /^SFN_LOG_LEVEL="OFF" is invalid: expected one of ALL, ERROR, FATAL/],
     [{ ...minimal, SFN_LOG_EXECUTION_DATA: 'yes' }, /^SFN_LOG_EXECUTION_DATA="yes" is invalid/],
     [{ TF_STATE_BUCKET: 'Not_A_Bucket' }, /^TF_STATE_BUCKET="Not_A_Bucket" is invalid/],
+    [{ TF_STATE_BUCKET: 'ends-with-' }, /^TF_STATE_BUCKET="ends-with-" is invalid/],
   ])('rejects %j with a line naming the variable', (env, expected) => {
     const problems = problemsOf(env as Record<string, string>);
 
