@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LAMBDA_RUNTIME, NodejsFunction } from '../../stacks/constructs/nodejs-function';
@@ -34,7 +35,7 @@ describe('NodejsFunction', () => {
       environment: { variables: { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' } },
     });
     const fn = out.one('aws_lambda_function');
-    expect(fn.filename).toMatch(/archive\.zip$/);
+    expect(fn.filename).toMatch(/\/async-api-test-status\.zip$/);
     expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
   });
 
@@ -56,11 +57,28 @@ describe('NodejsFunction', () => {
   });
 
   it('bundles the handler outside the source tree, leaving the AWS SDK to the runtime', () => {
-    const bundle = join(buildDir, 'async-api-test-status', 'index.js');
+    const files = unzipSync(readFileSync(join(buildDir, 'async-api-test-status.zip')));
 
-    expect(existsSync(bundle)).toBe(true);
-    const code = readFileSync(bundle, 'utf8');
+    expect(Object.keys(files)).toEqual(['index.js']);
+    const code = strFromU8(files['index.js']!);
     expect(code).toContain('require("@aws-sdk/client-sfn")');
     expect(code).not.toContain('SFNServiceException');
+  });
+
+  it('zips reproducibly: the same code gives the same asset hash', () => {
+    const again = synthesize((scope) => {
+      new NodejsFunction(scope, 'fn', {
+        functionName: 'async-api-test-status',
+        description: 'test',
+        entry: SOURCES.status,
+        buildDir: tempBuildDir(),
+        timeoutSeconds: 10,
+        memorySizeMb: 256,
+        logGroupName: '/aws/lambda/async-api-test-status',
+        logRetentionDays: 14,
+      });
+    });
+
+    expect(again.one('aws_lambda_function').source_code_hash).toBe(out.one('aws_lambda_function').source_code_hash);
   });
 });
