@@ -1,0 +1,376 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { unpackFunctionCode } from './code';
+import { functionEnvironment, logGroupName } from './environment';
+import {
+  MAX_RESPONSE_BYTES,
+  processEndPayload,
+  timeoutPayload,
+  type FunctionErrorPayload,
+  type ProcessEnd,
+} from './errors';
+import { LambdaServiceError, type InvokeResult, type LambdaFunctionSpec } from './types';
+
+/** The child's entry point (plain CommonJS, so it starts without tsx). */
+const BOOTSTRAP = path.join(__dirname, 'bootstrap.cjs');
+
+/**
+ * How long a process may take to answer a ping after one of its invocations timed out. No answer means
+ * its event loop is blocked (e.g. `while (true)`), and only killing the process frees it.
+ */
+const BLOCKED_GRACE_MS = 1000;
+
+/** Lambda's limit for the init phase (loading the handler's module). */
+const INIT_TIMEOUT_SECONDS = 10;
+
+/** stderr text V8 prints when the heap limit (--max-old-space-size) is reached. */
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+
+/** Settings of one function's host. */
+export interface FunctionHostOptions {
+  readonly fn: LambdaFunctionSpec;
+  readonly workDir: string;
+  readonly nodePath: readonly string[];
+  readonly runtimeEnvironment: Readonly<Record<string, string>>;
+  /** Receives the function's output and the START/END/REPORT lines, one line per call. */
+  readonly log: (line: string) => void;
+}
+
+/** One invocation on its way through a host. */
+interface Invocation {
+  readonly requestId: string;
+  readonly eventJson: string;
+  readonly settle: (result: InvokeResult) => void;
+  readonly fail: (error: Error) => void;
+  coldStart: boolean;
+  dispatchedAt?: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** Messages the bootstrap sends (see bootstrap.cjs). */
+type ChildMessage =
+  | { readonly t: 'ready' }
+  | { readonly t: 'initError'; readonly error: FunctionErrorPayload }
+  | { readonly t: 'pong'; readonly n: number }
+  | {
+      readonly t: 'result';
+      readonly id: string;
+      readonly body?: string;
+      readonly error?: FunctionErrorPayload;
+      readonly rssMb?: number;
+    };
+
+/**
+ * Runs one function: owns at most one live child process (its execution environment) at a time and
+ * multiplexes every concurrent invocation over that process's IPC channel. A process that crashes, is
+ * killed or fails to load its handler is replaced on the next invocation (a cold start).
+ */
+export class FunctionHost {
+  private current: ExecutionEnvironment | undefined;
+  private readonly environments = new Set<ExecutionEnvironment>();
+  private closing = false;
+
+  constructor(readonly options: FunctionHostOptions) {}
+
+  /** Runs one invocation; resolves with Lambda's Invoke result, also when the function failed. */
+  invoke(requestId: string, eventJson: string): Promise<InvokeResult> {
+    return new Promise<InvokeResult>((settle, fail) => {
+      this.submit({ requestId, eventJson, settle, fail, coldStart: false });
+    });
+  }
+
+  /** Kills every process; their in-flight invocations resolve as failed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.current = undefined;
+    await Promise.all([...this.environments].map((env) => env.kill()));
+  }
+
+  /** @internal Routes an invocation to the live environment, starting one when there is none. */
+  submit(invocation: Invocation): void {
+    if (this.closing) {
+      invocation.fail(new LambdaServiceError('ServiceException', 'The local Lambda service is closed.', 500));
+      return;
+    }
+    if (!this.current) {
+      const env = new ExecutionEnvironment(this);
+      this.environments.add(env);
+      this.current = env;
+    }
+    this.current.submit(invocation);
+  }
+
+  /** @internal Called by an environment that can take no more invocations. */
+  retire(env: ExecutionEnvironment): void {
+    if (this.current === env) this.current = undefined;
+  }
+
+  /** @internal Called by an environment whose process is gone. */
+  ended(env: ExecutionEnvironment): void {
+    this.retire(env);
+    this.environments.delete(env);
+  }
+
+  /** @internal */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+}
+
+type EnvironmentState = 'starting' | 'ready' | 'suspect' | 'ended';
+
+/** One child process and the invocations it holds. */
+class ExecutionEnvironment {
+  private state: EnvironmentState = 'starting';
+  private child: ChildProcess | undefined;
+  /** Invocations not yet sent to the process (it is starting, or being checked for a blocked loop). */
+  private readonly queued: Invocation[] = [];
+  /** Invocations sent to the process and not yet answered. */
+  private readonly inflight = new Map<string, Invocation>();
+  private readonly spawnedAt = performance.now();
+  private initDurationMs = 0;
+  private everReady = false;
+  private sawOutOfMemory = false;
+  private initTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pingCounter = 0;
+  private initTimedOut = false;
+  private readonly exited: Promise<void>;
+  private markExited!: () => void;
+
+  constructor(private readonly host: FunctionHost) {
+    this.exited = new Promise<void>((resolve) => (this.markExited = resolve));
+    this.start().catch((err: unknown) => this.startFailed(err));
+  }
+
+  private get fn(): LambdaFunctionSpec {
+    return this.host.options.fn;
+  }
+
+  submit(invocation: Invocation): void {
+    invocation.coldStart = this.state === 'starting';
+    if (this.state === 'ready') this.dispatch(invocation);
+    else this.queued.push(invocation);
+  }
+
+  /** Kills the process (if any) and waits until it is gone. */
+  async kill(): Promise<void> {
+    if (this.state === 'ended') return;
+    if (this.child) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    } else {
+      // Still unpacking: start() sees the host closing and ends this environment itself.
+      await this.exited;
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { fn, workDir, nodePath, runtimeEnvironment } = this.host.options;
+    const taskRoot = await unpackFunctionCode(fn.zipPath, workDir, fn.functionName);
+    if (this.host.isClosing) {
+      this.end({ exitCode: null, signal: 'SIGKILL', outOfMemory: false });
+      return;
+    }
+    const env = functionEnvironment(fn, {
+      taskRoot,
+      runtimeDir: path.dirname(BOOTSTRAP),
+      nodeBinary: process.execPath,
+      nodePath,
+      runtimeEnvironment,
+      now: new Date(),
+    });
+    const config = {
+      taskRoot,
+      handler: fn.handler,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      functionName: fn.functionName,
+      memoryLimitInMB: String(fn.memorySizeMb),
+      logGroupName: logGroupName(fn.functionName),
+      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    };
+    const child = fork(BOOTSTRAP, [JSON.stringify(config)], {
+      cwd: taskRoot,
+      env,
+      execPath: process.execPath,
+      // Not the parent's execArgv (tsx/jest loaders): the function gets a plain Node.js with a heap
+      // capped at its memory size, so a runaway allocation kills only this process.
+      execArgv: [`--max-old-space-size=${fn.memorySizeMb}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.child = child;
+    forwardLines(child.stdout, (line) => this.host.options.log(line));
+    forwardLines(child.stderr, (line) => {
+      if (OUT_OF_MEMORY.test(line)) this.sawOutOfMemory = true;
+      this.host.options.log(line);
+    });
+    child.on('message', (message: ChildMessage) => this.onMessage(message));
+    child.on('error', (err) => {
+      if (child.pid === undefined) this.startFailed(err);
+    });
+    // 'close', not 'exit': stdio is drained by then, so the out-of-memory text has been seen.
+    child.on('close', (exitCode, signal) =>
+      this.end({ exitCode, signal, outOfMemory: this.sawOutOfMemory && !this.initTimedOut }),
+    );
+    this.initTimer = setTimeout(() => {
+      this.initTimedOut = true;
+      child.kill('SIGKILL');
+    }, INIT_TIMEOUT_SECONDS * 1000);
+  }
+
+  private startFailed(err: unknown): void {
+    if (this.state === 'ended') return;
+    const message = err instanceof Error ? err.message : String(err);
+    const error = new LambdaServiceError(
+      'ServiceException',
+      `Cannot start function ${this.fn.functionName}: ${message}`,
+      500,
+    );
+    this.state = 'ended';
+    this.host.ended(this);
+    for (const invocation of this.queued.splice(0)) invocation.fail(error);
+    this.markExited();
+  }
+
+  private onMessage(message: ChildMessage): void {
+    switch (message.t) {
+      case 'ready':
+        clearTimeout(this.initTimer);
+        this.initDurationMs = performance.now() - this.spawnedAt;
+        this.everReady = true;
+        this.state = 'ready';
+        for (const invocation of this.queued.splice(0)) this.dispatch(invocation);
+        break;
+      case 'initError':
+        // Lambda retries init on the next invocation, so this process is done; it exits by itself.
+        clearTimeout(this.initTimer);
+        this.host.retire(this);
+        for (const invocation of this.queued.splice(0)) this.finish(invocation, message.error);
+        break;
+      case 'pong':
+        if (this.state === 'suspect' && message.n === this.pingCounter) {
+          clearTimeout(this.pingTimer);
+          this.state = 'ready';
+          for (const invocation of this.queued.splice(0)) this.dispatch(invocation);
+        }
+        break;
+      case 'result': {
+        const invocation = this.inflight.get(message.id);
+        // Unknown id: the invocation already timed out and was answered.
+        if (!invocation) return;
+        this.inflight.delete(message.id);
+        clearTimeout(invocation.timer);
+        if (message.error) this.finish(invocation, message.error, message.rssMb);
+        else this.finish(invocation, undefined, message.rssMb, JSON.parse(message.body ?? 'null'));
+        break;
+      }
+    }
+  }
+
+  private dispatch(invocation: Invocation): void {
+    const child = this.child;
+    if (!child) throw new Error('dispatch before the process started');
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    invocation.dispatchedAt = performance.now();
+    this.inflight.set(invocation.requestId, invocation);
+    invocation.timer = setTimeout(() => this.timedOut(invocation), timeoutMs);
+    this.host.options.log(`START RequestId: ${invocation.requestId} Version: $LATEST`);
+    child.send({
+      t: 'invoke',
+      id: invocation.requestId,
+      event: invocation.eventJson,
+      deadline: Date.now() + timeoutMs,
+      arn: this.fn.functionArn,
+    });
+  }
+
+  private timedOut(invocation: Invocation): void {
+    if (!this.inflight.delete(invocation.requestId)) return;
+    const payload = timeoutPayload(invocation.requestId, this.fn.timeoutSeconds);
+    this.host.options.log(
+      `${new Date().toISOString()} ${invocation.requestId} Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+    );
+    this.finish(invocation, payload);
+    this.checkResponsive();
+  }
+
+  /**
+   * After a timeout: a process that still answers a ping keeps running (other invocations share it); one
+   * whose event loop is blocked is killed. Until the answer comes, new invocations wait here rather than
+   * be sent into a process that may be killed under them.
+   */
+  private checkResponsive(): void {
+    if (this.state !== 'ready' || !this.child) return;
+    this.state = 'suspect';
+    this.pingCounter += 1;
+    this.child.send({ t: 'ping', n: this.pingCounter });
+    this.pingTimer = setTimeout(() => this.child?.kill('SIGKILL'), BLOCKED_GRACE_MS);
+  }
+
+  private end(end: ProcessEnd): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    clearTimeout(this.initTimer);
+    clearTimeout(this.pingTimer);
+    this.host.ended(this);
+    for (const invocation of this.inflight.values()) {
+      clearTimeout(invocation.timer);
+      this.finish(invocation, processEndPayload(invocation.requestId, end));
+    }
+    this.inflight.clear();
+    for (const invocation of this.queued.splice(0)) {
+      if (this.initTimedOut) {
+        this.finish(invocation, timeoutPayload(invocation.requestId, INIT_TIMEOUT_SECONDS));
+      } else if (this.everReady && !this.host.isClosing) {
+        // Never sent to this process: it gets a fresh one instead of sharing the crash.
+        this.host.submit(invocation);
+      } else {
+        this.finish(invocation, processEndPayload(invocation.requestId, end));
+      }
+    }
+    this.markExited();
+  }
+
+  private finish(invocation: Invocation, error: FunctionErrorPayload | undefined, rssMb?: number, result?: unknown): void {
+    const durationMs = invocation.dispatchedAt === undefined ? 0 : performance.now() - invocation.dispatchedAt;
+    const { requestId } = invocation;
+    if (invocation.dispatchedAt !== undefined) {
+      const fields = [
+        `REPORT RequestId: ${requestId}`,
+        `Duration: ${durationMs.toFixed(2)} ms`,
+        `Billed Duration: ${Math.ceil(durationMs)} ms`,
+        `Memory Size: ${this.fn.memorySizeMb} MB`,
+        ...(rssMb === undefined ? [] : [`Max Memory Used: ${rssMb} MB`]),
+        ...(invocation.coldStart ? [`Init Duration: ${this.initDurationMs.toFixed(2)} ms`] : []),
+      ];
+      this.host.options.log(`END RequestId: ${requestId}`);
+      this.host.options.log(fields.join('\t'));
+    }
+    invocation.settle({
+      statusCode: 200,
+      executedVersion: '$LATEST',
+      ...(error ? { functionError: 'Unhandled' as const, payload: error } : { payload: result ?? null }),
+      requestId,
+      durationMs,
+      coldStart: invocation.coldStart,
+    });
+  }
+}
+
+/** Calls `onLine` for every complete line of a text stream (and for a last unterminated one). */
+function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (rest) onLine(rest);
+    rest = '';
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * Measures the local Lambda service against the runtime's scale targets (≥ 300 invocations/s on 2 cores;
+ * 1,000 executions running at once in ≤ 300 MB): throughput of a trivial handler at 200 concurrent
+ * invocations, and resident memory of the parent plus the function's process while 1,000 invocations sleep.
+ *
+ * Run directly: `npx tsx local/lambda/measure.ts` prints the figures as JSON. The bench calls
+ * `measureLambdaService()`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { strToU8, zipSync } from 'fflate';
+import { createLambdaService, type LambdaFunctionSpec } from './index';
+
+/** What to measure; every field has a default matching the targets above. */
+export interface MeasureOptions {
+  /** Invocations in the throughput run (default 3000). */
+  readonly invocations?: number;
+  /** Invocations kept in flight during the throughput run (default 200). */
+  readonly concurrency?: number;
+  /** Invocations sleeping at once during the memory run (default 1000). */
+  readonly sleepers?: number;
+  /** How long each sleeping invocation waits (default 2000 ms). */
+  readonly sleepMs?: number;
+}
+
+/** The figures. Memory is resident set size (RSS) in MB. */
+export interface LambdaMeasurements {
+  readonly throughput: {
+    readonly invocations: number;
+    readonly concurrency: number;
+    readonly seconds: number;
+    readonly invocationsPerSecond: number;
+    /** Invocations that failed or answered with another invocation's result. */
+    readonly failed: number;
+  };
+  readonly memory: {
+    readonly sleepers: number;
+    readonly sleepMs: number;
+    /** Parent RSS before the run, with the service created and the function warm. */
+    readonly parentIdleRssMb: number;
+    /** Highest RSS seen while the invocations slept. */
+    readonly parentPeakRssMb: number;
+    readonly childPeakRssMb: number;
+    /** Highest sampled sum of parent and child. */
+    readonly totalPeakRssMb: number;
+    readonly failed: number;
+  };
+}
+
+const TRIVIAL = `exports.handler = async (event) => ({ ok: true, n: event.n });`;
+const SLEEPER = `
+  exports.handler = async (event) => {
+    if (event.ms) await new Promise((resolve) => setTimeout(resolve, event.ms));
+    return { pid: process.pid };
+  };`;
+
+/** Runs both measurements with fresh functions in a temporary folder, which is removed afterwards. */
+export async function measureLambdaService(options: MeasureOptions = {}): Promise<LambdaMeasurements> {
+  const invocations = options.invocations ?? 3000;
+  const concurrency = options.concurrency ?? 200;
+  const sleepers = options.sleepers ?? 1000;
+  const sleepMs = options.sleepMs ?? 2000;
+
+  const root = mkdtempSync(path.join(os.tmpdir(), 'local-lambda-measure-'));
+  const service = createLambdaService({
+    functions: [spec(root, 'trivial', TRIVIAL), spec(root, 'sleeper', SLEEPER, sleepMs / 1000 + 5)],
+    workDir: path.join(root, 'work'),
+    accountConcurrency: Math.max(1000, sleepers, concurrency),
+    log: () => undefined,
+  });
+  try {
+    // Throughput: the function is warmed first, so the figure is for warm invocations.
+    await service.invoke({ functionName: 'trivial', payload: { n: -1 } });
+    let next = 0;
+    let failed = 0;
+    const started = performance.now();
+    const worker = async (): Promise<void> => {
+      while (next < invocations) {
+        const n = next++;
+        const result = await service.invoke({ functionName: 'trivial', payload: { n } });
+        if (result.functionError || (result.payload as { n?: number }).n !== n) failed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - started) / 1000;
+
+    // Memory: warm the sleeper (and learn its pid), then hold `sleepers` invocations in flight.
+    const warm = await service.invoke({ functionName: 'sleeper', payload: { ms: 0 } });
+    const childPid = (warm.payload as { pid: number }).pid;
+    const parentIdleRssMb = mb(process.memoryUsage.rss());
+    let parentPeak = 0;
+    let childPeak = 0;
+    let totalPeak = 0;
+    const sample = (): void => {
+      const parent = mb(process.memoryUsage.rss());
+      const child = childRssMb(childPid);
+      parentPeak = Math.max(parentPeak, parent);
+      childPeak = Math.max(childPeak, child);
+      totalPeak = Math.max(totalPeak, parent + child);
+    };
+    const sampler = setInterval(sample, 100);
+    const results = await Promise.all(
+      Array.from({ length: sleepers }, () => service.invoke({ functionName: 'sleeper', payload: { ms: sleepMs } })),
+    );
+    clearInterval(sampler);
+    sample();
+
+    return {
+      throughput: {
+        invocations,
+        concurrency,
+        seconds: round(seconds),
+        invocationsPerSecond: Math.round(invocations / seconds),
+        failed,
+      },
+      memory: {
+        sleepers,
+        sleepMs,
+        parentIdleRssMb,
+        parentPeakRssMb: parentPeak,
+        childPeakRssMb: childPeak,
+        totalPeakRssMb: totalPeak,
+        failed: results.filter((r) => r.functionError).length,
+      },
+    };
+  } finally {
+    await service.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function spec(root: string, name: string, source: string, timeoutSeconds = 3): LambdaFunctionSpec {
+  const zipPath = path.join(root, `${name}.zip`);
+  writeFileSync(zipPath, zipSync({ 'index.js': strToU8(source) }));
+  return {
+    functionName: name,
+    functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+    zipPath,
+    handler: 'index.handler',
+    runtime: 'nodejs22.x',
+    environment: {},
+    timeoutSeconds,
+    memorySizeMb: 128,
+    roleArn: `arn:aws:iam::123456789012:role/${name}`,
+  };
+}
+
+/** RSS of another process in MB: /proc on Linux, `ps` elsewhere. */
+function childRssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    if (kb) return Math.round(Number(kb) / 1024);
+  } catch {
+    // Not Linux: fall through to ps.
+  }
+  const kb = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+  return Math.round(kb / 1024);
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / (1024 * 1024));
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+if (require.main === module) {
+  measureLambdaService().then(
+    (figures) => console.log(JSON.stringify(figures, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
