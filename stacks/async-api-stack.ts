@@ -75,6 +75,8 @@ export class AsyncApiStack extends TerraformStack {
     const executionArnPattern = `arn:${partition}:states:${config.region}:${account}:execution:${stateMachineName}:*`;
     const machine = new StateMachine(this, 'state-machine', {
       stateMachineName,
+      // Not the machine's own name: the worker's role already has it.
+      roleName: naming.name('ramen-timer-states'),
       definitionFile: SOURCES.definition,
       substitutions: {
         RamenTimerFunctionArn: worker.function.arn,

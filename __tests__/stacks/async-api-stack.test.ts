@@ -115,6 +115,13 @@ describe('AsyncApiStack', () => {
     expect(out.json.output.start_execution_url.value).toMatch(/^\$\{aws_apigatewayv2_api\.[^}]+\.api_endpoint\}\/start-execution$/);
   });
 
+  it('gives every role and every inline policy a unique name', () => {
+    const roleNames = Object.values(out.resources('aws_iam_role')).map((r) => r.name);
+
+    expect(roleNames.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(roleNames).size).toBe(roleNames.length);
+  });
+
   it('names every resource after the stage', () => {
     const prod = synthStack({ STAGE: 'prod' });
     const names = Object.values(prod.resources('aws_lambda_function')).map((f) => f.function_name);

@@ -9,6 +9,7 @@ function build(overrides: Partial<ConstructorParameters<typeof StateMachine>[2]>
   return synthesize((scope) => {
     new StateMachine(scope, 'sm', {
       stateMachineName: 'async-api-test-ramen-timer',
+      roleName: 'async-api-test-ramen-timer-states',
       definitionFile: SOURCES.definition,
       substitutions: { RamenTimerFunctionArn: FN, TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 600 },
       invokableFunctionArns: [FN],

@@ -7,6 +7,8 @@ import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
+  /** Name of the machine's execution role; must differ from every other role's. */
+  readonly roleName: string;
   /** Path of the hand-written ASL file. */
   readonly definitionFile: string;
   /** One value per `${Name}` placeholder of the file (see `renderAsl`). */
@@ -60,7 +62,7 @@ export class StateMachine extends Construct {
     });
 
     this.role = new ServiceRole(this, 'role', {
-      roleName: props.stateMachineName,
+      roleName: props.roleName,
       servicePrincipal: 'states.amazonaws.com',
       sourceAccount: props.accountId,
       statements: [
