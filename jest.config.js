@@ -10,6 +10,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   },
+  // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
+  transformIgnorePatterns: ['/node_modules/(?!commander/)'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   cacheDirectory: '<rootDir>/.build/jest-cache',
 };

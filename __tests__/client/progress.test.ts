@@ -1,0 +1,55 @@
+import type { ExecutionDescription } from '../../client/api';
+import type { PollProgress } from '../../client/poll';
+import { canShowSpinner, formatDuration, plainProgress } from '../../client/progress';
+
+const runningAt = (elapsedMs: number): PollProgress<ExecutionDescription> => ({
+  elapsedMs,
+  requests: 1,
+  nextPollMs: 1_000,
+  observation: { kind: 'status', status: 'RUNNING', detail: {} as ExecutionDescription },
+});
+
+describe('plainProgress', () => {
+  it('prints a line per change of state plus one a minute while nothing changes', () => {
+    // Prepare
+    let text = '';
+    const progress = plainProgress({ write: (chunk: string) => (text += chunk) }, 'arn:x');
+
+    // Act
+    for (const elapsed of [0, 1_000, 2_000, 30_000, 61_000, 62_000]) progress.update(runningAt(elapsed));
+    progress.update({ elapsedMs: 63_000, requests: 9, nextPollMs: 1_000, observation: { kind: 'retryable', message: 'HTTP 503: busy' } });
+    progress.finish('SUCCEEDED after 1m 05s (10 requests)', true);
+
+    // Assess
+    expect(text.split('\n').filter(Boolean)).toEqual([
+      'async-api: waiting for arn:x',
+      'async-api: RUNNING after 0ms; next check in 1s',
+      'async-api: RUNNING after 1m 01s; next check in 1s',
+      'async-api: retrying (HTTP 503: busy) after 1m 03s; next check in 1s',
+      'async-api: SUCCEEDED after 1m 05s (10 requests)',
+    ]);
+  });
+});
+
+describe('canShowSpinner', () => {
+  it.each([
+    [{ isTTY: true, columns: 120 }, true],
+    [{ isTTY: true }, true],
+    [{ isTTY: true, columns: 0 }, false],
+    [{ isTTY: false, columns: 120 }, false],
+    [{}, false],
+  ])('%p → %p', (stream, expected) => {
+    expect(canShowSpinner({ write: () => true, ...stream })).toBe(expected);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [850, '850ms'],
+    [12_400, '12s'],
+    [65_000, '1m 05s'],
+    [3_720_000, '1h 02m'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * Resolves where and how to call the API from explicit settings, an environment map and the
+ * outputs file `cdktf output` writes. Pure apart from the injected file reader; the CLI passes its
+ * flags and environment in.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+/** Authorisation modes of the CLI. */
+export type AuthMode = 'iam' | 'jwt' | 'none';
+
+/** Accepted spellings of each mode (the stack's `api_auth` output uses the upper-case ones). */
+const AUTH_ALIASES: Readonly<Record<string, AuthMode>> = {
+  iam: 'iam',
+  aws_iam: 'iam',
+  jwt: 'jwt',
+  none: 'none',
+};
+
+/** Default outputs file, relative to the working directory. */
+export const DEFAULT_OUTPUTS_FILE = 'cdktf.outputs.json';
+
+/** A setting the user has to fix (exit code 2). The message says what was wrong and what is accepted. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Explicit settings (CLI flags). */
+export interface ConnectionSettings {
+  readonly endpoint?: string;
+  readonly auth?: string;
+  readonly region?: string;
+  readonly token?: string;
+  readonly profile?: string;
+  readonly outputsFile?: string;
+  readonly stack?: string;
+  readonly stateMachineArn?: string;
+}
+
+/** Everything needed to build an API client. */
+export interface Connection {
+  readonly endpoint: string;
+  readonly auth: AuthMode;
+  /** Set for `iam`. */
+  readonly region?: string;
+  /** Set for `jwt`. */
+  readonly token?: string;
+  readonly profile?: string;
+  /** For re-attaching by name; from settings or the outputs file. */
+  readonly stateMachineArn?: string;
+  /** Outputs file and stack that supplied values, if any. */
+  readonly outputs?: { readonly file: string; readonly stack: string };
+}
+
+/** Inputs of {@link resolveConnection}. */
+export interface ResolveInputs {
+  readonly settings: ConnectionSettings;
+  /** Environment variables (the CLI passes its own). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Base for a relative outputs file. */
+  readonly cwd: string;
+  /** Reads a file as UTF-8, or returns undefined when it does not exist. Default: fs. */
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+/**
+ * Endpoint: settings, else `ASYNC_API_ENDPOINT`, else the outputs file's stack with `api_endpoint`.
+ * Auth: settings, else `ASYNC_API_AUTH`, else outputs' `api_auth`, else iam.
+ * Region (iam only): settings, else `AWS_REGION`/`AWS_DEFAULT_REGION`, else outputs' `region`, else
+ * the `execute-api.<region>.amazonaws.com` host. Token (jwt): settings, else `ASYNC_API_TOKEN`.
+ *
+ * The outputs file supplies auth/region/state machine only when it supplied the endpoint, names the
+ * same endpoint, or was chosen explicitly (`outputsFile`/`stack`) — a stale default file must not
+ * change how a different endpoint (say a local runtime) is called.
+ *
+ * @throws ConfigError with a one-line explanation.
+ */
+export function resolveConnection(inputs: ResolveInputs): Connection {
+  const { settings, env } = inputs;
+  const readFile = inputs.readFile ?? readIfExists;
+  const explicitOutputs = settings.outputsFile !== undefined || settings.stack !== undefined;
+  const outputsPath = absolute(inputs.cwd, settings.outputsFile ?? DEFAULT_OUTPUTS_FILE);
+  const stacks = loadStacks(outputsPath, readFile, settings.outputsFile !== undefined);
+
+  const givenEndpoint = nonEmpty(settings.endpoint) ?? nonEmpty(env.ASYNC_API_ENDPOINT);
+  let stack = pickStack(stacks, settings.stack, givenEndpoint, outputsPath);
+  if (givenEndpoint !== undefined && stack !== undefined && !explicitOutputs && !sameEndpoint(stack.values.api_endpoint, givenEndpoint)) {
+    stack = undefined;
+  }
+  const endpoint = givenEndpoint ?? (stack ? String(stack.values.api_endpoint) : undefined);
+  if (endpoint === undefined) {
+    throw new ConfigError(
+      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\``
+    );
+  }
+  checkEndpoint(endpoint);
+  const outputs = stack?.values ?? {};
+
+  const authText = nonEmpty(settings.auth) ?? nonEmpty(env.ASYNC_API_AUTH) ?? stringValue(outputs.api_auth) ?? 'iam';
+  const auth = parseAuthMode(authText);
+  const stateMachineArn = nonEmpty(settings.stateMachineArn) ?? stringValue(outputs.state_machine_arn);
+  const base = {
+    endpoint,
+    auth,
+    profile: nonEmpty(settings.profile),
+    stateMachineArn,
+    outputs: stack ? { file: outputsPath, stack: stack.id } : undefined,
+  };
+
+  if (auth === 'jwt') {
+    const token = nonEmpty(settings.token) ?? nonEmpty(env.ASYNC_API_TOKEN);
+    if (token === undefined) throw new ConfigError('--auth jwt needs a token: pass --token <jwt> or set ASYNC_API_TOKEN');
+    return { ...base, token };
+  }
+  if (auth === 'none') return base;
+
+  const region =
+    nonEmpty(settings.region) ??
+    nonEmpty(env.AWS_REGION) ??
+    nonEmpty(env.AWS_DEFAULT_REGION) ??
+    stringValue(outputs.region) ??
+    regionFromHost(endpoint);
+  if (region === undefined) {
+    throw new ConfigError(
+      `--auth iam needs the API's region for SigV4 and ${new URL(endpoint).host} does not name one: pass --region <region> or set AWS_REGION`
+    );
+  }
+  return { ...base, region };
+}
+
+/**
+ * Parses an auth mode: iam, jwt or none, case-insensitive; AWS_IAM and NONE as the stack outputs them.
+ * @throws ConfigError naming the accepted values.
+ */
+export function parseAuthMode(value: string): AuthMode {
+  const mode = AUTH_ALIASES[value.trim().toLowerCase()];
+  if (mode === undefined) throw new ConfigError(`auth must be one of iam, jwt, none; got ${JSON.stringify(value)}`);
+  return mode;
+}
+
+/** Region from an `…execute-api.<region>.amazonaws.com[.cn]` host, else undefined. */
+export function regionFromHost(endpoint: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname;
+  } catch {
+    return undefined;
+  }
+  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host)?.[1];
+}
+
+interface Stack {
+  readonly id: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+function loadStacks(path: string, readFile: (path: string) => string | undefined, required: boolean): Stack[] {
+  let text: string | undefined;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    throw new ConfigError(`cannot read outputs file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (text === undefined) {
+    if (required) throw new ConfigError(`outputs file ${path} does not exist; write it with \`cdktf output --outputs-file <path>\``);
+    return [];
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`outputs file ${path} is not JSON (${err instanceof Error ? err.message : String(err)}); expected {"<stack>": {"api_endpoint": "..."}}`);
+  }
+  if (!isRecord(parsed)) throw new ConfigError(`outputs file ${path} must hold a JSON object {"<stack>": {"api_endpoint": "..."}}`);
+  return Object.entries(parsed)
+    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
+    .filter(([, values]) => typeof values.api_endpoint === 'string')
+    .map(([id, values]) => ({ id, values }));
+}
+
+function pickStack(stacks: Stack[], wanted: string | undefined, endpoint: string | undefined, path: string): Stack | undefined {
+  if (wanted !== undefined) {
+    const found = stacks.find((stack) => stack.id === wanted);
+    if (!found) {
+      const ids = stacks.map((stack) => stack.id).join(', ') || 'none';
+      throw new ConfigError(`stack ${JSON.stringify(wanted)} has no api_endpoint in ${path}; stacks with one: ${ids}`);
+    }
+    return found;
+  }
+  if (endpoint !== undefined) return stacks.find((stack) => sameEndpoint(stack.values.api_endpoint, endpoint)) ?? (stacks.length === 1 ? stacks[0] : undefined);
+  if (stacks.length > 1) {
+    throw new ConfigError(`${path} has several stacks with api_endpoint (${stacks.map((s) => s.id).join(', ')}); pick one with --stack <id>`);
+  }
+  return stacks[0];
+}
+
+function checkEndpoint(endpoint: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError(`endpoint must be an http(s) URL such as https://abc123.execute-api.us-east-1.amazonaws.com; got ${JSON.stringify(endpoint)}`);
+  }
+}
+
+function sameEndpoint(a: unknown, b: string): boolean {
+  return typeof a === 'string' && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function absolute(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function stringValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
