@@ -1,11 +1,12 @@
 import { App } from 'cdktf';
 import { AppConfig } from './config';
 import { AsyncApiStack } from './async-api-stack';
+import { CiAccessStack } from './ci-access-stack';
 import { StateBucketStack } from './state-bucket-stack';
 
 /** Stack ids, derived from the configuration; tools that read `cdktf.out` use the same function. */
 export function stackIds(config: Pick<AppConfig, 'stage'>) {
-  return { api: `async-api-${config.stage}`, stateBucket: 'state-bucket' } as const;
+  return { api: `async-api-${config.stage}`, stateBucket: 'state-bucket', ciAccess: 'ci-access' } as const;
 }
 
 export interface BuildAppOptions {
@@ -18,4 +19,6 @@ export function buildApp(app: App, config: AppConfig, options: BuildAppOptions):
   const ids = stackIds(config);
   new StateBucketStack(app, ids.stateBucket, { bucketName: config.state.bucket, region: config.state.region });
   new AsyncApiStack(app, ids.api, { config, buildDir: options.buildDir });
+  // Only with GITHUB_REPOSITORY set (always in GitHub Actions): the roles trust one repository.
+  if (config.ciAccess) new CiAccessStack(app, ids.ciAccess, { config, ciAccess: config.ciAccess });
 }

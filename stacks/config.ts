@@ -41,6 +41,20 @@ export interface AppConfig {
   readonly stateMachineLogLevel: StateMachineLogLevel;
   /** Whether execution input/output is written to the state machine's logs (may hold user data). */
   readonly logExecutionData: boolean;
+  /** The `ci-access` stack's settings; absent (no such stack) when `GITHUB_REPOSITORY` is unset. */
+  readonly ciAccess?: CiAccessConfig;
+}
+
+/** Settings of the `ci-access` stack: the GitHub OIDC provider and the CI roles of one repository. */
+export interface CiAccessConfig {
+  /** `owner/name` of the only repository whose workflows may assume the roles, spelled as GitHub spells it. */
+  readonly repository: string;
+  /** GitHub environment of the deploy job; the deploy role trusts that environment only. */
+  readonly deployEnvironment: string;
+  /** ARN of an existing GitHub OIDC provider to reuse (an account holds one per URL); unset creates one. */
+  readonly oidcProviderArn?: string;
+  /** Object key of the `ci-access` stack's state, in the same bucket as the other stacks. */
+  readonly stateKey: string;
 }
 
 /** Thrown when the environment holds invalid settings; `problems` has one line per setting. */
@@ -106,6 +120,7 @@ export function parseConfig(env: Env): AppConfig {
   const burstLimit = read.integer('API_THROTTLE_BURST', 100, 1, 5_000);
   const stateMachineLogLevel = read.oneOf('SFN_LOG_LEVEL', 'ERROR', ['ALL', 'ERROR', 'FATAL'] as const);
   const logExecutionData = read.oneOf('SFN_LOG_EXECUTION_DATA', 'false', ['true', 'false'] as const) === 'true';
+  const ciAccess = readCiAccess(read, stage ?? 'dev');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -119,7 +134,42 @@ export function parseConfig(env: Env): AppConfig {
     throttling: { rateLimit: rateLimit!, burstLimit: burstLimit! },
     stateMachineLogLevel: stateMachineLogLevel!,
     logExecutionData,
+    ...(ciAccess ? { ciAccess } : {}),
   };
+}
+
+/**
+ * The `ci-access` settings. GitHub Actions sets `GITHUB_REPOSITORY` in every job, so CI synthesizes
+ * (and plans) this stack without configuration; on a workstation it exists only when the variable is
+ * set by hand. The other settings are validated even without it, so a typo never goes unnoticed.
+ */
+function readCiAccess(read: Reader, stage: string): CiAccessConfig | undefined {
+  const repository = read.pattern(
+    'GITHUB_REPOSITORY',
+    '',
+    /^$|^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
+    'owner/name of the GitHub repository, e.g. octo-org/async-api',
+  );
+  const deployEnvironment = read.pattern(
+    'DEPLOY_ENVIRONMENT',
+    'production',
+    /^[A-Za-z0-9._-]{1,255}$/,
+    'the name of the GitHub environment the deploy job uses: letters, digits, ".", "_" and "-"',
+  );
+  const oidcProviderArn = read.pattern(
+    'OIDC_PROVIDER_ARN',
+    '',
+    /^$|^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+    'the ARN of the account\'s existing GitHub OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
+  );
+  const stateKey = read.pattern(
+    'CI_ACCESS_STATE_KEY',
+    `async-api/${stage}/ci-access.tfstate`,
+    STATE_KEY,
+    'an S3 object key (letters, digits and !_.*\'()/-)',
+  );
+  if (!repository || deployEnvironment === undefined || oidcProviderArn === undefined || stateKey === undefined) return undefined;
+  return { repository, deployEnvironment, stateKey, ...(oidcProviderArn ? { oidcProviderArn } : {}) };
 }
 
 function readApiAuth(read: Reader): ApiAuth | undefined {

@@ -1,0 +1,164 @@
+import { Testing } from 'cdktf';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { CiAccessStack, ciRoleNames } from '../../stacks/ci-access-stack';
+import { parseConfig } from '../../stacks/config';
+import { GithubActionsRole } from '../../stacks/constructs/github-oidc';
+import { PROVIDER_ARN, assumeRoleWithWebIdentity } from './iam';
+
+const REPO = 'octo-org/async-api';
+
+interface Synth {
+  readonly text: string;
+  readonly json: {
+    terraform: { backend: { s3: Record<string, unknown> } };
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+    output: Record<string, unknown>;
+  };
+}
+
+function synthCiAccess(env: Record<string, string> = {}): Synth {
+  const config = parseConfig({ TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: REPO, ...env });
+  const stack = new CiAccessStack(Testing.app(), 'ci-access', { config, ciAccess: config.ciAccess! });
+  const text = Testing.synth(stack);
+  return { text, json: JSON.parse(text) };
+}
+
+/** The trust policy of the role named `name`, with the provider's ARN token replaced by a real ARN. */
+function trustOf(synth: Synth, name: string): unknown {
+  const role = Object.values(synth.json.resource.aws_iam_role!).find((r) => r.name === name);
+  if (!role) throw new Error(`no role ${name}`);
+  return JSON.parse(String(role.assume_role_policy).replace(/\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g, PROVIDER_ARN));
+}
+
+describe('CiAccessStack', () => {
+  const synth = synthCiAccess();
+  const names = ciRoleNames('dev');
+  const planTrust = trustOf(synth, names.plan);
+  const deployTrust = trustOf(synth, names.deploy);
+
+  it('creates the GitHub OIDC provider for the STS audience, and two roles', () => {
+    expect(synth.text).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+      url: 'https://token.actions.githubusercontent.com',
+      client_id_list: ['sts.amazonaws.com'],
+    });
+    expect(Object.values(synth.json.resource.aws_iam_role!).map((r) => r.name).sort()).toEqual([
+      'gha-async-api-dev-deploy',
+      'gha-async-api-dev-plan',
+    ]);
+  });
+
+  it('keeps its state in the application bucket under its own key, locked by S3', () => {
+    expect(synth.json.terraform.backend.s3).toMatchObject({
+      bucket: 'test-state',
+      key: 'async-api/dev/ci-access.tfstate',
+      use_lockfile: true,
+      encrypt: true,
+    });
+  });
+
+  it('outputs the role ARNs the repository variables need', () => {
+    expect(Object.keys(synth.json.output).sort()).toEqual(['deploy_role_arn', 'oidc_provider_arn', 'plan_role_arn']);
+  });
+
+  describe('plan role trust', () => {
+    it('lets pull requests of the repository assume it', () => {
+      expect(assumeRoleWithWebIdentity(planTrust, { sub: `repo:${REPO}:pull_request` })).toBe('Allowed');
+    });
+
+    it.each([
+      ['a pull request of another repository', 'repo:evil/fork:pull_request'],
+      ['a repository whose name only starts the same', `repo:${REPO}-fork:pull_request`],
+      ['a push to main', `repo:${REPO}:ref:refs/heads/main`],
+      ['a push to another branch', `repo:${REPO}:ref:refs/heads/feature/x`],
+      ['the deploy environment', `repo:${REPO}:environment:production`],
+    ])('refuses %s', (_what, sub) => {
+      expect(assumeRoleWithWebIdentity(planTrust, { sub })).toBe('ImplicitlyDenied');
+    });
+
+    it('refuses a token for another audience or from another account\'s provider', () => {
+      const sub = `repo:${REPO}:pull_request`;
+
+      expect(assumeRoleWithWebIdentity(planTrust, { sub, aud: 'https://github.com/octo-org' })).toBe('ImplicitlyDenied');
+      expect(
+        assumeRoleWithWebIdentity(planTrust, { sub, providerArn: 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com' }),
+      ).toBe('ImplicitlyDenied');
+    });
+  });
+
+  describe('deploy role trust', () => {
+    it('lets jobs in the repository\'s deploy environment assume it', () => {
+      expect(assumeRoleWithWebIdentity(deployTrust, { sub: `repo:${REPO}:environment:production` })).toBe('Allowed');
+    });
+
+    it.each([
+      ['the same environment of another repository', 'repo:evil/fork:environment:production'],
+      ['a pull request of another repository', 'repo:evil/fork:pull_request'],
+      ['a pull request of the repository', `repo:${REPO}:pull_request`],
+      ['a push to main outside the environment', `repo:${REPO}:ref:refs/heads/main`],
+      ['a push to another branch', `repo:${REPO}:ref:refs/heads/feature/x`],
+      ['another environment', `repo:${REPO}:environment:staging`],
+    ])('refuses %s', (_what, sub) => {
+      expect(assumeRoleWithWebIdentity(deployTrust, { sub })).toBe('ImplicitlyDenied');
+    });
+
+    it('trusts the environment named by DEPLOY_ENVIRONMENT', () => {
+      const trust = trustOf(synthCiAccess({ DEPLOY_ENVIRONMENT: 'prod-eu' }), names.deploy);
+
+      expect(assumeRoleWithWebIdentity(trust, { sub: `repo:${REPO}:environment:prod-eu` })).toBe('Allowed');
+      expect(assumeRoleWithWebIdentity(trust, { sub: `repo:${REPO}:environment:production` })).toBe('ImplicitlyDenied');
+    });
+  });
+
+  it('reuses an existing OIDC provider instead of creating a second one', () => {
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+
+    const reused = synthCiAccess({ OIDC_PROVIDER_ARN: arn });
+
+    expect(reused.json.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(JSON.parse(String(Object.values(reused.json.resource.aws_iam_role!)[0]!.assume_role_policy)).Statement[0].Principal).toEqual({
+      Federated: arn,
+    });
+  });
+
+  it('names its roles outside the prefix the deploy role may change', () => {
+    // The deploy role may write roles named async-api-<stage>-*; a stage such as "gha" must not
+    // bring the CI roles into that pattern.
+    for (const stage of ['dev', 'gha', 'ci']) {
+      const roles = ciRoleNames(stage);
+      expect(roles.plan.startsWith(`async-api-${stage}-`)).toBe(false);
+      expect(roles.deploy.startsWith(`async-api-${stage}-`)).toBe(false);
+    }
+    expect(synth.text).toHaveResourceWithProperties(IamRole, { name: 'gha-async-api-dev-plan', max_session_duration: 3600 });
+  });
+});
+
+describe('GithubActionsRole', () => {
+  it.each([['repo:*:pull_request'], ['repo:octo-org/*:pull_request'], ['octo-org/async-api']])('refuses the subject %s', (subject) => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new GithubActionsRole(scope, 'r', {
+          roleName: 'r',
+          description: 'd',
+          providerArn: PROVIDER_ARN,
+          subject,
+          statements: [{ sid: 'S', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/k'] }],
+        });
+      }),
+    ).toThrow(/must be repo:<owner>\/<name>:<context> without wildcards/);
+  });
+
+  it('refuses wildcard actions', () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new GithubActionsRole(scope, 'r', {
+          roleName: 'r',
+          description: 'd',
+          providerArn: PROVIDER_ARN,
+          subject: `repo:${REPO}:pull_request`,
+          statements: [{ sid: 'Wide', actions: ['iam:*'], resources: ['*'] }],
+        });
+      }),
+    ).toThrow(/statement Wide grants a wildcard action/);
+  });
+});

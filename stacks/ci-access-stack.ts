@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { AppConfig, CiAccessConfig } from './config';
+import { Naming } from './naming';
+import { addS3Backend } from './s3-backend';
+import { CiPolicyScope, deployRoleStatements, planRoleStatements } from './constructs/ci-policies';
+import { GithubActionsRole, GithubOidcProvider, environmentSubject, pullRequestSubject } from './constructs/github-oidc';
+
+/** Project part of the application's resource names (the application stack uses the same). */
+const APP_PROJECT = 'async-api';
+/**
+ * Project part of the CI roles' names. It must not start with {@link APP_PROJECT}: the deploy role
+ * may change roles named `async-api-<stage>-*`, and the CI roles must never be among them.
+ */
+const CI_PROJECT = 'gha-async-api';
+
+/** Names of the CI roles for a stage; the workflows' role ARNs end with these. */
+export function ciRoleNames(stage: string): { readonly plan: string; readonly deploy: string } {
+  const naming = new Naming(CI_PROJECT, stage);
+  return { plan: naming.name('plan'), deploy: naming.name('deploy') };
+}
+
+export interface CiAccessStackProps {
+  readonly config: AppConfig;
+  readonly ciAccess: CiAccessConfig;
+}
+
+/**
+ * GitHub Actions' access to AWS for one repository: the account's GitHub OIDC provider (unless an
+ * existing one is reused) and two roles.
+ *
+ * - plan role: assumable by `pull_request` jobs of the repository; reads state and resources and
+ *   takes the state lock, nothing else.
+ * - deploy role: assumable by jobs running in the repository's deploy environment; changes the
+ *   application stack's resources only.
+ *
+ * It keeps its state in the same bucket as the application. It is applied by a person with
+ * administrator rights, never by CI: the deploy role has no permission on this stack's resources.
+ */
+export class CiAccessStack extends TerraformStack {
+  readonly planRole: GithubActionsRole;
+  readonly deployRole: GithubActionsRole;
+
+  constructor(scope: Construct, id: string, props: CiAccessStackProps) {
+    super(scope, id);
+    const { config, ciAccess } = props;
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { project: APP_PROJECT, stage: config.stage, 'managed-by': 'cdktf' } }],
+    });
+    addS3Backend(this, { ...config.state, key: ciAccess.stateKey });
+
+    const providerArn = ciAccess.oidcProviderArn ?? new GithubOidcProvider(this, 'github-oidc').provider.arn;
+    const roleNames = ciRoleNames(config.stage);
+    const policyScope: CiPolicyScope = {
+      partition: new DataAwsPartition(this, 'partition').partition,
+      region: config.region,
+      accountId: new DataAwsCallerIdentity(this, 'account').accountId,
+      appPrefix: new Naming(APP_PROJECT, config.stage).prefix,
+      stateBucket: config.state.bucket,
+      appStateKey: config.state.key,
+      ciAccessStateKey: ciAccess.stateKey,
+      ciRoleNames: [roleNames.plan, roleNames.deploy],
+      oidcProviderArn: providerArn,
+    };
+
+    this.planRole = new GithubActionsRole(this, 'plan-role', {
+      roleName: roleNames.plan,
+      description: `Plans the ${APP_PROJECT} stacks for pull requests of ${ciAccess.repository} (read-only).`,
+      providerArn,
+      subject: pullRequestSubject(ciAccess.repository),
+      statements: planRoleStatements(policyScope),
+    });
+    this.deployRole = new GithubActionsRole(this, 'deploy-role', {
+      roleName: roleNames.deploy,
+      description: `Deploys ${APP_PROJECT}-${config.stage} from the ${ciAccess.deployEnvironment} environment of ${ciAccess.repository}.`,
+      providerArn,
+      subject: environmentSubject(ciAccess.repository, ciAccess.deployEnvironment),
+      statements: deployRoleStatements(policyScope),
+    });
+
+    // The values of the AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN repository variables.
+    new TerraformOutput(this, 'plan_role_arn', { value: this.planRole.role.arn });
+    new TerraformOutput(this, 'deploy_role_arn', { value: this.deployRole.role.arn });
+    new TerraformOutput(this, 'oidc_provider_arn', { value: providerArn });
+  }
+}

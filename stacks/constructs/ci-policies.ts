@@ -1,0 +1,225 @@
+import { PolicyStatement } from './service-role';
+
+/**
+ * Permissions of the two CI roles, as data: the `ci-access` stack renders them, and tests evaluate
+ * them with an IAM policy simulator.
+ *
+ * Action lists come from what the Terraform AWS provider calls for the resource types the
+ * application stack declares (read during refresh and plan; create/update/delete during apply).
+ * Resources are scoped by the application's name prefix wherever the service supports
+ * resource-level permissions; each statement on `*` says why in its `sid`, and docs/ci.md lists them.
+ */
+
+/** Services the application stack's roles are for; the deploy role may pass those roles to these only. */
+export const APP_ROLE_SERVICES = ['apigateway.amazonaws.com', 'lambda.amazonaws.com', 'states.amazonaws.com'] as const;
+
+/** What the CI policies are scoped to. Values may be cdktf tokens (account id, partition). */
+export interface CiPolicyScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Prefix of every application resource name, e.g. `async-api-dev` (`Naming.prefix`). */
+  readonly appPrefix: string;
+  readonly stateBucket: string;
+  /** State object key of the application stack. */
+  readonly appStateKey: string;
+  /** State object key of the `ci-access` stack. */
+  readonly ciAccessStateKey: string;
+  /** Names of the CI roles themselves: the plan role reads them, the deploy role can never touch them. */
+  readonly ciRoleNames: readonly string[];
+  readonly oidcProviderArn: string;
+}
+
+/** ARN patterns of what the application stack creates. */
+export function appResourceArns(s: CiPolicyScope) {
+  const { partition: p, region: r, accountId: a, appPrefix: prefix } = s;
+  return {
+    functions: `arn:${p}:lambda:${r}:${a}:function:${prefix}-*`,
+    roles: `arn:${p}:iam::${a}:role/${prefix}-*`,
+    stateMachines: `arn:${p}:states:${r}:${a}:stateMachine:${prefix}-*`,
+    // Lambda's own log groups and the vended-logs groups (Step Functions, API access logs).
+    logGroups: [
+      `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${prefix}-*`,
+      `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`,
+    ],
+    // HTTP API ids are random, so no ARN can name only ours: every API of the region and its tags.
+    httpApis: [`arn:${p}:apigateway:${r}::/apis`, `arn:${p}:apigateway:${r}::/apis/*`, `arn:${p}:apigateway:${r}::/tags/*`],
+  };
+}
+
+function stateObject(s: CiPolicyScope, key: string): string {
+  return `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
+}
+
+/** Reading state needs the bucket listing too: without it S3 answers 403 instead of 404 for a first plan. */
+function stateList(s: CiPolicyScope): PolicyStatement {
+  return { sid: 'StateBucketList', actions: ['s3:ListBucket'], resources: [`arn:${s.partition}:s3:::${s.stateBucket}`] };
+}
+
+/** S3-native locking (`use_lockfile`) writes and deletes `<key>.tflock` next to the state. */
+function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
+  return {
+    sid: 'StateLockFiles',
+    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    resources: keys.map((key) => stateObject(s, `${key}.tflock`)),
+  };
+}
+
+/** What Terraform reads to refresh and plan the application stack. */
+function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): PolicyStatement[] {
+  const arns = appResourceArns(s);
+  return [
+    {
+      sid: 'ReadFunctions',
+      actions: [
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:GetFunctionCodeSigningConfig',
+        'lambda:ListVersionsByFunction',
+        'lambda:ListTags',
+        'lambda:GetPolicy',
+      ],
+      resources: [arns.functions],
+    },
+    {
+      sid: 'ReadRoles',
+      actions: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
+      resources: [arns.roles, ...extraRoleArns],
+    },
+    {
+      sid: 'ReadStateMachines',
+      actions: ['states:DescribeStateMachine', 'states:ListStateMachineVersions', 'states:ListTagsForResource'],
+      resources: [arns.stateMachines],
+    },
+    {
+      // The provider validates a changed definition while planning; the action has no resource type.
+      sid: 'ValidateDefinitionsNoResourceLevelPermissions',
+      actions: ['states:ValidateStateMachineDefinition'],
+      resources: ['*'],
+    },
+    { sid: 'ReadLogGroupTags', actions: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'], resources: arns.logGroups },
+    {
+      sid: 'DescribeLogGroupsNoResourceLevelPermissions',
+      actions: ['logs:DescribeLogGroups'],
+      resources: ['*'],
+    },
+    { sid: 'ReadHttpApis', actions: ['apigateway:GET'], resources: arns.httpApis },
+  ];
+}
+
+function roleArn(s: CiPolicyScope, name: string): string {
+  return `arn:${s.partition}:iam::${s.accountId}:role/${name}`;
+}
+
+/**
+ * The plan role: reads the state of the application and `ci-access` stacks, takes and releases their
+ * lock files, and reads (never writes) the resources both stacks manage.
+ */
+export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
+  const keys = [s.appStateKey, s.ciAccessStateKey];
+  return [
+    stateList(s),
+    { sid: 'StateRead', actions: ['s3:GetObject'], resources: keys.map((key) => stateObject(s, key)) },
+    stateLock(s, keys),
+    ...appReadStatements(s, s.ciRoleNames.map((name) => roleArn(s, name))),
+    { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
+  ];
+}
+
+/**
+ * The deploy role: reads and writes the application stack's state and creates, changes and deletes
+ * exactly the resource types that stack declares, under its name prefix. It cannot change the
+ * `ci-access` stack (the OIDC provider and the CI roles), so a workflow cannot widen its own access.
+ */
+export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
+  const arns = appResourceArns(s);
+  return [
+    stateList(s),
+    { sid: 'StateReadWrite', actions: ['s3:GetObject', 's3:PutObject'], resources: [stateObject(s, s.appStateKey)] },
+    stateLock(s, [s.appStateKey]),
+    ...appReadStatements(s, []),
+    {
+      sid: 'WriteFunctions',
+      actions: [
+        'lambda:CreateFunction',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+        'lambda:DeleteFunction',
+        'lambda:PutFunctionConcurrency',
+        'lambda:DeleteFunctionConcurrency',
+        'lambda:AddPermission',
+        'lambda:RemovePermission',
+        'lambda:TagResource',
+        'lambda:UntagResource',
+      ],
+      resources: [arns.functions],
+    },
+    {
+      sid: 'WriteRoles',
+      actions: [
+        'iam:CreateRole',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:DeleteRole',
+        'iam:PutRolePolicy',
+        'iam:DeleteRolePolicy',
+        'iam:TagRole',
+        'iam:UntagRole',
+        'iam:ListInstanceProfilesForRole',
+      ],
+      resources: [arns.roles],
+    },
+    {
+      sid: 'PassRolesToTheirServices',
+      actions: ['iam:PassRole'],
+      resources: [arns.roles],
+      condition: { StringEquals: { 'iam:PassedToService': [...APP_ROLE_SERVICES] } },
+    },
+    {
+      sid: 'WriteStateMachines',
+      actions: [
+        'states:CreateStateMachine',
+        'states:UpdateStateMachine',
+        'states:DeleteStateMachine',
+        'states:TagResource',
+        'states:UntagResource',
+      ],
+      resources: [arns.stateMachines],
+    },
+    {
+      sid: 'WriteLogGroups',
+      actions: [
+        'logs:CreateLogGroup',
+        'logs:DeleteLogGroup',
+        'logs:PutRetentionPolicy',
+        'logs:DeleteRetentionPolicy',
+        'logs:TagResource',
+        'logs:UntagResource',
+        'logs:TagLogGroup',
+        'logs:UntagLogGroup',
+      ],
+      resources: arns.logGroups,
+    },
+    {
+      // Turning on HTTP API access logs needs these on "*" (API Gateway developer guide, "Configuring
+      // logging for an HTTP API"); they have no resource-level permissions.
+      sid: 'AccessLogDeliveryNoResourceLevelPermissions',
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+      ],
+      resources: ['*'],
+    },
+    {
+      sid: 'WriteHttpApis',
+      actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE'],
+      resources: arns.httpApis,
+    },
+  ];
+}

@@ -1,0 +1,117 @@
+import { Construct } from 'constructs';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { PolicyStatement, policyDocument } from './service-role';
+
+/** Host of GitHub Actions' OIDC issuer; also the prefix of its IAM condition keys. */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+/** Audience `aws-actions/configure-aws-credentials` requests by default. */
+export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+/**
+ * `sub` claim of a job run for a pull request (`pull_request` event) of `repository`. Every pull
+ * request of the repository has this subject, whatever its branch; a fork's own workflows carry the
+ * fork's name, and pull requests *from* forks get no OIDC token at all.
+ */
+export function pullRequestSubject(repository: string): string {
+  return `repo:${repository}:pull_request`;
+}
+
+/**
+ * `sub` claim of a job that runs in a GitHub environment. It names the environment, not the branch:
+ * which branches may use the environment is the environment's deployment-branch rule on GitHub.
+ */
+export function environmentSubject(repository: string, environment: string): string {
+  return `repo:${repository}:environment:${environment}`;
+}
+
+/** An IAM policy document as JSON-ready data. */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Record<string, unknown>[];
+}
+
+/**
+ * Trust policy of a role for GitHub Actions: web identities from `providerArn` whose token has the STS
+ * audience and exactly `subject` (`StringEquals`: no wildcard can widen it to other repositories).
+ */
+export function githubTrustPolicy(providerArn: string, subject: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'GitHubActionsOidc',
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: subject,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The account's IAM OIDC provider for GitHub Actions. No thumbprint is given: IAM verifies GitHub's
+ * certificate against its own trusted CAs and fills the field in itself.
+ */
+export class GithubOidcProvider extends Construct {
+  readonly provider: IamOpenidConnectProvider;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.provider = new IamOpenidConnectProvider(this, 'provider', {
+      url: `https://${GITHUB_OIDC_HOST}`,
+      clientIdList: [GITHUB_OIDC_AUDIENCE],
+    });
+  }
+}
+
+export interface GithubActionsRoleProps {
+  readonly roleName: string;
+  readonly description: string;
+  /** ARN of the account's GitHub OIDC provider. */
+  readonly providerArn: string;
+  /** The one `sub` claim allowed to assume the role (see {@link pullRequestSubject}, {@link environmentSubject}). */
+  readonly subject: string;
+  /** The role's only permissions (one inline policy). */
+  readonly statements: readonly PolicyStatement[];
+}
+
+/** An IAM role that one GitHub Actions subject can assume through OIDC, with one inline policy. */
+export class GithubActionsRole extends Construct {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: GithubActionsRoleProps) {
+    super(scope, id);
+    // The subject is compared with StringEquals, so a wildcard would only ever match itself; refusing
+    // it keeps a reader from mistaking it for a pattern.
+    if (!/^repo:[^*?\s]+:[^*?\s]+$/.test(props.subject)) {
+      throw new Error(`GithubActionsRole ${props.roleName}: subject "${props.subject}" must be repo:<owner>/<name>:<context> without wildcards`);
+    }
+    if (props.statements.length === 0) throw new Error(`GithubActionsRole ${props.roleName}: at least one statement is required`);
+    for (const s of props.statements) {
+      if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
+        throw new Error(`GithubActionsRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`);
+      }
+    }
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: JSON.stringify(githubTrustPolicy(props.providerArn, props.subject)),
+      // The credentials action asks for one hour by default; nothing here needs longer.
+      maxSessionDuration: 3600,
+    });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: props.roleName,
+      role: this.role.id,
+      policy: policyDocument(props.statements),
+    });
+  }
+}
