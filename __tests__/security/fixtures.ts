@@ -1,0 +1,66 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { buildApp, stackIds } from '../../stacks/app';
+import { parseConfig } from '../../stacks/config';
+import { readStacks, scanResources, type ScannedResource, type StackDocument } from '../../security/terraform';
+
+/** The `ci-access` stack's source; the tests cover it whenever it exists. */
+export const CI_ACCESS_STACK_FILE = join(__dirname, '..', '..', 'stacks', 'ci-access-stack.ts');
+
+/** The environment the scanned app is synthesized with (GITHUB_REPOSITORY enables `ci-access`). */
+export const SCAN_ENV = { TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: 'example-org/async-api' } as const;
+
+/** The whole app, synthesized once per test file. */
+export interface SynthesizedApp {
+  readonly stacks: readonly StackDocument[];
+  readonly resources: readonly ScannedResource[];
+  /** Whether the `ci-access` stack was synthesized. */
+  readonly ciAccess: boolean;
+  readonly ciAccessStackId: string;
+}
+
+/**
+ * Synthesizes the real app in-process (what `main.ts` does, with {@link SCAN_ENV} plus `env`) into a
+ * temporary folder, reads every stack back and removes the folder.
+ */
+export function synthesizeApp(env: Record<string, string> = {}): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), 'async-api-security-'));
+  try {
+    const config = parseConfig({ ...SCAN_ENV, ...env });
+    const app = new App({ outdir });
+    buildApp(app, config, { buildDir: join(outdir, 'bundles') });
+    app.synth();
+    const stacks = readStacks(outdir);
+    const ids = stackIds(config) as Record<string, string>;
+    const ciAccessStackId = ids['ciAccess'] ?? 'ci-access';
+    const ciAccess = stacks.some((s) => s.id === ciAccessStackId);
+    if (!ciAccess) {
+      console.warn(
+        `security scan: no ${ciAccessStackId} stack was synthesized (GITHUB_REPOSITORY=${SCAN_ENV.GITHUB_REPOSITORY}); ` +
+          `scanning ${stacks.map((s) => s.id).join(', ')} only`,
+      );
+    }
+    return { stacks, resources: scanResources(stacks), ciAccess, ciAccessStackId };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * For a check that only the `ci-access` stack can satisfy: when that stack is absent it must be
+ * because its source does not exist yet, never because it silently stopped synthesizing.
+ */
+export function expectCiAccessAbsentForAGoodReason(app: SynthesizedApp, what: string): void {
+  console.warn(`security scan: ${what} not checked: the ${app.ciAccessStackId} stack is absent`);
+  expect(existsSync(CI_ACCESS_STACK_FILE)).toBe(false);
+}
+
+/** Terraform JSON `resource` blocks for a one-stack fixture: `{ type: { name: config } }`. */
+export type ResourceJson = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Scans a hand-written stack (for rules that must fail on bad input); region us-east-1. */
+export function scanFixture(resource: ResourceJson, stackId = 'fixture'): ScannedResource[] {
+  return scanResources([{ id: stackId, json: { provider: { aws: [{ region: 'us-east-1' }] }, resource } }]);
+}

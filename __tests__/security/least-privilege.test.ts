@@ -1,0 +1,445 @@
+import {
+  mayAssume,
+  mayAssumeWithWebIdentity,
+  mayPerform,
+  resourcePolicyAllows,
+  rolesOf,
+  type Decision,
+  type RoleUnderTest,
+} from '../../security/least-privilege';
+import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../security/terraform';
+import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, synthesizeApp, type SynthesizedApp } from './fixtures';
+
+/**
+ * For every role: the (action, resource) pairs it needs are allowed, and its neighbours are denied.
+ * A neighbour is what a slightly-too-wide policy would also allow: another state machine, another
+ * function, a name that shares a prefix, another action on the same resource, passing roles,
+ * deleting things. ARNs are built from the synthesized names, in the test account.
+ */
+
+const ACCOUNT = SCAN_IDENTITY.accountId;
+const OTHER_ACCOUNT = '210987654321';
+const REGION = 'us-east-1';
+const STAGE_PREFIX = 'async-api-dev';
+
+const arn = {
+  fn: (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
+  machine: (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
+  execution: (machine: string, name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine}:${name}`,
+  logStream: (group: string, stream: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:${stream}`,
+  role: (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`,
+  object: (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`,
+  bucket: (bucket: string) => `arn:aws:s3:::${bucket}`,
+};
+
+/** One request and the decision it must get. */
+interface Expectation {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string>;
+  readonly why: string;
+}
+
+interface RoleSpec {
+  readonly allowed: readonly Expectation[];
+  readonly denied: readonly Expectation[];
+}
+
+/** The one resource whose construct path ends with `suffix`. */
+function byPath(resources: readonly ScannedResource[], type: string, suffix: string): ScannedResource {
+  const found = resources.filter((r) => r.type === type && r.path.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`expected one ${type} at */${suffix}, found ${found.length}`);
+  return found[0]!;
+}
+
+async function decisions(role: RoleUnderTest, list: readonly Expectation[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of list) out.push(`${e.action} ${e.resource} (${e.why}): ${await mayPerform(role, e.action, e.resource, e.context)}`);
+  return out;
+}
+
+const allowedAll = (list: readonly Expectation[]) => list.map((e) => `${e.action} ${e.resource} (${e.why}): Allowed`);
+const notAllowed = (lines: string[]) => lines.filter((l) => l.endsWith(': Allowed'));
+
+describe('least privilege, simulated with iam-simulate', () => {
+  let app: SynthesizedApp;
+  let roles: RoleUnderTest[];
+  let names: {
+    worker: string;
+    status: string;
+    machine: string;
+    workerLogs: string;
+    statusLogs: string;
+    bucket: string;
+    stateKey: string;
+    ciStateKey: string;
+  };
+  let specs: Map<string, RoleSpec>;
+
+  const role = (pathSuffix: string) => {
+    const found = roles.filter((r) => r.path.endsWith(pathSuffix));
+    if (found.length !== 1) throw new Error(`expected one role at */${pathSuffix}, found ${found.length}`);
+    return found[0]!;
+  };
+
+  beforeAll(() => {
+    // Prepare: the real app, its roles, and the names the expectations are about.
+    app = synthesizeApp();
+    roles = rolesOf(app.resources);
+    const r = app.resources;
+    names = {
+      worker: String(byPath(r, 'aws_lambda_function', '/ramen-timer/function').config['function_name']),
+      status: String(byPath(r, 'aws_lambda_function', '/describe-execution/function').config['function_name']),
+      machine: String(byPath(r, 'aws_sfn_state_machine', '/state-machine/state-machine').config['name']),
+      workerLogs: String(byPath(r, 'aws_cloudwatch_log_group', '/ramen-timer/logs').config['name']),
+      statusLogs: String(byPath(r, 'aws_cloudwatch_log_group', '/describe-execution/logs').config['name']),
+      bucket: SCAN_ENV.TF_STATE_BUCKET,
+      stateKey: `async-api/dev/terraform.tfstate`,
+      ciStateKey: `async-api/dev/ci-access.tfstate`,
+    };
+    const n = names;
+    const execution = arn.execution(n.machine, 'job-1');
+    const otherMachine = `${STAGE_PREFIX}-other`;
+    // Shares the machine's name as a prefix: `execution:<machine>:*` must not reach it.
+    const prefixMachine = `${n.machine}-v2`;
+    const common: Expectation[] = [
+      { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'no role passes roles' },
+      { action: 'sts:AssumeRole', resource: arn.role(`${STAGE_PREFIX}-api-start-execution`), why: 'no role chains into another' },
+      { action: 'states:DeleteStateMachine', resource: arn.machine(n.machine), why: 'nothing at runtime deletes the machine' },
+      { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'nothing at runtime changes code' },
+    ];
+    const lambdaBasics = (group: string): Expectation[] => [
+      { action: 'logs:CreateLogStream', resource: arn.logStream(group, '2026/11/24/[$LATEST]0123abcd'), why: 'its own log group' },
+      { action: 'logs:PutLogEvents', resource: arn.logStream(group, '2026/11/24/[$LATEST]0123abcd'), why: 'its own log group' },
+      { action: 'xray:PutTraceSegments', resource: '*', why: 'active tracing (X-Ray has no resource-level permissions)' },
+      { action: 'xray:PutTelemetryRecords', resource: '*', why: 'active tracing' },
+    ];
+
+    specs = new Map<string, RoleSpec>([
+      [
+        '/state-machine/role/role',
+        {
+          allowed: [
+            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'the Task invokes the worker' },
+            { action: 'lambda:InvokeFunction', resource: `${arn.fn(n.worker)}:$LATEST`, why: 'unqualified invokes run $LATEST' },
+            { action: 'lambda:InvokeFunction', resource: `${arn.fn(n.worker)}:1`, why: 'a published version' },
+            { action: 'logs:CreateLogDelivery', resource: '*', why: 'execution logging (no resource-level permissions)' },
+            { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing' },
+          ],
+          denied: [
+            { action: 'lambda:InvokeFunction', resource: arn.fn(n.status), why: 'another function: the status function' },
+            { action: 'lambda:InvokeFunction', resource: arn.fn(`${n.worker}-v2`), why: 'a function named with the worker as prefix' },
+            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the machine does not start itself' },
+            { action: 'logs:PutLogEvents', resource: arn.logStream(n.workerLogs, 's'), why: 'Lambda log groups are the functions\' own' },
+            ...common,
+          ],
+        },
+      ],
+      [
+        '/start-execution/credentials/role',
+        {
+          allowed: [{ action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'POST /start-execution' }],
+          denied: [
+            { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another state machine' },
+            { action: 'states:StartExecution', resource: arn.machine(prefixMachine), why: 'a machine named with ours as prefix' },
+            { action: 'states:StartSyncExecution', resource: arn.machine(n.machine), why: 'another start action' },
+            { action: 'states:StopExecution', resource: execution, why: 'stopping is the stop role\'s' },
+            { action: 'states:DescribeExecution', resource: execution, why: 'describing is the status function\'s' },
+            { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'changing the machine' },
+            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'the worker is invoked by the machine only' },
+            ...common,
+          ],
+        },
+      ],
+      [
+        '/stop-execution/credentials/role',
+        {
+          allowed: [
+            { action: 'states:StopExecution', resource: execution, why: 'POST /stop-execution' },
+            { action: 'states:StopExecution', resource: arn.execution(n.machine, 'any-other-name'), why: 'any execution of our machine' },
+          ],
+          denied: [
+            { action: 'states:StopExecution', resource: arn.execution(otherMachine, 'job-1'), why: 'an execution of another machine' },
+            { action: 'states:StopExecution', resource: arn.execution(prefixMachine, 'job-1'), why: 'an execution of a machine named with ours as prefix' },
+            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'starting is the start role\'s' },
+            { action: 'states:DescribeExecution', resource: execution, why: 'describing is the status function\'s' },
+            { action: 'states:RedriveExecution', resource: execution, why: 'another action on the same execution' },
+            ...common,
+          ],
+        },
+      ],
+      [
+        '/describe-execution/execution-role/role',
+        {
+          allowed: [
+            { action: 'states:DescribeExecution', resource: execution, why: 'POST /describe-execution' },
+            ...lambdaBasics(n.statusLogs),
+          ],
+          denied: [
+            { action: 'states:DescribeExecution', resource: arn.execution(otherMachine, 'job-1'), why: 'an execution of another machine' },
+            { action: 'states:DescribeExecution', resource: arn.execution(prefixMachine, 'job-1'), why: 'an execution of a machine named with ours as prefix' },
+            { action: 'states:GetExecutionHistory', resource: execution, why: 'history is more than the status needs' },
+            { action: 'states:StopExecution', resource: execution, why: 'the status function only reads' },
+            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the status function only reads' },
+            { action: 'logs:PutLogEvents', resource: arn.logStream(n.workerLogs, 's'), why: 'the worker\'s log group' },
+            { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.statusLogs}`, why: 'Terraform owns the log group' },
+            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'another function' },
+            ...common,
+          ],
+        },
+      ],
+      [
+        '/ramen-timer/execution-role/role',
+        {
+          allowed: lambdaBasics(n.workerLogs),
+          denied: [
+            { action: 'logs:PutLogEvents', resource: arn.logStream(n.statusLogs, 's'), why: 'the status function\'s log group' },
+            { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.workerLogs}`, why: 'Terraform owns the log group' },
+            { action: 'states:DescribeExecution', resource: execution, why: 'the worker needs no Step Functions API' },
+            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the worker needs no Step Functions API' },
+            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'not even itself' },
+            ...common,
+          ],
+        },
+      ],
+    ]);
+
+    if (app.ciAccess) {
+      const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
+      const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
+      const ciCommon: Expectation[] = [
+        { action: 'iam:PutRolePolicy', resource: deployRole.arn, why: 'a CI role must not widen its own access' },
+        { action: 'iam:UpdateAssumeRolePolicy', resource: planRole.arn, why: 'nor change who may assume a CI role' },
+        { action: 'iam:DeleteOpenIDConnectProvider', resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, why: 'the ci-access stack is applied by a person' },
+        { action: 's3:PutObject', resource: arn.object(n.bucket, n.ciStateKey), why: 'nor rewrite the ci-access stack\'s state' },
+        { action: 's3:GetObject', resource: arn.object('another-bucket', n.stateKey), why: 'another bucket' },
+        { action: 'lambda:UpdateFunctionCode', resource: arn.fn('other-app-worker'), why: 'a function of another application' },
+      ];
+      specs.set('/plan-role/role', {
+        allowed: [
+          { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
+          { action: 's3:GetObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan reads the application state' },
+          { action: 's3:PutObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'plan takes the S3 lock' },
+          { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
+          { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
+        ],
+        denied: [
+          { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
+          { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
+          { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'plan never changes resources' },
+          { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'plan passes no role' },
+          ...ciCommon,
+        ],
+      });
+      specs.set('/deploy-role/role', {
+        allowed: [
+          { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'apply writes the application state' },
+          { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'apply deploys code' },
+          { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'apply updates the machine' },
+          { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'creating a function passes its role' },
+        ],
+        denied: [
+          { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'ec2.amazonaws.com' }, why: 'passing an application role to another service' },
+          { action: 'iam:PassRole', resource: deployRole.arn, context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'passing a CI role' },
+          { action: 's3:DeleteObject', resource: arn.object(n.bucket, n.stateKey), why: 'deleting the state (versions keep it, but still)' },
+          ...ciCommon,
+        ],
+      });
+    }
+  });
+
+  it('finds a specification for every role of the app (a new role must be added here)', () => {
+    // Assess
+    const unspecified = roles.filter((r) => ![...specs.keys()].some((suffix) => r.path.endsWith(suffix))).map((r) => r.path);
+    expect(unspecified).toEqual([]);
+    if (!app.ciAccess) expectCiAccessAbsentForAGoodReason(app, 'the CI roles');
+  });
+
+  it('gives every role a unique name (IAM role names are unique per account)', () => {
+    // Assess
+    const byName = new Map<string, string[]>();
+    for (const r of roles) byName.set(r.name, [...(byName.get(r.name) ?? []), r.path]);
+    expect([...byName].filter(([, paths]) => paths.length > 1)).toEqual([]);
+  });
+
+  it('grants every role its permissions in inline policies the simulation can read', () => {
+    // Assess
+    expect(roles.filter((r) => r.managedPolicyArns.length > 0 || r.policies.length === 0).map((r) => r.path)).toEqual([]);
+  });
+
+  describe.each([
+    ['/state-machine/role/role'],
+    ['/start-execution/credentials/role'],
+    ['/stop-execution/credentials/role'],
+    ['/describe-execution/execution-role/role'],
+    ['/ramen-timer/execution-role/role'],
+    ['/plan-role/role'],
+    ['/deploy-role/role'],
+  ])('role at *%s', (suffix) => {
+    const skipWithoutCi = () => suffix.startsWith('/plan-role') || suffix.startsWith('/deploy-role');
+
+    it('is allowed exactly what it needs', async () => {
+      if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
+      // Prepare
+      const spec = specs.get(suffix)!;
+
+      // Act
+      const got = await decisions(role(suffix), spec.allowed);
+
+      // Assess
+      expect(got).toEqual(allowedAll(spec.allowed));
+    });
+
+    it('is denied its neighbours', async () => {
+      if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
+      // Prepare
+      const spec = specs.get(suffix)!;
+
+      // Act
+      const got = await decisions(role(suffix), spec.denied);
+
+      // Assess
+      expect(got).toHaveLength(spec.denied.length);
+      expect(notAllowed(got)).toEqual([]);
+    });
+  });
+
+  describe('trust policies', () => {
+    const assume = async (suffix: string, principal: string, context: Record<string, string> = {}): Promise<Decision> =>
+      mayAssume(role(suffix), principal, context);
+    const here = { 'aws:SourceAccount': ACCOUNT };
+    const elsewhere = { 'aws:SourceAccount': OTHER_ACCOUNT };
+    const mallory = `arn:aws:iam::${ACCOUNT}:user/mallory`;
+
+    it.each([
+      ['/state-machine/role/role', 'states.amazonaws.com'],
+      ['/start-execution/credentials/role', 'apigateway.amazonaws.com'],
+      ['/stop-execution/credentials/role', 'apigateway.amazonaws.com'],
+    ])('role at *%s: only %s, on behalf of this account, may assume it', async (suffix, service) => {
+      // Act
+      const decided = {
+        service: await assume(suffix, service, here),
+        otherAccount: await assume(suffix, service, elsewhere),
+        otherService: await assume(suffix, service === 'states.amazonaws.com' ? 'lambda.amazonaws.com' : 'states.amazonaws.com', here),
+        userOfThisAccount: await assume(suffix, mallory),
+      };
+
+      // Assess
+      expect(decided).toEqual({ service: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
+    });
+
+    it.each([['/describe-execution/execution-role/role'], ['/ramen-timer/execution-role/role']])(
+      'role at *%s: only Lambda may assume it',
+      async (suffix) => {
+        // Act
+        const decided = {
+          lambda: await assume(suffix, 'lambda.amazonaws.com'),
+          states: await assume(suffix, 'states.amazonaws.com'),
+          apigateway: await assume(suffix, 'apigateway.amazonaws.com'),
+          userOfThisAccount: await assume(suffix, mallory),
+        };
+
+        // Assess
+        expect(decided).toEqual({ lambda: 'Allowed', states: 'ImplicitlyDenied', apigateway: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
+      },
+    );
+
+    it('CI roles: only GitHub jobs of the one repository, in the expected context, may assume them', async () => {
+      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'CI trust policies');
+      // Prepare
+      const repo = SCAN_ENV.GITHUB_REPOSITORY;
+      const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+      const token = (sub: string, aud = 'sts.amazonaws.com', provider = providerArn) => ({ providerArn: provider, sub, aud });
+      const plan = role('/plan-role/role');
+      const deploy = role('/deploy-role/role');
+
+      // Act
+      const decided = {
+        planFromPullRequest: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}:pull_request`)),
+        planFromAnotherRepository: await mayAssumeWithWebIdentity(plan, token('repo:evil-org/async-api:pull_request')),
+        planFromARepositoryWithOurNameAsPrefix: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}-fork:pull_request`)),
+        planFromAPush: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}:ref:refs/heads/main`)),
+        planWithAnotherAudience: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}:pull_request`, 'https://github.com/example-org')),
+        planFromAnotherProvider: await mayAssumeWithWebIdentity(
+          plan,
+          token(`repo:${repo}:pull_request`, 'sts.amazonaws.com', `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com`),
+        ),
+        deployFromTheEnvironment: await mayAssumeWithWebIdentity(deploy, token(`repo:${repo}:environment:production`)),
+        deployFromAPullRequest: await mayAssumeWithWebIdentity(deploy, token(`repo:${repo}:pull_request`)),
+        deployFromAnotherEnvironment: await mayAssumeWithWebIdentity(deploy, token(`repo:${repo}:environment:staging`)),
+        deployFromAnotherRepository: await mayAssumeWithWebIdentity(deploy, token('repo:evil-org/async-api:environment:production')),
+        deployByAUserOfThisAccount: await mayAssume(deploy, mallory),
+      };
+
+      // Assess
+      expect(decided).toEqual({
+        planFromPullRequest: 'Allowed',
+        planFromAnotherRepository: 'ImplicitlyDenied',
+        planFromARepositoryWithOurNameAsPrefix: 'ImplicitlyDenied',
+        planFromAPush: 'ImplicitlyDenied',
+        planWithAnotherAudience: 'ImplicitlyDenied',
+        planFromAnotherProvider: 'ImplicitlyDenied',
+        deployFromTheEnvironment: 'Allowed',
+        deployFromAPullRequest: 'ImplicitlyDenied',
+        deployFromAnotherEnvironment: 'ImplicitlyDenied',
+        deployFromAnotherRepository: 'ImplicitlyDenied',
+        deployByAUserOfThisAccount: 'ImplicitlyDenied',
+      });
+    });
+  });
+
+  describe('resource policies', () => {
+    it('the state bucket refuses every request made without TLS, even from an administrator', async () => {
+      // Prepare
+      const policy = JSON.parse(String(app.resources.find((r) => r.type === 'aws_s3_bucket_policy' && r.stack === 'state-bucket')!.config['policy']));
+      const admin = `arn:aws:iam::${ACCOUNT}:role/administrator`;
+      const object = arn.object(names.bucket, names.stateKey);
+
+      // Act
+      const decided = {
+        getWithoutTls: await resourcePolicyAllows(policy, admin, 's3:GetObject', object, { 'aws:SecureTransport': 'false' }),
+        putWithoutTls: await resourcePolicyAllows(policy, admin, 's3:PutObject', object, { 'aws:SecureTransport': 'false' }),
+        listWithoutTls: await resourcePolicyAllows(policy, admin, 's3:ListBucket', arn.bucket(names.bucket), { 'aws:SecureTransport': 'false' }),
+        getWithTls: await resourcePolicyAllows(policy, admin, 's3:GetObject', object, { 'aws:SecureTransport': 'true' }),
+      };
+
+      // Assess
+      expect(decided).toEqual({ getWithoutTls: 'ExplicitlyDenied', putWithoutTls: 'ExplicitlyDenied', listWithoutTls: 'ExplicitlyDenied', getWithTls: 'Allowed' });
+    });
+
+    it('API Gateway may invoke the status function from this API\'s describe route only', async () => {
+      // Prepare: the function's resource policy, as Lambda builds it from aws_lambda_permission.
+      const permission = app.resources.find((r) => r.type === 'aws_lambda_permission')!;
+      const api = app.resources.find((r) => r.type === 'aws_apigatewayv2_api')!;
+      const stack = app.stacks.find((s) => s.id === api.stack)!;
+      const apiExecutionArn = resolveTemplate(stack, `\${aws_apigatewayv2_api.${api.name}.execution_arn}`);
+      const functionArn = arn.fn(names.status);
+      const policy = {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: permission.config['statement_id'],
+            Effect: 'Allow',
+            Principal: { Service: permission.config['principal'] },
+            Action: permission.config['action'],
+            Resource: functionArn,
+            Condition: { ArnLike: { 'AWS:SourceArn': permission.config['source_arn'] } },
+          },
+        ],
+      };
+      const invoke = (sourceArn: string) =>
+        resourcePolicyAllows(policy, 'apigateway.amazonaws.com', 'lambda:InvokeFunction', functionArn, { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': ACCOUNT });
+
+      // Act
+      const decided = {
+        describeRoute: await invoke(`${apiExecutionArn}/$default/POST/describe-execution`),
+        startRoute: await invoke(`${apiExecutionArn}/$default/POST/start-execution`),
+        anotherApi: await invoke(`arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi01/$default/POST/describe-execution`),
+      };
+
+      // Assess
+      expect(permission.config['function_name']).toBe(names.status);
+      expect(decided).toEqual({ describeRoute: 'Allowed', startRoute: 'ImplicitlyDenied', anotherApi: 'ImplicitlyDenied' });
+    });
+  });
+});
