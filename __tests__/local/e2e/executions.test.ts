@@ -1,0 +1,185 @@
+/**
+ * End-to-end over real HTTP on loopback: the synthesized stack (API_AUTH=NONE) served by the local
+ * runtime, driven as a user would with plain JSON requests and with the real @aws-sdk/client-sfn.
+ */
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { RAMEN_BOILED_MESSAGE } from '../../../lambda-src/ramen-timer/handler';
+import { RamenTimerErrors } from '../../../lambda-src/ramen-timer/errors';
+import { INTERRUPTED } from '../../../local/runtime';
+import { postJson, startTestRuntime, uniqueName, waitForEnd, type TestRuntime } from '../helpers';
+
+jest.setTimeout(30_000);
+
+describe('local runtime over HTTP (API_AUTH=NONE)', () => {
+  let rt: TestRuntime;
+  let sfn: SFNClient;
+  const start = (body: unknown) => postJson(`${rt.url}/start-execution`, body);
+  const describeExecution = (executionArn: string) => postJson(`${rt.url}/describe-execution`, { executionArn });
+
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+    sfn = new SFNClient({ endpoint: rt.url, region: rt.runtime.model.region, credentials: rt.runtime.credentials });
+  });
+  afterAll(async () => {
+    sfn?.destroy();
+    await rt?.close();
+  });
+
+  it('starts an execution, describes it RUNNING with Retry-After, then SUCCEEDED with the ramen message', async () => {
+    // Act
+    const started = await start({ input: { seconds: 1 }, name: uniqueName('ramen') });
+    const running = await describeExecution(started.body.executionArn);
+    const finished = await waitForEnd(() => describeExecution(started.body.executionArn));
+
+    // Assess
+    expect(started.status).toBe(200);
+    expect(started.body.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:[^:]+:ramen-/);
+    expect(typeof started.body.startDate).toBe('number');
+    expect(running.status).toBe(200);
+    expect(running.body.status).toBe('RUNNING');
+    expect(Number(running.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: { seconds: 1 }, output: { message: RAMEN_BOILED_MESSAGE } });
+    expect(finished.headers.get('retry-after')).toBeNull();
+  });
+
+  it('stops a running execution: ABORTED with the given error and cause', async () => {
+    // Prepare
+    const started = await start({ input: { seconds: 30 }, name: uniqueName('stop') });
+
+    // Act
+    const stopped = await postJson(`${rt.url}/stop-execution`, { executionArn: started.body.executionArn, error: 'Hungry', cause: 'ate it raw' });
+    const described = await describeExecution(started.body.executionArn);
+
+    // Assess
+    expect(stopped.status).toBe(200);
+    expect(typeof stopped.body.stopDate).toBe('number');
+    expect(described.body).toMatchObject({ status: 'ABORTED', error: 'Hungry', cause: 'ate it raw' });
+  });
+
+  it('ends FAILED with the worker error name and a cause when the worker fails', async () => {
+    // Act
+    const started = await start({ input: { seconds: -5 }, name: uniqueName('bad') });
+    const finished = await waitForEnd(() => describeExecution(started.body.executionArn));
+
+    // Assess
+    expect(finished.body).toMatchObject({ status: 'FAILED', error: RamenTimerErrors.InvalidInput });
+    expect(JSON.parse(finished.body.cause)).toMatchObject({ errorType: RamenTimerErrors.InvalidInput, errorMessage: expect.stringContaining('seconds') });
+  });
+
+  it('answers a repeated start with the same name and input with the same execution, and refuses a different input', async () => {
+    // Prepare
+    const name = uniqueName('same');
+
+    // Act
+    const first = await start({ input: { seconds: 2 }, name });
+    const again = await start({ input: { seconds: 2 }, name });
+    const conflict = await start({ input: { seconds: 3 }, name });
+    await postJson(`${rt.url}/stop-execution`, { executionArn: first.body.executionArn });
+
+    // Assess
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(conflict.status).toBe(400);
+    expect(conflict.body.__type).toMatch(/#ExecutionAlreadyExists$/);
+    expect(conflict.body.message).toBe(`Execution Already Exists: '${first.body.executionArn}'`);
+  });
+
+  it('refuses bad requests with the status and body AWS gives, without starting an execution', async () => {
+    // Prepare
+    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: rt.runtime.model.stateMachine.arn, maxResults: 1000 }));
+
+    // Act
+    const badName = await start({ input: {}, name: 'no spaces allowed' });
+    const longName = await start({ input: {}, name: 'x'.repeat(81) });
+    const notJson = await postJson(`${rt.url}/start-execution`, 'name=x');
+    const tooBig = await start({ input: { blob: 'x'.repeat(300 * 1024) }, name: uniqueName('big') });
+    const unknownRoute = await postJson(`${rt.url}/nothing-here`, {});
+    const wrongMethod = await fetch(`${rt.url}/start-execution`);
+    const foreignArn = await describeExecution('arn:aws:states:us-east-1:123456789012:execution:someone-else:x');
+    const after = await sfn.send(new ListExecutionsCommand({ stateMachineArn: rt.runtime.model.stateMachine.arn, maxResults: 1000 }));
+
+    // Assess
+    expect(badName.status).toBe(400);
+    expect(badName.body).toEqual({ __type: expect.stringMatching(/#InvalidName$/), message: "Invalid Name: 'no spaces allowed'" });
+    expect(longName.body.__type).toMatch(/#InvalidName$/);
+    expect(notJson).toMatchObject({ status: 400, body: { message: 'Bad Request' } });
+    expect(tooBig).toMatchObject({ status: 400, body: { message: 'Bad Request' } });
+    expect(unknownRoute).toMatchObject({ status: 404, body: { message: 'Not Found' } });
+    expect(wrongMethod.status).toBe(404);
+    expect(foreignArn.status).toBe(400);
+    expect(after.executions?.length).toBe(before.executions?.length);
+  });
+
+  it('speaks the Step Functions API to the real @aws-sdk/client-sfn', async () => {
+    // Prepare
+    const stateMachineArn = rt.runtime.model.stateMachine.arn;
+
+    // Act
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: uniqueName('sdk'), input: '{"seconds":0}' }));
+    let described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    for (let i = 0; i < 200 && described.status === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    }
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn! }));
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED' }));
+    const machine = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    const missing = sfn.send(new DescribeExecutionCommand({ executionArn: `${started.executionArn!}-missing` }));
+
+    // Assess
+    expect(described.status).toBe('SUCCEEDED');
+    expect(described.startDate).toBeInstanceOf(Date);
+    expect(JSON.parse(described.output!)).toEqual({ message: RAMEN_BOILED_MESSAGE });
+    expect(history.events?.[0]?.type).toBe('ExecutionStarted');
+    expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
+    expect(listed.executions?.some((e) => e.executionArn === started.executionArn)).toBe(true);
+    expect(machine).toMatchObject({ name: rt.runtime.model.stateMachine.name, type: 'STANDARD', status: 'ACTIVE' });
+    expect(JSON.parse(machine.definition!).StartAt).toBeDefined();
+    await expect(missing).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+  });
+
+  it('writes one access-log line per request in the stage format', async () => {
+    // Prepare
+    const before = rt.accessLogs.length;
+
+    // Act
+    await postJson(`${rt.url}/nothing-here`, {});
+
+    // Assess
+    expect(rt.accessLogs).toHaveLength(before + 1);
+    const line = JSON.parse(rt.accessLogs.at(-1)!);
+    expect(line).toMatchObject({ httpMethod: 'POST', path: '/nothing-here', status: '404', routeKey: '-' });
+  });
+});
+
+describe('local runtime restart', () => {
+  it('keeps a finished execution and closes one cut off by the stop as ABORTED', async () => {
+    // Prepare
+    const first = await startTestRuntime();
+    const done = await postJson(`${first.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('keep') });
+    await waitForEnd(() => postJson(`${first.url}/describe-execution`, { executionArn: done.body.executionArn }));
+    const cut = await postJson(`${first.url}/start-execution`, { input: { seconds: 30 }, name: uniqueName('cut') });
+    await first.close({ keepData: true });
+
+    // Act
+    const second = await startTestRuntime({ dataDir: first.dataDir });
+    try {
+      const kept = await postJson(`${second.url}/describe-execution`, { executionArn: done.body.executionArn });
+      const aborted = await postJson(`${second.url}/describe-execution`, { executionArn: cut.body.executionArn });
+
+      // Assess
+      expect(kept.body).toMatchObject({ status: 'SUCCEEDED', output: { message: RAMEN_BOILED_MESSAGE } });
+      expect(aborted.body).toMatchObject({ status: 'ABORTED', error: INTERRUPTED.shutdownError, cause: INTERRUPTED.shutdownCause });
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { IamAuthorizer } from '../../../local/iam/authorizer';
+import type { RoleModel, StackModel } from '../../../local/terraform/model';
+
+const ACCOUNT = '123456789012';
+const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:machine`;
+const FUNCTION = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:status`;
+
+function role(name: string, statements: unknown[], trustService = 'apigateway.amazonaws.com'): RoleModel {
+  return {
+    address: `aws_iam_role.${name}`,
+    name,
+    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    trustPolicy: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: trustService }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }],
+    },
+    policies: [{ name, source: `aws_iam_role_policy.${name}`, document: { Version: '2012-10-17', Statement: statements } }],
+  };
+}
+
+function model(roles: RoleModel[]): StackModel {
+  return {
+    region: 'us-east-1',
+    accountId: ACCOUNT,
+    partition: 'aws',
+    functions: [],
+    roles,
+    stateMachine: {} as StackModel['stateMachine'],
+    api: {} as StackModel['api'],
+    lambdaPermissions: [
+      {
+        address: 'aws_lambda_permission.p',
+        statementId: 'AllowHttpApiInvoke',
+        action: 'lambda:InvokeFunction',
+        functionArn: FUNCTION,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT}:abc123/*/*/describe-execution`,
+      },
+    ],
+    outputs: {},
+    notEmulated: [],
+    warnings: [],
+  };
+}
+
+describe('IamAuthorizer', () => {
+  const starter = role('starter', [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: MACHINE }]);
+  const stopper = role('stopper', [
+    { Effect: 'Allow', Action: 'states:StopExecution', Resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:*` },
+    { Effect: 'Deny', Action: 'states:StopExecution', Resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:protected` },
+  ]);
+
+  it('allows what the role policy grants and nothing else, in AWS wording, logging each denial', async () => {
+    // Prepare
+    const logs: string[] = [];
+    const iam = await IamAuthorizer.create(model([starter, stopper]), (l) => logs.push(l));
+
+    // Act
+    const allowed = await iam.authorizeRole(starter.arn, 'states:StartExecution', MACHINE);
+    const wrongAction = await iam.authorizeRole(starter.arn, 'states:StopExecution', `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:x`);
+    const explicitDeny = await iam.authorizeRole(stopper.arn, 'states:StopExecution', `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:protected`);
+    const otherExecution = await iam.authorizeRole(stopper.arn, 'states:StopExecution', `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:job`);
+
+    // Assess
+    expect(allowed.allowed).toBe(true);
+    expect(wrongAction).toMatchObject({ allowed: false, result: 'ImplicitlyDenied' });
+    expect(wrongAction.message).toBe(
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/starter/local-runtime is not authorized to perform: states:StopExecution on resource: arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:x because no identity-based policy allows the states:StopExecution action`,
+    );
+    expect(explicitDeny).toMatchObject({ allowed: false, result: 'ExplicitlyDenied' });
+    expect(explicitDeny.message).toMatch(/with an explicit deny in an identity-based policy$/);
+    expect(otherExecution.allowed).toBe(true);
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatch(/^IAM denied: principal arn:aws:sts::123456789012:assumed-role\/starter\/local-runtime action states:StopExecution resource arn:aws:states/);
+  });
+
+  it('memoizes decisions but still logs every denied call', async () => {
+    // Prepare
+    const logs: string[] = [];
+    const iam = await IamAuthorizer.create(model([starter]), (l) => logs.push(l));
+
+    // Act
+    for (let i = 0; i < 3; i++) await iam.authorizeRole(starter.arn, 'states:StartExecution', MACHINE);
+    for (let i = 0; i < 2; i++) await iam.authorizeRole(starter.arn, 'states:ListExecutions', MACHINE);
+
+    // Assess
+    expect(iam.simulations).toBe(2);
+    expect(logs).toHaveLength(2);
+  });
+
+  it('evaluates the function resource policy with the source ARN of the request', async () => {
+    // Prepare
+    const iam = await IamAuthorizer.create(model([]), () => undefined);
+
+    // Act
+    const fromRoute = await iam.authorizeServiceInvoke('apigateway.amazonaws.com', FUNCTION, `arn:aws:execute-api:us-east-1:${ACCOUNT}:abc123/$default/POST/describe-execution`);
+    const fromOtherApi = await iam.authorizeServiceInvoke('apigateway.amazonaws.com', FUNCTION, `arn:aws:execute-api:us-east-1:${ACCOUNT}:zzz999/$default/POST/describe-execution`);
+
+    // Assess
+    expect(fromRoute.allowed).toBe(true);
+    expect(fromOtherApi.allowed).toBe(false);
+  });
+
+  it('lets only the trusted service assume a role', async () => {
+    // Prepare
+    const iam = await IamAuthorizer.create(model([starter]), () => undefined);
+
+    // Act / Assess
+    expect((await iam.authorizeAssumeRole('apigateway.amazonaws.com', starter.arn)).allowed).toBe(true);
+    expect((await iam.authorizeAssumeRole('states.amazonaws.com', starter.arn)).allowed).toBe(false);
+  });
+
+  it('refuses to start with a malformed policy, naming the resource that defines it', async () => {
+    // Prepare
+    const broken = role('broken', [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: MACHINE, Unexpected: true }]);
+
+    // Act / Assess
+    await expect(IamAuthorizer.create(model([broken]), () => undefined)).rejects.toThrow(/aws_iam_role_policy\.broken \(attribute "policy"\): invalid IAM policy/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * HTTP API parameter mapping values, as AWS documents them for request parameters
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html and
+ * .../http-api-develop-integrations-aws-services.html):
+ * `$request.header.<name>`, `$request.querystring.<name>`, `$request.path` / `$request.path.<name>`,
+ * `$request.body` / `$request.body.<JSONPath>`, `$context.<name>`, `$stageVariables.<name>`, static
+ * text, and combinations where each expression is written `${request.path.id}` (braces around
+ * everything after `$`). Header names are case-insensitive; repeated values are joined with commas.
+ * Body JSON paths are evaluated on the first 100 KB of the body and support dotted names and array
+ * indexes, not recursive descent or filters.
+ */
+
+/** What a mapping expression can read. */
+export interface MappingSource {
+  /** Lower-case header names, repeated values joined with `,`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Query parameters, repeated values joined with `,`. */
+  readonly query: Readonly<Record<string, string>>;
+  /** Request path without the stage. */
+  readonly path: string;
+  readonly pathParameters: Readonly<Record<string, string>>;
+  /** The raw body text. */
+  readonly body: string;
+  /** `$context` values by dotted name (e.g. `requestId`, `identity.sourceIp`). */
+  readonly context: Readonly<Record<string, string | number | undefined>>;
+  readonly stageVariables: Readonly<Record<string, string>>;
+}
+
+/** A mapped value: undefined when the expression selected nothing. */
+export type Mapped = string | undefined;
+
+/** Thrown when a body JSON path is used and the body is not JSON: API Gateway cannot evaluate it. */
+export class MappingError extends Error {
+  override readonly name = 'MappingError';
+}
+
+/** JSON paths only see this much of the body (AWS: "truncates the request body at 100 KB"). */
+export const BODY_JSONPATH_LIMIT = 100 * 1024;
+
+const BARE = /\$(request\.(?:header|querystring|path|body)(?:\.[^\s$]*)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)/g;
+const BRACED = /\$\{((?:request|context|stageVariables)\.[^}]+)\}/g;
+const EXPRESSION_ROOT = /^(request|context|stageVariables)\./;
+
+/**
+ * Evaluates one mapping value.
+ * - A value that is one expression gives what it selects, or undefined when it selects nothing.
+ * - Mixed text substitutes each expression (nothing selected → empty text).
+ * @throws MappingError when a body JSON path is used on a body that is not JSON.
+ */
+export function evaluateMapping(value: string, source: MappingSource): Mapped {
+  const whole = /^\$\{([^}]+)\}$/.exec(value)?.[1] ?? (/^\$([^\s{$]+)$/.exec(value)?.[1] as string | undefined);
+  if (whole !== undefined && EXPRESSION_ROOT.test(whole)) return select(whole, source);
+  if (!value.includes('$')) return value;
+  return value
+    .replace(BRACED, (_m, expr: string) => select(expr, source) ?? '')
+    .replace(BARE, (_m, expr: string) => select(expr, source) ?? '');
+}
+
+// Selects one expression such as `request.body.input` or `context.requestId`.
+function select(expression: string, source: MappingSource): Mapped {
+  const [root, kind, ...rest] = expression.split('.');
+  const name = rest.join('.');
+  if (root === 'context') return stringOf(source.context[[kind, ...rest].join('.')]);
+  if (root === 'stageVariables') return source.stageVariables[kind ?? ''];
+  switch (kind) {
+    case 'header':
+      return source.headers[name.toLowerCase()];
+    case 'querystring':
+      return source.query[name];
+    case 'path':
+      return name === '' ? source.path : source.pathParameters[name];
+    case 'body':
+      return name === '' ? source.body : selectBody(name, source.body);
+    default:
+      return undefined;
+  }
+}
+
+function selectBody(path: string, body: string): Mapped {
+  let document: unknown;
+  try {
+    document = JSON.parse(body.length > BODY_JSONPATH_LIMIT ? body.slice(0, BODY_JSONPATH_LIMIT) : body);
+  } catch {
+    throw new MappingError('the request body is not JSON, so $request.body.* cannot be evaluated');
+  }
+  let node: unknown = document;
+  for (const step of pathSteps(path)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[step];
+    if (node === undefined) return undefined;
+  }
+  // Strings are passed as they are; any other JSON value as its JSON text.
+  return typeof node === 'string' ? node : JSON.stringify(node);
+}
+
+// `a.b[0]['c d']` → ['a', 'b', '0', 'c d'].
+function pathSteps(path: string): string[] {
+  const steps: string[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path)) !== null) steps.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
+  return steps;
+}
+
+function stringOf(value: string | number | undefined): Mapped {
+  return value === undefined ? undefined : String(value);
+}

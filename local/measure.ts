@@ -1,0 +1,396 @@
+/**
+ * Measures the local runtime against its targets (issue #3): start→SUCCEEDED latency of a
+ * zero-second job through HTTP, sustained executions per second, and memory with many executions
+ * running at once. The bench calls {@link measureRuntime}; `npx tsx local/measure.ts` prints JSON.
+ *
+ * By default it synthesizes the stack into a temporary folder (API_AUTH=NONE, RAMEN_TIMER_SECONDS=0,
+ * stage throttling raised so that it measures the runtime, not the 50 rps default limit) and runs
+ * the runtime as a child process, as `npm start` does, so the load generator does not share its
+ * event loop. Pass `url` (and `pid`, `credentials`) to measure a runtime that is already running.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { REPO_ROOT } from './runtime';
+import { synthIfStale } from './synth';
+
+/** Options of {@link measureRuntime}; every field has a default. */
+export interface MeasureOptions {
+  /** A running runtime to measure (its stack must have API_AUTH=NONE and RAMEN_TIMER_SECONDS=0). */
+  readonly url?: string;
+  /** Its process id, for memory figures. */
+  readonly pid?: number;
+  /** The developer credentials of that runtime (`<dataDir>/credentials.json`). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Sequential executions for the latency figures (default 200). */
+  readonly latencySamples?: number;
+  /** Length of the throughput run in seconds (default 10). */
+  readonly throughputSeconds?: number;
+  /** Concurrent clients starting executions during the throughput run (default 16). */
+  readonly throughputConcurrency?: number;
+  /** Executions running at once for the memory figure (default 1000). */
+  readonly concurrentExecutions?: number;
+  /** `seconds` input of those executions (default 30). */
+  readonly concurrentSeconds?: number;
+  /** Progress lines (default: none). */
+  readonly log?: (line: string) => void;
+}
+
+/** What {@link measureRuntime} returns. */
+export interface RuntimeMeasurements {
+  readonly latency: { readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly describesPerExecution: number };
+  readonly throughput: {
+    readonly seconds: number;
+    readonly started: number;
+    readonly succeeded: number;
+    /** Succeeded executions divided by the time from the first start to the last one closing. */
+    readonly executionsPerSecond: number;
+    readonly rejected: number;
+  };
+  readonly memory: {
+    readonly executions: number;
+    readonly running: number;
+    readonly idleRssMb: number;
+    /** RSS of the runtime process alone. */
+    readonly rssRuntimeMb: number;
+    /** RSS of the runtime and its function processes. */
+    readonly rssTotalMb: number;
+  };
+}
+
+/**
+ * Runs the three measurements. When it starts the runtime itself, the memory figure comes from a
+ * second, fresh runtime: the first one holds every execution of the throughput run by then.
+ */
+export async function measureRuntime(options: MeasureOptions = {}): Promise<RuntimeMeasurements> {
+  const log = options.log ?? (() => undefined);
+  const latencySamples = options.latencySamples ?? 200;
+  const seconds = options.throughputSeconds ?? 10;
+  const concurrency = options.throughputConcurrency ?? 16;
+  const executions = options.concurrentExecutions ?? 1000;
+  const jobSeconds = options.concurrentSeconds ?? 30;
+
+  if (options.url) {
+    const target = { url: options.url, pid: options.pid, credentials: options.credentials! };
+    return withTarget(target, async (t) => {
+      const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
+      const latency = await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples));
+      const throughput = await phase(log, 'throughput', () => measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency));
+      const memory = await phase(log, 'memory', () => measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds));
+      return { latency, throughput, memory: { ...memory, idleRssMb } };
+    });
+  }
+  const work = mkdtempSync(join(tmpdir(), 'async-api-measure-'));
+  try {
+    const outdir = join(work, 'cdktf.out');
+    log('synthesizing...');
+    synthIfStale({ repoRoot: REPO_ROOT, outdir, env: { ...process.env, ...MEASURE_SETTINGS } });
+    const first = await spawnRuntime(outdir, join(work, 'data-1'));
+    const { latency, throughput } = await withTarget(first, async (t) => ({
+      latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
+      throughput: await phase(log, 'throughput', () => measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency)),
+    })).finally(() => first.stop());
+    const second = await spawnRuntime(outdir, join(work, 'data-2'));
+    const memory = await withTarget(second, async (t) => {
+      const idleRssMb = rssMb(t.pid!).total;
+      const m = await phase(log, 'memory', () => measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds));
+      return { ...m, idleRssMb };
+    }).finally(() => second.stop());
+    return { latency, throughput, memory };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** App settings of the measured stack: no auth, zero-second default job, throttling out of the way. */
+export const MEASURE_SETTINGS = {
+  API_AUTH: 'NONE',
+  RAMEN_TIMER_SECONDS: '0',
+  API_THROTTLE_RATE: '10000',
+  API_THROTTLE_BURST: '5000',
+  TF_STATE_BUCKET: 'async-api-local-unused',
+} as const;
+
+interface Target {
+  readonly url: string;
+  readonly pid: number | undefined;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+interface Connected extends Target {
+  readonly agent: Agent;
+  readonly sfn: SFNClient;
+  readonly stateMachineArn: string;
+}
+
+async function withTarget<T>(target: Target, run: (t: Connected) => Promise<T>): Promise<T> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const sfn = new SFNClient({ endpoint: target.url, region: 'us-east-1', credentials: target.credentials, maxAttempts: 1 });
+  try {
+    const stateMachineArn = await findStateMachineArn(target.url, agent);
+    return await run({ ...target, agent, sfn, stateMachineArn });
+  } finally {
+    agent.destroy();
+    sfn.destroy();
+  }
+}
+
+async function phase<T>(log: (line: string) => void, name: string, run: () => Promise<T>): Promise<T> {
+  log(`${name}...`);
+  const result = await run();
+  log(`${name}: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function measureLatency(url: string, agent: Agent, samples: number): Promise<RuntimeMeasurements['latency']> {
+  const times: number[] = [];
+  let describes = 0;
+  const tag = Date.now().toString(36);
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const started = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `lat-${tag}-${i}` }, agent);
+    if (started.status !== 200) throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
+    const executionArn = (started.body as { executionArn: string }).executionArn;
+    // Poll back-to-back: the figure is the runtime's latency, not a polling interval.
+    for (let attempt = 0; attempt < 10_000; attempt++) {
+      describes++;
+      const d = await postJson(url, '/describe-execution', { executionArn }, agent);
+      const status = (d.body as { status?: string }).status;
+      if (d.status === 200 && status !== 'RUNNING') {
+        if (status !== 'SUCCEEDED') throw new Error(`execution ended ${String(status)}: ${JSON.stringify(d.body)}`);
+        break;
+      }
+      if (d.status !== 200) throw new Error(`describe-execution answered ${d.status}: ${JSON.stringify(d.body)}`);
+    }
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    samples,
+    p50Ms: round(percentile(times, 0.5)),
+    p99Ms: round(percentile(times, 0.99)),
+    describesPerExecution: round(describes / samples),
+  };
+}
+
+async function measureThroughput(
+  url: string,
+  agent: Agent,
+  sfn: SFNClient,
+  stateMachineArn: string,
+  seconds: number,
+  concurrency: number,
+): Promise<RuntimeMeasurements['throughput']> {
+  const tag = Date.now().toString(36);
+  let started = 0;
+  let rejected = 0;
+  let n = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const r = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `tput-${tag}-${n++}` }, agent);
+      if (r.status === 200) started++;
+      else rejected++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  // Wait for the last executions to close, then count what succeeded.
+  for (let i = 0; i < 600; i++) {
+    const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }));
+    if ((running.executions ?? []).length === 0) break;
+    await sleep(50);
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  const succeeded = await countSince(sfn, stateMachineArn, `tput-${tag}-`, 'SUCCEEDED');
+  return { seconds: round(elapsed), started, succeeded, executionsPerSecond: round(succeeded / elapsed), rejected };
+}
+
+async function measureMemory(
+  url: string,
+  agent: Agent,
+  sfn: SFNClient,
+  stateMachineArn: string,
+  pid: number | undefined,
+  executions: number,
+  seconds: number,
+): Promise<Omit<RuntimeMeasurements['memory'], 'idleRssMb'>> {
+  const tag = Date.now().toString(36);
+  const arns: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < executions) {
+      const i = next++;
+      const r = await postJson(url, '/start-execution', { input: { seconds }, name: `mem-${tag}-${i}` }, agent);
+      if (r.status !== 200) throw new Error(`start-execution answered ${r.status}: ${JSON.stringify(r.body)}`);
+      arns.push((r.body as { executionArn: string }).executionArn);
+    }
+  };
+  // A client's describe brings up the status function's process too, as in real use. It must come
+  // first: once 1,000 worker invocations hold the account's whole concurrency (Lambda's default quota),
+  // the status function is throttled, as it would be in AWS.
+  const probe = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `mem-probe-${tag}` }, agent);
+  await postJson(url, '/describe-execution', { executionArn: (probe.body as { executionArn: string }).executionArn }, agent);
+  await Promise.all(Array.from({ length: 32 }, worker));
+  // Give every execution time to reach its Lambda invocation, then sample.
+  await sleep(2000);
+  const running = await countSince(sfn, stateMachineArn, `mem-${tag}-`, 'RUNNING');
+  const rss = pid ? rssMb(pid) : { self: 0, total: 0 };
+  for (const executionArn of arns) await sfn.send(new StopExecutionCommand({ executionArn, cause: 'measurement finished' }));
+  return { executions, running, rssRuntimeMb: rss.self, rssTotalMb: rss.total };
+}
+
+async function countSince(sfn: SFNClient, stateMachineArn: string, prefix: string, status: 'RUNNING' | 'SUCCEEDED'): Promise<number> {
+  let count = 0;
+  let nextToken: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const r = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: status, maxResults: 1000, nextToken }));
+    count += (r.executions ?? []).filter((e) => e.name?.startsWith(prefix)).length;
+    nextToken = r.nextToken;
+    if (!nextToken) break;
+  }
+  return count;
+}
+
+async function findStateMachineArn(url: string, agent: Agent): Promise<string> {
+  // The HTTP API does not expose the machine's ARN; an execution ARN contains it.
+  const r = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `probe-${Date.now().toString(36)}` }, agent);
+  if (r.status !== 200) throw new Error(`start-execution answered ${r.status}: ${JSON.stringify(r.body)}`);
+  const arn = (r.body as { executionArn: string }).executionArn;
+  return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
+}
+
+interface Owned extends Target {
+  stop(): Promise<void>;
+}
+
+async function spawnRuntime(outdir: string, dataDir: string): Promise<Owned> {
+  // `node --import tsx` (not the tsx CLI, which runs a second process) so `pid` is the runtime itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'index.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...MEASURE_SETTINGS,
+      PORT: '0',
+      CDKTF_OUTDIR: outdir,
+      LOCAL_DATA_DIR: dataDir,
+      LOCAL_SKIP_SYNTH: '1',
+      LOCAL_ACCESS_LOG: '0',
+      LOCAL_FUNCTION_LOG: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the runtime did not start within 60 s:\n${stderr}`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the runtime exited with ${String(code)}:\n${stderr}`));
+    });
+  });
+  const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Owned['credentials'];
+  return {
+    url,
+    pid: child.pid,
+    credentials,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** POSTs JSON over a keep-alive agent; returns status and parsed body. */
+export function postJson(url: string, path: string, body: unknown, agent: Agent): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(JSON.stringify(body));
+    const req = request(
+      `${url}${path}`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** RSS in MB of a process alone and with all its descendants (Linux /proc). */
+export function rssMb(pid: number): { self: number; total: number } {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const rssOf = (p: number): number => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    total += rssOf(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return { self: round(rssOf(pid)), total: round(total) };
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+if (require.main === module) {
+  measureRuntime({ log: (line) => process.stderr.write(`${line}\n`) }).then(
+    (m) => process.stdout.write(`${JSON.stringify(m, null, 2)}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * Starts the local runtime programmatically: reads the synthesized stack, builds its model, and
+ * serves the HTTP API and the Step Functions API on one loopback port, with the stack's Lambda
+ * functions run by the local Lambda service and every service-to-service call checked by IAM.
+ * `npm start` (local/index.ts) and the tests use this; tests pass `port: 0` and a temporary `dataDir`.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { HttpApiGateway } from './apigw/gateway';
+import { CredentialStore } from './auth/credentials';
+import { IamAuthorizer } from './iam/authorizer';
+import { createLambdaService } from './lambda';
+import type { LambdaService } from './lambda/types';
+import { createRuntimeServer, type Handlers } from './server';
+import { StepFunctionsApi } from './stepfunctions/api';
+import { ExecutionEngine } from './stepfunctions/engine';
+import { StepFunctionsService } from './stepfunctions/service';
+import { ExecutionStore, type ExecutionRecord } from './stepfunctions/store';
+import type { TerraformJson } from './terraform/document';
+import { buildStackModel, type StackModel } from './terraform/model';
+import { ResolutionError } from './terraform/resolver';
+import { loadSynthesizedStack } from './terraform/stack';
+
+/** The repository root (this file lives in `<root>/local`). */
+export const REPO_ROOT = resolve(__dirname, '..');
+
+/** Local stand-in for the AWS account id in every ARN. */
+export const LOCAL_ACCOUNT_ID = '123456789012';
+
+/** Options of {@link startRuntime}. */
+export interface RuntimeOptions {
+  /** cdktf output folder holding `manifest.json` (default `<repo>/cdktf.out`). */
+  readonly outdir?: string;
+  /** Stack to serve (default: the one with an HTTP API). */
+  readonly stackId?: string;
+  /** Serve this document instead of reading one (its assets are resolved against `stackDir`). */
+  readonly stack?: { readonly doc: TerraformJson; readonly stackDir: string };
+  /** Changes the parsed document before it is served (tests strip a permission this way). */
+  readonly transform?: (doc: TerraformJson) => TerraformJson;
+  /** Port on 127.0.0.1; 0 picks a free one. Default 3000. */
+  readonly port?: number;
+  /** Where executions, credentials and unpacked functions live (default `<repo>/.local`). */
+  readonly dataDir?: string;
+  /** Runtime messages (denials, integration failures, restarts). Default: stderr. */
+  readonly log?: (line: string) => void;
+  /** Access-log lines of the stage. Default: stdout. */
+  readonly accessLog?: (line: string) => void;
+  /** Output of the functions. Default: stderr with the function name. */
+  readonly functionLog?: (functionName: string, line: string) => void;
+  /** Lambda's account concurrency (default 1000, Lambda's quota). */
+  readonly accountConcurrency?: number;
+}
+
+/** A running runtime. */
+export interface Runtime {
+  /** e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  readonly port: number;
+  readonly model: StackModel;
+  /** The local developer's credentials (sign AWS_IAM routes and Step Functions calls with them). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly sfn: StepFunctionsService;
+  readonly iam: IamAuthorizer;
+  /** Executions found RUNNING from a previous run and closed as ABORTED at start. */
+  readonly abortedAtStart: readonly ExecutionRecord[];
+  /** Executions closed since start (any status). */
+  readonly closedCount: () => number;
+  /**
+   * Stops serving, aborts running executions (cause says the runtime stopped), stops function
+   * processes and closes files. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** Error/cause of executions cut off by a shutdown or a crash of the runtime. */
+export const INTERRUPTED = {
+  shutdownError: 'LocalRuntime.Shutdown',
+  shutdownCause: 'The local runtime was stopped while this execution was running; executions do not survive a restart.',
+  restartError: 'LocalRuntime.Restarted',
+  restartCause:
+    'The local runtime stopped unexpectedly while this execution was running (found RUNNING at the next start); executions do not survive a restart.',
+} as const;
+
+/**
+ * Starts the runtime.
+ * @throws ResolutionError / StackNotFoundError when the stack cannot be served (nothing keeps running then).
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dataDir = options.dataDir ?? join(REPO_ROOT, '.local');
+  const source = options.stack ?? loadSynthesizedStack(options.outdir ?? join(REPO_ROOT, 'cdktf.out'), options.stackId);
+  const doc = options.transform ? options.transform(structuredClone(source.doc)) : source.doc;
+
+  let handlers: Handlers | undefined;
+  const server = createRuntimeServer(() => handlers);
+  server.listen(options.port ?? 3000, '127.0.0.1');
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err as Error))]);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  let lambda: LambdaService | undefined;
+  let store: ExecutionStore | undefined;
+  try {
+    const model = buildStackModel(doc, source.stackDir, { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url });
+    const iam = await IamAuthorizer.create(model, log);
+    await checkServiceRoles(model, iam);
+    const credentials = CredentialStore.open(dataDir, model.accountId);
+    lambda = createLambdaService({
+      functions: model.functions,
+      workDir: join(dataDir, 'lambda'),
+      nodePath: [join(REPO_ROOT, 'node_modules')],
+      runtimeEnvironment: (fn) => {
+        const c = credentials.forRole(fn.roleArn);
+        // What Lambda injects (the role's temporary credentials, the region) plus the endpoint that
+        // sends the SDK's Step Functions calls to this runtime instead of AWS.
+        return {
+          AWS_ACCESS_KEY_ID: c.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+          AWS_SESSION_TOKEN: c.sessionToken ?? '',
+          AWS_REGION: model.region,
+          AWS_DEFAULT_REGION: model.region,
+          AWS_ENDPOINT_URL_SFN: url,
+        };
+      },
+      ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+      ...(options.functionLog ? { log: options.functionLog } : {}),
+    });
+    const engine = new ExecutionEngine({
+      stateMachine: model.stateMachine,
+      lambda,
+      iam,
+      region: model.region,
+      accountId: model.accountId,
+      partition: model.partition,
+    });
+    const opened = ExecutionStore.open(join(dataDir, 'executions'), {
+      error: INTERRUPTED.restartError,
+      cause: INTERRUPTED.restartCause,
+      now: Date.now(),
+    });
+    store = opened.store;
+    for (const r of opened.aborted) log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
+    let closed = 0;
+    const sfn = new StepFunctionsService({
+      stateMachine: model.stateMachine,
+      engine,
+      store,
+      iam,
+      createdAt: Date.now(),
+      onClosed: () => closed++,
+    });
+    const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+    const gateway = new HttpApiGateway({ model, sfn, lambda, iam, credentials, accessLog: (line) => accessLog(line), log });
+    const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);
+    handlers = { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) };
+
+    let closing: Promise<void> | undefined;
+    const openStore = store;
+    const openLambda = lambda;
+    return {
+      url,
+      port,
+      model,
+      credentials: { accessKeyId: credentials.developer.accessKeyId, secretAccessKey: credentials.developer.secretAccessKey },
+      sfn,
+      iam,
+      abortedAtStart: opened.aborted,
+      closedCount: () => closed,
+      close: () =>
+        (closing ??= (async () => {
+          server.close();
+          const aborted = sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
+          if (aborted > 0) log(`Stopped ${aborted} running execution(s): ABORTED (${INTERRUPTED.shutdownError})`);
+          server.closeAllConnections();
+          await openLambda.close();
+          openStore.dispose();
+        })()),
+    };
+  } catch (err) {
+    server.close();
+    server.closeAllConnections();
+    await lambda?.close();
+    store?.dispose();
+    throw err;
+  }
+}
+
+// AWS refuses to create a function (or state machine) whose role its service cannot assume.
+async function checkServiceRoles(model: StackModel, iam: IamAuthorizer): Promise<void> {
+  const uses = [
+    ...model.functions.map((f) => ({ address: f.address, attribute: 'role', roleArn: f.roleArn, service: 'lambda.amazonaws.com' })),
+    { address: model.stateMachine.address, attribute: 'role_arn', roleArn: model.stateMachine.roleArn, service: 'states.amazonaws.com' },
+  ];
+  for (const use of uses) {
+    if (!iam.role(use.roleArn)) {
+      throw new ResolutionError(use, `${use.roleArn} is not a role of this stack; the local runtime only knows the stack's roles`);
+    }
+    const decision = await iam.authorizeAssumeRole(use.service, use.roleArn);
+    if (!decision.allowed) {
+      throw new ResolutionError(use, `the role's trust policy does not let ${use.service} assume it (AWS would refuse to create the resource)`);
+    }
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * The Step Functions service of the local runtime: the operations of the AWS API on the one state
+ * machine, with Standard-workflow rules, IAM checks for callers that act as a role, and persistence.
+ * Both the HTTP API integrations and the AWS JSON 1.0 endpoint call it. Errors are {@link SfnError}s
+ * with the codes and messages Step Functions uses.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IamAuthorizer } from '../iam/authorizer';
+import type { StateMachineModel } from '../terraform/model';
+import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
+import { SfnError } from './errors';
+import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
+import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
+
+/** Who calls: a role's session (checked against its policies) or the local developer (allowed everything). */
+export type Caller = { readonly kind: 'developer' } | { readonly kind: 'role'; readonly roleArn: string };
+
+/** JSON 1.0 members of the operations, as received. */
+export type Request = Readonly<Record<string, unknown>>;
+
+const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+/** Dependencies of the service. */
+export interface StepFunctionsServiceOptions {
+  readonly stateMachine: StateMachineModel;
+  readonly engine: ExecutionEngine;
+  readonly store: ExecutionStore;
+  readonly iam: IamAuthorizer;
+  /** Creation date reported by DescribeStateMachine (epoch ms). */
+  readonly createdAt: number;
+  /** Called once per execution that closes (for metrics and logs). */
+  readonly onClosed?: (record: ExecutionRecord) => void;
+}
+
+/** Operations this service implements, by X-Amz-Target operation name. */
+export type Operation =
+  | 'StartExecution'
+  | 'StopExecution'
+  | 'DescribeExecution'
+  | 'ListExecutions'
+  | 'GetExecutionHistory'
+  | 'DescribeStateMachine';
+
+/** The local Step Functions service. */
+export class StepFunctionsService {
+  private readonly running = new Map<string, ExecutionHandle>();
+  private readonly byName = new Map<string, string>();
+
+  constructor(private readonly options: StepFunctionsServiceOptions) {
+    for (const record of options.store.newestFirst()) if (!this.byName.has(record.name)) this.byName.set(record.name, record.executionArn);
+  }
+
+  /** Number of executions currently running. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Runs an operation by name. @throws SfnError */
+  call(operation: string, caller: Caller, request: Request): Promise<unknown> {
+    switch (operation) {
+      case 'StartExecution':
+        return this.startExecution(caller, request);
+      case 'StopExecution':
+        return this.stopExecution(caller, request);
+      case 'DescribeExecution':
+        return this.describeExecution(caller, request);
+      case 'ListExecutions':
+        return this.listExecutions(caller, request);
+      case 'GetExecutionHistory':
+        return this.getExecutionHistory(caller, request);
+      case 'DescribeStateMachine':
+        return this.describeStateMachine(caller, request);
+      default:
+        return Promise.reject(new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`));
+    }
+  }
+
+  /** StartExecution: `{stateMachineArn, name?, input?}` → `{executionArn, startDate}`. */
+  async startExecution(caller: Caller, request: Request): Promise<{ executionArn: string; startDate: number }> {
+    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const name = optionalString(request, 'name') ?? randomUUID();
+    const input = optionalString(request, 'input') ?? '{}';
+    validateExecutionName(name);
+    const parsedInput = parseExecutionInput(input);
+    await this.authorize(caller, 'states:StartExecution', machineArn);
+    const machine = this.machine(machineArn);
+
+    const existingArn = this.byName.get(name);
+    if (existingArn) {
+      const existing = this.options.store.get(existingArn)!;
+      // Standard workflows: a repeat of a running execution's start is idempotent (AWS API reference).
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn: existing.executionArn, startDate: seconds(existing.startDate) };
+      }
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
+    }
+
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const startDate = Date.now();
+    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, status: 'RUNNING', startDate, input };
+    this.options.store.add(record, {
+      timestamp: startDate,
+      type: 'ExecutionStarted',
+      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
+    });
+    this.byName.set(name, executionArn);
+    let handle: ExecutionHandle;
+    try {
+      handle = this.options.engine.start({ executionArn, name, input: parsedInput, startDate }, (event) =>
+        this.options.store.append(executionArn, event),
+      );
+    } catch (err) {
+      // The execution exists now; it must not stay RUNNING forever because the interpreter refused it.
+      this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: err instanceof Error ? err.message : String(err) });
+      return { executionArn, startDate: seconds(startDate) };
+    }
+    this.running.set(executionArn, handle);
+    handle.outcome.then(
+      (outcome) => this.finish(executionArn, outcome),
+      (err: unknown) => this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: String(err) }),
+    );
+    return { executionArn, startDate: seconds(startDate) };
+  }
+
+  /** StopExecution: `{executionArn, error?, cause?}` → `{stopDate}`. */
+  async stopExecution(caller: Caller, request: Request): Promise<{ stopDate: number }> {
+    const arn = required(request, 'executionArn');
+    parseExecutionArn(arn);
+    const error = optionalString(request, 'error');
+    const cause = optionalString(request, 'cause');
+    if (error !== undefined && error.length > 256) throw lengthError('error', 256);
+    if (cause !== undefined && cause.length > 32768) throw lengthError('cause', 32768);
+    await this.authorize(caller, 'states:StopExecution', arn as string);
+    const record = this.execution(arn as string);
+    if (record.status === 'RUNNING') {
+      this.abort(record.executionArn, error, cause);
+      return { stopDate: seconds(record.stopDate!) };
+    }
+    // Already closed: AWS answers 200 and leaves the execution as it was (docs/aws-behaviour.md §4.4).
+    return { stopDate: seconds(record.stopDate ?? Date.now()) };
+  }
+
+  /** DescribeExecution: `{executionArn}` → the execution. */
+  async describeExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const arn = required(request, 'executionArn');
+    parseExecutionArn(arn);
+    await this.authorize(caller, 'states:DescribeExecution', arn as string);
+    const r = this.execution(arn as string);
+    return {
+      executionArn: r.executionArn,
+      stateMachineArn: r.stateMachineArn,
+      name: r.name,
+      status: r.status,
+      startDate: seconds(r.startDate),
+      ...(r.stopDate !== undefined ? { stopDate: seconds(r.stopDate) } : {}),
+      input: r.input,
+      inputDetails: { included: true },
+      ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.cause !== undefined ? { cause: r.cause } : {}),
+      redriveCount: 0,
+      redriveStatus: 'NOT_REDRIVABLE',
+      redriveStatusReason: 'Execution redrive is not emulated by the local runtime',
+    };
+  }
+
+  /** ListExecutions: `{stateMachineArn, statusFilter?, maxResults?, nextToken?}`. */
+  async listExecutions(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const statusFilter = optionalString(request, 'statusFilter');
+    if (statusFilter !== undefined && !STATUSES.includes(statusFilter)) {
+      throw new SfnError(
+        'ValidationException',
+        `1 validation error detected: Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
+      );
+    }
+    const { limit, offset } = page(request);
+    await this.authorize(caller, 'states:ListExecutions', machineArn);
+    this.machine(machineArn);
+    const executions: Record<string, unknown>[] = [];
+    let index = 0;
+    let more = false;
+    for (const r of this.options.store.newestFirst()) {
+      if (statusFilter !== undefined && r.status !== statusFilter) continue;
+      if (index++ < offset) continue;
+      if (executions.length === limit) {
+        more = true;
+        break;
+      }
+      executions.push({
+        executionArn: r.executionArn,
+        stateMachineArn: r.stateMachineArn,
+        name: r.name,
+        status: r.status,
+        startDate: seconds(r.startDate),
+        ...(r.stopDate !== undefined ? { stopDate: seconds(r.stopDate) } : {}),
+        redriveCount: 0,
+      });
+    }
+    return { executions, ...(more ? { nextToken: token(offset + limit) } : {}) };
+  }
+
+  /** GetExecutionHistory: `{executionArn, maxResults?, reverseOrder?, nextToken?, includeExecutionData?}`. */
+  async getExecutionHistory(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const arn = required(request, 'executionArn');
+    parseExecutionArn(arn);
+    const { limit, offset } = page(request);
+    await this.authorize(caller, 'states:GetExecutionHistory', arn as string);
+    const record = this.execution(arn as string);
+    let events = this.options.store.history(record.executionArn);
+    if (request['reverseOrder'] === true) events = [...events].reverse();
+    const includeData = request['includeExecutionData'] !== false;
+    const slice = events.slice(offset, offset + limit).map((e) => wireEvent(e, includeData));
+    return { events: slice, ...(offset + limit < events.length ? { nextToken: token(offset + limit) } : {}) };
+  }
+
+  /** DescribeStateMachine: `{stateMachineArn}`. */
+  async describeStateMachine(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    await this.authorize(caller, 'states:DescribeStateMachine', machineArn);
+    const m = this.machine(machineArn);
+    return {
+      stateMachineArn: m.arn,
+      name: m.name,
+      status: 'ACTIVE',
+      definition: m.definitionText,
+      roleArn: m.roleArn,
+      type: m.type,
+      creationDate: seconds(this.options.createdAt),
+      loggingConfiguration: {
+        level: m.logging?.level ?? 'OFF',
+        includeExecutionData: m.logging?.includeExecutionData ?? false,
+        ...(m.logging?.destination ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] } : {}),
+      },
+      tracingConfiguration: { enabled: m.tracingEnabled },
+    };
+  }
+
+  /**
+   * Aborts every running execution with `error`/`cause` (clean shutdown); each is on disk as ABORTED
+   * when this returns.
+   */
+  abortAll(error: string, cause: string): number {
+    const arns = [...this.running.keys()];
+    for (const arn of arns) this.abort(arn, error, cause);
+    return arns.length;
+  }
+
+  private abort(executionArn: string, error: string | undefined, cause: string | undefined): void {
+    const stopDate = Date.now();
+    const closed = this.options.store.close(
+      executionArn,
+      { status: 'ABORTED', stopDate, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+      {
+        timestamp: stopDate,
+        type: 'ExecutionAborted',
+        executionAbortedEventDetails: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+      },
+    );
+    this.running.get(executionArn)?.abort();
+    this.running.delete(executionArn);
+    if (closed) this.options.onClosed?.(this.options.store.get(executionArn)!);
+  }
+
+  private finish(executionArn: string, outcome: Outcome): void {
+    const stopDate = Date.now();
+    this.running.delete(executionArn);
+    const closed =
+      outcome.status === 'SUCCEEDED'
+        ? this.options.store.close(
+            executionArn,
+            { status: 'SUCCEEDED', stopDate, output: outcome.output },
+            { timestamp: stopDate, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } } },
+          )
+        : this.options.store.close(
+            executionArn,
+            { status: outcome.status, stopDate, ...errorFields(outcome) },
+            {
+              timestamp: stopDate,
+              type: outcome.status === 'FAILED' ? 'ExecutionFailed' : 'ExecutionTimedOut',
+              [outcome.status === 'FAILED' ? 'executionFailedEventDetails' : 'executionTimedOutEventDetails']: errorFields(outcome),
+            },
+          );
+    if (closed) this.options.onClosed?.(this.options.store.get(executionArn)!);
+  }
+
+  private async authorize(caller: Caller, action: string, resource: string): Promise<void> {
+    if (caller.kind === 'developer') return;
+    const decision = await this.options.iam.authorizeRole(caller.roleArn, action, resource);
+    if (!decision.allowed) throw new SfnError('AccessDeniedException', decision.message);
+  }
+
+  private machine(arn: string): StateMachineModel {
+    if (arn !== this.options.stateMachine.arn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return this.options.stateMachine;
+  }
+
+  private execution(arn: string): ExecutionRecord {
+    const record = this.options.store.get(arn);
+    if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return record;
+  }
+}
+
+/** Step Functions sends timestamps as epoch seconds with a fraction. */
+function seconds(ms: number): number {
+  return ms / 1000;
+}
+
+function errorFields(outcome: { error?: string; cause?: string }): { error?: string; cause?: string } {
+  return { ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+}
+
+function required(request: Request, member: string): string {
+  const value = request[member];
+  if (value === undefined || value === null) {
+    throw new SfnError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  }
+  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
+  return value;
+}
+
+function optionalString(request: Request, member: string): string | undefined {
+  const value = request[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
+  return value;
+}
+
+function lengthError(member: string, max: number): SfnError {
+  return new SfnError(
+    'ValidationException',
+    `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+  );
+}
+
+function page(request: Request): { limit: number; offset: number } {
+  const max = request['maxResults'];
+  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000)) {
+    throw new SfnError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
+  }
+  // 0 means "use the default" in the Step Functions API.
+  const limit = typeof max === 'number' && max > 0 ? max : 100;
+  const next = request['nextToken'];
+  let offset = 0;
+  if (next !== undefined && next !== null) {
+    const decoded = typeof next === 'string' ? Number(Buffer.from(next, 'base64url').toString('utf8').replace(/^offset:/, '')) : NaN;
+    if (!Number.isInteger(decoded) || decoded < 0) throw new SfnError('InvalidToken', `Invalid Token: '${String(next)}'`);
+    offset = decoded;
+  }
+  return { limit, offset };
+}
+
+function token(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString('base64url');
+}
+
+// History events on the wire: seconds, and data fields dropped when includeExecutionData is false.
+function wireEvent(event: HistoryEvent, includeData: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...event, timestamp: seconds(event.timestamp) };
+  if (!includeData) {
+    for (const [key, value] of Object.entries(out)) {
+      if (!key.endsWith('EventDetails') || value === null || typeof value !== 'object') continue;
+      const details = { ...(value as Record<string, unknown>) };
+      for (const field of ['input', 'output', 'parameters']) delete details[field];
+      out[key] = details;
+    }
+  }
+  return out;
+}
+
+/** The statuses reported by this runtime, re-exported for callers that filter. */
+export type { ExecutionStatus };
