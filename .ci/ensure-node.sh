@@ -20,5 +20,10 @@ if [ "$have" -lt "$want" ]; then
     rm -rf "$tmp"
   fi
   export PATH="$dir/bin:$PATH"
+  # The official binary trusts only its bundled CAs, unlike a distribution's Node; behind a
+  # TLS-inspecting proxy npm would then fail. Trust the system bundle too, unless told otherwise.
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
 fi
 echo "ensure-node: using Node.js $(node --version)" >&2
