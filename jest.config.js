@@ -13,5 +13,6 @@ module.exports = {
   // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
   transformIgnorePatterns: ['/node_modules/(?!commander/)'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   cacheDirectory: '<rootDir>/.build/jest-cache',
 };
