@@ -23,13 +23,27 @@ export interface RoleUnderTest {
   readonly policies: readonly { readonly name: string; readonly policy: unknown }[];
   /** Managed policies attached in any way; the simulation cannot see inside them. */
   readonly managedPolicyArns: readonly string[];
+  /**
+   * The role's permissions boundary: its ARN, and its document when the app itself defines that
+   * policy (an `aws_iam_policy`). Absent: the role has no boundary.
+   */
+  readonly permissionsBoundary?: { readonly arn: string; readonly policy?: unknown };
 }
 
 /** The outcome of one simulated request. */
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
+/** ARN of an `aws_iam_policy`, as IAM assigns it: `arn:<partition>:iam::<account>:policy<path><name>`. */
+export function managedPolicyArn(policy: ScannedResource, identity: ScanIdentity = SCAN_IDENTITY): string {
+  return `arn:${identity.partition}:iam::${identity.accountId}:policy${String(policy.config['path'] ?? '/')}${String(policy.config['name'])}`;
+}
+
 /** Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them). */
 export function rolesOf(resources: readonly ScannedResource[], identity: ScanIdentity = SCAN_IDENTITY): RoleUnderTest[] {
+  // Any stack's managed policies: the boundary of the application's roles lives in `ci-access`.
+  const managed = new Map(
+    resources.filter((r) => r.type === 'aws_iam_policy').map((r) => [managedPolicyArn(r, identity), JSON.parse(String(r.config['policy'])) as unknown]),
+  );
   return resources
     .filter((r) => r.type === 'aws_iam_role')
     .map((role) => {
@@ -37,6 +51,7 @@ export function rolesOf(resources: readonly ScannedResource[], identity: ScanIde
       const sameRole = (r: ScannedResource) => r.stack === role.stack && r.config['role'] === name;
       const inline = role.config['inline_policy'];
       const inlineBlocks = (Array.isArray(inline) ? inline : inline ? [inline] : []) as Record<string, unknown>[];
+      const boundaryArn = role.config['permissions_boundary'];
       return {
         address: role.address,
         path: role.path,
@@ -55,8 +70,24 @@ export function rolesOf(resources: readonly ScannedResource[], identity: ScanIde
             .filter((r) => (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r))
             .map((r) => String(r.config['policy_arn'])),
         ],
+        ...(typeof boundaryArn === 'string' && boundaryArn !== ''
+          ? { permissionsBoundary: { arn: boundaryArn, ...(managed.has(boundaryArn) ? { policy: managed.get(boundaryArn) } : {}) } }
+          : {}),
       };
     });
+}
+
+/**
+ * The boundary of `role` as the simulator takes it. A boundary whose document the app does not
+ * define cannot be simulated: judging the role without it would answer for a role AWS never sees.
+ */
+function boundaryPolicies(role: RoleUnderTest): { name: string; policy: unknown }[] | undefined {
+  const boundary = role.permissionsBoundary;
+  if (!boundary) return undefined;
+  if (boundary.policy === undefined) {
+    throw new Error(`cannot simulate ${role.name}: its permissions boundary ${boundary.arn} is not a policy of the app`);
+  }
+  return [{ name: boundary.arn, policy: boundary.policy }];
 }
 
 async function decide(simulation: Simulation, what: string): Promise<Decision> {
@@ -70,7 +101,8 @@ async function decide(simulation: Simulation, what: string): Promise<Decision> {
 }
 
 /**
- * May `role` (a session of it) perform `action` on `resource`, by its identity policies?
+ * May `role` (a session of it) perform `action` on `resource`, by its identity policies and, when it
+ * has one, its permissions boundary (the request must be allowed by both)?
  * @param context request context keys, e.g. `{ 'iam:PassedToService': 'lambda.amazonaws.com' }`.
  */
 export function mayPerform(
@@ -91,6 +123,7 @@ export function mayPerform(
       identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      permissionBoundaryPolicies: boundaryPolicies(role),
     },
     `${role.name} ${action} ${resource}`,
   );

@@ -10,6 +10,7 @@ import { addS3Backend } from './s3-backend';
 import { HttpApi } from './constructs/http-api';
 import { LambdaIntegration } from './constructs/lambda-integration';
 import { NodejsFunction } from './constructs/nodejs-function';
+import { applyPermissionsBoundary } from './constructs/service-role';
 import { StateMachine } from './constructs/state-machine';
 import { StepFunctionsIntegration } from './constructs/step-functions-integration';
 
@@ -54,6 +55,8 @@ export class AsyncApiStack extends TerraformStack {
       defaultTags: [{ tags: { project: 'async-api', stage: config.stage, 'managed-by': 'cdktf' } }],
     });
     addS3Backend(this, config.state);
+    // Every role below gets it, including roles added later (the CI deploy role creates no role without it).
+    if (config.rolePermissionsBoundaryArn) applyPermissionsBoundary(this, config.rolePermissionsBoundaryArn);
 
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     const partition = new DataAwsPartition(this, 'partition').partition;

@@ -3,11 +3,13 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AppConfig, CiAccessConfig } from './config';
 import { Naming } from './naming';
 import { addS3Backend } from './s3-backend';
-import { CiPolicyScope, deployRoleStatements, planRoleStatements } from './constructs/ci-policies';
+import { CiPolicyScope, appBoundaryStatements, deployRoleStatements, planRoleStatements } from './constructs/ci-policies';
 import { GithubActionsRole, GithubOidcProvider, environmentSubject, pullRequestSubject } from './constructs/github-oidc';
+import { policyDocument } from './constructs/service-role';
 
 /** Project part of the application's resource names (the application stack uses the same). */
 const APP_PROJECT = 'async-api';
@@ -23,6 +25,15 @@ export function ciRoleNames(stage: string): { readonly plan: string; readonly de
   return { plan: naming.name('plan'), deploy: naming.name('deploy') };
 }
 
+/**
+ * Name of the application roles' permissions boundary policy for a stage. Like the CI roles it is
+ * named outside the application's prefix: it belongs to this stack, not to the application.
+ */
+export function appBoundaryPolicyName(stage: string): string {
+  // IAM managed policy names may be 128 characters long.
+  return new Naming(CI_PROJECT, stage).name('app-boundary', 128);
+}
+
 export interface CiAccessStackProps {
   readonly config: AppConfig;
   readonly ciAccess: CiAccessConfig;
@@ -30,12 +41,15 @@ export interface CiAccessStackProps {
 
 /**
  * GitHub Actions' access to AWS for one repository: the account's GitHub OIDC provider (unless an
- * existing one is reused) and two roles.
+ * existing one is reused), two roles and the permissions boundary of the application's roles.
  *
  * - plan role: assumable by `pull_request` jobs of the repository; reads state and resources and
  *   takes the state lock, nothing else.
  * - deploy role: assumable by jobs running in the repository's deploy environment; changes the
- *   application stack's resources only.
+ *   application stack's resources only, and creates or changes application roles only when they
+ *   carry the boundary.
+ * - app boundary: a managed policy capping every application role at what the application needs;
+ *   the application stack sets it when `ROLE_PERMISSIONS_BOUNDARY_ARN` names it.
  *
  * It keeps its state in the same bucket as the application. It is applied by a person with
  * administrator rights, never by CI: the deploy role has no permission on this stack's resources.
@@ -43,6 +57,7 @@ export interface CiAccessStackProps {
 export class CiAccessStack extends TerraformStack {
   readonly planRole: GithubActionsRole;
   readonly deployRole: GithubActionsRole;
+  readonly appBoundary: IamPolicy;
 
   constructor(scope: Construct, id: string, props: CiAccessStackProps) {
     super(scope, id);
@@ -66,7 +81,14 @@ export class CiAccessStack extends TerraformStack {
       ciAccessStateKey: ciAccess.stateKey,
       ciRoleNames: [roleNames.plan, roleNames.deploy],
       oidcProviderArn: providerArn,
+      appBoundaryPolicyName: appBoundaryPolicyName(config.stage),
     };
+
+    this.appBoundary = new IamPolicy(this, 'app-boundary', {
+      name: policyScope.appBoundaryPolicyName,
+      description: `Permissions boundary of every ${policyScope.appPrefix} role: the most any of them may do.`,
+      policy: policyDocument(appBoundaryStatements(policyScope)),
+    });
 
     this.planRole = new GithubActionsRole(this, 'plan-role', {
       roleName: roleNames.plan,
@@ -87,5 +109,7 @@ export class CiAccessStack extends TerraformStack {
     new TerraformOutput(this, 'plan_role_arn', { value: this.planRole.role.arn });
     new TerraformOutput(this, 'deploy_role_arn', { value: this.deployRole.role.arn });
     new TerraformOutput(this, 'oidc_provider_arn', { value: providerArn });
+    // The value of the APP_PERMISSIONS_BOUNDARY_ARN repository variable (ROLE_PERMISSIONS_BOUNDARY_ARN of the app).
+    new TerraformOutput(this, 'app_permissions_boundary_arn', { value: this.appBoundary.arn });
   }
 }

@@ -41,6 +41,13 @@ export interface AppConfig {
   readonly stateMachineLogLevel: StateMachineLogLevel;
   /** Whether execution input/output is written to the state machine's logs (may hold user data). */
   readonly logExecutionData: boolean;
+  /**
+   * ARN of the IAM managed policy set as the permissions boundary of every role the application
+   * stack creates; absent: no boundary. The CI deploy role may only create and change roles that
+   * carry the `ci-access` stack's boundary (its output `app_permissions_boundary_arn`), so CI sets
+   * it; a person deploying with their own credentials may leave it unset.
+   */
+  readonly rolePermissionsBoundaryArn?: string;
   /** The `ci-access` stack's settings; absent (no such stack) when `GITHUB_REPOSITORY` is unset. */
   readonly ciAccess?: CiAccessConfig;
 }
@@ -79,6 +86,9 @@ const STAGE = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$|^[a-z]$/;
 // 3-character minimum is left to S3 so a placeholder such as `x` can synthesize without AWS.
 const BUCKET = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9])$/;
 const STATE_KEY = /^[A-Za-z0-9!_.*'()/-]{1,1024}$/;
+// A customer managed policy (12-digit account) or an AWS managed one (`aws`), with an optional path;
+// name characters and length as IAM's CreatePolicy accepts them.
+const MANAGED_POLICY_ARN = /^$|^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/(?:[\x21-\x7E]+\/)?[\w+=,.@-]{1,128}$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -121,6 +131,12 @@ export function parseConfig(env: Env): AppConfig {
   const stateMachineLogLevel = read.oneOf('SFN_LOG_LEVEL', 'ERROR', ['ALL', 'ERROR', 'FATAL'] as const);
   const logExecutionData = read.oneOf('SFN_LOG_EXECUTION_DATA', 'false', ['true', 'false'] as const) === 'true';
   const ciAccess = readCiAccess(read, stage ?? 'dev');
+  const rolePermissionsBoundaryArn = read.pattern(
+    'ROLE_PERMISSIONS_BOUNDARY_ARN',
+    '',
+    MANAGED_POLICY_ARN,
+    'the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name> (the ci-access output app_permissions_boundary_arn), or nothing for no boundary',
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -134,6 +150,7 @@ export function parseConfig(env: Env): AppConfig {
     throttling: { rateLimit: rateLimit!, burstLimit: burstLimit! },
     stateMachineLogLevel: stateMachineLogLevel!,
     logExecutionData,
+    ...(rolePermissionsBoundaryArn ? { rolePermissionsBoundaryArn } : {}),
     ...(ciAccess ? { ciAccess } : {}),
   };
 }

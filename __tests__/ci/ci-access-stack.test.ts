@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { CiAccessStack, ciRoleNames } from '../../stacks/ci-access-stack';
+import { CiAccessStack, appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
 import { GithubActionsRole } from '../../stacks/constructs/github-oidc';
 import { PROVIDER_ARN, assumeRoleWithWebIdentity } from './iam';
@@ -13,7 +13,7 @@ interface Synth {
   readonly json: {
     terraform: { backend: { s3: Record<string, unknown> } };
     resource: Record<string, Record<string, Record<string, unknown>>>;
-    output: Record<string, unknown>;
+    output: Record<string, { value: string }>;
   };
 }
 
@@ -57,8 +57,64 @@ describe('CiAccessStack', () => {
     });
   });
 
-  it('outputs the role ARNs the repository variables need', () => {
-    expect(Object.keys(synth.json.output).sort()).toEqual(['deploy_role_arn', 'oidc_provider_arn', 'plan_role_arn']);
+  it('outputs the ARNs the repository variables need', () => {
+    expect(Object.keys(synth.json.output).sort()).toEqual(['app_permissions_boundary_arn', 'deploy_role_arn', 'oidc_provider_arn', 'plan_role_arn']);
+    expect(synth.json.output.app_permissions_boundary_arn!.value).toBe('${aws_iam_policy.app-boundary.arn}');
+  });
+
+  describe('the application roles\' permissions boundary', () => {
+    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {});
+    const boundary = policies[0]!;
+    const statements = JSON.parse(String(boundary.policy)).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    const list = (v: string | string[]) => [v].flat();
+    // Partition and account are data-source tokens in the synthesized JSON.
+    const prefix = (service: string) => `arn:\${data.aws_partition.partition.partition}:${service}:us-east-1:\${data.aws_caller_identity.account.account_id}:`;
+
+    it('is one managed policy named outside the application\'s prefix, with the default path', () => {
+      expect(policies).toHaveLength(1);
+      expect(boundary).toMatchObject({ name: appBoundaryPolicyName('dev') });
+      expect(String(boundary.name).startsWith('async-api-dev-')).toBe(false);
+      expect(boundary).not.toHaveProperty('path');
+    });
+
+    it('allows the application roles\' actions, on the application\'s resources where AWS allows it', () => {
+      const byAction = Object.fromEntries(statements.flatMap((st) => list(st.Action).map((a) => [a, list(st.Resource)])));
+
+      expect(byAction).toEqual({
+        'logs:CreateLogStream': [`${prefix('logs')}log-group:/aws/lambda/async-api-dev-*`],
+        'logs:PutLogEvents': [`${prefix('logs')}log-group:/aws/lambda/async-api-dev-*`],
+        'lambda:InvokeFunction': [`${prefix('lambda')}function:async-api-dev-*`],
+        'states:StartExecution': [`${prefix('states')}stateMachine:async-api-dev-*`],
+        'states:StopExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
+        'states:DescribeExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
+        'logs:CreateLogDelivery': ['*'],
+        'logs:GetLogDelivery': ['*'],
+        'logs:UpdateLogDelivery': ['*'],
+        'logs:DeleteLogDelivery': ['*'],
+        'logs:ListLogDeliveries': ['*'],
+        'logs:PutResourcePolicy': ['*'],
+        'logs:DescribeResourcePolicies': ['*'],
+        'logs:DescribeLogGroups': ['*'],
+        'xray:PutTraceSegments': ['*'],
+        'xray:PutTelemetryRecords': ['*'],
+        'xray:GetSamplingRules': ['*'],
+        'xray:GetSamplingTargets': ['*'],
+      });
+    });
+
+    it('is what the deploy role\'s role-writing statement requires, by ARN', () => {
+      const deployPolicy = Object.values(synth.json.resource.aws_iam_role_policy!).find((p) => p.name === names.deploy)!;
+      const deploy = JSON.parse(String(deployPolicy.policy)).Statement as { Sid: string; Effect: string; Action: string | string[]; Condition?: unknown }[];
+      const expectedArn = `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.account.account_id}:policy/${String(boundary.name)}`;
+
+      const writesRoles = deploy.filter((st) => st.Effect === 'Allow' && list(st.Action).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy'].includes(a)));
+
+      expect(writesRoles).toHaveLength(1);
+      expect(writesRoles[0]!.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': expectedArn } });
+      expect(list(writesRoles[0]!.Action)).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePolicy']));
+      expect(deploy.find((st) => st.Sid === 'NeverChangeTheAppBoundaryPolicy')).toMatchObject({ Effect: 'Deny', Resource: expectedArn });
+      expect(deploy.find((st) => st.Sid === 'NeverRemoveAPermissionsBoundary')).toMatchObject({ Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: '*' });
+    });
   });
 
   describe('plan role trust', () => {

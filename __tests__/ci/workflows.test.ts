@@ -74,6 +74,12 @@ function configVariables(): string[] {
   return [...seen];
 }
 
+/**
+ * App settings whose repository variable has another name: the name of the `ci-access` output it
+ * holds, like AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN. Every other setting has a variable of its own name.
+ */
+const VARIABLE_OF_SETTING: Readonly<Record<string, string>> = { ROLE_PERMISSIONS_BOUNDARY_ARN: 'APP_PERMISSIONS_BOUNDARY_ARN' };
+
 /** Runs a step's `run` script with bash, as the runner does, with only `env` set. */
 function runStep(step: Step, env: Record<string, string>) {
   const output = join(mkdtempSync(join(tmpdir(), 'gh-output-')), 'output');
@@ -156,20 +162,21 @@ describe('plan.yml and deploy.yml', () => {
   it.each([
     ['plan.yml', planJob],
     ['deploy.yml', deployJob],
-  ])('%s passes every setting of the app from a repository variable of the same name', (_file, job) => {
+  ])('%s passes every setting of the app from its repository variable', (_file, job) => {
     // GitHub Actions sets GITHUB_REPOSITORY itself; a workflow may not override it.
     const expected = configVariables().filter((name) => name !== 'GITHUB_REPOSITORY');
 
-    const wrong = expected.filter((name) => job.env?.[name] !== `\${{ vars.${name} }}`);
+    const wrong = expected.filter((name) => job.env?.[name] !== `\${{ vars.${VARIABLE_OF_SETTING[name] ?? name} }}`);
 
     expect(expected.length).toBeGreaterThan(10);
+    expect(expected).toEqual(expect.arrayContaining(Object.keys(VARIABLE_OF_SETTING)));
     expect(wrong).toEqual([]);
     expect(job.env).not.toHaveProperty('GITHUB_REPOSITORY');
   });
 
   it.each([
     ['plan.yml', planJob, ['AWS_REGION', 'TF_STATE_BUCKET', 'AWS_PLAN_ROLE_ARN']],
-    ['deploy.yml', deployJob, ['AWS_REGION', 'TF_STATE_BUCKET', 'AWS_DEPLOY_ROLE_ARN']],
+    ['deploy.yml', deployJob, ['AWS_REGION', 'TF_STATE_BUCKET', 'AWS_DEPLOY_ROLE_ARN', 'APP_PERMISSIONS_BOUNDARY_ARN']],
   ])('%s fails at its first step naming each missing repository variable', (_file, job, required) => {
     // Prepare
     const first = job.steps[0]!;
@@ -187,6 +194,21 @@ describe('plan.yml and deploy.yml', () => {
       expect(result.stdout).toContain(`::error title=Missing repository variable::The repository variable ${name} is not set`);
     }
     for (const name of required) expect(job.env?.[name]).toBe(`\${{ vars.${name} }}`);
+  });
+
+  it('plan.yml plans without the boundary variable but warns that deploy.yml needs it', () => {
+    // Prepare
+    const required = { AWS_REGION: 'eu-west-1', TF_STATE_BUCKET: 'state', AWS_PLAN_ROLE_ARN: 'arn:aws:iam::123456789012:role/plan' };
+    const warning = '::warning title=Missing repository variable::The repository variable APP_PERMISSIONS_BOUNDARY_ARN is not set';
+
+    // Act
+    const without = runStep(planJob.steps[0]!, required);
+    const withIt = runStep(planJob.steps[0]!, { ...required, APP_PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/b' });
+
+    // Assess
+    expect({ status: without.status, warned: without.stdout.includes(warning) }).toEqual({ status: 0, warned: true });
+    expect({ status: withIt.status, warned: withIt.stdout.includes('::warning') }).toEqual({ status: 0, warned: false });
+    expect(planJob.env?.APP_PERMISSIONS_BOUNDARY_ARN).toBe('${{ vars.APP_PERMISSIONS_BOUNDARY_ARN }}');
   });
 
   it('plan.yml hands the missing variables to its fallback comment', () => {

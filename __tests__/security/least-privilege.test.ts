@@ -1,4 +1,5 @@
 import {
+  managedPolicyArn,
   mayAssume,
   mayAssumeWithWebIdentity,
   mayPerform,
@@ -8,6 +9,7 @@ import {
   type RoleUnderTest,
 } from '../../security/least-privilege';
 import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../security/terraform';
+import { appBoundaryPolicyName } from '../../stacks/ci-access-stack';
 import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, synthesizeApp, type SynthesizedApp } from './fixtures';
 
 /**
@@ -21,6 +23,8 @@ const ACCOUNT = SCAN_IDENTITY.accountId;
 const OTHER_ACCOUNT = '210987654321';
 const REGION = 'us-east-1';
 const STAGE_PREFIX = 'async-api-dev';
+/** The `ci-access` boundary policy's ARN in the test account: what CI sets ROLE_PERMISSIONS_BOUNDARY_ARN to. */
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/${appBoundaryPolicyName('dev')}`;
 
 const arn = {
   fn: (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
@@ -61,6 +65,12 @@ async function decisions(role: RoleUnderTest, list: readonly Expectation[]): Pro
 const allowedAll = (list: readonly Expectation[]) => list.map((e) => `${e.action} ${e.resource} (${e.why}): Allowed`);
 const notAllowed = (lines: string[]) => lines.filter((l) => l.endsWith(': Allowed'));
 
+/** The same role as deployed without ROLE_PERMISSIONS_BOUNDARY_ARN (a deploy by hand). */
+function withoutBoundary(role: RoleUnderTest): RoleUnderTest {
+  const { permissionsBoundary: _dropped, ...rest } = role;
+  return rest;
+}
+
 describe('least privilege, simulated with iam-simulate', () => {
   let app: SynthesizedApp;
   let roles: RoleUnderTest[];
@@ -83,8 +93,9 @@ describe('least privilege, simulated with iam-simulate', () => {
   };
 
   beforeAll(() => {
-    // Prepare: the real app, its roles, and the names the expectations are about.
-    app = synthesizeApp();
+    // Prepare: the real app as CI deploys it (every application role under the ci-access boundary),
+    // its roles, and the names the expectations are about.
+    app = synthesizeApp({ ROLE_PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN });
     roles = rolesOf(app.resources);
     const r = app.resources;
     names = {
@@ -267,6 +278,20 @@ describe('least privilege, simulated with iam-simulate', () => {
     expect(roles.filter((r) => r.managedPolicyArns.length > 0 || r.policies.length === 0).map((r) => r.path)).toEqual([]);
   });
 
+  it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
+    if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
+    // Prepare
+    const boundaryPolicies = app.resources.filter((r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId);
+    const ci = (r: RoleUnderTest) => r.address.startsWith(`${app.ciAccessStackId}:`);
+
+    // Assess
+    expect(boundaryPolicies.map((p) => managedPolicyArn(p))).toEqual([BOUNDARY_ARN]);
+    expect(roles.filter((r) => !ci(r)).map((r) => [r.path, r.permissionsBoundary?.arn, r.permissionsBoundary?.policy !== undefined])).toEqual(
+      roles.filter((r) => !ci(r)).map((r) => [r.path, BOUNDARY_ARN, true]),
+    );
+    expect(roles.filter(ci).filter((r) => r.permissionsBoundary).map((r) => r.path)).toEqual([]);
+  });
+
   describe.each([
     ['/state-machine/role/role'],
     ['/start-execution/credentials/role'],
@@ -278,29 +303,116 @@ describe('least privilege, simulated with iam-simulate', () => {
   ])('role at *%s', (suffix) => {
     const skipWithoutCi = () => suffix.startsWith('/plan-role') || suffix.startsWith('/deploy-role');
 
-    it('is allowed exactly what it needs', async () => {
-      if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
+    // Under the boundary, as CI deploys it; and without, as a deploy by hand does (where a denial
+    // must come from the role's own policy, not from the boundary).
+    describe.each([
+      ['as deployed by CI', (r: RoleUnderTest) => r],
+      ['without the boundary', withoutBoundary],
+    ])('%s', (_mode, configure) => {
+      it('is allowed exactly what it needs', async () => {
+        if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
+        // Prepare
+        const spec = specs.get(suffix)!;
+
+        // Act
+        const got = await decisions(configure(role(suffix)), spec.allowed);
+
+        // Assess
+        expect(got).toEqual(allowedAll(spec.allowed));
+      });
+
+      it('is denied its neighbours', async () => {
+        if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
+        // Prepare
+        const spec = specs.get(suffix)!;
+
+        // Act
+        const got = await decisions(configure(role(suffix)), spec.denied);
+
+        // Assess
+        expect(got).toHaveLength(spec.denied.length);
+        expect(notAllowed(got)).toEqual([]);
+      });
+    });
+  });
+
+  describe('the permissions boundary closes privilege escalation through the deploy role', () => {
+    const target = arn.role(`${STAGE_PREFIX}-x`);
+    const withBoundary = (policyArn: string = BOUNDARY_ARN) => ({ 'iam:PermissionsBoundary': policyArn });
+
+    it('the deploy role creates and changes application roles only with the boundary', async () => {
+      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
       // Prepare
-      const spec = specs.get(suffix)!;
+      const deploy = role('/deploy-role/role');
 
       // Act
-      const got = await decisions(role(suffix), spec.allowed);
+      const decided = {
+        createWithTheBoundary: await mayPerform(deploy, 'iam:CreateRole', target, withBoundary()),
+        createWithoutABoundary: await mayPerform(deploy, 'iam:CreateRole', target),
+        createWithAnotherBoundary: await mayPerform(deploy, 'iam:CreateRole', target, withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`)),
+        createWithAdministratorAccessAsBoundary: await mayPerform(deploy, 'iam:CreateRole', target, withBoundary('arn:aws:iam::aws:policy/AdministratorAccess')),
+        putPolicyOnABoundedRole: await mayPerform(deploy, 'iam:PutRolePolicy', target, withBoundary()),
+        putPolicyOnAnUnboundedRole: await mayPerform(deploy, 'iam:PutRolePolicy', target),
+        retrustAnUnboundedRole: await mayPerform(deploy, 'iam:UpdateAssumeRolePolicy', target),
+        swapTheBoundary: await mayPerform(deploy, 'iam:PutRolePermissionsBoundary', target, withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`)),
+        removeTheBoundary: await mayPerform(deploy, 'iam:DeleteRolePermissionsBoundary', target, withBoundary()),
+      };
 
       // Assess
-      expect(got).toEqual(allowedAll(spec.allowed));
+      expect(decided).toEqual({
+        createWithTheBoundary: 'Allowed',
+        createWithoutABoundary: 'ImplicitlyDenied',
+        createWithAnotherBoundary: 'ImplicitlyDenied',
+        createWithAdministratorAccessAsBoundary: 'ImplicitlyDenied',
+        putPolicyOnABoundedRole: 'Allowed',
+        putPolicyOnAnUnboundedRole: 'ImplicitlyDenied',
+        retrustAnUnboundedRole: 'ImplicitlyDenied',
+        swapTheBoundary: 'ImplicitlyDenied',
+        removeTheBoundary: 'ExplicitlyDenied',
+      });
     });
 
-    it('is denied its neighbours', async () => {
-      if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
-      // Prepare
-      const spec = specs.get(suffix)!;
+    it.each([['iam:CreatePolicyVersion'], ['iam:SetDefaultPolicyVersion'], ['iam:DeletePolicyVersion'], ['iam:DeletePolicy']])(
+      'the deploy role can never %s on the boundary policy',
+      async (action) => {
+        if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
+
+        expect(await mayPerform(role('/deploy-role/role'), action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
+      },
+    );
+
+    it('a role it could create with an administrator policy is still held to what the application needs', async () => {
+      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
+      // Prepare: what merged code could ask the deploy role for: a role named like ours, allowed everything.
+      const boundary = role('/ramen-timer/execution-role/role').permissionsBoundary!;
+      const admin: RoleUnderTest = {
+        address: 'hypothetical',
+        path: 'hypothetical/role',
+        name: `${STAGE_PREFIX}-x`,
+        arn: target,
+        trustPolicy: {},
+        policies: [{ name: 'admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+        managedPolicyArns: [],
+        permissionsBoundary: boundary,
+      };
+      const requests: [string, string][] = [
+        ['iam:CreateUser', `arn:aws:iam::${ACCOUNT}:user/mallory`],
+        ['s3:GetObject', arn.object(names.bucket, names.stateKey)],
+        ['iam:PutRolePolicy', target],
+        ['lambda:UpdateFunctionCode', arn.fn(names.worker)],
+        ['lambda:InvokeFunction', arn.fn('billing-nightly')],
+        ['states:StartExecution', arn.machine('billing-nightly')],
+      ];
 
       // Act
-      const got = await decisions(role(suffix), spec.denied);
+      const bounded = await Promise.all(requests.map(async ([action, resource]) => `${action}: ${await mayPerform(admin, action, resource)}`));
+      const unbounded = await Promise.all(requests.map(async ([action, resource]) => `${action}: ${await mayPerform(withoutBoundary(admin), action, resource)}`));
+      const ownWork = await mayPerform(admin, 'lambda:InvokeFunction', arn.fn(names.worker));
 
-      // Assess
-      expect(got).toHaveLength(spec.denied.length);
-      expect(notAllowed(got)).toEqual([]);
+      // Assess: the boundary, not the role's policy, is what refuses; and it is not a blanket deny.
+      expect(bounded).toEqual(requests.map(([action]) => `${action}: ImplicitlyDenied`));
+      expect(unbounded).toEqual(requests.map(([action]) => `${action}: Allowed`));
+      expect(ownWork).toBe('Allowed');
     });
   });
 

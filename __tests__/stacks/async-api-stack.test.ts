@@ -128,4 +128,25 @@ describe('AsyncApiStack', () => {
 
     expect(names.sort()).toEqual(['async-api-prod-describe-execution', 'async-api-prod-ramen-timer']);
   });
+
+  describe('permissions boundary', () => {
+    const boundaryArn = 'arn:aws:iam::123456789012:policy/gha-async-api-dev-app-boundary';
+
+    it('is set on every role when ROLE_PERMISSIONS_BOUNDARY_ARN is configured', () => {
+      // Act
+      const bounded = synthStack({ ROLE_PERMISSIONS_BOUNDARY_ARN: boundaryArn });
+
+      // Assess
+      const roles = Object.values(bounded.resources('aws_iam_role'));
+      expect(roles.length).toBeGreaterThanOrEqual(5);
+      expect(roles.map((r) => [r.name, r.permissions_boundary])).toEqual(roles.map((r) => [r.name, boundaryArn]));
+    });
+
+    it('is set on no role when it is not configured', () => {
+      const roles = Object.values(out.resources('aws_iam_role'));
+
+      expect(roles.length).toBeGreaterThanOrEqual(5);
+      expect(roles.filter((r) => 'permissions_boundary' in r).map((r) => r.name)).toEqual([]);
+    });
+  });
 });

@@ -83,4 +83,34 @@ describe('parseConfig', () => {
   it('treats blank values as unset', () => {
     expect(parseConfig({ ...minimal, STAGE: '  ', AWS_REGION: '' }).stage).toBe('dev');
   });
+
+  describe('ROLE_PERMISSIONS_BOUNDARY_ARN', () => {
+    it('is absent unless set, so a deploy without ci-access needs no boundary', () => {
+      expect(parseConfig(minimal)).not.toHaveProperty('rolePermissionsBoundaryArn');
+      expect(parseConfig({ ...minimal, ROLE_PERMISSIONS_BOUNDARY_ARN: ' ' })).not.toHaveProperty('rolePermissionsBoundaryArn');
+    });
+
+    it.each([
+      ['arn:aws:iam::123456789012:policy/gha-async-api-dev-app-boundary'],
+      ['arn:aws:iam::123456789012:policy/boundaries/team-a/app+boundary@v2'],
+      ['arn:aws-us-gov:iam::123456789012:policy/app-boundary'],
+      ['arn:aws:iam::aws:policy/PowerUserAccess'],
+    ])('accepts the managed policy ARN %s', (arn) => {
+      expect(parseConfig({ ...minimal, ROLE_PERMISSIONS_BOUNDARY_ARN: arn }).rolePermissionsBoundaryArn).toBe(arn);
+    });
+
+    it.each([
+      ['a role', 'arn:aws:iam::123456789012:role/app-boundary'],
+      ['a policy name alone', 'app-boundary'],
+      ['a short account id', 'arn:aws:iam::12345:policy/app-boundary'],
+      ['another service', 'arn:aws:s3:::app-boundary'],
+      ['an empty name', 'arn:aws:iam::123456789012:policy/'],
+      ['a name with a space', 'arn:aws:iam::123456789012:policy/app boundary'],
+    ])('rejects %s with a line naming the variable', (_what, arn) => {
+      const problems = problemsOf({ ...minimal, ROLE_PERMISSIONS_BOUNDARY_ARN: arn });
+
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^ROLE_PERMISSIONS_BOUNDARY_ARN=".*" is invalid: expected the ARN of an IAM managed policy/);
+    });
+  });
 });

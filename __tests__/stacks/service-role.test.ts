@@ -1,5 +1,6 @@
+import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { ServiceRole, policyDocument } from '../../stacks/constructs/service-role';
+import { ServiceRole, applyPermissionsBoundary, policyDocument } from '../../stacks/constructs/service-role';
 import { statementsOf, synthesize } from './helpers';
 
 describe('ServiceRole', () => {
@@ -57,5 +58,61 @@ describe('ServiceRole', () => {
       Version: '2012-10-17',
       Statement: [{ Sid: 'S', Effect: 'Allow', Action: 'a:B', Resource: 'r' }],
     });
+  });
+
+  it('sets the permissions boundary it is given, and none by default', () => {
+    // Prepare
+    const boundary = 'arn:aws:iam::111122223333:policy/app-boundary';
+    const role = (scope: Construct, id: string, permissionsBoundary?: string) =>
+      new ServiceRole(scope, id, {
+        roleName: id,
+        servicePrincipal: 'lambda.amazonaws.com',
+        statements: [{ sid: 'S', actions: ['a:B'], resources: ['r'] }],
+        ...(permissionsBoundary ? { permissionsBoundary } : {}),
+      });
+
+    // Act
+    const out = synthesize((scope) => {
+      role(scope, 'bounded', boundary);
+      role(scope, 'free');
+    });
+
+    // Assess
+    expect(out.one('aws_iam_role', { name: 'bounded' }).permissions_boundary).toBe(boundary);
+    expect(out.one('aws_iam_role', { name: 'free' })).not.toHaveProperty('permissions_boundary');
+  });
+});
+
+describe('applyPermissionsBoundary', () => {
+  const boundary = 'arn:aws:iam::111122223333:policy/app-boundary';
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+
+  it('sets the boundary on every role under the scope, however deep and however created', () => {
+    // Act
+    const out = synthesize((scope) => {
+      const nested = new Construct(scope, 'nested');
+      new ServiceRole(nested, 'service', {
+        roleName: 'service-role',
+        servicePrincipal: 'states.amazonaws.com',
+        statements: [{ sid: 'S', actions: ['a:B'], resources: ['r'] }],
+      });
+      new IamRole(scope, 'plain', { name: 'plain-role', assumeRolePolicy: trust });
+      applyPermissionsBoundary(scope, boundary);
+    });
+
+    // Assess
+    expect(Object.values(out.resources('aws_iam_role')).map((r) => [r.name, r.permissions_boundary])).toEqual([
+      ['service-role', boundary],
+      ['plain-role', boundary],
+    ]);
+  });
+
+  it('refuses to replace a different boundary a role already has', () => {
+    expect(() =>
+      synthesize((scope) => {
+        new IamRole(scope, 'own', { name: 'own', assumeRolePolicy: trust, permissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess' });
+        applyPermissionsBoundary(scope, boundary);
+      }),
+    ).toThrow(/has the permissions boundary arn:aws:iam::aws:policy\/PowerUserAccess; the stack requires arn:aws:iam::111122223333:policy\/app-boundary/);
   });
 });

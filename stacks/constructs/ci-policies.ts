@@ -1,13 +1,13 @@
-import { PolicyStatement } from './service-role';
+import { PolicyStatement, XRAY_WRITE } from './service-role';
 
 /**
- * Permissions of the two CI roles, as data: the `ci-access` stack renders them, and tests evaluate
- * them with an IAM policy simulator.
+ * Permissions of the two CI roles and the permissions boundary of the application's roles, as data:
+ * the `ci-access` stack renders them, and tests evaluate them with an IAM policy simulator.
  *
  * Action lists come from what the Terraform AWS provider calls for the resource types the
  * application stack declares (read during refresh and plan; create/update/delete during apply).
  * Resources are scoped by the application's name prefix wherever the service supports
- * resource-level permissions; each statement on `*` says why in its `sid`, and docs/ci.md lists them.
+ * resource-level permissions; each Allow statement on `*` says why in its `sid`, and docs/ci.md lists them.
  */
 
 /** Services the application stack's roles are for; the deploy role may pass those roles to these only. */
@@ -28,24 +28,107 @@ export interface CiPolicyScope {
   /** Names of the CI roles themselves: the plan role reads them, the deploy role can never touch them. */
   readonly ciRoleNames: readonly string[];
   readonly oidcProviderArn: string;
+  /** Name of the managed policy that is the permissions boundary of every application role. */
+  readonly appBoundaryPolicyName: string;
 }
 
 /** ARN patterns of what the application stack creates. */
 export function appResourceArns(s: CiPolicyScope) {
   const { partition: p, region: r, accountId: a, appPrefix: prefix } = s;
+  const lambdaLogGroups = `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${prefix}-*`;
   return {
     functions: `arn:${p}:lambda:${r}:${a}:function:${prefix}-*`,
     roles: `arn:${p}:iam::${a}:role/${prefix}-*`,
     stateMachines: `arn:${p}:states:${r}:${a}:stateMachine:${prefix}-*`,
+    executions: `arn:${p}:states:${r}:${a}:execution:${prefix}-*:*`,
+    lambdaLogGroups,
     // Lambda's own log groups and the vended-logs groups (Step Functions, API access logs).
     logGroups: [
-      `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${prefix}-*`,
+      lambdaLogGroups,
       `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`,
     ],
     // HTTP API ids are random, so no ARN can name only ours: every API of the region and its tags.
     httpApis: [`arn:${p}:apigateway:${r}::/apis`, `arn:${p}:apigateway:${r}::/apis/*`, `arn:${p}:apigateway:${r}::/tags/*`],
   };
 }
+
+/**
+ * ARN of the boundary policy, built from its name (the policy has the default path `/`). The deploy
+ * role's conditions use this rather than the policy's `arn` attribute, so the role does not depend
+ * on the policy resource and the ARN is known before it exists.
+ */
+export function appBoundaryPolicyArn(s: Pick<CiPolicyScope, 'partition' | 'accountId' | 'appBoundaryPolicyName'>): string {
+  return `arn:${s.partition}:iam::${s.accountId}:policy/${s.appBoundaryPolicyName}`;
+}
+
+/**
+ * The permissions boundary of every application role: the union of what those roles need, on the
+ * application's resources, so that a role created by the deploy role can never do more, whatever
+ * inline policy it is given. Keep it in step with the roles' own statements (a test compares them):
+ *
+ * - Lambda functions write their own log streams and traces (`NodejsFunction`);
+ * - the status function describes executions;
+ * - the state machine invokes functions and delivers its logs (`StateMachine`);
+ * - the HTTP API's integrations start and stop executions (`StepFunctionsIntegration`).
+ */
+export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
+  const arns = appResourceArns(s);
+  return [
+    {
+      sid: 'WriteFunctionLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      // The pattern covers the groups' streams as well (`<group>:log-stream:<name>`).
+      resources: [arns.lambdaLogGroups],
+    },
+    { sid: 'InvokeFunctions', actions: ['lambda:InvokeFunction'], resources: [arns.functions] },
+    { sid: 'StartExecutions', actions: ['states:StartExecution'], resources: [arns.stateMachines] },
+    { sid: 'StopAndDescribeExecutions', actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [arns.executions] },
+    {
+      // What Step Functions needs to deliver execution logs (Step Functions developer guide, "IAM
+      // policies for logging to CloudWatch Logs"); none of these has resource-level permissions.
+      sid: 'StateMachineLogDeliveryNoResourceLevelPermissions',
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
+      ],
+      resources: ['*'],
+    },
+    XRAY_WRITE,
+  ];
+}
+
+/**
+ * Role-writing actions the deploy role needs whose requests carry `iam:PermissionsBoundary` (the
+ * Service Authorization Reference lists the key for each): allowed only when the boundary is the
+ * application's. For CreateRole and PutRolePermissionsBoundary the key is the boundary requested;
+ * for the others, the boundary the role already has. So the deploy role can only create roles with
+ * the boundary and only change roles that have it; an unbounded role named like ours is out of reach.
+ */
+export const BOUNDED_ROLE_ACTIONS = [
+  'iam:CreateRole',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+  'iam:DeleteRole',
+] as const;
+
+/**
+ * Changes that would lift the cap: removing a role's boundary, or rewriting the boundary policy.
+ * Denied explicitly, so no Allow added later (here or in another policy of the role) can grant them.
+ */
+export const BOUNDARY_TAMPERING_ACTIONS = {
+  roles: ['iam:DeleteRolePermissionsBoundary'],
+  policy: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
+} as const;
 
 function stateObject(s: CiPolicyScope, key: string): string {
   return `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
@@ -123,13 +206,20 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     stateLock(s, keys),
     ...appReadStatements(s, s.ciRoleNames.map((name) => roleArn(s, name))),
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
+    {
+      sid: 'ReadAppBoundaryPolicy',
+      actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
+      resources: [appBoundaryPolicyArn(s)],
+    },
   ];
 }
 
 /**
  * The deploy role: reads and writes the application stack's state and creates, changes and deletes
  * exactly the resource types that stack declares, under its name prefix. It cannot change the
- * `ci-access` stack (the OIDC provider and the CI roles), so a workflow cannot widen its own access.
+ * `ci-access` stack (the OIDC provider, the CI roles and the boundary policy), so a workflow cannot
+ * widen its own access; and every role it creates or changes carries the application's permissions
+ * boundary ({@link appBoundaryStatements}), so a role it creates cannot do more than the application needs.
  */
 export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = appResourceArns(s);
@@ -155,20 +245,28 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: [arns.functions],
     },
     {
-      sid: 'WriteRoles',
-      actions: [
-        'iam:CreateRole',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:DeleteRole',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:ListInstanceProfilesForRole',
-      ],
+      sid: 'WriteRolesUnderTheAppBoundary',
+      actions: [...BOUNDED_ROLE_ACTIONS],
       resources: [arns.roles],
+      condition: { StringEquals: { 'iam:PermissionsBoundary': appBoundaryPolicyArn(s) } },
+    },
+    {
+      // These requests carry no iam:PermissionsBoundary key, and none changes what a role may do.
+      sid: 'TagAndListRoles',
+      actions: ['iam:TagRole', 'iam:UntagRole', 'iam:ListInstanceProfilesForRole'],
+      resources: [arns.roles],
+    },
+    {
+      sid: 'NeverRemoveAPermissionsBoundary',
+      effect: 'Deny',
+      actions: [...BOUNDARY_TAMPERING_ACTIONS.roles],
+      resources: ['*'],
+    },
+    {
+      sid: 'NeverChangeTheAppBoundaryPolicy',
+      effect: 'Deny',
+      actions: [...BOUNDARY_TAMPERING_ACTIONS.policy],
+      resources: [appBoundaryPolicyArn(s)],
     },
     {
       sid: 'PassRolesToTheirServices',

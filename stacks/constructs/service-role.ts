@@ -1,4 +1,5 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { Aspects } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 
@@ -36,6 +37,11 @@ export interface ServiceRoleProps {
   readonly sourceAccount?: string;
   /** The role's only permissions (one inline policy). */
   readonly statements: readonly PolicyStatement[];
+  /**
+   * ARN of a managed policy that caps what the role can ever do, whatever its inline policy says
+   * (see {@link applyPermissionsBoundary} for setting it on every role of a stack). Default: none.
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /** An IAM role for one AWS service with one inline policy: the only way stacks here create roles. */
@@ -64,6 +70,7 @@ export class ServiceRole extends Construct {
           },
         ],
       }),
+      permissionsBoundary: props.permissionsBoundary,
     });
     this.policy = new IamRolePolicy(this, 'policy', {
       name: props.roleName,
@@ -71,6 +78,25 @@ export class ServiceRole extends Construct {
       policy: policyDocument(props.statements),
     });
   }
+}
+
+/**
+ * Sets `policyArn` as the permissions boundary of every IAM role under `scope` when the app is
+ * synthesized. A stack calls it once rather than handing the ARN through each construct, so a role
+ * added later cannot be left out. A role that already names another boundary is an error, never
+ * silently overwritten.
+ */
+export function applyPermissionsBoundary(scope: IConstruct, policyArn: string): void {
+  Aspects.of(scope).add({
+    visit(node: IConstruct) {
+      if (!(node instanceof IamRole)) return;
+      const own = node.permissionsBoundaryInput;
+      if (own !== undefined && own !== policyArn) {
+        throw new Error(`IAM role ${node.node.path} has the permissions boundary ${own}; the stack requires ${policyArn}`);
+      }
+      node.permissionsBoundary = policyArn;
+    },
+  });
 }
 
 /**
