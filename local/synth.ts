@@ -7,25 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFIG_VARIABLES } from '../stacks/config';
 
 /** Environment variables stacks/config.ts reads; a change in any of them means the stack changed. */
-export const CONFIG_VARIABLES = [
-  'AWS_REGION',
-  'STAGE',
-  'TF_STATE_BUCKET',
-  'TF_STATE_KEY',
-  'TF_STATE_REGION',
-  'API_AUTH',
-  'JWT_ISSUER',
-  'JWT_AUDIENCE',
-  'RAMEN_TIMER_SECONDS',
-  'WORKER_TIMEOUT_SECONDS',
-  'LOG_RETENTION_DAYS',
-  'API_THROTTLE_RATE',
-  'API_THROTTLE_BURST',
-  'SFN_LOG_LEVEL',
-  'SFN_LOG_EXECUTION_DATA',
-] as const;
+export { CONFIG_VARIABLES };
 
 /** Sources whose change requires a new synthesis, relative to the repository root. */
 const SOURCES = ['main.ts', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];

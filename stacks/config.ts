@@ -72,6 +72,34 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Every environment variable {@link parseConfig} reads. Tools that must notice a configuration
+ * change (the local runtime re-synthesizes when one differs) use this list; a test proves it is
+ * complete.
+ */
+export const CONFIG_VARIABLES = [
+  'AWS_REGION',
+  'STAGE',
+  'TF_STATE_BUCKET',
+  'TF_STATE_KEY',
+  'TF_STATE_REGION',
+  'API_AUTH',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'RAMEN_TIMER_SECONDS',
+  'WORKER_TIMEOUT_SECONDS',
+  'LOG_RETENTION_DAYS',
+  'API_THROTTLE_RATE',
+  'API_THROTTLE_BURST',
+  'SFN_LOG_LEVEL',
+  'SFN_LOG_EXECUTION_DATA',
+  'ROLE_PERMISSIONS_BOUNDARY_ARN',
+  'GITHUB_REPOSITORY',
+  'DEPLOY_ENVIRONMENT',
+  'OIDC_PROVIDER_ARN',
+  'CI_ACCESS_STATE_KEY',
+] as const;
+
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

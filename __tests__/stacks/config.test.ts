@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../../stacks/config';
+import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../../stacks/config';
 
 const minimal = { TF_STATE_BUCKET: 'my-state-bucket' };
 
@@ -112,5 +112,20 @@ describe('parseConfig', () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^ROLE_PERMISSIONS_BOUNDARY_ARN=".*" is invalid: expected the ARN of an IAM managed policy/);
     });
+  });
+
+  it('reads exactly the variables CONFIG_VARIABLES lists, so tools watching them miss none', () => {
+    // Prepare: JWT and GITHUB_REPOSITORY take the branches that read the most variables.
+    const read = new Set<string>();
+    const env = new Proxy(
+      { ...minimal, API_AUTH: 'JWT', JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'a', GITHUB_REPOSITORY: 'o/r' } as Record<string, string>,
+      { get: (target, key: string) => (read.add(key), target[key]) },
+    );
+
+    // Act
+    parseConfig(env);
+
+    // Assess
+    expect([...read].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });
