@@ -1,4 +1,5 @@
 import { PolicyStatement, XRAY_WRITE } from './service-role';
+import { LOG_DELIVERY } from './state-machine';
 
 /**
  * Permissions of the two CI roles and the permissions boundary of the application's roles, as data:
@@ -83,22 +84,8 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
     { sid: 'InvokeFunctions', actions: ['lambda:InvokeFunction'], resources: [arns.functions] },
     { sid: 'StartExecutions', actions: ['states:StartExecution'], resources: [arns.stateMachines] },
     { sid: 'StopAndDescribeExecutions', actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [arns.executions] },
-    {
-      // What Step Functions needs to deliver execution logs (Step Functions developer guide, "IAM
-      // policies for logging to CloudWatch Logs"); none of these has resource-level permissions.
-      sid: 'StateMachineLogDeliveryNoResourceLevelPermissions',
-      actions: [
-        'logs:CreateLogDelivery',
-        'logs:GetLogDelivery',
-        'logs:UpdateLogDelivery',
-        'logs:DeleteLogDelivery',
-        'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy',
-        'logs:DescribeResourcePolicies',
-        'logs:DescribeLogGroups',
-      ],
-      resources: ['*'],
-    },
+    // What Step Functions needs to deliver execution logs: the state machine role's own statement.
+    { ...LOG_DELIVERY, sid: 'StateMachineLogDeliveryNoResourceLevelPermissions' },
     XRAY_WRITE,
   ];
 }

@@ -29,7 +29,7 @@ export interface StateMachineProps {
  * `Resource: "*"`: these actions do not support resource-level permissions (Step Functions
  * developer guide, "IAM policies for logging to CloudWatch Logs").
  */
-const LOG_DELIVERY: PolicyStatement = {
+export const LOG_DELIVERY: PolicyStatement = {
   sid: 'LogDeliveryNoResourceLevelPermissions',
   actions: [
     'logs:CreateLogDelivery',
