@@ -14,7 +14,10 @@ import {
   executionNameProblem,
   isExecutionArn,
   startOrAttach,
+  waitAfterStart,
   waitForExecution,
+  type StartOrAttachResult,
+  type WaitOptions,
 } from './execution';
 import { WaitOutcome, type PollResult } from './poll';
 import { canShowSpinner, formatDuration, plainProgress, silentProgress, spinnerProgress, type ProgressReporter, type ProgressStream } from './progress';
@@ -44,11 +47,19 @@ export interface CliIo {
   readonly cwd: string;
   /** Registers a Ctrl-C handler while waiting; returns the unregister function. */
   readonly onInterrupt?: (handler: () => void) => () => void;
-  /** Credential provider for SigV4. Default: the AWS SDK's Node provider chain. */
+  /**
+   * Credential provider for SigV4. Default: static keys from `env` (AWS_ACCESS_KEY_ID,
+   * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless a profile is chosen, else the AWS SDK's Node
+   * provider chain — the chain's own first step, but reading `env` rather than `process.env`.
+   */
   readonly credentials?: (options: { profile?: string; region: string }) => AwsCredentialIdentityProvider;
   readonly fetch?: typeof fetch;
   /** Clock, sleep and randomness of the polling loop (tests pass virtual ones). */
   readonly now?: () => number;
+  /** Epoch clock compared with the API's dates (an execution's age). Default `Date.now`. */
+  readonly wallClock?: () => number;
+  /** Generates execution names when `--name` is absent. Default `crypto.randomUUID`. */
+  readonly newName?: () => string;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
 }
@@ -255,7 +266,7 @@ function inputOption(): Option {
 }
 
 function nameOption(): Option {
-  return new Option('--name <name>', 'execution name; makes the start idempotent (re-attach on ExecutionAlreadyExists)').argParser(
+  return new Option('--name <name>', 'execution name (default: a random UUID); an existing execution of that name is re-attached').argParser(
     (value: string) => {
       const problem = executionNameProblem(value);
       if (problem) throw new InvalidArgumentError(`An execution name ${problem}.`);
@@ -272,12 +283,8 @@ async function startCommand(flags: StartFlags, _command: Command, io: CliIo): Pr
   const input = await readInput(flags.input, io);
   const connection = connect(flags, io);
   const client = await buildClient(connection, io);
-  const started = await startOrAttach((request) => startWithRetries(client, request, io), {
-    input,
-    name: flags.name,
-    stateMachineArn: connection.stateMachineArn,
-  });
-  if (started.attached) io.stderr.write(`async-api: an execution named ${flags.name} already exists; not starting another\n`);
+  const started = await startNamed(client, connection, flags, input, io);
+  if (started.attached) io.stderr.write(`async-api: ${attachedNote(started, 'not starting another')}\n`);
   printJson(io, { executionArn: started.executionArn, startDate: started.startDate ?? null, attached: started.attached });
   return ExitCode.Succeeded;
 }
@@ -301,15 +308,33 @@ async function runCommand(flags: RunFlags, command: Command, io: CliIo): Promise
   const input = await readInput(flags.input, io);
   const connection = connect(flags, io);
   const client = await buildClient(connection, io);
-  const started = await startOrAttach((request) => startWithRetries(client, request, io), {
+  const now = io.now ?? Date.now;
+  const sentAtMs = now();
+  const started = await startNamed(client, connection, flags, input, io);
+  const times = { sentAtMs, arrivedAtMs: now(), wallAtArrivalMs: (io.wallClock ?? Date.now)() };
+  if (started.attached && !flags.quiet) io.stderr.write(`async-api: ${attachedNote(started, 'attaching to it')}\n`);
+  return waitCommand(started.executionArn, flags, command, io, client, waitAfterStart(started, times, minIntervalFor(flags)));
+}
+
+/** Starts with a name (given or generated) so that retries are safe; see {@link startOrAttach}. */
+function startNamed(client: ApiClient, connection: Connection, flags: StartFlags, input: unknown, io: CliIo): Promise<StartOrAttachResult> {
+  return startOrAttach((request) => callWithRetries((signal) => client.startExecution(request, signal), retryIo(io)), {
     input,
     name: flags.name,
     stateMachineArn: connection.stateMachineArn,
+    newName: io.newName,
   });
-  if (started.attached && !flags.quiet) {
-    io.stderr.write(`async-api: an execution named ${flags.name} already exists; attaching to it\n`);
-  }
-  return waitCommand(started.executionArn, flags, command, io, client);
+}
+
+function attachedNote(started: StartOrAttachResult, action: string): string {
+  return started.nameGenerated
+    ? `the start was retried and its first attempt had created ${started.name}; ${action}`
+    : `an execution named ${started.name} already exists; ${action}`;
+}
+
+/** The delay bound is max(1 s, 25 %); a max interval below 1 s also shortens the minimum. */
+function minIntervalFor(flags: WaitFlags): number {
+  return Math.min(DEFAULT_SCHEDULE.minIntervalMs, flags.maxInterval);
 }
 
 async function waitCommand(
@@ -317,7 +342,8 @@ async function waitCommand(
   flags: WaitFlags,
   command: Command,
   io: CliIo,
-  existingClient: ApiClient | undefined
+  existingClient: ApiClient | undefined,
+  afterStart: Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> = {}
 ): Promise<ExitCode> {
   const client = existingClient ?? (await buildClient(connect(flags, io), io));
   const now = io.now ?? Date.now;
@@ -333,10 +359,11 @@ async function waitCommand(
     result = await waitForExecution(client, arn, {
       timeoutMs: flags.timeout,
       maxIntervalMs: flags.maxInterval,
-      // The delay bound is max(1 s, 25 %); a smaller max interval also shortens the minimum.
-      minIntervalMs: Math.min(DEFAULT_SCHEDULE.minIntervalMs, flags.maxInterval),
+      minIntervalMs: minIntervalFor(flags),
+      ...afterStart,
       signal: controller.signal,
       now,
+      wallClock: io.wallClock,
       sleep: io.sleep,
       random: io.random,
       onProgress: (event) => progress.update(event),
@@ -404,15 +431,6 @@ async function stopAfterInterrupt(client: ApiClient, arn: string, io: CliIo): Pr
   }
 }
 
-/** Start is retried only where it cannot create a second execution: throttling always, other failures only with a name. */
-function startWithRetries(client: ApiClient, request: { input: unknown; name?: string }, io: CliIo) {
-  return callWithRetries((signal) => client.startExecution(request, signal), {
-    ...retryIo(io),
-    shouldRetry: (err) =>
-      err instanceof ApiError && err.retryable && (request.name !== undefined || err.status === 429 || err.code !== undefined),
-  });
-}
-
 function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
   return { sleep: io.sleep, random: io.random };
 }
@@ -435,7 +453,7 @@ async function buildClient(connection: Connection, io: CliIo): Promise<ApiClient
   let auth: Auth;
   if (connection.auth === 'iam') {
     const region = connection.region as string;
-    const credentials = io.credentials ?? (await defaultCredentials());
+    const credentials = io.credentials ?? (await defaultCredentials(io.env));
     auth = { mode: 'iam', region, credentials: credentials({ profile: connection.profile, region }) };
   } else if (connection.auth === 'jwt') {
     auth = { mode: 'jwt', token: connection.token as string };
@@ -445,10 +463,27 @@ async function buildClient(connection: Connection, io: CliIo): Promise<ApiClient
   return new ApiClient({ endpoint: connection.endpoint, auth, fetch: io.fetch });
 }
 
-/** The SDK's chain (env, SSO, shared files, process, container, instance), loaded only for iam. */
-async function defaultCredentials(): Promise<NonNullable<CliIo['credentials']>> {
+/**
+ * The SDK's chain (env, SSO, shared files, process, container, instance), loaded only for iam. Its
+ * env step reads `process.env`, so that step is done here on the CLI's own `env`, with the chain's
+ * rule: static keys count only when no profile is chosen (--profile or AWS_PROFILE).
+ */
+async function defaultCredentials(env: CliIo['env']): Promise<NonNullable<CliIo['credentials']>> {
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  return ({ profile, region }) => fromNodeProviderChain({ profile, clientConfig: { region } });
+  return ({ profile, region }) => {
+    const chosenProfile = profile ?? nonEmpty(env.AWS_PROFILE);
+    const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+    const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+    if (chosenProfile === undefined && accessKeyId !== undefined && secretAccessKey !== undefined) {
+      const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+      return async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
+    }
+    return fromNodeProviderChain({ profile: chosenProfile, clientConfig: { region } });
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 async function readInput(spec: string | undefined, io: CliIo): Promise<unknown> {

@@ -6,8 +6,8 @@
  *
  * @example
  * const client = new ApiClient({ endpoint, auth: { mode: 'iam', region, credentials: fromNodeProviderChain() } });
- * const { executionArn } = await client.startExecution({ input: { seconds: 5 } });
- * const result = await waitForExecution(client, executionArn, { timeoutMs: 15 * 60_000 });
+ * const started = await startOrAttach((request) => callWithRetries((signal) => client.startExecution(request, signal)), { input: { seconds: 5 } });
+ * const result = await waitForExecution(client, started.executionArn, { timeoutMs: 15 * 60_000 });
  * if (result.outcome === WaitOutcome.Succeeded) console.log(result.detail?.output);
  */
 export {
@@ -38,11 +38,15 @@ export {
   EXECUTION_ARN_FORMAT,
   executionArnFor,
   executionNameProblem,
+  executionStartOnClock,
   isExecutionArn,
   observeExecution,
   startOrAttach,
+  waitAfterStart,
   waitForExecution,
+  type StartOrAttachRequest,
   type StartOrAttachResult,
+  type StartTimes,
   type WaitOptions,
 } from './execution';
 export {
@@ -67,4 +71,13 @@ export {
   withRetryAfter,
   type ScheduleOptions,
 } from './schedule';
-export { simulateDetection, simulateJob, formatSimulation, type SimulationOptions, type SimulationRow } from './simulate';
+export {
+  allowedDelayMs,
+  simulateDetection,
+  simulateJob,
+  formatSimulation,
+  type JobRun,
+  type SimulationOptions,
+  type SimulationRow,
+} from './simulate';
+export { measureAgainstRuntime, type RuntimeMeasureOptions, type RuntimeMeasurement } from './measure';

@@ -44,7 +44,18 @@ const TERMINAL: Readonly<Record<string, WaitOutcome>> = {
  * ({@link WaitOutcome.Error}), except an abort of the caller's signal.
  */
 export type Observation<D> =
-  | { readonly kind: 'status'; readonly status: string; readonly detail: D; readonly retryAfterMs?: number }
+  | {
+      readonly kind: 'status';
+      readonly status: string;
+      readonly detail: D;
+      readonly retryAfterMs?: number;
+      /**
+       * How long the execution had been running when this answer was produced (from its start
+       * date). The first such age fixes when the execution started, unless
+       * {@link PollOptions.startedAtMs} already says so.
+       */
+      readonly ageMs?: number;
+    }
   /** 404: normal for a moment right after a start, fatal after {@link PollOptions.notFoundGraceMs}. */
   | { readonly kind: 'not-found'; readonly message: string }
   /** 429, 5xx, network error or timeout: retried with back-off up to {@link PollOptions.maxRetries} times in a row. */
@@ -65,6 +76,18 @@ export interface PollOptions<D> extends Partial<ScheduleOptions> {
   readonly observe: (signal: AbortSignal) => Promise<Observation<D>>;
   /** Give up (outcome DeadlinePassed) once this much time has passed. Required: every wait ends. */
   readonly timeoutMs: number;
+  /**
+   * When the execution started, on the `now` clock; may lie before the wait. The schedule's elapsed
+   * time counts from here, so the time an execution has already run counts as waited. Default: the
+   * start implied by the first observation's `ageMs`, else when the wait began.
+   */
+  readonly startedAtMs?: number;
+  /**
+   * Age at which to look first: the first pause ends this long after `startedAtMs` (after the wait's
+   * start without it), and never past the deadline. Default 0: look at once. A caller that has just
+   * started the execution passes the minimum interval: an earlier look could only say RUNNING.
+   */
+  readonly firstPollAfterMs?: number;
   /** Consecutive retryable failures tolerated before giving up. Default 4 (five attempts). */
   readonly maxRetries?: number;
   /** How long after the wait begins a 404 still means "not visible yet". Default 10 000. */
@@ -108,8 +131,11 @@ export const POLL_DEFAULTS = { maxRetries: 4, notFoundGraceMs: 10_000 } as const
 export async function pollExecution<D>(options: PollOptions<D>): Promise<PollResult<D>> {
   const config = validatePollOptions(options);
   const { observe, now, sleep, random, signal, onProgress } = config;
-  const startedAt = now();
-  const deadline = startedAt + config.timeoutMs;
+  const waitStartedAt = now();
+  const deadline = waitStartedAt + config.timeoutMs;
+  // When the execution started: the schedule's origin. Until it is known, the wait's own start.
+  let executionStartedAt = config.startedAtMs;
+  const scheduleElapsed = (): number => now() - (executionStartedAt ?? waitStartedAt);
   // Guards against an injected clock that does not advance: each pause is at least half the
   // minimum interval, so a correct clock reaches the deadline well before this many requests.
   const maxRequests = Math.ceil(config.timeoutMs / (config.minIntervalMs / 2)) + config.maxRetries + 2;
@@ -123,8 +149,18 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
     detail: last?.detail,
     error,
     requests,
-    elapsedMs: now() - startedAt,
+    elapsedMs: now() - waitStartedAt,
   });
+
+  const firstPauseMs = Math.min(config.firstPollAfterMs - scheduleElapsed(), config.timeoutMs);
+  if (firstPauseMs > 0) {
+    try {
+      await sleep(firstPauseMs, signal);
+    } catch (err) {
+      if (signal.aborted) return result(WaitOutcome.Interrupted);
+      throw err;
+    }
+  }
 
   for (;;) {
     if (signal.aborted) return result(WaitOutcome.Interrupted);
@@ -139,13 +175,17 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
       if (signal.aborted) return result(WaitOutcome.Interrupted);
       return result(WaitOutcome.Error, asError(err));
     }
-    const elapsedMs = now() - startedAt;
+    const elapsedMs = now() - waitStartedAt;
 
     let pauseMs: number;
     switch (observation.kind) {
       case 'status': {
         failures = 0;
         last = { status: observation.status, detail: observation.detail };
+        if (executionStartedAt === undefined && observation.ageMs !== undefined && Number.isFinite(observation.ageMs)) {
+          // A negative age means the server's clock is ahead of ours: count it as just started.
+          executionStartedAt = now() - Math.max(0, observation.ageMs);
+        }
         const terminal = TERMINAL[observation.status];
         if (terminal !== undefined) {
           onProgress?.({ elapsedMs, requests, observation });
@@ -155,7 +195,7 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
           onProgress?.({ elapsedMs, requests, observation });
           return result(WaitOutcome.Error, new Error(`unexpected execution status ${JSON.stringify(observation.status)}`));
         }
-        pauseMs = withRetryAfter(pollIntervalMs(elapsedMs, random, config), observation.retryAfterMs, config);
+        pauseMs = withRetryAfter(pollIntervalMs(scheduleElapsed(), random, config), observation.retryAfterMs, config);
         break;
       }
       case 'not-found': {
@@ -163,7 +203,7 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
           onProgress?.({ elapsedMs, requests, observation });
           return result(WaitOutcome.Error, new Error(observation.message));
         }
-        pauseMs = pollIntervalMs(elapsedMs, random, config);
+        pauseMs = pollIntervalMs(scheduleElapsed(), random, config);
         break;
       }
       case 'retryable': {
@@ -197,6 +237,8 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
 interface ValidPollOptions<D> extends ScheduleOptions {
   readonly observe: (signal: AbortSignal) => Promise<Observation<D>>;
   readonly timeoutMs: number;
+  readonly startedAtMs?: number;
+  readonly firstPollAfterMs: number;
   readonly maxRetries: number;
   readonly notFoundGraceMs: number;
   readonly signal: AbortSignal;
@@ -224,6 +266,10 @@ export function validatePollOptions<D>(options: PollOptions<D>): ValidPollOption
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new RangeError(`maxRetries must be an integer >= 0; got ${String(maxRetries)}`);
   }
+  if (options.startedAtMs !== undefined) requireFinite('startedAtMs', options.startedAtMs, 'a time on the `now` clock');
+  const firstPollAfterMs = options.firstPollAfterMs ?? 0;
+  requireFinite('firstPollAfterMs', firstPollAfterMs, 'a number of milliseconds >= 0');
+  if (firstPollAfterMs < 0) throw new RangeError(`firstPollAfterMs must be >= 0; got ${firstPollAfterMs}`);
   const notFoundGraceMs = options.notFoundGraceMs ?? POLL_DEFAULTS.notFoundGraceMs;
   requireFinite('notFoundGraceMs', notFoundGraceMs, 'a number of milliseconds >= 0');
   if (notFoundGraceMs < 0) throw new RangeError(`notFoundGraceMs must be >= 0; got ${notFoundGraceMs}`);
@@ -236,6 +282,8 @@ export function validatePollOptions<D>(options: PollOptions<D>): ValidPollOption
     ...schedule,
     observe: options.observe,
     timeoutMs: options.timeoutMs,
+    startedAtMs: options.startedAtMs,
+    firstPollAfterMs,
     maxRetries,
     notFoundGraceMs,
     signal: options.signal ?? new AbortController().signal,

@@ -2,14 +2,14 @@
  * The polling schedule as pure functions of elapsed time and a random number, so the bounds in
  * docs/client.md can be checked by arithmetic and by the simulation in `simulate.ts`.
  *
- * Bound we guarantee for the client's own schedule: the end of a job is noticed at most
- * `max(minInterval, DELAY_FRACTION × time waited when it is noticed)` late, and never more than
- * `maxInterval` late. An interval `I` that starts after `e` ms of waiting ends at `e + I`, and an end
- * inside it is noticed at most `I` late; `I <= (e + I) / 4` is the same as `I <= e / 3`, hence
- * {@link pollCeilingMs}.
+ * Bound we guarantee for the client's own schedule: a job that ends `T` after it started is noticed
+ * at most `max(minInterval, DELAY_FRACTION × T)` late, and never more than `maxInterval` late.
+ * "Elapsed" is the time since the execution started (its age), not since the client began to wait.
+ * A pause that starts at age `e` ends at `e + I`; a job ending inside it, at `T ≥ e`, is noticed at
+ * most `I` late, and `I ≤ DELAY_FRACTION × e ≤ DELAY_FRACTION × T`: hence {@link pollCeilingMs}.
  */
 
-/** Fraction of the time waited that the detection delay may reach (above the minimum interval). */
+/** Fraction of the job's length that the detection delay may reach (above the minimum interval). */
 export const DELAY_FRACTION = 0.25;
 
 /** Tunables of the schedule, in milliseconds except `jitter`. */
@@ -22,16 +22,20 @@ export interface ScheduleOptions {
   readonly jitter: number;
 }
 
-/** Defaults of {@link ScheduleOptions}: 1 s, 20 s, 20 %. */
-export const DEFAULT_SCHEDULE: ScheduleOptions = { minIntervalMs: 1_000, maxIntervalMs: 20_000, jitter: 0.2 };
+/**
+ * Defaults of {@link ScheduleOptions}: 1 s, 20 s, 10 %. More jitter costs requests: every pause
+ * below the cap may be that much shorter, and a 15-minute job must stay within 60 describes
+ * (20 % gives 61-62 in the worst case; see docs/client.md).
+ */
+export const DEFAULT_SCHEDULE: ScheduleOptions = { minIntervalMs: 1_000, maxIntervalMs: 20_000, jitter: 0.1 };
 
 /**
- * Longest pause allowed after `elapsedMs` of waiting: `clamp(elapsed / 3, min, max)`.
- * Longer would let the detection delay exceed {@link DELAY_FRACTION} of the total wait.
+ * Longest pause allowed once the execution has run `elapsedMs`: `clamp(elapsed / 4, min, max)`.
+ * Longer would let a job that ends right after a look be noticed more than {@link DELAY_FRACTION}
+ * of its length late.
  */
 export function pollCeilingMs(elapsedMs: number, options: ScheduleOptions): number {
-  const proportional = (elapsedMs * DELAY_FRACTION) / (1 - DELAY_FRACTION);
-  return clamp(proportional, options.minIntervalMs, options.maxIntervalMs);
+  return clamp(elapsedMs * DELAY_FRACTION, options.minIntervalMs, options.maxIntervalMs);
 }
 
 /**
@@ -42,6 +46,8 @@ export function pollCeilingMs(elapsedMs: number, options: ScheduleOptions): numb
  * apart. At the cap it is exactly `maxIntervalMs`: the offsets gained while growing persist, and
  * shortening the long tail would cost requests (a 15-minute job stays within 60 polls only because
  * the tail runs at full length; see docs/client.md).
+ *
+ * @param elapsedMs how long the execution has run (see {@link pollCeilingMs}).
  */
 export function pollIntervalMs(elapsedMs: number, random: () => number, options: ScheduleOptions): number {
   const ceiling = pollCeilingMs(elapsedMs, options);

@@ -1,7 +1,12 @@
 /**
  * Measures the polling schedule on a virtual clock: for jobs of given lengths, how late the end is
  * noticed and how many describe requests it took. The bench prints these figures; the tests assert
- * the bounds with them. Run directly: `npx tsx client/simulate.ts`.
+ * the bounds with them. Run directly: `npx tsx client/simulate.ts`. Pure: no network, no real time
+ * (`measure.ts` does the same against a running API).
+ *
+ * The waits are set up as the CLI sets them up: `run` (the default) started the job itself, so it
+ * counts from the job's start and first looks after the minimum interval; `wait` on an execution
+ * that has already run `attachAtMs` looks at once and counts from the start the API reports.
  */
 import { pollExecution, WaitOutcome } from './poll';
 import { DEFAULT_SCHEDULE, DELAY_FRACTION, type ScheduleOptions } from './schedule';
@@ -22,6 +27,11 @@ export interface SimulationOptions {
   readonly serverRetryAfter?: boolean;
   /** Round-trip time of each describe request in ms; the job's status is read half-way. Default 0. */
   readonly latencyMs?: number;
+  /**
+   * Simulate `wait` on an execution that has already run this long (ms) instead of `run`, which
+   * starts the job at the beginning of the wait. Jobs must be longer than this.
+   */
+  readonly attachAtMs?: number;
 }
 
 /** Figures for one job length. Durations in milliseconds. */
@@ -32,7 +42,7 @@ export interface SimulationRow {
   readonly delayMs: { readonly mean: number; readonly max: number };
   /**
    * Largest `delay / allowed` over the trials, where allowed = min(maxInterval, max(minInterval,
-   * 25 % of the time waited when the end was noticed)); ≤ 1 means every trial met the bound.
+   * 25 % of the job's length)); ≤ 1 means every trial met the bound.
    */
   readonly worstBoundRatio: number;
 }
@@ -40,14 +50,22 @@ export interface SimulationRow {
 /** One simulated wait. */
 export interface JobRun {
   readonly requests: number;
-  /** When the end was noticed, ms after the wait began. */
+  /** When the end was noticed, ms after the job started. */
   readonly noticedAtMs: number;
   readonly delayMs: number;
-  /** Delay the bound allows for this run. */
+  /** Delay the bound allows for this job: `min(max, max(min, 25 % of its length))`. */
   readonly allowedDelayMs: number;
 }
 
-/** Simulates one job of `jobMs` that started when the wait began. */
+/**
+ * The delay the schedule promises for a job of `jobMs`: `max(minInterval, DELAY_FRACTION × jobMs)`,
+ * and never more than `maxInterval`.
+ */
+export function allowedDelayMs(jobMs: number, schedule: ScheduleOptions = DEFAULT_SCHEDULE): number {
+  return Math.min(schedule.maxIntervalMs, Math.max(schedule.minIntervalMs, DELAY_FRACTION * jobMs));
+}
+
+/** Simulates waiting for one job of `jobMs`; the virtual clock reads 0 when the job starts. */
 export async function simulateJob(
   jobMs: number,
   random: () => number,
@@ -55,10 +73,17 @@ export async function simulateJob(
 ): Promise<JobRun> {
   const schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
   const latencyMs = options.latencyMs ?? 0;
-  let clock = 0;
+  const attachAtMs = options.attachAtMs;
+  if (attachAtMs !== undefined && !(attachAtMs >= 0 && attachAtMs < jobMs)) {
+    throw new RangeError(`attachAtMs must be in [0, jobMs); got ${attachAtMs} for a job of ${jobMs} ms`);
+  }
+  // As the CLI does: `run` knows the start and first looks after the minimum interval; `wait` looks at once.
+  const howToWait = attachAtMs === undefined ? { startedAtMs: 0, firstPollAfterMs: schedule.minIntervalMs } : {};
+  let clock = attachAtMs ?? 0;
   let requests = 0;
   const result = await pollExecution<null>({
     ...schedule,
+    ...howToWait,
     timeoutMs: jobMs + 24 * 3_600_000,
     now: () => clock,
     sleep: async (ms) => {
@@ -69,15 +94,15 @@ export async function simulateJob(
       requests += 1;
       const serverTime = clock + latencyMs / 2;
       clock += latencyMs;
-      if (serverTime >= jobMs) return { kind: 'status', status: 'SUCCEEDED', detail: null };
+      // The client reads the age (now − the API's startDate) when the answer arrives.
+      const ageMs = clock;
+      if (serverTime >= jobMs) return { kind: 'status', status: 'SUCCEEDED', detail: null, ageMs };
       const retryAfterMs = options.serverRetryAfter ? apiRetryAfterMs(serverTime) : undefined;
-      return { kind: 'status', status: 'RUNNING', detail: null, retryAfterMs };
+      return { kind: 'status', status: 'RUNNING', detail: null, retryAfterMs, ageMs };
     },
   });
   if (result.outcome !== WaitOutcome.Succeeded) throw new Error(`simulation ended ${result.outcome}, expected SUCCEEDED`);
-  const noticedAtMs = result.elapsedMs;
-  const allowedDelayMs = Math.min(schedule.maxIntervalMs, Math.max(schedule.minIntervalMs, DELAY_FRACTION * noticedAtMs));
-  return { requests, noticedAtMs, delayMs: noticedAtMs - jobMs, allowedDelayMs };
+  return { requests, noticedAtMs: clock, delayMs: clock - jobMs, allowedDelayMs: allowedDelayMs(jobMs, schedule) };
 }
 
 /** Runs {@link simulateJob} for each job length over the extreme and seeded jitter draws. */

@@ -5,6 +5,7 @@ import { ExitCode, main, type CliIo } from '../../client/cli';
 import { contractApi, MACHINE_ARN, RAMEN_OUTPUT, startFakeServer, virtualTime, type ContractOptions, type FakeServer } from './fake-api';
 
 const ARN = `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:run-1`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let cwd: string;
 beforeAll(() => {
@@ -87,7 +88,7 @@ describe('usage errors: exit 2 with one line', () => {
 });
 
 describe('contract test: run against a fake server that follows API.md', () => {
-  it('starts, polls until SUCCEEDED, prints the description and exits 0', async () => {
+  it('starts under a generated name, polls from 1 s until SUCCEEDED, prints the description and exits 0', async () => {
     await withContractServer({ runningDescribes: 2 }, async (server) => {
       // Act
       const run = await cli(['run', '--endpoint', server.url, '--auth', 'none', '--input', '{"seconds": 3}']);
@@ -102,9 +103,10 @@ describe('contract test: run against a fake server that follows API.md', () => {
         '/describe-execution',
         '/describe-execution',
       ]);
-      expect(JSON.parse(server.requests[0].body)).toEqual({ input: { seconds: 3 } });
+      expect(JSON.parse(server.requests[0].body)).toEqual({ input: { seconds: 3 }, name: expect.stringMatching(UUID) });
       expect(run.stderr).toMatch(/async-api: waiting for arn:aws:states:/);
-      expect(run.stderr).toMatch(/async-api: SUCCEEDED after \d+s \(3 requests\)/);
+      // No look at 0 s (it was just started): looks at 1, 2 and 3 s.
+      expect(run.stderr).toMatch(/async-api: SUCCEEDED after 3s \(3 requests\)/);
     });
   });
 
@@ -163,6 +165,62 @@ describe('contract test: run against a fake server that follows API.md', () => {
       expect(run.stderr).toMatch(/an execution named nightly-42 already exists; attaching to it/);
       expect(api.state.executions.size).toBe(1);
       expect(JSON.parse(run.stdout).executionArn).toBe(`${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:nightly-42`);
+    });
+  });
+
+  it.each([
+    ['a 500 answer', { status: 500, body: { message: 'Internal Server Error' } }],
+    ['a dropped connection', { status: 0, drop: true }],
+  ])('retries a start whose first attempt created the execution but got %s: same name, same execution', async (_what, fault) => {
+    await withContractServer({ runningDescribes: 1, afterStart: (count) => (count === 1 ? fault : undefined) }, async (server, api) => {
+      // Act
+      const run = await cli(['run', '--endpoint', server.url, '--auth', 'none', '--input', '{"seconds": 2}']);
+
+      // Assess: Step Functions answered the identical retry with the execution the first attempt made
+      expect(run.code).toBe(ExitCode.Succeeded);
+      const starts = server.requests.filter((request) => request.path === '/start-execution');
+      expect(starts).toHaveLength(2);
+      expect(starts[1].body).toBe(starts[0].body);
+      expect(api.state.executions.size).toBe(1);
+      expect(JSON.parse(run.stdout).executionArn).toBe(`${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${JSON.parse(starts[0].body).name}`);
+    });
+  });
+
+  it('re-attaches when the retried start finds that its first attempt\'s execution has already ended', async () => {
+    // Prepare: the first attempt creates the execution, which ends before the answer is lost
+    const afterStart = (count: number, execution: { ended: boolean }) => {
+      if (count > 1) return undefined;
+      execution.ended = true;
+      return { status: 502, body: { message: 'Bad Gateway' } };
+    };
+    await withContractServer({ afterStart }, async (server, api) => {
+      // Act: no state machine ARN; the ARN comes from the ExecutionAlreadyExists message
+      const run = await cli(['run', '--endpoint', server.url, '--auth', 'none'], { newName: () => 'generated-1' });
+
+      // Assess
+      expect(run.code).toBe(ExitCode.Succeeded);
+      expect(api.state.executions.size).toBe(1);
+      expect(run.stderr).toContain('async-api: the start was retried and its first attempt had created generated-1; attaching to it');
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'SUCCEEDED', name: 'generated-1' });
+      expect(server.requests.map((request) => request.path)).toEqual(['/start-execution', '/start-execution', '/describe-execution']);
+    });
+  });
+
+  it('`wait` looks at once and counts the time the execution has already run (from its startDate) as waited', async () => {
+    await withContractServer({ runningDescribes: 2 }, async (server) => {
+      // Prepare: an execution started (per the API) 40 s before the wall clock reads
+      const started = JSON.parse((await cli(['start', '--endpoint', server.url, '--auth', 'none'])).stdout).executionArn as string;
+      const wallClock = () => Date.parse('2024-11-24T20:26:40.123Z') + 40_000;
+      const time = virtualTime();
+
+      // Act
+      const run = await cli(['wait', started, '--endpoint', server.url, '--auth', 'none'], { wallClock, now: time.now, sleep: time.sleep });
+
+      // Assess: no pause before the first look; then 25 % of 40 s, drawn from [90 %, 100 %] (random 0.5)
+      expect(run.code).toBe(ExitCode.Succeeded);
+      expect(time.sleeps).toHaveLength(2);
+      expect(time.sleeps[0]).toBeCloseTo(9_500, 6);
+      expect(run.stderr).toMatch(/SUCCEEDED after \d+s \(3 requests\)/);
     });
   });
 
@@ -229,6 +287,21 @@ describe('Ctrl-C while waiting', () => {
 });
 
 describe('other commands and inputs', () => {
+  it('signs with keys from the CLI\'s environment (not process.env) when no credential provider is injected', async () => {
+    await withContractServer({}, async (server) => {
+      // Prepare
+      const env = { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token-1', AWS_REGION: 'eu-north-1' };
+
+      // Act
+      const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam'], { env });
+
+      // Assess
+      expect(run.code).toBe(ExitCode.Succeeded);
+      expect(String(server.requests[0].headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDFROMENV\/\d{8}\/eu-north-1\/execute-api\/aws4_request/);
+      expect(server.requests[0].headers['x-amz-security-token']).toBe('token-1');
+    });
+  });
+
   it('signs with SigV4 for --auth iam using the injected credential provider', async () => {
     await withContractServer({}, async (server) => {
       // Prepare

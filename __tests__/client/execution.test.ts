@@ -1,5 +1,12 @@
-import { ApiError } from '../../client/api';
-import { executionArnFor, executionNameProblem, isExecutionArn, startOrAttach } from '../../client/execution';
+import { ApiError, type ApiClient } from '../../client/api';
+import {
+  executionArnFor,
+  executionNameProblem,
+  executionStartOnClock,
+  isExecutionArn,
+  observeExecution,
+  startOrAttach,
+} from '../../client/execution';
 
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:async-api-dev-ramen-timer';
 const alreadyExists = (message = 'Execution Already Exists'): ApiError =>
@@ -37,7 +44,7 @@ describe('execution ARNs and names', () => {
 });
 
 describe('startOrAttach', () => {
-  it('starts and reports a new execution', async () => {
+  it('starts and reports a new execution under the given name', async () => {
     // Prepare
     const start = jest.fn(async () => ({ executionArn: 'arn:new', startDate: 1 }));
 
@@ -45,8 +52,26 @@ describe('startOrAttach', () => {
     const result = await startOrAttach(start, { input: { seconds: 1 }, name: 'n' });
 
     // Assess
-    expect(result).toEqual({ executionArn: 'arn:new', attached: false, startDate: 1 });
+    expect(result).toEqual({ executionArn: 'arn:new', name: 'n', nameGenerated: false, attached: false, startDate: 1 });
     expect(start).toHaveBeenCalledWith({ input: { seconds: 1 }, name: 'n' });
+  });
+
+  it('always sends a name: a random UUID when none is given', async () => {
+    // Prepare
+    const start = jest.fn(async (_request: { input: unknown; name: string }) => ({ executionArn: 'arn:new', startDate: 1 }));
+
+    // Act
+    const first = await startOrAttach(start, { input: {} });
+    const second = await startOrAttach(start, { input: {} });
+
+    // Assess
+    expect(first.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second.name).not.toBe(first.name);
+    expect(start.mock.calls.map(([request]) => request)).toEqual([
+      { input: {}, name: first.name },
+      { input: {}, name: second.name },
+    ]);
+    expect(first.nameGenerated).toBe(true);
   });
 
   it('attaches to the existing execution of that name via the state machine ARN', async () => {
@@ -59,10 +84,23 @@ describe('startOrAttach', () => {
     const result = await startOrAttach(start, { input: {}, name: 'nightly-42', stateMachineArn: MACHINE });
 
     // Assess
-    expect(result).toEqual({ executionArn: executionArnFor(MACHINE, 'nightly-42'), attached: true });
+    expect(result).toEqual({ executionArn: executionArnFor(MACHINE, 'nightly-42'), name: 'nightly-42', nameGenerated: false, attached: true });
   });
 
-  it('falls back to the ARN quoted in the error message', async () => {
+  it('attaches with a generated name too (a retried start whose first attempt created the execution)', async () => {
+    // Prepare
+    const start = async (): Promise<never> => {
+      throw alreadyExists();
+    };
+
+    // Act
+    const result = await startOrAttach(start, { input: {}, stateMachineArn: MACHINE, newName: () => 'generated-1' });
+
+    // Assess
+    expect(result).toMatchObject({ executionArn: executionArnFor(MACHINE, 'generated-1'), nameGenerated: true, attached: true });
+  });
+
+  it('falls back to the ARN quoted in the error message, only when it names this execution', async () => {
     // Prepare
     const quoted = 'arn:aws:states:us-east-1:123456789012:execution:m:nightly-42';
     const start = async (): Promise<never> => {
@@ -71,9 +109,11 @@ describe('startOrAttach', () => {
 
     // Act
     const result = await startOrAttach(start, { input: {}, name: 'nightly-42' });
+    const other = startOrAttach(start, { input: {}, name: 'nightly-43' });
 
     // Assess
     expect(result.executionArn).toBe(quoted);
+    await expect(other).rejects.toThrow(/to attach to execution nightly-43, give the state machine ARN/);
   });
 
   it('explains what is missing when the ARN cannot be derived', async () => {
@@ -89,17 +129,63 @@ describe('startOrAttach', () => {
     await expect(attempt).rejects.toThrow(/--state-machine-arn, or an outputs file with state_machine_arn/);
   });
 
-  it('does not attach without a name, nor for other errors', async () => {
+  it('does not attach for other errors', async () => {
     // Prepare
-    const exists = async (): Promise<never> => {
-      throw alreadyExists();
-    };
     const forbidden = async (): Promise<never> => {
       throw new ApiError('Forbidden', { status: 403 });
     };
+    const limit = async (): Promise<never> => {
+      throw new ApiError('Execution limit exceeded', { status: 400, code: 'ExecutionLimitExceeded' });
+    };
 
     // Act / Assess
-    await expect(startOrAttach(exists, { input: {}, stateMachineArn: MACHINE })).rejects.toThrow('Execution Already Exists');
     await expect(startOrAttach(forbidden, { input: {}, name: 'n', stateMachineArn: MACHINE })).rejects.toThrow('Forbidden');
+    await expect(startOrAttach(limit, { input: {}, name: 'n', stateMachineArn: MACHINE })).rejects.toThrow('Execution limit exceeded');
+  });
+});
+
+describe('executionStartOnClock', () => {
+  // The poll clock reads 5_000 when the answer arrives; the wall clock then reads 1_700_000_010_000.
+  const ARRIVED = 5_000;
+  const WALL = 1_700_000_010_000;
+
+  it('moves startDate onto the poll clock', () => {
+    // Act: started 300 ms before the answer arrived; the request was sent 1 s before it arrived
+    const startedAt = executionStartOnClock((WALL - 300) / 1000, ARRIVED - 1_000, ARRIVED, WALL);
+
+    // Assess
+    expect(startedAt).toBeCloseTo(ARRIVED - 300, 3);
+  });
+
+  it('keeps a skewed startDate inside the window between sending and the answer', () => {
+    // Act: the server clock is a minute behind, then a minute ahead
+    const behind = executionStartOnClock((WALL - 60_000) / 1000, ARRIVED - 200, ARRIVED, WALL);
+    const ahead = executionStartOnClock((WALL + 60_000) / 1000, ARRIVED - 200, ARRIVED, WALL);
+
+    // Assess
+    expect(behind).toBe(ARRIVED - 200);
+    expect(ahead).toBe(ARRIVED);
+  });
+
+  it('uses the arrival when the start response had no usable startDate', () => {
+    expect(executionStartOnClock(undefined, 0, ARRIVED, WALL)).toBe(ARRIVED);
+    expect(executionStartOnClock(Number.NaN, 0, ARRIVED, WALL)).toBe(ARRIVED);
+  });
+});
+
+describe('observeExecution', () => {
+  it('reports the execution\'s age from its startDate on the wall clock', async () => {
+    // Prepare
+    const description = { executionArn: 'arn:x', name: 'x', status: 'RUNNING', startDate: '2024-11-24T20:26:40.000Z', stopDate: null, input: {}, output: null, error: null, cause: null };
+    const client = { describeExecution: jest.fn(async () => ({ description, retryAfterMs: 2_000 })) } as unknown as ApiClient;
+    const noStart = { describeExecution: async () => ({ description: { ...description, startDate: null } }) } as unknown as ApiClient;
+
+    // Act
+    const observation = await observeExecution(client, 'arn:x', () => Date.parse('2024-11-24T20:27:10.000Z'))(new AbortController().signal);
+    const unknown = await observeExecution(noStart, 'arn:x', () => 0)(new AbortController().signal);
+
+    // Assess
+    expect(observation).toMatchObject({ kind: 'status', status: 'RUNNING', retryAfterMs: 2_000, ageMs: 30_000 });
+    expect(unknown).toMatchObject({ kind: 'status', ageMs: undefined });
   });
 });

@@ -19,6 +19,8 @@ export interface FakeResponse {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** Close the connection without answering (the client sees a network error). */
+  readonly drop?: boolean;
 }
 
 /** A running fake server. */
@@ -39,6 +41,10 @@ export async function startFakeServer(handler: (request: CapturedRequest) => Fak
       requests.push(captured);
       Promise.resolve(handler(captured)).then(
         (response) => {
+          if (response.drop) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
           res.end(response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
         },
@@ -73,11 +79,27 @@ export interface ContractOptions {
   readonly finalStatus?: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
   /** Called for each describe with its 1-based number (e.g. to press Ctrl-C). */
   readonly onDescribe?: (count: number) => void;
+  /**
+   * Called for each start with its 1-based number, after Step Functions has created (or found) the
+   * execution; a response returned replaces the real answer (e.g. a 500 or a dropped connection
+   * after the execution was created).
+   */
+  readonly afterStart?: (count: number, execution: FakeExecution) => FakeResponse | undefined;
+}
+
+/** An execution of the fake Step Functions. */
+export interface FakeExecution {
+  /** The input as Step Functions stores it (JSON text). */
+  readonly input: string;
+  describes: number;
+  stopped: boolean;
+  /** Set to end it at once, whatever `runningDescribes` says. */
+  ended: boolean;
 }
 
 /** State of the fake Step Functions behind {@link contractApi}. */
 export interface ContractState {
-  readonly executions: Map<string, { input: unknown; describes: number; stopped: boolean }>;
+  readonly executions: Map<string, FakeExecution>;
 }
 
 /** A handler implementing the API.md contract for one state machine. */
@@ -87,6 +109,9 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
   const executions: ContractState['executions'] = new Map();
   let counter = 0;
   let describeCount = 0;
+  let startCount = 0;
+  const statusOf = (execution: FakeExecution): string =>
+    execution.stopped ? 'ABORTED' : execution.ended || execution.describes > runningDescribes ? finalStatus : 'RUNNING';
   const executionPrefix = MACHINE_ARN.replace(':stateMachine:', ':execution:');
 
   const handler = (request: CapturedRequest): FakeResponse => {
@@ -96,15 +121,20 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
       case '/start-execution': {
         const name = typeof body.name === 'string' ? body.name : `exec-${++counter}`;
         const executionArn = `${executionPrefix}:${name}`;
-        if (executions.has(executionArn)) {
+        const input = JSON.stringify(body.input ?? {});
+        const existing = executions.get(executionArn);
+        // Step Functions: the same name and input while it runs is the same start (idempotent).
+        if (existing && (existing.input !== input || statusOf(existing) !== 'RUNNING')) {
           // Step Functions' JSON 1.0 error, passed through by the service integration.
           return {
             status: 400,
             body: { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` },
           };
         }
-        executions.set(executionArn, { input: body.input, describes: 0, stopped: false });
-        return { status: 200, body: { executionArn, startDate: 1732480000.123 } };
+        const execution = existing ?? { input, describes: 0, stopped: false, ended: false };
+        executions.set(executionArn, execution);
+        const fault = options.afterStart?.(++startCount, execution);
+        return fault ?? { status: 200, body: { executionArn, startDate: 1732480000.123 } };
       }
       case '/describe-execution': {
         const executionArn = String(body.executionArn);
@@ -112,7 +142,7 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
         if (!execution) return { status: 404, body: { message: `Execution not found: ${executionArn}` } };
         execution.describes += 1;
         options.onDescribe?.(++describeCount);
-        const status = execution.stopped ? 'ABORTED' : execution.describes > runningDescribes ? finalStatus : 'RUNNING';
+        const status = statusOf(execution);
         const running = status === 'RUNNING';
         return {
           status: 200,
@@ -123,7 +153,7 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
             status,
             startDate: '2024-11-24T20:26:40.123Z',
             stopDate: running ? null : '2024-11-24T20:26:45.000Z',
-            input: execution.input,
+            input: JSON.parse(execution.input),
             output: status === 'SUCCEEDED' ? RAMEN_OUTPUT : null,
             error: status === 'FAILED' ? 'RamenTimer.InvalidInput' : null,
             cause: status === 'FAILED' ? 'seconds must be a number' : null,

@@ -4,7 +4,7 @@ import { virtualTime } from './fake-api';
 
 type Obs = Observation<{ id: number }>;
 
-const running = (retryAfterMs?: number): Obs => ({ kind: 'status', status: 'RUNNING', detail: { id: 0 }, retryAfterMs });
+const running = (retryAfterMs?: number, ageMs?: number): Obs => ({ kind: 'status', status: 'RUNNING', detail: { id: 0 }, retryAfterMs, ageMs });
 const ended = (status: string): Obs => ({ kind: 'status', status, detail: { id: 1 } });
 const throttled = (retryAfterMs?: number): Obs => ({ kind: 'retryable', message: 'HTTP 429: Too Many Requests', retryAfterMs });
 const notFound: Obs = { kind: 'not-found', message: 'Execution not found: arn' };
@@ -105,7 +105,7 @@ describe('pollExecution schedule', () => {
     time.sleeps.slice(1).forEach((pause, index) => expect(pause).toBeGreaterThanOrEqual(time.sleeps[index]));
   });
 
-  it('applies jitter: different draws give different pauses, all within [80 %, 100 %] of the ceiling', async () => {
+  it('applies jitter: different draws give different pauses, all within [90 %, 100 %] of the ceiling', async () => {
     // Prepare
     const lowTime = virtualTime();
     const highTime = virtualTime();
@@ -121,7 +121,7 @@ describe('pollExecution schedule', () => {
     expect(lowTime.sleeps).not.toEqual(highTime.sleeps);
     lowTime.sleeps.forEach((pause, index) => {
       const ceiling = pollCeilingMs(low.lookedAt[index], DEFAULT_SCHEDULE);
-      expect(pause).toBeGreaterThanOrEqual(Math.max(1_000, 0.8 * ceiling) - 1e-6);
+      expect(pause).toBeGreaterThanOrEqual(Math.max(1_000, 0.9 * ceiling) - 1e-6);
       expect(pause).toBeLessThanOrEqual(ceiling);
     });
   });
@@ -139,6 +139,89 @@ describe('pollExecution schedule', () => {
     expect(time.sleeps[1]).toBe(20_000);
     expect(time.sleeps[2]).toBeGreaterThan(1_000);
     expect(time.sleeps[2]).toBeLessThanOrEqual(pollCeilingMs(27_000, DEFAULT_SCHEDULE));
+  });
+});
+
+describe('pollExecution: when the execution started', () => {
+  it('counts from startedAtMs, so an execution that has run 2 minutes is polled at the max interval at once', async () => {
+    // Prepare: the wait begins at 0 on the clock; the execution started 120 s earlier
+    const time = virtualTime();
+    const { observe } = scripted([running(), running(), ended('SUCCEEDED')], time);
+
+    // Act
+    await poll(observe, time, { startedAtMs: -120_000 });
+
+    // Assess
+    expect(time.sleeps).toEqual([20_000, 20_000]);
+  });
+
+  it('learns the start from the first answer\'s age when startedAtMs is not given', async () => {
+    // Prepare: the API says the execution has run 40 s
+    const time = virtualTime();
+    const { observe } = scripted([running(undefined, 40_000), running(undefined, 50_000), ended('SUCCEEDED')], time);
+
+    // Act
+    await poll(observe, time, { random: () => 0.999_999 });
+
+    // Assess: 25 % of 40 s, then 25 % of 50 s (40 s + the 10 s pause), from the first age alone
+    expect(time.sleeps[0]).toBeCloseTo(10_000, 0);
+    expect(time.sleeps[1]).toBeCloseTo(12_500, 0);
+  });
+
+  it('prefers startedAtMs over a reported age, and treats a negative age (clock skew) as just started', async () => {
+    // Prepare
+    const explicit = virtualTime();
+    const skewed = virtualTime();
+    const script = [running(undefined, 600_000), ended('SUCCEEDED')];
+    const skewedScript = [running(undefined, -30_000), ...Array.from({ length: 6 }, () => running()), ended('SUCCEEDED')];
+
+    // Act
+    await poll(scripted(script, explicit).observe, explicit, { startedAtMs: 0, random: () => 0.999_999 });
+    await poll(scripted(skewedScript, skewed).observe, skewed, { random: () => 0.999_999 });
+
+    // Assess: the 600 s age is ignored; the skewed clock counts from the first look (pauses grow after 4 s)
+    expect(explicit.sleeps).toEqual([1_000]);
+    expect(skewed.sleeps.slice(0, 5)).toEqual([1_000, 1_000, 1_000, 1_000, 1_000]);
+    expect(skewed.sleeps[5]).toBeCloseTo(1_250, 0);
+  });
+
+  it('looks first when the execution is firstPollAfterMs old, never past the deadline', async () => {
+    // Prepare
+    const time = virtualTime();
+    const late = virtualTime();
+    const short = virtualTime();
+    const first = scripted([running(), ended('SUCCEEDED')], time);
+    const startedBefore = scripted([ended('SUCCEEDED')], late);
+    const cut = scripted([running()], short);
+
+    // Act
+    await poll(first.observe, time, { firstPollAfterMs: 1_000, startedAtMs: 0 });
+    await poll(startedBefore.observe, late, { firstPollAfterMs: 1_000, startedAtMs: -300 });
+    const result = await poll(cut.observe, short, { firstPollAfterMs: 1_000, timeoutMs: 400 });
+
+    // Assess: the start answer took 300 ms, so the first look comes 700 ms into the wait
+    expect(first.lookedAt).toEqual([1_000, 2_000]);
+    expect(startedBefore.lookedAt).toEqual([700]);
+    expect(cut.lookedAt).toEqual([400]);
+    expect(result).toMatchObject({ outcome: WaitOutcome.DeadlinePassed, requests: 1, elapsedMs: 400 });
+  });
+
+  it('returns Interrupted when the signal aborts during the first pause', async () => {
+    // Prepare
+    const time = virtualTime();
+    const controller = new AbortController();
+    const observe = jest.fn(async () => running());
+    const sleep = async (_ms: number, signal: AbortSignal): Promise<void> => {
+      controller.abort();
+      throw signal.reason;
+    };
+
+    // Act
+    const result = await poll(observe, time, { firstPollAfterMs: 1_000, signal: controller.signal, sleep });
+
+    // Assess
+    expect(result.outcome).toBe(WaitOutcome.Interrupted);
+    expect(observe).not.toHaveBeenCalled();
   });
 });
 
@@ -321,6 +404,8 @@ describe('pollExecution options', () => {
     [{ jitter: 2 }, /jitter must be a fraction/],
     [{ maxRetries: 1.5 }, /maxRetries must be an integer >= 0; got 1.5/],
     [{ notFoundGraceMs: -5 }, /notFoundGraceMs must be >= 0/],
+    [{ firstPollAfterMs: -1 }, /firstPollAfterMs must be >= 0; got -1/],
+    [{ startedAtMs: Number.NaN }, /startedAtMs must be a time on the `now` clock; got NaN/],
     [{ sleep: 'soon' }, /sleep must be a function/],
   ])('rejects %p before any request, naming the field', async (bad, message) => {
     // Prepare

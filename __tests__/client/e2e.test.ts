@@ -1,0 +1,151 @@
+/**
+ * The `async-api` CLI end to end against the real local runtime (issue #4 "Done when"): `main(argv, io)`
+ * in-process on the real clock, over real HTTP to a runtime on an ephemeral port, once with
+ * API_AUTH=NONE and once with API_AUTH=AWS_IAM (SigV4 with the runtime's developer keys, handed to
+ * the CLI's credential chain through its environment). Jobs really run, so they are 0-1 s long.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ExitCode, main } from '../../client/cli';
+import { RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
+import { DEFAULT_SETTINGS, startTestRuntime, uniqueName, type TestRuntime } from '../local/helpers';
+import { RAMEN_OUTPUT } from './fake-api';
+
+jest.setTimeout(20_000);
+
+interface Run {
+  readonly code: ExitCode;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams, the given environment and the real clock. */
+async function cli(argv: string[], env: Record<string, string>, cwd: string): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    env,
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Describe requests the runtime's stage has logged so far. */
+const describesLogged = (test: TestRuntime): number =>
+  test.accessLogs.filter((line) => JSON.parse(line).routeKey === 'POST /describe-execution').length;
+
+describe.each([
+  { apiAuth: 'NONE', attachBy: 'the ARN quoted in ExecutionAlreadyExists' },
+  { apiAuth: 'AWS_IAM', attachBy: '--state-machine-arn' },
+])('async-api against the local runtime, API_AUTH=$apiAuth', ({ apiAuth, attachBy }) => {
+  let test: TestRuntime;
+  let env: Record<string, string>;
+  let cwd: string;
+
+  beforeAll(async () => {
+    test = await startTestRuntime({ settings: { ...DEFAULT_SETTINGS, API_AUTH: apiAuth } });
+    // An empty working directory: no cdktf.outputs.json to pick settings up from.
+    cwd = mkdtempSync(join(tmpdir(), 'async-api-e2e-'));
+    const { accessKeyId, secretAccessKey } = test.runtime.credentials;
+    env =
+      apiAuth === 'AWS_IAM'
+        ? { ASYNC_API_ENDPOINT: test.url, ASYNC_API_AUTH: 'iam', AWS_REGION: test.runtime.model.region, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey }
+        : { ASYNC_API_ENDPOINT: test.url, ASYNC_API_AUTH: 'none' };
+  });
+  afterAll(async () => {
+    await test?.close();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('runs a 1-second job: exit 0, the ramen message on stdout, noticed within the bound, every describe seen by the server', async () => {
+    // Prepare
+    const describesBefore = describesLogged(test);
+
+    // Act
+    const run = await cli(['run', '--input', '{"seconds": 1}'], env, cwd);
+    const returnedAt = Date.now();
+
+    // Assess
+    expect(run.code).toBe(ExitCode.Succeeded);
+    const description = JSON.parse(run.stdout);
+    expect(description).toMatchObject({ status: 'SUCCEEDED', output: RAMEN_OUTPUT });
+    // Looks at ~1 s (the job may just have ended) and, if not, ~2 s: never one at 0 s.
+    const requests = Number(/SUCCEEDED after \d+s \((\d+) requests\)/.exec(run.stderr)?.[1]);
+    expect([1, 2]).toContain(requests);
+    expect(describesLogged(test) - describesBefore).toBe(requests);
+    // Bound max(1 s, 25 % of 1 s) = 1 s, plus slack for request latency and a busy machine.
+    expect(returnedAt - Date.parse(description.stopDate)).toBeLessThanOrEqual(1_000 + 500);
+  });
+
+  it('exits 1 for a job that fails, with the worker\'s error', async () => {
+    // Act
+    const run = await cli(['run', '--input', '{"seconds": "abc"}', '--quiet'], env, cwd);
+
+    // Assess
+    expect(run.code).toBe(ExitCode.Failed);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'FAILED', error: RamenTimerErrors.InvalidInput, input: { seconds: 'abc' } });
+  });
+
+  it('exits 5 when --timeout is shorter than the job, and says how to re-attach', async () => {
+    // Act
+    const run = await cli(['run', '--input', '{"seconds": 30}', '--timeout', '500ms', '--quiet'], env, cwd);
+
+    // Assess
+    expect(run.code).toBe(ExitCode.DeadlinePassed);
+    const description = JSON.parse(run.stdout);
+    expect(description.status).toBe('RUNNING');
+    expect(run.stderr).toContain(`deadline passed; the execution is still running. Re-attach with: async-api wait ${description.executionArn}`);
+  });
+
+  it('exits 4 when waiting for an execution that was stopped', async () => {
+    // Prepare
+    const started = await cli(['start', '--input', '{"seconds": 30}'], env, cwd);
+    const { executionArn } = JSON.parse(started.stdout);
+
+    // Act
+    const stopped = await cli(['stop', executionArn, '--cause', 'e2e'], env, cwd);
+    const waited = await cli(['wait', executionArn, '--quiet'], env, cwd);
+
+    // Assess
+    expect([started.code, stopped.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
+    expect(waited.code).toBe(ExitCode.Aborted);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ executionArn, status: 'ABORTED', cause: 'e2e' });
+  });
+
+  it(`re-attaches a second run --name to the first execution (via ${attachBy}) instead of starting another`, async () => {
+    // Prepare
+    const name = uniqueName('e2e-twice');
+    const machineArn = test.runtime.model.stateMachine.arn;
+    const attach = attachBy === '--state-machine-arn' ? ['--state-machine-arn', machineArn] : [];
+    const first = await cli(['run', '--name', name, '--input', '{"seconds": 0}', '--quiet', ...attach], env, cwd);
+
+    // Act
+    const second = await cli(['run', '--name', name, '--input', '{"seconds": 0}', ...attach], env, cwd);
+
+    // Assess
+    expect([first.code, second.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
+    expect(second.stderr).toContain(`async-api: an execution named ${name} already exists; attaching to it`);
+    expect(JSON.parse(second.stdout).executionArn).toBe(JSON.parse(first.stdout).executionArn);
+    const sfn = new SFNClient({ endpoint: test.url, region: test.runtime.model.region, credentials: test.runtime.credentials, maxAttempts: 1 });
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 1000 }));
+    sfn.destroy();
+    expect(listed.executions?.filter((execution) => execution.name === name)).toHaveLength(1);
+  });
+
+  if (apiAuth === 'AWS_IAM') {
+    it('exits 6 with API Gateway\'s message when the SigV4 signature is wrong', async () => {
+      // Act
+      const run = await cli(['run', '--input', '{"seconds": 0}'], { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' }, cwd);
+
+      // Assess
+      expect(run.code).toBe(ExitCode.ApiError);
+      expect(run.stderr.trim()).toBe(
+        'async-api: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details. (HTTP 403)'
+      );
+    });
+  }
+});
