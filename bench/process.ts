@@ -1,0 +1,178 @@
+/**
+ * Runs a command and measures its wall time and peak memory. Memory comes from Linux's /proc: every
+ * `pollMs` the whole process tree (the command and all its descendants) is walked, giving
+ *  - the largest single process: the highest VmHWM (the kernel's own per-process RSS high-water
+ *    mark, what `/usr/bin/time -f %M` reports) seen in the tree, and
+ *  - the summed peak: the highest sum of VmRSS over the tree at one sample (sampled, so a peak
+ *    shorter than `pollMs` can be missed).
+ * Elsewhere (no /proc) both memory figures are null.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/** Options of {@link measureCommand}. */
+export interface CommandOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Sampling period of the process tree (default 20 ms). */
+  readonly pollMs?: number;
+  /** The tree is killed after this long (default 180 s). */
+  readonly timeoutMs?: number;
+}
+
+/** What one run of a command cost. */
+export interface CommandMeasurement {
+  readonly wallMs: number;
+  /** Exit code, or null when ended by a signal (e.g. the timeout). */
+  readonly exitCode: number | null;
+  /** Highest VmHWM of any one process of the tree, MB; null without /proc. */
+  readonly peakProcessMb: number | null;
+  /** Command line of that process (truncated). */
+  readonly peakProcessCommand: string | null;
+  /** Highest sampled sum of VmRSS over the tree, MB; null without /proc. */
+  readonly peakTreeMb: number | null;
+  /** Processes seen in the tree over the run. */
+  readonly processesSeen: number;
+  /** Last few KB of stdout and stderr together, for error messages. */
+  readonly outputTail: string;
+}
+
+const PROC = existsSync('/proc/self/status');
+
+/** Runs `command args` to completion and measures it (never throws for a non-zero exit). */
+export function measureCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandMeasurement> {
+  const pollMs = options.pollMs ?? 20;
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+
+    let peakProcessKb = 0;
+    let peakProcessCommand: string | null = null;
+    let peakTreeKb = 0;
+    const seen = new Set<number>();
+    let lastTree: number[] = [];
+    const sample = (): void => {
+      if (!PROC || child.pid === undefined) return;
+      lastTree = processTree(child.pid);
+      let sum = 0;
+      for (const pid of lastTree) {
+        seen.add(pid);
+        const status = readStatus(pid);
+        if (!status) continue;
+        sum += status.rssKb;
+        if (status.hwmKb > peakProcessKb) {
+          peakProcessKb = status.hwmKb;
+          peakProcessCommand = commandLine(pid);
+        }
+      }
+      peakTreeKb = Math.max(peakTreeKb, sum);
+    };
+    sample();
+    const poller = setInterval(sample, pollMs);
+    const timer = setTimeout(() => {
+      // Only processes this run started: the child and what it spawned.
+      for (const pid of [...lastTree].reverse()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }, timeoutMs);
+
+    child.on('error', (err) => {
+      clearInterval(poller);
+      clearTimeout(timer);
+      reject(err);
+    });
+    // Wall time ends at exit; 'close' (all pipes closed) is awaited only for the output.
+    let wallMs = 0;
+    child.on('exit', () => {
+      wallMs = performance.now() - started;
+      clearInterval(poller);
+      clearTimeout(timer);
+    });
+    child.on('close', (code) => {
+      resolve({
+        wallMs,
+        exitCode: code,
+        peakProcessMb: PROC ? peakProcessKb / 1024 : null,
+        peakProcessCommand,
+        peakTreeMb: PROC ? peakTreeKb / 1024 : null,
+        processesSeen: seen.size,
+        outputTail: output,
+      });
+    });
+  });
+}
+
+/** `root` and its descendants, parents first. */
+export function processTree(root: number): number[] {
+  const tree: number[] = [];
+  const queue = [root];
+  while (queue.length > 0 && tree.length < 10_000) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...childrenOf(pid));
+  }
+  return tree;
+}
+
+// /proc/<pid>/task/<tid>/children lists the children each thread forked; it needs
+// CONFIG_PROC_CHILDREN. Without it, scan every process's parent id.
+const HAS_CHILDREN_FILE = PROC && existsSync(`/proc/self/task/${process.pid}/children`);
+
+function childrenOf(pid: number): number[] {
+  if (HAS_CHILDREN_FILE) {
+    const children: number[] = [];
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+        if (text) children.push(...text.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process (or thread) ended while we looked
+    }
+    return children;
+  }
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces) start after the last ')'.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return children;
+}
+
+function readStatus(pid: number): { rssKb: number; hwmKb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (!rss) return undefined; // a zombie has no memory left
+    return { rssKb: Number(rss[1]), hwmKb: Number(hwm?.[1] ?? rss[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function commandLine(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 160);
+  } catch {
+    return null;
+  }
+}
