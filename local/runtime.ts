@@ -50,6 +50,13 @@ export interface RuntimeOptions {
   readonly functionLog?: (functionName: string, line: string) => void;
   /** Lambda's account concurrency (default 1000, Lambda's quota). */
   readonly accountConcurrency?: number;
+  /**
+   * Test-only: every `Retry` of the state machine waits this many milliseconds instead of the delay
+   * the definition computes (IntervalSeconds, BackoffRate, MaxDelaySeconds, JitterStrategy), so
+   * fault tests can run a retrier to exhaustion quickly. Which errors are retried and MaxAttempts
+   * are unchanged. Default: the definition's delays.
+   */
+  readonly retryIntervalMs?: number;
 }
 
 /** A running runtime. */
@@ -133,6 +140,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       region: model.region,
       accountId: model.accountId,
       partition: model.partition,
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     });
     const opened = ExecutionStore.open(join(dataDir, 'executions'), {
       error: INTERRUPTED.restartError,

@@ -16,12 +16,19 @@ export interface Handlers {
 /** HTTP API payload quota (docs/aws-behaviour.md §2.2). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** HTTP API quota on the request line plus all header values, in bytes (docs/aws-behaviour.md §2.2). */
+export const MAX_REQUEST_LINE_AND_HEADERS_BYTES = 10_240;
+
+// Node refuses header blocks over 16 KiB by default with a bare 431; a larger parser limit lets
+// requests up to this size get the HTTP API's JSON answer instead.
+const PARSER_MAX_HEADER_BYTES = 64 * 1024;
+
 /**
  * Creates the server. Handlers are looked up per request through `handlers()`, so the server can
  * listen (and learn its port) before the stack model, which needs the URL, is built.
  */
 export function createRuntimeServer(handlers: () => Handlers | undefined): Server {
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, (req, res) => {
     void serve(req, res, handlers());
   });
   // Clients such as the SDK keep connections open; a short idle timeout keeps shutdown quick.
@@ -58,8 +65,16 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Handle
       receivedAt,
     };
     const target = headers['x-amz-target'];
-    const response = target?.startsWith(SFN_TARGET_PREFIX) ? await handlers.stepFunctions(request) : await handlers.httpApi(request);
-    send(res, response);
+    if (target?.startsWith(SFN_TARGET_PREFIX)) {
+      send(res, await handlers.stepFunctions(request));
+      return;
+    }
+    if (requestLineAndHeaderBytes(req) > MAX_REQUEST_LINE_AND_HEADERS_BYTES) {
+      // Status and text unverified (docs/testing.md); the text is what users of API Gateway report seeing.
+      send(res, jsonError(431, `HTTP header is larger than ${MAX_REQUEST_LINE_AND_HEADERS_BYTES} bytes.`));
+      return;
+    }
+    send(res, await handlers.httpApi(request));
   } catch (err) {
     if (!res.headersSent) send(res, jsonError(500, 'Internal Server Error'));
     else res.destroy(err as Error);
@@ -74,6 +89,13 @@ function send(res: ServerResponse, response: GatewayResponse): void {
 function jsonError(statusCode: number, message: string): GatewayResponse {
   const body = Buffer.from(JSON.stringify({ message }));
   return { statusCode, headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body };
+}
+
+// What the quota counts: the request line and the header values (names are not counted).
+function requestLineAndHeaderBytes(req: IncomingMessage): number {
+  let bytes = Buffer.byteLength(`${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`);
+  for (let i = 1; i < req.rawHeaders.length; i += 2) bytes += Buffer.byteLength(req.rawHeaders[i]!);
+  return bytes;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -15,6 +15,10 @@ export { CONFIG_VARIABLES };
 /** Sources whose change requires a new synthesis, relative to the repository root. */
 const SOURCES = ['main.ts', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];
 const STAMP = 'local-runtime-synth.json';
+// A synthesis takes seconds. spawnSync blocks the event loop, so no caller's timer (a test timeout,
+// a watchdog) can fire while it waits: without a bound, a synthesis that never ends hangs its caller
+// for good, silently.
+const SYNTH_TIMEOUT_MS = 180_000;
 /** The state bucket only matters to `terraform init`; locally any valid name will do. */
 export const PLACEHOLDER_STATE_BUCKET = 'async-api-local-unused';
 
@@ -44,7 +48,11 @@ export function synthIfStale(options: SynthOptions): boolean {
     cwd: options.repoRoot,
     env: { ...env, CDKTF_OUTDIR: options.outdir, CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
     encoding: 'utf8',
+    timeout: SYNTH_TIMEOUT_MS,
   });
+  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    throw new Error(`Synthesis did not finish within ${SYNTH_TIMEOUT_MS / 1000} s and was stopped:\n${result.stderr || result.stdout}`);
+  }
   if (result.status !== 0) {
     throw new Error(`Synthesis failed (exit ${String(result.status ?? result.signal)}):\n${result.stderr || result.stdout}`);
   }

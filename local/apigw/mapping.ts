@@ -29,7 +29,10 @@ export interface MappingSource {
 /** A mapped value: undefined when the expression selected nothing. */
 export type Mapped = string | undefined;
 
-/** Thrown when a body JSON path is used and the body is not JSON: API Gateway cannot evaluate it. */
+/**
+ * Thrown when a body JSON path is used and the body (its first 100 KB) is not JSON, or the selected value
+ * is nested too deeply to serialise: API Gateway cannot evaluate it.
+ */
 export class MappingError extends Error {
   override readonly name = 'MappingError';
 }
@@ -45,7 +48,7 @@ const EXPRESSION_ROOT = /^(request|context|stageVariables)\./;
  * Evaluates one mapping value.
  * - A value that is one expression gives what it selects, or undefined when it selects nothing.
  * - Mixed text substitutes each expression (nothing selected → empty text).
- * @throws MappingError when a body JSON path is used on a body that is not JSON.
+ * @throws MappingError when a body JSON path is used on a body that is not JSON (see {@link MappingError}).
  */
 export function evaluateMapping(value: string, source: MappingSource): Mapped {
   const whole = /^\$\{([^}]+)\}$/.exec(value)?.[1] ?? (/^\$([^\s{$]+)$/.exec(value)?.[1] as string | undefined);
@@ -79,7 +82,7 @@ function select(expression: string, source: MappingSource): Mapped {
 function selectBody(path: string, body: string): Mapped {
   let document: unknown;
   try {
-    document = JSON.parse(body.length > BODY_JSONPATH_LIMIT ? body.slice(0, BODY_JSONPATH_LIMIT) : body);
+    document = JSON.parse(firstBytes(body, BODY_JSONPATH_LIMIT));
   } catch {
     throw new MappingError('the request body is not JSON, so $request.body.* cannot be evaluated');
   }
@@ -90,7 +93,21 @@ function selectBody(path: string, body: string): Mapped {
     if (node === undefined) return undefined;
   }
   // Strings are passed as they are; any other JSON value as its JSON text.
-  return typeof node === 'string' ? node : JSON.stringify(node);
+  if (typeof node === 'string') return node;
+  try {
+    return JSON.stringify(node);
+  } catch {
+    // JSON.stringify recurses: a value nested thousands of levels deep overflows the stack. A client's
+    // body must not turn into a 500, so it is refused like a body that cannot be read.
+    throw new MappingError('the selected JSON value is nested too deeply to be evaluated');
+  }
+}
+
+// The limit is in bytes ("100 KB"): a body of multi-byte characters is cut by its UTF-8 size, not by
+// its length in UTF-16 code units (a 270 KB body of 90,000 three-byte characters is cut too).
+function firstBytes(text: string, limit: number): string {
+  if (text.length * 3 <= limit || Buffer.byteLength(text, 'utf8') <= limit) return text;
+  return Buffer.from(text, 'utf8').subarray(0, limit).toString('utf8');
 }
 
 // `a.b[0]['c d']` → ['a', 'b', '0', 'c d'].

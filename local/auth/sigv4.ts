@@ -56,6 +56,12 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
   const authorization = request.headers['authorization'];
   if (!authorization) return fail('MissingAuthenticationToken', 'Missing Authentication Token');
   if (!authorization.startsWith(`${ALGORITHM} `)) {
+    // AWS parses what follows the first word as `key=value` pairs and names the first that is not one
+    // (e.g. a Bearer token sent to an IAM route); inferred from REST API reports (docs/testing.md).
+    const pair = authorization.slice(authorization.indexOf(' ') + 1).split(',').map((p) => p.trim()).find((p) => !p.includes('='));
+    if (authorization.includes(' ') && pair !== undefined) {
+      return fail('IncompleteSignature', `'${pair}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`);
+    }
     return fail('IncompleteSignature', `Authorization header requires the ${ALGORITHM} algorithm`);
   }
   const fields = parseAuthorization(authorization.slice(ALGORITHM.length + 1));

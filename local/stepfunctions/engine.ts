@@ -46,6 +46,12 @@ export interface EngineOptions {
   readonly region: string;
   readonly accountId: string;
   readonly partition: string;
+  /**
+   * Test-only: every `Retry` waits this many milliseconds instead of the delay its IntervalSeconds,
+   * BackoffRate, MaxDelaySeconds and JitterStrategy give; which errors are retried and how often
+   * (MaxAttempts) stay as the definition says. Default: the definition's delays.
+   */
+  readonly retryIntervalMs?: number;
 }
 
 type RunResult = ReturnType<StateMachine['run']>;
@@ -69,6 +75,7 @@ export class ExecutionEngine {
   private readonly machine: StateMachine;
   private readonly tasks: ReadonlyMap<string, TaskSpec>;
   private readonly taskContext: LambdaTaskContext;
+  private readonly retryIntervalOverrides: Readonly<Record<string, number>> | undefined;
 
   /**
    * Prepares the definition.
@@ -86,6 +93,13 @@ export class ExecutionEngine {
     }
     this.tasks = tasks;
     this.taskContext = { ...options, roleArn: options.stateMachine.roleArn };
+    const { retryIntervalMs } = options;
+    if (retryIntervalMs !== undefined) {
+      if (!Number.isFinite(retryIntervalMs) || retryIntervalMs < 0) {
+        throw new Error(`retryIntervalMs must be a number >= 0, got ${retryIntervalMs}`);
+      }
+      this.retryIntervalOverrides = Object.fromEntries(statesWithRetry(definition).map((name) => [name, retryIntervalMs]));
+    }
   }
 
   /** Starts an execution; `record` receives its history events (after ExecutionStarted). */
@@ -103,7 +117,10 @@ export class ExecutionEngine {
       };
     }
     const run = this.machine.run(execution.input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never },
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        ...(this.retryIntervalOverrides ? { retryIntervalOverrides: this.retryIntervalOverrides } : {}),
+      },
       noThrowOnAbort: true,
       context: {
         Execution: {
@@ -172,6 +189,21 @@ async function consumeEvents(events: AsyncGenerator<LibraryEvent>, record: Recor
         break;
     }
   }
+}
+
+// Names of the states (including those in Parallel branches and Map processors) that have a Retry.
+function statesWithRetry(definition: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const states = definition['States'] as Record<string, Record<string, unknown>> | undefined;
+  for (const [name, state] of Object.entries(states ?? {})) {
+    if (Array.isArray(state['Retry'])) names.push(name);
+    for (const branch of (state['Branches'] as Record<string, unknown>[] | undefined) ?? []) names.push(...statesWithRetry(branch));
+    for (const key of ['Iterator', 'ItemProcessor']) {
+      const sub = state[key] as Record<string, unknown> | undefined;
+      if (sub) names.push(...statesWithRetry(sub));
+    }
+  }
+  return names;
 }
 
 // Walks states (including Parallel branches and Map processors), applies the adjustments described

@@ -1,0 +1,322 @@
+/**
+ * Load test (issue #6, part 5): 10,000 zero-second executions started and followed to their end
+ * through the HTTP API of the local runtime on loopback, with a bounded number of requests in flight
+ * and an overall time limit after which it stops by itself and reports what is missing.
+ *
+ *   npm run test:load [-- --executions 10000 --concurrency 50 --time-limit 120]
+ *
+ * The runtime runs as its own process (as `npm start` runs it) over the stack synthesized with the
+ * test settings (API_AUTH=NONE, RAMEN_TIMER_SECONDS=0, stage throttling raised to 10,000 rps / 5,000
+ * burst so that the 50 rps default is not what is measured). Each of `concurrency` clients starts an
+ * execution, then describes it every 10 ms until it is no longer RUNNING (Retry-After is ignored on
+ * purpose: the figure is the runtime's, not a polling interval), then starts the next one. At the end
+ * ListExecutions is compared with what the clients saw.
+ *
+ * Exit code 0 when every started execution SUCCEEDED and no response was a 5xx or a 429; 1 otherwise
+ * (lost executions, 5xx, 429, network errors, the time limit reached); 2 on bad arguments.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { postJson, rssMb } from '../../local/measure';
+import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
+import { spawnRuntime } from '../robustness/runtime-process';
+
+/** Options of {@link runLoad}. */
+export interface LoadOptions {
+  /** Executions to start (default 10,000). */
+  readonly executions: number;
+  /** Clients, i.e. requests in flight at most (default 50). */
+  readonly concurrency: number;
+  /** Seconds after which no execution is started and waiting ends (default 120). */
+  readonly timeLimitSeconds: number;
+  /** Progress lines (default: none). */
+  readonly log?: (line: string) => void;
+}
+
+/** What {@link runLoad} counted and measured. */
+export interface LoadReport {
+  readonly requested: number;
+  readonly started: number;
+  readonly succeeded: number;
+  /** Started but not seen SUCCEEDED (another end status, never finished, or unknown to describe). */
+  readonly lost: number;
+  readonly responses5xx: number;
+  readonly responses429: number;
+  /** Other non-200 answers to a start (a bad request here is a bug of the driver or the runtime). */
+  readonly otherRejections: number;
+  readonly networkErrors: number;
+  readonly timeLimitReached: boolean;
+  /** ListExecutions: executions of this run by status, to compare with the clients' counts. */
+  readonly listed: Readonly<Record<string, number>>;
+  readonly seconds: number;
+  readonly executionsPerSecond: number;
+  readonly startLatencyMs: { readonly p50: number; readonly p99: number };
+  /** From the start request to the describe that saw SUCCEEDED. */
+  readonly endToEndMs: { readonly p50: number; readonly p99: number };
+  readonly describesPerExecution: number;
+  readonly maxRssMb: { readonly runtime: number; readonly withFunctions: number };
+  /** Up to five examples of what went wrong. */
+  readonly problems: readonly string[];
+}
+
+const POLL_MS = 10;
+/** After the time limit, executions not yet seen to end get one last describe within this time. */
+const FINAL_CHECK_MS = 10_000;
+
+/** Runs the load against a fresh runtime process and returns the figures. */
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const log = options.log ?? (() => undefined);
+  log('synthesizing (cached while sources are unchanged)...');
+  const outdir = synthesize(DEFAULT_SETTINGS);
+  const dataDir = mkdtempSync(join(tmpdir(), 'async-api-load-'));
+  const runtime = await spawnRuntime({ outdir, dataDir, env: { LOCAL_ACCESS_LOG: '0', LOCAL_FUNCTION_LOG: '0' } });
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const sfn = new SFNClient({ endpoint: runtime.url, region: 'us-east-1', credentials: runtime.credentials });
+  const maxRss = { runtime: 0, withFunctions: 0 };
+  const sampleRss = (): void => {
+    const rss = rssMb(runtime.pid);
+    maxRss.runtime = Math.max(maxRss.runtime, rss.self);
+    maxRss.withFunctions = Math.max(maxRss.withFunctions, rss.total);
+  };
+  const sampler = setInterval(sampleRss, 500);
+  try {
+    log(`runtime ${runtime.url} (pid ${runtime.pid}); ${options.executions} executions, ${options.concurrency} in flight, limit ${options.timeLimitSeconds} s`);
+    const report = await drive(runtime.url, agent, options, log);
+    sampleRss();
+    const listed = report.stateMachineArn ? await listByStatus(sfn, report.stateMachineArn, report.prefix) : {};
+    return { ...report.counts, listed, maxRssMb: { ...maxRss } };
+  } finally {
+    clearInterval(sampler);
+    agent.destroy();
+    sfn.destroy();
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+type Counts = Omit<LoadReport, 'listed' | 'maxRssMb'>;
+
+async function drive(
+  url: string,
+  agent: Agent,
+  options: LoadOptions,
+  log: (line: string) => void,
+): Promise<{ prefix: string; stateMachineArn: string | undefined; counts: Counts }> {
+  const prefix = `load-${Date.now().toString(36)}-`;
+  const t0 = performance.now();
+  const deadline = t0 + options.timeLimitSeconds * 1000;
+  const startLatencies: number[] = [];
+  const endToEnd: number[] = [];
+  const problems: string[] = [];
+  const note = (problem: string): void => void (problems.length < 5 && problems.push(problem));
+  let next = 0;
+  let started = 0;
+  let succeeded = 0;
+  let responses5xx = 0;
+  let responses429 = 0;
+  let otherRejections = 0;
+  let networkErrors = 0;
+  let describes = 0;
+  // The HTTP API does not name the state machine; its executions' ARNs do.
+  let stateMachineArn: string | undefined;
+  /** Started executions still RUNNING when the time limit came. */
+  const unconfirmed: string[] = [];
+
+  const post = async (path: string, body: unknown): Promise<{ status: number; body: unknown } | undefined> => {
+    try {
+      const r = await postJson(url, path, body, agent);
+      if (r.status >= 500) {
+        responses5xx++;
+        note(`${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
+      } else if (r.status === 429) {
+        responses429++;
+        note(`${path} answered 429`);
+      }
+      return r;
+    } catch (err) {
+      networkErrors++;
+      note(`${path}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+
+  const client = async (): Promise<void> => {
+    while (next < options.executions && performance.now() < deadline) {
+      const i = next++;
+      const t = performance.now();
+      const r = await post('/start-execution', { input: { seconds: 0 }, name: `${prefix}${i}` });
+      if (r === undefined || r.status >= 500 || r.status === 429) continue;
+      if (r.status !== 200) {
+        otherRejections++;
+        note(`start answered ${r.status}: ${JSON.stringify(r.body)}`);
+        continue;
+      }
+      started++;
+      startLatencies.push(performance.now() - t);
+      const executionArn = (r.body as { executionArn: string }).executionArn;
+      stateMachineArn ??= executionArn.slice(0, executionArn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
+      for (;;) {
+        if (performance.now() >= deadline) {
+          unconfirmed.push(executionArn);
+          break;
+        }
+        describes++;
+        const d = await post('/describe-execution', { executionArn });
+        const status = d?.status === 200 ? (d.body as { status?: string }).status : undefined;
+        if (status === 'SUCCEEDED') {
+          succeeded++;
+          endToEnd.push(performance.now() - t);
+          break;
+        }
+        if (status !== undefined && status !== 'RUNNING') {
+          note(`${executionArn} ended ${status}: ${JSON.stringify(d!.body)}`);
+          break;
+        }
+        if (d !== undefined && d.status !== 200 && d.status < 500 && d.status !== 429) {
+          note(`describe answered ${d.status}: ${JSON.stringify(d.body)}`);
+          break;
+        }
+        await sleep(POLL_MS);
+      }
+    }
+  };
+
+  const progress = setInterval(() => log(`  ${started} started, ${succeeded} succeeded after ${round((performance.now() - t0) / 1000)} s`), 5000);
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, client));
+  } finally {
+    clearInterval(progress);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const timeLimitReached = next < options.executions || unconfirmed.length > 0;
+  // One last look at what was still running at the limit, so "lost" counts only what never ended well.
+  const finalDeadline = performance.now() + FINAL_CHECK_MS;
+  const finalCheck = async (): Promise<void> => {
+    for (let arn = unconfirmed.pop(); arn !== undefined && performance.now() < finalDeadline; arn = unconfirmed.pop()) {
+      const d = await post('/describe-execution', { executionArn: arn });
+      if (d?.status === 200 && (d.body as { status?: string }).status === 'SUCCEEDED') succeeded++;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, finalCheck));
+  startLatencies.sort((a, b) => a - b);
+  endToEnd.sort((a, b) => a - b);
+  return {
+    prefix,
+    stateMachineArn,
+    counts: {
+      requested: options.executions,
+      started,
+      succeeded,
+      lost: started - succeeded,
+      responses5xx,
+      responses429,
+      otherRejections,
+      networkErrors,
+      timeLimitReached,
+      seconds: round(seconds),
+      executionsPerSecond: round(succeeded / seconds),
+      startLatencyMs: { p50: round(percentile(startLatencies, 0.5)), p99: round(percentile(startLatencies, 0.99)) },
+      endToEndMs: { p50: round(percentile(endToEnd, 0.5)), p99: round(percentile(endToEnd, 0.99)) },
+      describesPerExecution: round(describes / Math.max(1, started)),
+      problems,
+    },
+  };
+}
+
+async function listByStatus(sfn: SFNClient, stateMachineArn: string, prefix: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  let nextToken: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const r = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken }));
+    for (const e of r.executions ?? []) {
+      if (e.name?.startsWith(prefix)) counts[e.status ?? 'UNKNOWN'] = (counts[e.status ?? 'UNKNOWN'] ?? 0) + 1;
+    }
+    nextToken = r.nextToken;
+    if (!nextToken) break;
+  }
+  return counts;
+}
+
+/** True when the run met the bar: everything started SUCCEEDED, as ListExecutions agrees, and no 5xx/429. */
+export function passed(r: LoadReport): boolean {
+  const listedTotal = Object.values(r.listed).reduce((a, b) => a + b, 0);
+  return (
+    r.started === r.requested &&
+    r.lost === 0 &&
+    r.responses5xx === 0 &&
+    r.responses429 === 0 &&
+    r.otherRejections === 0 &&
+    r.networkErrors === 0 &&
+    !r.timeLimitReached &&
+    r.listed['SUCCEEDED'] === r.succeeded &&
+    listedTotal === r.started
+  );
+}
+
+/** The summary lines printed at the end. */
+export function summary(r: LoadReport): string[] {
+  return [
+    `load: ${r.requested} requested, ${r.started} started, ${r.succeeded} succeeded, ${r.lost} lost; ${r.responses5xx} 5xx, ${r.responses429} 429, ${r.otherRejections} other rejections, ${r.networkErrors} network errors${r.timeLimitReached ? '; TIME LIMIT REACHED' : ''}`,
+    `load: ListExecutions of this run: ${JSON.stringify(r.listed)}`,
+    `load: ${r.seconds} s, ${r.executionsPerSecond} executions/s; start p50 ${r.startLatencyMs.p50} ms, p99 ${r.startLatencyMs.p99} ms; start→SUCCEEDED p50 ${r.endToEndMs.p50} ms, p99 ${r.endToEndMs.p99} ms; ${r.describesPerExecution} describes per execution`,
+    `load: max RSS ${r.maxRssMb.runtime} MB (runtime), ${r.maxRssMb.withFunctions} MB (with function processes)`,
+    ...r.problems.map((p) => `load: problem: ${p}`),
+    passed(r) ? `load: PASS (${r.succeeded} passed, 0 failed)` : `load: FAIL (${r.succeeded} passed, ${r.requested - r.succeeded} failed)`,
+  ];
+}
+
+/** Parses `--executions N --concurrency N --time-limit S`. @throws Error naming the bad flag. */
+export function parseArgs(argv: readonly string[]): LoadOptions {
+  const values: Record<string, number> = { executions: 10_000, concurrency: 50, 'time-limit': 120 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i]!.replace(/^--/, '');
+    const value = Number(argv[i + 1]);
+    if (!(flag in values)) throw new Error(`unknown option ${argv[i]}: expected --executions, --concurrency or --time-limit`);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a positive integer, got ${JSON.stringify(argv[i + 1])}`);
+    values[flag] = value;
+  }
+  return { executions: values['executions']!, concurrency: values['concurrency']!, timeLimitSeconds: values['time-limit']! };
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+if (require.main === module) {
+  let options: LoadOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  // Last resort if something hangs past the limit (synthesis and start-up included): stop by itself.
+  const watchdog = setTimeout(() => {
+    say(`load: FAIL (still running ${options.timeLimitSeconds + 180} s after start)`);
+    process.exit(1);
+  }, (options.timeLimitSeconds + 180) * 1000);
+  watchdog.unref();
+  runLoad({ ...options, log: say }).then(
+    (report) => {
+      for (const line of summary(report)) say(line);
+      say(JSON.stringify(report));
+      process.exitCode = passed(report) ? 0 : 1;
+    },
+    (err: unknown) => {
+      say(`load: FAIL (${err instanceof Error ? (err.stack ?? err.message) : String(err)})`);
+      process.exitCode = 1;
+    },
+  );
+}
