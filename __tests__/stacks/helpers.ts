@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
@@ -50,9 +50,17 @@ export function statementsOf(policy: unknown): Statement[] {
   return doc.Statement.map((s) => ({ ...s, Action: list(s.Action), Resource: list(s.Resource) }) as Statement);
 }
 
-/** A fresh folder for Lambda bundles. */
+const buildDirs: string[] = [];
+// Registered at import, i.e. at the top level of every test file that uses these helpers.
+afterAll(() => {
+  for (const dir of buildDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder for Lambda bundles, removed when the test file ends. */
 export function tempBuildDir(): string {
-  return mkdtempSync(join(tmpdir(), 'async-api-bundles-'));
+  const dir = mkdtempSync(join(tmpdir(), 'async-api-bundles-'));
+  buildDirs.push(dir);
+  return dir;
 }
 
 export function testConfig(env: Record<string, string> = {}): AppConfig {

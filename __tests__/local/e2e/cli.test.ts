@@ -29,7 +29,11 @@ function startCli(outdir: string, dataDir: string): Promise<Cli> {
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A runtime that never printed its banner must not outlive the test.
+      child.kill('SIGKILL');
+      reject(new Error(`no banner within 20 s:\n${out}`));
+    }, 20_000);
     const check = (): void => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m && out.includes('Ctrl-C stops the runtime.')) {
