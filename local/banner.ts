@@ -58,7 +58,12 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   } else {
     lines.push('', 'Try it:', `  curl -s -H 'content-type: application/json' -d ${body} ${url}${path}`);
   }
-  lines.push(`  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${model.stateMachine.arn}`);
+  // The client polls until the job ends; it needs the endpoint, and the auth mode when it is not SigV4.
+  const clientAuth = modes.has('AWS_IAM') ? '' : modes.has('JWT') ? ' --auth jwt --token "$TOKEN"' : ' --auth none';
+  lines.push(
+    `  npx async-api run --endpoint ${url}${clientAuth} --input '{"seconds": 3}'`,
+    `  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${model.stateMachine.arn}`,
+  );
   if (model.notEmulated.length > 0) lines.push('', `Not emulated (ignored): ${model.notEmulated.join(', ')}`);
   for (const warning of model.warnings) lines.push(`Warning: ${warning}`);
   if (runtime.abortedAtStart.length > 0) {
