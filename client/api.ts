@@ -7,6 +7,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ExecutionStatusBody } from '../lambda-src/describe-execution/handler';
 
 /** Service name API Gateway expects in a SigV4 credential scope. */
 export const EXECUTE_API_SERVICE = 'execute-api';
@@ -37,19 +38,7 @@ export interface ApiClientOptions {
 }
 
 /** An execution as `POST /describe-execution` returns it. */
-export interface ExecutionDescription {
-  readonly executionArn: string;
-  readonly name: string | null;
-  readonly status: string;
-  /** ISO-8601. */
-  readonly startDate: string | null;
-  /** ISO-8601; null while running. */
-  readonly stopDate: string | null;
-  readonly input: unknown;
-  readonly output: unknown;
-  readonly error: string | null;
-  readonly cause: string | null;
-}
+export type ExecutionDescription = ExecutionStatusBody;
 
 /** `POST /start-execution` response (Step Functions' own). */
 export interface StartResult {

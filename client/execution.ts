@@ -65,6 +65,8 @@ export function observeExecution(
       const { description, retryAfterMs } = await client.describeExecution(executionArn, signal);
       const startedAt = description.startDate === null ? NaN : Date.parse(description.startDate);
       const ageMs = Number.isFinite(startedAt) ? wallClock() - startedAt : undefined;
+      // A 200 without a status is a malformed answer: ask again rather than guess.
+      if (description.status === null) return { kind: 'retryable', message: 'describe-execution answered without a status', retryAfterMs };
       return { kind: 'status', status: description.status, detail: description, retryAfterMs, ageMs };
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return { kind: 'not-found', message: err.message };

@@ -31,7 +31,7 @@ export interface RuntimeMeasureOptions {
 export interface RuntimeMeasurement {
   readonly jobSeconds: number;
   readonly executionArn: string;
-  readonly status: string;
+  readonly status: string | null;
   /** `stopDate − startDate` as the API reports them: the job's real length, Lambda start-up included. */
   readonly jobMs: number;
   /** Describe requests the client sent. */

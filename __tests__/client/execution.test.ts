@@ -188,4 +188,13 @@ describe('observeExecution', () => {
     expect(observation).toMatchObject({ kind: 'status', status: 'RUNNING', retryAfterMs: 2_000, ageMs: 30_000 });
     expect(unknown).toMatchObject({ kind: 'status', ageMs: undefined });
   });
+
+  it('asks again when a 200 carries no status, instead of guessing one', async () => {
+    const description = { executionArn: 'arn:x', name: 'x', status: null, startDate: null, stopDate: null, input: null, output: null, error: null, cause: null };
+    const client = { describeExecution: async () => ({ description, retryAfterMs: 1_000 }) } as unknown as ApiClient;
+
+    const observation = await observeExecution(client, 'arn:x')(new AbortController().signal);
+
+    expect(observation).toEqual({ kind: 'retryable', message: 'describe-execution answered without a status', retryAfterMs: 1_000 });
+  });
 });
