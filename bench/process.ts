@@ -8,8 +8,9 @@
  * Elsewhere (no /proc) both memory figures are null.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { PROC, processTree, readStatus } from '../local/proc';
 
 /** Options of {@link measureCommand}. */
 export interface CommandOptions {
@@ -38,7 +39,6 @@ export interface CommandMeasurement {
   readonly outputTail: string;
 }
 
-const PROC = existsSync('/proc/self/status');
 
 /** Runs `command args` to completion and measures it (never throws for a non-zero exit). */
 export function measureCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandMeasurement> {
@@ -112,61 +112,6 @@ export function measureCommand(command: string, args: readonly string[], options
       });
     });
   });
-}
-
-/** `root` and its descendants, parents first. */
-export function processTree(root: number): number[] {
-  const tree: number[] = [];
-  const queue = [root];
-  while (queue.length > 0 && tree.length < 10_000) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...childrenOf(pid));
-  }
-  return tree;
-}
-
-// /proc/<pid>/task/<tid>/children lists the children each thread forked; it needs
-// CONFIG_PROC_CHILDREN. Without it, scan every process's parent id.
-const HAS_CHILDREN_FILE = PROC && existsSync(`/proc/self/task/${process.pid}/children`);
-
-function childrenOf(pid: number): number[] {
-  if (HAS_CHILDREN_FILE) {
-    const children: number[] = [];
-    try {
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-        if (text) children.push(...text.split(/\s+/).map(Number));
-      }
-    } catch {
-      // the process (or thread) ended while we looked
-    }
-    return children;
-  }
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may contain spaces) start after the last ')'.
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return children;
-}
-
-function readStatus(pid: number): { rssKb: number; hwmKb: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status);
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    if (!rss) return undefined; // a zombie has no memory left
-    return { rssKb: Number(rss[1]), hwmKb: Number(hwm?.[1] ?? rss[1]) };
-  } catch {
-    return undefined;
-  }
 }
 
 function commandLine(pid: number): string | null {

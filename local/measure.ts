@@ -9,13 +9,14 @@
  * event loop. Pass `url` (and `pid`, `credentials`) to measure a runtime that is already running.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { REPO_ROOT } from './runtime';
 import { synthIfStale } from './synth';
+import { processTree, readStatus } from './proc';
 
 /** Options of {@link measureRuntime}; every field has a default. */
 export interface MeasureOptions {
@@ -344,44 +345,22 @@ export function postJson(url: string, path: string, body: unknown, agent: Agent)
 
 /** RSS in MB of a process alone and with all its descendants (Linux /proc). */
 export function rssMb(pid: number): { self: number; total: number } {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const rssOf = (p: number): number => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
-  let total = 0;
-  const stack = [pid];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    total += rssOf(p);
-    stack.push(...(children.get(p) ?? []));
-  }
+  const rssOf = (p: number): number => (readStatus(p)?.rssKb ?? 0) / 1024;
+  const total = processTree(pid).reduce((sum, p) => sum + rssOf(p), 0);
   return { self: round(rssOf(pid)), total: round(total) };
 }
 
-function percentile(sorted: readonly number[], q: number): number {
+/** The q-quantile (0..1) of sorted values, nearest rank. */
+export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-function round(n: number): number {
+/** Rounds to one decimal. */
+export function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

@@ -20,7 +20,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { postJson, rssMb } from '../../local/measure';
+import { percentile, postJson, round, rssMb, sleep } from '../../local/measure';
 import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
 import { spawnRuntime } from '../robustness/runtime-process';
 
@@ -281,18 +281,6 @@ export function parseArgs(argv: readonly string[]): LoadOptions {
     values[flag] = value;
   }
   return { executions: values['executions']!, concurrency: values['concurrency']!, timeLimitSeconds: values['time-limit']! };
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 if (require.main === module) {

@@ -4,8 +4,9 @@
  * kills it with SIGKILL; the load driver keeps its event loop apart from the runtime's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processTree } from '../../local/proc';
 import { REPO_ROOT } from '../../local/runtime';
 
 /** A runtime process. */
@@ -98,26 +99,7 @@ export async function spawnRuntime(options: SpawnOptions): Promise<RuntimeProces
 
 /** Process ids of every descendant of `pid` (Linux /proc). */
 export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const found: number[] = [];
-  const stack = [pid];
-  while (stack.length > 0) {
-    for (const c of children.get(stack.pop()!) ?? []) {
-      found.push(c);
-      stack.push(c);
-    }
-  }
-  return found;
+  return processTree(pid).slice(1);
 }
 
 /** True while a process with this pid exists (zombies count as gone). */
