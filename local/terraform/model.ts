@@ -286,15 +286,17 @@ function readFunction(resolver: TerraformResolver, address: string, stackDir: st
   };
 }
 
-function readStateMachine(doc: TerraformJson, resolver: TerraformResolver): StateMachineModel {
-  const machines = resourcesOfType(doc, 'aws_sfn_state_machine');
-  if (machines.length !== 1) {
-    throw new ResolutionError(
-      { address: 'aws_sfn_state_machine', attribute: '*' },
-      `the runtime serves exactly one state machine; the stack has ${machines.length}`,
-    );
+/** Address of the stack's only resource of `type`; the runtime serves one of each. */
+function onlyResource(doc: TerraformJson, type: string, what: string): string {
+  const found = resourcesOfType(doc, type);
+  if (found.length !== 1) {
+    throw new ResolutionError({ address: type, attribute: '*' }, `the runtime serves exactly one ${what}; the stack has ${found.length}`);
   }
-  const address = machines[0]!.address;
+  return found[0]!.address;
+}
+
+function readStateMachine(doc: TerraformJson, resolver: TerraformResolver): StateMachineModel {
+  const address = onlyResource(doc, 'aws_sfn_state_machine', 'state machine');
   const r = resolver.resource(address);
   const definitionText = r.stringArg('definition');
   let definition: unknown;
@@ -331,14 +333,7 @@ function readStateMachine(doc: TerraformJson, resolver: TerraformResolver): Stat
 }
 
 function readApi(doc: TerraformJson, resolver: TerraformResolver): ApiModel {
-  const apis = resourcesOfType(doc, 'aws_apigatewayv2_api');
-  if (apis.length !== 1) {
-    throw new ResolutionError(
-      { address: 'aws_apigatewayv2_api', attribute: '*' },
-      `the runtime serves exactly one HTTP API; the stack has ${apis.length}`,
-    );
-  }
-  const address = apis[0]!.address;
+  const address = onlyResource(doc, 'aws_apigatewayv2_api', 'HTTP API');
   const at = (attribute: string): string => resolver.attribute(address, attribute, { address, attribute }) as string;
   const api = resolver.resource(address);
   const protocol = api.arg('protocol_type');
