@@ -66,9 +66,21 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   );
   if (model.notEmulated.length > 0) lines.push('', `Not emulated (ignored): ${model.notEmulated.join(', ')}`);
   for (const warning of model.warnings) lines.push(`Warning: ${warning}`);
+  for (const warning of runtimeMismatches(model.functions, process.versions.node)) lines.push(`Note: ${warning}`);
   if (runtime.abortedAtStart.length > 0) {
     lines.push('', `${runtime.abortedAtStart.length} execution(s) were running when the runtime last stopped; they are now ABORTED.`);
   }
   lines.push('', 'Ctrl-C stops the runtime.', '');
   return lines;
+}
+
+/**
+ * Functions run on this Node.js, not on the Lambda runtime they declare; say so when the majors
+ * differ, so a difference in behaviour is not a surprise.
+ */
+export function runtimeMismatches(functions: readonly { functionName: string; runtime: string }[], nodeVersion: string): string[] {
+  const local = Number(nodeVersion.split('.')[0]);
+  return functions
+    .filter((f) => /^nodejs\d+\.x$/.test(f.runtime) && Number(/\d+/.exec(f.runtime)![0]) !== local)
+    .map((f) => `${f.functionName} declares ${f.runtime} and runs here on Node.js ${nodeVersion}`);
 }
