@@ -44,7 +44,8 @@ export function synthIfStale(options: SynthOptions): boolean {
   const reason = staleReason(options.repoRoot, options.outdir, config);
   if (!reason) return false;
   options.log?.(`Synthesizing (${reason})...`);
-  const result = spawnSync(join(options.repoRoot, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
+  // The same command as `npm run synth` and cdktf.json: one Node.js process, no tsx CLI wrapper.
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: options.repoRoot,
     env: { ...env, CDKTF_OUTDIR: options.outdir, CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
     encoding: 'utf8',
