@@ -54,7 +54,7 @@ const lines = (text: string): string[] => text.split('\n').filter((line) => line
 describe('usage errors: exit 2 with one line', () => {
   it.each([
     [['frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
-    [['run', '--nme', 'x'], /unknown option '--nme' \(did you mean --name\?\); async-api run accepts --endpoint, .*--input, --name/],
+    [['run', '--nme', 'x'], /unknown option '--nme' \(did you mean --name\?\); async-api run accepts .*--input, --name, .*--endpoint, /],
     [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '{"seconds":'], /--input text is not valid JSON \(.+\); pass JSON text, @file or - for stdin/],
     [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '@missing.json'], /--input @missing.json: cannot read .*missing.json \(ENOENT\); pass JSON text, @file or - for stdin/],
     [['wait', 'run-1'], /argument 'executionArn'. Expected an execution ARN like arn:aws:states:<region>:<account>:execution:/],
@@ -224,7 +224,7 @@ describe('contract test: run against a fake server that follows API.md', () => {
     });
   });
 
-  it('exits 6 with the API message when the API refuses', async () => {
+  it('exits 6 with the API message when the API refuses, naming the auth modes when the request was unsigned', async () => {
     // Prepare
     const server = await startFakeServer(() => ({ status: 403, body: { message: 'Forbidden' } }));
     try {
@@ -233,7 +233,7 @@ describe('contract test: run against a fake server that follows API.md', () => {
 
       // Assess
       expect(run.code).toBe(ExitCode.ApiError);
-      expect(run.stderr.trim()).toBe('async-api: Forbidden (HTTP 403)');
+      expect(run.stderr.trim()).toBe('async-api: Forbidden (HTTP 403); the API may want authorisation: --auth iam, or --auth jwt --token <jwt>');
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
@@ -306,9 +306,11 @@ describe('other commands and inputs', () => {
     await withContractServer({}, async (server) => {
       // Prepare
       const credentials = jest.fn(() => async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }));
+      const env = { AWS_CONFIG_FILE: join(cwd, 'aws-config-ci'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'no-credentials') };
+      writeFileSync(env.AWS_CONFIG_FILE, '[profile ci]\nregion = eu-west-3\n');
 
       // Act
-      const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam', '--region', 'ap-southeast-2', '--profile', 'ci'], { credentials });
+      const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam', '--region', 'ap-southeast-2', '--profile', 'ci'], { credentials, env });
 
       // Assess
       expect(run.code).toBe(ExitCode.Succeeded);
@@ -351,7 +353,7 @@ describe('other commands and inputs', () => {
       // Assess
       expect([described.code, stopped.code, after.code]).toEqual([0, 0, 0]);
       expect(JSON.parse(described.stdout).status).toBe('RUNNING');
-      expect(JSON.parse(stopped.stdout)).toEqual({ executionArn: started, stopDate: 1732480005.5 });
+      expect(JSON.parse(stopped.stdout)).toEqual({ executionArn: started, stopDate: '2024-11-24T20:26:45.500Z' });
       expect(JSON.parse(server.requests.find((r) => r.path === '/stop-execution')!.body)).toEqual({ executionArn: started, cause: 'no longer hungry' });
       expect(JSON.parse(after.stdout).status).toBe('ABORTED');
     });
