@@ -40,10 +40,11 @@ export function hasProfile(profiles: SharedProfiles, name: string): boolean {
 }
 
 /**
- * The profile's `region` from the config file, as the AWS CLI reads it (the credentials file's
- * `region` is not used by the AWS CLI, so not here either). `name` defaults to `default`.
+ * The profile's `region` as the AWS CLI reads it: botocore merges the credentials file's settings
+ * over the config file's, so a `region` in `~/.aws/credentials` wins (checked with AWS CLI 2.9.19,
+ * `aws configure list --profile`). `name` defaults to `default`.
  */
 export function profileRegion(profiles: SharedProfiles, name = 'default'): string | undefined {
-  const region = profiles.config[name]?.region?.trim();
+  const region = (profiles.credentials[name]?.region ?? profiles.config[name]?.region)?.trim();
   return region ? region : undefined;
 }

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, main, type CliIo } from '../../client/cli';
-import { contractApi, MACHINE_ARN, RAMEN_OUTPUT, startFakeServer, virtualTime, type ContractOptions, type FakeServer } from './fake-api';
+import { ExitCode, type CliIo } from '../../client/cli';
+import { lines, runCli, withContractServer, type Run } from './cli-harness';
+import { MACHINE_ARN, RAMEN_OUTPUT, startFakeServer, virtualTime } from './fake-api';
 
 const ARN = `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:run-1`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -15,41 +16,8 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-interface Run {
-  code: ExitCode;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process on a virtual clock with captured streams. */
-async function cli(argv: string[], overrides: Partial<CliIo> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const time = virtualTime();
-  const code = await main(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd,
-    now: time.now,
-    sleep: time.sleep,
-    random: () => 0.5,
-    ...overrides,
-  });
-  return { code, stdout, stderr };
-}
-
-async function withContractServer<T>(options: ContractOptions, body: (server: FakeServer, api: ReturnType<typeof contractApi>) => Promise<T>): Promise<T> {
-  const api = contractApi(options);
-  const server = await startFakeServer(api.handler);
-  try {
-    return await body(server, api);
-  } finally {
-    await server.close();
-  }
-}
-
-const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
+/** Runs the CLI in-process in this suite's folder. */
+const cli = (argv: string[], overrides: Partial<CliIo> = {}): Promise<Run> => runCli(argv, cwd, overrides);
 
 describe('usage errors: exit 2 with one line', () => {
   it.each([
@@ -87,7 +55,7 @@ describe('usage errors: exit 2 with one line', () => {
   });
 });
 
-describe('contract test: run against a fake server that follows API.md', () => {
+describe('contract test: run against a fake server that follows the README\'s API contract', () => {
   it('starts under a generated name, polls from 1 s until SUCCEEDED, prints the description and exits 0', async () => {
     await withContractServer({ runningDescribes: 2 }, async (server) => {
       // Act
