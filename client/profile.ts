@@ -5,7 +5,6 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadSharedConfigFiles } from '@smithy/core/config';
 
 /** The two shared files, parsed: profile name → its settings. */
 export interface SharedProfiles {
@@ -29,6 +28,8 @@ export function sharedFilePaths(env: Readonly<Record<string, string | undefined>
 /** Reads both files; a missing file counts as empty, as it does for the AWS CLI. */
 export async function loadSharedProfiles(env: Readonly<Record<string, string | undefined>>): Promise<SharedProfiles> {
   const { configFile, credentialsFile } = sharedFilePaths(env);
+  // Loaded here, not at the top: it takes ~70 ms, which `--help` and usage errors need not pay.
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
   // ignoreCache: the SDK caches by path, and a long-lived caller (a test) may rewrite the files.
   const loaded = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
   return { configFile, credentialsFile, config: loaded.configFile, credentials: loaded.credentialsFile };
