@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
-    return reportError(err, active ?? program, io, context);
+    return reportError(err, active ?? program, io, context, argv);
   }
 }
 
@@ -124,7 +124,7 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
   return program;
 }
 
-function reportError(err: unknown, command: Command, io: CliIo, context: CommandContext): ExitCode {
+function reportError(err: unknown, command: Command, io: CliIo, context: CommandContext, argv: readonly string[]): ExitCode {
   const line = (text: string): void => {
     io.stderr.write(`async-api: ${text.replace(/\s*\n\s*/g, ' ')}\n`);
   };
@@ -133,7 +133,7 @@ function reportError(err: unknown, command: Command, io: CliIo, context: Command
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) {
       return ExitCode.Succeeded;
     }
-    line(usageLine(err, command));
+    line(usageLine(err, command, argv));
     return ExitCode.Usage;
   }
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof OutputOptionError) {
@@ -153,7 +153,7 @@ function reportError(err: unknown, command: Command, io: CliIo, context: Command
 }
 
 /** One line: commander's complaint plus what the command accepts. */
-function usageLine(err: CommanderError, command: Command): string {
+function usageLine(err: CommanderError, command: Command, argv: readonly string[]): string {
   const what = err.message
     .replace(/^error:\s*/i, '')
     .replace(/\(Did you mean/, '(did you mean')
@@ -161,6 +161,8 @@ function usageLine(err: CommanderError, command: Command): string {
   const path = command.parent ? `async-api ${command.name()}` : 'async-api';
   switch (err.code) {
     case 'commander.help':
+      // Help with an error: no command at all, or `help <unknown>`.
+      if (argv[0] === 'help' && argv[1] !== undefined) return `unknown command '${argv[1]}'; commands: ${COMMANDS.join(', ')}`;
       return `missing command; commands: ${COMMANDS.join(', ')} (see async-api --help)`;
     case 'commander.unknownCommand':
       return `${what}; commands: ${COMMANDS.join(', ')}`;

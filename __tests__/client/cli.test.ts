@@ -22,6 +22,7 @@ const cli = (argv: string[], overrides: Partial<CliIo> = {}): Promise<Run> => ru
 describe('usage errors: exit 2 with one line', () => {
   it.each([
     [['frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
+    [['help', 'frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
     [['run', '--nme', 'x'], /unknown option '--nme' \(did you mean --name\?\); async-api run accepts .*--input, --name, .*--endpoint, /],
     [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '{"seconds":'], /--input text is not valid JSON \(.+\); pass JSON text, @file or - for stdin/],
     [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '@missing.json'], /--input @missing.json: cannot read .*missing.json \(ENOENT\); pass JSON text, @file or - for stdin/],
