@@ -87,7 +87,8 @@ export function renderOutput(value: unknown, options: RenderOptions): string {
 
 /** ISO 8601 (UTC, milliseconds) of an epoch-seconds date, the one date format of the CLI's output; null when absent. */
 export function isoFromEpochSeconds(seconds: number | undefined): string | null {
-  return seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : null;
+  // Rounded: a product such as 1732480000.123 × 1000 may land a hair below the millisecond, which Date would truncate.
+  return seconds !== undefined && Number.isFinite(seconds) ? new Date(Math.round(seconds * 1000)).toISOString() : null;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
