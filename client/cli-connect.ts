@@ -97,6 +97,10 @@ export function reattachCommand(arn: string, command: Command): string {
   for (const [key, flag] of CONNECTION_FLAGS) {
     if (command.getOptionValueSourceWithGlobals(key) === 'cli') parts.push(flag, String(command.optsWithGlobals()[key]));
   }
+  // The re-attached wait prints its result the way this one would have.
+  for (const [key, flag] of [['output', '--output'], ['query', '--query']] as const) {
+    if (command.getOptionValueSourceWithGlobals(key) === 'cli') parts.push(flag, String(command.optsWithGlobals()[key]));
+  }
   if (command.getOptionValue('outputOnly')) parts.push('--output-only');
   // A token on the command line is not repeated in a message that may end up in a log.
   const note = command.getOptionValueSourceWithGlobals('token') === 'cli' ? ' (plus your --token)' : '';

@@ -119,6 +119,17 @@ describe('contract test: run against a fake server that follows the README\'s AP
     });
   });
 
+  it('repeats --output and --query in the re-attach command, quoted for the shell', async () => {
+    await withContractServer({ runningDescribes: 1_000 }, async (server) => {
+      // Act
+      const run = await cli(['--output', 'text', 'run', '--endpoint', server.url, '--auth', 'none', '--timeout', '30s', '--query', 'output.message']);
+
+      // Assess
+      expect(run.code).toBe(ExitCode.DeadlinePassed);
+      expect(run.stderr).toMatch(new RegExp(`Re-attach with: async-api wait \\S+ --endpoint ${server.url} --auth none --output text --query output.message\n`));
+    });
+  });
+
   it('re-attaches to an execution of the same --name instead of starting twice (state machine from the outputs file)', async () => {
     await withContractServer({ runningDescribes: 1 }, async (server, api) => {
       // Prepare: an outputs file as `cdktf output` writes it, and a first run that "crashed"
