@@ -156,8 +156,9 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
 }
 
 /**
- * Why iam cannot sign here and the fix that works. A loopback endpoint is most likely `npm start`,
- * whose default is API_AUTH=NONE, so when iam was only the default the first fix is `--auth none`.
+ * Why iam cannot sign here and the fix that works. A loopback endpoint is most likely `npm start`;
+ * when iam was only the client's default, the runtime may well be `API_AUTH=NONE`, where the fix is
+ * `--auth none` rather than a region, so that comes first.
  */
 function noRegionHint(endpoint: string, iamByDefault: boolean): string {
   const host = new URL(endpoint).host;
