@@ -130,8 +130,8 @@ export function parseExecutionArn(value: string): string {
 
 /** `90` (seconds), `500ms`, `90s`, `1.5m`, `2h` → milliseconds. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/i.exec(value.trim());
-  const unit = (match?.[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm' | 'h';
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const unit = (match?.[2] ?? 's') as 'ms' | 's' | 'm' | 'h';
   const ms = match ? Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit] : NaN;
   if (!(ms > 0)) throw new InvalidArgumentError('Expected a duration > 0 like 90 (seconds), 90s, 15m, 2h or 500ms.');
   return ms;
