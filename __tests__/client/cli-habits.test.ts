@@ -4,7 +4,7 @@
  * streams and environment against a contract server.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -284,5 +284,19 @@ describe('jobs (--job)', () => {
       expect(run.stderr.trim()).toMatch(message);
       expect(server.requests).toHaveLength(0);
     });
+  });
+});
+
+describe('the CLI stays a shallow wrapper', () => {
+  it('keeps each of its source files under 300 lines', () => {
+    // Prepare
+    const files = readdirSync(join(REPO, 'client')).filter((file) => /^cli(-[a-z]+)?\.ts$/.test(file));
+
+    // Act
+    const long = files.map((file) => [file, readFileSync(join(REPO, 'client', file), 'utf8').split('\n').length] as const).filter(([, count]) => count > 300);
+
+    // Assess
+    expect(files.length).toBeGreaterThan(1);
+    expect(long).toEqual([]);
   });
 });
