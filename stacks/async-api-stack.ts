@@ -124,7 +124,6 @@ export class AsyncApiStack extends TerraformStack {
       apiId: http.api.id,
       subtype: 'StepFunctions-StartExecution',
       roleName: naming.name('api-start-execution'),
-      accountId: account,
       stateMachineArn: machine.stateMachine.arn,
       executionArnPattern,
       requestParameters: {
@@ -137,7 +136,6 @@ export class AsyncApiStack extends TerraformStack {
       apiId: http.api.id,
       subtype: 'StepFunctions-StopExecution',
       roleName: naming.name('api-stop-execution'),
-      accountId: account,
       stateMachineArn: machine.stateMachine.arn,
       executionArnPattern,
       requestParameters: {
