@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AppConfig } from './config';
 import { Naming } from './naming';
+import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
 import { HttpApi } from './constructs/http-api';
 import { LambdaIntegration } from './constructs/lambda-integration';
@@ -59,7 +59,7 @@ export class AsyncApiStack extends TerraformStack {
     if (config.rolePermissionsBoundaryArn) applyPermissionsBoundary(this, config.rolePermissionsBoundaryArn);
 
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    const partition = new DataAwsPartition(this, 'partition').partition;
+    const partition = partitionOf(config.region);
 
     const worker = new NodejsFunction(this, 'ramen-timer', {
       functionName: naming.name('ramen-timer'),
@@ -81,13 +81,13 @@ export class AsyncApiStack extends TerraformStack {
       // Not the machine's own name: the worker's role already has it.
       roleName: naming.name('ramen-timer-states'),
       definitionFile: SOURCES.definition,
+      partition,
       substitutions: {
         RamenTimerFunctionArn: worker.function.arn,
         // Longer than the function's own timeout, so a slow worker fails with Lambda's timeout
         // error (which the Catch reports) rather than the task's.
         TaskTimeoutSeconds: config.workerTimeoutSeconds + 30,
-        // Room for every retry of the task, with backoff.
-        ExecutionTimeoutSeconds: (config.workerTimeoutSeconds + 30) * 4 + 300,
+        // ExecutionTimeoutSeconds is left to the construct: the worst case of every retry, from the ASL.
       },
       invokableFunctionArns: [worker.function.arn],
       accountId: account,

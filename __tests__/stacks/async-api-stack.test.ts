@@ -103,7 +103,7 @@ describe('AsyncApiStack', () => {
     expect(scoped).toHaveLength(2);
     for (const s of scoped) {
       expect(s.Resource).toEqual([
-        'arn:${data.aws_partition.partition.partition}:states:us-east-1:${data.aws_caller_identity.account.account_id}:execution:async-api-dev-ramen-timer:*',
+        'arn:aws:states:us-east-1:${data.aws_caller_identity.account.account_id}:execution:async-api-dev-ramen-timer:*',
       ]);
     }
   });
