@@ -1,4 +1,11 @@
 /**
+ * What a stage may be called: 1-16 lower-case letters and digits, starting with a letter. Never "-",
+ * which separates the stage from the component: IAM policies scope a stage by the prefix
+ * `<project>-<stage>-*`, and with "-" in stages the prefix of `dev` would match `dev-eu`'s resources.
+ */
+export const STAGE_NAME = /^[a-z][a-z0-9]{0,15}$/;
+
+/**
  * The one place resource names are derived. Constructs ask for a name by component; nobody
  * concatenates names by hand, so the prefix, separator and length limits live here.
  */
@@ -10,6 +17,9 @@ export class Naming {
     readonly project: string,
     readonly stage: string,
   ) {
+    if (!STAGE_NAME.test(stage)) {
+      throw new Error(`Stage "${stage}" must be 1-16 lower-case letters and digits, starting with a letter: a "-" would let one stage's name prefix match another's resources`);
+    }
     this.prefix = `${project}-${stage}`;
   }
 
