@@ -53,8 +53,8 @@ describe('CiAccessStack', () => {
       bucket: 'test-state',
       key: 'async-api/dev/ci-access.tfstate',
       use_lockfile: true,
-      encrypt: true,
     });
+    expect(synth.json.terraform.backend.s3.encrypt).toBeUndefined();
   });
 
   it('outputs the ARNs the repository variables need', () => {
