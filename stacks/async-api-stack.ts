@@ -52,7 +52,7 @@ export class AsyncApiStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: config.region,
-      defaultTags: [{ tags: { project: 'async-api', stage: config.stage, 'managed-by': 'cdktf' } }],
+      defaultTags: [{ tags: { ...naming.tags, 'managed-by': 'cdktf' } }],
     });
     addS3Backend(this, config.state);
     // Every role below gets it, including roles added later (the CI deploy role creates no role without it).
@@ -103,7 +103,9 @@ export class AsyncApiStack extends TerraformStack {
       entry: SOURCES.status,
       buildDir: props.buildDir,
       environment: { STATE_MACHINE_ARN: machine.stateMachine.arn },
-      timeoutSeconds: 10,
+      // Below its integration's 10 s (with room for a cold start), so a slow call ends in the
+      // handler's own 429/500 rather than the gateway's 503 (checked at synth: stacks/validation).
+      timeoutSeconds: 8,
       // More memory means more CPU: the SDK's cold start is the latency callers feel.
       memorySizeMb: 256,
       logGroupName: naming.lambdaLogGroup(naming.name('describe-execution')),

@@ -76,6 +76,7 @@ export class CiAccessStack extends TerraformStack {
       region: config.region,
       accountId: new DataAwsCallerIdentity(this, 'account').accountId,
       appPrefix: new Naming(APP_PROJECT, config.stage).prefix,
+      appTags: new Naming(APP_PROJECT, config.stage).tags,
       stateBucket: config.state.bucket,
       appStateKey: config.state.key,
       ciAccessStateKey: ciAccess.stateKey,

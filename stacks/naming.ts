@@ -39,6 +39,14 @@ export class Naming {
     return name;
   }
 
+  /**
+   * Tags of every resource of the stage (the provider's default tags). The CI deploy role changes
+   * HTTP APIs only when they carry them, so they are part of the stage's identity like the prefix.
+   */
+  get tags(): Readonly<Record<string, string>> {
+    return { project: this.project, stage: this.stage };
+  }
+
   /** Log group of a Lambda function (the name Lambda writes to by default). */
   lambdaLogGroup(functionName: string): string {
     return `/aws/lambda/${functionName}`;

@@ -231,12 +231,13 @@ describe('least privilege, simulated with iam-simulate', () => {
         allowed: [
           { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
           { action: 's3:GetObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan reads the application state' },
-          { action: 's3:PutObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'plan takes the S3 lock' },
           { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
           { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
         ],
         denied: [
           { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
+          { action: 's3:PutObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'plan runs with -lock=false: a pull request can never take the lock' },
+          { action: 's3:DeleteObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'nor break a running deploy\'s lock' },
           { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
           { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'plan never changes resources' },
           { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'plan passes no role' },
