@@ -223,6 +223,25 @@ describe('deploy role policy', () => {
     expect(provider.default_tags[0]!.tags).toMatchObject(SCOPE.appTags);
   });
 
+  it('may start and describe executions through the API for the smoke test, nothing else of it', () => {
+    // iam-simulate does not match a resource pattern that starts with "*/" (IAM does), so the
+    // statement is read with IAM's wildcard rule: "*" matches any run of characters, "/" included.
+    const grants = deployRoleStatements(SCOPE).filter((st) => st.actions.includes('execute-api:Invoke'));
+    const patterns = grants.flatMap((st) => st.resources).map((p) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+    const mayInvoke = (method: string, path: string, account = ACCOUNT) =>
+      patterns.some((p) => p.test(`arn:aws:execute-api:${REGION}:${account}:a1b2c3/$default/${method}/${path}`));
+
+    expect(grants.map((st) => [st.actions, st.effect ?? 'Allow', st.condition])).toEqual([[['execute-api:Invoke'], 'Allow', undefined]]);
+    expect({
+      start: mayInvoke('POST', 'start-execution'),
+      startAJob: mayInvoke('POST', 'jobs/ramen-timer/start-execution'),
+      describe: mayInvoke('POST', 'describe-execution'),
+      stop: mayInvoke('POST', 'stop-execution'),
+      get: mayInvoke('GET', 'describe-execution'),
+      anotherAccount: mayInvoke('POST', 'start-execution', '210987654321'),
+    }).toEqual({ start: true, startAJob: true, describe: true, stop: false, get: false, anotherAccount: false });
+  });
+
   it('adds resource-based permissions to its functions for API Gateway only', async () => {
     const fn = arn.fn('async-api-dev-describe-execution');
 

@@ -323,6 +323,19 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: ['*'],
     },
     {
+      // deploy.yml's smoke test starts one execution per job and describes it. execute-api has no
+      // condition keys and the API id is random, so "its own API" is as narrow as route paths allow:
+      // the start and describe routes of the $default stage, never stop or any other route.
+      sid: 'SmokeTestStartAndDescribe',
+      actions: ['execute-api:Invoke'],
+      resources: [
+        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/start-execution`,
+        // A job's own start route, e.g. POST /jobs/<job>/start-execution.
+        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/*/start-execution`,
+        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/describe-execution`,
+      ],
+    },
+    {
       // Creating an API: only one named and tagged for this stage.
       sid: 'CreateHttpApisOfTheStage',
       actions: ['apigateway:POST'],
