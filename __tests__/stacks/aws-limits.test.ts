@@ -169,6 +169,37 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     ['a Lambda permission whose source is not an API', (d) => {
       one(d, 'aws_lambda_permission').source_arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
     }, /"source_arn"\): .* is not an execute-api ARN/],
+    ['a misspelled condition operator', (d) => {
+      const policy = one(d, 'aws_iam_role', (r) => String(r.name).endsWith('ramen-timer-states'));
+      policy.assume_role_policy = String(policy.assume_role_policy).replace('StringEquals', 'StringEqual');
+    }, /condition operator "StringEqual" does not exist/],
+    ['a route key without the leading "/"', (d) => {
+      Object.values(d.resource.aws_apigatewayv2_route as Record<string, Json>)[0]!.route_key = 'POST start-execution';
+    }, /"route_key"\): "POST start-execution" is neither \$default nor/],
+    ['a route key with a lower-case method', (d) => {
+      Object.values(d.resource.aws_apigatewayv2_route as Record<string, Json>)[0]!.route_key = 'post /start-execution';
+    }, /"route_key"\): "post \/start-execution"/],
+    ['a route target that is not an integration', (d) => {
+      const route = Object.values(d.resource.aws_apigatewayv2_route as Record<string, Json>)[0]!;
+      route.target = String(route.target).replace(/^integrations\//, '');
+    }, /"target"\): .* must be "integrations\/<integration id>"/],
+    ['an access log format without the request id', (d) => {
+      const stage = one(d, 'aws_apigatewayv2_stage');
+      stage.access_log_settings.format = JSON.stringify({ status: '$context.status' });
+    }, /"access_log_settings\.format"\): must include \$context\.requestId/],
+    ['a negative burst limit', (d) => (one(d, 'aws_apigatewayv2_stage').default_route_settings.throttling_burst_limit = -1), /"default_route_settings\.throttling_burst_limit"\): -1 must be a whole number of at least 0/],
+    ['a function given the state machine\'s role', (d) => {
+      const machineRole = addressOf(d, 'aws_iam_role', (r) => String(r.name).endsWith('ramen-timer-states'));
+      one(d, 'aws_lambda_function', worker).role = `\${${machineRole}.arn}`;
+    }, /aws_lambda_function\.\S+ \(attribute "role"\): aws_iam_role\.\S+ does not trust lambda\.amazonaws\.com/],
+    ['an integration given a Lambda execution role as credentials', (d) => {
+      const fnRole = addressOf(d, 'aws_iam_role', (r) => String(r.name).endsWith('describe-execution'));
+      one(d, 'aws_apigatewayv2_integration', startIntegration).credentials_arn = `\${${fnRole}.arn}`;
+    }, /"credentials_arn"\): aws_iam_role\.\S+ does not trust apigateway\.amazonaws\.com/],
+    ['a misspelled service principal', (d) => {
+      const role = one(d, 'aws_iam_role', (r) => String(r.name).endsWith('api-start-execution'));
+      role.assume_role_policy = String(role.assume_role_policy).replace('apigateway.amazonaws.com', 'apigateway.amazonaws');
+    }, /is not a service principal/],
     ['encrypt = true in the backend', (d) => (d.terraform.backend.s3.encrypt = true), /terraform\.backend\.s3 \(attribute "encrypt"\): true without kms_key_id/],
     ['use_lockfile without a Terraform version that has it', (d) => delete d.terraform.required_version, /terraform \(attribute "required_version"\): .*use_lockfile needs ">= 1\.11\.0"/],
     ['a state bucket name S3 refuses', (d) => (d.terraform.backend.s3.bucket = 'My_State'), /terraform\.backend\.s3 \(attribute "bucket"\): "My_State" breaks S3's bucket naming rules/],

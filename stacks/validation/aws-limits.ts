@@ -203,6 +203,9 @@ const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
 };
 
 const SAMPLE_ACCOUNT = '123456789012';
+/** IAM condition operators, with the IfExists suffix and set qualifiers (IAM JSON policy reference). */
+const CONDITION_OPERATOR =
+  /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
 const SAMPLE_API_ID = 'a1b2c3d4e5';
 const REFERENCE = /\$\{([^}]+)\}/g;
 
@@ -254,6 +257,8 @@ class Checker {
     this.checkIntegrations();
     this.checkStateMachines();
     this.checkPermissions();
+    this.checkRoutesAndStages();
+    this.checkRoleUsers();
     this.checkBackend();
     this.checkBuckets();
     return this.problems;
@@ -358,6 +363,9 @@ class Checker {
         if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny') this.problem(address, where, `Effect must be Allow or Deny`);
         if (typeof s['Sid'] === 'string' && !/^[A-Za-z0-9]*$/.test(s['Sid'])) this.problem(address, where, 'Sid may hold only letters and digits (IAM JSON policy reference)');
         const actions = [s['Action'] ?? []].flat() as string[];
+        for (const operator of Object.keys((s['Condition'] ?? {}) as Json)) {
+          if (!CONDITION_OPERATOR.test(operator)) this.problem(address, where, `condition operator ${JSON.stringify(operator)} does not exist (IAM JSON policy reference, "Condition operators")`);
+        }
         if (trust) {
           for (const service of [((s['Principal'] as Json | undefined)?.['Service'] ?? [])].flat() as string[]) {
             if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service)) this.problem(address, where, `${JSON.stringify(service)} is not a service principal`);
@@ -475,6 +483,72 @@ class Checker {
       if (!referenced(String(p['function_name'] ?? ''), 'aws_lambda_function') && !/^[a-zA-Z0-9_-]{1,64}$/.test(String(p['function_name'] ?? ''))) {
         this.problem(address, 'function_name', `${show(p['function_name'])} is neither a function of this stack nor a function name`);
       }
+    }
+  }
+
+  /** Routes, stages and authorizers: the formats API Gateway accepts. */
+  private checkRoutesAndStages(): void {
+    for (const [name, route] of Object.entries(this.doc.resource?.['aws_apigatewayv2_route'] ?? {})) {
+      const address = `aws_apigatewayv2_route.${name}`;
+      const key = String(route['route_key'] ?? '');
+      if (key !== '$default' && !/^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^\s]*$/.test(key)) {
+        this.problem(address, 'route_key', `${show(key)} is neither $default nor "<METHOD> /<path>" with an upper-case method (API Gateway, "Working with routes for HTTP APIs")`);
+      }
+      const target = route['target'];
+      if (target !== undefined && !/^integrations\/\S+$/.test(String(target))) this.problem(address, 'target', `${show(target)} must be "integrations/<integration id>"`);
+      if (route['authorization_type'] === 'JWT' && !route['authorizer_id']) this.problem(address, 'authorizer_id', 'a JWT route needs its authorizer');
+    }
+    for (const [name, stage] of Object.entries(this.doc.resource?.['aws_apigatewayv2_stage'] ?? {})) {
+      const address = `aws_apigatewayv2_stage.${name}`;
+      for (const settings of valuesAt(stage, 'access_log_settings') as Json[]) {
+        const format = String(settings['format'] ?? '');
+        if (!format.includes('$context.requestId') && !format.includes('$context.extendedRequestId')) {
+          this.problem(address, 'access_log_settings.format', 'must include $context.requestId or $context.extendedRequestId (API Gateway, "Configuring logging for an HTTP API")');
+        }
+      }
+      for (const settings of valuesAt(stage, 'default_route_settings') as Json[]) {
+        for (const key of ['throttling_burst_limit', 'throttling_rate_limit']) {
+          const v = settings[key];
+          if (v !== undefined && !(typeof v === 'number' && v >= 0 && (key === 'throttling_rate_limit' || Number.isInteger(v)))) {
+            this.problem(address, `default_route_settings.${key}`, `${show(v)} must be a ${key === 'throttling_burst_limit' ? 'whole ' : ''}number of at least 0 (API Gateway RouteSettings)`);
+          }
+        }
+      }
+    }
+    for (const [name, authorizer] of Object.entries(this.doc.resource?.['aws_apigatewayv2_authorizer'] ?? {})) {
+      const address = `aws_apigatewayv2_authorizer.${name}`;
+      for (const source of valuesAt(authorizer, 'identity_sources')) {
+        if (!/^\$(request\.(header|querystring)\.[^\s]+|context\.[^\s]+|stageVariables\.[^\s]+)$/.test(String(source))) {
+          this.problem(address, 'identity_sources', `${show(source)} is not a $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name> selection expression`);
+        }
+      }
+      for (const issuer of valuesAt(authorizer, 'jwt_configuration.issuer')) {
+        if (!/^https:\/\/\S+$/.test(String(issuer))) this.problem(address, 'jwt_configuration.issuer', `${show(issuer)} must be an https:// URL (API Gateway JWT authorizers)`);
+      }
+    }
+  }
+
+  /**
+   * A role is used by the service its trust policy names: AWS refuses a function whose role Lambda
+   * cannot assume, and a state machine or integration fails the same way at its first call.
+   */
+  private checkRoleUsers(): void {
+    const uses: [string, string, string, string][] = [];
+    for (const [name, fn] of Object.entries(this.doc.resource?.['aws_lambda_function'] ?? {})) uses.push([`aws_lambda_function.${name}`, 'role', String(fn['role'] ?? ''), 'lambda.amazonaws.com']);
+    for (const [name, m] of Object.entries(this.doc.resource?.['aws_sfn_state_machine'] ?? {})) uses.push([`aws_sfn_state_machine.${name}`, 'role_arn', String(m['role_arn'] ?? ''), 'states.amazonaws.com']);
+    for (const [name, i] of Object.entries(this.doc.resource?.['aws_apigatewayv2_integration'] ?? {})) {
+      if (i['credentials_arn'] !== undefined) uses.push([`aws_apigatewayv2_integration.${name}`, 'credentials_arn', String(i['credentials_arn']), 'apigateway.amazonaws.com']);
+    }
+    for (const [address, attribute, value, service] of uses) {
+      const role = referenced(value, 'aws_iam_role');
+      if (!role) continue;
+      const trust = this.doc.resource?.['aws_iam_role']?.[role.name]?.['assume_role_policy'];
+      if (typeof trust !== 'string') continue;
+      const statements = [(JSON.parse(this.substitute(trust)) as { Statement?: unknown }).Statement ?? []].flat() as Json[];
+      const trusted = statements.some(
+        (st) => st['Effect'] === 'Allow' && ([((st['Principal'] as Json | undefined)?.['Service'] ?? [])].flat() as string[]).includes(service),
+      );
+      if (!trusted) this.problem(address, attribute, `aws_iam_role.${role.name} does not trust ${service}, so the service cannot assume it`);
     }
   }
 
