@@ -298,7 +298,7 @@ describe('deploy.yml', () => {
   const job = deploy.jobs.deploy!;
 
   it('runs only once CI has passed on a push to main, on the commit CI tested, one at a time, in the environment the deploy role trusts', () => {
-    const defaults = parseConfig({ TF_STATE_BUCKET: 'x', GITHUB_REPOSITORY: 'o/n' });
+    const defaults = parseConfig({ TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: 'o/n' });
     const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
 
     expect(workflow('ci.yml')).toMatchObject({ name: 'ci' });
@@ -312,7 +312,7 @@ describe('deploy.yml', () => {
 
   it('deploys the application stack, and only it, with cdktf deploy --auto-approve', () => {
     const step = job.steps.find((s) => s.run?.includes('npm run deploy'))!;
-    const stage = parseConfig({ TF_STATE_BUCKET: 'x' }).stage;
+    const stage = parseConfig({ TF_STATE_BUCKET: 'test-state' }).stage;
 
     // The shell expands STAGE with the app's default stage, giving the id stackIds() gives.
     const expanded = spawnSync('bash', ['-c', `STAGE=""; echo ${step.run!.match(/"async-api-\$\{STAGE:-\w+\}"/)![0]}`], { encoding: 'utf8' }).stdout.trim();
