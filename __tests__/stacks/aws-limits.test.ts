@@ -141,6 +141,14 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       const integration = one(d, 'aws_apigatewayv2_integration', startIntegration);
       delete integration.request_parameters.StateMachineArn;
     }, /"request_parameters"\): StepFunctions-StartExecution requires StateMachineArn/],
+    ['a mapping expression API Gateway does not know', (d) => {
+      const integration = one(d, 'aws_apigatewayv2_integration', startIntegration);
+      integration.request_parameters = { ...integration.request_parameters, Input: '$requests.body.input' };
+    }, /"request_parameters\.Input"\): "\$requests\.body\.input" is not a mapping expression/],
+    ['a start integration pointed at the worker function instead of the state machine', (d) => {
+      const integration = one(d, 'aws_apigatewayv2_integration', startIntegration);
+      integration.request_parameters = { ...integration.request_parameters, StateMachineArn: `\${${addressOf(d, 'aws_lambda_function', worker)}.arn}` };
+    }, /"request_parameters\.StateMachineArn"\): .* is not the ARN of a states:statemachine/],
     ['payload format 2.0 on a Step Functions integration', (d) => (one(d, 'aws_apigatewayv2_integration', startIntegration).payload_format_version = '2.0'), /"payload_format_version"\): AWS service integrations support only payload format 1\.0/],
     ['a Lambda integration given the function ARN, not its invoke ARN', (d) => {
       const integration = one(d, 'aws_apigatewayv2_integration', lambdaIntegration);

@@ -75,6 +75,15 @@ export const STEP_FUNCTIONS_PARAMETERS: Readonly<Record<string, { readonly requi
   'StepFunctions-StopExecution': { required: ['ExecutionArn'], optional: ['Cause', 'Error', 'Region'] },
 };
 
+/** Step Functions request parameters that, given as a static value, must be an ARN of this type. */
+const STEP_FUNCTIONS_ARN_PARAMETERS: Readonly<Record<string, string>> = {
+  StateMachineArn: 'states:statemachine',
+  ExecutionArn: 'states:execution',
+};
+
+/** What an HTTP API parameter mapping may select (a value not starting with `$` is static). */
+const MAPPING_EXPRESSION = /^\$(request\.(body(\.[^\s]+)?|header\.[^\s]+|querystring\.[^\s]+|path(\.[^\s]+)?)|context\.[A-Za-z][\w.]*|stageVariables\.\w+)$/;
+
 /**
  * Environment variables Lambda reserves: a function that sets one is refused (Lambda developer
  * guide, "Defined runtime environment variables").
@@ -410,6 +419,16 @@ class Checker {
             this.problem(address, `request_parameters.${key}`, `${subtype} takes no parameter ${key}; it takes ${[...spec.required, ...spec.optional].join(', ')} (API Gateway integration subtype reference)`);
           }
           for (const key of spec.required.filter((k) => !keys.includes(k))) this.problem(address, 'request_parameters', `${subtype} requires ${key} (API Gateway integration subtype reference)`);
+        }
+        for (const [key, raw] of Object.entries((integration['request_parameters'] ?? {}) as Record<string, unknown>)) {
+          const value = this.substitute(String(raw));
+          if (value.startsWith('$') && !MAPPING_EXPRESSION.test(value)) {
+            this.problem(address, `request_parameters.${key}`, `${show(raw)} is not a mapping expression API Gateway accepts ($request.body|header|querystring|path..., $context.<name>, $stageVariables.<name>; "Transforming API requests and responses for HTTP APIs")`);
+          }
+          const arnType = STEP_FUNCTIONS_ARN_PARAMETERS[key];
+          if (arnType && !value.startsWith('$') && !arnIsOfType(value, arnType)) {
+            this.problem(address, `request_parameters.${key}`, `${show(raw)} is not the ARN of a ${arnType}`);
+          }
         }
         if (!integration['credentials_arn']) this.problem(address, 'credentials_arn', 'an AWS service integration needs a credentials role (API Gateway CreateIntegration)');
         if (integration['payload_format_version'] !== '1.0') this.problem(address, 'payload_format_version', 'AWS service integrations support only payload format 1.0');
