@@ -110,7 +110,7 @@ export const RESERVED_LAMBDA_VARIABLES = [
 ] as const;
 
 /** How one attribute is checked: a model member (with any stricter limit), an ARN type, or both. */
-interface AttributeRule {
+export interface AttributeRule {
   readonly attribute: string;
   /** `<service>:<Operation.Member>` in aws-api-limits.json. */
   readonly member?: string;
@@ -120,7 +120,8 @@ interface AttributeRule {
   readonly arnSuffix?: string;
 }
 
-const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
+/** The attributes checked per Terraform resource type. */
+export const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
   aws_lambda_function: [
     { attribute: 'function_name', member: 'lambda:CreateFunction.FunctionName' },
     { attribute: 'role', member: 'lambda:CreateFunction.Role', arnOf: 'iam:role' },
