@@ -2,6 +2,8 @@
  * Jest runs TypeScript through SWC, which strips types without checking them:
  * `npm test` type-checks once with `tsc --noEmit` before jest starts.
  */
+require('./scripts/require-node.cjs'); // `npx jest` on an older Node.js stops here with one line
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
