@@ -14,6 +14,9 @@ module.exports = {
   },
   // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
   transformIgnorePatterns: ['/node_modules/(?!commander/)'],
+  // Each run gets its own temp folder, removed at the end (__tests__/temp-folder.ts).
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   cacheDirectory: '<rootDir>/.build/jest-cache',
