@@ -4,7 +4,7 @@
  * <cdktf arguments>` runs the documented `cdktf` command (cdktf-cli 0.21) where it can start, and the
  * maintained fork's CLI, cdktn-cli 0.24, where it cannot. cdktf-cli loads a native module
  * (@cdktf/node-pty-prebuilt-multiarch) that ships builds up to Node.js 22 (ABI 127), so on Node.js 23+
- * it dies with ERR_DLOPEN_FAILED before doing anything. cdktn-cli reads the same cdktf.json, runs the
+ * it exits 1 before doing anything (`Cannot find module '../build/Debug/pty.node'`). cdktn-cli reads the same cdktf.json, runs the
  * same app (still built on the `cdktf` library) and writes the same cdktf.out; a test compares them.
  *
  * cdktn-cli lives in scripts/cdktn-cli/ with its own lock file, installed there on first use: its

@@ -117,7 +117,7 @@ describe('cdktf-cli and cdktn-cli', () => {
     } else {
       // The reason the fork's CLI is used at all: cdktf-cli 0.21 dies loading its native module.
       expect(cdktf.status).not.toBe(0);
-      expect(String(cdktf.stderr)).toMatch(/ERR_DLOPEN_FAILED|NODE_MODULE_VERSION|node-pty/);
+      expect(String(cdktf.stderr)).toMatch(/node-pty-prebuilt-multiarch/);
     }
     expect([...expected.keys()].filter((file) => file.endsWith('cdk.tf.json')).sort()).toEqual([
       'stacks/async-api-dev/cdk.tf.json',
