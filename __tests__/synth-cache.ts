@@ -49,15 +49,25 @@ export function synthCacheDir(repoRoot: string, settings: SynthSettings, digest 
 }
 
 /**
- * Removes cache folders built from other sources than `digest`, and with `inProgress` also folders
- * a killed run left half-written (only safe when no test is running, as in jest's global setup).
+ * Removes cache folders built from other sources than `digest`, and with `inProgressOlderThanMs`
+ * also half-written folders that old: a killed run's. A synthesis is bounded (local/synth.ts stops
+ * it after minutes), so a concurrent run's synthesis in progress is never that old.
  * @returns the names removed
  */
-export function pruneSynthCache(repoRoot: string, digest: string, options: { inProgress?: boolean } = {}): string[] {
+export function pruneSynthCache(
+  repoRoot: string,
+  digest: string,
+  options: { inProgressOlderThanMs?: number; now?: number } = {},
+): string[] {
   const root = synthCacheRoot(repoRoot);
   if (!existsSync(root)) return [];
+  const { inProgressOlderThanMs, now = Date.now() } = options;
   const removed = readdirSync(root).filter(
-    (name) => !name.startsWith(`${digest}-`) || (options.inProgress === true && name.includes(IN_PROGRESS)),
+    (name) =>
+      !name.startsWith(`${digest}-`) ||
+      (inProgressOlderThanMs !== undefined &&
+        name.includes(IN_PROGRESS) &&
+        now - statSync(join(root, name)).mtimeMs > inProgressOlderThanMs),
   );
   for (const name of removed) rmSync(join(root, name), { recursive: true, force: true });
   return removed;

@@ -49,8 +49,9 @@ export async function setup(): Promise<void> {
     process.env[name] = runFolder;
   }
   process.env[STATE] = JSON.stringify({ runFolder, saved });
-  // No test runs yet: half-written cache folders of a killed run can go too.
-  pruneSynthCache(REPO_ROOT, sourcesDigest(REPO_ROOT), { inProgress: true });
+  // Half-written cache folders of a killed run go too; not younger ones: another jest run in this
+  // checkout (a test of this very setup starts one) may be writing them.
+  pruneSynthCache(REPO_ROOT, sourcesDigest(REPO_ROOT), { inProgressOlderThanMs: 15 * 60_000 });
 }
 
 /** jest globalTeardown. */

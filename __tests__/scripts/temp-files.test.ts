@@ -52,17 +52,19 @@ describe('the synth cache', () => {
     expect(synthCacheDir(root, { API_AUTH: 'AWS_IAM' })).not.toBe(synthCacheDir(root, SETTINGS));
   });
 
-  it('removes folders of other sources, and half-written ones only when asked', () => {
+  it('removes folders of other sources, and half-written ones only once they are old', () => {
     const root = checkout('one');
     const digest = sourcesDigest(root);
     const current = synthCacheDir(root, SETTINGS, digest);
     const outdated = synthCacheDir(root, SETTINGS, 'f'.repeat(16));
     const halfWritten = `${current}${IN_PROGRESS}abc123`;
     for (const dir of [current, outdated, halfWritten]) mkdirSync(dir, { recursive: true });
+    const name = (dir: string) => dir.split('/').pop();
 
-    expect(pruneSynthCache(root, digest)).toEqual([outdated.split('/').pop()]);
-    expect(pruneSynthCache(root, digest, { inProgress: true })).toEqual([halfWritten.split('/').pop()]);
-    expect(readdirSync(synthCacheRoot(root))).toEqual([current.split('/').pop()]);
+    expect(pruneSynthCache(root, digest)).toEqual([name(outdated)]);
+    expect(pruneSynthCache(root, digest, { inProgressOlderThanMs: 60_000 })).toEqual([]);
+    expect(pruneSynthCache(root, digest, { inProgressOlderThanMs: 60_000, now: Date.now() + 120_000 })).toEqual([name(halfWritten)]);
+    expect(readdirSync(synthCacheRoot(root))).toEqual([name(current)]);
   });
 });
 
