@@ -9,6 +9,7 @@
  * - everything stacks/config.ts reads (API_AUTH, RAMEN_TIMER_SECONDS, ...) is passed to the synthesis.
  * Exit codes: 0 after Ctrl-C/SIGTERM, 1 when the stack cannot be synthesized or served.
  */
+import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { resolve } from 'node:path';
 import { banner } from './banner';
 import { REPO_ROOT, startRuntime, type Runtime } from './runtime';

@@ -13,7 +13,7 @@ import { CONFIG_VARIABLES } from '../stacks/config';
 export { CONFIG_VARIABLES };
 
 /** Sources whose change requires a new synthesis, relative to the repository root. */
-const SOURCES = ['main.ts', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];
+export const SOURCES = ['main.ts', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];
 const STAMP = 'local-runtime-synth.json';
 // A synthesis takes seconds. spawnSync blocks the event loop, so no caller's timer (a test timeout,
 // a watchdog) can fire while it waits: without a bound, a synthesis that never ends hangs its caller
