@@ -30,6 +30,12 @@ export interface StepFunctionsServiceOptions {
   readonly createdAt: number;
   /** Called once per execution that closes (for metrics and logs). */
   readonly onClosed?: (record: ExecutionRecord) => void;
+  /**
+   * The running executions, when shared with the service of an earlier stack (watch mode reloads):
+   * executions started there keep running on their own engine, and StopExecution and
+   * {@link StepFunctionsService.abortAll} here still reach them. Default: a map of this service's own.
+   */
+  readonly running?: Map<string, ExecutionHandle>;
 }
 
 /** Operations this service implements, by X-Amz-Target operation name. */
@@ -43,10 +49,11 @@ export type Operation =
 
 /** The local Step Functions service. */
 export class StepFunctionsService {
-  private readonly running = new Map<string, ExecutionHandle>();
+  private readonly running: Map<string, ExecutionHandle>;
   private readonly byName = new Map<string, string>();
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
+    this.running = options.running ?? new Map();
     for (const record of options.store.newestFirst()) if (!this.byName.has(record.name)) this.byName.set(record.name, record.executionArn);
   }
 
