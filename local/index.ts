@@ -22,8 +22,8 @@ import { watchAndReload, type Watcher } from './watch';
 async function main(): Promise<void> {
   const env = process.env;
   const port = parsePort(env['PORT']);
-  const dataDir = resolve(REPO_ROOT, env['LOCAL_DATA_DIR'] ?? '.local');
-  const outdir = resolve(REPO_ROOT, env['LOCAL_OUTDIR'] ?? resolve(dataDir, 'cdktf.out'));
+  const dataDir = resolve(REPO_ROOT, env['LOCAL_DATA_DIR'] || '.local');
+  const outdir = resolve(REPO_ROOT, env['LOCAL_OUTDIR'] || resolve(dataDir, 'cdktf.out'));
   const skipSynth = env['LOCAL_SKIP_SYNTH'] === '1';
   const watching = !skipSynth && env['LOCAL_WATCH'] !== '0' && !process.argv.slice(2).includes('--no-watch');
   const unknown = process.argv.slice(2).filter((arg) => arg !== '--no-watch');

@@ -118,7 +118,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   let handlers: Handlers | undefined;
   const server = createRuntimeServer(() => handlers);
   server.listen(options.port ?? 3000, '127.0.0.1');
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(portError(err as Error, options.port ?? 3000)))]);
+  // once() rejects on 'error' by itself.
+  await once(server, 'listening').catch((err: unknown) => Promise.reject(portError(err as Error, options.port ?? 3000)));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
