@@ -4,9 +4,9 @@
  * (see {@link Runtime.reload}). A change that fails to synthesize or to load is printed and the
  * runtime keeps serving the last good stack.
  *
- * Watching uses `node:fs` `watch` with `recursive: true` (native on Linux since Node.js 20, on macOS
- * and Windows before that): no dependency for what one call does. Editors save in bursts (a temporary
- * file, a rename, a chmod), so events are debounced and a change during a synthesis triggers one more
+ * Watching uses `node:fs` `watch` on each folder under the sources (no dependency for what a few
+ * dozen lines do; see below why not `recursive: true`). Editors save in bursts (a temporary file, a
+ * rename, a chmod), so events are debounced and a change during a synthesis triggers one more
  * synthesis after it, never two at once.
  */
 import { watch, type FSWatcher } from 'node:fs';
@@ -88,30 +88,45 @@ export function watchAndReload(options: WatchOptions): Watcher {
     }
   };
 
-  const watchers: FSWatcher[] = [];
-  const topLevelFiles = new Set<string>();
-  for (const source of sources) {
-    const path = join(options.repoRoot, source);
-    if (existsSync(path) && statSync(path).isDirectory()) {
-      const watcher = watch(path, { recursive: true }, (_event, name) => {
-        const file = name === null ? source : `${source}/${String(name)}`;
-        if (!ignored(file)) schedule(file);
+  // One non-recursive watch per folder, not `recursive: true`: on Linux, Node's recursive mode
+  // watches files one by one and loses a file that an editor (or `sed -i`) replaces by a rename;
+  // a folder's own watch sees every entry created, renamed or changed in it.
+  const watchers = new Map<string, FSWatcher>();
+  const topLevelFiles = new Set(sources.filter((source) => !isDirectory(join(options.repoRoot, source))));
+  const watchFolder = (relativeDir: string): void => {
+    if (closed || watchers.has(relativeDir)) return;
+    const dir = relativeDir === '' ? options.repoRoot : join(options.repoRoot, relativeDir);
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dir, (_event, name) => {
+        if (name === null) return;
+        const file = relativeDir === '' ? String(name) : `${relativeDir}/${String(name)}`;
+        if (relativeDir === '') {
+          if (!topLevelFiles.has(file)) return;
+        } else if (ignored(file)) return;
+        // A new (or renamed) folder gets its own watch; a removed one ends its watch by itself.
+        if (relativeDir !== '' && isDirectory(join(options.repoRoot, file))) watchTree(file);
+        schedule(file);
       });
-      watcher.on('error', (err) => options.log(`Watching ${source} failed: ${err.message}`));
-      watchers.push(watcher);
-    } else {
-      topLevelFiles.add(source);
+    } catch {
+      return; // removed meanwhile
     }
-  }
-  // Files are watched through their folder: editors that save by writing a new file and renaming
-  // it over the old one would leave a watch on the file itself watching nothing.
-  if (topLevelFiles.size > 0) {
-    const watcher = watch(options.repoRoot, (_event, name) => {
-      if (name !== null && topLevelFiles.has(String(name))) schedule(String(name));
+    watcher.on('error', () => {
+      watcher.close();
+      watchers.delete(relativeDir);
     });
-    watcher.on('error', (err) => options.log(`Watching ${options.repoRoot} failed: ${err.message}`));
-    watchers.push(watcher);
-  }
+    watchers.set(relativeDir, watcher);
+  };
+  const watchTree = (relativeDir: string): void => {
+    watchFolder(relativeDir);
+    for (const entry of safeReaddir(join(options.repoRoot, relativeDir))) {
+      const child = `${relativeDir}/${entry}`;
+      if (!ignored(child) && isDirectory(join(options.repoRoot, child))) watchTree(child);
+    }
+  };
+  for (const source of sources) if (!topLevelFiles.has(source)) watchTree(source);
+  // Files at the top are watched through the root folder, for the same reason.
+  if (topLevelFiles.size > 0) watchFolder('');
 
   return {
     idle: async () => {
@@ -120,18 +135,41 @@ export function watchAndReload(options: WatchOptions): Watcher {
     close: async () => {
       closed = true;
       if (timer) clearTimeout(timer);
-      for (const watcher of watchers) watcher.close();
+      for (const watcher of watchers.values()) watcher.close();
       await running;
       removeReloadFolders(options.dataDir);
     },
   };
 }
 
-// Editor droppings and build output are not sources.
+// Editor droppings, dot-folders and dependencies are not sources.
 function ignored(path: string): boolean {
   const parts = path.split(/[\\/]/);
   const name = parts[parts.length - 1]!;
-  return parts.some((p) => p === 'node_modules' || p.startsWith('.')) || name.endsWith('~') || /^\d+$/.test(name) || name.endsWith('.swp');
+  // vim's write test file is a bare number; `sed -i` writes sedXXXXXX before its rename.
+  return (
+    parts.some((p) => p === 'node_modules' || p.startsWith('.')) ||
+    name.endsWith('~') ||
+    name.endsWith('.swp') ||
+    /^\d+$/.test(name) ||
+    /^sed[A-Za-z0-9]{6}$/.test(name)
+  );
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function safeReaddir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
 }
 
 function describe(paths: readonly string[]): string {

@@ -4,7 +4,7 @@
  * executions survive the reload (the running one finishes on the code it started with), and an edit
  * that does not synthesize leaves the last good stack serving.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startRuntime, type Runtime } from '../../local/runtime';
@@ -17,6 +17,11 @@ jest.setTimeout(180_000);
 const HANDLER = join('lambda-src', 'ramen-timer', 'handler.ts');
 const OLD_MESSAGE = "The ramen is boiled. If you don't eat it quickly, it will grow.";
 const NEW_MESSAGE = 'The ramen is boiled (edited while the runtime ran).';
+
+function saveByRename(file: string, text: string): void {
+  writeFileSync(`${file}.tmp~`, text);
+  renameSync(`${file}.tmp~`, file);
+}
 
 describe('watch mode', () => {
   let root: string;
@@ -91,13 +96,25 @@ describe('watch mode', () => {
     const served = runtime!.model;
     const mark = logs.length;
 
-    // Act: a stack file that no longer compiles.
-    writeFileSync(join(root, 'stacks', 'naming.ts'), `${readFileSync(join(root, 'stacks', 'naming.ts'), 'utf8')}\nthis is not TypeScript;\n`);
+    const naming = join(root, 'stacks', 'naming.ts');
+    const good = readFileSync(naming, 'utf8');
+
+    // Act: a stack file that no longer compiles, saved as many editors (and sed -i) do: a new file
+    // renamed over the old one.
+    saveByRename(naming, `${good}\nthis is not TypeScript;\n`);
     const failed = await waitForLog('Reload failed', mark);
 
     // Assess: the error is printed, the same stack still answers.
     expect(failed).toMatch(/still serving the last good stack[\s\S]*Synthesis failed/);
     expect(runtime!.model).toBe(served);
     expect(await outputOf(await start(0))).toEqual({ status: 'SUCCEEDED', message: NEW_MESSAGE });
+
+    // Act: the fix, saved the same way, to the file the rename replaced.
+    const again = logs.length;
+    saveByRename(naming, good);
+    await waitForLog('Reloaded in', again);
+
+    // Assess
+    expect(runtime!.model).not.toBe(served);
   });
 });
