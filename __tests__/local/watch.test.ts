@@ -7,6 +7,7 @@
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTree } from '../../local/proc';
 import { REPO_ROOT, startRuntime, type Runtime } from '../../local/runtime';
 import { SOURCES, synthIfStale } from '../../local/synth';
 import { watchAndReload, type Watcher } from '../../local/watch';
@@ -17,6 +18,17 @@ jest.setTimeout(180_000);
 const HANDLER = join('lambda-src', 'ramen-timer', 'handler.ts');
 const OLD_MESSAGE = "The ramen is boiled. If you don't eat it quickly, it will grow.";
 const NEW_MESSAGE = 'The ramen is boiled (edited while the runtime ran).';
+
+// Function processes (local/lambda/bootstrap.cjs) this test process has started and that still run.
+function functionProcesses(): number[] {
+  return processTree(process.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('bootstrap.cjs');
+    } catch {
+      return false;
+    }
+  });
+}
 
 function saveByRename(file: string, text: string): void {
   writeFileSync(`${file}.tmp~`, text);
@@ -88,6 +100,11 @@ describe('watch mode', () => {
     expect(await outputOf(running)).toEqual({ status: 'SUCCEEDED', message: OLD_MESSAGE });
     expect(await outputOf(finished)).toEqual({ status: 'SUCCEEDED', message: OLD_MESSAGE });
     expect(reloaded).toMatch(/^Reloaded in \d+\.\d s/);
+    // The replaced stack's function processes stop once its last execution has ended: one process per
+    // function of the served stack remains (ramen timer, status function).
+    const deadline = Date.now() + 5_000;
+    while (functionProcesses().length > 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(functionProcesses().length).toBeLessThanOrEqual(2);
     process.stderr.write(`watch mode: edit to reload ${reloadMs} ms (${reloaded})\n`);
   });
 
