@@ -294,14 +294,26 @@ function portError(err: Error, port: number): Error {
 // AWS refuses to create a function (or state machine) whose role its service cannot assume.
 async function checkServiceRoles(model: StackModel, iam: IamAuthorizer): Promise<void> {
   const uses = [
-    ...model.functions.map((f) => ({ address: f.address, attribute: 'role', roleArn: f.roleArn, service: 'lambda.amazonaws.com' })),
-    { address: model.stateMachine.address, attribute: 'role_arn', roleArn: model.stateMachine.roleArn, service: 'states.amazonaws.com' },
+    ...model.functions.map((f) => ({
+      address: f.address,
+      attribute: 'role',
+      roleArn: f.roleArn,
+      service: 'lambda.amazonaws.com',
+      sourceArn: undefined as string | undefined,
+    })),
+    {
+      address: model.stateMachine.address,
+      attribute: 'role_arn',
+      roleArn: model.stateMachine.roleArn,
+      service: 'states.amazonaws.com',
+      sourceArn: model.stateMachine.arn,
+    },
   ];
   for (const use of uses) {
     if (!iam.role(use.roleArn)) {
       throw new ResolutionError(use, `${use.roleArn} is not a role of this stack; the local runtime only knows the stack's roles`);
     }
-    const decision = await iam.authorizeAssumeRole(use.service, use.roleArn);
+    const decision = await iam.authorizeAssumeRole(use.service, use.roleArn, use.sourceArn);
     if (!decision.allowed) {
       throw new ResolutionError(use, `the role's trust policy does not let ${use.service} assume it (AWS would refuse to create the resource)`);
     }

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AppConfig } from './config';
 import { Naming } from './naming';
+import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
 import { HttpApi } from './constructs/http-api';
 import { LambdaIntegration } from './constructs/lambda-integration';
@@ -52,14 +52,14 @@ export class AsyncApiStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: config.region,
-      defaultTags: [{ tags: { project: 'async-api', stage: config.stage, 'managed-by': 'cdktf' } }],
+      defaultTags: [{ tags: { ...naming.tags, 'managed-by': 'cdktf' } }],
     });
     addS3Backend(this, config.state);
     // Every role below gets it, including roles added later (the CI deploy role creates no role without it).
     if (config.rolePermissionsBoundaryArn) applyPermissionsBoundary(this, config.rolePermissionsBoundaryArn);
 
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    const partition = new DataAwsPartition(this, 'partition').partition;
+    const partition = partitionOf(config.region);
 
     const worker = new NodejsFunction(this, 'ramen-timer', {
       functionName: naming.name('ramen-timer'),
@@ -81,13 +81,13 @@ export class AsyncApiStack extends TerraformStack {
       // Not the machine's own name: the worker's role already has it.
       roleName: naming.name('ramen-timer-states'),
       definitionFile: SOURCES.definition,
+      partition,
       substitutions: {
         RamenTimerFunctionArn: worker.function.arn,
         // Longer than the function's own timeout, so a slow worker fails with Lambda's timeout
         // error (which the Catch reports) rather than the task's.
         TaskTimeoutSeconds: config.workerTimeoutSeconds + 30,
-        // Room for every retry of the task, with backoff.
-        ExecutionTimeoutSeconds: (config.workerTimeoutSeconds + 30) * 4 + 300,
+        // ExecutionTimeoutSeconds is left to the construct: the worst case of every retry, from the ASL.
       },
       invokableFunctionArns: [worker.function.arn],
       accountId: account,
@@ -103,7 +103,9 @@ export class AsyncApiStack extends TerraformStack {
       entry: SOURCES.status,
       buildDir: props.buildDir,
       environment: { STATE_MACHINE_ARN: machine.stateMachine.arn },
-      timeoutSeconds: 10,
+      // Below its integration's 10 s (with room for a cold start), so a slow call ends in the
+      // handler's own 429/500 rather than the gateway's 503 (checked at synth: stacks/validation).
+      timeoutSeconds: 8,
       // More memory means more CPU: the SDK's cold start is the latency callers feel.
       memorySizeMb: 256,
       logGroupName: naming.lambdaLogGroup(naming.name('describe-execution')),
@@ -124,7 +126,6 @@ export class AsyncApiStack extends TerraformStack {
       apiId: http.api.id,
       subtype: 'StepFunctions-StartExecution',
       roleName: naming.name('api-start-execution'),
-      accountId: account,
       stateMachineArn: machine.stateMachine.arn,
       executionArnPattern,
       requestParameters: {
@@ -137,7 +138,6 @@ export class AsyncApiStack extends TerraformStack {
       apiId: http.api.id,
       subtype: 'StepFunctions-StopExecution',
       roleName: naming.name('api-stop-execution'),
-      accountId: account,
       stateMachineArn: machine.stateMachine.arn,
       executionArnPattern,
       requestParameters: {

@@ -20,7 +20,7 @@ interface Definition {
   States: Record<string, State>;
 }
 
-const values = { RamenTimerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', TaskTimeoutSeconds: 930, ExecutionTimeoutSeconds: 4020 };
+const values = { Partition: 'aws', RamenTimerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', TaskTimeoutSeconds: 930, ExecutionTimeoutSeconds: 4020 };
 
 describe('renderAsl', () => {
   it('gives a whole-string placeholder the value type and interpolates partial ones as text', () => {
@@ -49,6 +49,13 @@ describe('renderAsl', () => {
   it('fails on invalid JSON with the source name', () => {
     expect(() => renderAsl('{', {}, 'broken.asl.json')).toThrow(/^broken.asl.json: not valid JSON/);
   });
+
+  it.each(['arn:aws:states:::lambda:invoke', 'arn:aws-cn:states:::lambda:invoke', 'arn:aws-us-gov:lambda:x'])(
+    'fails on the hard-coded partition in %s: the partition follows the region',
+    (arn) => {
+      expect(() => renderAsl(`{"Resource": "${arn}"}`, {})).toThrow(/hard-codes an ARN partition/);
+    },
+  );
 
   it('passes cdktf tokens through as values', () => {
     expect(renderAsl('{"a": "${Arn}"}', { Arn: '${TfToken[TOKEN.1]}' })).toEqual({ a: '${TfToken[TOKEN.1]}' });

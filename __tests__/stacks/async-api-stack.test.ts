@@ -82,10 +82,11 @@ describe('AsyncApiStack', () => {
     expect(definition.replace(/\$\{(aws_|data\.)[^}]+\}/g, '')).not.toMatch(/\$\{|%\{/);
   });
 
-  it('stores state in S3, encrypted, with S3-native locking', () => {
+  it('stores state in S3 with S3-native locking, leaving encryption to the bucket\'s KMS default', () => {
     expect(out.json.terraform.backend).toEqual({
-      s3: { bucket: 'test-state-bucket', key: 'async-api/dev/terraform.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+      s3: { bucket: 'test-state-bucket', key: 'async-api/dev/terraform.tfstate', region: 'us-east-1', use_lockfile: true },
     });
+    expect(out.json.terraform.required_version).toBe('>= 1.11.0');
   });
 
   it('never grants Action "*", and grants Resource "*" only for actions without resource-level permissions', () => {
@@ -103,7 +104,7 @@ describe('AsyncApiStack', () => {
     expect(scoped).toHaveLength(2);
     for (const s of scoped) {
       expect(s.Resource).toEqual([
-        'arn:${data.aws_partition.partition.partition}:states:us-east-1:${data.aws_caller_identity.account.account_id}:execution:async-api-dev-ramen-timer:*',
+        'arn:aws:states:us-east-1:${data.aws_caller_identity.account.account_id}:execution:async-api-dev-ramen-timer:*',
       ]);
     }
   });

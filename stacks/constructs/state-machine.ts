@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { AslValue, renderAslFile } from '../asl';
+import { readFileSync } from 'node:fs';
+import { AslValue, renderAsl } from '../asl';
+import { executionTimeoutSeconds, worstCaseSeconds } from '../timeouts';
 import { StateMachineLogLevel } from '../config';
 import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
@@ -11,8 +13,14 @@ export interface StateMachineProps {
   readonly roleName: string;
   /** Path of the hand-written ASL file. */
   readonly definitionFile: string;
-  /** One value per `${Name}` placeholder of the file (see `renderAsl`). */
+  /**
+   * One value per `${Name}` placeholder of the file (see `renderAsl`), except `${Partition}`, which
+   * the construct supplies from {@link StateMachineProps.partition}, and `${ExecutionTimeoutSeconds}`,
+   * which it computes from the definition's retriers when left out (`executionTimeoutSeconds`).
+   */
   readonly substitutions: Readonly<Record<string, AslValue>>;
+  /** ARN partition of the region (`partitionOf`), for `arn:${Partition}:` in the template. */
+  readonly partition: string;
   /** Lambda functions the machine may invoke (their versions and aliases too). */
   readonly invokableFunctionArns: readonly string[];
   /** Restricts the role's trust policy to this account. */
@@ -54,7 +62,26 @@ export class StateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMachineProps) {
     super(scope, id);
-    this.definition = renderAslFile(props.definitionFile, props.substitutions);
+    if ('Partition' in props.substitutions) {
+      throw new Error(`StateMachine ${props.stateMachineName}: Partition is supplied by the construct from props.partition; remove it from substitutions`);
+    }
+    const template = readFileSync(props.definitionFile, 'utf8');
+    // Only when used: a template with no ARN needs no partition, and an unused value is an error.
+    const partition: Record<string, AslValue> = template.includes('${Partition}') ? { Partition: props.partition } : {};
+    const values = { ...props.substitutions, ...partition };
+    if (template.includes('${ExecutionTimeoutSeconds}') && !('ExecutionTimeoutSeconds' in values)) {
+      // Rendered once with a stand-in to read the retriers, then for real.
+      values['ExecutionTimeoutSeconds'] = executionTimeoutSeconds(renderAsl(template, { ...values, ExecutionTimeoutSeconds: 0 }, props.definitionFile));
+    }
+    this.definition = renderAsl(template, values, props.definitionFile);
+    // AWS accepts an execution timeout shorter than the retries, and then ends executions that would have succeeded.
+    const timeout = (this.definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+    const worst = worstCaseSeconds(this.definition);
+    if (typeof timeout !== 'number' || timeout < worst) {
+      throw new Error(
+        `StateMachine ${props.stateMachineName}: TimeoutSeconds ${String(timeout)} is shorter than the worst case of its tasks and retries, ${worst} s; leave ExecutionTimeoutSeconds out to have it computed`,
+      );
+    }
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: props.logGroupName,

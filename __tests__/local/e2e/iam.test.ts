@@ -114,3 +114,30 @@ describe('JWT routes', () => {
     }
   });
 });
+
+describe('trust conditions on keys a service does not send', () => {
+  it('a credentials role that requires aws:SourceAccount: API Gateway cannot assume it, so the start answers 500, as on AWS', async () => {
+    // Prepare: the mistake of issue 11, put back into the synthesized start-execution credentials role.
+    const rt = await startTestRuntime({
+      transform: (doc) => {
+        const roles = (doc.resource?.['aws_iam_role'] ?? {}) as Record<string, { name: string; assume_role_policy: string }>;
+        const role = Object.values(roles).find((r) => r.name.endsWith('api-start-execution'))!;
+        const trust = JSON.parse(role.assume_role_policy) as { Statement: Record<string, unknown>[] };
+        trust.Statement[0]!.Condition = { StringEquals: { 'aws:SourceAccount': '123456789012' } };
+        role.assume_role_policy = JSON.stringify(trust);
+        return doc;
+      },
+    });
+    try {
+      // Act
+      const response = await postJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('trust') });
+
+      // Assess
+      expect(response).toMatchObject({ status: 500, body: { message: 'Internal Server Error' } });
+      expect(rt.runtime.sfn.runningCount).toBe(0);
+      expect(rt.logs.some((l) => /^IAM denied: principal apigateway\.amazonaws\.com action sts:AssumeRole /.test(l))).toBe(true);
+    } finally {
+      await rt.close();
+    }
+  });
+});
