@@ -17,7 +17,7 @@ import { loadSynthesizedStack } from '../../local/terraform/stack';
  * - `throw`: throws an error named `WorkerBroke`;
  * - `hang`: never answers (the function's timeout ends it);
  * - `exit`: `process.exit(3)`; `kill`: SIGKILL to its own process;
- * - `oom`: allocates until V8's heap (the function's memory size) is exhausted;
+ * - `oom`: allocates on V8's heap until the process passes the function's memory size;
  * - `hold`: logs `holding <ms>`, waits `ms` and answers `{held: ms}`;
  * anything else runs the real ramen timer.
  */

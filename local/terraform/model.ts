@@ -47,6 +47,8 @@ export interface StateMachineModel {
   readonly definitionText: string;
   readonly logging?: { readonly level: string; readonly includeExecutionData: boolean; readonly destination?: string };
   readonly tracingEnabled: boolean;
+  /** `tags_all`: the provider's `default_tags` overlaid with the resource's `tags` (ListTagsForResource). */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface IntegrationModel {
@@ -329,6 +331,7 @@ function readStateMachine(doc: TerraformJson, resolver: TerraformResolver): Stat
         }
       : {}),
     tracingEnabled: tracing?.['enabled'] === true,
+    tags: resolver.tagsOf(address),
   };
 }
 
