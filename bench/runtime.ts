@@ -153,7 +153,7 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
   try {
     // An execution that does not exist: only the status Lambda runs (it answers 404), so its cold
     // start is isolated from the worker's.
-    const missing = `${runtime.model.stateMachine.arn.replace(':stateMachine:', ':execution:')}:bench-missing`;
+    const missing = `${runtime.model.stateMachines[0]!.arn.replace(':stateMachine:', ':execution:')}:bench-missing`;
     const describeOnce = async (): Promise<{ ms: number; status: number }> => {
       const t0 = performance.now();
       const r = await postJson(runtime.url, '/describe-execution', { executionArn: missing }, agent);

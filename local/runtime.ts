@@ -35,7 +35,7 @@ export interface RuntimeOptions {
   /** Stack to serve (default: the one with an HTTP API). */
   readonly stackId?: string;
   /** Serve this document instead of reading one (its assets are resolved against `stackDir`). */
-  readonly stack?: { readonly doc: TerraformJson; readonly stackDir: string };
+  readonly stack?: { readonly doc: TerraformJson; readonly stackDir: string; readonly stackId?: string };
   /** Changes the parsed document before it is served (tests strip a permission this way). */
   readonly transform?: (doc: TerraformJson) => TerraformJson;
   /** Port on 127.0.0.1; 0 picks a free one. Default 3000. */
@@ -64,6 +64,8 @@ export interface Runtime {
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   readonly port: number;
+  /** Id of the served stack in `cdktf.out` (e.g. `async-api-dev`). */
+  readonly stackId: string;
   readonly model: StackModel;
   /** The local developer's credentials (sign AWS_IAM routes and Step Functions calls with them). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -133,15 +135,19 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
       ...(options.functionLog ? { log: options.functionLog } : {}),
     });
-    const engine = new ExecutionEngine({
-      stateMachine: model.stateMachine,
-      lambda,
-      iam,
-      region: model.region,
-      accountId: model.accountId,
-      partition: model.partition,
-      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-    });
+    const openLambdaService = lambda;
+    const machines = model.stateMachines.map((stateMachine) => ({
+      stateMachine,
+      engine: new ExecutionEngine({
+        stateMachine,
+        lambda: openLambdaService,
+        iam,
+        region: model.region,
+        accountId: model.accountId,
+        partition: model.partition,
+        ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      }),
+    }));
     const opened = ExecutionStore.open(join(dataDir, 'executions'), {
       error: INTERRUPTED.restartError,
       cause: INTERRUPTED.restartCause,
@@ -151,8 +157,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     for (const r of opened.aborted) log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
     let closed = 0;
     const sfn = new StepFunctionsService({
-      stateMachine: model.stateMachine,
-      engine,
+      machines,
       store,
       iam,
       createdAt: Date.now(),
@@ -169,6 +174,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     return {
       url,
       port,
+      stackId: source.stackId ?? 'stack',
       model,
       credentials: { accessKeyId: credentials.developer.accessKeyId, secretAccessKey: credentials.developer.secretAccessKey },
       sfn,
@@ -198,7 +204,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 async function checkServiceRoles(model: StackModel, iam: IamAuthorizer): Promise<void> {
   const uses = [
     ...model.functions.map((f) => ({ address: f.address, attribute: 'role', roleArn: f.roleArn, service: 'lambda.amazonaws.com' })),
-    { address: model.stateMachine.address, attribute: 'role_arn', roleArn: model.stateMachine.roleArn, service: 'states.amazonaws.com' },
+    ...model.stateMachines.map((m) => ({ address: m.address, attribute: 'role_arn', roleArn: m.roleArn, service: 'states.amazonaws.com' })),
   ];
   for (const use of uses) {
     if (!iam.role(use.roleArn)) {

@@ -1,6 +1,8 @@
 import { App } from 'cdktf';
 import { AppConfig } from './config';
 import { AsyncApiStack } from './async-api-stack';
+import type { JobDefinition } from './job';
+import { JOBS } from './jobs';
 import { CiAccessStack } from './ci-access-stack';
 import { StateBucketStack } from './state-bucket-stack';
 
@@ -12,13 +14,15 @@ export function stackIds(config: Pick<AppConfig, 'stage'>) {
 export interface BuildAppOptions {
   /** Where Lambda bundles are written before being zipped as assets. */
   readonly buildDir: string;
+  /** The jobs to serve. Default: the registry, `stacks/jobs.ts`. */
+  readonly jobs?: readonly JobDefinition[];
 }
 
 /** Adds every stack of the product to `app`. */
 export function buildApp(app: App, config: AppConfig, options: BuildAppOptions): void {
   const ids = stackIds(config);
   new StateBucketStack(app, ids.stateBucket, { bucketName: config.state.bucket, region: config.state.region });
-  new AsyncApiStack(app, ids.api, { config, buildDir: options.buildDir });
+  new AsyncApiStack(app, ids.api, { config, jobs: options.jobs ?? JOBS, buildDir: options.buildDir });
   // Only with GITHUB_REPOSITORY set (always in GitHub Actions): the roles trust one repository.
   if (config.ciAccess) new CiAccessStack(app, ids.ciAccess, { config, ciAccess: config.ciAccess });
 }

@@ -12,6 +12,7 @@ import { ExitCode, main } from '../../client/cli';
 import { RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
 import { DEFAULT_SETTINGS, startTestRuntime, uniqueName, type TestRuntime } from '../local/helpers';
 import { RAMEN_OUTPUT } from './fake-api';
+import { machineStartedBy } from '../../local/terraform/model';
 
 jest.setTimeout(20_000);
 
@@ -119,7 +120,7 @@ describe.each([
   it(`re-attaches a second run --name to the first execution (via ${attachBy}) instead of starting another`, async () => {
     // Prepare
     const name = uniqueName('e2e-twice');
-    const machineArn = test.runtime.model.stateMachine.arn;
+    const machineArn = machineStartedBy(test.runtime.model).arn;
     const attach = attachBy === '--state-machine-arn' ? ['--state-machine-arn', machineArn] : [];
     const first = await cli(['run', '--name', name, '--input', '{"seconds": 0}', '--quiet', ...attach], env, cwd);
 

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { arnBody, EXECUTION_ARN, httpEvent, remaining, STATE_MACHINE_ARN } from './fixtures';
 
-const VARS = ['RAMEN_TIMER_SECONDS', 'STATE_MACHINE_ARN'] as const;
+const VARS = ['RAMEN_TIMER_SECONDS', 'STATE_MACHINE_ARNS'] as const;
 const saved = Object.fromEntries(VARS.map((name) => [name, process.env[name]]));
 
 function setEnv(name: (typeof VARS)[number], value: string | undefined): void {
@@ -59,23 +59,23 @@ describe('lambda-src/describe-execution/index', () => {
   const path = '../../lambda-src/describe-execution/index';
   type DescribeModule = { handler: (e: APIGatewayProxyEventV2) => Promise<{ statusCode: number; body: string }> };
 
-  it('fails to load without STATE_MACHINE_ARN, naming it', () => {
+  it('fails to load without STATE_MACHINE_ARNS, naming it', () => {
     // Prepare
-    setEnv('STATE_MACHINE_ARN', undefined);
+    setEnv('STATE_MACHINE_ARNS', undefined);
     // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARN is required/);
+    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARNS is required/);
   });
 
-  it('fails to load with a STATE_MACHINE_ARN that is not a state machine ARN', () => {
+  it('fails to load with a STATE_MACHINE_ARNS that is not a state machine ARN', () => {
     // Prepare
-    setEnv('STATE_MACHINE_ARN', EXECUTION_ARN);
+    setEnv('STATE_MACHINE_ARNS', EXECUTION_ARN);
     // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARN must look like arn:<partition>:states:/);
+    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARNS must look like arn:<partition>:states:/);
   });
 
   it('exports a handler wired to the configured state machine and a module-level client', async () => {
     // Prepare: mock the SDK inside the same fresh registry the entry module will use.
-    setEnv('STATE_MACHINE_ARN', STATE_MACHINE_ARN);
+    setEnv('STATE_MACHINE_ARNS', STATE_MACHINE_ARN);
     let handler: DescribeModule['handler'] | undefined;
     let calls: () => unknown[] = () => [];
     jest.isolateModules(() => {

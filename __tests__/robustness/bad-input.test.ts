@@ -23,6 +23,7 @@ import {
   type JsonResponse,
   type TestRuntime,
 } from '../local/helpers';
+import { machineStartedBy } from '../../local/terraform/model';
 
 jest.setTimeout(30_000);
 
@@ -176,9 +177,9 @@ const NONE_ROWS: Row[] = [
     status: 400,
     message: /^executionArn must look like arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; got "arn:aws:states:/,
   },
-  { name: "describe: another account's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_ACCOUNT_ARN }), status: 400, message: "executionArn must be an execution of this API's state machine" },
-  { name: "describe: another state machine's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_MACHINE_ARN }), status: 400, message: "executionArn must be an execution of this API's state machine" },
-  { name: "describe: another region's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_REGION_ARN }), status: 400, message: "executionArn must be an execution of this API's state machine" },
+  { name: "describe: another account's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_ACCOUNT_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
+  { name: "describe: another state machine's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_MACHINE_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
+  { name: "describe: another region's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_REGION_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
   { name: 'describe: unknown execution', path: '/describe-execution', body: json({ executionArn: UNKNOWN_ARN }), status: 404, message: `Execution not found: ${UNKNOWN_ARN}` },
 
   // POST /stop-execution: StopExecution integration; Step Functions' errors pass through (§1.6, §4.4).
@@ -379,7 +380,7 @@ describe.each([
     const started = await signedIfNeeded('/start-execution', { input: { seconds: 0 }, name: finishedName });
     finishedBefore = await waitForEnd(() => signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }));
     ctx = { finishedArn: started.body.executionArn, finishedName };
-    executionsBefore = await countExecutions(sfn, runtime.model.stateMachine.arn);
+    executionsBefore = await countExecutions(sfn, machineStartedBy(runtime.model).arn);
   });
   afterAll(async () => {
     sfn?.destroy();
@@ -407,7 +408,7 @@ describe.each([
 
   it('after all rows: no rejected request started an execution, and a normal job still succeeds', async () => {
     // Act
-    const executionsAfter = await countExecutions(sfn, rt.runtime.model.stateMachine.arn);
+    const executionsAfter = await countExecutions(sfn, machineStartedBy(rt.runtime.model).arn);
     const started = await signedIfNeeded('/start-execution', { input: { seconds: 0 }, name: uniqueName('normal') });
     const finished = await waitForEnd(() => signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }));
 

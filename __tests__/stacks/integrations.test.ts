@@ -15,7 +15,7 @@ function stepFunctions(subtype: StepFunctionsSubtype) {
       roleName: 'role',
       accountId: '123456789012',
       stateMachineArn: MACHINE,
-      executionArnPattern: EXECUTIONS,
+      executionArnPatterns: [EXECUTIONS],
       requestParameters: { StateMachineArn: MACHINE, Input: '$request.body.input' },
     });
   });

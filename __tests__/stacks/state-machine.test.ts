@@ -1,17 +1,18 @@
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { StateMachine } from '../../stacks/constructs/state-machine';
-import { SOURCES } from '../../stacks/async-api-stack';
+import { join } from 'node:path';
 import { statementsOf, synthesize } from './helpers';
 
+const DEFINITION = join(__dirname, 'fixtures', 'one-task.asl.json');
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:worker';
 
 function build(overrides: Partial<ConstructorParameters<typeof StateMachine>[2]> = {}) {
   return synthesize((scope) => {
     new StateMachine(scope, 'sm', {
-      stateMachineName: 'async-api-test-ramen-timer',
-      roleName: 'async-api-test-ramen-timer-states',
-      definitionFile: SOURCES.definition,
-      substitutions: { RamenTimerFunctionArn: FN, TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 600 },
+      stateMachineName: 'async-api-test-worker',
+      roleName: 'async-api-test-worker-states',
+      definitionFile: DEFINITION,
+      substitutions: { WorkerFunctionArn: FN, TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 600 },
       invokableFunctionArns: [FN],
       accountId: '123456789012',
       logGroupName: '/aws/vendedlogs/async-api-test-states',
@@ -28,7 +29,7 @@ describe('StateMachine', () => {
 
   it('is a STANDARD machine with logging (no execution data) and X-Ray tracing', () => {
     expect(out.text).toHaveResourceWithProperties(SfnStateMachine, {
-      name: 'async-api-test-ramen-timer',
+      name: 'async-api-test-worker',
       type: 'STANDARD',
       logging_configuration: {
         include_execution_data: false,
@@ -42,7 +43,7 @@ describe('StateMachine', () => {
   it('receives the rendered definition', () => {
     const definition = JSON.parse(String(out.one('aws_sfn_state_machine').definition));
 
-    expect(definition.States['Boil ramen'].Parameters.FunctionName).toBe(FN);
+    expect(definition.States.Work.Parameters.FunctionName).toBe(FN);
     expect(definition.TimeoutSeconds).toBe(600);
   });
 
@@ -57,6 +58,6 @@ describe('StateMachine', () => {
   });
 
   it('fails synth when the substitutions do not match the ASL file', () => {
-    expect(() => build({ substitutions: { RamenTimerFunctionArn: FN } })).toThrow(/no value for placeholder \$\{TaskTimeoutSeconds\}/);
+    expect(() => build({ substitutions: { WorkerFunctionArn: FN } })).toThrow(/no value for placeholder \$\{TaskTimeoutSeconds\}/);
   });
 });

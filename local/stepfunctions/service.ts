@@ -1,6 +1,6 @@
 /**
- * The Step Functions service of the local runtime: the operations of the AWS API on the one state
- * machine, with Standard-workflow rules, IAM checks for callers that act as a role, and persistence.
+ * The Step Functions service of the local runtime: the operations of the AWS API on the stack's state
+ * machines, with Standard-workflow rules, IAM checks for callers that act as a role, and persistence.
  * Both the HTTP API integrations and the AWS JSON 1.0 endpoint call it. Errors are {@link SfnError}s
  * with the codes and messages Step Functions uses.
  */
@@ -20,10 +20,16 @@ export type Request = Readonly<Record<string, unknown>>;
 
 const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
-/** Dependencies of the service. */
-export interface StepFunctionsServiceOptions {
+/** A state machine the service serves, with the engine that runs its definition. */
+export interface ServedStateMachine {
   readonly stateMachine: StateMachineModel;
   readonly engine: ExecutionEngine;
+}
+
+/** Dependencies of the service. */
+export interface StepFunctionsServiceOptions {
+  /** Every state machine of the stack (one per job). */
+  readonly machines: readonly ServedStateMachine[];
   readonly store: ExecutionStore;
   readonly iam: IamAuthorizer;
   /** Creation date reported by DescribeStateMachine (epoch ms). */
@@ -44,10 +50,10 @@ export type Operation =
 /** The local Step Functions service. */
 export class StepFunctionsService {
   private readonly running = new Map<string, ExecutionHandle>();
-  private readonly byName = new Map<string, string>();
+  private readonly machines: ReadonlyMap<string, ServedStateMachine>;
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
-    for (const record of options.store.newestFirst()) if (!this.byName.has(record.name)) this.byName.set(record.name, record.executionArn);
+    this.machines = new Map(options.machines.map((m) => [m.stateMachine.arn, m]));
   }
 
   /** Number of executions currently running. */
@@ -83,11 +89,12 @@ export class StepFunctionsService {
     validateExecutionName(name);
     const parsedInput = parseExecutionInput(input);
     await this.authorize(caller, 'states:StartExecution', machineArn);
-    const machine = this.machine(machineArn);
+    const { stateMachine: machine, engine } = this.served(machineArn);
 
-    const existingArn = this.byName.get(name);
-    if (existingArn) {
-      const existing = this.options.store.get(existingArn)!;
+    // Execution names are unique per state machine, so the ARN (machine + name) is the key.
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.options.store.get(executionArn);
+    if (existing) {
       // Standard workflows: a repeat of a running execution's start is idempotent (AWS API reference).
       if (existing.status === 'RUNNING' && existing.input === input) {
         return { executionArn: existing.executionArn, startDate: seconds(existing.startDate) };
@@ -95,7 +102,6 @@ export class StepFunctionsService {
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
 
-    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const startDate = Date.now();
     const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, status: 'RUNNING', startDate, input };
     this.options.store.add(record, {
@@ -103,10 +109,9 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
-    this.byName.set(name, executionArn);
     let handle: ExecutionHandle;
     try {
-      handle = this.options.engine.start({ executionArn, name, input: parsedInput, startDate }, (event) =>
+      handle = engine.start({ executionArn, name, input: parsedInput, startDate }, (event) =>
         this.options.store.append(executionArn, event),
       );
     } catch (err) {
@@ -181,6 +186,7 @@ export class StepFunctionsService {
     let index = 0;
     let more = false;
     for (const r of this.options.store.newestFirst()) {
+      if (r.stateMachineArn !== machineArn) continue;
       if (statusFilter !== undefined && r.status !== statusFilter) continue;
       if (index++ < offset) continue;
       if (executions.length === limit) {
@@ -290,9 +296,14 @@ export class StepFunctionsService {
     if (!decision.allowed) throw new SfnError('AccessDeniedException', decision.message);
   }
 
+  private served(arn: string): ServedStateMachine {
+    const served = this.machines.get(arn);
+    if (!served) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return served;
+  }
+
   private machine(arn: string): StateMachineModel {
-    if (arn !== this.options.stateMachine.arn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    return this.options.stateMachine;
+    return this.served(arn).stateMachine;
   }
 
   private execution(arn: string): ExecutionRecord {

@@ -2,8 +2,10 @@ import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { AslValue, renderAslFile } from '../asl';
-import { StateMachineLogLevel } from '../config';
 import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
+
+/** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
+export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
@@ -15,6 +17,8 @@ export interface StateMachineProps {
   readonly substitutions: Readonly<Record<string, AslValue>>;
   /** Lambda functions the machine may invoke (their versions and aliases too). */
   readonly invokableFunctionArns: readonly string[];
+  /** Extra statements for tasks that are not Lambda invocations (SQS callbacks, ECS `.sync`, ...). */
+  readonly statements?: readonly PolicyStatement[];
   /** Restricts the role's trust policy to this account. */
   readonly accountId: string;
   readonly logGroupName: string;
@@ -72,6 +76,7 @@ export class StateMachine extends Construct {
           // The bare ARN and its qualified forms (versions, aliases), nothing else.
           resources: props.invokableFunctionArns.flatMap((arn) => [arn, `${arn}:*`]),
         },
+        ...(props.statements ?? []),
         LOG_DELIVERY,
         XRAY_WRITE,
       ],

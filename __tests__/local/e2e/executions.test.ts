@@ -15,6 +15,7 @@ import { RAMEN_BOILED_MESSAGE } from '../../../lambda-src/ramen-timer/handler';
 import { RamenTimerErrors } from '../../../lambda-src/ramen-timer/errors';
 import { INTERRUPTED } from '../../../local/runtime';
 import { postJson, startTestRuntime, uniqueName, waitForEnd, type TestRuntime } from '../helpers';
+import { machineStartedBy } from '../../../local/terraform/model';
 
 jest.setTimeout(30_000);
 
@@ -94,7 +95,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
   it('refuses bad requests with the status and body AWS gives, without starting an execution', async () => {
     // Prepare
-    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: rt.runtime.model.stateMachine.arn, maxResults: 1000 }));
+    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }));
 
     // Act
     const badName = await start({ input: {}, name: 'no spaces allowed' });
@@ -104,7 +105,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     const unknownRoute = await postJson(`${rt.url}/nothing-here`, {});
     const wrongMethod = await fetch(`${rt.url}/start-execution`);
     const foreignArn = await describeExecution('arn:aws:states:us-east-1:123456789012:execution:someone-else:x');
-    const after = await sfn.send(new ListExecutionsCommand({ stateMachineArn: rt.runtime.model.stateMachine.arn, maxResults: 1000 }));
+    const after = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }));
 
     // Assess
     expect(badName.status).toBe(400);
@@ -120,7 +121,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
   it('speaks the Step Functions API to the real @aws-sdk/client-sfn', async () => {
     // Prepare
-    const stateMachineArn = rt.runtime.model.stateMachine.arn;
+    const stateMachineArn = machineStartedBy(rt.runtime.model).arn;
 
     // Act
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: uniqueName('sdk'), input: '{"seconds":0}' }));
@@ -141,7 +142,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     expect(history.events?.[0]?.type).toBe('ExecutionStarted');
     expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(listed.executions?.some((e) => e.executionArn === started.executionArn)).toBe(true);
-    expect(machine).toMatchObject({ name: rt.runtime.model.stateMachine.name, type: 'STANDARD', status: 'ACTIVE' });
+    expect(machine).toMatchObject({ name: machineStartedBy(rt.runtime.model).name, type: 'STANDARD', status: 'ACTIVE' });
     expect(JSON.parse(machine.definition!).StartAt).toBeDefined();
     await expect(missing).rejects.toBeInstanceOf(ExecutionDoesNotExist);
   });

@@ -5,6 +5,7 @@
  */
 import { localToken } from '../../../local/apigw/jwt';
 import { DEFAULT_SETTINGS, postJson, signedPostJson, startTestRuntime, stripAction, uniqueName, type TestRuntime } from '../helpers';
+import { machineStartedBy } from '../../../local/terraform/model';
 
 jest.setTimeout(30_000);
 
@@ -60,7 +61,7 @@ describe('a role stripped of one action', () => {
       const response = await postJson(`${rt.url}/start-execution`, { input: {}, name: uniqueName('denied') });
 
       // Assess
-      const machine = rt.runtime.model.stateMachine.arn;
+      const machine = machineStartedBy(rt.runtime.model).arn;
       expect(response.status).toBe(400);
       expect(response.body.__type).toMatch(/#AccessDeniedException$/);
       expect(response.body.message).toMatch(new RegExp(`is not authorized to perform: states:StartExecution on resource: ${machine}`));
