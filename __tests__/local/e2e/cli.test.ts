@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERRUPTED, REPO_ROOT } from '../../../local/runtime';
 import { postJson, synthesize, uniqueName, waitForEnd } from '../helpers';
+import { JOBS } from '../../../stacks/jobs';
 
 jest.setTimeout(30_000);
 
@@ -78,7 +79,11 @@ describe('npm start (local/index.ts)', () => {
 
     // Assess
     expect(first.output()).toMatch(/POST \/start-execution\s+auth NONE/);
-    expect(first.output()).toContain(`curl -s -H 'content-type: application/json' -d '{"input": {"seconds": 3}, "name": "ramen-1"}' ${first.url}/start-execution`);
+    // One example per job, with the registry's example input and no fixed name (it would collide on a second start).
+    for (const job of JOBS) {
+      expect(first.output()).toContain(`curl -s -H 'content-type: application/json' -d '${JSON.stringify({ input: job.exampleInput })}' ${first.url}/${job.name}/start-execution`);
+    }
+    expect(first.output()).toContain(`stack: async-api-dev (API async-api-dev-api,`);
     expect(finished.body.status).toBe('SUCCEEDED');
     expect(kept.body).toMatchObject({ status: 'SUCCEEDED', output: finished.body.output });
     expect(aborted.body).toMatchObject({ status: 'ABORTED', error: INTERRUPTED.restartError, cause: INTERRUPTED.restartCause });

@@ -83,7 +83,7 @@ describe('a role stripped of one action', () => {
 
       // Assess
       expect(response).toMatchObject({ status: 500, body: { message: 'Internal server error' } });
-      const statusRole = rt.runtime.model.functions.find((f) => f.environment['STATE_MACHINE_ARN'])!.roleArn.split('/').pop();
+      const statusRole = rt.runtime.model.functions.find((f) => f.environment['STATE_MACHINE_ARNS'])!.roleArn.split('/').pop();
       expect(rt.logs).toContainEqual(
         expect.stringMatching(new RegExp(`^IAM denied: principal arn:aws:sts::123456789012:assumed-role/${statusRole}/local-runtime action states:DescribeExecution resource ${started.body.executionArn}`)),
       );
