@@ -54,7 +54,7 @@ export function scaffold(name: string): ScaffoldFile[] {
   return [
     { path: `statemachine/${name}.asl.json`, text: aslTemplate(name, Pascal) },
     { path: `lambda-src/${name}/errors.ts`, text: errorsTemplate(name, Pascal) },
-    { path: `lambda-src/${name}/handler.ts`, text: handlerTemplate(name, Pascal, camel) },
+    { path: `lambda-src/${name}/handler.ts`, text: handlerTemplate(Pascal, camel) },
     { path: `lambda-src/${name}/index.ts`, text: indexTemplate(name) },
     { path: `__tests__/lambda/${name}.test.ts`, text: testTemplate(name, Pascal) },
   ];
@@ -198,7 +198,7 @@ export class ${Pascal}Error extends Error {
 `;
 }
 
-function handlerTemplate(name: string, Pascal: string, camel: string): string {
+function handlerTemplate(Pascal: string, camel: string): string {
   return `import { describeValue, isPlainObject } from '../shared/describe-value';
 import { ${Pascal}Error, ${Pascal}Errors } from './errors';
 

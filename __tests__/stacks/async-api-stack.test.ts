@@ -154,7 +154,7 @@ describe('AsyncApiStack', () => {
     ]);
     expect(out.json.output.start_execution_url.value).toMatch(/^\$\{aws_apigatewayv2_api\.[^}]+\.api_endpoint\}\/start-execution$/);
     expect(out.json.output.default_job.value).toBe(MAIN.name);
-    expect(Object.keys(out.json.output.jobs.value)).toEqual(JOBS.map((j) => j.name));
+    expect(Object.keys(out.json.output.jobs.value).sort()).toEqual(JOBS.map((j) => j.name).sort());
     for (const job of JOBS) {
       expect(out.json.output.jobs.value[job.name]).toEqual({
         start_execution_url: expect.stringMatching(new RegExp(`^\\$\\{aws_apigatewayv2_api\\.[^}]+\\.api_endpoint\\}/${job.name}/start-execution$`)),
