@@ -19,6 +19,8 @@ import { synthIfStale } from '../local/synth';
 import type { BenchContext, GroupResult } from './context';
 import { formatValue, sampleFigure, type Figure } from './report';
 import { median } from './stats';
+import { defaultJob } from '../stacks/job';
+import { JOBS } from '../stacks/jobs';
 
 /** Warm requests whose median is subtracted from the first one. */
 const WARM_SAMPLES = 10;
@@ -180,7 +182,7 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
 /** Starts a zero-second job and describes it back to back until it ends; start→SUCCEEDED in ms. */
 async function executeZeroSecondJob(url: string, agent: Agent): Promise<number> {
   const t0 = performance.now();
-  const started = await postJson(url, '/start-execution', { input: { seconds: 0 } }, agent);
+  const started = await postJson(url, '/start-execution', { input: defaultJob(JOBS).exampleInput }, agent);
   if (started.status !== 200) throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
   const { executionArn } = started.body as { executionArn: string };
   for (let attempt = 0; attempt < 10_000; attempt++) {

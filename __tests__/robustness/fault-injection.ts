@@ -19,7 +19,7 @@ import { loadSynthesizedStack } from '../../local/terraform/stack';
  * - `exit`: `process.exit(3)`; `kill`: SIGKILL to its own process;
  * - `oom`: allocates until V8's heap (the function's memory size) is exhausted;
  * - `hold`: logs `holding <ms>`, waits `ms` and answers `{held: ms}`;
- * anything else runs the real ramen timer.
+ * anything else runs the real function (the default job's first).
  */
 export const WORKER_FAULTS = `
 const real = require('./index.js');
@@ -89,7 +89,7 @@ export interface FunctionOverrides {
 
 /** What to replace in the synthesized stack. */
 export interface FaultPlan {
-  /** Wrapper source for the worker (the state machine's function), with overrides. */
+  /** Wrapper source for the worker (the default job's first function), with overrides. */
   readonly worker?: { readonly wrapper: string } & FunctionOverrides;
   /** Wrapper source for the status function (the Lambda proxy integration), with overrides. */
   readonly status?: { readonly wrapper: string; readonly integrationTimeoutMs?: number } & FunctionOverrides;
@@ -133,12 +133,18 @@ export function faultyStack(outdir: string, plan: FaultPlan): FaultyStack {
   return { stack: { doc, stackDir }, remove: () => rmSync(zips, { recursive: true, force: true }) };
 }
 
-// The worker is the function the state machine's definition names.
+// The worker is the first function named by the definition of the machine POST /start-execution
+// starts (the default job's): the one the execution input reaches first.
 function workerId(doc: { resource: Record<string, Resources> }): string {
-  const machines = Object.values(doc.resource['aws_sfn_state_machine'] ?? {});
-  const ids = new Set(machines.flatMap((m) => [...String(m['definition']).matchAll(/\$\{aws_lambda_function\.([^.}]+)\.arn\}/g)].map((x) => x[1]!)));
-  if (ids.size !== 1) throw new Error(`expected the state machine to name one function, found ${[...ids].join(', ') || 'none'}`);
-  return [...ids][0]!;
+  const route = Object.values(doc.resource['aws_apigatewayv2_route'] ?? {}).find((r) => r['route_key'] === 'POST /start-execution');
+  const integrationId = /\$\{aws_apigatewayv2_integration\.([^.}]+)\.id\}/.exec(String(route?.['target'] ?? ''))?.[1];
+  const integration = integrationId ? doc.resource['aws_apigatewayv2_integration']?.[integrationId] : undefined;
+  const machineArn = String((integration?.['request_parameters'] as Record<string, unknown> | undefined)?.['StateMachineArn'] ?? '');
+  const machineId = /\$\{aws_sfn_state_machine\.([^.}]+)\.arn\}/.exec(machineArn)?.[1];
+  const machine = machineId ? doc.resource['aws_sfn_state_machine']?.[machineId] : undefined;
+  const first = /\$\{aws_lambda_function\.([^.}]+)\.arn\}/.exec(String(machine?.['definition'] ?? ''))?.[1];
+  if (!first) throw new Error('expected POST /start-execution to start a state machine that names a function');
+  return first;
 }
 
 // The status function is the one behind the HTTP API's Lambda proxy integration.

@@ -16,6 +16,7 @@ import { RamenTimerErrors } from '../../../lambda-src/ramen-timer/errors';
 import { INTERRUPTED } from '../../../local/runtime';
 import { postJson, startTestRuntime, uniqueName, waitForEnd, type TestRuntime } from '../helpers';
 import { machineStartedBy } from '../../../local/terraform/model';
+import { JOBS } from '../../../stacks/jobs';
 
 jest.setTimeout(30_000);
 
@@ -32,6 +33,36 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
   afterAll(async () => {
     sfn?.destroy();
     await rt?.close();
+  });
+
+  it.each(JOBS.map((job) => [job.name, job] as const))(
+    'job %s: its own route starts its machine with the example input, and the execution SUCCEEDS; describe and stop serve it',
+    async (_name, job) => {
+      // Act
+      const started = await postJson(`${rt.url}/${job.name}/start-execution`, { input: job.exampleInput, name: uniqueName('each') });
+      const finished = await waitForEnd(() => describeExecution(started.body.executionArn), 30_000);
+      const stopped = await postJson(`${rt.url}/stop-execution`, { executionArn: started.body.executionArn });
+
+      // Assess
+      expect(started.status).toBe(200);
+      expect(started.body.executionArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${job.name}:each-`));
+      expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: job.exampleInput });
+      expect(stopped.status).toBe(200);
+    },
+    40_000,
+  );
+
+  it('lists each machine\'s executions only under that machine', async () => {
+    // Act
+    const lists = await Promise.all(
+      rt.runtime.model.stateMachines.map((m) => sfn.send(new ListExecutionsCommand({ stateMachineArn: m.arn, maxResults: 1000 }))),
+    );
+
+    // Assess
+    lists.forEach((list, i) => {
+      const machine = rt.runtime.model.stateMachines[i]!;
+      expect((list.executions ?? []).filter((e) => e.stateMachineArn !== machine.arn)).toEqual([]);
+    });
   });
 
   it('starts an execution, describes it RUNNING with Retry-After, then SUCCEEDED with the ramen message', async () => {
