@@ -35,5 +35,39 @@ export const JOBS: readonly JobDefinition[] = [
     // Zero seconds: the load test and the bench measure the API, not the wait.
     exampleInput: { seconds: 0 },
   },
+  {
+    name: 'prime-counter',
+    description: 'The multi-step example: counts the primes in a range, one Lambda invocation per chunk.',
+    definitionFile: asl('prime-counter'),
+    // Three steps, each its own function (and its own invocation): the job may run far longer than
+    // Lambda's 15 minutes, as only one chunk has to fit in one invocation.
+    functions: [
+      {
+        name: 'prime-counter-split',
+        description: 'Prime counter, step 1: validates the range and cuts it into chunks.',
+        entry: join(ROOT, 'lambda-src', 'prime-counter', 'split.ts'),
+        timeoutSeconds: 10,
+        memorySizeMb: 128,
+      },
+      {
+        name: 'prime-counter-count',
+        description: 'Prime counter, step 2 (Map): counts the primes of one chunk.',
+        entry: join(ROOT, 'lambda-src', 'prime-counter', 'count.ts'),
+        timeoutSeconds: 60,
+        // CPU-bound: more memory buys more CPU.
+        memorySizeMb: 512,
+      },
+      {
+        name: 'prime-counter-sum',
+        description: 'Prime counter, step 3: adds the chunks\' counts up.',
+        entry: join(ROOT, 'lambda-src', 'prime-counter', 'sum.ts'),
+        timeoutSeconds: 10,
+        memorySizeMb: 128,
+      },
+    ],
+    // Up to 1,000 chunks, 10 at a time, each up to 60 s plus retries: hours, not Lambda's 15 minutes.
+    executionTimeoutSeconds: 4 * 60 * 60,
+    exampleInput: { from: 1, to: 20000, chunkSize: 5000 },
+  },
   // new-job: entries are added above this line.
 ];
