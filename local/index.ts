@@ -6,7 +6,7 @@
  * - STACK to choose a stack when several define an HTTP API;
  * - LOCAL_SKIP_SYNTH=1 to serve the existing output as it is;
  * - LOCAL_ACCESS_LOG=0 / LOCAL_FUNCTION_LOG=0 to silence access-log lines / function output;
- * - everything stacks/config.ts reads (API_AUTH, RAMEN_TIMER_SECONDS, ...) is passed to the synthesis.
+ * - everything stacks/config.ts reads (API_AUTH, STAGE, ...) is passed to the synthesis.
  * Exit codes: 0 after Ctrl-C/SIGTERM, 1 when the stack cannot be synthesized or served.
  */
 import { resolve } from 'node:path';
