@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import type { JobDefinition } from './job';
 
 const ROOT = join(__dirname, '..');
-const asl = (job: string) => join(ROOT, 'statemachine', `${job}.asl.json`);
-const entry = (fn: string) => join(ROOT, 'lambda-src', fn, 'index.ts');
+/** `statemachine/<job>.asl.json`. */
+export const asl = (job: string) => join(ROOT, 'statemachine', `${job}.asl.json`);
+/** `lambda-src/<folder>/<file>`: a function's entry. */
+export const entry = (folder: string, file = 'index.ts') => join(ROOT, 'lambda-src', folder, file);
 
 /** The jobs, in the order routes, outputs and the banner list them. */
 export const JOBS: readonly JobDefinition[] = [
@@ -45,14 +47,14 @@ export const JOBS: readonly JobDefinition[] = [
       {
         name: 'prime-counter-split',
         description: 'Prime counter, step 1: validates the range and cuts it into chunks.',
-        entry: join(ROOT, 'lambda-src', 'prime-counter', 'split.ts'),
+        entry: entry('prime-counter', 'split.ts'),
         timeoutSeconds: 10,
         memorySizeMb: 128,
       },
       {
         name: 'prime-counter-count',
         description: 'Prime counter, step 2 (Map): counts the primes of one chunk.',
-        entry: join(ROOT, 'lambda-src', 'prime-counter', 'count.ts'),
+        entry: entry('prime-counter', 'count.ts'),
         timeoutSeconds: 60,
         // CPU-bound: more memory buys more CPU.
         memorySizeMb: 512,
@@ -60,7 +62,7 @@ export const JOBS: readonly JobDefinition[] = [
       {
         name: 'prime-counter-sum',
         description: 'Prime counter, step 3: adds the chunks\' counts up.',
-        entry: join(ROOT, 'lambda-src', 'prime-counter', 'sum.ts'),
+        entry: entry('prime-counter', 'sum.ts'),
         timeoutSeconds: 10,
         memorySizeMb: 128,
       },
