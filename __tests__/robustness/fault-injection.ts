@@ -5,9 +5,9 @@
  * the Terraform document points `handler` at `fault.handler` (and may shorten timeouts, shrink memory
  * or reserve concurrency, as a Terraform override would).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { TerraformJson } from '../../local/terraform/document';
 import { loadSynthesizedStack } from '../../local/terraform/stack';
@@ -132,6 +132,33 @@ export function faultyStack(outdir: string, plan: FaultPlan): FaultyStack {
   }
   return { stack: { doc, stackDir }, remove: () => rmSync(zips, { recursive: true, force: true }) };
 }
+
+/**
+ * {@link faultyStack} as a cdktf output folder, for tests that run the runtime as its own process
+ * (`npm start` reads a folder, not a document): a copy of `outdir` whose served stack has the faults.
+ */
+export function faultyOutdir(outdir: string, plan: FaultPlan): { readonly outdir: string; remove(): void } {
+  const copy = mkdtempSync(join(tmpdir(), 'async-api-faulty-out-'));
+  cpSync(outdir, copy, { recursive: true });
+  const { stackDir } = loadSynthesizedStack(outdir);
+  const faulty = faultyStack(outdir, plan);
+  writeFileSync(join(copy, relative(outdir, stackDir), 'cdk.tf.json'), JSON.stringify(faulty.stack.doc));
+  return {
+    outdir: copy,
+    remove: () => {
+      faulty.remove();
+      rmSync(copy, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Execution inputs the worker's wrapper ({@link WORKER_FAULTS}) understands, for tests that need one. */
+export const WORKER_INPUT = {
+  /** Runs `ms` milliseconds, then SUCCEEDS with `{held: ms}`. */
+  hold: (ms: number) => ({ fault: 'hold', ms }),
+  /** FAILS at once with the error `WorkerBroke`. */
+  fail: { fault: 'throw' },
+} as const;
 
 // The worker is the first function named by the definition of the machine POST /start-execution
 // starts (the default job's): the one the execution input reaches first.
