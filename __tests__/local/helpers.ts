@@ -31,7 +31,8 @@ export const DEFAULT_SETTINGS: SynthSettings = {
  * files in parallel) writes its own folder and only moves it into place when the place is free.
  */
 export function synthesize(settings: SynthSettings = DEFAULT_SETTINGS): string {
-  const key = createHash('sha256').update(JSON.stringify(Object.entries(settings).sort())).digest('hex').slice(0, 12);
+  // The checkout is part of the key: two working trees (or a temporary copy) must not serve each other's stack.
+  const key = createHash('sha256').update(JSON.stringify([REPO_ROOT, ...Object.entries(settings).sort()])).digest('hex').slice(0, 12);
   const shared = join(tmpdir(), `async-api-test-synth-${key}`);
   // The developer's own settings must not leak into the synthesis: only `settings` count.
   const env: Record<string, string | undefined> = { ...process.env };

@@ -11,6 +11,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { TerraformJson } from '../../local/terraform/document';
 import { loadSynthesizedStack } from '../../local/terraform/stack';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
 
 /**
  * The worker's wrapper reads `fault` from the execution input (the worker's event):
@@ -18,7 +20,8 @@ import { loadSynthesizedStack } from '../../local/terraform/stack';
  * - `hang`: never answers (the function's timeout ends it);
  * - `exit`: `process.exit(3)`; `kill`: SIGKILL to its own process;
  * - `oom`: allocates until V8's heap (the function's memory size) is exhausted;
- * - `hold`: logs `holding <ms>`, waits `ms` and answers `{held: ms}`;
+ * - `hold`: logs `holding <ms>`, waits `ms`, then runs the real function with `input` (so the rest of
+ *   a multi-step job gets what it expects), or answers `{held: ms}` when there is no `input`;
  * anything else runs the real function (the default job's first).
  */
 export const WORKER_FAULTS = `
@@ -45,7 +48,7 @@ exports.handler = async (event, context) => {
     case 'hold':
       console.log('holding ' + event.ms);
       await new Promise((resolve) => setTimeout(resolve, event.ms));
-      return { held: event.ms };
+      return 'input' in event ? real.handler(event.input, context) : { held: event.ms };
     default:
       return real.handler(event, context);
   }
@@ -152,10 +155,14 @@ export function faultyOutdir(outdir: string, plan: FaultPlan): { readonly outdir
   };
 }
 
-/** Execution inputs the worker's wrapper ({@link WORKER_FAULTS}) understands, for tests that need one. */
+/**
+ * Execution inputs the worker's wrapper ({@link WORKER_FAULTS}) understands, for tests that need an
+ * execution of the default job that runs a while or fails, whatever that job is. The wrapper sits on
+ * the job's first function, which receives the execution input (the first state is its Task).
+ */
 export const WORKER_INPUT = {
-  /** Runs `ms` milliseconds, then SUCCEEDS with `{held: ms}`. */
-  hold: (ms: number) => ({ fault: 'hold', ms }),
+  /** Runs `ms` milliseconds, then goes on with the job's example input: the execution SUCCEEDS. */
+  hold: (ms: number) => ({ fault: 'hold', ms, input: defaultJob(JOBS).exampleInput }),
   /** FAILS at once with the error `WorkerBroke`. */
   fail: { fault: 'throw' },
 } as const;

@@ -18,7 +18,7 @@ import { JOBS } from '../../stacks/jobs';
 const EXAMPLE = defaultJob(JOBS).exampleInput;
 import { LambdaErrorType } from '../../local/lambda';
 import { postJson, startTestRuntime, synthesize, uniqueName, waitForEnd, type JsonResponse, type TestRuntime } from '../local/helpers';
-import { faultyStack, STATUS_FAULTS, STATUS_SECRET, WORKER_FAULTS, type FaultyStack } from './fault-injection';
+import { faultyStack, STATUS_FAULTS, STATUS_SECRET, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from './fault-injection';
 
 jest.setTimeout(30_000);
 
@@ -120,7 +120,7 @@ describe('a throttled worker', () => {
 
   it('is retried as the ASL says (7 attempts), then FAILED Lambda.TooManyRequestsException; jobs run again once the slot is free', async () => {
     // Prepare: hold the only slot
-    const holder = await h.start({ fault: 'hold', ms: 1500 });
+    const holder = await h.start(WORKER_INPUT.hold(1500));
     for (let i = 0; i < 200 && !h.rt().functionLogs.some((line) => line.includes('holding 1500')); i++) await new Promise((r) => setTimeout(r, 10));
 
     // Act
@@ -134,7 +134,7 @@ describe('a throttled worker', () => {
       /^Rate Exceeded\. \(Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
     );
     expect(throttled.attempts).toBe(THROTTLED_ATTEMPTS);
-    expect(held.body).toMatchObject({ status: 'SUCCEEDED', output: { held: 1500 } });
+    expect(held.body).toMatchObject({ status: 'SUCCEEDED', input: WORKER_INPUT.hold(1500) });
     expect(next.body).toMatchObject({ status: 'SUCCEEDED', input: EXAMPLE });
   });
 });
