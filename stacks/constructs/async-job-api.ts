@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { aslValues, apiResourceNames, defaultJob, jobResourceNames, validateJobs, type JobDefinition } from '../job';
+import { aslValues, apiResourceNames, defaultJob, jobResourceNames, validateJobs, type JobDefinition, type JobFunction } from '../job';
 import type { Naming } from '../naming';
 import { HttpApi, type ApiAuth } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
@@ -109,58 +109,8 @@ export class AsyncJobApi extends Construct {
     const url = (routeKey: string) => `${this.http.api.apiEndpoint}${routePath(routeKey)}`;
 
     const jobs: Record<string, JobResources> = {};
-    const patterns: string[] = [];
-    for (const job of props.jobs) {
-      const names = jobResourceNames(naming, job);
-      const functions: Record<string, NodejsFunction> = {};
-      for (const fn of job.functions) {
-        const functionName = naming.name(fn.name);
-        functions[fn.name] = new NodejsFunction(this, `${job.name}-${fn.name}`, {
-          functionName,
-          description: fn.description,
-          entry: fn.entry,
-          buildDir: props.buildDir,
-          ...(fn.environment ? { environment: fn.environment } : {}),
-          timeoutSeconds: fn.timeoutSeconds,
-          memorySizeMb: fn.memorySizeMb,
-          logGroupName: naming.lambdaLogGroup(functionName),
-          logRetentionDays: props.logRetentionDays,
-          ...(fn.statements ? { statements: fn.statements } : {}),
-        });
-      }
-      const template = readFileSync(job.definitionFile, 'utf8');
-      const machine = new StateMachine(this, `${job.name}-state-machine`, {
-        stateMachineName: names.stateMachine,
-        roleName: names.stateMachineRole,
-        definitionFile: job.definitionFile,
-        substitutions: aslValues(job, template, (fn) => functions[fn.name]!.function.arn),
-        invokableFunctionArns: job.functions.map((fn) => functions[fn.name]!.function.arn),
-        ...(job.statements ? { statements: job.statements } : {}),
-        accountId: account,
-        logGroupName: names.stateMachineLogGroup,
-        logRetentionDays: props.logRetentionDays,
-        logLevel: props.stateMachineLogLevel ?? 'ERROR',
-        includeExecutionData: props.logExecutionData ?? false,
-      });
-      const pattern = executionArnPattern(names.stateMachine);
-      patterns.push(pattern);
-      const start = new StepFunctionsIntegration(this, `${job.name}-start-execution`, {
-        apiId: this.http.api.id,
-        subtype: 'StepFunctions-StartExecution',
-        roleName: names.startRole,
-        accountId: account,
-        stateMachineArn: machine.stateMachine.arn,
-        executionArnPatterns: [pattern],
-        requestParameters: {
-          StateMachineArn: machine.stateMachine.arn,
-          Input: '$request.body.input',
-          Name: '$request.body.name',
-        },
-      });
-      const route = jobStartRoute(job.name);
-      this.http.addRoute(`${job.name}-start-route`, route, start.integration.id);
-      jobs[job.name] = { definition: job, stateMachine: machine, functions, start, startUrl: url(route) };
-    }
+    for (const job of props.jobs) jobs[job.name] = this.addJob(job, props, { account, executionArnPattern, url });
+    const patterns = props.jobs.map((job) => executionArnPattern(jobResourceNames(naming, job).stateMachine));
     this.jobs = jobs;
     this.defaultJobName = defaultJob(props.jobs).name;
     const main = jobs[this.defaultJobName]!;
@@ -205,5 +155,61 @@ export class AsyncJobApi extends Construct {
     this.http.addRoute('describe-route', ROUTES.describe, this.describe.integration.id);
     this.http.addRoute('stop-route', ROUTES.stop, this.stop.integration.id);
     this.urls = { start: url(ROUTES.start), describe: url(ROUTES.describe), stop: url(ROUTES.stop) };
+  }
+
+  /** One job's functions, state machine and start route. */
+  private addJob(
+    job: JobDefinition,
+    props: AsyncJobApiProps,
+    shared: { account: string; executionArnPattern: (machineName: string) => string; url: (routeKey: string) => string },
+  ): JobResources {
+    const { naming } = props;
+    const names = jobResourceNames(naming, job);
+    const functions: Record<string, NodejsFunction> = {};
+    for (const fn of job.functions) {
+      const functionName = naming.name(fn.name);
+      functions[fn.name] = new NodejsFunction(this, `${job.name}-${fn.name}`, {
+        functionName,
+        description: fn.description,
+        entry: fn.entry,
+        buildDir: props.buildDir,
+        ...(fn.environment ? { environment: fn.environment } : {}),
+        timeoutSeconds: fn.timeoutSeconds,
+        memorySizeMb: fn.memorySizeMb,
+        logGroupName: naming.lambdaLogGroup(functionName),
+        logRetentionDays: props.logRetentionDays,
+        ...(fn.statements ? { statements: fn.statements } : {}),
+      });
+    }
+    const arnOf = (fn: JobFunction) => functions[fn.name]!.function.arn;
+    const machine = new StateMachine(this, `${job.name}-state-machine`, {
+      stateMachineName: names.stateMachine,
+      roleName: names.stateMachineRole,
+      definitionFile: job.definitionFile,
+      substitutions: aslValues(job, readFileSync(job.definitionFile, 'utf8'), arnOf),
+      invokableFunctionArns: job.functions.map(arnOf),
+      ...(job.statements ? { statements: job.statements } : {}),
+      accountId: shared.account,
+      logGroupName: names.stateMachineLogGroup,
+      logRetentionDays: props.logRetentionDays,
+      logLevel: props.stateMachineLogLevel ?? 'ERROR',
+      includeExecutionData: props.logExecutionData ?? false,
+    });
+    const start = new StepFunctionsIntegration(this, `${job.name}-start-execution`, {
+      apiId: this.http.api.id,
+      subtype: 'StepFunctions-StartExecution',
+      roleName: names.startRole,
+      accountId: shared.account,
+      stateMachineArn: machine.stateMachine.arn,
+      executionArnPatterns: [shared.executionArnPattern(names.stateMachine)],
+      requestParameters: {
+        StateMachineArn: machine.stateMachine.arn,
+        Input: '$request.body.input',
+        Name: '$request.body.name',
+      },
+    });
+    const route = jobStartRoute(job.name);
+    this.http.addRoute(`${job.name}-start-route`, route, start.integration.id);
+    return { definition: job, stateMachine: machine, functions, start, startUrl: shared.url(route) };
   }
 }
