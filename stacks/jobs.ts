@@ -15,7 +15,7 @@ export const asl = (job: string) => join(ROOT, 'statemachine', `${job}.asl.json`
 /** `lambda-src/<folder>/<file>`: a function's entry. */
 export const entry = (folder: string, file = 'index.ts') => join(ROOT, 'lambda-src', folder, file);
 
-/** The jobs, in the order routes, outputs and the banner list them. */
+/** The jobs. The first is the default (behind `POST /start-execution`) unless one says `default: true`. */
 export const JOBS: readonly JobDefinition[] = [
   {
     name: 'ramen-timer',
