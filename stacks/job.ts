@@ -278,4 +278,17 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
     }
     if (example === undefined || !example.startsWith('{')) fail('exampleInput', 'must be a JSON object');
   }
+  // The status function gets every machine's ARN in one variable; Lambda allows 4 KB of environment.
+  const longestScope = 'arn:aws-us-gov:states:us-gov-west-1:123456789012:stateMachine:'.length;
+  const arnsBytes = jobs.reduce((sum, job) => sum + longestScope + jobResourceNames(naming, job).stateMachine.length + 1, 0);
+  if (arnsBytes > LAMBDA_ENVIRONMENT_BYTES) {
+    throw new JobDefinitionError(
+      jobs.at(-1)!.name,
+      'jobs',
+      `${jobs.length} jobs make the status function's STATE_MACHINE_ARNS up to ${arnsBytes} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_BYTES} bytes of environment`,
+    );
+  }
 }
+
+/** Lambda's limit on a function's environment variables, all together. */
+export const LAMBDA_ENVIRONMENT_BYTES = 4096;

@@ -33,6 +33,13 @@ writeFileSync(
   ASL_W2,
   JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Task', Resource: '${W2FunctionArn}', End: true } } }),
 );
+/** A one-Task ASL invoking the function `fnName`. */
+function aslFor(fnName: string): string {
+  const path = join(dir, `${fnName}.asl.json`);
+  const pascal = fnName.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+  writeFileSync(path, JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Task', Resource: `\${${pascal}FunctionArn}`, End: true } } }));
+  return path;
+}
 const ENTRY = join(dir, 'index.ts');
 writeFileSync(ENTRY, 'export const handler = async () => ({});\n');
 
@@ -94,6 +101,14 @@ describe('validateJobs', () => {
 
     expect(message).toMatch(expected);
     expect(message).not.toContain('\n');
+  });
+
+  it('refuses more jobs than the status function\'s environment can name', () => {
+    const valid = Array.from({ length: 60 }, (_, i) =>
+      job({ name: `job-number-${i}`, definitionFile: aslFor(`w-${i}`), substitutions: {}, functions: [fn({ name: `w-${i}` })] }),
+    );
+
+    expect(problemOf(valid)).toMatch(/^job "job-number-59": jobs: 60 jobs make the status function's STATE_MACHINE_ARNS up to \d+ bytes; Lambda allows 4096 bytes of environment$/);
   });
 
   it('refuses a name over an AWS limit once prefixed, with the stage', () => {
