@@ -203,14 +203,26 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 // AWS refuses to create a function (or state machine) whose role its service cannot assume.
 async function checkServiceRoles(model: StackModel, iam: IamAuthorizer): Promise<void> {
   const uses = [
-    ...model.functions.map((f) => ({ address: f.address, attribute: 'role', roleArn: f.roleArn, service: 'lambda.amazonaws.com' })),
-    ...model.stateMachines.map((m) => ({ address: m.address, attribute: 'role_arn', roleArn: m.roleArn, service: 'states.amazonaws.com' })),
+    ...model.functions.map((f) => ({
+      address: f.address,
+      attribute: 'role',
+      roleArn: f.roleArn,
+      service: 'lambda.amazonaws.com',
+      sourceArn: undefined as string | undefined,
+    })),
+    ...model.stateMachines.map((m) => ({
+      address: m.address,
+      attribute: 'role_arn',
+      roleArn: m.roleArn,
+      service: 'states.amazonaws.com',
+      sourceArn: m.arn as string | undefined,
+    })),
   ];
   for (const use of uses) {
     if (!iam.role(use.roleArn)) {
       throw new ResolutionError(use, `${use.roleArn} is not a role of this stack; the local runtime only knows the stack's roles`);
     }
-    const decision = await iam.authorizeAssumeRole(use.service, use.roleArn);
+    const decision = await iam.authorizeAssumeRole(use.service, use.roleArn, use.sourceArn);
     if (!decision.allowed) {
       throw new ResolutionError(use, `the role's trust policy does not let ${use.service} assume it (AWS would refuse to create the resource)`);
     }

@@ -129,7 +129,7 @@ function aslTemplate(name: string, Pascal: string): string {
       'Count words': {
         Type: 'Task',
         Comment: 'Invokes the function with the execution input; the job\'s output is the function\'s result.',
-        Resource: 'arn:aws:states:::lambda:invoke',
+        Resource: 'arn:${Partition}:states:::lambda:invoke',
         Parameters: { FunctionName: `\${${Pascal}FunctionArn}`, 'Payload.$': '$' },
         OutputPath: '$.Payload',
         TimeoutSeconds: `\${${Pascal}TaskTimeoutSeconds}`,

@@ -1,7 +1,7 @@
 /**
  * `npm run plan:comment -- --comment <file> [options]`
  *
- * Plans every synthesized stack with remote state (run `npm run synth` first) and writes the pull
+ * Validates every synthesized stack, plans those with remote state (run `npm run synth` first) and writes the pull
  * request comment as Markdown to `<file>`. The comment is written whatever happens, so a failed plan
  * still reaches the pull request.
  *
@@ -9,7 +9,6 @@
  *   --comment <file>      where to write the Markdown (required)
  *   --out-dir <dir>       cdktf output directory (default: cdktf.out)
  *   --terraform <path>    Terraform binary (default: terraform)
- *   --lock-timeout <dur>  how long to wait for another run's state lock (default: 10m)
  *   --commit <sha>        commit shown in the comment
  *   --run-url <url>       workflow run linked from the comment
  *
@@ -23,7 +22,7 @@ import { ManifestError, planStacks, readManifest, spawnTerraform, terraformVersi
 import { CommentContext, renderComment, renderFailureComment, summaryLine } from './plan/render-comment';
 
 const USAGE =
-  'usage: npm run plan:comment -- --comment <file> [--out-dir cdktf.out] [--terraform terraform] [--lock-timeout 10m] [--commit <sha>] [--run-url <url>]';
+  'usage: npm run plan:comment -- --comment <file> [--out-dir cdktf.out] [--terraform terraform] [--commit <sha>] [--run-url <url>]';
 
 function main(argv: readonly string[]): number {
   let values;
@@ -34,7 +33,6 @@ function main(argv: readonly string[]): number {
         comment: { type: 'string' },
         'out-dir': { type: 'string', default: 'cdktf.out' },
         terraform: { type: 'string', default: 'terraform' },
-        'lock-timeout': { type: 'string', default: '10m' },
         commit: { type: 'string' },
         'run-url': { type: 'string' },
       },
@@ -47,10 +45,6 @@ function main(argv: readonly string[]): number {
   }
   if (!values.comment) {
     console.error(`plan:comment: --comment is required\n${USAGE}`);
-    return 2;
-  }
-  if (!/^\d+[smh]$/.test(values['lock-timeout'])) {
-    console.error(`plan:comment: --lock-timeout=${JSON.stringify(values['lock-timeout'])} is invalid: expected a duration such as 90s or 10m`);
     return 2;
   }
 
@@ -74,7 +68,7 @@ function main(argv: readonly string[]): number {
     return 1;
   }
 
-  const results = planStacks(stacks, terraform, { lockTimeout: values['lock-timeout'] });
+  const results = planStacks(stacks, terraform);
   for (const r of results) {
     console.log(`plan:comment: ${summaryLine(r)}`);
     if (r.status === 'failed') console.error(r.errorText);

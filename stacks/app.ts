@@ -1,10 +1,11 @@
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { AppConfig } from './config';
 import { AsyncApiStack } from './async-api-stack';
 import type { JobDefinition } from './job';
 import { JOBS } from './jobs';
 import { CiAccessStack } from './ci-access-stack';
 import { StateBucketStack } from './state-bucket-stack';
+import { addAwsLimitsValidation } from './validation/aws-limits';
 
 /** Stack ids, derived from the configuration; tools that read `cdktf.out` use the same function. */
 export function stackIds(config: Pick<AppConfig, 'stage'>) {
@@ -25,4 +26,6 @@ export function buildApp(app: App, config: AppConfig, options: BuildAppOptions):
   new AsyncApiStack(app, ids.api, { config, jobs: options.jobs ?? JOBS, buildDir: options.buildDir });
   // Only with GITHUB_REPOSITORY set (always in GitHub Actions): the roles trust one repository.
   if (config.ciAccess) new CiAccessStack(app, ids.ciAccess, { config, ciAccess: config.ciAccess });
+  // Every stack, including stacks added above later: a value AWS would refuse fails the synth.
+  for (const stack of app.node.children) if (stack instanceof TerraformStack) addAwsLimitsValidation(stack);
 }

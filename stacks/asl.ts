@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 export type AslValue = string | number | boolean;
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+// `arn:aws:`, `arn:aws-cn:`, … written into the template itself rather than taken from ${Partition}.
+const HARD_CODED_PARTITION = /\barn:aws(-[a-z]+)*:/;
 const WHOLE_PLACEHOLDER = /^\$\{([A-Za-z][A-Za-z0-9_]*)\}$/;
 
 /** Thrown when a template and its values do not match; the message lists every mismatch. */
@@ -20,6 +22,8 @@ export class AslTemplateError extends Error {
  * - A string that is exactly one placeholder takes the value's own JSON type, so
  *   `"TimeoutSeconds": "${TaskTimeoutSeconds}"` becomes a number while the file stays valid JSON.
  * - A placeholder inside a longer string is interpolated as text.
+ * - An ARN with a literal partition (`arn:aws:`) is an error: the partition follows the region, so
+ *   templates write `arn:${Partition}:` and the state machine construct supplies it.
  * - A placeholder without a value, a value the template never uses, or any other `${` or `%{` in the
  *   template is an error: in Terraform a leftover `${...}` would be read as an interpolation and
  *   `%{...}` as a template directive, so neither may survive into the definition.
@@ -61,6 +65,9 @@ export function renderAsl(template: string, values: Readonly<Record<string, AslV
       }
       return String(values[name]);
     });
+    if (HARD_CODED_PARTITION.test(text)) {
+      problems.push(`"${text}" at ${path} hard-codes an ARN partition; write arn:\${Partition}: so China and GovCloud regions work`);
+    }
     // Checked on the template text, not on the values: values may be cdktf tokens, which contain "${".
     const leftover = text.replace(PLACEHOLDER, '');
     if (leftover.includes('${') || leftover.includes('%{')) {

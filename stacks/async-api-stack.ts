@@ -31,17 +31,18 @@ export class AsyncApiStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AsyncApiStackProps) {
     super(scope, id);
     const { config } = props;
+    const naming = new Naming('async-api', config.stage);
 
     new AwsProvider(this, 'aws', {
       region: config.region,
-      defaultTags: [{ tags: { project: 'async-api', stage: config.stage, 'managed-by': 'cdktf' } }],
+      defaultTags: [{ tags: { ...naming.tags, 'managed-by': 'cdktf' } }],
     });
     addS3Backend(this, config.state);
     // Every role below gets it, including roles added later (the CI deploy role creates no role without it).
     if (config.rolePermissionsBoundaryArn) applyPermissionsBoundary(this, config.rolePermissionsBoundaryArn);
 
     const api = new AsyncJobApi(this, 'api', {
-      naming: new Naming('async-api', config.stage),
+      naming,
       jobs: props.jobs ?? JOBS,
       region: config.region,
       buildDir: props.buildDir,

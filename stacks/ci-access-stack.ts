@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { AppConfig, CiAccessConfig } from './config';
 import { Naming } from './naming';
+import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
 import { CiPolicyScope, appBoundaryStatements, deployRoleStatements, planRoleStatements } from './constructs/ci-policies';
 import { GithubActionsRole, GithubOidcProvider, environmentSubject, pullRequestSubject } from './constructs/github-oidc';
@@ -72,10 +72,11 @@ export class CiAccessStack extends TerraformStack {
     const providerArn = ciAccess.oidcProviderArn ?? new GithubOidcProvider(this, 'github-oidc').provider.arn;
     const roleNames = ciRoleNames(config.stage);
     const policyScope: CiPolicyScope = {
-      partition: new DataAwsPartition(this, 'partition').partition,
+      partition: partitionOf(config.region),
       region: config.region,
       accountId: new DataAwsCallerIdentity(this, 'account').accountId,
       appPrefix: new Naming(APP_PROJECT, config.stage).prefix,
+      appTags: new Naming(APP_PROJECT, config.stage).tags,
       stateBucket: config.state.bucket,
       appStateKey: config.state.key,
       ciAccessStateKey: ciAccess.stateKey,

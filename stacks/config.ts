@@ -1,3 +1,5 @@
+import { STAGE_NAME } from './naming';
+
 /**
  * The application's configuration: one typed, validated object built from the environment.
  *
@@ -98,10 +100,12 @@ export const LOG_RETENTION_DAYS = [
 
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const STAGE = /^[a-z][a-z0-9-]{0,14}[a-z0-9]$|^[a-z]$/;
-// S3 bucket name characters (general purpose buckets, minus the rarely wanted dotted names). The
-// 3-character minimum is left to S3 so a placeholder such as `x` can synthesize without AWS.
-const BUCKET = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9])$/;
+// No "-": the CI roles are scoped by name prefix (`async-api-<stage>-*`), and with "-" allowed the
+// prefix of stage `dev` would also match every resource of stage `dev-eu` (see STAGE_NAME in naming.ts).
+const STAGE = STAGE_NAME;
+// S3 bucket names (general purpose buckets, minus the rarely wanted dotted names), 3 to 63
+// characters: S3 refuses anything else, and so does the synth-time check of the bucket name.
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const STATE_KEY = /^[A-Za-z0-9!_.*'()/-]{1,1024}$/;
 // A customer managed policy (12-digit account) or an AWS managed one (`aws`), with an optional path;
 // name characters and length as IAM's CreatePolicy accepts them.
@@ -122,13 +126,13 @@ export function parseConfig(env: Env): AppConfig {
     'STAGE',
     'dev',
     STAGE,
-    '1-16 characters: lower-case letters, digits and "-", starting with a letter',
+    '1-16 characters: lower-case letters and digits, starting with a letter (no "-": one stage\'s name prefix must never match another stage\'s resources)',
   );
   const bucket = read.pattern(
     'TF_STATE_BUCKET',
     undefined,
     BUCKET,
-    'the S3 bucket that holds Terraform state: up to 63 characters of a-z, 0-9 and "-", not starting or ending with "-"',
+    'the S3 bucket that holds Terraform state: 3 to 63 characters of a-z, 0-9 and "-", not starting or ending with "-"',
   );
   const key = read.pattern(
     'TF_STATE_KEY',

@@ -6,7 +6,8 @@
  * {@link validateJobs} is what makes a bad entry fail synth with one line naming the job and the field.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { AslTemplateError, placeholdersOf, renderAsl, type AslValue } from './asl';
+import { AslTemplateError, placeholdersOf, type AslValue } from './asl';
+import { renderStateMachineDefinition } from './constructs/state-machine';
 import type { PolicyStatement } from './constructs/service-role';
 import type { Naming } from './naming';
 
@@ -63,8 +64,9 @@ export interface JobDefinition {
    */
   readonly exampleInput: Readonly<Record<string, unknown>>;
   /**
-   * The execution's own timeout (ASL `${ExecutionTimeoutSeconds}`). Default: room for every function's
-   * task with its retries, see {@link defaultExecutionTimeoutSeconds}.
+   * The execution's own timeout (ASL `${ExecutionTimeoutSeconds}`). Default: computed from the ASL, the
+   * worst case of every task and retry plus slack. Required for a job with a Map state (its item count
+   * is known only at run time); it may not be shorter than the worst case the ASL allows to compute.
    */
   readonly executionTimeoutSeconds?: number;
 }
@@ -113,24 +115,19 @@ export function taskTimeoutSeconds(fn: Pick<JobFunction, 'timeoutSeconds'>): num
   return fn.timeoutSeconds + 30;
 }
 
-/** Room for every function's task with its retries and backoff. */
-export function defaultExecutionTimeoutSeconds(job: Pick<JobDefinition, 'functions'>): number {
-  return job.functions.reduce((sum, fn) => sum + taskTimeoutSeconds(fn) * 4, 0) + 300;
-}
-
 /**
  * The placeholders the construct fills for a job: each function's ARN (required: a function the ASL
- * never invokes is a mistake) and Task timeout, and the execution timeout (both optional).
- * Function ARNs are given as `arn` so the caller can pass tokens.
+ * never invokes is a mistake) and Task timeout, and the job's execution timeout when it sets one
+ * (both optional). `${Partition}` and a computed `${ExecutionTimeoutSeconds}` come from the state
+ * machine construct. Function ARNs are given by `functionArn` so the caller can pass tokens.
  */
 export function builtInPlaceholders(
   job: JobDefinition,
   functionArn: (fn: JobFunction) => string,
 ): { required: Record<string, AslValue>; optional: Record<string, AslValue> } {
   const required: Record<string, AslValue> = {};
-  const optional: Record<string, AslValue> = {
-    ExecutionTimeoutSeconds: job.executionTimeoutSeconds ?? defaultExecutionTimeoutSeconds(job),
-  };
+  const optional: Record<string, AslValue> =
+    job.executionTimeoutSeconds === undefined ? {} : { ExecutionTimeoutSeconds: job.executionTimeoutSeconds };
   for (const fn of job.functions) {
     required[functionArnPlaceholder(fn.name)] = functionArn(fn);
     optional[taskTimeoutPlaceholder(fn.name)] = taskTimeoutSeconds(fn);
@@ -146,7 +143,7 @@ export function builtInPlaceholders(
 export function aslValues(job: JobDefinition, template: string, functionArn: (fn: JobFunction) => string): Record<string, AslValue> {
   const { required, optional } = builtInPlaceholders(job, functionArn);
   for (const name of Object.keys(job.substitutions ?? {})) {
-    if (name in required || name in optional) {
+    if (name in required || name in optional || name === 'Partition' || name === 'ExecutionTimeoutSeconds') {
       throw new JobDefinitionError(job.name, `substitutions.${name}`, 'is filled in by the construct; remove it from substitutions');
     }
   }
@@ -159,11 +156,17 @@ export function aslValues(job: JobDefinition, template: string, functionArn: (fn
 /**
  * Renders a job's ASL file with its values, as the construct does; tests and validation pass fake
  * function ARNs.
- * @throws AslTemplateError when placeholders and values do not match; JobDefinitionError as {@link aslValues}.
+ * @throws AslTemplateError when placeholders and values do not match; JobDefinitionError as
+ *   {@link aslValues}; Error when the execution timeout is missing or too short.
  */
-export function renderJobAsl(job: JobDefinition, functionArn: (fn: JobFunction) => string): unknown {
+export function renderJobAsl(job: JobDefinition, functionArn: (fn: JobFunction) => string, partition = 'aws'): unknown {
   const template = readFileSync(job.definitionFile, 'utf8');
-  return renderAsl(template, aslValues(job, template, functionArn), job.definitionFile);
+  return renderStateMachineDefinition(template, {
+    source: job.definitionFile,
+    name: job.name,
+    substitutions: aslValues(job, template, functionArn),
+    partition,
+  });
 }
 
 /** Names one job's resources; the single place job resource names are derived. */
@@ -262,7 +265,8 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
     } catch (err) {
       if (err instanceof JobDefinitionError) throw err;
       if (err instanceof AslTemplateError) fail('definitionFile', err.message);
-      throw err;
+      // The state machine's own checks (execution timeout), reworded for the registry's field.
+      fail(job.executionTimeoutSeconds === undefined ? 'definitionFile' : 'executionTimeoutSeconds', (err as Error).message.replace(/^StateMachine [^:]+: /, ''));
     }
     if (job.executionTimeoutSeconds !== undefined) {
       // Step Functions' limit for a Standard execution: one year.

@@ -1,4 +1,11 @@
 /**
+ * What a stage may be called: 1-16 lower-case letters and digits, starting with a letter. Never "-",
+ * which separates the stage from the component: IAM policies scope a stage by the prefix
+ * `<project>-<stage>-*`, and with "-" in stages the prefix of `dev` would match `dev-eu`'s resources.
+ */
+export const STAGE_NAME = /^[a-z][a-z0-9]{0,15}$/;
+
+/**
  * The one place resource names are derived. Constructs ask for a name by component; nobody
  * concatenates names by hand, so the prefix, separator and length limits live here.
  */
@@ -10,6 +17,9 @@ export class Naming {
     readonly project: string,
     readonly stage: string,
   ) {
+    if (!STAGE_NAME.test(stage)) {
+      throw new Error(`Stage "${stage}" must be 1-16 lower-case letters and digits, starting with a letter: a "-" would let one stage's name prefix match another's resources`);
+    }
     this.prefix = `${project}-${stage}`;
   }
 
@@ -27,6 +37,14 @@ export class Naming {
       throw new Error(`Resource name "${name}" is ${name.length} characters; the limit is ${maxLength}`);
     }
     return name;
+  }
+
+  /**
+   * Tags of every resource of the stage (the provider's default tags). The CI deploy role changes
+   * HTTP APIs only when they carry them, so they are part of the stage's identity like the prefix.
+   */
+  get tags(): Readonly<Record<string, string>> {
+    return { project: this.project, stage: this.stage };
   }
 
   /** Log group of a Lambda function (the name Lambda writes to by default). */

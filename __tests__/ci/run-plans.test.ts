@@ -14,18 +14,18 @@ import {
   planStacks,
   readManifest,
 } from '../../scripts/plan/run-plans';
+import { renderComment } from '../../scripts/plan/render-comment';
 import { fixture, fixturePath } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
-const OPTIONS = { lockTimeout: '10m' };
 
 /** A Terraform stand-in: answers from `answers` by subcommand, records every call. */
-function fakeTerraform(answers: Partial<Record<'init' | 'plan' | 'show-json' | 'show', CommandResult>>) {
+function fakeTerraform(answers: Partial<Record<'init' | 'validate' | 'plan' | 'show-json' | 'show', CommandResult>>) {
   const calls: { args: readonly string[]; cwd: string }[] = [];
   const ok: CommandResult = { status: 0, stdout: '', stderr: '' };
   const run: RunCommand = (args, cwd) => {
     calls.push({ args, cwd });
-    const key = args[0] === 'show' ? (args.includes('-json') ? 'show-json' : 'show') : (args[0] as 'init' | 'plan');
+    const key = args[0] === 'show' ? (args.includes('-json') ? 'show-json' : 'show') : (args[0] as 'init' | 'validate' | 'plan');
     return answers[key] ?? ok;
   };
   return { run, calls };
@@ -62,7 +62,7 @@ describe('readManifest', () => {
 });
 
 describe('planStacks', () => {
-  it('inits, plans with a lock timeout into a plan file, and reads it back as JSON and text', () => {
+  it('inits, validates, plans without taking the state lock into a plan file, and reads it back as JSON and text', () => {
     // Prepare
     const tf = fakeTerraform({
       'show-json': { status: 0, stdout: fixture('async-api-dev.plan.json'), stderr: '' },
@@ -70,12 +70,13 @@ describe('planStacks', () => {
     });
 
     // Act
-    const [result] = planStacks([remote], tf.run, OPTIONS);
+    const [result] = planStacks([remote], tf.run);
 
     // Assess
     expect(tf.calls.map((c) => c.args.join(' '))).toEqual([
       'init -input=false -no-color',
-      'plan -input=false -no-color -lock-timeout=10m -out=tfplan',
+      'validate -no-color',
+      'plan -input=false -no-color -lock=false -out=tfplan',
       'show -json tfplan',
       'show -no-color tfplan',
     ]);
@@ -83,19 +84,33 @@ describe('planStacks', () => {
     expect(result).toMatchObject({ stack: 'async-api-dev', status: 'planned', summary: { add: 3, change: 2, destroy: 3 } });
   });
 
-  it('skips a stack with local state without running anything for it', () => {
+  it('validates a stack with local state without its backend, and does not plan it', () => {
     const tf = fakeTerraform({});
 
-    const results = planStacks([{ name: 'state-bucket', workingDirectory: '/out/stacks/state-bucket', backend: undefined }], tf.run, OPTIONS);
+    const results = planStacks([{ name: 'state-bucket', workingDirectory: '/out/stacks/state-bucket', backend: undefined }], tf.run);
 
-    expect(results).toEqual([{ stack: 'state-bucket', status: 'skipped', reason: 'local state: a bootstrap stack, applied by hand' }]);
-    expect(tf.calls).toEqual([]);
+    expect(results).toEqual([{ stack: 'state-bucket', status: 'skipped', reason: 'local state: a bootstrap stack, applied by hand; validated' }]);
+    expect(tf.calls.map((c) => c.args.join(' '))).toEqual(['init -input=false -no-color -backend=false', 'validate -no-color']);
+  });
+
+  it.each([
+    ['async-api-dev', 's3' as const],
+    ['state-bucket', undefined],
+  ])('reports a failed terraform validate of %s with its error, and plans nothing for it', (name, backend) => {
+    const tf = fakeTerraform({ validate: { status: 1, stdout: '', stderr: 'Error: Unsupported argument "use_lockfile"' } });
+
+    const [result] = planStacks([{ name, workingDirectory: `/out/stacks/${name}`, backend }], tf.run);
+
+    expect(result).toEqual({ stack: name, status: 'failed', step: 'terraform validate', exitCode: 1, errorText: 'Error: Unsupported argument "use_lockfile"' });
+    expect(tf.calls.some((c) => c.args[0] === 'plan')).toBe(false);
+    // The pull request comment says so.
+    expect(renderComment([result!], {})).toMatch(/terraform validate[\s\S]*Unsupported argument "use_lockfile"/);
   });
 
   it('reports the step that failed with its error output and stops there', () => {
     const tf = fakeTerraform({ init: { status: 1, stdout: 'Initializing the backend...', stderr: 'Error: No valid credential sources found' } });
 
-    const [result] = planStacks([remote], tf.run, OPTIONS);
+    const [result] = planStacks([remote], tf.run);
 
     expect(result).toEqual({
       stack: 'async-api-dev',
@@ -110,7 +125,7 @@ describe('planStacks', () => {
   it('reports a plan JSON it cannot read as a failure, not as an empty plan', () => {
     const tf = fakeTerraform({ 'show-json': { status: 0, stdout: '{"resource_changes": "oops"}', stderr: '' } });
 
-    const [result] = planStacks([remote], tf.run, OPTIONS);
+    const [result] = planStacks([remote], tf.run);
 
     expect(result).toMatchObject({ status: 'failed', step: 'reading the plan JSON', errorText: 'resource_changes is not an array' });
   });
@@ -123,7 +138,7 @@ describe('planStacks', () => {
       return { status: 0, stdout: '', stderr: '' };
     };
 
-    const results = planStacks([remote, other], run, OPTIONS);
+    const results = planStacks([remote, other], run);
 
     expect(results.map((r) => r.status)).toEqual(['failed', 'planned']);
   });

@@ -297,22 +297,39 @@ describe('deploy.yml', () => {
   const deploy = workflow('deploy.yml');
   const job = deploy.jobs.deploy!;
 
-  it('runs for pushes to main, one at a time, in the environment the deploy role trusts', () => {
-    const defaults = parseConfig({ TF_STATE_BUCKET: 'x', GITHUB_REPOSITORY: 'o/n' });
+  it('runs only once CI has passed on a push to main, on the commit CI tested, one at a time, in the environment the deploy role trusts', () => {
+    const defaults = parseConfig({ TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: 'o/n' });
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
 
-    expect(deploy.on).toEqual({ push: { branches: ['main'] } });
+    expect(workflow('ci.yml')).toMatchObject({ name: 'ci' });
+    expect(deploy.on).toEqual({ workflow_run: { workflows: ['ci'], types: ['completed'], branches: ['main'] } });
+    expect(job.if).toContain("github.event.workflow_run.conclusion == 'success'");
+    expect(job.if).toContain("github.event.workflow_run.event == 'push'");
+    expect(checkout.with?.ref).toBe('${{ github.event.workflow_run.head_sha }}');
     expect(deploy.concurrency?.['cancel-in-progress']).toBe(false);
     expect(job.environment).toEqual({ name: `\${{ vars.DEPLOY_ENVIRONMENT || '${defaults.ciAccess!.deployEnvironment}' }}` });
   });
 
   it('deploys the application stack, and only it, with cdktf deploy --auto-approve', () => {
     const step = job.steps.find((s) => s.run?.includes('npm run deploy'))!;
-    const stage = parseConfig({ TF_STATE_BUCKET: 'x' }).stage;
+    const stage = parseConfig({ TF_STATE_BUCKET: 'test-state' }).stage;
 
     // The shell expands STAGE with the app's default stage, giving the id stackIds() gives.
     const expanded = spawnSync('bash', ['-c', `STAGE=""; echo ${step.run!.match(/"async-api-\$\{STAGE:-\w+\}"/)![0]}`], { encoding: 'utf8' }).stdout.trim();
     expect(expanded).toBe(stackIds({ stage }).api);
     expect(step.run).toContain('--auto-approve');
     expect(job.env?.TF_CLI_ARGS_apply).toMatch(/^-lock-timeout=\d+m$/);
+  });
+
+  it('smoke-tests the deployed API after applying, from the outputs the deploy wrote, and fails the job if it fails', () => {
+    const steps = job.steps.map((s) => s.run ?? '');
+    const deployAt = steps.findIndex((r) => r.includes('npm run deploy'));
+    const smokeAt = steps.findIndex((r) => r.includes('npm run smoke'));
+    const outputs = steps[deployAt]!.match(/--outputs-file "([^"]+)"/)![1];
+
+    expect(smokeAt).toBeGreaterThan(deployAt);
+    expect(steps[smokeAt]).toContain(`--outputs "${outputs}"`);
+    expect(job.steps[smokeAt]!.if).toBeUndefined();
+    expect(job.steps[smokeAt]).not.toHaveProperty('continue-on-error');
   });
 });

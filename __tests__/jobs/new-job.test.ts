@@ -93,7 +93,7 @@ describe('npm run new-job, in a temporary copy', () => {
   it('synthesizes one more state machine and start route, served with the others; the new job succeeds', async () => {
     // Prepare
     const outdir = join(copy, 'cdktf.out');
-    synthIfStale({ repoRoot: copy, outdir, env: { TF_STATE_BUCKET: 'x', API_AUTH: 'NONE', PATH: process.env['PATH'] } });
+    synthIfStale({ repoRoot: copy, outdir, env: { TF_STATE_BUCKET: 'unused-bucket', API_AUTH: 'NONE', PATH: process.env['PATH'] } });
     runtime = await startRuntime({ outdir, port: 0, dataDir, log: () => undefined, accessLog: () => undefined, functionLog: () => undefined });
     const routes = runtime.model.api.routes.map((r) => r.routeKey);
 

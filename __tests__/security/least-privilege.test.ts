@@ -8,6 +8,7 @@ import {
   type Decision,
   type RoleUnderTest,
 } from '../../security/least-privilege';
+import { assumeRoleContext } from '../../local/iam/authorizer';
 import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../security/terraform';
 import { appBoundaryPolicyName } from '../../stacks/ci-access-stack';
 import { defaultJob } from '../../stacks/job';
@@ -253,12 +254,13 @@ describe('least privilege, simulated with iam-simulate', () => {
         allowed: [
           { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
           { action: 's3:GetObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan reads the application state' },
-          { action: 's3:PutObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'plan takes the S3 lock' },
           { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
           { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
         ],
         denied: [
           { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
+          { action: 's3:PutObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'plan runs with -lock=false: a pull request can never take the lock' },
+          { action: 's3:DeleteObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'nor break a running deploy\'s lock' },
           { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
           { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'plan never changes resources' },
           { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'plan passes no role' },
@@ -444,24 +446,37 @@ describe('least privilege, simulated with iam-simulate', () => {
     const elsewhere = { 'aws:SourceAccount': OTHER_ACCOUNT };
     const mallory = `arn:aws:iam::${ACCOUNT}:user/mallory`;
 
-    it.each([
-      ...JOBS.flatMap((job) => [
-        [`/${job.name}-state-machine/role/role`, 'states.amazonaws.com'],
-        [`/${job.name}-start-execution/credentials/role`, 'apigateway.amazonaws.com'],
-      ]),
-      ['/stop-execution/credentials/role', 'apigateway.amazonaws.com'],
-    ])('role at *%s: only %s, on behalf of this account, may assume it', async (suffix, service) => {
+    it.each(JOBS.map((job) => [`/${job.name}-state-machine/role/role`]))('role at *%s: only Step Functions, on behalf of this account, may assume it', async (suffix) => {
       // Act
       const decided = {
-        service: await assume(suffix, service, here),
-        otherAccount: await assume(suffix, service, elsewhere),
-        otherService: await assume(suffix, service === 'states.amazonaws.com' ? 'lambda.amazonaws.com' : 'states.amazonaws.com', here),
+        service: await assume(suffix, 'states.amazonaws.com', here),
+        otherAccount: await assume(suffix, 'states.amazonaws.com', elsewhere),
+        otherService: await assume(suffix, 'lambda.amazonaws.com', here),
         userOfThisAccount: await assume(suffix, mallory),
       };
 
       // Assess
       expect(decided).toEqual({ service: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
     });
+
+    it.each([...JOBS.map((job) => [`/${job.name}-start-execution/credentials/role`]), ['/stop-execution/credentials/role']])(
+      'role at *%s: API Gateway may assume it with the context it really sends (no aws:SourceAccount), nobody else may',
+      async (suffix) => {
+        // Prepare: what API Gateway sends when it assumes an integration's credentials role (nothing).
+        const apiGatewayContext = assumeRoleContext('apigateway.amazonaws.com', ACCOUNT);
+
+        // Act
+        const decided = {
+          apigateway: await assume(suffix, 'apigateway.amazonaws.com', apiGatewayContext),
+          otherService: await assume(suffix, 'states.amazonaws.com', here),
+          userOfThisAccount: await assume(suffix, mallory),
+        };
+
+        // Assess
+        expect(apiGatewayContext).toEqual({});
+        expect(decided).toEqual({ apigateway: 'Allowed', otherService: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
+      },
+    );
 
     it.each([['/describe-execution/execution-role/role'], ...FUNCTION_ROLE_SUFFIXES.map((suffix) => [suffix])])(
       'role at *%s: only Lambda may assume it',

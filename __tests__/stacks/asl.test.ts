@@ -32,6 +32,13 @@ describe('renderAsl', () => {
     expect(() => renderAsl('{', {}, 'broken.asl.json')).toThrow(/^broken.asl.json: not valid JSON/);
   });
 
+  it.each(['arn:aws:states:::lambda:invoke', 'arn:aws-cn:states:::lambda:invoke', 'arn:aws-us-gov:lambda:x'])(
+    'fails on the hard-coded partition in %s: the partition follows the region',
+    (arn) => {
+      expect(() => renderAsl(`{"Resource": "${arn}"}`, {})).toThrow(/hard-codes an ARN partition/);
+    },
+  );
+
   it('passes cdktf tokens through as values', () => {
     expect(renderAsl('{"a": "${Arn}"}', { Arn: '${TfToken[TOKEN.1]}' })).toEqual({ a: '${TfToken[TOKEN.1]}' });
   });

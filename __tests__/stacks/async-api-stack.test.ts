@@ -118,10 +118,11 @@ describe('AsyncApiStack', () => {
     }
   });
 
-  it('stores state in S3, encrypted, with S3-native locking', () => {
+  it('stores state in S3 with S3-native locking, leaving encryption to the bucket\'s KMS default', () => {
     expect(out.json.terraform.backend).toEqual({
-      s3: { bucket: 'test-state-bucket', key: 'async-api/dev/terraform.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+      s3: { bucket: 'test-state-bucket', key: 'async-api/dev/terraform.tfstate', region: 'us-east-1', use_lockfile: true },
     });
+    expect(out.json.terraform.required_version).toBe('>= 1.11.0');
   });
 
   it('never grants Action "*", and grants Resource "*" only for actions without resource-level permissions', () => {
@@ -141,7 +142,7 @@ describe('AsyncApiStack', () => {
       expect(s.Resource.sort()).toEqual(
         JOBS.map((j) => j.name).sort().map((name) =>
           expect.stringMatching(
-            new RegExp(`^arn:\\$\\{data\\.aws_partition\\.[^}]+\\.partition\\}:states:us-east-1:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:execution:${machineName(name)}:\\*$`),
+            new RegExp(`^arn:aws:states:us-east-1:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:execution:${machineName(name)}:\\*$`),
           ),
         ),
       );

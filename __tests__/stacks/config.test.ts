@@ -51,6 +51,8 @@ describe('parseConfig', () => {
     [{}, /^TF_STATE_BUCKET is required/],
     [{ ...minimal, AWS_REGION: 'mars' }, /^AWS_REGION="mars" is invalid: expected an AWS region/],
     [{ ...minimal, STAGE: 'Prod_1' }, /^STAGE="Prod_1" is invalid/],
+    [{ ...minimal, TF_STATE_BUCKET: 'x' }, /^TF_STATE_BUCKET="x" is invalid: expected the S3 bucket that holds Terraform state: 3 to 63 characters/],
+    [{ ...minimal, STAGE: 'dev-eu' }, /^STAGE="dev-eu" is invalid: .*no "-"/],
     [{ ...minimal, API_AUTH: 'COGNITO' }, /^API_AUTH="COGNITO" is invalid: expected one of AWS_IAM, JWT, NONE/],
     [{ ...minimal, API_AUTH: 'JWT', JWT_AUDIENCE: 'x' }, /^JWT_ISSUER is required/],
     [{ ...minimal, API_AUTH: 'JWT', JWT_ISSUER: 'http://insecure', JWT_AUDIENCE: 'x' }, /^JWT_ISSUER="http:\/\/insecure" is invalid/],

@@ -13,7 +13,6 @@ function stepFunctions(subtype: StepFunctionsSubtype) {
       apiId: 'api123',
       subtype,
       roleName: 'role',
-      accountId: '123456789012',
       stateMachineArn: MACHINE,
       executionArnPatterns: [EXECUTIONS],
       requestParameters: { StateMachineArn: MACHINE, Input: '$request.body.input' },
@@ -31,6 +30,16 @@ describe('StepFunctionsIntegration', () => {
     expect(statementsOf(out.one('aws_iam_role_policy').policy).map((s) => [s.Action, s.Resource])).toEqual([[[action], [resource]]]);
     expect(statementsOf(out.one('aws_iam_role').assume_role_policy)[0]!.Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
   });
+
+  it.each(['StepFunctions-StartExecution', 'StepFunctions-StopExecution'] as const)(
+    '%s: its credentials role trusts API Gateway with no condition (API Gateway sends no aws:SourceAccount or aws:SourceArn)',
+    (subtype) => {
+      const trust = statementsOf(stepFunctions(subtype).one('aws_iam_role').assume_role_policy);
+
+      expect(trust).toHaveLength(1);
+      expect(trust[0]!.Condition).toBeUndefined();
+    },
+  );
 
   it('is an AWS_PROXY integration with payload 1.0, its credentials role and the request parameters', () => {
     const out = stepFunctions('StepFunctions-StartExecution');

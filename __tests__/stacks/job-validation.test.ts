@@ -20,7 +20,7 @@ writeFileSync(
     States: {
       Work: {
         Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
+        Resource: 'arn:${Partition}:states:::lambda:invoke',
         Parameters: { FunctionName: '${WorkFunctionArn}', 'Payload.$': '$', 'Greeting': '${Greeting}' },
         TimeoutSeconds: '${WorkTaskTimeoutSeconds}',
         End: true,
@@ -31,13 +31,13 @@ writeFileSync(
 const ASL_W2 = join(dir, 'w2.asl.json');
 writeFileSync(
   ASL_W2,
-  JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Task', Resource: '${W2FunctionArn}', End: true } } }),
+  JSON.stringify({ StartAt: 'W', TimeoutSeconds: '${ExecutionTimeoutSeconds}', States: { W: { Type: 'Task', Resource: '${W2FunctionArn}', TimeoutSeconds: 10, End: true } } }),
 );
 /** A one-Task ASL invoking the function `fnName`. */
 function aslFor(fnName: string): string {
   const path = join(dir, `${fnName}.asl.json`);
   const pascal = fnName.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-  writeFileSync(path, JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Task', Resource: `\${${pascal}FunctionArn}`, End: true } } }));
+  writeFileSync(path, JSON.stringify({ StartAt: 'W', TimeoutSeconds: '${ExecutionTimeoutSeconds}', States: { W: { Type: 'Task', Resource: `\${${pascal}FunctionArn}`, TimeoutSeconds: 10, End: true } } }));
   return path;
 }
 const ENTRY = join(dir, 'index.ts');
@@ -114,8 +114,8 @@ describe('validateJobs', () => {
   it('refuses a name over an AWS limit once prefixed, with the stage', () => {
     const long = 'j'.repeat(40);
 
-    expect(problemOf([job({ name: long })], 'production-eu-1')).toMatch(
-      new RegExp(`^job "${long}": name: Resource name "async-api-production-eu-1-${long}-states" is \\d+ characters; the limit is 64$`),
+    expect(problemOf([job({ name: long })], 'productioneurope')).toMatch(
+      new RegExp(`^job "${long}": name: Resource name "async-api-productioneurope-${long}-states" is \\d+ characters; the limit is 64$`),
     );
   });
 });

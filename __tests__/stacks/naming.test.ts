@@ -18,4 +18,29 @@ describe('Naming', () => {
   it('puts vended logs under /aws/vendedlogs/', () => {
     expect(naming.vendedLogGroup('api-access')).toBe('/aws/vendedlogs/async-api-dev-api-access');
   });
+
+  it('refuses a stage with "-", whose prefix would match another stage\'s names', () => {
+    expect(() => new Naming('async-api', 'dev-eu')).toThrow(/Stage "dev-eu" must be/);
+  });
+});
+
+describe('stage name prefixes', () => {
+  // How IAM reads a resource pattern such as `async-api-dev-*`: "*" matches any run of characters.
+  const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const stages = ['dev', 'dev2', 'deveu', 'd', 'prod', 'prod1'];
+  const components = ['ramen-timer', 'eu-ramen-timer', 'api', 'describe-execution'];
+
+  it.each(stages.flatMap((a) => stages.filter((b) => b !== a).map((b) => [a, b])))(
+    'the CI pattern of stage %s matches no resource name of stage %s',
+    (a, b) => {
+      // Prepare: the prefix pattern the CI roles use for stage a (ci-policies.ts appResourceArns).
+      const pattern = glob(`${new Naming('async-api', a).prefix}-*`);
+
+      // Act
+      const matched = components.map((c) => new Naming('async-api', b).name(c)).filter((name) => pattern.test(name));
+
+      // Assess
+      expect(matched).toEqual([]);
+    },
+  );
 });

@@ -27,6 +27,19 @@ describe('ServiceRole', () => {
     expect(out.text).toHaveResourceWithProperties(IamRole, { name: 'a-role' });
   });
 
+  it('refuses an aws:SourceAccount condition for API Gateway, which sends no such key when it assumes a role', () => {
+    expect(() =>
+      synthesize((scope) => {
+        new ServiceRole(scope, 'r', {
+          roleName: 'api-role',
+          servicePrincipal: 'apigateway.amazonaws.com',
+          sourceAccount: '111122223333',
+          statements: [{ sid: 'S', actions: ['states:StartExecution'], resources: ['arn:x'] }],
+        });
+      }),
+    ).toThrow(/apigateway\.amazonaws\.com sends no aws:SourceAccount/);
+  });
+
   it('puts the statements in one inline policy attached to the role', () => {
     const out = synthesize((scope) => {
       new ServiceRole(scope, 'r', {

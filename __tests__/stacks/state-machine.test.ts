@@ -12,7 +12,8 @@ function build(overrides: Partial<ConstructorParameters<typeof StateMachine>[2]>
       stateMachineName: 'async-api-test-worker',
       roleName: 'async-api-test-worker-states',
       definitionFile: DEFINITION,
-      substitutions: { WorkerFunctionArn: FN, TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 600 },
+      partition: 'aws',
+      substitutions: { WorkerFunctionArn: FN, TaskTimeoutSeconds: 60 },
       invokableFunctionArns: [FN],
       accountId: '123456789012',
       logGroupName: '/aws/vendedlogs/async-api-test-states',
@@ -44,7 +45,8 @@ describe('StateMachine', () => {
     const definition = JSON.parse(String(out.one('aws_sfn_state_machine').definition));
 
     expect(definition.States.Work.Parameters.FunctionName).toBe(FN);
-    expect(definition.TimeoutSeconds).toBe(600);
+    // Computed from the retrier: 3 attempts of 60 s, 1 + 2 s of waits, 60 s of slack.
+    expect(definition.TimeoutSeconds).toBe(3 * 60 + 3 + 60);
   });
 
   it('may invoke only the worker and its versions; "*" only where AWS requires it', () => {

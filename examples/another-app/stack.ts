@@ -54,8 +54,8 @@ export class ReportsStack extends TerraformStack {
         // The non-Lambda step's permission, on exactly its queue.
         statements: [{ sid: 'SendApprovalRequests', actions: ['sqs:SendMessage'], resources: [approvals.arn] }],
         exampleInput: { date: '2026-12-01' },
-        // An approval may take a working day.
-        executionTimeoutSeconds: 24 * 60 * 60,
+        // No executionTimeoutSeconds: computed from the ASL, the worst case of every task and retry
+        // (the approval step waits up to a day, see its TimeoutSeconds).
       },
     ];
 

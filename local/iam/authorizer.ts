@@ -140,9 +140,15 @@ export class IamAuthorizer {
     });
   }
 
-  /** May the service assume the role (its trust policy), for a request from this account? */
-  authorizeAssumeRole(servicePrincipal: string, roleArn: string): Promise<Decision> {
-    return this.memo(`assume\n${servicePrincipal}\n${roleArn}`, async () => {
+  /**
+   * May the service assume the role (its trust policy)? The request carries only the context keys
+   * AWS documents that service as sending ({@link assumeRoleContext}): API Gateway sends neither
+   * `aws:SourceAccount` nor `aws:SourceArn` for an integration's credentials role, so a trust
+   * condition on them is denied here as on AWS.
+   * @param sourceArn the resource on whose behalf the service acts (a state machine), when the service sends it.
+   */
+  authorizeAssumeRole(servicePrincipal: string, roleArn: string, sourceArn?: string): Promise<Decision> {
+    return this.memo(`assume\n${servicePrincipal}\n${roleArn}\n${sourceArn ?? ''}`, async () => {
       const role = this.rolesByArn.get(roleArn);
       const action = 'sts:AssumeRole';
       if (!role) {
@@ -162,7 +168,7 @@ export class IamAuthorizer {
             principal: servicePrincipal,
             action,
             resource: { resource: roleArn, accountId: this.model.accountId },
-            contextVariables: { 'aws:SourceAccount': this.model.accountId },
+            contextVariables: assumeRoleContext(servicePrincipal, this.model.accountId, sourceArn),
           },
           identityPolicies: [],
           serviceControlPolicies: [],
@@ -230,6 +236,21 @@ export class IamAuthorizer {
     if (!d.allowed) this.log(`IAM denied: principal ${d.principal} action ${d.action} resource ${d.resource} (${d.detail})`);
     return d;
   }
+}
+
+/**
+ * The global condition keys a service sends when it assumes a role, as AWS documents them; a
+ * service not listed sends none (the stricter side: a trust condition on an undocumented key fails
+ * locally rather than on the first deploy). Sources are in docs/aws-behaviour.md and docs/local-runtime.md.
+ *
+ * - `states.amazonaws.com`: `aws:SourceAccount` and `aws:SourceArn` (the state machine), per the Step
+ *   Functions guide's "Cross-service confused deputy prevention".
+ * - `apigateway.amazonaws.com`: nothing for an integration's credentials role.
+ * - `lambda.amazonaws.com`: nothing documented for an execution role.
+ */
+export function assumeRoleContext(servicePrincipal: string, accountId: string, sourceArn?: string): Record<string, string> {
+  if (servicePrincipal !== 'states.amazonaws.com') return {};
+  return { 'aws:SourceAccount': accountId, ...(sourceArn ? { 'aws:SourceArn': sourceArn } : {}) };
 }
 
 function describeErrors(errors: SimulationErrors): string {

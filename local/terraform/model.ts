@@ -187,7 +187,7 @@ export function buildStackModel(doc: TerraformJson, stackDir: string, identity: 
   }
   const api = readApi(doc, resolver);
   const lambdaPermissions = resourcesOfType(doc, 'aws_lambda_permission').map((b) =>
-    readPermission(resolver.resource(b.address), identity, resolver.region),
+    readPermission(resolver.resource(b.address), resolver.identity, resolver.region),
   );
   const outputs: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(doc.output ?? {})) {
@@ -197,7 +197,7 @@ export function buildStackModel(doc: TerraformJson, stackDir: string, identity: 
   return {
     region: resolver.region,
     accountId: identity.accountId,
-    partition: identity.partition,
+    partition: resolver.identity.partition,
     functions,
     roles,
     stateMachines,

@@ -9,6 +9,7 @@
  * Anything that cannot be evaluated fails with a {@link ResolutionError} naming the resource and
  * attribute where it appears, so start-up stops with a message the user can act on.
  */
+import { partitionOf } from '../../stacks/partition';
 import { createHash } from 'node:crypto';
 import { block, findBlock, type ResourceBlock, type TerraformJson } from './document';
 import { parseReference, parseTemplate, TemplateSyntaxError } from './expressions';
@@ -17,7 +18,7 @@ import { parseReference, parseTemplate, TemplateSyntaxError } from './expression
 export interface LocalIdentity {
   /** Local account id, e.g. 123456789012. */
   readonly accountId: string;
-  /** ARN partition, `aws`. */
+  /** ARN partition; {@link TerraformResolver} uses the partition of the stack's region instead. */
   readonly partition: string;
   /** Base URL the runtime serves the HTTP API on, e.g. http://127.0.0.1:3000 (no trailing slash). */
   readonly apiEndpoint: string;
@@ -154,11 +155,15 @@ export class TerraformResolver {
   private readonly memo = new Map<string, unknown>();
   private readonly inProgress: string[] = [];
 
+  /** The identity given, with the partition of {@link region}: ARNs agree with those the stack writes. */
+  readonly identity: LocalIdentity;
+
   constructor(
     readonly doc: TerraformJson,
-    readonly identity: LocalIdentity,
+    identity: LocalIdentity,
   ) {
     this.region = this.providerRegion();
+    this.identity = { ...identity, partition: partitionOf(this.region) };
   }
 
   /**

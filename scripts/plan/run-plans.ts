@@ -1,6 +1,6 @@
 /**
- * Plans every synthesized stack that keeps its state remotely: `terraform init`, `plan -out`,
- * then `show -json` (for the summary) and `show` (for the text). Terraform is reached through an
+ * Validates every synthesized stack and plans those that keep their state remotely: `terraform
+ * init`, `validate`, `plan -lock=false -out`, then `show -json` (for the summary) and `show` (for the text). Terraform is reached through an
  * injected {@link RunCommand}, so tests drive this with recorded outputs instead of AWS.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,28 +62,37 @@ export function readManifest(outDir: string): SynthesizedStack[] {
   });
 }
 
-export interface PlanOptions {
-  /** How long `terraform plan` waits for another run's state lock, e.g. `10m`. */
-  readonly lockTimeout: string;
+/**
+ * Validates and plans each stack in turn. Every stack is validated (`init`, then `validate`), so a
+ * configuration Terraform or the provider rejects fails the pull request's comment even where no
+ * plan is made. A stack with local state is not planned: its state is on the workstation that
+ * applied it, so CI would plan it from nothing; it is initialised without its backend to validate.
+ */
+export function planStacks(stacks: readonly SynthesizedStack[], run: RunCommand): StackResult[] {
+  return stacks.map((stack) => (stack.backend === undefined ? validateLocalStack(stack, run) : planStack(stack, run)));
+}
+
+const VALIDATE = { step: 'terraform validate', args: ['validate', '-no-color'] };
+
+function validateLocalStack(stack: SynthesizedStack, run: RunCommand): StackResult {
+  for (const { step, args } of [{ step: 'terraform init', args: ['init', '-input=false', '-no-color', '-backend=false'] }, VALIDATE]) {
+    const result = run(args, stack.workingDirectory);
+    if (result.status !== 0) return failed(stack.name, step, result);
+  }
+  return { stack: stack.name, status: 'skipped', reason: 'local state: a bootstrap stack, applied by hand; validated' };
 }
 
 /**
- * Plans each stack in turn. A stack with local state is skipped: its state is on the workstation
- * that applied it, so CI would plan it from nothing.
+ * Validates and plans one stack; every failure becomes a `failed` result naming the step, never an
+ * exception. The plan takes no state lock (`-lock=false`): the plan role may not write lock files,
+ * so that no pull request can take or break the lock of a running deploy. A plan may then read
+ * state that a deploy is replacing; it is a preview and applies nothing.
  */
-export function planStacks(stacks: readonly SynthesizedStack[], run: RunCommand, options: PlanOptions): StackResult[] {
-  return stacks.map((stack) =>
-    stack.backend === undefined
-      ? { stack: stack.name, status: 'skipped', reason: 'local state: a bootstrap stack, applied by hand' }
-      : planStack(stack, run, options),
-  );
-}
-
-/** Plans one stack; every failure becomes a `failed` result naming the step, never an exception. */
-export function planStack(stack: SynthesizedStack, run: RunCommand, options: PlanOptions): StackResult {
+export function planStack(stack: SynthesizedStack, run: RunCommand): StackResult {
   const steps: { step: string; args: string[] }[] = [
     { step: 'terraform init', args: ['init', '-input=false', '-no-color'] },
-    { step: 'terraform plan', args: ['plan', '-input=false', '-no-color', `-lock-timeout=${options.lockTimeout}`, `-out=${PLAN_FILE}`] },
+    VALIDATE,
+    { step: 'terraform plan', args: ['plan', '-input=false', '-no-color', '-lock=false', `-out=${PLAN_FILE}`] },
   ];
   for (const { step, args } of steps) {
     const result = run(args, stack.workingDirectory);

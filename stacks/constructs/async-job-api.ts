@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { aslValues, apiResourceNames, defaultJob, jobResourceNames, validateJobs, type JobDefinition, type JobFunction } from '../job';
 import type { Naming } from '../naming';
+import { partitionOf } from '../partition';
 import { HttpApi, type ApiAuth } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
@@ -94,7 +94,8 @@ export class AsyncJobApi extends Construct {
     validateJobs(props.jobs, naming);
     const apiNames = apiResourceNames(naming);
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    const partition = new DataAwsPartition(this, 'partition').partition;
+    // Known at synth from the region (unlike the aws_partition data source), so every ARN is complete in the plan.
+    const partition = partitionOf(props.region);
     const executionArnPattern = (machineName: string) =>
       `arn:${partition}:states:${props.region}:${account}:execution:${machineName}:*`;
 
@@ -109,7 +110,7 @@ export class AsyncJobApi extends Construct {
     const url = (routeKey: string) => `${this.http.api.apiEndpoint}${routePath(routeKey)}`;
 
     const jobs: Record<string, JobResources> = {};
-    for (const job of props.jobs) jobs[job.name] = this.addJob(job, props, { account, executionArnPattern, url });
+    for (const job of props.jobs) jobs[job.name] = this.addJob(job, props, { account, partition, executionArnPattern, url });
     const patterns = props.jobs.map((job) => executionArnPattern(jobResourceNames(naming, job).stateMachine));
     this.jobs = jobs;
     this.defaultJobName = defaultJob(props.jobs).name;
@@ -122,7 +123,9 @@ export class AsyncJobApi extends Construct {
       buildDir: props.buildDir,
       // Comma-separated: Lambda environment values are strings.
       environment: { STATE_MACHINE_ARNS: Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn).join(',') },
-      timeoutSeconds: 10,
+      // Below its integration's 10 s (with room for a cold start), so a slow call ends in the
+      // handler's own 429/500 rather than the gateway's 503 (checked at synth: stacks/validation).
+      timeoutSeconds: 8,
       // More memory means more CPU: the SDK's cold start is the latency callers feel.
       memorySizeMb: 256,
       logGroupName: naming.lambdaLogGroup(apiNames.statusFunction),
@@ -134,7 +137,6 @@ export class AsyncJobApi extends Construct {
       apiId: this.http.api.id,
       subtype: 'StepFunctions-StopExecution',
       roleName: apiNames.stopRole,
-      accountId: account,
       stateMachineArn: main.stateMachine.stateMachine.arn,
       executionArnPatterns: patterns,
       requestParameters: {
@@ -161,7 +163,7 @@ export class AsyncJobApi extends Construct {
   private addJob(
     job: JobDefinition,
     props: AsyncJobApiProps,
-    shared: { account: string; executionArnPattern: (machineName: string) => string; url: (routeKey: string) => string },
+    shared: { account: string; partition: string; executionArnPattern: (machineName: string) => string; url: (routeKey: string) => string },
   ): JobResources {
     const { naming } = props;
     const names = jobResourceNames(naming, job);
@@ -186,6 +188,7 @@ export class AsyncJobApi extends Construct {
       stateMachineName: names.stateMachine,
       roleName: names.stateMachineRole,
       definitionFile: job.definitionFile,
+      partition: shared.partition,
       substitutions: aslValues(job, readFileSync(job.definitionFile, 'utf8'), arnOf),
       invokableFunctionArns: job.functions.map(arnOf),
       ...(job.statements ? { statements: job.statements } : {}),
@@ -199,7 +202,6 @@ export class AsyncJobApi extends Construct {
       apiId: this.http.api.id,
       subtype: 'StepFunctions-StartExecution',
       roleName: names.startRole,
-      accountId: shared.account,
       stateMachineArn: machine.stateMachine.arn,
       executionArnPatterns: [shared.executionArnPattern(names.stateMachine)],
       requestParameters: {

@@ -21,6 +21,11 @@ export interface CiPolicyScope {
   readonly accountId: string;
   /** Prefix of every application resource name, e.g. `async-api-dev` (`Naming.prefix`). */
   readonly appPrefix: string;
+  /**
+   * Tags every application resource carries (the application stack's provider default tags,
+   * `Naming.tags`). HTTP API ids are random, so the deploy role recognises the stage's APIs by these.
+   */
+  readonly appTags: Readonly<Record<string, string>>;
   readonly stateBucket: string;
   /** State object key of the application stack. */
   readonly appStateKey: string;
@@ -49,7 +54,11 @@ export function appResourceArns(s: CiPolicyScope) {
       `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`,
     ],
     // HTTP API ids are random, so no ARN can name only ours: every API of the region and its tags.
+    // Reading them is harmless; writes are limited to the stage's APIs by tag (deployRoleStatements).
     httpApis: [`arn:${p}:apigateway:${r}::/apis`, `arn:${p}:apigateway:${r}::/apis/*`, `arn:${p}:apigateway:${r}::/tags/*`],
+    httpApiCollection: `arn:${p}:apigateway:${r}::/apis`,
+    httpApiChildren: `arn:${p}:apigateway:${r}::/apis/*`,
+    apiGatewayTags: `arn:${p}:apigateway:${r}::/tags/*`,
   };
 }
 
@@ -177,20 +186,26 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
   ];
 }
 
+/** `{ "<prefix>/<key>": value }` for every tag: a condition that all of them match. */
+function tagCondition(prefix: 'aws:RequestTag' | 'aws:ResourceTag', tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`${prefix}/${key}`, value]));
+}
+
 function roleArn(s: CiPolicyScope, name: string): string {
   return `arn:${s.partition}:iam::${s.accountId}:role/${name}`;
 }
 
 /**
- * The plan role: reads the state of the application and `ci-access` stacks, takes and releases their
- * lock files, and reads (never writes) the resources both stacks manage.
+ * The plan role: reads the state of the application and `ci-access` stacks and the resources both
+ * stacks manage, and writes nothing, not even a lock file (plans run with `-lock=false`).
  */
 export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
   const keys = [s.appStateKey, s.ciAccessStateKey];
   return [
     stateList(s),
     { sid: 'StateRead', actions: ['s3:GetObject'], resources: keys.map((key) => stateObject(s, key)) },
-    stateLock(s, keys),
+    // No lock: plans run with -lock=false (scripts/plan/run-plans.ts). A role that could write
+    // `<key>.tflock` could also delete a running deploy's lock, from any same-repository pull request.
     ...appReadStatements(s, s.ciRoleNames.map((name) => roleArn(s, name))),
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
     {
@@ -224,12 +239,18 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
         'lambda:DeleteFunction',
         'lambda:PutFunctionConcurrency',
         'lambda:DeleteFunctionConcurrency',
-        'lambda:AddPermission',
-        'lambda:RemovePermission',
         'lambda:TagResource',
         'lambda:UntagResource',
       ],
       resources: [arns.functions],
+    },
+    {
+      // Resource-based permissions only for API Gateway (the HTTP API's Lambda integration): without
+      // the condition the role could let any principal, another account included, invoke our functions.
+      sid: 'LetOnlyApiGatewayInvokeFunctions',
+      actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
+      resources: [arns.functions],
+      condition: { StringEquals: { 'lambda:Principal': 'apigateway.amazonaws.com' } },
     },
     {
       sid: 'WriteRolesUnderTheAppBoundary',
@@ -302,9 +323,41 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: ['*'],
     },
     {
-      sid: 'WriteHttpApis',
+      // deploy.yml's smoke test starts one execution per job and describes it. execute-api has no
+      // condition keys and the API id is random, so "its own API" is as narrow as route paths allow:
+      // the start and describe routes of the $default stage, never stop or any other route.
+      sid: 'SmokeTestStartAndDescribe',
+      actions: ['execute-api:Invoke'],
+      resources: [
+        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/start-execution`,
+        // A job's own start route, e.g. POST /jobs/<job>/start-execution.
+        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/*/start-execution`,
+        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/describe-execution`,
+      ],
+    },
+    {
+      // Creating an API: only one named and tagged for this stage.
+      sid: 'CreateHttpApisOfTheStage',
+      actions: ['apigateway:POST'],
+      resources: [arns.httpApiCollection],
+      condition: {
+        StringEquals: tagCondition('aws:RequestTag', s.appTags),
+        StringLike: { 'apigateway:Request/ApiName': `${s.appPrefix}-*` },
+      },
+    },
+    {
+      // Changing an API and its routes, integrations and stages: only the stage's, recognised by its
+      // tags (API Gateway evaluates a child resource's aws:ResourceTag on its API's tags; see docs/ci.md).
+      sid: 'ChangeHttpApisOfTheStage',
       actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE'],
-      resources: arns.httpApis,
+      resources: [arns.httpApiChildren],
+      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
+    },
+    {
+      sid: 'TagHttpApisOfTheStage',
+      actions: ['apigateway:POST', 'apigateway:DELETE'],
+      resources: [arns.apiGatewayTags],
+      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
     },
   ];
 }

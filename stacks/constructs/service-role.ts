@@ -32,7 +32,9 @@ export interface ServiceRoleProps {
   readonly servicePrincipal: string;
   /**
    * When set, the trust policy only lets the service assume the role on behalf of this account
-   * (`aws:SourceAccount`), which AWS recommends against the confused-deputy problem.
+   * (`aws:SourceAccount`), which AWS recommends against the confused-deputy problem. Refused for
+   * services that send no such key when they assume a role ({@link SERVICES_WITHOUT_SOURCE_KEYS}):
+   * the condition would never match and every call would fail.
    */
   readonly sourceAccount?: string;
   /** The role's only permissions (one inline policy). */
@@ -44,6 +46,13 @@ export interface ServiceRoleProps {
   readonly permissionsBoundary?: string;
 }
 
+/**
+ * Services that send no `aws:SourceAccount` or `aws:SourceArn` when they assume a role. API Gateway
+ * assumes an integration's credentials role without them (docs/aws-behaviour.md, "Credentials
+ * roles of API Gateway integrations"): a trust condition on either key denies every request.
+ */
+export const SERVICES_WITHOUT_SOURCE_KEYS: readonly string[] = ['apigateway.amazonaws.com'];
+
 /** An IAM role for one AWS service with one inline policy: the only way stacks here create roles. */
 export class ServiceRole extends Construct {
   readonly role: IamRole;
@@ -51,6 +60,11 @@ export class ServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    if (props.sourceAccount !== undefined && SERVICES_WITHOUT_SOURCE_KEYS.includes(props.servicePrincipal)) {
+      throw new Error(
+        `ServiceRole ${props.roleName}: ${props.servicePrincipal} sends no aws:SourceAccount when it assumes a role, so a trust condition on it would deny every call; leave sourceAccount unset (docs/aws-behaviour.md)`,
+      );
+    }
     if (props.statements.length === 0) throw new Error(`ServiceRole ${props.roleName}: at least one statement is required`);
     for (const s of props.statements) {
       if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { AslValue, renderAslFile } from '../asl';
+import { readFileSync } from 'node:fs';
+import { AslValue, renderAsl } from '../asl';
+import { EXECUTION_TIMEOUT_SLACK_SECONDS, worstCase } from '../timeouts';
 import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
@@ -13,8 +15,14 @@ export interface StateMachineProps {
   readonly roleName: string;
   /** Path of the hand-written ASL file. */
   readonly definitionFile: string;
-  /** One value per `${Name}` placeholder of the file (see `renderAsl`). */
+  /**
+   * One value per `${Name}` placeholder of the file (see `renderAsl`), except `${Partition}`, which
+   * the construct supplies from {@link StateMachineProps.partition}, and `${ExecutionTimeoutSeconds}`,
+   * which it computes from the definition's retriers when left out (`executionTimeoutSeconds`).
+   */
   readonly substitutions: Readonly<Record<string, AslValue>>;
+  /** ARN partition of the region (`partitionOf`), for `arn:${Partition}:` in the template. */
+  readonly partition: string;
   /** Lambda functions the machine may invoke (their versions and aliases too). */
   readonly invokableFunctionArns: readonly string[];
   /** Extra statements for tasks that are not Lambda invocations (SQS callbacks, ECS `.sync`, ...). */
@@ -48,6 +56,43 @@ export const LOG_DELIVERY: PolicyStatement = {
   resources: ['*'],
 };
 
+/**
+ * Renders a state machine's ASL as the construct does: `${Partition}` from `partition`, and
+ * `${ExecutionTimeoutSeconds}`, when not among the substitutions, computed from the retriers' worst
+ * case. An execution timeout shorter than the worst case is refused: AWS accepts it, and then ends
+ * executions that would have succeeded. With a Map state the worst case depends on the item count,
+ * so the timeout must be given, and is checked against one iteration (a lower bound).
+ * @throws Error naming the state machine (and AslTemplateError for placeholder mismatches).
+ */
+export function renderStateMachineDefinition(
+  template: string,
+  options: { readonly source: string; readonly name: string; readonly substitutions: Readonly<Record<string, AslValue>>; readonly partition: string },
+): unknown {
+  if ('Partition' in options.substitutions) {
+    throw new Error(`StateMachine ${options.name}: Partition is supplied by the construct from props.partition; remove it from substitutions`);
+  }
+  // Only when used: a template with no ARN needs no partition, and an unused value is an error.
+  const partition: Record<string, AslValue> = template.includes('${Partition}') ? { Partition: options.partition } : {};
+  const values: Record<string, AslValue> = { ...options.substitutions, ...partition };
+  if (template.includes('${ExecutionTimeoutSeconds}') && !('ExecutionTimeoutSeconds' in values)) {
+    // Rendered once with a stand-in to read the retriers, then for real.
+    const worst = worstCase(renderAsl(template, { ...values, ExecutionTimeoutSeconds: 0 }, options.source));
+    if (worst.lowerBoundBecause) {
+      throw new Error(`StateMachine ${options.name}: ${worst.lowerBoundBecause}, so its execution timeout cannot be computed; give ExecutionTimeoutSeconds`);
+    }
+    values['ExecutionTimeoutSeconds'] = Math.ceil(worst.seconds) + EXECUTION_TIMEOUT_SLACK_SECONDS;
+  }
+  const definition = renderAsl(template, values, options.source);
+  const timeout = (definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+  const worst = worstCase(definition);
+  if (typeof timeout !== 'number' || timeout < worst.seconds) {
+    throw new Error(
+      `StateMachine ${options.name}: TimeoutSeconds ${String(timeout)} is shorter than the worst case of its tasks and retries, ${worst.seconds} s${worst.lowerBoundBecause ? ' (at least)' : ''}; leave ExecutionTimeoutSeconds out to have it computed`,
+    );
+  }
+  return definition;
+}
+
 /** A STANDARD state machine from a hand-written ASL file, with its role, logs and X-Ray tracing. */
 export class StateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -58,7 +103,12 @@ export class StateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMachineProps) {
     super(scope, id);
-    this.definition = renderAslFile(props.definitionFile, props.substitutions);
+    this.definition = renderStateMachineDefinition(readFileSync(props.definitionFile, 'utf8'), {
+      source: props.definitionFile,
+      name: props.stateMachineName,
+      substitutions: props.substitutions,
+      partition: props.partition,
+    });
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: props.logGroupName,

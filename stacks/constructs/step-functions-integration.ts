@@ -10,7 +10,6 @@ export interface StepFunctionsIntegrationProps {
   readonly subtype: StepFunctionsSubtype;
   /** Name of the integration's credentials role. */
   readonly roleName: string;
-  readonly accountId: string;
   /** ARN of the state machine (StartExecution). */
   readonly stateMachineArn: string;
   /**
@@ -38,10 +37,11 @@ export class StepFunctionsIntegration extends Construct {
         ? { sid: 'StartExecutions', actions: ['states:StartExecution'], resources: [props.stateMachineArn] }
         : { sid: 'StopExecutions', actions: ['states:StopExecution'], resources: [...props.executionArnPatterns] };
 
+    // No aws:SourceAccount condition, as in aws-cdk-lib's HttpStepFunctionsIntegration: API Gateway
+    // sends no such key when it assumes a credentials role (docs/aws-behaviour.md).
     this.role = new ServiceRole(this, 'credentials', {
       roleName: props.roleName,
       servicePrincipal: 'apigateway.amazonaws.com',
-      sourceAccount: props.accountId,
       statements: [grant],
     });
 

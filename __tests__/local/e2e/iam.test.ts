@@ -6,6 +6,8 @@
 import { localToken } from '../../../local/apigw/jwt';
 import { DEFAULT_SETTINGS, postJson, signedPostJson, startTestRuntime, stripAction, uniqueName, type TestRuntime } from '../helpers';
 import { machineStartedBy } from '../../../local/terraform/model';
+import { defaultJob } from '../../../stacks/job';
+import { JOBS } from '../../../stacks/jobs';
 
 jest.setTimeout(30_000);
 
@@ -30,7 +32,7 @@ describe('AWS_IAM routes', () => {
 
   it('accepts requests signed with the local credentials printed at start-up', async () => {
     // Act
-    const started = await signedPostJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('signed') }, rt.runtime.credentials);
+    const started = await signedPostJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('signed') }, rt.runtime.credentials);
     const described = await signedPostJson(`${rt.url}/describe-execution`, { executionArn: started.body.executionArn }, rt.runtime.credentials);
 
     // Assess
@@ -76,7 +78,7 @@ describe('a role stripped of one action', () => {
     // Prepare
     const rt = await startTestRuntime({ transform: (doc) => stripAction(doc, 'states:DescribeExecution') });
     try {
-      const started = await postJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('nodescribe') });
+      const started = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('nodescribe') });
 
       // Act
       const response = await postJson(`${rt.url}/describe-execution`, { executionArn: started.body.executionArn });
@@ -103,13 +105,41 @@ describe('JWT routes', () => {
       // Act
       const missing = await postJson(`${rt.url}/start-execution`, { input: {} });
       const otherAudience = await postJson(`${rt.url}/start-execution`, { input: {} }, { authorization: `Bearer ${localToken({ ...claims, aud: 'other' })}` });
-      const valid = await postJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('jwt') }, { authorization: `Bearer ${localToken(claims)}` });
+      const valid = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('jwt') }, { authorization: `Bearer ${localToken(claims)}` });
 
       // Assess
       expect(missing).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
       expect(otherAudience.status).toBe(401);
       expect(otherAudience.headers.get('www-authenticate')).toContain('error="invalid_token"');
       expect(valid.status).toBe(200);
+    } finally {
+      await rt.close();
+    }
+  });
+});
+
+describe('trust conditions on keys a service does not send', () => {
+  it('a credentials role that requires aws:SourceAccount: API Gateway cannot assume it, so the start answers 500, as on AWS', async () => {
+    // Prepare: the mistake of issue 11, put back into the synthesized start-execution credentials role.
+    const rt = await startTestRuntime({
+      transform: (doc) => {
+        const roles = (doc.resource?.['aws_iam_role'] ?? {}) as Record<string, { name: string; assume_role_policy: string }>;
+        // The default job's start role: POST /start-execution uses it.
+        const role = Object.values(roles).find((r) => r.name === `async-api-dev-${defaultJob(JOBS).name}-start`)!;
+        const trust = JSON.parse(role.assume_role_policy) as { Statement: Record<string, unknown>[] };
+        trust.Statement[0]!.Condition = { StringEquals: { 'aws:SourceAccount': '123456789012' } };
+        role.assume_role_policy = JSON.stringify(trust);
+        return doc;
+      },
+    });
+    try {
+      // Act
+      const response = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('trust') });
+
+      // Assess
+      expect(response).toMatchObject({ status: 500, body: { message: 'Internal Server Error' } });
+      expect(rt.runtime.sfn.runningCount).toBe(0);
+      expect(rt.logs.some((l) => /^IAM denied: principal apigateway\.amazonaws\.com action sts:AssumeRole /.test(l))).toBe(true);
     } finally {
       await rt.close();
     }

