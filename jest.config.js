@@ -2,6 +2,8 @@
  * Jest runs TypeScript through SWC, which strips types without checking them:
  * `npm test` type-checks once with `tsc --noEmit` before jest starts.
  */
+require('./scripts/require-node.cjs'); // `npx jest` on an older Node.js stops here with one line
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -12,6 +14,9 @@ module.exports = {
   },
   // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
   transformIgnorePatterns: ['/node_modules/(?!commander/)'],
+  // Each run gets its own temp folder, removed at the end (__tests__/temp-folder.ts).
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   cacheDirectory: '<rootDir>/.build/jest-cache',

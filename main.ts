@@ -1,3 +1,4 @@
+import './scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { buildApp } from './stacks/app';

@@ -15,6 +15,7 @@
  * The bench is not a test: a missed target is printed as a miss and the exit code stays 0. Exit 2
  * means bad options. This is the only bench module that reads the environment.
  */
+import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';

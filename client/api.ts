@@ -1,6 +1,6 @@
 /**
- * HTTP client for the async API (contract: POST /start-execution, /describe-execution,
- * /stop-execution with JSON bodies). One request per call; retrying is the caller's choice
+ * HTTP client for the async API (contract: POST /start-execution — the default job — or
+ * /<job>/start-execution, /describe-execution, /stop-execution with JSON bodies). One request per call; retrying is the caller's choice
  * (`poll.ts` for waits, `retry.ts` for single calls) because only the caller knows what is safe.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -11,6 +11,26 @@ import type { ExecutionStatusBody } from '../lambda-src/describe-execution/handl
 
 /** Service name API Gateway expects in a SigV4 credential scope. */
 export const EXECUTE_API_SERVICE = 'execute-api';
+
+// The stack's rule for job names (stacks/job.ts): they are URL path segments.
+const JOB_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * Why `job` cannot name a job's route, or undefined when it can: lower-case letters, digits and
+ * single `-` between them, starting with a letter, as the stack accepts them.
+ */
+export function jobNameProblem(job: string): string | undefined {
+  if (JOB_NAME.test(job)) return undefined;
+  return `${JSON.stringify(job)} is not a job name: use lower-case letters, digits and single "-" between them, starting with a letter (it is a URL path segment)`;
+}
+
+/** The start route of `job`: `/<job>/start-execution`, or `/start-execution` (the API's default job). */
+export function startExecutionPath(job?: string): string {
+  if (job === undefined) return '/start-execution';
+  const problem = jobNameProblem(job);
+  if (problem) throw new TypeError(`job: ${problem}`);
+  return `/${job}/start-execution`;
+}
 
 /** How requests are authorised. */
 export type Auth =
@@ -140,11 +160,11 @@ export class ApiClient {
     return this.base;
   }
 
-  /** `POST /start-execution`. */
-  async startExecution(request: { input: unknown; name?: string }, signal?: AbortSignal): Promise<StartResult> {
+  /** `POST /start-execution`, or `POST /<job>/start-execution` when `job` is given. */
+  async startExecution(request: { input: unknown; name?: string; job?: string }, signal?: AbortSignal): Promise<StartResult> {
     const body: Record<string, unknown> = { input: request.input };
     if (request.name !== undefined) body.name = request.name;
-    const { json } = await this.post('/start-execution', body, signal);
+    const { json } = await this.post(startExecutionPath(request.job), body, signal);
     if (!isRecord(json) || typeof json.executionArn !== 'string') {
       throw new ApiError(`start-execution returned no executionArn: ${preview(json)}`, { status: 200 });
     }

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { jobNameProblem } from './api';
+import { hasProfile, profileRegion, type SharedProfiles } from './profile';
 
 /** Authorisation modes of the CLI. */
 export type AuthMode = 'iam' | 'jwt' | 'none';
@@ -35,6 +37,8 @@ export interface ConnectionSettings {
   readonly outputsFile?: string;
   readonly stack?: string;
   readonly stateMachineArn?: string;
+  /** Job to start (`POST /<job>/start-execution`); absent: the API's default job. */
+  readonly job?: string;
 }
 
 /** Everything needed to build an API client. */
@@ -45,9 +49,14 @@ export interface Connection {
   readonly region?: string;
   /** Set for `jwt`. */
   readonly token?: string;
+  /** The chosen profile: settings, else `AWS_PROFILE`. */
   readonly profile?: string;
-  /** For re-attaching by name; from settings or the outputs file. */
+  /** For re-attaching by name; from settings or the outputs file (the job's own when a job is named). */
   readonly stateMachineArn?: string;
+  /** The job to start; absent: the API's default job. */
+  readonly job?: string;
+  /** Where `auth` came from; `default` means nothing chose it (iam). */
+  readonly authSource: 'settings' | 'env' | 'outputs' | 'default';
   /** Outputs file and stack that supplied values, if any. */
   readonly outputs?: { readonly file: string; readonly stack: string };
 }
@@ -61,13 +70,19 @@ export interface ResolveInputs {
   readonly cwd: string;
   /** Reads a file as UTF-8, or returns undefined when it does not exist. Default: fs. */
   readonly readFile?: (path: string) => string | undefined;
+  /** The AWS shared config and credentials files, for a profile's region and existence (iam only). */
+  readonly profiles?: SharedProfiles;
 }
 
 /**
  * Endpoint: settings, else `ASYNC_API_ENDPOINT`, else the outputs file's stack with `api_endpoint`.
  * Auth: settings, else `ASYNC_API_AUTH`, else outputs' `api_auth`, else iam.
  * Region (iam only): settings, else `AWS_REGION`/`AWS_DEFAULT_REGION`, else outputs' `region`, else
- * the `execute-api.<region>.amazonaws.com` host. Token (jwt): settings, else `ASYNC_API_TOKEN`.
+ * the `execute-api.<region>.amazonaws.com` host, else the profile's `region` in the shared config
+ * (the API's own region, where known, comes before a profile's default: a signature for another
+ * region is refused). A chosen profile (settings or `AWS_PROFILE`) that neither shared file has is an
+ * error naming it. Token (jwt): settings, else `ASYNC_API_TOKEN`. Job: the state machine ARN is the
+ * job's own from the outputs' `jobs`; a job those outputs do not list is an error naming the known ones.
  *
  * The outputs file supplies auth/region/state machine only when it supplied the endpoint, names the
  * same endpoint, or was chosen explicitly (`outputsFile`/`stack`) — a stale default file must not
@@ -96,14 +111,23 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
   checkEndpoint(endpoint);
   const outputs = stack?.values ?? {};
 
-  const authText = nonEmpty(settings.auth) ?? nonEmpty(env.ASYNC_API_AUTH) ?? stringValue(outputs.api_auth) ?? 'iam';
-  const auth = parseAuthMode(authText);
-  const stateMachineArn = nonEmpty(settings.stateMachineArn) ?? stringValue(outputs.state_machine_arn);
+  const authChoices: Array<[Connection['authSource'], string | undefined]> = [
+    ['settings', nonEmpty(settings.auth)],
+    ['env', nonEmpty(env.ASYNC_API_AUTH)],
+    ['outputs', stringValue(outputs.api_auth)],
+  ];
+  const [authSource, authText] = authChoices.find(([, value]) => value !== undefined) ?? ['default', 'iam'];
+  const auth = parseAuthMode(authText as string);
+  const job = nonEmpty(settings.job);
+  const stateMachineArn = nonEmpty(settings.stateMachineArn) ?? machineOfJob(outputs, job, stack ? `${outputsPath} (stack ${stack.id})` : '');
+  const profile = nonEmpty(settings.profile) ?? nonEmpty(env.AWS_PROFILE);
   const base = {
     endpoint,
     auth,
-    profile: nonEmpty(settings.profile),
+    authSource,
+    profile,
     stateMachineArn,
+    job,
     outputs: stack ? { file: outputsPath, stack: stack.id } : undefined,
   };
 
@@ -114,18 +138,59 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
   }
   if (auth === 'none') return base;
 
+  const profiles = inputs.profiles;
+  if (profile !== undefined && profiles !== undefined && !hasProfile(profiles, profile)) {
+    throw new ConfigError(
+      `the profile ${JSON.stringify(profile)} is in neither ${profiles.configFile} nor ${profiles.credentialsFile}: create it with \`aws configure --profile ${profile}\`, or pick another with --profile (or AWS_PROFILE)`
+    );
+  }
   const region =
     nonEmpty(settings.region) ??
     nonEmpty(env.AWS_REGION) ??
     nonEmpty(env.AWS_DEFAULT_REGION) ??
     stringValue(outputs.region) ??
-    regionFromHost(endpoint);
-  if (region === undefined) {
-    throw new ConfigError(
-      `--auth iam needs the API's region for SigV4 and ${new URL(endpoint).host} does not name one: pass --region <region> or set AWS_REGION`
-    );
-  }
+    regionFromHost(endpoint) ??
+    (profiles ? profileRegion(profiles, profile) : undefined);
+  if (region === undefined) throw new ConfigError(noRegionHint(endpoint, authSource === 'default'));
   return { ...base, region };
+}
+
+/**
+ * Why iam cannot sign here and the fix that works. A loopback endpoint is most likely `npm start`;
+ * when iam was only the client's default, the runtime may well be `API_AUTH=NONE`, where the fix is
+ * `--auth none` rather than a region, so that comes first.
+ */
+function noRegionHint(endpoint: string, iamByDefault: boolean): string {
+  const host = new URL(endpoint).host;
+  const region = 'pass --region <region> or set AWS_REGION (or a region in your profile)';
+  if (isLoopback(endpoint) && iamByDefault) {
+    return `${host} is a local API and the client signs with SigV4 (iam) by default, which needs a region: if the API has no authorisation (npm start with API_AUTH=NONE), pass --auth none; if it uses AWS_IAM, ${region}`;
+  }
+  return `--auth iam needs the API's region for SigV4 and ${host} does not name one: ${region}`;
+}
+
+/** True for http(s)://localhost, 127.x.x.x or [::1]. */
+export function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The state machine of `job` from the outputs (`jobs.<job>.state_machine_arn`), or of the default
+ * job (`state_machine_arn`) when no job is named or it is the `default_job`.
+ * @throws ConfigError when the outputs list jobs and `job` is not one of them.
+ */
+function machineOfJob(outputs: Readonly<Record<string, unknown>>, job: string | undefined, where: string): string | undefined {
+  if (job === undefined) return stringValue(outputs.state_machine_arn);
+  const problem = jobNameProblem(job);
+  if (problem) throw new ConfigError(`--job ${problem}`);
+  const jobs = isRecord(outputs.jobs) ? outputs.jobs : undefined;
+  if (jobs !== undefined && !Object.hasOwn(jobs, job)) {
+    throw new ConfigError(`no job ${JSON.stringify(job)} in ${where}; its jobs: ${Object.keys(jobs).sort().join(', ') || 'none'}`);
+  }
+  const entry = jobs?.[job];
+  const own = isRecord(entry) ? stringValue(entry.state_machine_arn) : undefined;
+  return own ?? (job === stringValue(outputs.default_job) ? stringValue(outputs.state_machine_arn) : undefined);
 }
 
 /**

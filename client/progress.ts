@@ -111,10 +111,23 @@ export function formatDuration(ms: number): string {
 function stateText(observation: PollProgress<ExecutionDescription>['observation']): string {
   switch (observation.kind) {
     case 'status':
-      return observation.status;
+      return statusText(observation.status, currentStep(observation.detail));
     case 'not-found':
       return 'not visible yet';
     case 'retryable':
       return `retrying (${observation.message})`;
   }
+}
+
+/**
+ * The step the execution is in, for the progress line. The API does not report it yet (another
+ * issue adds it to /describe-execution); until then there is none and lines show the status only.
+ */
+function currentStep(_description: ExecutionDescription | undefined): string | undefined {
+  return undefined;
+}
+
+/** `RUNNING`, or `RUNNING at <step>` once a current step is known. */
+export function statusText(status: string, step: string | undefined): string {
+  return step === undefined ? status : `${status} at ${step}`;
 }

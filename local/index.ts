@@ -1,27 +1,37 @@
 /**
- * `npm start`: synthesizes the app when its output is stale, then serves the stack offline on
- * http://127.0.0.1:3000 (`PORT` to change). Like main.ts for the stacks, this is the only module of
- * the runtime that reads the environment:
- * - PORT (default 3000), LOCAL_DATA_DIR (default .local), CDKTF_OUTDIR (default cdktf.out);
+ * `npm start`: synthesizes the app into a folder of its own when that output is stale, then serves
+ * the stack offline on http://127.0.0.1:3000 (`PORT` to change), and reloads it when a source
+ * changes. Like main.ts for the stacks, this is the only module of the runtime that reads the
+ * environment and the command line:
+ * - PORT (default 3000), LOCAL_DATA_DIR (default .local);
+ * - LOCAL_OUTDIR (default <LOCAL_DATA_DIR>/cdktf.out): never the `cdktf.out` that `npm run synth`
+ *   and `cdktf deploy` write, so another command's settings are never served;
  * - STACK to choose a stack when several define an HTTP API;
- * - LOCAL_SKIP_SYNTH=1 to serve the existing output as it is;
+ * - LOCAL_SKIP_SYNTH=1 to serve the existing output as it is (watch mode off);
+ * - LOCAL_WATCH=0 or `--no-watch` (`npm start -- --no-watch`) to turn watch mode off;
  * - LOCAL_ACCESS_LOG=0 / LOCAL_FUNCTION_LOG=0 to silence access-log lines / function output;
  * - everything stacks/config.ts reads (API_AUTH, STAGE, ...) is passed to the synthesis.
  * Exit codes: 0 after Ctrl-C/SIGTERM, 1 when the stack cannot be synthesized or served.
  */
+import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { resolve } from 'node:path';
 import { banner } from './banner';
 import { REPO_ROOT, startRuntime, type Runtime } from './runtime';
-import { synthIfStale } from './synth';
+import { SOURCES, synthIfStale } from './synth';
+import { watchAndReload, type Watcher } from './watch';
 
 async function main(): Promise<void> {
   const env = process.env;
   const port = parsePort(env['PORT']);
-  const outdir = resolve(REPO_ROOT, env['CDKTF_OUTDIR'] ?? 'cdktf.out');
-  const dataDir = resolve(REPO_ROOT, env['LOCAL_DATA_DIR'] ?? '.local');
+  const dataDir = resolve(REPO_ROOT, env['LOCAL_DATA_DIR'] || '.local');
+  const outdir = resolve(REPO_ROOT, env['LOCAL_OUTDIR'] || resolve(dataDir, 'cdktf.out'));
+  const skipSynth = env['LOCAL_SKIP_SYNTH'] === '1';
+  const watching = !skipSynth && env['LOCAL_WATCH'] !== '0' && !process.argv.slice(2).includes('--no-watch');
+  const unknown = process.argv.slice(2).filter((arg) => arg !== '--no-watch');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')} (accepted: --no-watch)`);
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  if (env['LOCAL_SKIP_SYNTH'] !== '1') synthIfStale({ repoRoot: REPO_ROOT, outdir, env, log: say });
+  if (!skipSynth) synthIfStale({ repoRoot: REPO_ROOT, outdir, env, log: say });
   const runtime: Runtime = await startRuntime({
     outdir,
     ...(env['STACK'] ? { stackId: env['STACK'] } : {}),
@@ -32,13 +42,24 @@ async function main(): Promise<void> {
     ...(env['LOCAL_FUNCTION_LOG'] === '0' ? { functionLog: () => undefined } : {}),
   });
   for (const line of banner(runtime, dataDir)) process.stdout.write(`${line}\n`);
+  const watcher: Watcher | undefined = watching
+    ? watchAndReload({
+        repoRoot: REPO_ROOT,
+        runtime,
+        dataDir,
+        env,
+        ...(env['STACK'] ? { stackId: env['STACK'] } : {}),
+        log: (line) => say(`[watch] ${line}`),
+      })
+    : undefined;
+  if (watching) say(`[watch] Reloading when ${SOURCES.join(', ')} change (turn off: npm start -- --no-watch, or LOCAL_WATCH=0).`);
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     say(`\n${signal}: stopping...`);
-    runtime.close().then(
+    Promise.all([runtime.close(), watcher?.close()]).then(
       () => process.exit(0),
       (err: unknown) => {
         say(`Error while stopping: ${String(err)}`);

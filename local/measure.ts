@@ -280,7 +280,7 @@ async function spawnRuntime(outdir: string, dataDir: string): Promise<Owned> {
       ...process.env,
       ...MEASURE_SETTINGS,
       PORT: '0',
-      CDKTF_OUTDIR: outdir,
+      LOCAL_OUTDIR: outdir,
       LOCAL_DATA_DIR: dataDir,
       LOCAL_SKIP_SYNTH: '1',
       LOCAL_ACCESS_LOG: '0',

@@ -14,7 +14,7 @@ import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
-import { ExecutionEngine } from './stepfunctions/engine';
+import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
 import { StepFunctionsService } from './stepfunctions/service';
 import { ExecutionStore, type ExecutionRecord } from './stepfunctions/store';
 import type { TerraformJson } from './terraform/document';
@@ -35,7 +35,7 @@ export interface RuntimeOptions {
   /** Stack to serve (default: the one with an HTTP API). */
   readonly stackId?: string;
   /** Serve this document instead of reading one (its assets are resolved against `stackDir`). */
-  readonly stack?: { readonly doc: TerraformJson; readonly stackDir: string; readonly stackId?: string };
+  readonly stack?: { readonly doc: TerraformJson; readonly stackDir: string };
   /** Changes the parsed document before it is served (tests strip a permission this way). */
   readonly transform?: (doc: TerraformJson) => TerraformJson;
   /** Port on 127.0.0.1; 0 picks a free one. Default 3000. */
@@ -64,8 +64,9 @@ export interface Runtime {
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   readonly port: number;
-  /** Id of the served stack in `cdktf.out` (e.g. `async-api-dev`). */
+  /** Id of the stack served now in `cdktf.out` (e.g. `async-api-dev`). */
   readonly stackId: string;
+  /** The stack served now (a reload replaces it). */
   readonly model: StackModel;
   /** The local developer's credentials (sign AWS_IAM routes and Step Functions calls with them). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -76,11 +77,24 @@ export interface Runtime {
   /** Executions closed since start (any status). */
   readonly closedCount: () => number;
   /**
+   * Serves another synthesized stack on the same port (watch mode), keeping every execution: the
+   * finished ones stay listed, and the running ones finish on the stack (definition, functions) they
+   * started with, whose function processes are stopped once the last of them ends. When the new
+   * stack cannot be served this throws and the runtime keeps serving the current one.
+   * @throws ResolutionError / StackNotFoundError
+   */
+  reload(source: StackSource): Promise<void>;
+  /**
    * Stops serving, aborts running executions (cause says the runtime stopped), stops function
    * processes and closes files. Safe to call twice.
    */
   close(): Promise<void>;
 }
+
+/** Where a stack comes from: a cdktf output folder, or a parsed document. */
+export type StackSource =
+  | { readonly outdir: string; readonly stackId?: string }
+  | { readonly stack: { readonly doc: TerraformJson; readonly stackDir: string; readonly stackId?: string } };
 
 /** Error/cause of executions cut off by a shutdown or a crash of the runtime. */
 export const INTERRUPTED = {
@@ -91,6 +105,9 @@ export const INTERRUPTED = {
     'The local runtime stopped unexpectedly while this execution was running (found RUNNING at the next start); executions do not survive a restart.',
 } as const;
 
+// How often a replaced stack checks whether its last execution has ended (its functions then stop).
+const RETIRE_POLL_MS = 500;
+
 /**
  * Starts the runtime.
  * @throws ResolutionError / StackNotFoundError when the stack cannot be served (nothing keeps running then).
@@ -98,56 +115,21 @@ export const INTERRUPTED = {
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = options.dataDir ?? join(REPO_ROOT, '.local');
-  const source = options.stack ?? loadSynthesizedStack(options.outdir ?? join(REPO_ROOT, 'cdktf.out'), options.stackId);
-  const doc = options.transform ? options.transform(structuredClone(source.doc)) : source.doc;
+  const first = readSource(options.stack ? { stack: options.stack } : { outdir: options.outdir ?? join(REPO_ROOT, 'cdktf.out'), ...(options.stackId ? { stackId: options.stackId } : {}) }, options);
 
   let handlers: Handlers | undefined;
   const server = createRuntimeServer(() => handlers);
   server.listen(options.port ?? 3000, '127.0.0.1');
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([err]) => Promise.reject(err as Error))]);
+  // once() rejects on 'error' by itself.
+  await once(server, 'listening').catch((err: unknown) => Promise.reject(portError(err as Error, options.port ?? 3000)));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  let lambda: LambdaService | undefined;
+  let current: Generation | undefined;
   let store: ExecutionStore | undefined;
   try {
-    const model = buildStackModel(doc, source.stackDir, { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url });
-    const iam = await IamAuthorizer.create(model, log);
-    await checkServiceRoles(model, iam);
-    const credentials = CredentialStore.open(dataDir, model.accountId);
-    lambda = createLambdaService({
-      functions: model.functions,
-      workDir: join(dataDir, 'lambda'),
-      nodePath: [join(REPO_ROOT, 'node_modules')],
-      runtimeEnvironment: (fn) => {
-        const c = credentials.forRole(fn.roleArn);
-        // What Lambda injects (the role's temporary credentials, the region) plus the endpoint that
-        // sends the SDK's Step Functions calls to this runtime instead of AWS.
-        return {
-          AWS_ACCESS_KEY_ID: c.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
-          AWS_SESSION_TOKEN: c.sessionToken ?? '',
-          AWS_REGION: model.region,
-          AWS_DEFAULT_REGION: model.region,
-          AWS_ENDPOINT_URL_SFN: url,
-        };
-      },
-      ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
-      ...(options.functionLog ? { log: options.functionLog } : {}),
-    });
-    const openLambdaService = lambda;
-    const machines = model.stateMachines.map((stateMachine) => ({
-      stateMachine,
-      engine: new ExecutionEngine({
-        stateMachine,
-        lambda: openLambdaService,
-        iam,
-        region: model.region,
-        accountId: model.accountId,
-        partition: model.partition,
-        ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-      }),
-    }));
+    const credentials = CredentialStore.open(dataDir, LOCAL_ACCOUNT_ID);
+    const prepared = await prepare(first, url, log);
     const opened = ExecutionStore.open(join(dataDir, 'executions'), {
       error: INTERRUPTED.restartError,
       cause: INTERRUPTED.restartCause,
@@ -156,48 +138,173 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     store = opened.store;
     for (const r of opened.aborted) log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
     let closed = 0;
-    const sfn = new StepFunctionsService({
-      machines,
-      store,
-      iam,
-      createdAt: Date.now(),
-      onClosed: () => closed++,
-    });
-    const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
-    const gateway = new HttpApiGateway({ model, sfn, lambda, iam, credentials, accessLog: (line) => accessLog(line), log });
-    const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);
-    handlers = { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) };
+    // One map of running executions across reloads: StopExecution and shutdown reach the executions
+    // still running on a replaced stack.
+    const running = new Map<string, ExecutionHandle>();
+    const openStore = store;
+    const activate = (p: Prepared): Generation =>
+      activateGeneration(p, { url, dataDir, credentials, store: openStore, running, onClosed: () => closed++, log, options });
+    current = activate(prepared);
+    handlers = current.handlers;
+    const retiring = new Set<Promise<void>>();
 
     let closing: Promise<void> | undefined;
-    const openStore = store;
-    const openLambda = lambda;
-    return {
+    const runtime: Runtime = {
       url,
       port,
-      stackId: source.stackId ?? 'stack',
-      model,
+      get stackId() {
+        return current!.stackId;
+      },
+      get model() {
+        return current!.model;
+      },
       credentials: { accessKeyId: credentials.developer.accessKeyId, secretAccessKey: credentials.developer.secretAccessKey },
-      sfn,
-      iam,
+      get sfn() {
+        return current!.sfn;
+      },
+      get iam() {
+        return current!.iam;
+      },
       abortedAtStart: opened.aborted,
       closedCount: () => closed,
+      reload: async (source) => {
+        if (closing) throw new Error('the runtime is stopping');
+        const next = await prepare(readSource(source, options), url, log);
+        if (closing) throw new Error('the runtime is stopping');
+        const previous = current!;
+        const stillRunning = [...running.keys()];
+        current = activate(next);
+        handlers = current.handlers;
+        // The replaced stack's functions stop once its last execution has ended.
+        const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
+        retiring.add(retired);
+      },
       close: () =>
         (closing ??= (async () => {
           server.close();
-          const aborted = sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
+          const aborted = current!.sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
           if (aborted > 0) log(`Stopped ${aborted} running execution(s): ABORTED (${INTERRUPTED.shutdownError})`);
           server.closeAllConnections();
-          await openLambda.close();
+          await Promise.all([current!.lambda.close(), ...retiring]);
           openStore.dispose();
         })()),
     };
+    return runtime;
   } catch (err) {
     server.close();
     server.closeAllConnections();
-    await lambda?.close();
+    await current?.lambda.close();
     store?.dispose();
     throw err;
   }
+}
+
+/** A document to serve, where its assets live, and its stack id (`stack` when it was handed in). */
+interface Source {
+  readonly doc: TerraformJson;
+  readonly stackDir: string;
+  readonly stackId: string;
+}
+
+// The document to serve, after the caller's transform.
+function readSource(source: StackSource, options: RuntimeOptions): Source {
+  const read = 'stack' in source ? { stackId: 'stack', ...source.stack } : loadSynthesizedStack(source.outdir, source.stackId);
+  return { doc: options.transform ? options.transform(structuredClone(read.doc)) : read.doc, stackDir: read.stackDir, stackId: read.stackId };
+}
+
+/** What a stack needs before it can be served; building it may fail, and changes nothing running. */
+interface Prepared {
+  readonly stackId: string;
+  readonly model: StackModel;
+  readonly iam: IamAuthorizer;
+}
+
+async function prepare(source: Source, url: string, log: (line: string) => void): Promise<Prepared> {
+  const model = buildStackModel(source.doc, source.stackDir, { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url });
+  const iam = await IamAuthorizer.create(model, log);
+  await checkServiceRoles(model, iam);
+  return { stackId: source.stackId, model, iam };
+}
+
+/** One served stack with its services. */
+interface Generation extends Prepared {
+  readonly lambda: LambdaService;
+  readonly sfn: StepFunctionsService;
+  readonly handlers: Handlers;
+}
+
+interface Shared {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly credentials: CredentialStore;
+  readonly store: ExecutionStore;
+  readonly running: Map<string, ExecutionHandle>;
+  readonly onClosed: () => void;
+  readonly log: (line: string) => void;
+  readonly options: RuntimeOptions;
+}
+
+function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): Generation {
+  const { url, credentials, options, log } = shared;
+  const lambda = createLambdaService({
+    functions: model.functions,
+    workDir: join(shared.dataDir, 'lambda'),
+    nodePath: [join(REPO_ROOT, 'node_modules')],
+    runtimeEnvironment: (fn) => {
+      const c = credentials.forRole(fn.roleArn);
+      // What Lambda injects (the role's temporary credentials, the region) plus the endpoint that
+      // sends the SDK's Step Functions calls to this runtime instead of AWS.
+      return {
+        AWS_ACCESS_KEY_ID: c.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+        AWS_SESSION_TOKEN: c.sessionToken ?? '',
+        AWS_REGION: model.region,
+        AWS_DEFAULT_REGION: model.region,
+        AWS_ENDPOINT_URL_SFN: url,
+      };
+    },
+    ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
+    ...(options.functionLog ? { log: options.functionLog } : {}),
+  });
+  // One engine per state machine (one per job), all running functions of the same Lambda service.
+  const machines = model.stateMachines.map((stateMachine) => ({
+    stateMachine,
+    engine: new ExecutionEngine({
+      stateMachine,
+      lambda,
+      iam,
+      region: model.region,
+      accountId: model.accountId,
+      partition: model.partition,
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    }),
+  }));
+  const sfn = new StepFunctionsService({
+    machines,
+    store: shared.store,
+    iam,
+    createdAt: Date.now(),
+    running: shared.running,
+    onClosed: shared.onClosed,
+  });
+  const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const gateway = new HttpApiGateway({ model, sfn, lambda, iam, credentials, accessLog: (line) => accessLog(line), log });
+  const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);
+  return { stackId, model, iam, lambda, sfn, handlers: { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) } };
+}
+
+// Waits until none of `arns` is running any more, then stops the replaced stack's functions.
+async function retire(previous: Generation, arns: readonly string[], running: ReadonlyMap<string, ExecutionHandle>): Promise<void> {
+  while (arns.some((arn) => running.has(arn))) await new Promise((resolve) => setTimeout(resolve, RETIRE_POLL_MS));
+  await previous.lambda.close();
+}
+
+// "listen EADDRINUSE: address already in use 127.0.0.1:3000" does not say what to change.
+function portError(err: Error, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new Error(`port ${port} on 127.0.0.1 is already in use (another npm start?): stop that process or choose another port with PORT=<number>`);
+  if (code === 'EACCES') return new Error(`port ${port} on 127.0.0.1 may not be used by this user: choose another port with PORT=<number> (1024 or above)`);
+  return err;
 }
 
 // AWS refuses to create a function (or state machine) whose role its service cannot assume.

@@ -15,6 +15,7 @@
  * Exit codes: 0 every stack planned; 1 a stack failed or nothing was synthesized (the comment says
  * which); 2 bad usage.
  */
+import './require-node.cjs'; // first: an older Node.js stops here with one line
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

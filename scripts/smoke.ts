@@ -9,6 +9,7 @@
  * Exit codes: 0 every job succeeded; 1 a job did not (its line shows the API's answer); 2 bad usage
  * or an outputs file without what is needed.
  */
+import './require-node.cjs'; // first: an older Node.js stops here with one line
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

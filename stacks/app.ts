@@ -22,7 +22,11 @@ export interface BuildAppOptions {
 /** Adds every stack of the product to `app`. */
 export function buildApp(app: App, config: AppConfig, options: BuildAppOptions): void {
   const ids = stackIds(config);
-  new StateBucketStack(app, ids.stateBucket, { bucketName: config.state.bucket, region: config.state.region });
+  new StateBucketStack(app, ids.stateBucket, {
+    bucketName: config.state.bucket,
+    region: config.state.region,
+    ...(config.stateBucketAllowDestroy ? { allowDestroy: true } : {}),
+  });
   new AsyncApiStack(app, ids.api, { config, jobs: options.jobs ?? JOBS, buildDir: options.buildDir });
   // Only with GITHUB_REPOSITORY set (always in GitHub Actions): the roles trust one repository.
   if (config.ciAccess) new CiAccessStack(app, ids.ciAccess, { config, ciAccess: config.ciAccess });

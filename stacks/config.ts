@@ -45,6 +45,11 @@ export interface AppConfig {
   readonly rolePermissionsBoundaryArn?: string;
   /** The `ci-access` stack's settings; absent (no such stack) when `GITHUB_REPOSITORY` is unset. */
   readonly ciAccess?: CiAccessConfig;
+  /**
+   * Lifts the state bucket's `prevent_destroy` and lets Terraform empty it (`force_destroy`), for
+   * `npm run destroy -- --state-bucket` only; absent: the bucket refuses to be destroyed.
+   */
+  readonly stateBucketAllowDestroy?: true;
 }
 
 /** Settings of the `ci-access` stack: the GitHub OIDC provider and the CI roles of one repository. */
@@ -91,6 +96,7 @@ export const CONFIG_VARIABLES = [
   'DEPLOY_ENVIRONMENT',
   'OIDC_PROVIDER_ARN',
   'CI_ACCESS_STATE_KEY',
+  'STATE_BUCKET_ALLOW_DESTROY',
 ] as const;
 
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
@@ -149,6 +155,7 @@ export function parseConfig(env: Env): AppConfig {
   const stateMachineLogLevel = read.oneOf('SFN_LOG_LEVEL', 'ERROR', ['ALL', 'ERROR', 'FATAL'] as const);
   const logExecutionData = read.oneOf('SFN_LOG_EXECUTION_DATA', 'false', ['true', 'false'] as const) === 'true';
   const ciAccess = readCiAccess(read, stage ?? 'dev');
+  const stateBucketAllowDestroy = read.oneOf('STATE_BUCKET_ALLOW_DESTROY', 'false', ['true', 'false'] as const) === 'true';
   const rolePermissionsBoundaryArn = read.pattern(
     'ROLE_PERMISSIONS_BOUNDARY_ARN',
     '',
@@ -168,6 +175,7 @@ export function parseConfig(env: Env): AppConfig {
     logExecutionData,
     ...(rolePermissionsBoundaryArn ? { rolePermissionsBoundaryArn } : {}),
     ...(ciAccess ? { ciAccess } : {}),
+    ...(stateBucketAllowDestroy ? { stateBucketAllowDestroy } : {}),
   };
 }
 

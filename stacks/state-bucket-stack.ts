@@ -14,6 +14,13 @@ export interface StateBucketStackProps {
   readonly region: string;
   /** Days a superseded state version is kept before it expires. */
   readonly noncurrentVersionDays?: number;
+  /**
+   * Lets Terraform destroy the bucket: lifts `prevent_destroy` and sets `force_destroy`, which
+   * deletes every object version first (S3 refuses to delete a bucket that is not empty, and with
+   * versioning on, the old state versions count). Only `npm run destroy -- --state-bucket` sets it,
+   * applying it before destroying (Terraform reads `force_destroy` from the state). Default false.
+   */
+  readonly allowDestroy?: boolean;
 }
 
 /**
@@ -37,7 +44,8 @@ export class StateBucketStack extends TerraformStack {
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
       // Losing this bucket loses every stack's state: Terraform must refuse to destroy it.
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: props.allowDestroy !== true },
+      ...(props.allowDestroy === true ? { forceDestroy: true } : {}),
     });
     new S3BucketVersioningA(this, 'versioning', {
       bucket: this.bucket.id,

@@ -163,8 +163,9 @@ describe('plan.yml and deploy.yml', () => {
     ['plan.yml', planJob],
     ['deploy.yml', deployJob],
   ])('%s passes every setting of the app from its repository variable', (_file, job) => {
-    // GitHub Actions sets GITHUB_REPOSITORY itself; a workflow may not override it.
-    const expected = configVariables().filter((name) => name !== 'GITHUB_REPOSITORY');
+    // GitHub Actions sets GITHUB_REPOSITORY itself; a workflow may not override it. CI never tears
+    // down: STATE_BUCKET_ALLOW_DESTROY is for `npm run destroy -- --state-bucket` on a workstation only.
+    const expected = configVariables().filter((name) => name !== 'GITHUB_REPOSITORY' && name !== 'STATE_BUCKET_ALLOW_DESTROY');
 
     const wrong = expected.filter((name) => job.env?.[name] !== `\${{ vars.${VARIABLE_OF_SETTING[name] ?? name} }}`);
 
@@ -172,6 +173,7 @@ describe('plan.yml and deploy.yml', () => {
     expect(expected).toEqual(expect.arrayContaining(Object.keys(VARIABLE_OF_SETTING)));
     expect(wrong).toEqual([]);
     expect(job.env).not.toHaveProperty('GITHUB_REPOSITORY');
+    expect(job.env).not.toHaveProperty('STATE_BUCKET_ALLOW_DESTROY');
   });
 
   it.each([

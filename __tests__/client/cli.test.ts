@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, main, type CliIo } from '../../client/cli';
-import { contractApi, MACHINE_ARN, RAMEN_OUTPUT, startFakeServer, virtualTime, type ContractOptions, type FakeServer } from './fake-api';
+import { ExitCode, type CliIo } from '../../client/cli';
+import { lines, runCli, withContractServer, type Run } from './cli-harness';
+import { MACHINE_ARN, RAMEN_OUTPUT, startFakeServer, virtualTime } from './fake-api';
 
 const ARN = `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:run-1`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -15,46 +16,14 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-interface Run {
-  code: ExitCode;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process on a virtual clock with captured streams. */
-async function cli(argv: string[], overrides: Partial<CliIo> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const time = virtualTime();
-  const code = await main(argv, {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    env: {},
-    cwd,
-    now: time.now,
-    sleep: time.sleep,
-    random: () => 0.5,
-    ...overrides,
-  });
-  return { code, stdout, stderr };
-}
-
-async function withContractServer<T>(options: ContractOptions, body: (server: FakeServer, api: ReturnType<typeof contractApi>) => Promise<T>): Promise<T> {
-  const api = contractApi(options);
-  const server = await startFakeServer(api.handler);
-  try {
-    return await body(server, api);
-  } finally {
-    await server.close();
-  }
-}
-
-const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
+/** Runs the CLI in-process in this suite's folder. */
+const cli = (argv: string[], overrides: Partial<CliIo> = {}): Promise<Run> => runCli(argv, cwd, overrides);
 
 describe('usage errors: exit 2 with one line', () => {
   it.each([
     [['frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
-    [['run', '--nme', 'x'], /unknown option '--nme' \(did you mean --name\?\); async-api run accepts --endpoint, .*--input, --name/],
+    [['help', 'frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
+    [['run', '--nme', 'x'], /unknown option '--nme' \(did you mean --name\?\); async-api run accepts .*--input, --name, .*--endpoint, /],
     [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '{"seconds":'], /--input text is not valid JSON \(.+\); pass JSON text, @file or - for stdin/],
     [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '@missing.json'], /--input @missing.json: cannot read .*missing.json \(ENOENT\); pass JSON text, @file or - for stdin/],
     [['wait', 'run-1'], /argument 'executionArn'. Expected an execution ARN like arn:aws:states:<region>:<account>:execution:/],
@@ -87,7 +56,7 @@ describe('usage errors: exit 2 with one line', () => {
   });
 });
 
-describe('contract test: run against a fake server that follows API.md', () => {
+describe('contract test: run against a fake server that follows the README\'s API contract', () => {
   it('starts under a generated name, polls from 1 s until SUCCEEDED, prints the description and exits 0', async () => {
     await withContractServer({ runningDescribes: 2 }, async (server) => {
       // Act
@@ -147,6 +116,17 @@ describe('contract test: run against a fake server that follows API.md', () => {
       expect(JSON.parse(run.stdout).status).toBe('RUNNING');
       const arn = JSON.parse(run.stdout).executionArn as string;
       expect(run.stderr).toContain(`Re-attach with: async-api wait ${arn} --endpoint ${server.url} --auth none\n`);
+    });
+  });
+
+  it('repeats --output and --query in the re-attach command, quoted for the shell', async () => {
+    await withContractServer({ runningDescribes: 1_000 }, async (server) => {
+      // Act
+      const run = await cli(['--output', 'text', 'run', '--endpoint', server.url, '--auth', 'none', '--timeout', '30s', '--query', 'output.message']);
+
+      // Assess
+      expect(run.code).toBe(ExitCode.DeadlinePassed);
+      expect(run.stderr).toMatch(new RegExp(`Re-attach with: async-api wait \\S+ --endpoint ${server.url} --auth none --output text --query output.message\n`));
     });
   });
 
@@ -224,7 +204,7 @@ describe('contract test: run against a fake server that follows API.md', () => {
     });
   });
 
-  it('exits 6 with the API message when the API refuses', async () => {
+  it('exits 6 with the API message when the API refuses, naming the auth modes when the request was unsigned', async () => {
     // Prepare
     const server = await startFakeServer(() => ({ status: 403, body: { message: 'Forbidden' } }));
     try {
@@ -233,7 +213,7 @@ describe('contract test: run against a fake server that follows API.md', () => {
 
       // Assess
       expect(run.code).toBe(ExitCode.ApiError);
-      expect(run.stderr.trim()).toBe('async-api: Forbidden (HTTP 403)');
+      expect(run.stderr.trim()).toBe('async-api: Forbidden (HTTP 403); the API may want authorisation: --auth iam, or --auth jwt --token <jwt>');
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
@@ -306,9 +286,11 @@ describe('other commands and inputs', () => {
     await withContractServer({}, async (server) => {
       // Prepare
       const credentials = jest.fn(() => async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }));
+      const env = { AWS_CONFIG_FILE: join(cwd, 'aws-config-ci'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'no-credentials') };
+      writeFileSync(env.AWS_CONFIG_FILE, '[profile ci]\nregion = eu-west-3\n');
 
       // Act
-      const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam', '--region', 'ap-southeast-2', '--profile', 'ci'], { credentials });
+      const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam', '--region', 'ap-southeast-2', '--profile', 'ci'], { credentials, env });
 
       // Assess
       expect(run.code).toBe(ExitCode.Succeeded);
@@ -351,7 +333,7 @@ describe('other commands and inputs', () => {
       // Assess
       expect([described.code, stopped.code, after.code]).toEqual([0, 0, 0]);
       expect(JSON.parse(described.stdout).status).toBe('RUNNING');
-      expect(JSON.parse(stopped.stdout)).toEqual({ executionArn: started, stopDate: 1732480005.5 });
+      expect(JSON.parse(stopped.stdout)).toEqual({ executionArn: started, stopDate: '2024-11-24T20:26:45.500Z' });
       expect(JSON.parse(server.requests.find((r) => r.path === '/stop-execution')!.body)).toEqual({ executionArn: started, cause: 'no longer hungry' });
       expect(JSON.parse(after.stdout).status).toBe('ABORTED');
     });

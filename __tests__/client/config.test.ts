@@ -144,3 +144,87 @@ describe('parseAuthMode and regionFromHost', () => {
     expect(regionFromHost('http://127.0.0.1:3000')).toBeUndefined();
   });
 });
+
+describe('resolveConnection with AWS profiles', () => {
+  const profiles = {
+    configFile: '/home/u/.aws/config',
+    credentialsFile: '/home/u/.aws/credentials',
+    config: { default: { region: 'us-west-1' }, ci: { region: 'eu-west-3' }, both: { region: 'eu-north-1' } },
+    credentials: { keys: { aws_access_key_id: 'A' }, both: { region: 'sa-east-1' } },
+  };
+  const resolveIam = (settings: ConnectionSettings, env: Record<string, string> = {}) =>
+    resolveConnection({ settings: { auth: 'iam', ...settings }, env, cwd: '/project', readFile: () => undefined, profiles });
+
+  it.each([
+    [{ endpoint: 'https://api.example.com', profile: 'ci' }, {}, 'eu-west-3'],
+    [{ endpoint: 'https://api.example.com' }, { AWS_PROFILE: 'ci' }, 'eu-west-3'],
+    [{ endpoint: 'https://api.example.com' }, {}, 'us-west-1'],
+    // The AWS CLI merges the credentials file over the config file (`aws configure list` shows it).
+    [{ endpoint: 'https://api.example.com', profile: 'both' }, {}, 'sa-east-1'],
+    [{ endpoint: 'https://api.example.com', profile: 'ci' }, { AWS_REGION: 'ap-south-1' }, 'ap-south-1'],
+    // The API's own region comes before a profile's default: a signature for another region is refused.
+    [{ endpoint: DEPLOYED, profile: 'ci' }, {}, 'eu-central-1'],
+  ])('takes the region from %p with env %p: %s', (settings, env, region) => {
+    expect(resolveIam(settings, env).region).toBe(region);
+  });
+
+  it('counts a profile of the credentials file as existing', () => {
+    expect(resolveIam({ endpoint: DEPLOYED, profile: 'keys' }).profile).toBe('keys');
+  });
+
+  it('names a chosen profile that neither file has, and the files it looked in', () => {
+    expect(() => resolveIam({ endpoint: DEPLOYED, profile: 'nope' })).toThrow(
+      'the profile "nope" is in neither /home/u/.aws/config nor /home/u/.aws/credentials'
+    );
+  });
+
+  it('does not look at profiles for auth none', () => {
+    expect(resolveIam({ endpoint: DEPLOYED, profile: 'nope', auth: 'none' }).auth).toBe('none');
+  });
+});
+
+describe('resolveConnection hints for a local endpoint', () => {
+  it('names --auth none first when iam was only the default', () => {
+    expect(() => resolveWith({ endpoint: 'http://localhost:3000' })).toThrow(
+      /localhost:3000 is a local API .*if the API has no authorisation \(npm start with API_AUTH=NONE\), pass --auth none; if it uses AWS_IAM, pass --region/
+    );
+  });
+
+  it('asks only for a region when iam was chosen', () => {
+    expect(() => resolveWith({ endpoint: 'http://127.0.0.1:3000', auth: 'iam' })).toThrow(/^--auth iam needs the API's region for SigV4/);
+  });
+});
+
+describe('resolveConnection with jobs', () => {
+  const EGG = 'arn:aws:states:eu-central-1:123456789012:stateMachine:async-api-dev-boil-egg';
+  const RAMEN = 'arn:aws:states:eu-central-1:123456789012:stateMachine:async-api-dev-ramen-timer';
+  const withJobs = {
+    '/project/cdktf.outputs.json': JSON.stringify({
+      'async-api-dev': {
+        api_endpoint: DEPLOYED,
+        api_auth: 'NONE',
+        state_machine_arn: RAMEN,
+        default_job: 'ramen-timer',
+        jobs: { 'ramen-timer': { state_machine_arn: RAMEN }, 'boil-egg': { state_machine_arn: EGG } },
+      },
+    }),
+  };
+  const withoutJobs = { '/project/cdktf.outputs.json': JSON.stringify({ 'async-api-dev': { api_endpoint: DEPLOYED, api_auth: 'NONE', state_machine_arn: RAMEN } }) };
+
+  it("takes the job's own state machine, and the default job's without --job", () => {
+    expect(resolveWith({ job: 'boil-egg' }, {}, withJobs)).toMatchObject({ job: 'boil-egg', stateMachineArn: EGG });
+    expect(resolveWith({}, {}, withJobs)).toMatchObject({ job: undefined, stateMachineArn: RAMEN });
+  });
+
+  it('lists the known jobs for an unknown one', () => {
+    expect(() => resolveWith({ job: 'fry-rice' }, {}, withJobs)).toThrow('no job "fry-rice" in /project/cdktf.outputs.json (stack async-api-dev); its jobs: boil-egg, ramen-timer');
+  });
+
+  it("does not lend the default job's state machine to another job when the outputs list no jobs", () => {
+    expect(resolveWith({ job: 'boil-egg' }, {}, withoutJobs).stateMachineArn).toBeUndefined();
+  });
+
+  it('refuses a job name that is not a URL path segment', () => {
+    expect(() => resolveWith({ job: 'a/b' }, {}, withJobs)).toThrow(/--job "a\/b" is not a job name/);
+  });
+});

@@ -131,6 +131,18 @@ describe.each([
     expect(JSON.parse(waited.stdout)).toMatchObject({ executionArn, status: 'ABORTED', cause: 'e2e' });
   });
 
+  it('prints start\'s startDate as the same ISO 8601 instant describe reports, with global options before the command', async () => {
+    // Act
+    const started = await cli(['--output', 'JSON', 'start', '--input', '{"seconds": 0}'], env, cwd);
+    const { executionArn, startDate } = JSON.parse(started.stdout);
+    const described = await cli(['--query', 'startDate', '--output', 'text', 'describe', executionArn], env, cwd);
+
+    // Assess
+    expect([started.code, described.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
+    expect(startDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(described.stdout).toBe(`${startDate}\n`);
+  });
+
   it(`re-attaches a second run --name to the first execution (via ${attachBy}) instead of starting another`, async () => {
     // Prepare
     const name = uniqueName('e2e-twice');

@@ -1,6 +1,6 @@
 /**
  * Test doubles for the client: a loopback HTTP server that records requests, and a handler that
- * follows /tmp/team/API.md (start, describe with Retry-After while RUNNING, stop, Step Functions'
+ * follows the API's contract in README.md "The API" (start, describe with Retry-After while RUNNING, stop, Step Functions'
  * error bodies). Not a replacement for the local runtime's end-to-end tests.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -85,6 +85,11 @@ export interface ContractOptions {
    * after the execution was created).
    */
   readonly afterStart?: (count: number, execution: FakeExecution) => FakeResponse | undefined;
+  /**
+   * Jobs besides the default one: name → state machine ARN, each answering
+   * `POST /<job>/start-execution` (the default job, MACHINE_ARN, answers `POST /start-execution`).
+   */
+  readonly jobs?: Readonly<Record<string, string>>;
 }
 
 /** An execution of the fake Step Functions. */
@@ -102,7 +107,7 @@ export interface ContractState {
   readonly executions: Map<string, FakeExecution>;
 }
 
-/** A handler implementing the API.md contract for one state machine. */
+/** A handler implementing the API's contract (README "The API") for the default job's state machine and any `jobs`. */
 export function contractApi(options: ContractOptions = {}): { handler: (request: CapturedRequest) => FakeResponse; state: ContractState } {
   const runningDescribes = options.runningDescribes ?? 2;
   const finalStatus = options.finalStatus ?? 'SUCCEEDED';
@@ -112,30 +117,39 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
   let startCount = 0;
   const statusOf = (execution: FakeExecution): string =>
     execution.stopped ? 'ABORTED' : execution.ended || execution.describes > runningDescribes ? finalStatus : 'RUNNING';
-  const executionPrefix = MACHINE_ARN.replace(':stateMachine:', ':execution:');
+  // The route a start came on decides the state machine, as the stack's integrations do.
+  const machineOf = (path: string): string | undefined => {
+    if (path === '/start-execution') return MACHINE_ARN;
+    const job = /^\/([a-z0-9-]+)\/start-execution$/.exec(path)?.[1];
+    return job === undefined ? undefined : options.jobs?.[job];
+  };
+
+  const start = (machine: string, body: Record<string, unknown>): FakeResponse => {
+    const executionPrefix = machine.replace(':stateMachine:', ':execution:');
+    const name = typeof body.name === 'string' ? body.name : `exec-${++counter}`;
+    const executionArn = `${executionPrefix}:${name}`;
+    const input = JSON.stringify(body.input ?? {});
+    const existing = executions.get(executionArn);
+    // Step Functions: the same name and input while it runs is the same start (idempotent).
+    if (existing && (existing.input !== input || statusOf(existing) !== 'RUNNING')) {
+      // Step Functions' JSON 1.0 error, passed through by the service integration.
+      return {
+        status: 400,
+        body: { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` },
+      };
+    }
+    const execution = existing ?? { input, describes: 0, stopped: false, ended: false };
+    executions.set(executionArn, execution);
+    const fault = options.afterStart?.(++startCount, execution);
+    return fault ?? { status: 200, body: { executionArn, startDate: 1732480000.123 } };
+  };
 
   const handler = (request: CapturedRequest): FakeResponse => {
     if (request.method !== 'POST') return { status: 404, body: { message: 'Not Found' } };
     const body = JSON.parse(request.body || '{}') as Record<string, unknown>;
+    const machine = machineOf(request.path);
+    if (machine !== undefined) return start(machine, body);
     switch (request.path) {
-      case '/start-execution': {
-        const name = typeof body.name === 'string' ? body.name : `exec-${++counter}`;
-        const executionArn = `${executionPrefix}:${name}`;
-        const input = JSON.stringify(body.input ?? {});
-        const existing = executions.get(executionArn);
-        // Step Functions: the same name and input while it runs is the same start (idempotent).
-        if (existing && (existing.input !== input || statusOf(existing) !== 'RUNNING')) {
-          // Step Functions' JSON 1.0 error, passed through by the service integration.
-          return {
-            status: 400,
-            body: { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` },
-          };
-        }
-        const execution = existing ?? { input, describes: 0, stopped: false, ended: false };
-        executions.set(executionArn, execution);
-        const fault = options.afterStart?.(++startCount, execution);
-        return fault ?? { status: 200, body: { executionArn, startDate: 1732480000.123 } };
-      }
       case '/describe-execution': {
         const executionArn = String(body.executionArn);
         const execution = executions.get(executionArn);

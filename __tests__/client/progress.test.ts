@@ -1,6 +1,6 @@
 import type { ExecutionDescription } from '../../client/api';
 import type { PollProgress } from '../../client/poll';
-import { canShowSpinner, formatDuration, plainProgress } from '../../client/progress';
+import { canShowSpinner, formatDuration, plainProgress, statusText } from '../../client/progress';
 
 const runningAt = (elapsedMs: number): PollProgress<ExecutionDescription> => ({
   elapsedMs,
@@ -51,5 +51,12 @@ describe('formatDuration', () => {
     [3_720_000, '1h 02m'],
   ])('%d ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('statusText', () => {
+  it('leaves room for the current step once the API reports one', () => {
+    expect(statusText('RUNNING', undefined)).toBe('RUNNING');
+    expect(statusText('RUNNING', 'Boil')).toBe('RUNNING at Boil');
   });
 });

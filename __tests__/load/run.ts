@@ -15,6 +15,7 @@
  * Exit code 0 when every started execution SUCCEEDED and no response was a 5xx or a 429; 1 otherwise
  * (lost executions, 5xx, 429, network errors, the time limit reached); 2 on bad arguments.
  */
+import '../../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';

@@ -1,21 +1,20 @@
 /**
  * Shared helpers for tests that drive the local runtime over real HTTP on loopback: synthesize the
- * real app into a temporary folder (cached across test files while sources and settings are
+ * real app into this checkout's cache (reused while the sources' content and the settings are
  * unchanged), start a runtime on an ephemeral port with a temporary data folder, sign requests, and
  * clean up. Fault, load and client e2e tests reuse these.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { REPO_ROOT, startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
 import type { TerraformJson } from '../../local/terraform/document';
-import { CONFIG_VARIABLES, staleReason, synthIfStale } from '../../local/synth';
+import { CONFIG_VARIABLES, synthIfStale } from '../../local/synth';
+import { IN_PROGRESS, pruneSynthCache, sourcesDigest, synthCacheDir, type SynthSettings } from '../synth-cache';
 
-/** App settings for a synthesis (stacks/config.ts variables). */
-export type SynthSettings = Readonly<Record<string, string>>;
+export type { SynthSettings };
 
 /** Settings tests use unless they say otherwise: no auth, no throttling in the way. */
 export const DEFAULT_SETTINGS: SynthSettings = {
@@ -26,30 +25,30 @@ export const DEFAULT_SETTINGS: SynthSettings = {
 };
 
 /**
- * Synthesizes the app with `settings` and returns the output folder. The folder is shared by every
- * test file with the same settings and reused while it is current; a concurrent synthesis (jest runs
- * files in parallel) writes its own folder and only moves it into place when the place is free.
+ * Synthesizes the app with `settings` and returns the output folder: a folder of this checkout's
+ * cache keyed by the sources' content and the settings (see synth-cache.ts), shared by every test file
+ * and never changed once published. A concurrent synthesis (jest runs files in parallel) writes its
+ * own folder and moves it into place; whoever is second keeps the first one's, which is identical.
  */
 export function synthesize(settings: SynthSettings = DEFAULT_SETTINGS): string {
-  // The checkout is part of the key: two working trees (or a temporary copy) must not serve each other's stack.
-  const key = createHash('sha256').update(JSON.stringify([REPO_ROOT, ...Object.entries(settings).sort()])).digest('hex').slice(0, 12);
-  const shared = join(tmpdir(), `async-api-test-synth-${key}`);
+  const digest = sourcesDigest(REPO_ROOT);
+  const shared = synthCacheDir(REPO_ROOT, settings, digest);
+  if (existsSync(join(shared, 'manifest.json'))) return shared;
+  pruneSynthCache(REPO_ROOT, digest);
   // The developer's own settings must not leak into the synthesis: only `settings` count.
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of CONFIG_VARIABLES) delete env[name];
   Object.assign(env, settings);
-  const config = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, env[name] ?? null]));
-  if (existsSync(shared) && !staleReason(REPO_ROOT, shared, config)) return shared;
-  const own = mkdtempSync(join(tmpdir(), `async-api-test-synth-${key}-`));
-  synthIfStale({ repoRoot: REPO_ROOT, outdir: own, env });
+  mkdirSync(dirname(shared), { recursive: true });
+  const own = mkdtempSync(`${shared}${IN_PROGRESS}`);
   try {
-    // Move a stale copy aside (a rename: a worker still reading it keeps its files), then publish ours.
-    if (existsSync(shared)) renameSync(shared, `${own}-stale`);
+    synthIfStale({ repoRoot: REPO_ROOT, outdir: own, env });
     renameSync(own, shared);
-    return shared;
-  } catch {
-    return own; // another worker published first; ours is just as current
+  } catch (err) {
+    rmSync(own, { recursive: true, force: true });
+    if (!existsSync(join(shared, 'manifest.json'))) throw err; // not a lost race: a real failure
   }
+  return shared;
 }
 
 /** A runtime started for a test, with what it logged. */

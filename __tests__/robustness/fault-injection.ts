@@ -19,7 +19,7 @@ import { JOBS } from '../../stacks/jobs';
  * - `throw`: throws an error named `WorkerBroke`;
  * - `hang`: never answers (the function's timeout ends it);
  * - `exit`: `process.exit(3)`; `kill`: SIGKILL to its own process;
- * - `oom`: allocates until V8's heap (the function's memory size) is exhausted;
+ * - `oom`: allocates on V8's heap until the process passes the function's memory size;
  * - `hold`: logs `holding <ms>`, waits `ms`, then runs the real function with `input` (so the rest of
  *   a multi-step job gets what it expects), or answers `{held: ms}` when there is no `input`;
  * anything else runs the real function (the default job's first).

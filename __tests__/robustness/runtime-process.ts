@@ -43,7 +43,7 @@ export async function spawnRuntime(options: SpawnOptions): Promise<RuntimeProces
     env: {
       ...process.env,
       PORT: '0',
-      CDKTF_OUTDIR: options.outdir,
+      LOCAL_OUTDIR: options.outdir,
       LOCAL_DATA_DIR: options.dataDir,
       LOCAL_SKIP_SYNTH: '1',
       ...options.env,

@@ -110,6 +110,13 @@ describe('parseConfig', () => {
     });
   });
 
+  it('lets the state bucket be destroyed only with STATE_BUCKET_ALLOW_DESTROY=true', () => {
+    expect(parseConfig(minimal).stateBucketAllowDestroy).toBeUndefined();
+    expect(parseConfig({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'false' }).stateBucketAllowDestroy).toBeUndefined();
+    expect(parseConfig({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'true' }).stateBucketAllowDestroy).toBe(true);
+    expect(problemsOf({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'yes' })[0]).toMatch(/^STATE_BUCKET_ALLOW_DESTROY="yes" is invalid/);
+  });
+
   it('reads exactly the variables CONFIG_VARIABLES lists, so tools watching them miss none', () => {
     // Prepare: JWT and GITHUB_REPOSITORY take the branches that read the most variables.
     const read = new Set<string>();

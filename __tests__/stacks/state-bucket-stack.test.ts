@@ -19,6 +19,15 @@ describe('StateBucketStack', () => {
     expect(out.one('aws_s3_bucket')).toMatchObject({ bucket: 'my-state', lifecycle: { prevent_destroy: true } });
   });
 
+  it('can be destroyed, emptied first, only when asked to (npm run destroy -- --state-bucket)', () => {
+    const destroyable = parse(
+      Testing.synth(new StateBucketStack(Testing.app() as App, 'state-bucket', { bucketName: 'my-state', region: 'eu-west-1', allowDestroy: true })),
+    );
+
+    expect(destroyable.one('aws_s3_bucket')).toMatchObject({ lifecycle: { prevent_destroy: false }, force_destroy: true });
+    expect(out.one('aws_s3_bucket')['force_destroy']).toBeUndefined();
+  });
+
   it('versions, encrypts and blocks public access', () => {
     expect(text).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
     expect(text).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {

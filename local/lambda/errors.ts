@@ -71,7 +71,7 @@ const GO_SIGNAL_NAMES: Readonly<Record<string, string>> = {
 export interface ProcessEnd {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** True when the process's stderr showed V8's heap-exhaustion message. */
+  /** True when the process went over the function's memory size (peak RSS) or V8 reported heap exhaustion. */
   readonly outOfMemory: boolean;
 }
 

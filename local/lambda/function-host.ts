@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { PROC, processTree, readStatus } from '../proc';
 import { unpackFunctionCode } from './code';
 import { functionEnvironment, logGroupName } from './environment';
 import {
@@ -26,6 +27,13 @@ const INIT_TIMEOUT_SECONDS = 10;
 
 /** stderr text V8 prints when the heap limit (--max-old-space-size) is reached. */
 const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+
+/**
+ * How often the process's memory is checked against the function's memory size. The check reads the
+ * peak (VmHWM), not the current RSS, so a spike between two checks is still caught; a result is also
+ * checked before it is returned, so no invocation succeeds after its process went over the limit.
+ */
+const MEMORY_POLL_MS = 100;
 
 /** Settings of one function's host. */
 export interface FunctionHostOptions {
@@ -135,6 +143,7 @@ class ExecutionEnvironment {
   private initTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private pingCounter = 0;
+  private memoryTimer: NodeJS.Timeout | undefined;
   private initTimedOut = false;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
@@ -218,6 +227,31 @@ class ExecutionEnvironment {
       this.initTimedOut = true;
       child.kill('SIGKILL');
     }, INIT_TIMEOUT_SECONDS * 1000);
+    if (PROC) {
+      this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
+      this.memoryTimer.unref();
+    }
+  }
+
+  /**
+   * Lambda's memory size covers the whole execution environment, as a cgroup limit: the JavaScript
+   * heap, Buffers and other memory outside it, and any process the function starts. Over the limit,
+   * Lambda's OOM killer ends the environment (Runtime.OutOfMemory, "signal: killed"); so does this.
+   * @returns whether the process was over its limit (and is being killed).
+   */
+  private checkMemory(): boolean {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.state === 'ended' || !PROC) return false;
+    if (this.sawOutOfMemory) return true;
+    let peakKb = 0;
+    for (const member of processTree(pid)) peakKb += readStatus(member)?.hwmKb ?? 0;
+    if (peakKb <= this.fn.memorySizeMb * 1024) return false;
+    this.sawOutOfMemory = true;
+    this.host.options.log(
+      `${new Date().toISOString()} Out of memory: the function's processes reached ${Math.ceil(peakKb / 1024)} MB (peak RSS), over its memory size of ${this.fn.memorySizeMb} MB; killing the execution environment`,
+    );
+    this.child!.kill('SIGKILL');
+    return true;
   }
 
   private startFailed(err: unknown): void {
@@ -260,6 +294,8 @@ class ExecutionEnvironment {
         const invocation = this.inflight.get(message.id);
         // Unknown id: the invocation already timed out and was answered.
         if (!invocation) return;
+        // Over the limit: the kill fails this invocation (still in flight) with Runtime.OutOfMemory.
+        if (this.checkMemory()) return;
         this.inflight.delete(message.id);
         clearTimeout(invocation.timer);
         if (message.error) this.finish(invocation, message.error, message.rssMb);
@@ -314,6 +350,7 @@ class ExecutionEnvironment {
     this.state = 'ended';
     clearTimeout(this.initTimer);
     clearTimeout(this.pingTimer);
+    clearInterval(this.memoryTimer);
     this.host.ended(this);
     for (const invocation of this.inflight.values()) {
       clearTimeout(invocation.timer);

@@ -9,8 +9,8 @@
  * - the environment: the function's variables plus Lambda's own (AWS_LAMBDA_FUNCTION_NAME, LAMBDA_TASK_ROOT,
  *   AWS_EXECUTION_ENV, TZ, NODE_PATH, ...) and `runtimeEnvironment`; nothing from the developer's shell;
  * - failures with the payloads AWS returns: a thrown error keeps its `name` as `errorType` (Step Functions
- *   matches on it), a timeout is `Sandbox.Timedout`, a crash or `process.exit` is `Runtime.ExitError`, a
- *   heap exhaustion `Runtime.OutOfMemory`, an oversized result `Function.ResponseSizeTooLarge`;
+ *   matches on it), a timeout is `Sandbox.Timedout`, a crash or `process.exit` is `Runtime.ExitError`,
+ *   exceeding the memory size `Runtime.OutOfMemory`, an oversized result `Function.ResponseSizeTooLarge`;
  * - warm starts: the handler's module is loaded once per process and keeps its module scope;
  * - throttling: reserved concurrency, else the account's unreserved pool (default 1000), rejecting with
  *   `TooManyRequestsException` (429) at once, as Lambda does for synchronous invocations.
@@ -30,7 +30,8 @@
  * - An uncaught exception or unhandled rejection is logged and ends the process (as in Lambda), but the
  *   invocations in flight get `Runtime.ExitError` rather than the error itself, which cannot be attributed
  *   to one of several concurrent invocations.
- * - Memory size caps the V8 heap (`--max-old-space-size`), not the whole process.
+ * - Memory size caps the whole process's peak RSS (polled from /proc, so Linux only) and its V8 heap; since
+ *   concurrent invocations share one process, they share one limit (stricter than Lambda).
  * - The init phase (module load) does not count against the invocation's timeout; it is limited to 10 s.
  */
 import { randomUUID } from 'node:crypto';

@@ -17,6 +17,7 @@ export type SfnErrorCode =
   | 'InvalidSignatureException'
   | 'InvalidToken'
   | 'MissingAuthenticationToken'
+  | 'ResourceNotFound'
   | 'SerializationException'
   | 'StateMachineDoesNotExist'
   | 'UnknownOperationException'

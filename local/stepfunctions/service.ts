@@ -9,6 +9,7 @@ import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
 import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
+import { issueToken, readToken } from './page-token';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
 import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
 
@@ -36,6 +37,12 @@ export interface StepFunctionsServiceOptions {
   readonly createdAt: number;
   /** Called once per execution that closes (for metrics and logs). */
   readonly onClosed?: (record: ExecutionRecord) => void;
+  /**
+   * The running executions, when shared with the service of an earlier stack (watch mode reloads):
+   * executions started there keep running on their own engine, and StopExecution and
+   * {@link StepFunctionsService.abortAll} here still reach them. Default: a map of this service's own.
+   */
+  readonly running?: Map<string, ExecutionHandle>;
 }
 
 /** Operations this service implements, by X-Amz-Target operation name. */
@@ -45,14 +52,18 @@ export type Operation =
   | 'DescribeExecution'
   | 'ListExecutions'
   | 'GetExecutionHistory'
-  | 'DescribeStateMachine';
+  | 'DescribeStateMachine'
+  | 'ListStateMachines'
+  | 'DescribeStateMachineForExecution'
+  | 'ListTagsForResource';
 
 /** The local Step Functions service. */
 export class StepFunctionsService {
-  private readonly running = new Map<string, ExecutionHandle>();
+  private readonly running: Map<string, ExecutionHandle>;
   private readonly machines: ReadonlyMap<string, ServedStateMachine>;
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
+    this.running = options.running ?? new Map();
     this.machines = new Map(options.machines.map((m) => [m.stateMachine.arn, m]));
   }
 
@@ -76,6 +87,12 @@ export class StepFunctionsService {
         return this.getExecutionHistory(caller, request);
       case 'DescribeStateMachine':
         return this.describeStateMachine(caller, request);
+      case 'ListStateMachines':
+        return this.listStateMachines(caller, request);
+      case 'DescribeStateMachineForExecution':
+        return this.describeStateMachineForExecution(caller, request);
+      case 'ListTagsForResource':
+        return this.listTagsForResource(caller, request);
       default:
         return Promise.reject(new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`));
     }
@@ -179,20 +196,24 @@ export class StepFunctionsService {
         `1 validation error detected: Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
       );
     }
-    const { limit, offset } = page(request);
+    const limit = pageSize(request);
+    // The token holds the start-order position of the last execution returned: the next page starts
+    // below it, so executions started meanwhile (at the top) neither shift nor repeat items.
+    const scope = `ListExecutions\0${machineArn}\0${statusFilter ?? ''}`;
+    const before = request['nextToken'] === undefined || request['nextToken'] === null ? undefined : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:ListExecutions', machineArn);
     this.machine(machineArn);
     const executions: Record<string, unknown>[] = [];
-    let index = 0;
     let more = false;
-    for (const r of this.options.store.newestFirst()) {
+    let last: string | undefined;
+    for (const r of this.options.store.newestFirst(before)) {
       if (r.stateMachineArn !== machineArn) continue;
       if (statusFilter !== undefined && r.status !== statusFilter) continue;
-      if (index++ < offset) continue;
       if (executions.length === limit) {
         more = true;
         break;
       }
+      last = r.executionArn;
       executions.push({
         executionArn: r.executionArn,
         stateMachineArn: r.stateMachineArn,
@@ -203,21 +224,31 @@ export class StepFunctionsService {
         redriveCount: 0,
       });
     }
-    return { executions, ...(more ? { nextToken: token(offset + limit) } : {}) };
+    return { executions, ...(more ? { nextToken: issueToken(scope, this.options.store.position(last!)!) } : {}) };
   }
 
   /** GetExecutionHistory: `{executionArn, maxResults?, reverseOrder?, nextToken?, includeExecutionData?}`. */
   async getExecutionHistory(caller: Caller, request: Request): Promise<Record<string, unknown>> {
     const arn = required(request, 'executionArn');
     parseExecutionArn(arn);
-    const { limit, offset } = page(request);
+    const limit = pageSize(request);
+    const reverse = request['reverseOrder'] === true;
+    // The token holds the id of the next event: a running execution's new events (at the end in
+    // order, at the start in reverse order) shift no page.
+    const scope = `GetExecutionHistory\0${arn}\0${String(reverse)}`;
+    const next = request['nextToken'] === undefined || request['nextToken'] === null ? undefined : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:GetExecutionHistory', arn as string);
     const record = this.execution(arn as string);
-    let events = this.options.store.history(record.executionArn);
-    if (request['reverseOrder'] === true) events = [...events].reverse();
+    const events = this.options.store.history(record.executionArn);
     const includeData = request['includeExecutionData'] !== false;
-    const slice = events.slice(offset, offset + limit).map((e) => wireEvent(e, includeData));
-    return { events: slice, ...(offset + limit < events.length ? { nextToken: token(offset + limit) } : {}) };
+    // Event ids are 1..n, in order.
+    const first = next ?? (reverse ? events.length : 1);
+    const ids = reverse ? { from: Math.max(first - limit, 0) + 1, to: first } : { from: first, to: Math.min(first + limit - 1, events.length) };
+    let slice = events.slice(ids.from - 1, ids.to);
+    if (reverse) slice = slice.reverse();
+    const following = reverse ? ids.from - 1 : ids.to + 1;
+    const more = reverse ? following >= 1 : following <= events.length;
+    return { events: slice.map((e) => wireEvent(e, includeData)), ...(more ? { nextToken: issueToken(scope, following) } : {}) };
   }
 
   /** DescribeStateMachine: `{stateMachineArn}`. */
@@ -233,13 +264,55 @@ export class StepFunctionsService {
       roleArn: m.roleArn,
       type: m.type,
       creationDate: seconds(this.options.createdAt),
-      loggingConfiguration: {
-        level: m.logging?.level ?? 'OFF',
-        includeExecutionData: m.logging?.includeExecutionData ?? false,
-        ...(m.logging?.destination ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] } : {}),
-      },
+      loggingConfiguration: loggingConfiguration(m),
       tracingConfiguration: { enabled: m.tracingEnabled },
     };
+  }
+
+  /** ListStateMachines: `{maxResults?, nextToken?}` → the state machines served. */
+  async listStateMachines(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const limit = pageSize(request);
+    const scope = 'ListStateMachines';
+    const from = request['nextToken'] === undefined || request['nextToken'] === null ? 0 : readToken(scope, request['nextToken']);
+    // IAM evaluates ListStateMachines against "*" (it has no resource type).
+    await this.authorize(caller, 'states:ListStateMachines', '*');
+    const machines = this.stateMachines();
+    const page = machines.slice(from, from + limit).map((m) => ({
+      stateMachineArn: m.arn,
+      name: m.name,
+      type: m.type,
+      creationDate: seconds(this.options.createdAt),
+    }));
+    return { stateMachines: page, ...(from + limit < machines.length ? { nextToken: issueToken(scope, from + limit) } : {}) };
+  }
+
+  /** DescribeStateMachineForExecution: `{executionArn}` → the state machine the execution belongs to. */
+  async describeStateMachineForExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const arn = required(request, 'executionArn');
+    parseExecutionArn(arn);
+    await this.authorize(caller, 'states:DescribeStateMachineForExecution', arn);
+    const record = this.execution(arn);
+    const m = this.machine(record.stateMachineArn);
+    return {
+      stateMachineArn: m.arn,
+      name: m.name,
+      definition: m.definitionText,
+      roleArn: m.roleArn,
+      updateDate: seconds(this.options.createdAt),
+      loggingConfiguration: loggingConfiguration(m),
+      tracingConfiguration: { enabled: m.tracingEnabled },
+    };
+  }
+
+  /** ListTagsForResource: `{resourceArn}` → `{tags: [{key, value}]}` (the state machine's `tags_all`). */
+  async listTagsForResource(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const arn = required(request, 'resourceArn');
+    // Activities and other taggable Step Functions resources are not emulated: only state machines.
+    validateStateMachineArn(arn);
+    await this.authorize(caller, 'states:ListTagsForResource', arn);
+    const m = this.stateMachines().find((candidate) => candidate.arn === arn);
+    if (!m) throw new SfnError('ResourceNotFound', `Resource not found: '${arn}'`);
+    return { tags: Object.entries(m.tags).map(([key, value]) => ({ key, value })) };
   }
 
   /**
@@ -296,6 +369,11 @@ export class StepFunctionsService {
     if (!decision.allowed) throw new SfnError('AccessDeniedException', decision.message);
   }
 
+  // Every state machine served, in the stack's order.
+  private stateMachines(): readonly StateMachineModel[] {
+    return this.options.machines.map((m) => m.stateMachine);
+  }
+
   private served(arn: string): ServedStateMachine {
     const served = this.machines.get(arn);
     if (!served) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
@@ -345,7 +423,7 @@ function lengthError(member: string, max: number): SfnError {
   );
 }
 
-function page(request: Request): { limit: number; offset: number } {
+function pageSize(request: Request): number {
   const max = request['maxResults'];
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000)) {
     throw new SfnError(
@@ -354,19 +432,15 @@ function page(request: Request): { limit: number; offset: number } {
     );
   }
   // 0 means "use the default" in the Step Functions API.
-  const limit = typeof max === 'number' && max > 0 ? max : 100;
-  const next = request['nextToken'];
-  let offset = 0;
-  if (next !== undefined && next !== null) {
-    const decoded = typeof next === 'string' ? Number(Buffer.from(next, 'base64url').toString('utf8').replace(/^offset:/, '')) : NaN;
-    if (!Number.isInteger(decoded) || decoded < 0) throw new SfnError('InvalidToken', `Invalid Token: '${String(next)}'`);
-    offset = decoded;
-  }
-  return { limit, offset };
+  return typeof max === 'number' && max > 0 ? max : 100;
 }
 
-function token(offset: number): string {
-  return Buffer.from(`offset:${offset}`).toString('base64url');
+function loggingConfiguration(m: StateMachineModel): Record<string, unknown> {
+  return {
+    level: m.logging?.level ?? 'OFF',
+    includeExecutionData: m.logging?.includeExecutionData ?? false,
+    ...(m.logging?.destination ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] } : {}),
+  };
 }
 
 // History events on the wire: seconds, and data fields dropped when includeExecutionData is false.

@@ -64,6 +64,8 @@ export class ExecutionStore {
   private readonly records = new Map<string, ExecutionRecord>();
   /** Start order; listing walks it backwards (newest first, as ListExecutions does). */
   private readonly order: string[] = [];
+  /** Index of each execution in `order`; stable while the store is open (page tokens use it). */
+  private readonly positions = new Map<string, number>();
   private readonly liveHistory = new Map<string, HistoryEvent[]>();
   private readonly historyPointers = new Map<string, [number, number]>();
   private readonly executionsFd: number;
@@ -103,9 +105,18 @@ export class ExecutionStore {
     return this.records.get(executionArn);
   }
 
-  /** Executions newest first. */
-  *newestFirst(): IterableIterator<ExecutionRecord> {
-    for (let i = this.order.length - 1; i >= 0; i--) yield this.records.get(this.order[i]!)!;
+  /**
+   * Executions newest first, each with its position in start order; with `before`, only those
+   * started before the execution at that position (the next page of a listing).
+   */
+  *newestFirst(before?: number): IterableIterator<ExecutionRecord> {
+    const from = before === undefined ? this.order.length - 1 : Math.min(before, this.order.length) - 1;
+    for (let i = from; i >= 0; i--) yield this.records.get(this.order[i]!)!;
+  }
+
+  /** Position of an execution in start order (0 = the oldest known); undefined when unknown. */
+  position(executionArn: string): number | undefined {
+    return this.positions.get(executionArn);
   }
 
   /** Number of executions known. */
@@ -117,7 +128,7 @@ export class ExecutionStore {
   add(record: ExecutionRecord, started: NewHistoryEvent): void {
     this.writeLine(this.executionsFd, { op: 'start', r: record });
     this.records.set(record.executionArn, record);
-    this.order.push(record.executionArn);
+    this.positions.set(record.executionArn, this.order.push(record.executionArn) - 1);
     this.liveHistory.set(record.executionArn, [{ ...started, id: 1, previousEventId: 0 }]);
   }
 
@@ -186,7 +197,7 @@ export class ExecutionStore {
       }
       lines++;
       if (line.op === 'start' || line.op === 'full') {
-        if (!this.records.has(line.r.executionArn)) this.order.push(line.r.executionArn);
+        if (!this.records.has(line.r.executionArn)) this.positions.set(line.r.executionArn, this.order.push(line.r.executionArn) - 1);
         this.records.set(line.r.executionArn, line.r);
         if (line.op === 'full' && line.h) this.historyPointers.set(line.r.executionArn, line.h);
       } else if (line.op === 'end') {

@@ -47,6 +47,8 @@ export interface StateMachineModel {
   readonly definitionText: string;
   readonly logging?: { readonly level: string; readonly includeExecutionData: boolean; readonly destination?: string };
   readonly tracingEnabled: boolean;
+  /** `tags_all`: the provider's `default_tags` overlaid with the resource's `tags` (ListTagsForResource). */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 export interface IntegrationModel {
@@ -345,6 +347,7 @@ function readStateMachine(resolver: TerraformResolver, address: string): StateMa
         }
       : {}),
     tracingEnabled: tracing?.['enabled'] === true,
+    tags: resolver.tagsOf(address),
   };
 }
 

@@ -152,6 +152,8 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
 export class TerraformResolver {
   /** Region of the default `aws` provider. */
   readonly region: string;
+  /** `default_tags` of the default `aws` provider, which every taggable resource gets (`tags_all`). */
+  readonly defaultTags: Readonly<Record<string, string>>;
   private readonly memo = new Map<string, unknown>();
   private readonly inProgress: string[] = [];
 
@@ -164,6 +166,17 @@ export class TerraformResolver {
   ) {
     this.region = this.providerRegion();
     this.identity = { ...identity, partition: partitionOf(this.region) };
+    // Tags may reference other values, which need the identity.
+    this.defaultTags = this.providerDefaultTags();
+  }
+
+  /**
+   * A resource's `tags_all`, as the provider computes it: its `default_tags` overlaid with the
+   * resource's own `tags`.
+   */
+  tagsOf(address: string): Record<string, string> {
+    const own = this.resource(address).arg('tags') ?? {};
+    return { ...this.defaultTags, ...stringMap(own, { address, attribute: 'tags' }) };
   }
 
   /**
@@ -279,17 +292,40 @@ export class TerraformResolver {
     };
   }
 
-  private providerRegion(): string {
+  // The default provider has no alias; aliased ones serve other regions.
+  private mainProvider(): Record<string, unknown> | undefined {
     const providers = this.doc.provider?.['aws'];
-    const list = Array.isArray(providers) ? providers : providers ? [providers] : [];
-    // The default provider has no alias; aliased ones serve other regions.
-    const main = (list as Record<string, unknown>[]).find((p) => p['alias'] === undefined) ?? list[0];
+    const list = (Array.isArray(providers) ? providers : providers ? [providers] : []) as Record<string, unknown>[];
+    return list.find((p) => p['alias'] === undefined) ?? list[0];
+  }
+
+  private providerDefaultTags(): Record<string, string> {
+    const location = { address: 'provider.aws', attribute: 'default_tags' };
+    const blocks = this.resolve(this.mainProvider()?.['default_tags'] ?? [], location);
+    const tags: Record<string, string> = {};
+    for (const block of Array.isArray(blocks) ? blocks : [blocks]) {
+      Object.assign(tags, stringMap((block as Record<string, unknown> | null)?.['tags'] ?? {}, location));
+    }
+    return tags;
+  }
+
+  private providerRegion(): string {
+    const main = this.mainProvider();
     const region = main ? this.resolve((main as Record<string, unknown>)['region'], { address: 'provider.aws', attribute: 'region' }) : undefined;
     if (typeof region !== 'string' || region === '') {
       throw new ResolutionError({ address: 'provider.aws', attribute: 'region' }, 'the aws provider has no region');
     }
     return region;
   }
+}
+
+// Tags are a map of strings; anything else would be refused by the provider's schema.
+function stringMap(value: unknown, location: Location): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ResolutionError(location, 'expected a map of strings');
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') throw new ResolutionError(sub(location, key), `expected a string, got ${JSON.stringify(item)}`);
+  }
+  return value as Record<string, string>;
 }
 
 function sub(location: Location, key: string): Location {

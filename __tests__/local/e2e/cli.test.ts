@@ -25,7 +25,7 @@ interface Cli {
 function startCli(outdir: string, dataDir: string): Promise<Cli> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'index.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', CDKTF_OUTDIR: outdir, LOCAL_DATA_DIR: dataDir, LOCAL_SKIP_SYNTH: '1', LOCAL_FUNCTION_LOG: '0' },
+    env: { ...process.env, PORT: '0', LOCAL_OUTDIR: outdir, LOCAL_DATA_DIR: dataDir, LOCAL_SKIP_SYNTH: '1', LOCAL_FUNCTION_LOG: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -34,6 +34,15 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
             while (true) keep.push(new Array(100000).fill(1.5));
           };`,
       }, { memorySizeMb: 64 }),
+      sandbox.fn('buffers', {
+        'index.js': `
+          exports.handler = async (event) => {
+            // Buffers live outside the JavaScript heap, which --max-old-space-size does not cover.
+            const keep = [];
+            for (let i = 0; i < event.mb / 8; i++) keep.push(Buffer.alloc(8 * 1024 * 1024, 1));
+            return { held: keep.length * 8 };
+          };`,
+      }, { memorySizeMb: 128 }),
       sandbox.fn('thrower', {
         'index.js': `exports.handler = async () => { setTimeout(() => { throw new Error('escaped'); }, 10); await new Promise((r) => setTimeout(r, 500)); };`,
       }),
@@ -127,6 +136,23 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
     });
     expect(elapsed).toBeLessThan(5000);
     expect(elsewhere.functionError).toBeUndefined();
+  });
+
+  it('counts memory outside the JavaScript heap: Buffers past 128 MB end the invocation with Runtime.OutOfMemory', async () => {
+    // Prepare: well under the limit works.
+    const small = await service.invoke({ functionName: 'buffers', payload: { mb: 24 } });
+    expect(small.payload).toEqual({ held: 24 });
+
+    // Act
+    const result = await service.invoke({ functionName: 'buffers', payload: { mb: 160 } });
+    const next = await service.invoke({ functionName: 'buffers', payload: { mb: 24 } });
+
+    // Assess: what Lambda reports when its OOM killer ends the environment; the next one is fresh.
+    expect(result.payload).toEqual({
+      errorType: LambdaErrorType.OutOfMemory,
+      errorMessage: `RequestId: ${result.requestId} Error: Runtime exited with error: signal: killed`,
+    });
+    expect(next).toMatchObject({ coldStart: true, payload: { held: 24 } });
   });
 
   it('ends the process on an uncaught exception and fails the invocation with Runtime.ExitError', async () => {

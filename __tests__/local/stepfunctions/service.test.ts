@@ -80,6 +80,7 @@ async function setup(behaviour: Behaviour, options: { statements?: unknown[]; de
     definition: structuredClone(options.definition ?? DEFINITION) as Record<string, unknown>,
     definitionText: JSON.stringify(options.definition ?? DEFINITION),
     tracingEnabled: false,
+    tags: { project: 'async-api', team: 'noodles' },
   };
   const model = { region: 'us-east-1', accountId: ACCOUNT, partition: 'aws', roles: [smRole], lambdaPermissions: [] } as unknown as StackModel;
   const logs: string[] = [];

@@ -129,3 +129,27 @@ describe('TerraformResolver', () => {
     expect(() => new TerraformResolver({ provider: { aws: [{}] } } as TerraformJson, identity)).toThrow(/provider\.aws \(attribute "region"\)/);
   });
 });
+
+describe('TerraformResolver.tagsOf', () => {
+  it("overlays the resource's own tags on the provider's default_tags, as tags_all", () => {
+    // Prepare
+    const resolver = new TerraformResolver(
+      {
+        provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags: { project: 'async-api', stage: 'dev' } }] }] },
+        resource: { aws_sfn_state_machine: { sm: { name: 'm', tags: { stage: 'prod', owner: '${aws_iam_role.r.name}' } } }, aws_iam_role: { r: { name: 'team' } } },
+      } as TerraformJson,
+      identity,
+    );
+
+    // Act / Assess
+    expect(resolver.tagsOf('aws_sfn_state_machine.sm')).toEqual({ project: 'async-api', stage: 'prod', owner: 'team' });
+  });
+
+  it('refuses tags that are not a map of strings', () => {
+    // Prepare
+    const resolver = new TerraformResolver(doc({ aws_sfn_state_machine: { sm: { tags: { n: 1 } } } }), identity);
+
+    // Act / Assess
+    expect(() => resolver.tagsOf('aws_sfn_state_machine.sm')).toThrow(ResolutionError);
+  });
+});

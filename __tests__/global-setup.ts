@@ -1,0 +1,2 @@
+// jest globalSetup: see temp-folder.ts.
+export { setup as default } from './temp-folder';

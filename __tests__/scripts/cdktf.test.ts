@@ -1,0 +1,127 @@
+/**
+ * scripts/cdktf.cjs, the CLI behind `npm run plan`, `deploy` and `destroy`: cdktf-cli 0.21 where it can
+ * start, the fork's cdktn-cli where it cannot, the checkpoint call off, and both CLIs writing exactly
+ * what the app writes when run directly (`npm run synth`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { CONFIG_VARIABLES } from '../../stacks/config';
+
+const { chooseCli, cliEnv, ensureCdktnCli, NEWEST_CDKTF_CLI_MAJOR } = require('../../scripts/cdktf.cjs') as {
+  chooseCli(version: string, forced?: string): 'cdktf' | 'cdktn';
+  cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  ensureCdktnCli(log: (line: string) => void): string;
+  NEWEST_CDKTF_CLI_MAJOR: number;
+};
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('choosing the CLI', () => {
+  it.each(['v22.0.0', 'v22.23.5'])('runs cdktf-cli 0.21 on Node.js %s', (version) => {
+    expect(chooseCli(version)).toBe('cdktf');
+  });
+
+  it.each(['v23.0.0', 'v24.22.3', 'v25.2.1'])('runs cdktn-cli on Node.js %s, where cdktf-cli cannot start', (version) => {
+    expect(chooseCli(version)).toBe('cdktn');
+  });
+
+  it('obeys CDKTF_CLI and names the accepted values when it is wrong', () => {
+    expect(chooseCli('v22.1.0', 'cdktn')).toBe('cdktn');
+    expect(chooseCli('v24.1.0', 'cdktf')).toBe('cdktf');
+    expect(() => chooseCli('v22.1.0', 'terraform')).toThrow('CDKTF_CLI must be cdktf or cdktn, not "terraform"');
+  });
+
+  it('agrees with the native module builds cdktf-cli ships (Node.js 22 is ABI 127)', () => {
+    const prebuilds = join(ROOT, 'node_modules', '@cdktf', 'node-pty-prebuilt-multiarch', 'prebuilds', 'linux-x64');
+    const abis = readdirSync(prebuilds).flatMap((name) => /node\.abi(\d+)\.node/.exec(name)?.[1] ?? []).map(Number);
+
+    expect(Math.max(...abis)).toBe(127);
+    expect(NEWEST_CDKTF_CLI_MAJOR).toBe(22);
+  });
+});
+
+describe('the checkpoint call', () => {
+  it('is off unless the caller set CHECKPOINT_DISABLE', () => {
+    expect(cliEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', CHECKPOINT_DISABLE: '1' });
+    expect(cliEnv({ CHECKPOINT_DISABLE: '' })['CHECKPOINT_DISABLE']).toBe('');
+  });
+
+  it.each(['plan', 'deploy'])('npm run %s goes through the wrapper, not a bare cdktf', (script) => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+
+    expect(scripts[script]).toMatch(/&& node scripts\/cdktf\.cjs (diff|deploy)$/);
+  });
+});
+
+describe('cdktf-cli and cdktn-cli', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'cdktf-clis-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  // A synthesis with fixed settings: the developer's own STAGE or API_AUTH must not change the output.
+  function synthEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, TF_STATE_BUCKET: 'cli-compare-unused', ...extra };
+    for (const name of CONFIG_VARIABLES) if (name !== 'TF_STATE_BUCKET') delete env[name];
+    delete env['CHECKPOINT_DISABLE'];
+    return env;
+  }
+
+  function files(dir: string): Map<string, Buffer> {
+    const out = new Map<string, Buffer>();
+    const walk = (path: string): void => {
+      for (const entry of readdirSync(path)) {
+        const full = join(path, entry);
+        if (statSync(full).isDirectory()) walk(full);
+        else out.set(relative(dir, full), readFileSync(full));
+      }
+    };
+    walk(dir);
+    return out;
+  }
+
+  function viaWrapper(cli: 'cdktf' | 'cdktn'): ReturnType<typeof spawnSync> & { outdir: string } {
+    const outdir = join(work, cli);
+    const result = spawnSync(process.execPath, ['scripts/cdktf.cjs', 'synth', '--output', outdir], {
+      cwd: ROOT,
+      env: synthEnv({ CDKTF_CLI: cli }),
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    return Object.assign(result, { outdir });
+  }
+
+  it('write the same cdktf.out as the app run directly, byte for byte', () => {
+    ensureCdktnCli(() => undefined);
+    const direct = join(work, 'direct');
+    const app = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: ROOT,
+      env: synthEnv({ CDKTF_OUTDIR: direct }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(app.stderr).toBe('');
+    const expected = files(direct);
+
+    const cdktn = viaWrapper('cdktn');
+    expect(cdktn.status).toBe(0);
+    expect(files(cdktn.outdir)).toEqual(expected);
+
+    const cdktf = viaWrapper('cdktf');
+    if (chooseCli(process.version) === 'cdktf') {
+      expect(cdktf.status).toBe(0);
+      expect(files(cdktf.outdir)).toEqual(expected);
+    } else {
+      // The reason the fork's CLI is used at all: cdktf-cli 0.21 dies loading its native module.
+      expect(cdktf.status).not.toBe(0);
+      expect(String(cdktf.stderr)).toMatch(/node-pty-prebuilt-multiarch/);
+    }
+    expect([...expected.keys()].filter((file) => file.endsWith('cdk.tf.json')).sort()).toEqual([
+      'stacks/async-api-dev/cdk.tf.json',
+      'stacks/state-bucket/cdk.tf.json',
+    ]);
+  }, 400_000);
+});

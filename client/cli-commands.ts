@@ -1,0 +1,217 @@
+/**
+ * The `async-api` commands: each takes its parsed flags, calls the library and returns the exit
+ * code. Results go to stdout through {@link print} (one date format, ISO 8601; `--query`;
+ * `--output`); progress and notes go to stderr unless `--quiet`.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ApiError, type ApiClient, type ExecutionDescription } from './api';
+import type { Connection } from './config';
+import { apiErrorText, buildClient, connect, reattachCommand } from './cli-connect';
+import { ExitCode, UsageError, type CliIo } from './cli-io';
+import type { DescribeFlags, GlobalFlags, RunFlags, StartFlags, StopFlags, WaitFlags } from './cli-options';
+import { startOrAttach, waitAfterStart, waitForExecution, type StartOrAttachResult, type WaitOptions } from './execution';
+import { compileQuery, isoFromEpochSeconds, renderOutput } from './output';
+import { WaitOutcome, type PollResult } from './poll';
+import { canShowSpinner, formatDuration, plainProgress, silentProgress, spinnerProgress, type ProgressReporter } from './progress';
+import { callWithRetries } from './retry';
+import { DEFAULT_SCHEDULE } from './schedule';
+
+/** What a command learnt about the connection, for the error report's hints. */
+export interface CommandContext {
+  connection?: Connection;
+}
+
+/** `start`: prints `{executionArn, startDate, attached}`. */
+export async function startCommand(flags: StartFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
+  const input = await readInput(flags.input, io);
+  const connection = (context.connection = await connect(flags, io));
+  const client = await buildClient(connection, io);
+  const started = await startNamed(client, connection, flags, input, io);
+  if (started.attached && !flags.quiet) io.stderr.write(`async-api: ${attachedNote(started, 'not starting another')}\n`);
+  print(io, flags, 'StartExecution', { executionArn: started.executionArn, startDate: isoFromEpochSeconds(started.startDate), attached: started.attached });
+  return ExitCode.Succeeded;
+}
+
+/** `describe <arn>`: one describe (with retries). */
+export async function describeCommand(arn: string, flags: DescribeFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
+  const client = await buildClient((context.connection = await connect(flags, io)), io);
+  const { description } = await callWithRetries((signal) => client.describeExecution(arn, signal), retryIo(io));
+  print(io, flags, 'DescribeExecution', flags.outputOnly ? description.output : description);
+  return ExitCode.Succeeded;
+}
+
+/** `stop <arn>`: prints `{executionArn, stopDate}`. */
+export async function stopCommand(arn: string, flags: StopFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
+  const client = await buildClient((context.connection = await connect(flags, io)), io);
+  const request = { executionArn: arn, error: flags.error, cause: flags.cause };
+  const { stopDate } = await callWithRetries((signal) => client.stopExecution(request, signal), retryIo(io));
+  print(io, flags, 'StopExecution', { executionArn: arn, stopDate: isoFromEpochSeconds(stopDate) });
+  return ExitCode.Succeeded;
+}
+
+/** `run`: start (or re-attach by name), then wait. */
+export async function runCommand(flags: RunFlags, command: Command, io: CliIo, context: CommandContext): Promise<ExitCode> {
+  const input = await readInput(flags.input, io);
+  const connection = (context.connection = await connect(flags, io));
+  const client = await buildClient(connection, io);
+  const now = io.now ?? Date.now;
+  const sentAtMs = now();
+  const started = await startNamed(client, connection, flags, input, io);
+  const times = { sentAtMs, arrivedAtMs: now(), wallAtArrivalMs: (io.wallClock ?? Date.now)() };
+  if (started.attached && !flags.quiet) io.stderr.write(`async-api: ${attachedNote(started, 'attaching to it')}\n`);
+  return waitCommand(started.executionArn, flags, command, io, context, client, waitAfterStart(started, times, minIntervalFor(flags)));
+}
+
+/** `wait <arn>` (and the waiting half of `run`): polls until the execution ends. */
+export async function waitCommand(
+  arn: string,
+  flags: WaitFlags,
+  command: Command,
+  io: CliIo,
+  context: CommandContext,
+  existingClient?: ApiClient,
+  afterStart: Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> = {}
+): Promise<ExitCode> {
+  const client = existingClient ?? (await buildClient((context.connection = await connect(flags, io)), io));
+  const now = io.now ?? Date.now;
+  const controller = new AbortController();
+  const progress: ProgressReporter = flags.quiet
+    ? silentProgress
+    : canShowSpinner(io.stderr)
+      ? await spinnerProgress(io.stderr, arn, now)
+      : plainProgress(io.stderr, arn);
+  const unsubscribe = io.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
+  let result: PollResult<ExecutionDescription>;
+  try {
+    result = await waitForExecution(client, arn, {
+      timeoutMs: flags.timeout,
+      maxIntervalMs: flags.maxInterval,
+      minIntervalMs: minIntervalFor(flags),
+      ...afterStart,
+      signal: controller.signal,
+      now,
+      wallClock: io.wallClock,
+      sleep: io.sleep,
+      random: io.random,
+      onProgress: (event) => progress.update(event),
+    });
+  } catch (err) {
+    progress.clear();
+    throw err;
+  } finally {
+    unsubscribe();
+  }
+
+  const took = `after ${formatDuration(result.elapsedMs)} (${result.requests} requests)`;
+  const description = result.detail;
+  switch (result.outcome) {
+    case WaitOutcome.Succeeded:
+    case WaitOutcome.Failed:
+    case WaitOutcome.TimedOut:
+    case WaitOutcome.Aborted: {
+      const failure = description?.error || description?.cause ? `: ${[description.error, description.cause].filter(Boolean).join(': ')}` : '';
+      progress.finish(`${result.outcome} ${took}${failure}`, result.outcome === WaitOutcome.Succeeded);
+      if (!flags.outputOnly) print(io, flags, 'DescribeExecution', description);
+      else if (result.outcome === WaitOutcome.Succeeded) print(io, flags, 'DescribeExecution', description?.output ?? null);
+      return OUTCOME_EXIT[result.outcome];
+    }
+    case WaitOutcome.DeadlinePassed: {
+      progress.finish(`still ${result.status ?? 'not visible'} ${took}; --timeout passed`, false);
+      if (description && !flags.outputOnly) print(io, flags, 'DescribeExecution', description);
+      io.stderr.write(`async-api: deadline passed; the execution is still running. Re-attach with: ${reattachCommand(arn, command)}\n`);
+      return ExitCode.DeadlinePassed;
+    }
+    case WaitOutcome.Interrupted: {
+      progress.clear();
+      if (flags.stopOnInterrupt) {
+        await stopAfterInterrupt(client, arn, io);
+        return ExitCode.Interrupted;
+      }
+      io.stderr.write(`async-api: interrupted; the execution keeps running. Re-attach with: ${reattachCommand(arn, command)}\n`);
+      return ExitCode.Interrupted;
+    }
+    case WaitOutcome.Error: {
+      progress.clear();
+      const err = result.error;
+      const message = err instanceof ApiError ? apiErrorText(err, context.connection) : (err?.message ?? 'unknown error');
+      io.stderr.write(`async-api: ${message.includes(arn) ? message : `${message} (${arn})`}\n`);
+      return ExitCode.ApiError;
+    }
+  }
+}
+
+const OUTCOME_EXIT: Readonly<Record<WaitOutcome.Succeeded | WaitOutcome.Failed | WaitOutcome.TimedOut | WaitOutcome.Aborted, ExitCode>> = {
+  [WaitOutcome.Succeeded]: ExitCode.Succeeded,
+  [WaitOutcome.Failed]: ExitCode.Failed,
+  [WaitOutcome.TimedOut]: ExitCode.TimedOut,
+  [WaitOutcome.Aborted]: ExitCode.Aborted,
+};
+
+/** Writes a result to stdout with `--query` and `--output` applied; `title` is the table's, as the AWS CLI names it. */
+function print(io: CliIo, flags: GlobalFlags, title: string, value: unknown): void {
+  const query = flags.query === undefined ? undefined : compileQuery(flags.query);
+  io.stdout.write(renderOutput(value ?? null, { format: flags.output, query, title, width: io.stdout.columns || undefined }));
+}
+
+/** Starts with a name (given or generated) so that retries are safe; see {@link startOrAttach}. */
+function startNamed(client: ApiClient, connection: Connection, flags: StartFlags, input: unknown, io: CliIo): Promise<StartOrAttachResult> {
+  const start = (request: { input: unknown; name: string }) =>
+    callWithRetries((signal) => client.startExecution({ ...request, job: connection.job }, signal), retryIo(io));
+  return startOrAttach(start, { input, name: flags.name, stateMachineArn: connection.stateMachineArn, newName: io.newName });
+}
+
+function attachedNote(started: StartOrAttachResult, action: string): string {
+  return started.nameGenerated
+    ? `the start was retried and its first attempt had created ${started.name}; ${action}`
+    : `an execution named ${started.name} already exists; ${action}`;
+}
+
+/** The delay bound is max(1 s, 25 %); a max interval below 1 s also shortens the minimum. */
+function minIntervalFor(flags: WaitFlags): number {
+  return Math.min(DEFAULT_SCHEDULE.minIntervalMs, flags.maxInterval);
+}
+
+async function stopAfterInterrupt(client: ApiClient, arn: string, io: CliIo): Promise<void> {
+  try {
+    const request = { executionArn: arn, cause: 'interrupted (async-api --stop-on-interrupt)' };
+    await callWithRetries((signal) => client.stopExecution(request, signal), { ...retryIo(io), maxRetries: 2 });
+    io.stderr.write(`async-api: interrupted; stopped ${arn}\n`);
+  } catch (err) {
+    io.stderr.write(`async-api: interrupted; stopping ${arn} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
+  return { sleep: io.sleep, random: io.random };
+}
+
+async function readInput(spec: string | undefined, io: CliIo): Promise<unknown> {
+  if (spec === undefined) return {};
+  let text: string;
+  let source: string;
+  if (spec === '-') {
+    if (!io.stdin) throw new UsageError('--input - needs stdin, which is not available');
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk));
+    text = Buffer.concat(chunks).toString('utf8');
+    source = 'from stdin';
+  } else if (spec.startsWith('@')) {
+    const path = resolve(io.cwd, spec.slice(1));
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--input ${spec}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass JSON text, @file or - for stdin`);
+    }
+    source = `in ${path}`;
+  } else {
+    text = spec;
+    source = 'text';
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--input ${source} is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass JSON text, @file or - for stdin`);
+  }
+}
