@@ -1,0 +1,25 @@
+import { ConfigError, type Env } from '../shared/config-error';
+
+/** Environment variable: ARN of the Secrets Manager secret holding the signing secret. */
+export const SIGNING_SECRET_ARN_VAR = 'SIGNING_SECRET_ARN';
+/** Environment variable: `true` only in the local runtime (http://127.0.0.1 receivers). */
+export const ALLOW_LOOPBACK_HTTP_VAR = 'ALLOW_LOOPBACK_HTTP';
+
+/** Validated configuration of the webhook sender. */
+export interface SenderConfig {
+  readonly signingSecretArn: string;
+  readonly allowLoopbackHttp: boolean;
+}
+
+/** Reads the sender's configuration; a missing or malformed value fails the cold start with its name. */
+export function parseSenderConfig(env: Env): SenderConfig {
+  const arn = env[SIGNING_SECRET_ARN_VAR];
+  if (arn === undefined || !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
+    throw new ConfigError(`${SIGNING_SECRET_ARN_VAR} must be a Secrets Manager secret ARN; got ${JSON.stringify(arn)}`);
+  }
+  const loopback = env[ALLOW_LOOPBACK_HTTP_VAR] ?? 'false';
+  if (loopback !== 'true' && loopback !== 'false') {
+    throw new ConfigError(`${ALLOW_LOOPBACK_HTTP_VAR} must be true or false; got ${JSON.stringify(loopback)}`);
+  }
+  return { signingSecretArn: arn, allowLoopbackHttp: loopback === 'true' };
+}
