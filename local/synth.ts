@@ -23,7 +23,8 @@ export { CONFIG_VARIABLES };
  * digests them and watch mode watches them. Add a folder here (e.g. a new job registry) and both
  * follow.
  */
-export const SOURCES: readonly string[] = ['main.ts', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];
+// scripts/require-node.cjs: main.ts imports it first, so a synthesis cannot run without it.
+export const SOURCES: readonly string[] = ['main.ts', 'scripts/require-node.cjs', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];
 const STAMP = 'local-runtime-synth.json';
 const STAMP_VERSION = 2;
 // A synthesis takes seconds. spawnSync blocks the event loop, so no caller's timer (a test timeout,
