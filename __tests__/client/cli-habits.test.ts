@@ -12,6 +12,9 @@ import { ExitCode, type CliIo } from '../../client/cli';
 import { lines, runCli, withContractServer, type Run } from './cli-harness';
 import { MACHINE_ARN, RAMEN_OUTPUT } from './fake-api';
 
+// The bin is spawned: tsx's start-up alone can take seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 const REPO = join(__dirname, '..', '..');
 const BIN = join(REPO, 'client', 'bin', 'async-api.cjs');
 const EXECUTION_PREFIX = MACHINE_ARN.replace(':stateMachine:', ':execution:');
