@@ -45,7 +45,8 @@ describe('watch mode', () => {
   beforeAll(async () => {
     // Prepare: a checkout of our own, whose sources the test may edit.
     root = mkdtempSync(join(tmpdir(), 'async-api-watch-'));
-    for (const entry of [...SOURCES, 'package.json', 'tsconfig.json', 'cdktf.json']) cpSync(join(REPO_ROOT, entry), join(root, entry), { recursive: true });
+    // main.ts requires the Node.js check first, so the copy needs it too.
+    for (const entry of [...SOURCES, 'package.json', 'tsconfig.json', 'cdktf.json', 'scripts/require-node.cjs']) cpSync(join(REPO_ROOT, entry), join(root, entry), { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
     dataDir = join(root, '.local');
     const outdir = join(dataDir, 'cdktf.out');
