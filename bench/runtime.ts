@@ -19,6 +19,8 @@ import { synthIfStale } from '../local/synth';
 import type { BenchContext, GroupResult } from './context';
 import { formatValue, sampleFigure, type Figure } from './report';
 import { median } from './stats';
+import { defaultJob } from '../stacks/job';
+import { JOBS } from '../stacks/jobs';
 
 /** Warm requests whose median is subtracted from the first one. */
 const WARM_SAMPLES = 10;
@@ -153,7 +155,7 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
   try {
     // An execution that does not exist: only the status Lambda runs (it answers 404), so its cold
     // start is isolated from the worker's.
-    const missing = `${runtime.model.stateMachine.arn.replace(':stateMachine:', ':execution:')}:bench-missing`;
+    const missing = `${runtime.model.stateMachines[0]!.arn.replace(':stateMachine:', ':execution:')}:bench-missing`;
     const describeOnce = async (): Promise<{ ms: number; status: number }> => {
       const t0 = performance.now();
       const r = await postJson(runtime.url, '/describe-execution', { executionArn: missing }, agent);
@@ -180,7 +182,7 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
 /** Starts a zero-second job and describes it back to back until it ends; start→SUCCEEDED in ms. */
 async function executeZeroSecondJob(url: string, agent: Agent): Promise<number> {
   const t0 = performance.now();
-  const started = await postJson(url, '/start-execution', { input: { seconds: 0 } }, agent);
+  const started = await postJson(url, '/start-execution', { input: defaultJob(JOBS).exampleInput }, agent);
   if (started.status !== 200) throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
   const { executionArn } = started.body as { executionArn: string };
   for (let attempt = 0; attempt < 10_000; attempt++) {

@@ -2,28 +2,65 @@
  * The start-up banner: endpoint, routes and their auth mode, local credentials when a route needs
  * them, and a request to copy and paste.
  */
+import { JOBS } from '../stacks/jobs';
 import { localToken } from './apigw/jwt';
 import type { Runtime } from './runtime';
+import type { StackModel } from './terraform/model';
+
+/** A job as the served stack shows it: its start route and state machine. */
+export interface ServedJob {
+  readonly name: string;
+  /** e.g. `/ramen-timer/start-execution`. */
+  readonly path: string;
+  readonly stateMachineArn: string;
+  /** Whether `POST /start-execution` starts this job too. */
+  readonly isDefault: boolean;
+}
+
+const JOB_ROUTE = /^\/([a-z0-9-]+)\/start-execution$/;
+
+/**
+ * The jobs of a served stack, read from its routes (`POST /<job>/start-execution` with a
+ * StartExecution integration), so any stack is described, whatever registry it was built from.
+ */
+export function servedJobs(model: StackModel): ServedJob[] {
+  const machineOf = (route: StackModel['api']['routes'][number]) =>
+    route.integration?.subtype === 'StepFunctions-StartExecution' ? route.integration.requestParameters['StateMachineArn'] : undefined;
+  const defaultArn = model.api.routes.filter((r) => r.path === '/start-execution').map(machineOf)[0];
+  return model.api.routes.flatMap((route) => {
+    const name = route.path === undefined ? undefined : JOB_ROUTE.exec(route.path)?.[1];
+    const arn = machineOf(route);
+    return name && arn ? [{ name, path: route.path!, stateMachineArn: arn, isDefault: arn === defaultArn }] : [];
+  });
+}
+
+/** The registry's example input of a job, `{}` for a job the registry does not list. */
+export function exampleInput(jobName: string): unknown {
+  return JOBS.find((j) => j.name === jobName)?.exampleInput ?? {};
+}
 
 /** The banner's lines. */
 export function banner(runtime: Runtime, dataDir: string): string[] {
   const { model, url } = runtime;
   const routes = [...model.api.routes].sort((a, b) => a.routeKey.localeCompare(b.routeKey));
   const modes = new Set(routes.map((r) => r.authorizationType));
+  const jobs = servedJobs(model);
+  const width = Math.max(28, ...routes.map((r) => r.routeKey.length + 2));
   const lines = [
     '',
     `Local runtime listening on ${url}`,
-    `  stack: ${model.api.name} (region ${model.region}, account ${model.accountId}), data in ${dataDir}`,
-    `  state machine: ${model.stateMachine.arn}`,
+    `  stack: ${runtime.stackId} (API ${model.api.name}, region ${model.region}, account ${model.accountId}), data in ${dataDir}`,
+    '',
+    'Jobs:',
+    ...jobs.map((j) => `  ${j.name}${j.isDefault ? ' (default: also POST /start-execution)' : ''}: state machine ${j.stateMachineArn}`),
     '',
     'Routes:',
-    ...routes.map((r) => `  ${r.routeKey.padEnd(28)} auth ${r.authorizationType}`),
+    ...routes.map((r) => `  ${r.routeKey.padEnd(width)} auth ${r.authorizationType}`),
     '',
     `Step Functions API: ${url} (AWS JSON 1.0, SigV4 service "states"), e.g. AWS_ENDPOINT_URL_SFN=${url}`,
   ];
-  const start = routes.find((r) => r.integration?.subtype === 'StepFunctions-StartExecution');
-  const path = start?.path ?? '/start-execution';
-  const body = `'{"input": {"seconds": 3}, "name": "ramen-1"}'`;
+  // No execution name: a fixed one would answer ExecutionAlreadyExists on every later start.
+  const body = (job: ServedJob) => `'${JSON.stringify({ input: exampleInput(job.name) })}'`;
   const { accessKeyId, secretAccessKey } = runtime.credentials;
   lines.push(
     '',
@@ -33,12 +70,13 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
     `  export AWS_REGION=${model.region}`,
   );
   if (modes.has('AWS_IAM')) {
-    lines.push(
-      '',
-      'Try it (curl 7.75+ signs with --aws-sigv4):',
-      `  curl -s --aws-sigv4 "aws:amz:${model.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
-      `    -H 'content-type: application/json' -d ${body} ${url}${path}`,
-    );
+    lines.push('', 'Try it, one job at a time (curl 7.75+ signs with --aws-sigv4):');
+    for (const job of jobs) {
+      lines.push(
+        `  curl -s --aws-sigv4 "aws:amz:${model.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
+        `    -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
+      );
+    }
   } else if (modes.has('JWT')) {
     const authorizer = routes.find((r) => r.authorizer)?.authorizer;
     const token = localToken({
@@ -52,18 +90,18 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
       'JWT routes: issuer, audience and expiry are checked; signatures are not (no network). A token valid for 1 hour:',
       `  export TOKEN=${token}`,
       '',
-      'Try it:',
-      `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body} ${url}${path}`,
+      'Try it, one job at a time:',
+      ...jobs.map((job) => `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
     );
   } else {
-    lines.push('', 'Try it:', `  curl -s -H 'content-type: application/json' -d ${body} ${url}${path}`);
+    lines.push('', 'Try it, one job at a time:', ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`));
   }
   // The client polls until the job ends; it needs the endpoint, and the auth mode when it is not SigV4.
   const clientAuth = modes.has('AWS_IAM') ? '' : modes.has('JWT') ? ' --auth jwt --token "$TOKEN"' : ' --auth none';
-  lines.push(
-    `  npx async-api run --endpoint ${url}${clientAuth} --input '{"seconds": 3}'`,
-    `  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${model.stateMachine.arn}`,
-  );
+  for (const job of jobs) {
+    lines.push(`  npx async-api run --endpoint ${url}${clientAuth} --job ${job.name} --input '${JSON.stringify(exampleInput(job.name))}'`);
+  }
+  for (const job of jobs) lines.push(`  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${job.stateMachineArn}`);
   if (model.notEmulated.length > 0) lines.push('', `Not emulated (ignored): ${model.notEmulated.join(', ')}`);
   for (const warning of model.warnings) lines.push(`Warning: ${warning}`);
   for (const warning of runtimeMismatches(model.functions, process.versions.node)) lines.push(`Note: ${warning}`);

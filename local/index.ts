@@ -10,7 +10,7 @@
  * - LOCAL_SKIP_SYNTH=1 to serve the existing output as it is (watch mode off);
  * - LOCAL_WATCH=0 or `--no-watch` (`npm start -- --no-watch`) to turn watch mode off;
  * - LOCAL_ACCESS_LOG=0 / LOCAL_FUNCTION_LOG=0 to silence access-log lines / function output;
- * - everything stacks/config.ts reads (API_AUTH, RAMEN_TIMER_SECONDS, ...) is passed to the synthesis.
+ * - everything stacks/config.ts reads (API_AUTH, STAGE, ...) is passed to the synthesis.
  * Exit codes: 0 after Ctrl-C/SIGTERM, 1 when the stack cannot be synthesized or served.
  */
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line

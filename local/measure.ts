@@ -3,7 +3,7 @@
  * zero-second job through HTTP, sustained executions per second, and memory with many executions
  * running at once. The bench calls {@link measureRuntime}; `npx tsx local/measure.ts` prints JSON.
  *
- * By default it synthesizes the stack into a temporary folder (API_AUTH=NONE, RAMEN_TIMER_SECONDS=0,
+ * By default it synthesizes the stack into a temporary folder (API_AUTH=NONE,
  * stage throttling raised so that it measures the runtime, not the 50 rps default limit) and runs
  * the runtime as a child process, as `npm start` does, so the load generator does not share its
  * event loop. Pass `url` (and `pid`, `credentials`) to measure a runtime that is already running.
@@ -17,10 +17,15 @@ import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk
 import { REPO_ROOT } from './runtime';
 import { synthIfStale } from './synth';
 import { processTree, readStatus } from './proc';
+import { defaultJob } from '../stacks/job';
+import { JOBS } from '../stacks/jobs';
+
+/** What the latency and throughput runs start: the default job's example input (the registry's). */
+const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
 
 /** Options of {@link measureRuntime}; every field has a default. */
 export interface MeasureOptions {
-  /** A running runtime to measure (its stack must have API_AUTH=NONE and RAMEN_TIMER_SECONDS=0). */
+  /** A running runtime to measure (its stack must have API_AUTH=NONE). */
   readonly url?: string;
   /** Its process id, for memory figures. */
   readonly pid?: number;
@@ -106,10 +111,9 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
   }
 }
 
-/** App settings of the measured stack: no auth, zero-second default job, throttling out of the way. */
+/** App settings of the measured stack: no auth, throttling out of the way. */
 export const MEASURE_SETTINGS = {
   API_AUTH: 'NONE',
-  RAMEN_TIMER_SECONDS: '0',
   API_THROTTLE_RATE: '10000',
   API_THROTTLE_BURST: '5000',
   TF_STATE_BUCKET: 'async-api-local-unused',
@@ -152,7 +156,7 @@ async function measureLatency(url: string, agent: Agent, samples: number): Promi
   const tag = Date.now().toString(36);
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
-    const started = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `lat-${tag}-${i}` }, agent);
+    const started = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `lat-${tag}-${i}` }, agent);
     if (started.status !== 200) throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
     const executionArn = (started.body as { executionArn: string }).executionArn;
     // Poll back-to-back: the figure is the runtime's latency, not a polling interval.
@@ -193,7 +197,7 @@ async function measureThroughput(
   const deadline = t0 + seconds * 1000;
   const worker = async (): Promise<void> => {
     while (performance.now() < deadline) {
-      const r = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `tput-${tag}-${n++}` }, agent);
+      const r = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `tput-${tag}-${n++}` }, agent);
       if (r.status === 200) started++;
       else rejected++;
     }
@@ -233,7 +237,7 @@ async function measureMemory(
   // A client's describe brings up the status function's process too, as in real use. It must come
   // first: once 1,000 worker invocations hold the account's whole concurrency (Lambda's default quota),
   // the status function is throttled, as it would be in AWS.
-  const probe = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `mem-probe-${tag}` }, agent);
+  const probe = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `mem-probe-${tag}` }, agent);
   await postJson(url, '/describe-execution', { executionArn: (probe.body as { executionArn: string }).executionArn }, agent);
   await Promise.all(Array.from({ length: 32 }, worker));
   // Give every execution time to reach its Lambda invocation, then sample.
@@ -258,7 +262,7 @@ async function countSince(sfn: SFNClient, stateMachineArn: string, prefix: strin
 
 async function findStateMachineArn(url: string, agent: Agent): Promise<string> {
   // The HTTP API does not expose the machine's ARN; an execution ARN contains it.
-  const r = await postJson(url, '/start-execution', { input: { seconds: 0 }, name: `probe-${Date.now().toString(36)}` }, agent);
+  const r = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `probe-${Date.now().toString(36)}` }, agent);
   if (r.status !== 200) throw new Error(`start-execution answered ${r.status}: ${JSON.stringify(r.body)}`);
   const arn = (r.body as { executionArn: string }).executionArn;
   return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');

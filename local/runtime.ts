@@ -64,6 +64,8 @@ export interface Runtime {
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   readonly port: number;
+  /** Id of the stack served now in `cdktf.out` (e.g. `async-api-dev`). */
+  readonly stackId: string;
   /** The stack served now (a reload replaces it). */
   readonly model: StackModel;
   /** The local developer's credentials (sign AWS_IAM routes and Step Functions calls with them). */
@@ -92,7 +94,7 @@ export interface Runtime {
 /** Where a stack comes from: a cdktf output folder, or a parsed document. */
 export type StackSource =
   | { readonly outdir: string; readonly stackId?: string }
-  | { readonly stack: { readonly doc: TerraformJson; readonly stackDir: string } };
+  | { readonly stack: { readonly doc: TerraformJson; readonly stackDir: string; readonly stackId?: string } };
 
 /** Error/cause of executions cut off by a shutdown or a crash of the runtime. */
 export const INTERRUPTED = {
@@ -150,6 +152,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const runtime: Runtime = {
       url,
       port,
+      get stackId() {
+        return current!.stackId;
+      },
       get model() {
         return current!.model;
       },
@@ -194,23 +199,31 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   }
 }
 
+/** A document to serve, where its assets live, and its stack id (`stack` when it was handed in). */
+interface Source {
+  readonly doc: TerraformJson;
+  readonly stackDir: string;
+  readonly stackId: string;
+}
+
 // The document to serve, after the caller's transform.
-function readSource(source: StackSource, options: RuntimeOptions): { doc: TerraformJson; stackDir: string } {
-  const read = 'stack' in source ? source.stack : loadSynthesizedStack(source.outdir, source.stackId);
-  return { doc: options.transform ? options.transform(structuredClone(read.doc)) : read.doc, stackDir: read.stackDir };
+function readSource(source: StackSource, options: RuntimeOptions): Source {
+  const read = 'stack' in source ? { stackId: 'stack', ...source.stack } : loadSynthesizedStack(source.outdir, source.stackId);
+  return { doc: options.transform ? options.transform(structuredClone(read.doc)) : read.doc, stackDir: read.stackDir, stackId: read.stackId };
 }
 
 /** What a stack needs before it can be served; building it may fail, and changes nothing running. */
 interface Prepared {
+  readonly stackId: string;
   readonly model: StackModel;
   readonly iam: IamAuthorizer;
 }
 
-async function prepare(source: { doc: TerraformJson; stackDir: string }, url: string, log: (line: string) => void): Promise<Prepared> {
+async function prepare(source: Source, url: string, log: (line: string) => void): Promise<Prepared> {
   const model = buildStackModel(source.doc, source.stackDir, { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url });
   const iam = await IamAuthorizer.create(model, log);
   await checkServiceRoles(model, iam);
-  return { model, iam };
+  return { stackId: source.stackId, model, iam };
 }
 
 /** One served stack with its services. */
@@ -231,7 +244,7 @@ interface Shared {
   readonly options: RuntimeOptions;
 }
 
-function activateGeneration({ model, iam }: Prepared, shared: Shared): Generation {
+function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): Generation {
   const { url, credentials, options, log } = shared;
   const lambda = createLambdaService({
     functions: model.functions,
@@ -253,18 +266,21 @@ function activateGeneration({ model, iam }: Prepared, shared: Shared): Generatio
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
     ...(options.functionLog ? { log: options.functionLog } : {}),
   });
-  const engine = new ExecutionEngine({
-    stateMachine: model.stateMachine,
-    lambda,
-    iam,
-    region: model.region,
-    accountId: model.accountId,
-    partition: model.partition,
-    ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-  });
+  // One engine per state machine (one per job), all running functions of the same Lambda service.
+  const machines = model.stateMachines.map((stateMachine) => ({
+    stateMachine,
+    engine: new ExecutionEngine({
+      stateMachine,
+      lambda,
+      iam,
+      region: model.region,
+      accountId: model.accountId,
+      partition: model.partition,
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+    }),
+  }));
   const sfn = new StepFunctionsService({
-    stateMachine: model.stateMachine,
-    engine,
+    machines,
     store: shared.store,
     iam,
     createdAt: Date.now(),
@@ -274,7 +290,7 @@ function activateGeneration({ model, iam }: Prepared, shared: Shared): Generatio
   const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const gateway = new HttpApiGateway({ model, sfn, lambda, iam, credentials, accessLog: (line) => accessLog(line), log });
   const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);
-  return { model, iam, lambda, sfn, handlers: { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) } };
+  return { stackId, model, iam, lambda, sfn, handlers: { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) } };
 }
 
 // Waits until none of `arns` is running any more, then stops the replaced stack's functions.
@@ -301,13 +317,13 @@ async function checkServiceRoles(model: StackModel, iam: IamAuthorizer): Promise
       service: 'lambda.amazonaws.com',
       sourceArn: undefined as string | undefined,
     })),
-    {
-      address: model.stateMachine.address,
+    ...model.stateMachines.map((m) => ({
+      address: m.address,
       attribute: 'role_arn',
-      roleArn: model.stateMachine.roleArn,
+      roleArn: m.roleArn,
       service: 'states.amazonaws.com',
-      sourceArn: model.stateMachine.arn,
-    },
+      sourceArn: m.arn as string | undefined,
+    })),
   ];
   for (const use of uses) {
     if (!iam.role(use.roleArn)) {

@@ -1,6 +1,8 @@
 import { App, TerraformStack } from 'cdktf';
 import { AppConfig } from './config';
 import { AsyncApiStack } from './async-api-stack';
+import type { JobDefinition } from './job';
+import { JOBS } from './jobs';
 import { CiAccessStack } from './ci-access-stack';
 import { StateBucketStack } from './state-bucket-stack';
 import { addAwsLimitsValidation } from './validation/aws-limits';
@@ -13,6 +15,8 @@ export function stackIds(config: Pick<AppConfig, 'stage'>) {
 export interface BuildAppOptions {
   /** Where Lambda bundles are written before being zipped as assets. */
   readonly buildDir: string;
+  /** The jobs to serve. Default: the registry, `stacks/jobs.ts`. */
+  readonly jobs?: readonly JobDefinition[];
 }
 
 /** Adds every stack of the product to `app`. */
@@ -23,7 +27,7 @@ export function buildApp(app: App, config: AppConfig, options: BuildAppOptions):
     region: config.state.region,
     ...(config.stateBucketAllowDestroy ? { allowDestroy: true } : {}),
   });
-  new AsyncApiStack(app, ids.api, { config, buildDir: options.buildDir });
+  new AsyncApiStack(app, ids.api, { config, jobs: options.jobs ?? JOBS, buildDir: options.buildDir });
   // Only with GITHUB_REPOSITORY set (always in GitHub Actions): the roles trust one repository.
   if (config.ciAccess) new CiAccessStack(app, ids.ciAccess, { config, ciAccess: config.ciAccess });
   // Every stack, including stacks added above later: a value AWS would refuse fails the synth.

@@ -102,3 +102,11 @@ export function renderAsl(template: string, values: Readonly<Record<string, AslV
 export function renderAslFile(path: string, values: Readonly<Record<string, AslValue>>): unknown {
   return renderAsl(readFileSync(path, 'utf8'), values, path);
 }
+
+/**
+ * The names of every `${Name}` placeholder in a template's text, so a caller can offer optional
+ * values only where the template uses them (the renderer refuses a value the template never uses).
+ */
+export function placeholdersOf(template: string): Set<string> {
+  return new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!));
+}

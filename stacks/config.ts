@@ -8,14 +8,11 @@ import { STAGE_NAME } from './naming';
  * user fixing a CI job sees all of them at once.
  */
 
-/** How callers authenticate to the HTTP API's routes. */
-export type ApiAuth =
-  | { readonly mode: 'AWS_IAM' }
-  | { readonly mode: 'NONE' }
-  | { readonly mode: 'JWT'; readonly issuer: string; readonly audience: readonly string[] };
+import type { ApiAuth } from './constructs/http-api';
+import type { StateMachineLogLevel } from './constructs/state-machine';
 
-/** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
-export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
+// The constructs own these types; the configuration only fills them in.
+export type { ApiAuth, StateMachineLogLevel };
 
 export interface StateBackendConfig {
   /** S3 bucket holding Terraform state (created by the `state-bucket` stack). */
@@ -32,10 +29,6 @@ export interface AppConfig {
   readonly stage: string;
   readonly state: StateBackendConfig;
   readonly apiAuth: ApiAuth;
-  /** Default wait of the ramen timer when the execution input has no `seconds`. */
-  readonly ramenTimerSeconds: number;
-  /** Worker Lambda timeout; the timer is bounded by it. */
-  readonly workerTimeoutSeconds: number;
   /** Retention of every log group the stacks create. */
   readonly logRetentionDays: number;
   /** `$default` stage throttling (steady requests per second and burst). */
@@ -93,8 +86,6 @@ export const CONFIG_VARIABLES = [
   'API_AUTH',
   'JWT_ISSUER',
   'JWT_AUDIENCE',
-  'RAMEN_TIMER_SECONDS',
-  'WORKER_TIMEOUT_SECONDS',
   'LOG_RETENTION_DAYS',
   'API_THROTTLE_RATE',
   'API_THROTTLE_BURST',
@@ -113,8 +104,6 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Lambda's hard limit on a function's timeout. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 // No "-": the CI roles are scoped by name prefix (`async-api-<stage>-*`), and with "-" allowed the
@@ -160,9 +149,6 @@ export function parseConfig(env: Env): AppConfig {
   // An invalid AWS_REGION is reported once, not again as a missing TF_STATE_REGION.
   const stateRegion = read.pattern('TF_STATE_REGION', region ?? 'us-east-1', REGION, 'an AWS region such as us-east-1');
   const apiAuth = readApiAuth(read);
-  const workerTimeoutSeconds = read.integer('WORKER_TIMEOUT_SECONDS', LAMBDA_MAX_TIMEOUT_SECONDS, 10, LAMBDA_MAX_TIMEOUT_SECONDS);
-  // The worker keeps a few seconds of its timeout for itself, so the default must leave room.
-  const ramenTimerSeconds = read.number('RAMEN_TIMER_SECONDS', 30, 0, Math.max(0, (workerTimeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS) - 5));
   const logRetentionDays = read.oneOf('LOG_RETENTION_DAYS', '30', LOG_RETENTION_DAYS.map(String));
   const rateLimit = read.number('API_THROTTLE_RATE', 50, 1, 10_000);
   const burstLimit = read.integer('API_THROTTLE_BURST', 100, 1, 5_000);
@@ -183,8 +169,6 @@ export function parseConfig(env: Env): AppConfig {
     stage: stage!,
     state: { bucket: bucket!, key: key!, region: stateRegion! },
     apiAuth: apiAuth!,
-    ramenTimerSeconds: ramenTimerSeconds!,
-    workerTimeoutSeconds: workerTimeoutSeconds!,
     logRetentionDays: Number(logRetentionDays),
     throttling: { rateLimit: rateLimit!, burstLimit: burstLimit! },
     stateMachineLogLevel: stateMachineLogLevel!,

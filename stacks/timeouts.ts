@@ -50,17 +50,41 @@ export function taskWorstCaseSeconds(name: string, state: State): number {
   return attempts * timeout + waits;
 }
 
+/** The worst case of a definition, and whether it is exact or only a lower bound. */
+export interface WorstCase {
+  readonly seconds: number;
+  /**
+   * Why `seconds` is only a lower bound, e.g. a Map state whose item count is known only at run time
+   * (counted as one iteration at full concurrency); undefined when it is exact.
+   */
+  readonly lowerBoundBecause?: string;
+}
+
 /**
  * Worst-case duration in seconds of an execution of `definition`: the sum over its states (an upper
  * bound of any path, since a state machine without loops runs each state at most once). Task and
  * Wait states take time; Choice, Pass, Succeed and Fail take none.
- * @throws TimeoutOrderError for what cannot be bounded: a loop, a Task without a numeric timeout,
- *   a Wait on a path or timestamp, a Map or Parallel state (not modelled).
+ * @throws TimeoutOrderError for what cannot be bounded (a loop, a Task without a numeric timeout,
+ *   a Wait on a path or timestamp), and for a Map state, whose worst case depends on its item count
+ *   ({@link worstCase} gives a lower bound instead).
  */
 export function worstCaseSeconds(definition: unknown): number {
+  const worst = worstCase(definition);
+  if (worst.lowerBoundBecause) throw new TimeoutOrderError(`${worst.lowerBoundBecause}; its worst case is unbounded`);
+  return worst.seconds;
+}
+
+/**
+ * {@link worstCaseSeconds}, with Map and Parallel states: a Parallel state takes its slowest branch,
+ * a Map state one iteration (its item count is known only at run time, so the result is then a lower
+ * bound, and says why); either one's own `Retry` repeats the whole, as a Task's does.
+ * @throws TimeoutOrderError for a loop, a Task without a numeric timeout, or a Wait without fixed Seconds.
+ */
+export function worstCase(definition: unknown): WorstCase {
   const states = (definition as { States?: Record<string, State> }).States ?? {};
   assertNoLoops(states, (definition as { StartAt?: string }).StartAt);
   let total = 0;
+  let lowerBoundBecause: string | undefined;
   for (const [name, state] of Object.entries(states)) {
     switch (state.Type) {
       case 'Task':
@@ -75,11 +99,21 @@ export function worstCaseSeconds(definition: unknown): number {
       case 'Succeed':
       case 'Fail':
         break;
+      case 'Parallel':
+      case 'Map': {
+        const inner = state as State & { Branches?: unknown[]; ItemProcessor?: unknown; Iterator?: unknown };
+        const parts = (state.Type === 'Parallel' ? (inner.Branches ?? []) : [inner.ItemProcessor ?? inner.Iterator ?? {}]).map(worstCase);
+        const once = Math.max(0, ...parts.map((p) => p.seconds));
+        total += taskWorstCaseSeconds(name, { ...state, TimeoutSeconds: once });
+        lowerBoundBecause ??= parts.find((p) => p.lowerBoundBecause)?.lowerBoundBecause;
+        if (state.Type === 'Map') lowerBoundBecause ??= `Map state "${name}" runs once per item, and the item count is known only at run time`;
+        break;
+      }
       default:
         throw new TimeoutOrderError(`state "${name}" of type ${String(state.Type)} is not modelled; extend stacks/timeouts.ts`);
     }
   }
-  return total;
+  return lowerBoundBecause ? { seconds: total, lowerBoundBecause } : { seconds: total };
 }
 
 /**

@@ -9,9 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ExitCode, main } from '../../client/cli';
-import { RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
-import { DEFAULT_SETTINGS, startTestRuntime, uniqueName, type TestRuntime } from '../local/helpers';
-import { RAMEN_OUTPUT } from './fake-api';
+import { DEFAULT_SETTINGS, startTestRuntime, synthesize, uniqueName, type TestRuntime } from '../local/helpers';
+import { machineStartedBy } from '../../local/terraform/model';
+import { faultyStack, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from '../robustness/fault-injection';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+
+/**
+ * Inputs for the default job, whatever it is: its example, or (through the fault wrapper on its first
+ * function) an execution that runs a while or fails.
+ */
+const EXAMPLE = JSON.stringify(defaultJob(JOBS).exampleInput);
+const HOLD_1S = JSON.stringify(WORKER_INPUT.hold(1000));
+const HOLD_30S = JSON.stringify(WORKER_INPUT.hold(30_000));
+const FAIL = JSON.stringify(WORKER_INPUT.fail);
 
 jest.setTimeout(20_000);
 
@@ -43,11 +54,14 @@ describe.each([
   { apiAuth: 'AWS_IAM', attachBy: '--state-machine-arn' },
 ])('async-api against the local runtime, API_AUTH=$apiAuth', ({ apiAuth, attachBy }) => {
   let test: TestRuntime;
+  let faulty: FaultyStack;
   let env: Record<string, string>;
   let cwd: string;
 
   beforeAll(async () => {
-    test = await startTestRuntime({ settings: { ...DEFAULT_SETTINGS, API_AUTH: apiAuth } });
+    const settings = { ...DEFAULT_SETTINGS, API_AUTH: apiAuth };
+    faulty = faultyStack(synthesize(settings), { worker: { wrapper: WORKER_FAULTS } });
+    test = await startTestRuntime({ settings, stack: faulty.stack });
     // An empty working directory: no cdktf.outputs.json to pick settings up from.
     cwd = mkdtempSync(join(tmpdir(), 'async-api-e2e-'));
     const { accessKeyId, secretAccessKey } = test.runtime.credentials;
@@ -58,21 +72,22 @@ describe.each([
   });
   afterAll(async () => {
     await test?.close();
+    faulty?.remove();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('runs a 1-second job: exit 0, the ramen message on stdout, noticed within the bound, every describe seen by the server', async () => {
+  it('runs a 1-second job: exit 0, its description on stdout, noticed within the bound, every describe seen by the server', async () => {
     // Prepare
     const describesBefore = describesLogged(test);
 
     // Act
-    const run = await cli(['run', '--input', '{"seconds": 1}'], env, cwd);
+    const run = await cli(['run', '--input', HOLD_1S], env, cwd);
     const returnedAt = Date.now();
 
     // Assess
     expect(run.code).toBe(ExitCode.Succeeded);
     const description = JSON.parse(run.stdout);
-    expect(description).toMatchObject({ status: 'SUCCEEDED', output: RAMEN_OUTPUT });
+    expect(description).toMatchObject({ status: 'SUCCEEDED', input: JSON.parse(HOLD_1S) });
     // Looks at ~1 s (the job may just have ended) and, if not, ~2 s: never one at 0 s.
     const requests = Number(/SUCCEEDED after \d+s \((\d+) requests\)/.exec(run.stderr)?.[1]);
     expect([1, 2]).toContain(requests);
@@ -83,16 +98,16 @@ describe.each([
 
   it('exits 1 for a job that fails, with the worker\'s error', async () => {
     // Act
-    const run = await cli(['run', '--input', '{"seconds": "abc"}', '--quiet'], env, cwd);
+    const run = await cli(['run', '--input', FAIL, '--quiet'], env, cwd);
 
     // Assess
     expect(run.code).toBe(ExitCode.Failed);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'FAILED', error: RamenTimerErrors.InvalidInput, input: { seconds: 'abc' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'FAILED', error: 'WorkerBroke', input: JSON.parse(FAIL) });
   });
 
   it('exits 5 when --timeout is shorter than the job, and says how to re-attach', async () => {
     // Act
-    const run = await cli(['run', '--input', '{"seconds": 30}', '--timeout', '500ms', '--quiet'], env, cwd);
+    const run = await cli(['run', '--input', HOLD_30S, '--timeout', '500ms', '--quiet'], env, cwd);
 
     // Assess
     expect(run.code).toBe(ExitCode.DeadlinePassed);
@@ -103,7 +118,7 @@ describe.each([
 
   it('exits 4 when waiting for an execution that was stopped', async () => {
     // Prepare
-    const started = await cli(['start', '--input', '{"seconds": 30}'], env, cwd);
+    const started = await cli(['start', '--input', HOLD_30S], env, cwd);
     const { executionArn } = JSON.parse(started.stdout);
 
     // Act
@@ -131,12 +146,12 @@ describe.each([
   it(`re-attaches a second run --name to the first execution (via ${attachBy}) instead of starting another`, async () => {
     // Prepare
     const name = uniqueName('e2e-twice');
-    const machineArn = test.runtime.model.stateMachine.arn;
+    const machineArn = machineStartedBy(test.runtime.model).arn;
     const attach = attachBy === '--state-machine-arn' ? ['--state-machine-arn', machineArn] : [];
-    const first = await cli(['run', '--name', name, '--input', '{"seconds": 0}', '--quiet', ...attach], env, cwd);
+    const first = await cli(['run', '--name', name, '--input', EXAMPLE, '--quiet', ...attach], env, cwd);
 
     // Act
-    const second = await cli(['run', '--name', name, '--input', '{"seconds": 0}', ...attach], env, cwd);
+    const second = await cli(['run', '--name', name, '--input', EXAMPLE, ...attach], env, cwd);
 
     // Assess
     expect([first.code, second.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
@@ -151,7 +166,7 @@ describe.each([
   if (apiAuth === 'AWS_IAM') {
     it('exits 6 with API Gateway\'s message when the SigV4 signature is wrong', async () => {
       // Act
-      const run = await cli(['run', '--input', '{"seconds": 0}'], { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' }, cwd);
+      const run = await cli(['run', '--input', EXAMPLE], { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' }, cwd);
 
       // Assess
       expect(run.code).toBe(ExitCode.ApiError);

@@ -15,6 +15,9 @@ import {
 import { ConfigError } from '../../lambda-src/shared/config-error';
 import { arnBody, EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
 
+/** A second job's machine in the same API: its executions are served too. */
+const OTHER_JOB_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:async-api-dev-other-job';
+
 const sfn = mockClient(SFNClient);
 const START = new Date('2025-11-24T20:00:00.000Z');
 const STOP = new Date('2025-11-24T20:00:03.250Z');
@@ -23,7 +26,7 @@ function setup({ now = START }: { now?: Date } = {}) {
   const logger = { error: jest.fn(), warn: jest.fn() };
   const handler = createHandler({
     client: new SFNClient({ region: 'eu-west-1' }),
-    stateMachineArn: STATE_MACHINE_ARN,
+    stateMachineArns: [OTHER_JOB_MACHINE_ARN, STATE_MACHINE_ARN],
     now: () => now,
     logger,
   });
@@ -278,7 +281,7 @@ describe('400: bad requests never reach AWS', () => {
     const response = await handler(httpEvent(arnBody(arn)));
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(parsedBody(response).message).toBe("executionArn must be an execution of this API's state machine");
+    expect(parsedBody(response).message).toBe("executionArn must be an execution of one of this API's state machines");
     expect(response.body).not.toContain('123456789012');
     expect(sfn.calls()).toHaveLength(0);
   });
@@ -366,17 +369,17 @@ describe('errors from Step Functions', () => {
 });
 
 describe('configuration', () => {
-  it('accepts a valid STATE_MACHINE_ARN', () => {
-    // Act
-    const config = parseDescribeExecutionConfig({ STATE_MACHINE_ARN });
-    // Assess
-    expect(config).toStrictEqual({ stateMachineArn: STATE_MACHINE_ARN });
+  it('accepts one or more comma-separated STATE_MACHINE_ARNS', () => {
+    expect(parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: STATE_MACHINE_ARN })).toStrictEqual({ stateMachineArns: [STATE_MACHINE_ARN] });
+    expect(parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${OTHER_JOB_MACHINE_ARN}` })).toStrictEqual({
+      stateMachineArns: [STATE_MACHINE_ARN, OTHER_JOB_MACHINE_ARN],
+    });
   });
 
-  it.each([undefined, '', '  '])('requires STATE_MACHINE_ARN (%j), stating its shape', (value) => {
+  it.each([undefined, '', '  '])('requires STATE_MACHINE_ARNS (%j), stating its shape', (value) => {
     // Act / Assess
-    expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARN: value })).toThrow(
-      "STATE_MACHINE_ARN is required: set it to the state machine's ARN, " +
+    expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: value })).toThrow(
+      "STATE_MACHINE_ARNS is required: set it to the state machines' ARNs, comma-separated, each " +
         'arn:<partition>:states:<region>:<account>:stateMachine:<name>'
     );
   });
@@ -385,19 +388,30 @@ describe('configuration', () => {
     EXECUTION_ARN,
     'arn:aws:states:eu-west-1:123456789012:stateMachine:async-api-dev-ramen:1',
     'async-api-dev-ramen',
-  ])('rejects a STATE_MACHINE_ARN that is not a state machine ARN: %s', (value) => {
+    '',
+  ])('rejects a STATE_MACHINE_ARNS entry that is not a state machine ARN: %j', (value) => {
     // Act / Assess
-    expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARN: value })).toThrow(
-      `STATE_MACHINE_ARN must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>; got "${value}"`
+    expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${value}` })).toThrow(
+      `STATE_MACHINE_ARNS must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>; got "${value}"`
     );
   });
 
-  it('refuses to build a handler for a malformed stateMachineArn', () => {
+  it('refuses to build a handler for a malformed or missing state machine ARN', () => {
     // Act / Assess
-    expect(() => createHandler({ client: new SFNClient({}), stateMachineArn: 'nope' })).toThrow(ConfigError);
-    expect(() => createHandler({ client: new SFNClient({}), stateMachineArn: 'nope' })).toThrow(
-      /^stateMachineArn must look like/
-    );
+    expect(() => createHandler({ client: new SFNClient({}), stateMachineArns: ['nope'] })).toThrow(/^stateMachineArns must look like/);
+    expect(() => createHandler({ client: new SFNClient({}), stateMachineArns: [] })).toThrow(ConfigError);
+  });
+
+  it('describes an execution of any of its state machines', async () => {
+    // Prepare
+    const { handler } = setup();
+    const other = `${OTHER_JOB_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:run-7`;
+    sfn.on(DescribeExecutionCommand).resolves({ executionArn: other, status: 'RUNNING', startDate: START });
+    // Act
+    const response = await handler(httpEvent(arnBody(other)));
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([{ executionArn: other }]);
   });
 
   it('serves executions of a state machine in another partition (GovCloud)', async () => {
@@ -407,7 +421,7 @@ describe('configuration', () => {
     sfn.on(DescribeExecutionCommand).resolves({ executionArn: govExecution, status: 'SUCCEEDED', startDate: START });
     const handler = createHandler({
       client: new SFNClient({}),
-      stateMachineArn: govMachine,
+      stateMachineArns: [govMachine],
       logger: { error: jest.fn(), warn: jest.fn() },
     });
     // Act

@@ -3,9 +3,10 @@
  * one in a fresh module registry with a controlled environment.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { arnBody, EXECUTION_ARN, httpEvent, remaining, STATE_MACHINE_ARN } from './fixtures';
+import { arnBody, EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
+import { loadFresh } from './entry-helpers';
 
-const VARS = ['RAMEN_TIMER_SECONDS', 'STATE_MACHINE_ARN'] as const;
+const VARS = ['STATE_MACHINE_ARNS'] as const;
 const saved = Object.fromEntries(VARS.map((name) => [name, process.env[name]]));
 
 function setEnv(name: (typeof VARS)[number], value: string | undefined): void {
@@ -17,65 +18,27 @@ afterEach(() => {
   for (const name of VARS) setEnv(name, saved[name]);
 });
 
-/** Requires `path` in a fresh registry so its module-level code runs again. */
-function loadFresh<T>(path: string): T {
-  let loaded: T | undefined;
-  jest.isolateModules(() => {
-    loaded = require(path) as T;
-  });
-  return loaded as T;
-}
-
-describe('lambda-src/ramen-timer/index', () => {
-  const path = '../../lambda-src/ramen-timer/index';
-  type RamenModule = { handler: (e: unknown, c: ReturnType<typeof remaining>) => Promise<unknown> };
-
-  it('fails to load without RAMEN_TIMER_SECONDS, naming it', () => {
-    // Prepare
-    setEnv('RAMEN_TIMER_SECONDS', undefined);
-    // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^RAMEN_TIMER_SECONDS is required/);
-  });
-
-  it('fails to load with a non-numeric RAMEN_TIMER_SECONDS', () => {
-    // Prepare
-    setEnv('RAMEN_TIMER_SECONDS', 'soon');
-    // Act / Assess
-    expect(() => loadFresh(path)).toThrow('RAMEN_TIMER_SECONDS must be a number of seconds >= 0');
-  });
-
-  it('exports a handler that waits the configured default (a real 0 s wait)', async () => {
-    // Prepare
-    setEnv('RAMEN_TIMER_SECONDS', '0');
-    const { handler } = loadFresh<RamenModule>(path);
-    // Act
-    const result = await handler(null, remaining(5_000));
-    // Assess
-    expect(result).toStrictEqual({ message: "The ramen is boiled. If you don't eat it quickly, it will grow." });
-  });
-});
-
 describe('lambda-src/describe-execution/index', () => {
   const path = '../../lambda-src/describe-execution/index';
   type DescribeModule = { handler: (e: APIGatewayProxyEventV2) => Promise<{ statusCode: number; body: string }> };
 
-  it('fails to load without STATE_MACHINE_ARN, naming it', () => {
+  it('fails to load without STATE_MACHINE_ARNS, naming it', () => {
     // Prepare
-    setEnv('STATE_MACHINE_ARN', undefined);
+    setEnv('STATE_MACHINE_ARNS', undefined);
     // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARN is required/);
+    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARNS is required/);
   });
 
-  it('fails to load with a STATE_MACHINE_ARN that is not a state machine ARN', () => {
+  it('fails to load with a STATE_MACHINE_ARNS that is not a state machine ARN', () => {
     // Prepare
-    setEnv('STATE_MACHINE_ARN', EXECUTION_ARN);
+    setEnv('STATE_MACHINE_ARNS', EXECUTION_ARN);
     // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARN must look like arn:<partition>:states:/);
+    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARNS must look like arn:<partition>:states:/);
   });
 
   it('exports a handler wired to the configured state machine and a module-level client', async () => {
     // Prepare: mock the SDK inside the same fresh registry the entry module will use.
-    setEnv('STATE_MACHINE_ARN', STATE_MACHINE_ARN);
+    setEnv('STATE_MACHINE_ARNS', STATE_MACHINE_ARN);
     let handler: DescribeModule['handler'] | undefined;
     let calls: () => unknown[] = () => [];
     jest.isolateModules(() => {

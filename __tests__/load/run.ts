@@ -6,7 +6,7 @@
  *   npm run test:load [-- --executions 10000 --concurrency 50 --time-limit 120]
  *
  * The runtime runs as its own process (as `npm start` runs it) over the stack synthesized with the
- * test settings (API_AUTH=NONE, RAMEN_TIMER_SECONDS=0, stage throttling raised to 10,000 rps / 5,000
+ * test settings (API_AUTH=NONE, stage throttling raised to 10,000 rps / 5,000
  * burst so that the 50 rps default is not what is measured). Each of `concurrency` clients starts an
  * execution, then describes it every 10 ms until it is no longer RUNNING (Retry-After is ignored on
  * purpose: the figure is the runtime's, not a polling interval), then starts the next one. At the end
@@ -24,6 +24,11 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { percentile, postJson, round, rssMb, sleep } from '../../local/measure';
 import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
 import { spawnRuntime } from '../robustness/runtime-process';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+
+/** The default job's example input (the registry's): small, and done in seconds. */
+const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -148,7 +153,7 @@ async function drive(
     while (next < options.executions && performance.now() < deadline) {
       const i = next++;
       const t = performance.now();
-      const r = await post('/start-execution', { input: { seconds: 0 }, name: `${prefix}${i}` });
+      const r = await post('/start-execution', { input: EXAMPLE_INPUT, name: `${prefix}${i}` });
       if (r === undefined || r.status >= 500 || r.status === 429) continue;
       if (r.status !== 200) {
         otherRejections++;

@@ -1,4 +1,4 @@
-import { runtimeMismatches } from '../../local/banner';
+import { runtimeMismatches, servedJobs } from '../../local/banner';
 
 describe('runtimeMismatches', () => {
   const functions = [
@@ -13,5 +13,32 @@ describe('runtimeMismatches', () => {
 
   it('says nothing when the majors match', () => {
     expect(runtimeMismatches(functions.slice(0, 1), '24.1.0')).toEqual([]);
+  });
+});
+
+describe('servedJobs', () => {
+  const integration = (arn: string) => ({ subtype: 'StepFunctions-StartExecution', requestParameters: { StateMachineArn: arn } });
+  const route = (path: string, arn: string) => ({ routeKey: `POST ${path}`, path, integration: integration(arn) });
+  const A = 'arn:aws:states:us-east-1:123456789012:stateMachine:p-a';
+  const B = 'arn:aws:states:us-east-1:123456789012:stateMachine:p-b';
+
+  it('lists each job from its start route, and marks the one POST /start-execution starts', () => {
+    // Prepare: any stack, whatever registry built it
+    const model = {
+      api: {
+        routes: [
+          route('/start-execution', B),
+          route('/a/start-execution', A),
+          route('/b/start-execution', B),
+          { routeKey: 'POST /describe-execution', path: '/describe-execution', integration: { requestParameters: {} } },
+        ],
+      },
+    } as unknown as Parameters<typeof servedJobs>[0];
+
+    // Act / Assess
+    expect(servedJobs(model)).toEqual([
+      { name: 'a', path: '/a/start-execution', stateMachineArn: A, isDefault: false },
+      { name: 'b', path: '/b/start-execution', stateMachineArn: B, isDefault: true },
+    ]);
   });
 });

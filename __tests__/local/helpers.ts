@@ -16,10 +16,9 @@ import { IN_PROGRESS, pruneSynthCache, sourcesDigest, synthCacheDir, type SynthS
 
 export type { SynthSettings };
 
-/** Settings tests use unless they say otherwise: no auth, zero-second default job, no throttling in the way. */
+/** Settings tests use unless they say otherwise: no auth, no throttling in the way. */
 export const DEFAULT_SETTINGS: SynthSettings = {
   API_AUTH: 'NONE',
-  RAMEN_TIMER_SECONDS: '0',
   TF_STATE_BUCKET: 'async-api-local-unused',
   API_THROTTLE_RATE: '10000',
   API_THROTTLE_BURST: '5000',

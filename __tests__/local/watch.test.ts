@@ -45,8 +45,9 @@ describe('watch mode', () => {
   beforeAll(async () => {
     // Prepare: a checkout of our own, whose sources the test may edit.
     root = mkdtempSync(join(tmpdir(), 'async-api-watch-'));
-    // main.ts requires the Node.js check first, so the copy needs it too.
-    for (const entry of [...SOURCES, 'package.json', 'tsconfig.json', 'cdktf.json', 'scripts/require-node.cjs']) cpSync(join(REPO_ROOT, entry), join(root, entry), { recursive: true });
+    // main.ts also loads the Node.js version check before anything else.
+    const app = [...SOURCES, 'package.json', 'tsconfig.json', 'cdktf.json', 'scripts/require-node.cjs'];
+    for (const entry of app) cpSync(join(REPO_ROOT, entry), join(root, entry), { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
     dataDir = join(root, '.local');
     const outdir = join(dataDir, 'cdktf.out');

@@ -12,7 +12,8 @@ import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { EXECUTION_ARN_FORMAT } from '../../lambda-src/describe-execution/arn';
-import { RAMEN_BOILED_MESSAGE } from '../../lambda-src/ramen-timer/handler';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
 import {
   DEFAULT_SETTINGS,
   postJson,
@@ -23,12 +24,15 @@ import {
   type JsonResponse,
   type TestRuntime,
 } from '../local/helpers';
+import { machineStartedBy } from '../../local/terraform/model';
 
 jest.setTimeout(30_000);
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
-const MACHINE = 'async-api-dev-ramen-timer';
+/** The default job (behind POST /start-execution) and its example input, from the registry. */
+const MAIN = defaultJob(JOBS);
+const MACHINE = `async-api-dev-${MAIN.name}`;
 const EXECUTION = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${MACHINE}`;
 const FOREIGN_ACCOUNT_ARN = `arn:aws:states:${REGION}:210987654321:execution:${MACHINE}:x`;
 const FOREIGN_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:execution:someone-elses-machine:x`;
@@ -80,7 +84,7 @@ interface Row {
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
-const start = (body: Record<string, unknown>): string => json({ input: { seconds: 0 }, name: uniqueName('rejected'), ...body });
+const start = (body: Record<string, unknown>): string => json({ input: MAIN.exampleInput, name: uniqueName('rejected'), ...body });
 const sfnHeaders = (operation: string): Record<string, string> => ({
   'content-type': 'application/x-amz-json-1.0',
   'x-amz-target': `AWSStepFunctions.${operation}`,
@@ -107,7 +111,7 @@ const NONE_ROWS: Row[] = [
   },
   { name: 'start: body that is not UTF-8', path: '/start-execution', body: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), status: 400, message: 'Bad Request' },
   // A string `input` is forwarded as it is and Step Functions parses it (§1.3, §4.3).
-  { name: 'start: input a string that is not JSON', path: '/start-execution', body: () => start({ input: 'ramen' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
+  { name: 'start: input a string that is not JSON', path: '/start-execution', body: () => start({ input: 'job' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
   { name: 'start: input JSON text with NaN', path: '/start-execution', body: () => start({ input: '{"seconds": NaN}' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
   { name: 'start: input JSON text cut short', path: '/start-execution', body: () => start({ input: '{"seconds":' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
   // JSON paths see only the first 100 KB of the body (§1.2), which bites before the 256 KiB input limit.
@@ -130,21 +134,21 @@ const NONE_ROWS: Row[] = [
   },
   // Execution names: 1–80 characters, none of the forbidden ones (§4.1).
   { name: 'start: name of 81 characters', path: '/start-execution', body: start({ name: 'n'.repeat(81) }), status: 400, type: 'InvalidName', message: invalidName('n'.repeat(81)) },
-  { name: 'start: name with a space', path: '/start-execution', body: start({ name: 'ramen now' }), status: 400, type: 'InvalidName', message: invalidName('ramen now') },
-  { name: 'start: name with a slash', path: '/start-execution', body: start({ name: 'ramen/1' }), status: 400, type: 'InvalidName', message: invalidName('ramen/1') },
-  { name: 'start: name with a colon', path: '/start-execution', body: start({ name: 'ramen:1' }), status: 400, type: 'InvalidName', message: invalidName('ramen:1') },
-  { name: 'start: name with a wildcard', path: '/start-execution', body: start({ name: 'ramen*' }), status: 400, type: 'InvalidName', message: invalidName('ramen*') },
-  { name: 'start: name with a backtick', path: '/start-execution', body: start({ name: 'ramen`1' }), status: 400, type: 'InvalidName', message: invalidName('ramen`1') },
-  { name: 'start: name with a control character', path: '/start-execution', body: start({ name: 'ramen\u0007' }), status: 400, type: 'InvalidName', message: invalidName('ramen\u0007') },
-  { name: 'start: name with a lone surrogate', path: '/start-execution', body: '{"input": {}, "name": "ramen\\ud800"}', status: 400, type: 'InvalidName', message: invalidName('ramen\ud800') },
+  { name: 'start: name with a space', path: '/start-execution', body: start({ name: 'job now' }), status: 400, type: 'InvalidName', message: invalidName('job now') },
+  { name: 'start: name with a slash', path: '/start-execution', body: start({ name: 'job/1' }), status: 400, type: 'InvalidName', message: invalidName('job/1') },
+  { name: 'start: name with a colon', path: '/start-execution', body: start({ name: 'job:1' }), status: 400, type: 'InvalidName', message: invalidName('job:1') },
+  { name: 'start: name with a wildcard', path: '/start-execution', body: start({ name: 'job*' }), status: 400, type: 'InvalidName', message: invalidName('job*') },
+  { name: 'start: name with a backtick', path: '/start-execution', body: start({ name: 'job`1' }), status: 400, type: 'InvalidName', message: invalidName('job`1') },
+  { name: 'start: name with a control character', path: '/start-execution', body: start({ name: 'job\u0007' }), status: 400, type: 'InvalidName', message: invalidName('job\u0007') },
+  { name: 'start: name with a lone surrogate', path: '/start-execution', body: '{"input": {}, "name": "job\\ud800"}', status: 400, type: 'InvalidName', message: invalidName('job\ud800') },
   // unverified: AWS may report an empty name as a ValidationException (length 1–80) instead.
   { name: 'start: empty name', path: '/start-execution', body: start({ name: '' }), status: 400, type: 'InvalidName', message: invalidName('') },
   // A non-string value is mapped as its JSON text (§1.3), which holds forbidden characters.
-  { name: 'start: name given as an object', path: '/start-execution', body: start({ name: { first: 'ramen' } }), status: 400, type: 'InvalidName', message: invalidName('{"first":"ramen"}') },
+  { name: 'start: name given as an object', path: '/start-execution', body: start({ name: { first: 'job' } }), status: 400, type: 'InvalidName', message: invalidName('{"first":"job"}') },
   {
     name: 'start: name of a finished execution',
     path: '/start-execution',
-    body: (ctx) => json({ input: { seconds: 0 }, name: ctx.finishedName }),
+    body: (ctx) => json({ input: MAIN.exampleInput, name: ctx.finishedName }),
     status: 400,
     type: 'ExecutionAlreadyExists',
     message: (ctx) => `Execution Already Exists: '${ctx.finishedArn}'`,
@@ -176,9 +180,9 @@ const NONE_ROWS: Row[] = [
     status: 400,
     message: /^executionArn must look like arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; got "arn:aws:states:/,
   },
-  { name: "describe: another account's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_ACCOUNT_ARN }), status: 400, message: "executionArn must be an execution of this API's state machine" },
-  { name: "describe: another state machine's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_MACHINE_ARN }), status: 400, message: "executionArn must be an execution of this API's state machine" },
-  { name: "describe: another region's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_REGION_ARN }), status: 400, message: "executionArn must be an execution of this API's state machine" },
+  { name: "describe: another account's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_ACCOUNT_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
+  { name: "describe: another state machine's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_MACHINE_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
+  { name: "describe: another region's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_REGION_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
   { name: 'describe: unknown execution', path: '/describe-execution', body: json({ executionArn: UNKNOWN_ARN }), status: 404, message: `Execution not found: ${UNKNOWN_ARN}` },
 
   // POST /stop-execution: StopExecution integration; Step Functions' errors pass through (§1.6, §4.4).
@@ -215,7 +219,7 @@ const NONE_ROWS: Row[] = [
   },
 
   // Routes: no match and no $default route → 404 (§2.1, §2.3); paths are case-sensitive.
-  { name: 'route: unknown path', path: '/cook-ramen', body: json({}), status: 404, message: 'Not Found' },
+  { name: 'route: unknown path', path: '/cook-job', body: json({}), status: 404, message: 'Not Found' },
   { name: 'route: GET on a POST route', method: 'GET', path: '/start-execution', status: 404, message: 'Not Found' },
   { name: 'route: PUT on a POST route', method: 'PUT', path: '/describe-execution', body: json({ executionArn: UNKNOWN_ARN }), status: 404, message: 'Not Found' },
   { name: 'route: DELETE on a POST route', method: 'DELETE', path: '/stop-execution', status: 404, message: 'Not Found' },
@@ -227,7 +231,7 @@ const NONE_ROWS: Row[] = [
   // The Step Functions API on the same port (AWS JSON 1.0, §4.6), signed as the local developer.
   { name: 'sfn: unsigned', path: '/', headers: sfnHeaders('ListExecutions'), body: json({}), status: 403, type: 'MissingAuthenticationToken', message: 'Missing Authentication Token' },
   // unverified: the message text of UnknownOperationException.
-  { name: 'sfn: unknown operation', path: '/', headers: sfnHeaders('CookRamen'), body: json({}), sign: { service: 'states' }, status: 400, type: 'UnknownOperationException', message: /CookRamen/ },
+  { name: 'sfn: unknown operation', path: '/', headers: sfnHeaders('CookJob'), body: json({}), sign: { service: 'states' }, status: 400, type: 'UnknownOperationException', message: /CookJob/ },
   { name: 'sfn: body not JSON', path: '/', headers: sfnHeaders('ListExecutions'), body: 'stateMachineArn=x', sign: { service: 'states' }, status: 400, type: 'SerializationException', message: 'The request body is not valid JSON' },
   {
     name: 'sfn: StartExecution without stateMachineArn',
@@ -328,7 +332,7 @@ async function send(url: string, row: Row, ctx: Ctx, credentials: { accessKeyId:
     );
     headers = signed.headers as Record<string, string>;
   }
-  const sent = row.sign?.tamper && typeof body === 'string' ? body.replace('"seconds":0', '"seconds":1') : body;
+  const sent = row.sign?.tamper && typeof body === 'string' ? body.replace('"name":"', '"name":"x') : body;
   const res = await fetch(target, { method, headers, ...(sent !== undefined ? { body: sent } : {}) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -376,10 +380,10 @@ describe.each([
     const { runtime } = rt;
     sfn = new SFNClient({ endpoint: runtime.url, region: runtime.model.region, credentials: runtime.credentials });
     const finishedName = uniqueName('finished');
-    const started = await signedIfNeeded('/start-execution', { input: { seconds: 0 }, name: finishedName });
+    const started = await signedIfNeeded('/start-execution', { input: MAIN.exampleInput, name: finishedName });
     finishedBefore = await waitForEnd(() => signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }));
     ctx = { finishedArn: started.body.executionArn, finishedName };
-    executionsBefore = await countExecutions(sfn, runtime.model.stateMachine.arn);
+    executionsBefore = await countExecutions(sfn, machineStartedBy(runtime.model).arn);
   });
   afterAll(async () => {
     sfn?.destroy();
@@ -407,14 +411,14 @@ describe.each([
 
   it('after all rows: no rejected request started an execution, and a normal job still succeeds', async () => {
     // Act
-    const executionsAfter = await countExecutions(sfn, rt.runtime.model.stateMachine.arn);
-    const started = await signedIfNeeded('/start-execution', { input: { seconds: 0 }, name: uniqueName('normal') });
+    const executionsAfter = await countExecutions(sfn, machineStartedBy(rt.runtime.model).arn);
+    const started = await signedIfNeeded('/start-execution', { input: MAIN.exampleInput, name: uniqueName('normal') });
     const finished = await waitForEnd(() => signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }));
 
     // Assess
     expect(executionsBefore).toBe(1);
     expect(executionsAfter).toBe(executionsBefore);
     expect(rt.runtime.sfn.runningCount).toBe(0);
-    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { message: RAMEN_BOILED_MESSAGE } });
+    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: MAIN.exampleInput });
   });
 });

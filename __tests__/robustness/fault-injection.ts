@@ -5,12 +5,14 @@
  * the Terraform document points `handler` at `fault.handler` (and may shorten timeouts, shrink memory
  * or reserve concurrency, as a Terraform override would).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { TerraformJson } from '../../local/terraform/document';
 import { loadSynthesizedStack } from '../../local/terraform/stack';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
 
 /**
  * The worker's wrapper reads `fault` from the execution input (the worker's event):
@@ -18,8 +20,9 @@ import { loadSynthesizedStack } from '../../local/terraform/stack';
  * - `hang`: never answers (the function's timeout ends it);
  * - `exit`: `process.exit(3)`; `kill`: SIGKILL to its own process;
  * - `oom`: allocates on V8's heap until the process passes the function's memory size;
- * - `hold`: logs `holding <ms>`, waits `ms` and answers `{held: ms}`;
- * anything else runs the real ramen timer.
+ * - `hold`: logs `holding <ms>`, waits `ms`, then runs the real function with `input` (so the rest of
+ *   a multi-step job gets what it expects), or answers `{held: ms}` when there is no `input`;
+ * anything else runs the real function (the default job's first).
  */
 export const WORKER_FAULTS = `
 const real = require('./index.js');
@@ -45,7 +48,7 @@ exports.handler = async (event, context) => {
     case 'hold':
       console.log('holding ' + event.ms);
       await new Promise((resolve) => setTimeout(resolve, event.ms));
-      return { held: event.ms };
+      return 'input' in event ? real.handler(event.input, context) : { held: event.ms };
     default:
       return real.handler(event, context);
   }
@@ -89,7 +92,7 @@ export interface FunctionOverrides {
 
 /** What to replace in the synthesized stack. */
 export interface FaultPlan {
-  /** Wrapper source for the worker (the state machine's function), with overrides. */
+  /** Wrapper source for the worker (the default job's first function), with overrides. */
   readonly worker?: { readonly wrapper: string } & FunctionOverrides;
   /** Wrapper source for the status function (the Lambda proxy integration), with overrides. */
   readonly status?: { readonly wrapper: string; readonly integrationTimeoutMs?: number } & FunctionOverrides;
@@ -133,12 +136,49 @@ export function faultyStack(outdir: string, plan: FaultPlan): FaultyStack {
   return { stack: { doc, stackDir }, remove: () => rmSync(zips, { recursive: true, force: true }) };
 }
 
-// The worker is the function the state machine's definition names.
+/**
+ * {@link faultyStack} as a cdktf output folder, for tests that run the runtime as its own process
+ * (`npm start` reads a folder, not a document): a copy of `outdir` whose served stack has the faults.
+ */
+export function faultyOutdir(outdir: string, plan: FaultPlan): { readonly outdir: string; remove(): void } {
+  const copy = mkdtempSync(join(tmpdir(), 'async-api-faulty-out-'));
+  cpSync(outdir, copy, { recursive: true });
+  const { stackDir } = loadSynthesizedStack(outdir);
+  const faulty = faultyStack(outdir, plan);
+  writeFileSync(join(copy, relative(outdir, stackDir), 'cdk.tf.json'), JSON.stringify(faulty.stack.doc));
+  return {
+    outdir: copy,
+    remove: () => {
+      faulty.remove();
+      rmSync(copy, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Execution inputs the worker's wrapper ({@link WORKER_FAULTS}) understands, for tests that need an
+ * execution of the default job that runs a while or fails, whatever that job is. The wrapper sits on
+ * the job's first function, which receives the execution input (the first state is its Task).
+ */
+export const WORKER_INPUT = {
+  /** Runs `ms` milliseconds, then goes on with the job's example input: the execution SUCCEEDS. */
+  hold: (ms: number) => ({ fault: 'hold', ms, input: defaultJob(JOBS).exampleInput }),
+  /** FAILS at once with the error `WorkerBroke`. */
+  fail: { fault: 'throw' },
+} as const;
+
+// The worker is the first function named by the definition of the machine POST /start-execution
+// starts (the default job's): the one the execution input reaches first.
 function workerId(doc: { resource: Record<string, Resources> }): string {
-  const machines = Object.values(doc.resource['aws_sfn_state_machine'] ?? {});
-  const ids = new Set(machines.flatMap((m) => [...String(m['definition']).matchAll(/\$\{aws_lambda_function\.([^.}]+)\.arn\}/g)].map((x) => x[1]!)));
-  if (ids.size !== 1) throw new Error(`expected the state machine to name one function, found ${[...ids].join(', ') || 'none'}`);
-  return [...ids][0]!;
+  const route = Object.values(doc.resource['aws_apigatewayv2_route'] ?? {}).find((r) => r['route_key'] === 'POST /start-execution');
+  const integrationId = /\$\{aws_apigatewayv2_integration\.([^.}]+)\.id\}/.exec(String(route?.['target'] ?? ''))?.[1];
+  const integration = integrationId ? doc.resource['aws_apigatewayv2_integration']?.[integrationId] : undefined;
+  const machineArn = String((integration?.['request_parameters'] as Record<string, unknown> | undefined)?.['StateMachineArn'] ?? '');
+  const machineId = /\$\{aws_sfn_state_machine\.([^.}]+)\.arn\}/.exec(machineArn)?.[1];
+  const machine = machineId ? doc.resource['aws_sfn_state_machine']?.[machineId] : undefined;
+  const first = /\$\{aws_lambda_function\.([^.}]+)\.arn\}/.exec(String(machine?.['definition'] ?? ''))?.[1];
+  if (!first) throw new Error('expected POST /start-execution to start a state machine that names a function');
+  return first;
 }
 
 // The status function is the one behind the HTTP API's Lambda proxy integration.

@@ -11,10 +11,14 @@
  * errors are retried, and how often, is still the real ASL's.
  */
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { RAMEN_BOILED_MESSAGE } from '../../lambda-src/ramen-timer/handler';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+
+/** The default job's example input: the worker's faults wrap its first function. */
+const EXAMPLE = defaultJob(JOBS).exampleInput;
 import { LambdaErrorType } from '../../local/lambda';
 import { postJson, startTestRuntime, synthesize, uniqueName, waitForEnd, type JsonResponse, type TestRuntime } from '../local/helpers';
-import { faultyStack, STATUS_FAULTS, STATUS_SECRET, WORKER_FAULTS, type FaultyStack } from './fault-injection';
+import { faultyStack, STATUS_FAULTS, STATUS_SECRET, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from './fault-injection';
 
 jest.setTimeout(30_000);
 
@@ -101,13 +105,13 @@ describe('worker faults end the execution FAILED with the error Step Functions r
   ])('$fault → FAILED $error after one attempt, and the next job succeeds', async ({ fault, error, message }) => {
     // Act
     const failed = await h.run({ fault });
-    const next = await h.run({ seconds: 0 });
+    const next = await h.run(EXAMPLE);
 
     // Assess: no retrier of the ASL matches these errors, so the Catch ends the execution at once
     expect(failed.body).toMatchObject({ status: 'FAILED', error });
     expect(failed.cause).toMatchObject({ errorType: error, errorMessage: expect.stringMatching(message) });
     expect(failed.attempts).toBe(1);
-    expect(next.body).toMatchObject({ status: 'SUCCEEDED', output: { message: RAMEN_BOILED_MESSAGE } });
+    expect(next.body).toMatchObject({ status: 'SUCCEEDED', input: EXAMPLE });
   });
 });
 
@@ -117,13 +121,13 @@ describe('a throttled worker', () => {
 
   it('is retried as the ASL says (7 attempts), then FAILED Lambda.TooManyRequestsException; jobs run again once the slot is free', async () => {
     // Prepare: hold the only slot
-    const holder = await h.start({ fault: 'hold', ms: 1500 });
+    const holder = await h.start(WORKER_INPUT.hold(1500));
     for (let i = 0; i < 200 && !h.rt().functionLogs.some((line) => line.includes('holding 1500')); i++) await new Promise((r) => setTimeout(r, 10));
 
     // Act
-    const throttled = await h.run({ seconds: 0 });
+    const throttled = await h.run(EXAMPLE);
     const held = await h.finish(holder);
-    const next = await h.run({ seconds: 0 });
+    const next = await h.run(EXAMPLE);
 
     // Assess
     expect(throttled.body).toMatchObject({ status: 'FAILED', error: 'Lambda.TooManyRequestsException' });
@@ -131,8 +135,8 @@ describe('a throttled worker', () => {
       /^Rate Exceeded\. \(Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
     );
     expect(throttled.attempts).toBe(THROTTLED_ATTEMPTS);
-    expect(held.body).toMatchObject({ status: 'SUCCEEDED', output: { held: 1500 } });
-    expect(next.body).toMatchObject({ status: 'SUCCEEDED', output: { message: RAMEN_BOILED_MESSAGE } });
+    expect(held.body).toMatchObject({ status: 'SUCCEEDED', input: WORKER_INPUT.hold(1500) });
+    expect(next.body).toMatchObject({ status: 'SUCCEEDED', input: EXAMPLE });
   });
 });
 
@@ -149,7 +153,7 @@ describe('status function faults answer a 5xx that leaks nothing', () => {
     { fault: 'hang', status: 503, message: 'Service Unavailable', logged: undefined },
   ])('$fault → $status {"message":"$message"}, and the next describe answers', async ({ fault, status, message, logged }) => {
     // Prepare
-    const executionArn = await h.start({ seconds: 0 });
+    const executionArn = await h.start(EXAMPLE);
     await waitForEnd(() => h.describe(executionArn));
     const logsBefore = h.rt().logs.length;
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { ApiClient } from '../../client';
 import { SmokeConfigError, runSmoke, smokeTargetFromOutputs, type SmokeTarget } from '../../scripts/smoke/smoke';
 import { contractApi, startFakeServer, virtualTime, type FakeServer } from '../client/fake-api';
+import { smokeInput } from '../../scripts/smoke';
+import { JOBS } from '../../stacks/jobs';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -124,4 +126,11 @@ describe('npm run smoke', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('npm run smoke inputs', () => {
+  it('sends each job of the registry its exampleInput, and an unknown job {}', () => {
+    for (const job of JOBS) expect(smokeInput(job.name)).toEqual(job.exampleInput);
+    expect(smokeInput('not-in-this-registry')).toEqual({});
+  });
 });

@@ -11,6 +11,8 @@ import {
 import { assumeRoleContext } from '../../local/iam/authorizer';
 import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../security/terraform';
 import { appBoundaryPolicyName } from '../../stacks/ci-access-stack';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
 import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, synthesizeApp, type SynthesizedApp } from './fixtures';
 
 /**
@@ -24,6 +26,15 @@ const ACCOUNT = SCAN_IDENTITY.accountId;
 const OTHER_ACCOUNT = '210987654321';
 const REGION = 'us-east-1';
 const STAGE_PREFIX = 'async-api-dev';
+/** Construct-path suffixes of each job's roles (the construct names them `<job>-...`). */
+const JOB_ROLE_SUFFIXES = JOBS.flatMap((job) => [
+  `/${job.name}-state-machine/role/role`,
+  `/${job.name}-start-execution/credentials/role`,
+  ...job.functions.map((fn) => `/${job.name}-${fn.name}/execution-role/role`),
+]);
+const FUNCTION_ROLE_SUFFIXES = JOBS.flatMap((job) => job.functions.map((fn) => `/${job.name}-${fn.name}/execution-role/role`));
+const MAIN_JOB = defaultJob(JOBS);
+
 /** The `ci-access` boundary policy's ARN in the test account: what CI sets ROLE_PERMISSIONS_BOUNDARY_ARN to. */
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/${appBoundaryPolicyName('dev')}`;
 
@@ -76,14 +87,17 @@ describe('least privilege, simulated with iam-simulate', () => {
   let app: SynthesizedApp;
   let roles: RoleUnderTest[];
   let names: {
+    /** The default job's first function: the stand-in for "an application function". */
     worker: string;
     status: string;
+    /** The default job's state machine: the stand-in for "an application machine". */
     machine: string;
-    workerLogs: string;
     statusLogs: string;
     bucket: string;
     stateKey: string;
     ciStateKey: string;
+    /** Per job: its machine's name and, per function, the registry name (id), function name and log group. */
+    jobs: { name: string; machine: string; functions: { id: string; name: string; logs: string }[] }[];
   };
   let specs: Map<string, RoleSpec>;
 
@@ -99,25 +113,34 @@ describe('least privilege, simulated with iam-simulate', () => {
     app = synthesizeApp({ ROLE_PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN });
     roles = rolesOf(app.resources);
     const r = app.resources;
+    const jobs = JOBS.map((job) => ({
+      name: job.name,
+      machine: String(byPath(r, 'aws_sfn_state_machine', `/${job.name}-state-machine/state-machine`).config['name']),
+      functions: job.functions.map((fn) => ({
+        id: fn.name,
+        name: String(byPath(r, 'aws_lambda_function', `/${job.name}-${fn.name}/function`).config['function_name']),
+        logs: String(byPath(r, 'aws_cloudwatch_log_group', `/${job.name}-${fn.name}/logs`).config['name']),
+      })),
+    }));
+    const main = jobs.find((j) => j.name === MAIN_JOB.name)!;
     names = {
-      worker: String(byPath(r, 'aws_lambda_function', '/ramen-timer/function').config['function_name']),
+      worker: main.functions[0]!.name,
       status: String(byPath(r, 'aws_lambda_function', '/describe-execution/function').config['function_name']),
-      machine: String(byPath(r, 'aws_sfn_state_machine', '/state-machine/state-machine').config['name']),
-      workerLogs: String(byPath(r, 'aws_cloudwatch_log_group', '/ramen-timer/logs').config['name']),
+      machine: main.machine,
       statusLogs: String(byPath(r, 'aws_cloudwatch_log_group', '/describe-execution/logs').config['name']),
       bucket: SCAN_ENV.TF_STATE_BUCKET,
       stateKey: `async-api/dev/terraform.tfstate`,
       ciStateKey: `async-api/dev/ci-access.tfstate`,
+      jobs,
     };
     const n = names;
     const execution = arn.execution(n.machine, 'job-1');
     const otherMachine = `${STAGE_PREFIX}-other`;
-    // Shares the machine's name as a prefix: `execution:<machine>:*` must not reach it.
-    const prefixMachine = `${n.machine}-v2`;
+    const allFunctions = jobs.flatMap((j) => j.functions);
     const common: Expectation[] = [
       { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'no role passes roles' },
-      { action: 'sts:AssumeRole', resource: arn.role(`${STAGE_PREFIX}-api-start-execution`), why: 'no role chains into another' },
-      { action: 'states:DeleteStateMachine', resource: arn.machine(n.machine), why: 'nothing at runtime deletes the machine' },
+      { action: 'sts:AssumeRole', resource: arn.role(`${STAGE_PREFIX}-api-stop-execution`), why: 'no role chains into another' },
+      { action: 'states:DeleteStateMachine', resource: arn.machine(n.machine), why: 'nothing at runtime deletes a machine' },
       { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'nothing at runtime changes code' },
     ];
     const lambdaBasics = (group: string): Expectation[] => [
@@ -127,94 +150,94 @@ describe('least privilege, simulated with iam-simulate', () => {
       { action: 'xray:PutTelemetryRecords', resource: '*', why: 'active tracing' },
     ];
 
-    specs = new Map<string, RoleSpec>([
-      [
-        '/state-machine/role/role',
-        {
-          allowed: [
-            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'the Task invokes the worker' },
-            { action: 'lambda:InvokeFunction', resource: `${arn.fn(n.worker)}:$LATEST`, why: 'unqualified invokes run $LATEST' },
-            { action: 'lambda:InvokeFunction', resource: `${arn.fn(n.worker)}:1`, why: 'a published version' },
-            { action: 'logs:CreateLogDelivery', resource: '*', why: 'execution logging (no resource-level permissions)' },
-            { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing' },
-          ],
-          denied: [
-            { action: 'lambda:InvokeFunction', resource: arn.fn(n.status), why: 'another function: the status function' },
-            { action: 'lambda:InvokeFunction', resource: arn.fn(`${n.worker}-v2`), why: 'a function named with the worker as prefix' },
-            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the machine does not start itself' },
-            { action: 'logs:PutLogEvents', resource: arn.logStream(n.workerLogs, 's'), why: 'Lambda log groups are the functions\' own' },
-            ...common,
-          ],
-        },
-      ],
-      [
-        '/start-execution/credentials/role',
-        {
-          allowed: [{ action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'POST /start-execution' }],
-          denied: [
-            { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another state machine' },
-            { action: 'states:StartExecution', resource: arn.machine(prefixMachine), why: 'a machine named with ours as prefix' },
-            { action: 'states:StartSyncExecution', resource: arn.machine(n.machine), why: 'another start action' },
-            { action: 'states:StopExecution', resource: execution, why: 'stopping is the stop role\'s' },
-            { action: 'states:DescribeExecution', resource: execution, why: 'describing is the status function\'s' },
-            { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'changing the machine' },
-            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'the worker is invoked by the machine only' },
-            ...common,
-          ],
-        },
-      ],
-      [
-        '/stop-execution/credentials/role',
-        {
-          allowed: [
-            { action: 'states:StopExecution', resource: execution, why: 'POST /stop-execution' },
-            { action: 'states:StopExecution', resource: arn.execution(n.machine, 'any-other-name'), why: 'any execution of our machine' },
-          ],
-          denied: [
-            { action: 'states:StopExecution', resource: arn.execution(otherMachine, 'job-1'), why: 'an execution of another machine' },
-            { action: 'states:StopExecution', resource: arn.execution(prefixMachine, 'job-1'), why: 'an execution of a machine named with ours as prefix' },
-            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'starting is the start role\'s' },
-            { action: 'states:DescribeExecution', resource: execution, why: 'describing is the status function\'s' },
-            { action: 'states:RedriveExecution', resource: execution, why: 'another action on the same execution' },
-            ...common,
-          ],
-        },
-      ],
-      [
-        '/describe-execution/execution-role/role',
-        {
-          allowed: [
-            { action: 'states:DescribeExecution', resource: execution, why: 'POST /describe-execution' },
-            ...lambdaBasics(n.statusLogs),
-          ],
-          denied: [
-            { action: 'states:DescribeExecution', resource: arn.execution(otherMachine, 'job-1'), why: 'an execution of another machine' },
-            { action: 'states:DescribeExecution', resource: arn.execution(prefixMachine, 'job-1'), why: 'an execution of a machine named with ours as prefix' },
-            { action: 'states:GetExecutionHistory', resource: execution, why: 'history is more than the status needs' },
-            { action: 'states:StopExecution', resource: execution, why: 'the status function only reads' },
-            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the status function only reads' },
-            { action: 'logs:PutLogEvents', resource: arn.logStream(n.workerLogs, 's'), why: 'the worker\'s log group' },
-            { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.statusLogs}`, why: 'Terraform owns the log group' },
-            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'another function' },
-            ...common,
-          ],
-        },
-      ],
-      [
-        '/ramen-timer/execution-role/role',
-        {
-          allowed: lambdaBasics(n.workerLogs),
+    specs = new Map<string, RoleSpec>();
+    for (const job of jobs) {
+      const own = arn.execution(job.machine, 'job-1');
+      // Shares the machine's name as a prefix: `execution:<machine>:*` must not reach it.
+      const prefixMachine = `${job.machine}-v2`;
+      const others = jobs.filter((j) => j !== job);
+      specs.set(`/${job.name}-state-machine/role/role`, {
+        allowed: [
+          ...job.functions.flatMap((fn): Expectation[] => [
+            { action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: 'a Task invokes the job\'s function' },
+            { action: 'lambda:InvokeFunction', resource: `${arn.fn(fn.name)}:$LATEST`, why: 'unqualified invokes run $LATEST' },
+            { action: 'lambda:InvokeFunction', resource: `${arn.fn(fn.name)}:1`, why: 'a published version' },
+          ]),
+          { action: 'logs:CreateLogDelivery', resource: '*', why: 'execution logging (no resource-level permissions)' },
+          { action: 'xray:PutTraceSegments', resource: '*', why: 'tracing' },
+        ],
+        denied: [
+          { action: 'lambda:InvokeFunction', resource: arn.fn(n.status), why: 'another function: the status function' },
+          ...job.functions.map((fn) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(`${fn.name}-v2`), why: 'a function named with the job\'s as prefix' })),
+          ...others.flatMap((o) => o.functions.map((fn) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: `another job's function (${o.name})` }))),
+          { action: 'states:StartExecution', resource: arn.machine(job.machine), why: 'the machine does not start itself' },
+          ...job.functions.map((fn) => ({ action: 'logs:PutLogEvents', resource: arn.logStream(fn.logs, 's'), why: 'Lambda log groups are the functions\' own' })),
+          ...common,
+        ],
+      });
+      specs.set(`/${job.name}-start-execution/credentials/role`, {
+        allowed: [{ action: 'states:StartExecution', resource: arn.machine(job.machine), why: `POST /${job.name}/start-execution` }],
+        denied: [
+          { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another state machine' },
+          ...others.map((o) => ({ action: 'states:StartExecution', resource: arn.machine(o.machine), why: `another job's machine (${o.name})` })),
+          { action: 'states:StartExecution', resource: arn.machine(prefixMachine), why: 'a machine named with ours as prefix' },
+          { action: 'states:StartSyncExecution', resource: arn.machine(job.machine), why: 'another start action' },
+          { action: 'states:StopExecution', resource: own, why: 'stopping is the stop role\'s' },
+          { action: 'states:DescribeExecution', resource: own, why: 'describing is the status function\'s' },
+          { action: 'states:UpdateStateMachine', resource: arn.machine(job.machine), why: 'changing the machine' },
+          ...job.functions.map((fn) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: 'functions are invoked by the machine only' })),
+          ...common,
+        ],
+      });
+      for (const fn of job.functions) {
+        specs.set(`/${job.name}-${fn.id}/execution-role/role`, {
+          allowed: lambdaBasics(fn.logs),
           denied: [
             { action: 'logs:PutLogEvents', resource: arn.logStream(n.statusLogs, 's'), why: 'the status function\'s log group' },
-            { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.workerLogs}`, why: 'Terraform owns the log group' },
-            { action: 'states:DescribeExecution', resource: execution, why: 'the worker needs no Step Functions API' },
-            { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the worker needs no Step Functions API' },
-            { action: 'lambda:InvokeFunction', resource: arn.fn(n.worker), why: 'not even itself' },
+            ...allFunctions.filter((f) => f !== fn).map((f) => ({ action: 'logs:PutLogEvents', resource: arn.logStream(f.logs, 's'), why: 'another function\'s log group' })),
+            { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${fn.logs}`, why: 'Terraform owns the log group' },
+            { action: 'states:DescribeExecution', resource: own, why: 'a worker needs no Step Functions API' },
+            { action: 'states:StartExecution', resource: arn.machine(job.machine), why: 'a worker needs no Step Functions API' },
+            { action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: 'not even itself' },
             ...common,
           ],
-        },
+        });
+      }
+    }
+    const everyExecution = jobs.map((j) => arn.execution(j.machine, 'job-1'));
+    const foreign = (action: string, why: string): Expectation[] => [
+      { action, resource: arn.execution(otherMachine, 'job-1'), why: `${why}: an execution of another machine` },
+      ...jobs.map((j) => ({ action, resource: arn.execution(`${j.machine}-v2`, 'job-1'), why: `${why}: an execution of a machine named with ${j.name}'s as prefix` })),
+    ];
+    specs.set('/stop-execution/credentials/role', {
+      allowed: [
+        ...everyExecution.map((e) => ({ action: 'states:StopExecution', resource: e, why: 'POST /stop-execution, any job' })),
+        { action: 'states:StopExecution', resource: arn.execution(n.machine, 'any-other-name'), why: 'any execution of our machines' },
       ],
-    ]);
+      denied: [
+        ...foreign('states:StopExecution', 'stop'),
+        { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'starting is the start roles\'' },
+        { action: 'states:DescribeExecution', resource: execution, why: 'describing is the status function\'s' },
+        { action: 'states:RedriveExecution', resource: execution, why: 'another action on the same execution' },
+        ...common,
+      ],
+    });
+    specs.set('/describe-execution/execution-role/role', {
+      allowed: [
+        ...everyExecution.map((e) => ({ action: 'states:DescribeExecution', resource: e, why: 'POST /describe-execution, any job' })),
+        ...lambdaBasics(n.statusLogs),
+      ],
+      denied: [
+        ...foreign('states:DescribeExecution', 'describe'),
+        { action: 'states:GetExecutionHistory', resource: execution, why: 'history is more than the status needs' },
+        { action: 'states:StopExecution', resource: execution, why: 'the status function only reads' },
+        { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the status function only reads' },
+        ...allFunctions.map((f) => ({ action: 'logs:PutLogEvents', resource: arn.logStream(f.logs, 's'), why: 'a worker\'s log group' })),
+        { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.statusLogs}`, why: 'Terraform owns the log group' },
+        ...allFunctions.map((f) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(f.name), why: 'another function' })),
+        ...common,
+      ],
+    });
 
     if (app.ciAccess) {
       const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
@@ -295,11 +318,9 @@ describe('least privilege, simulated with iam-simulate', () => {
   });
 
   describe.each([
-    ['/state-machine/role/role'],
-    ['/start-execution/credentials/role'],
+    ...JOB_ROLE_SUFFIXES.map((suffix) => [suffix]),
     ['/stop-execution/credentials/role'],
     ['/describe-execution/execution-role/role'],
-    ['/ramen-timer/execution-role/role'],
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {
@@ -386,7 +407,7 @@ describe('least privilege, simulated with iam-simulate', () => {
     it('a role it could create with an administrator policy is still held to what the application needs', async () => {
       if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
       // Prepare: what merged code could ask the deploy role for: a role named like ours, allowed everything.
-      const boundary = role('/ramen-timer/execution-role/role').permissionsBoundary!;
+      const boundary = role(FUNCTION_ROLE_SUFFIXES[0]!).permissionsBoundary!;
       const admin: RoleUnderTest = {
         address: 'hypothetical',
         path: 'hypothetical/role',
@@ -425,9 +446,8 @@ describe('least privilege, simulated with iam-simulate', () => {
     const elsewhere = { 'aws:SourceAccount': OTHER_ACCOUNT };
     const mallory = `arn:aws:iam::${ACCOUNT}:user/mallory`;
 
-    it('role at */state-machine/role/role: only Step Functions, on behalf of this account, may assume it', async () => {
+    it.each(JOBS.map((job) => [`/${job.name}-state-machine/role/role`]))('role at *%s: only Step Functions, on behalf of this account, may assume it', async (suffix) => {
       // Act
-      const suffix = '/state-machine/role/role';
       const decided = {
         service: await assume(suffix, 'states.amazonaws.com', here),
         otherAccount: await assume(suffix, 'states.amazonaws.com', elsewhere),
@@ -439,7 +459,7 @@ describe('least privilege, simulated with iam-simulate', () => {
       expect(decided).toEqual({ service: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
     });
 
-    it.each([['/start-execution/credentials/role'], ['/stop-execution/credentials/role']])(
+    it.each([...JOBS.map((job) => [`/${job.name}-start-execution/credentials/role`]), ['/stop-execution/credentials/role']])(
       'role at *%s: API Gateway may assume it with the context it really sends (no aws:SourceAccount), nobody else may',
       async (suffix) => {
         // Prepare: what API Gateway sends when it assumes an integration's credentials role (nothing).
@@ -458,7 +478,7 @@ describe('least privilege, simulated with iam-simulate', () => {
       },
     );
 
-    it.each([['/describe-execution/execution-role/role'], ['/ramen-timer/execution-role/role']])(
+    it.each([['/describe-execution/execution-role/role'], ...FUNCTION_ROLE_SUFFIXES.map((suffix) => [suffix])])(
       'role at *%s: only Lambda may assume it',
       async (suffix) => {
         // Act

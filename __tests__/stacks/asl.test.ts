@@ -1,26 +1,8 @@
 import aslValidator from 'asl-validator';
-import { AslTemplateError, renderAsl, renderAslFile } from '../../stacks/asl';
-import { SOURCES } from '../../stacks/async-api-stack';
-import { RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
-
-interface State {
-  Type: string;
-  Next?: string;
-  End?: boolean;
-  Resource?: string;
-  TimeoutSeconds?: unknown;
-  Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
-  Catch?: { ErrorEquals: string[]; Next: string }[];
-  ErrorPath?: string;
-  CausePath?: string;
-}
-interface Definition {
-  StartAt: string;
-  TimeoutSeconds: unknown;
-  States: Record<string, State>;
-}
-
-const values = { Partition: 'aws', RamenTimerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', TaskTimeoutSeconds: 930, ExecutionTimeoutSeconds: 4020 };
+import { AslTemplateError, renderAsl } from '../../stacks/asl';
+import { renderJobAsl } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+import { walkStates, type Definition } from './asl-helpers';
 
 describe('renderAsl', () => {
   it('gives a whole-string placeholder the value type and interpolates partial ones as text', () => {
@@ -62,9 +44,10 @@ describe('renderAsl', () => {
   });
 });
 
-describe('statemachine/ramen-timer.asl.json', () => {
-  const definition = renderAslFile(SOURCES.definition, values) as Definition;
-  const states = Object.entries(definition.States);
+describe.each(JOBS.map((job) => [job.name, job] as const))('job %s: its ASL file', (_name, job) => {
+  const fnArn = (fn: { name: string }) => `arn:aws:lambda:us-east-1:123456789012:function:async-api-dev-${fn.name}`;
+  const definition = renderJobAsl(job, fnArn) as Definition;
+  const scopes = walkStates(definition);
 
   it('is valid ASL once rendered', () => {
     const { isValid, errorsText } = aslValidator(definition as never);
@@ -77,49 +60,41 @@ describe('statemachine/ramen-timer.asl.json', () => {
     expect(JSON.stringify(definition)).not.toMatch(/\$\{|%\{/);
   });
 
-  it('has numeric timeouts for the execution and every task', () => {
-    expect(definition.TimeoutSeconds).toBe(4020);
-    for (const [, state] of states.filter(([, s]) => s.Type === 'Task')) expect(state.TimeoutSeconds).toBe(930);
-  });
-
-  it('only points at states that exist, and every state is reachable', () => {
-    const names = new Set(Object.keys(definition.States));
-    const targets = states.flatMap(([, s]) => [s.Next, ...(s.Catch ?? []).map((c) => c.Next)]).filter(Boolean);
-
-    expect(names.has(definition.StartAt)).toBe(true);
-    for (const target of targets) expect(names.has(target!)).toBe(true);
-    expect(new Set([definition.StartAt, ...targets])).toEqual(names);
-  });
-
-  it('gives every Task the recommended Lambda retry, a separate throttling retry, and a catch-all', () => {
-    for (const [, state] of states.filter(([, s]) => s.Type === 'Task')) {
-      const retried = state.Retry!.map((r) => r.ErrorEquals);
-      expect(retried).toEqual([
-        ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
-        ['Lambda.TooManyRequestsException'],
-      ]);
-      expect(state.Catch!.map((c) => c.ErrorEquals)).toEqual([['States.ALL']]);
+  it('has a numeric execution timeout and a numeric timeout on every Task', () => {
+    expect(typeof definition.TimeoutSeconds).toBe('number');
+    for (const state of scopes.flatMap((s) => Object.values(s.States)).filter((s) => s.Type === 'Task')) {
+      expect(typeof state.TimeoutSeconds).toBe('number');
     }
   });
 
-  it('never retries the worker\'s own errors: bad input fails the same way every time', () => {
-    const retried = states.flatMap(([, s]) => (s.Retry ?? []).flatMap((r) => r.ErrorEquals));
+  it('only points at states that exist, and every state is reachable (in every Map and Parallel too)', () => {
+    for (const scope of scopes) {
+      const names = new Set(Object.keys(scope.States));
+      const targets = Object.values(scope.States)
+        .flatMap((s) => [s.Next, s.Default, ...(s.Catch ?? []).map((c) => c.Next), ...(s.Choices ?? []).map((c) => c.Next)])
+        .filter((t): t is string => typeof t === 'string');
 
-    for (const name of Object.values(RamenTimerErrors)) expect(retried).not.toContain(name);
-    expect(retried).not.toContain('States.ALL');
+      expect(names.has(scope.StartAt)).toBe(true);
+      for (const target of targets) expect(names.has(target)).toBe(true);
+      expect(new Set([scope.StartAt, ...targets])).toEqual(names);
+    }
   });
 
-  it('ends failures in a Fail state that carries the caught error and cause', () => {
-    const fail = definition.States[definition.States['Boil ramen']!.Catch![0]!.Next]!;
-
-    expect(fail).toMatchObject({ Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' });
+  it('gives every Task a Retry and a catch-all Catch, and never retries States.ALL', () => {
+    for (const [name, state] of scopes.flatMap((s) => Object.entries(s.States)).filter(([, s]) => s.Type === 'Task')) {
+      expect([name, (state.Retry ?? []).length > 0]).toEqual([name, true]);
+      expect([name, (state.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL'))]).toEqual([name, true]);
+      expect((state.Retry ?? []).flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
+    }
   });
 
-  it('invokes the worker through the optimized Lambda integration', () => {
-    expect(definition.States['Boil ramen']).toMatchObject({
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: values.RamenTimerFunctionArn, 'Payload.$': '$' },
-      OutputPath: '$.Payload',
-    });
+  it('invokes only the job\'s own functions', () => {
+    const own = new Set(job.functions.map(fnArn));
+    const invoked = scopes
+      .flatMap((s) => Object.values(s.States))
+      .filter((s) => s.Type === 'Task')
+      .map((s) => (s.Parameters as Record<string, unknown> | undefined)?.['FunctionName'] ?? s.Resource);
+
+    for (const arn of invoked) expect(own.has(String(arn))).toBe(true);
   });
 });

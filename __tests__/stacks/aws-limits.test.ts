@@ -5,6 +5,8 @@ import { App, TerraformStack } from 'cdktf';
 import { buildApp } from '../../stacks/app';
 import { parseConfig } from '../../stacks/config';
 import { checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
 import { tempBuildDir } from './helpers';
 
 type Json = Record<string, any>;
@@ -35,9 +37,20 @@ function one(doc: Json, type: string, where: (r: Json) => boolean = () => true):
 }
 const addressOf = (doc: Json, type: string, where: (r: Json) => boolean) =>
   `${type}.${Object.entries(doc.resource[type] as Record<string, Json>).find(([, r]) => where(r))![0]}`;
-const worker = (r: Json) => String(r.function_name).endsWith('ramen-timer');
+// The mistakes are made in the default job's resources: its first function (the worker), its
+// state machine, its start integration and roles; any job of the registry would do.
+const MAIN = defaultJob(JOBS);
+const worker = (r: Json) => r.function_name === `async-api-dev-${MAIN.functions[0]!.name}`;
+const workerRole = (r: Json) => r.name === `async-api-dev-${MAIN.functions[0]!.name}`;
 const status = (r: Json) => String(r.function_name).endsWith('describe-execution');
-const startIntegration = (r: Json) => r.integration_subtype === 'StepFunctions-StartExecution';
+const mainMachine = (r: Json) => r.name === `async-api-dev-${MAIN.name}`;
+const MAIN_MACHINE_ID = Object.entries(pristine['async-api-dev']!.resource.aws_sfn_state_machine as Record<string, Json>).find(([, r]) => mainMachine(r))![0];
+/** The default job's first Task state, and a pattern matching its name in a problem. */
+const MAIN_TASK = Object.entries(JSON.parse(pristine['async-api-dev']!.resource.aws_sfn_state_machine[MAIN_MACHINE_ID].definition).States as Record<string, Json>).find(([, st]) => st.Type === 'Task')![0];
+const MAIN_TASK_PATTERN = MAIN_TASK.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const startIntegration = (r: Json) =>
+  r.integration_subtype === 'StepFunctions-StartExecution' && r.request_parameters.StateMachineArn === `\${aws_sfn_state_machine.${MAIN_MACHINE_ID}.arn}`;
+const startPolicy = (r: Json) => r.name === `async-api-dev-${MAIN.name}-start`;
 const lambdaIntegration = (r: Json) => r.integration_subtype === undefined;
 const policyOf = (r: Json) => JSON.parse(r.policy) as { Statement: Json[] };
 
@@ -46,7 +59,7 @@ describe('the app as configured', () => {
     ['defaults', {}],
     ['a China region', { AWS_REGION: 'cn-north-1' }],
     ['a GovCloud region', { AWS_REGION: 'us-gov-west-1' }],
-    ['JWT auth, short worker timeout', { API_AUTH: 'JWT', JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'a,b', WORKER_TIMEOUT_SECONDS: '10' }],
+    ['JWT auth', { API_AUTH: 'JWT', JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'a,b' }],
     ['the longest stage name', { STAGE: 'abcdefghijklmnop' }],
   ])('is within every AWS limit (%s)', (_label, env) => {
     const stacks = stacksOf(env);
@@ -81,10 +94,10 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     ['a Lambda timeout of 901 s', (d) => (one(d, 'aws_lambda_function', worker).timeout = 901), /"timeout"\): 901 is above the maximum 900 \(Lambda quotas/],
     ['127 MB of Lambda memory', (d) => (one(d, 'aws_lambda_function', worker).memory_size = 127), /"memory_size"\): 127 is below the minimum 128/],
     ['10,241 MB of Lambda memory', (d) => (one(d, 'aws_lambda_function', worker).memory_size = 10_241), /"memory_size"\): 10241 is above the maximum 10240 \(Lambda quotas/],
-    ['a role name of 65 characters', (d) => (one(d, 'aws_iam_role', (r) => String(r.name).endsWith('ramen-timer')).name = 'r'.repeat(65)), /aws_iam_role\.\S+ \(attribute "name"\): "r{65}" is 65 characters; the limit is 64/],
+    ['a role name of 65 characters', (d) => (one(d, 'aws_iam_role', workerRole).name = 'r'.repeat(65)), /aws_iam_role\.\S+ \(attribute "name"\): "r{65}" is 65 characters; the limit is 64/],
     ['a function name of 65 characters', (d) => (one(d, 'aws_lambda_function', worker).function_name = 'f'.repeat(65)), /"function_name"\): "f{65}" is 65 characters; the limit is 64 \(Lambda CreateFunction/],
-    ['a state machine name of 81 characters', (d) => (one(d, 'aws_sfn_state_machine').name = 's'.repeat(81)), /aws_sfn_state_machine\.\S+ \(attribute "name"\): "s{81}" is 81 characters; the limit is 80/],
-    ['a state machine name with a space', (d) => (one(d, 'aws_sfn_state_machine').name = 'ramen timer'), /"name"\): "ramen timer" does not match/],
+    ['a state machine name of 81 characters', (d) => (one(d, 'aws_sfn_state_machine', mainMachine).name = 's'.repeat(81)), /aws_sfn_state_machine\.\S+ \(attribute "name"\): "s{81}" is 81 characters; the limit is 80/],
+    ['a state machine name with a space', (d) => (one(d, 'aws_sfn_state_machine', mainMachine).name = 'a job'), /"name"\): "a job" does not match/],
     ['a log group ARN where its name is expected', (d) => {
       const fn = one(d, 'aws_lambda_function', worker);
       fn.logging_config.log_group = String(fn.logging_config.log_group).replace(/\.name\}$/, '.arn}');
@@ -94,13 +107,13 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       stage.access_log_settings.destination_arn = String(stage.access_log_settings.destination_arn).replace(/\.arn\}$/, '.name}');
     }, /"access_log_settings\.destination_arn"\): .* is not the ARN of a logs:log-group/],
     ['a state machine log destination without ":*"', (d) => {
-      const machine = one(d, 'aws_sfn_state_machine');
+      const machine = one(d, 'aws_sfn_state_machine', mainMachine);
       machine.logging_configuration.log_destination = String(machine.logging_configuration.log_destination).replace(/:\*$/, '');
     }, /"logging_configuration\.log_destination"\): .* must end with ":\*"/],
     ['an IAM statement on an ARN of the wrong service', (d) => {
-      const policy = one(d, 'aws_iam_role_policy', (r) => String(r.policy).includes('states:StartExecution'));
+      const policy = one(d, 'aws_iam_role_policy', startPolicy);
       const doc = policyOf(policy);
-      doc.Statement[0]!.Resource = 'arn:aws:lambda:us-east-1:123456789012:function:async-api-dev-ramen-timer';
+      doc.Statement[0]!.Resource = `arn:aws:lambda:us-east-1:123456789012:function:async-api-dev-${MAIN.functions[0]!.name}`;
       policy.policy = JSON.stringify(doc);
     }, /is not an ARN states:StartExecution acts on \(states:statemachine/],
     ['StopExecution granted on the state machine instead of its executions', (d) => {
@@ -108,11 +121,11 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       policy.policy = String(policy.policy).replace(':execution:', ':stateMachine:').replace(/:\*"/, '"');
     }, /is not an ARN states:StopExecution acts on \(states:execution/],
     ['an action that does not exist', (d) => {
-      const policy = one(d, 'aws_iam_role_policy', (r) => String(r.policy).includes('states:StartExecution'));
+      const policy = one(d, 'aws_iam_role_policy', startPolicy);
       policy.policy = String(policy.policy).replace('states:StartExecution', 'states:StartExecutions');
     }, /action "states:StartExecutions" does not exist/],
     ['X-Ray permissions scoped to an ARN', (d) => {
-      const policy = one(d, 'aws_iam_role_policy', (r) => String(r.policy).includes('states:StartExecution'));
+      const policy = one(d, 'aws_iam_role_policy', startPolicy);
       const doc = policyOf(policy);
       doc.Statement.push({ Sid: 'Trace', Effect: 'Allow', Action: 'xray:PutTraceSegments', Resource: 'arn:aws:xray:us-east-1:123456789012:trace/x' });
       policy.policy = JSON.stringify(doc);
@@ -123,12 +136,12 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       integration.credentials_arn = `\${${fn}.arn}`;
     }, /"credentials_arn"\): .* is not the ARN of a iam:role/],
     ['a permissions boundary given as a role ARN', (d) => {
-      one(d, 'aws_iam_role', (r) => String(r.name).endsWith('ramen-timer')).permissions_boundary = 'arn:aws:iam::123456789012:role/boundary';
+      one(d, 'aws_iam_role', workerRole).permissions_boundary = 'arn:aws:iam::123456789012:role/boundary';
     }, /"permissions_boundary"\): .* is not the ARN of a iam:policy/],
     ['a runtime that does not exist', (d) => (one(d, 'aws_lambda_function', worker).runtime = 'nodejs24'), /"runtime"\): "nodejs24" is not one of .*nodejs24\.x/],
     ['an architecture that does not exist', (d) => (one(d, 'aws_lambda_function', worker).architectures = ['arm']), /"architectures"\): "arm" is not one of arm64, x86_64/],
     ['a tracing mode in the wrong case', (d) => (one(d, 'aws_lambda_function', worker).tracing_config.mode = 'active'), /"tracing_config\.mode"\): "active" is not one of Active, PassThrough/],
-    ['a Step Functions log level that does not exist', (d) => (one(d, 'aws_sfn_state_machine').logging_configuration.level = 'WARN'), /"logging_configuration\.level"\): "WARN" is not one of ALL, ERROR, FATAL, OFF/],
+    ['a Step Functions log level that does not exist', (d) => (one(d, 'aws_sfn_state_machine', mainMachine).logging_configuration.level = 'WARN'), /"logging_configuration\.level"\): "WARN" is not one of ALL, ERROR, FATAL, OFF/],
     ['a route authorization type from REST APIs', (d) => {
       Object.values(d.resource.aws_apigatewayv2_route as Record<string, Json>)[0]!.authorization_type = 'IAM';
     }, /"authorization_type"\): "IAM" is not one of AWS_IAM, CUSTOM, JWT, NONE/],
@@ -156,20 +169,20 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     }, /"integration_uri"\): .* must be a Lambda function's invoke_arn/],
     ['a status Lambda as slow as its integration', (d) => (one(d, 'aws_lambda_function', status).timeout = 10), /"timeout_milliseconds"\): 10000 ms does not exceed the timeout of aws_lambda_function\.\S+ \(10 s\)/],
     ['a task timeout no longer than its function\'s', (d) => {
-      const machine = one(d, 'aws_sfn_state_machine');
+      const machine = one(d, 'aws_sfn_state_machine', mainMachine);
       const definition = JSON.parse(machine.definition);
-      definition.States['Boil ramen'].TimeoutSeconds = 900;
+      definition.States[MAIN_TASK].TimeoutSeconds = MAIN.functions[0]!.timeoutSeconds;
       machine.definition = JSON.stringify(definition);
-    }, /"definition States\["Boil ramen"\]\.TimeoutSeconds"\): 900 must exceed the timeout of aws_lambda_function/],
+    }, new RegExp(`"definition States\\["${MAIN_TASK_PATTERN}"\\]\\.TimeoutSeconds"\\): ${MAIN.functions[0]!.timeoutSeconds} must exceed the timeout of aws_lambda_function`)],
     ['an execution timeout shorter than the retries', (d) => {
-      const machine = one(d, 'aws_sfn_state_machine');
+      const machine = one(d, 'aws_sfn_state_machine', mainMachine);
       const definition = JSON.parse(machine.definition);
-      definition.TimeoutSeconds = 4020;
+      definition.TimeoutSeconds = 1;
       machine.definition = JSON.stringify(definition);
-    }, /"definition TimeoutSeconds"\): 4020 is shorter than the worst case of its tasks and retries/],
+    }, /"definition TimeoutSeconds"\): 1 is shorter than the worst case of its tasks and retries/],
     ['a hard-coded partition in a China region', (d) => {
       d.provider.aws[0].region = 'cn-north-1';
-      const machine = one(d, 'aws_sfn_state_machine');
+      const machine = one(d, 'aws_sfn_state_machine', mainMachine);
       machine.definition = String(machine.definition).replace(/arn:aws:states:::/, 'arn:aws:states:::');
     }, /is neither an arn:aws-cn:states:::<service>:<action> integration/],
     ['an environment variable Lambda reserves', (d) => (one(d, 'aws_lambda_function', status).environment.variables.AWS_REGION = 'eu-west-1'), /"environment\.variables\.AWS_REGION"\): AWS_REGION is reserved by Lambda/],
@@ -178,7 +191,7 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       one(d, 'aws_lambda_permission').source_arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
     }, /"source_arn"\): .* is not an execute-api ARN/],
     ['a misspelled condition operator', (d) => {
-      const policy = one(d, 'aws_iam_role', (r) => String(r.name).endsWith('ramen-timer-states'));
+      const policy = one(d, 'aws_iam_role', (r) => r.name === `async-api-dev-${MAIN.name}-states`);
       policy.assume_role_policy = String(policy.assume_role_policy).replace('StringEquals', 'StringEqual');
     }, /condition operator "StringEqual" does not exist/],
     ['a route key without the leading "/"', (d) => {
@@ -197,7 +210,7 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     }, /"access_log_settings\.format"\): must include \$context\.requestId/],
     ['a negative burst limit', (d) => (one(d, 'aws_apigatewayv2_stage').default_route_settings.throttling_burst_limit = -1), /"default_route_settings\.throttling_burst_limit"\): -1 must be a whole number of at least 0/],
     ['a function given the state machine\'s role', (d) => {
-      const machineRole = addressOf(d, 'aws_iam_role', (r) => String(r.name).endsWith('ramen-timer-states'));
+      const machineRole = addressOf(d, 'aws_iam_role', (r) => r.name === `async-api-dev-${MAIN.name}-states`);
       one(d, 'aws_lambda_function', worker).role = `\${${machineRole}.arn}`;
     }, /aws_lambda_function\.\S+ \(attribute "role"\): aws_iam_role\.\S+ does not trust lambda\.amazonaws\.com/],
     ['an integration given a Lambda execution role as credentials', (d) => {
@@ -205,7 +218,7 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       one(d, 'aws_apigatewayv2_integration', startIntegration).credentials_arn = `\${${fnRole}.arn}`;
     }, /"credentials_arn"\): aws_iam_role\.\S+ does not trust apigateway\.amazonaws\.com/],
     ['a misspelled service principal', (d) => {
-      const role = one(d, 'aws_iam_role', (r) => String(r.name).endsWith('api-start-execution'));
+      const role = one(d, 'aws_iam_role', (r) => r.name === `async-api-dev-${MAIN.name}-start`);
       role.assume_role_policy = String(role.assume_role_policy).replace('apigateway.amazonaws.com', 'apigateway.amazonaws');
     }, /is not a service principal/],
     ['encrypt = true in the backend', (d) => (d.terraform.backend.s3.encrypt = true), /terraform\.backend\.s3 \(attribute "encrypt"\): true without kms_key_id/],

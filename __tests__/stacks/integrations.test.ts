@@ -14,7 +14,7 @@ function stepFunctions(subtype: StepFunctionsSubtype) {
       subtype,
       roleName: 'role',
       stateMachineArn: MACHINE,
-      executionArnPattern: EXECUTIONS,
+      executionArnPatterns: [EXECUTIONS],
       requestParameters: { StateMachineArn: MACHINE, Input: '$request.body.input' },
     });
   });

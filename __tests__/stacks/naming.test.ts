@@ -4,7 +4,7 @@ describe('Naming', () => {
   const naming = new Naming('async-api', 'dev');
 
   it('prefixes components with project and stage', () => {
-    expect(naming.name('ramen-timer')).toBe('async-api-dev-ramen-timer');
+    expect(naming.name('prime-counter')).toBe('async-api-dev-prime-counter');
   });
 
   it('refuses a name over the resource type\'s limit, saying both lengths', () => {
@@ -12,7 +12,7 @@ describe('Naming', () => {
   });
 
   it('refuses components that are not lower-case words', () => {
-    expect(() => naming.name('Ramen_Timer')).toThrow(/must be lower-case letters/);
+    expect(() => naming.name('Prime_Counter')).toThrow(/must be lower-case letters/);
   });
 
   it('puts vended logs under /aws/vendedlogs/', () => {

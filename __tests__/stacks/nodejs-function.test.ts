@@ -4,7 +4,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LAMBDA_RUNTIME, NodejsFunction } from '../../stacks/constructs/nodejs-function';
-import { SOURCES } from '../../stacks/async-api-stack';
+import { STATUS_FUNCTION_ENTRY } from '../../stacks/constructs/async-job-api';
 import { statementsOf, synthesize, tempBuildDir } from './helpers';
 
 describe('NodejsFunction', () => {
@@ -13,9 +13,9 @@ describe('NodejsFunction', () => {
     new NodejsFunction(scope, 'fn', {
       functionName: 'async-api-test-status',
       description: 'test',
-      entry: SOURCES.status,
+      entry: STATUS_FUNCTION_ENTRY,
       buildDir,
-      environment: { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' },
+      environment: { STATE_MACHINE_ARNS: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' },
       timeoutSeconds: 10,
       memorySizeMb: 256,
       logGroupName: '/aws/lambda/async-api-test-status',
@@ -32,7 +32,7 @@ describe('NodejsFunction', () => {
       timeout: 10,
       memory_size: 256,
       tracing_config: { mode: 'Active' },
-      environment: { variables: { STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' } },
+      environment: { variables: { STATE_MACHINE_ARNS: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' } },
     });
     const fn = out.one('aws_lambda_function');
     expect(fn.filename).toMatch(/\/async-api-test-status\.zip$/);
@@ -70,7 +70,7 @@ describe('NodejsFunction', () => {
       new NodejsFunction(scope, 'fn', {
         functionName: 'async-api-test-status',
         description: 'test',
-        entry: SOURCES.status,
+        entry: STATUS_FUNCTION_ENTRY,
         buildDir: tempBuildDir(),
         timeoutSeconds: 10,
         memorySizeMb: 256,

@@ -1,18 +1,19 @@
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { StateMachine } from '../../stacks/constructs/state-machine';
-import { SOURCES } from '../../stacks/async-api-stack';
+import { join } from 'node:path';
 import { statementsOf, synthesize } from './helpers';
 
+const DEFINITION = join(__dirname, 'fixtures', 'one-task.asl.json');
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:worker';
 
 function build(overrides: Partial<ConstructorParameters<typeof StateMachine>[2]> = {}) {
   return synthesize((scope) => {
     new StateMachine(scope, 'sm', {
-      stateMachineName: 'async-api-test-ramen-timer',
-      roleName: 'async-api-test-ramen-timer-states',
-      definitionFile: SOURCES.definition,
+      stateMachineName: 'async-api-test-worker',
+      roleName: 'async-api-test-worker-states',
+      definitionFile: DEFINITION,
       partition: 'aws',
-      substitutions: { RamenTimerFunctionArn: FN, TaskTimeoutSeconds: 60 },
+      substitutions: { WorkerFunctionArn: FN, TaskTimeoutSeconds: 60 },
       invokableFunctionArns: [FN],
       accountId: '123456789012',
       logGroupName: '/aws/vendedlogs/async-api-test-states',
@@ -29,7 +30,7 @@ describe('StateMachine', () => {
 
   it('is a STANDARD machine with logging (no execution data) and X-Ray tracing', () => {
     expect(out.text).toHaveResourceWithProperties(SfnStateMachine, {
-      name: 'async-api-test-ramen-timer',
+      name: 'async-api-test-worker',
       type: 'STANDARD',
       logging_configuration: {
         include_execution_data: false,
@@ -43,9 +44,9 @@ describe('StateMachine', () => {
   it('receives the rendered definition', () => {
     const definition = JSON.parse(String(out.one('aws_sfn_state_machine').definition));
 
-    expect(definition.States['Boil ramen'].Parameters.FunctionName).toBe(FN);
-    // Computed from the retriers: 13 attempts of 60 s, 216 s of waits, 60 s of slack.
-    expect(definition.TimeoutSeconds).toBe(13 * 60 + 216 + 60);
+    expect(definition.States.Work.Parameters.FunctionName).toBe(FN);
+    // Computed from the retrier: 3 attempts of 60 s, 1 + 2 s of waits, 60 s of slack.
+    expect(definition.TimeoutSeconds).toBe(3 * 60 + 3 + 60);
   });
 
   it('may invoke only the worker and its versions; "*" only where AWS requires it', () => {
@@ -59,6 +60,6 @@ describe('StateMachine', () => {
   });
 
   it('fails synth when the substitutions do not match the ASL file', () => {
-    expect(() => build({ substitutions: { RamenTimerFunctionArn: FN } })).toThrow(/no value for placeholder \$\{TaskTimeoutSeconds\}/);
+    expect(() => build({ substitutions: { WorkerFunctionArn: FN } })).toThrow(/no value for placeholder \$\{TaskTimeoutSeconds\}/);
   });
 });

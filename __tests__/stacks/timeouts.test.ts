@@ -1,16 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { renderAsl } from '../../stacks/asl';
-import { SOURCES } from '../../stacks/async-api-stack';
-import { TimeoutOrderError, executionTimeoutSeconds, taskWorstCaseSeconds, worstCaseSeconds } from '../../stacks/timeouts';
+import { join } from 'node:path';
+import { renderJobAsl } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+import { TimeoutOrderError, taskWorstCaseSeconds, worstCase, worstCaseSeconds } from '../../stacks/timeouts';
 import { StateMachine } from '../../stacks/constructs/state-machine';
 import { synthesize } from './helpers';
 
 function buildStateMachine(overrides: { substitutions: Record<string, string | number> }) {
   return synthesize((scope) => {
     new StateMachine(scope, 'sm', {
-      stateMachineName: 'async-api-test-ramen-timer',
-      roleName: 'async-api-test-ramen-timer-states',
-      definitionFile: SOURCES.definition,
+      stateMachineName: 'async-api-test-worker',
+      roleName: 'async-api-test-worker-states',
+      definitionFile: join(__dirname, 'fixtures', 'one-task.asl.json'),
       partition: 'aws',
       invokableFunctionArns: ['arn:f'],
       accountId: '123456789012',
@@ -51,26 +51,35 @@ describe('worstCaseSeconds', () => {
   });
 });
 
-describe('the ramen timer definition', () => {
-  const template = readFileSync(SOURCES.definition, 'utf8');
-  const render = (taskTimeout: number) =>
-    renderAsl(template, { Partition: 'aws', RamenTimerFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', TaskTimeoutSeconds: taskTimeout, ExecutionTimeoutSeconds: 0 });
+describe('worstCase', () => {
+  const map = (processor: object) => ({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: processor, Retry: [{ MaxAttempts: 1 }], End: true } } });
+  const oneTask = { StartAt: 'T', States: { T: task([], 10) } };
 
-  it('has a worst case, computed by hand from its two retriers, that the execution timeout covers', () => {
-    // Prepare: 1 + 6 + 6 attempts of 930 s; waits 2..64 (126 s) and 2..16 then 30, 30 (90 s).
-    const byHand = 13 * 930 + 126 + 90;
-
-    // Act
-    const definition = render(930);
-
-    // Assess
-    expect(worstCaseSeconds(definition)).toBe(byHand);
-    expect(executionTimeoutSeconds(definition)).toBeGreaterThanOrEqual(byHand);
+  it('counts one iteration of a Map, with the Map\'s own retries, and says it is a lower bound', () => {
+    // 2 attempts of one 10 s iteration, 1 s between them.
+    expect(worstCase(map(oneTask))).toEqual({ seconds: 21, lowerBoundBecause: expect.stringMatching(/^Map state "M" runs once per item/) });
+    expect(() => worstCaseSeconds(map(oneTask))).toThrow(TimeoutOrderError);
   });
 
-  it('makes the state machine construct refuse an execution timeout shorter than the retries', () => {
-    expect(() => buildStateMachine({ substitutions: { RamenTimerFunctionArn: 'arn:f', TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 600 } })).toThrow(
-      /TimeoutSeconds 600 is shorter than the worst case/,
+  it('takes the slowest branch of a Parallel state, exactly', () => {
+    const parallel = { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [oneTask, { StartAt: 'T', States: { T: task([], 30) } }], End: true } } };
+
+    expect(worstCase(parallel)).toEqual({ seconds: 30 });
+  });
+});
+
+describe.each(JOBS.map((job) => [job.name, job] as const))('job %s: its definition', (_name, job) => {
+  const definition = renderJobAsl(job, (fn) => `arn:aws:lambda:us-east-1:123456789012:function:${fn.name}`) as { TimeoutSeconds: number };
+
+  it('has an execution timeout that covers the worst case of its tasks and retries', () => {
+    expect(definition.TimeoutSeconds).toBeGreaterThanOrEqual(worstCase(definition).seconds);
+  });
+});
+
+describe('the state machine construct', () => {
+  it('refuses an execution timeout shorter than the retries', () => {
+    expect(() => buildStateMachine({ substitutions: { WorkerFunctionArn: 'arn:f', TaskTimeoutSeconds: 60, ExecutionTimeoutSeconds: 100 } })).toThrow(
+      /TimeoutSeconds 100 is shorter than the worst case/,
     );
   });
 });

@@ -1,13 +1,16 @@
 import { ConfigError, type Env } from '../shared/config-error';
 import { parseStateMachineArn, STATE_MACHINE_ARN_FORMAT, type StateMachineArn } from './arn';
 
-/** Name of the environment variable holding the ARN of the state machine whose executions are served. */
-export const STATE_MACHINE_ARN_VAR = 'STATE_MACHINE_ARN';
+/**
+ * Name of the environment variable holding the comma-separated ARNs of the state machines whose
+ * executions are served (one per job of the API).
+ */
+export const STATE_MACHINE_ARNS_VAR = 'STATE_MACHINE_ARNS';
 
 /** Validated configuration of the status Lambda. */
 export interface DescribeExecutionConfig {
-  /** The state machine's ARN, checked to look like {@link STATE_MACHINE_ARN_FORMAT}. */
-  readonly stateMachineArn: string;
+  /** The state machines' ARNs, each checked to look like {@link STATE_MACHINE_ARN_FORMAT}. */
+  readonly stateMachineArns: readonly string[];
 }
 
 /**
@@ -16,17 +19,19 @@ export interface DescribeExecutionConfig {
  * Region and endpoint are not read here: the SDK client picks up `AWS_REGION` and
  * `AWS_ENDPOINT_URL_SFN` by itself.
  *
- * @throws ConfigError naming `STATE_MACHINE_ARN` and its accepted shape when it is missing or malformed.
+ * @throws ConfigError naming `STATE_MACHINE_ARNS` and its accepted shape when it is missing or an
+ *   entry is malformed.
  */
 export function parseDescribeExecutionConfig(env: Env): DescribeExecutionConfig {
-  const raw = env[STATE_MACHINE_ARN_VAR];
+  const raw = env[STATE_MACHINE_ARNS_VAR];
   if (raw === undefined || raw.trim() === '') {
     throw new ConfigError(
-      `${STATE_MACHINE_ARN_VAR} is required: set it to the state machine's ARN, ${STATE_MACHINE_ARN_FORMAT}`
+      `${STATE_MACHINE_ARNS_VAR} is required: set it to the state machines' ARNs, comma-separated, each ${STATE_MACHINE_ARN_FORMAT}`
     );
   }
-  requireStateMachineArn(raw, STATE_MACHINE_ARN_VAR);
-  return { stateMachineArn: raw };
+  const arns = raw.split(',');
+  for (const arn of arns) requireStateMachineArn(arn, STATE_MACHINE_ARNS_VAR);
+  return { stateMachineArns: arns };
 }
 
 /**

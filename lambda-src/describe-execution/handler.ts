@@ -9,6 +9,7 @@ import { describeValue, isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
 import { requireStateMachineArn } from './config';
+import { ConfigError } from '../shared/config-error';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
 export const RUNNING_RETRY_AFTER = { min: 1, max: 20, elapsedDivisor: 4 } as const;
@@ -35,8 +36,8 @@ export interface ExecutionStatusBody {
 export interface DescribeExecutionOptions {
   /** Client used for `DescribeExecution`; create it once per container. */
   readonly client: SFNClient;
-  /** Only executions of this state machine are described; others get a 400 without calling AWS. */
-  readonly stateMachineArn: string;
+  /** Only executions of these state machines are described; others get a 400 without calling AWS. */
+  readonly stateMachineArns: readonly string[];
   /** Clock for `Retry-After`. Default `() => new Date()`. */
   readonly now?: () => Date;
   /** Where unexpected failures are logged. Default `console`. */
@@ -57,18 +58,20 @@ const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'T
  * Builds the handler behind `POST /describe-execution`.
  *
  * Responses: 200 with {@link ExecutionStatusBody} (plus `retry-after` while the execution runs);
- * 400 for a body that is not `{"executionArn": "<execution of this state machine>"}` — never sent to
+ * 400 for a body that is not `{"executionArn": "<execution of one of these state machines>"}` — never sent to
  * AWS — or that AWS rejects as `InvalidArn`; 404 for `ExecutionDoesNotExist`; 429 with `retry-after`
  * when throttled; 500 with a generic message for anything else (details go to the log only).
  *
- * @throws ConfigError at construction when `stateMachineArn` is not a state machine ARN.
+ * @throws ConfigError at construction when `stateMachineArns` is empty or holds something that is not a
+ *   state machine ARN.
  */
 export function createHandler(options: DescribeExecutionOptions): DescribeExecutionHandler {
   const { client, now = () => new Date(), logger = console } = options;
-  const stateMachine = requireStateMachineArn(options.stateMachineArn, 'stateMachineArn');
+  if (options.stateMachineArns.length === 0) throw new ConfigError('stateMachineArns must name at least one state machine');
+  const stateMachines = options.stateMachineArns.map((arn) => requireStateMachineArn(arn, 'stateMachineArns'));
 
   return async (event, context) => {
-    const request = readExecutionArn(event, stateMachine);
+    const request = readExecutionArn(event, stateMachines);
     if (!request.ok) return messageResponse(400, request.message);
     const executionArn = request.executionArn;
 
@@ -106,7 +109,7 @@ export function runningRetryAfterSeconds(startDate: Date | undefined, now: Date)
 
 type ReadResult = { ok: true; executionArn: string } | { ok: false; message: string };
 
-function readExecutionArn(event: APIGatewayProxyEventV2, stateMachine: StateMachineArn): ReadResult {
+function readExecutionArn(event: APIGatewayProxyEventV2, stateMachines: readonly StateMachineArn[]): ReadResult {
   const raw = event.body;
   if (raw === undefined || raw === null || raw === '') {
     return { ok: false, message: `Request body is required: send ${EXPECTED_BODY}` };
@@ -131,8 +134,8 @@ function readExecutionArn(event: APIGatewayProxyEventV2, stateMachine: StateMach
     return { ok: false, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got ${describeValue(arn)}` };
   }
   // Not echoing our own ARN: the caller learns only that this one is not ours.
-  if (!isExecutionOf(parsed, stateMachine)) {
-    return { ok: false, message: "executionArn must be an execution of this API's state machine" };
+  if (!stateMachines.some((machine) => isExecutionOf(parsed, machine))) {
+    return { ok: false, message: "executionArn must be an execution of one of this API's state machines" };
   }
   return { ok: true, executionArn: arn };
 }

@@ -1,6 +1,6 @@
 /**
  * Lambda entry point of the status API (`POST /describe-execution`). Configuration and the SDK client
- * are created once per container; a missing or malformed `STATE_MACHINE_ARN` fails the cold start.
+ * are created once per container; a missing or malformed `STATE_MACHINE_ARNS` fails the cold start.
  *
  * Import types and constants from `./handler`, never from here: importing this file reads the
  * environment and throws when the variable is unset.
@@ -15,4 +15,4 @@ const config = parseDescribeExecutionConfig(process.env);
 const client = new SFNClient({});
 
 /** The Lambda handler for `POST /describe-execution`. */
-export const handler = createHandler({ client, stateMachineArn: config.stateMachineArn });
+export const handler = createHandler({ client, stateMachineArns: config.stateMachineArns });

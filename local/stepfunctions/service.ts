@@ -1,6 +1,6 @@
 /**
- * The Step Functions service of the local runtime: the operations of the AWS API on the one state
- * machine, with Standard-workflow rules, IAM checks for callers that act as a role, and persistence.
+ * The Step Functions service of the local runtime: the operations of the AWS API on the stack's state
+ * machines, with Standard-workflow rules, IAM checks for callers that act as a role, and persistence.
  * Both the HTTP API integrations and the AWS JSON 1.0 endpoint call it. Errors are {@link SfnError}s
  * with the codes and messages Step Functions uses.
  */
@@ -21,10 +21,16 @@ export type Request = Readonly<Record<string, unknown>>;
 
 const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
-/** Dependencies of the service. */
-export interface StepFunctionsServiceOptions {
+/** A state machine the service serves, with the engine that runs its definition. */
+export interface ServedStateMachine {
   readonly stateMachine: StateMachineModel;
   readonly engine: ExecutionEngine;
+}
+
+/** Dependencies of the service. */
+export interface StepFunctionsServiceOptions {
+  /** Every state machine of the stack (one per job). */
+  readonly machines: readonly ServedStateMachine[];
   readonly store: ExecutionStore;
   readonly iam: IamAuthorizer;
   /** Creation date reported by DescribeStateMachine (epoch ms). */
@@ -54,11 +60,11 @@ export type Operation =
 /** The local Step Functions service. */
 export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
-  private readonly byName = new Map<string, string>();
+  private readonly machines: ReadonlyMap<string, ServedStateMachine>;
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
     this.running = options.running ?? new Map();
-    for (const record of options.store.newestFirst()) if (!this.byName.has(record.name)) this.byName.set(record.name, record.executionArn);
+    this.machines = new Map(options.machines.map((m) => [m.stateMachine.arn, m]));
   }
 
   /** Number of executions currently running. */
@@ -100,11 +106,12 @@ export class StepFunctionsService {
     validateExecutionName(name);
     const parsedInput = parseExecutionInput(input);
     await this.authorize(caller, 'states:StartExecution', machineArn);
-    const machine = this.machine(machineArn);
+    const { stateMachine: machine, engine } = this.served(machineArn);
 
-    const existingArn = this.byName.get(name);
-    if (existingArn) {
-      const existing = this.options.store.get(existingArn)!;
+    // Execution names are unique per state machine, so the ARN (machine + name) is the key.
+    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.options.store.get(executionArn);
+    if (existing) {
       // Standard workflows: a repeat of a running execution's start is idempotent (AWS API reference).
       if (existing.status === 'RUNNING' && existing.input === input) {
         return { executionArn: existing.executionArn, startDate: seconds(existing.startDate) };
@@ -112,7 +119,6 @@ export class StepFunctionsService {
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
 
-    const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const startDate = Date.now();
     const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, status: 'RUNNING', startDate, input };
     this.options.store.add(record, {
@@ -120,10 +126,9 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
-    this.byName.set(name, executionArn);
     let handle: ExecutionHandle;
     try {
-      handle = this.options.engine.start({ executionArn, name, input: parsedInput, startDate }, (event) =>
+      handle = engine.start({ executionArn, name, input: parsedInput, startDate }, (event) =>
         this.options.store.append(executionArn, event),
       );
     } catch (err) {
@@ -366,12 +371,17 @@ export class StepFunctionsService {
 
   // Every state machine served, in the stack's order.
   private stateMachines(): readonly StateMachineModel[] {
-    return [this.options.stateMachine];
+    return this.options.machines.map((m) => m.stateMachine);
+  }
+
+  private served(arn: string): ServedStateMachine {
+    const served = this.machines.get(arn);
+    if (!served) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return served;
   }
 
   private machine(arn: string): StateMachineModel {
-    if (arn !== this.options.stateMachine.arn) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    return this.options.stateMachine;
+    return this.served(arn).stateMachine;
   }
 
   private execution(arn: string): ExecutionRecord {

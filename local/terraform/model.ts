@@ -1,6 +1,6 @@
 /**
  * The typed model of what Terraform would create, built from a synthesized stack: functions, roles
- * and their policies, the state machine, the HTTP API (routes, integrations, authorizers, stage) and
+ * and their policies, the state machines, the HTTP API (routes, integrations, authorizers, stage) and
  * Lambda permissions. Every other part of the runtime reads this model, never the JSON.
  */
 import { isAbsolute, resolve as resolvePath } from 'node:path';
@@ -130,7 +130,8 @@ export interface StackModel {
   readonly partition: string;
   readonly functions: readonly FunctionModel[];
   readonly roles: readonly RoleModel[];
-  readonly stateMachine: StateMachineModel;
+  /** Every state machine of the stack (one per job), in the document's order. */
+  readonly stateMachines: readonly StateMachineModel[];
   readonly api: ApiModel;
   readonly lambdaPermissions: readonly LambdaPermissionModel[];
   /** Resolved Terraform outputs (sensitive ones included). */
@@ -139,6 +140,19 @@ export interface StackModel {
   readonly notEmulated: readonly string[];
   /** Things that were read but cannot be honoured fully, e.g. AWS-managed policy attachments. */
   readonly warnings: readonly string[];
+}
+
+/**
+ * The state machine a route starts (its StartExecution integration's `StateMachineArn`); by default
+ * the one behind `POST /start-execution`, i.e. the default job's.
+ * @throws Error when no such route starts a state machine of the stack.
+ */
+export function machineStartedBy(model: Pick<StackModel, 'api' | 'stateMachines'>, path = '/start-execution'): StateMachineModel {
+  const route = model.api.routes.find((r) => r.path === path && r.integration?.subtype === 'StepFunctions-StartExecution');
+  const arn = route?.integration?.requestParameters['StateMachineArn'];
+  const machine = model.stateMachines.find((m) => m.arn === arn);
+  if (!machine) throw new Error(`no route POST ${path} starts a state machine of this stack`);
+  return machine;
 }
 
 /** Resource types the model reads; anything else is listed in {@link StackModel.notEmulated}. */
@@ -169,7 +183,10 @@ export function buildStackModel(doc: TerraformJson, stackDir: string, identity: 
   const warnings: string[] = [];
   const roles = readRoles(doc, resolver, warnings);
   const functions = resourcesOfType(doc, 'aws_lambda_function').map((b) => readFunction(resolver, b.address, stackDir));
-  const stateMachine = readStateMachine(doc, resolver);
+  const stateMachines = resourcesOfType(doc, 'aws_sfn_state_machine').map((b) => readStateMachine(resolver, b.address));
+  if (stateMachines.length === 0) {
+    throw new ResolutionError({ address: 'aws_sfn_state_machine', attribute: '*' }, 'the stack has no state machine to serve');
+  }
   const api = readApi(doc, resolver);
   const lambdaPermissions = resourcesOfType(doc, 'aws_lambda_permission').map((b) =>
     readPermission(resolver.resource(b.address), resolver.identity, resolver.region),
@@ -185,7 +202,7 @@ export function buildStackModel(doc: TerraformJson, stackDir: string, identity: 
     partition: resolver.identity.partition,
     functions,
     roles,
-    stateMachine,
+    stateMachines,
     api,
     lambdaPermissions,
     outputs,
@@ -297,8 +314,7 @@ function onlyResource(doc: TerraformJson, type: string, what: string): string {
   return found[0]!.address;
 }
 
-function readStateMachine(doc: TerraformJson, resolver: TerraformResolver): StateMachineModel {
-  const address = onlyResource(doc, 'aws_sfn_state_machine', 'state machine');
+function readStateMachine(resolver: TerraformResolver, address: string): StateMachineModel {
   const r = resolver.resource(address);
   const definitionText = r.stringArg('definition');
   let definition: unknown;

@@ -4,7 +4,12 @@ import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-aut
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { ApiAuth } from '../config';
+
+/** How callers authenticate to the HTTP API's routes. */
+export type ApiAuth =
+  | { readonly mode: 'AWS_IAM' }
+  | { readonly mode: 'NONE' }
+  | { readonly mode: 'JWT'; readonly issuer: string; readonly audience: readonly string[] };
 
 export interface HttpApiProps {
   readonly apiName: string;

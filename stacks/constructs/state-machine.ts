@@ -3,9 +3,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { readFileSync } from 'node:fs';
 import { AslValue, renderAsl } from '../asl';
-import { executionTimeoutSeconds, worstCaseSeconds } from '../timeouts';
-import { StateMachineLogLevel } from '../config';
+import { EXECUTION_TIMEOUT_SLACK_SECONDS, worstCase } from '../timeouts';
 import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
+
+/** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
+export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
@@ -23,6 +25,8 @@ export interface StateMachineProps {
   readonly partition: string;
   /** Lambda functions the machine may invoke (their versions and aliases too). */
   readonly invokableFunctionArns: readonly string[];
+  /** Extra statements for tasks that are not Lambda invocations (SQS callbacks, ECS `.sync`, ...). */
+  readonly statements?: readonly PolicyStatement[];
   /** Restricts the role's trust policy to this account. */
   readonly accountId: string;
   readonly logGroupName: string;
@@ -52,6 +56,43 @@ export const LOG_DELIVERY: PolicyStatement = {
   resources: ['*'],
 };
 
+/**
+ * Renders a state machine's ASL as the construct does: `${Partition}` from `partition`, and
+ * `${ExecutionTimeoutSeconds}`, when not among the substitutions, computed from the retriers' worst
+ * case. An execution timeout shorter than the worst case is refused: AWS accepts it, and then ends
+ * executions that would have succeeded. With a Map state the worst case depends on the item count,
+ * so the timeout must be given, and is checked against one iteration (a lower bound).
+ * @throws Error naming the state machine (and AslTemplateError for placeholder mismatches).
+ */
+export function renderStateMachineDefinition(
+  template: string,
+  options: { readonly source: string; readonly name: string; readonly substitutions: Readonly<Record<string, AslValue>>; readonly partition: string },
+): unknown {
+  if ('Partition' in options.substitutions) {
+    throw new Error(`StateMachine ${options.name}: Partition is supplied by the construct from props.partition; remove it from substitutions`);
+  }
+  // Only when used: a template with no ARN needs no partition, and an unused value is an error.
+  const partition: Record<string, AslValue> = template.includes('${Partition}') ? { Partition: options.partition } : {};
+  const values: Record<string, AslValue> = { ...options.substitutions, ...partition };
+  if (template.includes('${ExecutionTimeoutSeconds}') && !('ExecutionTimeoutSeconds' in values)) {
+    // Rendered once with a stand-in to read the retriers, then for real.
+    const worst = worstCase(renderAsl(template, { ...values, ExecutionTimeoutSeconds: 0 }, options.source));
+    if (worst.lowerBoundBecause) {
+      throw new Error(`StateMachine ${options.name}: ${worst.lowerBoundBecause}, so its execution timeout cannot be computed; give ExecutionTimeoutSeconds`);
+    }
+    values['ExecutionTimeoutSeconds'] = Math.ceil(worst.seconds) + EXECUTION_TIMEOUT_SLACK_SECONDS;
+  }
+  const definition = renderAsl(template, values, options.source);
+  const timeout = (definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
+  const worst = worstCase(definition);
+  if (typeof timeout !== 'number' || timeout < worst.seconds) {
+    throw new Error(
+      `StateMachine ${options.name}: TimeoutSeconds ${String(timeout)} is shorter than the worst case of its tasks and retries, ${worst.seconds} s${worst.lowerBoundBecause ? ' (at least)' : ''}; leave ExecutionTimeoutSeconds out to have it computed`,
+    );
+  }
+  return definition;
+}
+
 /** A STANDARD state machine from a hand-written ASL file, with its role, logs and X-Ray tracing. */
 export class StateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -62,26 +103,12 @@ export class StateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: StateMachineProps) {
     super(scope, id);
-    if ('Partition' in props.substitutions) {
-      throw new Error(`StateMachine ${props.stateMachineName}: Partition is supplied by the construct from props.partition; remove it from substitutions`);
-    }
-    const template = readFileSync(props.definitionFile, 'utf8');
-    // Only when used: a template with no ARN needs no partition, and an unused value is an error.
-    const partition: Record<string, AslValue> = template.includes('${Partition}') ? { Partition: props.partition } : {};
-    const values = { ...props.substitutions, ...partition };
-    if (template.includes('${ExecutionTimeoutSeconds}') && !('ExecutionTimeoutSeconds' in values)) {
-      // Rendered once with a stand-in to read the retriers, then for real.
-      values['ExecutionTimeoutSeconds'] = executionTimeoutSeconds(renderAsl(template, { ...values, ExecutionTimeoutSeconds: 0 }, props.definitionFile));
-    }
-    this.definition = renderAsl(template, values, props.definitionFile);
-    // AWS accepts an execution timeout shorter than the retries, and then ends executions that would have succeeded.
-    const timeout = (this.definition as { TimeoutSeconds?: unknown }).TimeoutSeconds;
-    const worst = worstCaseSeconds(this.definition);
-    if (typeof timeout !== 'number' || timeout < worst) {
-      throw new Error(
-        `StateMachine ${props.stateMachineName}: TimeoutSeconds ${String(timeout)} is shorter than the worst case of its tasks and retries, ${worst} s; leave ExecutionTimeoutSeconds out to have it computed`,
-      );
-    }
+    this.definition = renderStateMachineDefinition(readFileSync(props.definitionFile, 'utf8'), {
+      source: props.definitionFile,
+      name: props.stateMachineName,
+      substitutions: props.substitutions,
+      partition: props.partition,
+    });
 
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: props.logGroupName,
@@ -99,6 +126,7 @@ export class StateMachine extends Construct {
           // The bare ARN and its qualified forms (versions, aliases), nothing else.
           resources: props.invokableFunctionArns.flatMap((arn) => [arn, `${arn}:*`]),
         },
+        ...(props.statements ?? []),
         LOG_DELIVERY,
         XRAY_WRITE,
       ],

@@ -12,8 +12,11 @@ export interface StepFunctionsIntegrationProps {
   readonly roleName: string;
   /** ARN of the state machine (StartExecution). */
   readonly stateMachineArn: string;
-  /** ARN pattern of the machine's executions, `arn:...:execution:<machine>:*` (StopExecution). */
-  readonly executionArnPattern: string;
+  /**
+   * ARN patterns of the executions it may stop, `arn:...:execution:<machine>:*` (StopExecution): one
+   * per state machine of the API.
+   */
+  readonly executionArnPatterns: readonly string[];
   /** Request parameters (Step Functions API field → mapping expression or static value). */
   readonly requestParameters: Readonly<Record<string, string>>;
 }
@@ -21,7 +24,7 @@ export interface StepFunctionsIntegrationProps {
 /**
  * An HTTP API integration that calls Step Functions directly, with a credentials role that can do
  * exactly that subtype's action on exactly its resource: StartExecution on the state machine,
- * StopExecution on the machine's executions (the resource each action authorizes against).
+ * StopExecution on the machines' executions (the resource each action authorizes against).
  */
 export class StepFunctionsIntegration extends Construct {
   readonly integration: Apigatewayv2Integration;
@@ -32,7 +35,7 @@ export class StepFunctionsIntegration extends Construct {
     const grant =
       props.subtype === 'StepFunctions-StartExecution'
         ? { sid: 'StartExecutions', actions: ['states:StartExecution'], resources: [props.stateMachineArn] }
-        : { sid: 'StopExecutions', actions: ['states:StopExecution'], resources: [props.executionArnPattern] };
+        : { sid: 'StopExecutions', actions: ['states:StopExecution'], resources: [...props.executionArnPatterns] };
 
     // No aws:SourceAccount condition, as in aws-cdk-lib's HttpStepFunctionsIntegration: API Gateway
     // sends no such key when it assumes a credentials role (docs/aws-behaviour.md).

@@ -21,7 +21,7 @@
 import { TerraformStack } from 'cdktf';
 import { LOG_RETENTION_DAYS } from '../config';
 import { partitionOf } from '../partition';
-import { TimeoutOrderError, worstCaseSeconds } from '../timeouts';
+import { TimeoutOrderError, worstCase } from '../timeouts';
 import { arnIsOfType, iamAction } from './arns';
 import apiLimits from './aws-api-limits.json';
 
@@ -482,7 +482,8 @@ class Checker {
         }
       }
       try {
-        const worst = worstCaseSeconds(definition);
+        // With a Map state this is a lower bound (one iteration): the item count is known only at run time.
+        const worst = worstCase(definition).seconds;
         if (typeof definition.TimeoutSeconds !== 'number' || definition.TimeoutSeconds < worst) {
           this.problem(address, 'definition TimeoutSeconds', `${String(definition.TimeoutSeconds)} is shorter than the worst case of its tasks and retries, ${worst} s (docs/aws-behaviour.md, "Timeouts")`);
         }

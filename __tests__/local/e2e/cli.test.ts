@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERRUPTED, REPO_ROOT } from '../../../local/runtime';
 import { postJson, synthesize, uniqueName, waitForEnd } from '../helpers';
+import { JOBS } from '../../../stacks/jobs';
+import { defaultJob } from '../../../stacks/job';
+import { faultyOutdir, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
 
 jest.setTimeout(30_000);
 
@@ -55,15 +58,22 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
 
 describe('npm start (local/index.ts)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'async-api-cli-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const afterAllRemove: (() => void)[] = [];
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    for (const remove of afterAllRemove) remove();
+  });
 
   it('serves plain requests, survives a SIGKILL without losing finished executions, and stops cleanly on SIGINT', async () => {
     // Prepare
-    const outdir = synthesize();
+    // The default job's first function wrapped, so one execution can still be running at the kill.
+    const faulty = faultyOutdir(synthesize(), { worker: { wrapper: WORKER_FAULTS } });
+    afterAllRemove.push(faulty.remove);
+    const { outdir } = faulty;
     const first = await startCli(outdir, dataDir);
-    const done = await postJson(`${first.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('cli-done') });
+    const done = await postJson(`${first.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('cli-done') });
     const finished = await waitForEnd(() => postJson(`${first.url}/describe-execution`, { executionArn: done.body.executionArn }));
-    const cut = await postJson(`${first.url}/start-execution`, { input: { seconds: 60 }, name: uniqueName('cli-cut') });
+    const cut = await postJson(`${first.url}/start-execution`, { input: WORKER_INPUT.hold(60_000), name: uniqueName('cli-cut') });
 
     // Act: kill without warning, start again, then Ctrl-C
     const killed = exited(first.child);
@@ -78,7 +88,11 @@ describe('npm start (local/index.ts)', () => {
 
     // Assess
     expect(first.output()).toMatch(/POST \/start-execution\s+auth NONE/);
-    expect(first.output()).toContain(`curl -s -H 'content-type: application/json' -d '{"input": {"seconds": 3}, "name": "ramen-1"}' ${first.url}/start-execution`);
+    // One example per job, with the registry's example input and no fixed name (it would collide on a second start).
+    for (const job of JOBS) {
+      expect(first.output()).toContain(`curl -s -H 'content-type: application/json' -d '${JSON.stringify({ input: job.exampleInput })}' ${first.url}/${job.name}/start-execution`);
+    }
+    expect(first.output()).toContain(`stack: async-api-dev (API async-api-dev-api,`);
     expect(finished.body.status).toBe('SUCCEEDED');
     expect(kept.body).toMatchObject({ status: 'SUCCEEDED', output: finished.body.output });
     expect(aborted.body).toMatchObject({ status: 'ABORTED', error: INTERRUPTED.restartError, cause: INTERRUPTED.restartCause });

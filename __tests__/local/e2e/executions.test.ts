@@ -11,48 +11,90 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { RAMEN_BOILED_MESSAGE } from '../../../lambda-src/ramen-timer/handler';
-import { RamenTimerErrors } from '../../../lambda-src/ramen-timer/errors';
 import { INTERRUPTED } from '../../../local/runtime';
-import { postJson, startTestRuntime, uniqueName, waitForEnd, type TestRuntime } from '../helpers';
+import { postJson, startTestRuntime, synthesize, uniqueName, waitForEnd, type TestRuntime } from '../helpers';
+import { faultyStack, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from '../../robustness/fault-injection';
+import { defaultJob } from '../../../stacks/job';
+import { machineStartedBy } from '../../../local/terraform/model';
+import { JOBS } from '../../../stacks/jobs';
 
 jest.setTimeout(30_000);
+
+/**
+ * The default job's first function is wrapped with the fault injector, so executions that must run
+ * a while or fail (WORKER_INPUT) need no particular job; any other input reaches the real function.
+ */
+const MAIN = defaultJob(JOBS);
 
 describe('local runtime over HTTP (API_AUTH=NONE)', () => {
   let rt: TestRuntime;
   let sfn: SFNClient;
   const start = (body: unknown) => postJson(`${rt.url}/start-execution`, body);
   const describeExecution = (executionArn: string) => postJson(`${rt.url}/describe-execution`, { executionArn });
+  let faulty: FaultyStack;
 
   beforeAll(async () => {
-    rt = await startTestRuntime();
+    faulty = faultyStack(synthesize(), { worker: { wrapper: WORKER_FAULTS } });
+    rt = await startTestRuntime({ stack: faulty.stack });
     sfn = new SFNClient({ endpoint: rt.url, region: rt.runtime.model.region, credentials: rt.runtime.credentials });
   });
   afterAll(async () => {
     sfn?.destroy();
     await rt?.close();
+    faulty?.remove();
   });
 
-  it('starts an execution, describes it RUNNING with Retry-After, then SUCCEEDED with the ramen message', async () => {
+  it.each(JOBS.map((job) => [job.name, job] as const))(
+    'job %s: its own route starts its machine with the example input, and the execution SUCCEEDS; describe and stop serve it',
+    async (_name, job) => {
+      // Act
+      const started = await postJson(`${rt.url}/${job.name}/start-execution`, { input: job.exampleInput, name: uniqueName('each') });
+      const finished = await waitForEnd(() => describeExecution(started.body.executionArn), 30_000);
+      const stopped = await postJson(`${rt.url}/stop-execution`, { executionArn: started.body.executionArn });
+
+      // Assess
+      expect(started.status).toBe(200);
+      expect(started.body.executionArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${job.name}:each-`));
+      expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: job.exampleInput });
+      expect(stopped.status).toBe(200);
+    },
+    40_000,
+  );
+
+  it('lists each machine\'s executions only under that machine', async () => {
     // Act
-    const started = await start({ input: { seconds: 1 }, name: uniqueName('ramen') });
+    const lists = await Promise.all(
+      rt.runtime.model.stateMachines.map((m) => sfn.send(new ListExecutionsCommand({ stateMachineArn: m.arn, maxResults: 1000 }))),
+    );
+
+    // Assess
+    lists.forEach((list, i) => {
+      const machine = rt.runtime.model.stateMachines[i]!;
+      expect((list.executions ?? []).filter((e) => e.stateMachineArn !== machine.arn)).toEqual([]);
+    });
+  });
+
+  it('starts an execution, describes it RUNNING with Retry-After, then SUCCEEDED with the function\'s output', async () => {
+    // Act
+    const started = await start({ input: WORKER_INPUT.hold(1000), name: uniqueName('run') });
     const running = await describeExecution(started.body.executionArn);
     const finished = await waitForEnd(() => describeExecution(started.body.executionArn));
 
     // Assess
     expect(started.status).toBe(200);
-    expect(started.body.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:[^:]+:ramen-/);
+    expect(started.body.executionArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${MAIN.name}:run-`));
     expect(typeof started.body.startDate).toBe('number');
     expect(running.status).toBe(200);
     expect(running.body.status).toBe('RUNNING');
     expect(Number(running.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: { seconds: 1 }, output: { message: RAMEN_BOILED_MESSAGE } });
+    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: WORKER_INPUT.hold(1000) });
+    expect(finished.body.output).not.toBeNull();
     expect(finished.headers.get('retry-after')).toBeNull();
   });
 
   it('stops a running execution: ABORTED with the given error and cause', async () => {
     // Prepare
-    const started = await start({ input: { seconds: 30 }, name: uniqueName('stop') });
+    const started = await start({ input: WORKER_INPUT.hold(30_000), name: uniqueName('stop') });
 
     // Act
     const stopped = await postJson(`${rt.url}/stop-execution`, { executionArn: started.body.executionArn, error: 'Hungry', cause: 'ate it raw' });
@@ -66,12 +108,12 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
   it('ends FAILED with the worker error name and a cause when the worker fails', async () => {
     // Act
-    const started = await start({ input: { seconds: -5 }, name: uniqueName('bad') });
+    const started = await start({ input: WORKER_INPUT.fail, name: uniqueName('bad') });
     const finished = await waitForEnd(() => describeExecution(started.body.executionArn));
 
     // Assess
-    expect(finished.body).toMatchObject({ status: 'FAILED', error: RamenTimerErrors.InvalidInput });
-    expect(JSON.parse(finished.body.cause)).toMatchObject({ errorType: RamenTimerErrors.InvalidInput, errorMessage: expect.stringContaining('seconds') });
+    expect(finished.body).toMatchObject({ status: 'FAILED', error: 'WorkerBroke' });
+    expect(JSON.parse(finished.body.cause)).toMatchObject({ errorType: 'WorkerBroke', errorMessage: 'the worker broke on purpose' });
   });
 
   it('answers a repeated start with the same name and input with the same execution, and refuses a different input', async () => {
@@ -79,9 +121,9 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     const name = uniqueName('same');
 
     // Act
-    const first = await start({ input: { seconds: 2 }, name });
-    const again = await start({ input: { seconds: 2 }, name });
-    const conflict = await start({ input: { seconds: 3 }, name });
+    const first = await start({ input: WORKER_INPUT.hold(2000), name });
+    const again = await start({ input: WORKER_INPUT.hold(2000), name });
+    const conflict = await start({ input: WORKER_INPUT.hold(3000), name });
     await postJson(`${rt.url}/stop-execution`, { executionArn: first.body.executionArn });
 
     // Assess
@@ -94,7 +136,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
   it('refuses bad requests with the status and body AWS gives, without starting an execution', async () => {
     // Prepare
-    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: rt.runtime.model.stateMachine.arn, maxResults: 1000 }));
+    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }));
 
     // Act
     const badName = await start({ input: {}, name: 'no spaces allowed' });
@@ -104,7 +146,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     const unknownRoute = await postJson(`${rt.url}/nothing-here`, {});
     const wrongMethod = await fetch(`${rt.url}/start-execution`);
     const foreignArn = await describeExecution('arn:aws:states:us-east-1:123456789012:execution:someone-else:x');
-    const after = await sfn.send(new ListExecutionsCommand({ stateMachineArn: rt.runtime.model.stateMachine.arn, maxResults: 1000 }));
+    const after = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }));
 
     // Assess
     expect(badName.status).toBe(400);
@@ -120,10 +162,10 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
   it('speaks the Step Functions API to the real @aws-sdk/client-sfn', async () => {
     // Prepare
-    const stateMachineArn = rt.runtime.model.stateMachine.arn;
+    const stateMachineArn = machineStartedBy(rt.runtime.model).arn;
 
     // Act
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: uniqueName('sdk'), input: '{"seconds":0}' }));
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: uniqueName('sdk'), input: JSON.stringify(MAIN.exampleInput) }));
     let described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     for (let i = 0; i < 200 && described.status === 'RUNNING'; i++) {
       await new Promise((r) => setTimeout(r, 10));
@@ -137,11 +179,11 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     // Assess
     expect(described.status).toBe('SUCCEEDED');
     expect(described.startDate).toBeInstanceOf(Date);
-    expect(JSON.parse(described.output!)).toEqual({ message: RAMEN_BOILED_MESSAGE });
+    expect(JSON.parse(described.input!)).toEqual(MAIN.exampleInput);
     expect(history.events?.[0]?.type).toBe('ExecutionStarted');
     expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(listed.executions?.some((e) => e.executionArn === started.executionArn)).toBe(true);
-    expect(machine).toMatchObject({ name: rt.runtime.model.stateMachine.name, type: 'STANDARD', status: 'ACTIVE' });
+    expect(machine).toMatchObject({ name: machineStartedBy(rt.runtime.model).name, type: 'STANDARD', status: 'ACTIVE' });
     expect(JSON.parse(machine.definition!).StartAt).toBeDefined();
     await expect(missing).rejects.toBeInstanceOf(ExecutionDoesNotExist);
   });
@@ -163,23 +205,25 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 describe('local runtime restart', () => {
   it('keeps a finished execution and closes one cut off by the stop as ABORTED', async () => {
     // Prepare
-    const first = await startTestRuntime();
-    const done = await postJson(`${first.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('keep') });
+    const faultyWorker = faultyStack(synthesize(), { worker: { wrapper: WORKER_FAULTS } });
+    const first = await startTestRuntime({ stack: faultyWorker.stack });
+    const done = await postJson(`${first.url}/start-execution`, { input: MAIN.exampleInput, name: uniqueName('keep') });
     await waitForEnd(() => postJson(`${first.url}/describe-execution`, { executionArn: done.body.executionArn }));
-    const cut = await postJson(`${first.url}/start-execution`, { input: { seconds: 30 }, name: uniqueName('cut') });
+    const cut = await postJson(`${first.url}/start-execution`, { input: WORKER_INPUT.hold(30_000), name: uniqueName('cut') });
     await first.close({ keepData: true });
 
     // Act
-    const second = await startTestRuntime({ dataDir: first.dataDir });
+    const second = await startTestRuntime({ dataDir: first.dataDir, stack: faultyWorker.stack });
     try {
       const kept = await postJson(`${second.url}/describe-execution`, { executionArn: done.body.executionArn });
       const aborted = await postJson(`${second.url}/describe-execution`, { executionArn: cut.body.executionArn });
 
       // Assess
-      expect(kept.body).toMatchObject({ status: 'SUCCEEDED', output: { message: RAMEN_BOILED_MESSAGE } });
+      expect(kept.body).toMatchObject({ status: 'SUCCEEDED', input: MAIN.exampleInput });
       expect(aborted.body).toMatchObject({ status: 'ABORTED', error: INTERRUPTED.shutdownError, cause: INTERRUPTED.shutdownCause });
     } finally {
       await second.close();
+      faultyWorker.remove();
     }
   });
 });

@@ -5,6 +5,9 @@
  */
 import { localToken } from '../../../local/apigw/jwt';
 import { DEFAULT_SETTINGS, postJson, signedPostJson, startTestRuntime, stripAction, uniqueName, type TestRuntime } from '../helpers';
+import { machineStartedBy } from '../../../local/terraform/model';
+import { defaultJob } from '../../../stacks/job';
+import { JOBS } from '../../../stacks/jobs';
 
 jest.setTimeout(30_000);
 
@@ -29,7 +32,7 @@ describe('AWS_IAM routes', () => {
 
   it('accepts requests signed with the local credentials printed at start-up', async () => {
     // Act
-    const started = await signedPostJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('signed') }, rt.runtime.credentials);
+    const started = await signedPostJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('signed') }, rt.runtime.credentials);
     const described = await signedPostJson(`${rt.url}/describe-execution`, { executionArn: started.body.executionArn }, rt.runtime.credentials);
 
     // Assess
@@ -60,7 +63,7 @@ describe('a role stripped of one action', () => {
       const response = await postJson(`${rt.url}/start-execution`, { input: {}, name: uniqueName('denied') });
 
       // Assess
-      const machine = rt.runtime.model.stateMachine.arn;
+      const machine = machineStartedBy(rt.runtime.model).arn;
       expect(response.status).toBe(400);
       expect(response.body.__type).toMatch(/#AccessDeniedException$/);
       expect(response.body.message).toMatch(new RegExp(`is not authorized to perform: states:StartExecution on resource: ${machine}`));
@@ -75,14 +78,14 @@ describe('a role stripped of one action', () => {
     // Prepare
     const rt = await startTestRuntime({ transform: (doc) => stripAction(doc, 'states:DescribeExecution') });
     try {
-      const started = await postJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('nodescribe') });
+      const started = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('nodescribe') });
 
       // Act
       const response = await postJson(`${rt.url}/describe-execution`, { executionArn: started.body.executionArn });
 
       // Assess
       expect(response).toMatchObject({ status: 500, body: { message: 'Internal server error' } });
-      const statusRole = rt.runtime.model.functions.find((f) => f.environment['STATE_MACHINE_ARN'])!.roleArn.split('/').pop();
+      const statusRole = rt.runtime.model.functions.find((f) => f.environment['STATE_MACHINE_ARNS'])!.roleArn.split('/').pop();
       expect(rt.logs).toContainEqual(
         expect.stringMatching(new RegExp(`^IAM denied: principal arn:aws:sts::123456789012:assumed-role/${statusRole}/local-runtime action states:DescribeExecution resource ${started.body.executionArn}`)),
       );
@@ -102,7 +105,7 @@ describe('JWT routes', () => {
       // Act
       const missing = await postJson(`${rt.url}/start-execution`, { input: {} });
       const otherAudience = await postJson(`${rt.url}/start-execution`, { input: {} }, { authorization: `Bearer ${localToken({ ...claims, aud: 'other' })}` });
-      const valid = await postJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('jwt') }, { authorization: `Bearer ${localToken(claims)}` });
+      const valid = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('jwt') }, { authorization: `Bearer ${localToken(claims)}` });
 
       // Assess
       expect(missing).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
@@ -121,7 +124,8 @@ describe('trust conditions on keys a service does not send', () => {
     const rt = await startTestRuntime({
       transform: (doc) => {
         const roles = (doc.resource?.['aws_iam_role'] ?? {}) as Record<string, { name: string; assume_role_policy: string }>;
-        const role = Object.values(roles).find((r) => r.name.endsWith('api-start-execution'))!;
+        // The default job's start role: POST /start-execution uses it.
+        const role = Object.values(roles).find((r) => r.name === `async-api-dev-${defaultJob(JOBS).name}-start`)!;
         const trust = JSON.parse(role.assume_role_policy) as { Statement: Record<string, unknown>[] };
         trust.Statement[0]!.Condition = { StringEquals: { 'aws:SourceAccount': '123456789012' } };
         role.assume_role_policy = JSON.stringify(trust);
@@ -130,7 +134,7 @@ describe('trust conditions on keys a service does not send', () => {
     });
     try {
       // Act
-      const response = await postJson(`${rt.url}/start-execution`, { input: { seconds: 0 }, name: uniqueName('trust') });
+      const response = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('trust') });
 
       // Assess
       expect(response).toMatchObject({ status: 500, body: { message: 'Internal Server Error' } });

@@ -30,7 +30,7 @@ function model(roles: RoleModel[]): StackModel {
     partition: 'aws',
     functions: [],
     roles,
-    stateMachine: {} as StackModel['stateMachine'],
+    stateMachines: [],
     api: {} as StackModel['api'],
     lambdaPermissions: [
       {

@@ -14,6 +14,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { loadSynthesizedStack } from '../../../local/terraform/stack';
 import { startTestRuntime, synthesize, uniqueName, type TestRuntime } from '../helpers';
+import { machineStartedBy } from '../../../local/terraform/model';
+import { defaultJob } from '../../../stacks/job';
+import { JOBS } from '../../../stacks/jobs';
 
 jest.setTimeout(60_000);
 
@@ -25,24 +28,27 @@ describe('Step Functions API (SDK)', () => {
   beforeAll(async () => {
     t = await startTestRuntime();
     sfn = new SFNClient({ endpoint: t.url, region: t.runtime.model.region, credentials: t.runtime.credentials });
-    machineArn = t.runtime.model.stateMachine.arn;
+    machineArn = machineStartedBy(t.runtime.model).arn;
   });
   afterAll(async () => {
     sfn.destroy();
     await t.close();
   });
 
-  const start = async (seconds = 0): Promise<string> =>
-    (await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: uniqueName('api'), input: JSON.stringify({ seconds }) }))).executionArn!;
+  // The default job's machine and example input; the other machines are listed too.
+  const start = async (): Promise<string> =>
+    (await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: uniqueName('api'), input: JSON.stringify(defaultJob(JOBS).exampleInput) }))).executionArn!;
+  const machine = () => machineStartedBy(t.runtime.model);
 
-  it('lists the state machine (ListStateMachines)', async () => {
+  it('lists every state machine, one per job (ListStateMachines)', async () => {
     // Act
     const listed = await sfn.send(new ListStateMachinesCommand({}));
 
     // Assess
-    expect(listed.stateMachines).toEqual([
-      expect.objectContaining({ stateMachineArn: machineArn, name: t.runtime.model.stateMachine.name, type: 'STANDARD', creationDate: expect.any(Date) }),
-    ]);
+    expect(listed.stateMachines).toEqual(
+      t.runtime.model.stateMachines.map((m) => expect.objectContaining({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: expect.any(Date) })),
+    );
+    expect(listed.stateMachines).toHaveLength(JOBS.length);
     expect(listed.nextToken).toBeUndefined();
   });
 
@@ -56,12 +62,12 @@ describe('Step Functions API (SDK)', () => {
     // Assess
     expect(described).toMatchObject({
       stateMachineArn: machineArn,
-      name: t.runtime.model.stateMachine.name,
-      roleArn: t.runtime.model.stateMachine.roleArn,
+      name: machine().name,
+      roleArn: machine().roleArn,
       updateDate: expect.any(Date),
-      tracingConfiguration: { enabled: t.runtime.model.stateMachine.tracingEnabled },
+      tracingConfiguration: { enabled: machine().tracingEnabled },
     });
-    expect(JSON.parse(described.definition!)).toEqual(t.runtime.model.stateMachine.definition);
+    expect(JSON.parse(described.definition!)).toEqual(machine().definition);
     await expect(sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: `${executionArn}-missing` }))).rejects.toMatchObject({
       name: 'ExecutionDoesNotExist',
     });
@@ -71,7 +77,7 @@ describe('Step Functions API (SDK)', () => {
     // Prepare: what the synthesized stack says.
     const doc = loadSynthesizedStack(synthesize()).doc as { provider: { aws: { default_tags?: { tags: Record<string, string> }[] }[] } };
     const defaults = doc.provider.aws[0]!.default_tags![0]!.tags;
-    const address = t.runtime.model.stateMachine.address.split('.');
+    const address = machine().address.split('.');
     const own = ((doc as unknown as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> }).resource[address[0]!]![address[1]!]!.tags ?? {});
 
     // Act

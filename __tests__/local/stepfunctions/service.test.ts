@@ -88,7 +88,7 @@ async function setup(behaviour: Behaviour, options: { statements?: unknown[]; de
   const lambda = fakeLambda(behaviour);
   const engine = new ExecutionEngine({ stateMachine, lambda, iam, region: 'us-east-1', accountId: ACCOUNT, partition: 'aws' });
   const { store, aborted } = ExecutionStore.open(dir, { error: 'Restarted', cause: 'the runtime restarted', now: Date.now() });
-  const service = new StepFunctionsService({ stateMachine, engine, store, iam, createdAt: 0 });
+  const service = new StepFunctionsService({ machines: [{ stateMachine, engine }], store, iam, createdAt: 0 });
   return { dir, service, store, lambda, logs, aborted };
 }
 

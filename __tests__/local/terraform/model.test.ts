@@ -103,14 +103,14 @@ describe('buildStackModel', () => {
     expect(smRole.policies.map((p) => p.source)).toEqual(['aws_iam_role_policy.sm_policy']);
     expect(JSON.stringify(smRole.policies[0]!.document)).toContain('arn:aws:lambda:us-east-1:123456789012:function:worker');
     expect(model.roles.find((r) => r.name === 'fn-role')!.policies).toEqual([]);
-    expect((model.stateMachine.definition as any).States.A.Parameters.FunctionName).toBe(fn.functionArn);
+    expect((model.stateMachines[0]!.definition as any).States.A.Parameters.FunctionName).toBe(fn.functionArn);
     const route = model.api.routes[0]!;
     expect(route).toMatchObject({ method: 'POST', path: '/start-execution', authorizationType: 'JWT' });
     expect(route.authorizer).toMatchObject({ issuer: 'https://issuer.example', audience: ['client-1'] });
     expect(route.integration).toMatchObject({
       subtype: 'StepFunctions-StartExecution',
       credentialsArn: 'arn:aws:iam::123456789012:role/api-role',
-      requestParameters: { StateMachineArn: model.stateMachine.arn, Input: '$request.body.input' },
+      requestParameters: { StateMachineArn: model.stateMachines[0]!.arn, Input: '$request.body.input' },
       timeoutMs: 30000,
     });
     expect(model.api.stage).toMatchObject({ name: '$default', throttling: { rateLimit: 5, burstLimit: 10 } });

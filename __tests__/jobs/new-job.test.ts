@@ -1,0 +1,115 @@
+/**
+ * `npm run new-job` end to end, in a temporary copy of the repository (never the real tree): the
+ * scaffold is written, refused a second time, its own unit test passes, and with no other edit the
+ * copy synthesizes one more state machine and start route, the local runtime serves both jobs, the
+ * new job reaches SUCCEEDED and `POST /start-execution` still starts the default job.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT, startRuntime, type Runtime } from '../../local/runtime';
+import { synthIfStale } from '../../local/synth';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+import { postJson, uniqueName, waitForEnd } from '../local/helpers';
+
+const NAME = 'word-count-e2e';
+const MAIN = defaultJob(JOBS);
+
+/** Copies the files git would ship (tracked and new, not ignored) and links node_modules. */
+function copyRepository(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'async-api-new-job-'));
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    try {
+      cpSync(join(REPO_ROOT, file), join(copy, file));
+    } catch (err) {
+      // A file deleted in the working tree but still in the index.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  return copy;
+}
+
+function newJob(cwd: string, name: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-job.ts', name], { cwd, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('npm run new-job, in a temporary copy', () => {
+  let copy: string;
+  let dataDir: string;
+  let runtime: Runtime | undefined;
+  let written: ReturnType<typeof newJob>;
+
+  beforeAll(() => {
+    copy = copyRepository();
+    dataDir = mkdtempSync(join(tmpdir(), 'async-api-new-job-data-'));
+    written = newJob(copy, NAME);
+  });
+  afterAll(async () => {
+    await runtime?.close();
+    rmSync(copy, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes the ASL, the handler with its test and the registry entry, and says so', () => {
+    expect(written.status).toBe(0);
+    expect(written.stdout.split('\n').filter((l) => /^(wrote|updated) /.test(l))).toEqual([
+      `wrote   statemachine/${NAME}.asl.json`,
+      `wrote   lambda-src/${NAME}/errors.ts`,
+      `wrote   lambda-src/${NAME}/handler.ts`,
+      `wrote   lambda-src/${NAME}/index.ts`,
+      `wrote   __tests__/lambda/${NAME}.test.ts`,
+      `updated stacks/jobs.ts (entry "${NAME}")`,
+    ]);
+  });
+
+  it.each([
+    [NAME, /^new-job: refused: a job named "word-count-e2e" exists already \(stacks\/jobs\.ts\)\n$/],
+    ['Not_Valid', /^new-job: refused: "Not_Valid" is not a valid job name: .*URL path segment\)\n$/],
+    [MAIN.name, /^new-job: refused: a job named ".*" exists already/],
+  ])('refuses %s with one line and exit code 1, writing nothing', (name, expected) => {
+    const again = newJob(copy, name);
+
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(expected);
+    expect(again.stdout).toBe('');
+  });
+
+  it('passes its own generated unit test', () => {
+    const jest = spawnSync(process.execPath, [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', `__tests__/lambda/${NAME}.test.ts`], {
+      cwd: copy,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+
+    expect([jest.status, jest.stderr]).toEqual([0, expect.stringMatching(/Tests:\s+\d+ passed, \d+ total/)]);
+  }, 130_000);
+
+  it('synthesizes one more state machine and start route, served with the others; the new job succeeds', async () => {
+    // Prepare
+    const outdir = join(copy, 'cdktf.out');
+    synthIfStale({ repoRoot: copy, outdir, env: { TF_STATE_BUCKET: 'unused-bucket', API_AUTH: 'NONE', PATH: process.env['PATH'] } });
+    runtime = await startRuntime({ outdir, port: 0, dataDir, log: () => undefined, accessLog: () => undefined, functionLog: () => undefined });
+    const routes = runtime.model.api.routes.map((r) => r.routeKey);
+
+    // Act
+    const started = await postJson(`${runtime.url}/${NAME}/start-execution`, { input: { text: 'one two three' }, name: uniqueName('e2e') });
+    const finished = await waitForEnd(() => postJson(`${runtime!.url}/describe-execution`, { executionArn: started.body.executionArn }), 30_000);
+    const bad = await postJson(`${runtime.url}/${NAME}/start-execution`, { input: { text: 7 } });
+    const failed = await waitForEnd(() => postJson(`${runtime!.url}/describe-execution`, { executionArn: bad.body.executionArn }), 30_000);
+    const byDefault = await postJson(`${runtime.url}/start-execution`, { input: MAIN.exampleInput });
+
+    // Assess
+    expect(runtime.model.stateMachines.map((m) => m.name).sort()).toEqual([...JOBS.map((j) => j.name), NAME].map((n) => `async-api-dev-${n}`).sort());
+    expect(routes).toEqual(expect.arrayContaining([`POST /${NAME}/start-execution`, 'POST /start-execution', ...JOBS.map((j) => `POST /${j.name}/start-execution`)]));
+    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 3 } });
+    expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountE2e.InvalidInput' });
+    expect(byDefault.status).toBe(200);
+    expect(byDefault.body.executionArn).toMatch(new RegExp(`:execution:async-api-dev-${MAIN.name}:`));
+  }, 120_000);
+});

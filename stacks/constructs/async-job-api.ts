@@ -1,0 +1,217 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { aslValues, apiResourceNames, defaultJob, jobResourceNames, validateJobs, type JobDefinition, type JobFunction } from '../job';
+import type { Naming } from '../naming';
+import { partitionOf } from '../partition';
+import { HttpApi, type ApiAuth } from './http-api';
+import { LambdaIntegration } from './lambda-integration';
+import { NodejsFunction } from './nodejs-function';
+import { StateMachine, type StateMachineLogLevel } from './state-machine';
+import { StepFunctionsIntegration } from './step-functions-integration';
+
+/** Entry of the status function (`POST /describe-execution`), part of every API. */
+export const STATUS_FUNCTION_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'describe-execution', 'index.ts');
+
+/** Routes every API has; each job adds `POST /<job>/start-execution` ({@link jobStartRoute}). */
+export const ROUTES = {
+  /** Starts the default job. */
+  start: 'POST /start-execution',
+  describe: 'POST /describe-execution',
+  stop: 'POST /stop-execution',
+} as const;
+
+/** The route that starts one job, e.g. `POST /ramen-timer/start-execution`. */
+export function jobStartRoute(jobName: string): string {
+  return `POST /${jobName}/start-execution`;
+}
+
+/** The path part of a route key. */
+export function routePath(routeKey: string): string {
+  return routeKey.slice(routeKey.indexOf(' ') + 1);
+}
+
+/** Props of {@link AsyncJobApi}. Nothing here is read from the environment: the app hands it down. */
+export interface AsyncJobApiProps {
+  /** Derives every resource name (`<project>-<stage>-<component>`). */
+  readonly naming: Naming;
+  /** The jobs; validated at synth (see `validateJobs`). */
+  readonly jobs: readonly JobDefinition[];
+  /** The provider's region, used in execution ARN patterns. */
+  readonly region: string;
+  /** Folder for Lambda bundles, outside the source tree. */
+  readonly buildDir: string;
+  /** How every route authorizes callers. */
+  readonly auth: ApiAuth;
+  /** `$default` stage throttling. */
+  readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Retention of every log group created here. */
+  readonly logRetentionDays: number;
+  /** Step Functions log level. Default `ERROR`. */
+  readonly stateMachineLogLevel?: StateMachineLogLevel;
+  /** Whether execution input/output is logged (may hold user data). Default `false`. */
+  readonly logExecutionData?: boolean;
+}
+
+/** What one job became. */
+export interface JobResources {
+  readonly definition: JobDefinition;
+  readonly stateMachine: StateMachine;
+  /** The job's functions, by function name. */
+  readonly functions: Readonly<Record<string, NodejsFunction>>;
+  /** `POST /<job>/start-execution`'s integration (its own credentials role). */
+  readonly start: StepFunctionsIntegration;
+  /** Full URL of the job's start route. */
+  readonly startUrl: string;
+}
+
+/**
+ * Any number of jobs behind one HTTP API. Per job: a STANDARD state machine from its ASL file with its
+ * own role (which may invoke only that job's functions, plus the job's extra statements), log group and
+ * X-Ray tracing; one Lambda per function with its role and log group; and `POST /<job>/start-execution`
+ * with a credentials role that may start only that machine. Shared: `POST /start-execution` (the
+ * default job), `POST /describe-execution` (a status Lambda that describes every job's executions and
+ * refuses others) and `POST /stop-execution` (may stop every job's executions, nothing else).
+ *
+ * Every resource it creates is a public readonly property.
+ */
+export class AsyncJobApi extends Construct {
+  readonly http: HttpApi;
+  readonly status: NodejsFunction;
+  readonly stop: StepFunctionsIntegration;
+  readonly describe: LambdaIntegration;
+  /** Every job's resources, by job name, in registry order. */
+  readonly jobs: Readonly<Record<string, JobResources>>;
+  /** Name of the job behind `POST /start-execution`. */
+  readonly defaultJobName: string;
+  /** Full URLs of the shared routes. */
+  readonly urls: { readonly start: string; readonly describe: string; readonly stop: string };
+
+  constructor(scope: Construct, id: string, props: AsyncJobApiProps) {
+    super(scope, id);
+    const { naming } = props;
+    validateJobs(props.jobs, naming);
+    const apiNames = apiResourceNames(naming);
+    const account = new DataAwsCallerIdentity(this, 'account').accountId;
+    // Known at synth from the region (unlike the aws_partition data source), so every ARN is complete in the plan.
+    const partition = partitionOf(props.region);
+    const executionArnPattern = (machineName: string) =>
+      `arn:${partition}:states:${props.region}:${account}:execution:${machineName}:*`;
+
+    this.http = new HttpApi(this, 'http-api', {
+      apiName: apiNames.api,
+      description: `Starts, describes and stops executions of: ${props.jobs.map((j) => j.name).join(', ')}.`,
+      auth: props.auth,
+      accessLogGroupName: apiNames.accessLogGroup,
+      logRetentionDays: props.logRetentionDays,
+      throttling: props.throttling,
+    });
+    const url = (routeKey: string) => `${this.http.api.apiEndpoint}${routePath(routeKey)}`;
+
+    const jobs: Record<string, JobResources> = {};
+    for (const job of props.jobs) jobs[job.name] = this.addJob(job, props, { account, partition, executionArnPattern, url });
+    const patterns = props.jobs.map((job) => executionArnPattern(jobResourceNames(naming, job).stateMachine));
+    this.jobs = jobs;
+    this.defaultJobName = defaultJob(props.jobs).name;
+    const main = jobs[this.defaultJobName]!;
+
+    this.status = new NodejsFunction(this, 'describe-execution', {
+      functionName: apiNames.statusFunction,
+      description: 'Describes an execution of one of this API\'s state machines for POST /describe-execution.',
+      entry: STATUS_FUNCTION_ENTRY,
+      buildDir: props.buildDir,
+      // Comma-separated: Lambda environment values are strings.
+      environment: { STATE_MACHINE_ARNS: Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn).join(',') },
+      // Below its integration's 10 s (with room for a cold start), so a slow call ends in the
+      // handler's own 429/500 rather than the gateway's 503 (checked at synth: stacks/validation).
+      timeoutSeconds: 8,
+      // More memory means more CPU: the SDK's cold start is the latency callers feel.
+      memorySizeMb: 256,
+      logGroupName: naming.lambdaLogGroup(apiNames.statusFunction),
+      logRetentionDays: props.logRetentionDays,
+      statements: [{ sid: 'DescribeOwnExecutions', actions: ['states:DescribeExecution'], resources: patterns }],
+    });
+
+    this.stop = new StepFunctionsIntegration(this, 'stop-execution', {
+      apiId: this.http.api.id,
+      subtype: 'StepFunctions-StopExecution',
+      roleName: apiNames.stopRole,
+      stateMachineArn: main.stateMachine.stateMachine.arn,
+      executionArnPatterns: patterns,
+      requestParameters: {
+        ExecutionArn: '$request.body.executionArn',
+        Error: '$request.body.error',
+        Cause: '$request.body.cause',
+      },
+    });
+    this.describe = new LambdaIntegration(this, 'describe-execution-integration', {
+      apiId: this.http.api.id,
+      apiExecutionArn: this.http.api.executionArn,
+      functionName: this.status.function.functionName,
+      functionInvokeArn: this.status.function.invokeArn,
+      routePath: routePath(ROUTES.describe),
+    });
+
+    this.http.addRoute('start-route', ROUTES.start, main.start.integration.id);
+    this.http.addRoute('describe-route', ROUTES.describe, this.describe.integration.id);
+    this.http.addRoute('stop-route', ROUTES.stop, this.stop.integration.id);
+    this.urls = { start: url(ROUTES.start), describe: url(ROUTES.describe), stop: url(ROUTES.stop) };
+  }
+
+  /** One job's functions, state machine and start route. */
+  private addJob(
+    job: JobDefinition,
+    props: AsyncJobApiProps,
+    shared: { account: string; partition: string; executionArnPattern: (machineName: string) => string; url: (routeKey: string) => string },
+  ): JobResources {
+    const { naming } = props;
+    const names = jobResourceNames(naming, job);
+    const functions: Record<string, NodejsFunction> = {};
+    for (const fn of job.functions) {
+      const functionName = naming.name(fn.name);
+      functions[fn.name] = new NodejsFunction(this, `${job.name}-${fn.name}`, {
+        functionName,
+        description: fn.description,
+        entry: fn.entry,
+        buildDir: props.buildDir,
+        ...(fn.environment ? { environment: fn.environment } : {}),
+        timeoutSeconds: fn.timeoutSeconds,
+        memorySizeMb: fn.memorySizeMb,
+        logGroupName: naming.lambdaLogGroup(functionName),
+        logRetentionDays: props.logRetentionDays,
+        ...(fn.statements ? { statements: fn.statements } : {}),
+      });
+    }
+    const arnOf = (fn: JobFunction) => functions[fn.name]!.function.arn;
+    const machine = new StateMachine(this, `${job.name}-state-machine`, {
+      stateMachineName: names.stateMachine,
+      roleName: names.stateMachineRole,
+      definitionFile: job.definitionFile,
+      partition: shared.partition,
+      substitutions: aslValues(job, readFileSync(job.definitionFile, 'utf8'), arnOf),
+      invokableFunctionArns: job.functions.map(arnOf),
+      ...(job.statements ? { statements: job.statements } : {}),
+      accountId: shared.account,
+      logGroupName: names.stateMachineLogGroup,
+      logRetentionDays: props.logRetentionDays,
+      logLevel: props.stateMachineLogLevel ?? 'ERROR',
+      includeExecutionData: props.logExecutionData ?? false,
+    });
+    const start = new StepFunctionsIntegration(this, `${job.name}-start-execution`, {
+      apiId: this.http.api.id,
+      subtype: 'StepFunctions-StartExecution',
+      roleName: names.startRole,
+      stateMachineArn: machine.stateMachine.arn,
+      executionArnPatterns: [shared.executionArnPattern(names.stateMachine)],
+      requestParameters: {
+        StateMachineArn: machine.stateMachine.arn,
+        Input: '$request.body.input',
+        Name: '$request.body.name',
+      },
+    });
+    const route = jobStartRoute(job.name);
+    this.http.addRoute(`${job.name}-start-route`, route, start.integration.id);
+    return { definition: job, stateMachine: machine, functions, start, startUrl: shared.url(route) };
+  }
+}
