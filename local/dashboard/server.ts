@@ -200,9 +200,14 @@ export class DashboardApi {
     const jobs = servedJobs(model).filter((j) => job === undefined || j.name === job);
     if (job !== undefined && jobs.length === 0) throw new BadRequest(`no job ${JSON.stringify(job)} in the served stack`);
     if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new BadRequest(`status must be one of ${STATUSES.join(', ')}`);
-    const found: ExecutionSummary[] = [];
-    for (const j of jobs) {
+    const cursorMachine = after ? machineOfExecution(after.executionArn) : undefined;
+    const cursorRank = jobs.findIndex((j) => j.stateMachineArn === cursorMachine);
+    // Order: newest first; within one millisecond by job (the registry's order), then as
+    // ListExecutions gives them (start order), so the order is total and a cursor is exact.
+    const found: (ExecutionSummary & { rank: number })[] = [];
+    for (const [rank, j] of jobs.entries()) {
       let nextToken: unknown;
+      let passedCursor = false;
       do {
         const page = (await this.options.sfn().call('ListExecutions', DEVELOPER, {
           stateMachineArn: j.stateMachineArn,
@@ -211,23 +216,32 @@ export class DashboardApi {
           ...(nextToken ? { nextToken } : {}),
         })) as { executions: { executionArn: string; name: string; status: string; startDate: number; stopDate?: number }[]; nextToken?: string };
         for (const e of page.executions) {
+          const startDate = Math.round(e.startDate * 1000);
+          if (after) {
+            if (e.executionArn === after.executionArn) {
+              passedCursor = true;
+              continue;
+            }
+            if (startDate > after.startDate) continue;
+            if (startDate === after.startDate && (rank < cursorRank || (rank === cursorRank && !passedCursor))) continue;
+          }
           if (name !== undefined && !e.name.includes(name)) continue;
-          const summary: ExecutionSummary = {
+          found.push({
             executionArn: e.executionArn,
             job: j.name,
             name: e.name,
             status: e.status,
-            startDate: Math.round(e.startDate * 1000),
+            startDate,
             stopDate: e.stopDate === undefined ? null : Math.round(e.stopDate * 1000),
-          };
-          if (after && !isAfter(summary, after)) continue;
-          found.push(summary);
+            rank,
+          });
         }
         nextToken = page.nextToken;
       } while (nextToken);
     }
-    found.sort(newestFirst);
-    const page = found.slice(0, PAGE_SIZE);
+    // Stable: keeps ListExecutions' order within a job and a millisecond.
+    found.sort((a, b) => b.startDate - a.startDate || a.rank - b.rank);
+    const page = found.slice(0, PAGE_SIZE).map(({ rank: _rank, ...summary }) => summary);
     const last = page[page.length - 1];
     return { executions: page, ...(found.length > PAGE_SIZE && last ? { next: `${last.startDate}:${last.executionArn}` } : {}) };
   }
@@ -286,12 +300,9 @@ function parseCursor(text: string): Cursor {
   return { startDate, executionArn: text.slice(colon + 1) };
 }
 
-function newestFirst(a: Cursor, b: Cursor): number {
-  return b.startDate - a.startDate || (a.executionArn < b.executionArn ? 1 : a.executionArn > b.executionArn ? -1 : 0);
-}
-
-function isAfter(item: Cursor, cursor: Cursor): boolean {
-  return newestFirst(cursor, item) > 0;
+// arn:<partition>:states:<region>:<account>:execution:<machine>:<name> → the state machine's ARN.
+function machineOfExecution(executionArn: string): string {
+  return executionArn.split(':').slice(0, 7).join(':').replace(':execution:', ':stateMachine:');
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
