@@ -95,9 +95,9 @@ it('shows an execution started elsewhere in the list without a reload', async ()
   const job = defaultJob(JOBS);
   await openList();
   const name = uniqueName('live');
-  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 1));
   await test.runtime.sfn.call('StartExecution', { kind: 'developer' }, { stateMachineArn: test.runtime.model.stateMachines.find((m) => m.name.endsWith(job.name))!.arn, name, input: JSON.stringify(job.exampleInput) });
   await page.waitForSelector(`tr:has-text("${name}") [data-status="SUCCEEDED"]`, { timeout: 30_000 });
   // Still the same document: nothing reloaded it.
-  await expect(page.evaluate(() => (window as unknown as { marker?: number }).marker)).resolves.toBe(1);
+  await expect(page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).resolves.toBe(1);
 });

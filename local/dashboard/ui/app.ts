@@ -257,6 +257,7 @@ async function listView(): Promise<void> {
     }
   };
   await load();
+  document.body.dataset['readyAt'] = String(performance.now());
   document.body.dataset['ready'] = 'list';
 }
 
@@ -332,6 +333,7 @@ async function executionView(arn: string): Promise<void> {
   // States change without a status change: while the execution runs, its history is read each second.
   viewTimers.push(window.setInterval(() => void (current?.execution.status === 'RUNNING' ? refresh() : undefined), 1000));
   await refresh();
+  document.body.dataset['readyAt'] = String(performance.now());
   document.body.dataset['ready'] = 'execution';
 }
 
