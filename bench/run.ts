@@ -7,7 +7,7 @@
  *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, and no real 30 s
  *                       client job (for development)
  *   --runs <n>          repetitions of the short figures (default 5)
- *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles
+ *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard
  *   --update-docs       also write the report between the `<!-- bench:latest:start/end -->` markers of
  *                       docs/bench.md and the summary (figures with a target) between the
  *                       `<!-- bench:summary:start/end -->` markers of README.md, where those exist
@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { benchBundles } from './bundles';
 import { benchClient, benchClientOverHttp } from './client';
+import { benchDashboard } from './dashboard';
 import { benchEnvironment, type BenchContext, type GroupResult } from './context';
 import { describeMachine, machineLine, type MachineInfo } from './machine';
 import { formatTable, passes, replaceMarkedBlock, type Figure } from './report';
@@ -37,6 +38,7 @@ const GROUPS: Readonly<Record<string, (ctx: BenchContext) => Promise<GroupResult
   client: benchClient,
   'client-http': benchClientOverHttp,
   bundles: benchBundles,
+  dashboard: benchDashboard,
 };
 
 const REPO_ROOT = resolve(__dirname, '..');

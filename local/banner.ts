@@ -49,6 +49,7 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   const lines = [
     '',
     `Local runtime listening on ${url}`,
+    `  dashboard: ${runtime.dashboardUrl} (jobs, executions, start/stop; this machine only)`,
     `  stack: ${runtime.stackId} (API ${model.api.name}, region ${model.region}, account ${model.accountId}), data in ${dataDir}`,
     '',
     'Jobs:',

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { HttpApiGateway } from './apigw/gateway';
+import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';
 import { CredentialStore } from './auth/credentials';
 import { IamAuthorizer } from './iam/authorizer';
 import { createLambdaService } from './lambda';
@@ -63,6 +64,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
+  /** The dashboard, e.g. http://127.0.0.1:3000/_dashboard/ */
+  readonly dashboardUrl: string;
   readonly port: number;
   /** Id of the stack served now in `cdktf.out` (e.g. `async-api-dev`). */
   readonly stackId: string;
@@ -118,7 +121,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const first = readSource(options.stack ? { stack: options.stack } : { outdir: options.outdir ?? join(REPO_ROOT, 'cdktf.out'), ...(options.stackId ? { stackId: options.stackId } : {}) }, options);
 
   let handlers: Handlers | undefined;
-  const server = createRuntimeServer(() => handlers);
+  let dashboard: Dashboard | undefined;
+  const server = createRuntimeServer(
+    () => handlers,
+    () => dashboard,
+  );
   server.listen(options.port ?? 3000, '127.0.0.1');
   // once() rejects on 'error' by itself.
   await once(server, 'listening').catch((err: unknown) => Promise.reject(portError(err as Error, options.port ?? 3000)));
@@ -146,11 +153,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       activateGeneration(p, { url, dataDir, credentials, store: openStore, running, onClosed: () => closed++, log, options });
     current = activate(prepared);
     handlers = current.handlers;
+    dashboard = createDashboard({ port, sfn: () => current!.sfn, model: () => current!.model });
+    dashboard.attach(current.sfn);
     const retiring = new Set<Promise<void>>();
 
     let closing: Promise<void> | undefined;
     const runtime: Runtime = {
       url,
+      dashboardUrl: `${url}${DASHBOARD_PATH}`,
       port,
       get stackId() {
         return current!.stackId;
@@ -175,6 +185,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         const stillRunning = [...running.keys()];
         current = activate(next);
         handlers = current.handlers;
+        // Executions still running on the replaced stack report through its service, still attached.
+        dashboard?.attach(current.sfn);
         // The replaced stack's functions stop once its last execution has ended.
         const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
         retiring.add(retired);
@@ -182,6 +194,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       close: () =>
         (closing ??= (async () => {
           server.close();
+          dashboard?.close();
           const aborted = current!.sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
           if (aborted > 0) log(`Stopped ${aborted} running execution(s): ABORTED (${INTERRUPTED.shutdownError})`);
           server.closeAllConnections();

@@ -9,6 +9,7 @@ import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
 import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
+import type { ExecutionStatusChange, StatusChangeListener } from './events';
 import { issueToken, readToken } from './page-token';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
 import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
@@ -61,6 +62,7 @@ export type Operation =
 export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
   private readonly machines: ReadonlyMap<string, ServedStateMachine>;
+  private readonly listeners = new Set<StatusChangeListener>();
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
     this.running = options.running ?? new Map();
@@ -70,6 +72,38 @@ export class StepFunctionsService {
   /** Number of executions currently running. */
   get runningCount(): number {
     return this.running.size;
+  }
+
+  /** Calls `listener` on every status change of an execution of this service; returns the unsubscribe function. */
+  onStatusChange(listener: StatusChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private emit(executionArn: string): void {
+    const r = this.options.store.get(executionArn);
+    if (!r || this.listeners.size === 0) return;
+    const change: ExecutionStatusChange = {
+      executionArn: r.executionArn,
+      stateMachineArn: r.stateMachineArn,
+      name: r.name,
+      status: r.status,
+      startDate: r.startDate,
+      stopDate: r.stopDate ?? null,
+      input: r.input,
+      output: r.output ?? null,
+      error: r.error ?? null,
+      cause: r.cause ?? null,
+      redriveCount: 0,
+    };
+    for (const listener of this.listeners) {
+      // A subscriber's failure must never reach the execution.
+      try {
+        listener(change);
+      } catch {
+        /* ignored on purpose */
+      }
+    }
   }
 
   /** Runs an operation by name. @throws SfnError */
@@ -137,6 +171,7 @@ export class StepFunctionsService {
       return { executionArn, startDate: seconds(startDate) };
     }
     this.running.set(executionArn, handle);
+    this.emit(executionArn);
     handle.outcome.then(
       (outcome) => this.finish(executionArn, outcome),
       (err: unknown) => this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: String(err) }),
@@ -338,7 +373,10 @@ export class StepFunctionsService {
     );
     this.running.get(executionArn)?.abort();
     this.running.delete(executionArn);
-    if (closed) this.options.onClosed?.(this.options.store.get(executionArn)!);
+    if (closed) {
+      this.options.onClosed?.(this.options.store.get(executionArn)!);
+      this.emit(executionArn);
+    }
   }
 
   private finish(executionArn: string, outcome: Outcome): void {
@@ -360,7 +398,10 @@ export class StepFunctionsService {
               [outcome.status === 'FAILED' ? 'executionFailedEventDetails' : 'executionTimedOutEventDetails']: errorFields(outcome),
             },
           );
-    if (closed) this.options.onClosed?.(this.options.store.get(executionArn)!);
+    if (closed) {
+      this.options.onClosed?.(this.options.store.get(executionArn)!);
+      this.emit(executionArn);
+    }
   }
 
   private async authorize(caller: Caller, action: string, resource: string): Promise<void> {
