@@ -27,12 +27,18 @@ export function synthCacheRoot(repoRoot: string): string {
  * means. A second checkout, or a `git checkout` or `touch` that leaves the content alone, keeps it.
  */
 export function sourcesDigest(repoRoot: string): string {
-  return createHash('sha256').update(JSON.stringify(sourceDigests(repoRoot))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(sourceDigests(repoRoot)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The cache folder for `settings` with the sources as they are now. */
 export function synthCacheDir(repoRoot: string, settings: SynthSettings, digest = sourcesDigest(repoRoot)): string {
-  const settingsKey = createHash('sha256').update(JSON.stringify(Object.entries(settings).sort())).digest('hex').slice(0, 12);
+  const settingsKey = createHash('sha256')
+    .update(JSON.stringify(Object.entries(settings).sort()))
+    .digest('hex')
+    .slice(0, 12);
   return join(synthCacheRoot(repoRoot), `${digest}-${settingsKey}`);
 }
 

@@ -28,7 +28,10 @@ const PARSER_MAX_HEADER_BYTES = 64 * 1024;
  * Creates the server. Handlers are looked up per request through `handlers()`, so the server can
  * listen (and learn its port) before the stack model, which needs the URL, is built.
  */
-export function createRuntimeServer(handlers: () => Handlers | undefined, dashboard: () => Dashboard | undefined = () => undefined): Server {
+export function createRuntimeServer(
+  handlers: () => Handlers | undefined,
+  dashboard: () => Dashboard | undefined = () => undefined,
+): Server {
   const server = createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, (req, res) => {
     const board = dashboard();
     // The dashboard reads its own bodies and streams events, so it gets the raw request.
@@ -41,7 +44,11 @@ export function createRuntimeServer(handlers: () => Handlers | undefined, dashbo
 }
 
 function isDashboardPath(url: string): boolean {
-  return url === DASHBOARD_PATH.slice(0, -1) || url.startsWith(DASHBOARD_PATH) || url.startsWith(`${DASHBOARD_PATH.slice(0, -1)}?`);
+  return (
+    url === DASHBOARD_PATH.slice(0, -1) ||
+    url.startsWith(DASHBOARD_PATH) ||
+    url.startsWith(`${DASHBOARD_PATH.slice(0, -1)}?`)
+  );
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, handlers: Handlers | undefined): Promise<void> {

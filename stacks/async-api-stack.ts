@@ -1,15 +1,15 @@
-import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AppConfig } from './config';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AppConfig } from './config';
+import { AsyncJobApi } from './constructs/async-job-api';
+import { applyPermissionsBoundary } from './constructs/service-role';
 import type { JobDefinition } from './job';
 import { JOBS } from './jobs';
 import { Naming } from './naming';
 import { addS3Backend } from './s3-backend';
-import { AsyncJobApi } from './constructs/async-job-api';
-import { applyPermissionsBoundary } from './constructs/service-role';
 
-export { ROUTES, jobStartRoute } from './constructs/async-job-api';
+export { jobStartRoute, ROUTES } from './constructs/async-job-api';
 
 export interface AsyncApiStackProps {
   readonly config: AppConfig;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, main } from '../../client/cli';
 import { JOBS } from '../../stacks/jobs';
-import { DEFAULT_SETTINGS, startTestRuntime, uniqueName, type TestRuntime } from '../local/helpers';
+import { DEFAULT_SETTINGS, startTestRuntime, type TestRuntime, uniqueName } from '../local/helpers';
 
 jest.setTimeout(30_000);
 
@@ -40,7 +40,15 @@ async function cli(argv: string[]): Promise<{ code: ExitCode; stdout: string; st
 describe.each(JOBS.map((job) => [job.name, job] as const))('async-api run --job %s', (name, job) => {
   it('runs on its own state machine, and a second run of the same --name re-attaches to it', async () => {
     // Prepare
-    const argv = ['run', '--job', name, '--name', uniqueName(`e2e-${name}`), '--input', JSON.stringify(job.exampleInput)];
+    const argv = [
+      'run',
+      '--job',
+      name,
+      '--name',
+      uniqueName(`e2e-${name}`),
+      '--input',
+      JSON.stringify(job.exampleInput),
+    ];
     const first = await cli([...argv, '--quiet']);
 
     // Act
@@ -50,7 +58,9 @@ describe.each(JOBS.map((job) => [job.name, job] as const))('async-api run --job 
     expect([first.code, second.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
     const { jobs } = test.runtime.model.outputs as { jobs: Record<string, { state_machine_arn: string }> };
     const machine = jobs[name]!.state_machine_arn;
-    expect(JSON.parse(first.stdout).executionArn.startsWith(`${machine.replace(':stateMachine:', ':execution:')}:`)).toBe(true);
+    expect(
+      JSON.parse(first.stdout).executionArn.startsWith(`${machine.replace(':stateMachine:', ':execution:')}:`),
+    ).toBe(true);
     expect(second.stderr).toContain('already exists; attaching to it');
     expect(JSON.parse(second.stdout).executionArn).toBe(JSON.parse(first.stdout).executionArn);
   });
@@ -59,12 +69,18 @@ describe.each(JOBS.map((job) => [job.name, job] as const))('async-api run --job 
 describe('async-api without --job, or with an unknown one', () => {
   it("starts the API's default job on POST /start-execution", async () => {
     // Act
-    const run = await cli(['start', '--input', JSON.stringify(JOBS.find((job) => job.name === test.runtime.model.outputs.default_job)!.exampleInput)]);
+    const run = await cli([
+      'start',
+      '--input',
+      JSON.stringify(JOBS.find((job) => job.name === test.runtime.model.outputs.default_job)!.exampleInput),
+    ]);
 
     // Assess
     expect(run.code).toBe(ExitCode.Succeeded);
     const machine = String(test.runtime.model.outputs.state_machine_arn);
-    expect(JSON.parse(run.stdout).executionArn.startsWith(`${machine.replace(':stateMachine:', ':execution:')}:`)).toBe(true);
+    expect(JSON.parse(run.stdout).executionArn.startsWith(`${machine.replace(':stateMachine:', ':execution:')}:`)).toBe(
+      true,
+    );
   });
 
   it('refuses an unknown job, naming the jobs of the outputs file', async () => {
@@ -73,6 +89,12 @@ describe('async-api without --job, or with an unknown one', () => {
 
     // Assess
     expect(run.code).toBe(ExitCode.Usage);
-    expect(run.stderr.trim()).toMatch(new RegExp(`no job "no-such-job" in .*cdktf.outputs.json \\(stack async-api-dev\\); its jobs: ${JOBS.map((job) => job.name).sort().join(', ')}$`));
+    expect(run.stderr.trim()).toMatch(
+      new RegExp(
+        `no job "no-such-job" in .*cdktf.outputs.json \\(stack async-api-dev\\); its jobs: ${JOBS.map((job) => job.name)
+          .sort()
+          .join(', ')}$`,
+      ),
+    );
   });
 });

@@ -5,7 +5,7 @@
  * throws, so a browser test fails instead of being skipped.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Where Debian's package installs Chromium. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -28,7 +28,9 @@ const FLAGS = [
  */
 export async function openChromium(userDataDir: string): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} not found: install Debian's Chromium (apt-get install -y chromium); the browser tests cannot run without it`);
+    throw new Error(
+      `${CHROMIUM_PATH} not found: install Debian's Chromium (apt-get install -y chromium); the browser tests cannot run without it`,
+    );
   }
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,

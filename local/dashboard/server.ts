@@ -99,17 +99,25 @@ export function createDashboard(options: DashboardOptions): Dashboard {
               'content-type': rest === '' ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8',
               'cache-control': 'no-store',
               // The page runs only its own script and talks only to its own origin.
-              'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+              'content-security-policy':
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
               'x-content-type-options': 'nosniff',
             });
             res.end(body);
           },
-          (err: unknown) => sendJson(res, 500, { message: `the dashboard could not be bundled: ${err instanceof Error ? err.message : String(err)}` }),
+          (err: unknown) =>
+            sendJson(res, 500, {
+              message: `the dashboard could not be bundled: ${err instanceof Error ? err.message : String(err)}`,
+            }),
         );
         return;
       }
       if (req.method === 'GET' && rest === 'api/events') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         streams.add(res);
         req.on('close', () => streams.delete(res));
@@ -127,11 +135,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 // to 127.0.0.1); Origin against cross-site requests from another page in the browser.
 function refuse(req: IncomingMessage, hosts: ReadonlySet<string>, origins: ReadonlySet<string>): string | undefined {
   const host = req.headers.host;
-  if (!host || !hosts.has(host)) return `Host ${JSON.stringify(host ?? '')} is not this runtime's: the dashboard answers only ${[...hosts].join(' and ')}`;
+  if (!host || !hosts.has(host))
+    return `Host ${JSON.stringify(host ?? '')} is not this runtime's: the dashboard answers only ${[...hosts].join(' and ')}`;
   const origin = req.headers.origin;
-  if (origin !== undefined && !origins.has(origin)) return `Origin ${JSON.stringify(origin)} is not this runtime's: the dashboard is for this machine only`;
+  if (origin !== undefined && !origins.has(origin))
+    return `Origin ${JSON.stringify(origin)} is not this runtime's: the dashboard is for this machine only`;
   // A form POST from another site may come without Origin in old browsers; JSON bodies need a preflight.
-  if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) return 'POST bodies must be application/json';
+  if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return 'POST bodies must be application/json';
   return undefined;
 }
 
@@ -149,13 +160,22 @@ export class DashboardApi {
     try {
       if (req.method === 'GET' && rest === 'api/jobs') return { status: 200, body: this.jobs() };
       if (req.method === 'GET' && rest === 'api/executions') return { status: 200, body: await this.executions(query) };
-      if (req.method === 'GET' && rest === 'api/execution') return { status: 200, body: await this.execution(query.get('arn') ?? '') };
+      if (req.method === 'GET' && rest === 'api/execution')
+        return { status: 200, body: await this.execution(query.get('arn') ?? '') };
       if (req.method === 'POST' && (rest === 'api/start' || rest === 'api/stop' || rest === 'api/redrive')) {
         const body = await readJson(req);
         if (rest === 'api/start') return { status: 200, body: await this.start(body) };
-        if (rest === 'api/stop') return { status: 200, body: await this.options.sfn().call('StopExecution', DEVELOPER, { executionArn: body['executionArn'] }) };
-        if (!this.canRedrive()) return { status: 501, body: { message: 'RedriveExecution is not offered by this runtime' } };
-        return { status: 200, body: await this.options.sfn().call('RedriveExecution', DEVELOPER, { executionArn: body['executionArn'] }) };
+        if (rest === 'api/stop')
+          return {
+            status: 200,
+            body: await this.options.sfn().call('StopExecution', DEVELOPER, { executionArn: body['executionArn'] }),
+          };
+        if (!this.canRedrive())
+          return { status: 501, body: { message: 'RedriveExecution is not offered by this runtime' } };
+        return {
+          status: 200,
+          body: await this.options.sfn().call('RedriveExecution', DEVELOPER, { executionArn: body['executionArn'] }),
+        };
       }
       return { status: 404, body: { message: `No dashboard resource ${req.method ?? ''} ${rest}` } };
     } catch (err) {
@@ -180,7 +200,9 @@ export class DashboardApi {
         name: job.name,
         isDefault: job.isDefault,
         stateMachineArn: job.stateMachineArn,
-        definition: JSON.parse(model.stateMachines.find((m) => m.arn === job.stateMachineArn)?.definitionText ?? '{}') as unknown,
+        definition: JSON.parse(
+          model.stateMachines.find((m) => m.arn === job.stateMachineArn)?.definitionText ?? '{}',
+        ) as unknown,
         exampleInput: exampleInput(job.name),
       })),
     };
@@ -198,8 +220,10 @@ export class DashboardApi {
     const name = query.get('name') || undefined;
     const after = query.get('after') ? parseCursor(query.get('after')!) : undefined;
     const jobs = servedJobs(model).filter((j) => job === undefined || j.name === job);
-    if (job !== undefined && jobs.length === 0) throw new BadRequest(`no job ${JSON.stringify(job)} in the served stack`);
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) throw new BadRequest(`status must be one of ${STATUSES.join(', ')}`);
+    if (job !== undefined && jobs.length === 0)
+      throw new BadRequest(`no job ${JSON.stringify(job)} in the served stack`);
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
+      throw new BadRequest(`status must be one of ${STATUSES.join(', ')}`);
     const cursorMachine = after ? machineOfExecution(after.executionArn) : undefined;
     const cursorRank = jobs.findIndex((j) => j.stateMachineArn === cursorMachine);
     // Order: newest first; within one millisecond by job (the registry's order), then as
@@ -214,7 +238,10 @@ export class DashboardApi {
           maxResults: 1000,
           ...(status ? { statusFilter: status } : {}),
           ...(nextToken ? { nextToken } : {}),
-        })) as { executions: { executionArn: string; name: string; status: string; startDate: number; stopDate?: number }[]; nextToken?: string };
+        })) as {
+          executions: { executionArn: string; name: string; status: string; startDate: number; stopDate?: number }[];
+          nextToken?: string;
+        };
         for (const e of page.executions) {
           const startDate = Math.round(e.startDate * 1000);
           if (after) {
@@ -223,7 +250,8 @@ export class DashboardApi {
               continue;
             }
             if (startDate > after.startDate) continue;
-            if (startDate === after.startDate && (rank < cursorRank || (rank === cursorRank && !passedCursor))) continue;
+            if (startDate === after.startDate && (rank < cursorRank || (rank === cursorRank && !passedCursor)))
+              continue;
           }
           if (name !== undefined && !e.name.includes(name)) continue;
           found.push({
@@ -243,25 +271,39 @@ export class DashboardApi {
     found.sort((a, b) => b.startDate - a.startDate || a.rank - b.rank);
     const page = found.slice(0, PAGE_SIZE).map(({ rank: _rank, ...summary }) => summary);
     const last = page[page.length - 1];
-    return { executions: page, ...(found.length > PAGE_SIZE && last ? { next: `${last.startDate}:${last.executionArn}` } : {}) };
+    return {
+      executions: page,
+      ...(found.length > PAGE_SIZE && last ? { next: `${last.startDate}:${last.executionArn}` } : {}),
+    };
   }
 
   /** An execution with its job, definition and full history (dates in epoch milliseconds). */
   async execution(arn: string): Promise<unknown> {
     const sfn = this.options.sfn();
-    const described = (await sfn.call('DescribeExecution', DEVELOPER, { executionArn: arn })) as Record<string, unknown>;
-    const machine = (await sfn.call('DescribeStateMachineForExecution', DEVELOPER, { executionArn: arn })) as { definition: string; stateMachineArn: string };
+    const described = (await sfn.call('DescribeExecution', DEVELOPER, { executionArn: arn })) as Record<
+      string,
+      unknown
+    >;
+    const machine = (await sfn.call('DescribeStateMachineForExecution', DEVELOPER, { executionArn: arn })) as {
+      definition: string;
+      stateMachineArn: string;
+    };
     const events: Record<string, unknown>[] = [];
     let nextToken: unknown;
     do {
-      const page = (await sfn.call('GetExecutionHistory', DEVELOPER, { executionArn: arn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) })) as {
+      const page = (await sfn.call('GetExecutionHistory', DEVELOPER, {
+        executionArn: arn,
+        maxResults: 1000,
+        ...(nextToken ? { nextToken } : {}),
+      })) as {
         events: Record<string, unknown>[];
         nextToken?: string;
       };
       for (const e of page.events) events.push({ ...e, timestamp: Math.round((e['timestamp'] as number) * 1000) });
       nextToken = page.nextToken;
     } while (nextToken);
-    const job = servedJobs(this.options.model()).find((j) => j.stateMachineArn === machine.stateMachineArn)?.name ?? null;
+    const job =
+      servedJobs(this.options.model()).find((j) => j.stateMachineArn === machine.stateMachineArn)?.name ?? null;
     const ms = (v: unknown): number | null => (typeof v === 'number' ? Math.round(v * 1000) : null);
     return {
       execution: { ...described, startDate: ms(described['startDate']), stopDate: ms(described['stopDate']) },
@@ -277,7 +319,13 @@ export class DashboardApi {
     if (!job) throw new BadRequest(`no job ${JSON.stringify(body['job'])} in the served stack`);
     if (typeof body['input'] !== 'string') throw new BadRequest('input must be a JSON text');
     const name = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : undefined;
-    return this.options.sfn().call('StartExecution', DEVELOPER, { stateMachineArn: job.stateMachineArn, input: body['input'], ...(name ? { name } : {}) });
+    return this.options
+      .sfn()
+      .call('StartExecution', DEVELOPER, {
+        stateMachineArn: job.stateMachineArn,
+        input: body['input'],
+        ...(name ? { name } : {}),
+      });
   }
 }
 
@@ -285,7 +333,14 @@ class BadRequest extends Error {}
 
 function summaryOfChange(change: ExecutionStatusChange, model: StackModel): ExecutionSummary {
   const job = servedJobs(model).find((j) => j.stateMachineArn === change.stateMachineArn)?.name ?? '';
-  return { executionArn: change.executionArn, job, name: change.name, status: change.status, startDate: change.startDate, stopDate: change.stopDate };
+  return {
+    executionArn: change.executionArn,
+    job,
+    name: change.name,
+    status: change.status,
+    startDate: change.startDate,
+    stopDate: change.stopDate,
+  };
 }
 
 interface Cursor {
@@ -319,12 +374,17 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   } catch {
     throw new BadRequest('the body is not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('the body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BadRequest('the body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(text.length), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(text.length),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }

@@ -128,7 +128,9 @@ export class StepFunctionsService {
       case 'ListTagsForResource':
         return this.listTagsForResource(caller, request);
       default:
-        return Promise.reject(new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`));
+        return Promise.reject(
+          new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`),
+        );
     }
   }
 
@@ -154,7 +156,14 @@ export class StepFunctionsService {
     }
 
     const startDate = Date.now();
-    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, status: 'RUNNING', startDate, input };
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      startDate,
+      input,
+    };
     this.options.store.add(record, {
       timestamp: startDate,
       type: 'ExecutionStarted',
@@ -167,7 +176,11 @@ export class StepFunctionsService {
       );
     } catch (err) {
       // The execution exists now; it must not stay RUNNING forever because the interpreter refused it.
-      this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: err instanceof Error ? err.message : String(err) });
+      this.finish(executionArn, {
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: err instanceof Error ? err.message : String(err),
+      });
       return { executionArn, startDate: seconds(startDate) };
     }
     this.running.set(executionArn, handle);
@@ -235,7 +248,10 @@ export class StepFunctionsService {
     // The token holds the start-order position of the last execution returned: the next page starts
     // below it, so executions started meanwhile (at the top) neither shift nor repeat items.
     const scope = `ListExecutions\0${machineArn}\0${statusFilter ?? ''}`;
-    const before = request['nextToken'] === undefined || request['nextToken'] === null ? undefined : readToken(scope, request['nextToken']);
+    const before =
+      request['nextToken'] === undefined || request['nextToken'] === null
+        ? undefined
+        : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:ListExecutions', machineArn);
     this.machine(machineArn);
     const executions: Record<string, unknown>[] = [];
@@ -271,19 +287,27 @@ export class StepFunctionsService {
     // The token holds the id of the next event: a running execution's new events (at the end in
     // order, at the start in reverse order) shift no page.
     const scope = `GetExecutionHistory\0${arn}\0${String(reverse)}`;
-    const next = request['nextToken'] === undefined || request['nextToken'] === null ? undefined : readToken(scope, request['nextToken']);
+    const next =
+      request['nextToken'] === undefined || request['nextToken'] === null
+        ? undefined
+        : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:GetExecutionHistory', arn as string);
     const record = this.execution(arn as string);
     const events = this.options.store.history(record.executionArn);
     const includeData = request['includeExecutionData'] !== false;
     // Event ids are 1..n, in order.
     const first = next ?? (reverse ? events.length : 1);
-    const ids = reverse ? { from: Math.max(first - limit, 0) + 1, to: first } : { from: first, to: Math.min(first + limit - 1, events.length) };
+    const ids = reverse
+      ? { from: Math.max(first - limit, 0) + 1, to: first }
+      : { from: first, to: Math.min(first + limit - 1, events.length) };
     let slice = events.slice(ids.from - 1, ids.to);
     if (reverse) slice = slice.reverse();
     const following = reverse ? ids.from - 1 : ids.to + 1;
     const more = reverse ? following >= 1 : following <= events.length;
-    return { events: slice.map((e) => wireEvent(e, includeData)), ...(more ? { nextToken: issueToken(scope, following) } : {}) };
+    return {
+      events: slice.map((e) => wireEvent(e, includeData)),
+      ...(more ? { nextToken: issueToken(scope, following) } : {}),
+    };
   }
 
   /** DescribeStateMachine: `{stateMachineArn}`. */
@@ -308,7 +332,8 @@ export class StepFunctionsService {
   async listStateMachines(caller: Caller, request: Request): Promise<Record<string, unknown>> {
     const limit = pageSize(request);
     const scope = 'ListStateMachines';
-    const from = request['nextToken'] === undefined || request['nextToken'] === null ? 0 : readToken(scope, request['nextToken']);
+    const from =
+      request['nextToken'] === undefined || request['nextToken'] === null ? 0 : readToken(scope, request['nextToken']);
     // IAM evaluates ListStateMachines against "*" (it has no resource type).
     await this.authorize(caller, 'states:ListStateMachines', '*');
     const machines = this.stateMachines();
@@ -318,7 +343,10 @@ export class StepFunctionsService {
       type: m.type,
       creationDate: seconds(this.options.createdAt),
     }));
-    return { stateMachines: page, ...(from + limit < machines.length ? { nextToken: issueToken(scope, from + limit) } : {}) };
+    return {
+      stateMachines: page,
+      ...(from + limit < machines.length ? { nextToken: issueToken(scope, from + limit) } : {}),
+    };
   }
 
   /** DescribeStateMachineForExecution: `{executionArn}` → the state machine the execution belongs to. */
@@ -364,11 +392,19 @@ export class StepFunctionsService {
     const stopDate = Date.now();
     const closed = this.options.store.close(
       executionArn,
-      { status: 'ABORTED', stopDate, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+      {
+        status: 'ABORTED',
+        stopDate,
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      },
       {
         timestamp: stopDate,
         type: 'ExecutionAborted',
-        executionAbortedEventDetails: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+        executionAbortedEventDetails: {
+          ...(error !== undefined ? { error } : {}),
+          ...(cause !== undefined ? { cause } : {}),
+        },
       },
     );
     this.running.get(executionArn)?.abort();
@@ -387,7 +423,11 @@ export class StepFunctionsService {
         ? this.options.store.close(
             executionArn,
             { status: 'SUCCEEDED', stopDate, output: outcome.output },
-            { timestamp: stopDate, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } } },
+            {
+              timestamp: stopDate,
+              type: 'ExecutionSucceeded',
+              executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } },
+            },
           )
         : this.options.store.close(
             executionArn,
@@ -395,7 +435,8 @@ export class StepFunctionsService {
             {
               timestamp: stopDate,
               type: outcome.status === 'FAILED' ? 'ExecutionFailed' : 'ExecutionTimedOut',
-              [outcome.status === 'FAILED' ? 'executionFailedEventDetails' : 'executionTimedOutEventDetails']: errorFields(outcome),
+              [outcome.status === 'FAILED' ? 'executionFailedEventDetails' : 'executionTimedOutEventDetails']:
+                errorFields(outcome),
             },
           );
     if (closed) {
@@ -438,13 +479,19 @@ function seconds(ms: number): number {
 }
 
 function errorFields(outcome: { error?: string; cause?: string }): { error?: string; cause?: string } {
-  return { ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+  return {
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+  };
 }
 
 function required(request: Request, member: string): string {
   const value = request[member];
   if (value === undefined || value === null) {
-    throw new SfnError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw new SfnError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
   return value;
@@ -480,7 +527,9 @@ function loggingConfiguration(m: StateMachineModel): Record<string, unknown> {
   return {
     level: m.logging?.level ?? 'OFF',
     includeExecutionData: m.logging?.includeExecutionData ?? false,
-    ...(m.logging?.destination ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] } : {}),
+    ...(m.logging?.destination
+      ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] }
+      : {}),
   };
 }
 

@@ -12,8 +12,8 @@ import { openChromium } from '../../../local/dashboard/chromium';
 import { DASHBOARD_PATH } from '../../../local/dashboard/server';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
-import { faultyStack, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from '../../robustness/fault-injection';
-import { startTestRuntime, synthesize, uniqueName, type TestRuntime } from '../helpers';
+import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
 jest.setTimeout(90_000);
 
@@ -79,7 +79,9 @@ it('says what is wrong with bad JSON and will not start it', async () => {
 
 it('stops a running execution from its page: the state it was in turns red, the execution ABORTED', async () => {
   const job = defaultJob(JOBS).name;
-  const first = (JSON.parse(readFileSync(JOBS.find((j) => j.name === job)!.definitionFile, 'utf8')) as { StartAt: string }).StartAt;
+  const first = (
+    JSON.parse(readFileSync(JOBS.find((j) => j.name === job)!.definitionFile, 'utf8')) as { StartAt: string }
+  ).StartAt;
   await openList();
   await page.getByTestId(`input-${job}`).fill(JSON.stringify(WORKER_INPUT.hold(30_000)));
   await page.getByTestId(`start-${job}`).click();
@@ -96,7 +98,15 @@ it('shows an execution started elsewhere in the list without a reload', async ()
   await openList();
   const name = uniqueName('live');
   await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 1));
-  await test.runtime.sfn.call('StartExecution', { kind: 'developer' }, { stateMachineArn: test.runtime.model.stateMachines.find((m) => m.name.endsWith(job.name))!.arn, name, input: JSON.stringify(job.exampleInput) });
+  await test.runtime.sfn.call(
+    'StartExecution',
+    { kind: 'developer' },
+    {
+      stateMachineArn: test.runtime.model.stateMachines.find((m) => m.name.endsWith(job.name))!.arn,
+      name,
+      input: JSON.stringify(job.exampleInput),
+    },
+  );
   await page.waitForSelector(`tr:has-text("${name}") [data-status="SUCCEEDED"]`, { timeout: 30_000 });
   // Still the same document: nothing reloaded it.
   await expect(page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).resolves.toBe(1);

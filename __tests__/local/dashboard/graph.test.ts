@@ -20,16 +20,19 @@ const entered = (name: string) => ({ type: 'TaskStateEntered', stateEnteredEvent
 const exited = (name: string) => ({ type: 'TaskStateExited', stateExitedEventDetails: { name } });
 
 describe('graphOf', () => {
-  it.each(JOBS.map((j) => [j.name, j.definitionFile]))('draws every state of %s with edges only between nodes it draws', (_name, file) => {
-    // Placeholders are in strings only, so the template parses as JSON as it is.
-    const definition = JSON.parse(readFileSync(file, 'utf8')) as { States: Record<string, unknown> };
-    const { nodes, edges } = graphOf(definition);
-    const ids = new Set(nodes.map((n) => n.id));
-    expect([...ids].filter((id) => id !== START && id !== END).sort()).toEqual(Object.keys(definition.States).sort());
-    for (const e of edges) expect([ids.has(e.from), ids.has(e.to)]).toEqual([true, true]);
-    expect(edges.some((e) => e.from === START)).toBe(true);
-    expect(edges.some((e) => e.to === END)).toBe(true);
-  });
+  it.each(JOBS.map((j) => [j.name, j.definitionFile]))(
+    'draws every state of %s with edges only between nodes it draws',
+    (_name, file) => {
+      // Placeholders are in strings only, so the template parses as JSON as it is.
+      const definition = JSON.parse(readFileSync(file, 'utf8')) as { States: Record<string, unknown> };
+      const { nodes, edges } = graphOf(definition);
+      const ids = new Set(nodes.map((n) => n.id));
+      expect([...ids].filter((id) => id !== START && id !== END).sort()).toEqual(Object.keys(definition.States).sort());
+      for (const e of edges) expect([ids.has(e.from), ids.has(e.to)]).toEqual([true, true]);
+      expect(edges.some((e) => e.from === START)).toBe(true);
+      expect(edges.some((e) => e.to === END)).toBe(true);
+    },
+  );
 
   it('draws Choice, Default and Catch edges by kind, and a repeated transition once', () => {
     const { edges } = graphOf(DEFINITION);
@@ -44,7 +47,12 @@ describe('graphOf', () => {
 describe('stateStatuses', () => {
   it('colours a running execution: done states succeeded, the current one running, the rest not reached', () => {
     const s = stateStatuses(DEFINITION, [entered('Work'), exited('Work'), entered('Decide')], 'RUNNING');
-    expect(Object.fromEntries(s)).toEqual({ Work: 'succeeded', Decide: 'running', Done: 'not-reached', Broke: 'not-reached' });
+    expect(Object.fromEntries(s)).toEqual({
+      Work: 'succeeded',
+      Decide: 'running',
+      Done: 'not-reached',
+      Broke: 'not-reached',
+    });
   });
 
   it('marks a state left through a Catch as caught, and the Fail state the execution ended in as failed', () => {
@@ -58,7 +66,11 @@ describe('stateStatuses', () => {
   });
 
   it('takes the last visit of a state entered twice (a loop back through Default)', () => {
-    const s = stateStatuses(DEFINITION, [entered('Work'), exited('Work'), entered('Decide'), exited('Decide'), entered('Work')], 'RUNNING');
+    const s = stateStatuses(
+      DEFINITION,
+      [entered('Work'), exited('Work'), entered('Decide'), exited('Decide'), entered('Work')],
+      'RUNNING',
+    );
     expect(s.get('Work')).toBe('running');
     expect(s.get('Decide')).toBe('succeeded');
   });

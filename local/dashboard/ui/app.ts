@@ -5,7 +5,7 @@
  * framework. dagre lays the graphs out; this file only draws what it computed.
  */
 import dagre from '@dagrejs/dagre';
-import { END, graphOf, jsonProblem, START, stateStatuses, type StateStatus } from './graph';
+import { END, graphOf, jsonProblem, START, type StateStatus, stateStatuses } from './graph';
 
 interface Job {
   readonly name: string;
@@ -34,7 +34,13 @@ interface HistoryEvent {
   readonly [details: string]: unknown;
 }
 interface ExecutionAnswer {
-  readonly execution: Record<string, unknown> & { status: string; name: string; executionArn: string; startDate: number; stopDate: number | null };
+  readonly execution: Record<string, unknown> & {
+    status: string;
+    name: string;
+    executionArn: string;
+    startDate: number;
+    stopDate: number | null;
+  };
   readonly job: string | null;
   readonly definition: unknown;
   readonly events: readonly HistoryEvent[];
@@ -49,7 +55,11 @@ let onChange: (change: Summary) => void = () => undefined;
 /** Cleared when the view changes (timers of the view). */
 let viewTimers: number[] = [];
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   el.append(...children);
@@ -57,9 +67,17 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 }
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(API + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    API + path,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const answer = (await res.json()) as T & { message?: string; error?: string };
-  if (!res.ok) throw new Error(answer.error ? `${answer.error}: ${answer.message ?? ''}` : (answer.message ?? `HTTP ${res.status}`));
+  if (!res.ok)
+    throw new Error(
+      answer.error ? `${answer.error}: ${answer.message ?? ''}` : (answer.message ?? `HTTP ${res.status}`),
+    );
   return answer;
 }
 
@@ -76,7 +94,10 @@ function badge(status: string): HTMLElement {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   return el;
@@ -95,14 +116,28 @@ function drawGraph(definition: unknown, statuses?: ReadonlyMap<string, StateStat
   edges.forEach((e, i) => g.setEdge(e.from, e.to, {}, `${e.kind}${i}`));
   dagre.layout(g);
   const graph = g.graph();
-  const root = svg('svg', { class: 'graph', width: graph.width ?? 0, height: graph.height ?? 0, viewBox: `0 0 ${graph.width ?? 0} ${graph.height ?? 0}` });
+  const root = svg('svg', {
+    class: 'graph',
+    width: graph.width ?? 0,
+    height: graph.height ?? 0,
+    viewBox: `0 0 ${graph.width ?? 0} ${graph.height ?? 0}`,
+  });
   const defs = svg('defs', {});
-  const arrow = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  const arrow = svg('marker', {
+    id: 'arrow',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerWidth: 7,
+    markerHeight: 7,
+    orient: 'auto-start-reverse',
+  });
   arrow.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }));
   defs.append(arrow);
   root.append(defs);
   edges.forEach((e, i) => {
-    const points = (g.edge({ v: e.from, w: e.to, name: `${e.kind}${i}` }) as { points?: { x: number; y: number }[] }).points ?? [];
+    const points =
+      (g.edge({ v: e.from, w: e.to, name: `${e.kind}${i}` }) as { points?: { x: number; y: number }[] }).points ?? [];
     const d = points.map((p, j) => `${j === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     root.append(svg('path', { d, class: `edge e-${e.kind}`, 'marker-end': 'url(#arrow)' }));
   });
@@ -110,7 +145,11 @@ function drawGraph(definition: unknown, statuses?: ReadonlyMap<string, StateStat
     const { x, y, width, height } = g.node(n.id);
     const marker = n.id === START || n.id === END;
     const status = marker ? 'marker' : (statuses?.get(n.id) ?? 'plain');
-    const group = svg('g', { class: `node st-${status}`, 'data-state': marker ? '' : n.id, 'data-state-status': status });
+    const group = svg('g', {
+      class: `node st-${status}`,
+      'data-state': marker ? '' : n.id,
+      'data-state-status': status,
+    });
     group.append(svg('rect', { x: x - width / 2, y: y - height / 2, width, height, rx: marker ? 13 : 6 }));
     const label = svg('text', { x, y: y + (marker ? 4 : 0), 'text-anchor': 'middle' });
     label.textContent = n.label;
@@ -130,8 +169,18 @@ function drawGraph(definition: unknown, statuses?: ReadonlyMap<string, StateStat
 
 /** The start form of a job: a name, a JSON editor that says what is wrong, and a button. */
 function startForm(job: Job): HTMLElement {
-  const name = h('input', { type: 'text', placeholder: 'name (optional)', 'aria-label': 'Execution name', 'data-testid': `name-${job.name}` });
-  const input = h('textarea', { rows: '5', spellcheck: 'false', 'aria-label': 'Input JSON', 'data-testid': `input-${job.name}` });
+  const name = h('input', {
+    type: 'text',
+    placeholder: 'name (optional)',
+    'aria-label': 'Execution name',
+    'data-testid': `name-${job.name}`,
+  });
+  const input = h('textarea', {
+    rows: '5',
+    spellcheck: 'false',
+    'aria-label': 'Input JSON',
+    'data-testid': `input-${job.name}`,
+  });
   input.value = JSON.stringify(job.exampleInput, null, 2);
   const problem = h('div', { class: 'problem', role: 'alert', 'data-testid': `problem-${job.name}` });
   const button = h('button', { type: 'submit', 'data-testid': `start-${job.name}` }, 'Start execution');
@@ -182,15 +231,54 @@ async function listView(): Promise<void> {
       ),
     );
   }
-  const jobSelect = h('select', { 'aria-label': 'Job', 'data-testid': 'filter-job' }, h('option', { value: '' }, 'all jobs'), ...all.map((j) => h('option', { value: j.name }, j.name)));
-  const statusSelect = h('select', { 'aria-label': 'Status', 'data-testid': 'filter-status' }, h('option', { value: '' }, 'any status'), ...statuses.map((s) => h('option', { value: s }, s)));
-  const nameInput = h('input', { type: 'search', placeholder: 'name contains', 'aria-label': 'Name', 'data-testid': 'filter-name' });
+  const jobSelect = h(
+    'select',
+    { 'aria-label': 'Job', 'data-testid': 'filter-job' },
+    h('option', { value: '' }, 'all jobs'),
+    ...all.map((j) => h('option', { value: j.name }, j.name)),
+  );
+  const statusSelect = h(
+    'select',
+    { 'aria-label': 'Status', 'data-testid': 'filter-status' },
+    h('option', { value: '' }, 'any status'),
+    ...statuses.map((s) => h('option', { value: s }, s)),
+  );
+  const nameInput = h('input', {
+    type: 'search',
+    placeholder: 'name contains',
+    'aria-label': 'Name',
+    'data-testid': 'filter-name',
+  });
   const rows = h('tbody', {});
   const prev = h('button', { 'data-testid': 'prev' }, '← Newer');
   const next = h('button', { 'data-testid': 'next' }, 'Older →');
   const info = h('span', { class: 'info' });
-  const table = h('table', { class: 'executions' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Job'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Stopped'))), rows);
-  const execSection = h('section', { class: 'list' }, h('h2', {}, 'Executions'), h('div', { class: 'filters' }, jobSelect, statusSelect, nameInput), table, h('div', { class: 'pager' }, prev, next, info));
+  const table = h(
+    'table',
+    { class: 'executions' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'Name'),
+        h('th', {}, 'Job'),
+        h('th', {}, 'Status'),
+        h('th', {}, 'Started'),
+        h('th', {}, 'Stopped'),
+      ),
+    ),
+    rows,
+  );
+  const execSection = h(
+    'section',
+    { class: 'list' },
+    h('h2', {}, 'Executions'),
+    h('div', { class: 'filters' }, jobSelect, statusSelect, nameInput),
+    table,
+    h('div', { class: 'pager' }, prev, next, info),
+  );
   main.replaceChildren(jobSection, execSection);
 
   let nextCursor: string | undefined;
@@ -219,7 +307,8 @@ async function listView(): Promise<void> {
         ),
       ),
     );
-    if (page.executions.length === 0) rows.append(h('tr', {}, h('td', { colspan: '5', class: 'empty' }, 'No executions match.')));
+    if (page.executions.length === 0)
+      rows.append(h('tr', {}, h('td', { colspan: '5', class: 'empty' }, 'No executions match.')));
     prev.disabled = state.cursors.length === 0;
     next.disabled = !nextCursor;
     info.textContent = `page ${state.cursors.length + 1}`;
@@ -269,7 +358,12 @@ async function executionView(arn: string): Promise<void> {
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/' }, '← All executions')),
     header,
-    h('div', { class: 'exec-body' }, h('section', {}, h('h3', {}, 'Graph'), graphBox, legend()), h('section', {}, details)),
+    h(
+      'div',
+      { class: 'exec-body' },
+      h('section', {}, h('h3', {}, 'Graph'), graphBox, legend()),
+      h('section', {}, details),
+    ),
     h('section', {}, h('h3', {}, 'Events'), timeline),
   );
   let current: ExecutionAnswer | undefined;
@@ -297,12 +391,19 @@ async function executionView(arn: string): Promise<void> {
     header.replaceChildren(
       h('h2', {}, e.name, ' ', badge(e.status)),
       h('p', { class: 'arn' }, `${a.job ?? '?'} · ${e.executionArn}`),
-      h('p', {}, `Started ${time(e.startDate)}`, e.stopDate ? ` · stopped ${time(e.stopDate)} (${((e.stopDate - e.startDate) / 1000).toFixed(2)} s)` : ''),
+      h(
+        'p',
+        {},
+        `Started ${time(e.startDate)}`,
+        e.stopDate ? ` · stopped ${time(e.stopDate)} (${((e.stopDate - e.startDate) / 1000).toFixed(2)} s)` : '',
+      ),
       h('div', { class: 'actions' }, ...actions),
     );
     graphBox.replaceChildren(drawGraph(a.definition, stateStatuses(a.definition, a.events as never, e.status)));
     const block = (title: string, value: unknown, testid: string): HTMLElement[] =>
-      value === undefined || value === null ? [] : [h('h3', {}, title), h('pre', { 'data-testid': testid }, pretty(value))];
+      value === undefined || value === null
+        ? []
+        : [h('h3', {}, title), h('pre', { 'data-testid': testid }, pretty(value))];
     details.replaceChildren(
       ...block('Input', e['input'], 'input'),
       ...block('Output', e['output'], 'output'),
@@ -312,7 +413,9 @@ async function executionView(arn: string): Promise<void> {
     const t0 = e.startDate;
     timeline.replaceChildren(
       ...a.events.map((ev) => {
-        const state = (ev['stateEnteredEventDetails'] ?? ev['stateExitedEventDetails']) as { name?: string } | undefined;
+        const state = (ev['stateEnteredEventDetails'] ?? ev['stateExitedEventDetails']) as
+          | { name?: string }
+          | undefined;
         return h(
           'li',
           { class: `ev t-${ev.type}` },
@@ -331,7 +434,9 @@ async function executionView(arn: string): Promise<void> {
     if (change.executionArn === arn) void refresh();
   };
   // States change without a status change: while the execution runs, its history is read each second.
-  viewTimers.push(window.setInterval(() => void (current?.execution.status === 'RUNNING' ? refresh() : undefined), 1000));
+  viewTimers.push(
+    window.setInterval(() => void (current?.execution.status === 'RUNNING' ? refresh() : undefined), 1000),
+  );
   await refresh();
   document.body.dataset['readyAt'] = String(performance.now());
   document.body.dataset['ready'] = 'execution';
@@ -345,7 +450,11 @@ function legend(): HTMLElement {
     ['caught', 'caught'],
     ['not-reached', 'not reached'],
   ];
-  return h('ul', { class: 'legend' }, ...items.map(([s, label]) => h('li', {}, h('span', { class: `swatch st-${s}` }), label)));
+  return h(
+    'ul',
+    { class: 'legend' },
+    ...items.map(([s, label]) => h('li', {}, h('span', { class: `swatch st-${s}` }), label)),
+  );
 }
 
 function pretty(value: unknown): string {

@@ -45,15 +45,23 @@ export function graphOf(definition: unknown): { nodes: GraphNode[]; edges: Graph
   for (const [name, state] of Object.entries(states)) {
     nodes.push({ id: name, label: name, type: state.Type ?? 'Unknown' });
     if (state.Next) edges.push({ from: name, to: state.Next, kind: 'next' });
-    if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edges.push({ from: name, to: END, kind: 'next' });
-    for (const choice of state.Choices ?? []) if (choice.Next) edges.push({ from: name, to: choice.Next, kind: 'choice' });
+    if (state.End || state.Type === 'Succeed' || state.Type === 'Fail')
+      edges.push({ from: name, to: END, kind: 'next' });
+    for (const choice of state.Choices ?? [])
+      if (choice.Next) edges.push({ from: name, to: choice.Next, kind: 'choice' });
     if (state.Default) edges.push({ from: name, to: state.Default, kind: 'default' });
-    for (const catcher of state.Catch ?? []) if (catcher.Next) edges.push({ from: name, to: catcher.Next, kind: 'catch' });
+    for (const catcher of state.Catch ?? [])
+      if (catcher.Next) edges.push({ from: name, to: catcher.Next, kind: 'catch' });
   }
   nodes.push({ id: END, label: 'End', type: 'End' });
   // The same transition listed twice (two Choices to one state) is drawn once.
   const seen = new Set<string>();
-  return { nodes, edges: edges.filter((e) => !seen.has(`${e.from}\0${e.to}\0${e.kind}`) && !!seen.add(`${e.from}\0${e.to}\0${e.kind}`)) };
+  return {
+    nodes,
+    edges: edges.filter(
+      (e) => !seen.has(`${e.from}\0${e.to}\0${e.kind}`) && !!seen.add(`${e.from}\0${e.to}\0${e.kind}`),
+    ),
+  };
 }
 
 /** A history event as GetExecutionHistory returns it (only the fields read here). */
@@ -68,7 +76,11 @@ export interface HistoryEventLike {
  * when the execution went on to another top-level state (a Catch moved on), `running` while the
  * execution runs, `succeeded` when it succeeded, and `failed` otherwise (failed, timed out, stopped).
  */
-export function stateStatuses(definition: unknown, events: readonly HistoryEventLike[], executionStatus: string): Map<string, StateStatus> {
+export function stateStatuses(
+  definition: unknown,
+  events: readonly HistoryEventLike[],
+  executionStatus: string,
+): Map<string, StateStatus> {
   const names = Object.keys((definition as { States?: Record<string, unknown> }).States ?? {});
   const topLevel = new Set(names);
   const lastEntered = new Map<string, number>();
