@@ -38,7 +38,8 @@ export function parseStatusEvent(event: unknown): StatusEvent {
     throw new InvalidStatusEventError(`detail-type must be ${JSON.stringify(STATUS_CHANGE_DETAIL_TYPE)}`);
   }
   const d = e.detail as Record<string, unknown> | undefined;
-  if (typeof e.id !== 'string' || typeof d !== 'object' || d === null) throw new InvalidStatusEventError('event needs an id and a detail');
+  if (typeof e.id !== 'string' || typeof d !== 'object' || d === null)
+    throw new InvalidStatusEventError('event needs an id and a detail');
   for (const key of ['executionArn', 'stateMachineArn', 'name', 'status'] as const) {
     if (typeof d[key] !== 'string') throw new InvalidStatusEventError(`detail.${key} must be a string`);
   }
@@ -60,20 +61,6 @@ export function parseStatusEvent(event: unknown): StatusEvent {
 /** Whether a status ends the execution. */
 export function isTerminal(status: string): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
-/**
- * The webhook URL of an execution: the `webhook` member of its input envelope
- * (`{"input": <job input>, "webhook": "<url>"}`, docs/webhooks.md). `undefined` when there is none.
- */
-export function webhookOf(input: string | null): unknown {
-  if (input === null) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(input);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).webhook : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The Standard Webhooks payload: `type`, `timestamp`, `data`. The execution input is left out (it holds the URL). */

@@ -29,7 +29,10 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** Capped exponential backoff with full jitter before attempt `attempt` (2, 3, …). */
-export function backoffMs(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffMs(
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 2));
   return Math.round(cap / 2 + (cap / 2) * options.random());
 }

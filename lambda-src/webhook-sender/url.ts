@@ -11,22 +11,45 @@ export interface WebhookUrlPolicy {
 
 // Addresses a webhook must never reach on AWS: the VPC, loopback, link-local (the instance metadata
 // service at 169.254.169.254 and fd00:ec2::254), carrier-grade NAT, multicast and reserved ranges.
-const FORBIDDEN = new BlockList();
+// Two lists: Node's BlockList matches an IPv4 address against IPv4-mapped IPv6 subnets (::ffff:0:0/96,
+// 64:ff9b::/96), which would make every IPv4 address look forbidden.
+const FORBIDDEN_V4 = new BlockList();
+const FORBIDDEN_V6 = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) FORBIDDEN.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  FORBIDDEN_V4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32],
-  ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) FORBIDDEN.addSubnet(net, prefix, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const)
+  FORBIDDEN_V6.addSubnet(net, prefix, 'ipv6');
 
 /** Whether an IP address (v4 or v6 text) is private, loopback, link-local, metadata or reserved. */
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? FORBIDDEN_V4.check(address, 'ipv4') : FORBIDDEN_V6.check(address, 'ipv6');
 }
 
 /**
@@ -48,9 +71,12 @@ export function webhookUrlProblem(raw: unknown, policy: WebhookUrlPolicy): strin
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (url.protocol === 'http:' && policy.allowLoopbackHttp && host === '127.0.0.1') return null;
   if (url.protocol !== 'https:') {
-    return policy.allowLoopbackHttp ? 'webhook must be an https URL or http://127.0.0.1' : 'webhook must be an https URL';
+    return policy.allowLoopbackHttp
+      ? 'webhook must be an https URL or http://127.0.0.1'
+      : 'webhook must be an https URL';
   }
-  if (isIP(host) !== 0) return isForbiddenAddress(host) ? 'webhook must not point at a private, loopback or link-local address' : null;
+  if (isIP(host) !== 0)
+    return isForbiddenAddress(host) ? 'webhook must not point at a private, loopback or link-local address' : null;
   const lower = host.toLowerCase();
   if (lower === 'localhost' || lower.endsWith('.localhost') || lower.endsWith('.internal') || !lower.includes('.')) {
     return 'webhook must name a public host';

@@ -1,0 +1,212 @@
+import { Webhook } from 'standardwebhooks';
+import { ConfigError } from '../../lambda-src/shared/config-error';
+import { wrapInput } from '../../lambda-src/shared/webhook-envelope';
+import { parseSenderConfig } from '../../lambda-src/webhook-sender/config';
+import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
+import { createHandler, type SenderOptions, WebhookDeliveryError } from '../../lambda-src/webhook-sender/handler';
+import { backoffMs, deliverWithRetry } from '../../lambda-src/webhook-sender/retry';
+import { isForbiddenAddress, WEBHOOK_URL_MAX_LENGTH, webhookUrlProblem } from '../../lambda-src/webhook-sender/url';
+
+const SECRET = 'local-test-signing-secret-of-enough-length';
+const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:async-api-dev-job:run-1';
+
+function statusEvent(status: string, input: unknown, id = 'event-1') {
+  return {
+    id,
+    'detail-type': STATUS_CHANGE_DETAIL_TYPE,
+    source: 'aws.states',
+    detail: {
+      executionArn: ARN,
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:async-api-dev-job',
+      name: 'run-1',
+      status,
+      startDate: 1_700_000_000_000,
+      stopDate: 1_700_000_003_000,
+      input: JSON.stringify(input),
+      output: status === 'SUCCEEDED' ? '{"ok":true}' : null,
+      error: status === 'FAILED' ? 'Boom' : null,
+      cause: null,
+    },
+  };
+}
+
+/** A receiver answering the given statuses in turn, recording what it got. */
+function receiver(statuses: number[]) {
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  const fetch = jest.fn(async (_url: unknown, init?: RequestInit) => {
+    received.push({ headers: init?.headers as Record<string, string>, body: String(init?.body) });
+    const status = statuses.shift() ?? 200;
+    if (status === 0) throw new TypeError('fetch failed');
+    return new Response(null, { status });
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, received };
+}
+
+function setup(statuses: number[], overrides: Partial<SenderOptions> = {}) {
+  const r = receiver(statuses);
+  const log = jest.fn();
+  const sleeps: number[] = [];
+  const handler = createHandler({
+    signingSecret: async () => SECRET,
+    allowLoopbackHttp: false,
+    fetch: r.fetch,
+    lookup: async () => ['93.184.215.14'],
+    attemptTimeoutMs: 1000,
+    retry: {
+      maxAttempts: 3,
+      baseDelayMs: 100,
+      maxDelayMs: 400,
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+    },
+    log,
+    ...overrides,
+  });
+  return { handler, received: r.received, log, sleeps };
+}
+
+describe('webhook sender', () => {
+  it.each(TERMINAL_STATUSES)(
+    'delivers a %s event once, signed so the Standard Webhooks library verifies it',
+    async (status) => {
+      const { handler, received } = setup([200]);
+
+      const result = await handler(statusEvent(status, wrapInput({ a: 1 }, 'https://hooks.example.com/in')));
+
+      expect(result).toMatchObject({ kind: 'delivered', attempts: 1 });
+      expect(received).toHaveLength(1);
+      const payload = new Webhook(SECRET, { format: 'raw' }).verify(received[0]!.body, received[0]!.headers) as Record<
+        string,
+        unknown
+      >;
+      expect(payload).toMatchObject({ type: `execution.${status.toLowerCase()}`, data: { executionArn: ARN, status } });
+      expect(received[0]!.headers['webhook-id']).toBe('event-1');
+      // The execution input (which holds the URL) is not part of the payload.
+      expect(received[0]!.body).not.toContain('hooks.example.com');
+    },
+  );
+
+  it('retries a 5xx and a dropped connection, and succeeds on the third attempt with the same event id', async () => {
+    const { handler, received, sleeps } = setup([503, 0, 200]);
+
+    const result = await handler(statusEvent('SUCCEEDED', wrapInput({}, 'https://hooks.example.com/in')));
+
+    expect(result).toMatchObject({ kind: 'delivered', attempts: 3 });
+    expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set(['event-1']));
+    expect(sleeps).toEqual([75, 150]);
+  });
+
+  it('does not repeat a 4xx and throws so the event is dead-lettered', async () => {
+    const { handler, received } = setup([400, 200]);
+
+    await expect(handler(statusEvent('FAILED', wrapInput({}, 'https://hooks.example.com/in')))).rejects.toThrow(
+      WebhookDeliveryError,
+    );
+    expect(received).toHaveLength(1);
+  });
+
+  it('throws after every attempt failed, and never logs the URL or the secret', async () => {
+    const { handler, received, log } = setup([500, 500, 500]);
+
+    await expect(handler(statusEvent('TIMED_OUT', wrapInput({}, 'https://hooks.example.com/in')))).rejects.toThrow(
+      /exhausted after 3/,
+    );
+    expect(received).toHaveLength(3);
+    const logged = JSON.stringify(log.mock.calls);
+    expect(logged).not.toContain('hooks.example.com');
+    expect(logged).not.toContain(SECRET);
+  });
+
+  it('skips a running execution and one started without a webhook', async () => {
+    const { handler, received } = setup([]);
+
+    await expect(handler(statusEvent('RUNNING', wrapInput({}, 'https://hooks.example.com/in')))).resolves.toEqual({
+      kind: 'skipped',
+      reason: 'not-terminal',
+    });
+    await expect(handler(statusEvent('SUCCEEDED', { plain: 'input' }))).resolves.toEqual({
+      kind: 'skipped',
+      reason: 'no-webhook',
+    });
+    expect(received).toHaveLength(0);
+  });
+
+  it('refuses a host that resolves to a private address before connecting', async () => {
+    const { handler, received } = setup([200], { lookup: async () => ['10.0.0.7'] });
+
+    await expect(handler(statusEvent('SUCCEEDED', wrapInput({}, 'https://rebind.example.com/')))).rejects.toThrow(
+      WebhookDeliveryError,
+    );
+    expect(received).toHaveLength(0);
+  });
+
+  it('drops an http URL on AWS even if one got into an execution', async () => {
+    const { handler, received } = setup([200]);
+
+    await expect(handler(statusEvent('SUCCEEDED', wrapInput({}, 'http://127.0.0.1:8080/')))).resolves.toMatchObject({
+      kind: 'refused',
+    });
+    expect(received).toHaveLength(0);
+  });
+});
+
+describe('webhook URL policy', () => {
+  it.each([
+    ['http://hooks.example.com/', false],
+    ['https://10.1.2.3/', false],
+    ['https://169.254.169.254/latest/meta-data/', false],
+    ['https://[fd00:ec2::254]/', false],
+    ['https://[::ffff:127.0.0.1]/', false],
+    ['https://localhost/', false],
+    ['https://metadata.google.internal/', false],
+    ['https://user:pw@hooks.example.com/', false],
+    [`https://hooks.example.com/${'a'.repeat(WEBHOOK_URL_MAX_LENGTH)}`, false],
+    ['http://127.0.0.1:9000/hook', false],
+    ['https://hooks.example.com/in?x=1', true],
+    ['https://93.184.215.14/', true],
+  ])('%s on AWS: accepted %s', (url, accepted) => {
+    expect(webhookUrlProblem(url, { allowLoopbackHttp: false }) === null).toBe(accepted);
+  });
+
+  it('allows http://127.0.0.1 only locally, and no other http host', () => {
+    expect(webhookUrlProblem('http://127.0.0.1:9000/hook', { allowLoopbackHttp: true })).toBeNull();
+    expect(webhookUrlProblem('http://192.168.1.2:9000/hook', { allowLoopbackHttp: true })).not.toBeNull();
+    expect(webhookUrlProblem('http://localhost:9000/hook', { allowLoopbackHttp: true })).not.toBeNull();
+  });
+
+  it('treats text that is not an address as forbidden', () => {
+    expect(isForbiddenAddress('not-an-ip')).toBe(true);
+    expect(isForbiddenAddress('8.8.8.8')).toBe(false);
+  });
+});
+
+describe('retry schedule', () => {
+  it('doubles up to the cap with full jitter', () => {
+    const o = { baseDelayMs: 100, maxDelayMs: 300, random: () => 0.999 };
+    expect([2, 3, 4, 5].map((n) => backoffMs(n, o))).toEqual([100, 200, 300, 300]);
+    expect(backoffMs(2, { ...o, random: () => 0 })).toBe(50);
+  });
+
+  it('refuses a maxAttempts below 1 naming the field', async () => {
+    await expect(
+      deliverWithRetry(async () => 200, {
+        maxAttempts: 0,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        sleep: async () => {},
+        random: Math.random,
+      }),
+    ).rejects.toThrow(/maxAttempts/);
+  });
+});
+
+describe('sender config', () => {
+  it('needs a Secrets Manager ARN and a true/false loopback flag', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:async-api-dev-webhook-signing-AbCdEf';
+    expect(parseSenderConfig({ SIGNING_SECRET_ARN: arn })).toEqual({ signingSecretArn: arn, allowLoopbackHttp: false });
+    expect(() => parseSenderConfig({})).toThrow(ConfigError);
+    expect(() => parseSenderConfig({ SIGNING_SECRET_ARN: arn, ALLOW_LOOPBACK_HTTP: 'yes' })).toThrow(
+      /ALLOW_LOOPBACK_HTTP/,
+    );
+  });
+});

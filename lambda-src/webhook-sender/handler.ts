@@ -1,0 +1,107 @@
+import { Webhook } from 'standardwebhooks';
+import { webhookOf } from '../shared/webhook-envelope';
+import { isTerminal, parseStatusEvent, type StatusEvent, webhookPayload } from './event';
+import { type DeliveryOutcome, deliverWithRetry, type RetryOptions } from './retry';
+import { isForbiddenAddress, webhookUrlProblem } from './url';
+
+/**
+ * Thrown when a delivery did not succeed (every attempt failed, or the receiver refused it), so Lambda
+ * hands the event to the dead-letter queue. The function has no asynchronous retries of its own
+ * (`maximum_retry_attempts = 0`): this handler's attempts are the whole schedule, so a 4xx is never repeated.
+ */
+export class WebhookDeliveryError extends Error {
+  override readonly name = 'WebhookDeliveryError';
+}
+
+/** What one invocation did (returned for tests and the local runtime; logged without URL or secret). */
+export type SendResult =
+  | { readonly kind: 'skipped'; readonly reason: 'not-terminal' | 'no-webhook' }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | DeliveryOutcome;
+
+/** The retry schedule of the deployed sender (3 attempts of at most 5 s each, within a 30 s function timeout). */
+export const DELIVERY_SCHEDULE = {
+  maxAttempts: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 4000,
+  attemptTimeoutMs: 5000,
+} as const;
+
+/** Options of {@link createHandler}; everything that touches the network or the clock is injected. */
+export interface SenderOptions {
+  /** The signing secret (raw text; its UTF-8 bytes are the HMAC key). Fetched once and cached by the caller. */
+  readonly signingSecret: () => Promise<string>;
+  /** `true` only in the local runtime: allows http://127.0.0.1 and skips the DNS check. */
+  readonly allowLoopbackHttp: boolean;
+  readonly fetch: typeof fetch;
+  /** Resolves a hostname to its addresses; each is checked before every attempt. */
+  readonly lookup: (host: string) => Promise<readonly string[]>;
+  /** Per-attempt timeout, milliseconds. */
+  readonly attemptTimeoutMs: number;
+  readonly retry: RetryOptions;
+  /** Structured log line; never receives the secret, the URL or the payload. */
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/** Builds the Standard Webhooks headers for one attempt (a fresh timestamp, the same id). */
+export function signedHeaders(secret: string, id: string, body: string, now: Date): Record<string, string> {
+  const signature = new Webhook(secret, { format: 'raw' }).sign(id, now, body);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
+}
+
+/**
+ * The sender: one EventBridge status-change event in, at most one webhook delivery out (with
+ * retries). Throws {@link WebhookDeliveryError} when it ends undelivered so the event is dead-lettered;
+ * the execution itself is never touched.
+ */
+export function createHandler(options: SenderOptions): (event: unknown) => Promise<SendResult> {
+  return async (event) => {
+    const status: StatusEvent = parseStatusEvent(event);
+    const base = { eventId: status.id, executionArn: status.executionArn, status: status.status };
+    if (!isTerminal(status.status)) return { kind: 'skipped', reason: 'not-terminal' };
+    const url = webhookOf(status.input);
+    if (url === undefined) return { kind: 'skipped', reason: 'no-webhook' };
+    const problem = webhookUrlProblem(url, { allowLoopbackHttp: options.allowLoopbackHttp });
+    if (problem !== null) {
+      // Start refuses these already; one that got through is logged and dropped, not retried.
+      options.log({ ...base, outcome: 'refused', reason: problem });
+      return { kind: 'refused', reason: problem };
+    }
+    const target = new URL(url as string);
+    const body = JSON.stringify(webhookPayload({ ...status, status: status.status }));
+    const secret = await options.signingSecret();
+    const outcome = await deliverWithRetry(async () => {
+      if (!options.allowLoopbackHttp) {
+        const addresses = await options.lookup(target.hostname);
+        if (addresses.length === 0 || addresses.some(isForbiddenAddress))
+          throw new Error('host resolves to a forbidden address');
+      }
+      const response = await options.fetch(target, {
+        method: 'POST',
+        headers: signedHeaders(secret, status.id, body, new Date()),
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.attemptTimeoutMs),
+      });
+      await response.body?.cancel();
+      return response.status;
+    }, options.retry);
+    options.log({
+      ...base,
+      outcome: outcome.kind,
+      attempts: outcome.attempts,
+      ...('status' in outcome ? { httpStatus: outcome.status } : { lastError: outcome.lastError }),
+    });
+    if (outcome.kind !== 'delivered') {
+      throw new WebhookDeliveryError(
+        `webhook for event ${status.id} ${outcome.kind} after ${outcome.attempts} attempt(s)`,
+      );
+    }
+    return outcome;
+  };
+}

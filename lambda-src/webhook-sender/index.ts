@@ -1,0 +1,32 @@
+/**
+ * Lambda entry point of the webhook sender (EventBridge target). Configuration is read once per
+ * container; the signing secret is fetched on first use and kept in memory, never logged.
+ *
+ * Import types and constants from `./handler`, never from here: importing this file reads the environment.
+ */
+import { lookup } from 'node:dns/promises';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parseSenderConfig } from './config';
+import { createHandler, DELIVERY_SCHEDULE } from './handler';
+
+const config = parseSenderConfig(process.env);
+// Region and endpoint come from AWS_REGION / AWS_ENDPOINT_URL_SECRETS_MANAGER (the local runtime sets it).
+const secrets = new SecretsManagerClient({});
+let secret: Promise<string> | undefined;
+
+/** The Lambda handler. */
+export const handler = createHandler({
+  signingSecret: () => {
+    secret ??= secrets.send(new GetSecretValueCommand({ SecretId: config.signingSecretArn })).then((r) => {
+      if (!r.SecretString) throw new Error('the signing secret has no string value');
+      return r.SecretString;
+    });
+    return secret;
+  },
+  allowLoopbackHttp: config.allowLoopbackHttp,
+  fetch,
+  lookup: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+  attemptTimeoutMs: DELIVERY_SCHEDULE.attemptTimeoutMs,
+  retry: { ...DELIVERY_SCHEDULE, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
+  log: (entry) => console.log(JSON.stringify(entry)),
+});
