@@ -165,6 +165,27 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Attribute>>>> = 
     id: (r) => r.arg('bucket'),
     arn: (r) => `arn:${r.identity.partition}:s3:::${r.arg('bucket')}`,
   },
+  aws_cloudwatch_event_rule: {
+    arn: (r) => `arn:${r.identity.partition}:events:${r.region}:${r.identity.accountId}:rule/${r.arg('name')}`,
+    id: (r) => r.arg('name'),
+  },
+  // Secrets Manager appends a dash and six random characters to the name.
+  aws_secretsmanager_secret: { arn: (r) => secretArn(r), id: (r) => secretArn(r) },
+  aws_sqs_queue: {
+    arn: (r) => `arn:${r.identity.partition}:sqs:${r.region}:${r.identity.accountId}:${r.arg('name')}`,
+    url: (r) => `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.arg('name')}`,
+    id: (r) => `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.arg('name')}`,
+  },
+  aws_sns_topic: {
+    arn: (r) => `arn:${r.identity.partition}:sns:${r.region}:${r.identity.accountId}:${r.arg('name')}`,
+    id: (r) => `arn:${r.identity.partition}:sns:${r.region}:${r.identity.accountId}:${r.arg('name')}`,
+  },
+  aws_kms_key: {
+    arn: (r) => `arn:${r.identity.partition}:kms:${r.region}:${r.identity.accountId}:key/${keyId(r)}`,
+    id: (r) => keyId(r),
+    key_id: (r) => keyId(r),
+  },
+  'data.aws_secretsmanager_random_password': { random_password: () => 'generated-at-plan' },
   'data.aws_caller_identity': {
     account_id: (r) => r.identity.accountId,
     id: (r) => r.identity.accountId,
@@ -180,6 +201,16 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Attribute>>>> = 
     id: (r) => r.region,
   },
 };
+
+function secretArn(r: ResolverView): string {
+  return `arn:${r.identity.partition}:secretsmanager:${r.region}:${r.identity.accountId}:secret:${r.arg('name')}-${shortId(r.address, 6)}`;
+}
+
+// A KMS key id is a UUID; this one is derived from the address so it is stable.
+function keyId(r: ResolverView): string {
+  const h = shortId(r.address, 32).padEnd(32, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 function functionArn(r: ResolverView): string {
   return `arn:${r.identity.partition}:lambda:${r.region}:${r.identity.accountId}:function:${r.arg('function_name')}`;

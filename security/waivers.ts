@@ -52,7 +52,7 @@ export const WAIVERS: readonly Waiver[] = [
   },
   {
     ids: ['CKV_AWS_116'],
-    resources: [{ type: 'aws_lambda_function' }],
+    resources: [{ type: 'aws_lambda_function', path: '*/api/*' }],
     reason:
       'A dead-letter queue only receives events of asynchronous invocations. Step Functions invokes the worker synchronously (its Retry/Catch handle failures, and the execution history keeps them) and API Gateway invokes the status function synchronously (the caller gets the error).',
   },

@@ -4,9 +4,11 @@ import type { Construct } from 'constructs';
 import type { AppConfig } from './config';
 import { AsyncJobApi } from './constructs/async-job-api';
 import { applyPermissionsBoundary } from './constructs/service-role';
+import { WebhookNotifications } from './constructs/webhook-notifications';
 import type { JobDefinition } from './job';
 import { JOBS } from './jobs';
 import { Naming } from './naming';
+import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
 
 export { jobStartRoute, ROUTES } from './constructs/async-job-api';
@@ -27,6 +29,7 @@ export class AsyncApiStack extends TerraformStack {
   readonly api: AsyncJobApi;
   readonly apiEndpoint: TerraformOutput;
   readonly stateMachineArn: TerraformOutput;
+  readonly notifications: WebhookNotifications;
 
   constructor(scope: Construct, id: string, props: AsyncApiStackProps) {
     super(scope, id);
@@ -53,6 +56,13 @@ export class AsyncApiStack extends TerraformStack {
       logExecutionData: config.logExecutionData,
     });
     this.api = api;
+    this.notifications = new WebhookNotifications(this, 'notifications', {
+      naming,
+      stateMachineArns: Object.values(api.jobs).map((job) => job.stateMachine.stateMachine.arn),
+      buildDir: props.buildDir,
+      logRetentionDays: config.logRetentionDays,
+      partition: partitionOf(config.region),
+    });
 
     this.apiEndpoint = new TerraformOutput(this, 'api_endpoint', { value: api.http.api.apiEndpoint });
     new TerraformOutput(this, 'api_auth', { value: config.apiAuth.mode });
@@ -70,5 +80,7 @@ export class AsyncApiStack extends TerraformStack {
     // As a token: cdktf walks a plain object with the deprecated util.isArray, which warns on stderr.
     new TerraformOutput(this, 'jobs', { value: Token.asAny(jobs) });
     new TerraformOutput(this, 'default_job', { value: api.defaultJobName });
+    new TerraformOutput(this, 'execution_ended_topic_arn', { value: this.notifications.topic.arn });
+    new TerraformOutput(this, 'webhook_signing_secret_arn', { value: this.notifications.secret.arn });
   }
 }

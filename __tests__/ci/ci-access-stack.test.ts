@@ -101,6 +101,8 @@ describe('CiAccessStack', () => {
         'states:StartExecution': [`${prefix('states')}stateMachine:async-api-dev-*`],
         'states:StopExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
         'states:DescribeExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
+        'secretsmanager:GetSecretValue': [`${prefix('secretsmanager')}secret:async-api-dev-*`],
+        'sqs:SendMessage': [`${prefix('sqs')}async-api-dev-*`],
         'logs:CreateLogDelivery': ['*'],
         'logs:GetLogDelivery': ['*'],
         'logs:UpdateLogDelivery': ['*'],

@@ -354,6 +354,42 @@ describe('least privilege, simulated with iam-simulate', () => {
       ],
     });
 
+    // The webhook sender: its own secret and its own dead-letter queue, nothing of the jobs.
+    const senderFn = byPath(app.resources, 'aws_lambda_function', '/notifications/sender/function').config as {
+      environment: { variables: Record<string, string> }[] | { variables: Record<string, string> };
+      dead_letter_config: { target_arn: string }[] | { target_arn: string };
+    };
+    const first = <T>(v: T[] | T): T => (Array.isArray(v) ? v[0]! : v);
+    const sender = {
+      logs: String(byPath(app.resources, 'aws_cloudwatch_log_group', '/notifications/sender/logs').config['name']),
+      secret: first(senderFn.environment).variables['SIGNING_SECRET_ARN']!,
+      queue: first(senderFn.dead_letter_config).target_arn,
+    };
+    specs.set('/notifications/sender/execution-role/role', {
+      allowed: [
+        { action: 'secretsmanager:GetSecretValue', resource: sender.secret, why: 'signs with the secret' },
+        { action: 'sqs:SendMessage', resource: sender.queue, why: 'dead-letters what it could not deliver' },
+        ...lambdaBasics(sender.logs),
+      ],
+      denied: [
+        {
+          action: 'secretsmanager:GetSecretValue',
+          resource: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:another-app-secret-AbCdEf`,
+          why: "another application's secret",
+        },
+        { action: 'secretsmanager:PutSecretValue', resource: sender.secret, why: 'it only reads the secret' },
+        {
+          action: 'sqs:SendMessage',
+          resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:another-queue`,
+          why: 'another queue',
+        },
+        { action: 'sqs:ReceiveMessage', resource: sender.queue, why: 'it only writes dead letters' },
+        { action: 'states:DescribeExecution', resource: execution, why: 'the event carries what it sends' },
+        ...allFunctions.map((f) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(f.name), why: 'a worker' })),
+        ...common,
+      ],
+    });
+
     if (app.ciAccess) {
       const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
       const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
@@ -505,6 +541,7 @@ describe('least privilege, simulated with iam-simulate', () => {
     ...JOB_ROLE_SUFFIXES.map((suffix) => [suffix]),
     ['/stop-execution/credentials/role'],
     ['/describe-execution/execution-role/role'],
+    ['/notifications/sender/execution-role/role'],
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {

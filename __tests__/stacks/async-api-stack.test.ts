@@ -199,11 +199,13 @@ describe('AsyncApiStack', () => {
       'api_endpoint',
       'default_job',
       'describe_execution_url',
+      'execution_ended_topic_arn',
       'jobs',
       'region',
       'start_execution_url',
       'state_machine_arn',
       'stop_execution_url',
+      'webhook_signing_secret_arn',
     ]);
     expect(out.json.output.start_execution_url.value).toMatch(
       /^\$\{aws_apigatewayv2_api\.[^}]+\.api_endpoint\}\/start-execution$/,
@@ -233,7 +235,7 @@ describe('AsyncApiStack', () => {
     const names = Object.values(prod.resources('aws_lambda_function')).map((f) => f.function_name);
 
     expect(names.sort()).toEqual(
-      ['describe-execution', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
+      ['describe-execution', 'webhook-sender', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
         .map((n) => `async-api-prod-${n}`)
         .sort(),
     );

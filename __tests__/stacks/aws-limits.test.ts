@@ -373,7 +373,8 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     [
       'a Lambda permission whose source is not an API',
       (d) => {
-        one(d, 'aws_lambda_permission').source_arn = 'arn:aws:states:us-east-1:123456789012:stateMachine:x';
+        one(d, 'aws_lambda_permission', (p) => p.principal === 'apigateway.amazonaws.com').source_arn =
+          'arn:aws:states:us-east-1:123456789012:stateMachine:x';
       },
       /"source_arn"\): .* is not an execute-api ARN/,
     ],

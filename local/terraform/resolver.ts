@@ -129,6 +129,29 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
     execution_arn: (r) =>
       `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${r.stringArg('api_id')}/${r.stringArg('name')}`,
   },
+  aws_cloudwatch_event_rule: {
+    arn: (r) => `arn:${r.identity.partition}:events:${r.region}:${r.identity.accountId}:rule/${r.stringArg('name')}`,
+    id: (r) => r.stringArg('name'),
+  },
+  // Secrets Manager appends a dash and six random characters to the name.
+  aws_secretsmanager_secret: { arn: (r) => secretArn(r), id: (r) => secretArn(r) },
+  aws_secretsmanager_secret_version: { id: (r) => `${r.stringArg('secret_id')}|local`, version_id: () => 'local' },
+  aws_sqs_queue: {
+    arn: (r) => `arn:${r.identity.partition}:sqs:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
+    url: (r) => `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.stringArg('name')}`,
+    id: (r) => `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.stringArg('name')}`,
+  },
+  aws_sns_topic: {
+    arn: (r) => `arn:${r.identity.partition}:sns:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
+    id: (r) => `arn:${r.identity.partition}:sns:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
+  },
+  aws_kms_key: {
+    arn: (r) => `arn:${r.identity.partition}:kms:${r.region}:${r.identity.accountId}:key/${keyId(r)}`,
+    id: (r) => keyId(r),
+    key_id: (r) => keyId(r),
+  },
+  // Never used locally: the runtime keeps its own signing secret (local/events/secrets.ts).
+  'data.aws_secretsmanager_random_password': { random_password: () => '' },
   'data.aws_caller_identity': {
     account_id: (r) => r.identity.accountId,
     id: (r) => r.identity.accountId,
@@ -337,6 +360,16 @@ function stringMap(value: unknown, location: Location): Record<string, string> {
 
 function sub(location: Location, key: string): Location {
   return { address: location.address, attribute: `${location.attribute}.${key}` };
+}
+
+function secretArn(r: ResolvedResource): string {
+  return `arn:${r.identity.partition}:secretsmanager:${r.region}:${r.identity.accountId}:secret:${r.stringArg('name')}-${shortId(r.block.address, 6)}`;
+}
+
+// A KMS key id is a UUID; this one is derived from the address so it stays the same across starts.
+function keyId(r: ResolvedResource): string {
+  const h = createHash('sha256').update(r.block.address).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 function functionArn(r: ResolvedResource): string {

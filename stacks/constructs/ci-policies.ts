@@ -47,6 +47,8 @@ export function appResourceArns(s: CiPolicyScope) {
     roles: `arn:${p}:iam::${a}:role/${prefix}-*`,
     stateMachines: `arn:${p}:states:${r}:${a}:stateMachine:${prefix}-*`,
     executions: `arn:${p}:states:${r}:${a}:execution:${prefix}-*:*`,
+    secrets: `arn:${p}:secretsmanager:${r}:${a}:secret:${prefix}-*`,
+    queues: `arn:${p}:sqs:${r}:${a}:${prefix}-*`,
     lambdaLogGroups,
     // Lambda's own log groups and the vended-logs groups (Step Functions, API access logs).
     logGroups: [lambdaLogGroups, `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`],
@@ -82,7 +84,9 @@ export function appBoundaryPolicyArn(
  * - Lambda functions write their own log streams and traces (`NodejsFunction`);
  * - the status function describes executions;
  * - the state machine invokes functions and delivers its logs (`StateMachine`);
- * - the HTTP API's integrations start and stop executions (`StepFunctionsIntegration`).
+ * - the HTTP API's integrations start and stop executions (`StepFunctionsIntegration`);
+ * - the webhook sender reads its signing secret and dead-letters what it could not deliver
+ *   (`WebhookNotifications`).
  */
 export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = appResourceArns(s);
@@ -100,6 +104,8 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
       actions: ['states:StopExecution', 'states:DescribeExecution'],
       resources: [arns.executions],
     },
+    { sid: 'ReadSigningSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arns.secrets] },
+    { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [arns.queues] },
     // What Step Functions needs to deliver execution logs: the state machine role's own statement.
     { ...LOG_DELIVERY, sid: 'StateMachineLogDeliveryNoResourceLevelPermissions' },
     XRAY_WRITE,

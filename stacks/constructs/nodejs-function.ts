@@ -33,6 +33,8 @@ export interface NodejsFunctionProps {
   readonly statements?: readonly PolicyStatement[];
   /** Reserved concurrency; unset leaves the function in the account's unreserved pool. */
   readonly reservedConcurrency?: number;
+  /** SQS queue for asynchronous invocations that failed; the role must be allowed `sqs:SendMessage` on it. */
+  readonly deadLetterQueueArn?: string;
 }
 
 /**
@@ -89,6 +91,7 @@ export class NodejsFunction extends Construct {
       environment: props.environment ? { variables: { ...props.environment } } : undefined,
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      ...(props.deadLetterQueueArn ? { deadLetterConfig: { targetArn: props.deadLetterQueueArn } } : {}),
       // The log group must exist first, or Lambda would create one without retention.
       dependsOn: [this.logGroup, this.role.policy],
     });

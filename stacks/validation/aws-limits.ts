@@ -876,6 +876,24 @@ class Checker {
         return `arn:${p}:apigateway:${r}::/apis/${SAMPLE_API_ID}`;
       case 'aws_apigatewayv2_api.api_endpoint':
         return `https://${SAMPLE_API_ID}.execute-api.${r}.amazonaws.com`;
+      case 'aws_cloudwatch_event_rule.arn':
+        return `arn:${p}:events:${r}:${a}:rule/${own('name')}`;
+      case 'aws_cloudwatch_event_rule.name':
+      case 'aws_cloudwatch_event_rule.id':
+        return own('name');
+      case 'aws_secretsmanager_secret.arn':
+      case 'aws_secretsmanager_secret.id':
+        return `arn:${p}:secretsmanager:${r}:${a}:secret:${own('name')}-AbCdEf`;
+      case 'aws_sqs_queue.arn':
+        return `arn:${p}:sqs:${r}:${a}:${own('name')}`;
+      case 'aws_sqs_queue.url':
+      case 'aws_sqs_queue.id':
+        return `https://sqs.${r}.amazonaws.com/${a}/${own('name')}`;
+      case 'aws_sns_topic.arn':
+      case 'aws_sns_topic.id':
+        return `arn:${p}:sns:${r}:${a}:${own('name')}`;
+      case 'aws_kms_key.arn':
+        return `arn:${p}:kms:${r}:${a}:key/00000000-0000-4000-8000-000000000000`;
       case 'aws_s3_bucket.arn':
         return `arn:${p}:s3:::${own('bucket')}`;
       case 'aws_s3_bucket.id':
