@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { HttpApiGateway } from './apigw/gateway';
 import { CredentialStore } from './auth/credentials';
 import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';
+import { LocalSecretsManager, localSigningSecret, signingSecretPath } from './events/secrets';
+import { deadLetterDir, WebhookDelivery } from './events/webhooks';
 import { IamAuthorizer } from './iam/authorizer';
 import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
@@ -75,6 +77,13 @@ export interface Runtime {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly sfn: StepFunctionsService;
   readonly iam: IamAuthorizer;
+  /** Webhooks (local/events): where the signing secret and the dead letters are, and a wait for deliveries. */
+  readonly webhooks: {
+    readonly signingSecretPath: string;
+    readonly deadLetterDir: string;
+    /** Resolves when every delivery started so far has ended. */
+    idle(): Promise<void>;
+  };
   /** Executions found RUNNING from a previous run and closed as ABORTED at start. */
   readonly abortedAtStart: readonly ExecutionRecord[];
   /** Executions closed since start (any status). */
@@ -175,6 +184,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     handlers = current.handlers;
     dashboard = createDashboard({ port, sfn: () => current!.sfn, model: () => current!.model });
     dashboard.attach(current.sfn);
+    localSigningSecret(dataDir);
+    const webhooks = new WebhookDelivery({ dataDir, stack: () => current!, log });
+    webhooks.attach(current.sfn);
     const retiring = new Set<Promise<void>>();
 
     let closing: Promise<void> | undefined;
@@ -198,6 +210,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       get iam() {
         return current!.iam;
       },
+      webhooks: {
+        signingSecretPath: signingSecretPath(dataDir),
+        deadLetterDir: deadLetterDir(dataDir),
+        idle: () => webhooks.idle(),
+      },
       abortedAtStart: opened.aborted,
       closedCount: () => closed,
       reload: async (source) => {
@@ -210,6 +227,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         handlers = current.handlers;
         // Executions still running on the replaced stack report through its service, still attached.
         dashboard?.attach(current.sfn);
+        webhooks.attach(current.sfn);
         // The replaced stack's functions stop once its last execution has ended.
         const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
         retiring.add(retired);
@@ -218,9 +236,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         (closing ??= (async () => {
           server.close();
           dashboard?.close();
+          // Executions cut off by the shutdown are not sent: the sender is being stopped too.
+          const deliveries = webhooks.close();
           const aborted = current!.sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
           if (aborted > 0) log(`Stopped ${aborted} running execution(s): ABORTED (${INTERRUPTED.shutdownError})`);
           server.closeAllConnections();
+          await deliveries;
           await Promise.all([current!.lambda.close(), ...retiring]);
           openStore.dispose();
         })()),
@@ -306,6 +327,9 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
         AWS_REGION: model.region,
         AWS_DEFAULT_REGION: model.region,
         AWS_ENDPOINT_URL_SFN: url,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+        // Only here may the webhook sender post to http://127.0.0.1 receivers; on AWS it is unset (https only).
+        ALLOW_LOOPBACK_HTTP: 'true',
       };
     },
     ...(options.accountConcurrency !== undefined ? { accountConcurrency: options.accountConcurrency } : {}),
@@ -343,13 +367,25 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     log,
   });
   const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);
+  const signingSecretArns = model.functions.flatMap((f) => f.environment['SIGNING_SECRET_ARN'] ?? []);
+  const secrets = new LocalSecretsManager(
+    signingSecretArns,
+    () => localSigningSecret(shared.dataDir),
+    credentials,
+    iam,
+    model.region,
+  );
   return {
     stackId,
     model,
     iam,
     lambda,
     sfn,
-    handlers: { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) },
+    handlers: {
+      httpApi: (req) => gateway.handle(req),
+      stepFunctions: (req) => sfnApi.handle(req),
+      secretsManager: (req) => secrets.handle(req),
+    },
   };
 }
 

@@ -1,17 +1,20 @@
 /**
  * The runtime's one HTTP server: requests with `X-Amz-Target: AWSStepFunctions.*` go to the Step
- * Functions API, paths under `/_dashboard/` to the dashboard, everything else to the HTTP API. It only reads requests and writes responses;
+ * Functions API, `secretsmanager.*` to the local Secrets Manager, paths under `/_dashboard/` to the dashboard, everything else to the HTTP API. It only reads requests and writes responses;
  * what a request means is decided by the handlers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { GatewayRequest, GatewayResponse } from './apigw/gateway';
 import { DASHBOARD_PATH, type Dashboard } from './dashboard/server';
+import { SECRETS_MANAGER_TARGET_PREFIX } from './events/secrets';
 import { SFN_TARGET_PREFIX } from './stepfunctions/api';
 
-/** The two request handlers the server dispatches to. */
+/** The request handlers the server dispatches to. */
 export interface Handlers {
   readonly httpApi: (req: GatewayRequest) => Promise<GatewayResponse>;
   readonly stepFunctions: (req: GatewayRequest) => Promise<GatewayResponse>;
+  /** `X-Amz-Target: secretsmanager.*` (the webhook sender reads its signing secret). */
+  readonly secretsManager?: (req: GatewayRequest) => Promise<GatewayResponse>;
 }
 
 /** HTTP API payload quota (docs/aws-behaviour.md §2.2). */
@@ -82,6 +85,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Handle
     const target = headers['x-amz-target'];
     if (target?.startsWith(SFN_TARGET_PREFIX)) {
       send(res, await handlers.stepFunctions(request));
+      return;
+    }
+    if (target?.startsWith(SECRETS_MANAGER_TARGET_PREFIX) && handlers.secretsManager) {
+      send(res, await handlers.secretsManager(request));
       return;
     }
     if (requestLineAndHeaderBytes(req) > MAX_REQUEST_LINE_AND_HEADERS_BYTES) {

@@ -194,6 +194,8 @@ export function apiResourceNames(naming: Naming) {
     statusFunction: naming.name('describe-execution'),
     stopRole: naming.name('api-stop-execution'),
     accessLogGroup: naming.vendedLogGroup('api-access'),
+    webhookStartFunction: naming.name('webhook-start'),
+    webhookSenderFunction: naming.name('webhook-sender'),
   } as const;
 }
 
@@ -219,8 +221,14 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
   const roleOwners = new Map<string, string>([
     [api.stopRole, 'the API'],
     [api.statusFunction, 'the API'],
+    [api.webhookStartFunction, 'the API'],
+    [api.webhookSenderFunction, 'the API'],
   ]);
-  const functionOwners = new Map<string, string>([['describe-execution', 'the API (status function)']]);
+  const functionOwners = new Map<string, string>([
+    ['describe-execution', 'the API (status function)'],
+    ['webhook-start', 'the API (webhook start function)'],
+    ['webhook-sender', 'the API (webhook sender)'],
+  ]);
   const jobNames = new Set<string>();
   const defaults: string[] = [];
 

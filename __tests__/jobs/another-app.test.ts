@@ -21,6 +21,7 @@ describe('examples/another-app: AsyncJobApi in another cdktf app', () => {
     expect(keys).toEqual([
       'POST /describe-execution',
       'POST /nightly-report/start-execution',
+      'POST /nightly-report/start-execution-with-webhook',
       'POST /start-execution',
       'POST /stop-execution',
     ]);
@@ -36,7 +37,7 @@ describe('examples/another-app: AsyncJobApi in another cdktf app', () => {
       Object.values(out.resources('aws_lambda_function'))
         .map((f) => f.function_name)
         .sort(),
-    ).toEqual(['reports-prod-build-report', 'reports-prod-describe-execution']);
+    ).toEqual(['reports-prod-build-report', 'reports-prod-describe-execution', 'reports-prod-webhook-start']);
   });
 
   it('passes the queue URL into the ASL and lets the machine send to that queue only', () => {

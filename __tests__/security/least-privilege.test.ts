@@ -354,6 +354,33 @@ describe('least privilege, simulated with iam-simulate', () => {
       ],
     });
 
+    // The webhook start function: starts any job's machine, and nothing else.
+    const webhookStartLogs = String(
+      byPath(app.resources, 'aws_cloudwatch_log_group', '/webhook-start/function/logs').config['name'],
+    );
+    specs.set('/webhook-start/function/execution-role/role', {
+      allowed: [
+        ...jobs.map((j) => ({
+          action: 'states:StartExecution',
+          resource: arn.machine(j.machine),
+          why: `POST /${j.name}/start-execution-with-webhook`,
+        })),
+        ...lambdaBasics(webhookStartLogs),
+      ],
+      denied: [
+        { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another state machine' },
+        ...jobs.map((j) => ({
+          action: 'states:StartExecution',
+          resource: arn.machine(`${j.machine}-v2`),
+          why: `a machine named with ${j.name}'s as prefix`,
+        })),
+        { action: 'states:StopExecution', resource: execution, why: "stopping is the stop role's" },
+        { action: 'states:DescribeExecution', resource: execution, why: "describing is the status function's" },
+        ...allFunctions.map((f) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(f.name), why: 'a worker' })),
+        ...common,
+      ],
+    });
+
     // The webhook sender: its own secret and its own dead-letter queue, nothing of the jobs.
     const senderFn = byPath(app.resources, 'aws_lambda_function', '/notifications/sender/function').config as {
       environment: { variables: Record<string, string> }[] | { variables: Record<string, string> };
@@ -542,6 +569,7 @@ describe('least privilege, simulated with iam-simulate', () => {
     ['/stop-execution/credentials/role'],
     ['/describe-execution/execution-role/role'],
     ['/notifications/sender/execution-role/role'],
+    ['/webhook-start/function/execution-role/role'],
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {

@@ -3,6 +3,7 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { type App, Testing } from 'cdktf';
 import { AsyncApiStack, jobStartRoute, ROUTES } from '../../stacks/async-api-stack';
+import { jobWebhookStartRoute } from '../../stacks/constructs/webhook-start';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { parse, statementsOf, tempBuildDir, testConfig } from './helpers';
@@ -29,7 +30,12 @@ describe('AsyncApiStack', () => {
     const keys = Object.values(out.resources('aws_apigatewayv2_route')).map((r) => r.route_key);
 
     expect(keys.sort()).toEqual(
-      [ROUTES.describe, ROUTES.start, ROUTES.stop, ...JOBS.map((j) => jobStartRoute(j.name))].sort(),
+      [
+        ROUTES.describe,
+        ROUTES.start,
+        ROUTES.stop,
+        ...JOBS.flatMap((j) => [jobStartRoute(j.name), jobWebhookStartRoute(j.name)]),
+      ].sort(),
     );
     for (const key of keys)
       expect(out.text).toHaveResourceWithProperties(Apigatewayv2Route, {
@@ -113,7 +119,9 @@ describe('AsyncApiStack', () => {
   });
 
   it("routes describe-execution to the status Lambda, which knows every job's state machine", () => {
-    const integration = out.one('aws_apigatewayv2_integration', { payload_format_version: '2.0' });
+    const route = Object.values(out.resources('aws_apigatewayv2_route')).find((r) => r.route_key === ROUTES.describe)!;
+    const integrationId = /aws_apigatewayv2_integration\.([^.]+)\.id/.exec(String(route.target))![1]!;
+    const integration = out.resources('aws_apigatewayv2_integration')[integrationId]!;
     const fnId = /aws_lambda_function\.([^.]+)\.invoke_arn/.exec(String(integration.integration_uri))![1]!;
     const fn = out.resources('aws_lambda_function')[fnId]!;
 
@@ -235,7 +243,7 @@ describe('AsyncApiStack', () => {
     const names = Object.values(prod.resources('aws_lambda_function')).map((f) => f.function_name);
 
     expect(names.sort()).toEqual(
-      ['describe-execution', 'webhook-sender', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
+      ['describe-execution', 'webhook-sender', 'webhook-start', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
         .map((n) => `async-api-prod-${n}`)
         .sort(),
     );

@@ -17,9 +17,14 @@ export function parseSenderConfig(env: Env): SenderConfig {
   if (arn === undefined || !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
     throw new ConfigError(`${SIGNING_SECRET_ARN_VAR} must be a Secrets Manager secret ARN; got ${JSON.stringify(arn)}`);
   }
+  return { signingSecretArn: arn, allowLoopbackHttp: parseLoopbackFlag(env) };
+}
+
+/** Reads {@link ALLOW_LOOPBACK_HTTP_VAR}: unset is `false` (AWS); only the local runtime sets `true`. */
+export function parseLoopbackFlag(env: Env): boolean {
   const loopback = env[ALLOW_LOOPBACK_HTTP_VAR] ?? 'false';
   if (loopback !== 'true' && loopback !== 'false') {
     throw new ConfigError(`${ALLOW_LOOPBACK_HTTP_VAR} must be true or false; got ${JSON.stringify(loopback)}`);
   }
-  return { signingSecretArn: arn, allowLoopbackHttp: loopback === 'true' };
+  return loopback === 'true';
 }

@@ -18,6 +18,7 @@ import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
 import { StateMachine, type StateMachineLogLevel } from './state-machine';
 import { StepFunctionsIntegration } from './step-functions-integration';
+import { WebhookStart } from './webhook-start';
 
 /** Entry of the status function (`POST /describe-execution`), part of every API. */
 export const STATUS_FUNCTION_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'describe-execution', 'index.ts');
@@ -91,6 +92,8 @@ export class AsyncJobApi extends Construct {
   readonly describe: LambdaIntegration;
   /** Every job's resources, by job name, in registry order. */
   readonly jobs: Readonly<Record<string, JobResources>>;
+  /** `POST /<job>/start-execution-with-webhook` (a Lambda that checks the URL first). */
+  readonly webhookStart: WebhookStart;
   /** Name of the job behind `POST /start-execution`. */
   readonly defaultJobName: string;
   /** Full URLs of the shared routes. */
@@ -170,6 +173,17 @@ export class AsyncJobApi extends Construct {
     this.http.addRoute('describe-route', ROUTES.describe, this.describe.integration.id);
     this.http.addRoute('stop-route', ROUTES.stop, this.stop.integration.id);
     this.urls = { start: url(ROUTES.start), describe: url(ROUTES.describe), stop: url(ROUTES.stop) };
+
+    const machines: Record<string, string> = {};
+    for (const [name, job] of Object.entries(jobs)) machines[name] = job.stateMachine.stateMachine.arn;
+    this.webhookStart = new WebhookStart(this, 'webhook-start', {
+      http: this.http,
+      functionName: apiNames.webhookStartFunction,
+      logGroupName: naming.lambdaLogGroup(apiNames.webhookStartFunction),
+      machines,
+      buildDir: props.buildDir,
+      logRetentionDays: props.logRetentionDays,
+    });
   }
 
   /** One job's functions, state machine and start route. */

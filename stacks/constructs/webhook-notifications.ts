@@ -14,6 +14,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
+import { apiResourceNames } from '../job';
 import type { Naming } from '../naming';
 import { NodejsFunction } from './nodejs-function';
 
@@ -69,7 +70,7 @@ export class WebhookNotifications extends Construct {
   constructor(scope: Construct, id: string, props: WebhookNotificationsProps) {
     super(scope, id);
     const { naming } = props;
-    const senderName = naming.name('webhook-sender');
+    const senderName = apiResourceNames(naming).webhookSenderFunction;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
 
     this.rule = new CloudwatchEventRule(this, 'rule', {

@@ -1,0 +1,172 @@
+/**
+ * The local webhook loop end to end: executions of the served stack end, the runtime hands the
+ * status-change event to the stack's own sender zip, which reads its secret from the local Secrets
+ * Manager and posts a Standard Webhooks-signed request to a receiver on 127.0.0.1, verified here with
+ * the library.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { Webhook } from 'standardwebhooks';
+import { wrapInput } from '../../../lambda-src/shared/webhook-envelope';
+import { localSigningSecret } from '../../../local/events/secrets';
+import type { DeadLetter } from '../../../local/events/webhooks';
+import { machineStartedBy } from '../../../local/terraform/model';
+import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
+
+jest.setTimeout(60_000);
+
+interface Received {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly at: number;
+}
+
+/** A receiver on 127.0.0.1 that answers with `plan()`'s status and records every request. */
+async function receiver(plan: () => number = () => 204) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+      received.push({ headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      res.writeHead(plan()).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => new Promise((r) => server.close(r)) };
+}
+
+describe('local webhooks', () => {
+  let rt: TestRuntime;
+  let sfn: SFNClient;
+  let faulty: FaultyStack;
+  let machineArn: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    faulty = faultyStack(synthesize(), { worker: { wrapper: WORKER_FAULTS } });
+    rt = await startTestRuntime({ stack: faulty.stack });
+    sfn = new SFNClient({ endpoint: rt.url, region: rt.runtime.model.region, credentials: rt.runtime.credentials });
+    machineArn = machineStartedBy(rt.runtime.model).arn;
+    secret = localSigningSecret(rt.dataDir);
+  });
+  afterAll(async () => {
+    sfn?.destroy();
+    await rt?.close();
+    faulty?.remove();
+  });
+
+  const start = async (input: unknown, webhook: string) =>
+    (
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: machineArn,
+          name: uniqueName('hook'),
+          input: JSON.stringify(wrapInput(input, webhook)),
+        }),
+      )
+    ).executionArn!;
+
+  const verified = (r: Received) =>
+    new Webhook(secret, { format: 'raw' }).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> };
+
+  it.each([
+    ['SUCCEEDED', WORKER_INPUT.hold(0), false],
+    ['FAILED', WORKER_INPUT.fail, false],
+    ['ABORTED', WORKER_INPUT.hold(20_000), true],
+  ] as const)('delivers one signed %s event per execution', async (status, input, stop) => {
+    // Prepare
+    const hook = await receiver();
+
+    // Act
+    const executionArn = await start(input, hook.url);
+    if (stop) await sfn.send(new StopExecutionCommand({ executionArn }));
+    await waitFor(() => hook.received.length >= 1);
+    await rt.runtime.webhooks.idle();
+
+    // Assess
+    expect(hook.received).toHaveLength(1);
+    const payload = verified(hook.received[0]!);
+    expect(payload).toMatchObject({ type: `execution.${status.toLowerCase()}`, data: { executionArn, status } });
+    await hook.close();
+  });
+
+  it('hands the job its own input, never the envelope with the URL', async () => {
+    const hook = await receiver();
+
+    const executionArn = await start(WORKER_INPUT.hold(0), hook.url);
+    await waitFor(() => hook.received.length >= 1);
+
+    const history = await rt.runtime.sfn.call(
+      'GetExecutionHistory',
+      { kind: 'developer' },
+      { executionArn, maxResults: 1000 },
+    );
+    const taskInputs = JSON.stringify(
+      (history as { events: Record<string, unknown>[] }).events.filter((e) => e['taskScheduledEventDetails']),
+    );
+    expect(taskInputs).toContain('hold');
+    expect(taskInputs).not.toContain(hook.url);
+    await hook.close();
+  });
+
+  it('retries a receiver that fails twice and delivers on the third attempt, with the same event id', async () => {
+    let calls = 0;
+    const hook = await receiver(() => (++calls <= 2 ? 503 : 200));
+
+    await start(WORKER_INPUT.hold(0), hook.url);
+    await waitFor(() => hook.received.length >= 3, 20_000);
+    await rt.runtime.webhooks.idle();
+
+    expect(hook.received).toHaveLength(3);
+    expect(new Set(hook.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect(() => verified(hook.received[2]!)).not.toThrow();
+    await hook.close();
+  });
+
+  it('writes a dead letter for a receiver that cannot be reached, and the execution still SUCCEEDS', async () => {
+    const hook = await receiver();
+    await hook.close(); // nothing listens on its port any more
+
+    const executionArn = await start(WORKER_INPUT.hold(0), hook.url);
+    await waitFor(
+      () => deadLetters(rt.runtime.webhooks.deadLetterDir).some((d) => d.event.detail.executionArn === executionArn),
+      30_000,
+    );
+
+    const letter = deadLetters(rt.runtime.webhooks.deadLetterDir).find(
+      (d) => d.event.detail.executionArn === executionArn,
+    )!;
+    expect(letter.errorType).toBe('WebhookDeliveryError');
+    expect(letter.event.detail.status).toBe('SUCCEEDED');
+    const described = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
+      status: string;
+    };
+    expect(described.status).toBe('SUCCEEDED');
+  });
+});
+
+function deadLetters(dir: string): DeadLetter[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.map((n) => JSON.parse(readFileSync(`${dir}/${n}`, 'utf8')) as DeadLetter);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

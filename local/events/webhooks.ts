@@ -1,0 +1,144 @@
+/**
+ * The local stand-in for the execution-ended rule: every terminal status change of the served stack's
+ * executions becomes the EventBridge event AWS would send ("Step Functions Execution Status Change",
+ * a fresh event id), and is handed to the stack's webhook sender through the local Lambda service, as
+ * an asynchronous invocation by `events.amazonaws.com` (checked against the function's resource policy).
+ * The sender function is the one the stack lets EventBridge invoke; its rule is that permission's
+ * source. An invocation that ends in an error is what AWS puts into the dead-letter queue: here it is
+ * written to `<dataDir>/webhooks/dead-letters/<event id>.json`.
+ *
+ * The SNS topic has no local counterpart: subscribers of the topic are an AWS affair.
+ * Delivery never affects an execution: the listener only queues work, and failures are logged.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
+import type { IamAuthorizer } from '../iam/authorizer';
+import type { LambdaService } from '../lambda/types';
+import type { ExecutionStatusChange } from '../stepfunctions/events';
+import type { StepFunctionsService } from '../stepfunctions/service';
+import type { StackModel } from '../terraform/model';
+
+/** Where dead letters are written under the runtime's data folder. */
+export function deadLetterDir(dataDir: string): string {
+  return join(dataDir, 'webhooks', 'dead-letters');
+}
+
+/** What a dead-letter file holds: the event, and why it was not delivered. */
+export interface DeadLetter {
+  readonly event: StatusChangeEvent;
+  readonly errorType: string;
+  readonly errorMessage: string;
+  /** ISO-8601. */
+  readonly time: string;
+}
+
+/** An EventBridge event as the rule delivers it to its targets. */
+export interface StatusChangeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': typeof STATUS_CHANGE_DETAIL_TYPE;
+  readonly source: 'aws.states';
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: ExecutionStatusChange;
+}
+
+/** The served stack's parts that delivery uses (the current generation's). */
+export interface DeliveryStack {
+  readonly model: StackModel;
+  readonly lambda: LambdaService;
+  readonly iam: IamAuthorizer;
+}
+
+/** The stack's sender: the function EventBridge may invoke, and the rule that may. */
+export function webhookSenderOf(model: StackModel): { functionArn: string; ruleArn: string } | undefined {
+  const permission = model.lambdaPermissions.find((p) => p.principal === 'events.amazonaws.com' && p.sourceArn);
+  return permission ? { functionArn: permission.functionArn, ruleArn: permission.sourceArn! } : undefined;
+}
+
+/** Options of {@link WebhookDelivery}. */
+export interface WebhookDeliveryOptions {
+  readonly dataDir: string;
+  readonly stack: () => DeliveryStack;
+  readonly log: (line: string) => void;
+}
+
+/** Feeds terminal status changes to the stack's webhook sender. */
+export class WebhookDelivery {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly detach: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly options: WebhookDeliveryOptions) {}
+
+  /** Listens to a Step Functions service (one per served stack; watch mode adds the next one). */
+  attach(sfn: StepFunctionsService): void {
+    this.detach.push(sfn.onStatusChange((change) => this.onChange(change)));
+  }
+
+  /** Resolves when every delivery started so far has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops listening; deliveries under way finish. Executions aborted by the shutdown are not sent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const d of this.detach.splice(0)) d();
+    await this.idle();
+  }
+
+  private onChange(change: ExecutionStatusChange): void {
+    if (this.closed || !(TERMINAL_STATUSES as readonly string[]).includes(change.status)) return;
+    const delivery = this.deliver(change).catch((err: unknown) =>
+      this.options.log(`webhooks: delivery of ${change.executionArn} failed in the runtime: ${String(err)}`),
+    );
+    this.inFlight.add(delivery);
+    void delivery.finally(() => this.inFlight.delete(delivery));
+  }
+
+  private async deliver(change: ExecutionStatusChange): Promise<void> {
+    const { model, lambda, iam } = this.options.stack();
+    const sender = webhookSenderOf(model);
+    if (!sender) return;
+    const event: StatusChangeEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': STATUS_CHANGE_DETAIL_TYPE,
+      source: 'aws.states',
+      account: model.accountId,
+      time: new Date(change.stopDate ?? Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: model.region,
+      resources: [change.executionArn],
+      detail: change,
+    };
+    const allowed = await iam.authorizeServiceInvoke('events.amazonaws.com', sender.functionArn, sender.ruleArn);
+    if (!allowed.allowed) {
+      this.deadLetter(event, 'AccessDeniedException', allowed.message);
+      return;
+    }
+    const functionName = sender.functionArn.slice(sender.functionArn.lastIndexOf(':') + 1);
+    try {
+      const result = await lambda.invoke({ functionName, payload: event });
+      if (result.functionError) {
+        const payload = (result.payload ?? {}) as { errorType?: string; errorMessage?: string };
+        this.deadLetter(event, payload.errorType ?? 'Unhandled', payload.errorMessage ?? '');
+      }
+    } catch (err) {
+      this.deadLetter(event, (err as Error).name, (err as Error).message);
+    }
+  }
+
+  // The function's dead-letter queue on AWS: one message per event that ended in an error.
+  private deadLetter(event: StatusChangeEvent, errorType: string, errorMessage: string): void {
+    const dir = deadLetterDir(this.options.dataDir);
+    mkdirSync(dir, { recursive: true });
+    const letter: DeadLetter = { event, errorType, errorMessage, time: new Date().toISOString() };
+    writeFileSync(join(dir, `${event.id}.json`), `${JSON.stringify(letter, null, 2)}\n`);
+    this.options.log(`webhooks: event ${event.id} (${event.detail.executionArn}) dead-lettered: ${errorType}`);
+  }
+}
