@@ -6,7 +6,7 @@
  * `--version`, `help <command>`, `--output`, `--query`, enum values in any case.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ApiError, AuthError } from './api';
 import {
@@ -21,12 +21,13 @@ import { apiErrorText } from './cli-connect';
 import { type CliIo, ExitCode, processIo, UsageError } from './cli-io';
 import { addGlobalOptions, addStartOptions, addWaitOptions, type GlobalFlags, parseExecutionArn } from './cli-options';
 import { ConfigError } from './config';
+import { DEFAULT_SECRET_FILE, listen, parsePort, readSecretFile } from './listen';
 import { OutputOptionError } from './output';
 
 export { type CliIo, ExitCode, processIo } from './cli-io';
 export { DEFAULT_TIMEOUT_MS, parseDuration } from './cli-options';
 
-const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run'] as const;
+const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run', 'listen'] as const;
 const EXIT_CODES_HELP = `
 Exit codes:
   0    SUCCEEDED (start, describe, stop: the call succeeded)
@@ -137,7 +138,37 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
       setExit(await runCommand(flagsOf(command), command, io, context));
     });
 
+  program
+    .command('listen')
+    .description('Receive webhooks on 127.0.0.1: verify each signature and print each event as one JSON line.')
+    .requiredOption('--port <number>', 'port to listen on (0 picks one)')
+    .option('--secret-file <path>', 'file holding the signing secret', DEFAULT_SECRET_FILE)
+    .action(async (options: { port: string; secretFile: string }) => {
+      setExit(await listenCommand(options, io));
+    });
+
   return program;
+}
+
+/** Runs the receiver until Ctrl-C; each verified event is one line on stdout, each refusal one on stderr. */
+async function listenCommand(options: { port: string; secretFile: string }, io: CliIo): Promise<ExitCode> {
+  const port = parsePort(options.port);
+  const secret = readSecretFile(resolve(io.cwd, options.secretFile));
+  const { server, url } = await listen({
+    port,
+    secret,
+    onEvent: (event) => io.stdout.write(`${JSON.stringify(event)}\n`),
+    onRejected: (reason) => io.stderr.write(`async-api: refused a delivery: ${reason}\n`),
+  });
+  io.stderr.write(`async-api: listening on ${url} (Ctrl-C stops)\n`);
+  await new Promise<void>((done) => {
+    const off = io.onInterrupt?.(() => {
+      off?.();
+      done();
+    });
+  });
+  await new Promise((done) => server.close(done));
+  return ExitCode.Interrupted;
 }
 
 function reportError(

@@ -64,6 +64,8 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
     ...routes.map((r) => `  ${r.routeKey.padEnd(width)} auth ${r.authorizationType}`),
     '',
     `Step Functions API: ${url} (AWS JSON 1.0, SigV4 service "states"), e.g. AWS_ENDPOINT_URL_SFN=${url}`,
+    `Webhooks: signed with the secret in ${runtime.webhooks.signingSecretPath}; dead letters in ${runtime.webhooks.deadLetterDir}`,
+    `  receive them: npx async-api listen --port 8080 --secret-file ${runtime.webhooks.signingSecretPath}`,
   ];
   // No execution name: a fixed one would answer ExecutionAlreadyExists on every later start.
   const body = (job: ServedJob) => `'${JSON.stringify({ input: exampleInput(job.name) })}'`;

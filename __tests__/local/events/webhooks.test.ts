@@ -4,17 +4,21 @@
  * Manager and posts a Standard Webhooks-signed request to a receiver on 127.0.0.1, verified here with
  * the library.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
+import { listen, type ReceivedEvent, readSecretFile } from '../../../client/listen';
 import { wrapInput } from '../../../lambda-src/shared/webhook-envelope';
+import { banner } from '../../../local/banner';
 import { localSigningSecret } from '../../../local/events/secrets';
 import type { DeadLetter } from '../../../local/events/webhooks';
 import { machineStartedBy } from '../../../local/terraform/model';
+import { defaultJob } from '../../../stacks/job';
+import { JOBS } from '../../../stacks/jobs';
 import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
-import { startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
+import { postJson, startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
 jest.setTimeout(60_000);
 
@@ -96,6 +100,68 @@ describe('local webhooks', () => {
     const payload = verified(hook.received[0]!);
     expect(payload).toMatchObject({ type: `execution.${status.toLowerCase()}`, data: { executionArn, status } });
     await hook.close();
+  });
+
+  it('starts a job through POST /<job>/start-execution-with-webhook and delivers its end to the URL', async () => {
+    const hook = await receiver();
+    const job = defaultJob(JOBS).name;
+
+    const started = await postJson(`${rt.url}/${job}/start-execution-with-webhook`, {
+      input: WORKER_INPUT.hold(0),
+      name: uniqueName('route'),
+      webhook: hook.url,
+    });
+    await waitFor(() => hook.received.length >= 1);
+
+    expect(started.status).toBe(200);
+    expect(verified(hook.received[0]!).data).toMatchObject({
+      executionArn: started.body.executionArn,
+      status: 'SUCCEEDED',
+    });
+    await hook.close();
+  });
+
+  it('closes the loop with async-api listen, which verifies the signature with the local secret file', async () => {
+    const events: ReceivedEvent[] = [];
+    const { server, url } = await listen({
+      port: 0,
+      secret: readSecretFile(rt.runtime.webhooks.signingSecretPath),
+      onEvent: (e) => events.push(e),
+    });
+
+    const executionArn = await start(WORKER_INPUT.hold(0), url);
+    await waitFor(() => events.length >= 1);
+
+    expect(events[0]).toMatchObject({ repeat: false, payload: { data: { executionArn, status: 'SUCCEEDED' } } });
+    await new Promise((r) => server.close(r));
+  });
+
+  it.each([
+    ['an http URL other than 127.0.0.1', 'http://192.168.1.20:8080/hook'],
+    ['a private https address', 'https://10.0.0.8/hook'],
+    ['the metadata service', 'https://169.254.169.254/latest/meta-data/'],
+    ['a URL too long', `http://127.0.0.1:9/${'a'.repeat(2100)}`],
+  ])('answers 400 to %s and starts nothing', async (_case, webhook) => {
+    const job = defaultJob(JOBS).name;
+    const name = uniqueName('bad');
+
+    const res = await postJson(`${rt.url}/${job}/start-execution-with-webhook`, { input: {}, name, webhook });
+
+    expect(res.status).toBe(400);
+    const listed = (await rt.runtime.sfn.call(
+      'ListExecutions',
+      { kind: 'developer' },
+      { stateMachineArn: machineArn, maxResults: 1000 },
+    )) as { executions: { name: string }[] };
+    expect(listed.executions.map((e) => e.name)).not.toContain(name);
+  });
+
+  it("prints where the local signing secret is in the banner, and the secret is the owner's alone", () => {
+    const lines = banner(rt.runtime, rt.dataDir).join('\n');
+
+    expect(lines).toContain(rt.runtime.webhooks.signingSecretPath);
+    expect(statSync(rt.runtime.webhooks.signingSecretPath).mode & 0o077).toBe(0);
+    expect(lines).not.toContain(secret);
   });
 
   it('hands the job its own input, never the envelope with the URL', async () => {
