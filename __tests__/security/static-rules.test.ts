@@ -116,6 +116,37 @@ const BAD: Record<
     },
     at: 'aws_sfn_state_machine.m',
   },
+  AAPI_SNS_ENCRYPTED: {
+    what: 'a topic with the AWS-managed key, which EventBridge cannot use',
+    json: { aws_sns_topic: { t: { name: 't', kms_master_key_id: 'alias/aws/sns' } } },
+    at: 'aws_sns_topic.t',
+  },
+  AAPI_SQS_ENCRYPTED: {
+    what: 'a queue without encryption',
+    json: { aws_sqs_queue: { q: { name: 'q', sqs_managed_sse_enabled: false } } },
+    at: 'aws_sqs_queue.q',
+  },
+  AAPI_DLQ_RETENTION: {
+    what: "a function's dead-letter queue with the default retention",
+    json: {
+      aws_sqs_queue: { q: { name: 'dlq', sqs_managed_sse_enabled: true } },
+      aws_lambda_function: { f: fn({ dead_letter_config: { target_arn: '${aws_sqs_queue.q.arn}' } }) },
+    },
+    at: 'aws_sqs_queue.q',
+  },
+  AAPI_ASYNC_LAMBDA_DLQ: {
+    what: 'a function an EventBridge rule invokes, without a dead-letter queue',
+    json: {
+      aws_lambda_function: { f: fn() },
+      aws_cloudwatch_event_target: { t: { rule: 'r', arn: '${aws_lambda_function.f.arn}' } },
+    },
+    at: 'aws_lambda_function.f',
+  },
+  AAPI_KMS_ROTATION: {
+    what: 'a key without rotation',
+    json: { aws_kms_key: { k: { description: 'k' } } },
+    at: 'aws_kms_key.k',
+  },
   CKV_AWS_50: {
     what: 'a function with PassThrough tracing',
     json: { aws_lambda_function: { f: fn({ tracing_config: { mode: 'PassThrough' } }) } },
