@@ -181,7 +181,7 @@ describe('webhook URL policy', () => {
 });
 
 describe('retry schedule', () => {
-  it('doubles up to the cap with full jitter', () => {
+  it('doubles up to the cap, with jitter in its upper half', () => {
     const o = { baseDelayMs: 100, maxDelayMs: 300, random: () => 0.999 };
     expect([2, 3, 4, 5].map((n) => backoffMs(n, o))).toEqual([100, 200, 300, 300]);
     expect(backoffMs(2, { ...o, random: () => 0 })).toBe(50);

@@ -19,7 +19,7 @@ export interface RetryOptions {
   readonly maxDelayMs: number;
   /** Injected for tests. */
   readonly sleep: (ms: number) => Promise<void>;
-  /** In [0, 1); injected for tests. Full jitter spreads retries of many executions apart. */
+  /** In [0, 1); injected for tests. Jitter spreads retries of many executions apart. */
   readonly random: () => number;
 }
 
@@ -28,7 +28,7 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-/** Capped exponential backoff with full jitter before attempt `attempt` (2, 3, …). */
+/** Capped exponential backoff before attempt `attempt` (2, 3, …): between half the cap and the cap ("equal jitter"). */
 export function backoffMs(
   attempt: number,
   options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
