@@ -384,6 +384,29 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       /"source_arn"\): .* is not an execute-api ARN/,
     ],
     [
+      'a dead-letter queue kept longer than SQS allows',
+      (d) => {
+        one(d, 'aws_sqs_queue').message_retention_seconds = 30 * 24 * 60 * 60;
+      },
+      /"message_retention_seconds"\): 2592000 is above the maximum 1209600 \(SQS MessageRetentionPeriod/,
+    ],
+    [
+      'an EventBridge rule name longer than 64 characters',
+      (d) => {
+        one(d, 'aws_cloudwatch_event_rule').name = `async-api-dev-${'x'.repeat(60)}`;
+      },
+      /"name"\): .* is 74 characters; the limit is 64 \(EventBridge PutRule Name/,
+    ],
+    [
+      "a function's dead-letter target that is not a queue",
+      (d) => {
+        one(d, 'aws_lambda_function', (f) => f.dead_letter_config !== undefined).dead_letter_config = {
+          target_arn: 'arn:aws:sns:us-east-1:123456789012:not-a-queue',
+        };
+      },
+      /"dead_letter_config.target_arn"\): .*not-a-queue/,
+    ],
+    [
       'a misspelled condition operator',
       (d) => {
         const policy = one(d, 'aws_iam_role', (r) => r.name === `async-api-dev-${MAIN.name}-states`);
