@@ -185,12 +185,18 @@ function workerId(doc: { resource: Record<string, Resources> }): string {
   return first;
 }
 
-// The status function is the one behind the HTTP API's Lambda proxy integration.
+// The status function is the one behind the Lambda proxy integration of POST /describe-execution.
 function statusFunction(doc: { resource: Record<string, Resources> }): {
   functionId: string;
   integration: Record<string, unknown>;
 } {
-  const found = Object.values(doc.resource['aws_apigatewayv2_integration'] ?? {}).flatMap((integration) => {
+  const route = Object.values(doc.resource['aws_apigatewayv2_route'] ?? {}).find(
+    (r) => r['route_key'] === 'POST /describe-execution',
+  );
+  const integrationId = /\$\{aws_apigatewayv2_integration\.([^.}]+)\.id\}/.exec(String(route?.['target'] ?? ''))?.[1];
+  const integrations = doc.resource['aws_apigatewayv2_integration'] ?? {};
+  const candidates = integrationId && integrations[integrationId] ? [integrations[integrationId]!] : [];
+  const found = candidates.flatMap((integration) => {
     const m = /\$\{aws_lambda_function\.([^.}]+)\.(?:invoke_arn|arn)\}/.exec(
       String(integration['integration_uri'] ?? ''),
     );

@@ -10,7 +10,13 @@ export const ENVELOPE_WEBHOOK_KEY = 'asyncApiWebhook';
 /** Member of the envelope that holds the job's own input. */
 export const ENVELOPE_INPUT_KEY = 'input';
 
-/** The execution input that carries `webhook` next to the job's `input`. */
+/**
+ * How every envelope's JSON text begins ({@link wrapInput} writes the marker first). The sender's
+ * EventBridge rule matches this prefix of `detail.input`, so executions without a webhook never invoke it.
+ */
+export const ENVELOPE_INPUT_PREFIX = `{"${ENVELOPE_WEBHOOK_KEY}":`;
+
+/** The execution input that carries `webhook` next to the job's `input`; its JSON text starts with {@link ENVELOPE_INPUT_PREFIX}. */
 export function wrapInput(input: unknown, webhook: string): { [ENVELOPE_WEBHOOK_KEY]: string; input: unknown } {
   return { [ENVELOPE_WEBHOOK_KEY]: webhook, [ENVELOPE_INPUT_KEY]: input };
 }

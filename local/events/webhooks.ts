@@ -1,6 +1,6 @@
 /**
- * The local stand-in for the execution-ended rule: every terminal status change of the served stack's
- * executions becomes the EventBridge event AWS would send ("Step Functions Execution Status Change",
+ * The local stand-in for the sender's rule: every terminal status change of an execution started with
+ * a webhook (its input begins with the envelope, as the rule's pattern says) becomes the EventBridge event AWS would send ("Step Functions Execution Status Change",
  * a fresh event id), and is handed to the stack's webhook sender through the local Lambda service, as
  * an asynchronous invocation by `events.amazonaws.com` (checked against the function's resource policy).
  * The sender function is the one the stack lets EventBridge invoke; its rule is that permission's
@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
 import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
@@ -94,6 +95,8 @@ export class WebhookDelivery {
 
   private onChange(change: ExecutionStatusChange): void {
     if (this.closed || !(TERMINAL_STATUSES as readonly string[]).includes(change.status)) return;
+    // The sender rule's pattern: only executions whose input is a webhook envelope.
+    if (!change.input?.startsWith(ENVELOPE_INPUT_PREFIX)) return;
     const delivery = this.deliver(change).catch((err: unknown) =>
       this.options.log(`webhooks: delivery of ${change.executionArn} failed in the runtime: ${String(err)}`),
     );

@@ -13,6 +13,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
+import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
 import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
 import { apiResourceNames } from '../job';
 import type { Naming } from '../naming';
@@ -39,10 +40,10 @@ export interface WebhookNotificationsProps {
 }
 
 /**
- * Tells callers when a job ends. An EventBridge rule matches the terminal "Step Functions Execution
- * Status Change" events of this API's state machines and delivers each to:
+ * Tells callers when a job ends. EventBridge rules match the terminal "Step Functions Execution
+ * Status Change" events of this API's state machines and deliver each to:
  * - an SNS topic (encrypted with its own KMS key, which EventBridge may use) that users subscribe to;
- * - the webhook sender Lambda, which posts a Standard Webhooks-signed payload to the URL the caller gave
+ * - for executions started with a webhook (a second rule), the webhook sender Lambda, which posts a Standard Webhooks-signed payload to the URL the caller gave
  *   at start (if any), retrying on its own, and whose failures land in an encrypted SQS dead-letter
  *   queue (the function's own DLQ, and the target's DLQ for events EventBridge could not hand over).
  * The signing secret is a Secrets Manager secret created here; only the sender may read it.
@@ -62,7 +63,10 @@ export class WebhookNotifications extends Construct {
   readonly secretVersion: SecretsmanagerSecretVersion;
   readonly sender: NodejsFunction;
   readonly senderInvokeConfig: LambdaFunctionEventInvokeConfig;
+  /** Every terminal status change of the API's executions, for the topic. */
   readonly rule: CloudwatchEventRule;
+  /** The same, for executions started with a webhook only (their input begins with the envelope). */
+  readonly senderRule: CloudwatchEventRule;
   readonly topicTarget: CloudwatchEventTarget;
   readonly senderTarget: CloudwatchEventTarget;
   readonly senderPermission: LambdaPermission;
@@ -73,13 +77,25 @@ export class WebhookNotifications extends Construct {
     const senderName = apiResourceNames(naming).webhookSenderFunction;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
 
+    const terminal = { status: [...TERMINAL_STATUSES], stateMachineArn: [...props.stateMachineArns] };
     this.rule = new CloudwatchEventRule(this, 'rule', {
       name: naming.name('execution-ended'),
-      description: "Terminal status changes of this API's executions, for the topic and the webhook sender.",
+      description: "Terminal status changes of this API's executions, for the topic.",
       eventPattern: JSON.stringify({
         source: ['aws.states'],
         'detail-type': [STATUS_CHANGE_DETAIL_TYPE],
-        detail: { status: [...TERMINAL_STATUSES], stateMachineArn: [...props.stateMachineArns] },
+        detail: terminal,
+      }),
+    });
+    // A second rule, so the sender is invoked only for executions that carry a webhook: the input's
+    // text starts with the envelope (EventBridge prefix matching; docs/aws-behaviour.md §10.2).
+    this.senderRule = new CloudwatchEventRule(this, 'sender-rule', {
+      name: naming.name('execution-ended-webhook'),
+      description: "Terminal status changes of this API's executions started with a webhook, for the sender.",
+      eventPattern: JSON.stringify({
+        source: ['aws.states'],
+        'detail-type': [STATUS_CHANGE_DETAIL_TYPE],
+        detail: { ...terminal, input: [{ prefix: ENVELOPE_INPUT_PREFIX }] },
       }),
     });
 
@@ -146,7 +162,7 @@ export class WebhookNotifications extends Construct {
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sqs:SendMessage',
             Resource: this.deadLetterQueue.arn,
-            Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
+            Condition: { ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.senderRule.arn] } },
           },
         ],
       }),
@@ -196,7 +212,7 @@ export class WebhookNotifications extends Construct {
       action: 'lambda:InvokeFunction',
       functionName: this.sender.function.functionName,
       principal: 'events.amazonaws.com',
-      sourceArn: this.rule.arn,
+      sourceArn: this.senderRule.arn,
     });
 
     this.topicTarget = new CloudwatchEventTarget(this, 'topic-target', {
@@ -205,7 +221,7 @@ export class WebhookNotifications extends Construct {
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
     });
     this.senderTarget = new CloudwatchEventTarget(this, 'sender-target', {
-      rule: this.rule.name,
+      rule: this.senderRule.name,
       arn: this.sender.function.arn,
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
       retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },

@@ -14,6 +14,7 @@ import { wrapInput } from '../../../lambda-src/shared/webhook-envelope';
 import { banner } from '../../../local/banner';
 import { localSigningSecret } from '../../../local/events/secrets';
 import type { DeadLetter } from '../../../local/events/webhooks';
+import type { TerraformJson } from '../../../local/terraform/document';
 import { machineStartedBy } from '../../../local/terraform/model';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
@@ -56,7 +57,7 @@ describe('local webhooks', () => {
 
   beforeAll(async () => {
     faulty = faultyStack(synthesize(), { worker: { wrapper: WORKER_FAULTS } });
-    rt = await startTestRuntime({ stack: faulty.stack });
+    rt = await startTestRuntime({ stack: { ...faulty.stack, doc: withExecutionTimeout(faulty.stack.doc, 2) } });
     sfn = new SFNClient({ endpoint: rt.url, region: rt.runtime.model.region, credentials: rt.runtime.credentials });
     machineArn = machineStartedBy(rt.runtime.model).arn;
     secret = localSigningSecret(rt.dataDir);
@@ -85,6 +86,7 @@ describe('local webhooks', () => {
     ['SUCCEEDED', WORKER_INPUT.hold(0), false],
     ['FAILED', WORKER_INPUT.fail, false],
     ['ABORTED', WORKER_INPUT.hold(20_000), true],
+    ['TIMED_OUT', WORKER_INPUT.hold(5_000), false],
   ] as const)('delivers one signed %s event per execution', async (status, input, stop) => {
     // Prepare
     const hook = await receiver();
@@ -92,7 +94,7 @@ describe('local webhooks', () => {
     // Act
     const executionArn = await start(input, hook.url);
     if (stop) await sfn.send(new StopExecutionCommand({ executionArn }));
-    await waitFor(() => hook.received.length >= 1);
+    await waitFor(() => hook.received.length >= 1, 15_000);
     await rt.runtime.webhooks.idle();
 
     // Assess
@@ -218,6 +220,22 @@ describe('local webhooks', () => {
     expect(described.status).toBe('SUCCEEDED');
   });
 });
+
+/**
+ * The stack with every state machine's execution timeout cut to `seconds`, so a held worker ends the
+ * execution TIMED_OUT (the rendered definitions are JSON whose Terraform references sit in strings).
+ */
+function withExecutionTimeout(doc: TerraformJson, seconds: number): TerraformJson {
+  const copy = structuredClone(doc) as TerraformJson & {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  for (const machine of Object.values(copy.resource['aws_sfn_state_machine'] ?? {})) {
+    const definition = JSON.parse(String(machine['definition'])) as { TimeoutSeconds?: number };
+    definition.TimeoutSeconds = seconds;
+    machine['definition'] = JSON.stringify(definition);
+  }
+  return copy;
+}
 
 function deadLetters(dir: string): DeadLetter[] {
   let names: string[] = [];
