@@ -393,7 +393,8 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     [
       'an EventBridge rule name longer than 64 characters',
       (d) => {
-        one(d, 'aws_cloudwatch_event_rule').name = `async-api-dev-${'x'.repeat(60)}`;
+        one(d, 'aws_cloudwatch_event_rule', (r) => !String(r.event_pattern).includes('prefix')).name =
+          `async-api-dev-${'x'.repeat(60)}`;
       },
       /"name"\): .* is 74 characters; the limit is 64 \(EventBridge PutRule Name/,
     ],
