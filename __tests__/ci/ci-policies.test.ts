@@ -302,6 +302,54 @@ describe('deploy role policy', () => {
     }).toEqual({ start: true, startAJob: true, describe: true, stop: false, get: false, anotherAccount: false });
   });
 
+  it("creates the stage's webhook resources (topic, queue, rule, secret, key) and no other application's", async () => {
+    const ours = {
+      topic: `arn:aws:sns:${REGION}:${ACCOUNT}:async-api-dev-execution-ended`,
+      queue: `arn:aws:sqs:${REGION}:${ACCOUNT}:async-api-dev-webhook-dead-letters`,
+      rule: `arn:aws:events:${REGION}:${ACCOUNT}:rule/async-api-dev-execution-ended`,
+      secret: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:async-api-dev-webhook-signing-secret-AbCdEf`,
+    };
+    const theirs = (a: string) => a.replace('async-api-dev-', 'billing-');
+    // A key's own changes are also subject to its key policy (simulated by iam-simulate, not here):
+    // creating one is the identity policy's alone, and only with the stage's tags.
+    const stageTags = { 'aws:RequestTag/project': 'async-api', 'aws:RequestTag/stage': 'dev' };
+
+    const decided = {
+      topic: await decide(deploy, 'sns:CreateTopic', ours.topic),
+      queue: await decide(deploy, 'sqs:CreateQueue', ours.queue),
+      rule: await decide(deploy, 'events:PutTargets', ours.rule),
+      secret: await decide(deploy, 'secretsmanager:CreateSecret', ours.secret),
+      key: await decide(deploy, 'kms:CreateKey', '*', stageTags),
+      keyOfAnotherStage: await decide(deploy, 'kms:CreateKey', '*', { ...stageTags, 'aws:RequestTag/stage': 'prod' }),
+      theirTopic: await decide(deploy, 'sns:SetTopicAttributes', theirs(ours.topic)),
+      theirSecret: await decide(deploy, 'secretsmanager:PutSecretValue', theirs(ours.secret)),
+      theirRule: await decide(deploy, 'events:PutTargets', theirs(ours.rule)),
+    };
+
+    expect(decided).toEqual({
+      topic: 'Allowed',
+      queue: 'Allowed',
+      rule: 'Allowed',
+      secret: 'Allowed',
+      key: 'Allowed',
+      keyOfAnotherStage: 'ImplicitlyDenied',
+      theirTopic: 'ImplicitlyDenied',
+      theirSecret: 'ImplicitlyDenied',
+      theirRule: 'ImplicitlyDenied',
+    });
+  });
+
+  it('lets EventBridge invoke a function (the webhook sender), and no other service or account', async () => {
+    const fn = arn.fn('async-api-dev-webhook-sender');
+
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': 'events.amazonaws.com' })).toBe(
+      'Allowed',
+    );
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': 's3.amazonaws.com' })).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
   it('adds resource-based permissions to its functions for API Gateway only', async () => {
     const fn = arn.fn('async-api-dev-describe-execution');
 

@@ -49,6 +49,10 @@ export function appResourceArns(s: CiPolicyScope) {
     executions: `arn:${p}:states:${r}:${a}:execution:${prefix}-*:*`,
     secrets: `arn:${p}:secretsmanager:${r}:${a}:secret:${prefix}-*`,
     queues: `arn:${p}:sqs:${r}:${a}:${prefix}-*`,
+    topics: `arn:${p}:sns:${r}:${a}:${prefix}-*`,
+    rules: `arn:${p}:events:${r}:${a}:rule/${prefix}-*`,
+    // KMS key ids are random: "*" of this account and region, narrowed by the stage's tags.
+    keys: `arn:${p}:kms:${r}:${a}:key/*`,
     lambdaLogGroups,
     // Lambda's own log groups and the vended-logs groups (Step Functions, API access logs).
     logGroups: [lambdaLogGroups, `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`],
@@ -210,6 +214,27 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
       resources: ['*'],
     },
     { sid: 'ReadHttpApis', actions: ['apigateway:GET'], resources: arns.httpApis },
+    { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource'], resources: [arns.topics] },
+    { sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags'], resources: [arns.queues] },
+    {
+      sid: 'ReadRules',
+      actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+      resources: [arns.rules],
+    },
+    { sid: 'ReadAsyncInvokeConfigs', actions: ['lambda:GetFunctionEventInvokeConfig'], resources: [arns.functions] },
+    {
+      // Refreshing the secret version reads its value; the value is in the Terraform state, which this
+      // role reads anyway (docs/webhooks.md, "The signing secret").
+      sid: 'ReadSigningSecretResources',
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy', 'secretsmanager:GetSecretValue'],
+      resources: [arns.secrets],
+    },
+    {
+      sid: 'ReadKeysOfTheStage',
+      actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      resources: [arns.keys],
+      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
+    },
   ];
 }
 
@@ -283,7 +308,78 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       sid: 'LetOnlyApiGatewayInvokeFunctions',
       actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
       resources: [arns.functions],
-      condition: { StringEquals: { 'lambda:Principal': 'apigateway.amazonaws.com' } },
+      // EventBridge too: the execution-ended rule invokes the webhook sender.
+      condition: { StringEquals: { 'lambda:Principal': ['apigateway.amazonaws.com', 'events.amazonaws.com'] } },
+    },
+    {
+      sid: 'WriteAsyncInvokeConfigs',
+      actions: [
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:UpdateFunctionEventInvokeConfig',
+        'lambda:DeleteFunctionEventInvokeConfig',
+      ],
+      resources: [arns.functions],
+    },
+    {
+      sid: 'WriteTopics',
+      actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource'],
+      resources: [arns.topics],
+    },
+    {
+      sid: 'WriteQueues',
+      actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
+      resources: [arns.queues],
+    },
+    {
+      sid: 'WriteRules',
+      actions: [
+        'events:PutRule',
+        'events:DeleteRule',
+        'events:EnableRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:TagResource',
+        'events:UntagResource',
+      ],
+      resources: [arns.rules],
+    },
+    {
+      sid: 'WriteSigningSecrets',
+      actions: [
+        'secretsmanager:CreateSecret',
+        'secretsmanager:DeleteSecret',
+        'secretsmanager:UpdateSecret',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:TagResource',
+        'secretsmanager:UntagResource',
+      ],
+      resources: [arns.secrets],
+    },
+    {
+      // The data source that draws the secret's value; the action has no resource type.
+      sid: 'DrawRandomPasswordNoResourceLevelPermissions',
+      actions: ['secretsmanager:GetRandomPassword'],
+      resources: ['*'],
+    },
+    {
+      // CreateKey has no resource type; the request must carry the stage's tags.
+      sid: 'CreateKeysOfTheStageNoResourceLevelPermissions',
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      condition: { StringEquals: tagCondition('aws:RequestTag', s.appTags) },
+    },
+    {
+      sid: 'ChangeKeysOfTheStage',
+      actions: [
+        'kms:EnableKeyRotation',
+        'kms:PutKeyPolicy',
+        'kms:UpdateKeyDescription',
+        'kms:ScheduleKeyDeletion',
+        'kms:TagResource',
+        'kms:UntagResource',
+      ],
+      resources: [arns.keys],
+      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
     },
     {
       sid: 'WriteRolesUnderTheAppBoundary',
