@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError } from '../../lambda-src/shared/config-error';
 import { wrapInput } from '../../lambda-src/shared/webhook-envelope';
 import { parseSenderConfig } from '../../lambda-src/webhook-sender/config';
 import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
 import { createHandler, type SenderOptions, WebhookDeliveryError } from '../../lambda-src/webhook-sender/handler';
+import { createPost, ForbiddenAddressError, type Post } from '../../lambda-src/webhook-sender/post';
 import { backoffMs, deliverWithRetry } from '../../lambda-src/webhook-sender/retry';
 import { isForbiddenAddress, WEBHOOK_URL_MAX_LENGTH, webhookUrlProblem } from '../../lambda-src/webhook-sender/url';
 
@@ -33,13 +36,13 @@ function statusEvent(status: string, input: unknown, id = 'event-1') {
 /** A receiver answering the given statuses in turn, recording what it got. */
 function receiver(statuses: number[]) {
   const received: { headers: Record<string, string>; body: string }[] = [];
-  const fetch = jest.fn(async (_url: unknown, init?: RequestInit) => {
-    received.push({ headers: init?.headers as Record<string, string>, body: String(init?.body) });
+  const post: Post = async (_url, request) => {
+    received.push({ headers: { ...request.headers }, body: request.body });
     const status = statuses.shift() ?? 200;
-    if (status === 0) throw new TypeError('fetch failed');
-    return new Response(null, { status });
-  });
-  return { fetch: fetch as unknown as typeof globalThis.fetch, received };
+    if (status === 0) throw new Error('connect ECONNREFUSED');
+    return status;
+  };
+  return { post, received };
 }
 
 function setup(statuses: number[], overrides: Partial<SenderOptions> = {}) {
@@ -49,8 +52,7 @@ function setup(statuses: number[], overrides: Partial<SenderOptions> = {}) {
   const handler = createHandler({
     signingSecret: async () => SECRET,
     allowLoopbackHttp: false,
-    fetch: r.fetch,
-    lookup: async () => ['93.184.215.14'],
+    post: r.post,
     attemptTimeoutMs: 1000,
     retry: {
       maxAttempts: 3,
@@ -131,13 +133,15 @@ describe('webhook sender', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('refuses a host that resolves to a private address before connecting', async () => {
-    const { handler, received } = setup([200], { lookup: async () => ['10.0.0.7'] });
+  it('dead-letters a delivery whose host resolves to a private address, without connecting', async () => {
+    const { handler, log } = setup([], {
+      post: createPost({ allowLoopbackHttp: false, resolve: async () => [{ address: '10.0.0.7', family: 4 }] }),
+    });
 
     await expect(handler(statusEvent('SUCCEEDED', wrapInput({}, 'https://rebind.example.com/')))).rejects.toThrow(
       WebhookDeliveryError,
     );
-    expect(received).toHaveLength(0);
+    expect(JSON.stringify(log.mock.calls)).toContain('forbidden address');
   });
 
   it('drops an http URL on AWS even if one got into an execution', async () => {
@@ -147,6 +151,44 @@ describe('webhook sender', () => {
       kind: 'refused',
     });
     expect(received).toHaveLength(0);
+  });
+});
+
+describe('createPost', () => {
+  it('checks the address the connection itself uses, so a rebinding name cannot slip past a check', async () => {
+    const resolve = jest.fn(async () => [
+      { address: '93.184.215.14', family: 4 },
+      { address: '169.254.169.254', family: 4 },
+    ]);
+    const post = createPost({ allowLoopbackHttp: false, resolve });
+
+    await expect(
+      post(new URL('https://rebind.example.com/'), { headers: {}, body: '{}', timeoutMs: 1000 }),
+    ).rejects.toThrow(ForbiddenAddressError);
+    // One lookup, made by the connection: there is no separate check whose answer could differ.
+    expect(resolve).toHaveBeenCalledTimes(1);
+  });
+
+  it('posts the body and headers and returns the status (local runtime: loopback allowed)', async () => {
+    const got: { headers: Record<string, unknown>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(202).end('ignored');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+    const post = createPost({ allowLoopbackHttp: true, resolve: async () => [] });
+
+    const status = await post(url, { headers: { 'webhook-id': 'e1' }, body: '{"a":1}', timeoutMs: 2000 });
+
+    expect(status).toBe(202);
+    expect(got).toEqual([{ headers: expect.objectContaining({ 'webhook-id': 'e1' }), body: '{"a":1}' }]);
+    await new Promise((r) => server.close(r));
   });
 });
 

@@ -1,8 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { webhookOf } from '../shared/webhook-envelope';
 import { isTerminal, parseStatusEvent, type StatusEvent, webhookPayload } from './event';
+import type { Post } from './post';
 import { type DeliveryOutcome, deliverWithRetry, type RetryOptions } from './retry';
-import { isForbiddenAddress, webhookUrlProblem } from './url';
+import { webhookUrlProblem } from './url';
 
 /**
  * Thrown when a delivery did not succeed (every attempt failed, or the receiver refused it), so Lambda
@@ -31,11 +32,10 @@ export const DELIVERY_SCHEDULE = {
 export interface SenderOptions {
   /** The signing secret (raw text; its UTF-8 bytes are the HMAC key). Fetched once and cached by the caller. */
   readonly signingSecret: () => Promise<string>;
-  /** `true` only in the local runtime: allows http://127.0.0.1 and skips the DNS check. */
+  /** `true` only in the local runtime: the URL policy then allows http://127.0.0.1. */
   readonly allowLoopbackHttp: boolean;
-  readonly fetch: typeof fetch;
-  /** Resolves a hostname to its addresses; each is checked before every attempt. */
-  readonly lookup: (host: string) => Promise<readonly string[]>;
+  /** One HTTP attempt (`createPost`: connects only to checked addresses on AWS). */
+  readonly post: Post;
   /** Per-attempt timeout, milliseconds. */
   readonly attemptTimeoutMs: number;
   readonly retry: RetryOptions;
@@ -76,20 +76,11 @@ export function createHandler(options: SenderOptions): (event: unknown) => Promi
     const body = JSON.stringify(webhookPayload({ ...status, status: status.status }));
     const secret = await options.signingSecret();
     const outcome = await deliverWithRetry(async () => {
-      if (!options.allowLoopbackHttp) {
-        const addresses = await options.lookup(target.hostname);
-        if (addresses.length === 0 || addresses.some(isForbiddenAddress))
-          throw new Error('host resolves to a forbidden address');
-      }
-      const response = await options.fetch(target, {
-        method: 'POST',
+      return options.post(target, {
         headers: signedHeaders(secret, status.id, body, new Date()),
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.attemptTimeoutMs),
+        timeoutMs: options.attemptTimeoutMs,
       });
-      await response.body?.cancel();
-      return response.status;
     }, options.retry);
     options.log({
       ...base,

@@ -8,6 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseSenderConfig } from './config';
 import { createHandler, DELIVERY_SCHEDULE } from './handler';
+import { createPost } from './post';
 
 const config = parseSenderConfig(process.env);
 // Region and endpoint come from AWS_REGION / AWS_ENDPOINT_URL_SECRETS_MANAGER (the local runtime sets it).
@@ -24,8 +25,7 @@ export const handler = createHandler({
     return secret;
   },
   allowLoopbackHttp: config.allowLoopbackHttp,
-  fetch,
-  lookup: async (host) => (await lookup(host, { all: true })).map((a) => a.address),
+  post: createPost({ allowLoopbackHttp: config.allowLoopbackHttp, resolve: (host) => lookup(host, { all: true }) }),
   attemptTimeoutMs: DELIVERY_SCHEDULE.attemptTimeoutMs,
   retry: { ...DELIVERY_SCHEDULE, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
   log: (entry) => console.log(JSON.stringify(entry)),
