@@ -24,7 +24,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-/** Execution statuses the runtime produces (PENDING_REDRIVE needs redrive, which is not emulated). */
+/**
+ * Execution statuses the runtime produces. PENDING_REDRIVE (a Distributed Map's child executions
+ * waiting for their Map Run's redrive) does not occur: Distributed Map is not emulated.
+ */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** The summary DescribeExecution reads. Dates are epoch milliseconds. */
@@ -40,6 +43,10 @@ export interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
+  /** How often the execution was redriven; absent until the first redrive. */
+  redriveCount?: number;
+  /** When it was last redriven (epoch ms). */
+  redriveDate?: number;
 }
 
 /** An event before the store numbers it; `timestamp` is epoch milliseconds, details under `<type>EventDetails`-style keys. */
@@ -67,6 +74,7 @@ export interface Closing {
 type Line =
   | { op: 'start'; r: ExecutionRecord }
   | { op: 'end'; arn: string; c: Closing; h: [number, number] }
+  | { op: 'redrive'; arn: string; d: number }
   | { op: 'full'; r: ExecutionRecord; h?: [number, number] };
 
 /** Persistent execution store of one runtime data folder. */
@@ -103,7 +111,9 @@ export class ExecutionStore {
     const aborted: ExecutionRecord[] = [];
     for (const record of store.records.values()) {
       if (record.status !== 'RUNNING') continue;
-      store.liveHistory.set(record.executionArn, [startedEvent(record)]);
+      // A redriven execution's history up to its redrive is on disk; a first run's events are not.
+      const before = store.historyPointers.has(record.executionArn) ? store.history(record.executionArn) : [];
+      store.liveHistory.set(record.executionArn, before.length > 0 ? before : [startedEvent(record)]);
       store.close(
         record.executionArn,
         { status: 'ABORTED', stopDate: interrupted.now, error: interrupted.error, cause: interrupted.cause },
@@ -176,6 +186,23 @@ export class ExecutionStore {
     return true;
   }
 
+  /**
+   * Makes a closed execution RUNNING again (a redrive): counts the redrive, clears the closing
+   * summary and appends `event` (ExecutionRedriven) to the same history, on disk before this
+   * returns. False when it is running or unknown.
+   */
+  reopen(executionArn: string, redriveDate: number, event: NewHistoryEvent): boolean {
+    const record = this.records.get(executionArn);
+    if (!record || record.status === 'RUNNING') return false;
+    const events = [...this.history(executionArn)];
+    this.writeLine(this.executionsFd, { op: 'redrive', arn: executionArn, d: redriveDate });
+    applyRedrive(record, redriveDate);
+    events.push({ ...event, id: events.length + 1, previousEventId: events.length });
+    this.liveHistory.set(executionArn, events);
+    this.historyPointers.delete(executionArn);
+    return true;
+  }
+
   /** The history of an execution (empty when unknown). */
   history(executionArn: string): HistoryEvent[] {
     const live = this.liveHistory.get(executionArn);
@@ -218,6 +245,11 @@ export class ExecutionStore {
           this.positions.set(line.r.executionArn, this.order.push(line.r.executionArn) - 1);
         this.records.set(line.r.executionArn, line.r);
         if (line.op === 'full' && line.h) this.historyPointers.set(line.r.executionArn, line.h);
+      } else if (line.op === 'redrive') {
+        const record = this.records.get(line.arn);
+        // The history up to the redrive is in history.jsonl at the old pointer; the redrive's own
+        // events are written with the next closing (or lost with a crash, which then aborts it).
+        if (record) applyRedrive(record, line.d);
       } else if (line.op === 'end') {
         const record = this.records.get(line.arn);
         if (record) {
@@ -245,6 +277,16 @@ function applyClosing(record: ExecutionRecord, closing: Closing): void {
   if (closing.output !== undefined) record.output = closing.output;
   if (closing.error !== undefined) record.error = closing.error;
   if (closing.cause !== undefined) record.cause = closing.cause;
+}
+
+function applyRedrive(record: ExecutionRecord, redriveDate: number): void {
+  record.status = 'RUNNING';
+  record.redriveCount = (record.redriveCount ?? 0) + 1;
+  record.redriveDate = redriveDate;
+  delete record.stopDate;
+  delete record.output;
+  delete record.error;
+  delete record.cause;
 }
 
 function startedEvent(record: ExecutionRecord): HistoryEvent {
