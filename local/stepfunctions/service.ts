@@ -199,16 +199,15 @@ export class StepFunctionsService {
     const earlier = this.redriveTokens.get(arn);
     // A retry of the same call (the SDK sends one token per call and keeps it across retries).
     if (clientToken !== undefined && earlier?.token === clientToken) return { redriveDate: seconds(earlier.date) };
-    const history = this.options.store.history(arn);
     const now = Date.now();
-    const verdict = redrivability(record, now, history.length);
+    const verdict = redrivability(record, now, this.options.store.historyLength(arn));
     if (verdict.redriveStatus === 'NOT_REDRIVABLE') {
       throw new SfnError(
         'ExecutionNotRedrivable',
         `Execution cannot be redriven: ${verdict.redriveStatusReason}: '${arn}'`,
       );
     }
-    const point = resumePoint(history, engine.topLevelStates);
+    const point = resumePoint(this.options.store.history(arn), engine.topLevelStates);
     const redriveCount = (record.redriveCount ?? 0) + 1;
     this.options.store.reopen(arn, now, {
       timestamp: now,
@@ -266,7 +265,8 @@ export class StepFunctionsService {
     const record = this.execution(arn as string);
     if (record.status === 'RUNNING') {
       this.abort(record.executionArn, error, cause);
-      return { stopDate: seconds(record.stopDate!) };
+      // The store hands out snapshots: read the closed execution again.
+      return { stopDate: seconds(this.execution(record.executionArn).stopDate ?? Date.now()) };
     }
     // Already closed: AWS answers 200 and leaves the execution as it was (docs/aws-behaviour.md §4.4).
     return { stopDate: seconds(record.stopDate ?? Date.now()) };
@@ -328,30 +328,26 @@ export class StepFunctionsService {
         : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:ListExecutions', machineArn);
     this.machine(machineArn);
-    const executions: Record<string, unknown>[] = [];
-    let more = false;
-    let last: string | undefined;
-    for (const r of this.options.store.newestFirst(before)) {
-      if (r.stateMachineArn !== machineArn) continue;
-      if (statusFilter !== undefined && r.status !== statusFilter) continue;
-      if (redriveFilter !== undefined && (redriveFilter === 'REDRIVEN') !== (r.redriveCount ?? 0) > 0) continue;
-      if (executions.length === limit) {
-        more = true;
-        break;
-      }
-      last = r.executionArn;
-      executions.push({
-        executionArn: r.executionArn,
-        stateMachineArn: r.stateMachineArn,
-        name: r.name,
-        status: r.status,
-        startDate: seconds(r.startDate),
-        ...(r.stopDate !== undefined ? { stopDate: seconds(r.stopDate) } : {}),
-        redriveCount: r.redriveCount ?? 0,
-        ...(r.redriveDate !== undefined ? { redriveDate: seconds(r.redriveDate) } : {}),
-      });
-    }
-    return { executions, ...(more ? { nextToken: issueToken(scope, this.options.store.position(last!)!) } : {}) };
+    // One indexed query: newest first, one row more than the page to know whether another follows.
+    const page = this.options.store.list({
+      stateMachineArn: machineArn,
+      ...(statusFilter !== undefined ? { status: statusFilter } : {}),
+      ...(redriveFilter !== undefined ? { redriven: redriveFilter === 'REDRIVEN' } : {}),
+      ...(before !== undefined ? { before } : {}),
+      limit,
+    });
+    const executions = page.executions.map((r) => ({
+      executionArn: r.executionArn,
+      stateMachineArn: r.stateMachineArn,
+      name: r.name,
+      status: r.status,
+      startDate: seconds(r.startDate),
+      ...(r.stopDate !== undefined ? { stopDate: seconds(r.stopDate) } : {}),
+      redriveCount: r.redriveCount ?? 0,
+      ...(r.redriveDate !== undefined ? { redriveDate: seconds(r.redriveDate) } : {}),
+    }));
+    const last = page.executions.at(-1);
+    return { executions, ...(page.more && last ? { nextToken: issueToken(scope, last.position) } : {}) };
   }
 
   /** GetExecutionHistory: `{executionArn, maxResults?, reverseOrder?, nextToken?, includeExecutionData?}`. */
@@ -369,17 +365,17 @@ export class StepFunctionsService {
         : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:GetExecutionHistory', arn as string);
     const record = this.execution(arn as string);
-    const events = this.options.store.history(record.executionArn);
+    const length = this.options.store.historyLength(record.executionArn);
     const includeData = request['includeExecutionData'] !== false;
-    // Event ids are 1..n, in order.
-    const first = next ?? (reverse ? events.length : 1);
+    // Event ids are 1..n, in order: a page is one range query.
+    const first = next ?? (reverse ? length : 1);
     const ids = reverse
       ? { from: Math.max(first - limit, 0) + 1, to: first }
-      : { from: first, to: Math.min(first + limit - 1, events.length) };
-    let slice = events.slice(ids.from - 1, ids.to);
+      : { from: first, to: Math.min(first + limit - 1, length) };
+    let slice = this.options.store.events(record.executionArn, ids.from, ids.to);
     if (reverse) slice = slice.reverse();
     const following = reverse ? ids.from - 1 : ids.to + 1;
-    const more = reverse ? following >= 1 : following <= events.length;
+    const more = reverse ? following >= 1 : following <= length;
     return {
       events: slice.map((e) => wireEvent(e, includeData)),
       ...(more ? { nextToken: issueToken(scope, following) } : {}),
@@ -543,7 +539,7 @@ export class StepFunctionsService {
   }
 
   private historyLength(record: ExecutionRecord): number {
-    return this.options.store.history(record.executionArn).length;
+    return this.options.store.historyLength(record.executionArn);
   }
 
   private execution(arn: string): ExecutionRecord {

@@ -303,6 +303,7 @@ describe('RedriveExecution (local runtime)', () => {
     await first.service.redriveExecution(DEV, { executionArn });
     await untilClosed(first.service, executionArn);
     const historyBefore = await first.service.getExecutionHistory(DEV, { executionArn });
+    first.store.dispose();
 
     // Act
     const second = await setup(worker(broken), { definition: TWO_STEPS, dir: first.dir });

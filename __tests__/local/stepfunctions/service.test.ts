@@ -210,7 +210,7 @@ describe('StepFunctionsService with the engine', () => {
   });
 
   it('keeps finished executions across a restart and closes interrupted ones as ABORTED', async () => {
-    // Prepare: one finished, one still running when the "process dies" (store not disposed, service dropped)
+    // Prepare: one finished, one still running when the "process dies" (its database connection goes, the service is dropped)
     const first = await setup((r) => ((r.payload as { hang?: boolean }).hang ? hang() : ok({ message: 'boiled' })));
     dirs.push(first.dir);
     const done = await first.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'done-1', input: '{}' });
@@ -220,6 +220,7 @@ describe('StepFunctionsService with the engine', () => {
       name: 'cut-1',
       input: '{"hang":true}',
     });
+    first.store.dispose();
 
     // Act
     const second = await setup(() => ok({}), { dir: first.dir });
