@@ -2,11 +2,12 @@
  * Executions and their history, in an embedded SQLite database (Node's built-in `node:sqlite`) under
  * the data folder, so that nothing finished is lost when the runtime stops or is killed, listing and
  * filtering are indexed queries, and memory does not grow with the number of executions: the process
- * holds only the running executions' last event ids.
+ * holds only the running executions and their histories so far.
  *
- * Every change is one committed transaction in write-ahead-log mode before it becomes visible through
- * the API; a committed transaction is in the WAL file (the page cache, which survives the process being
- * killed), so a finished execution is on disk before any client can see it finished. `synchronous =
+ * A start, a close and a redrive are each one committed transaction in write-ahead-log mode before
+ * they become visible through the API; a committed transaction is in the WAL file (the page cache,
+ * which survives the process being killed), so a finished execution is on disk before any client can
+ * see it finished. The events between are written with the close. `synchronous =
  * NORMAL` trades durability across a power cut (not a process kill) for speed, as the old files did.
  *
  * A data folder in the earlier format (`executions.jsonl` + `history.jsonl`) is migrated on open: every
@@ -81,6 +82,13 @@ export interface Closing {
   readonly cause?: string;
 }
 
+/** A running execution: its row, its history so far, and how many of those events are in the database. */
+interface Live {
+  readonly seq: number;
+  readonly events: HistoryEvent[];
+  stored: number;
+}
+
 /** The database file inside the store's folder. */
 export const DATABASE_FILE = 'executions.sqlite';
 
@@ -131,7 +139,7 @@ CREATE TABLE IF NOT EXISTS events (
 export class ExecutionStore {
   private readonly db: DatabaseSync;
   /** Running executions: their row and last event id (bounded by the running count, not the total). */
-  private readonly live = new Map<string, { seq: number; lastId: number }>();
+  private readonly live = new Map<string, Live>();
   /** The listing queries, one per combination of filters (at most 16). */
   private readonly listStatements = new Map<string, StatementSync>();
   private readonly statements: Record<
@@ -187,8 +195,8 @@ export class ExecutionStore {
     const store = new ExecutionStore(dir);
     const aborted: ExecutionRecord[] = [];
     for (const row of store.statements.running.all() as unknown as Row[]) {
-      const lastId = Number((store.statements.lastId.get(row.seq) as { id: number | null }).id ?? 0);
-      store.live.set(row.arn, { seq: row.seq, lastId });
+      const events = store.storedEvents(row.seq);
+      store.live.set(row.arn, { seq: row.seq, events, stored: events.length });
       store.close(
         row.arn,
         { status: 'ABORTED', stopDate: interrupted.now, error: interrupted.error, cause: interrupted.cause },
@@ -262,18 +270,22 @@ export class ExecutionStore {
         null,
       );
       const seq = Number(result.lastInsertRowid);
-      this.statements.insertEvent.run(seq, 1, JSON.stringify({ ...started, id: 1, previousEventId: 0 }));
-      this.live.set(record.executionArn, { seq, lastId: 1 });
+      const first: HistoryEvent = { ...started, id: 1, previousEventId: 0 };
+      this.statements.insertEvent.run(seq, 1, JSON.stringify(first));
+      this.live.set(record.executionArn, { seq, events: [first], stored: 1 });
     });
   }
 
-  /** Appends an event to a running execution's history; dropped when it is not running. */
+  /**
+   * Appends an event to a running execution's history, in memory until the execution closes (one
+   * transaction per execution, not one per event, as the earlier files did); dropped when it is not
+   * running. A crash loses these events, and the restart closes the execution ABORTED.
+   */
   append(executionArn: string, event: NewHistoryEvent): void {
     const live = this.live.get(executionArn);
     if (!live) return; // closed already (e.g. stopped while a task was finishing): AWS drops such events too
-    const id = live.lastId + 1;
-    this.statements.insertEvent.run(live.seq, id, JSON.stringify({ ...event, id, previousEventId: live.lastId }));
-    live.lastId = id;
+    const n = live.events.length;
+    live.events.push({ ...event, id: n + 1, previousEventId: n });
   }
 
   /**
@@ -283,9 +295,11 @@ export class ExecutionStore {
   close(executionArn: string, closing: Closing, lastEvent: NewHistoryEvent): boolean {
     const live = this.live.get(executionArn);
     if (!live) return false;
+    const n = live.events.length;
+    live.events.push({ ...lastEvent, id: n + 1, previousEventId: n });
     this.transaction(() => {
-      const id = live.lastId + 1;
-      this.statements.insertEvent.run(live.seq, id, JSON.stringify({ ...lastEvent, id, previousEventId: live.lastId }));
+      for (const event of live.events.slice(live.stored))
+        this.statements.insertEvent.run(live.seq, event.id, JSON.stringify(event));
       this.statements.close.run(
         closing.status,
         closing.stopDate,
@@ -307,28 +321,30 @@ export class ExecutionStore {
     if (this.live.has(executionArn)) return false;
     const row = this.statements.byArn.get(executionArn) as Row | undefined;
     if (!row) return false;
+    const events = this.storedEvents(row.seq);
+    const n = events.length;
+    const redriven: HistoryEvent = { ...event, id: n + 1, previousEventId: n };
+    events.push(redriven);
     this.transaction(() => {
-      const lastId = Number((this.statements.lastId.get(row.seq) as { id: number | null }).id ?? 0);
-      this.statements.insertEvent.run(
-        row.seq,
-        lastId + 1,
-        JSON.stringify({ ...event, id: lastId + 1, previousEventId: lastId }),
-      );
+      this.statements.insertEvent.run(row.seq, redriven.id, JSON.stringify(redriven));
       this.statements.reopen.run(redriveDate, row.seq);
-      this.live.set(executionArn, { seq: row.seq, lastId: lastId + 1 });
     });
+    this.live.set(executionArn, { seq: row.seq, events, stored: events.length });
     return true;
   }
 
   /** The history of an execution, oldest first (empty when unknown). */
   history(executionArn: string): HistoryEvent[] {
+    const live = this.live.get(executionArn);
+    if (live) return [...live.events];
     const seq = this.seqOf(executionArn);
-    if (seq === undefined) return [];
-    return (this.statements.events.all(seq) as { body: string }[]).map((e) => JSON.parse(e.body) as HistoryEvent);
+    return seq === undefined ? [] : this.storedEvents(seq);
   }
 
   /** Events `from`..`to` (ids, inclusive) of an execution's history, oldest first. */
   events(executionArn: string, from: number, to: number): HistoryEvent[] {
+    const live = this.live.get(executionArn);
+    if (live) return live.events.slice(Math.max(from, 1) - 1, Math.max(to, 0));
     const seq = this.seqOf(executionArn);
     if (seq === undefined || to < from) return [];
     return (this.statements.eventRange.all(seq, from, to) as { body: string }[]).map(
@@ -339,7 +355,7 @@ export class ExecutionStore {
   /** The number of events in an execution's history (ids are 1..n); 0 when unknown. */
   historyLength(executionArn: string): number {
     const live = this.live.get(executionArn);
-    if (live) return live.lastId;
+    if (live) return live.events.length;
     const seq = this.seqOf(executionArn);
     if (seq === undefined) return 0;
     return Number((this.statements.lastId.get(seq) as { id: number | null }).id ?? 0);
@@ -350,6 +366,10 @@ export class ExecutionStore {
     // Executions still finishing on their engine write nothing more (as when the process is gone).
     this.live.clear();
     if (this.db.isOpen) this.db.close();
+  }
+
+  private storedEvents(seq: number): HistoryEvent[] {
+    return (this.statements.events.all(seq) as { body: string }[]).map((e) => JSON.parse(e.body) as HistoryEvent);
   }
 
   private seqOf(executionArn: string): number | undefined {
