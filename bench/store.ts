@@ -55,7 +55,8 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
     });
     try {
       const input = defaultJob(JOBS).exampleInput;
-      const samples: { executions: number; rssMb: number }[] = [];
+      const idleRssMb = rssMb(runtime.pid!).self;
+      const samples: { executions: number; rssMb: number }[] = [{ executions: 0, rssMb: idleRssMb }];
       let next = 0;
       let started = 0;
       let failedStarts = 0;
@@ -122,7 +123,7 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
           label: `runtime RSS after ${STORE_EXECUTIONS.toLocaleString('en')} executions`,
           unit: 'MB',
           value: after.self,
-          spread: `1 run; from 20,000 to ${STORE_EXECUTIONS.toLocaleString('en')} executions it moved within ${growth.toFixed(1)} MB`,
+          spread: `1 run; idle ${idleRssMb} MB; from 20,000 to ${STORE_EXECUTIONS.toLocaleString('en')} executions it moved within ${growth.toFixed(1)} MB`,
           target: { max: 150, text: '≤ 150 MB, flat after warm-up' },
           ...(failedStarts > 0 ? { note: `${failedStarts} starts refused` } : {}),
         },

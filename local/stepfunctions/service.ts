@@ -590,9 +590,11 @@ function lengthError(member: string, max: number): SfnError {
 function pageSize(request: Request): number {
   const max = request['maxResults'];
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000)) {
+    // The bound that was broken, in the wording of AWS's validation messages.
+    const bound = typeof max === 'number' && max < 0 ? 'greater than or equal to 0' : 'less than or equal to 1000';
     throw new SfnError(
       'ValidationException',
-      `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+      `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
     );
   }
   // 0 means "use the default" in the Step Functions API.

@@ -196,6 +196,47 @@ describe('StepFunctionsService with the engine', () => {
     expect(store.size).toBe(0);
   });
 
+  it('refuses listing and history requests AWS refuses, naming the member and the bound', async () => {
+    // Prepare
+    const { dir, service } = await setup(() => ok({}));
+    dirs.push(dir);
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'l', input: '{}' });
+
+    // Act / Assess
+    for (const [maxResults, bound] of [
+      [1001, 'less than or equal to 1000'],
+      [-1, 'greater than or equal to 0'],
+    ] as const) {
+      await expect(service.listExecutions(DEV, { stateMachineArn: MACHINE, maxResults })).rejects.toMatchObject({
+        code: 'ValidationException',
+        message: expect.stringContaining(
+          `Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
+        ),
+      });
+      await expect(service.getExecutionHistory(DEV, { executionArn, maxResults })).rejects.toMatchObject({
+        code: 'ValidationException',
+      });
+    }
+    await expect(service.listExecutions(DEV, { stateMachineArn: MACHINE, statusFilter: 'DONE' })).rejects.toMatchObject(
+      {
+        code: 'ValidationException',
+        message: expect.stringContaining("Value 'DONE' at 'statusFilter'"),
+      },
+    );
+    await expect(
+      service.listExecutions(DEV, { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:execution:machine:x' }),
+    ).rejects.toMatchObject({
+      code: 'InvalidArn',
+    });
+    await expect(service.getExecutionHistory(DEV, { executionArn, nextToken: 'forged' })).rejects.toMatchObject({
+      code: 'InvalidToken',
+    });
+    // maxResults 0 means the default page (AWS: "0 ... uses the default").
+    await expect(service.listExecutions(DEV, { stateMachineArn: MACHINE, maxResults: 0 })).resolves.toMatchObject({
+      executions: [expect.objectContaining({ executionArn })],
+    });
+  });
+
   it('checks role callers against their policies', async () => {
     // Prepare
     const { dir, service } = await setup(() => ok({}));
