@@ -315,6 +315,33 @@ describe('RedriveExecution (local runtime)', () => {
     });
     expect(await second.service.getExecutionHistory(DEV, { executionArn })).toEqual(historyBefore);
   });
+
+  it('redrives an execution cut off by a restart from its start (its events after the start were not kept)', async () => {
+    // Prepare: Cook hangs in the first "process", which dies (its database connection goes).
+    const first = await setup(
+      (request) => ((request.payload as Step).step === 'prepare' ? ok({ step: 'cook' }) : hang()),
+      { definition: TWO_STEPS },
+    );
+    dirs.push(first.dir);
+    const { executionArn } = await first.service.startExecution(DEV, {
+      stateMachineArn: MACHINE,
+      name: 'cut',
+      input: '{"step":"prepare"}',
+    });
+    while (first.lambda.calls.length < 2) await new Promise((r) => setTimeout(r, 5));
+    first.store.dispose();
+    const second = await setup(worker({ now: false }), { definition: TWO_STEPS, dir: first.dir });
+
+    // Act
+    const cut = await second.service.describeExecution(DEV, { executionArn });
+    await second.service.redriveExecution(DEV, { executionArn });
+    const done = await untilClosed(second.service, executionArn);
+
+    // Assess
+    expect(cut).toMatchObject({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"done":"cook"}', redriveCount: 1 });
+    expect(second.lambda.calls.map((c) => c.payload)).toEqual([{ step: 'prepare' }, { step: 'cook' }]);
+  });
 });
 
 describe('redrive rules', () => {
