@@ -1,3 +1,4 @@
+import { ConfigError } from '../lambda-src/shared/config-error';
 import { STAGE_NAME } from './naming';
 
 /**
@@ -64,13 +65,8 @@ export interface CiAccessConfig {
   readonly stateKey: string;
 }
 
-/** Thrown when the environment holds invalid settings; `problems` has one line per setting. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+// Thrown when the environment holds invalid settings; `problems` has one line per setting.
+export { ConfigError };
 
 /**
  * Every environment variable {@link parseConfig} reads. Tools that must notice a configuration
@@ -163,7 +159,7 @@ export function parseConfig(env: Env): AppConfig {
     'the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name> (the ci-access output app_permissions_boundary_arn), or nothing for no boundary',
   );
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw ConfigError.listing(problems);
   return {
     region: region!,
     stage: stage!,

@@ -1,14 +1,15 @@
-import {
-  DescribeExecutionCommand,
-  type DescribeExecutionOutput,
-  ExecutionStatus,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type DescribeExecutionOutput, type SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ConfigError } from '../shared/config-error';
 import { describeValue, isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
-import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
+import {
+  EXECUTION_ARN_FORMAT,
+  isExecutionOf,
+  parseExecutionArn,
+  RUNNING_STATUSES,
+  type StateMachineArn,
+} from '../shared/step-functions-arn';
 import { requireStateMachineArn } from './config';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
@@ -51,7 +52,6 @@ export type DescribeExecutionHandler = (
 ) => Promise<ReturnType<typeof jsonResponse>>;
 
 const EXPECTED_BODY = `a JSON object like {"executionArn": "${EXECUTION_ARN_FORMAT}"}`;
-const RUNNING_STATUSES: ReadonlySet<string> = new Set([ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE]);
 const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'TooManyRequestsException']);
 
 /**
