@@ -46,6 +46,7 @@ const EXECUTION = new RegExp(String.raw`^${SCOPE}:execution:${NAME}:${NAME}$`);
 
 // StartExecution's `name`: no whitespace, brackets, wildcards, the listed punctuation, control
 // characters, U+FFFE/U+FFFF or lone surrogates (AWS counts a lone surrogate as an invalid character).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what AWS forbids here.
 const FORBIDDEN_NAME =
   /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
