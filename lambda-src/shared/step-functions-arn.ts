@@ -41,13 +41,13 @@ export const RUNNING_STATUSES: ReadonlySet<string> = new Set(['RUNNING', 'PENDIN
 
 const SCOPE = String.raw`arn:(aws(?:-[a-z]+)*):states:([a-z]+(?:-[a-z0-9]+)+):(\d{12})`;
 const NAME = String.raw`([^:\s]{1,80})`;
-const STATE_MACHINE = new RegExp(String.raw`^${SCOPE}:stateMachine:${NAME}$`);
-const EXECUTION = new RegExp(String.raw`^${SCOPE}:execution:${NAME}:${NAME}$`);
+const STATE_MACHINE = new RegExp(`^${SCOPE}:stateMachine:${NAME}$`);
+const EXECUTION = new RegExp(`^${SCOPE}:execution:${NAME}:${NAME}$`);
 
 // StartExecution's `name`: no whitespace, brackets, wildcards, the listed punctuation, control
 // characters, U+FFFE/U+FFFF or lone surrogates (AWS counts a lone surrogate as an invalid character).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what AWS forbids here.
 const FORBIDDEN_NAME =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what AWS forbids here.
   /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /** Longest execution name, in characters (code points). */
