@@ -5,10 +5,12 @@
  *
  * Sources: checkov 03d5fdad (2026-08-20) and trivy-checks 80e53822 (2026-08-21); see catalogue.ts.
  */
+
+import { block, valueAt } from '../local/terraform/document';
 import { connected, type Rule, type RuleContext, type Verdict } from './engine';
 import { actionInfo, expandActions, type NormalizedStatement, statementsOf, wildcardRegExp } from './iam-policy';
 import { CHECKOV_DEPRECATED_RUNTIMES, runtimeStatus } from './lambda-runtimes';
-import { block, type ScannedResource, valueAt } from './terraform';
+import type { ScannedResource } from './terraform';
 
 const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'] as const;
 
@@ -634,10 +636,10 @@ export const RULES: readonly Rule[] = [
 
 /** The rule list as a Markdown table (what docs/security.md shows between the rule markers). */
 export function renderRuleTable(rules: readonly Rule[] = RULES): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = rules.map(
     (r) =>
-      `| ${r.ids.join(', ')} | ${escape(r.title)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} | ${escape(r.mirrors)} |`,
+      `| ${r.ids.join(', ')} | ${cell(r.title)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} | ${cell(r.mirrors)} |`,
   );
   return [
     '| check | what must hold | resources | what the scanner checks, and how the rule mirrors it |',

@@ -13,16 +13,19 @@
 import { createHash } from 'node:crypto';
 import { partitionOf } from '../../stacks/partition';
 import { block, findBlock, type ResourceBlock, type TerraformJson } from './document';
-import { parseReference, parseTemplate, TemplateSyntaxError } from './expressions';
+import { parseReference, parseTemplate, type TemplatePart, TemplateSyntaxError } from './expressions';
 
-/** The local stand-ins for what AWS would assign. */
+/** The stand-ins for what AWS would assign: the local runtime's, or the security scan's fixed ones. */
 export interface LocalIdentity {
-  /** Local account id, e.g. 123456789012. */
+  /** Account id, e.g. 123456789012. */
   readonly accountId: string;
   /** ARN partition; {@link TerraformResolver} uses the partition of the stack's region instead. */
   readonly partition: string;
-  /** Base URL the runtime serves the HTTP API on, e.g. http://127.0.0.1:3000 (no trailing slash). */
-  readonly apiEndpoint: string;
+  /**
+   * Base URL the runtime serves the HTTP API on, e.g. http://127.0.0.1:3000 (no trailing slash).
+   * Absent: the URL AWS would assign, `https://<api id>.execute-api.<region>.amazonaws.com`.
+   */
+  readonly apiEndpoint?: string;
 }
 
 /** Where a value sits in the document, for error messages. */
@@ -95,6 +98,14 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
   aws_lambda_permission: {
     id: (r) => r.stringArg('statement_id'),
   },
+  aws_iam_openid_connect_provider: {
+    arn: (r) => oidcProviderArn(r),
+    id: (r) => oidcProviderArn(r),
+  },
+  aws_s3_bucket: {
+    id: (r) => r.stringArg('bucket'),
+    arn: (r) => `arn:${r.identity.partition}:s3:::${r.stringArg('bucket')}`,
+  },
   aws_sfn_state_machine: {
     arn: (r) => stateMachineArn(r),
     id: (r) => stateMachineArn(r),
@@ -104,7 +115,7 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
   },
   aws_apigatewayv2_api: {
     id: (r) => apiId(r),
-    api_endpoint: (r) => r.identity.apiEndpoint,
+    api_endpoint: (r) => apiEndpoint(r, apiId(r)),
     arn: (r) => `arn:${r.identity.partition}:apigateway:${r.region}::/apis/${apiId(r)}`,
     execution_arn: (r) => `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${apiId(r)}`,
   },
@@ -122,7 +133,8 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
     // `$default` is served at the API's root; other stages under `/<name>`.
     invoke_url: (r) => {
       const name = r.stringArg('name');
-      return name === '$default' ? `${r.identity.apiEndpoint}/` : `${r.identity.apiEndpoint}/${name}`;
+      const endpoint = apiEndpoint(r, r.stringArg('api_id'));
+      return name === '$default' ? `${endpoint}/` : `${endpoint}/${name}`;
     },
     arn: (r) =>
       `arn:${r.identity.partition}:apigateway:${r.region}::/apis/${r.stringArg('api_id')}/stages/${r.stringArg('name')}`,
@@ -243,7 +255,7 @@ export class TerraformResolver {
 
   private resolveString(source: string, location: Location): unknown {
     if (!source.includes('{')) return source;
-    let parts;
+    let parts: TemplatePart[];
     try {
       parts = parseTemplate(source);
     } catch (err) {
@@ -349,6 +361,15 @@ function invokeArn(r: ResolvedResource, fnArn: string): string {
 
 function stateMachineArn(r: ResolvedResource): string {
   return `arn:${r.identity.partition}:states:${r.region}:${r.identity.accountId}:stateMachine:${r.stringArg('name')}`;
+}
+
+function oidcProviderArn(r: ResolvedResource): string {
+  const host = r.stringArg('url').replace(/^https:\/\//, '');
+  return `arn:${r.identity.partition}:iam::${r.identity.accountId}:oidc-provider/${host}`;
+}
+
+function apiEndpoint(r: ResolvedResource, id: string): string {
+  return r.identity.apiEndpoint ?? `https://${id}.execute-api.${r.region}.amazonaws.com`;
 }
 
 function apiId(r: ResolvedResource): string {
