@@ -1,4 +1,4 @@
-import { type PolicyStatement, XRAY_WRITE } from './service-role';
+import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
 
 /**
@@ -338,15 +338,7 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       // Turning on HTTP API access logs needs these on "*" (API Gateway developer guide, "Configuring
       // logging for an HTTP API"); they have no resource-level permissions.
       sid: 'AccessLogDeliveryNoResourceLevelPermissions',
-      actions: [
-        'logs:CreateLogDelivery',
-        'logs:GetLogDelivery',
-        'logs:UpdateLogDelivery',
-        'logs:DeleteLogDelivery',
-        'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy',
-        'logs:DescribeResourcePolicies',
-      ],
+      actions: LOG_DELIVERY_ACTIONS,
       resources: ['*'],
     },
     {
