@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openChromium } from '../local/dashboard/chromium';
 import { DASHBOARD_PATH } from '../local/dashboard/server';
-import { MEASURE_SETTINGS } from '../local/measure';
 import { INTERRUPTED, startRuntime } from '../local/runtime';
 import { ExecutionStore } from '../local/stepfunctions/store';
 import { synthIfStale } from '../local/synth';
 import { buildStackModel } from '../local/terraform/model';
 import { loadSynthesizedStack } from '../local/terraform/stack';
 import type { BenchContext, GroupResult } from './context';
+import { MEASURE_SETTINGS } from './measure/runtime';
 import { sampleFigure } from './report';
 
 /** Executions seeded into the store. */

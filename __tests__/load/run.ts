@@ -20,8 +20,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { percentile, postJson, round, rssMb, sleep } from '../../local/measure';
+import { postJson, rssMb } from '../../bench/measure/runtime';
+import { percentile, round } from '../../bench/stats';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
@@ -229,8 +231,8 @@ async function drive(
       timeLimitReached,
       seconds: round(seconds),
       executionsPerSecond: round(succeeded / seconds),
-      startLatencyMs: { p50: round(percentile(startLatencies, 0.5)), p99: round(percentile(startLatencies, 0.99)) },
-      endToEndMs: { p50: round(percentile(endToEnd, 0.5)), p99: round(percentile(endToEnd, 0.99)) },
+      startLatencyMs: { p50: quantile(startLatencies, 0.5), p99: quantile(startLatencies, 0.99) },
+      endToEndMs: { p50: quantile(endToEnd, 0.5), p99: quantile(endToEnd, 0.99) },
       describesPerExecution: round(describes / Math.max(1, started)),
       problems,
     },
@@ -329,4 +331,9 @@ if (require.main === module) {
       process.exitCode = 1;
     },
   );
+}
+
+// No sample (nothing succeeded) is reported as NaN, which fails every latency threshold.
+function quantile(values: readonly number[], q: number): number {
+  return values.length === 0 ? Number.NaN : round(percentile(values, q));
 }

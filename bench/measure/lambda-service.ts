@@ -3,16 +3,17 @@
  * 1,000 executions running at once in ≤ 300 MB): throughput of a trivial handler at 200 concurrent
  * invocations, and resident memory of the parent plus the function's process while 1,000 invocations sleep.
  *
- * Run directly: `npx tsx local/lambda/measure.ts` prints the figures as JSON. The bench calls
+ * Run directly: `npx tsx bench/measure/lambda-service.ts` prints the figures as JSON. The bench calls
  * `measureLambdaService()`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { strToU8, zipSync } from 'fflate';
-import { createLambdaService, type LambdaFunctionSpec } from './index';
+import { createLambdaService, type LambdaFunctionSpec } from '../../local/lambda/index';
+import { readStatus } from '../../local/proc';
+import { round } from '../stats';
 
 /** What to measure; every field has a default matching the targets above. */
 export interface MeasureOptions {
@@ -112,7 +113,7 @@ export async function measureLambdaService(options: MeasureOptions = {}): Promis
       throughput: {
         invocations,
         concurrency,
-        seconds: round(seconds),
+        seconds: round(seconds, 2),
         invocationsPerSecond: Math.round(invocations / seconds),
         failed,
       },
@@ -148,25 +149,13 @@ function spec(root: string, name: string, source: string, timeoutSeconds = 3): L
   };
 }
 
-/** RSS of another process in MB: /proc on Linux, `ps` elsewhere. */
+/** RSS of another process in MB (Linux /proc; 0 elsewhere). */
 function childRssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    if (kb) return Math.round(Number(kb) / 1024);
-  } catch {
-    // Not Linux: fall through to ps.
-  }
-  const kb = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim());
-  return Math.round(kb / 1024);
+  return Math.round((readStatus(pid)?.rssKb ?? 0) / 1024);
 }
 
 function mb(bytes: number): number {
   return Math.round(bytes / (1024 * 1024));
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 /**
  * Measures the local runtime against its targets (issue #3): start→SUCCEEDED latency of a
  * zero-second job through HTTP, sustained executions per second, and memory with many executions
- * running at once. The bench calls {@link measureRuntime}; `npx tsx local/measure.ts` prints JSON.
+ * running at once. The bench calls {@link measureRuntime}; `npm run local:measure` prints JSON.
  *
  * By default it synthesizes the stack into a temporary folder (API_AUTH=NONE,
  * stage throttling raised so that it measures the runtime, not the 50 rps default limit) and runs
@@ -13,12 +13,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { defaultJob } from '../stacks/job';
-import { JOBS } from '../stacks/jobs';
-import { processTree, readStatus } from './proc';
-import { REPO_ROOT } from './runtime';
-import { synthIfStale } from './synth';
+import { processTree, readStatus } from '../../local/proc';
+import { REPO_ROOT } from '../../local/runtime';
+import { synthIfStale } from '../../local/synth';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+import { percentile, round } from '../stats';
 
 /** What the latency and throughput runs start: the default job's example input (the registry's). */
 const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
@@ -396,20 +398,6 @@ export function rssMb(pid: number): { self: number; total: number } {
   const rssOf = (p: number): number => (readStatus(p)?.rssKb ?? 0) / 1024;
   const total = processTree(pid).reduce((sum, p) => sum + rssOf(p), 0);
   return { self: round(rssOf(pid)), total: round(total) };
-}
-
-/** The q-quantile (0..1) of sorted values, nearest rank. */
-export function percentile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-/** Rounds to one decimal. */
-export function round(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 if (require.main === module) {
