@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openChromium } from '../local/dashboard/chromium';
 import { DASHBOARD_PATH } from '../local/dashboard/server';
-import { INTERRUPTED, startRuntime } from '../local/runtime';
+import { INTERRUPTED, SILENT_LOGS, startRuntime } from '../local/runtime';
 import { ExecutionStore } from '../local/stepfunctions/store';
 import { synthIfStale } from '../local/synth';
 import { buildStackModel } from '../local/terraform/model';
@@ -33,9 +33,7 @@ export async function benchDashboard(ctx: BenchContext): Promise<GroupResult> {
       outdir,
       port: 0,
       dataDir,
-      log: () => undefined,
-      accessLog: () => undefined,
-      functionLog: () => undefined,
+      ...SILENT_LOGS,
     });
     const browser = await openChromium(join(work, 'profile'));
     const list: number[] = [];

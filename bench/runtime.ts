@@ -13,7 +13,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startRuntime } from '../local/runtime';
+import { SILENT_LOGS, startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
@@ -175,8 +175,7 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
     outdir,
     port: 0,
     dataDir,
-    log: () => undefined,
-    accessLog: () => undefined,
+    ...SILENT_LOGS,
     functionLog: (fn, line) => {
       const report = /^REPORT .*\tDuration: ([\d.]+) ms.*\tInit Duration: ([\d.]+) ms/.exec(line);
       if (report && !reports[fn]) reports[fn] = { firstDurationMs: Number(report[1]), initMs: Number(report[2]) };

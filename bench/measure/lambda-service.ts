@@ -6,12 +6,10 @@
  * Run directly: `npx tsx bench/measure/lambda-service.ts` prints the figures as JSON. The bench calls
  * `measureLambdaService()`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { strToU8, zipSync } from 'fflate';
-import { createLambdaService, type LambdaFunctionSpec } from '../../local/lambda/index';
+// The local Lambda tests' sandbox: zips written to a temporary folder, removed afterwards.
+import { createSandbox } from '../../__tests__/local/lambda/fixtures';
+import { createLambdaService } from '../../local/lambda/index';
 import { readStatus } from '../../local/proc';
 import { round } from '../stats';
 
@@ -65,10 +63,13 @@ export async function measureLambdaService(options: MeasureOptions = {}): Promis
   const sleepers = options.sleepers ?? 1000;
   const sleepMs = options.sleepMs ?? 2000;
 
-  const root = mkdtempSync(path.join(os.tmpdir(), 'local-lambda-measure-'));
+  const sandbox = createSandbox();
   const service = createLambdaService({
-    functions: [spec(root, 'trivial', TRIVIAL), spec(root, 'sleeper', SLEEPER, sleepMs / 1000 + 5)],
-    workDir: path.join(root, 'work'),
+    functions: [
+      sandbox.fn('trivial', { 'index.js': TRIVIAL }),
+      sandbox.fn('sleeper', { 'index.js': SLEEPER }, { timeoutSeconds: sleepMs / 1000 + 5 }),
+    ],
+    workDir: sandbox.workDir,
     accountConcurrency: Math.max(1000, sleepers, concurrency),
     log: () => undefined,
   });
@@ -129,24 +130,8 @@ export async function measureLambdaService(options: MeasureOptions = {}): Promis
     };
   } finally {
     await service.close();
-    rmSync(root, { recursive: true, force: true });
+    sandbox.remove();
   }
-}
-
-function spec(root: string, name: string, source: string, timeoutSeconds = 3): LambdaFunctionSpec {
-  const zipPath = path.join(root, `${name}.zip`);
-  writeFileSync(zipPath, zipSync({ 'index.js': strToU8(source) }));
-  return {
-    functionName: name,
-    functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
-    zipPath,
-    handler: 'index.handler',
-    runtime: 'nodejs22.x',
-    environment: {},
-    timeoutSeconds,
-    memorySizeMb: 128,
-    roleArn: `arn:aws:iam::123456789012:role/${name}`,
-  };
 }
 
 /** RSS of another process in MB (Linux /proc; 0 elsewhere). */

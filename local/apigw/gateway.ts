@@ -11,6 +11,7 @@ import { verifySigV4 } from '../auth/sigv4';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import { LambdaServiceError } from '../lambda/types';
+import { awsJsonResponse } from '../stepfunctions/api';
 import { SfnError } from '../stepfunctions/errors';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import type { IntegrationModel, RouteModel, StackModel } from '../terraform/model';
@@ -345,16 +346,7 @@ function gatewayError(statusCode: number, message: string, context: Context): Ga
 
 // Step Functions' own response, passed through as HTTP APIs do (docs/aws-behaviour.md §1.5).
 function sfnResponse(statusCode: number, payload: unknown, context: Context): GatewayResponse {
-  const body = Buffer.from(JSON.stringify(payload));
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'content-length': String(body.length),
-      'x-amzn-requestid': String(context['requestId']),
-    },
-    body,
-  };
+  return awsJsonResponse(statusCode, payload, String(context['requestId']));
 }
 
 function checkSupported(route: RouteModel): void {
