@@ -3,6 +3,7 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { type App, Testing } from 'cdktf';
 import { AsyncApiStack, jobStartRoute, ROUTES } from '../../stacks/async-api-stack';
+import { SOURCE_MAP_ENVIRONMENT } from '../../stacks/constructs/nodejs-function';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { parse, statementsOf, tempBuildDir, testConfig } from './helpers';
@@ -127,6 +128,7 @@ describe('AsyncApiStack', () => {
               `^\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}(,\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}){${JOBS.length - 1}}$`,
             ),
           ),
+          ...SOURCE_MAP_ENVIRONMENT,
         },
       },
     });
@@ -138,7 +140,7 @@ describe('AsyncApiStack', () => {
         function_name: `async-api-dev-${fn.name}`,
         timeout: fn.timeoutSeconds,
         memory_size: fn.memorySizeMb,
-        environment: { variables: fn.environment },
+        environment: { variables: { ...fn.environment, ...SOURCE_MAP_ENVIRONMENT } },
       });
     }
   });
