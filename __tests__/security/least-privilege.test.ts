@@ -13,7 +13,7 @@ import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../secu
 import { appBoundaryPolicyName } from '../../stacks/ci-access-stack';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, type SynthesizedApp, synthesizeApp } from './fixtures';
+import { SCAN_ENV, type SynthesizedApp, synthesizeApp } from './fixtures';
 
 /**
  * For every role: the (action, resource) pairs it needs are allowed, and its neighbours are denied.
@@ -354,105 +354,103 @@ describe('least privilege, simulated with iam-simulate', () => {
       ],
     });
 
-    if (app.ciAccess) {
-      const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
-      const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
-      const ciCommon: Expectation[] = [
-        { action: 'iam:PutRolePolicy', resource: deployRole.arn, why: 'a CI role must not widen its own access' },
-        { action: 'iam:UpdateAssumeRolePolicy', resource: planRole.arn, why: 'nor change who may assume a CI role' },
+    const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
+    const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
+    const ciCommon: Expectation[] = [
+      { action: 'iam:PutRolePolicy', resource: deployRole.arn, why: 'a CI role must not widen its own access' },
+      { action: 'iam:UpdateAssumeRolePolicy', resource: planRole.arn, why: 'nor change who may assume a CI role' },
+      {
+        action: 'iam:DeleteOpenIDConnectProvider',
+        resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+        why: 'the ci-access stack is applied by a person',
+      },
+      {
+        action: 's3:PutObject',
+        resource: arn.object(n.bucket, n.ciStateKey),
+        why: "nor rewrite the ci-access stack's state",
+      },
+      { action: 's3:GetObject', resource: arn.object('another-bucket', n.stateKey), why: 'another bucket' },
+      {
+        action: 'lambda:UpdateFunctionCode',
+        resource: arn.fn('other-app-worker'),
+        why: 'a function of another application',
+      },
+    ];
+    specs.set('/plan-role/role', {
+      allowed: [
+        { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
         {
-          action: 'iam:DeleteOpenIDConnectProvider',
-          resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-          why: 'the ci-access stack is applied by a person',
+          action: 's3:GetObject',
+          resource: arn.object(n.bucket, n.stateKey),
+          why: 'plan reads the application state',
         },
+        { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
+        { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
+      ],
+      denied: [
+        { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
         {
           action: 's3:PutObject',
-          resource: arn.object(n.bucket, n.ciStateKey),
-          why: "nor rewrite the ci-access stack's state",
+          resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
+          why: 'plan runs with -lock=false: a pull request can never take the lock',
         },
-        { action: 's3:GetObject', resource: arn.object('another-bucket', n.stateKey), why: 'another bucket' },
         {
-          action: 'lambda:UpdateFunctionCode',
-          resource: arn.fn('other-app-worker'),
-          why: 'a function of another application',
+          action: 's3:DeleteObject',
+          resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
+          why: "nor break a running deploy's lock",
         },
-      ];
-      specs.set('/plan-role/role', {
-        allowed: [
-          { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
-          {
-            action: 's3:GetObject',
-            resource: arn.object(n.bucket, n.stateKey),
-            why: 'plan reads the application state',
-          },
-          { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
-          { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
-        ],
-        denied: [
-          { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
-          {
-            action: 's3:PutObject',
-            resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
-            why: 'plan runs with -lock=false: a pull request can never take the lock',
-          },
-          {
-            action: 's3:DeleteObject',
-            resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
-            why: "nor break a running deploy's lock",
-          },
-          { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
-          {
-            action: 'states:UpdateStateMachine',
-            resource: arn.machine(n.machine),
-            why: 'plan never changes resources',
-          },
-          {
-            action: 'iam:PassRole',
-            resource: arn.role(n.worker),
-            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-            why: 'plan passes no role',
-          },
-          ...ciCommon,
-        ],
-      });
-      specs.set('/deploy-role/role', {
-        allowed: [
-          {
-            action: 's3:PutObject',
-            resource: arn.object(n.bucket, n.stateKey),
-            why: 'apply writes the application state',
-          },
-          { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'apply deploys code' },
-          { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'apply updates the machine' },
-          {
-            action: 'iam:PassRole',
-            resource: arn.role(n.worker),
-            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-            why: 'creating a function passes its role',
-          },
-        ],
-        denied: [
-          {
-            action: 'iam:PassRole',
-            resource: arn.role(n.worker),
-            context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
-            why: 'passing an application role to another service',
-          },
-          {
-            action: 'iam:PassRole',
-            resource: deployRole.arn,
-            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-            why: 'passing a CI role',
-          },
-          {
-            action: 's3:DeleteObject',
-            resource: arn.object(n.bucket, n.stateKey),
-            why: 'deleting the state (versions keep it, but still)',
-          },
-          ...ciCommon,
-        ],
-      });
-    }
+        { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
+        {
+          action: 'states:UpdateStateMachine',
+          resource: arn.machine(n.machine),
+          why: 'plan never changes resources',
+        },
+        {
+          action: 'iam:PassRole',
+          resource: arn.role(n.worker),
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+          why: 'plan passes no role',
+        },
+        ...ciCommon,
+      ],
+    });
+    specs.set('/deploy-role/role', {
+      allowed: [
+        {
+          action: 's3:PutObject',
+          resource: arn.object(n.bucket, n.stateKey),
+          why: 'apply writes the application state',
+        },
+        { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'apply deploys code' },
+        { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'apply updates the machine' },
+        {
+          action: 'iam:PassRole',
+          resource: arn.role(n.worker),
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+          why: 'creating a function passes its role',
+        },
+      ],
+      denied: [
+        {
+          action: 'iam:PassRole',
+          resource: arn.role(n.worker),
+          context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+          why: 'passing an application role to another service',
+        },
+        {
+          action: 'iam:PassRole',
+          resource: deployRole.arn,
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+          why: 'passing a CI role',
+        },
+        {
+          action: 's3:DeleteObject',
+          resource: arn.object(n.bucket, n.stateKey),
+          why: 'deleting the state (versions keep it, but still)',
+        },
+        ...ciCommon,
+      ],
+    });
   });
 
   it('finds a specification for every role of the app (a new role must be added here)', () => {
@@ -461,7 +459,6 @@ describe('least privilege, simulated with iam-simulate', () => {
       .filter((r) => ![...specs.keys()].some((suffix) => r.path.endsWith(suffix)))
       .map((r) => r.path);
     expect(unspecified).toEqual([]);
-    if (!app.ciAccess) expectCiAccessAbsentForAGoodReason(app, 'the CI roles');
   });
 
   it('gives every role a unique name (IAM role names are unique per account)', () => {
@@ -479,7 +476,6 @@ describe('least privilege, simulated with iam-simulate', () => {
   });
 
   it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
-    if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
     // Prepare
     const boundaryPolicies = app.resources.filter(
       (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId,
@@ -508,8 +504,6 @@ describe('least privilege, simulated with iam-simulate', () => {
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {
-    const skipWithoutCi = () => suffix.startsWith('/plan-role') || suffix.startsWith('/deploy-role');
-
     // Under the boundary, as CI deploys it; and without, as a deploy by hand does (where a denial
     // must come from the role's own policy, not from the boundary).
     describe.each([
@@ -517,7 +511,6 @@ describe('least privilege, simulated with iam-simulate', () => {
       ['without the boundary', withoutBoundary],
     ])('%s', (_mode, configure) => {
       it('is allowed exactly what it needs', async () => {
-        if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
         // Prepare
         const spec = specs.get(suffix)!;
 
@@ -529,7 +522,6 @@ describe('least privilege, simulated with iam-simulate', () => {
       });
 
       it('is denied its neighbours', async () => {
-        if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
         // Prepare
         const spec = specs.get(suffix)!;
 
@@ -548,7 +540,6 @@ describe('least privilege, simulated with iam-simulate', () => {
     const withBoundary = (policyArn: string = BOUNDARY_ARN) => ({ 'iam:PermissionsBoundary': policyArn });
 
     it('the deploy role creates and changes application roles only with the boundary', async () => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
       // Prepare
       const deploy = role('/deploy-role/role');
 
@@ -600,13 +591,10 @@ describe('least privilege, simulated with iam-simulate', () => {
       ['iam:DeletePolicyVersion'],
       ['iam:DeletePolicy'],
     ])('the deploy role can never %s on the boundary policy', async (action) => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
-
       expect(await mayPerform(role('/deploy-role/role'), action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
     });
 
     it('a role it could create with an administrator policy is still held to what the application needs', async () => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
       // Prepare: what merged code could ask the deploy role for: a role named like ours, allowed everything.
       const boundary = role(FUNCTION_ROLE_SUFFIXES[0]!).permissionsBoundary!;
       const admin: RoleUnderTest = {
@@ -727,7 +715,6 @@ describe('least privilege, simulated with iam-simulate', () => {
     );
 
     it('CI roles: only GitHub jobs of the one repository, in the expected context, may assume them', async () => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'CI trust policies');
       // Prepare
       const repo = SCAN_ENV.GITHUB_REPOSITORY;
       const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
