@@ -29,7 +29,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/terraform/model.ts',
   'local/terraform/resolver.ts',
   'scripts/new-job.ts',
-  'security/rules.ts',
   'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
