@@ -26,8 +26,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/lambda/function-host.ts',
   'local/runtime.ts',
   'local/stepfunctions/service.ts',
-  'local/terraform/model.ts',
-  'local/terraform/resolver.ts',
   'scripts/new-job.ts',
   'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
