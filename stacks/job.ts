@@ -191,6 +191,8 @@ export function jobResourceNames(naming: Naming, job: Pick<JobDefinition, 'name'
 export function apiResourceNames(naming: Naming) {
   return {
     api: naming.name('api'),
+    /** The JWT authorizer (only with API_AUTH=JWT). */
+    authorizer: naming.name('api-jwt'),
     statusFunction: naming.name('describe-execution'),
     stopRole: naming.name('api-stop-execution'),
     accessLogGroup: naming.vendedLogGroup('api-access'),

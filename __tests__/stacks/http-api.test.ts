@@ -9,6 +9,7 @@ function build(auth: ApiAuth) {
   return synthesize((scope) => {
     const api = new HttpApi(scope, 'api', {
       apiName: 'async-api-test-api',
+      authorizerName: 'async-api-test-api-jwt',
       description: 'test',
       auth,
       accessLogGroupName: '/aws/vendedlogs/async-api-test-api-access',
@@ -63,6 +64,7 @@ describe('HttpApi', () => {
     const out = build({ mode: 'JWT', issuer: 'https://issuer.example.com', audience: ['a', 'b'] });
 
     expect(out.text).toHaveResourceWithProperties(Apigatewayv2Authorizer, {
+      name: 'async-api-test-api-jwt',
       authorizer_type: 'JWT',
       identity_sources: ['$request.header.Authorization'],
       jwt_configuration: { issuer: 'https://issuer.example.com', audience: ['a', 'b'] },

@@ -11,7 +11,7 @@ import {
   jobResourceNames,
   validateJobs,
 } from '../job';
-import type { Naming } from '../naming';
+import { jobStartRoute, type Naming, ROUTES, type RouteName } from '../naming';
 import { partitionOf } from '../partition';
 import { type ApiAuth, HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
@@ -22,23 +22,7 @@ import { StepFunctionsIntegration } from './step-functions-integration';
 /** Entry of the status function (`POST /describe-execution`), part of every API. */
 export const STATUS_FUNCTION_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'describe-execution', 'index.ts');
 
-/** Routes every API has; each job adds `POST /<job>/start-execution` ({@link jobStartRoute}). */
-export const ROUTES = {
-  /** Starts the default job. */
-  start: 'POST /start-execution',
-  describe: 'POST /describe-execution',
-  stop: 'POST /stop-execution',
-} as const;
-
-/** The route that starts one job, e.g. `POST /ramen-timer/start-execution`. */
-export function jobStartRoute(jobName: string): string {
-  return `POST /${jobName}/start-execution`;
-}
-
-/** The path part of a route key. */
-export function routePath(routeKey: string): string {
-  return routeKey.slice(routeKey.indexOf(' ') + 1);
-}
+export { jobStartRoute, ROUTES } from '../naming';
 
 /** Props of {@link AsyncJobApi}. Nothing here is read from the environment: the app hands it down. */
 export interface AsyncJobApiProps {
@@ -109,13 +93,14 @@ export class AsyncJobApi extends Construct {
 
     this.http = new HttpApi(this, 'http-api', {
       apiName: apiNames.api,
+      authorizerName: apiNames.authorizer,
       description: `Starts, describes and stops executions of: ${props.jobs.map((j) => j.name).join(', ')}.`,
       auth: props.auth,
       accessLogGroupName: apiNames.accessLogGroup,
       logRetentionDays: props.logRetentionDays,
       throttling: props.throttling,
     });
-    const url = (routeKey: string) => `${this.http.api.apiEndpoint}${routePath(routeKey)}`;
+    const url = (route: RouteName) => `${this.http.api.apiEndpoint}${route.path}`;
 
     const jobs: Record<string, JobResources> = {};
     for (const job of props.jobs)
@@ -163,12 +148,12 @@ export class AsyncJobApi extends Construct {
       apiExecutionArn: this.http.api.executionArn,
       functionName: this.status.function.functionName,
       functionInvokeArn: this.status.function.invokeArn,
-      routePath: routePath(ROUTES.describe),
+      routePath: ROUTES.describe.path,
     });
 
-    this.http.addRoute('start-route', ROUTES.start, main.start.integration.id);
-    this.http.addRoute('describe-route', ROUTES.describe, this.describe.integration.id);
-    this.http.addRoute('stop-route', ROUTES.stop, this.stop.integration.id);
+    this.http.addRoute('start-route', ROUTES.start.key, main.start.integration.id);
+    this.http.addRoute('describe-route', ROUTES.describe.key, this.describe.integration.id);
+    this.http.addRoute('stop-route', ROUTES.stop.key, this.stop.integration.id);
     this.urls = { start: url(ROUTES.start), describe: url(ROUTES.describe), stop: url(ROUTES.stop) };
   }
 
@@ -180,7 +165,7 @@ export class AsyncJobApi extends Construct {
       account: string;
       partition: string;
       executionArnPattern: (machineName: string) => string;
-      url: (routeKey: string) => string;
+      url: (route: RouteName) => string;
     },
   ): JobResources {
     const { naming } = props;
@@ -229,7 +214,7 @@ export class AsyncJobApi extends Construct {
       },
     });
     const route = jobStartRoute(job.name);
-    this.http.addRoute(`${job.name}-start-route`, route, start.integration.id);
+    this.http.addRoute(`${job.name}-start-route`, route.key, start.integration.id);
     return { definition: job, stateMachine: machine, functions, start, startUrl: shared.url(route) };
   }
 }

@@ -13,6 +13,8 @@ export type ApiAuth =
 
 export interface HttpApiProps {
   readonly apiName: string;
+  /** Name of the JWT authorizer; used only when `auth.mode` is `JWT`. */
+  readonly authorizerName: string;
   readonly description: string;
   /** How every route authorizes callers. */
   readonly auth: ApiAuth;
@@ -88,7 +90,7 @@ export class HttpApi extends Construct {
     if (props.auth.mode === 'JWT') {
       this.authorizer = new Apigatewayv2Authorizer(this, 'jwt-authorizer', {
         apiId: this.api.id,
-        name: `${props.apiName}-jwt`,
+        name: props.authorizerName,
         authorizerType: 'JWT',
         identitySources: ['$request.header.Authorization'],
         jwtConfiguration: { issuer: props.auth.issuer, audience: [...props.auth.audience] },
