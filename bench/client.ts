@@ -20,7 +20,7 @@ import { startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import type { BenchContext, GroupResult } from './context';
 import { measureAgainstRuntime, type RuntimeMeasurement } from './measure/client-http';
-import { MEASURE_SETTINGS } from './measure/runtime';
+import { MEASURE_SETTINGS } from './measure/runtime-process';
 import { type Figure, formatRange, formatValue } from './report';
 import { summarize } from './stats';
 

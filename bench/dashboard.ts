@@ -14,7 +14,7 @@ import { synthIfStale } from '../local/synth';
 import { buildStackModel } from '../local/terraform/model';
 import { loadSynthesizedStack } from '../local/terraform/stack';
 import type { BenchContext, GroupResult } from './context';
-import { MEASURE_SETTINGS } from './measure/runtime';
+import { MEASURE_SETTINGS } from './measure/runtime-process';
 import { sampleFigure } from './report';
 
 /** Executions seeded into the store. */

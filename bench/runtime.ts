@@ -18,7 +18,8 @@ import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
 import type { BenchContext, GroupResult } from './context';
-import { MEASURE_SETTINGS, measureRuntime, postJson, type RuntimeMeasurements } from './measure/runtime';
+import { measureRuntime, type RuntimeMeasurements } from './measure/runtime';
+import { MEASURE_SETTINGS, postJson } from './measure/runtime-process';
 import { type Figure, formatValue, sampleFigure } from './report';
 import { median } from './stats';
 

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { postJson, rssMb } from '../../bench/measure/runtime';
+import { postJson, rssMb } from '../../bench/measure/runtime-process';
 import { percentile, round } from '../../bench/stats';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
