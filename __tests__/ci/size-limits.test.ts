@@ -25,7 +25,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/lambda/function-host.ts',
   'local/runtime.ts',
   'local/stepfunctions/service.ts',
-  'scripts/new-job.ts',
   'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
