@@ -21,7 +21,7 @@
 import type { TerraformStack } from 'cdktf';
 import { partitionOf } from '../partition';
 import { TimeoutOrderError, worstCase } from '../timeouts';
-import { arnIsOfType, iamAction } from './arns';
+import { arnIsOfType } from './arns';
 import apiLimits from './aws-api-limits.json';
 import {
   type AttributeRule,
@@ -34,11 +34,9 @@ import {
   STEP_FUNCTIONS_PARAMETERS,
   STRICTER,
 } from './limit-rules';
+import { checkPolicies } from './policy-limits';
 
 const SAMPLE_ACCOUNT = '123456789012';
-/** IAM condition operators, with the IfExists suffix and set qualifiers (IAM JSON policy reference). */
-const CONDITION_OPERATOR =
-  /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
 const SAMPLE_API_ID = 'a1b2c3d4e5';
 const REFERENCE = /\$\{([^}]+)\}/g;
 
@@ -86,7 +84,11 @@ class Checker {
       }
     }
     this.checkFunctions();
-    this.checkPolicies();
+    checkPolicies(
+      this.doc,
+      (text) => this.substitute(text),
+      (address, attribute, text) => this.problem(address, attribute, text),
+    );
     this.checkIntegrations();
     this.checkStateMachines();
     this.checkPermissions();
@@ -214,83 +216,6 @@ class Checker {
       const size = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + String(v).length, 0);
       if (size > 4096)
         this.problem(address, 'environment.variables', `${size} bytes of variables; the limit is 4 KB (Lambda quotas)`);
-    }
-  }
-
-  /** Every IAM policy: actions that exist, resources of the types those actions act on. */
-  private checkPolicies(): void {
-    const policies: [string, string, unknown, boolean][] = [];
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role_policy'] ?? {}))
-      policies.push([`aws_iam_role_policy.${name}`, 'policy', r['policy'], false]);
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_policy'] ?? {}))
-      policies.push([`aws_iam_policy.${name}`, 'policy', r['policy'], false]);
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role'] ?? {}))
-      policies.push([`aws_iam_role.${name}`, 'assume_role_policy', r['assume_role_policy'], true]);
-    for (const [address, attribute, raw, trust] of policies) {
-      if (typeof raw !== 'string') continue;
-      let document: { Version?: string; Statement?: unknown };
-      try {
-        document = JSON.parse(this.substitute(raw)) as typeof document;
-      } catch {
-        this.problem(address, attribute, 'is not valid JSON');
-        continue;
-      }
-      if (document.Version !== '2012-10-17')
-        this.problem(address, attribute, `Version must be "2012-10-17" (IAM JSON policy reference)`);
-      const statements = [document.Statement ?? []].flat() as Json[];
-      for (const [i, s] of statements.entries()) {
-        const where = `${attribute} Statement[${i}]${typeof s['Sid'] === 'string' ? ` (${s['Sid']})` : ''}`;
-        if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny')
-          this.problem(address, where, `Effect must be Allow or Deny`);
-        if (typeof s['Sid'] === 'string' && !/^[A-Za-z0-9]*$/.test(s['Sid']))
-          this.problem(address, where, 'Sid may hold only letters and digits (IAM JSON policy reference)');
-        const actions = [s['Action'] ?? []].flat() as string[];
-        for (const operator of Object.keys((s['Condition'] ?? {}) as Json)) {
-          if (!CONDITION_OPERATOR.test(operator))
-            this.problem(
-              address,
-              where,
-              `condition operator ${JSON.stringify(operator)} does not exist (IAM JSON policy reference, "Condition operators")`,
-            );
-        }
-        if (trust) {
-          for (const service of [(s['Principal'] as Json | undefined)?.['Service'] ?? []].flat() as string[]) {
-            if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service))
-              this.problem(address, where, `${JSON.stringify(service)} is not a service principal`);
-          }
-          continue;
-        }
-        const resources = [s['Resource'] ?? []].flat() as string[];
-        for (const action of actions) {
-          if (action === '*') continue;
-          const known = iamAction(action);
-          if (!known) {
-            this.problem(
-              address,
-              where,
-              `action ${JSON.stringify(action)} does not exist (Service Authorization Reference)`,
-            );
-            continue;
-          }
-          if (action.includes('*')) continue;
-          for (const resource of resources) {
-            if (resource === '*') continue;
-            if (known.resourceTypes.length === 0) {
-              this.problem(
-                address,
-                where,
-                `${action} has no resource-level permissions: its Resource must be "*", not ${resource} (Service Authorization Reference)`,
-              );
-            } else if (!known.resourceTypes.some((type) => arnIsOfType(resource, type))) {
-              this.problem(
-                address,
-                where,
-                `${resource} is not an ARN ${action} acts on (${known.resourceTypes.join(', ')}; Service Authorization Reference)`,
-              );
-            }
-          }
-        }
-      }
     }
   }
 
