@@ -33,7 +33,8 @@ export function aslTemplate(name: string, Pascal: string): string {
             JitterStrategy: 'FULL',
           },
           {
-            Comment: 'Throttling: wait longer between attempts.',
+            Comment:
+              'Throttling: the same attempts as above, but no wait longer than 30 s, so a throttled task retries sooner once capacity returns.',
             ErrorEquals: ['Lambda.TooManyRequestsException'],
             IntervalSeconds: 2,
             MaxAttempts: 6,
