@@ -7,7 +7,7 @@
  *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, and no real 30 s
  *                       client job (for development)
  *   --runs <n>          repetitions of the short figures (default 5)
- *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard
+ *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store
  *   --update-docs       also write the report between the `<!-- bench:latest:start/end -->` markers of
  *                       docs/bench.md and the summary (figures with a target) between the
  *                       `<!-- bench:summary:start/end -->` markers of README.md, where those exist
@@ -27,6 +27,7 @@ import { benchDashboard } from './dashboard';
 import { describeMachine, type MachineInfo, machineLine } from './machine';
 import { type Figure, formatTable, passes, replaceMarkedBlock } from './report';
 import { benchColdStarts, benchRuntime } from './runtime';
+import { benchStore } from './store';
 import { benchSynth } from './synth';
 import { benchTests } from './tests';
 
@@ -39,6 +40,7 @@ const GROUPS: Readonly<Record<string, (ctx: BenchContext) => Promise<GroupResult
   'client-http': benchClientOverHttp,
   bundles: benchBundles,
   dashboard: benchDashboard,
+  store: benchStore,
 };
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -186,7 +188,7 @@ function parseOptions(argv: string[]): Settings {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles] [--update-docs]\n',
+      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store] [--update-docs]\n',
     );
     process.exit(0);
   }

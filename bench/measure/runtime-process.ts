@@ -20,20 +20,23 @@ export const MEASURE_SETTINGS = {
   TF_STATE_BUCKET: 'async-api-local-unused',
 } as const;
 
-/** A runtime to measure: its URL, process and local credentials. */
+/** A runtime to measure: its URL, process id and developer credentials. */
 export interface Target {
   readonly url: string;
   readonly pid: number | undefined;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-/** A runtime this module started; `stop()` ends it. */
+/** A runtime process {@link spawnMeasuredRuntime} started; `stop` ends it. */
 export interface Owned extends Target {
   stop(): Promise<void>;
 }
 
-/** Starts the runtime on `outdir` as its own process and waits until it serves. */
-export async function spawnRuntime(outdir: string, dataDir: string): Promise<Owned> {
+/**
+ * Starts the runtime as its own process (as `npm start` does, without synthesis) on a free port,
+ * serving `outdir` with data in `dataDir`; `pid` is the runtime itself, for RSS.
+ */
+export async function spawnMeasuredRuntime(outdir: string, dataDir: string): Promise<Owned> {
   // `node --import tsx` (not the tsx CLI, which runs a second process) so `pid` is the runtime itself.
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'index.ts')], {
     cwd: REPO_ROOT,

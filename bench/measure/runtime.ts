@@ -19,7 +19,14 @@ import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { percentile, round } from '../stats';
-import { findStateMachineArn, MEASURE_SETTINGS, postJson, rssMb, spawnRuntime, type Target } from './runtime-process';
+import {
+  findStateMachineArn,
+  MEASURE_SETTINGS,
+  postJson,
+  rssMb,
+  spawnMeasuredRuntime,
+  type Target,
+} from './runtime-process';
 
 /** What the latency and throughput runs start: the default job's example input (the registry's). */
 const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
@@ -104,14 +111,14 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     const outdir = join(work, 'cdktf.out');
     log('synthesizing...');
     synthIfStale({ repoRoot: REPO_ROOT, outdir, env: { ...process.env, ...MEASURE_SETTINGS } });
-    const first = await spawnRuntime(outdir, join(work, 'data-1'));
+    const first = await spawnMeasuredRuntime(outdir, join(work, 'data-1'));
     const { latency, throughput } = await withTarget(first, async (t) => ({
       latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
       throughput: await phase(log, 'throughput', () =>
         measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
       ),
     })).finally(() => first.stop());
-    const second = await spawnRuntime(outdir, join(work, 'data-2'));
+    const second = await spawnMeasuredRuntime(outdir, join(work, 'data-2'));
     const memory = await withTarget(second, async (t) => {
       const idleRssMb = rssMb(t.pid!).total;
       const m = await phase(log, 'memory', () =>
