@@ -28,7 +28,13 @@ import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
 import type { BenchContext, GroupResult } from './context';
-import { MEASURE_SETTINGS, postJson, rssMb, spawnMeasuredRuntime } from './measure/runtime-process';
+import {
+  findStateMachineArn,
+  MEASURE_SETTINGS,
+  postJson,
+  rssMb,
+  spawnMeasuredRuntime,
+} from './measure/runtime-process';
 import { type Figure, sampleFigure } from './report';
 import { median } from './stats';
 
@@ -74,7 +80,7 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
         }
       };
       await Promise.all(Array.from({ length: CLIENTS }, client));
-      const machineArn = await stateMachineArnOf(runtime.url, agent);
+      const machineArn = await findStateMachineArn(runtime.url, agent, defaultJob(JOBS).exampleInput);
       await untilNoneRunning(sfn, machineArn);
       const startSeconds = (performance.now() - t0) / 1000;
       const after = rssMb(runtime.pid!);
@@ -203,18 +209,6 @@ async function timed(call: () => Promise<unknown>): Promise<number[]> {
     out.push(performance.now() - t);
   }
   return out;
-}
-
-// The HTTP API does not expose the machine's ARN; an execution ARN contains it.
-async function stateMachineArnOf(url: string, agent: Agent): Promise<string> {
-  const r = await postJson(
-    url,
-    '/start-execution',
-    { input: defaultJob(JOBS).exampleInput, name: 'store-probe' },
-    agent,
-  );
-  const arn = (r.body as { executionArn: string }).executionArn;
-  return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
 }
 
 async function untilNoneRunning(sfn: SFNClient, stateMachineArn: string): Promise<void> {
