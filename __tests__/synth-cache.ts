@@ -6,9 +6,9 @@
  * gives a new folder instead of a stale hit. Folders of other digests are removed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SOURCES } from '../local/synth';
+import { sourceDigests } from '../local/synth';
 
 /** App settings for a synthesis (stacks/config.ts variables). */
 export type SynthSettings = Readonly<Record<string, string>>;
@@ -22,29 +22,23 @@ export function synthCacheRoot(repoRoot: string): string {
 }
 
 /**
- * A digest of the content (not the times) of every source the synthesis reads, the same list
- * `npm start` watches: a checkout, a `git checkout` or `touch` that leaves the content alone keeps it.
+ * A digest of the content (not the times) of every source the synthesis reads: the files and
+ * digests `npm start` stamps its output with (local/synth.ts), so both agree on what "changed"
+ * means. A second checkout, or a `git checkout` or `touch` that leaves the content alone, keeps it.
  */
 export function sourcesDigest(repoRoot: string): string {
-  const hash = createHash('sha256');
-  const add = (relative: string): void => {
-    const full = join(repoRoot, relative);
-    if (!existsSync(full)) return;
-    if (statSync(full).isDirectory()) {
-      for (const entry of readdirSync(full).sort()) {
-        if (entry !== 'node_modules' && !entry.startsWith('.')) add(join(relative, entry));
-      }
-      return;
-    }
-    hash.update(`${relative}\0`).update(readFileSync(full)).update('\0');
-  };
-  for (const source of SOURCES) add(source);
-  return hash.digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(sourceDigests(repoRoot)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The cache folder for `settings` with the sources as they are now. */
 export function synthCacheDir(repoRoot: string, settings: SynthSettings, digest = sourcesDigest(repoRoot)): string {
-  const settingsKey = createHash('sha256').update(JSON.stringify(Object.entries(settings).sort())).digest('hex').slice(0, 12);
+  const settingsKey = createHash('sha256')
+    .update(JSON.stringify(Object.entries(settings).sort()))
+    .digest('hex')
+    .slice(0, 12);
   return join(synthCacheRoot(repoRoot), `${digest}-${settingsKey}`);
 }
 

@@ -5,8 +5,8 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
+import { type BenchContext, type GroupResult, UNUSED_STATE_BUCKET } from './context';
 import { measureCommand } from './process';
-import { UNUSED_STATE_BUCKET, type BenchContext, type GroupResult } from './context';
 import type { Figure, Target } from './report';
 
 /** Zip names ending like this are the status Lambda's (issue #7 sets its target). */
@@ -24,8 +24,12 @@ export async function benchBundles(ctx: BenchContext): Promise<GroupResult> {
     });
     const zips = run.exitCode === 0 ? findZips(join(outdir, 'stacks')) : [];
     if (zips.length === 0) {
-      const note = run.exitCode === 0 ? 'the synthesis produced no asset zip' : `synthesis failed (exit ${String(run.exitCode)})`;
-      return { figures: [{ id: 'bundle', label: 'Lambda zip sizes', unit: 'KB', value: null, spread: '—', note }], raw: { error: note } };
+      const note =
+        run.exitCode === 0 ? 'the synthesis produced no asset zip' : `synthesis failed (exit ${String(run.exitCode)})`;
+      return {
+        figures: [{ id: 'bundle', label: 'Lambda zip sizes', unit: 'KB', value: null, spread: '—', note }],
+        raw: { error: note },
+      };
     }
     const raw = zips.map((path) => ({ path: relative(outdir, path), bytes: statSync(path).size }));
     const figures: Figure[] = raw.map(({ path, bytes }) => {

@@ -16,12 +16,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureAgainstRuntime, type RuntimeMeasurement } from '../client/measure';
-import { allowedDelayMs, mulberry32, simulateJob, type JobRun } from '../client/simulate';
+import { allowedDelayMs, type JobRun, mulberry32, simulateJob } from '../client/simulate';
 import { MEASURE_SETTINGS } from '../local/measure';
 import { startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import type { BenchContext, GroupResult } from './context';
-import { formatRange, formatValue, type Figure } from './report';
+import { type Figure, formatRange, formatValue } from './report';
 import { summarize } from './stats';
 
 /** Job lengths of the issue, seconds. */
@@ -69,10 +69,19 @@ export async function benchClient(ctx: BenchContext): Promise<GroupResult> {
             : {}),
         },
       );
-      raw.push({ mode, jobSeconds: seconds, trials: runs.length, delaySeconds: delays, requests, worstBoundRatio: worstRatio });
+      raw.push({
+        mode,
+        jobSeconds: seconds,
+        trials: runs.length,
+        delaySeconds: delays,
+        requests,
+        worstBoundRatio: worstRatio,
+      });
     }
   }
-  ctx.log(`client: worst delay ${formatValue(Math.max(...figures.filter((f) => f.unit === 's').map((f) => f.summary!.max)), 's')}`);
+  ctx.log(
+    `client: worst delay ${formatValue(Math.max(...figures.filter((f) => f.unit === 's').map((f) => f.summary!.max)), 's')}`,
+  );
   return { figures, raw };
 }
 

@@ -54,7 +54,11 @@ function findTerraform(path: string | undefined): MachineInfo['terraform'] {
     }
     let version: string | null = null;
     try {
-      const out = execFileSync(candidate, ['version', '-json'], { encoding: 'utf8', timeout: 10_000, env: { CHECKPOINT_DISABLE: '1' } });
+      const out = execFileSync(candidate, ['version', '-json'], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        env: { CHECKPOINT_DISABLE: '1' },
+      });
       version = (JSON.parse(out) as { terraform_version?: string }).terraform_version ?? null;
     } catch {
       // an old terraform without -json, or one that fails: the path alone still says it was there
@@ -66,7 +70,8 @@ function findTerraform(path: string | undefined): MachineInfo['terraform'] {
 
 function gitState(repoRoot: string): MachineInfo['git'] {
   try {
-    const git = (...args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', timeout: 10_000 }).trim();
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', timeout: 10_000 }).trim();
     return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain').length > 0 };
   } catch {
     return null;

@@ -39,9 +39,12 @@ export interface CommandMeasurement {
   readonly outputTail: string;
 }
 
-
 /** Runs `command args` to completion and measures it (never throws for a non-zero exit). */
-export function measureCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandMeasurement> {
+export function measureCommand(
+  command: string,
+  args: readonly string[],
+  options: CommandOptions,
+): Promise<CommandMeasurement> {
   const pollMs = options.pollMs ?? 20;
   const timeoutMs = options.timeoutMs ?? 180_000;
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@
  * One benchmark figure, its verdict against the issue's target, and the Markdown table the bench
  * prints. A figure that misses its target says so; one that could not be measured says that.
  */
-import { summarize, type Summary } from './stats';
+import { type Summary, summarize } from './stats';
 
 /** Units the table knows how to print. */
 export type Unit = 'ms' | 's' | 'MB' | 'KB' | '/s' | 'requests';
@@ -110,7 +110,12 @@ export function sampleFigure(
   options: { readonly what?: string; readonly failure?: string } = {},
 ): Figure {
   if (values.length === 0) {
-    return { ...base, value: null, spread: '—', note: [base.note, options.failure ?? 'no successful run'].filter(Boolean).join('; ') };
+    return {
+      ...base,
+      value: null,
+      spread: '—',
+      note: [base.note, options.failure ?? 'no successful run'].filter(Boolean).join('; '),
+    };
   }
   const summary = summarize(values);
   return { ...base, value: summary.median, spread: formatRange(summary, base.unit, options.what), summary };

@@ -7,7 +7,7 @@
  *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, and no real 30 s
  *                       client job (for development)
  *   --runs <n>          repetitions of the short figures (default 5)
- *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles
+ *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard
  *   --update-docs       also write the report between the `<!-- bench:latest:start/end -->` markers of
  *                       docs/bench.md and the summary (figures with a target) between the
  *                       `<!-- bench:summary:start/end -->` markers of README.md, where those exist
@@ -22,9 +22,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { benchBundles } from './bundles';
 import { benchClient, benchClientOverHttp } from './client';
-import { benchEnvironment, type BenchContext, type GroupResult } from './context';
-import { describeMachine, machineLine, type MachineInfo } from './machine';
-import { formatTable, passes, replaceMarkedBlock, type Figure } from './report';
+import { type BenchContext, benchEnvironment, type GroupResult } from './context';
+import { benchDashboard } from './dashboard';
+import { describeMachine, type MachineInfo, machineLine } from './machine';
+import { type Figure, formatTable, passes, replaceMarkedBlock } from './report';
 import { benchColdStarts, benchRuntime } from './runtime';
 import { benchSynth } from './synth';
 import { benchTests } from './tests';
@@ -37,6 +38,7 @@ const GROUPS: Readonly<Record<string, (ctx: BenchContext) => Promise<GroupResult
   client: benchClient,
   'client-http': benchClientOverHttp,
   bundles: benchBundles,
+  dashboard: benchDashboard,
 };
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -60,7 +62,8 @@ const MEMORY_METHOD =
 async function main(): Promise<void> {
   const settings = parseOptions(process.argv.slice(2));
   const started = performance.now();
-  const log = (line: string): void => void process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+  const log = (line: string): void =>
+    void process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
   const ctx: BenchContext = {
     repoRoot: REPO_ROOT,
     env: benchEnvironment(process.env),
@@ -170,21 +173,31 @@ function parseOptions(argv: string[]): Settings {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, only: { type: 'string' }, 'update-docs': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: {
+        quick: { type: 'boolean', default: false },
+        runs: { type: 'string' },
+        only: { type: 'string' },
+        'update-docs': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     }));
   } catch (err) {
     return usage(err instanceof Error ? err.message : String(err));
   }
   if (values.help) {
-    process.stdout.write('usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles] [--update-docs]\n');
+    process.stdout.write(
+      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles] [--update-docs]\n',
+    );
     process.exit(0);
   }
   const quick = values.quick ?? false;
   const runs = values.runs === undefined ? (quick ? 3 : 5) : Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 50) return usage(`--runs must be a whole number from 1 to 50; got ${String(values.runs)}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50)
+    return usage(`--runs must be a whole number from 1 to 50; got ${String(values.runs)}`);
   const groups = values.only === undefined ? Object.keys(GROUPS) : values.only.split(',').map((g) => g.trim());
   const unknown = groups.filter((g) => !(g in GROUPS));
-  if (unknown.length > 0 || groups.length === 0) return usage(`--only accepts ${Object.keys(GROUPS).join(', ')}; got ${unknown.join(', ') || 'nothing'}`);
+  if (unknown.length > 0 || groups.length === 0)
+    return usage(`--only accepts ${Object.keys(GROUPS).join(', ')}; got ${unknown.join(', ') || 'nothing'}`);
   return { runs, throughputSeconds: quick ? 10 : 30, groups, quick, updateDocs: values['update-docs'] ?? false };
 }
 

@@ -16,11 +16,11 @@ import { performance } from 'node:perf_hooks';
 import { MEASURE_SETTINGS, measureRuntime, postJson, type RuntimeMeasurements } from '../local/measure';
 import { startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
-import type { BenchContext, GroupResult } from './context';
-import { formatValue, sampleFigure, type Figure } from './report';
-import { median } from './stats';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
+import type { BenchContext, GroupResult } from './context';
+import { type Figure, formatValue, sampleFigure } from './report';
+import { median } from './stats';
 
 /** Warm requests whose median is subtracted from the first one. */
 const WARM_SAMPLES = 10;
@@ -58,16 +58,28 @@ export async function benchRuntime(ctx: BenchContext): Promise<GroupResult> {
       value: m.memory.rssTotalMb,
       spread: `1 run; runtime process alone ${formatValue(m.memory.rssRuntimeMb, 'MB')}, idle ${formatValue(m.memory.idleRssMb, 'MB')}`,
       // The figure only means something if the executions really were running when it was taken.
-      ...(allRunning ? {} : { pass: false, note: `only ${m.memory.running} of ${m.memory.executions} executions were running` }),
+      ...(allRunning
+        ? {}
+        : { pass: false, note: `only ${m.memory.running} of ${m.memory.executions} executions were running` }),
     },
   ];
   return { figures, raw: m };
 }
 
 const RUNTIME_ROWS: ReadonlyArray<Omit<Figure, 'value' | 'spread'>> = [
-  { id: 'runtime.latency.p50', label: 'runtime: start→SUCCEEDED, zero-second job over HTTP, p50', unit: 'ms', target: { max: 15, text: '≤ 15 ms' } },
+  {
+    id: 'runtime.latency.p50',
+    label: 'runtime: start→SUCCEEDED, zero-second job over HTTP, p50',
+    unit: 'ms',
+    target: { max: 15, text: '≤ 15 ms' },
+  },
   { id: 'runtime.latency.p99', label: 'runtime: start→SUCCEEDED, zero-second job over HTTP, p99', unit: 'ms' },
-  { id: 'runtime.throughput', label: 'runtime: executions per second, sustained', unit: '/s', target: { min: 300, text: '≥ 300 /s' } },
+  {
+    id: 'runtime.throughput',
+    label: 'runtime: executions per second, sustained',
+    unit: '/s',
+    target: { min: 300, text: '≥ 300 /s' },
+  },
   {
     id: 'runtime.memory.running1000',
     label: 'runtime: memory with 1,000 executions running (runtime + function processes, RSS)',
@@ -99,7 +111,16 @@ export async function benchColdStarts(ctx: BenchContext): Promise<GroupResult> {
   } catch (err) {
     const note = `cold start not measured: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     return {
-      figures: [{ id: 'coldStart', label: 'cold start of each handler (local runtime)', unit: 'ms', value: null, spread: '—', note }],
+      figures: [
+        {
+          id: 'coldStart',
+          label: 'cold start of each handler (local runtime)',
+          unit: 'ms',
+          value: null,
+          spread: '—',
+          note,
+        },
+      ],
       raw: { error: note },
     };
   } finally {
@@ -127,11 +148,19 @@ function coldStartFigures(runs: readonly ColdRun[]): Figure[] {
   // Which handler each outside figure belongs to follows from the request that needed it.
   figures.push(
     sampleFigure(
-      { id: 'coldStart.status.outside', label: 'cold start, status Lambda: first describe − warm describe (from outside)', unit: 'ms' },
+      {
+        id: 'coldStart.status.outside',
+        label: 'cold start, status Lambda: first describe − warm describe (from outside)',
+        unit: 'ms',
+      },
       runs.map((r) => r.describe.firstMs - r.describe.warmMedianMs),
     ),
     sampleFigure(
-      { id: 'coldStart.worker.outside', label: 'cold start, worker Lambda: first execution − warm execution (from outside)', unit: 'ms' },
+      {
+        id: 'coldStart.worker.outside',
+        label: 'cold start, worker Lambda: first execution − warm execution (from outside)',
+        unit: 'ms',
+      },
       runs.map((r) => r.execution.firstMs - r.execution.warmMedianMs),
     ),
   );
@@ -183,7 +212,8 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
 async function executeZeroSecondJob(url: string, agent: Agent): Promise<number> {
   const t0 = performance.now();
   const started = await postJson(url, '/start-execution', { input: defaultJob(JOBS).exampleInput }, agent);
-  if (started.status !== 200) throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
+  if (started.status !== 200)
+    throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
   const { executionArn } = started.body as { executionArn: string };
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const d = await postJson(url, '/describe-execution', { executionArn }, agent);

@@ -7,9 +7,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UNUSED_STATE_BUCKET, type BenchContext, type GroupResult } from './context';
-import { measureCommand, type CommandMeasurement } from './process';
-import { sampleFigure, type Figure, type Target } from './report';
+import { type BenchContext, type GroupResult, UNUSED_STATE_BUCKET } from './context';
+import { type CommandMeasurement, measureCommand } from './process';
+import { type Figure, sampleFigure, type Target } from './report';
 
 const SYNTH_WALL: Target = { max: 2.4, text: '≤ 2.4 s' };
 const SYNTH_MEMORY: Target = { max: 300, text: '≤ 300 MB' };
@@ -65,7 +65,12 @@ export async function benchSynth(ctx: BenchContext): Promise<GroupResult> {
     const peakCommands = [...new Set(runs.map((r) => shortCommand(r.peakProcessCommand)))];
     figures.push(
       sampleFigure(
-        { id: `synth.${variant.key}.wall`, label: `${variant.label}: wall time`, unit: 's', ...(variant.targets.wall ? { target: variant.targets.wall } : {}) },
+        {
+          id: `synth.${variant.key}.wall`,
+          label: `${variant.label}: wall time`,
+          unit: 's',
+          ...(variant.targets.wall ? { target: variant.targets.wall } : {}),
+        },
         runs.map((r) => r.wallMs / 1000),
         { ...(failure ? { failure } : {}) },
       ),

@@ -10,8 +10,8 @@
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchContext, GroupResult } from './context';
-import { measureCommand, type CommandMeasurement } from './process';
-import { sampleFigure, type Figure } from './report';
+import { type CommandMeasurement, measureCommand } from './process';
+import { type Figure, sampleFigure } from './report';
 
 /** The file each run edits (a small module every stack imports). */
 export const EDITED_FILE = 'stacks/naming.ts';
@@ -32,16 +32,24 @@ export async function benchTests(ctx: BenchContext): Promise<GroupResult> {
 
   const jestFailed = runs.filter((r) => r.jest.exitCode !== 0);
   const tscFailed = runs.filter((r) => r.tsc.exitCode !== 0);
-  const jestNote = jestFailed.length > 0
-    ? `jest exited ${String(jestFailed[0]!.jest.exitCode)} in ${jestFailed.length} of ${runs.length} runs (failing tests; times kept): ${keyLine(jestFailed[0]!.jest.outputTail, /^Tests:.*/m)}`
-    : undefined;
-  const tscNote = tscFailed.length > 0
-    ? `tsc exited ${String(tscFailed[0]!.tsc.exitCode)} in ${tscFailed.length} of ${runs.length} runs (type errors; times kept): ${keyLine(tscFailed[0]!.tsc.outputTail, /^.*error TS\d+.*$/m)}`
-    : undefined;
+  const jestNote =
+    jestFailed.length > 0
+      ? `jest exited ${String(jestFailed[0]!.jest.exitCode)} in ${jestFailed.length} of ${runs.length} runs (failing tests; times kept): ${keyLine(jestFailed[0]!.jest.outputTail, /^Tests:.*/m)}`
+      : undefined;
+  const tscNote =
+    tscFailed.length > 0
+      ? `tsc exited ${String(tscFailed[0]!.tsc.exitCode)} in ${tscFailed.length} of ${runs.length} runs (type errors; times kept): ${keyLine(tscFailed[0]!.tsc.outputTail, /^.*error TS\d+.*$/m)}`
+      : undefined;
   const mem = (values: ReadonlyArray<number | null>): number[] => values.filter((v): v is number => v !== null);
   const figures: Figure[] = [
     sampleFigure(
-      { id: 'tests.unit.wall', label: 'unit tests after an edit: wall time', unit: 's', target: { max: 3, text: '≤ 3 s' }, ...(jestNote ? { note: jestNote } : {}) },
+      {
+        id: 'tests.unit.wall',
+        label: 'unit tests after an edit: wall time',
+        unit: 's',
+        target: { max: 3, text: '≤ 3 s' },
+        ...(jestNote ? { note: jestNote } : {}),
+      },
       runs.map((r) => r.jest.wallMs / 1000),
     ),
     sampleFigure(
@@ -50,16 +58,29 @@ export async function benchTests(ctx: BenchContext): Promise<GroupResult> {
       { failure: 'memory needs Linux /proc' },
     ),
     sampleFigure(
-      { id: 'tests.unit.peakTree', label: 'unit tests after an edit: peak memory, whole process tree (jest workers)', unit: 'MB' },
+      {
+        id: 'tests.unit.peakTree',
+        label: 'unit tests after an edit: peak memory, whole process tree (jest workers)',
+        unit: 'MB',
+      },
       mem(runs.map((r) => r.jest.peakTreeMb)),
       { failure: 'memory needs Linux /proc' },
     ),
     sampleFigure(
-      { id: 'tests.typecheck.wall', label: 'type-check after an edit (`npx tsc --noEmit`, incremental): wall time', unit: 's', ...(tscNote ? { note: tscNote } : {}) },
+      {
+        id: 'tests.typecheck.wall',
+        label: 'type-check after an edit (`npx tsc --noEmit`, incremental): wall time',
+        unit: 's',
+        ...(tscNote ? { note: tscNote } : {}),
+      },
       runs.map((r) => r.tsc.wallMs / 1000),
     ),
     sampleFigure(
-      { id: 'tests.typecheck.peakProcess', label: 'type-check after an edit: peak memory, largest process', unit: 'MB' },
+      {
+        id: 'tests.typecheck.peakProcess',
+        label: 'type-check after an edit: peak memory, largest process',
+        unit: 'MB',
+      },
       mem(runs.map((r) => r.tsc.peakProcessMb)),
       { failure: 'memory needs Linux /proc' },
     ),
@@ -103,6 +124,9 @@ async function loopOnce(ctx: BenchContext, run: number): Promise<LoopRun> {
 // The line of a tool's output that says what went wrong, else its last line.
 function keyLine(text: string, pattern: RegExp): string {
   const match = pattern.exec(text)?.[0];
-  const lines = text.trim().split('\n').filter((l) => l.trim() !== '' && !l.startsWith('npm warn'));
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('npm warn'));
   return (match ?? lines.pop() ?? 'no output').trim().slice(0, 200);
 }

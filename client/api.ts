@@ -93,7 +93,10 @@ export class ApiError extends Error {
   /** From `Retry-After`. */
   readonly retryAfterMs?: number;
 
-  constructor(message: string, details: { status?: number; code?: string; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { status?: number; code?: string; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.status = details.status;
     this.code = details.code;
@@ -161,7 +164,10 @@ export class ApiClient {
   }
 
   /** `POST /start-execution`, or `POST /<job>/start-execution` when `job` is given. */
-  async startExecution(request: { input: unknown; name?: string; job?: string }, signal?: AbortSignal): Promise<StartResult> {
+  async startExecution(
+    request: { input: unknown; name?: string; job?: string },
+    signal?: AbortSignal,
+  ): Promise<StartResult> {
     const body: Record<string, unknown> = { input: request.input };
     if (request.name !== undefined) body.name = request.name;
     const { json } = await this.post(startExecutionPath(request.job), body, signal);
@@ -197,7 +203,7 @@ export class ApiClient {
   /** `POST /stop-execution`. */
   async stopExecution(
     request: { executionArn: string; error?: string; cause?: string },
-    signal?: AbortSignal
+    signal?: AbortSignal,
   ): Promise<StopResult> {
     const { json } = await this.post('/stop-execution', request, signal);
     return { stopDate: isRecord(json) ? Number(json.stopDate) : NaN };
@@ -206,7 +212,7 @@ export class ApiClient {
   private async post(
     route: string,
     payload: unknown,
-    signal: AbortSignal | undefined
+    signal: AbortSignal | undefined,
   ): Promise<{ json: unknown; retryAfterMs?: number }> {
     const url = new URL(this.base + route);
     const body = JSON.stringify(payload);
@@ -232,7 +238,9 @@ export class ApiClient {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
     if (response.ok) {
       if (json === undefined) {
-        throw new ApiError(`${route.slice(1)} returned a body that is not JSON: ${preview(text)}`, { status: response.status });
+        throw new ApiError(`${route.slice(1)} returned a body that is not JSON: ${preview(text)}`, {
+          status: response.status,
+        });
       }
       return { json, retryAfterMs };
     }

@@ -6,15 +6,28 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ApiError, type ApiClient, type ExecutionDescription } from './api';
-import type { Connection } from './config';
+import { type ApiClient, ApiError, type ExecutionDescription } from './api';
 import { apiErrorText, buildClient, connect, reattachCommand } from './cli-connect';
-import { ExitCode, UsageError, type CliIo } from './cli-io';
+import { type CliIo, ExitCode, UsageError } from './cli-io';
 import type { DescribeFlags, GlobalFlags, RunFlags, StartFlags, StopFlags, WaitFlags } from './cli-options';
-import { startOrAttach, waitAfterStart, waitForExecution, type StartOrAttachResult, type WaitOptions } from './execution';
+import type { Connection } from './config';
+import {
+  type StartOrAttachResult,
+  startOrAttach,
+  type WaitOptions,
+  waitAfterStart,
+  waitForExecution,
+} from './execution';
 import { compileQuery, isoFromEpochSeconds, renderOutput } from './output';
-import { WaitOutcome, type PollResult } from './poll';
-import { canShowSpinner, formatDuration, plainProgress, silentProgress, spinnerProgress, type ProgressReporter } from './progress';
+import { type PollResult, WaitOutcome } from './poll';
+import {
+  canShowSpinner,
+  formatDuration,
+  type ProgressReporter,
+  plainProgress,
+  silentProgress,
+  spinnerProgress,
+} from './progress';
 import { callWithRetries } from './retry';
 import { DEFAULT_SCHEDULE } from './schedule';
 
@@ -29,13 +42,23 @@ export async function startCommand(flags: StartFlags, io: CliIo, context: Comman
   const connection = (context.connection = await connect(flags, io));
   const client = await buildClient(connection, io);
   const started = await startNamed(client, connection, flags, input, io);
-  if (started.attached && !flags.quiet) io.stderr.write(`async-api: ${attachedNote(started, 'not starting another')}\n`);
-  print(io, flags, 'StartExecution', { executionArn: started.executionArn, startDate: isoFromEpochSeconds(started.startDate), attached: started.attached });
+  if (started.attached && !flags.quiet)
+    io.stderr.write(`async-api: ${attachedNote(started, 'not starting another')}\n`);
+  print(io, flags, 'StartExecution', {
+    executionArn: started.executionArn,
+    startDate: isoFromEpochSeconds(started.startDate),
+    attached: started.attached,
+  });
   return ExitCode.Succeeded;
 }
 
 /** `describe <arn>`: one describe (with retries). */
-export async function describeCommand(arn: string, flags: DescribeFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
+export async function describeCommand(
+  arn: string,
+  flags: DescribeFlags,
+  io: CliIo,
+  context: CommandContext,
+): Promise<ExitCode> {
   const client = await buildClient((context.connection = await connect(flags, io)), io);
   const { description } = await callWithRetries((signal) => client.describeExecution(arn, signal), retryIo(io));
   print(io, flags, 'DescribeExecution', flags.outputOnly ? description.output : description);
@@ -43,7 +66,12 @@ export async function describeCommand(arn: string, flags: DescribeFlags, io: Cli
 }
 
 /** `stop <arn>`: prints `{executionArn, stopDate}`. */
-export async function stopCommand(arn: string, flags: StopFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
+export async function stopCommand(
+  arn: string,
+  flags: StopFlags,
+  io: CliIo,
+  context: CommandContext,
+): Promise<ExitCode> {
   const client = await buildClient((context.connection = await connect(flags, io)), io);
   const request = { executionArn: arn, error: flags.error, cause: flags.cause };
   const { stopDate } = await callWithRetries((signal) => client.stopExecution(request, signal), retryIo(io));
@@ -52,7 +80,12 @@ export async function stopCommand(arn: string, flags: StopFlags, io: CliIo, cont
 }
 
 /** `run`: start (or re-attach by name), then wait. */
-export async function runCommand(flags: RunFlags, command: Command, io: CliIo, context: CommandContext): Promise<ExitCode> {
+export async function runCommand(
+  flags: RunFlags,
+  command: Command,
+  io: CliIo,
+  context: CommandContext,
+): Promise<ExitCode> {
   const input = await readInput(flags.input, io);
   const connection = (context.connection = await connect(flags, io));
   const client = await buildClient(connection, io);
@@ -61,7 +94,15 @@ export async function runCommand(flags: RunFlags, command: Command, io: CliIo, c
   const started = await startNamed(client, connection, flags, input, io);
   const times = { sentAtMs, arrivedAtMs: now(), wallAtArrivalMs: (io.wallClock ?? Date.now)() };
   if (started.attached && !flags.quiet) io.stderr.write(`async-api: ${attachedNote(started, 'attaching to it')}\n`);
-  return waitCommand(started.executionArn, flags, command, io, context, client, waitAfterStart(started, times, minIntervalFor(flags)));
+  return waitCommand(
+    started.executionArn,
+    flags,
+    command,
+    io,
+    context,
+    client,
+    waitAfterStart(started, times, minIntervalFor(flags)),
+  );
 }
 
 /** `wait <arn>` (and the waiting half of `run`): polls until the execution ends. */
@@ -72,7 +113,7 @@ export async function waitCommand(
   io: CliIo,
   context: CommandContext,
   existingClient?: ApiClient,
-  afterStart: Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> = {}
+  afterStart: Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> = {},
 ): Promise<ExitCode> {
   const client = existingClient ?? (await buildClient((context.connection = await connect(flags, io)), io));
   const now = io.now ?? Date.now;
@@ -111,16 +152,22 @@ export async function waitCommand(
     case WaitOutcome.Failed:
     case WaitOutcome.TimedOut:
     case WaitOutcome.Aborted: {
-      const failure = description?.error || description?.cause ? `: ${[description.error, description.cause].filter(Boolean).join(': ')}` : '';
+      const failure =
+        description?.error || description?.cause
+          ? `: ${[description.error, description.cause].filter(Boolean).join(': ')}`
+          : '';
       progress.finish(`${result.outcome} ${took}${failure}`, result.outcome === WaitOutcome.Succeeded);
       if (!flags.outputOnly) print(io, flags, 'DescribeExecution', description);
-      else if (result.outcome === WaitOutcome.Succeeded) print(io, flags, 'DescribeExecution', description?.output ?? null);
+      else if (result.outcome === WaitOutcome.Succeeded)
+        print(io, flags, 'DescribeExecution', description?.output ?? null);
       return OUTCOME_EXIT[result.outcome];
     }
     case WaitOutcome.DeadlinePassed: {
       progress.finish(`still ${result.status ?? 'not visible'} ${took}; --timeout passed`, false);
       if (description && !flags.outputOnly) print(io, flags, 'DescribeExecution', description);
-      io.stderr.write(`async-api: deadline passed; the execution is still running. Re-attach with: ${reattachCommand(arn, command)}\n`);
+      io.stderr.write(
+        `async-api: deadline passed; the execution is still running. Re-attach with: ${reattachCommand(arn, command)}\n`,
+      );
       return ExitCode.DeadlinePassed;
     }
     case WaitOutcome.Interrupted: {
@@ -129,20 +176,25 @@ export async function waitCommand(
         await stopAfterInterrupt(client, arn, io);
         return ExitCode.Interrupted;
       }
-      io.stderr.write(`async-api: interrupted; the execution keeps running. Re-attach with: ${reattachCommand(arn, command)}\n`);
+      io.stderr.write(
+        `async-api: interrupted; the execution keeps running. Re-attach with: ${reattachCommand(arn, command)}\n`,
+      );
       return ExitCode.Interrupted;
     }
     case WaitOutcome.Error: {
       progress.clear();
       const err = result.error;
-      const message = err instanceof ApiError ? apiErrorText(err, context.connection) : (err?.message ?? 'unknown error');
+      const message =
+        err instanceof ApiError ? apiErrorText(err, context.connection) : (err?.message ?? 'unknown error');
       io.stderr.write(`async-api: ${message.includes(arn) ? message : `${message} (${arn})`}\n`);
       return ExitCode.ApiError;
     }
   }
 }
 
-const OUTCOME_EXIT: Readonly<Record<WaitOutcome.Succeeded | WaitOutcome.Failed | WaitOutcome.TimedOut | WaitOutcome.Aborted, ExitCode>> = {
+const OUTCOME_EXIT: Readonly<
+  Record<WaitOutcome.Succeeded | WaitOutcome.Failed | WaitOutcome.TimedOut | WaitOutcome.Aborted, ExitCode>
+> = {
   [WaitOutcome.Succeeded]: ExitCode.Succeeded,
   [WaitOutcome.Failed]: ExitCode.Failed,
   [WaitOutcome.TimedOut]: ExitCode.TimedOut,
@@ -152,14 +204,27 @@ const OUTCOME_EXIT: Readonly<Record<WaitOutcome.Succeeded | WaitOutcome.Failed |
 /** Writes a result to stdout with `--query` and `--output` applied; `title` is the table's, as the AWS CLI names it. */
 function print(io: CliIo, flags: GlobalFlags, title: string, value: unknown): void {
   const query = flags.query === undefined ? undefined : compileQuery(flags.query);
-  io.stdout.write(renderOutput(value ?? null, { format: flags.output, query, title, width: io.stdout.columns || undefined }));
+  io.stdout.write(
+    renderOutput(value ?? null, { format: flags.output, query, title, width: io.stdout.columns || undefined }),
+  );
 }
 
 /** Starts with a name (given or generated) so that retries are safe; see {@link startOrAttach}. */
-function startNamed(client: ApiClient, connection: Connection, flags: StartFlags, input: unknown, io: CliIo): Promise<StartOrAttachResult> {
+function startNamed(
+  client: ApiClient,
+  connection: Connection,
+  flags: StartFlags,
+  input: unknown,
+  io: CliIo,
+): Promise<StartOrAttachResult> {
   const start = (request: { input: unknown; name: string }) =>
     callWithRetries((signal) => client.startExecution({ ...request, job: connection.job }, signal), retryIo(io));
-  return startOrAttach(start, { input, name: flags.name, stateMachineArn: connection.stateMachineArn, newName: io.newName });
+  return startOrAttach(start, {
+    input,
+    name: flags.name,
+    stateMachineArn: connection.stateMachineArn,
+    newName: io.newName,
+  });
 }
 
 function attachedNote(started: StartOrAttachResult, action: string): string {
@@ -179,7 +244,9 @@ async function stopAfterInterrupt(client: ApiClient, arn: string, io: CliIo): Pr
     await callWithRetries((signal) => client.stopExecution(request, signal), { ...retryIo(io), maxRetries: 2 });
     io.stderr.write(`async-api: interrupted; stopped ${arn}\n`);
   } catch (err) {
-    io.stderr.write(`async-api: interrupted; stopping ${arn} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(
+      `async-api: interrupted; stopping ${arn} failed: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
 }
 
@@ -202,7 +269,9 @@ async function readInput(spec: string | undefined, io: CliIo): Promise<unknown> 
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      throw new UsageError(`--input ${spec}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass JSON text, @file or - for stdin`);
+      throw new UsageError(
+        `--input ${spec}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass JSON text, @file or - for stdin`,
+      );
     }
     source = `in ${path}`;
   } else {
@@ -212,6 +281,8 @@ async function readInput(spec: string | undefined, io: CliIo): Promise<unknown> 
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`--input ${source} is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass JSON text, @file or - for stdin`);
+    throw new UsageError(
+      `--input ${source} is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass JSON text, @file or - for stdin`,
+    );
   }
 }

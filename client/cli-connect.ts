@@ -3,16 +3,20 @@
  * file, AWS profile), picks the credentials for SigV4, and words the hints that name the fix that
  * works when a call fails for a reason the user can correct.
  */
-import type { Command } from 'commander';
+
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { ApiClient, ApiError, type Auth } from './api';
-import { isLoopback, resolveConnection, type Connection } from './config';
-import { CONNECTION_FLAGS, type GlobalFlags, type StartFlags } from './cli-options';
+import type { Command } from 'commander';
+import { ApiClient, type ApiError, type Auth } from './api';
 import type { CliIo } from './cli-io';
+import { CONNECTION_FLAGS, type GlobalFlags, type StartFlags } from './cli-options';
+import { type Connection, isLoopback, resolveConnection } from './config';
 import { loadSharedProfiles, sharedFilePaths } from './profile';
 
 /** Resolves the connection for a command's flags; see {@link resolveConnection}. */
-export async function connect(flags: GlobalFlags & Partial<Pick<StartFlags, 'job' | 'stateMachineArn'>>, io: CliIo): Promise<Connection> {
+export async function connect(
+  flags: GlobalFlags & Partial<Pick<StartFlags, 'job' | 'stateMachineArn'>>,
+  io: CliIo,
+): Promise<Connection> {
   return resolveConnection({
     settings: {
       endpoint: flags.endpoint,
@@ -38,7 +42,11 @@ export async function buildClient(connection: Connection, io: CliIo): Promise<Ap
   if (connection.auth === 'iam') {
     const region = connection.region as string;
     const credentials = io.credentials ?? (await defaultCredentials(io.env));
-    auth = { mode: 'iam', region, credentials: withHint(credentials({ profile: connection.profile, region }), connection) };
+    auth = {
+      mode: 'iam',
+      region,
+      credentials: withHint(credentials({ profile: connection.profile, region }), connection),
+    };
   } else if (connection.auth === 'jwt') {
     auth = { mode: 'jwt', token: connection.token as string };
   } else {
@@ -63,7 +71,12 @@ async function defaultCredentials(env: CliIo['env']): Promise<NonNullable<CliIo[
       const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
       return async () => ({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
     }
-    return fromNodeProviderChain({ profile, filepath: credentialsFile, configFilepath: configFile, clientConfig: { region } });
+    return fromNodeProviderChain({
+      profile,
+      filepath: credentialsFile,
+      configFilepath: configFile,
+      clientConfig: { region },
+    });
   };
 }
 
@@ -87,7 +100,10 @@ function withHint(provider: AwsCredentialIdentityProvider, connection: Connectio
 export function apiErrorText(err: ApiError, connection: Connection | undefined): string {
   const status = err.status === undefined ? '' : ` (HTTP ${err.status}${err.code ? ` ${err.code}` : ''})`;
   const unsigned = connection !== undefined && connection.auth === 'none';
-  const hint = unsigned && (err.status === 401 || err.status === 403) ? '; the API may want authorisation: --auth iam, or --auth jwt --token <jwt>' : '';
+  const hint =
+    unsigned && (err.status === 401 || err.status === 403)
+      ? '; the API may want authorisation: --auth iam, or --auth jwt --token <jwt>'
+      : '';
   return `${err.message}${status}${hint}`;
 }
 
@@ -95,11 +111,16 @@ export function apiErrorText(err: ApiError, connection: Connection | undefined):
 export function reattachCommand(arn: string, command: Command): string {
   const parts = ['async-api', 'wait', arn];
   for (const [key, flag] of CONNECTION_FLAGS) {
-    if (command.getOptionValueSourceWithGlobals(key) === 'cli') parts.push(flag, String(command.optsWithGlobals()[key]));
+    if (command.getOptionValueSourceWithGlobals(key) === 'cli')
+      parts.push(flag, String(command.optsWithGlobals()[key]));
   }
   // The re-attached wait prints its result the way this one would have.
-  for (const [key, flag] of [['output', '--output'], ['query', '--query']] as const) {
-    if (command.getOptionValueSourceWithGlobals(key) === 'cli') parts.push(flag, String(command.optsWithGlobals()[key]));
+  for (const [key, flag] of [
+    ['output', '--output'],
+    ['query', '--query'],
+  ] as const) {
+    if (command.getOptionValueSourceWithGlobals(key) === 'cli')
+      parts.push(flag, String(command.optsWithGlobals()[key]));
   }
   if (command.getOptionValue('outputOnly')) parts.push('--output-only');
   // A token on the command line is not repeated in a message that may end up in a log.

@@ -4,11 +4,11 @@
  * its own. Enum values are accepted in any case. Parsers throw commander's InvalidArgumentError, which
  * the CLI turns into one usage line (exit 2).
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { jobNameProblem } from './api';
-import { ConfigError, parseAuthMode, type AuthMode } from './config';
+import { type AuthMode, ConfigError, parseAuthMode } from './config';
 import { EXECUTION_ARN_FORMAT, executionNameProblem, isExecutionArn } from './execution';
-import { OutputOptionError, queryProblem, OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from './output';
+import { OUTPUT_FORMATS, type OutputFormat, OutputOptionError, parseOutputFormat, queryProblem } from './output';
 import { DEFAULT_SCHEDULE } from './schedule';
 
 /** Default deadline of `wait`/`run`. */
@@ -68,19 +68,32 @@ export function addGlobalOptions(program: Command): Command {
   return program
     .option('--endpoint <url>', 'API base URL (default: $ASYNC_API_ENDPOINT, else api_endpoint from the outputs file)')
     .addOption(
-      new Option('--auth <mode>', 'authorisation: iam, jwt or none, any case (default: $ASYNC_API_AUTH, else api_auth from the outputs file, else iam)').argParser(
-        parseAuthFlag
-      )
+      new Option(
+        '--auth <mode>',
+        'authorisation: iam, jwt or none, any case (default: $ASYNC_API_AUTH, else api_auth from the outputs file, else iam)',
+      ).argParser(parseAuthFlag),
     )
-    .option('--region <region>', "region for SigV4 (default: $AWS_REGION, $AWS_DEFAULT_REGION, outputs' region, endpoint host, profile's region)")
-    .option('--profile <name>', 'AWS profile for credentials and region (default: $AWS_PROFILE, else the standard credential chain)')
+    .option(
+      '--region <region>',
+      "region for SigV4 (default: $AWS_REGION, $AWS_DEFAULT_REGION, outputs' region, endpoint host, profile's region)",
+    )
+    .option(
+      '--profile <name>',
+      'AWS profile for credentials and region (default: $AWS_PROFILE, else the standard credential chain)',
+    )
     .option('--token <jwt>', 'bearer token for --auth jwt (default: $ASYNC_API_TOKEN)')
     .option('--outputs-file <path>', 'outputs file written by `cdktf output` (default: cdktf.outputs.json)')
     .option('--stack <id>', 'stack of the outputs file to use when it has several')
     .addOption(
-      new Option('--output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}, any case`).argParser(parseOutputFlag).default('json')
+      new Option('--output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}, any case`)
+        .argParser(parseOutputFlag)
+        .default('json'),
     )
-    .addOption(new Option('--query <expression>', 'JMESPath expression applied to the output, as the AWS CLI does').argParser(parseQueryFlag))
+    .addOption(
+      new Option('--query <expression>', 'JMESPath expression applied to the output, as the AWS CLI does').argParser(
+        parseQueryFlag,
+      ),
+    )
     .option('-q, --quiet', 'no progress or notes on stderr (errors are still printed)');
 }
 
@@ -88,10 +101,14 @@ export function addGlobalOptions(program: Command): Command {
 export function addWaitOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--timeout <duration>', 'give up waiting after this long, exit 5 (e.g. 90s, 15m, 2h)').argParser(parseDuration).default(DEFAULT_TIMEOUT_MS, '60m')
+      new Option('--timeout <duration>', 'give up waiting after this long, exit 5 (e.g. 90s, 15m, 2h)')
+        .argParser(parseDuration)
+        .default(DEFAULT_TIMEOUT_MS, '60m'),
     )
     .addOption(
-      new Option('--max-interval <duration>', 'longest pause between polls').argParser(parseDuration).default(DEFAULT_SCHEDULE.maxIntervalMs, '20s')
+      new Option('--max-interval <duration>', 'longest pause between polls')
+        .argParser(parseDuration)
+        .default(DEFAULT_SCHEDULE.maxIntervalMs, '20s'),
     )
     .option('--output-only', "print only the execution's output instead of the whole description")
     .option('--stop-on-interrupt', 'on Ctrl-C also stop the execution');
@@ -102,23 +119,30 @@ export function addStartOptions(command: Command): Command {
   return command
     .addOption(new Option('--input <json|@file|->', 'execution input: JSON text, @file, or - for stdin (default: {})'))
     .addOption(
-      new Option('--name <name>', 'execution name (default: a random UUID); an existing execution of that name is re-attached').argParser((value: string) => {
+      new Option(
+        '--name <name>',
+        'execution name (default: a random UUID); an existing execution of that name is re-attached',
+      ).argParser((value: string) => {
         const problem = executionNameProblem(value);
         if (problem) throw new InvalidArgumentError(`An execution name ${problem}.`);
         return value;
-      })
+      }),
     )
     .addOption(
-      new Option('--job <name>', "the job to start: POST /<job>/start-execution (default: the API's default job, POST /start-execution)").argParser(
-        (value: string) => {
-          const problem = jobNameProblem(value);
-          if (problem) throw new InvalidArgumentError(`${problem}.`);
-          return value;
-        }
-      )
+      new Option(
+        '--job <name>',
+        "the job to start: POST /<job>/start-execution (default: the API's default job, POST /start-execution)",
+      ).argParser((value: string) => {
+        const problem = jobNameProblem(value);
+        if (problem) throw new InvalidArgumentError(`${problem}.`);
+        return value;
+      }),
     )
     .addOption(
-      new Option('--state-machine-arn <arn>', "state machine ARN, to attach by --name (default: the job's state_machine_arn from the outputs file)")
+      new Option(
+        '--state-machine-arn <arn>',
+        "state machine ARN, to attach by --name (default: the job's state_machine_arn from the outputs file)",
+      ),
     );
 }
 
@@ -141,7 +165,8 @@ function parseAuthFlag(value: string): AuthMode {
   try {
     return parseAuthMode(value);
   } catch (err) {
-    if (err instanceof ConfigError) throw new InvalidArgumentError('Allowed choices are iam, jwt, none (any case; AWS_IAM as the stack outputs it).');
+    if (err instanceof ConfigError)
+      throw new InvalidArgumentError('Allowed choices are iam, jwt, none (any case; AWS_IAM as the stack outputs it).');
     throw err;
   }
 }
@@ -150,7 +175,8 @@ function parseOutputFlag(value: string): OutputFormat {
   try {
     return parseOutputFormat(value);
   } catch (err) {
-    if (err instanceof OutputOptionError) throw new InvalidArgumentError(`Allowed choices are ${OUTPUT_FORMATS.join(', ')} (any case).`);
+    if (err instanceof OutputOptionError)
+      throw new InvalidArgumentError(`Allowed choices are ${OUTPUT_FORMATS.join(', ')} (any case).`);
     throw err;
   }
 }

@@ -9,14 +9,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ApiError, AuthError } from './api';
-import { ConfigError } from './config';
-import { describeCommand, runCommand, startCommand, stopCommand, waitCommand, type CommandContext } from './cli-commands';
+import {
+  type CommandContext,
+  describeCommand,
+  runCommand,
+  startCommand,
+  stopCommand,
+  waitCommand,
+} from './cli-commands';
 import { apiErrorText } from './cli-connect';
-import { ExitCode, processIo, UsageError, type CliIo } from './cli-io';
-import { addGlobalOptions, addStartOptions, addWaitOptions, parseExecutionArn, type GlobalFlags } from './cli-options';
+import { type CliIo, ExitCode, processIo, UsageError } from './cli-io';
+import { addGlobalOptions, addStartOptions, addWaitOptions, type GlobalFlags, parseExecutionArn } from './cli-options';
+import { ConfigError } from './config';
 import { OutputOptionError } from './output';
 
-export { ExitCode, processIo, type CliIo } from './cli-io';
+export { type CliIo, ExitCode, processIo } from './cli-io';
 export { DEFAULT_TIMEOUT_MS, parseDuration } from './cli-options';
 
 const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run'] as const;
@@ -61,7 +68,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
 function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('async-api')
-    .description('Start, watch and stop executions of the async HTTP API (POST [/<job>]/start-execution, /describe-execution, /stop-execution).')
+    .description(
+      'Start, watch and stop executions of the async HTTP API (POST [/<job>]/start-execution, /describe-execution, /stop-execution).',
+    )
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       // Usage errors are reported as one line by reportError; commander's own text is dropped.
@@ -73,11 +82,16 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
     .exitOverride()
     .showSuggestionAfterError(true)
     .version(versionLine(), '--version', 'print the version and exit')
-    .addHelpText('after', `${EXIT_CODES_HELP}\n\nRun \`async-api help <command>\` for a command's options; docs/client.md has examples.`);
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}\n\nRun \`async-api help <command>\` for a command's options; docs/client.md has examples.`,
+    );
   addGlobalOptions(program);
   const flagsOf = <T extends GlobalFlags>(command: Command): T => command.optsWithGlobals<T>();
 
-  addStartOptions(program.command('start').description('Start an execution and print {"executionArn", "startDate", "attached"}.'))
+  addStartOptions(
+    program.command('start').description('Start an execution and print {"executionArn", "startDate", "attached"}.'),
+  )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (_options: unknown, command: Command) => {
       setExit(await startCommand(flagsOf(command), io, context));
@@ -107,15 +121,17 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
   addWaitOptions(
     program
       .command('wait')
-      .description("Wait until the execution ends; print its final description.")
-      .argument('<executionArn>', 'execution ARN', parseExecutionArn)
+      .description('Wait until the execution ends; print its final description.')
+      .argument('<executionArn>', 'execution ARN', parseExecutionArn),
   )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (arn: string, _options: unknown, command: Command) => {
       setExit(await waitCommand(arn, flagsOf(command), command, io, context));
     });
 
-  addStartOptions(addWaitOptions(program.command('run').description('Start an execution, then wait for it (re-attaches by --name).')))
+  addStartOptions(
+    addWaitOptions(program.command('run').description('Start an execution, then wait for it (re-attaches by --name).')),
+  )
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (_options: unknown, command: Command) => {
       setExit(await runCommand(flagsOf(command), command, io, context));
@@ -124,13 +140,23 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
   return program;
 }
 
-function reportError(err: unknown, command: Command, io: CliIo, context: CommandContext, argv: readonly string[]): ExitCode {
+function reportError(
+  err: unknown,
+  command: Command,
+  io: CliIo,
+  context: CommandContext,
+  argv: readonly string[],
+): ExitCode {
   const line = (text: string): void => {
     io.stderr.write(`async-api: ${text.replace(/\s*\n\s*/g, ' ')}\n`);
   };
   if (err instanceof CommanderError) {
     // `--help`, `--version` and `help <command>` (exit code 0); a missing command is help with exit code 1.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || (err.code === 'commander.help' && err.exitCode === 0)) {
+    if (
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      (err.code === 'commander.help' && err.exitCode === 0)
+    ) {
       return ExitCode.Succeeded;
     }
     line(usageLine(err, command, argv));
@@ -162,7 +188,8 @@ function usageLine(err: CommanderError, command: Command, argv: readonly string[
   switch (err.code) {
     case 'commander.help':
       // Help with an error: no command at all, or `help <unknown>`.
-      if (argv[0] === 'help' && argv[1] !== undefined) return `unknown command '${argv[1]}'; commands: ${COMMANDS.join(', ')}`;
+      if (argv[0] === 'help' && argv[1] !== undefined)
+        return `unknown command '${argv[1]}'; commands: ${COMMANDS.join(', ')}`;
       return `missing command; commands: ${COMMANDS.join(', ')} (see async-api --help)`;
     case 'commander.unknownCommand':
       return `${what}; commands: ${COMMANDS.join(', ')}`;

@@ -99,13 +99,18 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
 
   const givenEndpoint = nonEmpty(settings.endpoint) ?? nonEmpty(env.ASYNC_API_ENDPOINT);
   let stack = pickStack(stacks, settings.stack, givenEndpoint, outputsPath);
-  if (givenEndpoint !== undefined && stack !== undefined && !explicitOutputs && !sameEndpoint(stack.values.api_endpoint, givenEndpoint)) {
+  if (
+    givenEndpoint !== undefined &&
+    stack !== undefined &&
+    !explicitOutputs &&
+    !sameEndpoint(stack.values.api_endpoint, givenEndpoint)
+  ) {
     stack = undefined;
   }
   const endpoint = givenEndpoint ?? (stack ? String(stack.values.api_endpoint) : undefined);
   if (endpoint === undefined) {
     throw new ConfigError(
-      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\``
+      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\``,
     );
   }
   checkEndpoint(endpoint);
@@ -119,7 +124,8 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
   const [authSource, authText] = authChoices.find(([, value]) => value !== undefined) ?? ['default', 'iam'];
   const auth = parseAuthMode(authText as string);
   const job = nonEmpty(settings.job);
-  const stateMachineArn = nonEmpty(settings.stateMachineArn) ?? machineOfJob(outputs, job, stack ? `${outputsPath} (stack ${stack.id})` : '');
+  const stateMachineArn =
+    nonEmpty(settings.stateMachineArn) ?? machineOfJob(outputs, job, stack ? `${outputsPath} (stack ${stack.id})` : '');
   const profile = nonEmpty(settings.profile) ?? nonEmpty(env.AWS_PROFILE);
   const base = {
     endpoint,
@@ -133,7 +139,8 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
 
   if (auth === 'jwt') {
     const token = nonEmpty(settings.token) ?? nonEmpty(env.ASYNC_API_TOKEN);
-    if (token === undefined) throw new ConfigError('--auth jwt needs a token: pass --token <jwt> or set ASYNC_API_TOKEN');
+    if (token === undefined)
+      throw new ConfigError('--auth jwt needs a token: pass --token <jwt> or set ASYNC_API_TOKEN');
     return { ...base, token };
   }
   if (auth === 'none') return base;
@@ -141,7 +148,7 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
   const profiles = inputs.profiles;
   if (profile !== undefined && profiles !== undefined && !hasProfile(profiles, profile)) {
     throw new ConfigError(
-      `the profile ${JSON.stringify(profile)} is in neither ${profiles.configFile} nor ${profiles.credentialsFile}: create it with \`aws configure --profile ${profile}\`, or pick another with --profile (or AWS_PROFILE)`
+      `the profile ${JSON.stringify(profile)} is in neither ${profiles.configFile} nor ${profiles.credentialsFile}: create it with \`aws configure --profile ${profile}\`, or pick another with --profile (or AWS_PROFILE)`,
     );
   }
   const region =
@@ -180,13 +187,19 @@ export function isLoopback(endpoint: string): boolean {
  * job (`state_machine_arn`) when no job is named or it is the `default_job`.
  * @throws ConfigError when the outputs list jobs and `job` is not one of them.
  */
-function machineOfJob(outputs: Readonly<Record<string, unknown>>, job: string | undefined, where: string): string | undefined {
+function machineOfJob(
+  outputs: Readonly<Record<string, unknown>>,
+  job: string | undefined,
+  where: string,
+): string | undefined {
   if (job === undefined) return stringValue(outputs.state_machine_arn);
   const problem = jobNameProblem(job);
   if (problem) throw new ConfigError(`--job ${problem}`);
   const jobs = isRecord(outputs.jobs) ? outputs.jobs : undefined;
   if (jobs !== undefined && !Object.hasOwn(jobs, job)) {
-    throw new ConfigError(`no job ${JSON.stringify(job)} in ${where}; its jobs: ${Object.keys(jobs).sort().join(', ') || 'none'}`);
+    throw new ConfigError(
+      `no job ${JSON.stringify(job)} in ${where}; its jobs: ${Object.keys(jobs).sort().join(', ') || 'none'}`,
+    );
   }
   const entry = jobs?.[job];
   const own = isRecord(entry) ? stringValue(entry.state_machine_arn) : undefined;
@@ -227,23 +240,34 @@ function loadStacks(path: string, readFile: (path: string) => string | undefined
     throw new ConfigError(`cannot read outputs file ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (text === undefined) {
-    if (required) throw new ConfigError(`outputs file ${path} does not exist; write it with \`cdktf output --outputs-file <path>\``);
+    if (required)
+      throw new ConfigError(
+        `outputs file ${path} does not exist; write it with \`cdktf output --outputs-file <path>\``,
+      );
     return [];
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`outputs file ${path} is not JSON (${err instanceof Error ? err.message : String(err)}); expected {"<stack>": {"api_endpoint": "..."}}`);
+    throw new ConfigError(
+      `outputs file ${path} is not JSON (${err instanceof Error ? err.message : String(err)}); expected {"<stack>": {"api_endpoint": "..."}}`,
+    );
   }
-  if (!isRecord(parsed)) throw new ConfigError(`outputs file ${path} must hold a JSON object {"<stack>": {"api_endpoint": "..."}}`);
+  if (!isRecord(parsed))
+    throw new ConfigError(`outputs file ${path} must hold a JSON object {"<stack>": {"api_endpoint": "..."}}`);
   return Object.entries(parsed)
     .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
     .filter(([, values]) => typeof values.api_endpoint === 'string')
     .map(([id, values]) => ({ id, values }));
 }
 
-function pickStack(stacks: Stack[], wanted: string | undefined, endpoint: string | undefined, path: string): Stack | undefined {
+function pickStack(
+  stacks: Stack[],
+  wanted: string | undefined,
+  endpoint: string | undefined,
+  path: string,
+): Stack | undefined {
   if (wanted !== undefined) {
     const found = stacks.find((stack) => stack.id === wanted);
     if (!found) {
@@ -252,9 +276,15 @@ function pickStack(stacks: Stack[], wanted: string | undefined, endpoint: string
     }
     return found;
   }
-  if (endpoint !== undefined) return stacks.find((stack) => sameEndpoint(stack.values.api_endpoint, endpoint)) ?? (stacks.length === 1 ? stacks[0] : undefined);
+  if (endpoint !== undefined)
+    return (
+      stacks.find((stack) => sameEndpoint(stack.values.api_endpoint, endpoint)) ??
+      (stacks.length === 1 ? stacks[0] : undefined)
+    );
   if (stacks.length > 1) {
-    throw new ConfigError(`${path} has several stacks with api_endpoint (${stacks.map((s) => s.id).join(', ')}); pick one with --stack <id>`);
+    throw new ConfigError(
+      `${path} has several stacks with api_endpoint (${stacks.map((s) => s.id).join(', ')}); pick one with --stack <id>`,
+    );
   }
   return stacks[0];
 }
@@ -267,7 +297,9 @@ function checkEndpoint(endpoint: string): void {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new ConfigError(`endpoint must be an http(s) URL such as https://abc123.execute-api.us-east-1.amazonaws.com; got ${JSON.stringify(endpoint)}`);
+    throw new ConfigError(
+      `endpoint must be an http(s) URL such as https://abc123.execute-api.us-east-1.amazonaws.com; got ${JSON.stringify(endpoint)}`,
+    );
   }
 }
 

@@ -3,8 +3,8 @@
  * idempotent start (always named, so it can be retried; re-attach by name), and waiting.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError, type ApiClient, type ExecutionDescription } from './api';
-import { pollExecution, type Observation, type PollOptions, type PollResult } from './poll';
+import { type ApiClient, ApiError, type ExecutionDescription } from './api';
+import { type Observation, type PollOptions, type PollResult, pollExecution } from './poll';
 
 /** Shape of an execution ARN, for messages. */
 export const EXECUTION_ARN_FORMAT = 'arn:aws:states:<region>:<account>:execution:<state machine>:<execution name>';
@@ -28,7 +28,8 @@ export function isExecutionArn(value: string): boolean {
 export function executionNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 80) return `must be 1-80 characters; got ${name.length}`;
   const bad = FORBIDDEN_NAME.exec(name);
-  if (bad) return `must not contain ${JSON.stringify(bad[0])} (no whitespace, brackets, wildcards or < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`;
+  if (bad)
+    return `must not contain ${JSON.stringify(bad[0])} (no whitespace, brackets, wildcards or < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`;
   return undefined;
 }
 
@@ -41,7 +42,7 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
   const match = STATE_MACHINE_ARN.exec(stateMachineArn);
   if (!match) {
     throw new TypeError(
-      `stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got ${JSON.stringify(stateMachineArn)}`
+      `stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got ${JSON.stringify(stateMachineArn)}`,
     );
   }
   return `${match[1]}:execution:${match[2]}:${name}`;
@@ -58,7 +59,7 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
 export function observeExecution(
   client: ApiClient,
   executionArn: string,
-  wallClock: () => number = Date.now
+  wallClock: () => number = Date.now,
 ): (signal: AbortSignal) => Promise<Observation<ExecutionDescription>> {
   return async (signal) => {
     try {
@@ -66,7 +67,8 @@ export function observeExecution(
       const startedAt = description.startDate === null ? NaN : Date.parse(description.startDate);
       const ageMs = Number.isFinite(startedAt) ? wallClock() - startedAt : undefined;
       // A 200 without a status is a malformed answer: ask again rather than guess.
-      if (description.status === null) return { kind: 'retryable', message: 'describe-execution answered without a status', retryAfterMs };
+      if (description.status === null)
+        return { kind: 'retryable', message: 'describe-execution answered without a status', retryAfterMs };
       return { kind: 'status', status: description.status, detail: description, retryAfterMs, ageMs };
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return { kind: 'not-found', message: err.message };
@@ -92,7 +94,7 @@ export interface WaitOptions extends Omit<PollOptions<ExecutionDescription>, 'ob
 export function waitForExecution(
   client: ApiClient,
   executionArn: string,
-  options: WaitOptions
+  options: WaitOptions,
 ): Promise<PollResult<ExecutionDescription>> {
   const { wallClock, ...pollOptions } = options;
   return pollExecution({ ...pollOptions, observe: observeExecution(client, executionArn, wallClock) });
@@ -113,7 +115,7 @@ export function executionStartOnClock(
   startDateSeconds: number | undefined,
   sentAtMs: number,
   arrivedAtMs: number,
-  wallAtArrivalMs: number
+  wallAtArrivalMs: number,
 ): number {
   if (startDateSeconds === undefined || !Number.isFinite(startDateSeconds)) return arrivedAtMs;
   const moved = arrivedAtMs - (wallAtArrivalMs - startDateSeconds * 1000);
@@ -139,7 +141,7 @@ export interface StartTimes {
 export function waitAfterStart(
   started: StartOrAttachResult,
   times: StartTimes,
-  minIntervalMs: number
+  minIntervalMs: number,
 ): Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> {
   if (started.attached) return {};
   return {
@@ -191,7 +193,7 @@ export interface StartOrAttachRequest {
  */
 export async function startOrAttach(
   start: (request: { input: unknown; name: string }) => Promise<{ executionArn: string; startDate: number }>,
-  request: StartOrAttachRequest
+  request: StartOrAttachRequest,
 ): Promise<StartOrAttachResult> {
   const nameGenerated = request.name === undefined;
   const name = request.name ?? (request.newName ?? randomUUID)();
@@ -207,7 +209,7 @@ export async function startOrAttach(
     if (executionArn === undefined) {
       throw new ApiError(
         `${err.message} — to attach to execution ${name}, give the state machine ARN (--state-machine-arn, or an outputs file with state_machine_arn)`,
-        { status: err.status, code: err.code, cause: err }
+        { status: err.status, code: err.code, cause: err },
       );
     }
     return { executionArn, name, nameGenerated, attached: true };

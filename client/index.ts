@@ -12,27 +12,27 @@
  */
 export {
   ApiClient,
-  ApiError,
-  AuthError,
-  EXECUTE_API_SERVICE,
-  parseRetryAfter,
   type ApiClientOptions,
+  ApiError,
   type Auth,
+  AuthError,
   type DescribeResult,
+  EXECUTE_API_SERVICE,
   type ExecutionDescription,
+  parseRetryAfter,
   type StartResult,
   type StopResult,
 } from './api';
 export {
-  ConfigError,
-  DEFAULT_OUTPUTS_FILE,
-  parseAuthMode,
-  regionFromHost,
-  resolveConnection,
   type AuthMode,
+  ConfigError,
   type Connection,
   type ConnectionSettings,
+  DEFAULT_OUTPUTS_FILE,
+  parseAuthMode,
   type ResolveInputs,
+  regionFromHost,
+  resolveConnection,
 } from './config';
 export {
   EXECUTION_ARN_FORMAT,
@@ -41,24 +41,25 @@ export {
   executionStartOnClock,
   isExecutionArn,
   observeExecution,
-  startOrAttach,
-  waitAfterStart,
-  waitForExecution,
   type StartOrAttachRequest,
   type StartOrAttachResult,
   type StartTimes,
+  startOrAttach,
   type WaitOptions,
+  waitAfterStart,
+  waitForExecution,
 } from './execution';
+export { measureAgainstRuntime, type RuntimeMeasurement, type RuntimeMeasureOptions } from './measure';
 export {
-  POLL_DEFAULTS,
-  RUNNING_STATUSES,
-  WaitOutcome,
-  pollExecution,
-  validatePollOptions,
   type Observation,
+  POLL_DEFAULTS,
   type PollOptions,
   type PollProgress,
   type PollResult,
+  pollExecution,
+  RUNNING_STATUSES,
+  validatePollOptions,
+  WaitOutcome,
 } from './poll';
 export { callWithRetries, type RetryOptions } from './retry';
 export {
@@ -67,17 +68,16 @@ export {
   pollCeilingMs,
   pollIntervalMs,
   retryBackoffMs,
+  type ScheduleOptions,
   validateSchedule,
   withRetryAfter,
-  type ScheduleOptions,
 } from './schedule';
 export {
   allowedDelayMs,
-  simulateDetection,
-  simulateJob,
   formatSimulation,
   type JobRun,
   type SimulationOptions,
   type SimulationRow,
+  simulateDetection,
+  simulateJob,
 } from './simulate';
-export { measureAgainstRuntime, type RuntimeMeasureOptions, type RuntimeMeasurement } from './measure';

@@ -52,14 +52,21 @@ export interface RuntimeMeasurement {
  *
  * @throws when the wait does not end with SUCCEEDED, or the API's description lacks its dates.
  */
-export async function measureAgainstRuntime(url: string, seconds: number, options: RuntimeMeasureOptions = {}): Promise<RuntimeMeasurement> {
+export async function measureAgainstRuntime(
+  url: string,
+  seconds: number,
+  options: RuntimeMeasureOptions = {},
+): Promise<RuntimeMeasurement> {
   const schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
   const client = new ApiClient({ endpoint: url, auth: options.auth ?? { mode: 'none' } });
   const serverBefore = options.countServerDescribes?.();
 
   // The same steps as `async-api run`: a named, retried start, then the schedule for a fresh start.
   const sentAtMs = Date.now();
-  const started = await startOrAttach((request) => callWithRetries((signal) => client.startExecution(request, signal)), { input: { seconds } });
+  const started = await startOrAttach(
+    (request) => callWithRetries((signal) => client.startExecution(request, signal)),
+    { input: { seconds } },
+  );
   const arrivedAtMs = Date.now();
   let noticedAt = NaN;
   const result = await waitForExecution(client, started.executionArn, {
@@ -95,7 +102,9 @@ export async function measureAgainstRuntime(url: string, seconds: number, option
 if (require.main === module) {
   const [url, ...lengths] = process.argv.slice(2);
   if (!url) {
-    process.stderr.write('usage: npx tsx client/measure.ts <url> [seconds...]   (an API with auth none, e.g. npm start)\n');
+    process.stderr.write(
+      'usage: npx tsx client/measure.ts <url> [seconds...]   (an API with auth none, e.g. npm start)\n',
+    );
     process.exitCode = 2;
   } else {
     void (async () => {

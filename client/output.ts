@@ -25,7 +25,9 @@ export class OutputOptionError extends Error {
 export function parseOutputFormat(value: string): OutputFormat {
   const format = value.trim().toLowerCase();
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
-    throw new OutputOptionError(`--output must be one of ${OUTPUT_FORMATS.join(', ')} (any case); got ${JSON.stringify(value)}`);
+    throw new OutputOptionError(
+      `--output must be one of ${OUTPUT_FORMATS.join(', ')} (any case); got ${JSON.stringify(value)}`,
+    );
   }
   return format as OutputFormat;
 }
@@ -92,7 +94,8 @@ export function isoFromEpochSeconds(seconds: number | undefined): string | null 
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-const isObject = (value: unknown): value is Record<string, Json> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, Json> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isScalar = (value: unknown): boolean => typeof value !== 'object' || value === null;
 const sorted = (keys: Iterable<string>): string[] => [...keys].sort();
 
@@ -103,7 +106,12 @@ export function renderText(data: unknown): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
-function formatText(item: Json, lines: string[], identifier: string | undefined, scalarKeys: string[] | undefined): void {
+function formatText(
+  item: Json,
+  lines: string[],
+  identifier: string | undefined,
+  scalarKeys: string[] | undefined,
+): void {
   if (isObject(item)) formatDict(item, lines, identifier, scalarKeys);
   else if (Array.isArray(item)) formatList(item, lines, identifier);
   else lines.push(scalarText(item));
@@ -127,11 +135,17 @@ function formatList(items: Json[], lines: string[], identifier: string | undefin
 }
 
 function formatScalarList(items: Json[], lines: string[], identifier: string | undefined): void {
-  if (identifier !== undefined) for (const item of items) lines.push(`${identifier.toUpperCase()}\t${scalarText(item)}`);
+  if (identifier !== undefined)
+    for (const item of items) lines.push(`${identifier.toUpperCase()}\t${scalarText(item)}`);
   else lines.push(items.map(scalarText).join('\t'));
 }
 
-function formatDict(item: Record<string, Json>, lines: string[], identifier: string | undefined, scalarKeys: string[] | undefined): void {
+function formatDict(
+  item: Record<string, Json>,
+  lines: string[],
+  identifier: string | undefined,
+  scalarKeys: string[] | undefined,
+): void {
   const scalars: string[] = [];
   const nested: Array<[string, Json]> = [];
   if (scalarKeys === undefined) {
@@ -143,6 +157,7 @@ function formatDict(item: Record<string, Json>, lines: string[], identifier: str
     for (const key of scalarKeys) scalars.push(Object.hasOwn(item, key) ? scalarText(item[key]) : '');
     for (const key of sorted(Object.keys(item).filter((k) => !scalarKeys.includes(k)))) nested.push([key, item[key]!]);
   }
-  if (scalars.length > 0) lines.push((identifier !== undefined ? [identifier.toUpperCase(), ...scalars] : scalars).join('\t'));
+  if (scalars.length > 0)
+    lines.push((identifier !== undefined ? [identifier.toUpperCase(), ...scalars] : scalars).join('\t'));
   for (const [key, value] of nested) formatText(value, lines, key, undefined);
 }

@@ -10,9 +10,9 @@ import {
   pollIntervalMs,
   requireFinite,
   retryBackoffMs,
+  type ScheduleOptions,
   validateSchedule,
   withRetryAfter,
-  type ScheduleOptions,
 } from './schedule';
 
 /** How a wait ended. The first four are the execution's own terminal statuses. */
@@ -193,7 +193,10 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
         }
         if (!RUNNING_STATUSES.has(observation.status)) {
           onProgress?.({ elapsedMs, requests, observation });
-          return result(WaitOutcome.Error, new Error(`unexpected execution status ${JSON.stringify(observation.status)}`));
+          return result(
+            WaitOutcome.Error,
+            new Error(`unexpected execution status ${JSON.stringify(observation.status)}`),
+          );
         }
         pauseMs = withRetryAfter(pollIntervalMs(scheduleElapsed(), random, config), observation.retryAfterMs, config);
         break;

@@ -17,7 +17,10 @@ export interface SharedProfiles {
 }
 
 /** The files the AWS CLI reads, given an environment map. */
-export function sharedFilePaths(env: Readonly<Record<string, string | undefined>>): { configFile: string; credentialsFile: string } {
+export function sharedFilePaths(env: Readonly<Record<string, string | undefined>>): {
+  configFile: string;
+  credentialsFile: string;
+} {
   const home = env.HOME || homedir();
   return {
     configFile: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
@@ -31,7 +34,11 @@ export async function loadSharedProfiles(env: Readonly<Record<string, string | u
   // Loaded here, not at the top: it takes ~70 ms, which `--help` and usage errors need not pay.
   const { loadSharedConfigFiles } = await import('@smithy/core/config');
   // ignoreCache: the SDK caches by path, and a long-lived caller (a test) may rewrite the files.
-  const loaded = await loadSharedConfigFiles({ configFilepath: configFile, filepath: credentialsFile, ignoreCache: true });
+  const loaded = await loadSharedConfigFiles({
+    configFilepath: configFile,
+    filepath: credentialsFile,
+    ignoreCache: true,
+  });
   return { configFile, credentialsFile, config: loaded.configFile, credentials: loaded.credentialsFile };
 }
 

@@ -53,7 +53,9 @@ export function plainProgress(stream: ProgressStream, label: string): ProgressRe
       if (state === lastStatus && elapsedMs - lastLineAt < HEARTBEAT_MS) return;
       lastStatus = state;
       lastLineAt = elapsedMs;
-      stream.write(`async-api: ${state} after ${formatDuration(elapsedMs)}; next check in ${formatDuration(nextPollMs)}\n`);
+      stream.write(
+        `async-api: ${state} after ${formatDuration(elapsedMs)}; next check in ${formatDuration(nextPollMs)}\n`,
+      );
     },
     finish(line) {
       stream.write(`async-api: ${line}\n`);
@@ -66,7 +68,11 @@ export function plainProgress(stream: ProgressStream, label: string): ProgressRe
  * An `ora` spinner showing status and elapsed time, refreshed every second between polls.
  * ora is ESM-only and needed only on a terminal, so it is loaded here, lazily.
  */
-export async function spinnerProgress(stream: ProgressStream, label: string, now: () => number): Promise<ProgressReporter> {
+export async function spinnerProgress(
+  stream: ProgressStream,
+  label: string,
+  now: () => number,
+): Promise<ProgressReporter> {
   const { default: ora } = await import('ora');
   const startedAt = now();
   let state = 'starting';

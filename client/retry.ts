@@ -3,7 +3,7 @@
  */
 import { ApiError } from './api';
 import { defaultSleep } from './poll';
-import { DEFAULT_SCHEDULE, retryBackoffMs, withRetryAfter, type ScheduleOptions } from './schedule';
+import { DEFAULT_SCHEDULE, retryBackoffMs, type ScheduleOptions, withRetryAfter } from './schedule';
 
 /** Options of {@link callWithRetries}. */
 export interface RetryOptions {
@@ -21,7 +21,10 @@ export interface RetryOptions {
  * Calls `fn` until it succeeds, throws a non-retryable error, or `maxRetries` retries failed;
  * the last error is rethrown. Honours `Retry-After` up to the schedule's max interval.
  */
-export async function callWithRetries<T>(fn: (signal: AbortSignal) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function callWithRetries<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const maxRetries = options.maxRetries ?? 4;
   const shouldRetry = options.shouldRetry ?? ((err: unknown) => err instanceof ApiError && err.retryable);
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;

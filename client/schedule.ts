@@ -85,7 +85,7 @@ export function validateSchedule(options: ScheduleOptions): void {
   requireFinite('maxIntervalMs', options.maxIntervalMs, `a number of milliseconds >= minIntervalMs`);
   if (options.maxIntervalMs < options.minIntervalMs) {
     throw new RangeError(
-      `maxIntervalMs must be >= minIntervalMs (${options.minIntervalMs}); got ${options.maxIntervalMs}`
+      `maxIntervalMs must be >= minIntervalMs (${options.minIntervalMs}); got ${options.maxIntervalMs}`,
     );
   }
   requireFinite('jitter', options.jitter, 'a fraction in [0, 1)');

@@ -69,7 +69,7 @@ export function allowedDelayMs(jobMs: number, schedule: ScheduleOptions = DEFAUL
 export async function simulateJob(
   jobMs: number,
   random: () => number,
-  options: Omit<SimulationOptions, 'jobSeconds' | 'trials' | 'seed'> = {}
+  options: Omit<SimulationOptions, 'jobSeconds' | 'trials' | 'seed'> = {},
 ): Promise<JobRun> {
   const schedule = { ...DEFAULT_SCHEDULE, ...options.schedule };
   const latencyMs = options.latencyMs ?? 0;
@@ -101,7 +101,8 @@ export async function simulateJob(
       return { kind: 'status', status: 'RUNNING', detail: null, retryAfterMs, ageMs };
     },
   });
-  if (result.outcome !== WaitOutcome.Succeeded) throw new Error(`simulation ended ${result.outcome}, expected SUCCEEDED`);
+  if (result.outcome !== WaitOutcome.Succeeded)
+    throw new Error(`simulation ended ${result.outcome}, expected SUCCEEDED`);
   return { requests, noticedAtMs: clock, delayMs: clock - jobMs, allowedDelayMs: allowedDelayMs(jobMs, schedule) };
 }
 
@@ -165,7 +166,9 @@ if (require.main === module) {
   void (async () => {
     for (const serverRetryAfter of [false, true]) {
       const rows = await simulateDetection({ serverRetryAfter });
-      process.stdout.write(`${serverRetryAfter ? "with the API's Retry-After hint" : "client schedule alone"}\n${formatSimulation(rows)}\n\n`);
+      process.stdout.write(
+        `${serverRetryAfter ? "with the API's Retry-After hint" : 'client schedule alone'}\n${formatSimulation(rows)}\n\n`,
+      );
     }
   })();
 }

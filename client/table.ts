@@ -27,7 +27,8 @@ interface Section {
 const textLength = (text: string): number => [...text].length;
 const spaces = (n: number): string => ' '.repeat(Math.max(0, n));
 const dashes = (n: number): string => '-'.repeat(Math.max(0, n));
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isScalar = (value: unknown): boolean => typeof value !== 'object' || value === null;
 /** Python's truthiness, which decides whether the AWS CLI prints a table at all. */
 const truthy = (value: unknown): boolean =>
@@ -75,11 +76,17 @@ function build(sections: Section[], title: string | undefined, current: unknown,
   if (title !== undefined) newSection(sections, title, indent);
   if (Array.isArray(current)) {
     if (isObject(current[0])) {
-      buildFromList(sections, current.map((item) => (isObject(item) ? item : {})), indent, title ?? '');
+      buildFromList(
+        sections,
+        current.map((item) => (isObject(item) ? item : {})),
+        indent,
+        title ?? '',
+      );
     } else {
       for (const item of current) {
         if (isScalar(item)) addRow(sections, [item]);
-        else if (isObject(item)) addRow(sections, Object.keys(item)); // what iterating a dict gives Python
+        else if (isObject(item))
+          addRow(sections, Object.keys(item)); // what iterating a dict gives Python
         else if ((item as unknown[]).every(isScalar)) addRow(sections, item as unknown[]);
         else build(sections, undefined, item, 0);
       }
@@ -94,7 +101,10 @@ function build(sections: Section[], title: string | undefined, current: unknown,
 
 function groupKeys(current: Record<string, unknown>): { headers: string[]; more: string[] } {
   const keys = Object.keys(current);
-  return { headers: keys.filter((k) => isScalar(current[k])).sort(), more: keys.filter((k) => !isScalar(current[k])).sort() };
+  return {
+    headers: keys.filter((k) => isScalar(current[k])).sort(),
+    more: keys.filter((k) => !isScalar(current[k])).sort(),
+  };
 }
 
 function buildFromDict(sections: Section[], current: Record<string, unknown>, indent: number): void {
@@ -102,12 +112,20 @@ function buildFromDict(sections: Section[], current: Record<string, unknown>, in
   if (headers.length === 1) addRow(sections, [headers[0], current[headers[0]!]]);
   else if (headers.length > 1) {
     addHeader(sections, headers);
-    addRow(sections, headers.map((k) => current[k]));
+    addRow(
+      sections,
+      headers.map((k) => current[k]),
+    );
   }
   for (const key of more) build(sections, key, current[key], indent + 1);
 }
 
-function buildFromList(sections: Section[], items: Array<Record<string, unknown>>, indent: number, title: string): void {
+function buildFromList(
+  sections: Section[],
+  items: Array<Record<string, unknown>>,
+  indent: number,
+  title: string,
+): void {
   const headerSet = new Set<string>();
   const moreSet = new Set<string>();
   for (const item of items) {
@@ -123,7 +141,10 @@ function buildFromList(sections: Section[], items: Array<Record<string, unknown>
       newSection(sections, title, indent);
       addHeader(sections, headers);
     }
-    addRow(sections, headers.map((k) => (Object.hasOwn(item, k) ? item[k] : '')));
+    addRow(
+      sections,
+      headers.map((k) => (Object.hasOwn(item, k) ? item[k] : '')),
+    );
     for (const key of more) if (Object.hasOwn(item, key)) build(sections, key, item[key], indent + 1);
   });
 }
@@ -219,7 +240,8 @@ function renderSection(section: Section, fullWidth: number, out: string[]): void
   }
   if (section.rows.length > 0 && widths.length > 0) {
     write(lineBreak(widths).slice(0, -1));
-    for (const row of section.rows) write(widths.map((w, i) => alignLeft(row[i] ?? '', w, i === 0 ? '|' : '', '|')).join(''));
+    for (const row of section.rows)
+      write(widths.map((w, i) => alignLeft(row[i] ?? '', w, i === 0 ? '|' : '', '|')).join(''));
     write(lineBreak(widths).slice(0, -1));
   }
 }

@@ -25,7 +25,9 @@ const JOB_ROUTE = /^\/([a-z0-9-]+)\/start-execution$/;
  */
 export function servedJobs(model: StackModel): ServedJob[] {
   const machineOf = (route: StackModel['api']['routes'][number]) =>
-    route.integration?.subtype === 'StepFunctions-StartExecution' ? route.integration.requestParameters['StateMachineArn'] : undefined;
+    route.integration?.subtype === 'StepFunctions-StartExecution'
+      ? route.integration.requestParameters['StateMachineArn']
+      : undefined;
   const defaultArn = model.api.routes.filter((r) => r.path === '/start-execution').map(machineOf)[0];
   return model.api.routes.flatMap((route) => {
     const name = route.path === undefined ? undefined : JOB_ROUTE.exec(route.path)?.[1];
@@ -49,10 +51,14 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   const lines = [
     '',
     `Local runtime listening on ${url}`,
+    `  dashboard: ${runtime.dashboardUrl} (jobs, executions, start/stop; this machine only)`,
     `  stack: ${runtime.stackId} (API ${model.api.name}, region ${model.region}, account ${model.accountId}), data in ${dataDir}`,
     '',
     'Jobs:',
-    ...jobs.map((j) => `  ${j.name}${j.isDefault ? ' (default: also POST /start-execution)' : ''}: state machine ${j.stateMachineArn}`),
+    ...jobs.map(
+      (j) =>
+        `  ${j.name}${j.isDefault ? ' (default: also POST /start-execution)' : ''}: state machine ${j.stateMachineArn}`,
+    ),
     '',
     'Routes:',
     ...routes.map((r) => `  ${r.routeKey.padEnd(width)} auth ${r.authorizationType}`),
@@ -91,22 +97,35 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
       `  export TOKEN=${token}`,
       '',
       'Try it, one job at a time:',
-      ...jobs.map((job) => `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
+      ...jobs.map(
+        (job) =>
+          `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
+      ),
     );
   } else {
-    lines.push('', 'Try it, one job at a time:', ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`));
+    lines.push(
+      '',
+      'Try it, one job at a time:',
+      ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
+    );
   }
   // The client polls until the job ends; it needs the endpoint, and the auth mode when it is not SigV4.
   const clientAuth = modes.has('AWS_IAM') ? '' : modes.has('JWT') ? ' --auth jwt --token "$TOKEN"' : ' --auth none';
   for (const job of jobs) {
-    lines.push(`  npx async-api run --endpoint ${url}${clientAuth} --job ${job.name} --input '${JSON.stringify(exampleInput(job.name))}'`);
+    lines.push(
+      `  npx async-api run --endpoint ${url}${clientAuth} --job ${job.name} --input '${JSON.stringify(exampleInput(job.name))}'`,
+    );
   }
-  for (const job of jobs) lines.push(`  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${job.stateMachineArn}`);
+  for (const job of jobs)
+    lines.push(`  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${job.stateMachineArn}`);
   if (model.notEmulated.length > 0) lines.push('', `Not emulated (ignored): ${model.notEmulated.join(', ')}`);
   for (const warning of model.warnings) lines.push(`Warning: ${warning}`);
   for (const warning of runtimeMismatches(model.functions, process.versions.node)) lines.push(`Note: ${warning}`);
   if (runtime.abortedAtStart.length > 0) {
-    lines.push('', `${runtime.abortedAtStart.length} execution(s) were running when the runtime last stopped; they are now ABORTED.`);
+    lines.push(
+      '',
+      `${runtime.abortedAtStart.length} execution(s) were running when the runtime last stopped; they are now ABORTED.`,
+    );
   }
   lines.push('', 'Ctrl-C stops the runtime.', '');
   return lines;
@@ -116,7 +135,10 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
  * Functions run on this Node.js, not on the Lambda runtime they declare; say so when the majors
  * differ, so a difference in behaviour is not a surprise.
  */
-export function runtimeMismatches(functions: readonly { functionName: string; runtime: string }[], nodeVersion: string): string[] {
+export function runtimeMismatches(
+  functions: readonly { functionName: string; runtime: string }[],
+  nodeVersion: string,
+): string[] {
   const local = Number(nodeVersion.split('.')[0]);
   return functions
     .filter((f) => /^nodejs\d+\.x$/.test(f.runtime) && Number(/\d+/.exec(f.runtime)![0]) !== local)

@@ -16,9 +16,9 @@
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { resolve } from 'node:path';
 import { banner } from './banner';
-import { REPO_ROOT, startRuntime, type Runtime } from './runtime';
+import { REPO_ROOT, type Runtime, startRuntime } from './runtime';
 import { SOURCES, synthIfStale } from './synth';
-import { watchAndReload, type Watcher } from './watch';
+import { type Watcher, watchAndReload } from './watch';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
         log: (line) => say(`[watch] ${line}`),
       })
     : undefined;
-  if (watching) say(`[watch] Reloading when ${SOURCES.join(', ')} change (turn off: npm start -- --no-watch, or LOCAL_WATCH=0).`);
+  if (watching)
+    say(`[watch] Reloading when ${SOURCES.join(', ')} change (turn off: npm start -- --no-watch, or LOCAL_WATCH=0).`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -84,4 +85,3 @@ main().catch((err: unknown) => {
   process.stderr.write(`Cannot start the local runtime: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
-

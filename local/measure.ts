@@ -14,11 +14,11 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { REPO_ROOT } from './runtime';
-import { synthIfStale } from './synth';
-import { processTree, readStatus } from './proc';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
+import { processTree, readStatus } from './proc';
+import { REPO_ROOT } from './runtime';
+import { synthIfStale } from './synth';
 
 /** What the latency and throughput runs start: the default job's example input (the registry's). */
 const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
@@ -47,7 +47,12 @@ export interface MeasureOptions {
 
 /** What {@link measureRuntime} returns. */
 export interface RuntimeMeasurements {
-  readonly latency: { readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly describesPerExecution: number };
+  readonly latency: {
+    readonly samples: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly describesPerExecution: number;
+  };
   readonly throughput: {
     readonly seconds: number;
     readonly started: number;
@@ -84,8 +89,12 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     return withTarget(target, async (t) => {
       const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
       const latency = await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples));
-      const throughput = await phase(log, 'throughput', () => measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency));
-      const memory = await phase(log, 'memory', () => measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds));
+      const throughput = await phase(log, 'throughput', () =>
+        measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
+      );
+      const memory = await phase(log, 'memory', () =>
+        measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds),
+      );
       return { latency, throughput, memory: { ...memory, idleRssMb } };
     });
   }
@@ -97,12 +106,16 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     const first = await spawnRuntime(outdir, join(work, 'data-1'));
     const { latency, throughput } = await withTarget(first, async (t) => ({
       latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
-      throughput: await phase(log, 'throughput', () => measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency)),
+      throughput: await phase(log, 'throughput', () =>
+        measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
+      ),
     })).finally(() => first.stop());
     const second = await spawnRuntime(outdir, join(work, 'data-2'));
     const memory = await withTarget(second, async (t) => {
       const idleRssMb = rssMb(t.pid!).total;
-      const m = await phase(log, 'memory', () => measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds));
+      const m = await phase(log, 'memory', () =>
+        measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds),
+      );
       return { ...m, idleRssMb };
     }).finally(() => second.stop());
     return { latency, throughput, memory };
@@ -133,7 +146,12 @@ interface Connected extends Target {
 
 async function withTarget<T>(target: Target, run: (t: Connected) => Promise<T>): Promise<T> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const sfn = new SFNClient({ endpoint: target.url, region: 'us-east-1', credentials: target.credentials, maxAttempts: 1 });
+  const sfn = new SFNClient({
+    endpoint: target.url,
+    region: 'us-east-1',
+    credentials: target.credentials,
+    maxAttempts: 1,
+  });
   try {
     const stateMachineArn = await findStateMachineArn(target.url, agent);
     return await run({ ...target, agent, sfn, stateMachineArn });
@@ -157,7 +175,8 @@ async function measureLatency(url: string, agent: Agent, samples: number): Promi
   for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
     const started = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `lat-${tag}-${i}` }, agent);
-    if (started.status !== 200) throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
+    if (started.status !== 200)
+      throw new Error(`start-execution answered ${started.status}: ${JSON.stringify(started.body)}`);
     const executionArn = (started.body as { executionArn: string }).executionArn;
     // Poll back-to-back: the figure is the runtime's latency, not a polling interval.
     for (let attempt = 0; attempt < 10_000; attempt++) {
@@ -205,7 +224,9 @@ async function measureThroughput(
   await Promise.all(Array.from({ length: concurrency }, worker));
   // Wait for the last executions to close, then count what succeeded.
   for (let i = 0; i < 600; i++) {
-    const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }));
+    const running = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
+    );
     if ((running.executions ?? []).length === 0) break;
     await sleep(50);
   }
@@ -238,21 +259,34 @@ async function measureMemory(
   // first: once 1,000 worker invocations hold the account's whole concurrency (Lambda's default quota),
   // the status function is throttled, as it would be in AWS.
   const probe = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `mem-probe-${tag}` }, agent);
-  await postJson(url, '/describe-execution', { executionArn: (probe.body as { executionArn: string }).executionArn }, agent);
+  await postJson(
+    url,
+    '/describe-execution',
+    { executionArn: (probe.body as { executionArn: string }).executionArn },
+    agent,
+  );
   await Promise.all(Array.from({ length: 32 }, worker));
   // Give every execution time to reach its Lambda invocation, then sample.
   await sleep(2000);
   const running = await countSince(sfn, stateMachineArn, `mem-${tag}-`, 'RUNNING');
   const rss = pid ? rssMb(pid) : { self: 0, total: 0 };
-  for (const executionArn of arns) await sfn.send(new StopExecutionCommand({ executionArn, cause: 'measurement finished' }));
+  for (const executionArn of arns)
+    await sfn.send(new StopExecutionCommand({ executionArn, cause: 'measurement finished' }));
   return { executions, running, rssRuntimeMb: rss.self, rssTotalMb: rss.total };
 }
 
-async function countSince(sfn: SFNClient, stateMachineArn: string, prefix: string, status: 'RUNNING' | 'SUCCEEDED'): Promise<number> {
+async function countSince(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  prefix: string,
+  status: 'RUNNING' | 'SUCCEEDED',
+): Promise<number> {
   let count = 0;
   let nextToken: string | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const r = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: status, maxResults: 1000, nextToken }));
+    const r = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, statusFilter: status, maxResults: 1000, nextToken }),
+    );
     count += (r.executions ?? []).filter((e) => e.name?.startsWith(prefix)).length;
     nextToken = r.nextToken;
     if (!nextToken) break;
@@ -262,7 +296,12 @@ async function countSince(sfn: SFNClient, stateMachineArn: string, prefix: strin
 
 async function findStateMachineArn(url: string, agent: Agent): Promise<string> {
   // The HTTP API does not expose the machine's ARN; an execution ARN contains it.
-  const r = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `probe-${Date.now().toString(36)}` }, agent);
+  const r = await postJson(
+    url,
+    '/start-execution',
+    { input: EXAMPLE_INPUT, name: `probe-${Date.now().toString(36)}` },
+    agent,
+  );
   if (r.status !== 200) throw new Error(`start-execution answered ${r.status}: ${JSON.stringify(r.body)}`);
   const arn = (r.body as { executionArn: string }).executionArn;
   return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
@@ -321,7 +360,12 @@ async function spawnRuntime(outdir: string, dataDir: string): Promise<Owned> {
 }
 
 /** POSTs JSON over a keep-alive agent; returns status and parsed body. */
-export function postJson(url: string, path: string, body: unknown, agent: Agent): Promise<{ status: number; body: unknown }> {
+export function postJson(
+  url: string,
+  path: string,
+  body: unknown,
+  agent: Agent,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = Buffer.from(JSON.stringify(body));
     const req = request(

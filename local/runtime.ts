@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { HttpApiGateway } from './apigw/gateway';
 import { CredentialStore } from './auth/credentials';
+import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';
 import { IamAuthorizer } from './iam/authorizer';
 import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
@@ -16,7 +17,7 @@ import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
 import { StepFunctionsService } from './stepfunctions/service';
-import { ExecutionStore, type ExecutionRecord } from './stepfunctions/store';
+import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
 import type { TerraformJson } from './terraform/document';
 import { buildStackModel, type StackModel } from './terraform/model';
 import { ResolutionError } from './terraform/resolver';
@@ -63,6 +64,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
+  /** The dashboard, e.g. http://127.0.0.1:3000/_dashboard/ */
+  readonly dashboardUrl: string;
   readonly port: number;
   /** Id of the stack served now in `cdktf.out` (e.g. `async-api-dev`). */
   readonly stackId: string;
@@ -115,13 +118,27 @@ const RETIRE_POLL_MS = 500;
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = options.dataDir ?? join(REPO_ROOT, '.local');
-  const first = readSource(options.stack ? { stack: options.stack } : { outdir: options.outdir ?? join(REPO_ROOT, 'cdktf.out'), ...(options.stackId ? { stackId: options.stackId } : {}) }, options);
+  const first = readSource(
+    options.stack
+      ? { stack: options.stack }
+      : {
+          outdir: options.outdir ?? join(REPO_ROOT, 'cdktf.out'),
+          ...(options.stackId ? { stackId: options.stackId } : {}),
+        },
+    options,
+  );
 
   let handlers: Handlers | undefined;
-  const server = createRuntimeServer(() => handlers);
+  let dashboard: Dashboard | undefined;
+  const server = createRuntimeServer(
+    () => handlers,
+    () => dashboard,
+  );
   server.listen(options.port ?? 3000, '127.0.0.1');
   // once() rejects on 'error' by itself.
-  await once(server, 'listening').catch((err: unknown) => Promise.reject(portError(err as Error, options.port ?? 3000)));
+  await once(server, 'listening').catch((err: unknown) =>
+    Promise.reject(portError(err as Error, options.port ?? 3000)),
+  );
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
@@ -136,21 +153,34 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       now: Date.now(),
     });
     store = opened.store;
-    for (const r of opened.aborted) log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
+    for (const r of opened.aborted)
+      log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
     let closed = 0;
     // One map of running executions across reloads: StopExecution and shutdown reach the executions
     // still running on a replaced stack.
     const running = new Map<string, ExecutionHandle>();
     const openStore = store;
     const activate = (p: Prepared): Generation =>
-      activateGeneration(p, { url, dataDir, credentials, store: openStore, running, onClosed: () => closed++, log, options });
+      activateGeneration(p, {
+        url,
+        dataDir,
+        credentials,
+        store: openStore,
+        running,
+        onClosed: () => closed++,
+        log,
+        options,
+      });
     current = activate(prepared);
     handlers = current.handlers;
+    dashboard = createDashboard({ port, sfn: () => current!.sfn, model: () => current!.model });
+    dashboard.attach(current.sfn);
     const retiring = new Set<Promise<void>>();
 
     let closing: Promise<void> | undefined;
     const runtime: Runtime = {
       url,
+      dashboardUrl: `${url}${DASHBOARD_PATH}`,
       port,
       get stackId() {
         return current!.stackId;
@@ -158,7 +188,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       get model() {
         return current!.model;
       },
-      credentials: { accessKeyId: credentials.developer.accessKeyId, secretAccessKey: credentials.developer.secretAccessKey },
+      credentials: {
+        accessKeyId: credentials.developer.accessKeyId,
+        secretAccessKey: credentials.developer.secretAccessKey,
+      },
       get sfn() {
         return current!.sfn;
       },
@@ -175,6 +208,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         const stillRunning = [...running.keys()];
         current = activate(next);
         handlers = current.handlers;
+        // Executions still running on the replaced stack report through its service, still attached.
+        dashboard?.attach(current.sfn);
         // The replaced stack's functions stop once its last execution has ended.
         const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
         retiring.add(retired);
@@ -182,6 +217,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       close: () =>
         (closing ??= (async () => {
           server.close();
+          dashboard?.close();
           const aborted = current!.sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
           if (aborted > 0) log(`Stopped ${aborted} running execution(s): ABORTED (${INTERRUPTED.shutdownError})`);
           server.closeAllConnections();
@@ -208,8 +244,13 @@ interface Source {
 
 // The document to serve, after the caller's transform.
 function readSource(source: StackSource, options: RuntimeOptions): Source {
-  const read = 'stack' in source ? { stackId: 'stack', ...source.stack } : loadSynthesizedStack(source.outdir, source.stackId);
-  return { doc: options.transform ? options.transform(structuredClone(read.doc)) : read.doc, stackDir: read.stackDir, stackId: read.stackId };
+  const read =
+    'stack' in source ? { stackId: 'stack', ...source.stack } : loadSynthesizedStack(source.outdir, source.stackId);
+  return {
+    doc: options.transform ? options.transform(structuredClone(read.doc)) : read.doc,
+    stackDir: read.stackDir,
+    stackId: read.stackId,
+  };
 }
 
 /** What a stack needs before it can be served; building it may fail, and changes nothing running. */
@@ -220,7 +261,11 @@ interface Prepared {
 }
 
 async function prepare(source: Source, url: string, log: (line: string) => void): Promise<Prepared> {
-  const model = buildStackModel(source.doc, source.stackDir, { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url });
+  const model = buildStackModel(source.doc, source.stackDir, {
+    accountId: LOCAL_ACCOUNT_ID,
+    partition: 'aws',
+    apiEndpoint: url,
+  });
   const iam = await IamAuthorizer.create(model, log);
   await checkServiceRoles(model, iam);
   return { stackId: source.stackId, model, iam };
@@ -288,13 +333,32 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     onClosed: shared.onClosed,
   });
   const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const gateway = new HttpApiGateway({ model, sfn, lambda, iam, credentials, accessLog: (line) => accessLog(line), log });
+  const gateway = new HttpApiGateway({
+    model,
+    sfn,
+    lambda,
+    iam,
+    credentials,
+    accessLog: (line) => accessLog(line),
+    log,
+  });
   const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);
-  return { stackId, model, iam, lambda, sfn, handlers: { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) } };
+  return {
+    stackId,
+    model,
+    iam,
+    lambda,
+    sfn,
+    handlers: { httpApi: (req) => gateway.handle(req), stepFunctions: (req) => sfnApi.handle(req) },
+  };
 }
 
 // Waits until none of `arns` is running any more, then stops the replaced stack's functions.
-async function retire(previous: Generation, arns: readonly string[], running: ReadonlyMap<string, ExecutionHandle>): Promise<void> {
+async function retire(
+  previous: Generation,
+  arns: readonly string[],
+  running: ReadonlyMap<string, ExecutionHandle>,
+): Promise<void> {
   while (arns.some((arn) => running.has(arn))) await new Promise((resolve) => setTimeout(resolve, RETIRE_POLL_MS));
   await previous.lambda.close();
 }
@@ -302,8 +366,14 @@ async function retire(previous: Generation, arns: readonly string[], running: Re
 // "listen EADDRINUSE: address already in use 127.0.0.1:3000" does not say what to change.
 function portError(err: Error, port: number): Error {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new Error(`port ${port} on 127.0.0.1 is already in use (another npm start?): stop that process or choose another port with PORT=<number>`);
-  if (code === 'EACCES') return new Error(`port ${port} on 127.0.0.1 may not be used by this user: choose another port with PORT=<number> (1024 or above)`);
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `port ${port} on 127.0.0.1 is already in use (another npm start?): stop that process or choose another port with PORT=<number>`,
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `port ${port} on 127.0.0.1 may not be used by this user: choose another port with PORT=<number> (1024 or above)`,
+    );
   return err;
 }
 
@@ -327,11 +397,17 @@ async function checkServiceRoles(model: StackModel, iam: IamAuthorizer): Promise
   ];
   for (const use of uses) {
     if (!iam.role(use.roleArn)) {
-      throw new ResolutionError(use, `${use.roleArn} is not a role of this stack; the local runtime only knows the stack's roles`);
+      throw new ResolutionError(
+        use,
+        `${use.roleArn} is not a role of this stack; the local runtime only knows the stack's roles`,
+      );
     }
     const decision = await iam.authorizeAssumeRole(use.service, use.roleArn, use.sourceArn);
     if (!decision.allowed) {
-      throw new ResolutionError(use, `the role's trust policy does not let ${use.service} assume it (AWS would refuse to create the resource)`);
+      throw new ResolutionError(
+        use,
+        `the role's trust policy does not let ${use.service} assume it (AWS would refuse to create the resource)`,
+      );
     }
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The runtime's one HTTP server: requests with `X-Amz-Target: AWSStepFunctions.*` go to the Step
- * Functions API, everything else to the HTTP API. It only reads requests and writes responses;
+ * Functions API, paths under `/_dashboard/` to the dashboard, everything else to the HTTP API. It only reads requests and writes responses;
  * what a request means is decided by the handlers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { GatewayRequest, GatewayResponse } from './apigw/gateway';
+import { DASHBOARD_PATH, type Dashboard } from './dashboard/server';
 import { SFN_TARGET_PREFIX } from './stepfunctions/api';
 
 /** The two request handlers the server dispatches to. */
@@ -27,13 +28,27 @@ const PARSER_MAX_HEADER_BYTES = 64 * 1024;
  * Creates the server. Handlers are looked up per request through `handlers()`, so the server can
  * listen (and learn its port) before the stack model, which needs the URL, is built.
  */
-export function createRuntimeServer(handlers: () => Handlers | undefined): Server {
+export function createRuntimeServer(
+  handlers: () => Handlers | undefined,
+  dashboard: () => Dashboard | undefined = () => undefined,
+): Server {
   const server = createServer({ maxHeaderSize: PARSER_MAX_HEADER_BYTES }, (req, res) => {
-    void serve(req, res, handlers());
+    const board = dashboard();
+    // The dashboard reads its own bodies and streams events, so it gets the raw request.
+    if (board && isDashboardPath(req.url ?? '/')) board.handle(req, res);
+    else void serve(req, res, handlers());
   });
   // Clients such as the SDK keep connections open; a short idle timeout keeps shutdown quick.
   server.keepAliveTimeout = 5_000;
   return server;
+}
+
+function isDashboardPath(url: string): boolean {
+  return (
+    url === DASHBOARD_PATH.slice(0, -1) ||
+    url.startsWith(DASHBOARD_PATH) ||
+    url.startsWith(`${DASHBOARD_PATH.slice(0, -1)}?`)
+  );
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, handlers: Handlers | undefined): Promise<void> {

@@ -23,7 +23,15 @@ export { CONFIG_VARIABLES };
  * digests them and watch mode watches them. Add a folder here (e.g. a new job registry) and both
  * follow.
  */
-export const SOURCES: readonly string[] = ['main.ts', 'stacks', 'lambda-src', 'statemachine', 'package-lock.json'];
+// scripts/require-node.cjs: main.ts imports it first, so a synthesis cannot run without it.
+export const SOURCES: readonly string[] = [
+  'main.ts',
+  'scripts/require-node.cjs',
+  'stacks',
+  'lambda-src',
+  'statemachine',
+  'package-lock.json',
+];
 const STAMP = 'local-runtime-synth.json';
 const STAMP_VERSION = 2;
 // A synthesis takes seconds. spawnSync blocks the event loop, so no caller's timer (a test timeout,
@@ -76,10 +84,14 @@ export function synthIfStale(options: SynthOptions): boolean {
     timeout: SYNTH_TIMEOUT_MS,
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    throw new Error(`Synthesis did not finish within ${SYNTH_TIMEOUT_MS / 1000} s and was stopped:\n${result.stderr || result.stdout}`);
+    throw new Error(
+      `Synthesis did not finish within ${SYNTH_TIMEOUT_MS / 1000} s and was stopped:\n${result.stderr || result.stdout}`,
+    );
   }
   if (result.status !== 0) {
-    throw new Error(`Synthesis failed (exit ${String(result.status ?? result.signal)}):\n${result.stderr || result.stdout}`);
+    throw new Error(
+      `Synthesis failed (exit ${String(result.status ?? result.signal)}):\n${result.stderr || result.stdout}`,
+    );
   }
   writeStamp(options.outdir, config, sources);
   return true;
@@ -112,7 +124,11 @@ export async function synthesize(options: SynthOptions): Promise<void> {
 }
 
 /** Why the output is stale, or undefined when it is current. */
-export function staleReason(repoRoot: string, outdir: string, config: Record<string, string | null>): string | undefined {
+export function staleReason(
+  repoRoot: string,
+  outdir: string,
+  config: Record<string, string | null>,
+): string | undefined {
   if (!existsSync(join(outdir, 'manifest.json'))) return 'no synthesized stack yet';
   const stampFile = join(outdir, STAMP);
   if (!existsSync(stampFile)) return 'synthesized by another command';
@@ -127,7 +143,8 @@ export function staleReason(repoRoot: string, outdir: string, config: Record<str
   if (changed.length > 0) return `configuration changed: ${changed.join(', ')}`;
   const now = sourceDigests(repoRoot);
   for (const path of new Set([...Object.keys(stamp.sources), ...Object.keys(now)])) {
-    if (stamp.sources[path] !== now[path]) return `${path} ${now[path] === undefined ? 'removed' : stamp.sources[path] === undefined ? 'added' : 'changed'}`;
+    if (stamp.sources[path] !== now[path])
+      return `${path} ${now[path] === undefined ? 'removed' : stamp.sources[path] === undefined ? 'added' : 'changed'}`;
   }
   if (stamp.output !== outputDigest(outdir)) return 'the output was changed by another command';
   return undefined;
@@ -177,7 +194,11 @@ function outputDigest(outdir: string): string {
     for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(path, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && full !== join(outdir, STAMP)) hash.update(`${relative(outdir, full)}\0`).update(readFileSync(full)).update('\0');
+      else if (entry.isFile() && full !== join(outdir, STAMP))
+        hash
+          .update(`${relative(outdir, full)}\0`)
+          .update(readFileSync(full))
+          .update('\0');
     }
   };
   walk(outdir);

@@ -9,8 +9,7 @@
  * rename, a chmod), so events are debounced and a change during a synthesis triggers one more
  * synthesis after it, never two at once.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, type FSWatcher, readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from './runtime';
 import { SOURCES, synthesize } from './synth';
@@ -80,10 +79,14 @@ export function watchAndReload(options: WatchOptions): Watcher {
         await synthesize({ repoRoot: options.repoRoot, outdir, env: options.env });
         if (closed) return;
         await options.runtime.reload({ outdir, ...(options.stackId ? { stackId: options.stackId } : {}) });
-        options.log(`Reloaded in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; running executions finish on the code they started with.`);
+        options.log(
+          `Reloaded in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; running executions finish on the code they started with.`,
+        );
       } catch (err) {
         rmSync(outdir, { recursive: true, force: true });
-        options.log(`Reload failed; still serving the last good stack.\n${err instanceof Error ? err.message : String(err)}`);
+        options.log(
+          `Reload failed; still serving the last good stack.\n${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
   };

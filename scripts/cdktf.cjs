@@ -70,7 +70,9 @@ function ensureCdktnCli(log) {
     shell: process.platform === 'win32' && command === 'npm',
   });
   if (result.status !== 0 || !existsSync(script)) {
-    throw new Error(`installing cdktn-cli failed (npm ci in ${CDKTN_DIR} exited ${String(result.status ?? result.error)})`);
+    throw new Error(
+      `installing cdktn-cli failed (npm ci in ${CDKTN_DIR} exited ${String(result.status ?? result.error)})`,
+    );
   }
   return script;
 }
@@ -85,7 +87,9 @@ function runCli(args, options = {}) {
   const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   const cli = chooseCli(options.version ?? process.version, env.CDKTF_CLI);
   if (cli === 'cdktn' && env.CDKTF_CLI !== 'cdktn') {
-    log(`cdktf-cli 0.21 cannot start on Node.js ${options.version ?? process.version} (native module built up to Node.js ${NEWEST_CDKTF_CLI_MAJOR}): using the maintained fork's CLI, cdktn-cli.`);
+    log(
+      `cdktf-cli 0.21 cannot start on Node.js ${options.version ?? process.version} (native module built up to Node.js ${NEWEST_CDKTF_CLI_MAJOR}): using the maintained fork's CLI, cdktn-cli.`,
+    );
   }
   const script = cli === 'cdktn' ? ensureCdktnCli(log) : cliScript('cdktf');
   return new Promise((resolve) => {

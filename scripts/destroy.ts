@@ -15,7 +15,7 @@
 import './require-node.cjs'; // first: an older Node.js stops here with one line
 import { createInterface } from 'node:readline/promises';
 import { stackIds } from '../stacks/app';
-import { ConfigError, parseConfig, type AppConfig } from '../stacks/config';
+import { type AppConfig, ConfigError, parseConfig } from '../stacks/config';
 
 const { runCli } = require('./cdktf.cjs') as {
   runCli(args: readonly string[], options: { env: NodeJS.ProcessEnv }): Promise<number>;
@@ -71,18 +71,31 @@ export function teardownPlan(
   options: Pick<DestroyOptions, 'stateBucket'>,
 ): { steps: Step[]; kept: string[] } {
   const ids = stackIds(config);
-  const steps: Step[] = [{ title: `destroy ${ids.api} (the application)`, args: ['destroy', ids.api, '--auto-approve'] }];
+  const steps: Step[] = [
+    { title: `destroy ${ids.api} (the application)`, args: ['destroy', ids.api, '--auto-approve'] },
+  ];
   const kept: string[] = [];
   if (config.ciAccess) {
-    steps.push({ title: `destroy ${ids.ciAccess} (CI roles of ${config.ciAccess.repository})`, args: ['destroy', ids.ciAccess, '--auto-approve'] });
+    steps.push({
+      title: `destroy ${ids.ciAccess} (CI roles of ${config.ciAccess.repository})`,
+      args: ['destroy', ids.ciAccess, '--auto-approve'],
+    });
   } else {
     kept.push(`${ids.ciAccess}: not addressed; set GITHUB_REPOSITORY to the repository it trusts to destroy it`);
   }
   if (options.stateBucket) {
     const env = { STATE_BUCKET_ALLOW_DESTROY: 'true' };
     steps.push(
-      { title: `apply ${ids.stateBucket} with prevent_destroy lifted and force_destroy on`, args: ['deploy', ids.stateBucket, '--auto-approve'], env },
-      { title: `destroy ${ids.stateBucket} (every state version in it, then the bucket)`, args: ['destroy', ids.stateBucket, '--auto-approve'], env },
+      {
+        title: `apply ${ids.stateBucket} with prevent_destroy lifted and force_destroy on`,
+        args: ['deploy', ids.stateBucket, '--auto-approve'],
+        env,
+      },
+      {
+        title: `destroy ${ids.stateBucket} (every state version in it, then the bucket)`,
+        args: ['destroy', ids.stateBucket, '--auto-approve'],
+        env,
+      },
     );
   } else {
     kept.push(`${ids.stateBucket}: kept (prevent_destroy); pass --state-bucket to remove it and every state it holds`);
@@ -126,7 +139,9 @@ export async function destroy(argv: readonly string[], io: DestroyIo): Promise<n
   }
 
   const { steps, kept } = teardownPlan(config, options);
-  io.out(`Teardown of stage ${config.stage} in ${config.region} (state in s3://${config.state.bucket}), in this order:`);
+  io.out(
+    `Teardown of stage ${config.stage} in ${config.region} (state in s3://${config.state.bucket}), in this order:`,
+  );
   steps.forEach((step, i) => io.out(`  ${i + 1}. ${step.title}`));
   for (const line of kept) io.out(`  - ${line}`);
 
@@ -147,7 +162,9 @@ export async function destroy(argv: readonly string[], io: DestroyIo): Promise<n
     const code = await io.run(step.args, { ...io.env, ...step.env });
     if (code !== 0) {
       const left = steps.slice(i + 1).map((s) => s.title);
-      io.out(`Stopped: cdktf ${step.args.join(' ')} exited ${code}.${left.length ? ` Not run: ${left.join('; ')}.` : ''}`);
+      io.out(
+        `Stopped: cdktf ${step.args.join(' ')} exited ${code}.${left.length ? ` Not run: ${left.join('; ')}.` : ''}`,
+      );
       return 1;
     }
   }

@@ -27,7 +27,11 @@ export interface ScaffoldFile {
 }
 
 /** Why `name` cannot be scaffolded into `root`, or undefined. */
-export function refusal(name: string, root: string, jobs: readonly { name: string; functions: readonly { name: string }[] }[]): string | undefined {
+export function refusal(
+  name: string,
+  root: string,
+  jobs: readonly { name: string; functions: readonly { name: string }[] }[],
+): string | undefined {
   const problem = jobNameProblem(name);
   if (problem) return problem;
   if (jobs.some((j) => j.name === name)) return `a job named ${JSON.stringify(name)} exists already (stacks/jobs.ts)`;
@@ -43,7 +47,8 @@ export function refusal(name: string, root: string, jobs: readonly { name: strin
   for (const file of scaffold(name)) {
     if (existsSync(join(root, file.path))) return `${file.path} exists already; choose another name or remove it`;
   }
-  if (existsSync(join(root, 'lambda-src', name))) return `lambda-src/${name}/ exists already; choose another name or remove it`;
+  if (existsSync(join(root, 'lambda-src', name)))
+    return `lambda-src/${name}/ exists already; choose another name or remove it`;
   return undefined;
 }
 
@@ -87,7 +92,9 @@ export function registryEntry(name: string): string {
 function main(argv: readonly string[]): number {
   const args = argv.filter((a) => a !== '--');
   if (args.length !== 1 || args[0]!.startsWith('-')) {
-    process.stderr.write('usage: npm run new-job -- <name>   (lower-case letters, digits and "-", e.g. prime-counter)\n');
+    process.stderr.write(
+      'usage: npm run new-job -- <name>   (lower-case letters, digits and "-", e.g. prime-counter)\n',
+    );
     return 2;
   }
   const name = args[0]!;
@@ -98,7 +105,9 @@ function main(argv: readonly string[]): number {
   }
   const registry = readFileSync(REGISTRY, 'utf8');
   if (!registry.includes(`${REGISTRY_MARKER}\n`)) {
-    process.stderr.write(`new-job: refused: stacks/jobs.ts has no line "${REGISTRY_MARKER.trim()}" to add the entry above\n`);
+    process.stderr.write(
+      `new-job: refused: stacks/jobs.ts has no line "${REGISTRY_MARKER.trim()}" to add the entry above\n`,
+    );
     return 1;
   }
   for (const file of scaffold(name)) {
@@ -128,7 +137,7 @@ function aslTemplate(name: string, Pascal: string): string {
     States: {
       'Count words': {
         Type: 'Task',
-        Comment: 'Invokes the function with the execution input; the job\'s output is the function\'s result.',
+        Comment: "Invokes the function with the execution input; the job's output is the function's result.",
         Resource: 'arn:${Partition}:states:::lambda:invoke',
         Parameters: { FunctionName: `\${${Pascal}FunctionArn}`, 'Payload.$': '$' },
         OutputPath: '$.Payload',
@@ -136,7 +145,12 @@ function aslTemplate(name: string, Pascal: string): string {
         Retry: [
           {
             Comment: 'Transient Lambda service errors: the retrier AWS recommends for every Lambda task.',
-            ErrorEquals: ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
+            ErrorEquals: [
+              'Lambda.ClientExecutionTimeoutException',
+              'Lambda.ServiceException',
+              'Lambda.AWSLambdaException',
+              'Lambda.SdkClientException',
+            ],
             IntervalSeconds: 2,
             MaxAttempts: 6,
             BackoffRate: 2,
@@ -160,7 +174,8 @@ function aslTemplate(name: string, Pascal: string): string {
             Next: 'Invalid input',
           },
           {
-            Comment: 'Anything else (a timeout, a crash, retries exhausted) ends the execution with its error and cause.',
+            Comment:
+              'Anything else (a timeout, a crash, retries exhausted) ends the execution with its error and cause.',
             ErrorEquals: ['States.ALL'],
             ResultPath: '$',
             Next: 'Failed',
@@ -168,8 +183,18 @@ function aslTemplate(name: string, Pascal: string): string {
         ],
         End: true,
       },
-      'Invalid input': { Type: 'Fail', Comment: 'The caller sent input the job cannot use.', ErrorPath: '$.Error', CausePath: '$.Cause' },
-      Failed: { Type: 'Fail', Comment: 'Carries the caught error and cause, so DescribeExecution shows why.', ErrorPath: '$.Error', CausePath: '$.Cause' },
+      'Invalid input': {
+        Type: 'Fail',
+        Comment: 'The caller sent input the job cannot use.',
+        ErrorPath: '$.Error',
+        CausePath: '$.Cause',
+      },
+      Failed: {
+        Type: 'Fail',
+        Comment: 'Carries the caught error and cause, so DescribeExecution shows why.',
+        ErrorPath: '$.Error',
+        CausePath: '$.Cause',
+      },
     },
   };
   return `${JSON.stringify(definition, null, 2)}\n`;

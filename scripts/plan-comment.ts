@@ -19,8 +19,8 @@ import './require-node.cjs'; // first: an older Node.js stops here with one line
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CommentContext, renderComment, renderFailureComment, summaryLine } from './plan/render-comment';
 import { ManifestError, planStacks, readManifest, spawnTerraform, terraformVersionOf } from './plan/run-plans';
-import { CommentContext, renderComment, renderFailureComment, summaryLine } from './plan/render-comment';
 
 const USAGE =
   'usage: npm run plan:comment -- --comment <file> [--out-dir cdktf.out] [--terraform terraform] [--commit <sha>] [--run-url <url>]';

@@ -20,8 +20,14 @@ function nodeProblem(version) {
   var major = Number(String(version).replace(/^v/, '').split('.')[0]);
   if (major >= MIN_MAJOR) return undefined;
   return (
-    'async-api needs Node.js ' + MIN_MAJOR + ' or newer, and this is Node.js ' + version + ': ' +
-    'run `nvm install` (or `fnm use --install-if-missing`, or `volta install node@' + MIN_MAJOR + '`) in this folder, ' +
+    'async-api needs Node.js ' +
+    MIN_MAJOR +
+    ' or newer, and this is Node.js ' +
+    version +
+    ': ' +
+    'run `nvm install` (or `fnm use --install-if-missing`, or `volta install node@' +
+    MIN_MAJOR +
+    '`) in this folder, ' +
     'or see "Set-up" in README.md.'
   );
 }
@@ -31,6 +37,6 @@ module.exports = { MIN_MAJOR: MIN_MAJOR, nodeProblem: nodeProblem };
 // Requiring (or running) this module is the check, so an entry point needs a single line.
 var problem = nodeProblem(process.version);
 if (problem) {
-  process.stderr.write(problem + '\n');
+  process.stderr.write(`${problem}\n`);
   process.exit(1);
 }

@@ -15,8 +15,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ApiClient, type Auth } from '../client';
-import { SmokeConfigError, formatSmokeResult, runSmoke, smokeTargetFromOutputs } from './smoke/smoke';
 import { JOBS } from '../stacks/jobs';
+import { formatSmokeResult, runSmoke, SmokeConfigError, smokeTargetFromOutputs } from './smoke/smoke';
 
 /**
  * Each job's smoke input: its `exampleInput` from the registry (small, done in seconds). A job the
@@ -51,14 +51,22 @@ async function main(argv: readonly string[]): Promise<number> {
     const path = resolve(values.outputs);
     const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>;
     const stacks = Object.keys(file);
-    const stackId = values.stack ?? (stacks.length === 1 ? stacks[0] : stacks.find((id) => file[id]?.['api_endpoint'] !== undefined));
-    if (!stackId || !file[stackId]) throw new SmokeConfigError(`${path} has no stack ${values.stack ?? 'with an api_endpoint'}; pass --stack (found: ${stacks.join(', ') || 'none'})`);
+    const stackId =
+      values.stack ?? (stacks.length === 1 ? stacks[0] : stacks.find((id) => file[id]?.['api_endpoint'] !== undefined));
+    if (!stackId || !file[stackId])
+      throw new SmokeConfigError(
+        `${path} has no stack ${values.stack ?? 'with an api_endpoint'}; pass --stack (found: ${stacks.join(', ') || 'none'})`,
+      );
     const target = smokeTargetFromOutputs(file[stackId]);
 
     let auth: Auth;
     if (target.apiAuth === 'AWS_IAM') {
       if (!target.region) throw new SmokeConfigError('the outputs have no "region", needed to sign requests');
-      auth = { mode: 'iam', region: target.region, credentials: fromNodeProviderChain({ clientConfig: { region: target.region } }) };
+      auth = {
+        mode: 'iam',
+        region: target.region,
+        credentials: fromNodeProviderChain({ clientConfig: { region: target.region } }),
+      };
     } else if (target.apiAuth === 'JWT') {
       const token = process.env['ASYNC_API_TOKEN'];
       if (!token) throw new SmokeConfigError('api_auth is JWT: set ASYNC_API_TOKEN to a token the API accepts');
@@ -76,7 +84,11 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const r of results) (r.ok ? console.log : console.error)(`smoke: ${formatSmokeResult(r)}`);
     return results.every((r) => r.ok) ? 0 : 1;
   } catch (err) {
-    if (err instanceof SmokeConfigError || err instanceof SyntaxError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (
+      err instanceof SmokeConfigError ||
+      err instanceof SyntaxError ||
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+    ) {
       console.error(`smoke: ${(err as Error).message}`);
       return 2;
     }

@@ -25,7 +25,8 @@ export const KNOWN_CHECKS: Readonly<Record<string, string>> = {
   CKV_AWS_117: 'Ensure that AWS Lambda function is configured inside a VPC',
   CKV_AWS_173: 'Check encryption settings for Lambda environmental variable',
   CKV_AWS_272: 'Ensure AWS Lambda function is configured to validate code-signing',
-  CKV_AWS_364: 'Ensure that AWS Lambda function permissions delegated to AWS services are limited by SourceArn or SourceAccount',
+  CKV_AWS_364:
+    'Ensure that AWS Lambda function permissions delegated to AWS services are limited by SourceArn or SourceAccount',
   // checkov: CloudWatch Logs
   CKV_AWS_66: 'Ensure that CloudWatch Log Group specifies retention days',
   CKV_AWS_338: 'Ensure CloudWatch log groups retains logs for at least 1 year',

@@ -76,7 +76,8 @@ export async function evaluateRule(rule: Rule, context: RuleContext): Promise<Ru
         message,
       });
     }
-    for (const warning of rule.warn?.(resource, context) ?? []) warnings.push(`${rule.ids[0]} ${resource.address}: ${warning}`);
+    for (const warning of rule.warn?.(resource, context) ?? [])
+      warnings.push(`${rule.ids[0]} ${resource.address}: ${warning}`);
   }
   return { checked, violations, warnings };
 }

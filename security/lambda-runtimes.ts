@@ -71,9 +71,31 @@ export const LAMBDA_RUNTIME_DEPRECATIONS: Readonly<Record<string, string>> = {
  * forbids. Our date table must call each of them deprecated; a test holds us to it.
  */
 export const CHECKOV_DEPRECATED_RUNTIMES: readonly string[] = [
-  'dotnetcore3.1', 'nodejs12.x', 'python3.6', 'python2.7', 'dotnet5.0', 'dotnetcore2.1', 'ruby2.5', 'nodejs10.x',
-  'nodejs8.10', 'nodejs4.3', 'nodejs6.10', 'dotnetcore1.0', 'dotnetcore2.0', 'nodejs4.3-edge', 'nodejs', 'java8',
-  'python3.7', 'go1.x', 'provided', 'ruby2.7', 'nodejs14.x', 'nodejs16.x', 'python3.9', 'dotnet7', 'dotnet6',
+  'dotnetcore3.1',
+  'nodejs12.x',
+  'python3.6',
+  'python2.7',
+  'dotnet5.0',
+  'dotnetcore2.1',
+  'ruby2.5',
+  'nodejs10.x',
+  'nodejs8.10',
+  'nodejs4.3',
+  'nodejs6.10',
+  'dotnetcore1.0',
+  'dotnetcore2.0',
+  'nodejs4.3-edge',
+  'nodejs',
+  'java8',
+  'python3.7',
+  'go1.x',
+  'provided',
+  'ruby2.7',
+  'nodejs14.x',
+  'nodejs16.x',
+  'python3.9',
+  'dotnet7',
+  'dotnet6',
 ];
 
 /** How far ahead a coming deprecation is announced (a console warning, not a failure). */

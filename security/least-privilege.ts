@@ -39,10 +39,15 @@ export function managedPolicyArn(policy: ScannedResource, identity: ScanIdentity
 }
 
 /** Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them). */
-export function rolesOf(resources: readonly ScannedResource[], identity: ScanIdentity = SCAN_IDENTITY): RoleUnderTest[] {
+export function rolesOf(
+  resources: readonly ScannedResource[],
+  identity: ScanIdentity = SCAN_IDENTITY,
+): RoleUnderTest[] {
   // Any stack's managed policies: the boundary of the application's roles lives in `ci-access`.
   const managed = new Map(
-    resources.filter((r) => r.type === 'aws_iam_policy').map((r) => [managedPolicyArn(r, identity), JSON.parse(String(r.config['policy'])) as unknown]),
+    resources
+      .filter((r) => r.type === 'aws_iam_policy')
+      .map((r) => [managedPolicyArn(r, identity), JSON.parse(String(r.config['policy'])) as unknown]),
   );
   return resources
     .filter((r) => r.type === 'aws_iam_role')
@@ -62,16 +67,27 @@ export function rolesOf(resources: readonly ScannedResource[], identity: ScanIde
           ...resources
             .filter((r) => r.type === 'aws_iam_role_policy' && sameRole(r))
             .map((r) => ({ name: String(r.config['name'] ?? r.name), policy: JSON.parse(String(r.config['policy'])) })),
-          ...inlineBlocks.map((b, i) => ({ name: String(b['name'] ?? `inline-${i}`), policy: JSON.parse(String(b['policy'])) })),
+          ...inlineBlocks.map((b, i) => ({
+            name: String(b['name'] ?? `inline-${i}`),
+            policy: JSON.parse(String(b['policy'])),
+          })),
         ],
         managedPolicyArns: [
           ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
           ...resources
-            .filter((r) => (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r))
+            .filter(
+              (r) =>
+                (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r),
+            )
             .map((r) => String(r.config['policy_arn'])),
         ],
         ...(typeof boundaryArn === 'string' && boundaryArn !== ''
-          ? { permissionsBoundary: { arn: boundaryArn, ...(managed.has(boundaryArn) ? { policy: managed.get(boundaryArn) } : {}) } }
+          ? {
+              permissionsBoundary: {
+                arn: boundaryArn,
+                ...(managed.has(boundaryArn) ? { policy: managed.get(boundaryArn) } : {}),
+              },
+            }
           : {}),
       };
     });
@@ -85,7 +101,9 @@ function boundaryPolicies(role: RoleUnderTest): { name: string; policy: unknown 
   const boundary = role.permissionsBoundary;
   if (!boundary) return undefined;
   if (boundary.policy === undefined) {
-    throw new Error(`cannot simulate ${role.name}: its permissions boundary ${boundary.arn} is not a policy of the app`);
+    throw new Error(
+      `cannot simulate ${role.name}: its permissions boundary ${boundary.arn} is not a policy of the app`,
+    );
   }
   return [{ name: boundary.arn, policy: boundary.policy }];
 }
@@ -95,7 +113,9 @@ async function decide(simulation: Simulation, what: string): Promise<Decision> {
   if (result.resultType === 'error') throw new Error(`cannot simulate ${what}: ${JSON.stringify(result.errors)}`);
   if (result.resultType === 'single' && (result.result.ignoredContextKeys?.length ?? 0) > 0) {
     // A context key the action does not know would be dropped and the condition judged without it.
-    throw new Error(`cannot simulate ${what}: context keys ${result.result.ignoredContextKeys!.join(', ')} do not apply`);
+    throw new Error(
+      `cannot simulate ${what}: context keys ${result.result.ignoredContextKeys!.join(', ')} do not apply`,
+    );
   }
   return result.overallResult as Decision;
 }
@@ -151,7 +171,15 @@ export function mayAssume(
       },
       identityPolicies: isService
         ? []
-        : [{ name: 'assume-anything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }],
+        : [
+            {
+              name: 'assume-anything',
+              policy: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+              },
+            },
+          ],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: role.trustPolicy,
@@ -184,7 +212,10 @@ export function mayAssumeWithWebIdentity(
   identity: ScanIdentity = SCAN_IDENTITY,
 ): Promise<Decision> {
   const text = JSON.stringify(role.trustPolicy);
-  if (text.includes(STAND_IN_PREFIX)) throw new Error(`${role.name}: trust policy already uses ${STAND_IN_PREFIX} keys; the key stand-in would be ambiguous`);
+  if (text.includes(STAND_IN_PREFIX))
+    throw new Error(
+      `${role.name}: trust policy already uses ${STAND_IN_PREFIX} keys; the key stand-in would be ambiguous`,
+    );
   const trustPolicy = JSON.parse(text.split(GITHUB_KEY_PREFIX).join(STAND_IN_PREFIX)) as unknown;
   return decide(
     {
@@ -222,7 +253,12 @@ export function resourcePolicyAllows(
       request: { principal, action, resource: { resource, accountId: identity.accountId }, contextVariables: context },
       identityPolicies: isService
         ? []
-        : [{ name: 'allow-all', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+        : [
+            {
+              name: 'allow-all',
+              policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+            },
+          ],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy,

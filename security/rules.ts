@@ -6,9 +6,9 @@
  * Sources: checkov 03d5fdad (2026-08-20) and trivy-checks 80e53822 (2026-08-21); see catalogue.ts.
  */
 import { connected, type Rule, type RuleContext, type Verdict } from './engine';
-import { actionInfo, expandActions, statementsOf, wildcardRegExp, type NormalizedStatement } from './iam-policy';
+import { actionInfo, expandActions, type NormalizedStatement, statementsOf, wildcardRegExp } from './iam-policy';
 import { CHECKOV_DEPRECATED_RUNTIMES, runtimeStatus } from './lambda-runtimes';
-import { block, valueAt, type ScannedResource } from './terraform';
+import { block, type ScannedResource, valueAt } from './terraform';
 
 const POLICY_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'] as const;
 
@@ -25,14 +25,20 @@ function bucketCompanions(context: RuleContext, bucket: ScannedResource, type: s
 function sseAlgorithms(context: RuleContext, bucket: ScannedResource): { algorithm: unknown; kmsKey: unknown }[] {
   const rulesOf = (cfg: Readonly<Record<string, unknown>>) => {
     const rules = cfg['rule'];
-    return (Array.isArray(rules) ? rules : [rules]).map((r) => block(block(r)?.['apply_server_side_encryption_by_default']));
+    return (Array.isArray(rules) ? rules : [rules]).map((r) =>
+      block(block(r)?.['apply_server_side_encryption_by_default']),
+    );
   };
   const inline = block(bucket.config['server_side_encryption_configuration']);
   const blocks = [
     ...(inline ? rulesOf(inline) : []),
-    ...bucketCompanions(context, bucket, 'aws_s3_bucket_server_side_encryption_configuration').flatMap((r) => rulesOf(r.config)),
+    ...bucketCompanions(context, bucket, 'aws_s3_bucket_server_side_encryption_configuration').flatMap((r) =>
+      rulesOf(r.config),
+    ),
   ];
-  return blocks.filter((b) => b !== undefined).map((b) => ({ algorithm: b!['sse_algorithm'], kmsKey: b!['kms_master_key_id'] }));
+  return blocks
+    .filter((b) => b !== undefined)
+    .map((b) => ({ algorithm: b!['sse_algorithm'], kmsKey: b!['kms_master_key_id'] }));
 }
 
 /** One public-access-block setting of a bucket: trivy fails a bucket without the block, checkov a false setting. */
@@ -105,11 +111,14 @@ function policyRule(
         else found.push(...actions.map((a) => ({ ...a, ...(s.sid ? { sid: s.sid } : {}) })));
       }
       if (subtractDenies) {
-        const denied = (await Promise.all(statements.filter((s) => s.effect === 'Deny').map((s) => expandActions(s.actions)))).flat();
+        const denied = (
+          await Promise.all(statements.filter((s) => s.effect === 'Deny').map((s) => expandActions(s.actions)))
+        ).flat();
         const deniedLower = new Set(denied.map((a) => a.toLowerCase()));
         found = found.filter((f) => !deniedLower.has(f.action.toLowerCase()));
       }
-      for (const action of select(found)) problems.push(`${action} is allowed on Resource "*" though it supports resource-level permissions`);
+      for (const action of select(found))
+        problems.push(`${action} is allowed on Resource "*" though it supports resource-level permissions`);
       return problems;
     },
   };
@@ -137,7 +146,8 @@ function githubSubjectProblems(value: string): string[] {
   const claims = value.split(':');
   if (claims.length === 1) return [`sub "${value}" names a claim without a value`];
   if (claims[1] === '*') return [`sub "${value}" allows any value of ${claims[0]}`];
-  if (GH_ABUSABLE_CLAIMS.some((c) => claims[0]!.startsWith(c))) return [`sub "${value}" starts with the abusable claim ${claims[0]}`];
+  if (GH_ABUSABLE_CLAIMS.some((c) => claims[0]!.startsWith(c)))
+    return [`sub "${value}" starts with the abusable claim ${claims[0]}`];
   if (claims[0] === 'repo' && !GH_REPO.test(claims[1]!)) return [`sub "${value}" does not name one owner/repository`];
   // Stricter than checkov, which passes `repo:org/*` with a warning: one repository, no pattern.
   if (claims[0] === 'repo' && /[*?]/.test(claims[1]!)) return [`sub "${value}" matches more than one repository`];
@@ -154,8 +164,11 @@ export const RULES: readonly Rule[] = [
     title: 'API Gateway stages have access logging',
     resourceTypes: ['aws_apigatewayv2_stage', 'aws_api_gateway_stage'],
     mirrors:
-      'checkov: `access_log_settings[0].destination_arn` has any value (APIGatewayAccessLogging.py). trivy: the stage\'s access-log CloudWatch log group ARN is not empty. Same test here, on the resolved ARN.',
-    check: (stage) => (present(valueAt(stage.config, 'access_log_settings.destination_arn')) ? pass : fail('no access_log_settings.destination_arn')),
+      "checkov: `access_log_settings[0].destination_arn` has any value (APIGatewayAccessLogging.py). trivy: the stage's access-log CloudWatch log group ARN is not empty. Same test here, on the resolved ARN.",
+    check: (stage) =>
+      present(valueAt(stage.config, 'access_log_settings.destination_arn'))
+        ? pass
+        : fail('no access_log_settings.destination_arn'),
   },
   {
     ids: ['CKV_AWS_309'],
@@ -165,7 +178,9 @@ export const RULES: readonly Rule[] = [
       'checkov: `authorization_type` is one of AWS_IAM, CUSTOM, JWT; absent (NONE by default) fails (APIGatewayV2RouteDefinesAuthorizationType.py). Same here. `API_AUTH=NONE` breaks this rule on purpose (local demos only).',
     check: (route) => {
       const type = route.config['authorization_type'];
-      return typeof type === 'string' && ['AWS_IAM', 'CUSTOM', 'JWT'].includes(type) ? pass : fail(`authorization_type is ${JSON.stringify(type ?? 'NONE')}`);
+      return typeof type === 'string' && ['AWS_IAM', 'CUSTOM', 'JWT'].includes(type)
+        ? pass
+        : fail(`authorization_type is ${JSON.stringify(type ?? 'NONE')}`);
     },
   },
   {
@@ -175,7 +190,9 @@ export const RULES: readonly Rule[] = [
     mirrors:
       'checkov graph check: an aws_apigatewayv2_api (or REST stage) fails without a connected aws_wafv2_web_acl_association, and with one unless the web ACL uses AWSManagedRulesKnownBadInputsRuleSet and AWSManagedRulesAnonymousIpList. We check only the first half, loosely: the stack has any aws_wafv2_web_acl_association (an HTTP API cannot have one at all).',
     check: (api, context) =>
-      context.resources.some((r) => r.type === 'aws_wafv2_web_acl_association' && r.stack === api.stack) ? pass : fail('no aws_wafv2_web_acl_association'),
+      context.resources.some((r) => r.type === 'aws_wafv2_web_acl_association' && r.stack === api.stack)
+        ? pass
+        : fail('no aws_wafv2_web_acl_association'),
   },
 
   // --- Step Functions -------------------------------------------------------------------------
@@ -184,7 +201,10 @@ export const RULES: readonly Rule[] = [
     title: 'State machines have X-Ray tracing',
     resourceTypes: ['aws_sfn_state_machine'],
     mirrors: 'checkov: `tracing_configuration[0].enabled` is true (StateMachineXray.py). Same here.',
-    check: (machine) => (valueAt(machine.config, 'tracing_configuration.enabled') === true ? pass : fail('tracing_configuration.enabled is not true')),
+    check: (machine) =>
+      valueAt(machine.config, 'tracing_configuration.enabled') === true
+        ? pass
+        : fail('tracing_configuration.enabled is not true'),
   },
   {
     ids: ['CKV_AWS_285'],
@@ -193,7 +213,9 @@ export const RULES: readonly Rule[] = [
     mirrors:
       'checkov: `logging_configuration[0].include_execution_data` is true (StateMachineLoggingExecutionHistory.py), despite its title about "execution history". Same here; waived by default (user data), see AAPI_SFN_LOGGING for the logging we do require.',
     check: (machine) =>
-      valueAt(machine.config, 'logging_configuration.include_execution_data') === true ? pass : fail('logging_configuration.include_execution_data is not true'),
+      valueAt(machine.config, 'logging_configuration.include_execution_data') === true
+        ? pass
+        : fail('logging_configuration.include_execution_data is not true'),
   },
   {
     ids: ['AAPI_SFN_LOGGING'],
@@ -205,7 +227,8 @@ export const RULES: readonly Rule[] = [
       const level = valueAt(machine.config, 'logging_configuration.level');
       const destination = valueAt(machine.config, 'logging_configuration.log_destination');
       const problems: string[] = [];
-      if (typeof level !== 'string' || !['ALL', 'ERROR', 'FATAL'].includes(level)) problems.push(`logging level is ${JSON.stringify(level ?? 'OFF')}`);
+      if (typeof level !== 'string' || !['ALL', 'ERROR', 'FATAL'].includes(level))
+        problems.push(`logging level is ${JSON.stringify(level ?? 'OFF')}`);
       if (typeof destination !== 'string' || !/^arn:[^:]+:logs:[^:]+:\d{12}:log-group:.+:\*$/.test(destination)) {
         problems.push(`log_destination ${JSON.stringify(destination)} is not a log group ARN ending in ":*"`);
       }
@@ -219,8 +242,11 @@ export const RULES: readonly Rule[] = [
     title: 'Lambda functions have active X-Ray tracing',
     resourceTypes: ['aws_lambda_function'],
     mirrors:
-      'checkov: `tracing_config[0].mode` is PassThrough or Active (LambdaXrayEnabled.py); trivy: tracing mode is Active. We require Active (the stricter of the two): PassThrough only forwards a caller\'s trace header.',
-    check: (fn) => (valueAt(fn.config, 'tracing_config.mode') === 'Active' ? pass : fail(`tracing_config.mode is ${JSON.stringify(valueAt(fn.config, 'tracing_config.mode'))}`)),
+      "checkov: `tracing_config[0].mode` is PassThrough or Active (LambdaXrayEnabled.py); trivy: tracing mode is Active. We require Active (the stricter of the two): PassThrough only forwards a caller's trace header.",
+    check: (fn) =>
+      valueAt(fn.config, 'tracing_config.mode') === 'Active'
+        ? pass
+        : fail(`tracing_config.mode is ${JSON.stringify(valueAt(fn.config, 'tracing_config.mode'))}`),
   },
   {
     ids: ['CKV_AWS_363'],
@@ -231,9 +257,13 @@ export const RULES: readonly Rule[] = [
     check: (fn, context) => {
       const runtime = fn.config['runtime'];
       if (typeof runtime !== 'string') return fn.config['package_type'] === 'Image' ? null : fail('no runtime');
-      if (CHECKOV_DEPRECATED_RUNTIMES.includes(runtime)) return fail(`${runtime} is deprecated (checkov CKV_AWS_363 list)`);
+      if (CHECKOV_DEPRECATED_RUNTIMES.includes(runtime))
+        return fail(`${runtime} is deprecated (checkov CKV_AWS_363 list)`);
       const status = runtimeStatus(runtime, context.today);
-      if (status.kind === 'unknown') return fail(`${runtime} is not in security/lambda-runtimes.ts; add its deprecation date from the Lambda runtimes page`);
+      if (status.kind === 'unknown')
+        return fail(
+          `${runtime} is not in security/lambda-runtimes.ts; add its deprecation date from the Lambda runtimes page`,
+        );
       if (status.kind === 'deprecated') return fail(`${runtime} has been deprecated since ${status.since}`);
       return pass;
     },
@@ -241,17 +271,22 @@ export const RULES: readonly Rule[] = [
       const runtime = fn.config['runtime'];
       if (typeof runtime !== 'string') return [];
       const status = runtimeStatus(runtime, context.today);
-      return status.kind === 'deprecating-soon' ? [`${runtime} is deprecated on ${status.on}, in ${DAY_WORDS(status.days)}`] : [];
+      return status.kind === 'deprecating-soon'
+        ? [`${runtime} is deprecated on ${status.on}, in ${DAY_WORDS(status.days)}`]
+        : [];
     },
   },
   {
     ids: ['CKV_AWS_115'],
     title: 'Lambda functions have reserved concurrency',
     resourceTypes: ['aws_lambda_function'],
-    mirrors: 'checkov: `reserved_concurrent_executions` is set and not -1; missing fails (LambdaFunctionLevelConcurrentExecutionLimit.py). Same here.',
+    mirrors:
+      'checkov: `reserved_concurrent_executions` is set and not -1; missing fails (LambdaFunctionLevelConcurrentExecutionLimit.py). Same here.',
     check: (fn) => {
       const reserved = fn.config['reserved_concurrent_executions'];
-      return reserved === undefined || reserved === -1 || reserved === '-1' ? fail('no reserved_concurrent_executions') : pass;
+      return reserved === undefined || reserved === -1 || reserved === '-1'
+        ? fail('no reserved_concurrent_executions')
+        : pass;
     },
   },
   {
@@ -279,7 +314,8 @@ export const RULES: readonly Rule[] = [
     title: 'Lambda functions have a dead-letter queue',
     resourceTypes: ['aws_lambda_function'],
     mirrors: 'checkov: `dead_letter_config[0].target_arn` has any value (LambdaDLQConfigured.py). Same here.',
-    check: (fn) => (present(valueAt(fn.config, 'dead_letter_config.target_arn')) ? pass : fail('no dead_letter_config.target_arn')),
+    check: (fn) =>
+      present(valueAt(fn.config, 'dead_letter_config.target_arn')) ? pass : fail('no dead_letter_config.target_arn'),
   },
   {
     ids: ['CKV_AWS_117'],
@@ -297,7 +333,9 @@ export const RULES: readonly Rule[] = [
     check: (permission) => {
       const principal = String(permission.config['principal'] ?? '');
       if (!/^[^.]+\.amazonaws\.com$/.test(principal)) return null;
-      return present(permission.config['source_arn']) ? pass : fail(`${principal} may invoke from any source: no source_arn`);
+      return present(permission.config['source_arn'])
+        ? pass
+        : fail(`${principal} may invoke from any source: no source_arn`);
     },
   },
 
@@ -307,7 +345,8 @@ export const RULES: readonly Rule[] = [
     title: 'Log groups have a retention period',
     resourceTypes: ['aws_cloudwatch_log_group'],
     mirrors: 'checkov: `retention_in_days` has any value (CloudWatchLogGroupRetention.py). Same here.',
-    check: (group) => (present(group.config['retention_in_days']) ? pass : fail('no retention_in_days: logs are kept forever')),
+    check: (group) =>
+      present(group.config['retention_in_days']) ? pass : fail('no retention_in_days: logs are kept forever'),
   },
   {
     ids: ['CKV_AWS_338'],
@@ -324,7 +363,8 @@ export const RULES: readonly Rule[] = [
     ids: ['CKV_AWS_158', 'AWS-0017'],
     title: 'Log groups are encrypted with a customer managed KMS key',
     resourceTypes: ['aws_cloudwatch_log_group'],
-    mirrors: 'checkov: `kms_key_id` has any value (CloudWatchLogGroupKMSKey.py); trivy: the log group has a KMS key id. Same here.',
+    mirrors:
+      'checkov: `kms_key_id` has any value (CloudWatchLogGroupKMSKey.py); trivy: the log group has a KMS key id. Same here.',
     check: (group) => (present(group.config['kms_key_id']) ? pass : fail('no kms_key_id')),
   },
 
@@ -333,7 +373,8 @@ export const RULES: readonly Rule[] = [
     ids: ['CKV_AWS_62'],
     title: 'No IAM policy allows "*" actions on "*" resources',
     resourceTypes: POLICY_TYPES,
-    mirrors: 'checkov: an Allow statement with "*" among its Actions and "*" among its Resources fails (IAMAdminPolicyDocument.py). Same here, on every statement.',
+    mirrors:
+      'checkov: an Allow statement with "*" among its Actions and "*" among its Resources fails (IAMAdminPolicyDocument.py). Same here, on every statement.',
     check: (policy) =>
       statementsOf(policy.config['policy'])
         .filter((s) => s.effect === 'Allow' && s.actions.includes('*') && s.resources.includes('*'))
@@ -343,7 +384,8 @@ export const RULES: readonly Rule[] = [
     ids: ['CKV_AWS_63'],
     title: 'No IAM policy allows "*" as an action',
     resourceTypes: POLICY_TYPES,
-    mirrors: 'checkov: an Allow statement with "*" among its Actions fails, whatever the resource (IAMStarActionPolicyDocument.py). Same here.',
+    mirrors:
+      'checkov: an Allow statement with "*" among its Actions fails, whatever the resource (IAMStarActionPolicyDocument.py). Same here.',
     check: (policy) =>
       statementsOf(policy.config['policy'])
         .filter((s) => s.effect === 'Allow' && s.actions.includes('*'))
@@ -360,14 +402,24 @@ export const RULES: readonly Rule[] = [
     ['CKV_AWS_290'],
     'No IAM policy grants write actions without resource constraints',
     'checkov asks cloudsplaining for `write_actions_without_constraints`: the restrictable actions (as in CKV_AWS_355) of Allow statements without a Condition whose Resource includes "*", keeping those of access level Write. Same here (access level from iam-data).',
-    (found) => [...new Set(found.filter((f) => f.accessLevel === 'unknown' || f.accessLevel.includes('Write')).map((f) => f.action))],
+    (found) => [
+      ...new Set(
+        found.filter((f) => f.accessLevel === 'unknown' || f.accessLevel.includes('Write')).map((f) => f.action),
+      ),
+    ],
     false,
   ),
   policyRule(
     ['CKV_AWS_289'],
     'No IAM policy grants permissions-management actions without resource constraints',
     'checkov asks cloudsplaining for `permissions_management_actions_without_constraints`: as CKV_AWS_290 but for access level "Permissions management". Same here.',
-    (found) => [...new Set(found.filter((f) => f.accessLevel === 'unknown' || f.accessLevel.includes('Permissions management')).map((f) => f.action))],
+    (found) => [
+      ...new Set(
+        found
+          .filter((f) => f.accessLevel === 'unknown' || f.accessLevel.includes('Permissions management'))
+          .map((f) => f.action),
+      ),
+    ],
     false,
   ),
   {
@@ -380,14 +432,17 @@ export const RULES: readonly Rule[] = [
       const statements = statementsOf(policy.config['policy']);
       const matches = (s: NormalizedStatement) => s.actions.some((a) => wildcardRegExp(a).test('iam:PassRole'));
       if (statements.some((s) => s.effect === 'Deny' && matches(s))) return pass;
-      return statements.filter((s) => s.effect === 'Allow' && matches(s)).map((s) => `statement ${s.sid ?? '?'} allows iam:PassRole`);
+      return statements
+        .filter((s) => s.effect === 'Allow' && matches(s))
+        .map((s) => `statement ${s.sid ?? '?'} allows iam:PassRole`);
     },
   },
   {
     ids: ['CKV_AWS_60'],
     title: 'No role can be assumed by any AWS principal',
     resourceTypes: ['aws_iam_role'],
-    mirrors: 'checkov: a non-Deny trust statement whose Principal.AWS is "*" (or contains "*") fails (IAMRoleAllowsPublicAssume.py). We also treat `Principal: "*"` as that.',
+    mirrors:
+      'checkov: a non-Deny trust statement whose Principal.AWS is "*" (or contains "*") fails (IAMRoleAllowsPublicAssume.py). We also treat `Principal: "*"` as that.',
     check: (role) =>
       trustStatements(role)
         .filter((s) => principalValues(s.principal, 'AWS').includes('*'))
@@ -412,7 +467,9 @@ export const RULES: readonly Rule[] = [
       'checkov checks `aws_iam_policy_document` data sources (GithubActionsOIDCTrustPolicy.py): a statement trusting the GitHub OIDC provider must have a condition on `token.actions.githubusercontent.com:sub` whose value is not "*", has a claim and a value, does not wildcard the value, does not start with an abusable claim (workflow, environment, ref, context, head_ref, base_ref), and with `repo:` names owner/repo (checkov lets `repo:org/*` pass with a warning; we fail any `*` or `?` in the repository). Our stacks write the trust policy as JSON on the role, so we apply the same test to `assume_role_policy`, to every sub value (checkov looks at the first). Roles without a GitHub statement do not apply.',
     check: (role) => {
       const github = trustStatements(role).filter((s) =>
-        principalValues(s.principal, 'Federated').some((p) => p.includes('oidc-provider/token.actions.githubusercontent.com')),
+        principalValues(s.principal, 'Federated').some((p) =>
+          p.includes('oidc-provider/token.actions.githubusercontent.com'),
+        ),
       );
       if (github.length === 0) return null;
       const problems: string[] = [];
@@ -439,7 +496,9 @@ export const RULES: readonly Rule[] = [
     check: (bucket, context) => {
       if (valueAt(bucket.config, 'versioning.enabled') === true) return pass;
       const versioning = bucketCompanions(context, bucket, 'aws_s3_bucket_versioning');
-      return versioning.some((v) => valueAt(v.config, 'versioning_configuration.status') === 'Enabled') ? pass : fail('versioning is not Enabled');
+      return versioning.some((v) => valueAt(v.config, 'versioning_configuration.status') === 'Enabled')
+        ? pass
+        : fail('versioning is not Enabled');
     },
   },
   {
@@ -447,11 +506,13 @@ export const RULES: readonly Rule[] = [
     title: 'S3 buckets declare default encryption (SSE-S3 or SSE-KMS)',
     resourceTypes: ['aws_s3_bucket'],
     mirrors:
-      'checkov graph check: `sse_algorithm` (inline or in a connected aws_s3_bucket_server_side_encryption_configuration) is aws:kms or AES256, and a bucket with no encryption configuration at all passes (S3 encrypts new objects by default since 2023). We are stricter: the configuration must be declared, so the choice is visible and reviewed. (trivy\'s AWS-0088 is deprecated.)',
+      "checkov graph check: `sse_algorithm` (inline or in a connected aws_s3_bucket_server_side_encryption_configuration) is aws:kms or AES256, and a bucket with no encryption configuration at all passes (S3 encrypts new objects by default since 2023). We are stricter: the configuration must be declared, so the choice is visible and reviewed. (trivy's AWS-0088 is deprecated.)",
     check: (bucket, context) => {
       const algorithms = sseAlgorithms(context, bucket);
       if (algorithms.length === 0) return fail('no default encryption configuration');
-      return algorithms.every((a) => a.algorithm === 'aws:kms' || a.algorithm === 'AES256' || a.algorithm === 'aws:kms:dsse')
+      return algorithms.every(
+        (a) => a.algorithm === 'aws:kms' || a.algorithm === 'AES256' || a.algorithm === 'aws:kms:dsse',
+      )
         ? pass
         : fail(`sse_algorithm ${algorithms.map((a) => JSON.stringify(a.algorithm)).join(', ')}`);
     },
@@ -460,22 +521,32 @@ export const RULES: readonly Rule[] = [
     ids: ['CKV_AWS_145'],
     title: 'S3 buckets are encrypted with KMS by default',
     resourceTypes: ['aws_s3_bucket'],
-    mirrors: 'checkov graph check: `sse_algorithm` (inline or connected) equals aws:kms; any KMS key, the AWS managed one included. Same here.',
+    mirrors:
+      'checkov graph check: `sse_algorithm` (inline or connected) equals aws:kms; any KMS key, the AWS managed one included. Same here.',
     check: (bucket, context) =>
-      sseAlgorithms(context, bucket).some((a) => a.algorithm === 'aws:kms') ? pass : fail('default encryption is not aws:kms'),
+      sseAlgorithms(context, bucket).some((a) => a.algorithm === 'aws:kms')
+        ? pass
+        : fail('default encryption is not aws:kms'),
   },
   {
     ids: ['AWS-0132'],
     title: 'S3 buckets are encrypted with a customer managed KMS key',
     resourceTypes: ['aws_s3_bucket'],
-    mirrors: 'trivy: the bucket\'s encryption names a KMS key (`kms_master_key_id`), except log-delivery buckets. Same here.',
+    mirrors:
+      "trivy: the bucket's encryption names a KMS key (`kms_master_key_id`), except log-delivery buckets. Same here.",
     check: (bucket, context) =>
-      sseAlgorithms(context, bucket).some((a) => a.algorithm === 'aws:kms' && present(a.kmsKey)) ? pass : fail('no kms_master_key_id'),
+      sseAlgorithms(context, bucket).some((a) => a.algorithm === 'aws:kms' && present(a.kmsKey))
+        ? pass
+        : fail('no kms_master_key_id'),
   },
   publicAccessBlockRule(['CKV_AWS_53', 'AWS-0086'], 'S3 buckets block public ACLs', 'block_public_acls'),
   publicAccessBlockRule(['CKV_AWS_54', 'AWS-0087'], 'S3 buckets block public policies', 'block_public_policy'),
   publicAccessBlockRule(['CKV_AWS_55', 'AWS-0091'], 'S3 buckets ignore public ACLs', 'ignore_public_acls'),
-  publicAccessBlockRule(['CKV_AWS_56', 'AWS-0093'], 'S3 buckets restrict public bucket policies', 'restrict_public_buckets'),
+  publicAccessBlockRule(
+    ['CKV_AWS_56', 'AWS-0093'],
+    'S3 buckets restrict public bucket policies',
+    'restrict_public_buckets',
+  ),
   {
     ids: ['CKV2_AWS_6'],
     title: 'S3 buckets have a public access block',
@@ -506,16 +577,20 @@ export const RULES: readonly Rule[] = [
           s.resources.some((r) => r.replace(/^arn:[^:]+:/, 'arn:aws:') === `${arn}/*`) &&
           String(block(s.condition?.['Bool'])?.['aws:SecureTransport']).toLowerCase() === 'false',
       );
-      return denies.length > 0 ? pass : fail('no bucket policy statement denies s3:* on the bucket and its objects without TLS');
+      return denies.length > 0
+        ? pass
+        : fail('no bucket policy statement denies s3:* on the bucket and its objects without TLS');
     },
   },
   {
     ids: ['CKV2_AWS_61'],
     title: 'S3 buckets have a lifecycle configuration',
     resourceTypes: ['aws_s3_bucket'],
-    mirrors: 'checkov graph check: a connected aws_s3_bucket_lifecycle_configuration exists, or the inline `lifecycle_rule`. Same here.',
+    mirrors:
+      'checkov graph check: a connected aws_s3_bucket_lifecycle_configuration exists, or the inline `lifecycle_rule`. Same here.',
     check: (bucket, context) =>
-      present(bucket.config['lifecycle_rule']) || bucketCompanions(context, bucket, 'aws_s3_bucket_lifecycle_configuration').length > 0
+      present(bucket.config['lifecycle_rule']) ||
+      bucketCompanions(context, bucket, 'aws_s3_bucket_lifecycle_configuration').length > 0
         ? pass
         : fail('no lifecycle configuration'),
   },
@@ -523,15 +598,19 @@ export const RULES: readonly Rule[] = [
     ids: ['CKV_AWS_18', 'AWS-0089'],
     title: 'S3 buckets have server access logging',
     resourceTypes: ['aws_s3_bucket'],
-    mirrors: 'checkov graph check: inline `logging` or a connected aws_s3_bucket_logging. trivy: logging enabled. Same here.',
+    mirrors:
+      'checkov graph check: inline `logging` or a connected aws_s3_bucket_logging. trivy: logging enabled. Same here.',
     check: (bucket, context) =>
-      present(bucket.config['logging']) || bucketCompanions(context, bucket, 'aws_s3_bucket_logging').length > 0 ? pass : fail('no access logging'),
+      present(bucket.config['logging']) || bucketCompanions(context, bucket, 'aws_s3_bucket_logging').length > 0
+        ? pass
+        : fail('no access logging'),
   },
   {
     ids: ['CKV_AWS_144'],
     title: 'S3 buckets replicate to another region',
     resourceTypes: ['aws_s3_bucket'],
-    mirrors: 'checkov graph check: an inline replication rule or a connected aws_s3_bucket_replication_configuration with a rule of status Enabled. Same here.',
+    mirrors:
+      'checkov graph check: an inline replication rule or a connected aws_s3_bucket_replication_configuration with a rule of status Enabled. Same here.',
     check: (bucket, context) => {
       const rules = [
         ...((valueAt(bucket.config, 'replication_configuration.rules') as unknown[] | undefined) ?? []),
@@ -548,7 +627,8 @@ export const RULES: readonly Rule[] = [
     title: 'S3 buckets send event notifications',
     resourceTypes: ['aws_s3_bucket'],
     mirrors: 'checkov graph check: a connected aws_s3_bucket_notification exists. Same here.',
-    check: (bucket, context) => (bucketCompanions(context, bucket, 'aws_s3_bucket_notification').length > 0 ? pass : fail('no event notification')),
+    check: (bucket, context) =>
+      bucketCompanions(context, bucket, 'aws_s3_bucket_notification').length > 0 ? pass : fail('no event notification'),
   },
 ];
 
@@ -556,7 +636,12 @@ export const RULES: readonly Rule[] = [
 export function renderRuleTable(rules: readonly Rule[] = RULES): string {
   const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = rules.map(
-    (r) => `| ${r.ids.join(', ')} | ${escape(r.title)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} | ${escape(r.mirrors)} |`,
+    (r) =>
+      `| ${r.ids.join(', ')} | ${escape(r.title)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} | ${escape(r.mirrors)} |`,
   );
-  return ['| check | what must hold | resources | what the scanner checks, and how the rule mirrors it |', '|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| check | what must hold | resources | what the scanner checks, and how the rule mirrors it |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

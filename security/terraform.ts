@@ -75,7 +75,10 @@ export function readStacks(outdir: string): StackDocument[] {
 }
 
 /** Every resource of every stack, resolved. Data sources are not resources to scan. */
-export function scanResources(stacks: readonly StackDocument[], identity: ScanIdentity = SCAN_IDENTITY): ScannedResource[] {
+export function scanResources(
+  stacks: readonly StackDocument[],
+  identity: ScanIdentity = SCAN_IDENTITY,
+): ScannedResource[] {
   return stacks.flatMap((stack) => {
     const resolver = new ReferenceResolver(stack, identity);
     return Object.entries(stack.json.resource ?? {}).flatMap(([type, byName]) =>
@@ -151,7 +154,8 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Attribute>>>> = 
   aws_apigatewayv2_api: {
     id: (r) => shortId(r.address, 10),
     api_endpoint: (r) => `https://${shortId(r.address, 10)}.execute-api.${r.region}.amazonaws.com`,
-    execution_arn: (r) => `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${shortId(r.address, 10)}`,
+    execution_arn: (r) =>
+      `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${shortId(r.address, 10)}`,
   },
   aws_apigatewayv2_integration: { id: (r) => shortId(r.address, 7) },
   aws_apigatewayv2_route: { id: (r) => shortId(r.address, 7) },
@@ -207,7 +211,8 @@ class ReferenceResolver {
     private readonly identity: ScanIdentity,
   ) {
     const region = block(stack.json.provider?.aws)?.['region'];
-    if (typeof region !== 'string') throw new UnresolvableReferenceError(`stack ${stack.id}: the aws provider has no region`);
+    if (typeof region !== 'string')
+      throw new UnresolvableReferenceError(`stack ${stack.id}: the aws provider has no region`);
     this.region = region;
   }
 
@@ -259,7 +264,9 @@ class ReferenceResolver {
         out += this.reference(text.slice(i + 2, end).trim(), where);
         i = end + 1;
       } else if (text.startsWith('%{', i)) {
-        throw new UnresolvableReferenceError(`${where}: template directives are not supported (${JSON.stringify(text)})`);
+        throw new UnresolvableReferenceError(
+          `${where}: template directives are not supported (${JSON.stringify(text)})`,
+        );
       } else {
         out += text[i];
         i++;
@@ -275,7 +282,8 @@ class ReferenceResolver {
     const isData = type.startsWith('data.');
     const blockType = isData ? type.slice(5) : type;
     const raw = (isData ? this.stack.json.data : this.stack.json.resource)?.[blockType]?.[name];
-    if (!raw) throw new UnresolvableReferenceError(`${where}: \${${expression}} names no block of stack ${this.stack.id}`);
+    if (!raw)
+      throw new UnresolvableReferenceError(`${where}: \${${expression}} names no block of stack ${this.stack.id}`);
 
     const key = `${type}.${name}.${attribute}`;
     if (this.resolving.has(key)) throw new UnresolvableReferenceError(`${where}: reference cycle through ${key}`);
@@ -288,7 +296,9 @@ class ReferenceResolver {
         arg: (arg) => {
           const value = raw[arg];
           if (typeof value !== 'string') {
-            throw new UnresolvableReferenceError(`${where}: ${type}.${name} has no string argument "${arg}" (needed for .${attribute})`);
+            throw new UnresolvableReferenceError(
+              `${where}: ${type}.${name} has no string argument "${arg}" (needed for .${attribute})`,
+            );
           }
           return this.resolveString(value, `${type}.${name}.${arg}`);
         },

@@ -78,7 +78,7 @@ export const WAIVERS: readonly Waiver[] = [
     ids: ['CKV_AWS_285'],
     resources: [{ type: 'aws_sfn_state_machine' }],
     reason:
-      'checkov asks for `include_execution_data = true`, which writes every execution\'s input and output (user data) into CloudWatch Logs. We log at level `ERROR` without data (rule AAPI_SFN_LOGGING checks logging is on); Step Functions keeps each standard execution\'s full history for 90 days anyway. `SFN_LOG_EXECUTION_DATA=true` meets the check.',
+      "checkov asks for `include_execution_data = true`, which writes every execution's input and output (user data) into CloudWatch Logs. We log at level `ERROR` without data (rule AAPI_SFN_LOGGING checks logging is on); Step Functions keeps each standard execution's full history for 90 days anyway. `SFN_LOG_EXECUTION_DATA=true` meets the check.",
   },
   {
     ids: ['CKV_AWS_18', 'AWS-0089'],
@@ -107,7 +107,7 @@ export const WAIVERS: readonly Waiver[] = [
     ids: ['AWS-0342'],
     resources: [{ type: 'aws_iam_role_policy', path: 'ci-access/deploy-role/*' }],
     reason:
-      'The deploy role has to pass the application\'s roles to Lambda, Step Functions and API Gateway to create them; `iam:PassRole` is limited to roles named `async-api-<stage>-*` and to those three services (`iam:PassedToService`).',
+      "The deploy role has to pass the application's roles to Lambda, Step Functions and API Gateway to create them; `iam:PassRole` is limited to roles named `async-api-<stage>-*` and to those three services (`iam:PassedToService`).",
   },
 ];
 
@@ -121,7 +121,9 @@ function globMatch(pattern: string, text: string): boolean {
 export function waiverCovers(waiver: Waiver, violation: Violation): boolean {
   return (
     waiver.ids.some((id) => violation.ruleIds.includes(id)) &&
-    waiver.resources.some((t) => t.type === violation.type && (t.path === undefined || globMatch(t.path, violation.path)))
+    waiver.resources.some(
+      (t) => t.type === violation.type && (t.path === undefined || globMatch(t.path, violation.path)),
+    )
   );
 }
 

@@ -1,9 +1,9 @@
-import { App, TerraformStack } from 'cdktf';
-import { AppConfig } from './config';
+import { type App, TerraformStack } from 'cdktf';
 import { AsyncApiStack } from './async-api-stack';
+import { CiAccessStack } from './ci-access-stack';
+import type { AppConfig } from './config';
 import type { JobDefinition } from './job';
 import { JOBS } from './jobs';
-import { CiAccessStack } from './ci-access-stack';
 import { StateBucketStack } from './state-bucket-stack';
 import { addAwsLimitsValidation } from './validation/aws-limits';
 

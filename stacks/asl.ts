@@ -36,7 +36,11 @@ export class AslTemplateError extends Error {
  * @param source a name for error messages (usually the file path).
  * @returns the rendered definition as a parsed object.
  */
-export function renderAsl(template: string, values: Readonly<Record<string, AslValue>>, source = 'ASL template'): unknown {
+export function renderAsl(
+  template: string,
+  values: Readonly<Record<string, AslValue>>,
+  source = 'ASL template',
+): unknown {
   let document: unknown;
   try {
     document = JSON.parse(template);
@@ -66,12 +70,16 @@ export function renderAsl(template: string, values: Readonly<Record<string, AslV
       return String(values[name]);
     });
     if (HARD_CODED_PARTITION.test(text)) {
-      problems.push(`"${text}" at ${path} hard-codes an ARN partition; write arn:\${Partition}: so China and GovCloud regions work`);
+      problems.push(
+        `"${text}" at ${path} hard-codes an ARN partition; write arn:\${Partition}: so China and GovCloud regions work`,
+      );
     }
     // Checked on the template text, not on the values: values may be cdktf tokens, which contain "${".
     const leftover = text.replace(PLACEHOLDER, '');
     if (leftover.includes('${') || leftover.includes('%{')) {
-      problems.push(`"${text}" at ${path} has a "\${" or "%{" that is not a placeholder; Terraform would interpolate it`);
+      problems.push(
+        `"${text}" at ${path} has a "\${" or "%{" that is not a placeholder; Terraform would interpolate it`,
+      );
     }
     return rendered;
   };
@@ -82,7 +90,8 @@ export function renderAsl(template: string, values: Readonly<Record<string, AslV
     if (node !== null && typeof node === 'object') {
       const out: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(node)) {
-        if (key.includes('${') || key.includes('%{')) problems.push(`key "${key}" at ${path} may not contain a placeholder`);
+        if (key.includes('${') || key.includes('%{'))
+          problems.push(`key "${key}" at ${path} may not contain a placeholder`);
         out[key] = walk(value, `${path}.${key}`);
       }
       return out;

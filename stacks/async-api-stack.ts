@@ -1,15 +1,15 @@
-import { Construct } from 'constructs';
-import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AppConfig } from './config';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AppConfig } from './config';
+import { AsyncJobApi } from './constructs/async-job-api';
+import { applyPermissionsBoundary } from './constructs/service-role';
 import type { JobDefinition } from './job';
 import { JOBS } from './jobs';
 import { Naming } from './naming';
 import { addS3Backend } from './s3-backend';
-import { AsyncJobApi } from './constructs/async-job-api';
-import { applyPermissionsBoundary } from './constructs/service-role';
 
-export { ROUTES, jobStartRoute } from './constructs/async-job-api';
+export { jobStartRoute, ROUTES } from './constructs/async-job-api';
 
 export interface AsyncApiStackProps {
   readonly config: AppConfig;
@@ -67,9 +67,8 @@ export class AsyncApiStack extends TerraformStack {
     for (const [name, job] of Object.entries(api.jobs)) {
       jobs[name] = { start_execution_url: job.startUrl, state_machine_arn: job.stateMachine.stateMachine.arn };
     }
-    // A lazy value: cdktf 0.21 inspects a plain object output with the deprecated util.isArray, which
-    // would print a DeprecationWarning on every synth; a token skips that inspection.
-    new TerraformOutput(this, 'jobs', { value: Lazy.anyValue({ produce: () => jobs }) });
+    // As a token: cdktf walks a plain object with the deprecated util.isArray, which warns on stderr.
+    new TerraformOutput(this, 'jobs', { value: Token.asAny(jobs) });
     new TerraformOutput(this, 'default_job', { value: api.defaultJobName });
   }
 }

@@ -1,15 +1,25 @@
-import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { AppConfig, CiAccessConfig } from './config';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AppConfig, CiAccessConfig } from './config';
+import {
+  appBoundaryStatements,
+  type CiPolicyScope,
+  deployRoleStatements,
+  planRoleStatements,
+} from './constructs/ci-policies';
+import {
+  environmentSubject,
+  GithubActionsRole,
+  GithubOidcProvider,
+  pullRequestSubject,
+} from './constructs/github-oidc';
+import { policyDocument } from './constructs/service-role';
 import { Naming } from './naming';
 import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
-import { CiPolicyScope, appBoundaryStatements, deployRoleStatements, planRoleStatements } from './constructs/ci-policies';
-import { GithubActionsRole, GithubOidcProvider, environmentSubject, pullRequestSubject } from './constructs/github-oidc';
-import { policyDocument } from './constructs/service-role';
 
 /** Project part of the application's resource names (the application stack uses the same). */
 const APP_PROJECT = 'async-api';

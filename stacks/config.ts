@@ -104,7 +104,6 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 // No "-": the CI roles are scoped by name prefix (`async-api-<stage>-*`), and with "-" allowed the
 // prefix of stage `dev` would also match every resource of stage `dev-eu` (see STAGE_NAME in naming.ts).
@@ -144,7 +143,7 @@ export function parseConfig(env: Env): AppConfig {
     'TF_STATE_KEY',
     `async-api/${stage}/terraform.tfstate`,
     STATE_KEY,
-    'an S3 object key (letters, digits and !_.*\'()/-)',
+    "an S3 object key (letters, digits and !_.*'()/-)",
   );
   // An invalid AWS_REGION is reported once, not again as a missing TF_STATE_REGION.
   const stateRegion = read.pattern('TF_STATE_REGION', region ?? 'us-east-1', REGION, 'an AWS region such as us-east-1');
@@ -155,7 +154,8 @@ export function parseConfig(env: Env): AppConfig {
   const stateMachineLogLevel = read.oneOf('SFN_LOG_LEVEL', 'ERROR', ['ALL', 'ERROR', 'FATAL'] as const);
   const logExecutionData = read.oneOf('SFN_LOG_EXECUTION_DATA', 'false', ['true', 'false'] as const) === 'true';
   const ciAccess = readCiAccess(read, stage ?? 'dev');
-  const stateBucketAllowDestroy = read.oneOf('STATE_BUCKET_ALLOW_DESTROY', 'false', ['true', 'false'] as const) === 'true';
+  const stateBucketAllowDestroy =
+    read.oneOf('STATE_BUCKET_ALLOW_DESTROY', 'false', ['true', 'false'] as const) === 'true';
   const rolePermissionsBoundaryArn = read.pattern(
     'ROLE_PERMISSIONS_BOUNDARY_ARN',
     '',
@@ -201,15 +201,16 @@ function readCiAccess(read: Reader, stage: string): CiAccessConfig | undefined {
     'OIDC_PROVIDER_ARN',
     '',
     /^$|^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
-    'the ARN of the account\'s existing GitHub OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
+    "the ARN of the account's existing GitHub OIDC provider, arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com",
   );
   const stateKey = read.pattern(
     'CI_ACCESS_STATE_KEY',
     `async-api/${stage}/ci-access.tfstate`,
     STATE_KEY,
-    'an S3 object key (letters, digits and !_.*\'()/-)',
+    "an S3 object key (letters, digits and !_.*'()/-)",
   );
-  if (!repository || deployEnvironment === undefined || oidcProviderArn === undefined || stateKey === undefined) return undefined;
+  if (!repository || deployEnvironment === undefined || oidcProviderArn === undefined || stateKey === undefined)
+    return undefined;
   return { repository, deployEnvironment, stateKey, ...(oidcProviderArn ? { oidcProviderArn } : {}) };
 }
 

@@ -6,9 +6,9 @@
  * {@link validateJobs} is what makes a bad entry fail synth with one line naming the job and the field.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { AslTemplateError, placeholdersOf, type AslValue } from './asl';
-import { renderStateMachineDefinition } from './constructs/state-machine';
+import { AslTemplateError, type AslValue, placeholdersOf } from './asl';
 import type { PolicyStatement } from './constructs/service-role';
+import { renderStateMachineDefinition } from './constructs/state-machine';
 import type { Naming } from './naming';
 
 /** Lambda's hard limit on a function's timeout. */
@@ -140,11 +140,19 @@ export function builtInPlaceholders(
  * optional built-ins the file actually uses (so `renderAsl` can still refuse unused values).
  * @throws JobDefinitionError when a substitution reuses a built-in name.
  */
-export function aslValues(job: JobDefinition, template: string, functionArn: (fn: JobFunction) => string): Record<string, AslValue> {
+export function aslValues(
+  job: JobDefinition,
+  template: string,
+  functionArn: (fn: JobFunction) => string,
+): Record<string, AslValue> {
   const { required, optional } = builtInPlaceholders(job, functionArn);
   for (const name of Object.keys(job.substitutions ?? {})) {
     if (name in required || name in optional || name === 'Partition' || name === 'ExecutionTimeoutSeconds') {
-      throw new JobDefinitionError(job.name, `substitutions.${name}`, 'is filled in by the construct; remove it from substitutions');
+      throw new JobDefinitionError(
+        job.name,
+        `substitutions.${name}`,
+        'is filled in by the construct; remove it from substitutions',
+      );
     }
   }
   const used = placeholdersOf(template);
@@ -205,9 +213,13 @@ export function defaultJob<T extends Pick<JobDefinition, 'name' | 'default'>>(jo
  * @throws JobDefinitionError for the first problem found.
  */
 export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): void {
-  if (jobs.length === 0) throw new JobDefinitionError('(none)', 'jobs', 'the registry lists no job; add one with npm run new-job -- <name>');
+  if (jobs.length === 0)
+    throw new JobDefinitionError('(none)', 'jobs', 'the registry lists no job; add one with npm run new-job -- <name>');
   const api = apiResourceNames(naming);
-  const roleOwners = new Map<string, string>([[api.stopRole, 'the API'], [api.statusFunction, 'the API']]);
+  const roleOwners = new Map<string, string>([
+    [api.stopRole, 'the API'],
+    [api.statusFunction, 'the API'],
+  ]);
   const functionOwners = new Map<string, string>([['describe-execution', 'the API (status function)']]);
   const jobNames = new Set<string>();
   const defaults: string[] = [];
@@ -221,7 +233,8 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
     if (jobNames.has(job.name)) fail('name', 'another job has the same name');
     jobNames.add(job.name);
     if (job.default) defaults.push(job.name);
-    if (defaults.length > 1) fail('default', `job ${JSON.stringify(defaults[0])} is the default already; only one job may be`);
+    if (defaults.length > 1)
+      fail('default', `job ${JSON.stringify(defaults[0])} is the default already; only one job may be`);
 
     const claimRole = (roleName: string, field: string) => {
       const owner = roleOwners.get(roleName);
@@ -240,9 +253,11 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
     if (job.functions.length === 0) fail('functions', 'a job needs at least one function');
     for (const [i, fn] of job.functions.entries()) {
       const field = `functions[${i}]`;
-      if (!JOB_NAME.test(fn.name)) fail(`${field}.name`, `${JSON.stringify(fn.name)} must be lower-case letters, digits and single "-"`);
+      if (!JOB_NAME.test(fn.name))
+        fail(`${field}.name`, `${JSON.stringify(fn.name)} must be lower-case letters, digits and single "-"`);
       const owner = functionOwners.get(fn.name);
-      if (owner) fail(`${field}.name`, `${JSON.stringify(fn.name)} is used by ${owner}; function names are unique in the API`);
+      if (owner)
+        fail(`${field}.name`, `${JSON.stringify(fn.name)} is used by ${owner}; function names are unique in the API`);
       functionOwners.set(fn.name, `job ${JSON.stringify(job.name)}`);
       try {
         claimRole(naming.name(fn.name), `${field}.name`);
@@ -251,8 +266,15 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
         fail(`${field}.name`, (err as Error).message);
       }
       if (!existsSync(fn.entry)) fail(`${field}.entry`, `${fn.entry} does not exist`);
-      if (!Number.isInteger(fn.timeoutSeconds) || fn.timeoutSeconds < 1 || fn.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
-        fail(`${field}.timeoutSeconds`, `${fn.timeoutSeconds} is not a whole number from 1 to ${LAMBDA_MAX_TIMEOUT_SECONDS} (Lambda's limit)`);
+      if (
+        !Number.isInteger(fn.timeoutSeconds) ||
+        fn.timeoutSeconds < 1 ||
+        fn.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS
+      ) {
+        fail(
+          `${field}.timeoutSeconds`,
+          `${fn.timeoutSeconds} is not a whole number from 1 to ${LAMBDA_MAX_TIMEOUT_SECONDS} (Lambda's limit)`,
+        );
       }
       if (!Number.isInteger(fn.memorySizeMb) || fn.memorySizeMb < 128 || fn.memorySizeMb > 10_240) {
         fail(`${field}.memorySizeMb`, `${fn.memorySizeMb} is not a whole number from 128 to 10240 (Lambda's limit)`);
@@ -266,12 +288,22 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
       if (err instanceof JobDefinitionError) throw err;
       if (err instanceof AslTemplateError) fail('definitionFile', err.message);
       // The state machine's own checks (execution timeout), reworded for the registry's field.
-      fail(job.executionTimeoutSeconds === undefined ? 'definitionFile' : 'executionTimeoutSeconds', (err as Error).message.replace(/^StateMachine [^:]+: /, ''));
+      fail(
+        job.executionTimeoutSeconds === undefined ? 'definitionFile' : 'executionTimeoutSeconds',
+        (err as Error).message.replace(/^StateMachine [^:]+: /, ''),
+      );
     }
     if (job.executionTimeoutSeconds !== undefined) {
       // Step Functions' limit for a Standard execution: one year.
-      if (!Number.isInteger(job.executionTimeoutSeconds) || job.executionTimeoutSeconds < 1 || job.executionTimeoutSeconds > 31_536_000) {
-        fail('executionTimeoutSeconds', `${job.executionTimeoutSeconds} is not a whole number from 1 to 31536000 (one year)`);
+      if (
+        !Number.isInteger(job.executionTimeoutSeconds) ||
+        job.executionTimeoutSeconds < 1 ||
+        job.executionTimeoutSeconds > 31_536_000
+      ) {
+        fail(
+          'executionTimeoutSeconds',
+          `${job.executionTimeoutSeconds} is not a whole number from 1 to 31536000 (one year)`,
+        );
       }
     }
     let example: string | undefined;
@@ -284,7 +316,10 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
   }
   // The status function gets every machine's ARN in one variable; Lambda allows 4 KB of environment.
   const longestScope = 'arn:aws-us-gov:states:us-gov-west-1:123456789012:stateMachine:'.length;
-  const arnsBytes = jobs.reduce((sum, job) => sum + longestScope + jobResourceNames(naming, job).stateMachine.length + 1, 0);
+  const arnsBytes = jobs.reduce(
+    (sum, job) => sum + longestScope + jobResourceNames(naming, job).stateMachine.length + 1,
+    0,
+  );
   if (arnsBytes > LAMBDA_ENVIRONMENT_BYTES) {
     throw new JobDefinitionError(
       jobs.at(-1)!.name,

@@ -61,7 +61,7 @@ export const JOBS: readonly JobDefinition[] = [
       },
       {
         name: 'prime-counter-sum',
-        description: 'Prime counter, step 3: adds the chunks\' counts up.',
+        description: "Prime counter, step 3: adds the chunks' counts up.",
         entry: entry('prime-counter', 'sum.ts'),
         timeoutSeconds: 10,
         memorySizeMb: 128,

@@ -18,7 +18,9 @@ export class Naming {
     readonly stage: string,
   ) {
     if (!STAGE_NAME.test(stage)) {
-      throw new Error(`Stage "${stage}" must be 1-16 lower-case letters and digits, starting with a letter: a "-" would let one stage's name prefix match another's resources`);
+      throw new Error(
+        `Stage "${stage}" must be 1-16 lower-case letters and digits, starting with a letter: a "-" would let one stage's name prefix match another's resources`,
+      );
     }
     this.prefix = `${project}-${stage}`;
   }

@@ -1,5 +1,5 @@
-import { S3Backend, TerraformStack } from 'cdktf';
-import { StateBackendConfig } from './config';
+import { S3Backend, type TerraformStack } from 'cdktf';
+import type { StateBackendConfig } from './config';
 
 /**
  * Oldest Terraform that reads the backend block below: S3-native locking (`use_lockfile`) is an

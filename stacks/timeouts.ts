@@ -35,7 +35,9 @@ export class TimeoutOrderError extends Error {
 export function taskWorstCaseSeconds(name: string, state: State): number {
   const timeout = state.TimeoutSeconds;
   if (typeof timeout !== 'number') {
-    throw new TimeoutOrderError(`state "${name}" has no numeric TimeoutSeconds, so its worst case is unbounded (ASL's default is 99999999 s)`);
+    throw new TimeoutOrderError(
+      `state "${name}" has no numeric TimeoutSeconds, so its worst case is unbounded (ASL's default is 99999999 s)`,
+    );
   }
   let attempts = 1;
   let waits = 0;
@@ -91,7 +93,8 @@ export function worstCase(definition: unknown): WorstCase {
         total += taskWorstCaseSeconds(name, state);
         break;
       case 'Wait':
-        if (typeof state.Seconds !== 'number') throw new TimeoutOrderError(`Wait state "${name}" has no fixed Seconds; its worst case is unbounded`);
+        if (typeof state.Seconds !== 'number')
+          throw new TimeoutOrderError(`Wait state "${name}" has no fixed Seconds; its worst case is unbounded`);
         total += state.Seconds;
         break;
       case 'Choice':
@@ -102,15 +105,20 @@ export function worstCase(definition: unknown): WorstCase {
       case 'Parallel':
       case 'Map': {
         const inner = state as State & { Branches?: unknown[]; ItemProcessor?: unknown; Iterator?: unknown };
-        const parts = (state.Type === 'Parallel' ? (inner.Branches ?? []) : [inner.ItemProcessor ?? inner.Iterator ?? {}]).map(worstCase);
+        const parts = (
+          state.Type === 'Parallel' ? (inner.Branches ?? []) : [inner.ItemProcessor ?? inner.Iterator ?? {}]
+        ).map(worstCase);
         const once = Math.max(0, ...parts.map((p) => p.seconds));
         total += taskWorstCaseSeconds(name, { ...state, TimeoutSeconds: once });
         lowerBoundBecause ??= parts.find((p) => p.lowerBoundBecause)?.lowerBoundBecause;
-        if (state.Type === 'Map') lowerBoundBecause ??= `Map state "${name}" runs once per item, and the item count is known only at run time`;
+        if (state.Type === 'Map')
+          lowerBoundBecause ??= `Map state "${name}" runs once per item, and the item count is known only at run time`;
         break;
       }
       default:
-        throw new TimeoutOrderError(`state "${name}" of type ${String(state.Type)} is not modelled; extend stacks/timeouts.ts`);
+        throw new TimeoutOrderError(
+          `state "${name}" of type ${String(state.Type)} is not modelled; extend stacks/timeouts.ts`,
+        );
     }
   }
   return lowerBoundBecause ? { seconds: total, lowerBoundBecause } : { seconds: total };
@@ -130,10 +138,20 @@ export function executionTimeoutSeconds(definition: unknown): number {
 function assertNoLoops(states: Record<string, State>, start: string | undefined): void {
   const done = new Set<string>();
   const visit = (name: string, path: string[]): void => {
-    if (path.includes(name)) throw new TimeoutOrderError(`states ${[...path, name].join(' -> ')} form a loop; its worst case is unbounded`);
+    if (path.includes(name))
+      throw new TimeoutOrderError(`states ${[...path, name].join(' -> ')} form a loop; its worst case is unbounded`);
     if (done.has(name) || !states[name]) return;
-    const state = states[name] as State & { Choices?: { Next?: string }[]; Default?: string; Catch?: { Next?: string }[] };
-    const next = [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)];
+    const state = states[name] as State & {
+      Choices?: { Next?: string }[];
+      Default?: string;
+      Catch?: { Next?: string }[];
+    };
+    const next = [
+      state.Next,
+      state.Default,
+      ...(state.Choices ?? []).map((c) => c.Next),
+      ...(state.Catch ?? []).map((c) => c.Next),
+    ];
     for (const n of next) if (n) visit(n, [...path, name]);
     done.add(name);
   };

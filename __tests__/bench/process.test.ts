@@ -5,7 +5,8 @@ import { measureCommand } from '../../bench/process';
 const linux = existsSync('/proc/self/status') ? describe : describe.skip;
 
 // Fills `mb` megabytes (non-zero, so the pages are really resident), holds them, then exits.
-const hold = (mb: number, ms: number): string => `const b = Buffer.alloc(${mb} * 1024 * 1024, 1); setTimeout(() => b.length, ${ms});`;
+const hold = (mb: number, ms: number): string =>
+  `const b = Buffer.alloc(${mb} * 1024 * 1024, 1); setTimeout(() => b.length, ${ms});`;
 
 linux('measureCommand', () => {
   it('reports the largest single process and the summed peak of the whole tree', async () => {
@@ -32,7 +33,11 @@ linux('measureCommand', () => {
     const started = Date.now();
 
     // Act
-    const m = await measureCommand(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { cwd: process.cwd(), env: process.env, timeoutMs: 300 });
+    const m = await measureCommand(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
+      cwd: process.cwd(),
+      env: process.env,
+      timeoutMs: 300,
+    });
 
     // Assess
     expect(m.exitCode).toBeNull();

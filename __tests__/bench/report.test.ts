@@ -1,6 +1,11 @@
-import { formatTable, passes, replaceMarkedBlock, sampleFigure, verdict, type Figure } from '../../bench/report';
+import { type Figure, formatTable, passes, replaceMarkedBlock, sampleFigure, verdict } from '../../bench/report';
 
-const SYNTH: Omit<Figure, 'value' | 'spread'> = { id: 'synth.wall', label: 'synth: wall time', unit: 's', target: { max: 2.4, text: '≤ 2.4 s' } };
+const SYNTH: Omit<Figure, 'value' | 'spread'> = {
+  id: 'synth.wall',
+  label: 'synth: wall time',
+  unit: 's',
+  target: { max: 2.4, text: '≤ 2.4 s' },
+};
 
 describe('verdicts', () => {
   it('prints a figure over its upper bound as a miss', () => {
@@ -22,7 +27,14 @@ describe('verdicts', () => {
 
   it('checks lower bounds too', () => {
     // Prepare
-    const throughput: Figure = { id: 't', label: 'executions/s', unit: '/s', value: 299, spread: '1 run', target: { min: 300, text: '≥ 300 /s' } };
+    const throughput: Figure = {
+      id: 't',
+      label: 'executions/s',
+      unit: '/s',
+      value: 299,
+      spread: '1 run',
+      target: { min: 300, text: '≥ 300 /s' },
+    };
 
     // Act / Assess
     expect(passes(throughput)).toBe(false);
@@ -31,7 +43,15 @@ describe('verdicts', () => {
 
   it('lets a computed verdict override the comparison (e.g. every trial must meet the bound)', () => {
     // Prepare: the median is fine but one trial broke the bound
-    const delay: Figure = { id: 'd', label: 'delay', unit: 's', value: 0.5, spread: '…', target: { max: 1, text: '≤ 1 s, every trial' }, pass: false };
+    const delay: Figure = {
+      id: 'd',
+      label: 'delay',
+      unit: 's',
+      value: 0.5,
+      spread: '…',
+      target: { max: 1, text: '≤ 1 s, every trial' },
+      pass: false,
+    };
 
     // Act / Assess
     expect(verdict(delay)).toBe('❌ miss');

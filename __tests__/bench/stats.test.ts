@@ -34,10 +34,13 @@ describe('percentile and median', () => {
     expect(percentile(values, 1)).toBe(100);
   });
 
-  it.each([[[]], [[1, Number.NaN]], [[1, Number.POSITIVE_INFINITY]]])('refuses a sample it cannot summarize: %p', (values) => {
-    // Act / Assess
-    expect(() => median(values)).toThrow(RangeError);
-  });
+  it.each([[[]], [[1, Number.NaN]], [[1, Number.POSITIVE_INFINITY]]])(
+    'refuses a sample it cannot summarize: %p',
+    (values) => {
+      // Act / Assess
+      expect(() => median(values)).toThrow(RangeError);
+    },
+  );
 
   it.each([-0.1, 1.5, Number.NaN])('refuses q = %p', (q) => {
     // Act / Assess
@@ -54,7 +57,14 @@ describe('summarize', () => {
     const s = summarize(values);
 
     // Assess: type-7 ranks 0.9 and 8.1 → 1.9 and 9.1
-    expect(s).toEqual({ n: 10, median: 5.5, min: 1, max: 10, p10: expect.closeTo(1.9, 10), p90: expect.closeTo(9.1, 10) });
+    expect(s).toEqual({
+      n: 10,
+      median: 5.5,
+      min: 1,
+      max: 10,
+      p10: expect.closeTo(1.9, 10),
+      p90: expect.closeTo(9.1, 10),
+    });
   });
 
   it('summarizes a single run as that value', () => {

@@ -23,7 +23,7 @@ describe('ci-access settings', () => {
     expect(parseConfig(BASE).ciAccess).toBeUndefined();
   });
 
-  it('default to the production environment, a new OIDC provider and a state key beside the stage\'s', () => {
+  it("default to the production environment, a new OIDC provider and a state key beside the stage's", () => {
     expect(parseConfig({ ...BASE, GITHUB_REPOSITORY: 'octo-org/async-api', STAGE: 'prod' }).ciAccess).toEqual({
       repository: 'octo-org/async-api',
       deployEnvironment: 'production',
@@ -80,6 +80,10 @@ describe('buildApp', () => {
 
   it('adds the ci-access stack only when GITHUB_REPOSITORY is set', () => {
     expect(stacksOf({})).toEqual(['async-api-dev', 'state-bucket']);
-    expect(stacksOf({ GITHUB_REPOSITORY: 'octo-org/async-api' })).toEqual(['async-api-dev', 'ci-access', 'state-bucket']);
+    expect(stacksOf({ GITHUB_REPOSITORY: 'octo-org/async-api' })).toEqual([
+      'async-api-dev',
+      'ci-access',
+      'state-bucket',
+    ]);
   });
 });

@@ -1,10 +1,10 @@
-import { Testing } from 'cdktf';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { CiAccessStack, appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
+import { Testing } from 'cdktf';
+import { appBoundaryPolicyName, CiAccessStack, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
 import { GithubActionsRole } from '../../stacks/constructs/github-oidc';
-import { PROVIDER_ARN, assumeRoleWithWebIdentity } from './iam';
+import { assumeRoleWithWebIdentity, PROVIDER_ARN } from './iam';
 
 const REPO = 'octo-org/async-api';
 
@@ -28,7 +28,9 @@ function synthCiAccess(env: Record<string, string> = {}): Synth {
 function trustOf(synth: Synth, name: string): unknown {
   const role = Object.values(synth.json.resource.aws_iam_role!).find((r) => r.name === name);
   if (!role) throw new Error(`no role ${name}`);
-  return JSON.parse(String(role.assume_role_policy).replace(/\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g, PROVIDER_ARN));
+  return JSON.parse(
+    String(role.assume_role_policy).replace(/\$\{aws_iam_openid_connect_provider\.[^}]+\.arn\}/g, PROVIDER_ARN),
+  );
 }
 
 describe('CiAccessStack', () => {
@@ -42,10 +44,11 @@ describe('CiAccessStack', () => {
       url: 'https://token.actions.githubusercontent.com',
       client_id_list: ['sts.amazonaws.com'],
     });
-    expect(Object.values(synth.json.resource.aws_iam_role!).map((r) => r.name).sort()).toEqual([
-      'gha-async-api-dev-deploy',
-      'gha-async-api-dev-plan',
-    ]);
+    expect(
+      Object.values(synth.json.resource.aws_iam_role!)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['gha-async-api-dev-deploy', 'gha-async-api-dev-plan']);
   });
 
   it('keeps its state in the application bucket under its own key, locked by S3', () => {
@@ -58,27 +61,38 @@ describe('CiAccessStack', () => {
   });
 
   it('outputs the ARNs the repository variables need', () => {
-    expect(Object.keys(synth.json.output).sort()).toEqual(['app_permissions_boundary_arn', 'deploy_role_arn', 'oidc_provider_arn', 'plan_role_arn']);
+    expect(Object.keys(synth.json.output).sort()).toEqual([
+      'app_permissions_boundary_arn',
+      'deploy_role_arn',
+      'oidc_provider_arn',
+      'plan_role_arn',
+    ]);
     expect(synth.json.output.app_permissions_boundary_arn!.value).toBe('${aws_iam_policy.app-boundary.arn}');
   });
 
-  describe('the application roles\' permissions boundary', () => {
+  describe("the application roles' permissions boundary", () => {
     const policies = Object.values(synth.json.resource.aws_iam_policy ?? {});
     const boundary = policies[0]!;
-    const statements = JSON.parse(String(boundary.policy)).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    const statements = JSON.parse(String(boundary.policy)).Statement as {
+      Sid: string;
+      Action: string | string[];
+      Resource: string | string[];
+    }[];
     const list = (v: string | string[]) => [v].flat();
     // The account is a data-source token in the synthesized JSON.
     const prefix = (service: string) => `arn:aws:${service}:us-east-1:\${data.aws_caller_identity.account.account_id}:`;
 
-    it('is one managed policy named outside the application\'s prefix, with the default path', () => {
+    it("is one managed policy named outside the application's prefix, with the default path", () => {
       expect(policies).toHaveLength(1);
       expect(boundary).toMatchObject({ name: appBoundaryPolicyName('dev') });
       expect(String(boundary.name).startsWith('async-api-dev-')).toBe(false);
       expect(boundary).not.toHaveProperty('path');
     });
 
-    it('allows the application roles\' actions, on the application\'s resources where AWS allows it', () => {
-      const byAction = Object.fromEntries(statements.flatMap((st) => list(st.Action).map((a) => [a, list(st.Resource)])));
+    it("allows the application roles' actions, on the application's resources where AWS allows it", () => {
+      const byAction = Object.fromEntries(
+        statements.flatMap((st) => list(st.Action).map((a) => [a, list(st.Resource)])),
+      );
 
       expect(byAction).toEqual({
         'logs:CreateLogStream': [`${prefix('logs')}log-group:/aws/lambda/async-api-dev-*`],
@@ -102,18 +116,42 @@ describe('CiAccessStack', () => {
       });
     });
 
-    it('is what the deploy role\'s role-writing statement requires, by ARN', () => {
-      const deployPolicy = Object.values(synth.json.resource.aws_iam_role_policy!).find((p) => p.name === names.deploy)!;
-      const deploy = JSON.parse(String(deployPolicy.policy)).Statement as { Sid: string; Effect: string; Action: string | string[]; Condition?: unknown }[];
+    it("is what the deploy role's role-writing statement requires, by ARN", () => {
+      const deployPolicy = Object.values(synth.json.resource.aws_iam_role_policy!).find(
+        (p) => p.name === names.deploy,
+      )!;
+      const deploy = JSON.parse(String(deployPolicy.policy)).Statement as {
+        Sid: string;
+        Effect: string;
+        Action: string | string[];
+        Condition?: unknown;
+      }[];
       const expectedArn = `arn:aws:iam::\${data.aws_caller_identity.account.account_id}:policy/${String(boundary.name)}`;
 
-      const writesRoles = deploy.filter((st) => st.Effect === 'Allow' && list(st.Action).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy'].includes(a)));
+      const writesRoles = deploy.filter(
+        (st) =>
+          st.Effect === 'Allow' && list(st.Action).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy'].includes(a)),
+      );
 
       expect(writesRoles).toHaveLength(1);
       expect(writesRoles[0]!.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': expectedArn } });
-      expect(list(writesRoles[0]!.Action)).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePolicy']));
-      expect(deploy.find((st) => st.Sid === 'NeverChangeTheAppBoundaryPolicy')).toMatchObject({ Effect: 'Deny', Resource: expectedArn });
-      expect(deploy.find((st) => st.Sid === 'NeverRemoveAPermissionsBoundary')).toMatchObject({ Effect: 'Deny', Action: 'iam:DeleteRolePermissionsBoundary', Resource: '*' });
+      expect(list(writesRoles[0]!.Action)).toEqual(
+        expect.arrayContaining([
+          'iam:CreateRole',
+          'iam:PutRolePolicy',
+          'iam:PutRolePermissionsBoundary',
+          'iam:DeleteRolePolicy',
+        ]),
+      );
+      expect(deploy.find((st) => st.Sid === 'NeverChangeTheAppBoundaryPolicy')).toMatchObject({
+        Effect: 'Deny',
+        Resource: expectedArn,
+      });
+      expect(deploy.find((st) => st.Sid === 'NeverRemoveAPermissionsBoundary')).toMatchObject({
+        Effect: 'Deny',
+        Action: 'iam:DeleteRolePermissionsBoundary',
+        Resource: '*',
+      });
     });
   });
 
@@ -132,18 +170,23 @@ describe('CiAccessStack', () => {
       expect(assumeRoleWithWebIdentity(planTrust, { sub })).toBe('ImplicitlyDenied');
     });
 
-    it('refuses a token for another audience or from another account\'s provider', () => {
+    it("refuses a token for another audience or from another account's provider", () => {
       const sub = `repo:${REPO}:pull_request`;
 
-      expect(assumeRoleWithWebIdentity(planTrust, { sub, aud: 'https://github.com/octo-org' })).toBe('ImplicitlyDenied');
+      expect(assumeRoleWithWebIdentity(planTrust, { sub, aud: 'https://github.com/octo-org' })).toBe(
+        'ImplicitlyDenied',
+      );
       expect(
-        assumeRoleWithWebIdentity(planTrust, { sub, providerArn: 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com' }),
+        assumeRoleWithWebIdentity(planTrust, {
+          sub,
+          providerArn: 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com',
+        }),
       ).toBe('ImplicitlyDenied');
     });
   });
 
   describe('deploy role trust', () => {
-    it('lets jobs in the repository\'s deploy environment assume it', () => {
+    it("lets jobs in the repository's deploy environment assume it", () => {
       expect(assumeRoleWithWebIdentity(deployTrust, { sub: `repo:${REPO}:environment:production` })).toBe('Allowed');
     });
 
@@ -172,7 +215,10 @@ describe('CiAccessStack', () => {
     const reused = synthCiAccess({ OIDC_PROVIDER_ARN: arn });
 
     expect(reused.json.resource.aws_iam_openid_connect_provider).toBeUndefined();
-    expect(JSON.parse(String(Object.values(reused.json.resource.aws_iam_role!)[0]!.assume_role_policy)).Statement[0].Principal).toEqual({
+    expect(
+      JSON.parse(String(Object.values(reused.json.resource.aws_iam_role!)[0]!.assume_role_policy)).Statement[0]
+        .Principal,
+    ).toEqual({
       Federated: arn,
     });
   });
@@ -185,24 +231,30 @@ describe('CiAccessStack', () => {
       expect(roles.plan.startsWith(`async-api-${stage}-`)).toBe(false);
       expect(roles.deploy.startsWith(`async-api-${stage}-`)).toBe(false);
     }
-    expect(synth.text).toHaveResourceWithProperties(IamRole, { name: 'gha-async-api-dev-plan', max_session_duration: 3600 });
+    expect(synth.text).toHaveResourceWithProperties(IamRole, {
+      name: 'gha-async-api-dev-plan',
+      max_session_duration: 3600,
+    });
   });
 });
 
 describe('GithubActionsRole', () => {
-  it.each([['repo:*:pull_request'], ['repo:octo-org/*:pull_request'], ['octo-org/async-api']])('refuses the subject %s', (subject) => {
-    expect(() =>
-      Testing.synthScope((scope) => {
-        new GithubActionsRole(scope, 'r', {
-          roleName: 'r',
-          description: 'd',
-          providerArn: PROVIDER_ARN,
-          subject,
-          statements: [{ sid: 'S', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/k'] }],
-        });
-      }),
-    ).toThrow(/must be repo:<owner>\/<name>:<context> without wildcards/);
-  });
+  it.each([['repo:*:pull_request'], ['repo:octo-org/*:pull_request'], ['octo-org/async-api']])(
+    'refuses the subject %s',
+    (subject) => {
+      expect(() =>
+        Testing.synthScope((scope) => {
+          new GithubActionsRole(scope, 'r', {
+            roleName: 'r',
+            description: 'd',
+            providerArn: PROVIDER_ARN,
+            subject,
+            statements: [{ sid: 'S', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/k'] }],
+          });
+        }),
+      ).toThrow(/must be repo:<owner>\/<name>:<context> without wildcards/);
+    },
+  );
 
   it('refuses wildcard actions', () => {
     expect(() =>

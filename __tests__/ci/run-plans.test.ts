@@ -3,18 +3,18 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { CiAccessStack } from '../../stacks/ci-access-stack';
-import { StateBucketStack } from '../../stacks/state-bucket-stack';
-import { parseConfig } from '../../stacks/config';
-import {
-  CommandResult,
-  ManifestError,
-  RunCommand,
-  SynthesizedStack,
-  planStacks,
-  readManifest,
-} from '../../scripts/plan/run-plans';
 import { renderComment } from '../../scripts/plan/render-comment';
+import {
+  type CommandResult,
+  ManifestError,
+  planStacks,
+  type RunCommand,
+  readManifest,
+  type SynthesizedStack,
+} from '../../scripts/plan/run-plans';
+import { CiAccessStack } from '../../stacks/ci-access-stack';
+import { parseConfig } from '../../stacks/config';
+import { StateBucketStack } from '../../stacks/state-bucket-stack';
 import { fixture, fixturePath } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -25,13 +25,18 @@ function fakeTerraform(answers: Partial<Record<'init' | 'validate' | 'plan' | 's
   const ok: CommandResult = { status: 0, stdout: '', stderr: '' };
   const run: RunCommand = (args, cwd) => {
     calls.push({ args, cwd });
-    const key = args[0] === 'show' ? (args.includes('-json') ? 'show-json' : 'show') : (args[0] as 'init' | 'validate' | 'plan');
+    const key =
+      args[0] === 'show' ? (args.includes('-json') ? 'show-json' : 'show') : (args[0] as 'init' | 'validate' | 'plan');
     return answers[key] ?? ok;
   };
   return { run, calls };
 }
 
-const remote: SynthesizedStack = { name: 'async-api-dev', workingDirectory: '/out/stacks/async-api-dev', backend: 's3' };
+const remote: SynthesizedStack = {
+  name: 'async-api-dev',
+  workingDirectory: '/out/stacks/async-api-dev',
+  backend: 's3',
+};
 
 describe('readManifest', () => {
   it('lists the synthesized stacks and tells remote state from local state', () => {
@@ -81,34 +86,60 @@ describe('planStacks', () => {
       'show -no-color tfplan',
     ]);
     expect(tf.calls.every((c) => c.cwd === remote.workingDirectory)).toBe(true);
-    expect(result).toMatchObject({ stack: 'async-api-dev', status: 'planned', summary: { add: 3, change: 2, destroy: 3 } });
+    expect(result).toMatchObject({
+      stack: 'async-api-dev',
+      status: 'planned',
+      summary: { add: 3, change: 2, destroy: 3 },
+    });
   });
 
   it('validates a stack with local state without its backend, and does not plan it', () => {
     const tf = fakeTerraform({});
 
-    const results = planStacks([{ name: 'state-bucket', workingDirectory: '/out/stacks/state-bucket', backend: undefined }], tf.run);
+    const results = planStacks(
+      [{ name: 'state-bucket', workingDirectory: '/out/stacks/state-bucket', backend: undefined }],
+      tf.run,
+    );
 
-    expect(results).toEqual([{ stack: 'state-bucket', status: 'skipped', reason: 'local state: a bootstrap stack, applied by hand; validated' }]);
-    expect(tf.calls.map((c) => c.args.join(' '))).toEqual(['init -input=false -no-color -backend=false', 'validate -no-color']);
+    expect(results).toEqual([
+      {
+        stack: 'state-bucket',
+        status: 'skipped',
+        reason: 'local state: a bootstrap stack, applied by hand; validated',
+      },
+    ]);
+    expect(tf.calls.map((c) => c.args.join(' '))).toEqual([
+      'init -input=false -no-color -backend=false',
+      'validate -no-color',
+    ]);
   });
 
   it.each([
     ['async-api-dev', 's3' as const],
     ['state-bucket', undefined],
   ])('reports a failed terraform validate of %s with its error, and plans nothing for it', (name, backend) => {
-    const tf = fakeTerraform({ validate: { status: 1, stdout: '', stderr: 'Error: Unsupported argument "use_lockfile"' } });
+    const tf = fakeTerraform({
+      validate: { status: 1, stdout: '', stderr: 'Error: Unsupported argument "use_lockfile"' },
+    });
 
     const [result] = planStacks([{ name, workingDirectory: `/out/stacks/${name}`, backend }], tf.run);
 
-    expect(result).toEqual({ stack: name, status: 'failed', step: 'terraform validate', exitCode: 1, errorText: 'Error: Unsupported argument "use_lockfile"' });
+    expect(result).toEqual({
+      stack: name,
+      status: 'failed',
+      step: 'terraform validate',
+      exitCode: 1,
+      errorText: 'Error: Unsupported argument "use_lockfile"',
+    });
     expect(tf.calls.some((c) => c.args[0] === 'plan')).toBe(false);
     // The pull request comment says so.
     expect(renderComment([result!], {})).toMatch(/terraform validate[\s\S]*Unsupported argument "use_lockfile"/);
   });
 
   it('reports the step that failed with its error output and stops there', () => {
-    const tf = fakeTerraform({ init: { status: 1, stdout: 'Initializing the backend...', stderr: 'Error: No valid credential sources found' } });
+    const tf = fakeTerraform({
+      init: { status: 1, stdout: 'Initializing the backend...', stderr: 'Error: No valid credential sources found' },
+    });
 
     const [result] = planStacks([remote], tf.run);
 
@@ -127,13 +158,18 @@ describe('planStacks', () => {
 
     const [result] = planStacks([remote], tf.run);
 
-    expect(result).toMatchObject({ status: 'failed', step: 'reading the plan JSON', errorText: 'resource_changes is not an array' });
+    expect(result).toMatchObject({
+      status: 'failed',
+      step: 'reading the plan JSON',
+      errorText: 'resource_changes is not an array',
+    });
   });
 
   it('keeps planning the other stacks after one fails', () => {
     const other: SynthesizedStack = { name: 'ci-access', workingDirectory: '/out/stacks/ci-access', backend: 's3' };
     const run: RunCommand = (args, cwd) => {
-      if (cwd === remote.workingDirectory && args[0] === 'plan') return { status: 1, stdout: '', stderr: 'Error acquiring the state lock' };
+      if (cwd === remote.workingDirectory && args[0] === 'plan')
+        return { status: 1, stdout: '', stderr: 'Error acquiring the state lock' };
       if (args.includes('-json')) return { status: 0, stdout: fixture('ci-access.plan.json'), stderr: '' };
       return { status: 0, stdout: '', stderr: '' };
     };
@@ -166,7 +202,18 @@ describe('npm run plan:comment', () => {
     chmodSync(terraform, 0o755);
     return spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'scripts/plan-comment.ts', '--out-dir', outDir, '--comment', comment, '--terraform', terraform, ...extra],
+      [
+        '--import',
+        'tsx',
+        'scripts/plan-comment.ts',
+        '--out-dir',
+        outDir,
+        '--comment',
+        comment,
+        '--terraform',
+        terraform,
+        ...extra,
+      ],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FIXTURES: fixturePath('.') } },
     );
   }
@@ -175,7 +222,11 @@ describe('npm run plan:comment', () => {
   function synthesizedOut(): string {
     const out = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
     const stacks: Record<string, object> = {};
-    for (const [name, backend] of [['async-api-dev', { s3: {} }], ['ci-access', { s3: {} }], ['state-bucket', undefined]] as const) {
+    for (const [name, backend] of [
+      ['async-api-dev', { s3: {} }],
+      ['ci-access', { s3: {} }],
+      ['state-bucket', undefined],
+    ] as const) {
       const dir = join(out, 'stacks', name);
       spawnSync('mkdir', ['-p', dir]);
       writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(backend ? { terraform: { backend } } : {}));
@@ -190,7 +241,12 @@ describe('npm run plan:comment', () => {
     const comment = join(mkdtempSync(join(tmpdir(), 'comment-')), 'nested', 'comment.md');
 
     // Act
-    const cli = runCli(synthesizedOut(), comment, ['--commit', 'abcdef1234567', '--run-url', 'https://example.test/run/1']);
+    const cli = runCli(synthesizedOut(), comment, [
+      '--commit',
+      'abcdef1234567',
+      '--run-url',
+      'https://example.test/run/1',
+    ]);
 
     // Assess
     expect(cli.status).toBe(1);
@@ -213,7 +269,10 @@ describe('npm run plan:comment', () => {
   });
 
   it('refuses to run without --comment', () => {
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/plan-comment.ts'], { cwd: ROOT, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/plan-comment.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
 
     expect(cli.status).toBe(2);
     expect(cli.stderr).toContain('--comment is required');

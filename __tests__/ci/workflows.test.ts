@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -78,12 +78,17 @@ function configVariables(): string[] {
  * App settings whose repository variable has another name: the name of the `ci-access` output it
  * holds, like AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN. Every other setting has a variable of its own name.
  */
-const VARIABLE_OF_SETTING: Readonly<Record<string, string>> = { ROLE_PERMISSIONS_BOUNDARY_ARN: 'APP_PERMISSIONS_BOUNDARY_ARN' };
+const VARIABLE_OF_SETTING: Readonly<Record<string, string>> = {
+  ROLE_PERMISSIONS_BOUNDARY_ARN: 'APP_PERMISSIONS_BOUNDARY_ARN',
+};
 
 /** Runs a step's `run` script with bash, as the runner does, with only `env` set. */
 function runStep(step: Step, env: Record<string, string>) {
   const output = join(mkdtempSync(join(tmpdir(), 'gh-output-')), 'output');
-  const result = spawnSync('bash', ['-e', '-c', step.run!], { encoding: 'utf8', env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env } });
+  const result = spawnSync('bash', ['-e', '-c', step.run!], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env },
+  });
   return { ...result, output: existsSync(output) ? readFileSync(output, 'utf8') : '' };
 }
 
@@ -106,7 +111,9 @@ describe('workflow files', () => {
   });
 
   it.each(files)('%s closes every ${{ expression', (file) => {
-    const unbalanced = strings(workflow(file)).filter((s) => (s.match(/\$\{\{/g) ?? []).length !== (s.match(/\}\}/g) ?? []).length);
+    const unbalanced = strings(workflow(file)).filter(
+      (s) => (s.match(/\$\{\{/g) ?? []).length !== (s.match(/\}\}/g) ?? []).length,
+    );
 
     expect(unbalanced).toEqual([]);
   });
@@ -115,7 +122,9 @@ describe('workflow files', () => {
     const uses = text(file)
       .split('\n')
       .filter((line) => /^\s*(- )?uses:/.test(line));
-    const unpinned = uses.filter((line) => !/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(line.trim().replace(/^- /, '')));
+    const unpinned = uses.filter(
+      (line) => !/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(line.trim().replace(/^- /, '')),
+    );
 
     expect(uses.length).toBeGreaterThan(0);
     expect(unpinned).toEqual([]);
@@ -129,7 +138,9 @@ describe('npm commands in the workflows', () => {
   it('are scripts package.json defines', () => {
     const undefinedScripts = commands.filter((c) => c.script !== 'ci' && !(c.script in pkg.scripts));
 
-    expect(commands.map((c) => c.command)).toEqual(expect.arrayContaining(['npm ci', 'npm test', 'npm run synth', 'npm run plan:comment', 'npm run deploy']));
+    expect(commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining(['npm ci', 'npm test', 'npm run synth', 'npm run plan:comment', 'npm run deploy']),
+    );
     expect(undefinedScripts).toEqual([]);
   });
 
@@ -139,7 +150,10 @@ describe('npm commands in the workflows', () => {
 
     const undocumented = [...new Set(commands.map((c) => c.command))].filter((command) => !readme.includes(command));
 
-    expect({ readme: existsSync(readmePath) ? 'README.md' : 'missing', undocumented }).toEqual({ readme: 'README.md', undocumented: [] });
+    expect({ readme: existsSync(readmePath) ? 'README.md' : 'missing', undocumented }).toEqual({
+      readme: 'README.md',
+      undocumented: [],
+    });
   });
 
   it('in ci.yml are the commands of .ci/run', () => {
@@ -147,7 +161,9 @@ describe('npm commands in the workflows', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l.startsWith('npm '));
-    const ci = workflow('ci.yml').jobs.test!.steps.filter((s) => s.run).map((s) => s.run!.trim());
+    const ci = workflow('ci.yml')
+      .jobs.test!.steps.filter((s) => s.run)
+      .map((s) => s.run!.trim());
 
     expect(ci).toEqual(local);
   });
@@ -165,7 +181,9 @@ describe('plan.yml and deploy.yml', () => {
   ])('%s passes every setting of the app from its repository variable', (_file, job) => {
     // GitHub Actions sets GITHUB_REPOSITORY itself; a workflow may not override it. CI never tears
     // down: STATE_BUCKET_ALLOW_DESTROY is for `npm run destroy -- --state-bucket` on a workstation only.
-    const expected = configVariables().filter((name) => name !== 'GITHUB_REPOSITORY' && name !== 'STATE_BUCKET_ALLOW_DESTROY');
+    const expected = configVariables().filter(
+      (name) => name !== 'GITHUB_REPOSITORY' && name !== 'STATE_BUCKET_ALLOW_DESTROY',
+    );
 
     const wrong = expected.filter((name) => job.env?.[name] !== `\${{ vars.${VARIABLE_OF_SETTING[name] ?? name} }}`);
 
@@ -193,23 +211,36 @@ describe('plan.yml and deploy.yml', () => {
     expect(complete.status).toBe(0);
     for (const { name, result } of missingOne) {
       expect(result.status).toBe(1);
-      expect(result.stdout).toContain(`::error title=Missing repository variable::The repository variable ${name} is not set`);
+      expect(result.stdout).toContain(
+        `::error title=Missing repository variable::The repository variable ${name} is not set`,
+      );
     }
     for (const name of required) expect(job.env?.[name]).toBe(`\${{ vars.${name} }}`);
   });
 
   it('plan.yml plans without the boundary variable but warns that deploy.yml needs it', () => {
     // Prepare
-    const required = { AWS_REGION: 'eu-west-1', TF_STATE_BUCKET: 'state', AWS_PLAN_ROLE_ARN: 'arn:aws:iam::123456789012:role/plan' };
-    const warning = '::warning title=Missing repository variable::The repository variable APP_PERMISSIONS_BOUNDARY_ARN is not set';
+    const required = {
+      AWS_REGION: 'eu-west-1',
+      TF_STATE_BUCKET: 'state',
+      AWS_PLAN_ROLE_ARN: 'arn:aws:iam::123456789012:role/plan',
+    };
+    const warning =
+      '::warning title=Missing repository variable::The repository variable APP_PERMISSIONS_BOUNDARY_ARN is not set';
 
     // Act
     const without = runStep(planJob.steps[0]!, required);
-    const withIt = runStep(planJob.steps[0]!, { ...required, APP_PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/b' });
+    const withIt = runStep(planJob.steps[0]!, {
+      ...required,
+      APP_PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/b',
+    });
 
     // Assess
     expect({ status: without.status, warned: without.stdout.includes(warning) }).toEqual({ status: 0, warned: true });
-    expect({ status: withIt.status, warned: withIt.stdout.includes('::warning') }).toEqual({ status: 0, warned: false });
+    expect({ status: withIt.status, warned: withIt.stdout.includes('::warning') }).toEqual({
+      status: 0,
+      warned: false,
+    });
     expect(planJob.env?.APP_PERMISSIONS_BOUNDARY_ARN).toBe('${{ vars.APP_PERMISSIONS_BOUNDARY_ARN }}');
   });
 
@@ -229,7 +260,10 @@ describe('plan.yml and deploy.yml', () => {
     const credentials = job.steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     const install = job.steps.findIndex((s) => s.run?.startsWith('npm ci'));
 
-    expect(job.steps[credentials]!.with).toMatchObject({ 'role-to-assume': `\${{ vars.${roleVariable} }}`, 'aws-region': '${{ vars.AWS_REGION }}' });
+    expect(job.steps[credentials]!.with).toMatchObject({
+      'role-to-assume': `\${{ vars.${roleVariable} }}`,
+      'aws-region': '${{ vars.AWS_REGION }}',
+    });
     expect(job.steps[credentials]!.with).not.toHaveProperty('aws-access-key-id');
     expect(job.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
     expect(install).toBeGreaterThan(0);
@@ -250,7 +284,9 @@ describe('plan.yml and deploy.yml', () => {
   });
 
   it('install the same Terraform, with S3-native locking (1.11 or later)', () => {
-    const versions = [planJob, deployJob].map((job) => String(job.steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))!.with!.terraform_version));
+    const versions = [planJob, deployJob].map((job) =>
+      String(job.steps.find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))!.with!.terraform_version),
+    );
     const [major, minor] = versions[0]!.split('.').map(Number) as [number, number];
 
     expect(versions[0]).toMatch(/^\d+\.\d+\.\d+$/);
@@ -275,7 +311,11 @@ describe('plan.yml', () => {
   it('never runs code of the pull request with the pull_request_target token', () => {
     const forkNotice = plan.jobs['fork-notice']!;
 
-    expect(forkNotice.steps.every((s) => s.run === undefined && s.uses?.startsWith('marocchino/sticky-pull-request-comment@'))).toBe(true);
+    expect(
+      forkNotice.steps.every(
+        (s) => s.run === undefined && s.uses?.startsWith('marocchino/sticky-pull-request-comment@'),
+      ),
+    ).toBe(true);
     expect(forkNotice.permissions).toEqual({ 'pull-requests': 'write' });
   });
 
@@ -283,7 +323,9 @@ describe('plan.yml', () => {
     const comments = plan.jobs.plan!.steps.filter((s) => s.uses?.startsWith('marocchino/sticky-pull-request-comment@'));
     const planStep = plan.jobs.plan!.steps.find((s) => s.run?.includes('npm run plan:comment'))!;
 
-    expect(new Set([...comments, ...plan.jobs['fork-notice']!.steps].map((s) => s.with?.header))).toEqual(new Set(['async-api-plan']));
+    expect(new Set([...comments, ...plan.jobs['fork-notice']!.steps].map((s) => s.with?.header))).toEqual(
+      new Set(['async-api-plan']),
+    );
     expect(comments.every((s) => s.if?.includes('!cancelled()') || s.if?.includes('failure()'))).toBe(true);
     expect(planStep.if).toContain('!cancelled()');
     expect(planStep.run).toContain('--comment .build/plan/comment.md');
@@ -291,7 +333,10 @@ describe('plan.yml', () => {
   });
 
   it('does not let two pushes of a pull request plan at the same time', () => {
-    expect(plan.concurrency).toEqual({ group: expect.stringContaining('github.event.pull_request.number'), 'cancel-in-progress': false });
+    expect(plan.concurrency).toEqual({
+      group: expect.stringContaining('github.event.pull_request.number'),
+      'cancel-in-progress': false,
+    });
   });
 });
 
@@ -309,7 +354,9 @@ describe('deploy.yml', () => {
     expect(job.if).toContain("github.event.workflow_run.event == 'push'");
     expect(checkout.with?.ref).toBe('${{ github.event.workflow_run.head_sha }}');
     expect(deploy.concurrency?.['cancel-in-progress']).toBe(false);
-    expect(job.environment).toEqual({ name: `\${{ vars.DEPLOY_ENVIRONMENT || '${defaults.ciAccess!.deployEnvironment}' }}` });
+    expect(job.environment).toEqual({
+      name: `\${{ vars.DEPLOY_ENVIRONMENT || '${defaults.ciAccess!.deployEnvironment}' }}`,
+    });
   });
 
   it('deploys the application stack, and only it, with cdktf deploy --auto-approve', () => {
@@ -317,7 +364,11 @@ describe('deploy.yml', () => {
     const stage = parseConfig({ TF_STATE_BUCKET: 'test-state' }).stage;
 
     // The shell expands STAGE with the app's default stage, giving the id stackIds() gives.
-    const expanded = spawnSync('bash', ['-c', `STAGE=""; echo ${step.run!.match(/"async-api-\$\{STAGE:-\w+\}"/)![0]}`], { encoding: 'utf8' }).stdout.trim();
+    const expanded = spawnSync(
+      'bash',
+      ['-c', `STAGE=""; echo ${step.run!.match(/"async-api-\$\{STAGE:-\w+\}"/)![0]}`],
+      { encoding: 'utf8' },
+    ).stdout.trim();
     expect(expanded).toBe(stackIds({ stage }).api);
     expect(step.run).toContain('--auto-approve');
     expect(job.env?.TF_CLI_ARGS_apply).toMatch(/^-lock-timeout=\d+m$/);

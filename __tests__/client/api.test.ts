@@ -2,9 +2,13 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ApiClient, ApiError, AuthError, parseRetryAfter } from '../../client/api';
-import { startFakeServer, type CapturedRequest, type FakeResponse, type FakeServer } from './fake-api';
+import { type CapturedRequest, type FakeResponse, type FakeServer, startFakeServer } from './fake-api';
 
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session-token-1' };
+const CREDENTIALS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'session-token-1',
+};
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:machine:run-1';
 
 let server: FakeServer;
@@ -26,7 +30,10 @@ beforeEach(() => {
  * date (from X-Amz-Date), the headers the client signed, and the body the server received. The
  * payload hash header is dropped so the signer hashes the received body itself.
  */
-async function resign(request: CapturedRequest, region: string): Promise<{ authorization: string; payloadHash: string }> {
+async function resign(
+  request: CapturedRequest,
+  region: string,
+): Promise<{ authorization: string; payloadHash: string }> {
   const authorization = String(request.headers.authorization);
   const signedHeaderNames = /SignedHeaders=([^,]+)/.exec(authorization)?.[1].split(';') ?? [];
   const headers: Record<string, string> = {};
@@ -38,8 +45,16 @@ async function resign(request: CapturedRequest, region: string): Promise<{ autho
   const [hostname, port] = headers.host.split(':');
   const signer = new SignatureV4({ service: 'execute-api', region, credentials: CREDENTIALS, sha256: Sha256 });
   const signed = await signer.sign(
-    new HttpRequest({ method: request.method, protocol: 'http:', hostname, port: Number(port), path: request.path, headers, body: request.body }),
-    { signingDate }
+    new HttpRequest({
+      method: request.method,
+      protocol: 'http:',
+      hostname,
+      port: Number(port),
+      path: request.path,
+      headers,
+      body: request.body,
+    }),
+    { signingDate },
   );
   return { authorization: signed.headers.authorization, payloadHash: signed.headers['x-amz-content-sha256'] };
 }
@@ -47,7 +62,10 @@ async function resign(request: CapturedRequest, region: string): Promise<{ autho
 describe('ApiClient SigV4 (auth iam)', () => {
   it('sends an Authorization header that the SDK signer reproduces for execute-api', async () => {
     // Prepare
-    const client = new ApiClient({ endpoint: server.url, auth: { mode: 'iam', region: 'eu-west-1', credentials: CREDENTIALS } });
+    const client = new ApiClient({
+      endpoint: server.url,
+      auth: { mode: 'iam', region: 'eu-west-1', credentials: CREDENTIALS },
+    });
 
     // Act
     await client.startExecution({ input: { seconds: 3 }, name: 'run-1' });
@@ -55,7 +73,9 @@ describe('ApiClient SigV4 (auth iam)', () => {
     // Assess
     const [request] = server.requests;
     const authorization = String(request.headers.authorization);
-    expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, /);
+    expect(authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, /,
+    );
     expect(authorization).toMatch(/SignedHeaders=[^,]*\bhost\b[^,]*\bx-amz-date\b/);
     expect(request.headers['x-amz-security-token']).toBe('session-token-1');
     const expected = await resign(request, 'eu-west-1');
@@ -66,7 +86,10 @@ describe('ApiClient SigV4 (auth iam)', () => {
 
   it('produces a signature that does not verify for a different body (the check can fail)', async () => {
     // Prepare
-    const client = new ApiClient({ endpoint: server.url, auth: { mode: 'iam', region: 'eu-west-1', credentials: CREDENTIALS } });
+    const client = new ApiClient({
+      endpoint: server.url,
+      auth: { mode: 'iam', region: 'eu-west-1', credentials: CREDENTIALS },
+    });
     await client.describeExecution(EXECUTION_ARN).catch(() => undefined);
     const [request] = server.requests;
 
@@ -82,9 +105,14 @@ describe('ApiClient SigV4 (auth iam)', () => {
   it('gets credentials from a provider on each request and reports a provider failure as AuthError', async () => {
     // Prepare
     const provider = jest.fn(async () => {
-      throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+      throw Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      });
     });
-    const client = new ApiClient({ endpoint: server.url, auth: { mode: 'iam', region: 'eu-west-1', credentials: provider } });
+    const client = new ApiClient({
+      endpoint: server.url,
+      auth: { mode: 'iam', region: 'eu-west-1', credentials: provider },
+    });
 
     // Act
     const attempt = client.describeExecution(EXECUTION_ARN);
@@ -133,14 +161,25 @@ describe('ApiClient other auth modes', () => {
 });
 
 describe('ApiClient responses', () => {
-  const client = (): ApiClient => new ApiClient({ endpoint: server.url, auth: { mode: 'none' }, requestTimeoutMs: 300 });
+  const client = (): ApiClient =>
+    new ApiClient({ endpoint: server.url, auth: { mode: 'none' }, requestTimeoutMs: 300 });
 
   it('returns the description and the Retry-After hint', async () => {
     // Prepare
     respond = () => ({
       status: 200,
       headers: { 'retry-after': '4' },
-      body: { executionArn: EXECUTION_ARN, name: 'run-1', status: 'RUNNING', startDate: '2024-11-24T20:26:40.123Z', stopDate: null, input: { seconds: 9 }, output: null, error: null, cause: null },
+      body: {
+        executionArn: EXECUTION_ARN,
+        name: 'run-1',
+        status: 'RUNNING',
+        startDate: '2024-11-24T20:26:40.123Z',
+        stopDate: null,
+        input: { seconds: 9 },
+        output: null,
+        error: null,
+        cause: null,
+      },
     });
 
     // Act
@@ -153,15 +192,29 @@ describe('ApiClient responses', () => {
   });
 
   it.each([
-    [{ __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: 'Execution Already Exists' }, 'ExecutionAlreadyExists', 'Execution Already Exists'],
-    [{ __type: 'ExecutionAlreadyExists', Message: 'Capitalised message' }, 'ExecutionAlreadyExists', 'Capitalised message'],
-    [{ message: 'executionArn must be an execution of this API\'s state machine' }, undefined, "executionArn must be an execution of this API's state machine"],
+    [
+      { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: 'Execution Already Exists' },
+      'ExecutionAlreadyExists',
+      'Execution Already Exists',
+    ],
+    [
+      { __type: 'ExecutionAlreadyExists', Message: 'Capitalised message' },
+      'ExecutionAlreadyExists',
+      'Capitalised message',
+    ],
+    [
+      { message: "executionArn must be an execution of this API's state machine" },
+      undefined,
+      "executionArn must be an execution of this API's state machine",
+    ],
   ])('maps a 400 %p to ApiError code %p', async (body, code, message) => {
     // Prepare
     respond = () => ({ status: 400, body });
 
     // Act
-    const error = await client().startExecution({ input: {} }).catch((err: unknown) => err);
+    const error = await client()
+      .startExecution({ input: {} })
+      .catch((err: unknown) => err);
 
     // Assess
     expect(error).toBeInstanceOf(ApiError);
@@ -179,7 +232,9 @@ describe('ApiClient responses', () => {
     respond = () => ({ status, headers, body: { message: 'nope' } });
 
     // Act
-    const error = (await client().describeExecution(EXECUTION_ARN).catch((err: unknown) => err)) as ApiError;
+    const error = (await client()
+      .describeExecution(EXECUTION_ARN)
+      .catch((err: unknown) => err)) as ApiError;
 
     // Assess
     expect(error).toMatchObject({ status, retryable, retryAfterMs, message: 'nope' });
@@ -190,7 +245,9 @@ describe('ApiClient responses', () => {
     respond = () => ({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } });
 
     // Act
-    const error = (await client().startExecution({ input: {} }).catch((err: unknown) => err)) as ApiError;
+    const error = (await client()
+      .startExecution({ input: {} })
+      .catch((err: unknown) => err)) as ApiError;
 
     // Assess
     expect(error.retryable).toBe(true);
@@ -214,17 +271,20 @@ describe('ApiClient responses', () => {
 
   it('reports a request that takes too long as a retryable timeout', async () => {
     // Prepare
-    respond = () => new Promise<FakeResponse>((resolve) => setTimeout(() => resolve({ status: 200, body: {} }), 1_000)) as never;
+    respond = () =>
+      new Promise<FakeResponse>((resolve) => setTimeout(() => resolve({ status: 200, body: {} }), 1_000)) as never;
 
     // Act
-    const error = (await client().describeExecution(EXECUTION_ARN).catch((err: unknown) => err)) as ApiError;
+    const error = (await client()
+      .describeExecution(EXECUTION_ARN)
+      .catch((err: unknown) => err)) as ApiError;
 
     // Assess
     expect(error.message).toMatch(/no response within 300 ms/);
     expect(error.retryable).toBe(true);
   });
 
-  it('passes the caller\'s abort through unchanged', async () => {
+  it("passes the caller's abort through unchanged", async () => {
     // Prepare
     const controller = new AbortController();
     respond = () => {
@@ -233,7 +293,9 @@ describe('ApiClient responses', () => {
     };
 
     // Act
-    const error = await client().describeExecution(EXECUTION_ARN, controller.signal).catch((err: unknown) => err);
+    const error = await client()
+      .describeExecution(EXECUTION_ARN, controller.signal)
+      .catch((err: unknown) => err);
 
     // Assess
     expect(error).not.toBeInstanceOf(ApiError);

@@ -2,8 +2,8 @@
  * Drives the CLI as the tests need it: `main(argv, io)` in-process on a virtual clock with captured
  * streams, and a contract server that lives for one test.
  */
-import { ExitCode, main, type CliIo } from '../../client/cli';
-import { contractApi, startFakeServer, virtualTime, type ContractOptions, type FakeServer } from './fake-api';
+import { type CliIo, type ExitCode, main } from '../../client/cli';
+import { type ContractOptions, contractApi, type FakeServer, startFakeServer, virtualTime } from './fake-api';
 
 /** What one CLI run printed and returned. */
 export interface Run {
@@ -31,7 +31,10 @@ export async function runCli(argv: string[], cwd: string, overrides: Partial<Cli
 }
 
 /** Runs `body` with a fresh contract server, closing it afterwards. */
-export async function withContractServer<T>(options: ContractOptions, body: (server: FakeServer, api: ReturnType<typeof contractApi>) => Promise<T>): Promise<T> {
+export async function withContractServer<T>(
+  options: ContractOptions,
+  body: (server: FakeServer, api: ReturnType<typeof contractApi>) => Promise<T>,
+): Promise<T> {
   const api = contractApi(options);
   const server = await startFakeServer(api.handler);
   try {

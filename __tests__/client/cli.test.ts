@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, type CliIo } from '../../client/cli';
-import { lines, runCli, withContractServer, type Run } from './cli-harness';
+import { type CliIo, ExitCode } from '../../client/cli';
+import { lines, type Run, runCli, withContractServer } from './cli-harness';
 import { MACHINE_ARN, RAMEN_OUTPUT, startFakeServer, virtualTime } from './fake-api';
 
 const ARN = `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:run-1`;
@@ -23,12 +23,27 @@ describe('usage errors: exit 2 with one line', () => {
   it.each([
     [['frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
     [['help', 'frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run$/],
-    [['run', '--nme', 'x'], /unknown option '--nme' \(did you mean --name\?\); async-api run accepts .*--input, --name, .*--endpoint, /],
-    [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '{"seconds":'], /--input text is not valid JSON \(.+\); pass JSON text, @file or - for stdin/],
-    [['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '@missing.json'], /--input @missing.json: cannot read .*missing.json \(ENOENT\); pass JSON text, @file or - for stdin/],
-    [['wait', 'run-1'], /argument 'executionArn'. Expected an execution ARN like arn:aws:states:<region>:<account>:execution:/],
+    [
+      ['run', '--nme', 'x'],
+      /unknown option '--nme' \(did you mean --name\?\); async-api run accepts .*--input, --name, .*--endpoint, /,
+    ],
+    [
+      ['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '{"seconds":'],
+      /--input text is not valid JSON \(.+\); pass JSON text, @file or - for stdin/,
+    ],
+    [
+      ['run', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--input', '@missing.json'],
+      /--input @missing.json: cannot read .*missing.json \(ENOENT\); pass JSON text, @file or - for stdin/,
+    ],
+    [
+      ['wait', 'run-1'],
+      /argument 'executionArn'. Expected an execution ARN like arn:aws:states:<region>:<account>:execution:/,
+    ],
     [['describe'], /missing required argument 'executionArn'; usage: async-api describe \[options\] <executionArn>/],
-    [['wait', ARN, '--timeout', 'soon'], /option '--timeout <duration>' argument 'soon' is invalid. Expected a duration > 0 like 90 \(seconds\), 90s, 15m/],
+    [
+      ['wait', ARN, '--timeout', 'soon'],
+      /option '--timeout <duration>' argument 'soon' is invalid. Expected a duration > 0 like 90 \(seconds\), 90s, 15m/,
+    ],
     [['run', '--auth', 'basic'], /Allowed choices are iam, jwt, none/],
     [['run', '--name', 'two words'], /An execution name must not contain " "/],
     [['stop', ARN, ARN], /too many arguments for 'stop'.*usage: async-api stop/],
@@ -52,11 +67,13 @@ describe('usage errors: exit 2 with one line', () => {
     // Assess
     expect(run.code).toBe(ExitCode.Succeeded);
     expect(run.stdout).toMatch(/Usage: async-api/);
-    expect(run.stdout).toMatch(/Exit codes:[\s\S]*5 +deadline \(--timeout\) passed[\s\S]*6 +API, auth or network error/);
+    expect(run.stdout).toMatch(
+      /Exit codes:[\s\S]*5 +deadline \(--timeout\) passed[\s\S]*6 +API, auth or network error/,
+    );
   });
 });
 
-describe('contract test: run against a fake server that follows the README\'s API contract', () => {
+describe("contract test: run against a fake server that follows the README's API contract", () => {
   it('starts under a generated name, polls from 1 s until SUCCEEDED, prints the description and exits 0', async () => {
     await withContractServer({ runningDescribes: 2 }, async (server) => {
       // Act
@@ -122,11 +139,27 @@ describe('contract test: run against a fake server that follows the README\'s AP
   it('repeats --output and --query in the re-attach command, quoted for the shell', async () => {
     await withContractServer({ runningDescribes: 1_000 }, async (server) => {
       // Act
-      const run = await cli(['--output', 'text', 'run', '--endpoint', server.url, '--auth', 'none', '--timeout', '30s', '--query', 'output.message']);
+      const run = await cli([
+        '--output',
+        'text',
+        'run',
+        '--endpoint',
+        server.url,
+        '--auth',
+        'none',
+        '--timeout',
+        '30s',
+        '--query',
+        'output.message',
+      ]);
 
       // Assess
       expect(run.code).toBe(ExitCode.DeadlinePassed);
-      expect(run.stderr).toMatch(new RegExp(`Re-attach with: async-api wait \\S+ --endpoint ${server.url} --auth none --output text --query output.message\n`));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `Re-attach with: async-api wait \\S+ --endpoint ${server.url} --auth none --output text --query output.message\n`,
+        ),
+      );
     });
   });
 
@@ -134,39 +167,62 @@ describe('contract test: run against a fake server that follows the README\'s AP
     await withContractServer({ runningDescribes: 1 }, async (server, api) => {
       // Prepare: an outputs file as `cdktf output` writes it, and a first run that "crashed"
       const outputsFile = join(cwd, 'outputs.json');
-      writeFileSync(outputsFile, JSON.stringify({ 'async-api-dev': { api_endpoint: server.url, api_auth: 'NONE', state_machine_arn: MACHINE_ARN } }));
+      writeFileSync(
+        outputsFile,
+        JSON.stringify({
+          'async-api-dev': { api_endpoint: server.url, api_auth: 'NONE', state_machine_arn: MACHINE_ARN },
+        }),
+      );
       await cli(['start', '--outputs-file', outputsFile, '--name', 'nightly-42']);
 
       // Act
-      const run = await cli(['run', '--outputs-file', outputsFile, '--name', 'nightly-42', '--input', '{"other": true}']);
+      const run = await cli([
+        'run',
+        '--outputs-file',
+        outputsFile,
+        '--name',
+        'nightly-42',
+        '--input',
+        '{"other": true}',
+      ]);
 
       // Assess
       expect(run.code).toBe(ExitCode.Succeeded);
       expect(run.stderr).toMatch(/an execution named nightly-42 already exists; attaching to it/);
       expect(api.state.executions.size).toBe(1);
-      expect(JSON.parse(run.stdout).executionArn).toBe(`${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:nightly-42`);
+      expect(JSON.parse(run.stdout).executionArn).toBe(
+        `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:nightly-42`,
+      );
     });
   });
 
   it.each([
     ['a 500 answer', { status: 500, body: { message: 'Internal Server Error' } }],
     ['a dropped connection', { status: 0, drop: true }],
-  ])('retries a start whose first attempt created the execution but got %s: same name, same execution', async (_what, fault) => {
-    await withContractServer({ runningDescribes: 1, afterStart: (count) => (count === 1 ? fault : undefined) }, async (server, api) => {
-      // Act
-      const run = await cli(['run', '--endpoint', server.url, '--auth', 'none', '--input', '{"seconds": 2}']);
+  ])(
+    'retries a start whose first attempt created the execution but got %s: same name, same execution',
+    async (_what, fault) => {
+      await withContractServer(
+        { runningDescribes: 1, afterStart: (count) => (count === 1 ? fault : undefined) },
+        async (server, api) => {
+          // Act
+          const run = await cli(['run', '--endpoint', server.url, '--auth', 'none', '--input', '{"seconds": 2}']);
 
-      // Assess: Step Functions answered the identical retry with the execution the first attempt made
-      expect(run.code).toBe(ExitCode.Succeeded);
-      const starts = server.requests.filter((request) => request.path === '/start-execution');
-      expect(starts).toHaveLength(2);
-      expect(starts[1].body).toBe(starts[0].body);
-      expect(api.state.executions.size).toBe(1);
-      expect(JSON.parse(run.stdout).executionArn).toBe(`${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${JSON.parse(starts[0].body).name}`);
-    });
-  });
+          // Assess: Step Functions answered the identical retry with the execution the first attempt made
+          expect(run.code).toBe(ExitCode.Succeeded);
+          const starts = server.requests.filter((request) => request.path === '/start-execution');
+          expect(starts).toHaveLength(2);
+          expect(starts[1].body).toBe(starts[0].body);
+          expect(api.state.executions.size).toBe(1);
+          expect(JSON.parse(run.stdout).executionArn).toBe(
+            `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${JSON.parse(starts[0].body).name}`,
+          );
+        },
+      );
+    },
+  );
 
-  it('re-attaches when the retried start finds that its first attempt\'s execution has already ended', async () => {
+  it("re-attaches when the retried start finds that its first attempt's execution has already ended", async () => {
     // Prepare: the first attempt creates the execution, which ends before the answer is lost
     const afterStart = (count: number, execution: { ended: boolean }) => {
       if (count > 1) return undefined;
@@ -180,21 +236,32 @@ describe('contract test: run against a fake server that follows the README\'s AP
       // Assess
       expect(run.code).toBe(ExitCode.Succeeded);
       expect(api.state.executions.size).toBe(1);
-      expect(run.stderr).toContain('async-api: the start was retried and its first attempt had created generated-1; attaching to it');
+      expect(run.stderr).toContain(
+        'async-api: the start was retried and its first attempt had created generated-1; attaching to it',
+      );
       expect(JSON.parse(run.stdout)).toMatchObject({ status: 'SUCCEEDED', name: 'generated-1' });
-      expect(server.requests.map((request) => request.path)).toEqual(['/start-execution', '/start-execution', '/describe-execution']);
+      expect(server.requests.map((request) => request.path)).toEqual([
+        '/start-execution',
+        '/start-execution',
+        '/describe-execution',
+      ]);
     });
   });
 
   it('`wait` looks at once and counts the time the execution has already run (from its startDate) as waited', async () => {
     await withContractServer({ runningDescribes: 2 }, async (server) => {
       // Prepare: an execution started (per the API) 40 s before the wall clock reads
-      const started = JSON.parse((await cli(['start', '--endpoint', server.url, '--auth', 'none'])).stdout).executionArn as string;
+      const started = JSON.parse((await cli(['start', '--endpoint', server.url, '--auth', 'none'])).stdout)
+        .executionArn as string;
       const wallClock = () => Date.parse('2024-11-24T20:26:40.123Z') + 40_000;
       const time = virtualTime();
 
       // Act
-      const run = await cli(['wait', started, '--endpoint', server.url, '--auth', 'none'], { wallClock, now: time.now, sleep: time.sleep });
+      const run = await cli(['wait', started, '--endpoint', server.url, '--auth', 'none'], {
+        wallClock,
+        now: time.now,
+        sleep: time.sleep,
+      });
 
       // Assess: no pause before the first look; then 25 % of 40 s, drawn from [90 %, 100 %] (random 0.5)
       expect(run.code).toBe(ExitCode.Succeeded);
@@ -213,7 +280,9 @@ describe('contract test: run against a fake server that follows the README\'s AP
 
       // Assess
       expect(run.code).toBe(ExitCode.ApiError);
-      expect(run.stderr.trim()).toBe('async-api: Forbidden (HTTP 403); the API may want authorisation: --auth iam, or --auth jwt --token <jwt>');
+      expect(run.stderr.trim()).toBe(
+        'async-api: Forbidden (HTTP 403); the API may want authorisation: --auth iam, or --auth jwt --token <jwt>',
+      );
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();
@@ -238,46 +307,68 @@ describe('contract test: run against a fake server that follows the README\'s AP
 });
 
 describe('Ctrl-C while waiting', () => {
-  it.each([false, true])('stops waiting, prints the re-attach command (stop the execution too: %p)', async (stopOnInterrupt) => {
-    // Prepare: Ctrl-C arrives while the second describe is in flight
-    let interrupt: () => void = () => undefined;
-    const onInterrupt = (handler: () => void) => {
-      interrupt = handler;
-      return () => undefined;
-    };
-    await withContractServer({ runningDescribes: 100, onDescribe: (count) => count === 2 && interrupt() }, async (server, api) => {
-      const argv = ['run', '--endpoint', server.url, '--auth', 'none', ...(stopOnInterrupt ? ['--stop-on-interrupt'] : [])];
+  it.each([false, true])(
+    'stops waiting, prints the re-attach command (stop the execution too: %p)',
+    async (stopOnInterrupt) => {
+      // Prepare: Ctrl-C arrives while the second describe is in flight
+      let interrupt: () => void = () => undefined;
+      const onInterrupt = (handler: () => void) => {
+        interrupt = handler;
+        return () => undefined;
+      };
+      await withContractServer(
+        { runningDescribes: 100, onDescribe: (count) => count === 2 && interrupt() },
+        async (server, api) => {
+          const argv = [
+            'run',
+            '--endpoint',
+            server.url,
+            '--auth',
+            'none',
+            ...(stopOnInterrupt ? ['--stop-on-interrupt'] : []),
+          ];
 
-      // Act
-      const run = await cli(argv, { onInterrupt });
+          // Act
+          const run = await cli(argv, { onInterrupt });
 
-      // Assess
-      expect(run.code).toBe(ExitCode.Interrupted);
-      const [arn] = [...api.state.executions.keys()];
-      const stops = server.requests.filter((request) => request.path === '/stop-execution');
-      if (stopOnInterrupt) {
-        expect(stops.map((request) => JSON.parse(request.body).executionArn)).toEqual([arn]);
-        expect(run.stderr).toContain(`async-api: interrupted; stopped ${arn}`);
-      } else {
-        expect(stops).toHaveLength(0);
-        expect(run.stderr).toContain(`Re-attach with: async-api wait ${arn} --endpoint ${server.url} --auth none\n`);
-      }
-    });
-  });
+          // Assess
+          expect(run.code).toBe(ExitCode.Interrupted);
+          const [arn] = [...api.state.executions.keys()];
+          const stops = server.requests.filter((request) => request.path === '/stop-execution');
+          if (stopOnInterrupt) {
+            expect(stops.map((request) => JSON.parse(request.body).executionArn)).toEqual([arn]);
+            expect(run.stderr).toContain(`async-api: interrupted; stopped ${arn}`);
+          } else {
+            expect(stops).toHaveLength(0);
+            expect(run.stderr).toContain(
+              `Re-attach with: async-api wait ${arn} --endpoint ${server.url} --auth none\n`,
+            );
+          }
+        },
+      );
+    },
+  );
 });
 
 describe('other commands and inputs', () => {
-  it('signs with keys from the CLI\'s environment (not process.env) when no credential provider is injected', async () => {
+  it("signs with keys from the CLI's environment (not process.env) when no credential provider is injected", async () => {
     await withContractServer({}, async (server) => {
       // Prepare
-      const env = { AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token-1', AWS_REGION: 'eu-north-1' };
+      const env = {
+        AWS_ACCESS_KEY_ID: 'AKIDFROMENV',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token-1',
+        AWS_REGION: 'eu-north-1',
+      };
 
       // Act
       const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam'], { env });
 
       // Assess
       expect(run.code).toBe(ExitCode.Succeeded);
-      expect(String(server.requests[0].headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDFROMENV\/\d{8}\/eu-north-1\/execute-api\/aws4_request/);
+      expect(String(server.requests[0].headers.authorization)).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDFROMENV\/\d{8}\/eu-north-1\/execute-api\/aws4_request/,
+      );
       expect(server.requests[0].headers['x-amz-security-token']).toBe('token-1');
     });
   });
@@ -286,16 +377,24 @@ describe('other commands and inputs', () => {
     await withContractServer({}, async (server) => {
       // Prepare
       const credentials = jest.fn(() => async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }));
-      const env = { AWS_CONFIG_FILE: join(cwd, 'aws-config-ci'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'no-credentials') };
+      const env = {
+        AWS_CONFIG_FILE: join(cwd, 'aws-config-ci'),
+        AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'no-credentials'),
+      };
       writeFileSync(env.AWS_CONFIG_FILE, '[profile ci]\nregion = eu-west-3\n');
 
       // Act
-      const run = await cli(['start', '--endpoint', server.url, '--auth', 'iam', '--region', 'ap-southeast-2', '--profile', 'ci'], { credentials, env });
+      const run = await cli(
+        ['start', '--endpoint', server.url, '--auth', 'iam', '--region', 'ap-southeast-2', '--profile', 'ci'],
+        { credentials, env },
+      );
 
       // Assess
       expect(run.code).toBe(ExitCode.Succeeded);
       expect(credentials).toHaveBeenCalledWith({ profile: 'ci', region: 'ap-southeast-2' });
-      expect(String(server.requests[0].headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/ap-southeast-2\/execute-api\/aws4_request/);
+      expect(String(server.requests[0].headers.authorization)).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/ap-southeast-2\/execute-api\/aws4_request/,
+      );
     });
   });
 
@@ -314,8 +413,14 @@ describe('other commands and inputs', () => {
 
       // Assess
       expect([fromFile.code, fromStdin.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
-      expect(server.requests.map((request) => JSON.parse(request.body).input)).toEqual([{ seconds: 5 }, { seconds: 7 }]);
-      expect(JSON.parse(fromFile.stdout)).toMatchObject({ executionArn: expect.stringContaining(':execution:'), attached: false });
+      expect(server.requests.map((request) => JSON.parse(request.body).input)).toEqual([
+        { seconds: 5 },
+        { seconds: 7 },
+      ]);
+      expect(JSON.parse(fromFile.stdout)).toMatchObject({
+        executionArn: expect.stringContaining(':execution:'),
+        attached: false,
+      });
     });
   });
 
@@ -334,7 +439,10 @@ describe('other commands and inputs', () => {
       expect([described.code, stopped.code, after.code]).toEqual([0, 0, 0]);
       expect(JSON.parse(described.stdout).status).toBe('RUNNING');
       expect(JSON.parse(stopped.stdout)).toEqual({ executionArn: started, stopDate: '2024-11-24T20:26:45.500Z' });
-      expect(JSON.parse(server.requests.find((r) => r.path === '/stop-execution')!.body)).toEqual({ executionArn: started, cause: 'no longer hungry' });
+      expect(JSON.parse(server.requests.find((r) => r.path === '/stop-execution')!.body)).toEqual({
+        executionArn: started,
+        cause: 'no longer hungry',
+      });
       expect(JSON.parse(after.stdout).status).toBe('ABORTED');
     });
   });

@@ -1,4 +1,10 @@
-import { ConfigError, parseAuthMode, regionFromHost, resolveConnection, type ConnectionSettings } from '../../client/config';
+import {
+  ConfigError,
+  type ConnectionSettings,
+  parseAuthMode,
+  regionFromHost,
+  resolveConnection,
+} from '../../client/config';
 
 const DEPLOYED = 'https://abc123.execute-api.eu-central-1.amazonaws.com';
 const OUTPUTS = JSON.stringify({
@@ -11,7 +17,11 @@ const OUTPUTS = JSON.stringify({
   },
 });
 
-function resolveWith(settings: ConnectionSettings, env: Record<string, string> = {}, files: Record<string, string> = {}) {
+function resolveWith(
+  settings: ConnectionSettings,
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+) {
   return resolveConnection({ settings, env, cwd: '/project', readFile: (path) => files[path] });
 }
 
@@ -29,7 +39,10 @@ describe('resolveConnection endpoint', () => {
     // Assess
     expect(fromFlag.endpoint).toBe('https://from-flag.example');
     expect(fromEnv.endpoint).toBe('https://from-env.example');
-    expect(fromFile).toMatchObject({ endpoint: DEPLOYED, outputs: { file: '/project/cdktf.outputs.json', stack: 'async-api-dev' } });
+    expect(fromFile).toMatchObject({
+      endpoint: DEPLOYED,
+      outputs: { file: '/project/cdktf.outputs.json', stack: 'async-api-dev' },
+    });
   });
 
   it('reads the outputs file named by --outputs-file relative to cwd', () => {
@@ -46,12 +59,17 @@ describe('resolveConnection endpoint', () => {
 
     // Assess
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write \/project\/cdktf.outputs.json/);
+    expect(attempt).toThrow(
+      /no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write \/project\/cdktf.outputs.json/,
+    );
   });
 
   it('asks for --stack when several stacks have an endpoint, and uses the one named', () => {
     // Prepare
-    const two = JSON.stringify({ 'async-api-dev': { api_endpoint: 'https://dev.example' }, 'async-api-prod': { api_endpoint: 'https://prod.example' } });
+    const two = JSON.stringify({
+      'async-api-dev': { api_endpoint: 'https://dev.example' },
+      'async-api-prod': { api_endpoint: 'https://prod.example' },
+    });
     const files = { '/project/cdktf.outputs.json': two };
 
     // Act
@@ -59,7 +77,9 @@ describe('resolveConnection endpoint', () => {
     const chosen = resolveWith({ auth: 'none', stack: 'async-api-prod' }, {}, files);
 
     // Assess
-    expect(ambiguous).toThrow(/several stacks with api_endpoint \(async-api-dev, async-api-prod\); pick one with --stack <id>/);
+    expect(ambiguous).toThrow(
+      /several stacks with api_endpoint \(async-api-dev, async-api-prod\); pick one with --stack <id>/,
+    );
     expect(chosen.endpoint).toBe('https://prod.example');
   });
 
@@ -71,7 +91,9 @@ describe('resolveConnection endpoint', () => {
   });
 
   it('rejects an outputs file that is not JSON, naming the file', () => {
-    expect(() => resolveWith({}, {}, { '/project/cdktf.outputs.json': '{oops' })).toThrow(/outputs file \/project\/cdktf.outputs.json is not JSON/);
+    expect(() => resolveWith({}, {}, { '/project/cdktf.outputs.json': '{oops' })).toThrow(
+      /outputs file \/project\/cdktf.outputs.json is not JSON/,
+    );
   });
 
   it('ignores a default outputs file that describes a different endpoint', () => {
@@ -119,17 +141,21 @@ describe('resolveConnection auth and region', () => {
 
   it('explains how to give a region when neither settings nor the host name one', () => {
     expect(() => resolveWith({ endpoint: 'https://api.example.com' })).toThrow(
-      /--auth iam needs the API's region for SigV4 and api.example.com does not name one: pass --region <region> or set AWS_REGION/
+      /--auth iam needs the API's region for SigV4 and api.example.com does not name one: pass --region <region> or set AWS_REGION/,
     );
   });
 
   it('needs a token for jwt and takes it from ASYNC_API_TOKEN', () => {
-    expect(() => resolveWith({ endpoint: DEPLOYED, auth: 'jwt' })).toThrow(/--auth jwt needs a token: pass --token <jwt> or set ASYNC_API_TOKEN/);
+    expect(() => resolveWith({ endpoint: DEPLOYED, auth: 'jwt' })).toThrow(
+      /--auth jwt needs a token: pass --token <jwt> or set ASYNC_API_TOKEN/,
+    );
     expect(resolveWith({ endpoint: DEPLOYED, auth: 'jwt' }, { ASYNC_API_TOKEN: 'eyJ' }).token).toBe('eyJ');
   });
 
   it('rejects an unknown auth mode listing the accepted ones', () => {
-    expect(() => resolveWith({ endpoint: DEPLOYED }, { ASYNC_API_AUTH: 'basic' })).toThrow(/auth must be one of iam, jwt, none; got "basic"/);
+    expect(() => resolveWith({ endpoint: DEPLOYED }, { ASYNC_API_AUTH: 'basic' })).toThrow(
+      /auth must be one of iam, jwt, none; got "basic"/,
+    );
   });
 });
 
@@ -153,7 +179,13 @@ describe('resolveConnection with AWS profiles', () => {
     credentials: { keys: { aws_access_key_id: 'A' }, both: { region: 'sa-east-1' } },
   };
   const resolveIam = (settings: ConnectionSettings, env: Record<string, string> = {}) =>
-    resolveConnection({ settings: { auth: 'iam', ...settings }, env, cwd: '/project', readFile: () => undefined, profiles });
+    resolveConnection({
+      settings: { auth: 'iam', ...settings },
+      env,
+      cwd: '/project',
+      readFile: () => undefined,
+      profiles,
+    });
 
   it.each([
     [{ endpoint: 'https://api.example.com', profile: 'ci' }, {}, 'eu-west-3'],
@@ -174,7 +206,7 @@ describe('resolveConnection with AWS profiles', () => {
 
   it('names a chosen profile that neither file has, and the files it looked in', () => {
     expect(() => resolveIam({ endpoint: DEPLOYED, profile: 'nope' })).toThrow(
-      'the profile "nope" is in neither /home/u/.aws/config nor /home/u/.aws/credentials'
+      'the profile "nope" is in neither /home/u/.aws/config nor /home/u/.aws/credentials',
     );
   });
 
@@ -186,12 +218,14 @@ describe('resolveConnection with AWS profiles', () => {
 describe('resolveConnection hints for a local endpoint', () => {
   it('names --auth none first when iam was only the default', () => {
     expect(() => resolveWith({ endpoint: 'http://localhost:3000' })).toThrow(
-      /localhost:3000 is a local API .*if the API has no authorisation \(npm start with API_AUTH=NONE\), pass --auth none; if it uses AWS_IAM, pass --region/
+      /localhost:3000 is a local API .*if the API has no authorisation \(npm start with API_AUTH=NONE\), pass --auth none; if it uses AWS_IAM, pass --region/,
     );
   });
 
   it('asks only for a region when iam was chosen', () => {
-    expect(() => resolveWith({ endpoint: 'http://127.0.0.1:3000', auth: 'iam' })).toThrow(/^--auth iam needs the API's region for SigV4/);
+    expect(() => resolveWith({ endpoint: 'http://127.0.0.1:3000', auth: 'iam' })).toThrow(
+      /^--auth iam needs the API's region for SigV4/,
+    );
   });
 });
 
@@ -209,7 +243,11 @@ describe('resolveConnection with jobs', () => {
       },
     }),
   };
-  const withoutJobs = { '/project/cdktf.outputs.json': JSON.stringify({ 'async-api-dev': { api_endpoint: DEPLOYED, api_auth: 'NONE', state_machine_arn: RAMEN } }) };
+  const withoutJobs = {
+    '/project/cdktf.outputs.json': JSON.stringify({
+      'async-api-dev': { api_endpoint: DEPLOYED, api_auth: 'NONE', state_machine_arn: RAMEN },
+    }),
+  };
 
   it("takes the job's own state machine, and the default job's without --job", () => {
     expect(resolveWith({ job: 'boil-egg' }, {}, withJobs)).toMatchObject({ job: 'boil-egg', stateMachineArn: EGG });
@@ -217,7 +255,9 @@ describe('resolveConnection with jobs', () => {
   });
 
   it('lists the known jobs for an unknown one', () => {
-    expect(() => resolveWith({ job: 'fry-rice' }, {}, withJobs)).toThrow('no job "fry-rice" in /project/cdktf.outputs.json (stack async-api-dev); its jobs: boil-egg, ramen-timer');
+    expect(() => resolveWith({ job: 'fry-rice' }, {}, withJobs)).toThrow(
+      'no job "fry-rice" in /project/cdktf.outputs.json (stack async-api-dev); its jobs: boil-egg, ramen-timer',
+    );
   });
 
   it("does not lend the default job's state machine to another job when the outputs list no jobs", () => {

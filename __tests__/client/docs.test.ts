@@ -37,13 +37,19 @@ describe('docs/client.md', () => {
   });
 
   it('names only Markdown files that exist (at the root or in docs/)', () => {
-    const named = [...text.matchAll(/(?<![\w/.-])([\w./-]+\.md)\b/g)].map((m) => m[1]!).filter((name) => !name.startsWith('http'));
-    const missing = named.filter((name) => ![join(REPO, name), join(REPO, 'docs', name), join(dirname(DOC), name)].some(existsSync));
+    const named = [...text.matchAll(/(?<![\w/.-])([\w./-]+\.md)\b/g)]
+      .map((m) => m[1]!)
+      .filter((name) => !name.startsWith('http'));
+    const missing = named.filter(
+      (name) => ![join(REPO, name), join(REPO, 'docs', name), join(dirname(DOC), name)].some(existsSync),
+    );
     expect(missing).toEqual([]);
   });
 
   it('names only source files that exist', () => {
-    const named = [...text.matchAll(/`((?:client|__tests__|local|stacks|lambda-src|scripts)\/[\w./-]+\.(?:ts|cjs|js|json))`/g)].map((m) => m[1]!);
+    const named = [
+      ...text.matchAll(/`((?:client|__tests__|local|stacks|lambda-src|scripts)\/[\w./-]+\.(?:ts|cjs|js|json))`/g),
+    ].map((m) => m[1]!);
     expect(named.length).toBeGreaterThan(10);
     expect(named.filter((name) => !existsSync(join(REPO, name)))).toEqual([]);
   });

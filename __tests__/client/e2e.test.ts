@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ExitCode, main } from '../../client/cli';
-import { DEFAULT_SETTINGS, startTestRuntime, synthesize, uniqueName, type TestRuntime } from '../local/helpers';
 import { machineStartedBy } from '../../local/terraform/model';
-import { faultyStack, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from '../robustness/fault-injection';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
+import { DEFAULT_SETTINGS, startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../local/helpers';
+import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../robustness/fault-injection';
 
 /**
  * Inputs for the default job, whatever it is: its example, or (through the fault wrapper on its first
@@ -67,7 +67,13 @@ describe.each([
     const { accessKeyId, secretAccessKey } = test.runtime.credentials;
     env =
       apiAuth === 'AWS_IAM'
-        ? { ASYNC_API_ENDPOINT: test.url, ASYNC_API_AUTH: 'iam', AWS_REGION: test.runtime.model.region, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey }
+        ? {
+            ASYNC_API_ENDPOINT: test.url,
+            ASYNC_API_AUTH: 'iam',
+            AWS_REGION: test.runtime.model.region,
+            AWS_ACCESS_KEY_ID: accessKeyId,
+            AWS_SECRET_ACCESS_KEY: secretAccessKey,
+          }
         : { ASYNC_API_ENDPOINT: test.url, ASYNC_API_AUTH: 'none' };
   });
   afterAll(async () => {
@@ -96,7 +102,7 @@ describe.each([
     expect(returnedAt - Date.parse(description.stopDate)).toBeLessThanOrEqual(1_000 + 500);
   });
 
-  it('exits 1 for a job that fails, with the worker\'s error', async () => {
+  it("exits 1 for a job that fails, with the worker's error", async () => {
     // Act
     const run = await cli(['run', '--input', FAIL, '--quiet'], env, cwd);
 
@@ -113,7 +119,9 @@ describe.each([
     expect(run.code).toBe(ExitCode.DeadlinePassed);
     const description = JSON.parse(run.stdout);
     expect(description.status).toBe('RUNNING');
-    expect(run.stderr).toContain(`deadline passed; the execution is still running. Re-attach with: async-api wait ${description.executionArn}`);
+    expect(run.stderr).toContain(
+      `deadline passed; the execution is still running. Re-attach with: async-api wait ${description.executionArn}`,
+    );
   });
 
   it('exits 4 when waiting for an execution that was stopped', async () => {
@@ -131,7 +139,7 @@ describe.each([
     expect(JSON.parse(waited.stdout)).toMatchObject({ executionArn, status: 'ABORTED', cause: 'e2e' });
   });
 
-  it('prints start\'s startDate as the same ISO 8601 instant describe reports, with global options before the command', async () => {
+  it("prints start's startDate as the same ISO 8601 instant describe reports, with global options before the command", async () => {
     // Act
     const started = await cli(['--output', 'JSON', 'start', '--input', '{"seconds": 0}'], env, cwd);
     const { executionArn, startDate } = JSON.parse(started.stdout);
@@ -157,21 +165,26 @@ describe.each([
     expect([first.code, second.code]).toEqual([ExitCode.Succeeded, ExitCode.Succeeded]);
     expect(second.stderr).toContain(`async-api: an execution named ${name} already exists; attaching to it`);
     expect(JSON.parse(second.stdout).executionArn).toBe(JSON.parse(first.stdout).executionArn);
-    const sfn = new SFNClient({ endpoint: test.url, region: test.runtime.model.region, credentials: test.runtime.credentials, maxAttempts: 1 });
+    const sfn = new SFNClient({
+      endpoint: test.url,
+      region: test.runtime.model.region,
+      credentials: test.runtime.credentials,
+      maxAttempts: 1,
+    });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 1000 }));
     sfn.destroy();
     expect(listed.executions?.filter((execution) => execution.name === name)).toHaveLength(1);
   });
 
   if (apiAuth === 'AWS_IAM') {
-    it('exits 6 with API Gateway\'s message when the SigV4 signature is wrong', async () => {
+    it("exits 6 with API Gateway's message when the SigV4 signature is wrong", async () => {
       // Act
       const run = await cli(['run', '--input', EXAMPLE], { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' }, cwd);
 
       // Assess
       expect(run.code).toBe(ExitCode.ApiError);
       expect(run.stderr.trim()).toBe(
-        'async-api: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details. (HTTP 403)'
+        'async-api: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details. (HTTP 403)',
       );
     });
   }

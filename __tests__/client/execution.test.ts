@@ -1,4 +1,4 @@
-import { ApiError, type ApiClient } from '../../client/api';
+import { type ApiClient, ApiError } from '../../client/api';
 import {
   executionArnFor,
   executionNameProblem,
@@ -14,11 +14,15 @@ const alreadyExists = (message = 'Execution Already Exists'): ApiError =>
 
 describe('execution ARNs and names', () => {
   it('derives an execution ARN from the state machine ARN and a name', () => {
-    expect(executionArnFor(MACHINE, 'nightly-42')).toBe('arn:aws:states:us-east-1:123456789012:execution:async-api-dev-ramen-timer:nightly-42');
+    expect(executionArnFor(MACHINE, 'nightly-42')).toBe(
+      'arn:aws:states:us-east-1:123456789012:execution:async-api-dev-ramen-timer:nightly-42',
+    );
   });
 
   it('rejects something that is not a state machine ARN', () => {
-    expect(() => executionArnFor('arn:aws:lambda:us-east-1:123456789012:function:f', 'x')).toThrow(/stateMachineArn must look like/);
+    expect(() => executionArnFor('arn:aws:lambda:us-east-1:123456789012:function:f', 'x')).toThrow(
+      /stateMachineArn must look like/,
+    );
   });
 
   it.each([
@@ -58,7 +62,10 @@ describe('startOrAttach', () => {
 
   it('always sends a name: a random UUID when none is given', async () => {
     // Prepare
-    const start = jest.fn(async (_request: { input: unknown; name: string }) => ({ executionArn: 'arn:new', startDate: 1 }));
+    const start = jest.fn(async (_request: { input: unknown; name: string }) => ({
+      executionArn: 'arn:new',
+      startDate: 1,
+    }));
 
     // Act
     const first = await startOrAttach(start, { input: {} });
@@ -84,7 +91,12 @@ describe('startOrAttach', () => {
     const result = await startOrAttach(start, { input: {}, name: 'nightly-42', stateMachineArn: MACHINE });
 
     // Assess
-    expect(result).toEqual({ executionArn: executionArnFor(MACHINE, 'nightly-42'), name: 'nightly-42', nameGenerated: false, attached: true });
+    expect(result).toEqual({
+      executionArn: executionArnFor(MACHINE, 'nightly-42'),
+      name: 'nightly-42',
+      nameGenerated: false,
+      attached: true,
+    });
   });
 
   it('attaches with a generated name too (a retried start whose first attempt created the execution)', async () => {
@@ -97,7 +109,11 @@ describe('startOrAttach', () => {
     const result = await startOrAttach(start, { input: {}, stateMachineArn: MACHINE, newName: () => 'generated-1' });
 
     // Assess
-    expect(result).toMatchObject({ executionArn: executionArnFor(MACHINE, 'generated-1'), nameGenerated: true, attached: true });
+    expect(result).toMatchObject({
+      executionArn: executionArnFor(MACHINE, 'generated-1'),
+      nameGenerated: true,
+      attached: true,
+    });
   });
 
   it('falls back to the ARN quoted in the error message, only when it names this execution', async () => {
@@ -139,8 +155,12 @@ describe('startOrAttach', () => {
     };
 
     // Act / Assess
-    await expect(startOrAttach(forbidden, { input: {}, name: 'n', stateMachineArn: MACHINE })).rejects.toThrow('Forbidden');
-    await expect(startOrAttach(limit, { input: {}, name: 'n', stateMachineArn: MACHINE })).rejects.toThrow('Execution limit exceeded');
+    await expect(startOrAttach(forbidden, { input: {}, name: 'n', stateMachineArn: MACHINE })).rejects.toThrow(
+      'Forbidden',
+    );
+    await expect(startOrAttach(limit, { input: {}, name: 'n', stateMachineArn: MACHINE })).rejects.toThrow(
+      'Execution limit exceeded',
+    );
   });
 });
 
@@ -174,14 +194,30 @@ describe('executionStartOnClock', () => {
 });
 
 describe('observeExecution', () => {
-  it('reports the execution\'s age from its startDate on the wall clock', async () => {
+  it("reports the execution's age from its startDate on the wall clock", async () => {
     // Prepare
-    const description = { executionArn: 'arn:x', name: 'x', status: 'RUNNING', startDate: '2024-11-24T20:26:40.000Z', stopDate: null, input: {}, output: null, error: null, cause: null };
-    const client = { describeExecution: jest.fn(async () => ({ description, retryAfterMs: 2_000 })) } as unknown as ApiClient;
-    const noStart = { describeExecution: async () => ({ description: { ...description, startDate: null } }) } as unknown as ApiClient;
+    const description = {
+      executionArn: 'arn:x',
+      name: 'x',
+      status: 'RUNNING',
+      startDate: '2024-11-24T20:26:40.000Z',
+      stopDate: null,
+      input: {},
+      output: null,
+      error: null,
+      cause: null,
+    };
+    const client = {
+      describeExecution: jest.fn(async () => ({ description, retryAfterMs: 2_000 })),
+    } as unknown as ApiClient;
+    const noStart = {
+      describeExecution: async () => ({ description: { ...description, startDate: null } }),
+    } as unknown as ApiClient;
 
     // Act
-    const observation = await observeExecution(client, 'arn:x', () => Date.parse('2024-11-24T20:27:10.000Z'))(new AbortController().signal);
+    const observation = await observeExecution(client, 'arn:x', () => Date.parse('2024-11-24T20:27:10.000Z'))(
+      new AbortController().signal,
+    );
     const unknown = await observeExecution(noStart, 'arn:x', () => 0)(new AbortController().signal);
 
     // Assess
@@ -190,11 +226,25 @@ describe('observeExecution', () => {
   });
 
   it('asks again when a 200 carries no status, instead of guessing one', async () => {
-    const description = { executionArn: 'arn:x', name: 'x', status: null, startDate: null, stopDate: null, input: null, output: null, error: null, cause: null };
+    const description = {
+      executionArn: 'arn:x',
+      name: 'x',
+      status: null,
+      startDate: null,
+      stopDate: null,
+      input: null,
+      output: null,
+      error: null,
+      cause: null,
+    };
     const client = { describeExecution: async () => ({ description, retryAfterMs: 1_000 }) } as unknown as ApiClient;
 
     const observation = await observeExecution(client, 'arn:x')(new AbortController().signal);
 
-    expect(observation).toEqual({ kind: 'retryable', message: 'describe-execution answered without a status', retryAfterMs: 1_000 });
+    expect(observation).toEqual({
+      kind: 'retryable',
+      message: 'describe-execution answered without a status',
+      retryAfterMs: 1_000,
+    });
   });
 });

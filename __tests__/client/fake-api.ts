@@ -31,13 +31,20 @@ export interface FakeServer {
 }
 
 /** Starts a server on 127.0.0.1 (port 0) answering with `handler`. */
-export async function startFakeServer(handler: (request: CapturedRequest) => FakeResponse | Promise<FakeResponse>): Promise<FakeServer> {
+export async function startFakeServer(
+  handler: (request: CapturedRequest) => FakeResponse | Promise<FakeResponse>,
+): Promise<FakeServer> {
   const requests: CapturedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const captured = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const captured = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(captured);
       Promise.resolve(handler(captured)).then(
         (response) => {
@@ -46,12 +53,18 @@ export async function startFakeServer(handler: (request: CapturedRequest) => Fak
             return;
           }
           res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
-          res.end(response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body));
+          res.end(
+            response.body === undefined
+              ? ''
+              : typeof response.body === 'string'
+                ? response.body
+                : JSON.stringify(response.body),
+          );
         },
         (err: unknown) => {
           res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ message: String(err) }));
-        }
+        },
       );
     });
   });
@@ -108,7 +121,10 @@ export interface ContractState {
 }
 
 /** A handler implementing the API's contract (README "The API") for the default job's state machine and any `jobs`. */
-export function contractApi(options: ContractOptions = {}): { handler: (request: CapturedRequest) => FakeResponse; state: ContractState } {
+export function contractApi(options: ContractOptions = {}): {
+  handler: (request: CapturedRequest) => FakeResponse;
+  state: ContractState;
+} {
   const runningDescribes = options.runningDescribes ?? 2;
   const finalStatus = options.finalStatus ?? 'SUCCEEDED';
   const executions: ContractState['executions'] = new Map();
@@ -135,7 +151,10 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
       // Step Functions' JSON 1.0 error, passed through by the service integration.
       return {
         status: 400,
-        body: { __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` },
+        body: {
+          __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists',
+          message: `Execution Already Exists: '${executionArn}'`,
+        },
       };
     }
     const execution = existing ?? { input, describes: 0, stopped: false, ended: false };
@@ -176,7 +195,8 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
       }
       case '/stop-execution': {
         const execution = executions.get(String(body.executionArn));
-        if (!execution) return { status: 400, body: { __type: 'ExecutionDoesNotExist', message: 'Execution does not exist' } };
+        if (!execution)
+          return { status: 400, body: { __type: 'ExecutionDoesNotExist', message: 'Execution does not exist' } };
         execution.stopped = true;
         return { status: 200, body: { stopDate: 1732480005.5 } };
       }
@@ -188,7 +208,12 @@ export function contractApi(options: ContractOptions = {}): { handler: (request:
 }
 
 /** A virtual clock: `sleep` advances it instantly and records each pause; it rejects once the signal aborts. */
-export function virtualTime(): { now: () => number; sleep: (ms: number, signal: AbortSignal) => Promise<void>; sleeps: number[]; advance: (ms: number) => void } {
+export function virtualTime(): {
+  now: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleeps: number[];
+  advance: (ms: number) => void;
+} {
   let clock = 0;
   const sleeps: number[] = [];
   return {

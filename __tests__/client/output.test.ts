@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileQuery, isoFromEpochSeconds, OutputOptionError, parseOutputFormat, renderOutput } from '../../client/output';
+import {
+  compileQuery,
+  isoFromEpochSeconds,
+  OutputOptionError,
+  parseOutputFormat,
+  renderOutput,
+} from '../../client/output';
 
 interface FormatCase {
   readonly title: string;
@@ -15,16 +21,24 @@ interface FormatCase {
   readonly text: string;
 }
 
-const { cases } = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'aws-cli-formats.json'), 'utf8')) as { cases: FormatCase[] };
+const { cases } = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'aws-cli-formats.json'), 'utf8')) as {
+  cases: FormatCase[];
+};
 
 describe('renderOutput matches the AWS CLI', () => {
-  it.each(cases.map((c, i) => [i, JSON.stringify(c.data).slice(0, 60), c] as const))('case %i %s: table', (_i, _what, c) => {
-    expect(renderOutput(c.data, { format: 'table', title: c.title, width: c.width ?? 80 })).toBe(c.table);
-  });
+  it.each(cases.map((c, i) => [i, JSON.stringify(c.data).slice(0, 60), c] as const))(
+    'case %i %s: table',
+    (_i, _what, c) => {
+      expect(renderOutput(c.data, { format: 'table', title: c.title, width: c.width ?? 80 })).toBe(c.table);
+    },
+  );
 
-  it.each(cases.map((c, i) => [i, JSON.stringify(c.data).slice(0, 60), c] as const))('case %i %s: text', (_i, _what, c) => {
-    expect(renderOutput(c.data, { format: 'text', title: c.title })).toBe(c.text);
-  });
+  it.each(cases.map((c, i) => [i, JSON.stringify(c.data).slice(0, 60), c] as const))(
+    'case %i %s: text',
+    (_i, _what, c) => {
+      expect(renderOutput(c.data, { format: 'text', title: c.title })).toBe(c.text);
+    },
+  );
 
   it('turns a too-wide object into key/value rows, as the AWS CLI does on a narrow terminal', () => {
     // Prepare: the description is wider than 80 columns in one row
@@ -40,7 +54,7 @@ describe('renderOutput matches the AWS CLI', () => {
   });
 
   it('shows a bare scalar as a one-cell table (the AWS CLI prints only the title)', () => {
-    expect(renderOutput('RUNNING', { format: 'table', title: 'DescribeExecution' })).toMatch(/\n\|  RUNNING\s+\|\n/);
+    expect(renderOutput('RUNNING', { format: 'table', title: 'DescribeExecution' })).toMatch(/\n\| {2}RUNNING\s+\|\n/);
   });
 });
 
@@ -63,7 +77,9 @@ describe('--query and --output values', () => {
 
   it('accepts output formats in any case and names the accepted ones otherwise', () => {
     expect(['JSON', 'Text', 'table'].map(parseOutputFormat)).toEqual(['json', 'text', 'table']);
-    expect(() => parseOutputFormat('yaml')).toThrow(/--output must be one of json, text, table \(any case\); got "yaml"/);
+    expect(() => parseOutputFormat('yaml')).toThrow(
+      /--output must be one of json, text, table \(any case\); got "yaml"/,
+    );
   });
 
   it('writes epoch seconds as ISO 8601 and an absent date as null', () => {

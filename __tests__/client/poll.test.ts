@@ -1,16 +1,29 @@
-import { pollExecution, WaitOutcome, type Observation, type PollOptions } from '../../client/poll';
+import { type Observation, type PollOptions, pollExecution, WaitOutcome } from '../../client/poll';
 import { DEFAULT_SCHEDULE, pollCeilingMs } from '../../client/schedule';
 import { virtualTime } from './fake-api';
 
 type Obs = Observation<{ id: number }>;
 
-const running = (retryAfterMs?: number, ageMs?: number): Obs => ({ kind: 'status', status: 'RUNNING', detail: { id: 0 }, retryAfterMs, ageMs });
+const running = (retryAfterMs?: number, ageMs?: number): Obs => ({
+  kind: 'status',
+  status: 'RUNNING',
+  detail: { id: 0 },
+  retryAfterMs,
+  ageMs,
+});
 const ended = (status: string): Obs => ({ kind: 'status', status, detail: { id: 1 } });
-const throttled = (retryAfterMs?: number): Obs => ({ kind: 'retryable', message: 'HTTP 429: Too Many Requests', retryAfterMs });
+const throttled = (retryAfterMs?: number): Obs => ({
+  kind: 'retryable',
+  message: 'HTTP 429: Too Many Requests',
+  retryAfterMs,
+});
 const notFound: Obs = { kind: 'not-found', message: 'Execution not found: arn' };
 
 /** Answers from `script` in order, repeating the last one; records when each look happened. */
-function scripted(script: Obs[], time: { now: () => number }): { observe: PollOptions<{ id: number }>['observe']; lookedAt: number[] } {
+function scripted(
+  script: Obs[],
+  time: { now: () => number },
+): { observe: PollOptions<{ id: number }>['observe']; lookedAt: number[] } {
   const lookedAt: number[] = [];
   return {
     lookedAt,
@@ -21,8 +34,19 @@ function scripted(script: Obs[], time: { now: () => number }): { observe: PollOp
   };
 }
 
-function poll(observe: PollOptions<{ id: number }>['observe'], time: ReturnType<typeof virtualTime>, extra: Partial<PollOptions<{ id: number }>> = {}) {
-  return pollExecution({ observe, timeoutMs: 3_600_000, now: time.now, sleep: time.sleep, random: () => 0.5, ...extra });
+function poll(
+  observe: PollOptions<{ id: number }>['observe'],
+  time: ReturnType<typeof virtualTime>,
+  extra: Partial<PollOptions<{ id: number }>> = {},
+) {
+  return pollExecution({
+    observe,
+    timeoutMs: 3_600_000,
+    now: time.now,
+    sleep: time.sleep,
+    random: () => 0.5,
+    ...extra,
+  });
 }
 
 describe('pollExecution end states', () => {
@@ -47,7 +71,10 @@ describe('pollExecution end states', () => {
   it('keeps waiting through PENDING_REDRIVE', async () => {
     // Prepare
     const time = virtualTime();
-    const { observe } = scripted([{ kind: 'status', status: 'PENDING_REDRIVE', detail: { id: 0 } }, ended('SUCCEEDED')], time);
+    const { observe } = scripted(
+      [{ kind: 'status', status: 'PENDING_REDRIVE', detail: { id: 0 } }, ended('SUCCEEDED')],
+      time,
+    );
 
     // Act
     const result = await poll(observe, time);
@@ -155,7 +182,7 @@ describe('pollExecution: when the execution started', () => {
     expect(time.sleeps).toEqual([20_000, 20_000]);
   });
 
-  it('learns the start from the first answer\'s age when startedAtMs is not given', async () => {
+  it("learns the start from the first answer's age when startedAtMs is not given", async () => {
     // Prepare: the API says the execution has run 40 s
     const time = virtualTime();
     const { observe } = scripted([running(undefined, 40_000), running(undefined, 50_000), ended('SUCCEEDED')], time);
@@ -173,7 +200,11 @@ describe('pollExecution: when the execution started', () => {
     const explicit = virtualTime();
     const skewed = virtualTime();
     const script = [running(undefined, 600_000), ended('SUCCEEDED')];
-    const skewedScript = [running(undefined, -30_000), ...Array.from({ length: 6 }, () => running()), ended('SUCCEEDED')];
+    const skewedScript = [
+      running(undefined, -30_000),
+      ...Array.from({ length: 6 }, () => running()),
+      ended('SUCCEEDED'),
+    ];
 
     // Act
     await poll(scripted(script, explicit).observe, explicit, { startedAtMs: 0, random: () => 0.999_999 });
@@ -308,7 +339,10 @@ describe('pollExecution retries', () => {
   it('counts only consecutive failures: a good answer resets the count', async () => {
     // Prepare
     const time = virtualTime();
-    const { observe } = scripted([throttled(), throttled(), running(), throttled(), throttled(), ended('SUCCEEDED')], time);
+    const { observe } = scripted(
+      [throttled(), throttled(), running(), throttled(), throttled(), ended('SUCCEEDED')],
+      time,
+    );
 
     // Act
     const result = await poll(observe, time, { maxRetries: 2 });

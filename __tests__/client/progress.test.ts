@@ -17,7 +17,12 @@ describe('plainProgress', () => {
 
     // Act
     for (const elapsed of [0, 1_000, 2_000, 30_000, 61_000, 62_000]) progress.update(runningAt(elapsed));
-    progress.update({ elapsedMs: 63_000, requests: 9, nextPollMs: 1_000, observation: { kind: 'retryable', message: 'HTTP 503: busy' } });
+    progress.update({
+      elapsedMs: 63_000,
+      requests: 9,
+      nextPollMs: 1_000,
+      observation: { kind: 'retryable', message: 'HTTP 503: busy' },
+    });
     progress.finish('SUCCEEDED after 1m 05s (10 requests)', true);
 
     // Assess

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_SETTINGS, startTestRuntime, uniqueName, type TestRuntime } from '../local/helpers';
+import { DEFAULT_SETTINGS, startTestRuntime, type TestRuntime, uniqueName } from '../local/helpers';
 
 jest.setTimeout(30_000);
 
@@ -29,7 +29,11 @@ async function runBlock(url: string, env: Record<string, string>): Promise<{ std
   try {
     writeFileSync(join(cwd, 'cdktf.outputs.json'), JSON.stringify({ 'async-api-dev': { api_endpoint: url } }));
     const script = readmeCurlBlock().replace('"name": "ramen-42"', `"name": "${uniqueName('readme')}"`);
-    return await promisify(execFile)('bash', ['-c', script], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 });
+    return await promisify(execFile)('bash', ['-c', script], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 15_000,
+    });
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -49,7 +53,11 @@ describe("README's signed curl example", () => {
     const { accessKeyId, secretAccessKey } = test.runtime.credentials;
 
     // Act
-    const { stdout } = await runBlock(test.url, { AWS_REGION: test.runtime.model.region, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey });
+    const { stdout } = await runBlock(test.url, {
+      AWS_REGION: test.runtime.model.region,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    });
 
     // Assess
     expect(JSON.parse(stdout)).toMatchObject({ executionArn: expect.stringContaining(':execution:') });
@@ -71,7 +79,12 @@ describe("README's signed curl example", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
       // Act
-      await runBlock(url, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', ...tokenEnv });
+      await runBlock(url, {
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        ...tokenEnv,
+      });
 
       // Assess
       expect(seen?.['x-amz-security-token']).toBe(expected);

@@ -8,19 +8,22 @@ const QUARTER_HOUR_MS = 900_000;
 const allowedFor = (jobMs: number): number => Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, 0.25 * jobMs));
 
 describe('detection delay and request count (virtual clock)', () => {
-  it.each([false, true])('meets the bounds for 1 s, 30 s and 15 min jobs (API Retry-After hint: %p)', async (serverRetryAfter) => {
-    // Act: two extreme jitter draws plus 200 seeded ones per job
-    const rows = await simulateDetection({ serverRetryAfter });
+  it.each([false, true])(
+    'meets the bounds for 1 s, 30 s and 15 min jobs (API Retry-After hint: %p)',
+    async (serverRetryAfter) => {
+      // Act: two extreme jitter draws plus 200 seeded ones per job
+      const rows = await simulateDetection({ serverRetryAfter });
 
-    // Assess
-    expect(rows.map((row) => row.jobSeconds)).toEqual([1, 30, 900]);
-    for (const row of rows) {
-      expect(row.worstBoundRatio).toBeLessThanOrEqual(1);
-      expect(row.delayMs.max).toBeLessThanOrEqual(allowedFor(row.jobSeconds * 1000));
-    }
-    const quarterHour = rows[2];
-    expect(quarterHour.requests.max).toBeLessThanOrEqual(60);
-  });
+      // Assess
+      expect(rows.map((row) => row.jobSeconds)).toEqual([1, 30, 900]);
+      for (const row of rows) {
+        expect(row.worstBoundRatio).toBeLessThanOrEqual(1);
+        expect(row.delayMs.max).toBeLessThanOrEqual(allowedFor(row.jobSeconds * 1000));
+      }
+      const quarterHour = rows[2];
+      expect(quarterHour.requests.max).toBeLessThanOrEqual(60);
+    },
+  );
 
   it('`run`: every job from 0.1 s to 15 min is noticed within max(1 s, 25 % of its length), at most 20 s late', async () => {
     // Prepare: irregular steps so job ends fall at every phase of the schedule
@@ -32,7 +35,8 @@ describe('detection delay and request count (virtual clock)', () => {
     for (let jobMs = 100; jobMs <= QUARTER_HOUR_MS; jobMs += 1_337) {
       for (const draw of draws) {
         const run = await simulateJob(jobMs, draw);
-        if (run.delayMs > allowedFor(jobMs) + 1e-6) failures.push(`job ${jobMs} ms: delay ${run.delayMs} ms > ${allowedFor(jobMs)} ms`);
+        if (run.delayMs > allowedFor(jobMs) + 1e-6)
+          failures.push(`job ${jobMs} ms: delay ${run.delayMs} ms > ${allowedFor(jobMs)} ms`);
       }
     }
 
@@ -50,7 +54,8 @@ describe('detection delay and request count (virtual clock)', () => {
       for (let jobMs = attachAtMs + 100; jobMs <= QUARTER_HOUR_MS; jobMs += 2_731) {
         for (const draw of [() => 0, () => 0.999_999, random]) {
           const run = await simulateJob(jobMs, draw, { attachAtMs });
-          if (run.delayMs > allowedFor(jobMs) + 1e-6) failures.push(`attach ${attachAtMs}, job ${jobMs} ms: delay ${run.delayMs} ms`);
+          if (run.delayMs > allowedFor(jobMs) + 1e-6)
+            failures.push(`attach ${attachAtMs}, job ${jobMs} ms: delay ${run.delayMs} ms`);
         }
       }
     }
@@ -116,6 +121,8 @@ describe('detection delay and request count (virtual clock)', () => {
   });
 
   it('rejects an attach time that is not before the job ends', async () => {
-    await expect(simulateJob(1_000, () => 0, { attachAtMs: 1_000 })).rejects.toThrow(/attachAtMs must be in \[0, jobMs\)/);
+    await expect(simulateJob(1_000, () => 0, { attachAtMs: 1_000 })).rejects.toThrow(
+      /attachAtMs must be in \[0, jobMs\)/,
+    );
   });
 });

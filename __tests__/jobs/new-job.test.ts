@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT, startRuntime, type Runtime } from '../../local/runtime';
+import { REPO_ROOT, type Runtime, startRuntime } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
@@ -20,7 +20,10 @@ const MAIN = defaultJob(JOBS);
 /** Copies the files git would ship (tracked and new, not ignored) and links node_modules. */
 function copyRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), 'async-api-new-job-'));
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of listed.stdout.split('\0').filter(Boolean)) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
@@ -36,7 +39,11 @@ function copyRepository(): string {
 }
 
 function newJob(cwd: string, name: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-job.ts', name], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-job.ts', name], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 describe('npm run new-job, in a temporary copy', () => {
@@ -81,11 +88,15 @@ describe('npm run new-job, in a temporary copy', () => {
   });
 
   it('passes its own generated unit test', () => {
-    const jest = spawnSync(process.execPath, [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', `__tests__/lambda/${NAME}.test.ts`], {
-      cwd: copy,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const jest = spawnSync(
+      process.execPath,
+      [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', `__tests__/lambda/${NAME}.test.ts`],
+      {
+        cwd: copy,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
 
     expect([jest.status, jest.stderr]).toEqual([0, expect.stringMatching(/Tests:\s+\d+ passed, \d+ total/)]);
   }, 130_000);
@@ -93,20 +104,48 @@ describe('npm run new-job, in a temporary copy', () => {
   it('synthesizes one more state machine and start route, served with the others; the new job succeeds', async () => {
     // Prepare
     const outdir = join(copy, 'cdktf.out');
-    synthIfStale({ repoRoot: copy, outdir, env: { TF_STATE_BUCKET: 'unused-bucket', API_AUTH: 'NONE', PATH: process.env['PATH'] } });
-    runtime = await startRuntime({ outdir, port: 0, dataDir, log: () => undefined, accessLog: () => undefined, functionLog: () => undefined });
+    synthIfStale({
+      repoRoot: copy,
+      outdir,
+      env: { TF_STATE_BUCKET: 'unused-bucket', API_AUTH: 'NONE', PATH: process.env['PATH'] },
+    });
+    runtime = await startRuntime({
+      outdir,
+      port: 0,
+      dataDir,
+      log: () => undefined,
+      accessLog: () => undefined,
+      functionLog: () => undefined,
+    });
     const routes = runtime.model.api.routes.map((r) => r.routeKey);
 
     // Act
-    const started = await postJson(`${runtime.url}/${NAME}/start-execution`, { input: { text: 'one two three' }, name: uniqueName('e2e') });
-    const finished = await waitForEnd(() => postJson(`${runtime!.url}/describe-execution`, { executionArn: started.body.executionArn }), 30_000);
+    const started = await postJson(`${runtime.url}/${NAME}/start-execution`, {
+      input: { text: 'one two three' },
+      name: uniqueName('e2e'),
+    });
+    const finished = await waitForEnd(
+      () => postJson(`${runtime!.url}/describe-execution`, { executionArn: started.body.executionArn }),
+      30_000,
+    );
     const bad = await postJson(`${runtime.url}/${NAME}/start-execution`, { input: { text: 7 } });
-    const failed = await waitForEnd(() => postJson(`${runtime!.url}/describe-execution`, { executionArn: bad.body.executionArn }), 30_000);
+    const failed = await waitForEnd(
+      () => postJson(`${runtime!.url}/describe-execution`, { executionArn: bad.body.executionArn }),
+      30_000,
+    );
     const byDefault = await postJson(`${runtime.url}/start-execution`, { input: MAIN.exampleInput });
 
     // Assess
-    expect(runtime.model.stateMachines.map((m) => m.name).sort()).toEqual([...JOBS.map((j) => j.name), NAME].map((n) => `async-api-dev-${n}`).sort());
-    expect(routes).toEqual(expect.arrayContaining([`POST /${NAME}/start-execution`, 'POST /start-execution', ...JOBS.map((j) => `POST /${j.name}/start-execution`)]));
+    expect(runtime.model.stateMachines.map((m) => m.name).sort()).toEqual(
+      [...JOBS.map((j) => j.name), NAME].map((n) => `async-api-dev-${n}`).sort(),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        `POST /${NAME}/start-execution`,
+        'POST /start-execution',
+        ...JOBS.map((j) => `POST /${j.name}/start-execution`),
+      ]),
+    );
     expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 3 } });
     expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountE2e.InvalidInput' });
     expect(byDefault.status).toBe(200);

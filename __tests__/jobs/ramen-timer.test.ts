@@ -1,6 +1,6 @@
+import { RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
 import { renderJobAsl } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
 import type { Definition } from '../stacks/asl-helpers';
 
 // The ramen timer's own tests: what its registry entry and ASL promise beyond the generic checks.
@@ -24,14 +24,19 @@ describe('the ramen timer job', () => {
     for (const [, state] of states.filter(([, s]) => s.Type === 'Task')) {
       const retried = state.Retry!.map((r) => r.ErrorEquals);
       expect(retried).toEqual([
-        ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'],
+        [
+          'Lambda.ClientExecutionTimeoutException',
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+        ],
         ['Lambda.TooManyRequestsException'],
       ]);
       expect(state.Catch!.map((c) => c.ErrorEquals)).toEqual([['States.ALL']]);
     }
   });
 
-  it('never retries the worker\'s own errors: bad input fails the same way every time', () => {
+  it("never retries the worker's own errors: bad input fails the same way every time", () => {
     const retried = states.flatMap(([, s]) => (s.Retry ?? []).flatMap((r) => r.ErrorEquals));
 
     for (const name of Object.values(RamenTimerErrors)) expect(retried).not.toContain(name);

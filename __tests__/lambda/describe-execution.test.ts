@@ -177,7 +177,7 @@ describe('Retry-After while the execution runs', () => {
       const response = await handler(httpEvent(arnBody(EXECUTION_ARN)));
       // Assess
       expect(response.headers).not.toHaveProperty('retry-after');
-    }
+    },
   );
 
   it.each([
@@ -256,7 +256,7 @@ describe('400: bad requests never reach AWS', () => {
     // Assess
     expect(response.statusCode).toBe(400);
     expect(parsedBody(response).message).toMatch(
-      /^executionArn must look like arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; got "/
+      /^executionArn must look like arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; got "/,
     );
     expect(sfn.calls()).toHaveLength(0);
   });
@@ -324,7 +324,7 @@ describe('errors from Step Functions', () => {
     sfn
       .on(DescribeExecutionCommand)
       .rejects(
-        new SFNServiceException({ name, $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode } })
+        new SFNServiceException({ name, $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode } }),
       );
     const { handler, logger } = setup();
     // Act
@@ -363,15 +363,23 @@ describe('errors from Step Functions', () => {
     expect(response.body).not.toMatch(/secret|ECONNREFUSED|stack/i);
     expect(logger.error).toHaveBeenCalledTimes(1);
     expect(logger.error.mock.calls[0]).toContainEqual(
-      expect.objectContaining({ requestId: 'apigw-req-77', awsRequestId: 'lambda-req-88', executionArn: EXECUTION_ARN })
+      expect.objectContaining({
+        requestId: 'apigw-req-77',
+        awsRequestId: 'lambda-req-88',
+        executionArn: EXECUTION_ARN,
+      }),
     );
   });
 });
 
 describe('configuration', () => {
   it('accepts one or more comma-separated STATE_MACHINE_ARNS', () => {
-    expect(parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: STATE_MACHINE_ARN })).toStrictEqual({ stateMachineArns: [STATE_MACHINE_ARN] });
-    expect(parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${OTHER_JOB_MACHINE_ARN}` })).toStrictEqual({
+    expect(parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: STATE_MACHINE_ARN })).toStrictEqual({
+      stateMachineArns: [STATE_MACHINE_ARN],
+    });
+    expect(
+      parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${OTHER_JOB_MACHINE_ARN}` }),
+    ).toStrictEqual({
       stateMachineArns: [STATE_MACHINE_ARN, OTHER_JOB_MACHINE_ARN],
     });
   });
@@ -380,7 +388,7 @@ describe('configuration', () => {
     // Act / Assess
     expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: value })).toThrow(
       "STATE_MACHINE_ARNS is required: set it to the state machines' ARNs, comma-separated, each " +
-        'arn:<partition>:states:<region>:<account>:stateMachine:<name>'
+        'arn:<partition>:states:<region>:<account>:stateMachine:<name>',
     );
   });
 
@@ -392,13 +400,15 @@ describe('configuration', () => {
   ])('rejects a STATE_MACHINE_ARNS entry that is not a state machine ARN: %j', (value) => {
     // Act / Assess
     expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${value}` })).toThrow(
-      `STATE_MACHINE_ARNS must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>; got "${value}"`
+      `STATE_MACHINE_ARNS must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>; got "${value}"`,
     );
   });
 
   it('refuses to build a handler for a malformed or missing state machine ARN', () => {
     // Act / Assess
-    expect(() => createHandler({ client: new SFNClient({}), stateMachineArns: ['nope'] })).toThrow(/^stateMachineArns must look like/);
+    expect(() => createHandler({ client: new SFNClient({}), stateMachineArns: ['nope'] })).toThrow(
+      /^stateMachineArns must look like/,
+    );
     expect(() => createHandler({ client: new SFNClient({}), stateMachineArns: [] })).toThrow(ConfigError);
   });
 
@@ -411,7 +421,9 @@ describe('configuration', () => {
     const response = await handler(httpEvent(arnBody(other)));
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([{ executionArn: other }]);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { executionArn: other },
+    ]);
   });
 
   it('serves executions of a state machine in another partition (GovCloud)', async () => {

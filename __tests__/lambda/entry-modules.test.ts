@@ -3,8 +3,8 @@
  * one in a fresh module registry with a controlled environment.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { arnBody, EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
 import { loadFresh } from './entry-helpers';
+import { arnBody, EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
 
 const VARS = ['STATE_MACHINE_ARNS'] as const;
 const saved = Object.fromEntries(VARS.map((name) => [name, process.env[name]]));
@@ -52,7 +52,7 @@ describe('lambda-src/describe-execution/index', () => {
     // Act
     const ours = await handler!(httpEvent(arnBody(EXECUTION_ARN)));
     const foreign = await handler!(
-      httpEvent(arnBody('arn:aws:states:eu-west-1:123456789012:execution:someone-else:order-42'))
+      httpEvent(arnBody('arn:aws:states:eu-west-1:123456789012:execution:someone-else:order-42')),
     );
     // Assess
     expect(ours.statusCode).toBe(200);

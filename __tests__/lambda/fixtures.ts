@@ -8,7 +8,7 @@ export const EXECUTION_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:as
 /** A payload-format-2.0 event for `POST /describe-execution` carrying `body`. */
 export function httpEvent(
   body: string | undefined,
-  { isBase64Encoded = false, requestId = 'apigw-req-1' }: { isBase64Encoded?: boolean; requestId?: string } = {}
+  { isBase64Encoded = false, requestId = 'apigw-req-1' }: { isBase64Encoded?: boolean; requestId?: string } = {},
 ): APIGatewayProxyEventV2 {
   return {
     version: '2.0',

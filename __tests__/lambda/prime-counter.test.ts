@@ -22,7 +22,7 @@ describe('prime counter steps', () => {
     expect(countChunk({ from: 0, to: 30 })).toEqual({ from: 0, to: 30, primes: 10 });
   });
 
-  it('gets the right answer for the registry\'s example input, step by step as the ASL runs it', () => {
+  it("gets the right answer for the registry's example input, step by step as the ASL runs it", () => {
     // Prepare
     const example = JOBS.find((j) => j.name === 'prime-counter')!.exampleInput;
 
@@ -47,7 +47,9 @@ describe('prime counter steps', () => {
 
   it('refuses a malformed chunk or counts', () => {
     expect(() => countChunk({ from: 5 })).toThrow(expect.objectContaining({ name: PrimeCounterErrors.InvalidInput }));
-    expect(() => sum({ from: 1, to: 2, counts: [{ primes: 'x' }] })).toThrow(expect.objectContaining({ name: PrimeCounterErrors.InvalidInput }));
+    expect(() => sum({ from: 1, to: 2, counts: [{ primes: 'x' }] })).toThrow(
+      expect.objectContaining({ name: PrimeCounterErrors.InvalidInput }),
+    );
   });
 
   it('has an ASL that catches InvalidInput on the outer steps without retrying it, and a Map that reports a failed chunk', () => {
@@ -56,9 +58,19 @@ describe('prime counter steps', () => {
 
     // Assess
     for (const name of ['Split range', 'Sum counts']) {
-      expect(asl.States[name].Catch[0]).toMatchObject({ ErrorEquals: [PrimeCounterErrors.InvalidInput], Next: 'Invalid input' });
-      expect(asl.States[name].Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals)).not.toContain(PrimeCounterErrors.InvalidInput);
+      expect(asl.States[name].Catch[0]).toMatchObject({
+        ErrorEquals: [PrimeCounterErrors.InvalidInput],
+        Next: 'Invalid input',
+      });
+      expect(asl.States[name].Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals)).not.toContain(
+        PrimeCounterErrors.InvalidInput,
+      );
     }
-    expect(asl.States['Count chunks']).toMatchObject({ Type: 'Map', ItemsPath: '$.chunks', ResultPath: '$.counts', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }] });
+    expect(asl.States['Count chunks']).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.chunks',
+      ResultPath: '$.counts',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }],
+    });
   });
 });

@@ -42,4 +42,3 @@ describe('lambda-src/ramen-timer/index', () => {
     expect(result).toStrictEqual({ message: "The ramen is boiled. If you don't eat it quickly, it will grow." });
   });
 });
-

@@ -1,7 +1,7 @@
-import { ConfigError } from '../../lambda-src/shared/config-error';
 import { parseRamenTimerConfig } from '../../lambda-src/ramen-timer/config';
 import { RamenTimerError, RamenTimerErrors } from '../../lambda-src/ramen-timer/errors';
 import { createHandler, RAMEN_BOILED_MESSAGE } from '../../lambda-src/ramen-timer/handler';
+import { ConfigError } from '../../lambda-src/shared/config-error';
 import { remaining } from './fixtures';
 
 const SPEC_MESSAGE = "The ramen is boiled. If you don't eat it quickly, it will grow.";
@@ -24,7 +24,7 @@ function recordingHandler(defaultSeconds: number, safetyMarginMs?: number) {
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   const err = await promise.then(
     () => undefined,
-    (e: unknown) => e
+    (e: unknown) => e,
   );
   if (!(err instanceof Error)) throw new Error('expected the handler to reject with an Error');
   return err;
@@ -57,7 +57,7 @@ describe('parseRamenTimerConfig', () => {
   it.each([undefined, '', '   '])('rejects a missing value (%j), naming the variable', (raw) => {
     // Act / Assess
     expect(() => parseRamenTimerConfig({ RAMEN_TIMER_SECONDS: raw })).toThrow(
-      /^RAMEN_TIMER_SECONDS is required: set it to a number of seconds >= 0/
+      /^RAMEN_TIMER_SECONDS is required: set it to a number of seconds >= 0/,
     );
   });
 
@@ -74,9 +74,9 @@ describe('parseRamenTimerConfig', () => {
       // Assess
       expect(thrown).toBeInstanceOf(ConfigError);
       expect((thrown as Error).message).toBe(
-        `RAMEN_TIMER_SECONDS must be a number of seconds >= 0, such as 3 or 2.5; got ${JSON.stringify(raw)}`
+        `RAMEN_TIMER_SECONDS must be a number of seconds >= 0, such as 3 or 2.5; got ${JSON.stringify(raw)}`,
       );
-    }
+    },
   );
 });
 

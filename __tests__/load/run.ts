@@ -22,10 +22,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { percentile, postJson, round, rssMb, sleep } from '../../local/measure';
-import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
-import { spawnRuntime } from '../robustness/runtime-process';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
+import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
+import { spawnRuntime } from '../robustness/runtime-process';
 
 /** The default job's example input (the registry's): small, and done in seconds. */
 const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
@@ -89,7 +89,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   };
   const sampler = setInterval(sampleRss, 500);
   try {
-    log(`runtime ${runtime.url} (pid ${runtime.pid}); ${options.executions} executions, ${options.concurrency} in flight, limit ${options.timeLimitSeconds} s`);
+    log(
+      `runtime ${runtime.url} (pid ${runtime.pid}); ${options.executions} executions, ${options.concurrency} in flight, limit ${options.timeLimitSeconds} s`,
+    );
     const report = await drive(runtime.url, agent, options, log);
     sampleRss();
     const listed = report.stateMachineArn ? await listByStatus(sfn, report.stateMachineArn, report.prefix) : {};
@@ -190,7 +192,10 @@ async function drive(
     }
   };
 
-  const progress = setInterval(() => log(`  ${started} started, ${succeeded} succeeded after ${round((performance.now() - t0) / 1000)} s`), 5000);
+  const progress = setInterval(
+    () => log(`  ${started} started, ${succeeded} succeeded after ${round((performance.now() - t0) / 1000)} s`),
+    5000,
+  );
   try {
     await Promise.all(Array.from({ length: options.concurrency }, client));
   } finally {
@@ -282,11 +287,17 @@ export function parseArgs(argv: readonly string[]): LoadOptions {
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i]!.replace(/^--/, '');
     const value = Number(argv[i + 1]);
-    if (!(flag in values)) throw new Error(`unknown option ${argv[i]}: expected --executions, --concurrency or --time-limit`);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a positive integer, got ${JSON.stringify(argv[i + 1])}`);
+    if (!(flag in values))
+      throw new Error(`unknown option ${argv[i]}: expected --executions, --concurrency or --time-limit`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${flag} must be a positive integer, got ${JSON.stringify(argv[i + 1])}`);
     values[flag] = value;
   }
-  return { executions: values['executions']!, concurrency: values['concurrency']!, timeLimitSeconds: values['time-limit']! };
+  return {
+    executions: values['executions']!,
+    concurrency: values['concurrency']!,
+    timeLimitSeconds: values['time-limit']!,
+  };
 }
 
 if (require.main === module) {
@@ -299,10 +310,13 @@ if (require.main === module) {
   }
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   // Last resort if something hangs past the limit (synthesis and start-up included): stop by itself.
-  const watchdog = setTimeout(() => {
-    say(`load: FAIL (still running ${options.timeLimitSeconds + 180} s after start)`);
-    process.exit(1);
-  }, (options.timeLimitSeconds + 180) * 1000);
+  const watchdog = setTimeout(
+    () => {
+      say(`load: FAIL (still running ${options.timeLimitSeconds + 180} s after start)`);
+      process.exit(1);
+    },
+    (options.timeLimitSeconds + 180) * 1000,
+  );
   watchdog.unref();
   runLoad({ ...options, log: say }).then(
     (report) => {

@@ -8,7 +8,9 @@ describe('runtimeMismatches', () => {
   ];
 
   it('names each Node.js function whose declared runtime differs from the local Node.js major', () => {
-    expect(runtimeMismatches(functions, '22.23.3')).toEqual(['worker declares nodejs24.x and runs here on Node.js 22.23.3']);
+    expect(runtimeMismatches(functions, '22.23.3')).toEqual([
+      'worker declares nodejs24.x and runs here on Node.js 22.23.3',
+    ]);
   });
 
   it('says nothing when the majors match', () => {
@@ -17,7 +19,10 @@ describe('runtimeMismatches', () => {
 });
 
 describe('servedJobs', () => {
-  const integration = (arn: string) => ({ subtype: 'StepFunctions-StartExecution', requestParameters: { StateMachineArn: arn } });
+  const integration = (arn: string) => ({
+    subtype: 'StepFunctions-StartExecution',
+    requestParameters: { StateMachineArn: arn },
+  });
   const route = (path: string, arn: string) => ({ routeKey: `POST ${path}`, path, integration: integration(arn) });
   const A = 'arn:aws:states:us-east-1:123456789012:stateMachine:p-a';
   const B = 'arn:aws:states:us-east-1:123456789012:stateMachine:p-b';

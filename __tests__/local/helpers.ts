@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { REPO_ROOT, startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
-import type { TerraformJson } from '../../local/terraform/document';
+import { REPO_ROOT, type Runtime, type RuntimeOptions, startRuntime } from '../../local/runtime';
 import { CONFIG_VARIABLES, synthIfStale } from '../../local/synth';
-import { IN_PROGRESS, pruneSynthCache, sourcesDigest, synthCacheDir, type SynthSettings } from '../synth-cache';
+import type { TerraformJson } from '../../local/terraform/document';
+import { IN_PROGRESS, pruneSynthCache, type SynthSettings, sourcesDigest, synthCacheDir } from '../synth-cache';
 
 export type { SynthSettings };
 
@@ -67,7 +67,8 @@ export interface TestRuntime {
 }
 
 /** Options of {@link startTestRuntime}. */
-export interface TestRuntimeOptions extends Omit<RuntimeOptions, 'outdir' | 'port' | 'log' | 'accessLog' | 'functionLog'> {
+export interface TestRuntimeOptions
+  extends Omit<RuntimeOptions, 'outdir' | 'port' | 'log' | 'accessLog' | 'functionLog'> {
   /** App settings (default {@link DEFAULT_SETTINGS}). */
   readonly settings?: SynthSettings;
 }
@@ -110,7 +111,11 @@ export interface JsonResponse {
 }
 
 /** POSTs JSON; `headers` are added. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -163,10 +168,7 @@ async function readJson(res: Response): Promise<JsonResponse> {
 }
 
 /** Polls `describe-execution` until the status is not RUNNING (bounded by `timeoutMs`). */
-export async function waitForEnd(
-  describe: () => Promise<JsonResponse>,
-  timeoutMs = 10_000,
-): Promise<JsonResponse> {
+export async function waitForEnd(describe: () => Promise<JsonResponse>, timeoutMs = 10_000): Promise<JsonResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await describe();
@@ -185,7 +187,9 @@ export function stripAction(doc: TerraformJson, action: string): TerraformJson {
   for (const resource of Object.values(policies)) {
     const policy = JSON.parse(resource.policy) as { Statement: Array<{ Action: string | string[] }> };
     policy.Statement = policy.Statement.flatMap((statement) => {
-      const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter((a) => a !== action);
+      const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
+        (a) => a !== action,
+      );
       return actions.length === 0 ? [] : [{ ...statement, Action: actions }];
     });
     resource.policy = JSON.stringify(policy);

@@ -11,7 +11,12 @@ describe('staleReason / synthIfStale', () => {
   let root: string;
   let outdir: string;
   const env = { API_AUTH: 'NONE' };
-  const config = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, name === 'API_AUTH' ? 'NONE' : name === 'TF_STATE_BUCKET' ? 'async-api-local-unused' : null]));
+  const config = Object.fromEntries(
+    CONFIG_VARIABLES.map((name) => [
+      name,
+      name === 'API_AUTH' ? 'NONE' : name === 'TF_STATE_BUCKET' ? 'async-api-local-unused' : null,
+    ]),
+  );
 
   beforeEach(() => {
     // Prepare: a checkout with a fake app, synthesized once.

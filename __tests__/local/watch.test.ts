@@ -8,9 +8,9 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processTree } from '../../local/proc';
-import { REPO_ROOT, startRuntime, type Runtime } from '../../local/runtime';
+import { REPO_ROOT, type Runtime, startRuntime } from '../../local/runtime';
 import { SOURCES, synthIfStale } from '../../local/synth';
-import { watchAndReload, type Watcher } from '../../local/watch';
+import { type Watcher, watchAndReload } from '../../local/watch';
 import { DEFAULT_SETTINGS, postJson, uniqueName, waitForEnd } from './helpers';
 
 jest.setTimeout(180_000);
@@ -52,8 +52,22 @@ describe('watch mode', () => {
     dataDir = join(root, '.local');
     const outdir = join(dataDir, 'cdktf.out');
     synthIfStale({ repoRoot: root, outdir, env: { ...process.env, ...DEFAULT_SETTINGS } });
-    runtime = await startRuntime({ outdir, port: 0, dataDir, log: (l) => logs.push(l), accessLog: () => undefined, functionLog: () => undefined });
-    watcher = watchAndReload({ repoRoot: root, runtime, dataDir, env: { ...process.env, ...DEFAULT_SETTINGS }, log: (l) => logs.push(l), debounceMs: 100 });
+    runtime = await startRuntime({
+      outdir,
+      port: 0,
+      dataDir,
+      log: (l) => logs.push(l),
+      accessLog: () => undefined,
+      functionLog: () => undefined,
+    });
+    watcher = watchAndReload({
+      repoRoot: root,
+      runtime,
+      dataDir,
+      env: { ...process.env, ...DEFAULT_SETTINGS },
+      log: (l) => logs.push(l),
+      debounceMs: 100,
+    });
   });
 
   afterAll(async () => {
@@ -68,9 +82,17 @@ describe('watch mode', () => {
     return res.body.executionArn as string;
   };
   const outputOf = async (arn: string, timeoutMs = 20_000): Promise<{ status: unknown; message: unknown }> => {
-    const end = await waitForEnd(() => postJson(`${runtime!.url}/describe-execution`, { executionArn: arn }), timeoutMs);
-    const described = (await runtime!.sfn.describeExecution({ kind: 'developer' }, { executionArn: arn })) as { output?: string };
-    return { status: end.body.status, message: described.output ? (JSON.parse(described.output) as { message?: unknown }).message : undefined };
+    const end = await waitForEnd(
+      () => postJson(`${runtime!.url}/describe-execution`, { executionArn: arn }),
+      timeoutMs,
+    );
+    const described = (await runtime!.sfn.describeExecution({ kind: 'developer' }, { executionArn: arn })) as {
+      output?: string;
+    };
+    return {
+      status: end.body.status,
+      message: described.output ? (JSON.parse(described.output) as { message?: unknown }).message : undefined,
+    };
   };
   const waitForLog = async (text: string, from: number, timeoutMs = 120_000): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
@@ -105,7 +127,8 @@ describe('watch mode', () => {
     // The replaced stack's function processes stop once its last execution has ended: one process per
     // function of the served stack remains (ramen timer, status function).
     const deadline = Date.now() + 5_000;
-    while (functionProcesses().length > 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (functionProcesses().length > 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(functionProcesses().length).toBeLessThanOrEqual(2);
     process.stderr.write(`watch mode: edit to reload ${reloadMs} ms (${reloaded})\n`);
   });

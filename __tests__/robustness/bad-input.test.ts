@@ -8,23 +8,24 @@
  *
  * Rows run against API_AUTH=NONE except the SigV4 rows, which need a stack with API_AUTH=AWS_IAM.
  */
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { EXECUTION_ARN_FORMAT } from '../../lambda-src/describe-execution/arn';
+import { machineStartedBy } from '../../local/terraform/model';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import {
   DEFAULT_SETTINGS,
+  type JsonResponse,
   postJson,
   signedPostJson,
   startTestRuntime,
+  type TestRuntime,
   uniqueName,
   waitForEnd,
-  type JsonResponse,
-  type TestRuntime,
 } from '../local/helpers';
-import { machineStartedBy } from '../../local/terraform/model';
 
 jest.setTimeout(30_000);
 
@@ -84,7 +85,8 @@ interface Row {
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
-const start = (body: Record<string, unknown>): string => json({ input: MAIN.exampleInput, name: uniqueName('rejected'), ...body });
+const start = (body: Record<string, unknown>): string =>
+  json({ input: MAIN.exampleInput, name: uniqueName('rejected'), ...body });
 const sfnHeaders = (operation: string): Record<string, string> => ({
   'content-type': 'application/x-amz-json-1.0',
   'x-amz-target': `AWSStepFunctions.${operation}`,
@@ -99,7 +101,13 @@ const accessDenied = (arn: string): RegExp =>
 const NONE_ROWS: Row[] = [
   // POST /start-execution: StartExecution integration, Input=$request.body.input, Name=$request.body.name
   // A body JSON path needs a JSON body (docs/local-runtime.md, "A body that is not JSON": unverified).
-  { name: 'start: malformed JSON', path: '/start-execution', body: '{"input": {"seconds": 1}, "name": ', status: 400, message: 'Bad Request' },
+  {
+    name: 'start: malformed JSON',
+    path: '/start-execution',
+    body: '{"input": {"seconds": 1}, "name": ',
+    status: 400,
+    message: 'Bad Request',
+  },
   { name: 'start: empty body', path: '/start-execution', body: '', status: 400, message: 'Bad Request' },
   {
     name: 'start: form-encoded body with its content type',
@@ -109,14 +117,53 @@ const NONE_ROWS: Row[] = [
     status: 400,
     message: 'Bad Request',
   },
-  { name: 'start: body that is not UTF-8', path: '/start-execution', body: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), status: 400, message: 'Bad Request' },
+  {
+    name: 'start: body that is not UTF-8',
+    path: '/start-execution',
+    body: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
+    status: 400,
+    message: 'Bad Request',
+  },
   // A string `input` is forwarded as it is and Step Functions parses it (§1.3, §4.3).
-  { name: 'start: input a string that is not JSON', path: '/start-execution', body: () => start({ input: 'job' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
-  { name: 'start: input JSON text with NaN', path: '/start-execution', body: () => start({ input: '{"seconds": NaN}' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
-  { name: 'start: input JSON text cut short', path: '/start-execution', body: () => start({ input: '{"seconds":' }), status: 400, type: 'InvalidExecutionInput', message: invalidInput },
+  {
+    name: 'start: input a string that is not JSON',
+    path: '/start-execution',
+    body: () => start({ input: 'job' }),
+    status: 400,
+    type: 'InvalidExecutionInput',
+    message: invalidInput,
+  },
+  {
+    name: 'start: input JSON text with NaN',
+    path: '/start-execution',
+    body: () => start({ input: '{"seconds": NaN}' }),
+    status: 400,
+    type: 'InvalidExecutionInput',
+    message: invalidInput,
+  },
+  {
+    name: 'start: input JSON text cut short',
+    path: '/start-execution',
+    body: () => start({ input: '{"seconds":' }),
+    status: 400,
+    type: 'InvalidExecutionInput',
+    message: invalidInput,
+  },
   // JSON paths see only the first 100 KB of the body (§1.2), which bites before the 256 KiB input limit.
-  { name: 'start: input over 256 KiB', path: '/start-execution', body: () => start({ input: { blob: 'x'.repeat(300 * 1024) } }), status: 400, message: 'Bad Request' },
-  { name: 'start: input of 150 KB (under 256 KiB, over the 100 KB cut)', path: '/start-execution', body: () => start({ input: { blob: 'x'.repeat(150 * 1024) } }), status: 400, message: 'Bad Request' },
+  {
+    name: 'start: input over 256 KiB',
+    path: '/start-execution',
+    body: () => start({ input: { blob: 'x'.repeat(300 * 1024) } }),
+    status: 400,
+    message: 'Bad Request',
+  },
+  {
+    name: 'start: input of 150 KB (under 256 KiB, over the 100 KB cut)',
+    path: '/start-execution',
+    body: () => start({ input: { blob: 'x'.repeat(150 * 1024) } }),
+    status: 400,
+    message: 'Bad Request',
+  },
   {
     name: 'start: 90,000 three-byte characters (under 100 K characters, 270 KB of UTF-8)',
     path: '/start-execution',
@@ -133,18 +180,88 @@ const NONE_ROWS: Row[] = [
     message: 'Bad Request',
   },
   // Execution names: 1–80 characters, none of the forbidden ones (§4.1).
-  { name: 'start: name of 81 characters', path: '/start-execution', body: start({ name: 'n'.repeat(81) }), status: 400, type: 'InvalidName', message: invalidName('n'.repeat(81)) },
-  { name: 'start: name with a space', path: '/start-execution', body: start({ name: 'job now' }), status: 400, type: 'InvalidName', message: invalidName('job now') },
-  { name: 'start: name with a slash', path: '/start-execution', body: start({ name: 'job/1' }), status: 400, type: 'InvalidName', message: invalidName('job/1') },
-  { name: 'start: name with a colon', path: '/start-execution', body: start({ name: 'job:1' }), status: 400, type: 'InvalidName', message: invalidName('job:1') },
-  { name: 'start: name with a wildcard', path: '/start-execution', body: start({ name: 'job*' }), status: 400, type: 'InvalidName', message: invalidName('job*') },
-  { name: 'start: name with a backtick', path: '/start-execution', body: start({ name: 'job`1' }), status: 400, type: 'InvalidName', message: invalidName('job`1') },
-  { name: 'start: name with a control character', path: '/start-execution', body: start({ name: 'job\u0007' }), status: 400, type: 'InvalidName', message: invalidName('job\u0007') },
-  { name: 'start: name with a lone surrogate', path: '/start-execution', body: '{"input": {}, "name": "job\\ud800"}', status: 400, type: 'InvalidName', message: invalidName('job\ud800') },
+  {
+    name: 'start: name of 81 characters',
+    path: '/start-execution',
+    body: start({ name: 'n'.repeat(81) }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('n'.repeat(81)),
+  },
+  {
+    name: 'start: name with a space',
+    path: '/start-execution',
+    body: start({ name: 'job now' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job now'),
+  },
+  {
+    name: 'start: name with a slash',
+    path: '/start-execution',
+    body: start({ name: 'job/1' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job/1'),
+  },
+  {
+    name: 'start: name with a colon',
+    path: '/start-execution',
+    body: start({ name: 'job:1' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job:1'),
+  },
+  {
+    name: 'start: name with a wildcard',
+    path: '/start-execution',
+    body: start({ name: 'job*' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job*'),
+  },
+  {
+    name: 'start: name with a backtick',
+    path: '/start-execution',
+    body: start({ name: 'job`1' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job`1'),
+  },
+  {
+    name: 'start: name with a control character',
+    path: '/start-execution',
+    body: start({ name: 'job\u0007' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job\u0007'),
+  },
+  {
+    name: 'start: name with a lone surrogate',
+    path: '/start-execution',
+    body: '{"input": {}, "name": "job\\ud800"}',
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('job\ud800'),
+  },
   // unverified: AWS may report an empty name as a ValidationException (length 1–80) instead.
-  { name: 'start: empty name', path: '/start-execution', body: start({ name: '' }), status: 400, type: 'InvalidName', message: invalidName('') },
+  {
+    name: 'start: empty name',
+    path: '/start-execution',
+    body: start({ name: '' }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName(''),
+  },
   // A non-string value is mapped as its JSON text (§1.3), which holds forbidden characters.
-  { name: 'start: name given as an object', path: '/start-execution', body: start({ name: { first: 'job' } }), status: 400, type: 'InvalidName', message: invalidName('{"first":"job"}') },
+  {
+    name: 'start: name given as an object',
+    path: '/start-execution',
+    body: start({ name: { first: 'job' } }),
+    status: 400,
+    type: 'InvalidName',
+    message: invalidName('{"first":"job"}'),
+  },
   {
     name: 'start: name of a finished execution',
     path: '/start-execution',
@@ -154,13 +271,45 @@ const NONE_ROWS: Row[] = [
     message: (ctx) => `Execution Already Exists: '${ctx.finishedArn}'`,
   },
   // HTTP API quotas (§2.2): 10 MB payload; 10,240 bytes of request line and header values. unverified: both texts, and the 431.
-  { name: 'start: body over 10 MB', path: '/start-execution', body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20), status: 413, message: 'Request Entity Too Large' },
-  { name: 'start: 11 KB of headers', path: '/start-execution', headers: { 'x-padding': 'p'.repeat(11 * 1024) }, body: () => start({}), status: 431, message: 'HTTP header is larger than 10240 bytes.' },
-  { name: 'start: 40 KB of headers', path: '/start-execution', headers: { 'x-padding': 'p'.repeat(40 * 1024) }, body: () => start({}), status: 431, message: 'HTTP header is larger than 10240 bytes.' },
+  {
+    name: 'start: body over 10 MB',
+    path: '/start-execution',
+    body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20),
+    status: 413,
+    message: 'Request Entity Too Large',
+  },
+  {
+    name: 'start: 11 KB of headers',
+    path: '/start-execution',
+    headers: { 'x-padding': 'p'.repeat(11 * 1024) },
+    body: () => start({}),
+    status: 431,
+    message: 'HTTP header is larger than 10240 bytes.',
+  },
+  {
+    name: 'start: 40 KB of headers',
+    path: '/start-execution',
+    headers: { 'x-padding': 'p'.repeat(40 * 1024) },
+    body: () => start({}),
+    status: 431,
+    message: 'HTTP header is larger than 10240 bytes.',
+  },
 
   // POST /describe-execution: the status Lambda validates before calling Step Functions (API.md).
-  { name: 'describe: malformed JSON', path: '/describe-execution', body: '{"executionArn": ', status: 400, message: `Request body is not valid JSON: send ${EXPECTED_DESCRIBE_BODY}` },
-  { name: 'describe: empty body', path: '/describe-execution', body: '', status: 400, message: `Request body is required: send ${EXPECTED_DESCRIBE_BODY}` },
+  {
+    name: 'describe: malformed JSON',
+    path: '/describe-execution',
+    body: '{"executionArn": ',
+    status: 400,
+    message: `Request body is not valid JSON: send ${EXPECTED_DESCRIBE_BODY}`,
+  },
+  {
+    name: 'describe: empty body',
+    path: '/describe-execution',
+    body: '',
+    status: 400,
+    message: `Request body is required: send ${EXPECTED_DESCRIBE_BODY}`,
+  },
   {
     name: 'describe: form-encoded body with its content type',
     path: '/describe-execution',
@@ -169,26 +318,96 @@ const NONE_ROWS: Row[] = [
     status: 400,
     message: `Request body is not valid JSON: send ${EXPECTED_DESCRIBE_BODY}`,
   },
-  { name: 'describe: body an array', path: '/describe-execution', body: json([1, 2]), status: 400, message: `Request body must be ${EXPECTED_DESCRIBE_BODY}; got [1,2]` },
-  { name: 'describe: no executionArn', path: '/describe-execution', body: json({ arn: UNKNOWN_ARN }), status: 400, message: `executionArn is required: send ${EXPECTED_DESCRIBE_BODY}` },
-  { name: 'describe: executionArn a number', path: '/describe-execution', body: json({ executionArn: 42 }), status: 400, message: 'executionArn must be a string; got 42' },
-  { name: 'describe: malformed ARN', path: '/describe-execution', body: json({ executionArn: 'not-an-arn' }), status: 400, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got "not-an-arn"` },
+  {
+    name: 'describe: body an array',
+    path: '/describe-execution',
+    body: json([1, 2]),
+    status: 400,
+    message: `Request body must be ${EXPECTED_DESCRIBE_BODY}; got [1,2]`,
+  },
+  {
+    name: 'describe: no executionArn',
+    path: '/describe-execution',
+    body: json({ arn: UNKNOWN_ARN }),
+    status: 400,
+    message: `executionArn is required: send ${EXPECTED_DESCRIBE_BODY}`,
+  },
+  {
+    name: 'describe: executionArn a number',
+    path: '/describe-execution',
+    body: json({ executionArn: 42 }),
+    status: 400,
+    message: 'executionArn must be a string; got 42',
+  },
+  {
+    name: 'describe: malformed ARN',
+    path: '/describe-execution',
+    body: json({ executionArn: 'not-an-arn' }),
+    status: 400,
+    message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got "not-an-arn"`,
+  },
   {
     name: 'describe: a state machine ARN',
     path: '/describe-execution',
     body: json({ executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${MACHINE}` }),
     status: 400,
-    message: /^executionArn must look like arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; got "arn:aws:states:/,
+    message:
+      /^executionArn must look like arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>; got "arn:aws:states:/,
   },
-  { name: "describe: another account's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_ACCOUNT_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
-  { name: "describe: another state machine's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_MACHINE_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
-  { name: "describe: another region's ARN", path: '/describe-execution', body: json({ executionArn: FOREIGN_REGION_ARN }), status: 400, message: "executionArn must be an execution of one of this API's state machines" },
-  { name: 'describe: unknown execution', path: '/describe-execution', body: json({ executionArn: UNKNOWN_ARN }), status: 404, message: `Execution not found: ${UNKNOWN_ARN}` },
+  {
+    name: "describe: another account's ARN",
+    path: '/describe-execution',
+    body: json({ executionArn: FOREIGN_ACCOUNT_ARN }),
+    status: 400,
+    message: "executionArn must be an execution of one of this API's state machines",
+  },
+  {
+    name: "describe: another state machine's ARN",
+    path: '/describe-execution',
+    body: json({ executionArn: FOREIGN_MACHINE_ARN }),
+    status: 400,
+    message: "executionArn must be an execution of one of this API's state machines",
+  },
+  {
+    name: "describe: another region's ARN",
+    path: '/describe-execution',
+    body: json({ executionArn: FOREIGN_REGION_ARN }),
+    status: 400,
+    message: "executionArn must be an execution of one of this API's state machines",
+  },
+  {
+    name: 'describe: unknown execution',
+    path: '/describe-execution',
+    body: json({ executionArn: UNKNOWN_ARN }),
+    status: 404,
+    message: `Execution not found: ${UNKNOWN_ARN}`,
+  },
 
   // POST /stop-execution: StopExecution integration; Step Functions' errors pass through (§1.6, §4.4).
-  { name: 'stop: malformed JSON', path: '/stop-execution', body: '{"executionArn": ', status: 400, message: 'Bad Request' },
-  { name: 'stop: no executionArn', path: '/stop-execution', body: json({}), status: 400, type: 'ValidationException', message: "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null" },
-  { name: 'stop: malformed ARN', path: '/stop-execution', body: json({ executionArn: 'not-an-arn' }), status: 400, type: 'InvalidArn', message: "Invalid Arn: 'Invalid ARN prefix: not-an-arn'" },
+  {
+    name: 'stop: malformed JSON',
+    path: '/stop-execution',
+    body: '{"executionArn": ',
+    status: 400,
+    message: 'Bad Request',
+  },
+  {
+    name: 'stop: no executionArn',
+    path: '/stop-execution',
+    body: json({}),
+    status: 400,
+    type: 'ValidationException',
+    message:
+      "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null",
+  },
+  {
+    name: 'stop: malformed ARN',
+    path: '/stop-execution',
+    body: json({ executionArn: 'not-an-arn' }),
+    status: 400,
+    type: 'InvalidArn',
+    message: "Invalid Arn: 'Invalid ARN prefix: not-an-arn'",
+  },
   {
     name: 'stop: a state machine ARN',
     path: '/stop-execution',
@@ -197,17 +416,39 @@ const NONE_ROWS: Row[] = [
     type: 'InvalidArn',
     message: "Invalid Arn: 'Resource type not valid in this context: stateMachine'",
   },
-  { name: 'stop: unknown execution', path: '/stop-execution', body: json({ executionArn: UNKNOWN_ARN }), status: 400, type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${UNKNOWN_ARN}'` },
+  {
+    name: 'stop: unknown execution',
+    path: '/stop-execution',
+    body: json({ executionArn: UNKNOWN_ARN }),
+    status: 400,
+    type: 'ExecutionDoesNotExist',
+    message: `Execution Does Not Exist: '${UNKNOWN_ARN}'`,
+  },
   // The integration's role may stop executions of this machine only (§6), so IAM refuses the rest.
-  { name: "stop: another account's ARN", path: '/stop-execution', body: json({ executionArn: FOREIGN_ACCOUNT_ARN }), status: 400, type: 'AccessDeniedException', message: accessDenied(FOREIGN_ACCOUNT_ARN) },
-  { name: "stop: another state machine's ARN", path: '/stop-execution', body: json({ executionArn: FOREIGN_MACHINE_ARN }), status: 400, type: 'AccessDeniedException', message: accessDenied(FOREIGN_MACHINE_ARN) },
+  {
+    name: "stop: another account's ARN",
+    path: '/stop-execution',
+    body: json({ executionArn: FOREIGN_ACCOUNT_ARN }),
+    status: 400,
+    type: 'AccessDeniedException',
+    message: accessDenied(FOREIGN_ACCOUNT_ARN),
+  },
+  {
+    name: "stop: another state machine's ARN",
+    path: '/stop-execution',
+    body: json({ executionArn: FOREIGN_MACHINE_ARN }),
+    status: 400,
+    type: 'AccessDeniedException',
+    message: accessDenied(FOREIGN_MACHINE_ARN),
+  },
   {
     name: 'stop: error over 256 characters',
     path: '/stop-execution',
     body: json({ executionArn: UNKNOWN_ARN, error: 'e'.repeat(257) }),
     status: 400,
     type: 'ValidationException',
-    message: "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+    message:
+      "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
   },
   {
     name: 'stop: cause over 32,768 characters',
@@ -215,24 +456,82 @@ const NONE_ROWS: Row[] = [
     body: json({ executionArn: UNKNOWN_ARN, cause: 'c'.repeat(32_769) }),
     status: 400,
     type: 'ValidationException',
-    message: "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
+    message:
+      "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
   },
 
   // Routes: no match and no $default route → 404 (§2.1, §2.3); paths are case-sensitive.
   { name: 'route: unknown path', path: '/cook-job', body: json({}), status: 404, message: 'Not Found' },
   { name: 'route: GET on a POST route', method: 'GET', path: '/start-execution', status: 404, message: 'Not Found' },
-  { name: 'route: PUT on a POST route', method: 'PUT', path: '/describe-execution', body: json({ executionArn: UNKNOWN_ARN }), status: 404, message: 'Not Found' },
-  { name: 'route: DELETE on a POST route', method: 'DELETE', path: '/stop-execution', status: 404, message: 'Not Found' },
-  { name: 'route: path in another case', path: '/Start-Execution', body: () => start({}), status: 404, message: 'Not Found' },
+  {
+    name: 'route: PUT on a POST route',
+    method: 'PUT',
+    path: '/describe-execution',
+    body: json({ executionArn: UNKNOWN_ARN }),
+    status: 404,
+    message: 'Not Found',
+  },
+  {
+    name: 'route: DELETE on a POST route',
+    method: 'DELETE',
+    path: '/stop-execution',
+    status: 404,
+    message: 'Not Found',
+  },
+  {
+    name: 'route: path in another case',
+    path: '/Start-Execution',
+    body: () => start({}),
+    status: 404,
+    message: 'Not Found',
+  },
   // unverified: whether API Gateway ignores a trailing slash.
-  { name: 'route: trailing slash', path: '/start-execution/', body: () => start({}), status: 404, message: 'Not Found' },
-  { name: 'route: root path without a Step Functions target', path: '/', body: json({}), status: 404, message: 'Not Found' },
+  {
+    name: 'route: trailing slash',
+    path: '/start-execution/',
+    body: () => start({}),
+    status: 404,
+    message: 'Not Found',
+  },
+  {
+    name: 'route: root path without a Step Functions target',
+    path: '/',
+    body: json({}),
+    status: 404,
+    message: 'Not Found',
+  },
 
   // The Step Functions API on the same port (AWS JSON 1.0, §4.6), signed as the local developer.
-  { name: 'sfn: unsigned', path: '/', headers: sfnHeaders('ListExecutions'), body: json({}), status: 403, type: 'MissingAuthenticationToken', message: 'Missing Authentication Token' },
+  {
+    name: 'sfn: unsigned',
+    path: '/',
+    headers: sfnHeaders('ListExecutions'),
+    body: json({}),
+    status: 403,
+    type: 'MissingAuthenticationToken',
+    message: 'Missing Authentication Token',
+  },
   // unverified: the message text of UnknownOperationException.
-  { name: 'sfn: unknown operation', path: '/', headers: sfnHeaders('CookJob'), body: json({}), sign: { service: 'states' }, status: 400, type: 'UnknownOperationException', message: /CookJob/ },
-  { name: 'sfn: body not JSON', path: '/', headers: sfnHeaders('ListExecutions'), body: 'stateMachineArn=x', sign: { service: 'states' }, status: 400, type: 'SerializationException', message: 'The request body is not valid JSON' },
+  {
+    name: 'sfn: unknown operation',
+    path: '/',
+    headers: sfnHeaders('CookJob'),
+    body: json({}),
+    sign: { service: 'states' },
+    status: 400,
+    type: 'UnknownOperationException',
+    message: /CookJob/,
+  },
+  {
+    name: 'sfn: body not JSON',
+    path: '/',
+    headers: sfnHeaders('ListExecutions'),
+    body: 'stateMachineArn=x',
+    sign: { service: 'states' },
+    status: 400,
+    type: 'SerializationException',
+    message: 'The request body is not valid JSON',
+  },
   {
     name: 'sfn: StartExecution without stateMachineArn',
     path: '/',
@@ -241,10 +540,11 @@ const NONE_ROWS: Row[] = [
     sign: { service: 'states' },
     status: 400,
     type: 'ValidationException',
-    message: "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
+    message:
+      "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: Member must not be null",
   },
   {
-    name: "sfn: StartExecution of another machine",
+    name: 'sfn: StartExecution of another machine',
     path: '/',
     headers: sfnHeaders('StartExecution'),
     body: json({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:other`, input: '{}' }),
@@ -258,7 +558,10 @@ const NONE_ROWS: Row[] = [
     name: 'sfn: StartExecution with input over 256 KiB',
     path: '/',
     headers: sfnHeaders('StartExecution'),
-    body: json({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${MACHINE}`, input: json({ blob: 'x'.repeat(300 * 1024) }) }),
+    body: json({
+      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${MACHINE}`,
+      input: json({ blob: 'x'.repeat(300 * 1024) }),
+    }),
     sign: { service: 'states' },
     status: 400,
     type: 'InvalidExecutionInput',
@@ -268,7 +571,13 @@ const NONE_ROWS: Row[] = [
 
 // AWS_IAM routes (§2.1; texts from the IAM user guide's SigV4 troubleshooting page unless marked).
 const IAM_ROWS: Row[] = [
-  { name: 'sigv4: missing', path: '/start-execution', body: () => start({}), status: 403, message: 'Missing Authentication Token' },
+  {
+    name: 'sigv4: missing',
+    path: '/start-execution',
+    body: () => start({}),
+    status: 403,
+    message: 'Missing Authentication Token',
+  },
   {
     name: 'sigv4: expired (signed 20 minutes ago)',
     path: '/start-execution',
@@ -285,11 +594,46 @@ const IAM_ROWS: Row[] = [
     status: 403,
     message: /^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 15 min\.\)$/,
   },
-  { name: 'sigv4: forged (wrong secret)', path: '/start-execution', body: () => start({}), sign: { forgedSecret: true }, status: 403, message: SIGNATURE_MISMATCH },
-  { name: 'sigv4: body changed after signing', path: '/start-execution', body: () => start({}), sign: { tamper: true }, status: 403, message: SIGNATURE_MISMATCH },
-  { name: 'sigv4: unknown access key', path: '/start-execution', body: () => start({}), sign: { unknownKey: true }, status: 403, message: 'The security token included in the request is invalid.' },
-  { name: 'sigv4: signed for another service', path: '/start-execution', body: () => start({}), sign: { service: 'states' }, status: 403, message: "Credential should be scoped to correct service: 'execute-api'. " },
-  { name: 'sigv4: signed for another region', path: '/start-execution', body: () => start({}), sign: { region: 'eu-west-1' }, status: 403, message: "Credential should be scoped to a valid region, not 'eu-west-1'. " },
+  {
+    name: 'sigv4: forged (wrong secret)',
+    path: '/start-execution',
+    body: () => start({}),
+    sign: { forgedSecret: true },
+    status: 403,
+    message: SIGNATURE_MISMATCH,
+  },
+  {
+    name: 'sigv4: body changed after signing',
+    path: '/start-execution',
+    body: () => start({}),
+    sign: { tamper: true },
+    status: 403,
+    message: SIGNATURE_MISMATCH,
+  },
+  {
+    name: 'sigv4: unknown access key',
+    path: '/start-execution',
+    body: () => start({}),
+    sign: { unknownKey: true },
+    status: 403,
+    message: 'The security token included in the request is invalid.',
+  },
+  {
+    name: 'sigv4: signed for another service',
+    path: '/start-execution',
+    body: () => start({}),
+    sign: { service: 'states' },
+    status: 403,
+    message: "Credential should be scoped to correct service: 'execute-api'. ",
+  },
+  {
+    name: 'sigv4: signed for another region',
+    path: '/start-execution',
+    body: () => start({}),
+    sign: { region: 'eu-west-1' },
+    status: 403,
+    message: "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+  },
   // inferred from REST API reports (docs/testing.md): the header is parsed as key=value pairs.
   {
     name: 'sigv4: a Bearer token instead',
@@ -302,7 +646,9 @@ const IAM_ROWS: Row[] = [
   {
     name: 'sigv4: no Signature in the header',
     path: '/describe-execution',
-    headers: { authorization: `AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/${REGION}/execute-api/aws4_request, SignedHeaders=host` },
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/${REGION}/execute-api/aws4_request, SignedHeaders=host`,
+    },
     body: json({ executionArn: UNKNOWN_ARN }),
     status: 403,
     message: "Authorization header requires 'Signature' parameter.",
@@ -310,7 +656,12 @@ const IAM_ROWS: Row[] = [
 ];
 
 /** Sends one row's request. */
-async function send(url: string, row: Row, ctx: Ctx, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<JsonResponse> {
+async function send(
+  url: string,
+  row: Row,
+  ctx: Ctx,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): Promise<JsonResponse> {
   const target = new URL(row.path, url);
   const method = row.method ?? 'POST';
   const body = typeof row.body === 'function' ? row.body(ctx) : row.body;
@@ -327,7 +678,16 @@ async function send(url: string, row: Row, ctx: Ctx, credentials: { accessKeyId:
       sha256: Sha256,
     });
     const signed = await signer.sign(
-      { method, protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { ...headers, host: target.host }, body },
+      {
+        method,
+        protocol: 'http:',
+        hostname: target.hostname,
+        port: Number(target.port),
+        path: target.pathname,
+        query: {},
+        headers: { ...headers, host: target.host },
+        body,
+      },
       s.minutesOff !== undefined ? { signingDate: new Date(Date.now() + s.minutesOff * 60_000) } : {},
     );
     headers = signed.headers as Record<string, string>;
@@ -373,7 +733,9 @@ describe.each([
   let executionsBefore: number;
   let finishedBefore: JsonResponse;
   const signedIfNeeded = (path: string, body: unknown): Promise<JsonResponse> =>
-    auth === 'NONE' ? postJson(`${rt.url}${path}`, body) : signedPostJson(`${rt.url}${path}`, body, rt.runtime.credentials);
+    auth === 'NONE'
+      ? postJson(`${rt.url}${path}`, body)
+      : signedPostJson(`${rt.url}${path}`, body, rt.runtime.credentials);
 
   beforeAll(async () => {
     rt = await startTestRuntime({ settings: { ...DEFAULT_SETTINGS, API_AUTH: auth } });
@@ -381,7 +743,9 @@ describe.each([
     sfn = new SFNClient({ endpoint: runtime.url, region: runtime.model.region, credentials: runtime.credentials });
     const finishedName = uniqueName('finished');
     const started = await signedIfNeeded('/start-execution', { input: MAIN.exampleInput, name: finishedName });
-    finishedBefore = await waitForEnd(() => signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }));
+    finishedBefore = await waitForEnd(() =>
+      signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }),
+    );
     ctx = { finishedArn: started.body.executionArn, finishedName };
     executionsBefore = await countExecutions(sfn, machineStartedBy(runtime.model).arn);
   });
@@ -400,7 +764,11 @@ describe.each([
 
   it('stops a finished execution with 200 and leaves it as it was (§4.4, inferred)', async () => {
     // Act
-    const stopped = await signedIfNeeded('/stop-execution', { executionArn: ctx.finishedArn, error: 'Too.Late', cause: 'already eaten' });
+    const stopped = await signedIfNeeded('/stop-execution', {
+      executionArn: ctx.finishedArn,
+      error: 'Too.Late',
+      cause: 'already eaten',
+    });
     const after = await signedIfNeeded('/describe-execution', { executionArn: ctx.finishedArn });
 
     // Assess
@@ -413,7 +781,9 @@ describe.each([
     // Act
     const executionsAfter = await countExecutions(sfn, machineStartedBy(rt.runtime.model).arn);
     const started = await signedIfNeeded('/start-execution', { input: MAIN.exampleInput, name: uniqueName('normal') });
-    const finished = await waitForEnd(() => signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }));
+    const finished = await waitForEnd(() =>
+      signedIfNeeded('/describe-execution', { executionArn: started.body.executionArn }),
+    );
 
     // Assess
     expect(executionsBefore).toBe(1);

@@ -170,10 +170,14 @@ export const WORKER_INPUT = {
 // The worker is the first function named by the definition of the machine POST /start-execution
 // starts (the default job's): the one the execution input reaches first.
 function workerId(doc: { resource: Record<string, Resources> }): string {
-  const route = Object.values(doc.resource['aws_apigatewayv2_route'] ?? {}).find((r) => r['route_key'] === 'POST /start-execution');
+  const route = Object.values(doc.resource['aws_apigatewayv2_route'] ?? {}).find(
+    (r) => r['route_key'] === 'POST /start-execution',
+  );
   const integrationId = /\$\{aws_apigatewayv2_integration\.([^.}]+)\.id\}/.exec(String(route?.['target'] ?? ''))?.[1];
   const integration = integrationId ? doc.resource['aws_apigatewayv2_integration']?.[integrationId] : undefined;
-  const machineArn = String((integration?.['request_parameters'] as Record<string, unknown> | undefined)?.['StateMachineArn'] ?? '');
+  const machineArn = String(
+    (integration?.['request_parameters'] as Record<string, unknown> | undefined)?.['StateMachineArn'] ?? '',
+  );
   const machineId = /\$\{aws_sfn_state_machine\.([^.}]+)\.arn\}/.exec(machineArn)?.[1];
   const machine = machineId ? doc.resource['aws_sfn_state_machine']?.[machineId] : undefined;
   const first = /\$\{aws_lambda_function\.([^.}]+)\.arn\}/.exec(String(machine?.['definition'] ?? ''))?.[1];
@@ -182,9 +186,14 @@ function workerId(doc: { resource: Record<string, Resources> }): string {
 }
 
 // The status function is the one behind the HTTP API's Lambda proxy integration.
-function statusFunction(doc: { resource: Record<string, Resources> }): { functionId: string; integration: Record<string, unknown> } {
+function statusFunction(doc: { resource: Record<string, Resources> }): {
+  functionId: string;
+  integration: Record<string, unknown>;
+} {
   const found = Object.values(doc.resource['aws_apigatewayv2_integration'] ?? {}).flatMap((integration) => {
-    const m = /\$\{aws_lambda_function\.([^.}]+)\.(?:invoke_arn|arn)\}/.exec(String(integration['integration_uri'] ?? ''));
+    const m = /\$\{aws_lambda_function\.([^.}]+)\.(?:invoke_arn|arn)\}/.exec(
+      String(integration['integration_uri'] ?? ''),
+    );
     return m ? [{ functionId: m[1]!, integration }] : [];
   });
   if (found.length !== 1) throw new Error(`expected one Lambda proxy integration, found ${found.length}`);

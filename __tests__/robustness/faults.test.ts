@@ -16,9 +16,25 @@ import { JOBS } from '../../stacks/jobs';
 
 /** The default job's example input: the worker's faults wrap its first function. */
 const EXAMPLE = defaultJob(JOBS).exampleInput;
+
 import { LambdaErrorType } from '../../local/lambda';
-import { postJson, startTestRuntime, synthesize, uniqueName, waitForEnd, type JsonResponse, type TestRuntime } from '../local/helpers';
-import { faultyStack, STATUS_FAULTS, STATUS_SECRET, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from './fault-injection';
+import {
+  type JsonResponse,
+  postJson,
+  startTestRuntime,
+  synthesize,
+  type TestRuntime,
+  uniqueName,
+  waitForEnd,
+} from '../local/helpers';
+import {
+  type FaultyStack,
+  faultyStack,
+  STATUS_FAULTS,
+  STATUS_SECRET,
+  WORKER_FAULTS,
+  WORKER_INPUT,
+} from './fault-injection';
 
 jest.setTimeout(30_000);
 
@@ -42,7 +58,11 @@ function harness(plan: Parameters<typeof faultyStack>[1], options: { accountConc
     state.faulty = faultyStack(synthesize(), plan);
     state.rt = await startTestRuntime({ stack: state.faulty.stack, retryIntervalMs: 10, ...options });
     const { runtime } = state.rt;
-    state.sfn = new SFNClient({ endpoint: runtime.url, region: runtime.model.region, credentials: runtime.credentials });
+    state.sfn = new SFNClient({
+      endpoint: runtime.url,
+      region: runtime.model.region,
+      credentials: runtime.credentials,
+    });
   });
   afterAll(async () => {
     state.sfn?.destroy();
@@ -50,7 +70,8 @@ function harness(plan: Parameters<typeof faultyStack>[1], options: { accountConc
     state.faulty?.remove();
   });
   const rt = (): TestRuntime => state.rt!;
-  const describe = (executionArn: string): Promise<JsonResponse> => postJson(`${rt().url}/describe-execution`, { executionArn });
+  const describe = (executionArn: string): Promise<JsonResponse> =>
+    postJson(`${rt().url}/describe-execution`, { executionArn });
   const start = async (input: unknown): Promise<string> => {
     const started = await postJson(`${rt().url}/start-execution`, { input, name: uniqueName('fault') });
     if (started.status !== 200) throw new Error(`start answered ${started.status}: ${JSON.stringify(started.body)}`);
@@ -83,7 +104,9 @@ describe('worker faults end the execution FAILED with the error Step Functions r
     {
       fault: 'hang',
       error: LambdaErrorType.Timeout,
-      message: new RegExp(`^RequestId: [0-9a-f-]{36} Error: Task timed out after ${WORKER_TIMEOUT_SECONDS}\\.00 seconds$`),
+      message: new RegExp(
+        `^RequestId: [0-9a-f-]{36} Error: Task timed out after ${WORKER_TIMEOUT_SECONDS}\\.00 seconds$`,
+      ),
     },
     {
       fault: 'exit',
@@ -117,12 +140,15 @@ describe('worker faults end the execution FAILED with the error Step Functions r
 
 describe('a throttled worker', () => {
   // One concurrent invocation: a held invocation makes the next one throttled.
-  const h = harness({ worker: { wrapper: WORKER_FAULTS, timeout: WORKER_TIMEOUT_SECONDS, reserved_concurrent_executions: 1 } });
+  const h = harness({
+    worker: { wrapper: WORKER_FAULTS, timeout: WORKER_TIMEOUT_SECONDS, reserved_concurrent_executions: 1 },
+  });
 
   it('is retried as the ASL says (7 attempts), then FAILED Lambda.TooManyRequestsException; jobs run again once the slot is free', async () => {
     // Prepare: hold the only slot
     const holder = await h.start(WORKER_INPUT.hold(1500));
-    for (let i = 0; i < 200 && !h.rt().functionLogs.some((line) => line.includes('holding 1500')); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && !h.rt().functionLogs.some((line) => line.includes('holding 1500')); i++)
+      await new Promise((r) => setTimeout(r, 10));
 
     // Act
     const throttled = await h.run(EXAMPLE);
@@ -147,31 +173,39 @@ describe('status function faults answer a 5xx that leaks nothing', () => {
   it.each([
     // The function's error payload (with the secret) goes to the runtime's log only.
     { fault: 'throw', status: 500, message: 'Internal Server Error', logged: STATUS_SECRET },
-    { fault: 'exit', status: 500, message: 'Internal Server Error', logged: 'Runtime exited with error: exit status 1' },
+    {
+      fault: 'exit',
+      status: 500,
+      message: 'Internal Server Error',
+      logged: 'Runtime exited with error: exit status 1',
+    },
     { fault: 'garbage', status: 500, message: 'Internal Server Error', logged: 'statusCode' },
     // Past the integration timeout API Gateway answers 503 (docs/aws-behaviour.md §2.1, unverified text).
     { fault: 'hang', status: 503, message: 'Service Unavailable', logged: undefined },
-  ])('$fault → $status {"message":"$message"}, and the next describe answers', async ({ fault, status, message, logged }) => {
-    // Prepare
-    const executionArn = await h.start(EXAMPLE);
-    await waitForEnd(() => h.describe(executionArn));
-    const logsBefore = h.rt().logs.length;
+  ])(
+    '$fault → $status {"message":"$message"}, and the next describe answers',
+    async ({ fault, status, message, logged }) => {
+      // Prepare
+      const executionArn = await h.start(EXAMPLE);
+      await waitForEnd(() => h.describe(executionArn));
+      const logsBefore = h.rt().logs.length;
 
-    // Act
-    const res = await fetch(`${h.rt().url}/describe-execution`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-fault': fault },
-      body: JSON.stringify({ executionArn }),
-    });
-    const text = await res.text();
-    const headerValues = [...res.headers.values()].join('\n');
-    const next = await h.describe(executionArn);
+      // Act
+      const res = await fetch(`${h.rt().url}/describe-execution`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fault': fault },
+        body: JSON.stringify({ executionArn }),
+      });
+      const text = await res.text();
+      const headerValues = [...res.headers.values()].join('\n');
+      const next = await h.describe(executionArn);
 
-    // Assess: exactly API Gateway's generic body; nothing of the function's error in body or headers
-    expect(res.status).toBe(status);
-    expect(text).toBe(JSON.stringify({ message }));
-    expect(headerValues).not.toContain('hunter2');
-    expect(next).toMatchObject({ status: 200, body: { executionArn, status: 'SUCCEEDED' } });
-    if (logged !== undefined) expect(h.rt().logs.slice(logsBefore).join('\n')).toContain(logged);
-  });
+      // Assess: exactly API Gateway's generic body; nothing of the function's error in body or headers
+      expect(res.status).toBe(status);
+      expect(text).toBe(JSON.stringify({ message }));
+      expect(headerValues).not.toContain('hunter2');
+      expect(next).toMatchObject({ status: 200, body: { executionArn, status: 'SUCCEEDED' } });
+      if (logged !== undefined) expect(h.rt().logs.slice(logsBefore).join('\n')).toContain(logged);
+    },
+  );
 });

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { INTERRUPTED } from '../../local/runtime';
-import { postJson, synthesize, uniqueName, waitForEnd, type JsonResponse } from '../local/helpers';
-import { descendants, isRunning, spawnRuntime, type RuntimeProcess } from './runtime-process';
-import { faultyOutdir, WORKER_FAULTS, WORKER_INPUT } from './fault-injection';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
+import { type JsonResponse, postJson, synthesize, uniqueName, waitForEnd } from '../local/helpers';
+import { faultyOutdir, WORKER_FAULTS, WORKER_INPUT } from './fault-injection';
+import { descendants, isRunning, type RuntimeProcess, spawnRuntime } from './runtime-process';
 
 /** The default job; its first function is wrapped so an execution can run a while or fail on request. */
 const MAIN = defaultJob(JOBS);
@@ -38,14 +38,25 @@ describe('SIGKILL mid-execution, then a restart on the same data folder', () => 
     const first = await spawnRuntime({ outdir, dataDir, env: QUIET });
     running.push(first);
     const start = (url: string, body: unknown): Promise<JsonResponse> => postJson(`${url}/start-execution`, body);
-    const describe = (url: string, executionArn: string): Promise<JsonResponse> => postJson(`${url}/describe-execution`, { executionArn });
-    const succeeded = (await start(first.url, { input: MAIN.exampleInput, name: uniqueName('ok') })).body.executionArn as string;
-    const failed = (await start(first.url, { input: WORKER_INPUT.fail, name: uniqueName('bad') })).body.executionArn as string;
-    const stopped = (await start(first.url, { input: WORKER_INPUT.hold(30_000), name: uniqueName('stopped') })).body.executionArn as string;
-    await postJson(`${first.url}/stop-execution`, { executionArn: stopped, error: 'Changed.Mind', cause: 'changed plans' });
-    const before = await Promise.all([succeeded, failed, stopped].map((arn) => waitForEnd(() => describe(first.url, arn))));
+    const describe = (url: string, executionArn: string): Promise<JsonResponse> =>
+      postJson(`${url}/describe-execution`, { executionArn });
+    const succeeded = (await start(first.url, { input: MAIN.exampleInput, name: uniqueName('ok') })).body
+      .executionArn as string;
+    const failed = (await start(first.url, { input: WORKER_INPUT.fail, name: uniqueName('bad') })).body
+      .executionArn as string;
+    const stopped = (await start(first.url, { input: WORKER_INPUT.hold(30_000), name: uniqueName('stopped') })).body
+      .executionArn as string;
+    await postJson(`${first.url}/stop-execution`, {
+      executionArn: stopped,
+      error: 'Changed.Mind',
+      cause: 'changed plans',
+    });
+    const before = await Promise.all(
+      [succeeded, failed, stopped].map((arn) => waitForEnd(() => describe(first.url, arn))),
+    );
     const cutName = uniqueName('cut');
-    const cut = (await start(first.url, { input: WORKER_INPUT.hold(30_000), name: cutName })).body.executionArn as string;
+    const cut = (await start(first.url, { input: WORKER_INPUT.hold(30_000), name: cutName })).body
+      .executionArn as string;
     const runningBefore = await describe(first.url, cut);
     const functionProcesses = descendants(first.pid);
 
@@ -59,7 +70,9 @@ describe('SIGKILL mid-execution, then a restart on the same data folder', () => 
     const after = await Promise.all([succeeded, failed, stopped].map((arn) => describe(second.url, arn)));
     const aborted = await describe(second.url, cut);
     const sfn = new SFNClient({ endpoint: second.url, region: 'us-east-1', credentials: second.credentials });
-    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: cut, reverseOrder: true, maxResults: 1 })).finally(() => sfn.destroy());
+    const history = await sfn
+      .send(new GetExecutionHistoryCommand({ executionArn: cut, reverseOrder: true, maxResults: 1 }))
+      .finally(() => sfn.destroy());
     const reused = await start(second.url, { input: WORKER_INPUT.hold(30_000), name: cutName });
     const fresh = await start(second.url, { input: MAIN.exampleInput, name: uniqueName('after') });
     const freshEnd = await waitForEnd(() => describe(second.url, fresh.body.executionArn));
@@ -81,13 +94,18 @@ describe('SIGKILL mid-execution, then a restart on the same data folder', () => 
       input: WORKER_INPUT.hold(30_000),
       output: null,
     });
-    expect(new Date(aborted.body.stopDate).getTime()).toBeGreaterThanOrEqual(new Date(aborted.body.startDate).getTime());
+    expect(new Date(aborted.body.stopDate).getTime()).toBeGreaterThanOrEqual(
+      new Date(aborted.body.startDate).getTime(),
+    );
     expect(history.events?.[0]).toMatchObject({
       type: 'ExecutionAborted',
       executionAbortedEventDetails: { error: INTERRUPTED.restartError, cause: INTERRUPTED.restartCause },
     });
     expect(reused.status).toBe(400);
-    expect(reused.body).toEqual({ __type: expect.stringMatching(/#ExecutionAlreadyExists$/), message: `Execution Already Exists: '${cut}'` });
+    expect(reused.body).toEqual({
+      __type: expect.stringMatching(/#ExecutionAlreadyExists$/),
+      message: `Execution Already Exists: '${cut}'`,
+    });
     expect(freshEnd.body.status).toBe('SUCCEEDED');
     expect(exit).toEqual({ code: 0, signal: null });
   });

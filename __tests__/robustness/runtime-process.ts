@@ -3,7 +3,7 @@
  * local/index.ts`) over an existing synthesis, on a free port and a given data folder. The crash test
  * kills it with SIGKILL; the load driver keeps its event loop apart from the runtime's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processTree } from '../../local/proc';
@@ -75,7 +75,9 @@ export async function spawnRuntime(options: SpawnOptions): Promise<RuntimeProces
       reject(new Error(`the runtime exited (${String(code ?? signal)}) before serving:\n${out}`));
     });
   });
-  const credentials = JSON.parse(readFileSync(join(options.dataDir, 'credentials.json'), 'utf8')) as RuntimeProcess['credentials'];
+  const credentials = JSON.parse(
+    readFileSync(join(options.dataDir, 'credentials.json'), 'utf8'),
+  ) as RuntimeProcess['credentials'];
   return {
     child,
     pid: child.pid!,

@@ -23,9 +23,12 @@ describe('choosing the CLI', () => {
     expect(chooseCli(version)).toBe('cdktf');
   });
 
-  it.each(['v23.0.0', 'v24.22.3', 'v25.2.1'])('runs cdktn-cli on Node.js %s, where cdktf-cli cannot start', (version) => {
-    expect(chooseCli(version)).toBe('cdktn');
-  });
+  it.each(['v23.0.0', 'v24.22.3', 'v25.2.1'])(
+    'runs cdktn-cli on Node.js %s, where cdktf-cli cannot start',
+    (version) => {
+      expect(chooseCli(version)).toBe('cdktn');
+    },
+  );
 
   it('obeys CDKTF_CLI and names the accepted values when it is wrong', () => {
     expect(chooseCli('v22.1.0', 'cdktn')).toBe('cdktn');
@@ -35,7 +38,9 @@ describe('choosing the CLI', () => {
 
   it('agrees with the native module builds cdktf-cli ships (Node.js 22 is ABI 127)', () => {
     const prebuilds = join(ROOT, 'node_modules', '@cdktf', 'node-pty-prebuilt-multiarch', 'prebuilds', 'linux-x64');
-    const abis = readdirSync(prebuilds).flatMap((name) => /node\.abi(\d+)\.node/.exec(name)?.[1] ?? []).map(Number);
+    const abis = readdirSync(prebuilds)
+      .flatMap((name) => /node\.abi(\d+)\.node/.exec(name)?.[1] ?? [])
+      .map(Number);
 
     expect(Math.max(...abis)).toBe(127);
     expect(NEWEST_CDKTF_CLI_MAJOR).toBe(22);

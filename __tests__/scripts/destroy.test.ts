@@ -2,7 +2,7 @@
  * `npm run destroy`: the order of the teardown and when it asks, with the cdktf runner and the
  * prompt injected (no AWS, no Terraform).
  */
-import { destroy, parseArgs, type DestroyIo } from '../../scripts/destroy';
+import { type DestroyIo, destroy, parseArgs } from '../../scripts/destroy';
 
 const BASE = { TF_STATE_BUCKET: 'my-state', STAGE: 'dev', AWS_REGION: 'eu-west-1' };
 
@@ -36,7 +36,10 @@ describe('npm run destroy', () => {
     const code = await destroy(['--yes'], io);
 
     expect(code).toBe(0);
-    expect(runs.map((r) => r.args.join(' '))).toEqual(['destroy async-api-dev --auto-approve', 'destroy ci-access --auto-approve']);
+    expect(runs.map((r) => r.args.join(' '))).toEqual([
+      'destroy async-api-dev --auto-approve',
+      'destroy ci-access --auto-approve',
+    ]);
     expect(lines.join('\n')).toContain('state-bucket: kept (prevent_destroy); pass --state-bucket');
   });
 
@@ -68,7 +71,9 @@ describe('npm run destroy', () => {
     expect(await destroy(['--yes', '--state-bucket'], io)).toBe(1);
 
     expect(runs).toHaveLength(1);
-    expect(lines.at(-1)).toMatch(/^Stopped: cdktf destroy async-api-dev --auto-approve exited 1\. Not run: apply state-bucket/);
+    expect(lines.at(-1)).toMatch(
+      /^Stopped: cdktf destroy async-api-dev --auto-approve exited 1\. Not run: apply state-bucket/,
+    );
   });
 
   describe('confirmation', () => {
@@ -97,7 +102,9 @@ describe('npm run destroy', () => {
       expect(await destroy([], refused.io)).toBe(2);
       expect(refused.runs).toEqual([]);
       expect(refused.questions).toEqual([]);
-      expect(refused.lines.at(-1)).toBe('Refusing to prompt: stdin is not a terminal. Pass --yes (or --auto-approve) to destroy without asking.');
+      expect(refused.lines.at(-1)).toBe(
+        'Refusing to prompt: stdin is not a terminal. Pass --yes (or --auto-approve) to destroy without asking.',
+      );
 
       const told = fakeIo({ interactive: false });
       expect(await destroy(['-y'], told.io)).toBe(0);

@@ -1,13 +1,16 @@
-import { MEMBERS, limitsOf } from '../../scripts/limits/extract-api-limits';
-import { RULES, STRICTER } from '../../stacks/validation/aws-limits';
+import { limitsOf, MEMBERS } from '../../scripts/limits/extract-api-limits';
 import apiLimits from '../../stacks/validation/aws-api-limits.json';
+import { RULES, STRICTER } from '../../stacks/validation/aws-limits';
 
 describe('limitsOf', () => {
   // A model in botocore's service-2.json shape, as small as the walk needs.
   const model = {
     operations: { CreateThing: { input: { shape: 'CreateThingRequest' } } },
     shapes: {
-      CreateThingRequest: { type: 'structure', members: { Name: { shape: 'Name' }, Config: { shape: 'Config' }, Kinds: { shape: 'KindList' } } },
+      CreateThingRequest: {
+        type: 'structure',
+        members: { Name: { shape: 'Name' }, Config: { shape: 'Config' }, Kinds: { shape: 'KindList' } },
+      },
       Name: { type: 'string', min: 1, max: 64, pattern: '[a-z]+', documentation: 'ignored' },
       Config: { type: 'structure', members: { Timeout: { shape: 'Timeout' } } },
       Timeout: { type: 'integer', min: 1, max: 900 },
@@ -16,7 +19,7 @@ describe('limitsOf', () => {
     },
   };
 
-  it('reads a member\'s min, max and pattern, a nested member\'s range, and a list element\'s enum (sorted)', () => {
+  it("reads a member's min, max and pattern, a nested member's range, and a list element's enum (sorted)", () => {
     expect(limitsOf(model, 'CreateThing.Name')).toEqual({ type: 'string', min: 1, max: 64, pattern: '[a-z]+' });
     expect(limitsOf(model, 'CreateThing.Config.Timeout')).toEqual({ type: 'integer', min: 1, max: 900 });
     expect(limitsOf(model, 'CreateThing.Kinds[]')).toEqual({ type: 'string', enum: ['a', 'b'] });
@@ -31,8 +34,12 @@ describe('stacks/validation/aws-api-limits.json', () => {
   const services = apiLimits.services as Record<string, Record<string, unknown>>;
 
   it('holds every member the extractor lists, and says where it came from', () => {
-    const listed = Object.entries(MEMBERS).flatMap(([service, paths]) => paths.map((p) => `${service.split('/')[0]}:${p}`));
-    const held = Object.entries(services).flatMap(([service, members]) => Object.keys(members).map((m) => `${service}:${m}`));
+    const listed = Object.entries(MEMBERS).flatMap(([service, paths]) =>
+      paths.map((p) => `${service.split('/')[0]}:${p}`),
+    );
+    const held = Object.entries(services).flatMap(([service, members]) =>
+      Object.keys(members).map((m) => `${service}:${m}`),
+    );
 
     expect(held.sort()).toEqual(listed.sort());
     expect(apiLimits.source).toMatch(/^botocore \d+\.\d+\.\d+ /);

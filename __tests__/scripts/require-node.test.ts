@@ -15,7 +15,10 @@ const { MIN_MAJOR, nodeProblem } = require('../../scripts/require-node.cjs') as 
 };
 
 const ROOT = join(__dirname, '..', '..');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+};
 
 function majorOf(node: string): number {
   const out = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
@@ -30,7 +33,9 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'old-node-'));
   const bin = join(work, 'bin');
   require('node:fs').mkdirSync(bin);
-  const old = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => existsSync(candidate) && majorOf(candidate) < MIN_MAJOR);
+  const old = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (candidate) => existsSync(candidate) && majorOf(candidate) < MIN_MAJOR,
+  );
   env = { ...process.env, PATH: [bin, join(ROOT, 'node_modules', '.bin'), process.env['PATH']].join(delimiter) };
   if (old) {
     symlinkSync(old, join(bin, 'node'));
@@ -56,17 +61,22 @@ function expectOneLineRefusal(result: ReturnType<typeof run>): void {
     stdout: '',
     lines: 1,
   });
-  expect(result.stderr).toMatch(/^async-api needs Node\.js 22 or newer, and this is Node\.js v20\.\d+\.\d+: run `nvm install`/);
+  expect(result.stderr).toMatch(
+    /^async-api needs Node\.js 22 or newer, and this is Node\.js v20\.\d+\.\d+: run `nvm install`/,
+  );
 }
 
 describe('the Node.js check', () => {
-  it.each(['v20.20.2', '20.0.0', 'v18.19.1', 'v0.12.18'])('refuses Node.js %s in one line naming 22 and how to get it', (version) => {
-    const problem = nodeProblem(version)!;
+  it.each(['v20.20.2', '20.0.0', 'v18.19.1', 'v0.12.18'])(
+    'refuses Node.js %s in one line naming 22 and how to get it',
+    (version) => {
+      const problem = nodeProblem(version)!;
 
-    expect(problem).toContain(`needs Node.js ${MIN_MAJOR} or newer`);
-    expect(problem).toMatch(/nvm install.*fnm.*volta.*README/);
-    expect(problem).not.toContain('\n');
-  });
+      expect(problem).toContain(`needs Node.js ${MIN_MAJOR} or newer`);
+      expect(problem).toMatch(/nvm install.*fnm.*volta.*README/);
+      expect(problem).not.toContain('\n');
+    },
+  );
 
   it.each(['v22.0.0', 'v22.23.5', 'v24.22.3', '25.1.0'])('accepts Node.js %s', (version) => {
     expect(nodeProblem(version)).toBeUndefined();
@@ -80,11 +90,14 @@ describe('the Node.js check', () => {
 });
 
 describe('on Node.js 20', () => {
-  it.each(Object.keys(pkg.scripts).filter((name) => name !== 'typecheck'))('npm run %s stops at once with one line', (name) => {
-    const result = run(`${pkg.scripts[name]} --help`);
+  it.each(Object.keys(pkg.scripts).filter((name) => name !== 'typecheck'))(
+    'npm run %s stops at once with one line',
+    (name) => {
+      const result = run(`${pkg.scripts[name]} --help`);
 
-    expectOneLineRefusal(result);
-  });
+      expectOneLineRefusal(result);
+    },
+  );
 
   it.each([
     ['the CLI', 'node client/bin/async-api.cjs --version'],
@@ -98,10 +111,11 @@ describe('on Node.js 20', () => {
     expectOneLineRefusal(run(command));
   });
 
-  it('npm ci fails with npm\'s engine error', () => {
+  it("npm ci fails with npm's engine error", () => {
     const copy = join(work, 'clone');
     require('node:fs').mkdirSync(copy);
-    for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(ROOT, file), join(copy, file));
+    for (const file of ['package.json', 'package-lock.json', '.npmrc'])
+      copyFileSync(join(ROOT, file), join(copy, file));
 
     const result = run('npm ci --dry-run --no-audit --no-fund', copy);
 

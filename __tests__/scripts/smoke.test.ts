@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../client';
-import { SmokeConfigError, runSmoke, smokeTargetFromOutputs, type SmokeTarget } from '../../scripts/smoke/smoke';
-import { contractApi, startFakeServer, virtualTime, type FakeServer } from '../client/fake-api';
 import { smokeInput } from '../../scripts/smoke';
+import { runSmoke, SmokeConfigError, type SmokeTarget, smokeTargetFromOutputs } from '../../scripts/smoke/smoke';
 import { JOBS } from '../../stacks/jobs';
+import { contractApi, type FakeServer, startFakeServer, virtualTime } from '../client/fake-api';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -25,7 +25,12 @@ function outputsFor(url: string, extra: Record<string, unknown> = {}) {
 describe('smokeTargetFromOutputs', () => {
   it('uses the jobs output when the stack publishes one', () => {
     const target = smokeTargetFromOutputs(
-      outputsFor('https://x', { jobs: { 'ramen-timer': { start_execution_url: 'https://x/start-execution' }, other: { start_execution_url: 'https://x/o/start-execution' } } }),
+      outputsFor('https://x', {
+        jobs: {
+          'ramen-timer': { start_execution_url: 'https://x/start-execution' },
+          other: { start_execution_url: 'https://x/o/start-execution' },
+        },
+      }),
     );
 
     expect(target.jobs).toEqual([
@@ -41,9 +46,9 @@ describe('smokeTargetFromOutputs', () => {
   });
 
   it('names the output that is missing', () => {
-    expect(() => smokeTargetFromOutputs({ api_auth: 'NONE', describe_execution_url: 'https://x/describe-execution' })).toThrow(
-      new SmokeConfigError('the outputs have no "start_execution_url" string'),
-    );
+    expect(() =>
+      smokeTargetFromOutputs({ api_auth: 'NONE', describe_execution_url: 'https://x/describe-execution' }),
+    ).toThrow(new SmokeConfigError('the outputs have no "start_execution_url" string'));
   });
 });
 
@@ -57,7 +62,9 @@ describe('runSmoke', () => {
   async function smoke(options: Parameters<typeof contractApi>[0], inputs: Record<string, unknown> = {}) {
     const api = contractApi(options);
     server = await startFakeServer(api.handler);
-    const target: SmokeTarget = smokeTargetFromOutputs(outputsFor(server.url, { jobs: { 'ramen-timer': { start_execution_url: `${server.url}/start-execution` } } }));
+    const target: SmokeTarget = smokeTargetFromOutputs(
+      outputsFor(server.url, { jobs: { 'ramen-timer': { start_execution_url: `${server.url}/start-execution` } } }),
+    );
     const time = virtualTime();
     const results = await runSmoke(target, {
       inputFor: (job) => inputs[job] ?? { seconds: 1 },
@@ -69,14 +76,14 @@ describe('runSmoke', () => {
     return { results, api };
   }
 
-  it('passes a job whose execution reaches SUCCEEDED, started with the job\'s input', async () => {
+  it("passes a job whose execution reaches SUCCEEDED, started with the job's input", async () => {
     const { results, api } = await smoke({}, { 'ramen-timer': { seconds: 2 } });
 
     expect(results).toMatchObject([{ job: 'ramen-timer', ok: true, outcome: 'SUCCEEDED' }]);
     expect([...api.state.executions.values()].map((e) => JSON.parse(e.input))).toEqual([{ seconds: 2 }]);
   });
 
-  it('fails a job whose execution fails, showing the API\'s error and cause', async () => {
+  it("fails a job whose execution fails, showing the API's error and cause", async () => {
     const { results } = await smoke({ finalStatus: 'FAILED' });
 
     expect(results).toMatchObject([{ job: 'ramen-timer', ok: false, outcome: 'FAILED' }]);
@@ -99,14 +106,18 @@ describe('runSmoke', () => {
 });
 
 describe('npm run smoke', () => {
-  it('exits 1 and prints the API\'s answer when an execution does not succeed, 0 when it does', async () => {
+  it("exits 1 and prints the API's answer when an execution does not succeed, 0 when it does", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-'));
     const run = async (finalStatus: 'SUCCEEDED' | 'FAILED') => {
       const server = await startFakeServer(contractApi({ finalStatus, runningDescribes: 0 }).handler);
       try {
         const file = join(dir, `${finalStatus}.json`);
         writeFileSync(file, JSON.stringify({ 'async-api-dev': outputsFor(server.url) }));
-        const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'smoke.ts'), '--outputs', file, '--timeout', '20'], { cwd: ROOT });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', join(ROOT, 'scripts', 'smoke.ts'), '--outputs', file, '--timeout', '20'],
+          { cwd: ROOT },
+        );
         let stderr = '';
         child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

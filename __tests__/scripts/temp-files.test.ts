@@ -63,14 +63,17 @@ describe('the synth cache', () => {
 
     expect(pruneSynthCache(root, digest)).toEqual([name(outdated)]);
     expect(pruneSynthCache(root, digest, { inProgressOlderThanMs: 60_000 })).toEqual([]);
-    expect(pruneSynthCache(root, digest, { inProgressOlderThanMs: 60_000, now: Date.now() + 120_000 })).toEqual([name(halfWritten)]);
+    expect(pruneSynthCache(root, digest, { inProgressOlderThanMs: 60_000, now: Date.now() + 120_000 })).toEqual([
+      name(halfWritten),
+    ]);
     expect(readdirSync(synthCacheRoot(root))).toEqual([name(current)]);
   });
 });
 
 describe('per-run temp folders', () => {
   it('removes the folders of jest runs that are gone, and nothing else', () => {
-    for (const name of [`${RUN_PREFIX}111-aaa`, `${RUN_PREFIX}222-bbb`, 'unrelated-333-ccc']) mkdirSync(join(work, name));
+    for (const name of [`${RUN_PREFIX}111-aaa`, `${RUN_PREFIX}222-bbb`, 'unrelated-333-ccc'])
+      mkdirSync(join(work, name));
 
     const removed = removeOrphanRunFolders(work, (pid) => pid === 222);
 
@@ -89,7 +92,13 @@ describe('per-run temp folders', () => {
     const exit = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(
         process.execPath,
-        [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--runTestsByPath', '__tests__/stacks/state-bucket-stack.test.ts', '__tests__/ci/run-plans.test.ts'],
+        [
+          join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+          '--ci',
+          '--runTestsByPath',
+          '__tests__/stacks/state-bucket-stack.test.ts',
+          '__tests__/ci/run-plans.test.ts',
+        ],
         { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';

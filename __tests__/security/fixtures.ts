@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
+import { readStacks, type ScannedResource, type StackDocument, scanResources } from '../../security/terraform';
 import { buildApp, stackIds } from '../../stacks/app';
 import { parseConfig } from '../../stacks/config';
-import { readStacks, scanResources, type ScannedResource, type StackDocument } from '../../security/terraform';
 
 /** The `ci-access` stack's source; the tests cover it whenever it exists. */
 export const CI_ACCESS_STACK_FILE = join(__dirname, '..', '..', 'stacks', 'ci-access-stack.ts');

@@ -1,19 +1,19 @@
+import { assumeRoleContext } from '../../local/iam/authorizer';
 import {
+  type Decision,
   managedPolicyArn,
   mayAssume,
   mayAssumeWithWebIdentity,
   mayPerform,
+  type RoleUnderTest,
   resourcePolicyAllows,
   rolesOf,
-  type Decision,
-  type RoleUnderTest,
 } from '../../security/least-privilege';
-import { assumeRoleContext } from '../../local/iam/authorizer';
 import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../security/terraform';
 import { appBoundaryPolicyName } from '../../stacks/ci-access-stack';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, synthesizeApp, type SynthesizedApp } from './fixtures';
+import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, type SynthesizedApp, synthesizeApp } from './fixtures';
 
 /**
  * For every role: the (action, resource) pairs it needs are allowed, and its neighbours are denied.
@@ -32,7 +32,9 @@ const JOB_ROLE_SUFFIXES = JOBS.flatMap((job) => [
   `/${job.name}-start-execution/credentials/role`,
   ...job.functions.map((fn) => `/${job.name}-${fn.name}/execution-role/role`),
 ]);
-const FUNCTION_ROLE_SUFFIXES = JOBS.flatMap((job) => job.functions.map((fn) => `/${job.name}-${fn.name}/execution-role/role`));
+const FUNCTION_ROLE_SUFFIXES = JOBS.flatMap((job) =>
+  job.functions.map((fn) => `/${job.name}-${fn.name}/execution-role/role`),
+);
 const MAIN_JOB = defaultJob(JOBS);
 
 /** The `ci-access` boundary policy's ARN in the test account: what CI sets ROLE_PERMISSIONS_BOUNDARY_ARN to. */
@@ -42,7 +44,8 @@ const arn = {
   fn: (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
   machine: (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
   execution: (machine: string, name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machine}:${name}`,
-  logStream: (group: string, stream: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:${stream}`,
+  logStream: (group: string, stream: string) =>
+    `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:${stream}`,
   role: (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`,
   object: (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`,
   bucket: (bucket: string) => `arn:aws:s3:::${bucket}`,
@@ -70,7 +73,8 @@ function byPath(resources: readonly ScannedResource[], type: string, suffix: str
 
 async function decisions(role: RoleUnderTest, list: readonly Expectation[]): Promise<string[]> {
   const out: string[] = [];
-  for (const e of list) out.push(`${e.action} ${e.resource} (${e.why}): ${await mayPerform(role, e.action, e.resource, e.context)}`);
+  for (const e of list)
+    out.push(`${e.action} ${e.resource} (${e.why}): ${await mayPerform(role, e.action, e.resource, e.context)}`);
   return out;
 }
 
@@ -138,15 +142,40 @@ describe('least privilege, simulated with iam-simulate', () => {
     const otherMachine = `${STAGE_PREFIX}-other`;
     const allFunctions = jobs.flatMap((j) => j.functions);
     const common: Expectation[] = [
-      { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'no role passes roles' },
-      { action: 'sts:AssumeRole', resource: arn.role(`${STAGE_PREFIX}-api-stop-execution`), why: 'no role chains into another' },
-      { action: 'states:DeleteStateMachine', resource: arn.machine(n.machine), why: 'nothing at runtime deletes a machine' },
+      {
+        action: 'iam:PassRole',
+        resource: arn.role(n.worker),
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+        why: 'no role passes roles',
+      },
+      {
+        action: 'sts:AssumeRole',
+        resource: arn.role(`${STAGE_PREFIX}-api-stop-execution`),
+        why: 'no role chains into another',
+      },
+      {
+        action: 'states:DeleteStateMachine',
+        resource: arn.machine(n.machine),
+        why: 'nothing at runtime deletes a machine',
+      },
       { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'nothing at runtime changes code' },
     ];
     const lambdaBasics = (group: string): Expectation[] => [
-      { action: 'logs:CreateLogStream', resource: arn.logStream(group, '2026/11/24/[$LATEST]0123abcd'), why: 'its own log group' },
-      { action: 'logs:PutLogEvents', resource: arn.logStream(group, '2026/11/24/[$LATEST]0123abcd'), why: 'its own log group' },
-      { action: 'xray:PutTraceSegments', resource: '*', why: 'active tracing (X-Ray has no resource-level permissions)' },
+      {
+        action: 'logs:CreateLogStream',
+        resource: arn.logStream(group, '2026/11/24/[$LATEST]0123abcd'),
+        why: 'its own log group',
+      },
+      {
+        action: 'logs:PutLogEvents',
+        resource: arn.logStream(group, '2026/11/24/[$LATEST]0123abcd'),
+        why: 'its own log group',
+      },
+      {
+        action: 'xray:PutTraceSegments',
+        resource: '*',
+        why: 'active tracing (X-Ray has no resource-level permissions)',
+      },
       { action: 'xray:PutTelemetryRecords', resource: '*', why: 'active tracing' },
     ];
 
@@ -159,8 +188,12 @@ describe('least privilege, simulated with iam-simulate', () => {
       specs.set(`/${job.name}-state-machine/role/role`, {
         allowed: [
           ...job.functions.flatMap((fn): Expectation[] => [
-            { action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: 'a Task invokes the job\'s function' },
-            { action: 'lambda:InvokeFunction', resource: `${arn.fn(fn.name)}:$LATEST`, why: 'unqualified invokes run $LATEST' },
+            { action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: "a Task invokes the job's function" },
+            {
+              action: 'lambda:InvokeFunction',
+              resource: `${arn.fn(fn.name)}:$LATEST`,
+              why: 'unqualified invokes run $LATEST',
+            },
             { action: 'lambda:InvokeFunction', resource: `${arn.fn(fn.name)}:1`, why: 'a published version' },
           ]),
           { action: 'logs:CreateLogDelivery', resource: '*', why: 'execution logging (no resource-level permissions)' },
@@ -168,24 +201,60 @@ describe('least privilege, simulated with iam-simulate', () => {
         ],
         denied: [
           { action: 'lambda:InvokeFunction', resource: arn.fn(n.status), why: 'another function: the status function' },
-          ...job.functions.map((fn) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(`${fn.name}-v2`), why: 'a function named with the job\'s as prefix' })),
-          ...others.flatMap((o) => o.functions.map((fn) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: `another job's function (${o.name})` }))),
-          { action: 'states:StartExecution', resource: arn.machine(job.machine), why: 'the machine does not start itself' },
-          ...job.functions.map((fn) => ({ action: 'logs:PutLogEvents', resource: arn.logStream(fn.logs, 's'), why: 'Lambda log groups are the functions\' own' })),
+          ...job.functions.map((fn) => ({
+            action: 'lambda:InvokeFunction',
+            resource: arn.fn(`${fn.name}-v2`),
+            why: "a function named with the job's as prefix",
+          })),
+          ...others.flatMap((o) =>
+            o.functions.map((fn) => ({
+              action: 'lambda:InvokeFunction',
+              resource: arn.fn(fn.name),
+              why: `another job's function (${o.name})`,
+            })),
+          ),
+          {
+            action: 'states:StartExecution',
+            resource: arn.machine(job.machine),
+            why: 'the machine does not start itself',
+          },
+          ...job.functions.map((fn) => ({
+            action: 'logs:PutLogEvents',
+            resource: arn.logStream(fn.logs, 's'),
+            why: "Lambda log groups are the functions' own",
+          })),
           ...common,
         ],
       });
       specs.set(`/${job.name}-start-execution/credentials/role`, {
-        allowed: [{ action: 'states:StartExecution', resource: arn.machine(job.machine), why: `POST /${job.name}/start-execution` }],
+        allowed: [
+          {
+            action: 'states:StartExecution',
+            resource: arn.machine(job.machine),
+            why: `POST /${job.name}/start-execution`,
+          },
+        ],
         denied: [
           { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another state machine' },
-          ...others.map((o) => ({ action: 'states:StartExecution', resource: arn.machine(o.machine), why: `another job's machine (${o.name})` })),
-          { action: 'states:StartExecution', resource: arn.machine(prefixMachine), why: 'a machine named with ours as prefix' },
+          ...others.map((o) => ({
+            action: 'states:StartExecution',
+            resource: arn.machine(o.machine),
+            why: `another job's machine (${o.name})`,
+          })),
+          {
+            action: 'states:StartExecution',
+            resource: arn.machine(prefixMachine),
+            why: 'a machine named with ours as prefix',
+          },
           { action: 'states:StartSyncExecution', resource: arn.machine(job.machine), why: 'another start action' },
-          { action: 'states:StopExecution', resource: own, why: 'stopping is the stop role\'s' },
-          { action: 'states:DescribeExecution', resource: own, why: 'describing is the status function\'s' },
+          { action: 'states:StopExecution', resource: own, why: "stopping is the stop role's" },
+          { action: 'states:DescribeExecution', resource: own, why: "describing is the status function's" },
           { action: 'states:UpdateStateMachine', resource: arn.machine(job.machine), why: 'changing the machine' },
-          ...job.functions.map((fn) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: 'functions are invoked by the machine only' })),
+          ...job.functions.map((fn) => ({
+            action: 'lambda:InvokeFunction',
+            resource: arn.fn(fn.name),
+            why: 'functions are invoked by the machine only',
+          })),
           ...common,
         ],
       });
@@ -193,11 +262,29 @@ describe('least privilege, simulated with iam-simulate', () => {
         specs.set(`/${job.name}-${fn.id}/execution-role/role`, {
           allowed: lambdaBasics(fn.logs),
           denied: [
-            { action: 'logs:PutLogEvents', resource: arn.logStream(n.statusLogs, 's'), why: 'the status function\'s log group' },
-            ...allFunctions.filter((f) => f !== fn).map((f) => ({ action: 'logs:PutLogEvents', resource: arn.logStream(f.logs, 's'), why: 'another function\'s log group' })),
-            { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${fn.logs}`, why: 'Terraform owns the log group' },
+            {
+              action: 'logs:PutLogEvents',
+              resource: arn.logStream(n.statusLogs, 's'),
+              why: "the status function's log group",
+            },
+            ...allFunctions
+              .filter((f) => f !== fn)
+              .map((f) => ({
+                action: 'logs:PutLogEvents',
+                resource: arn.logStream(f.logs, 's'),
+                why: "another function's log group",
+              })),
+            {
+              action: 'logs:CreateLogGroup',
+              resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${fn.logs}`,
+              why: 'Terraform owns the log group',
+            },
             { action: 'states:DescribeExecution', resource: own, why: 'a worker needs no Step Functions API' },
-            { action: 'states:StartExecution', resource: arn.machine(job.machine), why: 'a worker needs no Step Functions API' },
+            {
+              action: 'states:StartExecution',
+              resource: arn.machine(job.machine),
+              why: 'a worker needs no Step Functions API',
+            },
             { action: 'lambda:InvokeFunction', resource: arn.fn(fn.name), why: 'not even itself' },
             ...common,
           ],
@@ -207,24 +294,40 @@ describe('least privilege, simulated with iam-simulate', () => {
     const everyExecution = jobs.map((j) => arn.execution(j.machine, 'job-1'));
     const foreign = (action: string, why: string): Expectation[] => [
       { action, resource: arn.execution(otherMachine, 'job-1'), why: `${why}: an execution of another machine` },
-      ...jobs.map((j) => ({ action, resource: arn.execution(`${j.machine}-v2`, 'job-1'), why: `${why}: an execution of a machine named with ${j.name}'s as prefix` })),
+      ...jobs.map((j) => ({
+        action,
+        resource: arn.execution(`${j.machine}-v2`, 'job-1'),
+        why: `${why}: an execution of a machine named with ${j.name}'s as prefix`,
+      })),
     ];
     specs.set('/stop-execution/credentials/role', {
       allowed: [
-        ...everyExecution.map((e) => ({ action: 'states:StopExecution', resource: e, why: 'POST /stop-execution, any job' })),
-        { action: 'states:StopExecution', resource: arn.execution(n.machine, 'any-other-name'), why: 'any execution of our machines' },
+        ...everyExecution.map((e) => ({
+          action: 'states:StopExecution',
+          resource: e,
+          why: 'POST /stop-execution, any job',
+        })),
+        {
+          action: 'states:StopExecution',
+          resource: arn.execution(n.machine, 'any-other-name'),
+          why: 'any execution of our machines',
+        },
       ],
       denied: [
         ...foreign('states:StopExecution', 'stop'),
-        { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'starting is the start roles\'' },
-        { action: 'states:DescribeExecution', resource: execution, why: 'describing is the status function\'s' },
+        { action: 'states:StartExecution', resource: arn.machine(n.machine), why: "starting is the start roles'" },
+        { action: 'states:DescribeExecution', resource: execution, why: "describing is the status function's" },
         { action: 'states:RedriveExecution', resource: execution, why: 'another action on the same execution' },
         ...common,
       ],
     });
     specs.set('/describe-execution/execution-role/role', {
       allowed: [
-        ...everyExecution.map((e) => ({ action: 'states:DescribeExecution', resource: e, why: 'POST /describe-execution, any job' })),
+        ...everyExecution.map((e) => ({
+          action: 'states:DescribeExecution',
+          resource: e,
+          why: 'POST /describe-execution, any job',
+        })),
         ...lambdaBasics(n.statusLogs),
       ],
       denied: [
@@ -232,9 +335,21 @@ describe('least privilege, simulated with iam-simulate', () => {
         { action: 'states:GetExecutionHistory', resource: execution, why: 'history is more than the status needs' },
         { action: 'states:StopExecution', resource: execution, why: 'the status function only reads' },
         { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the status function only reads' },
-        ...allFunctions.map((f) => ({ action: 'logs:PutLogEvents', resource: arn.logStream(f.logs, 's'), why: 'a worker\'s log group' })),
-        { action: 'logs:CreateLogGroup', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.statusLogs}`, why: 'Terraform owns the log group' },
-        ...allFunctions.map((f) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(f.name), why: 'another function' })),
+        ...allFunctions.map((f) => ({
+          action: 'logs:PutLogEvents',
+          resource: arn.logStream(f.logs, 's'),
+          why: "a worker's log group",
+        })),
+        {
+          action: 'logs:CreateLogGroup',
+          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${n.statusLogs}`,
+          why: 'Terraform owns the log group',
+        },
+        ...allFunctions.map((f) => ({
+          action: 'lambda:InvokeFunction',
+          resource: arn.fn(f.name),
+          why: 'another function',
+        })),
         ...common,
       ],
     });
@@ -245,39 +360,95 @@ describe('least privilege, simulated with iam-simulate', () => {
       const ciCommon: Expectation[] = [
         { action: 'iam:PutRolePolicy', resource: deployRole.arn, why: 'a CI role must not widen its own access' },
         { action: 'iam:UpdateAssumeRolePolicy', resource: planRole.arn, why: 'nor change who may assume a CI role' },
-        { action: 'iam:DeleteOpenIDConnectProvider', resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, why: 'the ci-access stack is applied by a person' },
-        { action: 's3:PutObject', resource: arn.object(n.bucket, n.ciStateKey), why: 'nor rewrite the ci-access stack\'s state' },
+        {
+          action: 'iam:DeleteOpenIDConnectProvider',
+          resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+          why: 'the ci-access stack is applied by a person',
+        },
+        {
+          action: 's3:PutObject',
+          resource: arn.object(n.bucket, n.ciStateKey),
+          why: "nor rewrite the ci-access stack's state",
+        },
         { action: 's3:GetObject', resource: arn.object('another-bucket', n.stateKey), why: 'another bucket' },
-        { action: 'lambda:UpdateFunctionCode', resource: arn.fn('other-app-worker'), why: 'a function of another application' },
+        {
+          action: 'lambda:UpdateFunctionCode',
+          resource: arn.fn('other-app-worker'),
+          why: 'a function of another application',
+        },
       ];
       specs.set('/plan-role/role', {
         allowed: [
           { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
-          { action: 's3:GetObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan reads the application state' },
+          {
+            action: 's3:GetObject',
+            resource: arn.object(n.bucket, n.stateKey),
+            why: 'plan reads the application state',
+          },
           { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
           { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
         ],
         denied: [
           { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
-          { action: 's3:PutObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'plan runs with -lock=false: a pull request can never take the lock' },
-          { action: 's3:DeleteObject', resource: arn.object(n.bucket, `${n.stateKey}.tflock`), why: 'nor break a running deploy\'s lock' },
+          {
+            action: 's3:PutObject',
+            resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
+            why: 'plan runs with -lock=false: a pull request can never take the lock',
+          },
+          {
+            action: 's3:DeleteObject',
+            resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
+            why: "nor break a running deploy's lock",
+          },
           { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
-          { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'plan never changes resources' },
-          { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'plan passes no role' },
+          {
+            action: 'states:UpdateStateMachine',
+            resource: arn.machine(n.machine),
+            why: 'plan never changes resources',
+          },
+          {
+            action: 'iam:PassRole',
+            resource: arn.role(n.worker),
+            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+            why: 'plan passes no role',
+          },
           ...ciCommon,
         ],
       });
       specs.set('/deploy-role/role', {
         allowed: [
-          { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'apply writes the application state' },
+          {
+            action: 's3:PutObject',
+            resource: arn.object(n.bucket, n.stateKey),
+            why: 'apply writes the application state',
+          },
           { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'apply deploys code' },
           { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'apply updates the machine' },
-          { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'creating a function passes its role' },
+          {
+            action: 'iam:PassRole',
+            resource: arn.role(n.worker),
+            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+            why: 'creating a function passes its role',
+          },
         ],
         denied: [
-          { action: 'iam:PassRole', resource: arn.role(n.worker), context: { 'iam:PassedToService': 'ec2.amazonaws.com' }, why: 'passing an application role to another service' },
-          { action: 'iam:PassRole', resource: deployRole.arn, context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: 'passing a CI role' },
-          { action: 's3:DeleteObject', resource: arn.object(n.bucket, n.stateKey), why: 'deleting the state (versions keep it, but still)' },
+          {
+            action: 'iam:PassRole',
+            resource: arn.role(n.worker),
+            context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+            why: 'passing an application role to another service',
+          },
+          {
+            action: 'iam:PassRole',
+            resource: deployRole.arn,
+            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+            why: 'passing a CI role',
+          },
+          {
+            action: 's3:DeleteObject',
+            resource: arn.object(n.bucket, n.stateKey),
+            why: 'deleting the state (versions keep it, but still)',
+          },
           ...ciCommon,
         ],
       });
@@ -286,7 +457,9 @@ describe('least privilege, simulated with iam-simulate', () => {
 
   it('finds a specification for every role of the app (a new role must be added here)', () => {
     // Assess
-    const unspecified = roles.filter((r) => ![...specs.keys()].some((suffix) => r.path.endsWith(suffix))).map((r) => r.path);
+    const unspecified = roles
+      .filter((r) => ![...specs.keys()].some((suffix) => r.path.endsWith(suffix)))
+      .map((r) => r.path);
     expect(unspecified).toEqual([]);
     if (!app.ciAccess) expectCiAccessAbsentForAGoodReason(app, 'the CI roles');
   });
@@ -300,21 +473,32 @@ describe('least privilege, simulated with iam-simulate', () => {
 
   it('grants every role its permissions in inline policies the simulation can read', () => {
     // Assess
-    expect(roles.filter((r) => r.managedPolicyArns.length > 0 || r.policies.length === 0).map((r) => r.path)).toEqual([]);
+    expect(roles.filter((r) => r.managedPolicyArns.length > 0 || r.policies.length === 0).map((r) => r.path)).toEqual(
+      [],
+    );
   });
 
   it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
     if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
     // Prepare
-    const boundaryPolicies = app.resources.filter((r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId);
+    const boundaryPolicies = app.resources.filter(
+      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId,
+    );
     const ci = (r: RoleUnderTest) => r.address.startsWith(`${app.ciAccessStackId}:`);
 
     // Assess
     expect(boundaryPolicies.map((p) => managedPolicyArn(p))).toEqual([BOUNDARY_ARN]);
-    expect(roles.filter((r) => !ci(r)).map((r) => [r.path, r.permissionsBoundary?.arn, r.permissionsBoundary?.policy !== undefined])).toEqual(
-      roles.filter((r) => !ci(r)).map((r) => [r.path, BOUNDARY_ARN, true]),
-    );
-    expect(roles.filter(ci).filter((r) => r.permissionsBoundary).map((r) => r.path)).toEqual([]);
+    expect(
+      roles
+        .filter((r) => !ci(r))
+        .map((r) => [r.path, r.permissionsBoundary?.arn, r.permissionsBoundary?.policy !== undefined]),
+    ).toEqual(roles.filter((r) => !ci(r)).map((r) => [r.path, BOUNDARY_ARN, true]));
+    expect(
+      roles
+        .filter(ci)
+        .filter((r) => r.permissionsBoundary)
+        .map((r) => r.path),
+    ).toEqual([]);
   });
 
   describe.each([
@@ -372,12 +556,27 @@ describe('least privilege, simulated with iam-simulate', () => {
       const decided = {
         createWithTheBoundary: await mayPerform(deploy, 'iam:CreateRole', target, withBoundary()),
         createWithoutABoundary: await mayPerform(deploy, 'iam:CreateRole', target),
-        createWithAnotherBoundary: await mayPerform(deploy, 'iam:CreateRole', target, withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`)),
-        createWithAdministratorAccessAsBoundary: await mayPerform(deploy, 'iam:CreateRole', target, withBoundary('arn:aws:iam::aws:policy/AdministratorAccess')),
+        createWithAnotherBoundary: await mayPerform(
+          deploy,
+          'iam:CreateRole',
+          target,
+          withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`),
+        ),
+        createWithAdministratorAccessAsBoundary: await mayPerform(
+          deploy,
+          'iam:CreateRole',
+          target,
+          withBoundary('arn:aws:iam::aws:policy/AdministratorAccess'),
+        ),
         putPolicyOnABoundedRole: await mayPerform(deploy, 'iam:PutRolePolicy', target, withBoundary()),
         putPolicyOnAnUnboundedRole: await mayPerform(deploy, 'iam:PutRolePolicy', target),
         retrustAnUnboundedRole: await mayPerform(deploy, 'iam:UpdateAssumeRolePolicy', target),
-        swapTheBoundary: await mayPerform(deploy, 'iam:PutRolePermissionsBoundary', target, withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`)),
+        swapTheBoundary: await mayPerform(
+          deploy,
+          'iam:PutRolePermissionsBoundary',
+          target,
+          withBoundary(`arn:aws:iam::${ACCOUNT}:policy/wide-open`),
+        ),
         removeTheBoundary: await mayPerform(deploy, 'iam:DeleteRolePermissionsBoundary', target, withBoundary()),
       };
 
@@ -395,14 +594,16 @@ describe('least privilege, simulated with iam-simulate', () => {
       });
     });
 
-    it.each([['iam:CreatePolicyVersion'], ['iam:SetDefaultPolicyVersion'], ['iam:DeletePolicyVersion'], ['iam:DeletePolicy']])(
-      'the deploy role can never %s on the boundary policy',
-      async (action) => {
-        if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
+    it.each([
+      ['iam:CreatePolicyVersion'],
+      ['iam:SetDefaultPolicyVersion'],
+      ['iam:DeletePolicyVersion'],
+      ['iam:DeletePolicy'],
+    ])('the deploy role can never %s on the boundary policy', async (action) => {
+      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
 
-        expect(await mayPerform(role('/deploy-role/role'), action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
-      },
-    );
+      expect(await mayPerform(role('/deploy-role/role'), action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
+    });
 
     it('a role it could create with an administrator policy is still held to what the application needs', async () => {
       if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
@@ -414,7 +615,12 @@ describe('least privilege, simulated with iam-simulate', () => {
         name: `${STAGE_PREFIX}-x`,
         arn: target,
         trustPolicy: {},
-        policies: [{ name: 'admin', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }],
+        policies: [
+          {
+            name: 'admin',
+            policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+          },
+        ],
         managedPolicyArns: [],
         permissionsBoundary: boundary,
       };
@@ -428,8 +634,14 @@ describe('least privilege, simulated with iam-simulate', () => {
       ];
 
       // Act
-      const bounded = await Promise.all(requests.map(async ([action, resource]) => `${action}: ${await mayPerform(admin, action, resource)}`));
-      const unbounded = await Promise.all(requests.map(async ([action, resource]) => `${action}: ${await mayPerform(withoutBoundary(admin), action, resource)}`));
+      const bounded = await Promise.all(
+        requests.map(async ([action, resource]) => `${action}: ${await mayPerform(admin, action, resource)}`),
+      );
+      const unbounded = await Promise.all(
+        requests.map(
+          async ([action, resource]) => `${action}: ${await mayPerform(withoutBoundary(admin), action, resource)}`,
+        ),
+      );
       const ownWork = await mayPerform(admin, 'lambda:InvokeFunction', arn.fn(names.worker));
 
       // Assess: the boundary, not the role's policy, is what refuses; and it is not a blanket deny.
@@ -446,20 +658,31 @@ describe('least privilege, simulated with iam-simulate', () => {
     const elsewhere = { 'aws:SourceAccount': OTHER_ACCOUNT };
     const mallory = `arn:aws:iam::${ACCOUNT}:user/mallory`;
 
-    it.each(JOBS.map((job) => [`/${job.name}-state-machine/role/role`]))('role at *%s: only Step Functions, on behalf of this account, may assume it', async (suffix) => {
-      // Act
-      const decided = {
-        service: await assume(suffix, 'states.amazonaws.com', here),
-        otherAccount: await assume(suffix, 'states.amazonaws.com', elsewhere),
-        otherService: await assume(suffix, 'lambda.amazonaws.com', here),
-        userOfThisAccount: await assume(suffix, mallory),
-      };
+    it.each(JOBS.map((job) => [`/${job.name}-state-machine/role/role`]))(
+      'role at *%s: only Step Functions, on behalf of this account, may assume it',
+      async (suffix) => {
+        // Act
+        const decided = {
+          service: await assume(suffix, 'states.amazonaws.com', here),
+          otherAccount: await assume(suffix, 'states.amazonaws.com', elsewhere),
+          otherService: await assume(suffix, 'lambda.amazonaws.com', here),
+          userOfThisAccount: await assume(suffix, mallory),
+        };
 
-      // Assess
-      expect(decided).toEqual({ service: 'Allowed', otherAccount: 'ImplicitlyDenied', otherService: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
-    });
+        // Assess
+        expect(decided).toEqual({
+          service: 'Allowed',
+          otherAccount: 'ImplicitlyDenied',
+          otherService: 'ImplicitlyDenied',
+          userOfThisAccount: 'ImplicitlyDenied',
+        });
+      },
+    );
 
-    it.each([...JOBS.map((job) => [`/${job.name}-start-execution/credentials/role`]), ['/stop-execution/credentials/role']])(
+    it.each([
+      ...JOBS.map((job) => [`/${job.name}-start-execution/credentials/role`]),
+      ['/stop-execution/credentials/role'],
+    ])(
       'role at *%s: API Gateway may assume it with the context it really sends (no aws:SourceAccount), nobody else may',
       async (suffix) => {
         // Prepare: what API Gateway sends when it assumes an integration's credentials role (nothing).
@@ -474,7 +697,11 @@ describe('least privilege, simulated with iam-simulate', () => {
 
         // Assess
         expect(apiGatewayContext).toEqual({});
-        expect(decided).toEqual({ apigateway: 'Allowed', otherService: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
+        expect(decided).toEqual({
+          apigateway: 'Allowed',
+          otherService: 'ImplicitlyDenied',
+          userOfThisAccount: 'ImplicitlyDenied',
+        });
       },
     );
 
@@ -490,7 +717,12 @@ describe('least privilege, simulated with iam-simulate', () => {
         };
 
         // Assess
-        expect(decided).toEqual({ lambda: 'Allowed', states: 'ImplicitlyDenied', apigateway: 'ImplicitlyDenied', userOfThisAccount: 'ImplicitlyDenied' });
+        expect(decided).toEqual({
+          lambda: 'Allowed',
+          states: 'ImplicitlyDenied',
+          apigateway: 'ImplicitlyDenied',
+          userOfThisAccount: 'ImplicitlyDenied',
+        });
       },
     );
 
@@ -499,7 +731,11 @@ describe('least privilege, simulated with iam-simulate', () => {
       // Prepare
       const repo = SCAN_ENV.GITHUB_REPOSITORY;
       const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-      const token = (sub: string, aud = 'sts.amazonaws.com', provider = providerArn) => ({ providerArn: provider, sub, aud });
+      const token = (sub: string, aud = 'sts.amazonaws.com', provider = providerArn) => ({
+        providerArn: provider,
+        sub,
+        aud,
+      });
       const plan = role('/plan-role/role');
       const deploy = role('/deploy-role/role');
 
@@ -507,9 +743,15 @@ describe('least privilege, simulated with iam-simulate', () => {
       const decided = {
         planFromPullRequest: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}:pull_request`)),
         planFromAnotherRepository: await mayAssumeWithWebIdentity(plan, token('repo:evil-org/async-api:pull_request')),
-        planFromARepositoryWithOurNameAsPrefix: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}-fork:pull_request`)),
+        planFromARepositoryWithOurNameAsPrefix: await mayAssumeWithWebIdentity(
+          plan,
+          token(`repo:${repo}-fork:pull_request`),
+        ),
         planFromAPush: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}:ref:refs/heads/main`)),
-        planWithAnotherAudience: await mayAssumeWithWebIdentity(plan, token(`repo:${repo}:pull_request`, 'https://github.com/example-org')),
+        planWithAnotherAudience: await mayAssumeWithWebIdentity(
+          plan,
+          token(`repo:${repo}:pull_request`, 'https://github.com/example-org'),
+        ),
         planFromAnotherProvider: await mayAssumeWithWebIdentity(
           plan,
           token(`repo:${repo}:pull_request`, 'sts.amazonaws.com', `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com`),
@@ -517,7 +759,10 @@ describe('least privilege, simulated with iam-simulate', () => {
         deployFromTheEnvironment: await mayAssumeWithWebIdentity(deploy, token(`repo:${repo}:environment:production`)),
         deployFromAPullRequest: await mayAssumeWithWebIdentity(deploy, token(`repo:${repo}:pull_request`)),
         deployFromAnotherEnvironment: await mayAssumeWithWebIdentity(deploy, token(`repo:${repo}:environment:staging`)),
-        deployFromAnotherRepository: await mayAssumeWithWebIdentity(deploy, token('repo:evil-org/async-api:environment:production')),
+        deployFromAnotherRepository: await mayAssumeWithWebIdentity(
+          deploy,
+          token('repo:evil-org/async-api:environment:production'),
+        ),
         deployByAUserOfThisAccount: await mayAssume(deploy, mallory),
       };
 
@@ -541,23 +786,40 @@ describe('least privilege, simulated with iam-simulate', () => {
   describe('resource policies', () => {
     it('the state bucket refuses every request made without TLS, even from an administrator', async () => {
       // Prepare
-      const policy = JSON.parse(String(app.resources.find((r) => r.type === 'aws_s3_bucket_policy' && r.stack === 'state-bucket')!.config['policy']));
+      const policy = JSON.parse(
+        String(
+          app.resources.find((r) => r.type === 'aws_s3_bucket_policy' && r.stack === 'state-bucket')!.config['policy'],
+        ),
+      );
       const admin = `arn:aws:iam::${ACCOUNT}:role/administrator`;
       const object = arn.object(names.bucket, names.stateKey);
 
       // Act
       const decided = {
-        getWithoutTls: await resourcePolicyAllows(policy, admin, 's3:GetObject', object, { 'aws:SecureTransport': 'false' }),
-        putWithoutTls: await resourcePolicyAllows(policy, admin, 's3:PutObject', object, { 'aws:SecureTransport': 'false' }),
-        listWithoutTls: await resourcePolicyAllows(policy, admin, 's3:ListBucket', arn.bucket(names.bucket), { 'aws:SecureTransport': 'false' }),
-        getWithTls: await resourcePolicyAllows(policy, admin, 's3:GetObject', object, { 'aws:SecureTransport': 'true' }),
+        getWithoutTls: await resourcePolicyAllows(policy, admin, 's3:GetObject', object, {
+          'aws:SecureTransport': 'false',
+        }),
+        putWithoutTls: await resourcePolicyAllows(policy, admin, 's3:PutObject', object, {
+          'aws:SecureTransport': 'false',
+        }),
+        listWithoutTls: await resourcePolicyAllows(policy, admin, 's3:ListBucket', arn.bucket(names.bucket), {
+          'aws:SecureTransport': 'false',
+        }),
+        getWithTls: await resourcePolicyAllows(policy, admin, 's3:GetObject', object, {
+          'aws:SecureTransport': 'true',
+        }),
       };
 
       // Assess
-      expect(decided).toEqual({ getWithoutTls: 'ExplicitlyDenied', putWithoutTls: 'ExplicitlyDenied', listWithoutTls: 'ExplicitlyDenied', getWithTls: 'Allowed' });
+      expect(decided).toEqual({
+        getWithoutTls: 'ExplicitlyDenied',
+        putWithoutTls: 'ExplicitlyDenied',
+        listWithoutTls: 'ExplicitlyDenied',
+        getWithTls: 'Allowed',
+      });
     });
 
-    it('API Gateway may invoke the status function from this API\'s describe route only', async () => {
+    it("API Gateway may invoke the status function from this API's describe route only", async () => {
       // Prepare: the function's resource policy, as Lambda builds it from aws_lambda_permission.
       const permission = app.resources.find((r) => r.type === 'aws_lambda_permission')!;
       const api = app.resources.find((r) => r.type === 'aws_apigatewayv2_api')!;
@@ -578,18 +840,27 @@ describe('least privilege, simulated with iam-simulate', () => {
         ],
       };
       const invoke = (sourceArn: string) =>
-        resourcePolicyAllows(policy, 'apigateway.amazonaws.com', 'lambda:InvokeFunction', functionArn, { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': ACCOUNT });
+        resourcePolicyAllows(policy, 'apigateway.amazonaws.com', 'lambda:InvokeFunction', functionArn, {
+          'aws:SourceArn': sourceArn,
+          'aws:SourceAccount': ACCOUNT,
+        });
 
       // Act
       const decided = {
         describeRoute: await invoke(`${apiExecutionArn}/$default/POST/describe-execution`),
         startRoute: await invoke(`${apiExecutionArn}/$default/POST/start-execution`),
-        anotherApi: await invoke(`arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi01/$default/POST/describe-execution`),
+        anotherApi: await invoke(
+          `arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi01/$default/POST/describe-execution`,
+        ),
       };
 
       // Assess
       expect(permission.config['function_name']).toBe(names.status);
-      expect(decided).toEqual({ describeRoute: 'Allowed', startRoute: 'ImplicitlyDenied', anotherApi: 'ImplicitlyDenied' });
+      expect(decided).toEqual({
+        describeRoute: 'Allowed',
+        startRoute: 'ImplicitlyDenied',
+        anotherApi: 'ImplicitlyDenied',
+      });
     });
   });
 });

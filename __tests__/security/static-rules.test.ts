@@ -1,9 +1,15 @@
-import { evaluateRule, type Rule, type RuleResult } from '../../security/engine';
 import { KNOWN_CHECKS, OWN_RULE_PREFIX } from '../../security/catalogue';
+import { evaluateRule, type Rule, type RuleResult } from '../../security/engine';
 import { CHECKOV_DEPRECATED_RUNTIMES, runtimeStatus } from '../../security/lambda-runtimes';
 import { RULES } from '../../security/rules';
 import { applyWaivers } from '../../security/waivers';
-import { expectCiAccessAbsentForAGoodReason, scanFixture, synthesizeApp, type ResourceJson, type SynthesizedApp } from './fixtures';
+import {
+  expectCiAccessAbsentForAGoodReason,
+  type ResourceJson,
+  type SynthesizedApp,
+  scanFixture,
+  synthesizeApp,
+} from './fixtures';
 
 /** Rules whose only subjects live in the `ci-access` stack. */
 const CI_ACCESS_ONLY = new Set(['CKV_AWS_358']);
@@ -11,7 +17,8 @@ const CI_ACCESS_ONLY = new Set(['CKV_AWS_358']);
 const TODAY = new Date();
 const FIXED_DAY = new Date('2026-11-24T12:00:00Z');
 
-const policy = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const policy = (...statements: Record<string, unknown>[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const fn = (extra: Record<string, unknown> = {}) => ({
   function_name: 'f',
   role: 'arn:aws:iam::123456789012:role/r',
@@ -35,7 +42,9 @@ const withPab = (settings: Record<string, boolean>): ResourceJson => ({
   },
 });
 const role = (trust: Record<string, unknown>) => ({
-  aws_iam_role: { r: { name: 'r', assume_role_policy: policy({ Effect: 'Allow', Action: 'sts:AssumeRole', ...trust }) } },
+  aws_iam_role: {
+    r: { name: 'r', assume_role_policy: policy({ Effect: 'Allow', Action: 'sts:AssumeRole', ...trust }) },
+  },
 });
 const githubRole = (sub: string) =>
   role({
@@ -51,77 +60,175 @@ const rolePolicy = (...statements: Record<string, unknown>[]): ResourceJson => (
  * For every rule, the smallest Terraform JSON that breaks it, and the resource the violation must
  * point at. If a rule cannot flag this, it checks nothing.
  */
-const BAD: Record<string, { readonly what: string; readonly json: ResourceJson; readonly at: string; readonly today?: Date }> = {
-  CKV_AWS_76: { what: 'a stage without access_log_settings', json: { aws_apigatewayv2_stage: { s: { api_id: 'a', name: '$default' } } }, at: 'aws_apigatewayv2_stage.s' },
+const BAD: Record<
+  string,
+  { readonly what: string; readonly json: ResourceJson; readonly at: string; readonly today?: Date }
+> = {
+  CKV_AWS_76: {
+    what: 'a stage without access_log_settings',
+    json: { aws_apigatewayv2_stage: { s: { api_id: 'a', name: '$default' } } },
+    at: 'aws_apigatewayv2_stage.s',
+  },
   CKV_AWS_309: {
     what: 'a route with authorization_type NONE',
     json: { aws_apigatewayv2_route: { r: { api_id: 'a', route_key: 'POST /x', authorization_type: 'NONE' } } },
     at: 'aws_apigatewayv2_route.r',
   },
-  CKV2_AWS_77: { what: 'an HTTP API with no web ACL association', json: { aws_apigatewayv2_api: { a: { name: 'a', protocol_type: 'HTTP' } } }, at: 'aws_apigatewayv2_api.a' },
+  CKV2_AWS_77: {
+    what: 'an HTTP API with no web ACL association',
+    json: { aws_apigatewayv2_api: { a: { name: 'a', protocol_type: 'HTTP' } } },
+    at: 'aws_apigatewayv2_api.a',
+  },
   CKV_AWS_284: {
     what: 'a state machine with tracing disabled',
-    json: { aws_sfn_state_machine: { m: { name: 'm', role_arn: 'x', definition: '{}', tracing_configuration: { enabled: false } } } },
+    json: {
+      aws_sfn_state_machine: {
+        m: { name: 'm', role_arn: 'x', definition: '{}', tracing_configuration: { enabled: false } },
+      },
+    },
     at: 'aws_sfn_state_machine.m',
   },
   CKV_AWS_285: {
     what: 'a state machine that logs without execution data',
-    json: { aws_sfn_state_machine: { m: { name: 'm', role_arn: 'x', definition: '{}', logging_configuration: { level: 'ALL', include_execution_data: false } } } },
+    json: {
+      aws_sfn_state_machine: {
+        m: {
+          name: 'm',
+          role_arn: 'x',
+          definition: '{}',
+          logging_configuration: { level: 'ALL', include_execution_data: false },
+        },
+      },
+    },
     at: 'aws_sfn_state_machine.m',
   },
   AAPI_SFN_LOGGING: {
     what: 'a state machine with logging level OFF',
     json: {
       aws_sfn_state_machine: {
-        m: { name: 'm', role_arn: 'x', definition: '{}', logging_configuration: { level: 'OFF', log_destination: 'arn:aws:logs:us-east-1:123456789012:log-group:g:*' } },
+        m: {
+          name: 'm',
+          role_arn: 'x',
+          definition: '{}',
+          logging_configuration: { level: 'OFF', log_destination: 'arn:aws:logs:us-east-1:123456789012:log-group:g:*' },
+        },
       },
     },
     at: 'aws_sfn_state_machine.m',
   },
-  CKV_AWS_50: { what: 'a function with PassThrough tracing', json: { aws_lambda_function: { f: fn({ tracing_config: { mode: 'PassThrough' } }) } }, at: 'aws_lambda_function.f' },
+  CKV_AWS_50: {
+    what: 'a function with PassThrough tracing',
+    json: { aws_lambda_function: { f: fn({ tracing_config: { mode: 'PassThrough' } }) } },
+    at: 'aws_lambda_function.f',
+  },
   CKV_AWS_363: {
     what: 'a nodejs22.x function on its deprecation day',
     json: { aws_lambda_function: { f: fn({ runtime: 'nodejs22.x' }) } },
     at: 'aws_lambda_function.f',
     today: new Date('2027-04-30T00:00:00Z'),
   },
-  CKV_AWS_115: { what: 'a function without reserved concurrency', json: { aws_lambda_function: { f: fn() } }, at: 'aws_lambda_function.f' },
-  CKV_AWS_272: { what: 'a function without code signing', json: { aws_lambda_function: { f: fn() } }, at: 'aws_lambda_function.f' },
+  CKV_AWS_115: {
+    what: 'a function without reserved concurrency',
+    json: { aws_lambda_function: { f: fn() } },
+    at: 'aws_lambda_function.f',
+  },
+  CKV_AWS_272: {
+    what: 'a function without code signing',
+    json: { aws_lambda_function: { f: fn() } },
+    at: 'aws_lambda_function.f',
+  },
   CKV_AWS_173: {
     what: 'a function with environment variables and no KMS key',
     json: { aws_lambda_function: { f: fn({ environment: { variables: { A: '1' } } }) } },
     at: 'aws_lambda_function.f',
   },
-  CKV_AWS_116: { what: 'a function without a dead-letter queue', json: { aws_lambda_function: { f: fn() } }, at: 'aws_lambda_function.f' },
-  CKV_AWS_117: { what: 'a function outside a VPC', json: { aws_lambda_function: { f: fn() } }, at: 'aws_lambda_function.f' },
+  CKV_AWS_116: {
+    what: 'a function without a dead-letter queue',
+    json: { aws_lambda_function: { f: fn() } },
+    at: 'aws_lambda_function.f',
+  },
+  CKV_AWS_117: {
+    what: 'a function outside a VPC',
+    json: { aws_lambda_function: { f: fn() } },
+    at: 'aws_lambda_function.f',
+  },
   CKV_AWS_364: {
     what: 'a service permission without source_arn',
-    json: { aws_lambda_permission: { p: { action: 'lambda:InvokeFunction', function_name: 'f', principal: 'apigateway.amazonaws.com' } } },
+    json: {
+      aws_lambda_permission: {
+        p: { action: 'lambda:InvokeFunction', function_name: 'f', principal: 'apigateway.amazonaws.com' },
+      },
+    },
     at: 'aws_lambda_permission.p',
   },
-  CKV_AWS_66: { what: 'a log group without retention', json: { aws_cloudwatch_log_group: { g: { name: 'g' } } }, at: 'aws_cloudwatch_log_group.g' },
-  CKV_AWS_338: { what: 'a log group keeping 364 days', json: { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 364 } } }, at: 'aws_cloudwatch_log_group.g' },
-  CKV_AWS_158: { what: 'a log group without a KMS key', json: { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 30 } } }, at: 'aws_cloudwatch_log_group.g' },
-  CKV_AWS_62: { what: 'an admin policy', json: rolePolicy({ Effect: 'Allow', Action: '*', Resource: '*' }), at: 'aws_iam_role_policy.p' },
+  CKV_AWS_66: {
+    what: 'a log group without retention',
+    json: { aws_cloudwatch_log_group: { g: { name: 'g' } } },
+    at: 'aws_cloudwatch_log_group.g',
+  },
+  CKV_AWS_338: {
+    what: 'a log group keeping 364 days',
+    json: { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 364 } } },
+    at: 'aws_cloudwatch_log_group.g',
+  },
+  CKV_AWS_158: {
+    what: 'a log group without a KMS key',
+    json: { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 30 } } },
+    at: 'aws_cloudwatch_log_group.g',
+  },
+  CKV_AWS_62: {
+    what: 'an admin policy',
+    json: rolePolicy({ Effect: 'Allow', Action: '*', Resource: '*' }),
+    at: 'aws_iam_role_policy.p',
+  },
   CKV_AWS_63: {
     what: 'a "*" action on one bucket',
     json: rolePolicy({ Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: 'arn:aws:s3:::b/*' }),
     at: 'aws_iam_role_policy.p',
   },
-  CKV_AWS_355: { what: 's3:Get* on "*"', json: rolePolicy({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }), at: 'aws_iam_role_policy.p' },
-  CKV_AWS_290: { what: 'lambda:UpdateFunctionCode on "*"', json: rolePolicy({ Effect: 'Allow', Action: 'lambda:UpdateFunctionCode', Resource: '*' }), at: 'aws_iam_role_policy.p' },
-  CKV_AWS_289: { what: 'iam:PutRolePolicy on "*"', json: rolePolicy({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: '*' }), at: 'aws_iam_role_policy.p' },
+  CKV_AWS_355: {
+    what: 's3:Get* on "*"',
+    json: rolePolicy({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }),
+    at: 'aws_iam_role_policy.p',
+  },
+  CKV_AWS_290: {
+    what: 'lambda:UpdateFunctionCode on "*"',
+    json: rolePolicy({ Effect: 'Allow', Action: 'lambda:UpdateFunctionCode', Resource: '*' }),
+    at: 'aws_iam_role_policy.p',
+  },
+  CKV_AWS_289: {
+    what: 'iam:PutRolePolicy on "*"',
+    json: rolePolicy({ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: '*' }),
+    at: 'aws_iam_role_policy.p',
+  },
   'AWS-0342': {
     what: 'iam:Pass* on one role',
     json: rolePolicy({ Effect: 'Allow', Action: 'iam:Pass*', Resource: 'arn:aws:iam::123456789012:role/x' }),
     at: 'aws_iam_role_policy.p',
   },
-  CKV_AWS_60: { what: 'a role any AWS principal may assume', json: role({ Principal: { AWS: '*' } }), at: 'aws_iam_role.r' },
-  CKV_AWS_61: { what: 'a role trusting a whole account', json: role({ Principal: { AWS: 'arn:aws:iam::210987654321:root' } }), at: 'aws_iam_role.r' },
-  CKV_AWS_358: { what: 'a GitHub role trusting every repository of an owner', json: githubRole('repo:example-org/*'), at: 'aws_iam_role.r' },
+  CKV_AWS_60: {
+    what: 'a role any AWS principal may assume',
+    json: role({ Principal: { AWS: '*' } }),
+    at: 'aws_iam_role.r',
+  },
+  CKV_AWS_61: {
+    what: 'a role trusting a whole account',
+    json: role({ Principal: { AWS: 'arn:aws:iam::210987654321:root' } }),
+    at: 'aws_iam_role.r',
+  },
+  CKV_AWS_358: {
+    what: 'a GitHub role trusting every repository of an owner',
+    json: githubRole('repo:example-org/*'),
+    at: 'aws_iam_role.r',
+  },
   CKV_AWS_21: {
     what: 'a bucket with versioning suspended',
-    json: { ...bucketOnly, aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: { status: 'Suspended' } } } },
+    json: {
+      ...bucketOnly,
+      aws_s3_bucket_versioning: {
+        v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: { status: 'Suspended' } },
+      },
+    },
     at: 'aws_s3_bucket.b',
   },
   CKV_AWS_19: { what: 'a bucket without a declared encryption configuration', json: bucketOnly, at: 'aws_s3_bucket.b' },
@@ -130,7 +237,10 @@ const BAD: Record<string, { readonly what: string; readonly json: ResourceJson; 
     json: {
       ...bucketOnly,
       aws_s3_bucket_server_side_encryption_configuration: {
-        e: { bucket: '${aws_s3_bucket.b.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
+        e: {
+          bucket: '${aws_s3_bucket.b.id}',
+          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
+        },
       },
     },
     at: 'aws_s3_bucket.b',
@@ -140,15 +250,26 @@ const BAD: Record<string, { readonly what: string; readonly json: ResourceJson; 
     json: {
       ...bucketOnly,
       aws_s3_bucket_server_side_encryption_configuration: {
-        e: { bucket: '${aws_s3_bucket.b.id}', rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }] },
+        e: {
+          bucket: '${aws_s3_bucket.b.id}',
+          rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }],
+        },
       },
     },
     at: 'aws_s3_bucket.b',
   },
   CKV_AWS_53: { what: 'block_public_acls false', json: withPab({ block_public_acls: false }), at: 'aws_s3_bucket.b' },
-  CKV_AWS_54: { what: 'block_public_policy false', json: withPab({ block_public_policy: false }), at: 'aws_s3_bucket.b' },
+  CKV_AWS_54: {
+    what: 'block_public_policy false',
+    json: withPab({ block_public_policy: false }),
+    at: 'aws_s3_bucket.b',
+  },
   CKV_AWS_55: { what: 'ignore_public_acls false', json: withPab({ ignore_public_acls: false }), at: 'aws_s3_bucket.b' },
-  CKV_AWS_56: { what: 'restrict_public_buckets false', json: withPab({ restrict_public_buckets: false }), at: 'aws_s3_bucket.b' },
+  CKV_AWS_56: {
+    what: 'restrict_public_buckets false',
+    json: withPab({ restrict_public_buckets: false }),
+    at: 'aws_s3_bucket.b',
+  },
   CKV2_AWS_6: { what: 'a bucket without a public access block', json: bucketOnly, at: 'aws_s3_bucket.b' },
   AAPI_S3_TLS_ONLY: {
     what: 'a TLS deny that covers the bucket but not its objects',
@@ -232,20 +353,35 @@ describe('static security rules over the synthesized app', () => {
 
   describe('rule boundaries', () => {
     const rule = (id: string) => RULES.find((r) => r.ids[0] === id)!;
-    const violations = async (id: string, json: ResourceJson, today?: Date) => (await runOnFixture(rule(id), json, today)).violations;
+    const violations = async (id: string, json: ResourceJson, today?: Date) =>
+      (await runOnFixture(rule(id), json, today)).violations;
 
     it('CKV_AWS_355 accepts wildcard-only actions on "*" and conditioned statements, and honours a Deny', async () => {
       // Act
-      const wildcardOnly = await violations('CKV_AWS_355', rolePolicy({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'logs:CreateLogDelivery'], Resource: '*' }));
+      const wildcardOnly = await violations(
+        'CKV_AWS_355',
+        rolePolicy({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'logs:CreateLogDelivery'], Resource: '*' }),
+      );
       const conditioned = await violations(
         'CKV_AWS_355',
-        rolePolicy({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/app': 'x' } } }),
+        rolePolicy({
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:ResourceTag/app': 'x' } },
+        }),
       );
       const denied = await violations(
         'CKV_AWS_355',
-        rolePolicy({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' }, { Effect: 'Deny', Action: 'lambda:Invoke*', Resource: '*' }),
+        rolePolicy(
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: '*' },
+          { Effect: 'Deny', Action: 'lambda:Invoke*', Resource: '*' },
+        ),
       );
-      const restrictable = await violations('CKV_AWS_355', rolePolicy({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'states:StartExecution'], Resource: '*' }));
+      const restrictable = await violations(
+        'CKV_AWS_355',
+        rolePolicy({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'states:StartExecution'], Resource: '*' }),
+      );
 
       // Assess
       expect(wildcardOnly).toEqual([]);
@@ -256,8 +392,14 @@ describe('static security rules over the synthesized app', () => {
 
     it('CKV_AWS_290 flags write actions but not reads on "*"', async () => {
       // Act
-      const read = await violations('CKV_AWS_290', rolePolicy({ Effect: 'Allow', Action: 'states:DescribeExecution', Resource: '*' }));
-      const write = await violations('CKV_AWS_290', rolePolicy({ Effect: 'Allow', Action: 'states:StopExecution', Resource: '*' }));
+      const read = await violations(
+        'CKV_AWS_290',
+        rolePolicy({ Effect: 'Allow', Action: 'states:DescribeExecution', Resource: '*' }),
+      );
+      const write = await violations(
+        'CKV_AWS_290',
+        rolePolicy({ Effect: 'Allow', Action: 'states:StopExecution', Resource: '*' }),
+      );
 
       // Assess
       expect(read).toEqual([]);
@@ -266,8 +408,12 @@ describe('static security rules over the synthesized app', () => {
 
     it('CKV_AWS_338 accepts 365 days and 0 (never expire)', async () => {
       // Act
-      const year = await violations('CKV_AWS_338', { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 365 } } });
-      const forever = await violations('CKV_AWS_338', { aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 0 } } });
+      const year = await violations('CKV_AWS_338', {
+        aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 365 } },
+      });
+      const forever = await violations('CKV_AWS_338', {
+        aws_cloudwatch_log_group: { g: { name: 'g', retention_in_days: 0 } },
+      });
 
       // Assess
       expect(year).toEqual([]);
@@ -292,7 +438,9 @@ describe('static security rules over the synthesized app', () => {
 
     it('marks every runtime checkov CKV_AWS_363 forbids as deprecated in our date table', () => {
       // Act
-      const notDeprecated = CHECKOV_DEPRECATED_RUNTIMES.filter((r) => runtimeStatus(r, FIXED_DAY).kind !== 'deprecated');
+      const notDeprecated = CHECKOV_DEPRECATED_RUNTIMES.filter(
+        (r) => runtimeStatus(r, FIXED_DAY).kind !== 'deprecated',
+      );
 
       // Assess
       expect(notDeprecated).toEqual([]);
@@ -321,7 +469,11 @@ describe('static security rules over the synthesized app', () => {
 
   it('CKV_AWS_309 holds with API_AUTH=JWT as well (every route uses the JWT authorizer)', async () => {
     // Prepare
-    const jwtApp = synthesizeApp({ API_AUTH: 'JWT', JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'async-api' });
+    const jwtApp = synthesizeApp({
+      API_AUTH: 'JWT',
+      JWT_ISSUER: 'https://issuer.example.com',
+      JWT_AUDIENCE: 'async-api',
+    });
     const rule = RULES.find((r) => r.ids[0] === 'CKV_AWS_309')!;
 
     // Act
@@ -337,7 +489,9 @@ describe('static security rules over the synthesized app', () => {
 
   it('names only checks of the catalogue or own AAPI_ rules', () => {
     // Assess
-    const unknown = RULES.flatMap((r) => r.ids).filter((id) => !(id in KNOWN_CHECKS) && !id.startsWith(OWN_RULE_PREFIX));
+    const unknown = RULES.flatMap((r) => r.ids).filter(
+      (id) => !(id in KNOWN_CHECKS) && !id.startsWith(OWN_RULE_PREFIX),
+    );
     expect(unknown).toEqual([]);
   });
 });

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KNOWN_CHECKS } from '../../security/catalogue';
 import { evaluateRule, type RuleResult, type Violation } from '../../security/engine';
-import { renderRuleTable, RULES } from '../../security/rules';
+import { RULES, renderRuleTable } from '../../security/rules';
 import { renderWaiverTable, WAIVERS, waiverCovers } from '../../security/waivers';
-import { expectCiAccessAbsentForAGoodReason, synthesizeApp, type SynthesizedApp } from './fixtures';
+import { expectCiAccessAbsentForAGoodReason, type SynthesizedApp, synthesizeApp } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -31,7 +31,7 @@ describe('the waiver list', () => {
     checkedBy = new Map(RULES.flatMap((rule, i) => rule.ids.map((id) => [id, results[i]!.checked] as const)));
   });
 
-  it('names only checks that exist in checkov\'s or trivy\'s catalogue', () => {
+  it("names only checks that exist in checkov's or trivy's catalogue", () => {
     // Assess
     const unknown = WAIVERS.flatMap((w) => w.ids).filter((id) => !(id in KNOWN_CHECKS));
     expect(unknown).toEqual([]);
@@ -65,7 +65,11 @@ describe('the waiver list', () => {
         if (!target.path) {
           // A type-wide waiver must not hide a resource of that type that meets the check.
           const checked = waiver.ids.flatMap((id) => checkedBy.get(id) ?? []);
-          const ofType = [...new Set(app.resources.filter((r) => r.type === target.type && checked.includes(r.address)).map((r) => r.address))];
+          const ofType = [
+            ...new Set(
+              app.resources.filter((r) => r.type === target.type && checked.includes(r.address)).map((r) => r.address),
+            ),
+          ];
           expect([...new Set(covered.map((v) => v.address))].sort()).toEqual(ofType.sort());
         }
       });
@@ -95,7 +99,11 @@ describe('the waiver list', () => {
 
   it('security/render-waivers.ts prints the rendered table', () => {
     // Act
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'security', 'render-waivers.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'security', 'render-waivers.ts')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
 
     // Assess
     expect(run.stderr).toBe('');

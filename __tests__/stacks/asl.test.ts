@@ -2,7 +2,7 @@ import aslValidator from 'asl-validator';
 import { AslTemplateError, renderAsl } from '../../stacks/asl';
 import { renderJobAsl } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { walkStates, type Definition } from './asl-helpers';
+import { type Definition, walkStates } from './asl-helpers';
 
 describe('renderAsl', () => {
   it('gives a whole-string placeholder the value type and interpolates partial ones as text', () => {
@@ -71,7 +71,12 @@ describe.each(JOBS.map((job) => [job.name, job] as const))('job %s: its ASL file
     for (const scope of scopes) {
       const names = new Set(Object.keys(scope.States));
       const targets = Object.values(scope.States)
-        .flatMap((s) => [s.Next, s.Default, ...(s.Catch ?? []).map((c) => c.Next), ...(s.Choices ?? []).map((c) => c.Next)])
+        .flatMap((s) => [
+          s.Next,
+          s.Default,
+          ...(s.Catch ?? []).map((c) => c.Next),
+          ...(s.Choices ?? []).map((c) => c.Next),
+        ])
         .filter((t): t is string => typeof t === 'string');
 
       expect(names.has(scope.StartAt)).toBe(true);
@@ -88,7 +93,7 @@ describe.each(JOBS.map((job) => [job.name, job] as const))('job %s: its ASL file
     }
   });
 
-  it('invokes only the job\'s own functions', () => {
+  it("invokes only the job's own functions", () => {
     const own = new Set(job.functions.map(fnArn));
     const invoked = scopes
       .flatMap((s) => Object.values(s.States))

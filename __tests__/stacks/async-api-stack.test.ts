@@ -1,8 +1,8 @@
-import { App, Testing } from 'cdktf';
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { AsyncApiStack, ROUTES, jobStartRoute } from '../../stacks/async-api-stack';
+import { type App, Testing } from 'cdktf';
+import { AsyncApiStack, jobStartRoute, ROUTES } from '../../stacks/async-api-stack';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { parse, statementsOf, tempBuildDir, testConfig } from './helpers';
@@ -28,18 +28,28 @@ describe('AsyncApiStack', () => {
   it('serves the shared routes and one start route per job', () => {
     const keys = Object.values(out.resources('aws_apigatewayv2_route')).map((r) => r.route_key);
 
-    expect(keys.sort()).toEqual([ROUTES.describe, ROUTES.start, ROUTES.stop, ...JOBS.map((j) => jobStartRoute(j.name))].sort());
-    for (const key of keys) expect(out.text).toHaveResourceWithProperties(Apigatewayv2Route, { route_key: key, authorization_type: 'AWS_IAM' });
+    expect(keys.sort()).toEqual(
+      [ROUTES.describe, ROUTES.start, ROUTES.stop, ...JOBS.map((j) => jobStartRoute(j.name))].sort(),
+    );
+    for (const key of keys)
+      expect(out.text).toHaveResourceWithProperties(Apigatewayv2Route, {
+        route_key: key,
+        authorization_type: 'AWS_IAM',
+      });
   });
 
-  it('maps each job\'s start body to StartExecution on that job\'s machine, with the name for idempotent starts', () => {
+  it("maps each job's start body to StartExecution on that job's machine, with the name for idempotent starts", () => {
     const machines = out.resources('aws_sfn_state_machine');
     for (const job of JOBS) {
       const id = Object.entries(machines).find(([, m]) => m.name === machineName(job.name))![0];
 
       expect(out.text).toHaveResourceWithProperties(Apigatewayv2Integration, {
         integration_subtype: 'StepFunctions-StartExecution',
-        request_parameters: { StateMachineArn: `\${aws_sfn_state_machine.${id}.arn}`, Input: '$request.body.input', Name: '$request.body.name' },
+        request_parameters: {
+          StateMachineArn: `\${aws_sfn_state_machine.${id}.arn}`,
+          Input: '$request.body.input',
+          Name: '$request.body.name',
+        },
       });
     }
   });
@@ -56,27 +66,40 @@ describe('AsyncApiStack', () => {
 
     expect(machines.map((m) => m.name).sort()).toEqual(JOBS.map((j) => machineName(j.name)).sort());
     expect(new Set(machines.map((m) => m.role_arn)).size).toBe(JOBS.length);
-    expect(new Set(machines.map((m) => (m.logging_configuration as { log_destination: string }).log_destination)).size).toBe(JOBS.length);
+    expect(
+      new Set(machines.map((m) => (m.logging_configuration as { log_destination: string }).log_destination)).size,
+    ).toBe(JOBS.length);
     for (const m of machines) expect(m.tracing_configuration).toEqual({ enabled: true });
   });
 
-  it('lets each state machine invoke only its own job\'s functions', () => {
+  it("lets each state machine invoke only its own job's functions", () => {
     const policies = Object.values(out.resources('aws_iam_role_policy'));
     for (const job of JOBS) {
       const policy = policies.find((p) => p.name === `async-api-dev-${job.name}-states`)!;
       const invoke = statementsOf(policy.policy).find((s) => s.Action.includes('lambda:InvokeFunction'))!;
-      const functionIds = job.functions.map((fn) =>
-        Object.entries(out.resources('aws_lambda_function')).find(([, f]) => f.function_name === `async-api-dev-${fn.name}`)![0],
+      const functionIds = job.functions.map(
+        (fn) =>
+          Object.entries(out.resources('aws_lambda_function')).find(
+            ([, f]) => f.function_name === `async-api-dev-${fn.name}`,
+          )![0],
       );
 
-      expect(invoke.Resource.sort()).toEqual(functionIds.flatMap((id) => [`\${aws_lambda_function.${id}.arn}`, `\${aws_lambda_function.${id}.arn}:*`]).sort());
+      expect(invoke.Resource.sort()).toEqual(
+        functionIds
+          .flatMap((id) => [`\${aws_lambda_function.${id}.arn}`, `\${aws_lambda_function.${id}.arn}:*`])
+          .sort(),
+      );
     }
   });
 
   it('maps the stop body to StopExecution, error and cause included', () => {
     expect(out.text).toHaveResourceWithProperties(Apigatewayv2Integration, {
       integration_subtype: 'StepFunctions-StopExecution',
-      request_parameters: { ExecutionArn: '$request.body.executionArn', Error: '$request.body.error', Cause: '$request.body.cause' },
+      request_parameters: {
+        ExecutionArn: '$request.body.executionArn',
+        Error: '$request.body.error',
+        Cause: '$request.body.cause',
+      },
     });
   });
 
@@ -89,7 +112,7 @@ describe('AsyncApiStack', () => {
     expect(new Set(roles).size).toBe(JOBS.length + 1);
   });
 
-  it('routes describe-execution to the status Lambda, which knows every job\'s state machine', () => {
+  it("routes describe-execution to the status Lambda, which knows every job's state machine", () => {
     const integration = out.one('aws_apigatewayv2_integration', { payload_format_version: '2.0' });
     const fnId = /aws_lambda_function\.([^.]+)\.invoke_arn/.exec(String(integration.integration_uri))![1]!;
     const fn = out.resources('aws_lambda_function')[fnId]!;
@@ -97,7 +120,15 @@ describe('AsyncApiStack', () => {
     expect(fn.function_name).toBe('async-api-dev-describe-execution');
     expect(out.text).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'async-api-dev-describe-execution',
-      environment: { variables: { STATE_MACHINE_ARNS: expect.stringMatching(new RegExp(`^\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}(,\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}){${JOBS.length - 1}}$`)) } },
+      environment: {
+        variables: {
+          STATE_MACHINE_ARNS: expect.stringMatching(
+            new RegExp(
+              `^\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}(,\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}){${JOBS.length - 1}}$`,
+            ),
+          ),
+        },
+      },
     });
   });
 
@@ -112,15 +143,20 @@ describe('AsyncApiStack', () => {
     }
   });
 
-  it('renders every job\'s ASL with no placeholder left', () => {
+  it("renders every job's ASL with no placeholder left", () => {
     for (const machine of Object.values(out.resources('aws_sfn_state_machine'))) {
       expect(String(machine.definition).replace(/\$\{(aws_|data\.)[^}]+\}/g, '')).not.toMatch(/\$\{|%\{/);
     }
   });
 
-  it('stores state in S3 with S3-native locking, leaving encryption to the bucket\'s KMS default', () => {
+  it("stores state in S3 with S3-native locking, leaving encryption to the bucket's KMS default", () => {
     expect(out.json.terraform.backend).toEqual({
-      s3: { bucket: 'test-state-bucket', key: 'async-api/dev/terraform.tfstate', region: 'us-east-1', use_lockfile: true },
+      s3: {
+        bucket: 'test-state-bucket',
+        key: 'async-api/dev/terraform.tfstate',
+        region: 'us-east-1',
+        use_lockfile: true,
+      },
     });
     expect(out.json.terraform.required_version).toBe('>= 1.11.0');
   });
@@ -131,34 +167,54 @@ describe('AsyncApiStack', () => {
     expect(statements.flatMap((s) => s.Action).filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
     const starred = statements.filter((s) => s.Resource.includes('*'));
     expect(new Set(starred.flatMap((s) => s.Action.map((a) => a.split(':')[0])))).toEqual(new Set(['xray', 'logs']));
-    expect(new Set(starred.map((s) => s.Sid))).toEqual(new Set(['XRayWriteNoResourceLevelPermissions', 'LogDeliveryNoResourceLevelPermissions']));
+    expect(new Set(starred.map((s) => s.Sid))).toEqual(
+      new Set(['XRayWriteNoResourceLevelPermissions', 'LogDeliveryNoResourceLevelPermissions']),
+    );
   });
 
-  it('scopes execution-level actions to the executions of this API\'s machines', () => {
-    const scoped = allStatements(out).filter((s) => s.Action.some((a) => a === 'states:StopExecution' || a === 'states:DescribeExecution'));
+  it("scopes execution-level actions to the executions of this API's machines", () => {
+    const scoped = allStatements(out).filter((s) =>
+      s.Action.some((a) => a === 'states:StopExecution' || a === 'states:DescribeExecution'),
+    );
 
     expect(scoped).toHaveLength(2);
     for (const s of scoped) {
       expect(s.Resource.sort()).toEqual(
-        JOBS.map((j) => j.name).sort().map((name) =>
-          expect.stringMatching(
-            new RegExp(`^arn:aws:states:us-east-1:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:execution:${machineName(name)}:\\*$`),
+        JOBS.map((j) => j.name)
+          .sort()
+          .map((name) =>
+            expect.stringMatching(
+              new RegExp(
+                `^arn:aws:states:us-east-1:\\$\\{data\\.aws_caller_identity\\.[^}]+\\.account_id\\}:execution:${machineName(name)}:\\*$`,
+              ),
+            ),
           ),
-        ),
       );
     }
   });
 
   it('publishes the endpoint, the auth mode, each route URL, the default machine and every job', () => {
     expect(Object.keys(out.json.output).sort()).toEqual([
-      'api_auth', 'api_endpoint', 'default_job', 'describe_execution_url', 'jobs', 'region', 'start_execution_url', 'state_machine_arn', 'stop_execution_url',
+      'api_auth',
+      'api_endpoint',
+      'default_job',
+      'describe_execution_url',
+      'jobs',
+      'region',
+      'start_execution_url',
+      'state_machine_arn',
+      'stop_execution_url',
     ]);
-    expect(out.json.output.start_execution_url.value).toMatch(/^\$\{aws_apigatewayv2_api\.[^}]+\.api_endpoint\}\/start-execution$/);
+    expect(out.json.output.start_execution_url.value).toMatch(
+      /^\$\{aws_apigatewayv2_api\.[^}]+\.api_endpoint\}\/start-execution$/,
+    );
     expect(out.json.output.default_job.value).toBe(MAIN.name);
     expect(Object.keys(out.json.output.jobs.value).sort()).toEqual(JOBS.map((j) => j.name).sort());
     for (const job of JOBS) {
       expect(out.json.output.jobs.value[job.name]).toEqual({
-        start_execution_url: expect.stringMatching(new RegExp(`^\\$\\{aws_apigatewayv2_api\\.[^}]+\\.api_endpoint\\}/${job.name}/start-execution$`)),
+        start_execution_url: expect.stringMatching(
+          new RegExp(`^\\$\\{aws_apigatewayv2_api\\.[^}]+\\.api_endpoint\\}/${job.name}/start-execution$`),
+        ),
         state_machine_arn: expect.stringMatching(/^\$\{aws_sfn_state_machine\.[^}]+\.arn\}$/),
       });
     }
@@ -176,7 +232,11 @@ describe('AsyncApiStack', () => {
     const prod = synthStack({ STAGE: 'prod' });
     const names = Object.values(prod.resources('aws_lambda_function')).map((f) => f.function_name);
 
-    expect(names.sort()).toEqual(['describe-execution', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))].map((n) => `async-api-prod-${n}`).sort());
+    expect(names.sort()).toEqual(
+      ['describe-execution', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
+        .map((n) => `async-api-prod-${n}`)
+        .sort(),
+    );
   });
 
   describe('permissions boundary', () => {

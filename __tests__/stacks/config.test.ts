@@ -33,7 +33,11 @@ describe('parseConfig', () => {
   it('derives the state key from the stage and the state region from the region', () => {
     const config = parseConfig({ ...minimal, STAGE: 'prod', AWS_REGION: 'eu-west-1' });
 
-    expect(config.state).toEqual({ bucket: 'my-state-bucket', key: 'async-api/prod/terraform.tfstate', region: 'eu-west-1' });
+    expect(config.state).toEqual({
+      bucket: 'my-state-bucket',
+      key: 'async-api/prod/terraform.tfstate',
+      region: 'eu-west-1',
+    });
   });
 
   it('reads JWT issuer and comma-separated audiences', () => {
@@ -44,18 +48,28 @@ describe('parseConfig', () => {
       JWT_AUDIENCE: 'app-a,app-b',
     });
 
-    expect(config.apiAuth).toEqual({ mode: 'JWT', issuer: 'https://issuer.example.com/', audience: ['app-a', 'app-b'] });
+    expect(config.apiAuth).toEqual({
+      mode: 'JWT',
+      issuer: 'https://issuer.example.com/',
+      audience: ['app-a', 'app-b'],
+    });
   });
 
   it.each([
     [{}, /^TF_STATE_BUCKET is required/],
     [{ ...minimal, AWS_REGION: 'mars' }, /^AWS_REGION="mars" is invalid: expected an AWS region/],
     [{ ...minimal, STAGE: 'Prod_1' }, /^STAGE="Prod_1" is invalid/],
-    [{ ...minimal, TF_STATE_BUCKET: 'x' }, /^TF_STATE_BUCKET="x" is invalid: expected the S3 bucket that holds Terraform state: 3 to 63 characters/],
+    [
+      { ...minimal, TF_STATE_BUCKET: 'x' },
+      /^TF_STATE_BUCKET="x" is invalid: expected the S3 bucket that holds Terraform state: 3 to 63 characters/,
+    ],
     [{ ...minimal, STAGE: 'dev-eu' }, /^STAGE="dev-eu" is invalid: .*no "-"/],
     [{ ...minimal, API_AUTH: 'COGNITO' }, /^API_AUTH="COGNITO" is invalid: expected one of AWS_IAM, JWT, NONE/],
     [{ ...minimal, API_AUTH: 'JWT', JWT_AUDIENCE: 'x' }, /^JWT_ISSUER is required/],
-    [{ ...minimal, API_AUTH: 'JWT', JWT_ISSUER: 'http://insecure', JWT_AUDIENCE: 'x' }, /^JWT_ISSUER="http:\/\/insecure" is invalid/],
+    [
+      { ...minimal, API_AUTH: 'JWT', JWT_ISSUER: 'http://insecure', JWT_AUDIENCE: 'x' },
+      /^JWT_ISSUER="http:\/\/insecure" is invalid/,
+    ],
     [{ ...minimal, LOG_RETENTION_DAYS: '10' }, /^LOG_RETENTION_DAYS="10" is invalid: expected one of 1, 3, 5/],
     [{ ...minimal, API_THROTTLE_BURST: '1.5' }, /^API_THROTTLE_BURST="1.5" is invalid: expected a whole number/],
     [{ ...minimal, SFN_LOG_LEVEL: 'OFF' }, /^SFN_LOG_LEVEL="OFF" is invalid: expected one of ALL, ERROR, FATAL/],
@@ -83,7 +97,9 @@ describe('parseConfig', () => {
   describe('ROLE_PERMISSIONS_BOUNDARY_ARN', () => {
     it('is absent unless set, so a deploy without ci-access needs no boundary', () => {
       expect(parseConfig(minimal)).not.toHaveProperty('rolePermissionsBoundaryArn');
-      expect(parseConfig({ ...minimal, ROLE_PERMISSIONS_BOUNDARY_ARN: ' ' })).not.toHaveProperty('rolePermissionsBoundaryArn');
+      expect(parseConfig({ ...minimal, ROLE_PERMISSIONS_BOUNDARY_ARN: ' ' })).not.toHaveProperty(
+        'rolePermissionsBoundaryArn',
+      );
     });
 
     it.each([
@@ -106,7 +122,9 @@ describe('parseConfig', () => {
       const problems = problemsOf({ ...minimal, ROLE_PERMISSIONS_BOUNDARY_ARN: arn });
 
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^ROLE_PERMISSIONS_BOUNDARY_ARN=".*" is invalid: expected the ARN of an IAM managed policy/);
+      expect(problems[0]).toMatch(
+        /^ROLE_PERMISSIONS_BOUNDARY_ARN=".*" is invalid: expected the ARN of an IAM managed policy/,
+      );
     });
   });
 
@@ -114,14 +132,22 @@ describe('parseConfig', () => {
     expect(parseConfig(minimal).stateBucketAllowDestroy).toBeUndefined();
     expect(parseConfig({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'false' }).stateBucketAllowDestroy).toBeUndefined();
     expect(parseConfig({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'true' }).stateBucketAllowDestroy).toBe(true);
-    expect(problemsOf({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'yes' })[0]).toMatch(/^STATE_BUCKET_ALLOW_DESTROY="yes" is invalid/);
+    expect(problemsOf({ ...minimal, STATE_BUCKET_ALLOW_DESTROY: 'yes' })[0]).toMatch(
+      /^STATE_BUCKET_ALLOW_DESTROY="yes" is invalid/,
+    );
   });
 
   it('reads exactly the variables CONFIG_VARIABLES lists, so tools watching them miss none', () => {
     // Prepare: JWT and GITHUB_REPOSITORY take the branches that read the most variables.
     const read = new Set<string>();
     const env = new Proxy(
-      { ...minimal, API_AUTH: 'JWT', JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'a', GITHUB_REPOSITORY: 'o/r' } as Record<string, string>,
+      {
+        ...minimal,
+        API_AUTH: 'JWT',
+        JWT_ISSUER: 'https://issuer.example.com',
+        JWT_AUDIENCE: 'a',
+        GITHUB_REPOSITORY: 'o/r',
+      } as Record<string, string>,
       { get: (target, key: string) => (read.add(key), target[key]) },
     );
 

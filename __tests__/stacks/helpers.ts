@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
-import { AppConfig, parseConfig } from '../../stacks/config';
+import type { Construct } from 'constructs';
+import { type AppConfig, parseConfig } from '../../stacks/config';
 
 /** A synthesized scope: the JSON text (for cdktf's matchers) and its parsed resources. */
 export interface Synthesized {
@@ -28,7 +28,8 @@ export function parse(text: string): Synthesized {
       const found = Object.values(resources(type)).filter((r) =>
         Object.entries(where).every(([k, v]) => JSON.stringify(r[k]) === JSON.stringify(v)),
       );
-      if (found.length !== 1) throw new Error(`expected one ${type} matching ${JSON.stringify(where)}, found ${found.length}`);
+      if (found.length !== 1)
+        throw new Error(`expected one ${type} matching ${JSON.stringify(where)}, found ${found.length}`);
       return found[0]!;
     },
   };

@@ -1,7 +1,7 @@
 import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-authorizer';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
-import { ApiAuth } from '../../stacks/config';
+import type { ApiAuth } from '../../stacks/config';
 import { ACCESS_LOG_FORMAT, HttpApi } from '../../stacks/constructs/http-api';
 import { synthesize } from './helpers';
 
@@ -28,14 +28,23 @@ describe('HttpApi', () => {
       auto_deploy: true,
       default_route_settings: { throttling_rate_limit: 25, throttling_burst_limit: 50 },
     });
-    const settings = out.one('aws_apigatewayv2_stage').access_log_settings as { format: string; destination_arn: string };
+    const settings = out.one('aws_apigatewayv2_stage').access_log_settings as {
+      format: string;
+      destination_arn: string;
+    };
     expect(JSON.parse(settings.format)).toEqual(ACCESS_LOG_FORMAT);
     expect(settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}$/);
   });
 
   it('logs the fields an operator needs to trace a failed request', () => {
     expect(Object.values(ACCESS_LOG_FORMAT)).toEqual(
-      expect.arrayContaining(['$context.requestId', '$context.routeKey', '$context.status', '$context.responseLatency', '$context.integrationErrorMessage']),
+      expect.arrayContaining([
+        '$context.requestId',
+        '$context.routeKey',
+        '$context.status',
+        '$context.responseLatency',
+        '$context.integrationErrorMessage',
+      ]),
     );
   });
 

@@ -1,7 +1,10 @@
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { StepFunctionsIntegration, StepFunctionsSubtype } from '../../stacks/constructs/step-functions-integration';
 import { LambdaIntegration } from '../../stacks/constructs/lambda-integration';
+import {
+  StepFunctionsIntegration,
+  type StepFunctionsSubtype,
+} from '../../stacks/constructs/step-functions-integration';
 import { statementsOf, synthesize } from './helpers';
 
 const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:m';
@@ -27,8 +30,12 @@ describe('StepFunctionsIntegration', () => {
   ] as const)('%s: its role may call %s on %s and nothing else', (subtype, action, resource) => {
     const out = stepFunctions(subtype);
 
-    expect(statementsOf(out.one('aws_iam_role_policy').policy).map((s) => [s.Action, s.Resource])).toEqual([[[action], [resource]]]);
-    expect(statementsOf(out.one('aws_iam_role').assume_role_policy)[0]!.Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
+    expect(statementsOf(out.one('aws_iam_role_policy').policy).map((s) => [s.Action, s.Resource])).toEqual([
+      [[action], [resource]],
+    ]);
+    expect(statementsOf(out.one('aws_iam_role').assume_role_policy)[0]!.Principal).toEqual({
+      Service: 'apigateway.amazonaws.com',
+    });
   });
 
   it.each(['StepFunctions-StartExecution', 'StepFunctions-StopExecution'] as const)(
@@ -74,7 +81,7 @@ describe('LambdaIntegration', () => {
     });
   });
 
-  it('lets only this API\'s route invoke the function', () => {
+  it("lets only this API's route invoke the function", () => {
     expect(out.text).toHaveResourceWithProperties(LambdaPermission, {
       action: 'lambda:InvokeFunction',
       function_name: 'status',

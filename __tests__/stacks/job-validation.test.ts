@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { AsyncJobApi } from '../../stacks/constructs/async-job-api';
-import { JobDefinitionError, validateJobs, type JobDefinition, type JobFunction } from '../../stacks/job';
+import { type JobDefinition, JobDefinitionError, type JobFunction, validateJobs } from '../../stacks/job';
 import { Naming } from '../../stacks/naming';
 import { tempBuildDir } from './helpers';
 
@@ -21,7 +21,7 @@ writeFileSync(
       Work: {
         Type: 'Task',
         Resource: 'arn:${Partition}:states:::lambda:invoke',
-        Parameters: { FunctionName: '${WorkFunctionArn}', 'Payload.$': '$', 'Greeting': '${Greeting}' },
+        Parameters: { FunctionName: '${WorkFunctionArn}', 'Payload.$': '$', Greeting: '${Greeting}' },
         TimeoutSeconds: '${WorkTaskTimeoutSeconds}',
         End: true,
       },
@@ -31,13 +31,27 @@ writeFileSync(
 const ASL_W2 = join(dir, 'w2.asl.json');
 writeFileSync(
   ASL_W2,
-  JSON.stringify({ StartAt: 'W', TimeoutSeconds: '${ExecutionTimeoutSeconds}', States: { W: { Type: 'Task', Resource: '${W2FunctionArn}', TimeoutSeconds: 10, End: true } } }),
+  JSON.stringify({
+    StartAt: 'W',
+    TimeoutSeconds: '${ExecutionTimeoutSeconds}',
+    States: { W: { Type: 'Task', Resource: '${W2FunctionArn}', TimeoutSeconds: 10, End: true } },
+  }),
 );
 /** A one-Task ASL invoking the function `fnName`. */
 function aslFor(fnName: string): string {
   const path = join(dir, `${fnName}.asl.json`);
-  const pascal = fnName.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
-  writeFileSync(path, JSON.stringify({ StartAt: 'W', TimeoutSeconds: '${ExecutionTimeoutSeconds}', States: { W: { Type: 'Task', Resource: `\${${pascal}FunctionArn}`, TimeoutSeconds: 10, End: true } } }));
+  const pascal = fnName
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      StartAt: 'W',
+      TimeoutSeconds: '${ExecutionTimeoutSeconds}',
+      States: { W: { Type: 'Task', Resource: `\${${pascal}FunctionArn}`, TimeoutSeconds: 10, End: true } },
+    }),
+  );
   return path;
 }
 const ENTRY = join(dir, 'index.ts');
@@ -80,21 +94,77 @@ describe('validateJobs', () => {
     ['an upper-case name', [job({ name: 'Demo' })], /^job "Demo": name: "Demo" is not a valid job name/],
     ['a name with a slash', [job({ name: 'a/b' })], /^job "a\/b": name: .* URL path segment/],
     ['a name with "--"', [job({ name: 'a--b' })], /^job "a--b": name: /],
-    ['a duplicate job', [job(), job({ functions: [fn({ name: 'other' })], substitutions: { Greeting: 'x' } })], /^job "demo": name: another job has the same name/],
-    ['a missing ASL file', [job({ definitionFile: join(dir, 'missing.asl.json') })], /^job "demo": definitionFile: .*missing\.asl\.json does not exist$/],
-    ['an unknown placeholder', [job({ substitutions: {} })], /^job "demo": definitionFile: .*no value for placeholder \$\{Greeting\}/],
-    ['an unused value', [job({ substitutions: { Greeting: 'hi', Unused: 1 } })], /^job "demo": definitionFile: .*value "Unused" is not used/],
-    ['a function the ASL never invokes', [job({ functions: [fn(), fn({ name: 'idle' })] })], /^job "demo": definitionFile: .*value "IdleFunctionArn" is not used/],
-    ['a substitution that shadows a built-in', [job({ substitutions: { Greeting: 'hi', WorkFunctionArn: 'x' } })], /^job "demo": substitutions\.WorkFunctionArn: is filled in by the construct/],
-    ['a missing function entry', [job({ functions: [fn({ entry: join(dir, 'nope', 'index.ts') })] })], /^job "demo": functions\[0\]\.entry: .*nope\/index\.ts does not exist$/],
-    ['a duplicate function name', [job(), job({ name: 'other' })], /^job "other": functions\[0\]\.name: "work" is used by job "demo"/],
-    ['the status function\'s name', [job({ functions: [fn({ name: 'describe-execution' })] })], /^job "demo": functions\[0\]\.name: "describe-execution" is used by the API/],
-    ['a function named like another job\'s role', [job(), job({ name: 'x', functions: [fn({ name: 'demo-states' })] })], /^job "x": functions\[0\]\.name: its IAM role name async-api-dev-demo-states is taken by job "demo"/],
-    ['a timeout over Lambda\'s limit', [job({ functions: [fn({ timeoutSeconds: 901 })] })], /^job "demo": functions\[0\]\.timeoutSeconds: 901 is not a whole number from 1 to 900/],
-    ['too little memory', [job({ functions: [fn({ memorySizeMb: 64 })] })], /^job "demo": functions\[0\]\.memorySizeMb: 64 /],
+    [
+      'a duplicate job',
+      [job(), job({ functions: [fn({ name: 'other' })], substitutions: { Greeting: 'x' } })],
+      /^job "demo": name: another job has the same name/,
+    ],
+    [
+      'a missing ASL file',
+      [job({ definitionFile: join(dir, 'missing.asl.json') })],
+      /^job "demo": definitionFile: .*missing\.asl\.json does not exist$/,
+    ],
+    [
+      'an unknown placeholder',
+      [job({ substitutions: {} })],
+      /^job "demo": definitionFile: .*no value for placeholder \$\{Greeting\}/,
+    ],
+    [
+      'an unused value',
+      [job({ substitutions: { Greeting: 'hi', Unused: 1 } })],
+      /^job "demo": definitionFile: .*value "Unused" is not used/,
+    ],
+    [
+      'a function the ASL never invokes',
+      [job({ functions: [fn(), fn({ name: 'idle' })] })],
+      /^job "demo": definitionFile: .*value "IdleFunctionArn" is not used/,
+    ],
+    [
+      'a substitution that shadows a built-in',
+      [job({ substitutions: { Greeting: 'hi', WorkFunctionArn: 'x' } })],
+      /^job "demo": substitutions\.WorkFunctionArn: is filled in by the construct/,
+    ],
+    [
+      'a missing function entry',
+      [job({ functions: [fn({ entry: join(dir, 'nope', 'index.ts') })] })],
+      /^job "demo": functions\[0\]\.entry: .*nope\/index\.ts does not exist$/,
+    ],
+    [
+      'a duplicate function name',
+      [job(), job({ name: 'other' })],
+      /^job "other": functions\[0\]\.name: "work" is used by job "demo"/,
+    ],
+    [
+      "the status function's name",
+      [job({ functions: [fn({ name: 'describe-execution' })] })],
+      /^job "demo": functions\[0\]\.name: "describe-execution" is used by the API/,
+    ],
+    [
+      "a function named like another job's role",
+      [job(), job({ name: 'x', functions: [fn({ name: 'demo-states' })] })],
+      /^job "x": functions\[0\]\.name: its IAM role name async-api-dev-demo-states is taken by job "demo"/,
+    ],
+    [
+      "a timeout over Lambda's limit",
+      [job({ functions: [fn({ timeoutSeconds: 901 })] })],
+      /^job "demo": functions\[0\]\.timeoutSeconds: 901 is not a whole number from 1 to 900/,
+    ],
+    [
+      'too little memory',
+      [job({ functions: [fn({ memorySizeMb: 64 })] })],
+      /^job "demo": functions\[0\]\.memorySizeMb: 64 /,
+    ],
     ['no functions', [job({ functions: [] })], /^job "demo": functions: a job needs at least one function/],
-    ['two defaults', [job({ default: true }), job({ name: 'b', default: true, functions: [fn({ name: 'w2' })] })], /^job "b": default: job "demo" is the default already/],
-    ['an example input that is not an object', [job({ exampleInput: [] as never })], /^job "demo": exampleInput: must be a JSON object/],
+    [
+      'two defaults',
+      [job({ default: true }), job({ name: 'b', default: true, functions: [fn({ name: 'w2' })] })],
+      /^job "b": default: job "demo" is the default already/,
+    ],
+    [
+      'an example input that is not an object',
+      [job({ exampleInput: [] as never })],
+      /^job "demo": exampleInput: must be a JSON object/,
+    ],
     ['an empty registry', [], /^job "\(none\)": jobs: the registry lists no job/],
   ])('refuses %s with one line naming the job and the field', (_what, jobs, expected) => {
     const message = problemOf(jobs);
@@ -103,19 +173,28 @@ describe('validateJobs', () => {
     expect(message).not.toContain('\n');
   });
 
-  it('refuses more jobs than the status function\'s environment can name', () => {
+  it("refuses more jobs than the status function's environment can name", () => {
     const valid = Array.from({ length: 60 }, (_, i) =>
-      job({ name: `job-number-${i}`, definitionFile: aslFor(`w-${i}`), substitutions: {}, functions: [fn({ name: `w-${i}` })] }),
+      job({
+        name: `job-number-${i}`,
+        definitionFile: aslFor(`w-${i}`),
+        substitutions: {},
+        functions: [fn({ name: `w-${i}` })],
+      }),
     );
 
-    expect(problemOf(valid)).toMatch(/^job "job-number-59": jobs: 60 jobs make the status function's STATE_MACHINE_ARNS up to \d+ bytes; Lambda allows 4096 bytes of environment$/);
+    expect(problemOf(valid)).toMatch(
+      /^job "job-number-59": jobs: 60 jobs make the status function's STATE_MACHINE_ARNS up to \d+ bytes; Lambda allows 4096 bytes of environment$/,
+    );
   });
 
   it('refuses a name over an AWS limit once prefixed, with the stage', () => {
     const long = 'j'.repeat(40);
 
     expect(problemOf([job({ name: long })], 'productioneurope')).toMatch(
-      new RegExp(`^job "${long}": name: Resource name "async-api-productioneurope-${long}-states" is \\d+ characters; the limit is 64$`),
+      new RegExp(
+        `^job "${long}": name: Resource name "async-api-productioneurope-${long}-states" is \\d+ characters; the limit is 64$`,
+      ),
     );
   });
 });
@@ -137,12 +216,19 @@ describe('AsyncJobApi', () => {
     ).toThrow(/^job "Bad": name: /);
   });
 
-  it('fills the ASL\'s function ARN, task timeout and execution timeout, and the job\'s own values', () => {
+  it("fills the ASL's function ARN, task timeout and execution timeout, and the job's own values", () => {
     let api: AsyncJobApi | undefined;
     Testing.synthScope((scope) => {
-      api = new AsyncJobApi(scope, 'api', { ...props, buildDir: tempBuildDir(), jobs: [job({ executionTimeoutSeconds: 1234 })] });
+      api = new AsyncJobApi(scope, 'api', {
+        ...props,
+        buildDir: tempBuildDir(),
+        jobs: [job({ executionTimeoutSeconds: 1234 })],
+      });
     });
-    const definition = api!.jobs['demo']!.stateMachine.definition as { TimeoutSeconds: number; States: { Work: { TimeoutSeconds: number; Parameters: Record<string, string> } } };
+    const definition = api!.jobs['demo']!.stateMachine.definition as {
+      TimeoutSeconds: number;
+      States: { Work: { TimeoutSeconds: number; Parameters: Record<string, string> } };
+    };
 
     expect(definition.TimeoutSeconds).toBe(1234);
     expect(definition.States.Work.TimeoutSeconds).toBe(90);
@@ -156,7 +242,16 @@ describe('AsyncJobApi', () => {
       api = new AsyncJobApi(scope, 'api', {
         ...props,
         buildDir: tempBuildDir(),
-        jobs: [job(), job({ name: 'second', default: true, definitionFile: ASL_W2, substitutions: {}, functions: [fn({ name: 'w2' })] })],
+        jobs: [
+          job(),
+          job({
+            name: 'second',
+            default: true,
+            definitionFile: ASL_W2,
+            substitutions: {},
+            functions: [fn({ name: 'w2' })],
+          }),
+        ],
       });
     });
 

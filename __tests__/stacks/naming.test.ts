@@ -7,7 +7,7 @@ describe('Naming', () => {
     expect(naming.name('prime-counter')).toBe('async-api-dev-prime-counter');
   });
 
-  it('refuses a name over the resource type\'s limit, saying both lengths', () => {
+  it("refuses a name over the resource type's limit, saying both lengths", () => {
     expect(() => naming.name('x'.repeat(60))).toThrow(/is 74 characters; the limit is 64/);
   });
 
@@ -26,7 +26,13 @@ describe('Naming', () => {
 
 describe('stage name prefixes', () => {
   // How IAM reads a resource pattern such as `async-api-dev-*`: "*" matches any run of characters.
-  const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
   const stages = ['dev', 'dev2', 'deveu', 'd', 'prod', 'prod1'];
   const components = ['ramen-timer', 'eu-ramen-timer', 'api', 'describe-execution'];
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { LAMBDA_RUNTIME, NodejsFunction } from '../../stacks/constructs/nodejs-function';
+import { strFromU8, unzipSync } from 'fflate';
 import { STATUS_FUNCTION_ENTRY } from '../../stacks/constructs/async-job-api';
+import { LAMBDA_RUNTIME, NodejsFunction } from '../../stacks/constructs/nodejs-function';
 import { statementsOf, synthesize, tempBuildDir } from './helpers';
 
 describe('NodejsFunction', () => {
@@ -40,7 +40,10 @@ describe('NodejsFunction', () => {
   });
 
   it('creates its log group with retention before the function', () => {
-    expect(out.text).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/lambda/async-api-test-status', retention_in_days: 14 });
+    expect(out.text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/lambda/async-api-test-status',
+      retention_in_days: 14,
+    });
     expect(out.one('aws_lambda_function').depends_on).toEqual(
       expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_log_group\./)]),
     );
@@ -50,7 +53,11 @@ describe('NodejsFunction', () => {
     const statements = statementsOf(out.one('aws_iam_role_policy').policy);
 
     expect(statements.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
-      ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}:\*$/)]],
+      [
+        'WriteOwnLogs',
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}:\*$/)],
+      ],
       ['XRayWriteNoResourceLevelPermissions', expect.arrayContaining(['xray:PutTraceSegments']), ['*']],
       ['Extra', ['states:DescribeExecution'], ['arn:exec:*']],
     ]);

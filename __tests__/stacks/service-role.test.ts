@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { ServiceRole, applyPermissionsBoundary, policyDocument } from '../../stacks/constructs/service-role';
+import { Construct } from 'constructs';
+import { applyPermissionsBoundary, policyDocument, ServiceRole } from '../../stacks/constructs/service-role';
 import { statementsOf, synthesize } from './helpers';
 
 describe('ServiceRole', () => {
@@ -51,7 +51,9 @@ describe('ServiceRole', () => {
 
     const policy = out.one('aws_iam_role_policy');
     expect(policy.role).toMatch(/^\$\{aws_iam_role\.r_role_[0-9A-F]+\.id\}$/);
-    expect(statementsOf(policy.policy)).toEqual([{ Sid: 'Two', Effect: 'Allow', Action: ['a:B', 'a:C'], Resource: ['r1', 'r2'] }]);
+    expect(statementsOf(policy.policy)).toEqual([
+      { Sid: 'Two', Effect: 'Allow', Action: ['a:B', 'a:C'], Resource: ['r1', 'r2'] },
+    ]);
   });
 
   it.each([['*'], ['states:*']])('refuses the wildcard action %s', (action) => {
@@ -123,9 +125,15 @@ describe('applyPermissionsBoundary', () => {
   it('refuses to replace a different boundary a role already has', () => {
     expect(() =>
       synthesize((scope) => {
-        new IamRole(scope, 'own', { name: 'own', assumeRolePolicy: trust, permissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess' });
+        new IamRole(scope, 'own', {
+          name: 'own',
+          assumeRolePolicy: trust,
+          permissionsBoundary: 'arn:aws:iam::aws:policy/PowerUserAccess',
+        });
         applyPermissionsBoundary(scope, boundary);
       }),
-    ).toThrow(/has the permissions boundary arn:aws:iam::aws:policy\/PowerUserAccess; the stack requires arn:aws:iam::111122223333:policy\/app-boundary/);
+    ).toThrow(
+      /has the permissions boundary arn:aws:iam::aws:policy\/PowerUserAccess; the stack requires arn:aws:iam::111122223333:policy\/app-boundary/,
+    );
   });
 });

@@ -1,13 +1,16 @@
-import { App, Testing } from 'cdktf';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { type App, Testing } from 'cdktf';
 import { StateBucketStack } from '../../stacks/state-bucket-stack';
 import { parse, statementsOf } from './helpers';
 
 describe('StateBucketStack', () => {
-  const stack = new StateBucketStack(Testing.app() as App, 'state-bucket', { bucketName: 'my-state', region: 'eu-west-1' });
+  const stack = new StateBucketStack(Testing.app() as App, 'state-bucket', {
+    bucketName: 'my-state',
+    region: 'eu-west-1',
+  });
   const text = Testing.synth(stack);
   const out = parse(text);
 
@@ -21,10 +24,19 @@ describe('StateBucketStack', () => {
 
   it('can be destroyed, emptied first, only when asked to (npm run destroy -- --state-bucket)', () => {
     const destroyable = parse(
-      Testing.synth(new StateBucketStack(Testing.app() as App, 'state-bucket', { bucketName: 'my-state', region: 'eu-west-1', allowDestroy: true })),
+      Testing.synth(
+        new StateBucketStack(Testing.app() as App, 'state-bucket', {
+          bucketName: 'my-state',
+          region: 'eu-west-1',
+          allowDestroy: true,
+        }),
+      ),
     );
 
-    expect(destroyable.one('aws_s3_bucket')).toMatchObject({ lifecycle: { prevent_destroy: false }, force_destroy: true });
+    expect(destroyable.one('aws_s3_bucket')).toMatchObject({
+      lifecycle: { prevent_destroy: false },
+      force_destroy: true,
+    });
     expect(out.one('aws_s3_bucket')['force_destroy']).toBeUndefined();
   });
 
@@ -44,7 +56,12 @@ describe('StateBucketStack', () => {
   it('denies every request that is not over TLS', () => {
     const [deny] = statementsOf(out.one('aws_s3_bucket_policy').policy);
 
-    expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Action: ['s3:*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
     expect(deny!.Resource).toHaveLength(2);
     expect(deny!.Resource[1]).toMatch(/\/\*$/);
   });

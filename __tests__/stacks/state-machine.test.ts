@@ -1,6 +1,6 @@
+import { join } from 'node:path';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { StateMachine } from '../../stacks/constructs/state-machine';
-import { join } from 'node:path';
 import { statementsOf, synthesize } from './helpers';
 
 const DEFINITION = join(__dirname, 'fixtures', 'one-task.asl.json');
@@ -60,6 +60,8 @@ describe('StateMachine', () => {
   });
 
   it('fails synth when the substitutions do not match the ASL file', () => {
-    expect(() => build({ substitutions: { WorkerFunctionArn: FN } })).toThrow(/no value for placeholder \$\{TaskTimeoutSeconds\}/);
+    expect(() => build({ substitutions: { WorkerFunctionArn: FN } })).toThrow(
+      /no value for placeholder \$\{TaskTimeoutSeconds\}/,
+    );
   });
 });

@@ -6,10 +6,10 @@
  * and synthesize this file (`__tests__/jobs/another-app.test.ts`); docs/jobs.md walks through it.
  */
 import { join } from 'node:path';
-import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
 // In your own repository, import these from where you vendored or published async-api's stacks/.
 import { AsyncJobApi } from '../../stacks/constructs/async-job-api';
 import type { JobDefinition } from '../../stacks/job';
@@ -33,7 +33,10 @@ export class ReportsStack extends TerraformStack {
     const naming = new Naming('reports', props.stage);
 
     // The approvers' queue: a message carries the task token; the approval tool calls SendTaskSuccess.
-    const approvals = new SqsQueue(this, 'approvals', { name: naming.name('approvals', 80), sqsManagedSseEnabled: true });
+    const approvals = new SqsQueue(this, 'approvals', {
+      name: naming.name('approvals', 80),
+      sqsManagedSseEnabled: true,
+    });
 
     const jobs: JobDefinition[] = [
       {

@@ -54,7 +54,7 @@ export function parseExecutionArn(arn: string): ExecutionArn | undefined {
     string,
     string,
     string,
-    string
+    string,
   ];
   return { partition, region, account, stateMachineName, name };
 }

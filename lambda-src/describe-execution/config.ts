@@ -26,7 +26,7 @@ export function parseDescribeExecutionConfig(env: Env): DescribeExecutionConfig 
   const raw = env[STATE_MACHINE_ARNS_VAR];
   if (raw === undefined || raw.trim() === '') {
     throw new ConfigError(
-      `${STATE_MACHINE_ARNS_VAR} is required: set it to the state machines' ARNs, comma-separated, each ${STATE_MACHINE_ARN_FORMAT}`
+      `${STATE_MACHINE_ARNS_VAR} is required: set it to the state machines' ARNs, comma-separated, each ${STATE_MACHINE_ARN_FORMAT}`,
     );
   }
   const arns = raw.split(',');

@@ -1,15 +1,15 @@
 import {
   DescribeExecutionCommand,
-  ExecutionStatus,
   type DescribeExecutionOutput,
+  ExecutionStatus,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ConfigError } from '../shared/config-error';
 import { describeValue, isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
 import { requireStateMachineArn } from './config';
-import { ConfigError } from '../shared/config-error';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
 export const RUNNING_RETRY_AFTER = { min: 1, max: 20, elapsedDivisor: 4 } as const;
@@ -47,7 +47,7 @@ export interface DescribeExecutionOptions {
 /** The status Lambda's handler (API Gateway HTTP API, payload format 2.0). */
 export type DescribeExecutionHandler = (
   event: APIGatewayProxyEventV2,
-  context?: Pick<Context, 'awsRequestId'>
+  context?: Pick<Context, 'awsRequestId'>,
 ) => Promise<ReturnType<typeof jsonResponse>>;
 
 const EXPECTED_BODY = `a JSON object like {"executionArn": "${EXECUTION_ARN_FORMAT}"}`;
@@ -67,7 +67,8 @@ const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'T
  */
 export function createHandler(options: DescribeExecutionOptions): DescribeExecutionHandler {
   const { client, now = () => new Date(), logger = console } = options;
-  if (options.stateMachineArns.length === 0) throw new ConfigError('stateMachineArns must name at least one state machine');
+  if (options.stateMachineArns.length === 0)
+    throw new ConfigError('stateMachineArns must name at least one state machine');
   const stateMachines = options.stateMachineArns.map((arn) => requireStateMachineArn(arn, 'stateMachineArns'));
 
   return async (event, context) => {
@@ -144,7 +145,7 @@ function statusResponse(
   execution: DescribeExecutionOutput,
   requestedArn: string,
   now: Date,
-  logger: Pick<Console, 'warn'>
+  logger: Pick<Console, 'warn'>,
 ): ReturnType<typeof jsonResponse> {
   const body: ExecutionStatusBody = {
     executionArn: execution.executionArn ?? requestedArn,
@@ -172,7 +173,7 @@ function parseData(
   data: string | undefined,
   field: 'input' | 'output',
   executionArn: string,
-  logger: Pick<Console, 'warn'>
+  logger: Pick<Console, 'warn'>,
 ): unknown {
   if (data === undefined) return null;
   try {
@@ -193,7 +194,7 @@ function httpStatusOf(err: unknown): number | undefined {
 
 function requestIds(
   event: APIGatewayProxyEventV2,
-  context: Pick<Context, 'awsRequestId'> | undefined
+  context: Pick<Context, 'awsRequestId'> | undefined,
 ): { requestId?: string; awsRequestId?: string } {
   return { requestId: event.requestContext?.requestId, awsRequestId: context?.awsRequestId };
 }

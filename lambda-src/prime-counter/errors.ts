@@ -12,7 +12,10 @@ export type PrimeCounterErrorName = (typeof PrimeCounterErrors)[keyof typeof Pri
 
 /** An error the prime counter throws on purpose; its `name` is one of {@link PrimeCounterErrors}. */
 export class PrimeCounterError extends Error {
-  constructor(override readonly name: PrimeCounterErrorName, message: string) {
+  constructor(
+    override readonly name: PrimeCounterErrorName,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -55,22 +55,35 @@ const isWhole = (value: unknown, min: number, max: number): value is number =>
 
 /** Checks the execution input and cuts the range into chunks. */
 export function split(event: unknown): SplitResult {
-  if (!isPlainObject(event)) throw invalid(`input must be a JSON object such as {"from": 1, "to": 100000}; got ${describeValue(event)}`);
+  if (!isPlainObject(event))
+    throw invalid(`input must be a JSON object such as {"from": 1, "to": 100000}; got ${describeValue(event)}`);
   const { from, to, chunkSize = DEFAULT_CHUNK_SIZE } = event;
-  if (!isWhole(from, 0, MAX_TO)) throw invalid(`from must be a whole number from 0 to ${MAX_TO}; got ${describeValue(from)}`);
-  if (!isWhole(to, from, MAX_TO)) throw invalid(`to must be a whole number from "from" (${from}) to ${MAX_TO}; got ${describeValue(to)}`);
-  if (!isWhole(chunkSize, 1, MAX_CHUNK_SIZE)) throw invalid(`chunkSize must be a whole number from 1 to ${MAX_CHUNK_SIZE}; got ${describeValue(chunkSize)}`);
+  if (!isWhole(from, 0, MAX_TO))
+    throw invalid(`from must be a whole number from 0 to ${MAX_TO}; got ${describeValue(from)}`);
+  if (!isWhole(to, from, MAX_TO))
+    throw invalid(`to must be a whole number from "from" (${from}) to ${MAX_TO}; got ${describeValue(to)}`);
+  if (!isWhole(chunkSize, 1, MAX_CHUNK_SIZE))
+    throw invalid(`chunkSize must be a whole number from 1 to ${MAX_CHUNK_SIZE}; got ${describeValue(chunkSize)}`);
   const count = Math.ceil((to - from + 1) / chunkSize);
-  if (count > MAX_CHUNKS) throw invalid(`the range makes ${count} chunks of ${chunkSize}; at most ${MAX_CHUNKS}: raise chunkSize`);
+  if (count > MAX_CHUNKS)
+    throw invalid(`the range makes ${count} chunks of ${chunkSize}; at most ${MAX_CHUNKS}: raise chunkSize`);
   const chunks: Chunk[] = [];
-  for (let start = from; start <= to; start += chunkSize) chunks.push({ from: start, to: Math.min(to, start + chunkSize - 1) });
+  for (let start = from; start <= to; start += chunkSize)
+    chunks.push({ from: start, to: Math.min(to, start + chunkSize - 1) });
   return { from, to, chunks };
 }
 
 /** Counts the primes of one chunk (trial division by odd numbers: simple, and fast enough per chunk). */
 export function countChunk(event: unknown): ChunkCount {
-  if (!isPlainObject(event) || !isWhole(event.from, 0, MAX_TO) || !isWhole(event.to, event.from, MAX_TO) || event.to - event.from >= MAX_CHUNK_SIZE) {
-    throw invalid(`a chunk must be {"from": n, "to": m} with 0 <= n <= m <= ${MAX_TO} and at most ${MAX_CHUNK_SIZE} numbers; got ${describeValue(event)}`);
+  if (
+    !isPlainObject(event) ||
+    !isWhole(event.from, 0, MAX_TO) ||
+    !isWhole(event.to, event.from, MAX_TO) ||
+    event.to - event.from >= MAX_CHUNK_SIZE
+  ) {
+    throw invalid(
+      `a chunk must be {"from": n, "to": m} with 0 <= n <= m <= ${MAX_TO} and at most ${MAX_CHUNK_SIZE} numbers; got ${describeValue(event)}`,
+    );
   }
   let primes = 0;
   for (let n = event.from; n <= event.to; n++) if (isPrime(n)) primes++;
@@ -79,11 +92,19 @@ export function countChunk(event: unknown): ChunkCount {
 
 /** Adds the chunks' counts up; the input is the split result with the Map's output in `counts`. */
 export function sum(event: unknown): PrimeCounterResult {
-  if (!isPlainObject(event) || !Array.isArray(event.counts) || typeof event.from !== 'number' || typeof event.to !== 'number') {
+  if (
+    !isPlainObject(event) ||
+    !Array.isArray(event.counts) ||
+    typeof event.from !== 'number' ||
+    typeof event.to !== 'number'
+  ) {
     throw invalid(`the sum step needs {"from", "to", "counts": [...]}; got ${describeValue(event)}`);
   }
   const counts = event.counts as unknown[];
-  const primes = counts.reduce<number>((total, c) => total + (isPlainObject(c) && typeof c.primes === 'number' ? c.primes : Number.NaN), 0);
+  const primes = counts.reduce<number>(
+    (total, c) => total + (isPlainObject(c) && typeof c.primes === 'number' ? c.primes : Number.NaN),
+    0,
+  );
   if (!Number.isFinite(primes)) throw invalid(`every count must be {"primes": n}; got ${describeValue(counts)}`);
   return { from: event.from, to: event.to, primes, chunks: counts.length };
 }

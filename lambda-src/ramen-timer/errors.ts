@@ -24,7 +24,10 @@ export type RamenTimerErrorName = (typeof RamenTimerErrors)[keyof typeof RamenTi
 
 /** An error the ramen timer throws on purpose; its `name` is one of {@link RamenTimerErrors}. */
 export class RamenTimerError extends Error {
-  constructor(override readonly name: RamenTimerErrorName, message: string) {
+  constructor(
+    override readonly name: RamenTimerErrorName,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -68,7 +68,7 @@ export function createHandler(options: RamenTimerOptions): RamenTimerHandler {
         throw new RamenTimerError(
           RamenTimerErrors.DefaultTooLong,
           `the default wait of ${defaultSeconds} s (RAMEN_TIMER_SECONDS) does not fit in the ${maxSeconds} s ` +
-            'left before the function timeout; lower it or raise the timeout'
+            'left before the function timeout; lower it or raise the timeout',
         );
       }
       seconds = defaultSeconds;
@@ -76,7 +76,7 @@ export function createHandler(options: RamenTimerOptions): RamenTimerHandler {
       if (!isNonNegativeNumber(requested) || requested * 1000 > budgetMs) {
         throw new RamenTimerError(
           RamenTimerErrors.InvalidInput,
-          `seconds must be a number from 0 to ${maxSeconds}; got ${describeValue(requested)}`
+          `seconds must be a number from 0 to ${maxSeconds}; got ${describeValue(requested)}`,
         );
       }
       seconds = requested;
@@ -93,7 +93,7 @@ function requestedSeconds(event: unknown): unknown {
   if (!isPlainObject(event)) {
     throw new RamenTimerError(
       RamenTimerErrors.InvalidInput,
-      `execution input must be a JSON object such as {"seconds": 3}, {} or null; got ${describeValue(event)}`
+      `execution input must be a JSON object such as {"seconds": 3}, {} or null; got ${describeValue(event)}`,
     );
   }
   return Object.hasOwn(event, 'seconds') ? event.seconds : undefined;

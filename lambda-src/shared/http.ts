@@ -13,7 +13,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 export function jsonResponse(
   statusCode: number,
   body: unknown,
-  extraHeaders: Readonly<Record<string, string>> = {}
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string } {
   return {
     statusCode,
@@ -26,7 +26,7 @@ export function jsonResponse(
 export function messageResponse(
   statusCode: number,
   message: string,
-  extraHeaders: Readonly<Record<string, string>> = {}
+  extraHeaders: Readonly<Record<string, string>> = {},
 ): ReturnType<typeof jsonResponse> {
   return jsonResponse(statusCode, { message }, extraHeaders);
 }

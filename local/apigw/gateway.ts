@@ -114,7 +114,9 @@ export class HttpApiGateway {
     try {
       response = await this.route(req, context);
     } catch (err) {
-      this.options.log?.(`HTTP API ${req.method} ${req.rawPath}: unexpected error: ${(err as Error).stack ?? String(err)}`);
+      this.options.log?.(
+        `HTTP API ${req.method} ${req.rawPath}: unexpected error: ${(err as Error).stack ?? String(err)}`,
+      );
       context['integrationErrorMessage'] = (err as Error).message;
       response = gatewayError(500, 'Internal Server Error', context);
     }
@@ -126,7 +128,8 @@ export class HttpApiGateway {
     context['integration.status'] = context['integrationStatus'];
     context['integration.error'] = context['integrationErrorMessage'];
     const { accessLog } = this.options.model.api.stage;
-    if (accessLog && this.options.accessLog) this.options.accessLog(renderAccessLog(accessLog.format, context), accessLog.destinationArn);
+    if (accessLog && this.options.accessLog)
+      this.options.accessLog(renderAccessLog(accessLog.format, context), accessLog.destinationArn);
     return response;
   }
 
@@ -206,21 +209,28 @@ export class HttpApiGateway {
       if (!result.ok) {
         context['authorizer.error'] = result.description;
         const response = gatewayError(401, 'Unauthorized', context);
-        response.headers['www-authenticate'] = `Bearer scope="" error="invalid_token" error_description="${result.description}"`;
+        response.headers['www-authenticate'] =
+          `Bearer scope="" error="invalid_token" error_description="${result.description}"`;
         return { response };
       }
-      for (const [k, v] of Object.entries(result.claims)) context[`authorizer.claims.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+      for (const [k, v] of Object.entries(result.claims))
+        context[`authorizer.claims.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
       return { authorizer: { jwt: { claims: result.claims, scopes: result.scopes } } };
     }
     return {};
   }
 
-  private async stepFunctions(integration: IntegrationModel, source: MappingSource, context: Context): Promise<GatewayResponse> {
+  private async stepFunctions(
+    integration: IntegrationModel,
+    source: MappingSource,
+    context: Context,
+  ): Promise<GatewayResponse> {
     const operation = STEP_FUNCTIONS_SUBTYPES[integration.subtype!]!;
     const roleArn = integration.credentialsArn;
     if (!roleArn) return this.integrationFailure(integration, 'the integration has no credentials role', context);
     const trust = await this.options.iam.authorizeAssumeRole(API_GATEWAY, roleArn);
-    if (!trust.allowed) return this.integrationFailure(integration, `API Gateway could not assume ${roleArn}: ${trust.message}`, context);
+    if (!trust.allowed)
+      return this.integrationFailure(integration, `API Gateway could not assume ${roleArn}: ${trust.message}`, context);
 
     const request: Record<string, string> = {};
     try {
@@ -284,7 +294,9 @@ export class HttpApiGateway {
       ...(authorizer ? { authorizer } : {}),
     });
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), integration.timeoutMs)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), integration.timeoutMs)),
+    );
     let result;
     try {
       result = await Promise.race([this.options.lambda.invoke({ functionName: functionArn, payload: event }), timeout]);
@@ -347,30 +359,51 @@ function sfnResponse(statusCode: number, payload: unknown, context: Context): Ga
 
 function checkSupported(route: RouteModel): void {
   if (route.authorizationType === 'CUSTOM') {
-    throw new ResolutionError({ address: route.address, attribute: 'authorization_type' }, 'Lambda (CUSTOM) authorizers are not emulated');
+    throw new ResolutionError(
+      { address: route.address, attribute: 'authorization_type' },
+      'Lambda (CUSTOM) authorizers are not emulated',
+    );
   }
   if (route.authorizationType === 'JWT' && !route.authorizer) {
-    throw new ResolutionError({ address: route.address, attribute: 'authorizer_id' }, 'a JWT route needs an authorizer');
+    throw new ResolutionError(
+      { address: route.address, attribute: 'authorizer_id' },
+      'a JWT route needs an authorizer',
+    );
   }
   const i = route.integration;
   if (!i) return;
   if (i.type !== 'AWS_PROXY') {
-    throw new ResolutionError({ address: i.address, attribute: 'integration_type' }, `${i.type} integrations are not emulated`);
+    throw new ResolutionError(
+      { address: i.address, attribute: 'integration_type' },
+      `${i.type} integrations are not emulated`,
+    );
   }
   if (i.subtype !== undefined) {
     if (!STEP_FUNCTIONS_SUBTYPES[i.subtype]) {
-      throw new ResolutionError({ address: i.address, attribute: 'integration_subtype' }, `${i.subtype} is not emulated`);
+      throw new ResolutionError(
+        { address: i.address, attribute: 'integration_subtype' },
+        `${i.subtype} is not emulated`,
+      );
     }
     if (i.payloadFormatVersion !== '1.0') {
-      throw new ResolutionError({ address: i.address, attribute: 'payload_format_version' }, 'AWS service integrations only accept 1.0');
+      throw new ResolutionError(
+        { address: i.address, attribute: 'payload_format_version' },
+        'AWS service integrations only accept 1.0',
+      );
     }
     return;
   }
   if (i.payloadFormatVersion !== '2.0') {
-    throw new ResolutionError({ address: i.address, attribute: 'payload_format_version' }, 'only payload format 2.0 is emulated for Lambda proxy');
+    throw new ResolutionError(
+      { address: i.address, attribute: 'payload_format_version' },
+      'only payload format 2.0 is emulated for Lambda proxy',
+    );
   }
   if (!functionArnOfUri(i.uri ?? '')) {
-    throw new ResolutionError({ address: i.address, attribute: 'integration_uri' }, `not a Lambda function: ${String(i.uri)}`);
+    throw new ResolutionError(
+      { address: i.address, attribute: 'integration_uri' },
+      `not a Lambda function: ${String(i.uri)}`,
+    );
   }
 }
 

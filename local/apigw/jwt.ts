@@ -35,8 +35,10 @@ export function checkJwt(
     return { ok: false, description: 'the token payload is not JSON' };
   }
   const now = nowMs / 1000;
-  if (typeof claims['exp'] !== 'number' || claims['exp'] <= now) return { ok: false, description: 'the token has expired' };
-  if (typeof claims['nbf'] === 'number' && claims['nbf'] > now) return { ok: false, description: 'the token is not valid yet' };
+  if (typeof claims['exp'] !== 'number' || claims['exp'] <= now)
+    return { ok: false, description: 'the token has expired' };
+  if (typeof claims['nbf'] === 'number' && claims['nbf'] > now)
+    return { ok: false, description: 'the token is not valid yet' };
   if (authorizer.issuer !== undefined && claims['iss'] !== authorizer.issuer) {
     return { ok: false, description: 'the token issuer is not trusted' };
   }

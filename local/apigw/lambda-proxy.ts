@@ -43,7 +43,10 @@ export function proxyEvent(req: ProxyRequest): Record<string, unknown> {
   const contentType = req.headers['content-type'];
   // API Gateway sends text bodies as they are and anything else base64-encoded.
   const isText = req.body.length === 0 || contentType === undefined || TEXT_TYPE.test(contentType);
-  const cookies = req.headers['cookie']?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = req.headers['cookie']
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const headers = { ...req.headers };
   delete headers['cookie'];
   return {
@@ -85,7 +88,13 @@ export function proxyEvent(req: ProxyRequest): Record<string, unknown> {
  */
 export function proxyResponse(result: unknown): ProxyResponse {
   if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'statusCode' in result) {
-    const r = result as { statusCode: unknown; headers?: unknown; cookies?: unknown; body?: unknown; isBase64Encoded?: unknown };
+    const r = result as {
+      statusCode: unknown;
+      headers?: unknown;
+      cookies?: unknown;
+      body?: unknown;
+      isBase64Encoded?: unknown;
+    };
     const headers: Record<string, string> = {};
     if (r.headers && typeof r.headers === 'object') {
       for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) headers[k.toLowerCase()] = String(v);

@@ -40,7 +40,8 @@ export class MappingError extends Error {
 /** JSON paths only see this much of the body (AWS: "truncates the request body at 100 KB"). */
 export const BODY_JSONPATH_LIMIT = 100 * 1024;
 
-const BARE = /\$(request\.(?:header|querystring|path|body)(?:\.[^\s$]*)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)/g;
+const BARE =
+  /\$(request\.(?:header|querystring|path|body)(?:\.[^\s$]*)?|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)/g;
 const BRACED = /\$\{((?:request|context|stageVariables)\.[^}]+)\}/g;
 const EXPRESSION_ROOT = /^(request|context|stageVariables)\./;
 

@@ -53,7 +53,11 @@ export class CredentialStore {
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(file, `${JSON.stringify({ accessKeyId, secretAccessKey }, null, 2)}\n`, { mode: 0o600 });
     }
-    return new CredentialStore({ accessKeyId, secretAccessKey, principalArn: `arn:aws:iam::${accountId}:user/local-developer` });
+    return new CredentialStore({
+      accessKeyId,
+      secretAccessKey,
+      principalArn: `arn:aws:iam::${accountId}:user/local-developer`,
+    });
   }
 
   /** Temporary credentials of a role (created once per runtime). */

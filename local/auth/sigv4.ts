@@ -58,9 +58,16 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
   if (!authorization.startsWith(`${ALGORITHM} `)) {
     // AWS parses what follows the first word as `key=value` pairs and names the first that is not one
     // (e.g. a Bearer token sent to an IAM route); inferred from REST API reports (docs/testing.md).
-    const pair = authorization.slice(authorization.indexOf(' ') + 1).split(',').map((p) => p.trim()).find((p) => !p.includes('='));
+    const pair = authorization
+      .slice(authorization.indexOf(' ') + 1)
+      .split(',')
+      .map((p) => p.trim())
+      .find((p) => !p.includes('='));
     if (authorization.includes(' ') && pair !== undefined) {
-      return fail('IncompleteSignature', `'${pair}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`);
+      return fail(
+        'IncompleteSignature',
+        `'${pair}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+      );
     }
     return fail('IncompleteSignature', `Authorization header requires the ${ALGORITHM} algorithm`);
   }
@@ -71,12 +78,18 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
   }
   const scope = fields['Credential']!.split('/');
   if (scope.length !== 5 || scope[4] !== 'aws4_request') {
-    return fail('IncompleteSignature', `Credential should be scoped to a valid region. Credential=${fields['Credential']}`);
+    return fail(
+      'IncompleteSignature',
+      `Credential should be scoped to a valid region. Credential=${fields['Credential']}`,
+    );
   }
   const [accessKeyId, scopeDate, scopeRegion, scopeService] = scope as [string, string, string, string];
   const amzDate = request.headers['x-amz-date'];
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
-    return fail('IncompleteSignature', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    return fail(
+      'IncompleteSignature',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   }
   const credential = expect.credentials.lookup(accessKeyId);
   if (!credential) return fail('UnrecognizedClient', 'The security token included in the request is invalid.');
@@ -98,10 +111,16 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
   const signedAt = parseAmzDate(amzDate);
   const now = (expect.now ?? Date.now)();
   if (signedAt < now - WINDOW_MS) {
-    return fail('SignatureExpired', `Signature expired: ${amzDate} is now earlier than ${amzFormat(now - WINDOW_MS)} (${amzFormat(now)} - 15 min.)`);
+    return fail(
+      'SignatureExpired',
+      `Signature expired: ${amzDate} is now earlier than ${amzFormat(now - WINDOW_MS)} (${amzFormat(now)} - 15 min.)`,
+    );
   }
   if (signedAt > now + WINDOW_MS) {
-    return fail('SignatureExpired', `Signature not yet current: ${amzDate} is still later than ${amzFormat(now + WINDOW_MS)} (${amzFormat(now)} + 15 min.)`);
+    return fail(
+      'SignatureExpired',
+      `Signature not yet current: ${amzDate} is still later than ${amzFormat(now + WINDOW_MS)} (${amzFormat(now)} + 15 min.)`,
+    );
   }
 
   const signedHeaders = fields['SignedHeaders']!.split(';');
@@ -135,7 +154,8 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
     },
     { signingDate: new Date(signedAt), signableHeaders: new Set(signedHeaders) },
   );
-  const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers['authorization'] ?? signed.headers['Authorization']))?.[1] ?? '';
+  const expected =
+    /Signature=([0-9a-f]+)/.exec(String(signed.headers['authorization'] ?? signed.headers['Authorization']))?.[1] ?? '';
   const given = fields['Signature']!;
   if (expected.length !== given.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(given))) {
     return fail('InvalidSignature', MISMATCH);
@@ -167,11 +187,21 @@ function parseQuery(query: string): Record<string, string | string[]> {
 }
 
 function parseAmzDate(value: string): number {
-  return Date.UTC(+value.slice(0, 4), +value.slice(4, 6) - 1, +value.slice(6, 8), +value.slice(9, 11), +value.slice(11, 13), +value.slice(13, 15));
+  return Date.UTC(
+    +value.slice(0, 4),
+    +value.slice(4, 6) - 1,
+    +value.slice(6, 8),
+    +value.slice(9, 11),
+    +value.slice(11, 13),
+    +value.slice(13, 15),
+  );
 }
 
 function amzFormat(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function sha256Hex(body: Buffer): string {

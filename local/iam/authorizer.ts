@@ -78,11 +78,20 @@ export class IamAuthorizer {
     for (const role of model.roles) {
       for (const policy of role.policies) {
         const result = await runSimulation(
-          authorizer.identitySimulation(role.arn, [{ name: policy.name, policy: policy.document }], 'sts:GetCallerIdentity', '*', {}),
+          authorizer.identitySimulation(
+            role.arn,
+            [{ name: policy.name, policy: policy.document }],
+            'sts:GetCallerIdentity',
+            '*',
+            {},
+          ),
           {},
         );
         if (result.resultType === 'error') {
-          throw new ResolutionError({ address: policy.source, attribute: 'policy' }, `invalid IAM policy: ${describeErrors(result.errors)}`);
+          throw new ResolutionError(
+            { address: policy.source, attribute: 'policy' },
+            `invalid IAM policy: ${describeErrors(result.errors)}`,
+          );
         }
       }
     }
@@ -213,15 +222,28 @@ export class IamAuthorizer {
     if (result.resultType === 'error') {
       // An unknown action or a malformed ARN: IAM would not allow it either.
       const message = `User: ${principal} is not authorized to perform: ${action} on resource: ${resource}`;
-      return { ...base, allowed: false, result: 'Error', message, detail: `simulation error: ${describeErrors(result.errors)}` };
+      return {
+        ...base,
+        allowed: false,
+        result: 'Error',
+        message,
+        detail: `simulation error: ${describeErrors(result.errors)}`,
+      };
     }
-    if (result.overallResult === 'Allowed') return { ...base, allowed: true, result: 'Allowed', message: '', detail: 'Allowed' };
+    if (result.overallResult === 'Allowed')
+      return { ...base, allowed: true, result: 'Allowed', message: '', detail: 'Allowed' };
     const reason =
       result.overallResult === 'ExplicitlyDenied'
         ? `with an explicit deny in an ${policyKind}`
         : `because no ${policyKind} allows the ${action} action`;
     const message = `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
-    return { ...base, allowed: false, result: result.overallResult, message, detail: `${result.overallResult} by the ${policyKind}` };
+    return {
+      ...base,
+      allowed: false,
+      result: result.overallResult,
+      message,
+      detail: `${result.overallResult} by the ${policyKind}`,
+    };
   }
 
   private async memo(key: string, compute: () => Promise<Decision>): Promise<Decision> {
@@ -233,7 +255,8 @@ export class IamAuthorizer {
     }
     const d = await decision;
     // Every denied call is logged, not only the first: the log is how a user finds the missing permission.
-    if (!d.allowed) this.log(`IAM denied: principal ${d.principal} action ${d.action} resource ${d.resource} (${d.detail})`);
+    if (!d.allowed)
+      this.log(`IAM denied: principal ${d.principal} action ${d.action} resource ${d.resource} (${d.detail})`);
     return d;
   }
 }
@@ -248,7 +271,11 @@ export class IamAuthorizer {
  * - `apigateway.amazonaws.com`: nothing for an integration's credentials role.
  * - `lambda.amazonaws.com`: nothing documented for an execution role.
  */
-export function assumeRoleContext(servicePrincipal: string, accountId: string, sourceArn?: string): Record<string, string> {
+export function assumeRoleContext(
+  servicePrincipal: string,
+  accountId: string,
+  sourceArn?: string,
+): Record<string, string> {
   if (servicePrincipal !== 'states.amazonaws.com') return {};
   return { 'aws:SourceAccount': accountId, ...(sourceArn ? { 'aws:SourceArn': sourceArn } : {}) };
 }

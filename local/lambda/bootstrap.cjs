@@ -31,7 +31,10 @@ const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug:
 for (const [method, level] of Object.entries(LEVELS)) {
   const stream = level === 'INFO' || level === 'DEBUG' ? process.stdout : process.stderr;
   console[method] = (...args) => {
-    const text = method === 'trace' ? util.format(...args) + '\n' + new Error().stack.split('\n').slice(2).join('\n') : util.format(...args);
+    const text =
+      method === 'trace'
+        ? `${util.format(...args)}\n${new Error().stack.split('\n').slice(2).join('\n')}`
+        : util.format(...args);
     stream.write(`${new Date().toISOString()}\t${currentRequest.getStore()}\t${level}\t${text}\n`);
   };
 }
@@ -137,7 +140,7 @@ async function loadHandler() {
     if (err && err.code === 'MODULE_NOT_FOUND') throw new RuntimeError('Runtime.ImportModuleError', String(err));
     throw err;
   }
-  const fn = exportPath.split('.').reduce((obj, key) => obj && obj[key], userModule);
+  const fn = exportPath.split('.').reduce((obj, key) => obj?.[key], userModule);
   if (!fn) throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is undefined or not exported`);
   if (typeof fn !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is not a function`);
   return fn;
@@ -175,7 +178,7 @@ function sendResult(id, value) {
 
 function sendError(id, thrown) {
   const error = errorPayload(thrown);
-  console.error('Invoke Error \t' + JSON.stringify(error));
+  console.error(`Invoke Error \t${JSON.stringify(error)}`);
   process.send({ t: 'result', id, error, rssMb: rssMb() });
 }
 
@@ -247,12 +250,15 @@ function runInvocation(handler, message) {
 // A crash here must not go unnoticed: log it the way Lambda does, then exit so the parent fails the
 // in-flight invocations and starts a fresh process for the next one (Lambda uses the same exit codes).
 process.on('uncaughtException', (err) => {
-  console.error('Uncaught Exception \t' + JSON.stringify(errorPayload(err)));
+  console.error(`Uncaught Exception \t${JSON.stringify(errorPayload(err))}`);
   process.exit(129);
 });
 process.on('unhandledRejection', (reason) => {
-  const err = new RuntimeError('Runtime.UnhandledPromiseRejection', String(isErrorLike(reason) ? `${reason.name}: ${reason.message}` : reason));
-  console.error('Unhandled Promise Rejection \t' + JSON.stringify(errorPayload(err)));
+  const err = new RuntimeError(
+    'Runtime.UnhandledPromiseRejection',
+    String(isErrorLike(reason) ? `${reason.name}: ${reason.message}` : reason),
+  );
+  console.error(`Unhandled Promise Rejection \t${JSON.stringify(errorPayload(err))}`);
   process.exit(128);
 });
 // The parent is gone (it crashed or closed the channel): never outlive it.
@@ -267,7 +273,7 @@ loadHandler().then(
     process.send({ t: 'ready' });
   },
   (err) => {
-    console.error('Init Error \t' + JSON.stringify(errorPayload(err)));
+    console.error(`Init Error \t${JSON.stringify(errorPayload(err))}`);
     process.send({ t: 'initError', error: errorPayload(err) }, () => process.exit(129));
   },
 );

@@ -1,17 +1,17 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROC, processTree, readStatus } from '../proc';
 import { unpackFunctionCode } from './code';
 import { functionEnvironment, logGroupName } from './environment';
 import {
+  type FunctionErrorPayload,
   MAX_RESPONSE_BYTES,
+  type ProcessEnd,
   processEndPayload,
   timeoutPayload,
-  type FunctionErrorPayload,
-  type ProcessEnd,
 } from './errors';
-import { LambdaServiceError, type InvokeResult, type LambdaFunctionSpec } from './types';
+import { type InvokeResult, type LambdaFunctionSpec, LambdaServiceError } from './types';
 
 /** The child's entry point (plain CommonJS, so it starts without tsx). */
 const BOOTSTRAP = path.join(__dirname, 'bootstrap.cjs');
@@ -370,7 +370,12 @@ class ExecutionEnvironment {
     this.markExited();
   }
 
-  private finish(invocation: Invocation, error: FunctionErrorPayload | undefined, rssMb?: number, result?: unknown): void {
+  private finish(
+    invocation: Invocation,
+    error: FunctionErrorPayload | undefined,
+    rssMb?: number,
+    result?: unknown,
+  ): void {
     const durationMs = invocation.dispatchedAt === undefined ? 0 : performance.now() - invocation.dispatchedAt;
     const { requestId } = invocation;
     if (invocation.dispatchedAt !== undefined) {

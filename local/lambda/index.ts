@@ -35,19 +35,19 @@
  * - The init phase (module load) does not count against the invocation's timeout; it is limited to 10 s.
  */
 import { randomUUID } from 'node:crypto';
-import { FunctionHost } from './function-host';
 import { MAX_REQUEST_BYTES } from './errors';
+import { FunctionHost } from './function-host';
 import {
-  LambdaServiceError,
   type InvokeRequest,
   type InvokeResult,
   type LambdaFunctionSpec,
   type LambdaService,
+  LambdaServiceError,
   type LambdaServiceOptions,
 } from './types';
 
+export { type FunctionErrorPayload, LambdaErrorType, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from './errors';
 export * from './types';
-export { LambdaErrorType, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, type FunctionErrorPayload } from './errors';
 
 /** Lambda's default account-level concurrency quota. */
 const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
@@ -115,7 +115,11 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       json = JSON.stringify(payload === undefined ? {} : payload);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new LambdaServiceError('InvalidRequestContentException', `Could not parse request body into json: ${reason}`, 400);
+      throw new LambdaServiceError(
+        'InvalidRequestContentException',
+        `Could not parse request body into json: ${reason}`,
+        400,
+      );
     }
     if (json === undefined) {
       throw new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json', 400);
@@ -147,7 +151,12 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       };
     }
     if (unreservedRunning >= unreservedCap) {
-      throw new LambdaServiceError('TooManyRequestsException', 'Rate Exceeded.', 429, 'ConcurrentInvocationLimitExceeded');
+      throw new LambdaServiceError(
+        'TooManyRequestsException',
+        'Rate Exceeded.',
+        429,
+        'ConcurrentInvocationLimitExceeded',
+      );
     }
     unreservedRunning += 1;
     entry.running += 1;

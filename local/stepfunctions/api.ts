@@ -5,9 +5,9 @@
  * who calls: a role's session is held to the role's policies; the local developer may do anything.
  */
 import { randomUUID } from 'node:crypto';
-import type { CredentialStore } from '../auth/credentials';
-import { verifySigV4, type SigV4FailureCode } from '../auth/sigv4';
 import type { GatewayRequest, GatewayResponse } from '../apigw/gateway';
+import type { CredentialStore } from '../auth/credentials';
+import { type SigV4FailureCode, verifySigV4 } from '../auth/sigv4';
 import { SfnError, type SfnErrorCode } from './errors';
 import type { Caller, StepFunctionsService } from './service';
 
@@ -44,7 +44,8 @@ export class StepFunctionsApi {
         const [code, status] = AUTH_ERRORS[verified.code];
         throw new SfnError(code, verified.message, status);
       }
-      if (req.method !== 'POST') throw new SfnError('UnknownOperationException', `Method ${req.method} is not supported`);
+      if (req.method !== 'POST')
+        throw new SfnError('UnknownOperationException', `Method ${req.method} is not supported`);
       let request: unknown;
       try {
         request = req.body.length === 0 ? {} : JSON.parse(req.body.toString('utf8'));
@@ -60,7 +61,11 @@ export class StepFunctionsApi {
       return json(200, result, requestId);
     } catch (err) {
       if (err instanceof SfnError) return json(err.status, err.toBody(), requestId);
-      return json(500, new SfnError('InternalFailure', 'The request processing has failed because of an unknown error', 500).toBody(), requestId);
+      return json(
+        500,
+        new SfnError('InternalFailure', 'The request processing has failed because of an unknown error', 500).toBody(),
+        requestId,
+      );
     }
   }
 }
@@ -69,7 +74,11 @@ function json(statusCode: number, payload: unknown, requestId: string): GatewayR
   const body = Buffer.from(JSON.stringify(payload));
   return {
     statusCode,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(body.length), 'x-amzn-requestid': requestId },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'content-length': String(body.length),
+      'x-amzn-requestid': requestId,
+    },
     body,
   };
 }

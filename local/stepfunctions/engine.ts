@@ -15,7 +15,7 @@ import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import type { StateMachineModel } from '../terraform/model';
 import { ResolutionError } from '../terraform/resolver';
-import { runLambdaTask, type LambdaTaskContext, type LambdaTaskKind } from './lambda-task';
+import { type LambdaTaskContext, type LambdaTaskKind, runLambdaTask } from './lambda-task';
 import type { NewHistoryEvent } from './store';
 
 /** How an execution ended. */
@@ -98,7 +98,9 @@ export class ExecutionEngine {
       if (!Number.isFinite(retryIntervalMs) || retryIntervalMs < 0) {
         throw new Error(`retryIntervalMs must be a number >= 0, got ${retryIntervalMs}`);
       }
-      this.retryIntervalOverrides = Object.fromEntries(statesWithRetry(definition).map((name) => [name, retryIntervalMs]));
+      this.retryIntervalOverrides = Object.fromEntries(
+        statesWithRetry(definition).map((name) => [name, retryIntervalMs]),
+      );
     }
   }
 
@@ -153,7 +155,11 @@ export class ExecutionEngine {
 
 function outcomeOfError(err: unknown): Outcome {
   if (err instanceof ExecutionTimeoutError) {
-    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than the state machine\'s TimeoutSeconds' };
+    return {
+      status: 'TIMED_OUT',
+      error: 'States.Timeout',
+      cause: "The execution ran longer than the state machine's TimeoutSeconds",
+    };
   }
   if (err instanceof ExecutionError) {
     const inner = err.cause as Error | undefined;
@@ -172,7 +178,11 @@ async function consumeEvents(events: AsyncGenerator<LibraryEvent>, record: Recor
         record({
           timestamp,
           type: `${event.state.type}StateEntered`,
-          stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input), inputDetails: { truncated: false } },
+          stateEnteredEventDetails: {
+            name: event.state.name,
+            input: JSON.stringify(event.state.input),
+            inputDetails: { truncated: false },
+          },
         });
         break;
       case 'StateExited':
@@ -180,7 +190,11 @@ async function consumeEvents(events: AsyncGenerator<LibraryEvent>, record: Recor
         record({
           timestamp,
           type: `${event.state.type}StateExited`,
-          stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output ?? null), outputDetails: { truncated: false } },
+          stateExitedEventDetails: {
+            name: event.state.name,
+            output: JSON.stringify(event.state.output ?? null),
+            outputDetails: { truncated: false },
+          },
         });
         break;
       default:
@@ -197,7 +211,8 @@ function statesWithRetry(definition: Record<string, unknown>): string[] {
   const states = definition['States'] as Record<string, Record<string, unknown>> | undefined;
   for (const [name, state] of Object.entries(states ?? {})) {
     if (Array.isArray(state['Retry'])) names.push(name);
-    for (const branch of (state['Branches'] as Record<string, unknown>[] | undefined) ?? []) names.push(...statesWithRetry(branch));
+    for (const branch of (state['Branches'] as Record<string, unknown>[] | undefined) ?? [])
+      names.push(...statesWithRetry(branch));
     for (const key of ['Iterator', 'ItemProcessor']) {
       const sub = state[key] as Record<string, unknown> | undefined;
       if (sub) names.push(...statesWithRetry(sub));
@@ -208,7 +223,11 @@ function statesWithRetry(definition: Record<string, unknown>): string[] {
 
 // Walks states (including Parallel branches and Map processors), applies the adjustments described
 // in the module comment and collects the Task states the runtime must run.
-function normalize(definition: Record<string, unknown>, tasks: Map<string, TaskSpec>, address: string): Record<string, unknown> {
+function normalize(
+  definition: Record<string, unknown>,
+  tasks: Map<string, TaskSpec>,
+  address: string,
+): Record<string, unknown> {
   const states = definition['States'] as Record<string, Record<string, unknown>> | undefined;
   for (const [name, state] of Object.entries(states ?? {})) {
     if (state['ResultPath'] === '$') delete state['ResultPath'];
@@ -227,7 +246,8 @@ function normalize(definition: Record<string, unknown>, tasks: Map<string, TaskS
         );
       }
       const timeout = state['TimeoutSeconds'];
-      if (timeout === undefined && state['TimeoutSecondsPath'] === undefined) state['TimeoutSeconds'] = MAX_TIMER_SECONDS;
+      if (timeout === undefined && state['TimeoutSecondsPath'] === undefined)
+        state['TimeoutSeconds'] = MAX_TIMER_SECONDS;
       const existing = tasks.get(name);
       if (existing && existing.resource !== resource) {
         throw new ResolutionError(
@@ -237,7 +257,8 @@ function normalize(definition: Record<string, unknown>, tasks: Map<string, TaskS
       }
       tasks.set(name, { kind, resource, ...(typeof timeout === 'number' ? { timeoutSeconds: timeout } : {}) });
     }
-    for (const branch of (state['Branches'] as Record<string, unknown>[] | undefined) ?? []) normalize(branch, tasks, address);
+    for (const branch of (state['Branches'] as Record<string, unknown>[] | undefined) ?? [])
+      normalize(branch, tasks, address);
     for (const key of ['Iterator', 'ItemProcessor']) {
       const sub = state[key] as Record<string, unknown> | undefined;
       if (sub) normalize(sub, tasks, address);

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IamAuthorizer } from '../iam/authorizer';
-import { LambdaServiceError, type LambdaService } from '../lambda/types';
+import { type LambdaService, LambdaServiceError } from '../lambda/types';
 
 /** How a Task state calls Lambda. */
 export type LambdaTaskKind = 'integration' | 'direct';
@@ -63,7 +63,10 @@ export async function runLambdaTask(
       throw new TaskFailure('States.Runtime', 'The lambda:invoke integration requires a FunctionName string parameter');
     }
     if (params['InvocationType'] !== undefined && params['InvocationType'] !== 'RequestResponse') {
-      throw new TaskFailure('States.Runtime', `InvocationType ${String(params['InvocationType'])} is not emulated; only RequestResponse is`);
+      throw new TaskFailure(
+        'States.Runtime',
+        `InvocationType ${String(params['InvocationType'])} is not emulated; only RequestResponse is`,
+      );
     }
     functionName = params['FunctionName'];
     payload = params['Payload'] ?? {};
@@ -79,10 +82,23 @@ export async function runLambdaTask(
     type: `${eventPrefix}Scheduled`,
     [`${prefix}ScheduledEventDetails`]:
       kind === 'integration'
-        ? { ...resourceFields, region: ctx.region, parameters: JSON.stringify(input), ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}) }
-        : { resource, input: JSON.stringify(input), inputDetails: { truncated: false }, ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}) },
+        ? {
+            ...resourceFields,
+            region: ctx.region,
+            parameters: JSON.stringify(input),
+            ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
+          }
+        : {
+            resource,
+            input: JSON.stringify(input),
+            inputDetails: { truncated: false },
+            ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
+          },
   });
-  record({ type: `${eventPrefix}Started`, ...(kind === 'integration' ? { taskStartedEventDetails: resourceFields } : {}) });
+  record({
+    type: `${eventPrefix}Started`,
+    ...(kind === 'integration' ? { taskStartedEventDetails: resourceFields } : {}),
+  });
 
   const fail = (error: string, cause: string): never => {
     record({ type: `${eventPrefix}Failed`, [`${prefix}FailedEventDetails`]: { ...resourceFields, error, cause } });
@@ -99,7 +115,8 @@ export async function runLambdaTask(
   try {
     result = await ctx.lambda.invoke({ functionName: fnArn, payload });
   } catch (err) {
-    if (err instanceof LambdaServiceError) return fail(`Lambda.${err.name}`, sdkCause(err.message, err.statusCode, err.name));
+    if (err instanceof LambdaServiceError)
+      return fail(`Lambda.${err.name}`, sdkCause(err.message, err.statusCode, err.name));
     return fail('Lambda.SdkClientException', `Unable to execute HTTP request: ${(err as Error).message}`);
   }
   if (result.functionError) {
@@ -132,13 +149,20 @@ export async function runLambdaTask(
       : result.payload;
   record({
     type: `${eventPrefix}Succeeded`,
-    [`${prefix}SucceededEventDetails`]: { ...resourceFields, output: JSON.stringify(output), outputDetails: { truncated: false } },
+    [`${prefix}SucceededEventDetails`]: {
+      ...resourceFields,
+      output: JSON.stringify(output),
+      outputDetails: { truncated: false },
+    },
   });
   return output;
 }
 
 /** A function name, partial or full ARN → the unqualified-or-qualified full ARN IAM evaluates. */
-export function functionArnOf(nameOrArn: string, ctx: Pick<LambdaTaskContext, 'region' | 'accountId' | 'partition'>): string {
+export function functionArnOf(
+  nameOrArn: string,
+  ctx: Pick<LambdaTaskContext, 'region' | 'accountId' | 'partition'>,
+): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
   // Partial ARN `123456789012:function:name` or plain name.
   const bare = nameOrArn.includes(':function:') ? nameOrArn.slice(nameOrArn.indexOf(':function:') + 10) : nameOrArn;

@@ -9,6 +9,7 @@ import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
 import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
+import type { ExecutionStatusChange, StatusChangeListener } from './events';
 import { issueToken, readToken } from './page-token';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
 import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
@@ -61,6 +62,7 @@ export type Operation =
 export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
   private readonly machines: ReadonlyMap<string, ServedStateMachine>;
+  private readonly listeners = new Set<StatusChangeListener>();
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
     this.running = options.running ?? new Map();
@@ -70,6 +72,38 @@ export class StepFunctionsService {
   /** Number of executions currently running. */
   get runningCount(): number {
     return this.running.size;
+  }
+
+  /** Calls `listener` on every status change of an execution of this service; returns the unsubscribe function. */
+  onStatusChange(listener: StatusChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private emit(executionArn: string): void {
+    const r = this.options.store.get(executionArn);
+    if (!r || this.listeners.size === 0) return;
+    const change: ExecutionStatusChange = {
+      executionArn: r.executionArn,
+      stateMachineArn: r.stateMachineArn,
+      name: r.name,
+      status: r.status,
+      startDate: r.startDate,
+      stopDate: r.stopDate ?? null,
+      input: r.input,
+      output: r.output ?? null,
+      error: r.error ?? null,
+      cause: r.cause ?? null,
+      redriveCount: 0,
+    };
+    for (const listener of this.listeners) {
+      // A subscriber's failure must never reach the execution.
+      try {
+        listener(change);
+      } catch {
+        /* ignored on purpose */
+      }
+    }
   }
 
   /** Runs an operation by name. @throws SfnError */
@@ -94,7 +128,9 @@ export class StepFunctionsService {
       case 'ListTagsForResource':
         return this.listTagsForResource(caller, request);
       default:
-        return Promise.reject(new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`));
+        return Promise.reject(
+          new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`),
+        );
     }
   }
 
@@ -120,7 +156,14 @@ export class StepFunctionsService {
     }
 
     const startDate = Date.now();
-    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, status: 'RUNNING', startDate, input };
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      status: 'RUNNING',
+      startDate,
+      input,
+    };
     this.options.store.add(record, {
       timestamp: startDate,
       type: 'ExecutionStarted',
@@ -133,10 +176,15 @@ export class StepFunctionsService {
       );
     } catch (err) {
       // The execution exists now; it must not stay RUNNING forever because the interpreter refused it.
-      this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: err instanceof Error ? err.message : String(err) });
+      this.finish(executionArn, {
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: err instanceof Error ? err.message : String(err),
+      });
       return { executionArn, startDate: seconds(startDate) };
     }
     this.running.set(executionArn, handle);
+    this.emit(executionArn);
     handle.outcome.then(
       (outcome) => this.finish(executionArn, outcome),
       (err: unknown) => this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: String(err) }),
@@ -200,7 +248,10 @@ export class StepFunctionsService {
     // The token holds the start-order position of the last execution returned: the next page starts
     // below it, so executions started meanwhile (at the top) neither shift nor repeat items.
     const scope = `ListExecutions\0${machineArn}\0${statusFilter ?? ''}`;
-    const before = request['nextToken'] === undefined || request['nextToken'] === null ? undefined : readToken(scope, request['nextToken']);
+    const before =
+      request['nextToken'] === undefined || request['nextToken'] === null
+        ? undefined
+        : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:ListExecutions', machineArn);
     this.machine(machineArn);
     const executions: Record<string, unknown>[] = [];
@@ -236,19 +287,27 @@ export class StepFunctionsService {
     // The token holds the id of the next event: a running execution's new events (at the end in
     // order, at the start in reverse order) shift no page.
     const scope = `GetExecutionHistory\0${arn}\0${String(reverse)}`;
-    const next = request['nextToken'] === undefined || request['nextToken'] === null ? undefined : readToken(scope, request['nextToken']);
+    const next =
+      request['nextToken'] === undefined || request['nextToken'] === null
+        ? undefined
+        : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:GetExecutionHistory', arn as string);
     const record = this.execution(arn as string);
     const events = this.options.store.history(record.executionArn);
     const includeData = request['includeExecutionData'] !== false;
     // Event ids are 1..n, in order.
     const first = next ?? (reverse ? events.length : 1);
-    const ids = reverse ? { from: Math.max(first - limit, 0) + 1, to: first } : { from: first, to: Math.min(first + limit - 1, events.length) };
+    const ids = reverse
+      ? { from: Math.max(first - limit, 0) + 1, to: first }
+      : { from: first, to: Math.min(first + limit - 1, events.length) };
     let slice = events.slice(ids.from - 1, ids.to);
     if (reverse) slice = slice.reverse();
     const following = reverse ? ids.from - 1 : ids.to + 1;
     const more = reverse ? following >= 1 : following <= events.length;
-    return { events: slice.map((e) => wireEvent(e, includeData)), ...(more ? { nextToken: issueToken(scope, following) } : {}) };
+    return {
+      events: slice.map((e) => wireEvent(e, includeData)),
+      ...(more ? { nextToken: issueToken(scope, following) } : {}),
+    };
   }
 
   /** DescribeStateMachine: `{stateMachineArn}`. */
@@ -273,7 +332,8 @@ export class StepFunctionsService {
   async listStateMachines(caller: Caller, request: Request): Promise<Record<string, unknown>> {
     const limit = pageSize(request);
     const scope = 'ListStateMachines';
-    const from = request['nextToken'] === undefined || request['nextToken'] === null ? 0 : readToken(scope, request['nextToken']);
+    const from =
+      request['nextToken'] === undefined || request['nextToken'] === null ? 0 : readToken(scope, request['nextToken']);
     // IAM evaluates ListStateMachines against "*" (it has no resource type).
     await this.authorize(caller, 'states:ListStateMachines', '*');
     const machines = this.stateMachines();
@@ -283,7 +343,10 @@ export class StepFunctionsService {
       type: m.type,
       creationDate: seconds(this.options.createdAt),
     }));
-    return { stateMachines: page, ...(from + limit < machines.length ? { nextToken: issueToken(scope, from + limit) } : {}) };
+    return {
+      stateMachines: page,
+      ...(from + limit < machines.length ? { nextToken: issueToken(scope, from + limit) } : {}),
+    };
   }
 
   /** DescribeStateMachineForExecution: `{executionArn}` → the state machine the execution belongs to. */
@@ -329,16 +392,27 @@ export class StepFunctionsService {
     const stopDate = Date.now();
     const closed = this.options.store.close(
       executionArn,
-      { status: 'ABORTED', stopDate, ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+      {
+        status: 'ABORTED',
+        stopDate,
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+      },
       {
         timestamp: stopDate,
         type: 'ExecutionAborted',
-        executionAbortedEventDetails: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+        executionAbortedEventDetails: {
+          ...(error !== undefined ? { error } : {}),
+          ...(cause !== undefined ? { cause } : {}),
+        },
       },
     );
     this.running.get(executionArn)?.abort();
     this.running.delete(executionArn);
-    if (closed) this.options.onClosed?.(this.options.store.get(executionArn)!);
+    if (closed) {
+      this.options.onClosed?.(this.options.store.get(executionArn)!);
+      this.emit(executionArn);
+    }
   }
 
   private finish(executionArn: string, outcome: Outcome): void {
@@ -349,7 +423,11 @@ export class StepFunctionsService {
         ? this.options.store.close(
             executionArn,
             { status: 'SUCCEEDED', stopDate, output: outcome.output },
-            { timestamp: stopDate, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } } },
+            {
+              timestamp: stopDate,
+              type: 'ExecutionSucceeded',
+              executionSucceededEventDetails: { output: outcome.output, outputDetails: { truncated: false } },
+            },
           )
         : this.options.store.close(
             executionArn,
@@ -357,10 +435,14 @@ export class StepFunctionsService {
             {
               timestamp: stopDate,
               type: outcome.status === 'FAILED' ? 'ExecutionFailed' : 'ExecutionTimedOut',
-              [outcome.status === 'FAILED' ? 'executionFailedEventDetails' : 'executionTimedOutEventDetails']: errorFields(outcome),
+              [outcome.status === 'FAILED' ? 'executionFailedEventDetails' : 'executionTimedOutEventDetails']:
+                errorFields(outcome),
             },
           );
-    if (closed) this.options.onClosed?.(this.options.store.get(executionArn)!);
+    if (closed) {
+      this.options.onClosed?.(this.options.store.get(executionArn)!);
+      this.emit(executionArn);
+    }
   }
 
   private async authorize(caller: Caller, action: string, resource: string): Promise<void> {
@@ -397,13 +479,19 @@ function seconds(ms: number): number {
 }
 
 function errorFields(outcome: { error?: string; cause?: string }): { error?: string; cause?: string } {
-  return { ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) };
+  return {
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+  };
 }
 
 function required(request: Request, member: string): string {
   const value = request[member];
   if (value === undefined || value === null) {
-    throw new SfnError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw new SfnError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
   return value;
@@ -439,7 +527,9 @@ function loggingConfiguration(m: StateMachineModel): Record<string, unknown> {
   return {
     level: m.logging?.level ?? 'OFF',
     includeExecutionData: m.logging?.includeExecutionData ?? false,
-    ...(m.logging?.destination ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] } : {}),
+    ...(m.logging?.destination
+      ? { destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: m.logging.destination } }] }
+      : {}),
   };
 }
 

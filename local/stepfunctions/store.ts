@@ -11,7 +11,17 @@
  * through the API, so a finished execution is on disk (in the page cache, which survives the process
  * being killed) before any client can see it finished. A line torn by a crash is skipped on load.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** Execution statuses the runtime produces (PENDING_REDRIVE needs redrive, which is not emulated). */
@@ -85,17 +95,24 @@ export class ExecutionStore {
    * Opens (or creates) the store in `dir`. Executions that were RUNNING when the previous runtime
    * died are closed as ABORTED with `cause` and returned, so the caller can say so.
    */
-  static open(dir: string, interrupted: { error: string; cause: string; now: number }): { store: ExecutionStore; aborted: ExecutionRecord[] } {
+  static open(
+    dir: string,
+    interrupted: { error: string; cause: string; now: number },
+  ): { store: ExecutionStore; aborted: ExecutionRecord[] } {
     const store = new ExecutionStore(dir);
     const aborted: ExecutionRecord[] = [];
     for (const record of store.records.values()) {
       if (record.status !== 'RUNNING') continue;
       store.liveHistory.set(record.executionArn, [startedEvent(record)]);
-      store.close(record.executionArn, { status: 'ABORTED', stopDate: interrupted.now, error: interrupted.error, cause: interrupted.cause }, {
-        timestamp: interrupted.now,
-        type: 'ExecutionAborted',
-        executionAbortedEventDetails: { error: interrupted.error, cause: interrupted.cause },
-      });
+      store.close(
+        record.executionArn,
+        { status: 'ABORTED', stopDate: interrupted.now, error: interrupted.error, cause: interrupted.cause },
+        {
+          timestamp: interrupted.now,
+          type: 'ExecutionAborted',
+          executionAbortedEventDetails: { error: interrupted.error, cause: interrupted.cause },
+        },
+      );
       aborted.push(record);
     }
     return { store, aborted };
@@ -146,7 +163,7 @@ export class ExecutionStore {
   close(executionArn: string, closing: Closing, lastEvent: NewHistoryEvent): boolean {
     const record = this.records.get(executionArn);
     const events = this.liveHistory.get(executionArn);
-    if (!record || record.status !== 'RUNNING' || !events) return false;
+    if (record?.status !== 'RUNNING' || !events) return false;
     events.push({ ...lastEvent, id: events.length + 1, previousEventId: events.length });
     const historyLine = Buffer.from(`${JSON.stringify(events)}\n`);
     writeSync(this.historyFd, historyLine);
@@ -197,7 +214,8 @@ export class ExecutionStore {
       }
       lines++;
       if (line.op === 'start' || line.op === 'full') {
-        if (!this.records.has(line.r.executionArn)) this.positions.set(line.r.executionArn, this.order.push(line.r.executionArn) - 1);
+        if (!this.records.has(line.r.executionArn))
+          this.positions.set(line.r.executionArn, this.order.push(line.r.executionArn) - 1);
         this.records.set(line.r.executionArn, line.r);
         if (line.op === 'full' && line.h) this.historyPointers.set(line.r.executionArn, line.h);
       } else if (line.op === 'end') {

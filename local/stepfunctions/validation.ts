@@ -10,7 +10,8 @@ export const MAX_INPUT_BYTES = 262_144;
 export const MAX_NAME_LENGTH = 80;
 
 // Whitespace, the listed punctuation, control characters, U+FFFE/U+FFFF and lone surrogates.
-const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+const FORBIDDEN_NAME =
+  /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /**
  * Checks an execution name.
@@ -85,6 +86,7 @@ export function validateStateMachineArn(arn: unknown): string {
   if (parts[5] !== 'stateMachine') {
     throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${parts[5] ?? ''}'`);
   }
-  if (parts.length !== 7 || !parts[6]) throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${arn}'`);
+  if (parts.length !== 7 || !parts[6])
+    throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${arn}'`);
   return arn;
 }

@@ -6,7 +6,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { LambdaFunctionSpec } from '../lambda/types';
 import { block, resourcesOfType, type TerraformJson } from './document';
-import { ResolutionError, TerraformResolver, type LocalIdentity, type ResolvedResource } from './resolver';
+import { type LocalIdentity, ResolutionError, type ResolvedResource, TerraformResolver } from './resolver';
 
 /** An IAM policy document as parsed JSON. */
 export interface PolicyDocument {
@@ -147,8 +147,13 @@ export interface StackModel {
  * the one behind `POST /start-execution`, i.e. the default job's.
  * @throws Error when no such route starts a state machine of the stack.
  */
-export function machineStartedBy(model: Pick<StackModel, 'api' | 'stateMachines'>, path = '/start-execution'): StateMachineModel {
-  const route = model.api.routes.find((r) => r.path === path && r.integration?.subtype === 'StepFunctions-StartExecution');
+export function machineStartedBy(
+  model: Pick<StackModel, 'api' | 'stateMachines'>,
+  path = '/start-execution',
+): StateMachineModel {
+  const route = model.api.routes.find(
+    (r) => r.path === path && r.integration?.subtype === 'StepFunctions-StartExecution',
+  );
   const arn = route?.integration?.requestParameters['StateMachineArn'];
   const machine = model.stateMachines.find((m) => m.arn === arn);
   if (!machine) throw new Error(`no route POST ${path} starts a state machine of this stack`);
@@ -185,7 +190,10 @@ export function buildStackModel(doc: TerraformJson, stackDir: string, identity: 
   const functions = resourcesOfType(doc, 'aws_lambda_function').map((b) => readFunction(resolver, b.address, stackDir));
   const stateMachines = resourcesOfType(doc, 'aws_sfn_state_machine').map((b) => readStateMachine(resolver, b.address));
   if (stateMachines.length === 0) {
-    throw new ResolutionError({ address: 'aws_sfn_state_machine', attribute: '*' }, 'the stack has no state machine to serve');
+    throw new ResolutionError(
+      { address: 'aws_sfn_state_machine', attribute: '*' },
+      'the stack has no state machine to serve',
+    );
   }
   const api = readApi(doc, resolver);
   const lambdaPermissions = resourcesOfType(doc, 'aws_lambda_permission').map((b) =>
@@ -228,14 +236,21 @@ function readRoles(doc: TerraformJson, resolver: TerraformResolver, warnings: st
   for (const b of resourcesOfType(doc, 'aws_iam_policy')) {
     const r = resolver.resource(b.address);
     const arn = resolver.attribute(b.address, 'arn', { address: b.address, attribute: 'arn' }) as string;
-    managed.set(arn, { name: r.stringArg('name'), source: b.address, document: parsePolicy(r.arg('policy'), b.address, 'policy') });
+    managed.set(arn, {
+      name: r.stringArg('name'),
+      source: b.address,
+      document: parsePolicy(r.arg('policy'), b.address, 'policy'),
+    });
   }
   for (const b of resourcesOfType(doc, 'aws_iam_role_policy_attachment')) {
     const r = resolver.resource(b.address);
     const arn = r.stringArg('policy_arn');
     const policy = managed.get(arn);
     if (policy) add(roleName(r.stringArg('role')), policy);
-    else warnings.push(`${b.address}: ${arn} is not defined in the stack (an AWS-managed policy?); its permissions are not granted locally`);
+    else
+      warnings.push(
+        `${b.address}: ${arn} is not defined in the stack (an AWS-managed policy?); its permissions are not granted locally`,
+      );
   }
   const roles = resourcesOfType(doc, 'aws_iam_role');
   // Role names are unique per account: Terraform's apply would fail on the second one
@@ -283,7 +298,9 @@ function readFunction(resolver: TerraformResolver, address: string, stackDir: st
     const other = ['s3_bucket', 'image_uri'].find((k) => r.arg(k) !== undefined);
     throw new ResolutionError(
       { address, attribute: other ?? 'filename' },
-      other ? `code from ${other} cannot be run locally; only a local zip (filename) can` : 'no filename (zip asset) to run',
+      other
+        ? `code from ${other} cannot be run locally; only a local zip (filename) can`
+        : 'no filename (zip asset) to run',
     );
   }
   const variables = (block(r.arg('environment'))?.['variables'] ?? {}) as Record<string, unknown>;
@@ -309,7 +326,10 @@ function readFunction(resolver: TerraformResolver, address: string, stackDir: st
 function onlyResource(doc: TerraformJson, type: string, what: string): string {
   const found = resourcesOfType(doc, type);
   if (found.length !== 1) {
-    throw new ResolutionError({ address: type, attribute: '*' }, `the runtime serves exactly one ${what}; the stack has ${found.length}`);
+    throw new ResolutionError(
+      { address: type, attribute: '*' },
+      `the runtime serves exactly one ${what}; the stack has ${found.length}`,
+    );
   }
   return found[0]!.address;
 }
@@ -321,7 +341,10 @@ function readStateMachine(resolver: TerraformResolver, address: string): StateMa
   try {
     definition = JSON.parse(definitionText);
   } catch (err) {
-    throw new ResolutionError({ address, attribute: 'definition' }, `not valid JSON after resolution: ${(err as Error).message}`);
+    throw new ResolutionError(
+      { address, attribute: 'definition' },
+      `not valid JSON after resolution: ${(err as Error).message}`,
+    );
   }
   const type = (r.arg('type') ?? 'STANDARD') as string;
   if (type !== 'STANDARD' && type !== 'EXPRESS') {
@@ -357,7 +380,10 @@ function readApi(doc: TerraformJson, resolver: TerraformResolver): ApiModel {
   const api = resolver.resource(address);
   const protocol = api.arg('protocol_type');
   if (protocol !== 'HTTP') {
-    throw new ResolutionError({ address, attribute: 'protocol_type' }, `only HTTP APIs are emulated, not ${String(protocol)}`);
+    throw new ResolutionError(
+      { address, attribute: 'protocol_type' },
+      `only HTTP APIs are emulated, not ${String(protocol)}`,
+    );
   }
   const id = at('id');
   const belongs = (r: ResolvedResource): boolean => r.arg('api_id') === id;
@@ -378,7 +404,10 @@ function readApi(doc: TerraformJson, resolver: TerraformResolver): ApiModel {
     .map((b) => resolver.resource(b.address))
     .filter(belongs);
   if (stages.length !== 1) {
-    throw new ResolutionError({ address, attribute: 'stage' }, `the runtime serves exactly one stage; the API has ${stages.length}`);
+    throw new ResolutionError(
+      { address, attribute: 'stage' },
+      `the runtime serves exactly one stage; the API has ${stages.length}`,
+    );
   }
   return {
     address,
@@ -439,7 +468,8 @@ function readRoute(
   let path: string | undefined;
   if (routeKey !== '$default') {
     const match = /^([A-Z]+) (\/\S*)$/.exec(routeKey);
-    if (!match) throw new ResolutionError({ address, attribute: 'route_key' }, `not a route key: ${JSON.stringify(routeKey)}`);
+    if (!match)
+      throw new ResolutionError({ address, attribute: 'route_key' }, `not a route key: ${JSON.stringify(routeKey)}`);
     method = match[1]!;
     path = match[2]!;
   }
@@ -448,7 +478,11 @@ function readRoute(
   if (target !== undefined) {
     const id = /^integrations\/(.+)$/.exec(target)?.[1];
     integration = integrations.find((i) => i.id === id);
-    if (!integration) throw new ResolutionError({ address, attribute: 'target' }, `no integration ${JSON.stringify(target)} in the API`);
+    if (!integration)
+      throw new ResolutionError(
+        { address, attribute: 'target' },
+        `no integration ${JSON.stringify(target)} in the API`,
+      );
   }
   const authorizationType = (r.arg('authorization_type') ?? 'NONE') as RouteModel['authorizationType'];
   const authorizerId = r.arg('authorizer_id') as string | undefined;
@@ -497,12 +531,17 @@ function throttleOf(settings: Record<string, unknown> | undefined): ThrottleSett
   const burst = settings['throttling_burst_limit'];
   if (typeof rate !== 'number' && typeof burst !== 'number') return undefined;
   // An unset half means "no limit of that kind" locally; AWS would apply the account quota.
-  return { rateLimit: typeof rate === 'number' ? rate : Infinity, burstLimit: typeof burst === 'number' ? burst : Infinity };
+  return {
+    rateLimit: typeof rate === 'number' ? rate : Infinity,
+    burstLimit: typeof burst === 'number' ? burst : Infinity,
+  };
 }
 
 function readPermission(r: ResolvedResource, identity: LocalIdentity, region: string): LambdaPermissionModel {
   const fn = r.stringArg('function_name');
-  const functionArn = fn.startsWith('arn:') ? fn : `arn:${identity.partition}:lambda:${region}:${identity.accountId}:function:${fn}`;
+  const functionArn = fn.startsWith('arn:')
+    ? fn
+    : `arn:${identity.partition}:lambda:${region}:${identity.accountId}:function:${fn}`;
   const sourceArn = r.arg('source_arn') as string | undefined;
   const sourceAccount = r.arg('source_account') as string | undefined;
   return {
@@ -535,7 +574,11 @@ function numberArg(r: ResolvedResource, path: string, fallback: number): number 
   const value = r.arg(path);
   if (value === undefined) return fallback;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n)) throw new ResolutionError({ address: r.block.address, attribute: path }, `expected a number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n))
+    throw new ResolutionError(
+      { address: r.block.address, attribute: path },
+      `expected a number, got ${JSON.stringify(value)}`,
+    );
   return n;
 }
 

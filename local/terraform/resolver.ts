@@ -9,8 +9,9 @@
  * Anything that cannot be evaluated fails with a {@link ResolutionError} naming the resource and
  * attribute where it appears, so start-up stops with a message the user can act on.
  */
-import { partitionOf } from '../../stacks/partition';
+
 import { createHash } from 'node:crypto';
+import { partitionOf } from '../../stacks/partition';
 import { block, findBlock, type ResourceBlock, type TerraformJson } from './document';
 import { parseReference, parseTemplate, TemplateSyntaxError } from './expressions';
 
@@ -123,7 +124,8 @@ const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
       const name = r.stringArg('name');
       return name === '$default' ? `${r.identity.apiEndpoint}/` : `${r.identity.apiEndpoint}/${name}`;
     },
-    arn: (r) => `arn:${r.identity.partition}:apigateway:${r.region}::/apis/${r.stringArg('api_id')}/stages/${r.stringArg('name')}`,
+    arn: (r) =>
+      `arn:${r.identity.partition}:apigateway:${r.region}::/apis/${r.stringArg('api_id')}/stages/${r.stringArg('name')}`,
     execution_arn: (r) =>
       `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${r.stringArg('api_id')}/${r.stringArg('name')}`,
   },
@@ -227,7 +229,9 @@ export class TerraformResolver {
         throw new ResolutionError(
           location,
           `references ${key}, an attribute the local runtime does not compute for ${type}` +
-            (COMPUTED[type] ? ` (it computes: ${Object.keys(COMPUTED[type]!).join(', ')})` : ' (resource type not emulated)'),
+            (COMPUTED[type]
+              ? ` (it computes: ${Object.keys(COMPUTED[type]!).join(', ')})`
+              : ' (resource type not emulated)'),
         );
       }
       this.memo.set(key, value);
@@ -265,14 +269,13 @@ export class TerraformResolver {
   }
 
   private view(found: ResourceBlock): ResolvedResource {
-    const resolver = this;
     const arg = (path: string): unknown => {
       let node: unknown = found.config;
       for (const key of path.split('.')) {
         node = Array.isArray(node) ? block(node)?.[key] : (node as Record<string, unknown> | undefined)?.[key];
         if (node === undefined || node === null) return undefined;
       }
-      return resolver.resolve(node, { address: found.address, attribute: path });
+      return this.resolve(node, { address: found.address, attribute: path });
     };
     return {
       block: found,
@@ -311,7 +314,9 @@ export class TerraformResolver {
 
   private providerRegion(): string {
     const main = this.mainProvider();
-    const region = main ? this.resolve((main as Record<string, unknown>)['region'], { address: 'provider.aws', attribute: 'region' }) : undefined;
+    const region = main
+      ? this.resolve((main as Record<string, unknown>)['region'], { address: 'provider.aws', attribute: 'region' })
+      : undefined;
     if (typeof region !== 'string' || region === '') {
       throw new ResolutionError({ address: 'provider.aws', attribute: 'region' }, 'the aws provider has no region');
     }
@@ -321,9 +326,11 @@ export class TerraformResolver {
 
 // Tags are a map of strings; anything else would be refused by the provider's schema.
 function stringMap(value: unknown, location: Location): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ResolutionError(location, 'expected a map of strings');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ResolutionError(location, 'expected a map of strings');
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw new ResolutionError(sub(location, key), `expected a string, got ${JSON.stringify(item)}`);
+    if (typeof item !== 'string')
+      throw new ResolutionError(sub(location, key), `expected a string, got ${JSON.stringify(item)}`);
   }
   return value as Record<string, string>;
 }

@@ -37,7 +37,10 @@ export function loadSynthesizedStack(outdir: string, stackId?: string): Synthesi
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   const read = (id: string): SynthesizedStack => {
     const entry = manifest.stacks[id];
-    if (!entry) throw new StackNotFoundError(`${manifestPath} has no stack ${JSON.stringify(id)} (it has: ${Object.keys(manifest.stacks).join(', ')})`);
+    if (!entry)
+      throw new StackNotFoundError(
+        `${manifestPath} has no stack ${JSON.stringify(id)} (it has: ${Object.keys(manifest.stacks).join(', ')})`,
+      );
     const file = join(outdir, entry.synthesizedStackPath);
     return { stackId: id, stackDir: dirname(file), doc: JSON.parse(readFileSync(file, 'utf8')) as TerraformJson };
   };

@@ -120,13 +120,21 @@ export function limitsOf(model: Model, path: string): MemberLimits {
     }
   }
   const { type, min, max, pattern } = shape;
-  return { type, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(pattern !== undefined ? { pattern } : {}), ...(shape.enum ? { enum: [...shape.enum].sort() } : {}) };
+  return {
+    type,
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
+    ...(pattern !== undefined ? { pattern } : {}),
+    ...(shape.enum ? { enum: [...shape.enum].sort() } : {}),
+  };
 }
 
 function main(argv: readonly string[]): void {
   const [dataDir, flag, source] = argv;
   if (!dataDir || (flag !== undefined && flag !== '--source')) {
-    console.error('usage: tsx scripts/limits/extract-api-limits.ts <botocore/data dir> [--source "<what and which version>"]');
+    console.error(
+      'usage: tsx scripts/limits/extract-api-limits.ts <botocore/data dir> [--source "<what and which version>"]',
+    );
     process.exitCode = 2;
     return;
   }

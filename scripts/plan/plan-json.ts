@@ -72,7 +72,8 @@ export function parsePlanJson(text: string): TerraformPlan {
   if (changes !== undefined) {
     if (!Array.isArray(changes)) throw new PlanFormatError('resource_changes is not an array');
     changes.forEach((rc: unknown, i) => {
-      if (!isObject(rc) || typeof rc.address !== 'string') throw new PlanFormatError(`resource_changes[${i}].address is not a string`);
+      if (!isObject(rc) || typeof rc.address !== 'string')
+        throw new PlanFormatError(`resource_changes[${i}].address is not a string`);
       if (!isObject(rc.change) || !isStringArray(rc.change.actions)) {
         throw new PlanFormatError(`resource_changes[${i}].change.actions is not a list of strings`);
       }
@@ -82,7 +83,8 @@ export function parsePlanJson(text: string): TerraformPlan {
   if (outputs !== undefined) {
     if (!isObject(outputs)) throw new PlanFormatError('output_changes is not an object');
     for (const [name, oc] of Object.entries(outputs)) {
-      if (!isObject(oc) || !isStringArray(oc.actions)) throw new PlanFormatError(`output_changes.${name}.actions is not a list of strings`);
+      if (!isObject(oc) || !isStringArray(oc.actions))
+        throw new PlanFormatError(`output_changes.${name}.actions is not a list of strings`);
     }
   }
   return value as TerraformPlan;
@@ -131,7 +133,9 @@ export function summarizePlan(plan: TerraformPlan): PlanSummary {
     }
   }
 
-  const outputsChanged = Object.values(plan.output_changes ?? {}).filter((oc) => !oc.actions.every((a) => a === 'no-op')).length;
+  const outputsChanged = Object.values(plan.output_changes ?? {}).filter(
+    (oc) => !oc.actions.every((a) => a === 'no-op'),
+  ).length;
   return { add, change, destroy, import: imports, forget, replaced, destroyed, outputsChanged, unrecognized };
 }
 

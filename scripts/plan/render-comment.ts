@@ -3,7 +3,7 @@
  * a glance (counts, replacements and destroys called out, failures named), then each stack's full
  * text plan folded in a `<details>` block, or the error output of the step that failed.
  */
-import { PlanSummary, isEmptyPlan } from './plan-json';
+import { isEmptyPlan, type PlanSummary } from './plan-json';
 
 /** Hidden first line of the comment; the workflow updates the comment that carries it. */
 export const COMMENT_MARKER = '<!-- async-api-plan -->';
@@ -55,10 +55,15 @@ function plannedLine(name: string, s: PlanSummary): string {
   if (s.import > 0) counts.push(`${s.import} to import`);
   if (s.forget > 0) counts.push(`${s.forget} to forget`);
   const notes: string[] = [];
-  if (s.replaced.length > 0) notes.push(`replaces ${addressList(s.replaced.map((r) => `${code(r.address)} (${r.order})`))}`);
+  if (s.replaced.length > 0)
+    notes.push(`replaces ${addressList(s.replaced.map((r) => `${code(r.address)} (${r.order})`))}`);
   if (s.destroyed.length > 0) notes.push(`destroys ${addressList(s.destroyed.map(code))}`);
-  if (s.unrecognized.length > 0) notes.push(`unrecognized changes to ${addressList(s.unrecognized.map(code))}, read the full plan`);
-  if (s.outputsChanged > 0) notes.push(`${s.outputsChanged} output${s.outputsChanged === 1 ? '' : 's'} change${s.outputsChanged === 1 ? 's' : ''}`);
+  if (s.unrecognized.length > 0)
+    notes.push(`unrecognized changes to ${addressList(s.unrecognized.map(code))}, read the full plan`);
+  if (s.outputsChanged > 0)
+    notes.push(
+      `${s.outputsChanged} output${s.outputsChanged === 1 ? '' : 's'} change${s.outputsChanged === 1 ? 's' : ''}`,
+    );
   const warn = s.replaced.length + s.destroyed.length + s.unrecognized.length > 0;
   return `${warn ? '⚠️' : '✅'} ${name}: ${counts.join(', ')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
@@ -69,7 +74,10 @@ function plannedLine(name: string, s: PlanSummary): string {
  */
 export function renderComment(results: readonly StackResult[], context: CommentContext = {}): string {
   const head = [COMMENT_MARKER, '### Terraform plan', '', contextLine(context), ''];
-  const lines = results.length > 0 ? results.map((r) => `- ${summaryLine(r)}`) : ['- No stacks to plan: the synthesized app has none with remote state.'];
+  const lines =
+    results.length > 0
+      ? results.map((r) => `- ${summaryLine(r)}`)
+      : ['- No stacks to plan: the synthesized app has none with remote state.'];
   const foot = [
     '',
     '_Updated on every push to this pull request. Planning changes nothing in AWS; changes are applied only after the pull request is merged and the deploy is approved._',
@@ -83,7 +91,7 @@ export function renderComment(results: readonly StackResult[], context: CommentC
   const perSection = shown.length > 0 ? Math.floor(budget / shown.length) : 0;
   const sections = shown.flatMap((r) => section(r, perSection, context));
 
-  return [...head, ...lines, ...sections, ...foot].join('\n') + '\n';
+  return `${[...head, ...lines, ...sections, ...foot].join('\n')}\n`;
 }
 
 /**
@@ -126,7 +134,12 @@ function section(r: StackResult, budget: number, context: CommentContext): strin
   }
   if (r.status === 'failed') {
     const text = r.errorText.trim() === '' ? '(the command printed nothing)' : r.errorText;
-    return ['', `**${r.stack}**: \`${r.step}\` failed (${exitText(r.exitCode)}):`, '', ...fenced(fit(text, budget, context, 'tail'), 'text')];
+    return [
+      '',
+      `**${r.stack}**: \`${r.step}\` failed (${exitText(r.exitCode)}):`,
+      '',
+      ...fenced(fit(text, budget, context, 'tail'), 'text'),
+    ];
   }
   return [];
 }

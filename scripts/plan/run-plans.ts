@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlanFormatError, parsePlanJson, summarizePlan } from './plan-json';
-import { StackResult } from './render-comment';
+import type { StackResult } from './render-comment';
 
 /** What a finished command left behind. `status` is null when it could not start or was killed. */
 export interface CommandResult {
@@ -48,17 +48,30 @@ export function readManifest(outDir: string): SynthesizedStack[] {
   if (!existsSync(manifestPath)) {
     throw new ManifestError(`${manifestPath} does not exist: \`npm run synth\` did not run or failed.`);
   }
-  const manifest = parseJson(manifestPath) as { stacks?: Record<string, { workingDirectory?: unknown; synthesizedStackPath?: unknown }> };
-  if (typeof manifest !== 'object' || manifest === null || typeof manifest.stacks !== 'object' || manifest.stacks === null) {
+  const manifest = parseJson(manifestPath) as {
+    stacks?: Record<string, { workingDirectory?: unknown; synthesizedStackPath?: unknown }>;
+  };
+  if (
+    typeof manifest !== 'object' ||
+    manifest === null ||
+    typeof manifest.stacks !== 'object' ||
+    manifest.stacks === null
+  ) {
     throw new ManifestError(`${manifestPath} has no "stacks" object; is it a cdktf manifest?`);
   }
   return Object.entries(manifest.stacks).map(([name, entry]) => {
     if (typeof entry.workingDirectory !== 'string' || typeof entry.synthesizedStackPath !== 'string') {
       throw new ManifestError(`${manifestPath}: stack "${name}" has no workingDirectory or synthesizedStackPath`);
     }
-    const stackJson = parseJson(join(outDir, entry.synthesizedStackPath)) as { terraform?: { backend?: Record<string, unknown> } };
+    const stackJson = parseJson(join(outDir, entry.synthesizedStackPath)) as {
+      terraform?: { backend?: Record<string, unknown> };
+    };
     const backend = Object.keys(stackJson?.terraform?.backend ?? {})[0];
-    return { name, workingDirectory: join(outDir, entry.workingDirectory), backend: backend === 'local' ? undefined : backend };
+    return {
+      name,
+      workingDirectory: join(outDir, entry.workingDirectory),
+      backend: backend === 'local' ? undefined : backend,
+    };
   });
 }
 
@@ -75,7 +88,10 @@ export function planStacks(stacks: readonly SynthesizedStack[], run: RunCommand)
 const VALIDATE = { step: 'terraform validate', args: ['validate', '-no-color'] };
 
 function validateLocalStack(stack: SynthesizedStack, run: RunCommand): StackResult {
-  for (const { step, args } of [{ step: 'terraform init', args: ['init', '-input=false', '-no-color', '-backend=false'] }, VALIDATE]) {
+  for (const { step, args } of [
+    { step: 'terraform init', args: ['init', '-input=false', '-no-color', '-backend=false'] },
+    VALIDATE,
+  ]) {
     const result = run(args, stack.workingDirectory);
     if (result.status !== 0) return failed(stack.name, step, result);
   }
@@ -105,7 +121,12 @@ export function planStack(stack: SynthesizedStack, run: RunCommand): StackResult
   if (text.status !== 0) return failed(stack.name, 'terraform show', text);
 
   try {
-    return { stack: stack.name, status: 'planned', summary: summarizePlan(parsePlanJson(json.stdout)), planText: text.stdout };
+    return {
+      stack: stack.name,
+      status: 'planned',
+      summary: summarizePlan(parsePlanJson(json.stdout)),
+      planText: text.stdout,
+    };
   } catch (err) {
     if (!(err instanceof PlanFormatError)) throw err;
     return { stack: stack.name, status: 'failed', step: 'reading the plan JSON', exitCode: 0, errorText: err.message };

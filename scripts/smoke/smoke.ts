@@ -3,7 +3,7 @@
  * own client library, each of which must reach SUCCEEDED. A pure core ({@link runSmoke}) takes the
  * parsed outputs, the inputs and a client factory; `scripts/smoke.ts` is the thin CLI around it.
  */
-import { ApiClient, ApiError, WaitOutcome, waitForExecution } from '../../client';
+import { type ApiClient, ApiError, WaitOutcome, waitForExecution } from '../../client';
 
 /** One job to smoke-test: its name and the URL of its `POST .../start-execution` route. */
 export interface SmokeJob {
@@ -43,7 +43,8 @@ export function smokeTargetFromOutputs(outputs: Readonly<Record<string, unknown>
   let jobs: SmokeJob[];
   if (outputs['jobs'] !== undefined) {
     const map = outputs['jobs'];
-    if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new SmokeConfigError('the "jobs" output is not an object of jobs');
+    if (map === null || typeof map !== 'object' || Array.isArray(map))
+      throw new SmokeConfigError('the "jobs" output is not an object of jobs');
     jobs = Object.entries(map as Record<string, unknown>).map(([name, job]) => {
       const url = (job as { start_execution_url?: unknown } | null)?.start_execution_url;
       if (typeof url !== 'string' || url === '') throw new SmokeConfigError(`jobs.${name} has no start_execution_url`);
@@ -102,11 +103,22 @@ export async function runSmoke(target: SmokeTarget, options: SmokeOptions): Prom
       const d = waited.detail;
       const answer = d
         ? JSON.stringify({ status: d.status, output: d.output, error: d.error, cause: d.cause })
-        : waited.error?.message ?? 'no answer';
-      results.push({ job: job.name, ok: waited.outcome === WaitOutcome.Succeeded, executionArn, outcome: waited.outcome, answer });
+        : (waited.error?.message ?? 'no answer');
+      results.push({
+        job: job.name,
+        ok: waited.outcome === WaitOutcome.Succeeded,
+        executionArn,
+        outcome: waited.outcome,
+        answer,
+      });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      results.push({ job: job.name, ok: false, outcome: 'START_FAILED', answer: `HTTP ${err.status ?? '-'} ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ') });
+      results.push({
+        job: job.name,
+        ok: false,
+        outcome: 'START_FAILED',
+        answer: `HTTP ${err.status ?? '-'} ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '),
+      });
     }
   }
   return results;

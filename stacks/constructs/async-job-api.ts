@@ -1,11 +1,19 @@
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Construct } from 'constructs';
+import { join } from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { aslValues, apiResourceNames, defaultJob, jobResourceNames, validateJobs, type JobDefinition, type JobFunction } from '../job';
+import { Construct } from 'constructs';
+import {
+  apiResourceNames,
+  aslValues,
+  defaultJob,
+  type JobDefinition,
+  type JobFunction,
+  jobResourceNames,
+  validateJobs,
+} from '../job';
 import type { Naming } from '../naming';
 import { partitionOf } from '../partition';
-import { HttpApi, type ApiAuth } from './http-api';
+import { type ApiAuth, HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
 import { StateMachine, type StateMachineLogLevel } from './state-machine';
@@ -110,7 +118,8 @@ export class AsyncJobApi extends Construct {
     const url = (routeKey: string) => `${this.http.api.apiEndpoint}${routePath(routeKey)}`;
 
     const jobs: Record<string, JobResources> = {};
-    for (const job of props.jobs) jobs[job.name] = this.addJob(job, props, { account, partition, executionArnPattern, url });
+    for (const job of props.jobs)
+      jobs[job.name] = this.addJob(job, props, { account, partition, executionArnPattern, url });
     const patterns = props.jobs.map((job) => executionArnPattern(jobResourceNames(naming, job).stateMachine));
     this.jobs = jobs;
     this.defaultJobName = defaultJob(props.jobs).name;
@@ -118,11 +127,15 @@ export class AsyncJobApi extends Construct {
 
     this.status = new NodejsFunction(this, 'describe-execution', {
       functionName: apiNames.statusFunction,
-      description: 'Describes an execution of one of this API\'s state machines for POST /describe-execution.',
+      description: "Describes an execution of one of this API's state machines for POST /describe-execution.",
       entry: STATUS_FUNCTION_ENTRY,
       buildDir: props.buildDir,
       // Comma-separated: Lambda environment values are strings.
-      environment: { STATE_MACHINE_ARNS: Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn).join(',') },
+      environment: {
+        STATE_MACHINE_ARNS: Object.values(jobs)
+          .map((j) => j.stateMachine.stateMachine.arn)
+          .join(','),
+      },
       // Below its integration's 10 s (with room for a cold start), so a slow call ends in the
       // handler's own 429/500 rather than the gateway's 503 (checked at synth: stacks/validation).
       timeoutSeconds: 8,
@@ -163,7 +176,12 @@ export class AsyncJobApi extends Construct {
   private addJob(
     job: JobDefinition,
     props: AsyncJobApiProps,
-    shared: { account: string; partition: string; executionArnPattern: (machineName: string) => string; url: (routeKey: string) => string },
+    shared: {
+      account: string;
+      partition: string;
+      executionArnPattern: (machineName: string) => string;
+      url: (routeKey: string) => string;
+    },
   ): JobResources {
     const { naming } = props;
     const names = jobResourceNames(naming, job);

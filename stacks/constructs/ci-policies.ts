@@ -1,4 +1,4 @@
-import { PolicyStatement, XRAY_WRITE } from './service-role';
+import { type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
 
 /**
@@ -49,13 +49,14 @@ export function appResourceArns(s: CiPolicyScope) {
     executions: `arn:${p}:states:${r}:${a}:execution:${prefix}-*:*`,
     lambdaLogGroups,
     // Lambda's own log groups and the vended-logs groups (Step Functions, API access logs).
-    logGroups: [
-      lambdaLogGroups,
-      `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`,
-    ],
+    logGroups: [lambdaLogGroups, `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`],
     // HTTP API ids are random, so no ARN can name only ours: every API of the region and its tags.
     // Reading them is harmless; writes are limited to the stage's APIs by tag (deployRoleStatements).
-    httpApis: [`arn:${p}:apigateway:${r}::/apis`, `arn:${p}:apigateway:${r}::/apis/*`, `arn:${p}:apigateway:${r}::/tags/*`],
+    httpApis: [
+      `arn:${p}:apigateway:${r}::/apis`,
+      `arn:${p}:apigateway:${r}::/apis/*`,
+      `arn:${p}:apigateway:${r}::/tags/*`,
+    ],
     httpApiCollection: `arn:${p}:apigateway:${r}::/apis`,
     httpApiChildren: `arn:${p}:apigateway:${r}::/apis/*`,
     apiGatewayTags: `arn:${p}:apigateway:${r}::/tags/*`,
@@ -67,7 +68,9 @@ export function appResourceArns(s: CiPolicyScope) {
  * role's conditions use this rather than the policy's `arn` attribute, so the role does not depend
  * on the policy resource and the ARN is known before it exists.
  */
-export function appBoundaryPolicyArn(s: Pick<CiPolicyScope, 'partition' | 'accountId' | 'appBoundaryPolicyName'>): string {
+export function appBoundaryPolicyArn(
+  s: Pick<CiPolicyScope, 'partition' | 'accountId' | 'appBoundaryPolicyName'>,
+): string {
   return `arn:${s.partition}:iam::${s.accountId}:policy/${s.appBoundaryPolicyName}`;
 }
 
@@ -92,7 +95,11 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     { sid: 'InvokeFunctions', actions: ['lambda:InvokeFunction'], resources: [arns.functions] },
     { sid: 'StartExecutions', actions: ['states:StartExecution'], resources: [arns.stateMachines] },
-    { sid: 'StopAndDescribeExecutions', actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [arns.executions] },
+    {
+      sid: 'StopAndDescribeExecutions',
+      actions: ['states:StopExecution', 'states:DescribeExecution'],
+      resources: [arns.executions],
+    },
     // What Step Functions needs to deliver execution logs: the state machine role's own statement.
     { ...LOG_DELIVERY, sid: 'StateMachineLogDeliveryNoResourceLevelPermissions' },
     XRAY_WRITE,
@@ -132,7 +139,11 @@ function stateObject(s: CiPolicyScope, key: string): string {
 
 /** Reading state needs the bucket listing too: without it S3 answers 403 instead of 404 for a first plan. */
 function stateList(s: CiPolicyScope): PolicyStatement {
-  return { sid: 'StateBucketList', actions: ['s3:ListBucket'], resources: [`arn:${s.partition}:s3:::${s.stateBucket}`] };
+  return {
+    sid: 'StateBucketList',
+    actions: ['s3:ListBucket'],
+    resources: [`arn:${s.partition}:s3:::${s.stateBucket}`],
+  };
 }
 
 /** S3-native locking (`use_lockfile`) writes and deletes `<key>.tflock` next to the state. */
@@ -162,7 +173,13 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
     },
     {
       sid: 'ReadRoles',
-      actions: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRoleTags'],
+      actions: [
+        'iam:GetRole',
+        'iam:ListRolePolicies',
+        'iam:GetRolePolicy',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRoleTags',
+      ],
       resources: [arns.roles, ...extraRoleArns],
     },
     {
@@ -176,7 +193,11 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
       actions: ['states:ValidateStateMachineDefinition'],
       resources: ['*'],
     },
-    { sid: 'ReadLogGroupTags', actions: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'], resources: arns.logGroups },
+    {
+      sid: 'ReadLogGroupTags',
+      actions: ['logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
+      resources: arns.logGroups,
+    },
     {
       sid: 'DescribeLogGroupsNoResourceLevelPermissions',
       actions: ['logs:DescribeLogGroups'],
@@ -187,7 +208,10 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
 }
 
 /** `{ "<prefix>/<key>": value }` for every tag: a condition that all of them match. */
-function tagCondition(prefix: 'aws:RequestTag' | 'aws:ResourceTag', tags: Readonly<Record<string, string>>): Record<string, string> {
+function tagCondition(
+  prefix: 'aws:RequestTag' | 'aws:ResourceTag',
+  tags: Readonly<Record<string, string>>,
+): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`${prefix}/${key}`, value]));
 }
 
@@ -206,7 +230,10 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     { sid: 'StateRead', actions: ['s3:GetObject'], resources: keys.map((key) => stateObject(s, key)) },
     // No lock: plans run with -lock=false (scripts/plan/run-plans.ts). A role that could write
     // `<key>.tflock` could also delete a running deploy's lock, from any same-repository pull request.
-    ...appReadStatements(s, s.ciRoleNames.map((name) => roleArn(s, name))),
+    ...appReadStatements(
+      s,
+      s.ciRoleNames.map((name) => roleArn(s, name)),
+    ),
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
     {
       sid: 'ReadAppBoundaryPolicy',

@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { PolicyStatement, policyDocument } from './service-role';
+import { Construct } from 'constructs';
+import { type PolicyStatement, policyDocument } from './service-role';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its IAM condition keys. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -93,12 +93,17 @@ export class GithubActionsRole extends Construct {
     // The subject is compared with StringEquals, so a wildcard would only ever match itself; refusing
     // it keeps a reader from mistaking it for a pattern.
     if (!/^repo:[^*?\s]+:[^*?\s]+$/.test(props.subject)) {
-      throw new Error(`GithubActionsRole ${props.roleName}: subject "${props.subject}" must be repo:<owner>/<name>:<context> without wildcards`);
+      throw new Error(
+        `GithubActionsRole ${props.roleName}: subject "${props.subject}" must be repo:<owner>/<name>:<context> without wildcards`,
+      );
     }
-    if (props.statements.length === 0) throw new Error(`GithubActionsRole ${props.roleName}: at least one statement is required`);
+    if (props.statements.length === 0)
+      throw new Error(`GithubActionsRole ${props.roleName}: at least one statement is required`);
     for (const s of props.statements) {
       if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
-        throw new Error(`GithubActionsRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`);
+        throw new Error(
+          `GithubActionsRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`,
+        );
       }
     }
     this.role = new IamRole(this, 'role', {

@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Construct } from 'constructs';
 
 export interface LambdaIntegrationProps {
   readonly apiId: string;

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
-import { zipSync } from 'fflate';
-import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
+import { zipSync } from 'fflate';
+import { type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /**
  * Node.js runtime of every function, kept in one place so the deprecation check has one target.

@@ -1,7 +1,7 @@
-import { Construct, IConstruct } from 'constructs';
-import { Aspects } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Aspects } from 'cdktf';
+import { Construct, type IConstruct } from 'constructs';
 
 /** One IAM policy statement. Resources and conditions may hold cdktf tokens. */
 export interface PolicyStatement {
@@ -65,7 +65,8 @@ export class ServiceRole extends Construct {
         `ServiceRole ${props.roleName}: ${props.servicePrincipal} sends no aws:SourceAccount when it assumes a role, so a trust condition on it would deny every call; leave sourceAccount unset (docs/aws-behaviour.md)`,
       );
     }
-    if (props.statements.length === 0) throw new Error(`ServiceRole ${props.roleName}: at least one statement is required`);
+    if (props.statements.length === 0)
+      throw new Error(`ServiceRole ${props.roleName}: at least one statement is required`);
     for (const s of props.statements) {
       if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
         throw new Error(`ServiceRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`);
@@ -80,7 +81,9 @@ export class ServiceRole extends Construct {
             Effect: 'Allow',
             Principal: { Service: props.servicePrincipal },
             Action: 'sts:AssumeRole',
-            ...(props.sourceAccount ? { Condition: { StringEquals: { 'aws:SourceAccount': props.sourceAccount } } } : {}),
+            ...(props.sourceAccount
+              ? { Condition: { StringEquals: { 'aws:SourceAccount': props.sourceAccount } } }
+              : {}),
           },
         ],
       }),
@@ -106,7 +109,9 @@ export function applyPermissionsBoundary(scope: IConstruct, policyArn: string): 
       if (!(node instanceof IamRole)) return;
       const own = node.permissionsBoundaryInput;
       if (own !== undefined && own !== policyArn) {
-        throw new Error(`IAM role ${node.node.path} has the permissions boundary ${own}; the stack requires ${policyArn}`);
+        throw new Error(
+          `IAM role ${node.node.path} has the permissions boundary ${own}; the stack requires ${policyArn}`,
+        );
       }
       node.permissionsBoundary = policyArn;
     },

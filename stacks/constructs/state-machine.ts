@@ -1,10 +1,10 @@
-import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { readFileSync } from 'node:fs';
-import { AslValue, renderAsl } from '../asl';
+import { Construct } from 'constructs';
+import { type AslValue, renderAsl } from '../asl';
 import { EXECUTION_TIMEOUT_SLACK_SECONDS, worstCase } from '../timeouts';
-import { PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
+import { type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
 export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
@@ -66,10 +66,17 @@ export const LOG_DELIVERY: PolicyStatement = {
  */
 export function renderStateMachineDefinition(
   template: string,
-  options: { readonly source: string; readonly name: string; readonly substitutions: Readonly<Record<string, AslValue>>; readonly partition: string },
+  options: {
+    readonly source: string;
+    readonly name: string;
+    readonly substitutions: Readonly<Record<string, AslValue>>;
+    readonly partition: string;
+  },
 ): unknown {
   if ('Partition' in options.substitutions) {
-    throw new Error(`StateMachine ${options.name}: Partition is supplied by the construct from props.partition; remove it from substitutions`);
+    throw new Error(
+      `StateMachine ${options.name}: Partition is supplied by the construct from props.partition; remove it from substitutions`,
+    );
   }
   // Only when used: a template with no ARN needs no partition, and an unused value is an error.
   const partition: Record<string, AslValue> = template.includes('${Partition}') ? { Partition: options.partition } : {};
@@ -78,7 +85,9 @@ export function renderStateMachineDefinition(
     // Rendered once with a stand-in to read the retriers, then for real.
     const worst = worstCase(renderAsl(template, { ...values, ExecutionTimeoutSeconds: 0 }, options.source));
     if (worst.lowerBoundBecause) {
-      throw new Error(`StateMachine ${options.name}: ${worst.lowerBoundBecause}, so its execution timeout cannot be computed; give ExecutionTimeoutSeconds`);
+      throw new Error(
+        `StateMachine ${options.name}: ${worst.lowerBoundBecause}, so its execution timeout cannot be computed; give ExecutionTimeoutSeconds`,
+      );
     }
     values['ExecutionTimeoutSeconds'] = Math.ceil(worst.seconds) + EXECUTION_TIMEOUT_SLACK_SECONDS;
   }

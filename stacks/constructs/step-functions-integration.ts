@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Construct } from 'constructs';
 import { ServiceRole } from './service-role';
 
 /** The Step Functions subtypes an HTTP API integration can use that this stack serves. */

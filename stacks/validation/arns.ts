@@ -41,7 +41,11 @@ export function iamAction(action: string): { readonly resourceTypes: readonly st
   if (service.toLowerCase() === 'apigateway') {
     // The data lists only REST API (v1) resource types for the HTTP-verb actions, though they act on
     // HTTP APIs (/apis/...) too: any API Gateway resource type is accepted for them.
-    return { resourceTypes: Object.keys(data<Record<string, unknown>>('resourceTypes', 'apigateway') ?? {}).map((t) => `apigateway:${t}`) };
+    return {
+      resourceTypes: Object.keys(data<Record<string, unknown>>('resourceTypes', 'apigateway') ?? {}).map(
+        (t) => `apigateway:${t}`,
+      ),
+    };
   }
   return { resourceTypes: found.resourceTypes.map((r) => `${service.toLowerCase()}:${r.name}`) };
 }

@@ -18,7 +18,7 @@
  * what it resolves to (a role's `arn` by a role ARN, a log group's `name` by a name), so giving an
  * attribute the wrong attribute of the right resource (`.arn` for `.name`) fails too.
  */
-import { TerraformStack } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
 import { LOG_RETENTION_DAYS } from '../config';
 import { partitionOf } from '../partition';
 import { TimeoutOrderError, worstCase } from '../timeouts';
@@ -55,23 +55,39 @@ export const STRICTER: Readonly<Record<string, Stricter>> = {
   'lambda:CreateFunction.FunctionName': {
     max: 64,
     pattern: '^[a-zA-Z0-9_-]+$',
-    source: 'Lambda CreateFunction FunctionName: a name alone is limited to 64 characters of letters, digits, "-" and "_"',
+    source:
+      'Lambda CreateFunction FunctionName: a name alone is limited to 64 characters of letters, digits, "-" and "_"',
   },
   'stepfunctions:CreateStateMachine.name': {
     pattern: '^[^\\s<>{}\\[\\]?*"#%\\\\^|~`$&,;:/\\u0000-\\u001f\\u007f-\\u009f]+$',
-    source: 'Step Functions CreateStateMachine name: no whitespace, brackets, wildcards, control characters or any of "#%\\^|~`$&,;:/',
+    source:
+      'Step Functions CreateStateMachine name: no whitespace, brackets, wildcards, control characters or any of "#%\\^|~`$&,;:/',
   },
-  'apigatewayv2:CreateIntegration.PayloadFormatVersion': { enum: ['1.0', '2.0'], source: 'API Gateway CreateIntegration PayloadFormatVersion: 1.0 or 2.0' },
-  'logs:PutRetentionPolicy.retentionInDays': { enum: [...LOG_RETENTION_DAYS], source: 'CloudWatch Logs PutRetentionPolicy: the listed retention periods only' },
+  'apigatewayv2:CreateIntegration.PayloadFormatVersion': {
+    enum: ['1.0', '2.0'],
+    source: 'API Gateway CreateIntegration PayloadFormatVersion: 1.0 or 2.0',
+  },
+  'logs:PutRetentionPolicy.retentionInDays': {
+    enum: [...LOG_RETENTION_DAYS],
+    source: 'CloudWatch Logs PutRetentionPolicy: the listed retention periods only',
+  },
 };
 
 /**
  * Request parameters each Step Functions integration subtype accepts, and which it requires (API
  * Gateway developer guide, "Integration subtype reference"; no API model lists them).
  */
-export const STEP_FUNCTIONS_PARAMETERS: Readonly<Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
-  'StepFunctions-StartExecution': { required: ['StateMachineArn'], optional: ['Name', 'Input', 'Region', 'TraceHeader'] },
-  'StepFunctions-StartSyncExecution': { required: ['StateMachineArn'], optional: ['Name', 'Input', 'Region', 'TraceHeader'] },
+export const STEP_FUNCTIONS_PARAMETERS: Readonly<
+  Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>
+> = {
+  'StepFunctions-StartExecution': {
+    required: ['StateMachineArn'],
+    optional: ['Name', 'Input', 'Region', 'TraceHeader'],
+  },
+  'StepFunctions-StartSyncExecution': {
+    required: ['StateMachineArn'],
+    optional: ['Name', 'Input', 'Region', 'TraceHeader'],
+  },
   'StepFunctions-StopExecution': { required: ['ExecutionArn'], optional: ['Cause', 'Error', 'Region'] },
 };
 
@@ -82,7 +98,8 @@ const STEP_FUNCTIONS_ARN_PARAMETERS: Readonly<Record<string, string>> = {
 };
 
 /** What an HTTP API parameter mapping may select (a value not starting with `$` is static). */
-const MAPPING_EXPRESSION = /^\$(request\.(body(\.[^\s]+)?|header\.[^\s]+|querystring\.[^\s]+|path(\.[^\s]+)?)|context\.[A-Za-z][\w.]*|stageVariables\.\w+)$/;
+const MAPPING_EXPRESSION =
+  /^\$(request\.(body(\.[^\s]+)?|header\.[^\s]+|querystring\.[^\s]+|path(\.[^\s]+)?)|context\.[A-Za-z][\w.]*|stageVariables\.\w+)$/;
 
 /**
  * Environment variables Lambda reserves: a function that sets one is refused (Lambda developer
@@ -134,7 +151,10 @@ export const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
     { attribute: 'tracing_config.mode', member: 'lambda:CreateFunction.TracingConfig.Mode' },
     { attribute: 'logging_config.log_format', member: 'lambda:CreateFunction.LoggingConfig.LogFormat' },
     { attribute: 'logging_config.log_group', member: 'lambda:CreateFunction.LoggingConfig.LogGroup' },
-    { attribute: 'logging_config.application_log_level', member: 'lambda:CreateFunction.LoggingConfig.ApplicationLogLevel' },
+    {
+      attribute: 'logging_config.application_log_level',
+      member: 'lambda:CreateFunction.LoggingConfig.ApplicationLogLevel',
+    },
     { attribute: 'logging_config.system_log_level', member: 'lambda:CreateFunction.LoggingConfig.SystemLogLevel' },
     { attribute: 'ephemeral_storage.size', member: 'lambda:CreateFunction.EphemeralStorage.Size' },
   ],
@@ -284,7 +304,11 @@ class Checker {
     if (rule.member) this.checkMember(address, rule.attribute, rule.member, raw, value);
     if (rule.arnOf && typeof value === 'string') {
       if (!arnIsOfType(value, rule.arnOf)) {
-        this.problem(address, rule.attribute, `${show(raw)} is not the ARN of a ${rule.arnOf} (Service Authorization Reference ARN format)`);
+        this.problem(
+          address,
+          rule.attribute,
+          `${show(raw)} is not the ARN of a ${rule.arnOf} (Service Authorization Reference ARN format)`,
+        );
       } else if (rule.arnSuffix && !value.endsWith(rule.arnSuffix)) {
         this.problem(address, rule.attribute, `${show(raw)} must end with "${rule.arnSuffix}"`);
       }
@@ -295,7 +319,8 @@ class Checker {
     const [service, path] = member.split(':') as [string, string];
     const limits = (apiLimits.services as Record<string, Record<string, MemberLimits>>)[service]?.[path];
     const stricter = STRICTER[member];
-    if (!limits && !stricter) throw new Error(`no limits for ${member} in aws-api-limits.json; run scripts/limits/extract-api-limits.ts`);
+    if (!limits && !stricter)
+      throw new Error(`no limits for ${member} in aws-api-limits.json; run scripts/limits/extract-api-limits.ts`);
     const model = `${member} in the AWS API model`;
     const min = Math.max(limits?.min ?? -Infinity, stricter?.min ?? -Infinity);
     const max = Math.min(limits?.max ?? Infinity, stricter?.max ?? Infinity);
@@ -303,24 +328,50 @@ class Checker {
       strict !== undefined && (bound === undefined || strict !== bound) ? stricter!.source : model;
     const hasReference = typeof raw === 'string' && raw.includes('${');
 
-    if (typeof value === 'number' || limits?.type === 'integer' || limits?.type === 'long' || limits?.type === 'double') {
+    if (
+      typeof value === 'number' ||
+      limits?.type === 'integer' ||
+      limits?.type === 'long' ||
+      limits?.type === 'double'
+    ) {
       const n = typeof value === 'number' ? value : Number(value);
       if (hasReference) return;
       if (!Number.isFinite(n)) return this.problem(address, attribute, `${show(raw)} is not a number (${model})`);
-      if (n < min) this.problem(address, attribute, `${n} is below the minimum ${min} (${source(limits?.min, stricter?.min)})`);
-      if (n > max) this.problem(address, attribute, `${n} is above the maximum ${max} (${source(limits?.max, stricter?.max)})`);
+      if (n < min)
+        this.problem(address, attribute, `${n} is below the minimum ${min} (${source(limits?.min, stricter?.min)})`);
+      if (n > max)
+        this.problem(address, attribute, `${n} is above the maximum ${max} (${source(limits?.max, stricter?.max)})`);
       const allowed = stricter?.enum ?? limits?.enum;
-      if (allowed && !allowed.map(String).includes(String(n))) this.problem(address, attribute, `${n} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`);
+      if (allowed && !allowed.map(String).includes(String(n)))
+        this.problem(
+          address,
+          attribute,
+          `${n} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`,
+        );
       return;
     }
     if (typeof value !== 'string') return;
     if (!hasReference) {
-      if (value.length < min) this.problem(address, attribute, `${show(raw)} is ${value.length} characters; the minimum is ${min} (${source(limits?.min, stricter?.min)})`);
-      if (value.length > max) this.problem(address, attribute, `${show(raw)} is ${value.length} characters; the limit is ${max} (${source(limits?.max, stricter?.max)})`);
+      if (value.length < min)
+        this.problem(
+          address,
+          attribute,
+          `${show(raw)} is ${value.length} characters; the minimum is ${min} (${source(limits?.min, stricter?.min)})`,
+        );
+      if (value.length > max)
+        this.problem(
+          address,
+          attribute,
+          `${show(raw)} is ${value.length} characters; the limit is ${max} (${source(limits?.max, stricter?.max)})`,
+        );
     }
     const allowed = stricter?.enum ?? limits?.enum;
     if (allowed && !hasReference && !allowed.map(String).includes(value)) {
-      this.problem(address, attribute, `${show(raw)} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`);
+      this.problem(
+        address,
+        attribute,
+        `${show(raw)} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`,
+      );
     }
     // Model patterns are anchored by the service: the whole value must match.
     for (const [pattern, from] of [
@@ -340,23 +391,35 @@ class Checker {
       const variables = ((fn['environment'] as Json | undefined)?.['variables'] ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(variables)) {
         if (!/^[a-zA-Z]([a-zA-Z0-9_])+$/.test(key)) {
-          this.problem(address, `environment.variables.${key}`, 'a variable name must be a letter followed by letters, digits and "_" (Lambda EnvironmentVariableName pattern)');
+          this.problem(
+            address,
+            `environment.variables.${key}`,
+            'a variable name must be a letter followed by letters, digits and "_" (Lambda EnvironmentVariableName pattern)',
+          );
         }
         if ((RESERVED_LAMBDA_VARIABLES as readonly string[]).includes(key)) {
-          this.problem(address, `environment.variables.${key}`, `${key} is reserved by Lambda ("Defined runtime environment variables")`);
+          this.problem(
+            address,
+            `environment.variables.${key}`,
+            `${key} is reserved by Lambda ("Defined runtime environment variables")`,
+          );
         }
       }
       const size = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + String(v).length, 0);
-      if (size > 4096) this.problem(address, 'environment.variables', `${size} bytes of variables; the limit is 4 KB (Lambda quotas)`);
+      if (size > 4096)
+        this.problem(address, 'environment.variables', `${size} bytes of variables; the limit is 4 KB (Lambda quotas)`);
     }
   }
 
   /** Every IAM policy: actions that exist, resources of the types those actions act on. */
   private checkPolicies(): void {
     const policies: [string, string, unknown, boolean][] = [];
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role_policy'] ?? {})) policies.push([`aws_iam_role_policy.${name}`, 'policy', r['policy'], false]);
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_policy'] ?? {})) policies.push([`aws_iam_policy.${name}`, 'policy', r['policy'], false]);
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role'] ?? {})) policies.push([`aws_iam_role.${name}`, 'assume_role_policy', r['assume_role_policy'], true]);
+    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role_policy'] ?? {}))
+      policies.push([`aws_iam_role_policy.${name}`, 'policy', r['policy'], false]);
+    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_policy'] ?? {}))
+      policies.push([`aws_iam_policy.${name}`, 'policy', r['policy'], false]);
+    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role'] ?? {}))
+      policies.push([`aws_iam_role.${name}`, 'assume_role_policy', r['assume_role_policy'], true]);
     for (const [address, attribute, raw, trust] of policies) {
       if (typeof raw !== 'string') continue;
       let document: { Version?: string; Statement?: unknown };
@@ -366,19 +429,28 @@ class Checker {
         this.problem(address, attribute, 'is not valid JSON');
         continue;
       }
-      if (document.Version !== '2012-10-17') this.problem(address, attribute, `Version must be "2012-10-17" (IAM JSON policy reference)`);
+      if (document.Version !== '2012-10-17')
+        this.problem(address, attribute, `Version must be "2012-10-17" (IAM JSON policy reference)`);
       const statements = [document.Statement ?? []].flat() as Json[];
       for (const [i, s] of statements.entries()) {
         const where = `${attribute} Statement[${i}]${typeof s['Sid'] === 'string' ? ` (${s['Sid']})` : ''}`;
-        if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny') this.problem(address, where, `Effect must be Allow or Deny`);
-        if (typeof s['Sid'] === 'string' && !/^[A-Za-z0-9]*$/.test(s['Sid'])) this.problem(address, where, 'Sid may hold only letters and digits (IAM JSON policy reference)');
+        if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny')
+          this.problem(address, where, `Effect must be Allow or Deny`);
+        if (typeof s['Sid'] === 'string' && !/^[A-Za-z0-9]*$/.test(s['Sid']))
+          this.problem(address, where, 'Sid may hold only letters and digits (IAM JSON policy reference)');
         const actions = [s['Action'] ?? []].flat() as string[];
         for (const operator of Object.keys((s['Condition'] ?? {}) as Json)) {
-          if (!CONDITION_OPERATOR.test(operator)) this.problem(address, where, `condition operator ${JSON.stringify(operator)} does not exist (IAM JSON policy reference, "Condition operators")`);
+          if (!CONDITION_OPERATOR.test(operator))
+            this.problem(
+              address,
+              where,
+              `condition operator ${JSON.stringify(operator)} does not exist (IAM JSON policy reference, "Condition operators")`,
+            );
         }
         if (trust) {
-          for (const service of [((s['Principal'] as Json | undefined)?.['Service'] ?? [])].flat() as string[]) {
-            if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service)) this.problem(address, where, `${JSON.stringify(service)} is not a service principal`);
+          for (const service of [(s['Principal'] as Json | undefined)?.['Service'] ?? []].flat() as string[]) {
+            if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service))
+              this.problem(address, where, `${JSON.stringify(service)} is not a service principal`);
           }
           continue;
         }
@@ -387,16 +459,28 @@ class Checker {
           if (action === '*') continue;
           const known = iamAction(action);
           if (!known) {
-            this.problem(address, where, `action ${JSON.stringify(action)} does not exist (Service Authorization Reference)`);
+            this.problem(
+              address,
+              where,
+              `action ${JSON.stringify(action)} does not exist (Service Authorization Reference)`,
+            );
             continue;
           }
           if (action.includes('*')) continue;
           for (const resource of resources) {
             if (resource === '*') continue;
             if (known.resourceTypes.length === 0) {
-              this.problem(address, where, `${action} has no resource-level permissions: its Resource must be "*", not ${resource} (Service Authorization Reference)`);
+              this.problem(
+                address,
+                where,
+                `${action} has no resource-level permissions: its Resource must be "*", not ${resource} (Service Authorization Reference)`,
+              );
             } else if (!known.resourceTypes.some((type) => arnIsOfType(resource, type))) {
-              this.problem(address, where, `${resource} is not an ARN ${action} acts on (${known.resourceTypes.join(', ')}; Service Authorization Reference)`);
+              this.problem(
+                address,
+                where,
+                `${resource} is not an ARN ${action} acts on (${known.resourceTypes.join(', ')}; Service Authorization Reference)`,
+              );
             }
           }
         }
@@ -414,31 +498,54 @@ class Checker {
         const spec = STEP_FUNCTIONS_PARAMETERS[subtype];
         const keys = Object.keys((integration['request_parameters'] ?? {}) as Json);
         if (!spec) {
-          this.problem(address, 'integration_subtype', `${subtype} is not a subtype this stack knows the request parameters of (${Object.keys(STEP_FUNCTIONS_PARAMETERS).join(', ')})`);
+          this.problem(
+            address,
+            'integration_subtype',
+            `${subtype} is not a subtype this stack knows the request parameters of (${Object.keys(STEP_FUNCTIONS_PARAMETERS).join(', ')})`,
+          );
         } else {
           for (const key of keys.filter((k) => !spec.required.includes(k) && !spec.optional.includes(k))) {
-            this.problem(address, `request_parameters.${key}`, `${subtype} takes no parameter ${key}; it takes ${[...spec.required, ...spec.optional].join(', ')} (API Gateway integration subtype reference)`);
+            this.problem(
+              address,
+              `request_parameters.${key}`,
+              `${subtype} takes no parameter ${key}; it takes ${[...spec.required, ...spec.optional].join(', ')} (API Gateway integration subtype reference)`,
+            );
           }
-          for (const key of spec.required.filter((k) => !keys.includes(k))) this.problem(address, 'request_parameters', `${subtype} requires ${key} (API Gateway integration subtype reference)`);
+          for (const key of spec.required.filter((k) => !keys.includes(k)))
+            this.problem(
+              address,
+              'request_parameters',
+              `${subtype} requires ${key} (API Gateway integration subtype reference)`,
+            );
         }
         for (const [key, raw] of Object.entries((integration['request_parameters'] ?? {}) as Record<string, unknown>)) {
           const value = this.substitute(String(raw));
           if (value.startsWith('$') && !MAPPING_EXPRESSION.test(value)) {
-            this.problem(address, `request_parameters.${key}`, `${show(raw)} is not a mapping expression API Gateway accepts ($request.body|header|querystring|path..., $context.<name>, $stageVariables.<name>; "Transforming API requests and responses for HTTP APIs")`);
+            this.problem(
+              address,
+              `request_parameters.${key}`,
+              `${show(raw)} is not a mapping expression API Gateway accepts ($request.body|header|querystring|path..., $context.<name>, $stageVariables.<name>; "Transforming API requests and responses for HTTP APIs")`,
+            );
           }
           const arnType = STEP_FUNCTIONS_ARN_PARAMETERS[key];
           if (arnType && !value.startsWith('$') && !arnIsOfType(value, arnType)) {
             this.problem(address, `request_parameters.${key}`, `${show(raw)} is not the ARN of a ${arnType}`);
           }
         }
-        if (!integration['credentials_arn']) this.problem(address, 'credentials_arn', 'an AWS service integration needs a credentials role (API Gateway CreateIntegration)');
-        if (integration['payload_format_version'] !== '1.0') this.problem(address, 'payload_format_version', 'AWS service integrations support only payload format 1.0');
+        if (!integration['credentials_arn'])
+          this.problem(
+            address,
+            'credentials_arn',
+            'an AWS service integration needs a credentials role (API Gateway CreateIntegration)',
+          );
+        if (integration['payload_format_version'] !== '1.0')
+          this.problem(address, 'payload_format_version', 'AWS service integrations support only payload format 1.0');
         continue;
       }
       const uri = integration['integration_uri'];
       if (integration['integration_type'] === 'AWS_PROXY' && typeof uri === 'string') {
         const fn = referenced(uri, 'aws_lambda_function');
-        if (!fn || fn.attribute !== 'invoke_arn') {
+        if (fn?.attribute !== 'invoke_arn') {
           this.problem(address, 'integration_uri', `${show(uri)} must be a Lambda function's invoke_arn`);
           continue;
         }
@@ -460,17 +567,31 @@ class Checker {
     for (const [name, machine] of Object.entries(this.doc.resource?.['aws_sfn_state_machine'] ?? {})) {
       const address = `aws_sfn_state_machine.${name}`;
       if (typeof machine['definition'] !== 'string') continue;
-      const definition = JSON.parse(machine['definition']) as { TimeoutSeconds?: unknown; States?: Record<string, Json> };
+      const definition = JSON.parse(machine['definition']) as {
+        TimeoutSeconds?: unknown;
+        States?: Record<string, Json>;
+      };
       for (const [stateName, state] of Object.entries(definition.States ?? {})) {
         if (state['Type'] !== 'Task') continue;
         const resource = String(state['Resource'] ?? '');
         const where = `definition States["${stateName}"]`;
-        if (!new RegExp(`^arn:${this.partition}:states:::[a-z0-9-]+:[A-Za-z0-9.:]+$`).test(resource) && !arnIsOfType(this.substitute(resource), 'lambda:function')) {
-          this.problem(address, `${where}.Resource`, `${resource} is neither an arn:${this.partition}:states:::<service>:<action> integration nor a Lambda function ARN`);
+        if (
+          !new RegExp(`^arn:${this.partition}:states:::[a-z0-9-]+:[A-Za-z0-9.:]+$`).test(resource) &&
+          !arnIsOfType(this.substitute(resource), 'lambda:function')
+        ) {
+          this.problem(
+            address,
+            `${where}.Resource`,
+            `${resource} is neither an arn:${this.partition}:states:::<service>:<action> integration nor a Lambda function ARN`,
+          );
         }
-        const fnRef = referenced(String((state['Parameters'] as Json | undefined)?.['FunctionName'] ?? ''), 'aws_lambda_function');
+        const fnRef = referenced(
+          String((state['Parameters'] as Json | undefined)?.['FunctionName'] ?? ''),
+          'aws_lambda_function',
+        );
         if (resource.endsWith(':states:::lambda:invoke') && fnRef) {
-          const fnTimeout = (this.doc.resource?.['aws_lambda_function']?.[fnRef.name]?.['timeout'] as number | undefined) ?? 3;
+          const fnTimeout =
+            (this.doc.resource?.['aws_lambda_function']?.[fnRef.name]?.['timeout'] as number | undefined) ?? 3;
           const taskTimeout = state['TimeoutSeconds'];
           if (typeof taskTimeout !== 'number' || taskTimeout <= fnTimeout) {
             this.problem(
@@ -485,7 +606,11 @@ class Checker {
         // With a Map state this is a lower bound (one iteration): the item count is known only at run time.
         const worst = worstCase(definition).seconds;
         if (typeof definition.TimeoutSeconds !== 'number' || definition.TimeoutSeconds < worst) {
-          this.problem(address, 'definition TimeoutSeconds', `${String(definition.TimeoutSeconds)} is shorter than the worst case of its tasks and retries, ${worst} s (docs/aws-behaviour.md, "Timeouts")`);
+          this.problem(
+            address,
+            'definition TimeoutSeconds',
+            `${String(definition.TimeoutSeconds)} is shorter than the worst case of its tasks and retries, ${worst} s (docs/aws-behaviour.md, "Timeouts")`,
+          );
         }
       } catch (err) {
         if (!(err instanceof TimeoutOrderError)) throw err;
@@ -498,11 +623,26 @@ class Checker {
   private checkPermissions(): void {
     for (const [name, p] of Object.entries(this.doc.resource?.['aws_lambda_permission'] ?? {})) {
       const address = `aws_lambda_permission.${name}`;
-      if (p['principal'] === 'apigateway.amazonaws.com' && typeof p['source_arn'] === 'string' && !arnIsOfType(this.substitute(p['source_arn']), 'execute-api:execute-api-general')) {
-        this.problem(address, 'source_arn', `${show(p['source_arn'])} is not an execute-api ARN, which is what API Gateway invokes from`);
+      if (
+        p['principal'] === 'apigateway.amazonaws.com' &&
+        typeof p['source_arn'] === 'string' &&
+        !arnIsOfType(this.substitute(p['source_arn']), 'execute-api:execute-api-general')
+      ) {
+        this.problem(
+          address,
+          'source_arn',
+          `${show(p['source_arn'])} is not an execute-api ARN, which is what API Gateway invokes from`,
+        );
       }
-      if (!referenced(String(p['function_name'] ?? ''), 'aws_lambda_function') && !/^[a-zA-Z0-9_-]{1,64}$/.test(String(p['function_name'] ?? ''))) {
-        this.problem(address, 'function_name', `${show(p['function_name'])} is neither a function of this stack nor a function name`);
+      if (
+        !referenced(String(p['function_name'] ?? ''), 'aws_lambda_function') &&
+        !/^[a-zA-Z0-9_-]{1,64}$/.test(String(p['function_name'] ?? ''))
+      ) {
+        this.problem(
+          address,
+          'function_name',
+          `${show(p['function_name'])} is neither a function of this stack nor a function name`,
+        );
       }
     }
   }
@@ -513,25 +653,42 @@ class Checker {
       const address = `aws_apigatewayv2_route.${name}`;
       const key = String(route['route_key'] ?? '');
       if (key !== '$default' && !/^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/[^\s]*$/.test(key)) {
-        this.problem(address, 'route_key', `${show(key)} is neither $default nor "<METHOD> /<path>" with an upper-case method (API Gateway, "Working with routes for HTTP APIs")`);
+        this.problem(
+          address,
+          'route_key',
+          `${show(key)} is neither $default nor "<METHOD> /<path>" with an upper-case method (API Gateway, "Working with routes for HTTP APIs")`,
+        );
       }
       const target = route['target'];
-      if (target !== undefined && !/^integrations\/\S+$/.test(String(target))) this.problem(address, 'target', `${show(target)} must be "integrations/<integration id>"`);
-      if (route['authorization_type'] === 'JWT' && !route['authorizer_id']) this.problem(address, 'authorizer_id', 'a JWT route needs its authorizer');
+      if (target !== undefined && !/^integrations\/\S+$/.test(String(target)))
+        this.problem(address, 'target', `${show(target)} must be "integrations/<integration id>"`);
+      if (route['authorization_type'] === 'JWT' && !route['authorizer_id'])
+        this.problem(address, 'authorizer_id', 'a JWT route needs its authorizer');
     }
     for (const [name, stage] of Object.entries(this.doc.resource?.['aws_apigatewayv2_stage'] ?? {})) {
       const address = `aws_apigatewayv2_stage.${name}`;
       for (const settings of valuesAt(stage, 'access_log_settings') as Json[]) {
         const format = String(settings['format'] ?? '');
         if (!format.includes('$context.requestId') && !format.includes('$context.extendedRequestId')) {
-          this.problem(address, 'access_log_settings.format', 'must include $context.requestId or $context.extendedRequestId (API Gateway, "Configuring logging for an HTTP API")');
+          this.problem(
+            address,
+            'access_log_settings.format',
+            'must include $context.requestId or $context.extendedRequestId (API Gateway, "Configuring logging for an HTTP API")',
+          );
         }
       }
       for (const settings of valuesAt(stage, 'default_route_settings') as Json[]) {
         for (const key of ['throttling_burst_limit', 'throttling_rate_limit']) {
           const v = settings[key];
-          if (v !== undefined && !(typeof v === 'number' && v >= 0 && (key === 'throttling_rate_limit' || Number.isInteger(v)))) {
-            this.problem(address, `default_route_settings.${key}`, `${show(v)} must be a ${key === 'throttling_burst_limit' ? 'whole ' : ''}number of at least 0 (API Gateway RouteSettings)`);
+          if (
+            v !== undefined &&
+            !(typeof v === 'number' && v >= 0 && (key === 'throttling_rate_limit' || Number.isInteger(v)))
+          ) {
+            this.problem(
+              address,
+              `default_route_settings.${key}`,
+              `${show(v)} must be a ${key === 'throttling_burst_limit' ? 'whole ' : ''}number of at least 0 (API Gateway RouteSettings)`,
+            );
           }
         }
       }
@@ -539,12 +696,23 @@ class Checker {
     for (const [name, authorizer] of Object.entries(this.doc.resource?.['aws_apigatewayv2_authorizer'] ?? {})) {
       const address = `aws_apigatewayv2_authorizer.${name}`;
       for (const source of valuesAt(authorizer, 'identity_sources')) {
-        if (!/^\$(request\.(header|querystring)\.[^\s]+|context\.[^\s]+|stageVariables\.[^\s]+)$/.test(String(source))) {
-          this.problem(address, 'identity_sources', `${show(source)} is not a $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name> selection expression`);
+        if (
+          !/^\$(request\.(header|querystring)\.[^\s]+|context\.[^\s]+|stageVariables\.[^\s]+)$/.test(String(source))
+        ) {
+          this.problem(
+            address,
+            'identity_sources',
+            `${show(source)} is not a $request.header.<name>, $request.querystring.<name>, $context.<name> or $stageVariables.<name> selection expression`,
+          );
         }
       }
       for (const issuer of valuesAt(authorizer, 'jwt_configuration.issuer')) {
-        if (!/^https:\/\/\S+$/.test(String(issuer))) this.problem(address, 'jwt_configuration.issuer', `${show(issuer)} must be an https:// URL (API Gateway JWT authorizers)`);
+        if (!/^https:\/\/\S+$/.test(String(issuer)))
+          this.problem(
+            address,
+            'jwt_configuration.issuer',
+            `${show(issuer)} must be an https:// URL (API Gateway JWT authorizers)`,
+          );
       }
     }
   }
@@ -555,21 +723,38 @@ class Checker {
    */
   private checkRoleUsers(): void {
     const uses: [string, string, string, string][] = [];
-    for (const [name, fn] of Object.entries(this.doc.resource?.['aws_lambda_function'] ?? {})) uses.push([`aws_lambda_function.${name}`, 'role', String(fn['role'] ?? ''), 'lambda.amazonaws.com']);
-    for (const [name, m] of Object.entries(this.doc.resource?.['aws_sfn_state_machine'] ?? {})) uses.push([`aws_sfn_state_machine.${name}`, 'role_arn', String(m['role_arn'] ?? ''), 'states.amazonaws.com']);
+    for (const [name, fn] of Object.entries(this.doc.resource?.['aws_lambda_function'] ?? {}))
+      uses.push([`aws_lambda_function.${name}`, 'role', String(fn['role'] ?? ''), 'lambda.amazonaws.com']);
+    for (const [name, m] of Object.entries(this.doc.resource?.['aws_sfn_state_machine'] ?? {}))
+      uses.push([`aws_sfn_state_machine.${name}`, 'role_arn', String(m['role_arn'] ?? ''), 'states.amazonaws.com']);
     for (const [name, i] of Object.entries(this.doc.resource?.['aws_apigatewayv2_integration'] ?? {})) {
-      if (i['credentials_arn'] !== undefined) uses.push([`aws_apigatewayv2_integration.${name}`, 'credentials_arn', String(i['credentials_arn']), 'apigateway.amazonaws.com']);
+      if (i['credentials_arn'] !== undefined)
+        uses.push([
+          `aws_apigatewayv2_integration.${name}`,
+          'credentials_arn',
+          String(i['credentials_arn']),
+          'apigateway.amazonaws.com',
+        ]);
     }
     for (const [address, attribute, value, service] of uses) {
       const role = referenced(value, 'aws_iam_role');
       if (!role) continue;
       const trust = this.doc.resource?.['aws_iam_role']?.[role.name]?.['assume_role_policy'];
       if (typeof trust !== 'string') continue;
-      const statements = [(JSON.parse(this.substitute(trust)) as { Statement?: unknown }).Statement ?? []].flat() as Json[];
+      const statements = [
+        (JSON.parse(this.substitute(trust)) as { Statement?: unknown }).Statement ?? [],
+      ].flat() as Json[];
       const trusted = statements.some(
-        (st) => st['Effect'] === 'Allow' && ([((st['Principal'] as Json | undefined)?.['Service'] ?? [])].flat() as string[]).includes(service),
+        (st) =>
+          st['Effect'] === 'Allow' &&
+          ([(st['Principal'] as Json | undefined)?.['Service'] ?? []].flat() as string[]).includes(service),
       );
-      if (!trusted) this.problem(address, attribute, `aws_iam_role.${role.name} does not trust ${service}, so the service cannot assume it`);
+      if (!trusted)
+        this.problem(
+          address,
+          attribute,
+          `aws_iam_role.${role.name} does not trust ${service}, so the service cannot assume it`,
+        );
     }
   }
 
@@ -579,22 +764,41 @@ class Checker {
     const s3 = (terraform['backend'] as Json | undefined)?.['s3'] as Json | undefined;
     if (!s3) return;
     this.checkBucketName('terraform.backend.s3', 'bucket', s3['bucket']);
-    if (typeof s3['key'] !== 'string' || !/^[A-Za-z0-9!_.*'()/-]{1,1024}$/.test(s3['key']) || s3['key'].startsWith('/')) {
-      this.problem('terraform.backend.s3', 'key', `${show(s3['key'])} is not a relative S3 object key (S3 object key naming guidelines)`);
+    if (
+      typeof s3['key'] !== 'string' ||
+      !/^[A-Za-z0-9!_.*'()/-]{1,1024}$/.test(s3['key']) ||
+      s3['key'].startsWith('/')
+    ) {
+      this.problem(
+        'terraform.backend.s3',
+        'key',
+        `${show(s3['key'])} is not a relative S3 object key (S3 object key naming guidelines)`,
+      );
     }
-    if (typeof s3['region'] !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(s3['region'])) this.problem('terraform.backend.s3', 'region', `${show(s3['region'])} is not an AWS region`);
+    if (typeof s3['region'] !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(s3['region']))
+      this.problem('terraform.backend.s3', 'region', `${show(s3['region'])} is not an AWS region`);
     if (s3['encrypt'] === true && !s3['kms_key_id']) {
-      this.problem('terraform.backend.s3', 'encrypt', 'true without kms_key_id makes Terraform write state with SSE-S3 (AES256) over the bucket\'s KMS default (docs/aws-behaviour.md, "State encryption")');
+      this.problem(
+        'terraform.backend.s3',
+        'encrypt',
+        'true without kms_key_id makes Terraform write state with SSE-S3 (AES256) over the bucket\'s KMS default (docs/aws-behaviour.md, "State encryption")',
+      );
     }
     if (s3['use_lockfile'] === true) {
       const required = String(terraform['required_version'] ?? '');
       const m = /^>=\s*1\.(\d+)/.exec(required);
-      if (!m || Number(m[1]) < 11) this.problem('terraform', 'required_version', `${show(required || undefined)} allows a Terraform without S3-native locking; use_lockfile needs ">= 1.11.0" (Terraform S3 backend)`);
+      if (!m || Number(m[1]) < 11)
+        this.problem(
+          'terraform',
+          'required_version',
+          `${show(required || undefined)} allows a Terraform without S3-native locking; use_lockfile needs ">= 1.11.0" (Terraform S3 backend)`,
+        );
     }
   }
 
   private checkBuckets(): void {
-    for (const [name, bucket] of Object.entries(this.doc.resource?.['aws_s3_bucket'] ?? {})) this.checkBucketName(`aws_s3_bucket.${name}`, 'bucket', bucket['bucket']);
+    for (const [name, bucket] of Object.entries(this.doc.resource?.['aws_s3_bucket'] ?? {}))
+      this.checkBucketName(`aws_s3_bucket.${name}`, 'bucket', bucket['bucket']);
   }
 
   /** General purpose bucket naming rules (S3 user guide, "Bucket naming rules"). */
@@ -606,7 +810,12 @@ class Checker {
       !/^\d+\.\d+\.\d+\.\d+$/.test(value) &&
       !/^(xn--|sthree-|amzn-s3-demo-)/.test(value) &&
       !/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(value);
-    if (!ok) this.problem(address, attribute, `${show(value)} breaks S3's bucket naming rules: 3-63 characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit (S3 user guide, "Bucket naming rules")`);
+    if (!ok)
+      this.problem(
+        address,
+        attribute,
+        `${show(value)} breaks S3's bucket naming rules: 3-63 characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit (S3 user guide, "Bucket naming rules")`,
+      );
   }
 
   /** The value with every Terraform reference replaced by a sample of what it resolves to. */

@@ -6,11 +6,21 @@ import type { AuthorizerModel, RouteModel, StageModel } from '../../../local/ter
 
 function route(routeKey: string): RouteModel {
   const [method, path] = routeKey === '$default' ? [undefined, undefined] : routeKey.split(' ');
-  return { address: routeKey, id: routeKey, routeKey, ...(method ? { method } : {}), ...(path ? { path } : {}), authorizationType: 'NONE', authorizationScopes: [] };
+  return {
+    address: routeKey,
+    id: routeKey,
+    routeKey,
+    ...(method ? { method } : {}),
+    ...(path ? { path } : {}),
+    authorizationType: 'NONE',
+    authorizationScopes: [],
+  };
 }
 
 describe('RouteTable', () => {
-  const table = new RouteTable(['POST /jobs/{id}', 'POST /jobs/special', 'ANY /jobs/special', 'GET /{proxy+}', '$default'].map(route));
+  const table = new RouteTable(
+    ['POST /jobs/{id}', 'POST /jobs/special', 'ANY /jobs/special', 'GET /{proxy+}', '$default'].map(route),
+  );
 
   it.each([
     ['POST', '/jobs/special', 'POST /jobs/special'],
@@ -38,7 +48,12 @@ describe('StageThrottle', () => {
   it('allows the burst, then refills at the rate', () => {
     // Prepare
     let now = 0;
-    const stage: StageModel = { address: 's', name: '$default', throttling: { rateLimit: 2, burstLimit: 3 }, routeThrottling: {} };
+    const stage: StageModel = {
+      address: 's',
+      name: '$default',
+      throttling: { rateLimit: 2, burstLimit: 3 },
+      routeThrottling: {},
+    };
     const throttle = new StageThrottle(stage, () => now);
 
     // Act
@@ -57,11 +72,14 @@ describe('StageThrottle', () => {
 describe('renderAccessLog', () => {
   it('substitutes $context variables and writes "-" for absent ones', () => {
     // Act
-    const line = renderAccessLog('{"id":"$context.requestId","ip":"$context.identity.sourceIp","err":"$context.error.message","s":$context.status}', {
-      requestId: 'r1',
-      'identity.sourceIp': '127.0.0.1',
-      status: 404,
-    });
+    const line = renderAccessLog(
+      '{"id":"$context.requestId","ip":"$context.identity.sourceIp","err":"$context.error.message","s":$context.status}',
+      {
+        requestId: 'r1',
+        'identity.sourceIp': '127.0.0.1',
+        status: 404,
+      },
+    );
 
     // Assess
     expect(JSON.parse(line)).toEqual({ id: 'r1', ip: '127.0.0.1', err: '-', s: 404 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CredentialStore } from '../../../local/auth/credentials';
-import { verifySigV4, type ReceivedRequest } from '../../../local/auth/sigv4';
+import { type ReceivedRequest, verifySigV4 } from '../../../local/auth/sigv4';
 
 describe('verifySigV4', () => {
   let dir: string;
@@ -23,7 +23,12 @@ describe('verifySigV4', () => {
     options: { body?: string; service?: string; region?: string; at?: number; path?: string } = {},
   ): Promise<ReceivedRequest> {
     const body = options.body ?? '{"input":{}}';
-    const signer = new SignatureV4({ credentials, region: options.region ?? 'us-east-1', service: options.service ?? 'execute-api', sha256: Sha256 });
+    const signer = new SignatureV4({
+      credentials,
+      region: options.region ?? 'us-east-1',
+      service: options.service ?? 'execute-api',
+      sha256: Sha256,
+    });
     const request = await signer.sign(
       {
         method: 'POST',
@@ -39,10 +44,21 @@ describe('verifySigV4', () => {
     );
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = String(v);
-    return { method: 'POST', path: options.path ?? '/start-execution', query: 'a=b%20c', headers, body: Buffer.from(body) };
+    return {
+      method: 'POST',
+      path: options.path ?? '/start-execution',
+      query: 'a=b%20c',
+      headers,
+      body: Buffer.from(body),
+    };
   }
 
-  const expectations = (service = 'execute-api') => ({ service, region: 'us-east-1', credentials: store, now: () => now });
+  const expectations = (service = 'execute-api') => ({
+    service,
+    region: 'us-east-1',
+    credentials: store,
+    now: () => now,
+  });
 
   it('accepts a request signed with known credentials and says whose they are', async () => {
     // Prepare
@@ -59,7 +75,10 @@ describe('verifySigV4', () => {
     // Prepare
     const role = store.forRole('arn:aws:iam::123456789012:role/r');
     const withToken = await signed(role, { service: 'states' });
-    const withoutToken = await signed({ accessKeyId: role.accessKeyId, secretAccessKey: role.secretAccessKey }, { service: 'states' });
+    const withoutToken = await signed(
+      { accessKeyId: role.accessKeyId, secretAccessKey: role.secretAccessKey },
+      { service: 'states' },
+    );
 
     // Act
     const ok = await verifySigV4(withToken, expectations('states'));
@@ -75,7 +94,11 @@ describe('verifySigV4', () => {
     ['a wrong secret', 'InvalidSignature', /^The request signature we calculated does not match/],
     ['an unknown access key', 'UnrecognizedClient', /^The security token included in the request is invalid/],
     ['a changed body', 'InvalidSignature', /^The request signature we calculated does not match/],
-    ['a signature 16 minutes old', 'SignatureExpired', /^Signature expired: 20300601T114400Z is now earlier than 20300601T114500Z \(20300601T120000Z - 15 min\.\)$/],
+    [
+      'a signature 16 minutes old',
+      'SignatureExpired',
+      /^Signature expired: 20300601T114400Z is now earlier than 20300601T114500Z \(20300601T120000Z - 15 min\.\)$/,
+    ],
     ['another service', 'InvalidSignature', /^Credential should be scoped to correct service: 'execute-api'/],
     ['another region', 'InvalidSignature', /^Credential should be scoped to a valid region, not 'eu-west-1'/],
   ])('refuses %s', async (label, code, message) => {
@@ -88,8 +111,10 @@ describe('verifySigV4', () => {
       delete headers['authorization'];
       request = { ...r, headers };
     } else if (label === 'a wrong secret') request = await signed({ ...dev, secretAccessKey: 'x'.repeat(40) });
-    else if (label === 'an unknown access key') request = await signed({ accessKeyId: 'AKIAUNKNOWNUNKNOWN12', secretAccessKey: 'y' });
-    else if (label === 'a changed body') request = { ...(await signed(dev)), body: Buffer.from('{"input":{"evil":1}}') };
+    else if (label === 'an unknown access key')
+      request = await signed({ accessKeyId: 'AKIAUNKNOWNUNKNOWN12', secretAccessKey: 'y' });
+    else if (label === 'a changed body')
+      request = { ...(await signed(dev)), body: Buffer.from('{"input":{"evil":1}}') };
     else if (label === 'a signature 16 minutes old') request = await signed(dev, { at: now - 16 * 60 * 1000 });
     else if (label === 'another service') request = await signed(dev, { service: 'states' });
     else request = await signed(dev, { region: 'eu-west-1' });

@@ -3,15 +3,15 @@
  * API_AUTH=NONE, a SIGKILL that cuts an execution off (ABORTED at the next start, finished ones
  * kept), and a clean Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTERRUPTED, REPO_ROOT } from '../../../local/runtime';
-import { postJson, synthesize, uniqueName, waitForEnd } from '../helpers';
-import { JOBS } from '../../../stacks/jobs';
 import { defaultJob } from '../../../stacks/job';
+import { JOBS } from '../../../stacks/jobs';
 import { faultyOutdir, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { postJson, synthesize, uniqueName, waitForEnd } from '../helpers';
 
 jest.setTimeout(30_000);
 
@@ -25,7 +25,14 @@ interface Cli {
 function startCli(outdir: string, dataDir: string): Promise<Cli> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'index.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_OUTDIR: outdir, LOCAL_DATA_DIR: dataDir, LOCAL_SKIP_SYNTH: '1', LOCAL_FUNCTION_LOG: '0' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOCAL_OUTDIR: outdir,
+      LOCAL_DATA_DIR: dataDir,
+      LOCAL_SKIP_SYNTH: '1',
+      LOCAL_FUNCTION_LOG: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -71,9 +78,17 @@ describe('npm start (local/index.ts)', () => {
     afterAllRemove.push(faulty.remove);
     const { outdir } = faulty;
     const first = await startCli(outdir, dataDir);
-    const done = await postJson(`${first.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('cli-done') });
-    const finished = await waitForEnd(() => postJson(`${first.url}/describe-execution`, { executionArn: done.body.executionArn }));
-    const cut = await postJson(`${first.url}/start-execution`, { input: WORKER_INPUT.hold(60_000), name: uniqueName('cli-cut') });
+    const done = await postJson(`${first.url}/start-execution`, {
+      input: defaultJob(JOBS).exampleInput,
+      name: uniqueName('cli-done'),
+    });
+    const finished = await waitForEnd(() =>
+      postJson(`${first.url}/describe-execution`, { executionArn: done.body.executionArn }),
+    );
+    const cut = await postJson(`${first.url}/start-execution`, {
+      input: WORKER_INPUT.hold(60_000),
+      name: uniqueName('cli-cut'),
+    });
 
     // Act: kill without warning, start again, then Ctrl-C
     const killed = exited(first.child);
@@ -90,12 +105,18 @@ describe('npm start (local/index.ts)', () => {
     expect(first.output()).toMatch(/POST \/start-execution\s+auth NONE/);
     // One example per job, with the registry's example input and no fixed name (it would collide on a second start).
     for (const job of JOBS) {
-      expect(first.output()).toContain(`curl -s -H 'content-type: application/json' -d '${JSON.stringify({ input: job.exampleInput })}' ${first.url}/${job.name}/start-execution`);
+      expect(first.output()).toContain(
+        `curl -s -H 'content-type: application/json' -d '${JSON.stringify({ input: job.exampleInput })}' ${first.url}/${job.name}/start-execution`,
+      );
     }
     expect(first.output()).toContain(`stack: async-api-dev (API async-api-dev-api,`);
     expect(finished.body.status).toBe('SUCCEEDED');
     expect(kept.body).toMatchObject({ status: 'SUCCEEDED', output: finished.body.output });
-    expect(aborted.body).toMatchObject({ status: 'ABORTED', error: INTERRUPTED.restartError, cause: INTERRUPTED.restartCause });
+    expect(aborted.body).toMatchObject({
+      status: 'ABORTED',
+      error: INTERRUPTED.restartError,
+      cause: INTERRUPTED.restartCause,
+    });
     expect(second.output()).toContain('1 execution(s) were running when the runtime last stopped');
     expect(end).toEqual({ code: 0, signal: null });
   });

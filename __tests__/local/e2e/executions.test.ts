@@ -12,11 +12,11 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { INTERRUPTED } from '../../../local/runtime';
-import { postJson, startTestRuntime, synthesize, uniqueName, waitForEnd, type TestRuntime } from '../helpers';
-import { faultyStack, WORKER_FAULTS, WORKER_INPUT, type FaultyStack } from '../../robustness/fault-injection';
-import { defaultJob } from '../../../stacks/job';
 import { machineStartedBy } from '../../../local/terraform/model';
+import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
+import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { postJson, startTestRuntime, synthesize, type TestRuntime, uniqueName, waitForEnd } from '../helpers';
 
 jest.setTimeout(30_000);
 
@@ -48,23 +48,30 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     'job %s: its own route starts its machine with the example input, and the execution SUCCEEDS; describe and stop serve it',
     async (_name, job) => {
       // Act
-      const started = await postJson(`${rt.url}/${job.name}/start-execution`, { input: job.exampleInput, name: uniqueName('each') });
+      const started = await postJson(`${rt.url}/${job.name}/start-execution`, {
+        input: job.exampleInput,
+        name: uniqueName('each'),
+      });
       const finished = await waitForEnd(() => describeExecution(started.body.executionArn), 30_000);
       const stopped = await postJson(`${rt.url}/stop-execution`, { executionArn: started.body.executionArn });
 
       // Assess
       expect(started.status).toBe(200);
-      expect(started.body.executionArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${job.name}:each-`));
+      expect(started.body.executionArn).toMatch(
+        new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${job.name}:each-`),
+      );
       expect(finished.body).toMatchObject({ status: 'SUCCEEDED', input: job.exampleInput });
       expect(stopped.status).toBe(200);
     },
     40_000,
   );
 
-  it('lists each machine\'s executions only under that machine', async () => {
+  it("lists each machine's executions only under that machine", async () => {
     // Act
     const lists = await Promise.all(
-      rt.runtime.model.stateMachines.map((m) => sfn.send(new ListExecutionsCommand({ stateMachineArn: m.arn, maxResults: 1000 }))),
+      rt.runtime.model.stateMachines.map((m) =>
+        sfn.send(new ListExecutionsCommand({ stateMachineArn: m.arn, maxResults: 1000 })),
+      ),
     );
 
     // Assess
@@ -74,7 +81,7 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     });
   });
 
-  it('starts an execution, describes it RUNNING with Retry-After, then SUCCEEDED with the function\'s output', async () => {
+  it("starts an execution, describes it RUNNING with Retry-After, then SUCCEEDED with the function's output", async () => {
     // Act
     const started = await start({ input: WORKER_INPUT.hold(1000), name: uniqueName('run') });
     const running = await describeExecution(started.body.executionArn);
@@ -82,7 +89,9 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
     // Assess
     expect(started.status).toBe(200);
-    expect(started.body.executionArn).toMatch(new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${MAIN.name}:run-`));
+    expect(started.body.executionArn).toMatch(
+      new RegExp(`^arn:aws:states:us-east-1:123456789012:execution:async-api-dev-${MAIN.name}:run-`),
+    );
     expect(typeof started.body.startDate).toBe('number');
     expect(running.status).toBe(200);
     expect(running.body.status).toBe('RUNNING');
@@ -97,7 +106,11 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     const started = await start({ input: WORKER_INPUT.hold(30_000), name: uniqueName('stop') });
 
     // Act
-    const stopped = await postJson(`${rt.url}/stop-execution`, { executionArn: started.body.executionArn, error: 'Hungry', cause: 'ate it raw' });
+    const stopped = await postJson(`${rt.url}/stop-execution`, {
+      executionArn: started.body.executionArn,
+      error: 'Hungry',
+      cause: 'ate it raw',
+    });
     const described = await describeExecution(started.body.executionArn);
 
     // Assess
@@ -113,7 +126,10 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
     // Assess
     expect(finished.body).toMatchObject({ status: 'FAILED', error: 'WorkerBroke' });
-    expect(JSON.parse(finished.body.cause)).toMatchObject({ errorType: 'WorkerBroke', errorMessage: 'the worker broke on purpose' });
+    expect(JSON.parse(finished.body.cause)).toMatchObject({
+      errorType: 'WorkerBroke',
+      errorMessage: 'the worker broke on purpose',
+    });
   });
 
   it('answers a repeated start with the same name and input with the same execution, and refuses a different input', async () => {
@@ -136,7 +152,9 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
 
   it('refuses bad requests with the status and body AWS gives, without starting an execution', async () => {
     // Prepare
-    const before = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }));
+    const before = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }),
+    );
 
     // Act
     const badName = await start({ input: {}, name: 'no spaces allowed' });
@@ -146,11 +164,16 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     const unknownRoute = await postJson(`${rt.url}/nothing-here`, {});
     const wrongMethod = await fetch(`${rt.url}/start-execution`);
     const foreignArn = await describeExecution('arn:aws:states:us-east-1:123456789012:execution:someone-else:x');
-    const after = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }));
+    const after = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: machineStartedBy(rt.runtime.model).arn, maxResults: 1000 }),
+    );
 
     // Assess
     expect(badName.status).toBe(400);
-    expect(badName.body).toEqual({ __type: expect.stringMatching(/#InvalidName$/), message: "Invalid Name: 'no spaces allowed'" });
+    expect(badName.body).toEqual({
+      __type: expect.stringMatching(/#InvalidName$/),
+      message: "Invalid Name: 'no spaces allowed'",
+    });
     expect(longName.body.__type).toMatch(/#InvalidName$/);
     expect(notJson).toMatchObject({ status: 400, body: { message: 'Bad Request' } });
     expect(tooBig).toMatchObject({ status: 400, body: { message: 'Bad Request' } });
@@ -165,7 +188,9 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     const stateMachineArn = machineStartedBy(rt.runtime.model).arn;
 
     // Act
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: uniqueName('sdk'), input: JSON.stringify(MAIN.exampleInput) }));
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: uniqueName('sdk'), input: JSON.stringify(MAIN.exampleInput) }),
+    );
     let described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     for (let i = 0; i < 200 && described.status === 'RUNNING'; i++) {
       await new Promise((r) => setTimeout(r, 10));
@@ -183,7 +208,11 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
     expect(history.events?.[0]?.type).toBe('ExecutionStarted');
     expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(listed.executions?.some((e) => e.executionArn === started.executionArn)).toBe(true);
-    expect(machine).toMatchObject({ name: machineStartedBy(rt.runtime.model).name, type: 'STANDARD', status: 'ACTIVE' });
+    expect(machine).toMatchObject({
+      name: machineStartedBy(rt.runtime.model).name,
+      type: 'STANDARD',
+      status: 'ACTIVE',
+    });
     expect(JSON.parse(machine.definition!).StartAt).toBeDefined();
     await expect(missing).rejects.toBeInstanceOf(ExecutionDoesNotExist);
   });
@@ -209,7 +238,10 @@ describe('local runtime restart', () => {
     const first = await startTestRuntime({ stack: faultyWorker.stack });
     const done = await postJson(`${first.url}/start-execution`, { input: MAIN.exampleInput, name: uniqueName('keep') });
     await waitForEnd(() => postJson(`${first.url}/describe-execution`, { executionArn: done.body.executionArn }));
-    const cut = await postJson(`${first.url}/start-execution`, { input: WORKER_INPUT.hold(30_000), name: uniqueName('cut') });
+    const cut = await postJson(`${first.url}/start-execution`, {
+      input: WORKER_INPUT.hold(30_000),
+      name: uniqueName('cut'),
+    });
     await first.close({ keepData: true });
 
     // Act
@@ -220,7 +252,11 @@ describe('local runtime restart', () => {
 
       // Assess
       expect(kept.body).toMatchObject({ status: 'SUCCEEDED', input: MAIN.exampleInput });
-      expect(aborted.body).toMatchObject({ status: 'ABORTED', error: INTERRUPTED.shutdownError, cause: INTERRUPTED.shutdownCause });
+      expect(aborted.body).toMatchObject({
+        status: 'ABORTED',
+        error: INTERRUPTED.shutdownError,
+        cause: INTERRUPTED.shutdownCause,
+      });
     } finally {
       await second.close();
       faultyWorker.remove();

@@ -4,10 +4,18 @@
  * as AWS would, and the runtime's log names principal, action and resource.
  */
 import { localToken } from '../../../local/apigw/jwt';
-import { DEFAULT_SETTINGS, postJson, signedPostJson, startTestRuntime, stripAction, uniqueName, type TestRuntime } from '../helpers';
 import { machineStartedBy } from '../../../local/terraform/model';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
+import {
+  DEFAULT_SETTINGS,
+  postJson,
+  signedPostJson,
+  startTestRuntime,
+  stripAction,
+  type TestRuntime,
+  uniqueName,
+} from '../helpers';
 
 jest.setTimeout(30_000);
 
@@ -32,8 +40,16 @@ describe('AWS_IAM routes', () => {
 
   it('accepts requests signed with the local credentials printed at start-up', async () => {
     // Act
-    const started = await signedPostJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('signed') }, rt.runtime.credentials);
-    const described = await signedPostJson(`${rt.url}/describe-execution`, { executionArn: started.body.executionArn }, rt.runtime.credentials);
+    const started = await signedPostJson(
+      `${rt.url}/start-execution`,
+      { input: defaultJob(JOBS).exampleInput, name: uniqueName('signed') },
+      rt.runtime.credentials,
+    );
+    const described = await signedPostJson(
+      `${rt.url}/describe-execution`,
+      { executionArn: started.body.executionArn },
+      rt.runtime.credentials,
+    );
 
     // Assess
     expect(started.status).toBe(200);
@@ -43,12 +59,20 @@ describe('AWS_IAM routes', () => {
 
   it('refuses a wrong secret and an expired signature with the SigV4 messages', async () => {
     // Act
-    const wrongSecret = await signedPostJson(`${rt.url}/start-execution`, { input: {} }, { ...rt.runtime.credentials, secretAccessKey: 'x'.repeat(40) });
-    const expired = await signedPostJson(`${rt.url}/start-execution`, { input: {} }, rt.runtime.credentials, { signingDate: new Date(Date.now() - 20 * 60_000) });
+    const wrongSecret = await signedPostJson(
+      `${rt.url}/start-execution`,
+      { input: {} },
+      { ...rt.runtime.credentials, secretAccessKey: 'x'.repeat(40) },
+    );
+    const expired = await signedPostJson(`${rt.url}/start-execution`, { input: {} }, rt.runtime.credentials, {
+      signingDate: new Date(Date.now() - 20 * 60_000),
+    });
 
     // Assess
     expect(wrongSecret.status).toBe(403);
-    expect(wrongSecret.body.message).toMatch(/^The request signature we calculated does not match the signature you provided/);
+    expect(wrongSecret.body.message).toMatch(
+      /^The request signature we calculated does not match the signature you provided/,
+    );
     expect(expired.status).toBe(403);
     expect(expired.body.message).toMatch(/^Signature expired: /);
   });
@@ -66,28 +90,46 @@ describe('a role stripped of one action', () => {
       const machine = machineStartedBy(rt.runtime.model).arn;
       expect(response.status).toBe(400);
       expect(response.body.__type).toMatch(/#AccessDeniedException$/);
-      expect(response.body.message).toMatch(new RegExp(`is not authorized to perform: states:StartExecution on resource: ${machine}`));
+      expect(response.body.message).toMatch(
+        new RegExp(`is not authorized to perform: states:StartExecution on resource: ${machine}`),
+      );
       expect(rt.runtime.sfn.runningCount).toBe(0);
-      expect(rt.logs.some((l) => /^IAM denied: principal arn:aws:sts::123456789012:assumed-role\/[^ ]+ action states:StartExecution resource /.test(l))).toBe(true);
+      expect(
+        rt.logs.some((l) =>
+          /^IAM denied: principal arn:aws:sts::123456789012:assumed-role\/[^ ]+ action states:StartExecution resource /.test(
+            l,
+          ),
+        ),
+      ).toBe(true);
     } finally {
       await rt.close();
     }
   });
 
-  it('status Lambda role without states:DescribeExecution: describe fails with the function\'s 500, and the denial is logged', async () => {
+  it("status Lambda role without states:DescribeExecution: describe fails with the function's 500, and the denial is logged", async () => {
     // Prepare
     const rt = await startTestRuntime({ transform: (doc) => stripAction(doc, 'states:DescribeExecution') });
     try {
-      const started = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('nodescribe') });
+      const started = await postJson(`${rt.url}/start-execution`, {
+        input: defaultJob(JOBS).exampleInput,
+        name: uniqueName('nodescribe'),
+      });
 
       // Act
       const response = await postJson(`${rt.url}/describe-execution`, { executionArn: started.body.executionArn });
 
       // Assess
       expect(response).toMatchObject({ status: 500, body: { message: 'Internal server error' } });
-      const statusRole = rt.runtime.model.functions.find((f) => f.environment['STATE_MACHINE_ARNS'])!.roleArn.split('/').pop();
+      const statusRole = rt.runtime.model.functions
+        .find((f) => f.environment['STATE_MACHINE_ARNS'])!
+        .roleArn.split('/')
+        .pop();
       expect(rt.logs).toContainEqual(
-        expect.stringMatching(new RegExp(`^IAM denied: principal arn:aws:sts::123456789012:assumed-role/${statusRole}/local-runtime action states:DescribeExecution resource ${started.body.executionArn}`)),
+        expect.stringMatching(
+          new RegExp(
+            `^IAM denied: principal arn:aws:sts::123456789012:assumed-role/${statusRole}/local-runtime action states:DescribeExecution resource ${started.body.executionArn}`,
+          ),
+        ),
       );
     } finally {
       await rt.close();
@@ -98,14 +140,27 @@ describe('a role stripped of one action', () => {
 describe('JWT routes', () => {
   it('answer 401 without a valid token and serve a token with the configured issuer and audience', async () => {
     // Prepare
-    const settings = { ...DEFAULT_SETTINGS, API_AUTH: 'JWT', JWT_ISSUER: 'https://issuer.example', JWT_AUDIENCE: 'client-1' };
+    const settings = {
+      ...DEFAULT_SETTINGS,
+      API_AUTH: 'JWT',
+      JWT_ISSUER: 'https://issuer.example',
+      JWT_AUDIENCE: 'client-1',
+    };
     const rt = await startTestRuntime({ settings });
     const claims = { iss: 'https://issuer.example', aud: 'client-1', exp: Math.floor(Date.now() / 1000) + 600 };
     try {
       // Act
       const missing = await postJson(`${rt.url}/start-execution`, { input: {} });
-      const otherAudience = await postJson(`${rt.url}/start-execution`, { input: {} }, { authorization: `Bearer ${localToken({ ...claims, aud: 'other' })}` });
-      const valid = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('jwt') }, { authorization: `Bearer ${localToken(claims)}` });
+      const otherAudience = await postJson(
+        `${rt.url}/start-execution`,
+        { input: {} },
+        { authorization: `Bearer ${localToken({ ...claims, aud: 'other' })}` },
+      );
+      const valid = await postJson(
+        `${rt.url}/start-execution`,
+        { input: defaultJob(JOBS).exampleInput, name: uniqueName('jwt') },
+        { authorization: `Bearer ${localToken(claims)}` },
+      );
 
       // Assess
       expect(missing).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
@@ -123,7 +178,10 @@ describe('trust conditions on keys a service does not send', () => {
     // Prepare: the mistake of issue 11, put back into the synthesized start-execution credentials role.
     const rt = await startTestRuntime({
       transform: (doc) => {
-        const roles = (doc.resource?.['aws_iam_role'] ?? {}) as Record<string, { name: string; assume_role_policy: string }>;
+        const roles = (doc.resource?.['aws_iam_role'] ?? {}) as Record<
+          string,
+          { name: string; assume_role_policy: string }
+        >;
         // The default job's start role: POST /start-execution uses it.
         const role = Object.values(roles).find((r) => r.name === `async-api-dev-${defaultJob(JOBS).name}-start`)!;
         const trust = JSON.parse(role.assume_role_policy) as { Statement: Record<string, unknown>[] };
@@ -134,12 +192,17 @@ describe('trust conditions on keys a service does not send', () => {
     });
     try {
       // Act
-      const response = await postJson(`${rt.url}/start-execution`, { input: defaultJob(JOBS).exampleInput, name: uniqueName('trust') });
+      const response = await postJson(`${rt.url}/start-execution`, {
+        input: defaultJob(JOBS).exampleInput,
+        name: uniqueName('trust'),
+      });
 
       // Assess
       expect(response).toMatchObject({ status: 500, body: { message: 'Internal Server Error' } });
       expect(rt.runtime.sfn.runningCount).toBe(0);
-      expect(rt.logs.some((l) => /^IAM denied: principal apigateway\.amazonaws\.com action sts:AssumeRole /.test(l))).toBe(true);
+      expect(
+        rt.logs.some((l) => /^IAM denied: principal apigateway\.amazonaws\.com action sts:AssumeRole /.test(l)),
+      ).toBe(true);
     } finally {
       await rt.close();
     }

@@ -25,7 +25,15 @@ describe('npm start', () => {
     spawnRuntime({
       outdir: '',
       dataDir,
-      env: { ...DEFAULT_SETTINGS, API_AUTH: apiAuth, LOCAL_OUTDIR: '', LOCAL_SKIP_SYNTH: '0', LOCAL_WATCH: '0', LOCAL_FUNCTION_LOG: '0', LOCAL_ACCESS_LOG: '0' },
+      env: {
+        ...DEFAULT_SETTINGS,
+        API_AUTH: apiAuth,
+        LOCAL_OUTDIR: '',
+        LOCAL_SKIP_SYNTH: '0',
+        LOCAL_WATCH: '0',
+        LOCAL_FUNCTION_LOG: '0',
+        LOCAL_ACCESS_LOG: '0',
+      },
       startTimeoutMs: 120_000,
     });
 

@@ -1,4 +1,4 @@
-import { IamAuthorizer, assumeRoleContext } from '../../../local/iam/authorizer';
+import { assumeRoleContext, IamAuthorizer } from '../../../local/iam/authorizer';
 import type { RoleModel, StackModel } from '../../../local/terraform/model';
 
 const ACCOUNT = '123456789012';
@@ -12,14 +12,25 @@ function role(name: string, statements: unknown[], trustService = 'apigateway.am
     arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
     trustPolicy: {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: trustService }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: trustService },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        },
+      ],
     },
-    policies: [{ name, source: `aws_iam_role_policy.${name}`, document: { Version: '2012-10-17', Statement: statements } }],
+    policies: [
+      { name, source: `aws_iam_role_policy.${name}`, document: { Version: '2012-10-17', Statement: statements } },
+    ],
   };
 }
 
 function withoutTrustCondition(r: RoleModel): RoleModel {
-  const statements = (r.trustPolicy.Statement as Record<string, unknown>[]).map(({ Condition: _dropped, ...rest }) => rest);
+  const statements = (r.trustPolicy.Statement as Record<string, unknown>[]).map(
+    ({ Condition: _dropped, ...rest }) => rest,
+  );
   return { ...r, trustPolicy: { ...r.trustPolicy, Statement: statements } };
 }
 
@@ -51,8 +62,16 @@ function model(roles: RoleModel[]): StackModel {
 describe('IamAuthorizer', () => {
   const starter = role('starter', [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: MACHINE }]);
   const stopper = role('stopper', [
-    { Effect: 'Allow', Action: 'states:StopExecution', Resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:*` },
-    { Effect: 'Deny', Action: 'states:StopExecution', Resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:protected` },
+    {
+      Effect: 'Allow',
+      Action: 'states:StopExecution',
+      Resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:*`,
+    },
+    {
+      Effect: 'Deny',
+      Action: 'states:StopExecution',
+      Resource: `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:protected`,
+    },
   ]);
 
   it('allows what the role policy grants and nothing else, in AWS wording, logging each denial', async () => {
@@ -62,9 +81,21 @@ describe('IamAuthorizer', () => {
 
     // Act
     const allowed = await iam.authorizeRole(starter.arn, 'states:StartExecution', MACHINE);
-    const wrongAction = await iam.authorizeRole(starter.arn, 'states:StopExecution', `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:x`);
-    const explicitDeny = await iam.authorizeRole(stopper.arn, 'states:StopExecution', `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:protected`);
-    const otherExecution = await iam.authorizeRole(stopper.arn, 'states:StopExecution', `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:job`);
+    const wrongAction = await iam.authorizeRole(
+      starter.arn,
+      'states:StopExecution',
+      `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:x`,
+    );
+    const explicitDeny = await iam.authorizeRole(
+      stopper.arn,
+      'states:StopExecution',
+      `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:protected`,
+    );
+    const otherExecution = await iam.authorizeRole(
+      stopper.arn,
+      'states:StopExecution',
+      `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:job`,
+    );
 
     // Assess
     expect(allowed.allowed).toBe(true);
@@ -76,7 +107,9 @@ describe('IamAuthorizer', () => {
     expect(explicitDeny.message).toMatch(/with an explicit deny in an identity-based policy$/);
     expect(otherExecution.allowed).toBe(true);
     expect(logs).toHaveLength(2);
-    expect(logs[0]).toMatch(/^IAM denied: principal arn:aws:sts::123456789012:assumed-role\/starter\/local-runtime action states:StopExecution resource arn:aws:states/);
+    expect(logs[0]).toMatch(
+      /^IAM denied: principal arn:aws:sts::123456789012:assumed-role\/starter\/local-runtime action states:StopExecution resource arn:aws:states/,
+    );
   });
 
   it('memoizes decisions but still logs every denied call', async () => {
@@ -98,8 +131,16 @@ describe('IamAuthorizer', () => {
     const iam = await IamAuthorizer.create(model([]), () => undefined);
 
     // Act
-    const fromRoute = await iam.authorizeServiceInvoke('apigateway.amazonaws.com', FUNCTION, `arn:aws:execute-api:us-east-1:${ACCOUNT}:abc123/$default/POST/describe-execution`);
-    const fromOtherApi = await iam.authorizeServiceInvoke('apigateway.amazonaws.com', FUNCTION, `arn:aws:execute-api:us-east-1:${ACCOUNT}:zzz999/$default/POST/describe-execution`);
+    const fromRoute = await iam.authorizeServiceInvoke(
+      'apigateway.amazonaws.com',
+      FUNCTION,
+      `arn:aws:execute-api:us-east-1:${ACCOUNT}:abc123/$default/POST/describe-execution`,
+    );
+    const fromOtherApi = await iam.authorizeServiceInvoke(
+      'apigateway.amazonaws.com',
+      FUNCTION,
+      `arn:aws:execute-api:us-east-1:${ACCOUNT}:zzz999/$default/POST/describe-execution`,
+    );
 
     // Assess
     expect(fromRoute.allowed).toBe(true);
@@ -130,19 +171,30 @@ describe('IamAuthorizer', () => {
 
   it('supplies aws:SourceAccount and aws:SourceArn when Step Functions assumes a role, as AWS documents', async () => {
     // Prepare
-    const machineRole = role('machine-role', [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION }], 'states.amazonaws.com');
+    const machineRole = role(
+      'machine-role',
+      [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION }],
+      'states.amazonaws.com',
+    );
     const iam = await IamAuthorizer.create(model([machineRole]), () => undefined);
 
     // Act / Assess
     expect((await iam.authorizeAssumeRole('states.amazonaws.com', machineRole.arn, MACHINE)).allowed).toBe(true);
-    expect(assumeRoleContext('states.amazonaws.com', ACCOUNT, MACHINE)).toEqual({ 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': MACHINE });
+    expect(assumeRoleContext('states.amazonaws.com', ACCOUNT, MACHINE)).toEqual({
+      'aws:SourceAccount': ACCOUNT,
+      'aws:SourceArn': MACHINE,
+    });
   });
 
   it('refuses to start with a malformed policy, naming the resource that defines it', async () => {
     // Prepare
-    const broken = role('broken', [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: MACHINE, Unexpected: true }]);
+    const broken = role('broken', [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: MACHINE, Unexpected: true },
+    ]);
 
     // Act / Assess
-    await expect(IamAuthorizer.create(model([broken]), () => undefined)).rejects.toThrow(/aws_iam_role_policy\.broken \(attribute "policy"\): invalid IAM policy/);
+    await expect(IamAuthorizer.create(model([broken]), () => undefined)).rejects.toThrow(
+      /aws_iam_role_policy\.broken \(attribute "policy"\): invalid IAM policy/,
+    );
   });
 });

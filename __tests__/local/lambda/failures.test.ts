@@ -11,13 +11,17 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
     sandbox = createSandbox();
     const fns = [
       sandbox.fn('healthy', { 'index.js': HANDLERS.echo }),
-      sandbox.fn('hang', {
-        'index.js': `
+      sandbox.fn(
+        'hang',
+        {
+          'index.js': `
           exports.handler = async (event) => {
             if (event.block) { while (true) {} }
             return { pid: process.pid };
           };`,
-      }, { timeoutSeconds: 1 }),
+        },
+        { timeoutSeconds: 1 },
+      ),
       sandbox.fn('slow', { 'index.js': HANDLERS.sleep }, { timeoutSeconds: 1 }),
       sandbox.fn('exiter', {
         'index.js': `
@@ -27,22 +31,30 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
             return { pid: process.pid };
           };`,
       }),
-      sandbox.fn('hog', {
-        'index.js': `
+      sandbox.fn(
+        'hog',
+        {
+          'index.js': `
           exports.handler = async () => {
             const keep = [];
             while (true) keep.push(new Array(100000).fill(1.5));
           };`,
-      }, { memorySizeMb: 64 }),
-      sandbox.fn('buffers', {
-        'index.js': `
+        },
+        { memorySizeMb: 64 },
+      ),
+      sandbox.fn(
+        'buffers',
+        {
+          'index.js': `
           exports.handler = async (event) => {
             // Buffers live outside the JavaScript heap, which --max-old-space-size does not cover.
             const keep = [];
             for (let i = 0; i < event.mb / 8; i++) keep.push(Buffer.alloc(8 * 1024 * 1024, 1));
             return { held: keep.length * 8 };
           };`,
-      }, { memorySizeMb: 128 }),
+        },
+        { memorySizeMb: 128 },
+      ),
       sandbox.fn('thrower', {
         'index.js': `exports.handler = async () => { setTimeout(() => { throw new Error('escaped'); }, 10); await new Promise((r) => setTimeout(r, 500)); };`,
       }),
@@ -132,7 +144,9 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
     expect(result.functionError).toBe('Unhandled');
     expect(result.payload).toMatchObject({
       errorType: LambdaErrorType.OutOfMemory,
-      errorMessage: expect.stringMatching(new RegExp(`^RequestId: ${result.requestId} Error: Runtime exited with error: `)),
+      errorMessage: expect.stringMatching(
+        new RegExp(`^RequestId: ${result.requestId} Error: Runtime exited with error: `),
+      ),
     });
     expect(elapsed).toBeLessThan(5000);
     expect(elsewhere.functionError).toBeUndefined();
@@ -216,7 +230,12 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
   it('throttles unreserved functions at the account limit', async () => {
     // Prepare
     const fn = sandbox.fn('pooled', { 'index.js': HANDLERS.sleep });
-    const small = createLambdaService({ functions: [fn], workDir: sandbox.workDir, accountConcurrency: 2, log: silent });
+    const small = createLambdaService({
+      functions: [fn],
+      workDir: sandbox.workDir,
+      accountConcurrency: 2,
+      log: silent,
+    });
     const running = [0, 1].map(() => small.invoke({ functionName: 'pooled', payload: { ms: 300 } }));
 
     // Act

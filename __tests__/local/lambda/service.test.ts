@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import {
   createLambdaService,
   LambdaErrorType,
-  LambdaServiceError,
-  MAX_REQUEST_BYTES,
   type LambdaFunctionSpec,
   type LambdaService,
+  LambdaServiceError,
+  MAX_REQUEST_BYTES,
 } from '../../../local/lambda';
 import { createSandbox, HANDLERS, type Sandbox } from './fixtures';
 
@@ -58,14 +58,22 @@ describe('local Lambda service: code, handlers, environment', () => {
             setTimeout(() => event.fail ? callback(new TypeError('bad ' + event.fail)) : callback(null, { doubled: event.n * 2 }), 10);
           };`,
       }),
-      esm: sandbox.fn('esm', {
-        'app.mjs': `
+      esm: sandbox.fn(
+        'esm',
+        {
+          'app.mjs': `
           import { basename } from 'node:path';
           export const handler = async () => ({ module: basename(import.meta.url), isEsm: typeof require === 'undefined' });`,
-      }, { handler: 'app.handler' }),
-      nested: sandbox.fn('nested', {
-        'dist/app.js': `exports.routes = { start: { handler: async () => 'nested ok' } };`,
-      }, { handler: 'dist/app.routes.start.handler' }),
+        },
+        { handler: 'app.handler' },
+      ),
+      nested: sandbox.fn(
+        'nested',
+        {
+          'dist/app.js': `exports.routes = { start: { handler: async () => 'nested ok' } };`,
+        },
+        { handler: 'dist/app.routes.start.handler' },
+      ),
       missingModule: sandbox.fn('missing-module', { 'other.js': 'exports.handler = async () => 1;' }),
       missingExport: sandbox.fn('missing-export', { 'index.js': 'exports.main = async () => 1;' }),
       notFunction: sandbox.fn('not-a-function', { 'index.js': 'exports.handler = 42;' }),
@@ -328,7 +336,11 @@ describe('local Lambda service: code, handlers, environment', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const lines = logs.filter((entry) => entry.fn === 'logger').map((entry) => entry.line);
     expect(lines).toContain(`START RequestId: ${result.requestId} Version: $LATEST`);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`\\t${result.requestId}\\tINFO\\tramen is boiling$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^REPORT RequestId: ${result.requestId}\\tDuration: [\\d.]+ ms`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`\\t${result.requestId}\\tINFO\\tramen is boiling$`)),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^REPORT RequestId: ${result.requestId}\\tDuration: [\\d.]+ ms`)),
+    );
   });
 });

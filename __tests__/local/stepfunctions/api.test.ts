@@ -12,11 +12,11 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { loadSynthesizedStack } from '../../../local/terraform/stack';
-import { startTestRuntime, synthesize, uniqueName, type TestRuntime } from '../helpers';
 import { machineStartedBy } from '../../../local/terraform/model';
+import { loadSynthesizedStack } from '../../../local/terraform/stack';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
+import { startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
 jest.setTimeout(60_000);
 
@@ -37,7 +37,15 @@ describe('Step Functions API (SDK)', () => {
 
   // The default job's machine and example input; the other machines are listed too.
   const start = async (): Promise<string> =>
-    (await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: uniqueName('api'), input: JSON.stringify(defaultJob(JOBS).exampleInput) }))).executionArn!;
+    (
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: machineArn,
+          name: uniqueName('api'),
+          input: JSON.stringify(defaultJob(JOBS).exampleInput),
+        }),
+      )
+    ).executionArn!;
   const machine = () => machineStartedBy(t.runtime.model);
 
   it('lists every state machine, one per job (ListStateMachines)', async () => {
@@ -46,7 +54,14 @@ describe('Step Functions API (SDK)', () => {
 
     // Assess
     expect(listed.stateMachines).toEqual(
-      t.runtime.model.stateMachines.map((m) => expect.objectContaining({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: expect.any(Date) })),
+      t.runtime.model.stateMachines.map((m) =>
+        expect.objectContaining({
+          stateMachineArn: m.arn,
+          name: m.name,
+          type: 'STANDARD',
+          creationDate: expect.any(Date),
+        }),
+      ),
     );
     expect(listed.stateMachines).toHaveLength(JOBS.length);
     expect(listed.nextToken).toBeUndefined();
@@ -68,17 +83,24 @@ describe('Step Functions API (SDK)', () => {
       tracingConfiguration: { enabled: machine().tracingEnabled },
     });
     expect(JSON.parse(described.definition!)).toEqual(machine().definition);
-    await expect(sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: `${executionArn}-missing` }))).rejects.toMatchObject({
+    await expect(
+      sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: `${executionArn}-missing` })),
+    ).rejects.toMatchObject({
       name: 'ExecutionDoesNotExist',
     });
   });
 
   it("lists the state machine's tags: the provider's default_tags and its own (ListTagsForResource)", async () => {
     // Prepare: what the synthesized stack says.
-    const doc = loadSynthesizedStack(synthesize()).doc as { provider: { aws: { default_tags?: { tags: Record<string, string> }[] }[] } };
+    const doc = loadSynthesizedStack(synthesize()).doc as {
+      provider: { aws: { default_tags?: { tags: Record<string, string> }[] }[] };
+    };
     const defaults = doc.provider.aws[0]!.default_tags![0]!.tags;
     const address = machine().address.split('.');
-    const own = ((doc as unknown as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> }).resource[address[0]!]![address[1]!]!.tags ?? {});
+    const own =
+      (doc as unknown as { resource: Record<string, Record<string, { tags?: Record<string, string> }>> }).resource[
+        address[0]!
+      ]![address[1]!]!.tags ?? {};
 
     // Act
     const listed = await sfn.send(new ListTagsForResourceCommand({ resourceArn: machineArn }));
@@ -87,27 +109,53 @@ describe('Step Functions API (SDK)', () => {
     const tags = Object.fromEntries(listed.tags!.map((tag) => [tag.key, tag.value]));
     expect(tags).toEqual({ ...defaults, ...own });
     expect(tags).toMatchObject({ project: 'async-api', 'managed-by': 'cdktf' });
-    await expect(sfn.send(new ListTagsForResourceCommand({ resourceArn: `${machineArn}-other` }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
-    await expect(sfn.send(new ListTagsForResourceCommand({ resourceArn: 'not-an-arn' }))).rejects.toMatchObject({ name: 'InvalidArn' });
+    await expect(
+      sfn.send(new ListTagsForResourceCommand({ resourceArn: `${machineArn}-other` })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFound' });
+    await expect(sfn.send(new ListTagsForResourceCommand({ resourceArn: 'not-an-arn' }))).rejects.toMatchObject({
+      name: 'InvalidArn',
+    });
   });
 
   it('pages ListExecutions without repeating or hiding an item when an execution starts between pages', async () => {
     // Prepare: a fresh runtime, so the listing holds just these.
     const own = await startTestRuntime();
-    const client = new SFNClient({ endpoint: own.url, region: own.runtime.model.region, credentials: own.runtime.credentials });
+    const client = new SFNClient({
+      endpoint: own.url,
+      region: own.runtime.model.region,
+      credentials: own.runtime.credentials,
+    });
     try {
       const arns: string[] = [];
       for (let i = 0; i < 5; i++) {
-        arns.push((await client.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: uniqueName(`page-${i}`), input: '{"seconds": 0}' }))).executionArn!);
+        arns.push(
+          (
+            await client.send(
+              new StartExecutionCommand({
+                stateMachineArn: machineArn,
+                name: uniqueName(`page-${i}`),
+                input: '{"seconds": 0}',
+              }),
+            )
+          ).executionArn!,
+        );
       }
 
       // Act: a page, a new execution, then the remaining pages.
       const seen: string[] = [];
       let page = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 2 }));
       seen.push(...page.executions!.map((e) => e.executionArn!));
-      await client.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: uniqueName('between'), input: '{"seconds": 0}' }));
+      await client.send(
+        new StartExecutionCommand({
+          stateMachineArn: machineArn,
+          name: uniqueName('between'),
+          input: '{"seconds": 0}',
+        }),
+      );
       while (page.nextToken) {
-        page = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 2, nextToken: page.nextToken }));
+        page = await client.send(
+          new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 2, nextToken: page.nextToken }),
+        );
         seen.push(...page.executions!.map((e) => e.executionArn!));
       }
 
@@ -129,7 +177,14 @@ describe('Step Functions API (SDK)', () => {
 
     // Act / Assess
     const list = (nextToken: string, statusFilter?: 'SUCCEEDED') =>
-      sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 1, nextToken, ...(statusFilter ? { statusFilter } : {}) }));
+      sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: machineArn,
+          maxResults: 1,
+          nextToken,
+          ...(statusFilter ? { statusFilter } : {}),
+        }),
+      );
     await expect(list(token)).resolves.toMatchObject({ executions: [expect.anything()] });
     const offsetStyle = Buffer.from('offset:1').toString('base64url');
     const [payload, signature] = token.split('.');
@@ -155,7 +210,9 @@ describe('Step Functions API (SDK)', () => {
       const ids: number[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder, maxResults: 2, nextToken }));
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({ executionArn, reverseOrder, maxResults: 2, nextToken }),
+        );
         ids.push(...page.events!.map((e) => e.id!));
         nextToken = page.nextToken;
       } while (nextToken);
@@ -165,4 +222,3 @@ describe('Step Functions API (SDK)', () => {
     }
   });
 });
-

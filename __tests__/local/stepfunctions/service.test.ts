@@ -2,10 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IamAuthorizer } from '../../../local/iam/authorizer';
-import { LambdaServiceError, type InvokeRequest, type InvokeResult, type LambdaService } from '../../../local/lambda/types';
+import {
+  type InvokeRequest,
+  type InvokeResult,
+  type LambdaService,
+  LambdaServiceError,
+} from '../../../local/lambda/types';
 import { ExecutionEngine } from '../../../local/stepfunctions/engine';
 import { SfnError } from '../../../local/stepfunctions/errors';
-import { StepFunctionsService, type Caller } from '../../../local/stepfunctions/service';
+import { type Caller, StepFunctionsService } from '../../../local/stepfunctions/service';
 import { ExecutionStore } from '../../../local/stepfunctions/store';
 import type { RoleModel, StackModel, StateMachineModel } from '../../../local/terraform/model';
 
@@ -23,7 +28,9 @@ const DEFINITION = {
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: { FunctionName: FN, 'Payload.$': '$' },
       OutputPath: '$.Payload',
-      Retry: [{ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 0.01, MaxAttempts: 2, BackoffRate: 1 }],
+      Retry: [
+        { ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 0.01, MaxAttempts: 2, BackoffRate: 1 },
+      ],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Failed' }],
       End: true,
     },
@@ -62,13 +69,18 @@ function role(statements: unknown[]): RoleModel {
     name: 'sm-role',
     arn: `arn:aws:iam::${ACCOUNT}:role/sm-role`,
     trustPolicy: { Statement: [] },
-    policies: [{ name: 'sm', source: 'aws_iam_role_policy.sm', document: { Version: '2012-10-17', Statement: statements } }],
+    policies: [
+      { name: 'sm', source: 'aws_iam_role_policy.sm', document: { Version: '2012-10-17', Statement: statements } },
+    ],
   };
 }
 
 const INVOKE = [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [FN, `${FN}:*`] }];
 
-async function setup(behaviour: Behaviour, options: { statements?: unknown[]; definition?: object; dir?: string } = {}) {
+async function setup(
+  behaviour: Behaviour,
+  options: { statements?: unknown[]; definition?: object; dir?: string } = {},
+) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sfn-service-'));
   const smRole = role(options.statements ?? INVOKE);
   const stateMachine: StateMachineModel = {
@@ -82,12 +94,29 @@ async function setup(behaviour: Behaviour, options: { statements?: unknown[]; de
     tracingEnabled: false,
     tags: { project: 'async-api', team: 'noodles' },
   };
-  const model = { region: 'us-east-1', accountId: ACCOUNT, partition: 'aws', roles: [smRole], lambdaPermissions: [] } as unknown as StackModel;
+  const model = {
+    region: 'us-east-1',
+    accountId: ACCOUNT,
+    partition: 'aws',
+    roles: [smRole],
+    lambdaPermissions: [],
+  } as unknown as StackModel;
   const logs: string[] = [];
   const iam = await IamAuthorizer.create(model, (l) => logs.push(l));
   const lambda = fakeLambda(behaviour);
-  const engine = new ExecutionEngine({ stateMachine, lambda, iam, region: 'us-east-1', accountId: ACCOUNT, partition: 'aws' });
-  const { store, aborted } = ExecutionStore.open(dir, { error: 'Restarted', cause: 'the runtime restarted', now: Date.now() });
+  const engine = new ExecutionEngine({
+    stateMachine,
+    lambda,
+    iam,
+    region: 'us-east-1',
+    accountId: ACCOUNT,
+    partition: 'aws',
+  });
+  const { store, aborted } = ExecutionStore.open(dir, {
+    error: 'Restarted',
+    cause: 'the runtime restarted',
+    now: Date.now(),
+  });
   const service = new StepFunctionsService({ machines: [{ stateMachine, engine }], store, iam, createdAt: 0 });
   return { dir, service, store, lambda, logs, aborted };
 }
@@ -114,7 +143,11 @@ describe('StepFunctionsService with the engine', () => {
     dirs.push(dir);
 
     // Act
-    const { executionArn } = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'ok-1', input: '{"seconds":0}' });
+    const { executionArn } = await service.startExecution(DEV, {
+      stateMachineArn: MACHINE,
+      name: 'ok-1',
+      input: '{"seconds":0}',
+    });
     const described = await untilClosed(service, executionArn);
     const history = await service.getExecutionHistory(DEV, { executionArn });
 
@@ -131,7 +164,11 @@ describe('StepFunctionsService with the engine', () => {
       'TaskStateExited',
       'ExecutionSucceeded',
     ]);
-    expect(JSON.parse(events[4]!['taskSucceededEventDetails'].output)).toMatchObject({ StatusCode: 200, ExecutedVersion: '$LATEST', Payload: { message: 'boiled' } });
+    expect(JSON.parse(events[4]!['taskSucceededEventDetails'].output)).toMatchObject({
+      StatusCode: 200,
+      ExecutedVersion: '$LATEST',
+      Payload: { message: 'boiled' },
+    });
     expect(events.map((e) => e['id'])).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
@@ -142,7 +179,11 @@ describe('StepFunctionsService with the engine', () => {
     dirs.push(dir);
 
     // Act
-    const { executionArn } = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'bad-1', input: '{"seconds":-1}' });
+    const { executionArn } = await service.startExecution(DEV, {
+      stateMachineArn: MACHINE,
+      name: 'bad-1',
+      input: '{"seconds":-1}',
+    });
     const described = await untilClosed(service, executionArn);
 
     // Assess
@@ -154,7 +195,13 @@ describe('StepFunctionsService with the engine', () => {
   it('retries Lambda.TooManyRequestsException as the ASL says, then succeeds', async () => {
     // Prepare
     const { dir, service, lambda } = await setup((_r, call) => {
-      if (call === 1) throw new LambdaServiceError('TooManyRequestsException', 'Rate Exceeded.', 429, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      if (call === 1)
+        throw new LambdaServiceError(
+          'TooManyRequestsException',
+          'Rate Exceeded.',
+          429,
+          'ReservedFunctionConcurrentInvocationLimitExceeded',
+        );
       return ok({ message: 'boiled' });
     });
     dirs.push(dir);
@@ -173,7 +220,9 @@ describe('StepFunctionsService with the engine', () => {
 
   it('fails the task with Lambda.AWSLambdaException when the role may not invoke the function, and logs the denial', async () => {
     // Prepare
-    const { dir, service, lambda, logs } = await setup(() => ok({}), { statements: [{ Effect: 'Allow', Action: 'lambda:GetFunction', Resource: FN }] });
+    const { dir, service, lambda, logs } = await setup(() => ok({}), {
+      statements: [{ Effect: 'Allow', Action: 'lambda:GetFunction', Resource: FN }],
+    });
     dirs.push(dir);
 
     // Act
@@ -182,7 +231,9 @@ describe('StepFunctionsService with the engine', () => {
 
     // Assess
     expect(described).toMatchObject({ status: 'FAILED', error: 'Lambda.AWSLambdaException' });
-    expect(described['cause']).toMatch(/assumed-role\/sm-role\/local-runtime is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:worker .*Status Code: 403; Error Code: AccessDeniedException/);
+    expect(described['cause']).toMatch(
+      /assumed-role\/sm-role\/local-runtime is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:worker .*Status Code: 403; Error Code: AccessDeniedException/,
+    );
     expect(lambda.calls).toHaveLength(0);
     expect(logs.some((l) => l.includes('action lambda:InvokeFunction') && l.includes('sm-role'))).toBe(true);
   });
@@ -202,7 +253,10 @@ describe('StepFunctionsService with the engine', () => {
     const first = await service.startExecution(DEV, start);
     const again = await service.startExecution(DEV, start);
     const otherInput = service.startExecution(DEV, { ...start, input: '{"seconds":2}' });
-    await expect(otherInput).rejects.toMatchObject({ code: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${first.executionArn}'` });
+    await expect(otherInput).rejects.toMatchObject({
+      code: 'ExecutionAlreadyExists',
+      message: `Execution Already Exists: '${first.executionArn}'`,
+    });
     release();
     await untilClosed(service, first.executionArn);
     const afterClose = service.startExecution(DEV, start);
@@ -219,15 +273,29 @@ describe('StepFunctionsService with the engine', () => {
     const { executionArn } = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'stop-1' });
 
     // Act
-    const stopped = await service.stopExecution(DEV, { executionArn, error: 'User.Cancelled', cause: 'changed my mind' });
+    const stopped = await service.stopExecution(DEV, {
+      executionArn,
+      error: 'User.Cancelled',
+      cause: 'changed my mind',
+    });
     const described = await service.describeExecution(DEV, { executionArn });
     const second = await service.stopExecution(DEV, { executionArn, error: 'Other' });
-    const events = (await service.getExecutionHistory(DEV, { executionArn, reverseOrder: true }))['events'] as Array<Record<string, any>>;
+    const events = (await service.getExecutionHistory(DEV, { executionArn, reverseOrder: true }))['events'] as Array<
+      Record<string, any>
+    >;
 
     // Assess
-    expect(described).toMatchObject({ status: 'ABORTED', error: 'User.Cancelled', cause: 'changed my mind', stopDate: stopped.stopDate });
+    expect(described).toMatchObject({
+      status: 'ABORTED',
+      error: 'User.Cancelled',
+      cause: 'changed my mind',
+      stopDate: stopped.stopDate,
+    });
     expect(second.stopDate).toBe(stopped.stopDate);
-    expect(events[0]).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'User.Cancelled', cause: 'changed my mind' } });
+    expect(events[0]).toMatchObject({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: { error: 'User.Cancelled', cause: 'changed my mind' },
+    });
   });
 
   it('refuses bad requests before an execution exists', async () => {
@@ -236,11 +304,19 @@ describe('StepFunctionsService with the engine', () => {
     dirs.push(dir);
 
     // Act / Assess
-    await expect(service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'bad name' })).rejects.toMatchObject({ code: 'InvalidName' });
-    await expect(service.startExecution(DEV, { stateMachineArn: MACHINE, input: '{' })).rejects.toMatchObject({ code: 'InvalidExecutionInput' });
-    await expect(service.startExecution(DEV, { stateMachineArn: `${MACHINE}x` })).rejects.toMatchObject({ code: 'StateMachineDoesNotExist' });
+    await expect(service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'bad name' })).rejects.toMatchObject({
+      code: 'InvalidName',
+    });
+    await expect(service.startExecution(DEV, { stateMachineArn: MACHINE, input: '{' })).rejects.toMatchObject({
+      code: 'InvalidExecutionInput',
+    });
+    await expect(service.startExecution(DEV, { stateMachineArn: `${MACHINE}x` })).rejects.toMatchObject({
+      code: 'StateMachineDoesNotExist',
+    });
     await expect(service.startExecution(DEV, {})).rejects.toMatchObject({ code: 'ValidationException' });
-    await expect(service.describeExecution(DEV, { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:machine:none' })).rejects.toMatchObject({
+    await expect(
+      service.describeExecution(DEV, { executionArn: 'arn:aws:states:us-east-1:123456789012:execution:machine:none' }),
+    ).rejects.toMatchObject({
       code: 'ExecutionDoesNotExist',
     });
     expect(store.size).toBe(0);
@@ -255,7 +331,7 @@ describe('StepFunctionsService with the engine', () => {
     // Act / Assess
     await expect(service.startExecution(caller, { stateMachineArn: MACHINE })).rejects.toMatchObject({
       code: 'AccessDeniedException',
-      message: expect.stringContaining('is not authorized to perform: states:StartExecution on resource: ' + MACHINE),
+      message: expect.stringContaining(`is not authorized to perform: states:StartExecution on resource: ${MACHINE}`),
     });
   });
 
@@ -265,13 +341,19 @@ describe('StepFunctionsService with the engine', () => {
     dirs.push(first.dir);
     const done = await first.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'done-1', input: '{}' });
     await untilClosed(first.service, done.executionArn);
-    const cut = await first.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'cut-1', input: '{"hang":true}' });
+    const cut = await first.service.startExecution(DEV, {
+      stateMachineArn: MACHINE,
+      name: 'cut-1',
+      input: '{"hang":true}',
+    });
 
     // Act
     const second = await setup(() => ok({}), { dir: first.dir });
     const finished = await second.service.describeExecution(DEV, { executionArn: done.executionArn });
     const interrupted = await second.service.describeExecution(DEV, { executionArn: cut.executionArn });
-    const history = (await second.service.getExecutionHistory(DEV, { executionArn: done.executionArn }))['events'] as unknown[];
+    const history = (await second.service.getExecutionHistory(DEV, { executionArn: done.executionArn }))[
+      'events'
+    ] as unknown[];
     const listed = await second.service.listExecutions(DEV, { stateMachineArn: MACHINE });
 
     // Assess
@@ -284,9 +366,14 @@ describe('StepFunctionsService with the engine', () => {
 
   it('refuses a definition with a Task resource it does not emulate, naming the state', () => {
     // Prepare
-    const definition = { StartAt: 'Q', States: { Q: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } } };
+    const definition = {
+      StartAt: 'Q',
+      States: { Q: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } },
+    };
 
     // Act / Assess
-    return expect(setup(() => ok({}), { definition })).rejects.toThrow(/aws_sfn_state_machine\.sm \(attribute "definition\.States\.Q\.Resource"\)/);
+    return expect(setup(() => ok({}), { definition })).rejects.toThrow(
+      /aws_sfn_state_machine\.sm \(attribute "definition\.States\.Q\.Resource"\)/,
+    );
   });
 });

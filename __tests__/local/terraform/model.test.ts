@@ -3,7 +3,10 @@ import { buildStackModel } from '../../../local/terraform/model';
 
 const identity = { accountId: '123456789012', partition: 'aws', apiEndpoint: 'http://127.0.0.1:4000' };
 const trust = (service: string): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
 
 /** A small stack shaped like the synthesized one (one function, a machine, an API with two routes). */
 function fixture(): Record<string, any> {
@@ -19,7 +22,8 @@ function fixture(): Record<string, any> {
         sm_policy: {
           name: 'sm',
           role: '${aws_iam_role.sm_role.id}',
-          policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"${aws_lambda_function.fn.arn}"}]}',
+          policy:
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"${aws_lambda_function.fn.arn}"}]}',
         },
       },
       aws_lambda_function: {
@@ -37,7 +41,8 @@ function fixture(): Record<string, any> {
         sm: {
           name: 'machine',
           role_arn: '${aws_iam_role.sm_role.arn}',
-          definition: '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"${aws_lambda_function.fn.arn}"},"End":true}}}',
+          definition:
+            '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"${aws_lambda_function.fn.arn}"},"End":true}}}',
           type: 'STANDARD',
         },
       },
@@ -101,7 +106,9 @@ describe('buildStackModel', () => {
     expect(fn.reservedConcurrency).toBeUndefined();
     const smRole = model.roles.find((r) => r.name === 'sm-role')!;
     expect(smRole.policies.map((p) => p.source)).toEqual(['aws_iam_role_policy.sm_policy']);
-    expect(JSON.stringify(smRole.policies[0]!.document)).toContain('arn:aws:lambda:us-east-1:123456789012:function:worker');
+    expect(JSON.stringify(smRole.policies[0]!.document)).toContain(
+      'arn:aws:lambda:us-east-1:123456789012:function:worker',
+    );
     expect(model.roles.find((r) => r.name === 'fn-role')!.policies).toEqual([]);
     expect((model.stateMachines[0]!.definition as any).States.A.Parameters.FunctionName).toBe(fn.functionArn);
     const route = model.api.routes[0]!;
@@ -134,7 +141,9 @@ describe('buildStackModel', () => {
     doc['resource'].aws_iam_role_policy.sm_policy.policy = '{not json';
 
     // Act / Assess
-    expect(() => buildStackModel(doc as TerraformJson, '/stack', identity)).toThrow(/aws_iam_role_policy\.sm_policy \(attribute "policy"\): not a JSON policy document/);
+    expect(() => buildStackModel(doc as TerraformJson, '/stack', identity)).toThrow(
+      /aws_iam_role_policy\.sm_policy \(attribute "policy"\): not a JSON policy document/,
+    );
   });
 
   it('refuses a function whose code is not a local zip', () => {
@@ -144,6 +153,8 @@ describe('buildStackModel', () => {
     doc['resource'].aws_lambda_function.fn.s3_bucket = 'code-bucket';
 
     // Act / Assess
-    expect(() => buildStackModel(doc as TerraformJson, '/stack', identity)).toThrow(/aws_lambda_function\.fn \(attribute "s3_bucket"\)/);
+    expect(() => buildStackModel(doc as TerraformJson, '/stack', identity)).toThrow(
+      /aws_lambda_function\.fn \(attribute "s3_bucket"\)/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { parseTemplate } from '../../../local/terraform/expressions';
 import type { TerraformJson } from '../../../local/terraform/document';
+import { parseTemplate } from '../../../local/terraform/expressions';
 import { ResolutionError, TerraformResolver } from '../../../local/terraform/resolver';
 
 const identity = { accountId: '123456789012', partition: 'aws', apiEndpoint: 'http://127.0.0.1:3000' };
@@ -34,7 +34,10 @@ describe('TerraformResolver', () => {
     );
 
     // Act
-    const policy = resolver.resolve('{"Resource":"${aws_lambda_function.worker.arn}:*"}', { address: 'aws_iam_role_policy.p', attribute: 'policy' });
+    const policy = resolver.resolve('{"Resource":"${aws_lambda_function.worker.arn}:*"}', {
+      address: 'aws_iam_role_policy.p',
+      attribute: 'policy',
+    });
 
     // Assess
     expect(policy).toBe('{"Resource":"arn:aws:lambda:eu-west-1:123456789012:function:app-fn:*"}');
@@ -43,16 +46,22 @@ describe('TerraformResolver', () => {
   it('gives a whole-string reference its own type and renders data sources', () => {
     // Prepare
     const resolver = new TerraformResolver(
-      doc({ aws_lambda_function: { f: { function_name: 'f', timeout: 30 } } }, { aws_partition: { p: {} }, aws_caller_identity: { c: {} } }),
+      doc(
+        { aws_lambda_function: { f: { function_name: 'f', timeout: 30 } } },
+        { aws_partition: { p: {} }, aws_caller_identity: { c: {} } },
+      ),
       identity,
     );
     const at = { address: 'x.y', attribute: 'z' };
 
     // Act / Assess
     expect(resolver.resolve('${aws_lambda_function.f.timeout}', at)).toBe(30);
-    expect(resolver.resolve('arn:${data.aws_partition.p.partition}:states:eu-west-1:${data.aws_caller_identity.c.account_id}:x', at)).toBe(
-      'arn:aws:states:eu-west-1:123456789012:x',
-    );
+    expect(
+      resolver.resolve(
+        'arn:${data.aws_partition.p.partition}:states:eu-west-1:${data.aws_caller_identity.c.account_id}:x',
+        at,
+      ),
+    ).toBe('arn:aws:states:eu-west-1:123456789012:x');
   });
 
   it('computes the attributes the stack uses with deterministic local values', () => {
@@ -75,7 +84,9 @@ describe('TerraformResolver', () => {
     // Assess
     expect(apiId).toMatch(/^[a-z0-9]{10}$/);
     expect(get('aws_apigatewayv2_api.api.id')).toBe(apiId);
-    expect(get('aws_apigatewayv2_api.api.execution_arn')).toBe(`arn:aws:execute-api:eu-west-1:123456789012:${String(apiId)}`);
+    expect(get('aws_apigatewayv2_api.api.execution_arn')).toBe(
+      `arn:aws:execute-api:eu-west-1:123456789012:${String(apiId)}`,
+    );
     expect(get('aws_apigatewayv2_api.api.api_endpoint')).toBe('http://127.0.0.1:3000');
     expect(get('aws_lambda_function.f.invoke_arn')).toBe(
       'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:fn/invocations',
@@ -99,7 +110,10 @@ describe('TerraformResolver', () => {
   it('stops with the referencing resource and attribute when a referenced attribute is not computed', () => {
     // Prepare
     const resolver = new TerraformResolver(
-      doc({ aws_lambda_function: { f: { function_name: 'fn' } }, aws_iam_role_policy: { p: { policy: '${aws_lambda_function.f.signing_job_arn}' } } }),
+      doc({
+        aws_lambda_function: { f: { function_name: 'fn' } },
+        aws_iam_role_policy: { p: { policy: '${aws_lambda_function.f.signing_job_arn}' } },
+      }),
       identity,
     );
 
@@ -107,26 +121,36 @@ describe('TerraformResolver', () => {
     const act = (): unknown => resolver.resource('aws_iam_role_policy.p').arg('policy');
 
     // Assess
-    expect(act).toThrow(/aws_iam_role_policy\.p \(attribute "policy"\): references aws_lambda_function\.f\.signing_job_arn/);
+    expect(act).toThrow(
+      /aws_iam_role_policy\.p \(attribute "policy"\): references aws_lambda_function\.f\.signing_job_arn/,
+    );
   });
 
   it('stops on references to resources the stack does not define, and on cycles', () => {
     // Prepare
     const resolver = new TerraformResolver(
       doc({
-        aws_iam_role: { a: { name: '${aws_iam_role.b.name}' }, b: { name: '${aws_iam_role.a.name}' }, c: { name: '${aws_s3_bucket.x.id}' } },
+        aws_iam_role: {
+          a: { name: '${aws_iam_role.b.name}' },
+          b: { name: '${aws_iam_role.a.name}' },
+          c: { name: '${aws_s3_bucket.x.id}' },
+        },
       }),
       identity,
     );
 
     // Act / Assess
-    expect(() => resolver.resource('aws_iam_role.c').arg('name')).toThrow(/aws_iam_role\.c \(attribute "name"\): the stack defines no aws_s3_bucket\.x/);
+    expect(() => resolver.resource('aws_iam_role.c').arg('name')).toThrow(
+      /aws_iam_role\.c \(attribute "name"\): the stack defines no aws_s3_bucket\.x/,
+    );
     expect(() => resolver.resource('aws_iam_role.a').arg('name')).toThrow(/reference cycle/);
   });
 
   it('fails when the aws provider has no region', () => {
     // Act / Assess
-    expect(() => new TerraformResolver({ provider: { aws: [{}] } } as TerraformJson, identity)).toThrow(/provider\.aws \(attribute "region"\)/);
+    expect(() => new TerraformResolver({ provider: { aws: [{}] } } as TerraformJson, identity)).toThrow(
+      /provider\.aws \(attribute "region"\)/,
+    );
   });
 });
 
@@ -136,7 +160,10 @@ describe('TerraformResolver.tagsOf', () => {
     const resolver = new TerraformResolver(
       {
         provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags: { project: 'async-api', stage: 'dev' } }] }] },
-        resource: { aws_sfn_state_machine: { sm: { name: 'm', tags: { stage: 'prod', owner: '${aws_iam_role.r.name}' } } }, aws_iam_role: { r: { name: 'team' } } },
+        resource: {
+          aws_sfn_state_machine: { sm: { name: 'm', tags: { stage: 'prod', owner: '${aws_iam_role.r.name}' } } },
+          aws_iam_role: { r: { name: 'team' } },
+        },
       } as TerraformJson,
       identity,
     );

@@ -1,0 +1,390 @@
+/**
+ * The local dashboard's server side, served by the runtime under {@link DASHBOARD_PATH} on its own
+ * port: the page, its bundled script, a small JSON API over the runtime's Step Functions service
+ * (called in-process as the local developer), and a Server-Sent Events stream of execution status
+ * changes. Requests whose `Host` or `Origin` is not the runtime's own are refused, so a web page open
+ * in the user's browser cannot read or drive it (DNS rebinding, cross-site requests).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { exampleInput, servedJobs } from '../banner';
+import { SfnError } from '../stepfunctions/errors';
+import type { ExecutionStatusChange } from '../stepfunctions/events';
+import type { StepFunctionsService } from '../stepfunctions/service';
+import type { StackModel } from '../terraform/model';
+import { bundleDashboard, type DashboardAssets } from './bundle';
+
+/** Where the dashboard lives on the runtime's port (an HTTP API route under it is not reachable locally). */
+export const DASHBOARD_PATH = '/_dashboard/';
+
+/** Largest JSON body the dashboard's API accepts (the Step Functions input quota is 256 KiB). */
+const MAX_BODY_BYTES = 512 * 1024;
+
+/** Executions per page of the list. */
+export const PAGE_SIZE = 50;
+
+const DEVELOPER = { kind: 'developer' } as const;
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+/** What the dashboard reads from the runtime; getters, because a reload replaces the stack. */
+export interface DashboardOptions {
+  /** The runtime's port: the only `Host`/`Origin` accepted are 127.0.0.1 and localhost on it. */
+  readonly port: number;
+  readonly sfn: () => StepFunctionsService;
+  readonly model: () => StackModel;
+}
+
+/** A dashboard attached to a runtime. */
+export interface Dashboard {
+  /** Serves a request whose path starts with {@link DASHBOARD_PATH} (or is that path without its slash). */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Subscribes to a Step Functions service's status changes (each stack generation has its own). */
+  attach(sfn: StepFunctionsService): void;
+  /** Ends the event streams and unsubscribes. */
+  close(): void;
+}
+
+/** An execution as the list shows it (dates in epoch milliseconds). */
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly job: string;
+  readonly name: string;
+  readonly status: string;
+  readonly startDate: number;
+  readonly stopDate: number | null;
+}
+
+/** Creates the dashboard of a runtime. */
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const streams = new Set<ServerResponse>();
+  const unsubscribe: (() => void)[] = [];
+  let assets: Promise<DashboardAssets> | undefined;
+  const allowedHosts = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`]);
+  const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
+
+  const broadcast = (change: ExecutionStatusChange): void => {
+    const frame = `data: ${JSON.stringify(summaryOfChange(change, options.model()))}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+
+  const api = new DashboardApi(options);
+
+  return {
+    attach(sfn) {
+      unsubscribe.push(sfn.onStatusChange(broadcast));
+    },
+    close() {
+      for (const off of unsubscribe.splice(0)) off();
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+    handle(req, res) {
+      const refusal = refuse(req, allowedHosts, allowedOrigins);
+      if (refusal) {
+        sendJson(res, 403, { message: refusal });
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
+      if (path === DASHBOARD_PATH.slice(0, -1)) {
+        res.writeHead(308, { location: DASHBOARD_PATH }).end();
+        return;
+      }
+      const rest = path.slice(DASHBOARD_PATH.length);
+      if (req.method === 'GET' && (rest === '' || rest === 'app.js')) {
+        assets ??= bundleDashboard();
+        assets.then(
+          (a) => {
+            const body = rest === '' ? a.html : a.script;
+            res.writeHead(200, {
+              'content-type': rest === '' ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8',
+              'cache-control': 'no-store',
+              // The page runs only its own script and talks only to its own origin.
+              'content-security-policy':
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+              'x-content-type-options': 'nosniff',
+            });
+            res.end(body);
+          },
+          (err: unknown) =>
+            sendJson(res, 500, {
+              message: `the dashboard could not be bundled: ${err instanceof Error ? err.message : String(err)}`,
+            }),
+        );
+        return;
+      }
+      if (req.method === 'GET' && rest === 'api/events') {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
+        res.write(': connected\n\n');
+        streams.add(res);
+        req.on('close', () => streams.delete(res));
+        return;
+      }
+      void api.serve(req, rest, url.searchParams).then(
+        ({ status, body }) => sendJson(res, status, body),
+        () => sendJson(res, 500, { message: 'Internal error' }),
+      );
+    },
+  };
+}
+
+// Why a request is refused, or undefined. Host guards against DNS rebinding (a foreign name resolving
+// to 127.0.0.1); Origin against cross-site requests from another page in the browser.
+function refuse(req: IncomingMessage, hosts: ReadonlySet<string>, origins: ReadonlySet<string>): string | undefined {
+  const host = req.headers.host;
+  if (!host || !hosts.has(host))
+    return `Host ${JSON.stringify(host ?? '')} is not this runtime's: the dashboard answers only ${[...hosts].join(' and ')}`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !origins.has(origin))
+    return `Origin ${JSON.stringify(origin)} is not this runtime's: the dashboard is for this machine only`;
+  // A form POST from another site may come without Origin in old browsers; JSON bodies need a preflight.
+  if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return 'POST bodies must be application/json';
+  return undefined;
+}
+
+interface ApiAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** The JSON API behind the page; exported for tests of its filters and errors. */
+export class DashboardApi {
+  constructor(private readonly options: Pick<DashboardOptions, 'sfn' | 'model'>) {}
+
+  /** Serves `rest` (the path after {@link DASHBOARD_PATH}); SfnErrors become 400s with their code. */
+  async serve(req: IncomingMessage, rest: string, query: URLSearchParams): Promise<ApiAnswer> {
+    try {
+      if (req.method === 'GET' && rest === 'api/jobs') return { status: 200, body: this.jobs() };
+      if (req.method === 'GET' && rest === 'api/executions') return { status: 200, body: await this.executions(query) };
+      if (req.method === 'GET' && rest === 'api/execution')
+        return { status: 200, body: await this.execution(query.get('arn') ?? '') };
+      if (req.method === 'POST' && (rest === 'api/start' || rest === 'api/stop' || rest === 'api/redrive')) {
+        const body = await readJson(req);
+        if (rest === 'api/start') return { status: 200, body: await this.start(body) };
+        if (rest === 'api/stop')
+          return {
+            status: 200,
+            body: await this.options.sfn().call('StopExecution', DEVELOPER, { executionArn: body['executionArn'] }),
+          };
+        if (!this.canRedrive())
+          return { status: 501, body: { message: 'RedriveExecution is not offered by this runtime' } };
+        return {
+          status: 200,
+          body: await this.options.sfn().call('RedriveExecution', DEVELOPER, { executionArn: body['executionArn'] }),
+        };
+      }
+      return { status: 404, body: { message: `No dashboard resource ${req.method ?? ''} ${rest}` } };
+    } catch (err) {
+      if (err instanceof SfnError) return { status: err.status, body: { error: err.code, message: err.message } };
+      if (err instanceof BadRequest) return { status: 400, body: { message: err.message } };
+      throw err;
+    }
+  }
+
+  /** Whether the service offers RedriveExecution (the page shows the button only then). */
+  canRedrive(): boolean {
+    return typeof (this.options.sfn() as unknown as Record<string, unknown>)['redriveExecution'] === 'function';
+  }
+
+  /** The served jobs with their definitions and example inputs. */
+  jobs(): unknown {
+    const model = this.options.model();
+    return {
+      redrive: this.canRedrive(),
+      statuses: STATUSES,
+      jobs: servedJobs(model).map((job) => ({
+        name: job.name,
+        isDefault: job.isDefault,
+        stateMachineArn: job.stateMachineArn,
+        definition: JSON.parse(
+          model.stateMachines.find((m) => m.arn === job.stateMachineArn)?.definitionText ?? '{}',
+        ) as unknown,
+        exampleInput: exampleInput(job.name),
+      })),
+    };
+  }
+
+  /**
+   * One page of executions, newest first, across the selected jobs: `job`, `status` (exact), `name`
+   * (substring) filter; `after` is the cursor the previous page returned (start date and ARN of its
+   * last item), so executions started meanwhile neither shift nor repeat items.
+   */
+  async executions(query: URLSearchParams): Promise<{ executions: ExecutionSummary[]; next?: string }> {
+    const model = this.options.model();
+    const job = query.get('job') || undefined;
+    const status = query.get('status') || undefined;
+    const name = query.get('name') || undefined;
+    const after = query.get('after') ? parseCursor(query.get('after')!) : undefined;
+    const jobs = servedJobs(model).filter((j) => job === undefined || j.name === job);
+    if (job !== undefined && jobs.length === 0)
+      throw new BadRequest(`no job ${JSON.stringify(job)} in the served stack`);
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
+      throw new BadRequest(`status must be one of ${STATUSES.join(', ')}`);
+    const cursorMachine = after ? machineOfExecution(after.executionArn) : undefined;
+    const cursorRank = jobs.findIndex((j) => j.stateMachineArn === cursorMachine);
+    // Order: newest first; within one millisecond by job (the registry's order), then as
+    // ListExecutions gives them (start order), so the order is total and a cursor is exact.
+    const found: (ExecutionSummary & { rank: number })[] = [];
+    for (const [rank, j] of jobs.entries()) {
+      let nextToken: unknown;
+      let passedCursor = false;
+      do {
+        const page = (await this.options.sfn().call('ListExecutions', DEVELOPER, {
+          stateMachineArn: j.stateMachineArn,
+          maxResults: 1000,
+          ...(status ? { statusFilter: status } : {}),
+          ...(nextToken ? { nextToken } : {}),
+        })) as {
+          executions: { executionArn: string; name: string; status: string; startDate: number; stopDate?: number }[];
+          nextToken?: string;
+        };
+        for (const e of page.executions) {
+          const startDate = Math.round(e.startDate * 1000);
+          if (after) {
+            if (e.executionArn === after.executionArn) {
+              passedCursor = true;
+              continue;
+            }
+            if (startDate > after.startDate) continue;
+            if (startDate === after.startDate && (rank < cursorRank || (rank === cursorRank && !passedCursor)))
+              continue;
+          }
+          if (name !== undefined && !e.name.includes(name)) continue;
+          found.push({
+            executionArn: e.executionArn,
+            job: j.name,
+            name: e.name,
+            status: e.status,
+            startDate,
+            stopDate: e.stopDate === undefined ? null : Math.round(e.stopDate * 1000),
+            rank,
+          });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+    // Stable: keeps ListExecutions' order within a job and a millisecond.
+    found.sort((a, b) => b.startDate - a.startDate || a.rank - b.rank);
+    const page = found.slice(0, PAGE_SIZE).map(({ rank: _rank, ...summary }) => summary);
+    const last = page[page.length - 1];
+    return {
+      executions: page,
+      ...(found.length > PAGE_SIZE && last ? { next: `${last.startDate}:${last.executionArn}` } : {}),
+    };
+  }
+
+  /** An execution with its job, definition and full history (dates in epoch milliseconds). */
+  async execution(arn: string): Promise<unknown> {
+    const sfn = this.options.sfn();
+    const described = (await sfn.call('DescribeExecution', DEVELOPER, { executionArn: arn })) as Record<
+      string,
+      unknown
+    >;
+    const machine = (await sfn.call('DescribeStateMachineForExecution', DEVELOPER, { executionArn: arn })) as {
+      definition: string;
+      stateMachineArn: string;
+    };
+    const events: Record<string, unknown>[] = [];
+    let nextToken: unknown;
+    do {
+      const page = (await sfn.call('GetExecutionHistory', DEVELOPER, {
+        executionArn: arn,
+        maxResults: 1000,
+        ...(nextToken ? { nextToken } : {}),
+      })) as {
+        events: Record<string, unknown>[];
+        nextToken?: string;
+      };
+      for (const e of page.events) events.push({ ...e, timestamp: Math.round((e['timestamp'] as number) * 1000) });
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const job =
+      servedJobs(this.options.model()).find((j) => j.stateMachineArn === machine.stateMachineArn)?.name ?? null;
+    const ms = (v: unknown): number | null => (typeof v === 'number' ? Math.round(v * 1000) : null);
+    return {
+      execution: { ...described, startDate: ms(described['startDate']), stopDate: ms(described['stopDate']) },
+      job,
+      definition: JSON.parse(machine.definition) as unknown,
+      events,
+      redrive: this.canRedrive(),
+    };
+  }
+
+  private async start(body: Record<string, unknown>): Promise<unknown> {
+    const job = servedJobs(this.options.model()).find((j) => j.name === body['job']);
+    if (!job) throw new BadRequest(`no job ${JSON.stringify(body['job'])} in the served stack`);
+    if (typeof body['input'] !== 'string') throw new BadRequest('input must be a JSON text');
+    const name = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : undefined;
+    return this.options
+      .sfn()
+      .call('StartExecution', DEVELOPER, {
+        stateMachineArn: job.stateMachineArn,
+        input: body['input'],
+        ...(name ? { name } : {}),
+      });
+  }
+}
+
+class BadRequest extends Error {}
+
+function summaryOfChange(change: ExecutionStatusChange, model: StackModel): ExecutionSummary {
+  const job = servedJobs(model).find((j) => j.stateMachineArn === change.stateMachineArn)?.name ?? '';
+  return {
+    executionArn: change.executionArn,
+    job,
+    name: change.name,
+    status: change.status,
+    startDate: change.startDate,
+    stopDate: change.stopDate,
+  };
+}
+
+interface Cursor {
+  readonly startDate: number;
+  readonly executionArn: string;
+}
+
+function parseCursor(text: string): Cursor {
+  const colon = text.indexOf(':');
+  const startDate = Number(text.slice(0, colon));
+  if (colon < 0 || !Number.isFinite(startDate)) throw new BadRequest('after must be a cursor returned as next');
+  return { startDate, executionArn: text.slice(colon + 1) };
+}
+
+// arn:<partition>:states:<region>:<account>:execution:<machine>:<name> → the state machine's ARN.
+function machineOfExecution(executionArn: string): string {
+  return executionArn.split(':').slice(0, 7).join(':').replace(':execution:', ':stateMachine:');
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadRequest('the body is not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BadRequest('the body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(text.length),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
