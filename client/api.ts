@@ -8,6 +8,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ExecutionStatusBody } from '../lambda-src/describe-execution/handler';
+import type { RunningState } from '../lambda-src/describe-execution/progress';
 
 /** Service name API Gateway expects in a SigV4 credential scope. */
 export const EXECUTE_API_SERVICE = 'execute-api';
@@ -195,6 +196,7 @@ export class ApiClient {
         output: json.output ?? null,
         error: text(json.error),
         cause: text(json.cause),
+        progress: progressOf(json.progress),
       },
       retryAfterMs,
     };
@@ -328,6 +330,20 @@ function parseJson(text: string): unknown {
 function preview(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text === undefined ? 'nothing' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * The describe's `progress` when it has the documented shape; `null` otherwise (an older API without
+ * the field, or a history read that failed), so a client never fails over what is only a hint.
+ */
+function progressOf(value: unknown): ExecutionDescription['progress'] {
+  if (!isRecord(value) || !Array.isArray(value.states)) return null;
+  const states = value.states.filter((s): s is RunningState => isRecord(s) && typeof s.name === 'string');
+  return {
+    states,
+    complete: value.complete === true,
+    historyCalls: typeof value.historyCalls === 'number' ? value.historyCalls : 0,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

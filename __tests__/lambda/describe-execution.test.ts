@@ -70,6 +70,7 @@ describe('200: execution found', () => {
       output: { message: 'boiled' },
       error: null,
       cause: null,
+      progress: null,
     });
     expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([
       { executionArn: EXECUTION_ARN },

@@ -27,6 +27,7 @@ describe('parseConfig', () => {
       throttling: { rateLimit: 50, burstLimit: 100 },
       stateMachineLogLevel: 'ERROR',
       logExecutionData: false,
+      corsAllowedOrigins: [],
     });
   });
 

@@ -10,6 +10,7 @@ import { describeValue, isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
 import { requireStateMachineArn } from './config';
+import { type ExecutionProgress, PROGRESS_HISTORY_BUDGET, readProgress } from './progress';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
 export const RUNNING_RETRY_AFTER = { min: 1, max: 20, elapsedDivisor: 4 } as const;
@@ -30,6 +31,11 @@ export interface ExecutionStatusBody {
   readonly output: unknown;
   readonly error: string | null;
   readonly cause: string | null;
+  /**
+   * While RUNNING: the states running and, for a Map state, items done out of total, read from the
+   * newest history events (see `readProgress`). `null` otherwise, or when reading history failed.
+   */
+  readonly progress: ExecutionProgress | null;
 }
 
 /** Options of {@link createHandler}. */
@@ -42,6 +48,11 @@ export interface DescribeExecutionOptions {
   readonly now?: () => Date;
   /** Where unexpected failures are logged. Default `console`. */
   readonly logger?: Pick<Console, 'error' | 'warn'>;
+  /**
+   * History read per describe of a RUNNING execution; `calls: 0` turns progress off.
+   * Default {@link PROGRESS_HISTORY_BUDGET}.
+   */
+  readonly progressBudget?: { readonly calls: number; readonly eventsPerCall: number };
 }
 
 /** The status Lambda's handler (API Gateway HTTP API, payload format 2.0). */
@@ -66,7 +77,7 @@ const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'T
  *   state machine ARN.
  */
 export function createHandler(options: DescribeExecutionOptions): DescribeExecutionHandler {
-  const { client, now = () => new Date(), logger = console } = options;
+  const { client, now = () => new Date(), logger = console, progressBudget = PROGRESS_HISTORY_BUDGET } = options;
   if (options.stateMachineArns.length === 0)
     throw new ConfigError('stateMachineArns must name at least one state machine');
   const stateMachines = options.stateMachineArns.map((arn) => requireStateMachineArn(arn, 'stateMachineArns'));
@@ -78,7 +89,19 @@ export function createHandler(options: DescribeExecutionOptions): DescribeExecut
 
     try {
       const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-      return statusResponse(execution, executionArn, now(), logger);
+      const progress =
+        execution.status === ExecutionStatus.RUNNING && progressBudget.calls > 0
+          ? await readProgress(client, executionArn, progressBudget).catch((err: unknown) => {
+              // Progress is extra: a throttled or refused history read must not hide the status.
+              logger.warn(
+                'GetExecutionHistory for progress failed',
+                { ...requestIds(event, context), executionArn },
+                err,
+              );
+              return null;
+            })
+          : null;
+      return statusResponse(execution, executionArn, now(), logger, progress);
     } catch (err) {
       const name = err instanceof Error ? err.name : undefined;
       if (name === 'ExecutionDoesNotExist') return messageResponse(404, `Execution not found: ${executionArn}`);
@@ -146,6 +169,7 @@ function statusResponse(
   requestedArn: string,
   now: Date,
   logger: Pick<Console, 'warn'>,
+  progress: ExecutionProgress | null,
 ): ReturnType<typeof jsonResponse> {
   const body: ExecutionStatusBody = {
     executionArn: execution.executionArn ?? requestedArn,
@@ -157,6 +181,7 @@ function statusResponse(
     output: parseData(execution.output, 'output', requestedArn, logger),
     error: execution.error ?? null,
     cause: execution.cause ?? null,
+    progress,
   };
   const headers: Record<string, string> =
     execution.status !== undefined && RUNNING_STATUSES.has(execution.status)

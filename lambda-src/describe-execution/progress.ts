@@ -34,7 +34,7 @@ const ITERATION_ENDS = new Set(['MapIterationSucceeded', 'MapIterationFailed', '
 export async function readProgress(
   client: SFNClient,
   executionArn: string,
-  budget: { readonly calls: number; readonly eventsPerCall: number } = PROGRESS_HISTORY_BUDGET
+  budget: { readonly calls: number; readonly eventsPerCall: number } = PROGRESS_HISTORY_BUDGET,
 ): Promise<ExecutionProgress> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
@@ -48,7 +48,7 @@ export async function readProgress(
         includeExecutionData: false,
         maxResults: budget.eventsPerCall,
         ...(nextToken !== undefined ? { nextToken } : {}),
-      })
+      }),
     );
     calls += 1;
     events.push(...(page.events ?? []));
@@ -99,7 +99,12 @@ export function runningStates(newestFirst: readonly HistoryEvent[]): { states: R
     const enteredName = event.stateEnteredEventDetails?.name;
     if (enteredName !== undefined) {
       if (!exitedOrSeen.has(enteredName)) {
-        entered.push({ name: enteredName, since: event.timestamp?.toISOString() ?? null, index, isMap: type === 'MapStateEntered' });
+        entered.push({
+          name: enteredName,
+          since: event.timestamp?.toISOString() ?? null,
+          index,
+          isMap: type === 'MapStateEntered',
+        });
       }
       exitedOrSeen.add(enteredName);
     }
@@ -126,7 +131,11 @@ export function runningStates(newestFirst: readonly HistoryEvent[]): { states: R
     ...unseenMaps.map((name) => ({ name, since: null, items: { done: iterationsEnded.get(name) ?? 0, total: null } })),
     ...entered
       .filter((s) => s.isMap || s.index > innerBefore)
-      .map((s) => (s.isMap ? { name: s.name, since: s.since, items: { done: iterationsEnded.get(s.name) ?? 0, total: mapTotal(s.name) } } : { name: s.name, since: s.since })),
+      .map((s) =>
+        s.isMap
+          ? { name: s.name, since: s.since, items: { done: iterationsEnded.get(s.name) ?? 0, total: mapTotal(s.name) } }
+          : { name: s.name, since: s.since },
+      ),
   ];
   return { states };
 }

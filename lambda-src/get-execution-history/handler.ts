@@ -4,6 +4,7 @@ import { describeValue } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { jobMachines } from '../shared/jobs-config';
 import {
+  type RouteResponse,
   readJsonObject,
   readOptionalBoolean,
   readOptionalInteger,
@@ -12,7 +13,6 @@ import {
   refuseUnknownFields,
   requestIds,
   sfnErrorResponse,
-  type RouteResponse,
 } from '../shared/request';
 
 /** Bounds of `maxResults` (events per page; Step Functions allows up to 1000) and our default. */
@@ -29,10 +29,14 @@ export interface GetExecutionHistoryOptions {
 }
 
 /** The history Lambda's handler (API Gateway HTTP API, payload format 2.0). */
-export type GetExecutionHistoryHandler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) => Promise<RouteResponse>;
+export type GetExecutionHistoryHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Pick<Context, 'awsRequestId'>,
+) => Promise<RouteResponse>;
 
 const FIELDS = ['executionArn', 'maxResults', 'nextToken', 'reverseOrder', 'includeExecutionData'] as const;
-const EXPECTED_BODY = 'a JSON object like {"executionArn", "maxResults"?, "nextToken"?, "reverseOrder"?, "includeExecutionData"?}';
+const EXPECTED_BODY =
+  'a JSON object like {"executionArn", "maxResults"?, "nextToken"?, "reverseOrder"?, "includeExecutionData"?}';
 
 /**
  * Builds the handler behind `POST /get-execution-history`: one page of an execution's events in the
@@ -76,7 +80,7 @@ export function createHandler(options: GetExecutionHistoryOptions): GetExecution
           reverseOrder: reverse.value ?? false,
           includeExecutionData: data.value ?? true,
           ...(token.value !== undefined ? { nextToken: token.value } : {}),
-        })
+        }),
       );
       return jsonResponse(200, { events: page.events ?? [], nextToken: page.nextToken ?? null });
     } catch (err) {
@@ -87,10 +91,13 @@ export function createHandler(options: GetExecutionHistoryOptions): GetExecution
           ExecutionDoesNotExist: () => messageResponse(404, `Execution not found: ${executionArn}`),
           InvalidArn: () => messageResponse(400, 'executionArn is not a valid execution ARN'),
           InvalidToken: () =>
-            messageResponse(400, `nextToken has expired or does not belong to this request; got ${describeValue(token.value)}`),
+            messageResponse(
+              400,
+              `nextToken has expired or does not belong to this request; got ${describeValue(token.value)}`,
+            ),
         },
         logger,
-        { ...requestIds(event, context), executionArn }
+        { ...requestIds(event, context), executionArn },
       );
     }
   };

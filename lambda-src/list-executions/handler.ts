@@ -1,17 +1,17 @@
-import { ExecutionStatus, ListExecutionsCommand, type ExecutionListItem, type SFNClient } from '@aws-sdk/client-sfn';
+import { type ExecutionListItem, ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describeValue } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
-import { jobMachines, type JobMachine } from '../shared/jobs-config';
+import { type JobMachine, jobMachines } from '../shared/jobs-config';
 import {
+  type RouteResponse,
   readJsonObject,
   readOptionalInteger,
   refuseUnknownFields,
   requestIds,
   sfnErrorResponse,
-  type RouteResponse,
 } from '../shared/request';
-import { decodePageToken, encodePageToken, MAX_TOKEN_LENGTH, type JobCursor, type PageState } from './token';
+import { decodePageToken, encodePageToken, type JobCursor, MAX_TOKEN_LENGTH, type PageState } from './token';
 
 /** Bounds of `maxResults` (items per page) and its default. */
 export const LIST_MAX_RESULTS = { min: 1, max: 100, default: 20 } as const;
@@ -47,7 +47,10 @@ export interface ListExecutionsOptions {
 }
 
 /** The list Lambda's handler (API Gateway HTTP API, payload format 2.0). */
-export type ListExecutionsHandler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) => Promise<RouteResponse>;
+export type ListExecutionsHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Pick<Context, 'awsRequestId'>,
+) => Promise<RouteResponse>;
 
 const FIELDS = ['job', 'status', 'maxResults', 'nextToken'] as const;
 const EXPECTED_BODY = 'a JSON object like {"job"?, "status"?, "maxResults"?, "nextToken"?}';
@@ -85,13 +88,16 @@ export function createHandler(options: ListExecutionsOptions): ListExecutionsHan
         'ListExecutions',
         { InvalidToken: () => messageResponse(400, 'nextToken has expired or is not valid; list again without it') },
         logger,
-        requestIds(event, context)
+        requestIds(event, context),
       );
     }
   };
 }
 
-function readRequest(event: APIGatewayProxyEventV2, jobNames: readonly string[]): { ok: true; value: PageState } | { ok: false; message: string } {
+function readRequest(
+  event: APIGatewayProxyEventV2,
+  jobNames: readonly string[],
+): { ok: true; value: PageState } | { ok: false; message: string } {
   const read = readJsonObject(event, EXPECTED_BODY, true);
   if (!read.ok) return read;
   const body = read.value;
@@ -106,7 +112,11 @@ function readRequest(event: APIGatewayProxyEventV2, jobNames: readonly string[])
   }
   const max = readOptionalInteger(body, 'maxResults', LIST_MAX_RESULTS.min, LIST_MAX_RESULTS.max);
   if (!max.ok) return max;
-  const filters = { job: (job as string | undefined) ?? null, status: (status as string | undefined) ?? null, maxResults: max.value ?? LIST_MAX_RESULTS.default };
+  const filters = {
+    job: (job as string | undefined) ?? null,
+    status: (status as string | undefined) ?? null,
+    maxResults: max.value ?? LIST_MAX_RESULTS.default,
+  };
   if (nextToken === undefined) {
     const first: Record<string, JobCursor> = {};
     for (const name of filters.job === null ? jobNames : [filters.job]) first[name] = { skip: 0 };
@@ -118,7 +128,10 @@ function readRequest(event: APIGatewayProxyEventV2, jobNames: readonly string[])
   const decoded = decodePageToken(nextToken, jobNames);
   if (!decoded) return { ok: false, message: 'nextToken is not a token this API issued' };
   if (decoded.job !== filters.job || decoded.status !== filters.status || decoded.maxResults !== filters.maxResults) {
-    return { ok: false, message: 'nextToken was issued for other job, status or maxResults; send the same ones as with the first page' };
+    return {
+      ok: false,
+      message: 'nextToken was issued for other job, status or maxResults; send the same ones as with the first page',
+    };
   }
   return { ok: true, value: decoded };
 }
@@ -135,10 +148,15 @@ async function listPage(client: SFNClient, jobs: readonly JobMachine[], state: P
     jobs
       .map((machine, order) => ({ machine, order, cursor: state.cursors[machine.job] }))
       .filter((j): j is { machine: JobMachine; order: number; cursor: JobCursor } => j.cursor !== undefined)
-      .map(async ({ machine, order, cursor }) => ({ machine, order, cursor, read: await readJob(client, machine, cursor, size, state.status) }))
+      .map(async ({ machine, order, cursor }) => ({
+        machine,
+        order,
+        cursor,
+        read: await readJob(client, machine, cursor, size, state.status),
+      })),
   );
   const candidates: Candidate[] = perJob.flatMap(({ machine, order, read }) =>
-    read.items.map((item) => ({ job: machine.job, order, item }))
+    read.items.map((item) => ({ job: machine.job, order, item })),
   );
   candidates.sort((a, b) => time(b.item.startDate) - time(a.item.startDate) || a.order - b.order);
   const page = candidates.slice(0, size);
@@ -175,7 +193,7 @@ async function readJob(client: SFNClient, machine: JobMachine, cursor: JobCursor
         maxResults: size,
         ...(nextToken !== undefined ? { nextToken } : {}),
         ...(status !== null ? { statusFilter: status as ExecutionStatus } : {}),
-      })
+      }),
     );
   const first = await call(cursor.token);
   const firstItems = (first.executions ?? []).slice(cursor.skip);
@@ -186,7 +204,8 @@ async function readJob(client: SFNClient, machine: JobMachine, cursor: JobCursor
   }
   const items = [...firstItems, ...(second?.items ?? [])];
   const cursorAfter = (taken: number): JobCursor | undefined => {
-    if (taken < firstItems.length) return { ...(cursor.token !== undefined ? { token: cursor.token } : {}), skip: cursor.skip + taken };
+    if (taken < firstItems.length)
+      return { ...(cursor.token !== undefined ? { token: cursor.token } : {}), skip: cursor.skip + taken };
     if (!second) return first.nextToken ? { token: first.nextToken, skip: 0 } : undefined;
     const inSecond = taken - firstItems.length;
     if (inSecond < second.items.length) return { token: second.token!, skip: inSecond };

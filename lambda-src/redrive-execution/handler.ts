@@ -3,12 +3,12 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { jobMachines } from '../shared/jobs-config';
 import {
+  type RouteResponse,
   readJsonObject,
   readOwnExecutionArn,
   refuseUnknownFields,
   requestIds,
   sfnErrorResponse,
-  type RouteResponse,
 } from '../shared/request';
 
 /** Statuses Step Functions can redrive (API_RedriveExecution). */
@@ -34,7 +34,10 @@ export interface RedriveExecutionOptions {
 }
 
 /** The redrive Lambda's handler (API Gateway HTTP API, payload format 2.0). */
-export type RedriveExecutionHandler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) => Promise<RouteResponse>;
+export type RedriveExecutionHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Pick<Context, 'awsRequestId'>,
+) => Promise<RouteResponse>;
 
 const EXPECTED_BODY = 'a JSON object like {"executionArn"}';
 
@@ -64,8 +67,12 @@ export function createHandler(options: RedriveExecutionOptions): RedriveExecutio
       ExecutionDoesNotExist: () => messageResponse(404, `Execution not found: ${executionArn}`),
       InvalidArn: () => messageResponse(400, 'executionArn is not a valid execution ARN'),
       ExecutionNotRedrivable: () =>
-        messageResponse(409, 'Step Functions cannot redrive this execution (not FAILED, TIMED_OUT or ABORTED, past its 14 days, or not redrivable)'),
-      ExecutionLimitExceeded: () => messageResponse(429, 'Too many open executions in the account; retry later', { 'retry-after': '60' }),
+        messageResponse(
+          409,
+          'Step Functions cannot redrive this execution (not FAILED, TIMED_OUT or ABORTED, past its 14 days, or not redrivable)',
+        ),
+      ExecutionLimitExceeded: () =>
+        messageResponse(429, 'Too many open executions in the account; retry later', { 'retry-after': '60' }),
     };
     const ids = { ...requestIds(event, context), executionArn };
 
@@ -90,7 +97,7 @@ export function createHandler(options: RedriveExecutionOptions): RedriveExecutio
 /** Why an execution cannot be redriven, or `undefined` when it can (as far as we can tell before asking). */
 export function redriveRefusal(
   execution: { status?: string; stopDate?: Date; redriveStatus?: string; redriveStatusReason?: string },
-  now: Date
+  now: Date,
 ): string | undefined {
   const status = execution.status ?? 'UNKNOWN';
   if (!REDRIVABLE_STATUSES.includes(status)) {

@@ -1,7 +1,7 @@
+import type { StateMachineArn } from '../describe-execution/arn';
+import { requireStateMachineArn } from '../describe-execution/config';
 import { ConfigError, type Env } from './config-error';
 import { isPlainObject } from './describe-value';
-import { requireStateMachineArn } from '../describe-execution/config';
-import type { StateMachineArn } from '../describe-execution/arn';
 
 /**
  * Name of the environment variable holding the API's jobs and their state machines, as a JSON object
@@ -24,7 +24,8 @@ export interface JobMachine {
 export function parseJobStateMachines(env: Env): readonly JobMachine[] {
   const raw = env[JOB_STATE_MACHINES_VAR];
   const shape = `a JSON object {"<job>": "arn:<partition>:states:<region>:<account>:stateMachine:<name>"}`;
-  if (raw === undefined || raw.trim() === '') throw new ConfigError(`${JOB_STATE_MACHINES_VAR} is required: set it to ${shape}`);
+  if (raw === undefined || raw.trim() === '')
+    throw new ConfigError(`${JOB_STATE_MACHINES_VAR} is required: set it to ${shape}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

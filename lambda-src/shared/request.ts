@@ -1,7 +1,12 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import {
+  EXECUTION_ARN_FORMAT,
+  isExecutionOf,
+  parseExecutionArn,
+  type StateMachineArn,
+} from '../describe-execution/arn';
 import { describeValue, isPlainObject } from './describe-value';
-import { messageResponse, type jsonResponse } from './http';
-import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from '../describe-execution/arn';
+import { type jsonResponse, messageResponse } from './http';
 
 /** What a route handler returns: API Gateway's payload format 2.0 structured response. */
 export type RouteResponse = ReturnType<typeof jsonResponse>;
@@ -21,11 +26,13 @@ const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'T
 export function readJsonObject(
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
   expected: string,
-  emptyIsObject = false
+  emptyIsObject = false,
 ): Read<Record<string, unknown>> {
   const raw = event.body;
   if (raw === undefined || raw === null || raw === '') {
-    return emptyIsObject ? { ok: true, value: {} } : { ok: false, message: `Request body is required: send ${expected}` };
+    return emptyIsObject
+      ? { ok: true, value: {} }
+      : { ok: false, message: `Request body is required: send ${expected}` };
   }
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   let body: unknown;
@@ -34,7 +41,8 @@ export function readJsonObject(
   } catch {
     return { ok: false, message: `Request body is not valid JSON: send ${expected}` };
   }
-  if (!isPlainObject(body)) return { ok: false, message: `Request body must be ${expected}; got ${describeValue(body)}` };
+  if (!isPlainObject(body))
+    return { ok: false, message: `Request body must be ${expected}; got ${describeValue(body)}` };
   return { ok: true, value: body };
 }
 
@@ -49,12 +57,17 @@ export function refuseUnknownFields(body: Record<string, unknown>, known: readon
 }
 
 /** Reads `body.executionArn` and checks it is an execution of one of `stateMachines` (without calling AWS). */
-export function readOwnExecutionArn(body: Record<string, unknown>, stateMachines: readonly StateMachineArn[]): Read<string> {
+export function readOwnExecutionArn(
+  body: Record<string, unknown>,
+  stateMachines: readonly StateMachineArn[],
+): Read<string> {
   const arn = body.executionArn;
   if (arn === undefined) return { ok: false, message: `executionArn is required (${EXECUTION_ARN_FORMAT})` };
-  if (typeof arn !== 'string') return { ok: false, message: `executionArn must be a string; got ${describeValue(arn)}` };
+  if (typeof arn !== 'string')
+    return { ok: false, message: `executionArn must be a string; got ${describeValue(arn)}` };
   const parsed = parseExecutionArn(arn);
-  if (!parsed) return { ok: false, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got ${describeValue(arn)}` };
+  if (!parsed)
+    return { ok: false, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got ${describeValue(arn)}` };
   // Not echoing our own ARNs: the caller learns only that this one is not ours.
   if (!stateMachines.some((machine) => isExecutionOf(parsed, machine))) {
     return { ok: false, message: "executionArn must be an execution of one of this API's state machines" };
@@ -63,7 +76,12 @@ export function readOwnExecutionArn(body: Record<string, unknown>, stateMachines
 }
 
 /** Reads an optional integer field within [min, max]; `undefined` when absent. */
-export function readOptionalInteger(body: Record<string, unknown>, field: string, min: number, max: number): Read<number | undefined> {
+export function readOptionalInteger(
+  body: Record<string, unknown>,
+  field: string,
+  min: number,
+  max: number,
+): Read<number | undefined> {
   const value = body[field];
   if (value === undefined) return { ok: true, value: undefined };
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -80,11 +98,18 @@ export function readOptionalBoolean(body: Record<string, unknown>, field: string
 }
 
 /** Reads an optional non-empty string of at most `maxLength` characters; `undefined` when absent. */
-export function readOptionalString(body: Record<string, unknown>, field: string, maxLength: number): Read<string | undefined> {
+export function readOptionalString(
+  body: Record<string, unknown>,
+  field: string,
+  maxLength: number,
+): Read<string | undefined> {
   const value = body[field];
   if (value === undefined) return { ok: true, value: undefined };
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    return { ok: false, message: `${field} must be a string of 1 to ${maxLength} characters; got ${describeValue(value)}` };
+    return {
+      ok: false,
+      message: `${field} must be a string of 1 to ${maxLength} characters; got ${describeValue(value)}`,
+    };
   }
   return { ok: true, value };
 }
@@ -101,7 +126,7 @@ export function sfnErrorResponse(
   operation: string,
   expected: ExpectedErrors,
   logger: Pick<Console, 'error' | 'warn'>,
-  ids: Record<string, unknown>
+  ids: Record<string, unknown>,
 ): RouteResponse {
   const name = err instanceof Error ? err.name : undefined;
   const known = name !== undefined ? expected[name] : undefined;
@@ -119,7 +144,7 @@ export function sfnErrorResponse(
 /** The request ids worth logging with a failure. */
 export function requestIds(
   event: Pick<APIGatewayProxyEventV2, 'requestContext'>,
-  context: Pick<Context, 'awsRequestId'> | undefined
+  context: Pick<Context, 'awsRequestId'> | undefined,
 ): { requestId?: string; awsRequestId?: string } {
   return { requestId: event.requestContext?.requestId, awsRequestId: context?.awsRequestId };
 }
