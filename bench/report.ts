@@ -89,14 +89,14 @@ export function formatTable(figures: readonly Figure[]): string {
       label += ` [${notes.length}]`;
     }
     const value = f.value === null ? 'n/a' : formatValue(f.value, f.unit);
-    return `| ${escape(label)} | ${value} | ${escape(f.spread)} | ${escape(f.target?.text ?? '—')} | ${verdict(f)} |`;
+    return `| ${escapeCell(label)} | ${value} | ${escapeCell(f.spread)} | ${escapeCell(f.target?.text ?? '—')} | ${verdict(f)} |`;
   });
   const table = ['| figure | median | spread | target | verdict |', '| --- | ---: | --- | --- | --- |', ...rows];
   const footnotes = notes.map((note, i) => `[${i + 1}] ${note}`);
   return [...table, ...(footnotes.length > 0 ? ['', ...footnotes] : [])].join('\n');
 }
 
-function escape(cell: string): string {
+function escapeCell(cell: string): string {
   return cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 

@@ -39,7 +39,8 @@ export interface CommandContext {
 /** `start`: prints `{executionArn, startDate, attached}`. */
 export async function startCommand(flags: StartFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
   const input = await readInput(flags.input, io);
-  const connection = (context.connection = await connect(flags, io));
+  const connection = await connect(flags, io);
+  context.connection = connection;
   const client = await buildClient(connection, io);
   const started = await startNamed(client, connection, flags, input, io);
   if (started.attached && !flags.quiet)
@@ -59,7 +60,8 @@ export async function describeCommand(
   io: CliIo,
   context: CommandContext,
 ): Promise<ExitCode> {
-  const client = await buildClient((context.connection = await connect(flags, io)), io);
+  context.connection = await connect(flags, io);
+  const client = await buildClient(context.connection, io);
   const { description } = await callWithRetries((signal) => client.describeExecution(arn, signal), retryIo(io));
   print(io, flags, 'DescribeExecution', flags.outputOnly ? description.output : description);
   return ExitCode.Succeeded;
@@ -72,7 +74,8 @@ export async function stopCommand(
   io: CliIo,
   context: CommandContext,
 ): Promise<ExitCode> {
-  const client = await buildClient((context.connection = await connect(flags, io)), io);
+  context.connection = await connect(flags, io);
+  const client = await buildClient(context.connection, io);
   const request = { executionArn: arn, error: flags.error, cause: flags.cause };
   const { stopDate } = await callWithRetries((signal) => client.stopExecution(request, signal), retryIo(io));
   print(io, flags, 'StopExecution', { executionArn: arn, stopDate: isoFromEpochSeconds(stopDate) });
@@ -87,7 +90,8 @@ export async function runCommand(
   context: CommandContext,
 ): Promise<ExitCode> {
   const input = await readInput(flags.input, io);
-  const connection = (context.connection = await connect(flags, io));
+  const connection = await connect(flags, io);
+  context.connection = connection;
   const client = await buildClient(connection, io);
   const now = io.now ?? Date.now;
   const sentAtMs = now();
@@ -115,7 +119,11 @@ export async function waitCommand(
   existingClient?: ApiClient,
   afterStart: Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> = {},
 ): Promise<ExitCode> {
-  const client = existingClient ?? (await buildClient((context.connection = await connect(flags, io)), io));
+  let client = existingClient;
+  if (client === undefined) {
+    context.connection = await connect(flags, io);
+    client = await buildClient(context.connection, io);
+  }
   const now = io.now ?? Date.now;
   const controller = new AbortController();
   const progress: ProgressReporter = flags.quiet

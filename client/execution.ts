@@ -14,6 +14,7 @@ const STATE_MACHINE_ARN = /^(arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}):stateMachi
 const ARN_IN_TEXT = /arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s'"]{1,80}:[^:\s'"]{1,80}/;
 // Step Functions names: 1-80 characters without whitespace, brackets, wildcards, these punctuation
 // marks or control characters (StartExecution API reference, `name`).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what the name may not hold
 const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 /** True when `value` looks like a Standard workflow execution ARN. */

@@ -54,7 +54,8 @@ function newSection(sections: Section[], title: string, indent: number): void {
 
 function updateWidths(section: Section, row: string[]): void {
   if (section.maxWidths.length === 0) section.maxWidths = row.map(textLength);
-  else row.forEach((cell, i) => (section.maxWidths[i] = Math.max(textLength(cell), section.maxWidths[i] ?? 0)));
+  else
+    for (const [i, cell] of row.entries()) section.maxWidths[i] = Math.max(textLength(cell), section.maxWidths[i] ?? 0);
 }
 
 function addHeader(sections: Section[], headers: string[]): void {
@@ -130,8 +131,8 @@ function buildFromList(
   const moreSet = new Set<string>();
   for (const item of items) {
     const { headers, more } = groupKeys(item);
-    headers.forEach((k) => headerSet.add(k));
-    more.forEach((k) => moreSet.add(k));
+    for (const k of headers) headerSet.add(k);
+    for (const k of more) moreSet.add(k);
   }
   const headers = [...headerSet].sort();
   const more = [...moreSet].sort();

@@ -142,7 +142,7 @@ export async function destroy(argv: readonly string[], io: DestroyIo): Promise<n
   io.out(
     `Teardown of stage ${config.stage} in ${config.region} (state in s3://${config.state.bucket}), in this order:`,
   );
-  steps.forEach((step, i) => io.out(`  ${i + 1}. ${step.title}`));
+  for (const [i, step] of steps.entries()) io.out(`  ${i + 1}. ${step.title}`);
   for (const line of kept) io.out(`  - ${line}`);
 
   if (!options.yes) {

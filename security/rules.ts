@@ -634,10 +634,10 @@ export const RULES: readonly Rule[] = [
 
 /** The rule list as a Markdown table (what docs/security.md shows between the rule markers). */
 export function renderRuleTable(rules: readonly Rule[] = RULES): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = rules.map(
     (r) =>
-      `| ${r.ids.join(', ')} | ${escape(r.title)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} | ${escape(r.mirrors)} |`,
+      `| ${r.ids.join(', ')} | ${escapeCell(r.title)} | ${r.resourceTypes.map((t) => `\`${t}\``).join(', ')} | ${escapeCell(r.mirrors)} |`,
   );
   return [
     '| check | what must hold | resources | what the scanner checks, and how the rule mirrors it |',

@@ -144,9 +144,9 @@ function describeTarget(t: WaiverTarget): string {
 
 /** The waiver list as a Markdown table (what README.md shows between the waiver markers). */
 export function renderWaiverTable(waivers: readonly Waiver[] = WAIVERS): string {
-  const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = waivers.map(
-    (w) => `| ${w.ids.join(', ')} | ${w.resources.map(describeTarget).join(', ')} | ${escape(w.reason)} |`,
+    (w) => `| ${w.ids.join(', ')} | ${w.resources.map(describeTarget).join(', ')} | ${escapeCell(w.reason)} |`,
   );
   return ['| check | resources | why we do not meet it |', '|---|---|---|', ...rows].join('\n');
 }

@@ -129,7 +129,8 @@ describe('pollExecution schedule', () => {
     });
     expect(time.sleeps.at(-1)).toBe(20_000);
     // Growing: pauses never shrink with the highest draw.
-    time.sleeps.slice(1).forEach((pause, index) => expect(pause).toBeGreaterThanOrEqual(time.sleeps[index]));
+    for (const [index, pause] of time.sleeps.slice(1).entries())
+      expect(pause).toBeGreaterThanOrEqual(time.sleeps[index]);
   });
 
   it('applies jitter: different draws give different pauses, all within [90 %, 100 %] of the ceiling', async () => {

@@ -88,7 +88,7 @@ describe('retryBackoffMs', () => {
 
     // Assess
     expect(highs).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 20_000]);
-    lows.forEach((low, index) => expect(low).toBeCloseTo(highs[index] / 2, 0));
+    for (const [index, low] of lows.entries()) expect(low).toBeCloseTo(highs[index] / 2, 0);
   });
 });
 

@@ -149,7 +149,12 @@ describe('parseConfig', () => {
         JWT_AUDIENCE: 'a',
         GITHUB_REPOSITORY: 'o/r',
       } as Record<string, string>,
-      { get: (target, key: string) => (read.add(key), target[key]) },
+      {
+        get: (target, key: string) => {
+          read.add(key);
+          return target[key];
+        },
+      },
     );
 
     // Act

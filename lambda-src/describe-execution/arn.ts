@@ -33,8 +33,8 @@ export const EXECUTION_ARN_FORMAT = 'arn:<partition>:states:<region>:<account>:e
 
 const SCOPE = String.raw`arn:(aws(?:-[a-z]+)*):states:([a-z]+(?:-[a-z0-9]+)+):(\d{12})`;
 const NAME = String.raw`([^:\s]{1,80})`;
-const STATE_MACHINE = new RegExp(String.raw`^${SCOPE}:stateMachine:${NAME}$`);
-const EXECUTION = new RegExp(String.raw`^${SCOPE}:execution:${NAME}:${NAME}$`);
+const STATE_MACHINE = new RegExp(`^${SCOPE}:stateMachine:${NAME}$`);
+const EXECUTION = new RegExp(`^${SCOPE}:execution:${NAME}:${NAME}$`);
 
 /** Parses an unqualified state machine ARN; `undefined` if `arn` is not one. */
 export function parseStateMachineArn(arn: string): StateMachineArn | undefined {

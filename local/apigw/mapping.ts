@@ -115,8 +115,7 @@ function firstBytes(text: string, limit: number): string {
 function pathSteps(path: string): string[] {
   const steps: string[] = [];
   const re = /([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path)) !== null) steps.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
+  for (let m = re.exec(path); m !== null; m = re.exec(path)) steps.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
   return steps;
 }
 

@@ -40,7 +40,7 @@ export class RouteTable {
       const m = c.pattern.exec(path);
       if (!m) continue;
       const pathParameters: Record<string, string> = {};
-      c.names.forEach((name, i) => (pathParameters[name] = safeDecode(m[i + 1]!)));
+      for (const [i, name] of c.names.entries()) pathParameters[name] = safeDecode(m[i + 1]!);
       return { route: c.route, pathParameters };
     }
     return this.fallback ? { route: this.fallback, pathParameters: {} } : undefined;

@@ -319,13 +319,11 @@ export class DashboardApi {
     if (!job) throw new BadRequest(`no job ${JSON.stringify(body['job'])} in the served stack`);
     if (typeof body['input'] !== 'string') throw new BadRequest('input must be a JSON text');
     const name = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : undefined;
-    return this.options
-      .sfn()
-      .call('StartExecution', DEVELOPER, {
-        stateMachineArn: job.stateMachineArn,
-        input: body['input'],
-        ...(name ? { name } : {}),
-      });
+    return this.options.sfn().call('StartExecution', DEVELOPER, {
+      stateMachineArn: job.stateMachineArn,
+      input: body['input'],
+      ...(name ? { name } : {}),
+    });
   }
 }
 

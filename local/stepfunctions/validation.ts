@@ -11,6 +11,7 @@ export const MAX_NAME_LENGTH = 80;
 
 // Whitespace, the listed punctuation, control characters, U+FFFE/U+FFFF and lone surrogates.
 const FORBIDDEN_NAME =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what the name may not hold
   /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /**

@@ -33,7 +33,7 @@ export function iamAction(action: string): { readonly resourceTypes: readonly st
   if (!actions) return undefined;
   if (name.includes('*')) {
     // A wildcard action is valid when it matches at least one action.
-    const re = new RegExp(`^${name.toLowerCase().split('*').map(escape).join('.*')}$`);
+    const re = new RegExp(`^${name.toLowerCase().split('*').map(escapeRegExp).join('.*')}$`);
     return Object.keys(actions).some((k) => re.test(k)) ? { resourceTypes: [] } : undefined;
   }
   const found = actions[name.toLowerCase()];
@@ -77,11 +77,11 @@ function headPattern(template: string): RegExp {
   const head = next === -1 ? template : template.slice(0, next);
   const source = head
     .split(/(\$\{[A-Za-z]+\})/)
-    .map((part) => (part === '${Partition}' ? 'aws[a-z-]*' : part.startsWith('${') ? '[^:]*' : escape(part)))
+    .map((part) => (part === '${Partition}' ? 'aws[a-z-]*' : part.startsWith('${') ? '[^:]*' : escapeRegExp(part)))
     .join('');
   return new RegExp(`^${source}`);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -336,7 +336,10 @@ class Checker {
     ) {
       const n = typeof value === 'number' ? value : Number(value);
       if (hasReference) return;
-      if (!Number.isFinite(n)) return this.problem(address, attribute, `${show(raw)} is not a number (${model})`);
+      if (!Number.isFinite(n)) {
+        this.problem(address, attribute, `${show(raw)} is not a number (${model})`);
+        return;
+      }
       if (n < min)
         this.problem(address, attribute, `${n} is below the minimum ${min} (${source(limits?.min, stricter?.min)})`);
       if (n > max)

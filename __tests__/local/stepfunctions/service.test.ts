@@ -134,7 +134,7 @@ describe('StepFunctionsService with the engine', () => {
   const dirs: string[] = [];
   afterAll(() => {
     releaseHung();
-    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('runs lambda:invoke with the AWS envelope, keeps the Payload as output and records the history in order', async () => {

@@ -82,7 +82,8 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
 }
 
 function jobs(): Promise<JobsAnswer> {
-  return (jobsCache ??= api<JobsAnswer>('jobs'));
+  jobsCache ??= api<JobsAnswer>('jobs');
+  return jobsCache;
 }
 
 function time(ms: number | null): string {
@@ -113,7 +114,7 @@ function drawGraph(definition: unknown, statuses?: ReadonlyMap<string, StateStat
     const marker = n.id === START || n.id === END;
     g.setNode(n.id, { width: marker ? 56 : Math.max(110, n.label.length * 7.5 + 24), height: marker ? 26 : 40 });
   }
-  edges.forEach((e, i) => g.setEdge(e.from, e.to, {}, `${e.kind}${i}`));
+  for (const [i, e] of edges.entries()) g.setEdge(e.from, e.to, {}, `${e.kind}${i}`);
   dagre.layout(g);
   const graph = g.graph();
   const root = svg('svg', {
@@ -198,7 +199,9 @@ function startForm(job: Job): HTMLElement {
     if (!check()) return;
     button.disabled = true;
     api<{ executionArn: string }>('start', { job: job.name, name: name.value, input: input.value }).then(
-      (r) => void (location.hash = `#/execution/${encodeURIComponent(r.executionArn)}`),
+      (r) => {
+        location.hash = `#/execution/${encodeURIComponent(r.executionArn)}`;
+      },
       (err: Error) => {
         problem.textContent = err.message;
         button.disabled = false;
@@ -336,7 +339,11 @@ async function listView(): Promise<void> {
   let pending: number | undefined;
   onChange = (change) => {
     if (state.cursors.length === 0) {
-      if (pending === undefined) pending = window.setTimeout(() => ((pending = undefined), void load()), 200);
+      if (pending === undefined)
+        pending = window.setTimeout(() => {
+          pending = undefined;
+          void load();
+        }, 200);
       return;
     }
     const row = rows.querySelector(`tr[data-arn="${CSS.escape(change.executionArn)}"]`);
