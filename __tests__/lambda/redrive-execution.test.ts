@@ -1,5 +1,7 @@
 import {
   DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  type ExecutionStatus,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
   RedriveExecutionCommand,
@@ -31,7 +33,7 @@ beforeEach(() => {
 });
 
 describe('200: redriven', () => {
-  it.each(['FAILED', 'TIMED_OUT', 'ABORTED'])(
+  it.each<ExecutionStatus>(['FAILED', 'TIMED_OUT', 'ABORTED'])(
     'redrives a %s execution under the same ARN and answers the redrive date',
     async (status) => {
       // Prepare
@@ -91,7 +93,7 @@ describe('409: not redrivable, and nothing is redriven', () => {
     ],
   ])('%s', async (_what, execution, message) => {
     // Prepare
-    sfn.on(DescribeExecutionCommand).resolves(execution);
+    sfn.on(DescribeExecutionCommand).resolves(execution as DescribeExecutionOutput);
     const { handler } = setup();
 
     // Act

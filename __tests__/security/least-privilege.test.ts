@@ -917,7 +917,7 @@ describe('least privilege, simulated with iam-simulate', () => {
       });
     });
 
-    it.each([['describe-execution'], ...ROUTE_FUNCTIONS.map((id) => [id])])(
+    it.each<[string]>([['describe-execution'], ...ROUTE_FUNCTIONS.map((id): [string] => [id])])(
       "API Gateway may invoke the %s function from this API's own route of that name only",
       async (id) => {
         // Prepare: the function's resource policy, as Lambda builds it from aws_lambda_permission.

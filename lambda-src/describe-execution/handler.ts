@@ -31,6 +31,14 @@ export interface ExecutionStatusBody {
   readonly output: unknown;
   readonly error: string | null;
   readonly cause: string | null;
+  /** Times the execution was redriven (Step Functions reports 0 until the first redrive); `null` when not reported. */
+  readonly redriveCount: number | null;
+  /** ISO-8601: the latest redrive; `null` when never redriven. */
+  readonly redriveDate: string | null;
+  /** `REDRIVABLE`, `NOT_REDRIVABLE` or `REDRIVABLE_BY_MAP_RUN`; `null` when not reported. */
+  readonly redriveStatus: string | null;
+  /** Why it is not redrivable, when Step Functions says. */
+  readonly redriveStatusReason: string | null;
   /**
    * While RUNNING: the states running and, for a Map state, items done out of total, read from the
    * newest history events (see `readProgress`). `null` otherwise, or when reading history failed.
@@ -181,6 +189,10 @@ function statusResponse(
     output: parseData(execution.output, 'output', requestedArn, logger),
     error: execution.error ?? null,
     cause: execution.cause ?? null,
+    redriveCount: execution.redriveCount ?? null,
+    redriveDate: execution.redriveDate?.toISOString() ?? null,
+    redriveStatus: execution.redriveStatus ?? null,
+    redriveStatusReason: execution.redriveStatusReason ?? null,
     progress,
   };
   const headers: Record<string, string> =
