@@ -6,17 +6,16 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ConfigError } from '../shared/config-error';
-import { describeValue, isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
-import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
+import { readJsonObject, readOwnExecutionArn, requestIds, sfnErrorResponse } from '../shared/request';
+import { EXECUTION_ARN_FORMAT } from './arn';
 import { requireStateMachineArn } from './config';
 import { type ExecutionProgress, PROGRESS_HISTORY_BUDGET, readProgress } from './progress';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
 export const RUNNING_RETRY_AFTER = { min: 1, max: 20, elapsedDivisor: 4 } as const;
 
-/** `Retry-After` (seconds) sent with a 429 when Step Functions throttled us (after the SDK's own retries). */
-export const THROTTLED_RETRY_AFTER_SECONDS = 2;
+export { THROTTLED_RETRY_AFTER_SECONDS } from '../shared/request';
 
 /** Body of a 200 response: the execution's state, with JSON data parsed and absent values as `null`. */
 export interface ExecutionStatusBody {
@@ -71,7 +70,6 @@ export type DescribeExecutionHandler = (
 
 const EXPECTED_BODY = `a JSON object like {"executionArn": "${EXECUTION_ARN_FORMAT}"}`;
 const RUNNING_STATUSES: ReadonlySet<string> = new Set([ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE]);
-const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'TooManyRequestsException']);
 
 /**
  * Builds the handler behind `POST /describe-execution`.
@@ -91,39 +89,38 @@ export function createHandler(options: DescribeExecutionOptions): DescribeExecut
   const stateMachines = options.stateMachineArns.map((arn) => requireStateMachineArn(arn, 'stateMachineArns'));
 
   return async (event, context) => {
-    const request = readExecutionArn(event, stateMachines);
-    if (!request.ok) return messageResponse(400, request.message);
-    const executionArn = request.executionArn;
+    const read = readJsonObject(event, EXPECTED_BODY);
+    if (!read.ok) return messageResponse(400, read.message);
+    const arn = readOwnExecutionArn(read.value, stateMachines, EXPECTED_BODY);
+    if (!arn.ok) return messageResponse(400, arn.message);
+    const executionArn = arn.value;
+    const ids = { ...requestIds(event, context), executionArn };
 
+    let execution: DescribeExecutionOutput;
     try {
-      const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-      const progress =
-        execution.status === ExecutionStatus.RUNNING && progressBudget.calls > 0
-          ? await readProgress(client, executionArn, progressBudget).catch((err: unknown) => {
-              // Progress is extra: a throttled or refused history read must not hide the status.
-              logger.warn(
-                'GetExecutionHistory for progress failed',
-                { ...requestIds(event, context), executionArn },
-                err,
-              );
-              return null;
-            })
-          : null;
-      return statusResponse(execution, executionArn, now(), logger, progress);
+      execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (err) {
-      const name = err instanceof Error ? err.name : undefined;
-      if (name === 'ExecutionDoesNotExist') return messageResponse(404, `Execution not found: ${executionArn}`);
-      // Unreachable after our own check unless AWS is stricter than our pattern; the AWS text is not echoed.
-      if (name === 'InvalidArn') return messageResponse(400, 'executionArn is not a valid execution ARN');
-      if ((name !== undefined && THROTTLING_NAMES.has(name)) || httpStatusOf(err) === 429) {
-        logger.warn('DescribeExecution throttled', { ...requestIds(event, context), executionArn, name });
-        return messageResponse(429, `Too many requests; retry after ${THROTTLED_RETRY_AFTER_SECONDS} seconds`, {
-          'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS),
-        });
-      }
-      logger.error('DescribeExecution failed', { ...requestIds(event, context), executionArn }, err);
-      return messageResponse(500, 'Internal server error');
+      return sfnErrorResponse(
+        err,
+        'DescribeExecution',
+        {
+          ExecutionDoesNotExist: () => messageResponse(404, `Execution not found: ${executionArn}`),
+          // Unreachable after our own check unless AWS is stricter than our pattern; the AWS text is not echoed.
+          InvalidArn: () => messageResponse(400, 'executionArn is not a valid execution ARN'),
+        },
+        logger,
+        ids,
+      );
     }
+    const progress =
+      execution.status === ExecutionStatus.RUNNING && progressBudget.calls > 0
+        ? await readProgress(client, executionArn, progressBudget).catch((err: unknown) => {
+            // Progress is extra: a throttled or refused history read must not hide the status.
+            logger.warn('GetExecutionHistory for progress failed', ids, err);
+            return null;
+          })
+        : null;
+    return statusResponse(execution, executionArn, now(), logger, progress);
   };
 }
 
@@ -137,39 +134,6 @@ export function runningRetryAfterSeconds(startDate: Date | undefined, now: Date)
   const elapsedSeconds = startDate ? (now.getTime() - startDate.getTime()) / 1000 : NaN;
   if (!Number.isFinite(elapsedSeconds)) return min;
   return Math.min(max, Math.max(min, Math.floor(elapsedSeconds / elapsedDivisor)));
-}
-
-type ReadResult = { ok: true; executionArn: string } | { ok: false; message: string };
-
-function readExecutionArn(event: APIGatewayProxyEventV2, stateMachines: readonly StateMachineArn[]): ReadResult {
-  const raw = event.body;
-  if (raw === undefined || raw === null || raw === '') {
-    return { ok: false, message: `Request body is required: send ${EXPECTED_BODY}` };
-  }
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { ok: false, message: `Request body is not valid JSON: send ${EXPECTED_BODY}` };
-  }
-  if (!isPlainObject(body)) {
-    return { ok: false, message: `Request body must be ${EXPECTED_BODY}; got ${describeValue(body)}` };
-  }
-  const arn = body.executionArn;
-  if (arn === undefined) return { ok: false, message: `executionArn is required: send ${EXPECTED_BODY}` };
-  if (typeof arn !== 'string') {
-    return { ok: false, message: `executionArn must be a string; got ${describeValue(arn)}` };
-  }
-  const parsed = parseExecutionArn(arn);
-  if (!parsed) {
-    return { ok: false, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got ${describeValue(arn)}` };
-  }
-  // Not echoing our own ARN: the caller learns only that this one is not ours.
-  if (!stateMachines.some((machine) => isExecutionOf(parsed, machine))) {
-    return { ok: false, message: "executionArn must be an execution of one of this API's state machines" };
-  }
-  return { ok: true, executionArn: arn };
 }
 
 function statusResponse(
@@ -221,17 +185,4 @@ function parseData(
     });
     return data;
   }
-}
-
-function httpStatusOf(err: unknown): number | undefined {
-  if (!isPlainObject(err) || !isPlainObject(err.$metadata)) return undefined;
-  const status = err.$metadata.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function requestIds(
-  event: APIGatewayProxyEventV2,
-  context: Pick<Context, 'awsRequestId'> | undefined,
-): { requestId?: string; awsRequestId?: string } {
-  return { requestId: event.requestContext?.requestId, awsRequestId: context?.awsRequestId };
 }

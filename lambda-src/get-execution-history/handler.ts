@@ -60,7 +60,7 @@ export function createHandler(options: GetExecutionHistoryOptions): GetExecution
     const body = read.value;
     const unknownField = refuseUnknownFields(body, FIELDS);
     if (unknownField) return messageResponse(400, unknownField);
-    const arn = readOwnExecutionArn(body, machines);
+    const arn = readOwnExecutionArn(body, machines, EXPECTED_BODY);
     if (!arn.ok) return messageResponse(400, arn.message);
     const max = readOptionalInteger(body, 'maxResults', HISTORY_MAX_RESULTS.min, HISTORY_MAX_RESULTS.max);
     if (!max.ok) return messageResponse(400, max.message);

@@ -60,7 +60,7 @@ export function createHandler(options: RedriveExecutionOptions): RedriveExecutio
     if (!read.ok) return messageResponse(400, read.message);
     const unknownField = refuseUnknownFields(read.value, ['executionArn']);
     if (unknownField) return messageResponse(400, unknownField);
-    const arn = readOwnExecutionArn(read.value, machines);
+    const arn = readOwnExecutionArn(read.value, machines, EXPECTED_BODY);
     if (!arn.ok) return messageResponse(400, arn.message);
     const executionArn = arn.value;
     const expected = {

@@ -56,13 +56,17 @@ export function refuseUnknownFields(body: Record<string, unknown>, known: readon
   return `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; accepted: ${known.join(', ')}`;
 }
 
-/** Reads `body.executionArn` and checks it is an execution of one of `stateMachines` (without calling AWS). */
+/**
+ * Reads `body.executionArn` and checks it is an execution of one of `stateMachines` (without calling
+ * AWS). `expected` describes the route's body in the message for a missing ARN.
+ */
 export function readOwnExecutionArn(
   body: Record<string, unknown>,
   stateMachines: readonly StateMachineArn[],
+  expected: string,
 ): Read<string> {
   const arn = body.executionArn;
-  if (arn === undefined) return { ok: false, message: `executionArn is required (${EXECUTION_ARN_FORMAT})` };
+  if (arn === undefined) return { ok: false, message: `executionArn is required: send ${expected}` };
   if (typeof arn !== 'string')
     return { ok: false, message: `executionArn must be a string; got ${describeValue(arn)}` };
   const parsed = parseExecutionArn(arn);
