@@ -1,9 +1,9 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionOutput,
-  type ExecutionStatus,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
+  type ExecutionStatus,
   RedriveExecutionCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
