@@ -72,7 +72,10 @@ const EXPECTED_BODY = `a JSON object like {"executionArn": "${EXECUTION_ARN_FORM
 const RUNNING_STATUSES: ReadonlySet<string> = new Set([ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE]);
 
 /**
- * Builds the handler behind `POST /describe-execution`.
+ * Builds the handler behind `POST /describe-execution`. One DescribeExecution per request and, for a
+ * RUNNING execution, its progress from up to `progressBudget.calls` GetExecutionHistory calls (one
+ * when the history since its running states is short); a failed history read leaves `progress` null
+ * rather than failing the describe (docs/aws-behaviour.md §10.3).
  *
  * Responses: 200 with {@link ExecutionStatusBody} (plus `retry-after` while the execution runs);
  * 400 for a body that is not `{"executionArn": "<execution of one of these state machines>"}` — never sent to
