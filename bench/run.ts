@@ -7,7 +7,8 @@
  *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, and no real 30 s
  *                       client job (for development)
  *   --runs <n>          repetitions of the short figures (default 5)
- *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,job-api
+ *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,
+ *                       job-api
  *   --update-docs       also write the report between the `<!-- bench:latest:start/end -->` markers of
  *                       docs/bench.md and the summary (figures with a target) between the
  *                       `<!-- bench:summary:start/end -->` markers of README.md, where those exist
@@ -28,6 +29,7 @@ import { benchJobApi } from './job-api';
 import { describeMachine, type MachineInfo, machineLine } from './machine';
 import { type Figure, formatTable, passes, replaceMarkedBlock } from './report';
 import { benchColdStarts, benchRuntime } from './runtime';
+import { benchStore } from './store';
 import { benchSynth } from './synth';
 import { benchTests } from './tests';
 
@@ -40,6 +42,7 @@ const GROUPS: Readonly<Record<string, (ctx: BenchContext) => Promise<GroupResult
   'client-http': benchClientOverHttp,
   bundles: benchBundles,
   dashboard: benchDashboard,
+  store: benchStore,
   'job-api': benchJobApi,
 };
 
@@ -189,7 +192,7 @@ function parseOptions(argv: string[]): Settings {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles] [--update-docs]\n',
+      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store] [--update-docs]\n',
     );
     process.exit(0);
   }

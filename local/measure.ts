@@ -103,14 +103,14 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     const outdir = join(work, 'cdktf.out');
     log('synthesizing...');
     synthIfStale({ repoRoot: REPO_ROOT, outdir, env: { ...process.env, ...MEASURE_SETTINGS } });
-    const first = await spawnRuntime(outdir, join(work, 'data-1'));
+    const first = await spawnMeasuredRuntime(outdir, join(work, 'data-1'));
     const { latency, throughput } = await withTarget(first, async (t) => ({
       latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
       throughput: await phase(log, 'throughput', () =>
         measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
       ),
     })).finally(() => first.stop());
-    const second = await spawnRuntime(outdir, join(work, 'data-2'));
+    const second = await spawnMeasuredRuntime(outdir, join(work, 'data-2'));
     const memory = await withTarget(second, async (t) => {
       const idleRssMb = rssMb(t.pid!).total;
       const m = await phase(log, 'memory', () =>
@@ -132,7 +132,8 @@ export const MEASURE_SETTINGS = {
   TF_STATE_BUCKET: 'async-api-local-unused',
 } as const;
 
-interface Target {
+/** A runtime to measure: its URL, process id and developer credentials. */
+export interface Target {
   readonly url: string;
   readonly pid: number | undefined;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -307,11 +308,16 @@ async function findStateMachineArn(url: string, agent: Agent): Promise<string> {
   return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
 }
 
-interface Owned extends Target {
+/** A runtime process {@link spawnMeasuredRuntime} started; `stop` ends it. */
+export interface Owned extends Target {
   stop(): Promise<void>;
 }
 
-async function spawnRuntime(outdir: string, dataDir: string): Promise<Owned> {
+/**
+ * Starts the runtime as its own process (as `npm start` does, without synthesis) on a free port,
+ * serving `outdir` with data in `dataDir`; `pid` is the runtime itself, for RSS.
+ */
+export async function spawnMeasuredRuntime(outdir: string, dataDir: string): Promise<Owned> {
   // `node --import tsx` (not the tsx CLI, which runs a second process) so `pid` is the runtime itself.
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'index.ts')], {
     cwd: REPO_ROOT,

@@ -9,19 +9,28 @@
  */
 'use strict';
 
-/** The oldest Node.js major this project supports; `.nvmrc` and package.json `engines` say the same. */
+/**
+ * The oldest Node.js this project supports: 22.13, the first 22 with `node:sqlite` (the local
+ * runtime's store) without a flag. `.nvmrc` names the major (nvm installs its newest release) and
+ * package.json `engines` says `>=22.13`.
+ */
 var MIN_MAJOR = 22;
+var MIN_MINOR = 13;
 
 /**
  * @param {string} version a Node.js version such as `v20.20.2` (process.version)
  * @returns {string | undefined} the one-line problem, or undefined when `version` is supported
  */
 function nodeProblem(version) {
-  var major = Number(String(version).replace(/^v/, '').split('.')[0]);
-  if (major >= MIN_MAJOR) return undefined;
+  var parts = String(version).replace(/^v/, '').split('.');
+  var major = Number(parts[0]);
+  var minor = Number(parts[1] || 0);
+  if (major > MIN_MAJOR || (major === MIN_MAJOR && minor >= MIN_MINOR)) return undefined;
   return (
     'async-api needs Node.js ' +
     MIN_MAJOR +
+    '.' +
+    MIN_MINOR +
     ' or newer, and this is Node.js ' +
     version +
     ': ' +
@@ -32,7 +41,7 @@ function nodeProblem(version) {
   );
 }
 
-module.exports = { MIN_MAJOR: MIN_MAJOR, nodeProblem: nodeProblem };
+module.exports = { MIN_MAJOR: MIN_MAJOR, MIN_MINOR: MIN_MINOR, nodeProblem: nodeProblem };
 
 // Requiring (or running) this module is the check, so an entry point needs a single line.
 var problem = nodeProblem(process.version);

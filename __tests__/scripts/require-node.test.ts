@@ -1,5 +1,5 @@
 /**
- * Item: on an older Node.js every entry point stops at once with one line naming Node.js 22, and
+ * Item: on an older Node.js every entry point stops at once with one line naming Node.js 22.13, and
  * `npm ci` fails with npm's engine error. The entry points run for real on the machine's old Node.js
  * (Debian's Node 20 at /usr/bin/node here) or, where there is none, on this Node.js told by a preload
  * that it is v20.20.0: either way the real scripts and files run, nothing is skipped.
@@ -9,8 +9,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-const { MIN_MAJOR, nodeProblem } = require('../../scripts/require-node.cjs') as {
+const { MIN_MAJOR, MIN_MINOR, nodeProblem } = require('../../scripts/require-node.cjs') as {
   MIN_MAJOR: number;
+  MIN_MINOR: number;
   nodeProblem(version: string): string | undefined;
 };
 
@@ -62,29 +63,29 @@ function expectOneLineRefusal(result: ReturnType<typeof run>): void {
     lines: 1,
   });
   expect(result.stderr).toMatch(
-    /^async-api needs Node\.js 22 or newer, and this is Node\.js v20\.\d+\.\d+: run `nvm install`/,
+    /^async-api needs Node\.js 22\.13 or newer, and this is Node\.js v20\.\d+\.\d+: run `nvm install`/,
   );
 }
 
 describe('the Node.js check', () => {
-  it.each(['v20.20.2', '20.0.0', 'v18.19.1', 'v0.12.18'])(
-    'refuses Node.js %s in one line naming 22 and how to get it',
+  it.each(['v22.12.0', 'v20.20.2', '20.0.0', 'v18.19.1', 'v0.12.18'])(
+    'refuses Node.js %s in one line naming 22.13 (node:sqlite without a flag) and how to get it',
     (version) => {
       const problem = nodeProblem(version)!;
 
-      expect(problem).toContain(`needs Node.js ${MIN_MAJOR} or newer`);
+      expect(problem).toContain(`needs Node.js ${MIN_MAJOR}.${MIN_MINOR} or newer`);
       expect(problem).toMatch(/nvm install.*fnm.*volta.*README/);
       expect(problem).not.toContain('\n');
     },
   );
 
-  it.each(['v22.0.0', 'v22.23.5', 'v24.22.3', '25.1.0'])('accepts Node.js %s', (version) => {
+  it.each(['v22.13.0', 'v22.23.5', 'v23.0.0', 'v24.22.3', '25.1.0'])('accepts Node.js %s', (version) => {
     expect(nodeProblem(version)).toBeUndefined();
   });
 
   it('agrees with .nvmrc, package.json engines and .npmrc engine-strict', () => {
     expect(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(String(MIN_MAJOR));
-    expect(pkg.engines.node).toBe(`>=${MIN_MAJOR}`);
+    expect(pkg.engines.node).toBe(`>=${MIN_MAJOR}.${MIN_MINOR}`);
     expect(readFileSync(join(ROOT, '.npmrc'), 'utf8')).toMatch(/^engine-strict=true$/m);
   });
 });
@@ -121,7 +122,7 @@ describe('on Node.js 20', () => {
 
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('EBADENGINE');
-    expect(result.stderr).toContain('Required: {"node":">=22"}');
+    expect(result.stderr).toContain(`Required: {"node":">=${MIN_MAJOR}.${MIN_MINOR}"}`);
     expect(mode).toBeTruthy();
   });
 });

@@ -9,6 +9,10 @@
  *   a property named `$` (so a Catch with `ResultPath: "$"` would not replace the input as AWS does);
  * - a Task without `TimeoutSeconds` gets the largest timer Node supports: AWS's default is
  *   99999999 s, the library's is 60 s.
+ *
+ * A redrive resumes mid-definition, which the library cannot do: the engine runs a derived
+ * definition, the same states with `StartAt` set to the state to resume, on that state's recorded
+ * input (docs/local-runtime.md, "Redrive").
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { IamAuthorizer } from '../iam/authorizer';
@@ -36,6 +40,10 @@ export interface ExecutionStart {
   readonly name: string;
   readonly input: unknown;
   readonly startDate: number;
+  /** A redrive: run from this top-level state, on `input` (that state's recorded input). */
+  readonly resumeAt?: string;
+  /** `$$.Execution.RedriveCount`. Default 0. */
+  readonly redriveCount?: number;
 }
 
 /** Dependencies of the engine. */
@@ -73,6 +81,9 @@ const FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_
 /** Executes one state machine's definition. */
 export class ExecutionEngine {
   private readonly machine: StateMachine;
+  private readonly definition: Record<string, unknown>;
+  /** Derived definitions of redrives, by the state they start at (built on first use). */
+  private readonly resumed = new Map<string, StateMachine>();
   private readonly tasks: ReadonlyMap<string, TaskSpec>;
   private readonly taskContext: LambdaTaskContext;
   private readonly retryIntervalOverrides: Readonly<Record<string, number>> | undefined;
@@ -91,6 +102,7 @@ export class ExecutionEngine {
     } catch (err) {
       throw new ResolutionError({ address, attribute: 'definition' }, (err as Error).message);
     }
+    this.definition = definition;
     this.tasks = tasks;
     this.taskContext = { ...options, roleArn: options.stateMachine.roleArn };
     const { retryIntervalMs } = options;
@@ -118,7 +130,8 @@ export class ExecutionEngine {
         );
       };
     }
-    const run = this.machine.run(execution.input as never, {
+    const machine = execution.resumeAt === undefined ? this.machine : this.resumedAt(execution.resumeAt);
+    const run = machine.run(execution.input as never, {
       overrides: {
         taskResourceLocalHandlers: handlers as never,
         ...(this.retryIntervalOverrides ? { retryIntervalOverrides: this.retryIntervalOverrides } : {}),
@@ -130,12 +143,12 @@ export class ExecutionEngine {
           Name: execution.name,
           RoleArn: stateMachine.roleArn,
           StartTime: new Date(execution.startDate).toISOString(),
-          RedriveCount: 0,
+          RedriveCount: execution.redriveCount ?? 0,
         },
         StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },
       },
     });
-    void consumeEvents(run.eventLogs, record);
+    void consumeEvents(run.eventLogs, record, this.definition);
     let aborted = false;
     const outcome = run.result.then(
       (output): Outcome => ({ status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
@@ -150,6 +163,23 @@ export class ExecutionEngine {
       // After an abort the library resolves with null; the caller has closed the execution already.
       outcome: outcome.then((o) => (aborted ? new Promise<Outcome>(() => undefined) : o)),
     };
+  }
+
+  /** Names of the top-level states, the states a redrive can resume at. */
+  get topLevelStates(): readonly string[] {
+    return Object.keys((this.definition['States'] as Record<string, unknown> | undefined) ?? {});
+  }
+
+  private resumedAt(stateName: string): StateMachine {
+    let machine = this.resumed.get(stateName);
+    if (!machine) {
+      if (!this.topLevelStates.includes(stateName)) throw new Error(`no top-level state named ${stateName}`);
+      machine = new StateMachine({ ...this.definition, StartAt: stateName } as never, {
+        validationOptions: { noValidate: true },
+      });
+      this.resumed.set(stateName, machine);
+    }
+    return machine;
   }
 }
 
@@ -169,24 +199,40 @@ function outcomeOfError(err: unknown): Outcome {
   return { status: 'FAILED', error: 'States.Runtime', cause: err instanceof Error ? err.message : String(err) };
 }
 
-// Translates the library's event log into AWS history event types.
-async function consumeEvents(events: AsyncGenerator<LibraryEvent>, record: Recorder): Promise<void> {
+// Translates the library's event log into AWS history event types. Map and Parallel states get
+// the events AWS writes around their iterations and branches (MapStateStarted with the item count,
+// MapIteration*, Map/ParallelStateSucceeded or Failed), so progress can be read from history.
+async function consumeEvents(
+  events: AsyncGenerator<LibraryEvent>,
+  record: Recorder,
+  definition: Record<string, unknown>,
+): Promise<void> {
+  const states = statesByName(definition);
   for await (const event of events) {
     const timestamp = event.timestamp;
     switch (event.type) {
-      case 'StateEntered':
+      case 'StateEntered': {
+        const { name, type, input } = event.state;
         record({
           timestamp,
-          type: `${event.state.type}StateEntered`,
-          stateEnteredEventDetails: {
-            name: event.state.name,
-            input: JSON.stringify(event.state.input),
-            inputDetails: { truncated: false },
-          },
+          type: `${type}StateEntered`,
+          stateEnteredEventDetails: { name, input: JSON.stringify(input), inputDetails: { truncated: false } },
         });
+        if (type === 'Map') {
+          const length = mapLength(states.get(name), input);
+          record({
+            timestamp,
+            type: 'MapStateStarted',
+            ...(length !== undefined ? { mapStateStartedEventDetails: { length } } : {}),
+          });
+        } else if (type === 'Parallel') record({ timestamp, type: 'ParallelStateStarted' });
         break;
+      }
       case 'StateExited':
         if (event.state.type === 'Fail') break;
+        if (event.state.type === 'Map' || event.state.type === 'Parallel') {
+          record({ timestamp, type: `${event.state.type}StateSucceeded` });
+        }
         record({
           timestamp,
           type: `${event.state.type}StateExited`,
@@ -197,12 +243,74 @@ async function consumeEvents(events: AsyncGenerator<LibraryEvent>, record: Recor
           },
         });
         break;
+      case 'StateFailed':
+        if (event.state.type === 'Map' || event.state.type === 'Parallel') {
+          record({ timestamp, type: `${event.state.type}StateFailed` });
+        }
+        break;
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed': {
+        const suffix = event.type.slice('MapIteration'.length);
+        record({
+          timestamp,
+          type: event.type,
+          [`mapIteration${suffix}EventDetails`]: { name: event.parentState.name, index: event.index },
+        });
+        break;
+      }
       default:
         // Execution-level events are written by the service when it closes the execution; retries
-        // and catches have no history event of their own in AWS (they show as new Task events).
+        // and catches have no history event of their own in AWS (they show as new Task events);
+        // Parallel branches have none either.
         break;
     }
   }
+}
+
+// Every state of the definition by name (names are unique in a whole state machine, ASL spec).
+function statesByName(
+  definition: Record<string, unknown>,
+  into = new Map<string, Record<string, unknown>>(),
+): Map<string, Record<string, unknown>> {
+  const states = definition['States'] as Record<string, Record<string, unknown>> | undefined;
+  for (const [name, state] of Object.entries(states ?? {})) {
+    into.set(name, state);
+    for (const branch of (state['Branches'] as Record<string, unknown>[] | undefined) ?? []) statesByName(branch, into);
+    for (const key of ['Iterator', 'ItemProcessor']) {
+      const sub = state[key] as Record<string, unknown> | undefined;
+      if (sub) statesByName(sub, into);
+    }
+  }
+  return into;
+}
+
+// The number of items a Map state iterates over: InputPath, then ItemsPath (both reference paths,
+// ASL spec). Undefined when the items come another way (JSONata `Items`, ItemReader) or the path
+// does not resolve to an array: then MapStateStarted carries no length.
+function mapLength(state: Record<string, unknown> | undefined, input: unknown): number | undefined {
+  if (!state || state['Items'] !== undefined || state['ItemReader'] !== undefined) return undefined;
+  const inputPath = state['InputPath'];
+  const itemsPath = state['ItemsPath'];
+  const effective = inputPath === undefined ? input : referencePath(input, inputPath);
+  const items = itemsPath === undefined ? effective : referencePath(effective, itemsPath);
+  return Array.isArray(items) ? items.length : undefined;
+}
+
+// Resolves a reference path (`$`, `$.a.b`, `$['a'][0]`); undefined for anything else.
+function referencePath(value: unknown, path: unknown): unknown {
+  if (path === null || typeof path !== 'string' || !path.startsWith('$')) return undefined;
+  const step = /^(?:\.([A-Za-z_][\w-]*)|\['([^']*)'\]|\[(\d+)\])/;
+  let rest = path.slice(1);
+  let current = value;
+  while (rest.length > 0) {
+    const m = step.exec(rest);
+    if (!m || current === null || typeof current !== 'object') return undefined;
+    const key = m[1] ?? m[2] ?? Number(m[3]);
+    current = (current as Record<string | number, unknown>)[key];
+    rest = rest.slice(m[0].length);
+  }
+  return current;
 }
 
 // Names of the states (including those in Parallel branches and Map processors) that have a Retry.

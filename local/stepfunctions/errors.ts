@@ -10,6 +10,7 @@ export type SfnErrorCode =
   | 'AccessDeniedException'
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
+  | 'ExecutionNotRedrivable'
   | 'IncompleteSignature'
   | 'InvalidArn'
   | 'InvalidExecutionInput'

@@ -11,6 +11,7 @@ import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
 import type { ExecutionStatusChange, StatusChangeListener } from './events';
 import { issueToken, readToken } from './page-token';
+import { redrivability, resumePoint } from './redrive';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
 import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
 
@@ -51,6 +52,7 @@ export type Operation =
   | 'StartExecution'
   | 'StopExecution'
   | 'DescribeExecution'
+  | 'RedriveExecution'
   | 'ListExecutions'
   | 'GetExecutionHistory'
   | 'DescribeStateMachine'
@@ -63,6 +65,8 @@ export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
   private readonly machines: ReadonlyMap<string, ServedStateMachine>;
   private readonly listeners = new Set<StatusChangeListener>();
+  /** The client token of recent redrives, by execution: a retried call must not redrive twice. */
+  private readonly redriveTokens = new Map<string, { token: string; date: number }>();
 
   constructor(private readonly options: StepFunctionsServiceOptions) {
     this.running = options.running ?? new Map();
@@ -94,7 +98,7 @@ export class StepFunctionsService {
       output: r.output ?? null,
       error: r.error ?? null,
       cause: r.cause ?? null,
-      redriveCount: 0,
+      redriveCount: r.redriveCount ?? 0,
     };
     for (const listener of this.listeners) {
       // A subscriber's failure must never reach the execution.
@@ -115,6 +119,8 @@ export class StepFunctionsService {
         return this.stopExecution(caller, request);
       case 'DescribeExecution':
         return this.describeExecution(caller, request);
+      case 'RedriveExecution':
+        return this.redriveExecution(caller, request);
       case 'ListExecutions':
         return this.listExecutions(caller, request);
       case 'GetExecutionHistory':
@@ -169,11 +175,67 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
+    this.launch(engine, { executionArn, name, input: parsedInput, startDate });
+    return { executionArn, startDate: seconds(startDate) };
+  }
+
+  /**
+   * RedriveExecution: `{executionArn, clientToken?}` → `{redriveDate}`. Reruns a FAILED, TIMED_OUT
+   * or ABORTED execution from its unsuccessful state under the same ARN, appending to its history.
+   */
+  async redriveExecution(caller: Caller, request: Request): Promise<{ redriveDate: number }> {
+    const arn = required(request, 'executionArn');
+    parseExecutionArn(arn);
+    const clientToken = optionalString(request, 'clientToken');
+    if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) {
+      throw new SfnError(
+        'ValidationException',
+        "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length between 1 and 64",
+      );
+    }
+    await this.authorize(caller, 'states:RedriveExecution', arn);
+    const record = this.execution(arn);
+    const { engine } = this.served(record.stateMachineArn);
+    const earlier = this.redriveTokens.get(arn);
+    // A retry of the same call (the SDK sends one token per call and keeps it across retries).
+    if (clientToken !== undefined && earlier?.token === clientToken) return { redriveDate: seconds(earlier.date) };
+    const now = Date.now();
+    const verdict = redrivability(record, now, this.options.store.historyLength(arn));
+    if (verdict.redriveStatus === 'NOT_REDRIVABLE') {
+      throw new SfnError(
+        'ExecutionNotRedrivable',
+        `Execution cannot be redriven: ${verdict.redriveStatusReason}: '${arn}'`,
+      );
+    }
+    const point = resumePoint(this.options.store.history(arn), engine.topLevelStates);
+    const redriveCount = (record.redriveCount ?? 0) + 1;
+    this.options.store.reopen(arn, now, {
+      timestamp: now,
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount },
+    });
+    if (clientToken !== undefined) {
+      this.redriveTokens.set(arn, { token: clientToken, date: now });
+      // Bounded: tokens only guard retries of a call, which come within seconds.
+      if (this.redriveTokens.size > 1000) this.redriveTokens.delete(this.redriveTokens.keys().next().value!);
+    }
+    this.launch(engine, {
+      executionArn: arn,
+      name: record.name,
+      input: JSON.parse(point.state === undefined ? record.input : point.input),
+      startDate: record.startDate,
+      redriveCount,
+      ...(point.state !== undefined ? { resumeAt: point.state } : {}),
+    });
+    return { redriveDate: seconds(now) };
+  }
+
+  // Runs a RUNNING execution of the store on its engine and closes it when the engine is done.
+  private launch(engine: ExecutionEngine, start: Parameters<ExecutionEngine['start']>[0]): void {
+    const { executionArn } = start;
     let handle: ExecutionHandle;
     try {
-      handle = engine.start({ executionArn, name, input: parsedInput, startDate }, (event) =>
-        this.options.store.append(executionArn, event),
-      );
+      handle = engine.start(start, (event) => this.options.store.append(executionArn, event));
     } catch (err) {
       // The execution exists now; it must not stay RUNNING forever because the interpreter refused it.
       this.finish(executionArn, {
@@ -181,7 +243,7 @@ export class StepFunctionsService {
         error: 'States.Runtime',
         cause: err instanceof Error ? err.message : String(err),
       });
-      return { executionArn, startDate: seconds(startDate) };
+      return;
     }
     this.running.set(executionArn, handle);
     this.emit(executionArn);
@@ -189,7 +251,6 @@ export class StepFunctionsService {
       (outcome) => this.finish(executionArn, outcome),
       (err: unknown) => this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: String(err) }),
     );
-    return { executionArn, startDate: seconds(startDate) };
   }
 
   /** StopExecution: `{executionArn, error?, cause?}` → `{stopDate}`. */
@@ -204,7 +265,8 @@ export class StepFunctionsService {
     const record = this.execution(arn as string);
     if (record.status === 'RUNNING') {
       this.abort(record.executionArn, error, cause);
-      return { stopDate: seconds(record.stopDate!) };
+      // The store hands out snapshots: read the closed execution again.
+      return { stopDate: seconds(this.execution(record.executionArn).stopDate ?? Date.now()) };
     }
     // Already closed: AWS answers 200 and leaves the execution as it was (docs/aws-behaviour.md §4.4).
     return { stopDate: seconds(record.stopDate ?? Date.now()) };
@@ -228,9 +290,10 @@ export class StepFunctionsService {
       ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
       ...(r.error !== undefined ? { error: r.error } : {}),
       ...(r.cause !== undefined ? { cause: r.cause } : {}),
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
-      redriveStatusReason: 'Execution redrive is not emulated by the local runtime',
+      redriveCount: r.redriveCount ?? 0,
+      ...(r.redriveDate !== undefined ? { redriveDate: seconds(r.redriveDate) } : {}),
+      // The history is read only for closed, unsuccessful executions (its length can forbid a redrive).
+      ...redrivability(r, Date.now(), r.status === 'RUNNING' || r.status === 'SUCCEEDED' ? 0 : this.historyLength(r)),
     };
   }
 
@@ -244,38 +307,47 @@ export class StepFunctionsService {
         `1 validation error detected: Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(', ')}]`,
       );
     }
+    const redriveFilter = optionalString(request, 'redriveFilter');
+    if (redriveFilter !== undefined && redriveFilter !== 'REDRIVEN' && redriveFilter !== 'NOT_REDRIVEN') {
+      throw new SfnError(
+        'ValidationException',
+        `1 validation error detected: Value '${redriveFilter}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]`,
+      );
+    }
+    if (request['mapRunArn'] !== undefined && request['mapRunArn'] !== null) {
+      // Distributed Map is not emulated, so no Map Run exists; AWS also refuses both ARNs together.
+      throw new SfnError('ValidationException', 'Only one of stateMachineArn and mapRunArn can be specified');
+    }
     const limit = pageSize(request);
     // The token holds the start-order position of the last execution returned: the next page starts
     // below it, so executions started meanwhile (at the top) neither shift nor repeat items.
-    const scope = `ListExecutions\0${machineArn}\0${statusFilter ?? ''}`;
+    const scope = `ListExecutions\0${machineArn}\0${statusFilter ?? ''}\0${redriveFilter ?? ''}`;
     const before =
       request['nextToken'] === undefined || request['nextToken'] === null
         ? undefined
         : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:ListExecutions', machineArn);
     this.machine(machineArn);
-    const executions: Record<string, unknown>[] = [];
-    let more = false;
-    let last: string | undefined;
-    for (const r of this.options.store.newestFirst(before)) {
-      if (r.stateMachineArn !== machineArn) continue;
-      if (statusFilter !== undefined && r.status !== statusFilter) continue;
-      if (executions.length === limit) {
-        more = true;
-        break;
-      }
-      last = r.executionArn;
-      executions.push({
-        executionArn: r.executionArn,
-        stateMachineArn: r.stateMachineArn,
-        name: r.name,
-        status: r.status,
-        startDate: seconds(r.startDate),
-        ...(r.stopDate !== undefined ? { stopDate: seconds(r.stopDate) } : {}),
-        redriveCount: 0,
-      });
-    }
-    return { executions, ...(more ? { nextToken: issueToken(scope, this.options.store.position(last!)!) } : {}) };
+    // One indexed query: newest first, one row more than the page to know whether another follows.
+    const page = this.options.store.list({
+      stateMachineArn: machineArn,
+      ...(statusFilter !== undefined ? { status: statusFilter } : {}),
+      ...(redriveFilter !== undefined ? { redriven: redriveFilter === 'REDRIVEN' } : {}),
+      ...(before !== undefined ? { before } : {}),
+      limit,
+    });
+    const executions = page.executions.map((r) => ({
+      executionArn: r.executionArn,
+      stateMachineArn: r.stateMachineArn,
+      name: r.name,
+      status: r.status,
+      startDate: seconds(r.startDate),
+      ...(r.stopDate !== undefined ? { stopDate: seconds(r.stopDate) } : {}),
+      redriveCount: r.redriveCount ?? 0,
+      ...(r.redriveDate !== undefined ? { redriveDate: seconds(r.redriveDate) } : {}),
+    }));
+    const last = page.executions.at(-1);
+    return { executions, ...(page.more && last ? { nextToken: issueToken(scope, last.position) } : {}) };
   }
 
   /** GetExecutionHistory: `{executionArn, maxResults?, reverseOrder?, nextToken?, includeExecutionData?}`. */
@@ -293,17 +365,17 @@ export class StepFunctionsService {
         : readToken(scope, request['nextToken']);
     await this.authorize(caller, 'states:GetExecutionHistory', arn as string);
     const record = this.execution(arn as string);
-    const events = this.options.store.history(record.executionArn);
+    const length = this.options.store.historyLength(record.executionArn);
     const includeData = request['includeExecutionData'] !== false;
-    // Event ids are 1..n, in order.
-    const first = next ?? (reverse ? events.length : 1);
+    // Event ids are 1..n, in order: a page is one range query.
+    const first = next ?? (reverse ? length : 1);
     const ids = reverse
       ? { from: Math.max(first - limit, 0) + 1, to: first }
-      : { from: first, to: Math.min(first + limit - 1, events.length) };
-    let slice = events.slice(ids.from - 1, ids.to);
+      : { from: first, to: Math.min(first + limit - 1, length) };
+    let slice = this.options.store.events(record.executionArn, ids.from, ids.to);
     if (reverse) slice = slice.reverse();
     const following = reverse ? ids.from - 1 : ids.to + 1;
-    const more = reverse ? following >= 1 : following <= events.length;
+    const more = reverse ? following >= 1 : following <= length;
     return {
       events: slice.map((e) => wireEvent(e, includeData)),
       ...(more ? { nextToken: issueToken(scope, following) } : {}),
@@ -466,6 +538,10 @@ export class StepFunctionsService {
     return this.served(arn).stateMachine;
   }
 
+  private historyLength(record: ExecutionRecord): number {
+    return this.options.store.historyLength(record.executionArn);
+  }
+
   private execution(arn: string): ExecutionRecord {
     const record = this.options.store.get(arn);
     if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
@@ -514,9 +590,11 @@ function lengthError(member: string, max: number): SfnError {
 function pageSize(request: Request): number {
   const max = request['maxResults'];
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000)) {
+    // The bound that was broken, in the wording of AWS's validation messages.
+    const bound = typeof max === 'number' && max < 0 ? 'greater than or equal to 0' : 'less than or equal to 1000';
     throw new SfnError(
       'ValidationException',
-      `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+      `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
     );
   }
   // 0 means "use the default" in the Step Functions API.

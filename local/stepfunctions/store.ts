@@ -1,30 +1,28 @@
 /**
- * Executions and their history, kept in memory and persisted under the data folder so that nothing
- * finished is lost when the runtime stops or is killed.
+ * Executions and their history, in an embedded SQLite database (Node's built-in `node:sqlite`) under
+ * the data folder, so that nothing finished is lost when the runtime stops or is killed, listing and
+ * filtering are indexed queries, and memory does not grow with the number of executions: the process
+ * holds only the running executions and their histories so far.
  *
- * Two append-only files:
- * - `executions.jsonl`: a `start` line when an execution starts and an `end` line when it closes;
- * - `history.jsonl`: one line per closed execution holding its event history; the `end` line points
- *   at it (byte offset and length), so history is read from disk only when someone asks for it and
- *   memory holds just the summary of each closed execution.
- * Lines are written with synchronous `write(2)` calls before the state change becomes visible
- * through the API, so a finished execution is on disk (in the page cache, which survives the process
- * being killed) before any client can see it finished. A line torn by a crash is skipped on load.
+ * A start, a close and a redrive are each one committed transaction in write-ahead-log mode before
+ * they become visible through the API; a committed transaction is in the WAL file (the page cache,
+ * which survives the process being killed), so a finished execution is on disk before any client can
+ * see it finished. The events between are written with the close. `synchronous =
+ * NORMAL` trades durability across a power cut (not a process kill) for speed, as the old files did.
+ *
+ * A data folder in the earlier format (`executions.jsonl` + `history.jsonl`) is migrated on open: every
+ * execution and its history is copied in one transaction, then the old files are renamed to
+ * `*.migrated` (kept, not deleted). A crash between the two repeats the copy, which skips executions
+ * already present.
  */
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from './sqlite';
 
-/** Execution statuses the runtime produces (PENDING_REDRIVE needs redrive, which is not emulated). */
+/**
+ * Execution statuses the runtime produces. PENDING_REDRIVE (a Distributed Map's child executions
+ * waiting for their Map Run's redrive) does not occur: Distributed Map is not emulated.
+ */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 /** The summary DescribeExecution reads. Dates are epoch milliseconds. */
@@ -32,14 +30,34 @@ export interface ExecutionRecord {
   readonly executionArn: string;
   readonly stateMachineArn: string;
   readonly name: string;
-  status: ExecutionStatus;
+  readonly status: ExecutionStatus;
   readonly startDate: number;
-  stopDate?: number;
+  readonly stopDate?: number;
   /** The input as given to StartExecution (a JSON text). */
   readonly input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  /** How often the execution was redriven (0 when never). */
+  readonly redriveCount?: number;
+  /** When it was last redriven (epoch ms). */
+  readonly redriveDate?: number;
+}
+
+/** A record with its position in start order (larger = newer), which page tokens hold. */
+export interface ListedExecution extends ExecutionRecord {
+  readonly position: number;
+}
+
+/** What {@link ExecutionStore.list} selects. */
+export interface ListQuery {
+  readonly stateMachineArn?: string;
+  readonly status?: string;
+  /** true: only redriven executions; false: only never redriven. */
+  readonly redriven?: boolean;
+  /** Only executions older than this position (the next page). */
+  readonly before?: number;
+  readonly limit: number;
 }
 
 /** An event before the store numbers it; `timestamp` is epoch milliseconds, details under `<type>EventDetails`-style keys. */
@@ -64,31 +82,106 @@ export interface Closing {
   readonly cause?: string;
 }
 
-type Line =
-  | { op: 'start'; r: ExecutionRecord }
-  | { op: 'end'; arn: string; c: Closing; h: [number, number] }
-  | { op: 'full'; r: ExecutionRecord; h?: [number, number] };
+/** A running execution: its row, its history so far, and how many of those events are in the database. */
+interface Live {
+  readonly seq: number;
+  readonly events: HistoryEvent[];
+  stored: number;
+}
+
+/** The database file inside the store's folder. */
+export const DATABASE_FILE = 'executions.sqlite';
+
+interface Row {
+  seq: number;
+  arn: string;
+  machine: string;
+  name: string;
+  status: string;
+  start_date: number;
+  stop_date: number | null;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  redrive_count: number;
+  redrive_date: number | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS executions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  arn TEXT NOT NULL UNIQUE,
+  machine TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_date INTEGER NOT NULL,
+  stop_date INTEGER,
+  input TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT,
+  redrive_count INTEGER NOT NULL DEFAULT 0,
+  redrive_date INTEGER
+);
+CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
+CREATE INDEX IF NOT EXISTS executions_by_machine_status ON executions (machine, status, seq);
+CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status, seq);
+CREATE TABLE IF NOT EXISTS events (
+  execution INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (execution, id)
+) WITHOUT ROWID;
+`;
 
 /** Persistent execution store of one runtime data folder. */
 export class ExecutionStore {
-  private readonly records = new Map<string, ExecutionRecord>();
-  /** Start order; listing walks it backwards (newest first, as ListExecutions does). */
-  private readonly order: string[] = [];
-  /** Index of each execution in `order`; stable while the store is open (page tokens use it). */
-  private readonly positions = new Map<string, number>();
-  private readonly liveHistory = new Map<string, HistoryEvent[]>();
-  private readonly historyPointers = new Map<string, [number, number]>();
-  private readonly executionsFd: number;
-  private readonly historyFd: number;
-  private historySize: number;
+  private readonly db: DatabaseSync;
+  /** Running executions: their row and last event id (bounded by the running count, not the total). */
+  private readonly live = new Map<string, Live>();
+  /** The listing queries, one per combination of filters (at most 16). */
+  private readonly listStatements = new Map<string, StatementSync>();
+  private readonly statements: Record<
+    | 'byArn'
+    | 'seqOf'
+    | 'insert'
+    | 'insertEvent'
+    | 'close'
+    | 'reopen'
+    | 'events'
+    | 'eventRange'
+    | 'count'
+    | 'lastId'
+    | 'running',
+    StatementSync
+  >;
 
   private constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
-    this.loadAndCompact();
-    this.executionsFd = openSync(join(dir, 'executions.jsonl'), 'a');
-    this.historyFd = openSync(join(dir, 'history.jsonl'), 'a+');
-    this.historySize = fstatSync(this.historyFd).size;
-    terminateTornLine(this.historyFd, this.historySize, (n) => (this.historySize += n));
+    this.db = new DatabaseSync(join(dir, DATABASE_FILE));
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      byArn: this.db.prepare('SELECT * FROM executions WHERE arn = ?'),
+      insert: this.db.prepare(
+        'INSERT OR IGNORE INTO executions (arn, machine, name, status, start_date, stop_date, input, output, error, cause, redrive_count, redrive_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertEvent: this.db.prepare('INSERT INTO events (execution, id, body) VALUES (?, ?, ?)'),
+      close: this.db.prepare(
+        'UPDATE executions SET status = ?, stop_date = ?, output = ?, error = ?, cause = ? WHERE seq = ?',
+      ),
+      reopen: this.db.prepare(
+        "UPDATE executions SET status = 'RUNNING', stop_date = NULL, output = NULL, error = NULL, cause = NULL, redrive_count = redrive_count + 1, redrive_date = ? WHERE seq = ?",
+      ),
+      events: this.db.prepare('SELECT body FROM events WHERE execution = ? ORDER BY id'),
+      eventRange: this.db.prepare('SELECT body FROM events WHERE execution = ? AND id BETWEEN ? AND ? ORDER BY id'),
+      seqOf: this.db.prepare('SELECT seq FROM executions WHERE arn = ?'),
+      count: this.db.prepare('SELECT count(*) AS n FROM executions'),
+      lastId: this.db.prepare('SELECT max(id) AS id FROM events WHERE execution = ?'),
+      running: this.db.prepare("SELECT * FROM executions WHERE status = 'RUNNING'"),
+    };
+    this.migrateJsonl();
   }
 
   /**
@@ -101,11 +194,11 @@ export class ExecutionStore {
   ): { store: ExecutionStore; aborted: ExecutionRecord[] } {
     const store = new ExecutionStore(dir);
     const aborted: ExecutionRecord[] = [];
-    for (const record of store.records.values()) {
-      if (record.status !== 'RUNNING') continue;
-      store.liveHistory.set(record.executionArn, [startedEvent(record)]);
+    for (const row of store.statements.running.all() as unknown as Row[]) {
+      const events = store.storedEvents(row.seq);
+      store.live.set(row.arn, { seq: row.seq, events, stored: events.length });
       store.close(
-        record.executionArn,
+        row.arn,
         { status: 'ABORTED', stopDate: interrupted.now, error: interrupted.error, cause: interrupted.cause },
         {
           timestamp: interrupted.now,
@@ -113,141 +206,280 @@ export class ExecutionStore {
           executionAbortedEventDetails: { error: interrupted.error, cause: interrupted.cause },
         },
       );
-      aborted.push(record);
+      aborted.push(toRecord(row));
     }
     return { store, aborted };
   }
 
+  /** The execution, read from the database (a snapshot: later changes need another `get`). */
   get(executionArn: string): ExecutionRecord | undefined {
-    return this.records.get(executionArn);
+    const row = this.statements.byArn.get(executionArn) as Row | undefined;
+    return row ? toRecord(row) : undefined;
   }
 
   /**
-   * Executions newest first, each with its position in start order; with `before`, only those
-   * started before the execution at that position (the next page of a listing).
+   * Executions newest first (by start order) matching `query`, at most `limit`, and whether more match.
    */
-  *newestFirst(before?: number): IterableIterator<ExecutionRecord> {
-    const from = before === undefined ? this.order.length - 1 : Math.min(before, this.order.length) - 1;
-    for (let i = from; i >= 0; i--) yield this.records.get(this.order[i]!)!;
-  }
-
-  /** Position of an execution in start order (0 = the oldest known); undefined when unknown. */
-  position(executionArn: string): number | undefined {
-    return this.positions.get(executionArn);
+  list(query: ListQuery): { executions: ListedExecution[]; more: boolean } {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.stateMachineArn !== undefined) {
+      where.push('machine = ?');
+      params.push(query.stateMachineArn);
+    }
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.redriven !== undefined) where.push(query.redriven ? 'redrive_count > 0' : 'redrive_count = 0');
+    if (query.before !== undefined) {
+      where.push('seq < ?');
+      params.push(query.before);
+    }
+    const sql = `SELECT * FROM executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.listStatements.set(sql, statement);
+    }
+    const rows = statement.all(...params, query.limit + 1) as unknown as Row[];
+    const more = rows.length > query.limit;
+    return { executions: rows.slice(0, query.limit).map((row) => ({ ...toRecord(row), position: row.seq })), more };
   }
 
   /** Number of executions known. */
   get size(): number {
-    return this.records.size;
+    return Number((this.statements.count.get() as { n: number }).n);
   }
 
   /** Records a new RUNNING execution and its first event; on disk before this returns. */
   add(record: ExecutionRecord, started: NewHistoryEvent): void {
-    this.writeLine(this.executionsFd, { op: 'start', r: record });
-    this.records.set(record.executionArn, record);
-    this.positions.set(record.executionArn, this.order.push(record.executionArn) - 1);
-    this.liveHistory.set(record.executionArn, [{ ...started, id: 1, previousEventId: 0 }]);
-  }
-
-  /** Appends an event to a running execution's history (kept in memory until it closes). */
-  append(executionArn: string, event: NewHistoryEvent): void {
-    const events = this.liveHistory.get(executionArn);
-    if (!events) return; // closed already (e.g. stopped while a task was finishing): AWS drops such events too
-    events.push({ ...event, id: events.length + 1, previousEventId: events.length });
+    this.transaction(() => {
+      const result = this.statements.insert.run(
+        record.executionArn,
+        record.stateMachineArn,
+        record.name,
+        'RUNNING',
+        record.startDate,
+        null,
+        record.input,
+        null,
+        null,
+        null,
+        0,
+        null,
+      );
+      const seq = Number(result.lastInsertRowid);
+      const first: HistoryEvent = { ...started, id: 1, previousEventId: 0 };
+      this.statements.insertEvent.run(seq, 1, JSON.stringify(first));
+      this.live.set(record.executionArn, { seq, events: [first], stored: 1 });
+    });
   }
 
   /**
-   * Closes a running execution: its last event, history and closing summary are written before the
-   * new status is visible. No-op (returns false) when it is not running.
+   * Appends an event to a running execution's history, in memory until the execution closes (one
+   * transaction per execution, not one per event, as the earlier files did); dropped when it is not
+   * running. A crash loses these events, and the restart closes the execution ABORTED.
+   */
+  append(executionArn: string, event: NewHistoryEvent): void {
+    const live = this.live.get(executionArn);
+    if (!live) return; // closed already (e.g. stopped while a task was finishing): AWS drops such events too
+    const n = live.events.length;
+    live.events.push({ ...event, id: n + 1, previousEventId: n });
+  }
+
+  /**
+   * Closes a running execution: its last event and closing summary are committed before the new
+   * status is visible. No-op (returns false) when it is not running.
    */
   close(executionArn: string, closing: Closing, lastEvent: NewHistoryEvent): boolean {
-    const record = this.records.get(executionArn);
-    const events = this.liveHistory.get(executionArn);
-    if (record?.status !== 'RUNNING' || !events) return false;
-    events.push({ ...lastEvent, id: events.length + 1, previousEventId: events.length });
-    const historyLine = Buffer.from(`${JSON.stringify(events)}\n`);
-    writeSync(this.historyFd, historyLine);
-    const pointer: [number, number] = [this.historySize, historyLine.length - 1];
-    this.historySize += historyLine.length;
-    this.writeLine(this.executionsFd, { op: 'end', arn: executionArn, c: closing, h: pointer });
-    applyClosing(record, closing);
-    this.historyPointers.set(executionArn, pointer);
-    this.liveHistory.delete(executionArn);
+    const live = this.live.get(executionArn);
+    if (!live) return false;
+    const n = live.events.length;
+    live.events.push({ ...lastEvent, id: n + 1, previousEventId: n });
+    this.transaction(() => {
+      for (const event of live.events.slice(live.stored))
+        this.statements.insertEvent.run(live.seq, event.id, JSON.stringify(event));
+      this.statements.close.run(
+        closing.status,
+        closing.stopDate,
+        closing.output ?? null,
+        closing.error ?? null,
+        closing.cause ?? null,
+        live.seq,
+      );
+    });
+    this.live.delete(executionArn);
     return true;
   }
 
-  /** The history of an execution (empty when unknown). */
+  /**
+   * Makes a closed execution RUNNING again (a redrive): counts the redrive, clears the closing
+   * summary and appends `event` (ExecutionRedriven) to the same history. False when it is running or unknown.
+   */
+  reopen(executionArn: string, redriveDate: number, event: NewHistoryEvent): boolean {
+    if (this.live.has(executionArn)) return false;
+    const row = this.statements.byArn.get(executionArn) as Row | undefined;
+    if (!row) return false;
+    const events = this.storedEvents(row.seq);
+    const n = events.length;
+    const redriven: HistoryEvent = { ...event, id: n + 1, previousEventId: n };
+    events.push(redriven);
+    this.transaction(() => {
+      this.statements.insertEvent.run(row.seq, redriven.id, JSON.stringify(redriven));
+      this.statements.reopen.run(redriveDate, row.seq);
+    });
+    this.live.set(executionArn, { seq: row.seq, events, stored: events.length });
+    return true;
+  }
+
+  /** The history of an execution, oldest first (empty when unknown). */
   history(executionArn: string): HistoryEvent[] {
-    const live = this.liveHistory.get(executionArn);
-    if (live) return live;
-    const pointer = this.historyPointers.get(executionArn);
-    if (!pointer) return [];
-    const buffer = Buffer.alloc(pointer[1]);
-    readSync(this.historyFd, buffer, 0, pointer[1], pointer[0]);
-    return JSON.parse(buffer.toString('utf8')) as HistoryEvent[];
+    const live = this.live.get(executionArn);
+    if (live) return [...live.events];
+    const seq = this.seqOf(executionArn);
+    return seq === undefined ? [] : this.storedEvents(seq);
   }
 
-  /** Closes the files. */
+  /** Events `from`..`to` (ids, inclusive) of an execution's history, oldest first. */
+  events(executionArn: string, from: number, to: number): HistoryEvent[] {
+    const live = this.live.get(executionArn);
+    if (live) return live.events.slice(Math.max(from, 1) - 1, Math.max(to, 0));
+    const seq = this.seqOf(executionArn);
+    if (seq === undefined || to < from) return [];
+    return (this.statements.eventRange.all(seq, from, to) as { body: string }[]).map(
+      (e) => JSON.parse(e.body) as HistoryEvent,
+    );
+  }
+
+  /** The number of events in an execution's history (ids are 1..n); 0 when unknown. */
+  historyLength(executionArn: string): number {
+    const live = this.live.get(executionArn);
+    if (live) return live.events.length;
+    const seq = this.seqOf(executionArn);
+    if (seq === undefined) return 0;
+    return Number((this.statements.lastId.get(seq) as { id: number | null }).id ?? 0);
+  }
+
+  /** Closes the database. */
   dispose(): void {
-    closeSync(this.executionsFd);
-    closeSync(this.historyFd);
+    // Executions still finishing on their engine write nothing more (as when the process is gone).
+    this.live.clear();
+    if (this.db.isOpen) this.db.close();
   }
 
-  private writeLine(fd: number, line: Line): void {
-    writeSync(fd, `${JSON.stringify(line)}\n`);
+  private storedEvents(seq: number): HistoryEvent[] {
+    return (this.statements.events.all(seq) as { body: string }[]).map((e) => JSON.parse(e.body) as HistoryEvent);
   }
 
-  // Reads executions.jsonl; when it holds many more lines than executions, rewrites it with one
-  // line per execution (write to a temporary file, then rename: a crash leaves the old file intact).
-  private loadAndCompact(): void {
+  private seqOf(executionArn: string): number | undefined {
+    const live = this.live.get(executionArn);
+    if (live) return live.seq;
+    const row = this.statements.seqOf.get(executionArn) as { seq: number } | undefined;
+    return row === undefined ? undefined : Number(row.seq);
+  }
+
+  private transaction(body: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      body();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  // Copies a data folder of the earlier JSON-lines format into the database (see the module comment).
+  private migrateJsonl(): void {
     const file = join(this.dir, 'executions.jsonl');
     if (!existsSync(file)) return;
-    const text = readFileSync(file, 'utf8');
-    let lines = 0;
-    for (const raw of text.split('\n')) {
+    const historyFile = join(this.dir, 'history.jsonl');
+    const records = new Map<string, LegacyRecord>();
+    const pointers = new Map<string, [number, number]>();
+    for (const raw of readFileSync(file, 'utf8').split('\n')) {
       if (raw === '') continue;
-      let line: Line;
+      let line: LegacyLine;
       try {
-        line = JSON.parse(raw) as Line;
+        line = JSON.parse(raw) as LegacyLine;
       } catch {
-        continue; // torn by a crash mid-write
+        continue; // torn by a crash mid-write, as the old loader skipped it
       }
-      lines++;
       if (line.op === 'start' || line.op === 'full') {
-        if (!this.records.has(line.r.executionArn))
-          this.positions.set(line.r.executionArn, this.order.push(line.r.executionArn) - 1);
-        this.records.set(line.r.executionArn, line.r);
-        if (line.op === 'full' && line.h) this.historyPointers.set(line.r.executionArn, line.h);
+        records.set(line.r.executionArn, { ...line.r });
+        if (line.op === 'full' && line.h) pointers.set(line.r.executionArn, line.h);
       } else if (line.op === 'end') {
-        const record = this.records.get(line.arn);
+        const record = records.get(line.arn);
         if (record) {
-          applyClosing(record, line.c);
-          this.historyPointers.set(line.arn, line.h);
+          Object.assign(record, line.c);
+          pointers.set(line.arn, line.h);
+        }
+      } else if (line.op === 'redrive') {
+        const record = records.get(line.arn);
+        if (record) {
+          // Running again; the history before the redrive stays at the last `end` pointer.
+          for (const key of ['stopDate', 'output', 'error', 'cause'] as const) delete record[key];
+          Object.assign(record, {
+            status: 'RUNNING',
+            redriveCount: (record.redriveCount ?? 0) + 1,
+            redriveDate: line.d,
+          });
         }
       }
     }
-    if (lines > this.records.size * 1.5 + 100 || !text.endsWith('\n')) {
-      const tmp = `${file}.tmp`;
-      const fd = openSync(tmp, 'w');
-      for (const arn of this.order) {
-        const h = this.historyPointers.get(arn);
-        writeSync(fd, `${JSON.stringify({ op: 'full', r: this.records.get(arn), ...(h ? { h } : {}) })}\n`);
-      }
-      closeSync(fd);
-      renameSync(tmp, file);
+    const historyFd = existsSync(historyFile) ? openSync(historyFile, 'r') : undefined;
+    try {
+      this.transaction(() => {
+        for (const r of records.values()) {
+          const inserted = this.statements.insert.run(
+            r.executionArn,
+            r.stateMachineArn,
+            r.name,
+            r.status,
+            r.startDate,
+            r.stopDate ?? null,
+            r.input,
+            r.output ?? null,
+            r.error ?? null,
+            r.cause ?? null,
+            r.redriveCount ?? 0,
+            r.redriveDate ?? null,
+          );
+          if (inserted.changes === 0) continue; // copied by an earlier, interrupted migration
+          const seq = Number(inserted.lastInsertRowid);
+          const events = legacyHistory(historyFd, pointers.get(r.executionArn)) ?? [legacyStartedEvent(r)];
+          for (const event of events) this.statements.insertEvent.run(seq, event.id, JSON.stringify(event));
+        }
+      });
+    } finally {
+      if (historyFd !== undefined) closeSync(historyFd);
     }
+    renameSync(file, `${file}.migrated`);
+    if (existsSync(historyFile)) renameSync(historyFile, `${historyFile}.migrated`);
   }
 }
 
-function applyClosing(record: ExecutionRecord, closing: Closing): void {
-  record.status = closing.status;
-  record.stopDate = closing.stopDate;
-  if (closing.output !== undefined) record.output = closing.output;
-  if (closing.error !== undefined) record.error = closing.error;
-  if (closing.cause !== undefined) record.cause = closing.cause;
+type LegacyRecord = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] };
+type LegacyLine =
+  | { op: 'start'; r: LegacyRecord }
+  | { op: 'end'; arn: string; c: Closing; h: [number, number] }
+  | { op: 'redrive'; arn: string; d: number }
+  | { op: 'full'; r: LegacyRecord; h?: [number, number] };
+
+// One execution's history from the old history.jsonl (offset and length); undefined when unreadable.
+function legacyHistory(fd: number | undefined, pointer: [number, number] | undefined): HistoryEvent[] | undefined {
+  if (fd === undefined || !pointer) return undefined;
+  const buffer = Buffer.alloc(pointer[1]);
+  const read = readSync(fd, buffer, 0, pointer[1], pointer[0]);
+  try {
+    const events = JSON.parse(buffer.subarray(0, read).toString('utf8')) as HistoryEvent[];
+    return Array.isArray(events) && events.length > 0 ? events : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function startedEvent(record: ExecutionRecord): HistoryEvent {
+function legacyStartedEvent(record: ExecutionRecord): HistoryEvent {
   return {
     id: 1,
     previousEventId: 0,
@@ -257,13 +489,19 @@ function startedEvent(record: ExecutionRecord): HistoryEvent {
   };
 }
 
-// A crash can leave a partial last line; end it so the next append starts on a line of its own.
-function terminateTornLine(fd: number, size: number, grew: (bytes: number) => void): void {
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
-  readSync(fd, last, 0, 1, size - 1);
-  if (last[0] !== 0x0a) {
-    writeSync(fd, '\n');
-    grew(1);
-  }
+function toRecord(row: Row): ExecutionRecord {
+  return {
+    executionArn: row.arn,
+    stateMachineArn: row.machine,
+    name: row.name,
+    status: row.status as ExecutionStatus,
+    startDate: Number(row.start_date),
+    ...(row.stop_date !== null ? { stopDate: Number(row.stop_date) } : {}),
+    input: row.input,
+    ...(row.output !== null ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.cause !== null ? { cause: row.cause } : {}),
+    redriveCount: Number(row.redrive_count),
+    ...(row.redrive_date !== null ? { redriveDate: Number(row.redrive_date) } : {}),
+  };
 }

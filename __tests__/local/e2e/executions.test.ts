@@ -8,6 +8,7 @@ import {
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  RedriveExecutionCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -130,6 +131,61 @@ describe('local runtime over HTTP (API_AUTH=NONE)', () => {
       errorType: 'WorkerBroke',
       errorMessage: 'the worker broke on purpose',
     });
+  });
+
+  it('redrives a stopped execution through the SDK: SUCCEEDED under the same ARN, redriveCount 1, one history', async () => {
+    // Prepare: the first function holds a second, so the stop finds the execution running.
+    const started = await start({ input: WORKER_INPUT.hold(1000), name: uniqueName('redrive') });
+    const { executionArn } = started.body;
+    await postJson(`${rt.url}/stop-execution`, { executionArn });
+
+    // Act
+    const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const finished = await waitForEnd(() => describeExecution(executionArn));
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+
+    // Assess
+    expect(finished.body).toMatchObject({ executionArn, status: 'SUCCEEDED' });
+    expect(described).toMatchObject({ redriveCount: 1, redriveDate, redriveStatus: 'NOT_REDRIVABLE' });
+    const types = history.events!.map((e) => e.type);
+    expect(types.indexOf('ExecutionRedriven')).toBe(types.indexOf('ExecutionAborted') + 1);
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(history.events!.map((e) => e.id)).toEqual(history.events!.map((_e, i) => i + 1));
+    await expect(sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({
+      name: 'ExecutionNotRedrivable',
+    });
+  });
+
+  it('redrives a FAILED execution again and again under one ARN, counting each redrive', async () => {
+    // Prepare: a worker that always fails.
+    const started = await start({ input: WORKER_INPUT.fail, name: uniqueName('refail') });
+    const { executionArn } = started.body;
+    await waitForEnd(() => describeExecution(executionArn));
+
+    // Act
+    for (let i = 0; i < 2; i++) {
+      await sfn.send(new RedriveExecutionCommand({ executionArn }));
+      await waitForEnd(() => describeExecution(executionArn));
+    }
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const listed = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: described.stateMachineArn, redriveFilter: 'REDRIVEN' }),
+    );
+
+    // Assess
+    expect(described).toMatchObject({
+      status: 'FAILED',
+      error: 'WorkerBroke',
+      redriveCount: 2,
+      redriveStatus: 'REDRIVABLE',
+    });
+    expect(history.events!.filter((e) => e.type === 'ExecutionFailed')).toHaveLength(3);
+    expect(
+      history.events!.filter((e) => e.type === 'ExecutionRedriven').map((e) => e.executionRedrivenEventDetails),
+    ).toEqual([{ redriveCount: 1 }, { redriveCount: 2 }]);
+    expect(listed.executions).toContainEqual(expect.objectContaining({ executionArn, redriveCount: 2 }));
   });
 
   it('answers a repeated start with the same name and input with the same execution, and refuses a different input', async () => {

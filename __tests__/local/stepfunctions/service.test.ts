@@ -1,139 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { IamAuthorizer } from '../../../local/iam/authorizer';
-import {
-  type InvokeRequest,
-  type InvokeResult,
-  type LambdaService,
-  LambdaServiceError,
-} from '../../../local/lambda/types';
-import { ExecutionEngine } from '../../../local/stepfunctions/engine';
+import { rmSync } from 'node:fs';
+import { LambdaServiceError } from '../../../local/lambda/types';
 import { SfnError } from '../../../local/stepfunctions/errors';
-import { type Caller, StepFunctionsService } from '../../../local/stepfunctions/service';
-import { ExecutionStore } from '../../../local/stepfunctions/store';
-import type { RoleModel, StackModel, StateMachineModel } from '../../../local/terraform/model';
-
-const ACCOUNT = '123456789012';
-const FN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker`;
-const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:machine`;
-const DEV: Caller = { kind: 'developer' };
-
-/** The shape of the project's ASL: lambda:invoke, a throttling retrier, catch-all into a Fail state with paths. */
-const DEFINITION = {
-  StartAt: 'Work',
-  States: {
-    Work: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: FN, 'Payload.$': '$' },
-      OutputPath: '$.Payload',
-      Retry: [
-        { ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 0.01, MaxAttempts: 2, BackoffRate: 1 },
-      ],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'Failed' }],
-      End: true,
-    },
-    Failed: { Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' },
-  },
-};
-
-// Invocations that never answer on their own; released after the tests so no task timer stays armed.
-let releaseHung!: () => void;
-const hungUntilTeardown = new Promise<never>((_resolve, reject) => (releaseHung = () => reject(new Error('teardown'))));
-hungUntilTeardown.catch(() => undefined);
-const hang = (): Promise<InvokeResult> => hungUntilTeardown;
-
-type Behaviour = (request: InvokeRequest, call: number) => Promise<InvokeResult> | InvokeResult;
-
-/** A scripted Lambda service: the engine's only dependency on the real one is this contract. */
-function fakeLambda(behaviour: Behaviour): LambdaService & { calls: InvokeRequest[] } {
-  const calls: InvokeRequest[] = [];
-  return {
-    calls,
-    invoke: async (request) => {
-      calls.push(request);
-      return behaviour(request, calls.length);
-    },
-    close: async () => undefined,
-  };
-}
-
-function ok(payload: unknown): InvokeResult {
-  return { statusCode: 200, executedVersion: '$LATEST', payload, requestId: 'req-1', durationMs: 1, coldStart: false };
-}
-
-function role(statements: unknown[]): RoleModel {
-  return {
-    address: 'aws_iam_role.sm',
-    name: 'sm-role',
-    arn: `arn:aws:iam::${ACCOUNT}:role/sm-role`,
-    trustPolicy: { Statement: [] },
-    policies: [
-      { name: 'sm', source: 'aws_iam_role_policy.sm', document: { Version: '2012-10-17', Statement: statements } },
-    ],
-  };
-}
-
-const INVOKE = [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [FN, `${FN}:*`] }];
-
-async function setup(
-  behaviour: Behaviour,
-  options: { statements?: unknown[]; definition?: object; dir?: string } = {},
-) {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sfn-service-'));
-  const smRole = role(options.statements ?? INVOKE);
-  const stateMachine: StateMachineModel = {
-    address: 'aws_sfn_state_machine.sm',
-    name: 'machine',
-    arn: MACHINE,
-    roleArn: smRole.arn,
-    type: 'STANDARD',
-    definition: structuredClone(options.definition ?? DEFINITION) as Record<string, unknown>,
-    definitionText: JSON.stringify(options.definition ?? DEFINITION),
-    tracingEnabled: false,
-    tags: { project: 'async-api', team: 'noodles' },
-  };
-  const model = {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    partition: 'aws',
-    roles: [smRole],
-    lambdaPermissions: [],
-  } as unknown as StackModel;
-  const logs: string[] = [];
-  const iam = await IamAuthorizer.create(model, (l) => logs.push(l));
-  const lambda = fakeLambda(behaviour);
-  const engine = new ExecutionEngine({
-    stateMachine,
-    lambda,
-    iam,
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    partition: 'aws',
-  });
-  const { store, aborted } = ExecutionStore.open(dir, {
-    error: 'Restarted',
-    cause: 'the runtime restarted',
-    now: Date.now(),
-  });
-  const service = new StepFunctionsService({ machines: [{ stateMachine, engine }], store, iam, createdAt: 0 });
-  return { dir, service, store, lambda, logs, aborted };
-}
-
-async function untilClosed(service: StepFunctionsService, executionArn: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 500; i++) {
-    const d = await service.describeExecution(DEV, { executionArn });
-    if (d['status'] !== 'RUNNING') return d;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('still running');
-}
+import type { Caller } from '../../../local/stepfunctions/service';
+import { ACCOUNT, DEV, FN, hang, MACHINE, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
 
 describe('StepFunctionsService with the engine', () => {
   const dirs: string[] = [];
   afterAll(() => {
-    releaseHung();
+    releaseHungInvocations();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -322,6 +196,47 @@ describe('StepFunctionsService with the engine', () => {
     expect(store.size).toBe(0);
   });
 
+  it('refuses listing and history requests AWS refuses, naming the member and the bound', async () => {
+    // Prepare
+    const { dir, service } = await setup(() => ok({}));
+    dirs.push(dir);
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'l', input: '{}' });
+
+    // Act / Assess
+    for (const [maxResults, bound] of [
+      [1001, 'less than or equal to 1000'],
+      [-1, 'greater than or equal to 0'],
+    ] as const) {
+      await expect(service.listExecutions(DEV, { stateMachineArn: MACHINE, maxResults })).rejects.toMatchObject({
+        code: 'ValidationException',
+        message: expect.stringContaining(
+          `Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
+        ),
+      });
+      await expect(service.getExecutionHistory(DEV, { executionArn, maxResults })).rejects.toMatchObject({
+        code: 'ValidationException',
+      });
+    }
+    await expect(service.listExecutions(DEV, { stateMachineArn: MACHINE, statusFilter: 'DONE' })).rejects.toMatchObject(
+      {
+        code: 'ValidationException',
+        message: expect.stringContaining("Value 'DONE' at 'statusFilter'"),
+      },
+    );
+    await expect(
+      service.listExecutions(DEV, { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:execution:machine:x' }),
+    ).rejects.toMatchObject({
+      code: 'InvalidArn',
+    });
+    await expect(service.getExecutionHistory(DEV, { executionArn, nextToken: 'forged' })).rejects.toMatchObject({
+      code: 'InvalidToken',
+    });
+    // maxResults 0 means the default page (AWS: "0 ... uses the default").
+    await expect(service.listExecutions(DEV, { stateMachineArn: MACHINE, maxResults: 0 })).resolves.toMatchObject({
+      executions: [expect.objectContaining({ executionArn })],
+    });
+  });
+
   it('checks role callers against their policies', async () => {
     // Prepare
     const { dir, service } = await setup(() => ok({}));
@@ -336,7 +251,7 @@ describe('StepFunctionsService with the engine', () => {
   });
 
   it('keeps finished executions across a restart and closes interrupted ones as ABORTED', async () => {
-    // Prepare: one finished, one still running when the "process dies" (store not disposed, service dropped)
+    // Prepare: one finished, one still running when the "process dies" (its database connection goes, the service is dropped)
     const first = await setup((r) => ((r.payload as { hang?: boolean }).hang ? hang() : ok({ message: 'boiled' })));
     dirs.push(first.dir);
     const done = await first.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'done-1', input: '{}' });
@@ -346,6 +261,7 @@ describe('StepFunctionsService with the engine', () => {
       name: 'cut-1',
       input: '{"hang":true}',
     });
+    first.store.dispose();
 
     // Act
     const second = await setup(() => ok({}), { dir: first.dir });
