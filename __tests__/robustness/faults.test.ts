@@ -139,16 +139,20 @@ describe('worker faults end the execution FAILED with the error Step Functions r
 });
 
 describe('a throttled worker', () => {
-  // One concurrent invocation: a held invocation makes the next one throttled.
+  // One concurrent invocation: a held invocation makes the next one throttled. A timeout well above
+  // the hold, so a slow machine cannot turn the held job into a timeout.
   const h = harness({
-    worker: { wrapper: WORKER_FAULTS, timeout: WORKER_TIMEOUT_SECONDS, reserved_concurrent_executions: 1 },
+    worker: { wrapper: WORKER_FAULTS, timeout: 10, reserved_concurrent_executions: 1 },
   });
 
   it('is retried as the ASL says (7 attempts), then FAILED Lambda.TooManyRequestsException; jobs run again once the slot is free', async () => {
     // Prepare: hold the only slot
     const holder = await h.start(WORKER_INPUT.hold(1500));
-    for (let i = 0; i < 200 && !h.rt().functionLogs.some((line) => line.includes('holding 1500')); i++)
-      await new Promise((r) => setTimeout(r, 10));
+    // On a loaded machine the holder's cold start can take seconds; until it holds the slot, the
+    // next job could take it instead, so wait for the log line rather than a fixed time.
+    const holding = () => h.rt().functionLogs.some((line) => line.includes('holding 1500'));
+    for (let i = 0; i < 2000 && !holding(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(holding()).toBe(true);
 
     // Act
     const throttled = await h.run(EXAMPLE);

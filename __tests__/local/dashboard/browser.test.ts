@@ -2,7 +2,7 @@
  * The dashboard in a real browser (Debian's Chromium through playwright-core, local/dashboard/chromium.ts):
  * every job of the registry is started from its form and its first state turns green; the default
  * job, held by the fault wrapper, is stopped from its page; bad JSON is explained; the list updates
- * without a reload. Screenshots go to this test's own temp folder. Without Chromium this FAILS.
+ * without a reload; a failed execution is redriven from its page. Screenshots go to this test's own temp folder. Without Chromium this FAILS.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,4 +110,19 @@ it('shows an execution started elsewhere in the list without a reload', async ()
   await page.waitForSelector(`tr:has-text("${name}") [data-status="SUCCEEDED"]`, { timeout: 30_000 });
   // Still the same document: nothing reloaded it.
   await expect(page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).resolves.toBe(1);
+});
+
+it('redrives a failed execution from its page: the same execution runs again and its events say so', async () => {
+  const job = defaultJob(JOBS).name;
+  await openList();
+  await page.getByTestId(`input-${job}`).fill(JSON.stringify(WORKER_INPUT.fail));
+  await page.getByTestId(`start-${job}`).click();
+  await page.waitForSelector('.exec-head [data-status="FAILED"]', { timeout: 30_000 });
+  const url = page.url();
+  await page.getByTestId('redrive').click();
+  // The worker fails again on the same input: what shows the redrive is the history, not the status.
+  await page.waitForSelector('[data-testid="events"] li:has-text("ExecutionRedriven")', { timeout: 30_000 });
+  await page.waitForSelector('.exec-head [data-status="FAILED"]', { timeout: 30_000 });
+  expect(page.url()).toBe(url);
+  await screenshot(`${job}-redriven`);
 });
