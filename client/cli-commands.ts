@@ -210,7 +210,7 @@ const OUTCOME_EXIT: Readonly<
 };
 
 /** Writes a result to stdout with `--query` and `--output` applied; `title` is the table's, as the AWS CLI names it. */
-function print(io: CliIo, flags: GlobalFlags, title: string, value: unknown): void {
+export function print(io: CliIo, flags: GlobalFlags, title: string, value: unknown): void {
   const query = flags.query === undefined ? undefined : compileQuery(flags.query);
   io.stdout.write(
     renderOutput(value ?? null, { format: flags.output, query, title, width: io.stdout.columns || undefined }),
@@ -258,7 +258,8 @@ async function stopAfterInterrupt(client: ApiClient, arn: string, io: CliIo): Pr
   }
 }
 
-function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
+/** The retry options a command takes from its io (injected sleep and randomness in tests). */
+export function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
   return { sleep: io.sleep, random: io.random };
 }
 

@@ -19,6 +19,7 @@ import {
 } from './cli-commands';
 import { apiErrorText } from './cli-connect';
 import { type CliIo, ExitCode, processIo, UsageError } from './cli-io';
+import { addJobCommands } from './cli-job-commands';
 import { addGlobalOptions, addStartOptions, addWaitOptions, type GlobalFlags, parseExecutionArn } from './cli-options';
 import { ConfigError } from './config';
 import { OutputOptionError } from './output';
@@ -26,10 +27,10 @@ import { OutputOptionError } from './output';
 export { type CliIo, ExitCode, processIo } from './cli-io';
 export { DEFAULT_TIMEOUT_MS, parseDuration } from './cli-options';
 
-const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run'] as const;
+const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run', 'list', 'history', 'redrive'] as const;
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    SUCCEEDED (start, describe, stop: the call succeeded)
+  0    SUCCEEDED (start, describe, stop, list, history, redrive: the call succeeded)
   1    FAILED
   2    usage or bad input
   3    TIMED_OUT
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('async-api')
     .description(
-      'Start, watch and stop executions of the async HTTP API (POST [/<job>]/start-execution, /describe-execution, /stop-execution).',
+      'Start, watch, stop, list and redrive executions of the async HTTP API (POST [/<job>]/start-execution, /describe-execution, /stop-execution, /list-executions, /get-execution-history, /redrive-execution).',
     )
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -136,6 +137,8 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
     .action(async (_options: unknown, command: Command) => {
       setExit(await runCommand(flagsOf(command), command, io, context));
     });
+
+  addJobCommands(program, io, context, setExit, parseExecutionArn, EXIT_CODES_HELP);
 
   return program;
 }

@@ -84,6 +84,9 @@ export const ROUTES = {
   start: route('POST', '/start-execution'),
   describe: route('POST', '/describe-execution'),
   stop: route('POST', '/stop-execution'),
+  list: route('POST', '/list-executions'),
+  history: route('POST', '/get-execution-history'),
+  redrive: route('POST', '/redrive-execution'),
 } as const;
 
 /** The route that starts one job, e.g. `POST /ramen-timer/start-execution`. */

@@ -20,7 +20,10 @@ describe('examples/another-app: AsyncJobApi in another cdktf app', () => {
 
     expect(keys).toEqual([
       'POST /describe-execution',
+      'POST /get-execution-history',
+      'POST /list-executions',
       'POST /nightly-report/start-execution',
+      'POST /redrive-execution',
       'POST /start-execution',
       'POST /stop-execution',
     ]);
@@ -36,7 +39,13 @@ describe('examples/another-app: AsyncJobApi in another cdktf app', () => {
       Object.values(out.resources('aws_lambda_function'))
         .map((f) => f.function_name)
         .sort(),
-    ).toEqual(['reports-prod-build-report', 'reports-prod-describe-execution']);
+    ).toEqual([
+      'reports-prod-build-report',
+      'reports-prod-describe-execution',
+      'reports-prod-get-execution-history',
+      'reports-prod-list-executions',
+      'reports-prod-redrive-execution',
+    ]);
   });
 
   it('passes the queue URL into the ASL and lets the machine send to that queue only', () => {

@@ -185,17 +185,25 @@ function workerId(doc: { resource: Record<string, Resources> }): string {
   return first;
 }
 
-// The status function is the one behind the HTTP API's Lambda proxy integration.
+// The status function is the one behind the Lambda proxy integration of POST /describe-execution.
 function statusFunction(doc: { resource: Record<string, Resources> }): {
   functionId: string;
   integration: Record<string, unknown>;
 } {
-  const found = Object.values(doc.resource['aws_apigatewayv2_integration'] ?? {}).flatMap((integration) => {
+  const route = Object.values(doc.resource['aws_apigatewayv2_route'] ?? {}).find(
+    (r) => r['route_key'] === 'POST /describe-execution',
+  );
+  const integrationId = /\$\{aws_apigatewayv2_integration\.([^.}]+)\.id\}/.exec(String(route?.['target'] ?? ''))?.[1];
+  const integrations = Object.entries(doc.resource['aws_apigatewayv2_integration'] ?? {})
+    .filter(([id]) => id === integrationId)
+    .map(([, integration]) => integration);
+  const found = integrations.flatMap((integration) => {
     const m = /\$\{aws_lambda_function\.([^.}]+)\.(?:invoke_arn|arn)\}/.exec(
       String(integration['integration_uri'] ?? ''),
     );
     return m ? [{ functionId: m[1]!, integration }] : [];
   });
-  if (found.length !== 1) throw new Error(`expected one Lambda proxy integration, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one Lambda proxy integration behind POST /describe-execution, found ${found.length}`);
   return found[0]!;
 }

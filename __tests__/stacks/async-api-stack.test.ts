@@ -29,9 +29,7 @@ describe('AsyncApiStack', () => {
   it('serves the shared routes and one start route per job', () => {
     const keys = Object.values(out.resources('aws_apigatewayv2_route')).map((r) => r.route_key);
 
-    expect(keys.sort()).toEqual(
-      [ROUTES.describe, ROUTES.start, ROUTES.stop, ...JOBS.map((j) => jobStartRoute(j.name))].map((r) => r.key).sort(),
-    );
+    expect(keys.sort()).toEqual([...Object.values(ROUTES), ...JOBS.map((j) => jobStartRoute(j.name))].sort());
     for (const key of keys)
       expect(out.text).toHaveResourceWithProperties(Apigatewayv2Route, {
         route_key: key,
@@ -114,7 +112,9 @@ describe('AsyncApiStack', () => {
   });
 
   it("routes describe-execution to the status Lambda, which knows every job's state machine", () => {
-    const integration = out.one('aws_apigatewayv2_integration', { payload_format_version: '2.0' });
+    const integration = Object.values(out.resources('aws_apigatewayv2_integration')).find(
+      (i) => i.payload_format_version === '2.0' && String(i.integration_uri).includes('describe-execution'),
+    )!;
     const fnId = /aws_lambda_function\.([^.]+)\.invoke_arn/.exec(String(integration.integration_uri))![1]!;
     const fn = out.resources('aws_lambda_function')[fnId]!;
 
@@ -175,11 +175,24 @@ describe('AsyncApiStack', () => {
   });
 
   it("scopes execution-level actions to the executions of this API's machines", () => {
-    const scoped = allStatements(out).filter((s) =>
-      s.Action.some((a) => a === 'states:StopExecution' || a === 'states:DescribeExecution'),
-    );
+    const executionActions = [
+      'states:StopExecution',
+      'states:DescribeExecution',
+      'states:GetExecutionHistory',
+      'states:RedriveExecution',
+    ];
+    const scoped = allStatements(out).filter((s) => s.Action.some((a) => executionActions.includes(a)));
 
-    expect(scoped).toHaveLength(2);
+    // Stop; describe and its progress read; history; describe-then-redrive.
+    expect(scoped.map((s) => s.Sid).sort()).toEqual(
+      [
+        'DescribeOwnExecutions',
+        'ReadOwnExecutionHistory',
+        'ReadOwnExecutionHistory',
+        'RedriveOwnExecutions',
+        'StopExecutions',
+      ].sort(),
+    );
     for (const s of scoped) {
       expect(s.Resource.sort()).toEqual(
         JOBS.map((j) => j.name)
@@ -195,13 +208,29 @@ describe('AsyncApiStack', () => {
     }
   });
 
+  it("grants ListExecutions on this API's state machines only, to the list function only", () => {
+    const listing = allStatements(out).filter((s) => s.Action.includes('states:ListExecutions'));
+
+    expect(listing).toHaveLength(1);
+    expect(listing[0]!.Action).toEqual(['states:ListExecutions']);
+    expect(listing[0]!.Resource.sort()).toEqual(
+      Object.values(out.resources('aws_sfn_state_machine')).map(() =>
+        expect.stringMatching(/^\$\{aws_sfn_state_machine\.[^}]+\.arn\}$/),
+      ),
+    );
+    expect(new Set(listing[0]!.Resource).size).toBe(JOBS.length);
+  });
+
   it('publishes the endpoint, the auth mode, each route URL, the default machine and every job', () => {
     expect(Object.keys(out.json.output).sort()).toEqual([
       'api_auth',
       'api_endpoint',
       'default_job',
       'describe_execution_url',
+      'get_execution_history_url',
       'jobs',
+      'list_executions_url',
+      'redrive_execution_url',
       'region',
       'start_execution_url',
       'state_machine_arn',
@@ -235,7 +264,13 @@ describe('AsyncApiStack', () => {
     const names = Object.values(prod.resources('aws_lambda_function')).map((f) => f.function_name);
 
     expect(names.sort()).toEqual(
-      ['describe-execution', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
+      [
+        'describe-execution',
+        'list-executions',
+        'get-execution-history',
+        'redrive-execution',
+        ...JOBS.flatMap((j) => j.functions.map((f) => f.name)),
+      ]
         .map((n) => `async-api-prod-${n}`)
         .sort(),
     );

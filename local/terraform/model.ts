@@ -3,7 +3,9 @@
  * and their policies, the state machines, the HTTP API (routes, integrations, authorizers, stage) and
  * Lambda permissions. Every other part of the runtime reads this model, never the JSON.
  */
+
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import type { CorsModel } from '../apigw/cors';
 import type { LambdaFunctionSpec } from '../lambda/types';
 import { block, resourcesOfType, type TerraformJson } from './document';
 import { readApi } from './read-api';
@@ -112,6 +114,8 @@ export interface ApiModel {
   readonly executionArn: string;
   readonly routes: readonly RouteModel[];
   readonly stage: StageModel;
+  /** `cors_configuration`; absent: the gateway answers no preflight and adds no CORS header. */
+  readonly cors?: CorsModel;
 }
 
 /** An `aws_lambda_permission`: a statement of the function's resource policy. */

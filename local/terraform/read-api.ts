@@ -2,6 +2,7 @@
  * Reads the HTTP API of a synthesized stack into the model: the API, its integrations, authorizers,
  * routes and stage (with its throttling).
  */
+import { readCors } from '../apigw/cors';
 import { block, resourcesOfType, type TerraformJson } from './document';
 import type { ApiModel, AuthorizerModel, IntegrationModel, RouteModel, StageModel, ThrottleSettings } from './model';
 import { numberArg, ResolutionError, type ResolvedResource, type TerraformResolver } from './resolver';
@@ -61,6 +62,7 @@ export function readApi(doc: TerraformJson, resolver: TerraformResolver): ApiMod
     executionArn: at('execution_arn'),
     routes,
     stage: readStage(stages[0]!),
+    ...(readCors(api.arg('cors_configuration')) ? { cors: readCors(api.arg('cors_configuration'))! } : {}),
   };
 }
 

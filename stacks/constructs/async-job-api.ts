@@ -16,6 +16,7 @@ import { partitionOf } from '../partition';
 import { type ApiAuth, HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
+import type { PolicyStatement } from './service-role';
 import { StateMachine, type StateMachineLogLevel } from './state-machine';
 import { StepFunctionsIntegration } from './step-functions-integration';
 
@@ -23,6 +24,13 @@ import { StepFunctionsIntegration } from './step-functions-integration';
 export const STATUS_FUNCTION_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'describe-execution', 'index.ts');
 
 export { jobStartRoute, ROUTES } from '../naming';
+
+/** Entries of the other read and redrive routes' functions, one Lambda per route. */
+export const ROUTE_FUNCTION_ENTRIES = {
+  list: join(__dirname, '..', '..', 'lambda-src', 'list-executions', 'index.ts'),
+  history: join(__dirname, '..', '..', 'lambda-src', 'get-execution-history', 'index.ts'),
+  redrive: join(__dirname, '..', '..', 'lambda-src', 'redrive-execution', 'index.ts'),
+} as const;
 
 /** Props of {@link AsyncJobApi}. Nothing here is read from the environment: the app hands it down. */
 export interface AsyncJobApiProps {
@@ -44,6 +52,14 @@ export interface AsyncJobApiProps {
   readonly stateMachineLogLevel?: StateMachineLogLevel;
   /** Whether execution input/output is logged (may hold user data). Default `false`. */
   readonly logExecutionData?: boolean;
+  /** Browser origins allowed by the HTTP API's CORS configuration. Default none (no CORS configuration). */
+  readonly corsAllowedOrigins?: readonly string[];
+}
+
+/** One of the Lambda-backed routes beyond describe: its function and integration. */
+export interface LambdaRoute {
+  readonly function: NodejsFunction;
+  readonly integration: LambdaIntegration;
 }
 
 /** What one job became. */
@@ -73,12 +89,23 @@ export class AsyncJobApi extends Construct {
   readonly status: NodejsFunction;
   readonly stop: StepFunctionsIntegration;
   readonly describe: LambdaIntegration;
+  /** `POST /list-executions`, `POST /get-execution-history`, `POST /redrive-execution`. */
+  readonly list: LambdaRoute;
+  readonly history: LambdaRoute;
+  readonly redrive: LambdaRoute;
   /** Every job's resources, by job name, in registry order. */
   readonly jobs: Readonly<Record<string, JobResources>>;
   /** Name of the job behind `POST /start-execution`. */
   readonly defaultJobName: string;
   /** Full URLs of the shared routes. */
-  readonly urls: { readonly start: string; readonly describe: string; readonly stop: string };
+  readonly urls: {
+    readonly start: string;
+    readonly describe: string;
+    readonly stop: string;
+    readonly list: string;
+    readonly history: string;
+    readonly redrive: string;
+  };
 
   constructor(scope: Construct, id: string, props: AsyncJobApiProps) {
     super(scope, id);
@@ -99,6 +126,7 @@ export class AsyncJobApi extends Construct {
       accessLogGroupName: apiNames.accessLogGroup,
       logRetentionDays: props.logRetentionDays,
       throttling: props.throttling,
+      ...(props.corsAllowedOrigins ? { corsAllowedOrigins: props.corsAllowedOrigins } : {}),
     });
     const url = (route: RouteName) => `${this.http.api.apiEndpoint}${route.path}`;
 
@@ -128,7 +156,11 @@ export class AsyncJobApi extends Construct {
       memorySizeMb: 256,
       logGroupName: naming.lambdaLogGroup(apiNames.statusFunction),
       logRetentionDays: props.logRetentionDays,
-      statements: [{ sid: 'DescribeOwnExecutions', actions: ['states:DescribeExecution'], resources: patterns }],
+      statements: [
+        { sid: 'DescribeOwnExecutions', actions: ['states:DescribeExecution'], resources: patterns },
+        // Progress of a RUNNING execution: a bounded read of its newest history events.
+        { sid: 'ReadOwnExecutionHistory', actions: ['states:GetExecutionHistory'], resources: patterns },
+      ],
     });
 
     this.stop = new StepFunctionsIntegration(this, 'stop-execution', {
@@ -151,10 +183,75 @@ export class AsyncJobApi extends Construct {
       routePath: ROUTES.describe.path,
     });
 
+    const jobMachines = JSON.stringify(
+      Object.fromEntries(Object.entries(jobs).map(([name, j]) => [name, j.stateMachine.stateMachine.arn])),
+    );
+    const machineArns = Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn);
+    const lambdaRoute = (
+      key: 'list' | 'history' | 'redrive',
+      functionName: string,
+      description: string,
+      statements: PolicyStatement[],
+    ): LambdaRoute => {
+      const fn = new NodejsFunction(this, ROUTES[key].path.slice(1), {
+        functionName,
+        description,
+        entry: ROUTE_FUNCTION_ENTRIES[key],
+        buildDir: props.buildDir,
+        // A JSON object: the list route needs job names as well as ARNs, in registry order.
+        environment: { JOB_STATE_MACHINES: jobMachines },
+        // As the status function: below the integration's 10 s, so a slow call ends in our own 429/500.
+        timeoutSeconds: 8,
+        memorySizeMb: 256,
+        logGroupName: naming.lambdaLogGroup(functionName),
+        logRetentionDays: props.logRetentionDays,
+        statements,
+      });
+      const integration = new LambdaIntegration(this, `${ROUTES[key].path.slice(1)}-integration`, {
+        apiId: this.http.api.id,
+        apiExecutionArn: this.http.api.executionArn,
+        functionName: fn.function.functionName,
+        functionInvokeArn: fn.function.invokeArn,
+        routePath: ROUTES[key].path,
+      });
+      this.http.addRoute(`${key}-route`, ROUTES[key].key, integration.integration.id);
+      return { function: fn, integration };
+    };
+    this.list = lambdaRoute('list', apiNames.listFunction, "Lists this API's executions for POST /list-executions.", [
+      // ListExecutions is authorized on the state machine, not on executions.
+      { sid: 'ListOwnExecutions', actions: ['states:ListExecutions'], resources: machineArns },
+    ]);
+    this.history = lambdaRoute(
+      'history',
+      apiNames.historyFunction,
+      "Pages an execution's history for POST /get-execution-history.",
+      [{ sid: 'ReadOwnExecutionHistory', actions: ['states:GetExecutionHistory'], resources: patterns }],
+    );
+    this.redrive = lambdaRoute(
+      'redrive',
+      apiNames.redriveFunction,
+      'Redrives a failed, timed-out or aborted execution for POST /redrive-execution.',
+      [
+        // Describe first: the handler refuses what cannot be redriven before asking Step Functions to.
+        {
+          sid: 'RedriveOwnExecutions',
+          actions: ['states:DescribeExecution', 'states:RedriveExecution'],
+          resources: patterns,
+        },
+      ],
+    );
+
     this.http.addRoute('start-route', ROUTES.start.key, main.start.integration.id);
     this.http.addRoute('describe-route', ROUTES.describe.key, this.describe.integration.id);
     this.http.addRoute('stop-route', ROUTES.stop.key, this.stop.integration.id);
-    this.urls = { start: url(ROUTES.start), describe: url(ROUTES.describe), stop: url(ROUTES.stop) };
+    this.urls = {
+      start: url(ROUTES.start),
+      describe: url(ROUTES.describe),
+      stop: url(ROUTES.stop),
+      list: url(ROUTES.list),
+      history: url(ROUTES.history),
+      redrive: url(ROUTES.redrive),
+    };
   }
 
   /** One job's functions, state machine and start route. */

@@ -100,6 +100,14 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
       actions: ['states:StopExecution', 'states:DescribeExecution'],
       resources: [arns.executions],
     },
+    // POST /list-executions: ListExecutions is authorized on the state machine.
+    { sid: 'ListExecutions', actions: ['states:ListExecutions'], resources: [arns.stateMachines] },
+    // POST /get-execution-history, describe's progress and POST /redrive-execution.
+    {
+      sid: 'ReadHistoryAndRedriveExecutions',
+      actions: ['states:GetExecutionHistory', 'states:RedriveExecution'],
+      resources: [arns.executions],
+    },
     // What Step Functions needs to deliver execution logs: the state machine role's own statement.
     { ...LOG_DELIVERY, sid: 'StateMachineLogDeliveryNoResourceLevelPermissions' },
     XRAY_WRITE,
