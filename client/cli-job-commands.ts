@@ -7,9 +7,9 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { LIST_MAX_RESULTS, LIST_STATUSES } from '../lambda-src/list-executions/handler';
-import { type ApiClient, ApiError } from './api';
+import { ApiError } from './api';
 import { type CommandContext, print, retryIo } from './cli-commands';
-import { buildClient, connect } from './cli-connect';
+import { connectClient } from './cli-connect';
 import { type CliIo, ExitCode } from './cli-io';
 import type { GlobalFlags } from './cli-options';
 import { callWithRetries } from './retry';
@@ -102,8 +102,7 @@ export function addJobCommands(
 
 /** `list`: one page, or every page with `--all`. */
 export async function listCommand(flags: ListFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
-  context.connection = await connect(flags, io);
-  const client = await buildClient(context.connection, io);
+  const { client } = await connectClient(flags, io, context);
   const request = {
     ...(flags.job !== undefined ? { job: flags.job } : {}),
     ...(flags.status !== undefined ? { status: flags.status } : {}),
@@ -126,8 +125,7 @@ export async function historyCommand(
   io: CliIo,
   context: CommandContext,
 ): Promise<ExitCode> {
-  context.connection = await connect(flags, io);
-  const client: ApiClient = await buildClient(context.connection, io);
+  const { client } = await connectClient(flags, io, context);
   const request = {
     executionArn,
     ...(flags.maxResults !== undefined ? { maxResults: flags.maxResults } : {}),
@@ -151,8 +149,7 @@ export async function redriveCommand(
   io: CliIo,
   context: CommandContext,
 ): Promise<ExitCode> {
-  context.connection = await connect(flags, io);
-  const client = await buildClient(context.connection, io);
+  const { client } = await connectClient(flags, io, context);
   const result = await callWithRetries((signal) => client.redriveExecution(executionArn, signal), {
     ...retryIo(io),
     shouldRetry: (err) => err instanceof ApiError && err.status === 429,
