@@ -10,14 +10,14 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../__tests__/robustness/fault-injection';
 import { startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
 import type { BenchContext, GroupResult } from './context';
-import { MEASURE_SETTINGS, postJson } from './measure/runtime-process';
+import { MEASURE_SETTINGS, postJson, runtimeSfnClient } from './measure/runtime-process';
 import { type Figure, sampleFigure } from './report';
 
 /** Timed requests per figure. */
@@ -60,7 +60,7 @@ export async function benchJobApi(ctx: BenchContext): Promise<GroupResult> {
       accessLog: () => undefined,
       functionLog: () => undefined,
     });
-    const sfn = new SFNClient({ endpoint: runtime.url, region: 'us-east-1', credentials: runtime.credentials });
+    const sfn = runtimeSfnClient(runtime);
     try {
       ctx.log(`job API: filling the runtime with ${executions} executions`);
       const fillSeconds = await fill(

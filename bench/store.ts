@@ -21,7 +21,7 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
-  SFNClient,
+  type SFNClient,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { synthIfStale } from '../local/synth';
@@ -33,6 +33,7 @@ import {
   MEASURE_SETTINGS,
   postJson,
   rssMb,
+  runtimeSfnClient,
   spawnMeasuredRuntime,
 } from './measure/runtime-process';
 import { type Figure, sampleFigure } from './report';
@@ -53,12 +54,7 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
     ctx.log('store: synthesizing...');
     synthIfStale({ repoRoot: ctx.repoRoot, outdir, env: { ...ctx.env, ...MEASURE_SETTINGS } });
     const runtime = await spawnMeasuredRuntime(outdir, join(work, 'data'));
-    const sfn = new SFNClient({
-      endpoint: runtime.url,
-      region: 'us-east-1',
-      credentials: runtime.credentials,
-      maxAttempts: 1,
-    });
+    const sfn = runtimeSfnClient(runtime, { maxAttempts: 1 });
     try {
       const input = defaultJob(JOBS).exampleInput;
       const idleRssMb = rssMb(runtime.pid!).self;

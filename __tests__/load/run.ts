@@ -26,8 +26,8 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { postJson, rssMb } from '../../bench/measure/runtime-process';
+import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { postJson, rssMb, runtimeSfnClient } from '../../bench/measure/runtime-process';
 import { percentile, round } from '../../bench/stats';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
@@ -96,7 +96,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const dataDir = mkdtempSync(join(tmpdir(), 'async-api-load-'));
   const runtime = await spawnRuntime({ outdir, dataDir, env: { LOCAL_ACCESS_LOG: '0', LOCAL_FUNCTION_LOG: '0' } });
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const sfn = new SFNClient({ endpoint: runtime.url, region: 'us-east-1', credentials: runtime.credentials });
+  const sfn = runtimeSfnClient(runtime);
   const maxRss = { runtime: 0, withFunctions: 0 };
   const sampleRss = (): void => {
     const rss = rssMb(runtime.pid);

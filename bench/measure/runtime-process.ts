@@ -8,6 +8,7 @@ import type { Agent } from 'node:http';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { processTree, readStatus } from '../../local/proc';
 import { REPO_ROOT } from '../../local/runtime';
 import { round } from '../stats';
@@ -25,6 +26,17 @@ export interface Target {
   readonly url: string;
   readonly pid: number | undefined;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/**
+ * A Step Functions client for a local runtime's own API, signed with its developer credentials.
+ * `maxAttempts: 1` for measurements, where a hidden retry would distort the figure.
+ */
+export function runtimeSfnClient(
+  target: Pick<Target, 'url' | 'credentials'>,
+  options: { readonly maxAttempts?: number } = {},
+): SFNClient {
+  return new SFNClient({ endpoint: target.url, region: 'us-east-1', credentials: target.credentials, ...options });
 }
 
 /** A runtime process {@link spawnMeasuredRuntime} started; `stop` ends it. */

@@ -13,7 +13,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { REPO_ROOT } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
@@ -24,6 +24,7 @@ import {
   MEASURE_SETTINGS,
   postJson,
   rssMb,
+  runtimeSfnClient,
   spawnMeasuredRuntime,
   type Target,
 } from './runtime-process';
@@ -140,12 +141,7 @@ interface Connected extends Target {
 
 async function withTarget<T>(target: Target, run: (t: Connected) => Promise<T>): Promise<T> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const sfn = new SFNClient({
-    endpoint: target.url,
-    region: 'us-east-1',
-    credentials: target.credentials,
-    maxAttempts: 1,
-  });
+  const sfn = runtimeSfnClient(target, { maxAttempts: 1 });
   try {
     const stateMachineArn = await findStateMachineArn(target.url, agent, EXAMPLE_INPUT);
     return await run({ ...target, agent, sfn, stateMachineArn });
