@@ -8,19 +8,19 @@
  * ended), never more than the 20 s maximum interval, and ≤ 60 requests for the 15-minute job.
  *
  * {@link benchClientOverHttp} adds real jobs (1 s and 30 s; not 15 min, which would not fit the
- * bench's 5 minutes) against a local runtime over HTTP, through client/measure.ts: the same wait as
+ * bench's 5 minutes) against a local runtime over HTTP, through bench/measure/client-http.ts: the same wait as
  * `async-api run`, the status Lambda's Retry-After included, and the describe requests the runtime's
  * access log saw.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureAgainstRuntime, type RuntimeMeasurement } from '../client/measure';
 import { allowedDelayMs, type JobRun, mulberry32, simulateJob } from '../client/simulate';
-import { MEASURE_SETTINGS } from '../local/measure';
 import { startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import type { BenchContext, GroupResult } from './context';
+import { measureAgainstRuntime, type RuntimeMeasurement } from './measure/client-http';
+import { MEASURE_SETTINGS } from './measure/runtime-process';
 import { type Figure, formatRange, formatValue } from './report';
 import { summarize } from './stats';
 

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openChromium } from '../local/dashboard/chromium';
 import { DASHBOARD_PATH } from '../local/dashboard/server';
-import { MEASURE_SETTINGS } from '../local/measure';
-import { INTERRUPTED, startRuntime } from '../local/runtime';
+import { INTERRUPTED, SILENT_LOGS, startRuntime } from '../local/runtime';
 import { ExecutionStore } from '../local/stepfunctions/store';
 import { synthIfStale } from '../local/synth';
 import { buildStackModel } from '../local/terraform/model';
 import { loadSynthesizedStack } from '../local/terraform/stack';
 import type { BenchContext, GroupResult } from './context';
+import { MEASURE_SETTINGS } from './measure/runtime-process';
 import { sampleFigure } from './report';
 
 /** Executions seeded into the store. */
@@ -33,9 +33,7 @@ export async function benchDashboard(ctx: BenchContext): Promise<GroupResult> {
       outdir,
       port: 0,
       dataDir,
-      log: () => undefined,
-      accessLog: () => undefined,
-      functionLog: () => undefined,
+      ...SILENT_LOGS,
     });
     const browser = await openChromium(join(work, 'profile'));
     const list: number[] = [];

@@ -60,20 +60,22 @@ export function measureCommand(
     let peakProcessKb = 0;
     let peakProcessCommand: string | null = null;
     let peakTreeKb = 0;
-    const seen = new Set<number>();
+    // Each process's command line as first seen, the fallback for a peak read while it exits: an
+    // exiting process still reports its high-water mark in /proc/<pid>/status, but an empty cmdline.
+    const seen = new Map<number, string | null>();
     let lastTree: number[] = [];
     const sample = (): void => {
       if (!PROC || child.pid === undefined) return;
       lastTree = processTree(child.pid);
       let sum = 0;
       for (const pid of lastTree) {
-        seen.add(pid);
+        if (!seen.has(pid)) seen.set(pid, commandLine(pid));
         const status = readStatus(pid);
         if (!status) continue;
         sum += status.rssKb;
         if (status.hwmKb > peakProcessKb) {
           peakProcessKb = status.hwmKb;
-          peakProcessCommand = commandLine(pid);
+          peakProcessCommand = commandLine(pid) ?? seen.get(pid) ?? null;
         }
       }
       peakTreeKb = Math.max(peakTreeKb, sum);
@@ -119,7 +121,8 @@ export function measureCommand(
 
 function commandLine(pid: number): string | null {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 160);
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 160);
+    return command === '' ? null : command;
   } catch {
     return null;
   }

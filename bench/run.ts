@@ -7,7 +7,8 @@
  *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, and no real 30 s
  *                       client job (for development)
  *   --runs <n>          repetitions of the short figures (default 5)
- *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,webhooks
+ *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,
+ *                       job-api,webhooks
  *   --update-docs       also write the report between the `<!-- bench:latest:start/end -->` markers of
  *                       docs/bench.md and the summary (figures with a target) between the
  *                       `<!-- bench:summary:start/end -->` markers of README.md, where those exist
@@ -24,6 +25,7 @@ import { benchBundles } from './bundles';
 import { benchClient, benchClientOverHttp } from './client';
 import { type BenchContext, benchEnvironment, type GroupResult } from './context';
 import { benchDashboard } from './dashboard';
+import { benchJobApi } from './job-api';
 import { describeMachine, type MachineInfo, machineLine } from './machine';
 import { type Figure, formatTable, passes, replaceMarkedBlock } from './report';
 import { benchColdStarts, benchRuntime } from './runtime';
@@ -42,6 +44,7 @@ const GROUPS: Readonly<Record<string, (ctx: BenchContext) => Promise<GroupResult
   bundles: benchBundles,
   dashboard: benchDashboard,
   store: benchStore,
+  'job-api': benchJobApi,
   webhooks: benchWebhooks,
 };
 
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     runs: settings.runs,
     throughputSeconds: settings.throughputSeconds,
     httpJobSeconds: settings.quick ? [1] : [1, 30],
+    jobApiExecutions: settings.quick ? 5_000 : 100_000,
     log,
   };
   const date = new Date();
@@ -190,7 +194,7 @@ function parseOptions(argv: string[]): Settings {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,webhooks] [--update-docs]\n',
+      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,job-api,webhooks] [--update-docs]\n',
     );
     process.exit(0);
   }

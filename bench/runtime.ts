@@ -1,5 +1,5 @@
 /**
- * Local-runtime figures. Latency, throughput and memory come from local/measure.ts
+ * Local-runtime figures. Latency, throughput and memory come from bench/measure/runtime.ts
  * ({@link measureRuntime}: the runtime in its own process, driven over HTTP on loopback). Cold starts
  * are measured here: a fresh runtime per run, in this process, and the first invocation of each
  * handler read two ways —
@@ -13,12 +13,13 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MEASURE_SETTINGS, measureRuntime, postJson, type RuntimeMeasurements } from '../local/measure';
-import { startRuntime } from '../local/runtime';
+import { SILENT_LOGS, startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
 import type { BenchContext, GroupResult } from './context';
+import { measureRuntime, type RuntimeMeasurements } from './measure/runtime';
+import { MEASURE_SETTINGS, postJson } from './measure/runtime-process';
 import { type Figure, formatValue, sampleFigure } from './report';
 import { median } from './stats';
 
@@ -27,7 +28,9 @@ const WARM_SAMPLES = 10;
 
 /** Runs {@link measureRuntime} with the bench's settings and turns it into rows. */
 export async function benchRuntime(ctx: BenchContext): Promise<GroupResult> {
-  ctx.log(`runtime: latency, ${ctx.throughputSeconds} s sustained throughput, 1,000 running (local/measure.ts)`);
+  ctx.log(
+    `runtime: latency, ${ctx.throughputSeconds} s sustained throughput, 1,000 running (bench/measure/runtime.ts)`,
+  );
   let m: RuntimeMeasurements;
   try {
     m = await measureRuntime({ throughputSeconds: ctx.throughputSeconds, log: (line) => ctx.log(`runtime: ${line}`) });
@@ -173,8 +176,7 @@ async function coldStartOnce(outdir: string, dataDir: string): Promise<ColdRun> 
     outdir,
     port: 0,
     dataDir,
-    log: () => undefined,
-    accessLog: () => undefined,
+    ...SILENT_LOGS,
     functionLog: (fn, line) => {
       const report = /^REPORT .*\tDuration: ([\d.]+) ms.*\tInit Duration: ([\d.]+) ms/.exec(line);
       if (report && !reports[fn]) reports[fn] = { firstDurationMs: Number(report[1]), initMs: Number(report[2]) };

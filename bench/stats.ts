@@ -45,6 +45,12 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
+/** Rounds to `decimals` decimal places (default one), for figures printed as JSON. */
+export function round(n: number, decimals = 1): number {
+  const scale = 10 ** decimals;
+  return Math.round(n * scale) / scale;
+}
+
 function checkedSorted(values: readonly number[]): number[] {
   if (values.length === 0) throw new RangeError('cannot summarize an empty sample');
   const bad = values.find((v) => !Number.isFinite(v));

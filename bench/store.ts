@@ -21,14 +21,21 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
-  SFNClient,
+  type SFNClient,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { MEASURE_SETTINGS, postJson, rssMb, spawnMeasuredRuntime } from '../local/measure';
 import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
 import type { BenchContext, GroupResult } from './context';
+import {
+  findStateMachineArn,
+  MEASURE_SETTINGS,
+  postJson,
+  rssMb,
+  runtimeSfnClient,
+  spawnMeasuredRuntime,
+} from './measure/runtime-process';
 import { type Figure, sampleFigure } from './report';
 import { median } from './stats';
 
@@ -47,12 +54,7 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
     ctx.log('store: synthesizing...');
     synthIfStale({ repoRoot: ctx.repoRoot, outdir, env: { ...ctx.env, ...MEASURE_SETTINGS } });
     const runtime = await spawnMeasuredRuntime(outdir, join(work, 'data'));
-    const sfn = new SFNClient({
-      endpoint: runtime.url,
-      region: 'us-east-1',
-      credentials: runtime.credentials,
-      maxAttempts: 1,
-    });
+    const sfn = runtimeSfnClient(runtime, { maxAttempts: 1 });
     try {
       const input = defaultJob(JOBS).exampleInput;
       const idleRssMb = rssMb(runtime.pid!).self;
@@ -74,7 +76,7 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
         }
       };
       await Promise.all(Array.from({ length: CLIENTS }, client));
-      const machineArn = await stateMachineArnOf(runtime.url, agent);
+      const machineArn = await findStateMachineArn(runtime.url, agent, defaultJob(JOBS).exampleInput);
       await untilNoneRunning(sfn, machineArn);
       const startSeconds = (performance.now() - t0) / 1000;
       const after = rssMb(runtime.pid!);
@@ -95,7 +97,7 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
         ),
       );
 
-      // A RUNNING execution: the default job's worker holds for a minute (measure.ts's memory phase does the same).
+      // A RUNNING execution: the default job's worker holds for a minute (bench/measure/runtime.ts's memory phase does the same).
       const running = await postJson(
         runtime.url,
         '/start-execution',
@@ -203,18 +205,6 @@ async function timed(call: () => Promise<unknown>): Promise<number[]> {
     out.push(performance.now() - t);
   }
   return out;
-}
-
-// The HTTP API does not expose the machine's ARN; an execution ARN contains it.
-async function stateMachineArnOf(url: string, agent: Agent): Promise<string> {
-  const r = await postJson(
-    url,
-    '/start-execution',
-    { input: defaultJob(JOBS).exampleInput, name: 'store-probe' },
-    agent,
-  );
-  const arn = (r.body as { executionArn: string }).executionArn;
-  return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
 }
 
 async function untilNoneRunning(sfn: SFNClient, stateMachineArn: string): Promise<void> {

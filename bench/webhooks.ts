@@ -10,12 +10,12 @@ import { Agent, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MEASURE_SETTINGS, postJson } from '../local/measure';
 import { startRuntime } from '../local/runtime';
 import { synthIfStale } from '../local/synth';
 import { defaultJob } from '../stacks/job';
 import { JOBS } from '../stacks/jobs';
 import type { BenchContext, GroupResult } from './context';
+import { MEASURE_SETTINGS, postJson } from './measure/runtime-process';
 import { sampleFigure } from './report';
 
 /** Deliveries measured per run of the bench. */

@@ -1,6 +1,7 @@
 /**
  * HTTP client for the async API (contract: POST /start-execution — the default job — or
- * /<job>/start-execution, /describe-execution, /stop-execution with JSON bodies). One request per call; retrying is the caller's choice
+ * /<job>/start-execution, /describe-execution, /stop-execution, /list-executions,
+ * /get-execution-history and /redrive-execution with JSON bodies). One request per call; retrying is the caller's choice
  * (`poll.ts` for waits, `retry.ts` for single calls) because only the caller knows what is safe.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -8,6 +9,9 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ExecutionStatusBody } from '../lambda-src/describe-execution/handler';
+import type { RunningState } from '../lambda-src/describe-execution/progress';
+import type { ListExecutionsBody } from '../lambda-src/list-executions/handler';
+import type { RedriveExecutionBody } from '../lambda-src/redrive-execution/handler';
 
 /** Service name API Gateway expects in a SigV4 credential scope. */
 export const EXECUTE_API_SERVICE = 'execute-api';
@@ -73,6 +77,35 @@ export interface StopResult {
   readonly stopDate: number;
 }
 
+/** `POST /list-executions` request: every field optional (see docs/client.md). */
+export interface ListExecutionsRequest {
+  readonly job?: string;
+  readonly status?: string;
+  readonly maxResults?: number;
+  readonly nextToken?: string;
+}
+
+/** One page of `POST /list-executions`. */
+export type ListExecutionsPage = ListExecutionsBody;
+
+/** `POST /get-execution-history` request: Step Functions' GetExecutionHistory members. */
+export interface ExecutionHistoryRequest {
+  readonly executionArn: string;
+  readonly maxResults?: number;
+  readonly reverseOrder?: boolean;
+  readonly includeExecutionData?: boolean;
+  readonly nextToken?: string;
+}
+
+/** One page of `POST /get-execution-history`: events in Step Functions' shape, dates as ISO-8601. */
+export interface ExecutionHistoryPage {
+  readonly events: readonly Record<string, unknown>[];
+  readonly nextToken: string | null;
+}
+
+/** `POST /redrive-execution` response. */
+export type RedriveResult = RedriveExecutionBody;
+
 /** A description together with the server's polling hint. */
 export interface DescribeResult {
   readonly description: ExecutionDescription;
@@ -119,7 +152,7 @@ export class AuthError extends Error {
   override readonly name = 'AuthError';
 }
 
-/** Minimal client for the three routes. */
+/** Minimal client for the API's routes. */
 export class ApiClient {
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;
@@ -195,6 +228,11 @@ export class ApiClient {
         output: json.output ?? null,
         error: text(json.error),
         cause: text(json.cause),
+        redriveCount: typeof json.redriveCount === 'number' ? json.redriveCount : null,
+        redriveDate: text(json.redriveDate),
+        redriveStatus: text(json.redriveStatus),
+        redriveStatusReason: text(json.redriveStatusReason),
+        progress: progressOf(json.progress),
       },
       retryAfterMs,
     };
@@ -207,6 +245,39 @@ export class ApiClient {
   ): Promise<StopResult> {
     const { json } = await this.post('/stop-execution', request, signal);
     return { stopDate: isRecord(json) ? Number(json.stopDate) : NaN };
+  }
+
+  /** `POST /list-executions`: one page, newest first. */
+  async listExecutions(request: ListExecutionsRequest = {}, signal?: AbortSignal): Promise<ListExecutionsPage> {
+    const { json } = await this.post('/list-executions', request, signal);
+    if (!isRecord(json) || !Array.isArray(json.executions)) {
+      throw new ApiError(`list-executions returned no executions: ${preview(json)}`, { status: 200 });
+    }
+    return {
+      executions: json.executions as ListExecutionsPage['executions'],
+      nextToken: typeof json.nextToken === 'string' ? json.nextToken : null,
+    };
+  }
+
+  /** `POST /get-execution-history`: one page of events. */
+  async getExecutionHistory(request: ExecutionHistoryRequest, signal?: AbortSignal): Promise<ExecutionHistoryPage> {
+    const { json } = await this.post('/get-execution-history', request, signal);
+    if (!isRecord(json) || !Array.isArray(json.events)) {
+      throw new ApiError(`get-execution-history returned no events: ${preview(json)}`, { status: 200 });
+    }
+    return {
+      events: json.events.filter(isRecord),
+      nextToken: typeof json.nextToken === 'string' ? json.nextToken : null,
+    };
+  }
+
+  /** `POST /redrive-execution`: the same execution (same ARN) resumes from where it failed. */
+  async redriveExecution(executionArn: string, signal?: AbortSignal): Promise<RedriveResult> {
+    const { json } = await this.post('/redrive-execution', { executionArn }, signal);
+    return {
+      executionArn: isRecord(json) && typeof json.executionArn === 'string' ? json.executionArn : executionArn,
+      redriveDate: isRecord(json) && typeof json.redriveDate === 'string' ? json.redriveDate : null,
+    };
   }
 
   private async post(
@@ -328,6 +399,20 @@ function parseJson(text: string): unknown {
 function preview(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text === undefined ? 'nothing' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * The describe's `progress` when it has the documented shape; `null` otherwise (an older API without
+ * the field, or a history read that failed), so a client never fails over what is only a hint.
+ */
+function progressOf(value: unknown): ExecutionDescription['progress'] {
+  if (!isRecord(value) || !Array.isArray(value.states)) return null;
+  const states = value.states.filter((s): s is RunningState => isRecord(s) && typeof s.name === 'string');
+  return {
+    states,
+    complete: value.complete === true,
+    historyCalls: typeof value.historyCalls === 'number' ? value.historyCalls : 0,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ApiClient, ApiError, type ExecutionDescription } from './api';
-import { apiErrorText, buildClient, connect, reattachCommand } from './cli-connect';
+import { apiErrorText, connectClient, reattachCommand } from './cli-connect';
 import { type CliIo, ExitCode, UsageError } from './cli-io';
 import type { DescribeFlags, GlobalFlags, RunFlags, StartFlags, StopFlags, WaitFlags } from './cli-options';
 import type { Connection } from './config';
@@ -39,9 +39,7 @@ export interface CommandContext {
 /** `start`: prints `{executionArn, startDate, attached}`. */
 export async function startCommand(flags: StartFlags, io: CliIo, context: CommandContext): Promise<ExitCode> {
   const input = await readInput(flags.input, io);
-  const connection = await connect(flags, io);
-  context.connection = connection;
-  const client = await buildClient(connection, io);
+  const { connection, client } = await connectClient(flags, io, context);
   const started = await startNamed(client, connection, flags, input, io);
   if (started.attached && !flags.quiet)
     io.stderr.write(`async-api: ${attachedNote(started, 'not starting another')}\n`);
@@ -60,8 +58,7 @@ export async function describeCommand(
   io: CliIo,
   context: CommandContext,
 ): Promise<ExitCode> {
-  context.connection = await connect(flags, io);
-  const client = await buildClient(context.connection, io);
+  const { client } = await connectClient(flags, io, context);
   const { description } = await callWithRetries((signal) => client.describeExecution(arn, signal), retryIo(io));
   print(io, flags, 'DescribeExecution', flags.outputOnly ? description.output : description);
   return ExitCode.Succeeded;
@@ -74,8 +71,7 @@ export async function stopCommand(
   io: CliIo,
   context: CommandContext,
 ): Promise<ExitCode> {
-  context.connection = await connect(flags, io);
-  const client = await buildClient(context.connection, io);
+  const { client } = await connectClient(flags, io, context);
   const request = { executionArn: arn, error: flags.error, cause: flags.cause };
   const { stopDate } = await callWithRetries((signal) => client.stopExecution(request, signal), retryIo(io));
   print(io, flags, 'StopExecution', { executionArn: arn, stopDate: isoFromEpochSeconds(stopDate) });
@@ -90,9 +86,7 @@ export async function runCommand(
   context: CommandContext,
 ): Promise<ExitCode> {
   const input = await readInput(flags.input, io);
-  const connection = await connect(flags, io);
-  context.connection = connection;
-  const client = await buildClient(connection, io);
+  const { connection, client } = await connectClient(flags, io, context);
   const now = io.now ?? Date.now;
   const sentAtMs = now();
   const started = await startNamed(client, connection, flags, input, io);
@@ -119,11 +113,7 @@ export async function waitCommand(
   existingClient?: ApiClient,
   afterStart: Pick<WaitOptions, 'startedAtMs' | 'firstPollAfterMs'> = {},
 ): Promise<ExitCode> {
-  let client = existingClient;
-  if (client === undefined) {
-    context.connection = await connect(flags, io);
-    client = await buildClient(context.connection, io);
-  }
+  const client = existingClient ?? (await connectClient(flags, io, context)).client;
   const now = io.now ?? Date.now;
   const controller = new AbortController();
   const progress: ProgressReporter = flags.quiet
@@ -210,7 +200,7 @@ const OUTCOME_EXIT: Readonly<
 };
 
 /** Writes a result to stdout with `--query` and `--output` applied; `title` is the table's, as the AWS CLI names it. */
-function print(io: CliIo, flags: GlobalFlags, title: string, value: unknown): void {
+export function print(io: CliIo, flags: GlobalFlags, title: string, value: unknown): void {
   const query = flags.query === undefined ? undefined : compileQuery(flags.query);
   io.stdout.write(
     renderOutput(value ?? null, { format: flags.output, query, title, width: io.stdout.columns || undefined }),
@@ -258,7 +248,8 @@ async function stopAfterInterrupt(client: ApiClient, arn: string, io: CliIo): Pr
   }
 }
 
-function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
+/** The retry options a command takes from its io (injected sleep and randomness in tests). */
+export function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
   return { sleep: io.sleep, random: io.random };
 }
 

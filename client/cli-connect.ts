@@ -36,6 +36,20 @@ export async function connect(
   });
 }
 
+/**
+ * Resolves the connection for a command's flags, records it for the error report's hints, and builds
+ * its client: the first step of every command that calls the API.
+ */
+export async function connectClient(
+  flags: Parameters<typeof connect>[0],
+  io: CliIo,
+  context: { connection?: Connection },
+): Promise<{ connection: Connection; client: ApiClient }> {
+  const connection = await connect(flags, io);
+  context.connection = connection;
+  return { connection, client: await buildClient(connection, io) };
+}
+
 /** The API client for a connection, with SigV4 credentials for iam. */
 export async function buildClient(connection: Connection, io: CliIo): Promise<ApiClient> {
   let auth: Auth;

@@ -6,7 +6,7 @@
  * `--version`, `help <command>`, `--output`, `--query`, enum values in any case.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ApiError, AuthError } from './api';
 import {
@@ -19,18 +19,19 @@ import {
 } from './cli-commands';
 import { apiErrorText } from './cli-connect';
 import { type CliIo, ExitCode, processIo, UsageError } from './cli-io';
+import { addJobCommands } from './cli-job-commands';
+import { addListenCommand } from './cli-listen';
 import { addGlobalOptions, addStartOptions, addWaitOptions, type GlobalFlags, parseExecutionArn } from './cli-options';
 import { ConfigError } from './config';
-import { DEFAULT_SECRET_FILE, listen, parsePort, readSecretFile } from './listen';
 import { OutputOptionError } from './output';
 
 export { type CliIo, ExitCode, processIo } from './cli-io';
 export { DEFAULT_TIMEOUT_MS, parseDuration } from './cli-options';
 
-const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run', 'listen'] as const;
+const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run', 'list', 'history', 'redrive', 'listen'] as const;
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    SUCCEEDED (start, describe, stop: the call succeeded)
+  0    SUCCEEDED (start, describe, stop, list, history, redrive: the call succeeded)
   1    FAILED
   2    usage or bad input
   3    TIMED_OUT
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCode) => void): Command {
   const program = new Command('async-api')
     .description(
-      'Start, watch and stop executions of the async HTTP API (POST [/<job>]/start-execution, /describe-execution, /stop-execution).',
+      'Start, watch, stop, list and redrive executions of the async HTTP API (POST [/<job>]/start-execution, /describe-execution, /stop-execution, /list-executions, /get-execution-history, /redrive-execution).',
     )
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -138,37 +139,10 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
       setExit(await runCommand(flagsOf(command), command, io, context));
     });
 
-  program
-    .command('listen')
-    .description('Receive webhooks on 127.0.0.1: verify each signature and print each event as one JSON line.')
-    .requiredOption('--port <number>', 'port to listen on (0 picks one)')
-    .option('--secret-file <path>', 'file holding the signing secret', DEFAULT_SECRET_FILE)
-    .action(async (options: { port: string; secretFile: string }) => {
-      setExit(await listenCommand(options, io));
-    });
+  addJobCommands(program, io, context, setExit, parseExecutionArn, EXIT_CODES_HELP);
+  addListenCommand(program, io, setExit);
 
   return program;
-}
-
-/** Runs the receiver until Ctrl-C; each verified event is one line on stdout, each refusal one on stderr. */
-async function listenCommand(options: { port: string; secretFile: string }, io: CliIo): Promise<ExitCode> {
-  const port = parsePort(options.port);
-  const secret = readSecretFile(resolve(io.cwd, options.secretFile));
-  const { server, url } = await listen({
-    port,
-    secret,
-    onEvent: (event) => io.stdout.write(`${JSON.stringify(event)}\n`),
-    onRejected: (reason) => io.stderr.write(`async-api: refused a delivery: ${reason}\n`),
-  });
-  io.stderr.write(`async-api: listening on ${url} (Ctrl-C stops)\n`);
-  await new Promise<void>((done) => {
-    const off = io.onInterrupt?.(() => {
-      off?.();
-      done();
-    });
-  });
-  await new Promise((done) => server.close(done));
-  return ExitCode.Interrupted;
 }
 
 function reportError(

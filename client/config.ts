@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../lambda-src/shared/config-error';
 import { jobNameProblem } from './api';
 import { hasProfile, profileRegion, type SharedProfiles } from './profile';
 
@@ -22,10 +23,8 @@ const AUTH_ALIASES: Readonly<Record<string, AuthMode>> = {
 /** Default outputs file, relative to the working directory. */
 export const DEFAULT_OUTPUTS_FILE = 'cdktf.outputs.json';
 
-/** A setting the user has to fix (exit code 2). The message says what was wrong and what is accepted. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+// A setting the user has to fix (exit code 2). The message says what was wrong and what is accepted.
+export { ConfigError };
 
 /** Explicit settings (CLI flags). */
 export interface ConnectionSettings {

@@ -3,35 +3,25 @@
  * idempotent start (always named, so it can be retried; re-attach by name), and waiting.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  executionArnOf,
+  executionNameProblem,
+  parseExecutionArn,
+  parseStateMachineArn,
+} from '../lambda-src/shared/step-functions-arn';
 import { type ApiClient, ApiError, type ExecutionDescription } from './api';
 import { type Observation, type PollOptions, type PollResult, pollExecution } from './poll';
 
 /** Shape of an execution ARN, for messages. */
 export const EXECUTION_ARN_FORMAT = 'arn:aws:states:<region>:<account>:execution:<state machine>:<execution name>';
 
-const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]{1,80}:[^:\s]{1,80}$/;
-const STATE_MACHINE_ARN = /^(arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}):stateMachine:([^:\s]{1,80})$/;
 const ARN_IN_TEXT = /arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s'"]{1,80}:[^:\s'"]{1,80}/;
-// Step Functions names: 1-80 characters without whitespace, brackets, wildcards, these punctuation
-// marks or control characters (StartExecution API reference, `name`).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what the name may not hold
-const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+export { executionNameProblem };
 
 /** True when `value` looks like a Standard workflow execution ARN. */
 export function isExecutionArn(value: string): boolean {
-  return EXECUTION_ARN.test(value);
-}
-
-/**
- * Why `name` cannot be an execution name, or undefined when it can.
- * Rules from the Step Functions StartExecution reference.
- */
-export function executionNameProblem(name: string): string | undefined {
-  if (name.length < 1 || name.length > 80) return `must be 1-80 characters; got ${name.length}`;
-  const bad = FORBIDDEN_NAME.exec(name);
-  if (bad)
-    return `must not contain ${JSON.stringify(bad[0])} (no whitespace, brackets, wildcards or < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`;
-  return undefined;
+  return parseExecutionArn(value) !== undefined;
 }
 
 /**
@@ -40,13 +30,13 @@ export function executionNameProblem(name: string): string | undefined {
  * @throws TypeError when `stateMachineArn` is not a state machine ARN.
  */
 export function executionArnFor(stateMachineArn: string, name: string): string {
-  const match = STATE_MACHINE_ARN.exec(stateMachineArn);
-  if (!match) {
+  const machine = parseStateMachineArn(stateMachineArn);
+  if (!machine) {
     throw new TypeError(
       `stateMachineArn must look like arn:aws:states:<region>:<account>:stateMachine:<name>; got ${JSON.stringify(stateMachineArn)}`,
     );
   }
-  return `${match[1]}:execution:${match[2]}:${name}`;
+  return executionArnOf(machine, name);
 }
 
 /**

@@ -49,7 +49,6 @@ export {
   waitAfterStart,
   waitForExecution,
 } from './execution';
-export { measureAgainstRuntime, type RuntimeMeasurement, type RuntimeMeasureOptions } from './measure';
 export {
   type Observation,
   POLL_DEFAULTS,

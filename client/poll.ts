@@ -5,6 +5,7 @@
  * deadline checked before each sleep, AbortSignal throughout.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { RUNNING_STATUSES } from '../lambda-src/shared/step-functions-arn';
 import {
   DEFAULT_SCHEDULE,
   pollIntervalMs,
@@ -29,8 +30,7 @@ export enum WaitOutcome {
   Error = 'ERROR',
 }
 
-/** Statuses after which an execution can still change (PENDING_REDRIVE: a redrive is about to run it again). */
-export const RUNNING_STATUSES: ReadonlySet<string> = new Set(['RUNNING', 'PENDING_REDRIVE']);
+export { RUNNING_STATUSES };
 
 const TERMINAL: Readonly<Record<string, WaitOutcome>> = {
   SUCCEEDED: WaitOutcome.Succeeded,

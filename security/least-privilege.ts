@@ -129,7 +129,7 @@ export function mayPerform(
   role: RoleUnderTest,
   action: string,
   resource: string,
-  context: Record<string, string> = {},
+  context: Record<string, string | string[]> = {},
   identity: ScanIdentity = SCAN_IDENTITY,
 ): Promise<Decision> {
   return decide(

@@ -54,6 +54,7 @@ export class AsyncApiStack extends TerraformStack {
       logRetentionDays: config.logRetentionDays,
       stateMachineLogLevel: config.stateMachineLogLevel,
       logExecutionData: config.logExecutionData,
+      corsAllowedOrigins: config.corsAllowedOrigins,
     });
     this.api = api;
     this.notifications = new WebhookNotifications(this, 'notifications', {
@@ -70,6 +71,9 @@ export class AsyncApiStack extends TerraformStack {
     new TerraformOutput(this, 'start_execution_url', { value: api.urls.start });
     new TerraformOutput(this, 'describe_execution_url', { value: api.urls.describe });
     new TerraformOutput(this, 'stop_execution_url', { value: api.urls.stop });
+    new TerraformOutput(this, 'list_executions_url', { value: api.urls.list });
+    new TerraformOutput(this, 'get_execution_history_url', { value: api.urls.history });
+    new TerraformOutput(this, 'redrive_execution_url', { value: api.urls.redrive });
     this.stateMachineArn = new TerraformOutput(this, 'state_machine_arn', {
       value: api.jobs[api.defaultJobName]!.stateMachine.stateMachine.arn,
     });

@@ -1,3 +1,4 @@
+import { ConfigError } from '../lambda-src/shared/config-error';
 import { STAGE_NAME } from './naming';
 
 /**
@@ -8,7 +9,7 @@ import { STAGE_NAME } from './naming';
  * user fixing a CI job sees all of them at once.
  */
 
-import type { ApiAuth } from './constructs/http-api';
+import { type ApiAuth, corsOriginProblem } from './constructs/http-api';
 import type { StateMachineLogLevel } from './constructs/state-machine';
 
 // The constructs own these types; the configuration only fills them in.
@@ -36,6 +37,8 @@ export interface AppConfig {
   readonly stateMachineLogLevel: StateMachineLogLevel;
   /** Whether execution input/output is written to the state machine's logs (may hold user data). */
   readonly logExecutionData: boolean;
+  /** Browser origins allowed by the HTTP API's CORS configuration; empty: none (no CORS configuration). */
+  readonly corsAllowedOrigins: readonly string[];
   /**
    * ARN of the IAM managed policy set as the permissions boundary of every role the application
    * stack creates; absent: no boundary. The CI deploy role may only create and change roles that
@@ -64,13 +67,8 @@ export interface CiAccessConfig {
   readonly stateKey: string;
 }
 
-/** Thrown when the environment holds invalid settings; `problems` has one line per setting. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+// Thrown when the environment holds invalid settings; `problems` has one line per setting.
+export { ConfigError };
 
 /**
  * Every environment variable {@link parseConfig} reads. Tools that must notice a configuration
@@ -97,6 +95,7 @@ export const CONFIG_VARIABLES = [
   'OIDC_PROVIDER_ARN',
   'CI_ACCESS_STATE_KEY',
   'STATE_BUCKET_ALLOW_DESTROY',
+  'CORS_ALLOWED_ORIGINS',
 ] as const;
 
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
@@ -163,7 +162,9 @@ export function parseConfig(env: Env): AppConfig {
     'the ARN of an IAM managed policy, arn:aws:iam::<account>:policy/<name> (the ci-access output app_permissions_boundary_arn), or nothing for no boundary',
   );
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  const corsAllowedOrigins = readCorsOrigins(env, problems);
+
+  if (problems.length > 0) throw ConfigError.listing(problems);
   return {
     region: region!,
     stage: stage!,
@@ -173,6 +174,7 @@ export function parseConfig(env: Env): AppConfig {
     throttling: { rateLimit: rateLimit!, burstLimit: burstLimit! },
     stateMachineLogLevel: stateMachineLogLevel!,
     logExecutionData,
+    corsAllowedOrigins,
     ...(rolePermissionsBoundaryArn ? { rolePermissionsBoundaryArn } : {}),
     ...(ciAccess ? { ciAccess } : {}),
     ...(stateBucketAllowDestroy ? { stateBucketAllowDestroy } : {}),
@@ -212,6 +214,21 @@ function readCiAccess(read: Reader, stage: string): CiAccessConfig | undefined {
   if (!repository || deployEnvironment === undefined || oidcProviderArn === undefined || stateKey === undefined)
     return undefined;
   return { repository, deployEnvironment, stateKey, ...(oidcProviderArn ? { oidcProviderArn } : {}) };
+}
+
+/** `CORS_ALLOWED_ORIGINS`: comma-separated origins; unset or empty means none. */
+function readCorsOrigins(env: Env, problems: string[]): string[] {
+  const raw = env['CORS_ALLOWED_ORIGINS']?.trim() ?? '';
+  if (raw === '') return [];
+  const origins = raw.split(',').map((o) => o.trim());
+  for (const origin of origins) {
+    const problem = corsOriginProblem(origin);
+    if (problem)
+      problems.push(
+        `CORS_ALLOWED_ORIGINS: each origin ${problem} (comma-separated, e.g. https://app.example.com,http://localhost:5173)`,
+      );
+  }
+  return origins;
 }
 
 function readApiAuth(read: Reader): ApiAuth | undefined {

@@ -191,7 +191,12 @@ export function jobResourceNames(naming: Naming, job: Pick<JobDefinition, 'name'
 export function apiResourceNames(naming: Naming) {
   return {
     api: naming.name('api'),
+    /** The JWT authorizer (only with API_AUTH=JWT). */
+    authorizer: naming.name('api-jwt'),
     statusFunction: naming.name('describe-execution'),
+    listFunction: naming.name('list-executions'),
+    historyFunction: naming.name('get-execution-history'),
+    redriveFunction: naming.name('redrive-execution'),
     stopRole: naming.name('api-stop-execution'),
     accessLogGroup: naming.vendedLogGroup('api-access'),
     webhookStartFunction: naming.name('webhook-start'),
@@ -218,14 +223,22 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
   if (jobs.length === 0)
     throw new JobDefinitionError('(none)', 'jobs', 'the registry lists no job; add one with npm run new-job -- <name>');
   const api = apiResourceNames(naming);
-  const roleOwners = new Map<string, string>([
-    [api.stopRole, 'the API'],
-    [api.statusFunction, 'the API'],
-    [api.webhookStartFunction, 'the API'],
-    [api.webhookSenderFunction, 'the API'],
-  ]);
+  const roleOwners = new Map<string, string>(
+    [
+      api.stopRole,
+      api.statusFunction,
+      api.listFunction,
+      api.historyFunction,
+      api.redriveFunction,
+      api.webhookStartFunction,
+      api.webhookSenderFunction,
+    ].map((role) => [role, 'the API']),
+  );
   const functionOwners = new Map<string, string>([
     ['describe-execution', 'the API (status function)'],
+    ['list-executions', 'the API (list function)'],
+    ['get-execution-history', 'the API (history function)'],
+    ['redrive-execution', 'the API (redrive function)'],
     ['webhook-start', 'the API (webhook start function)'],
     ['webhook-sender', 'the API (webhook sender)'],
   ]);

@@ -63,3 +63,38 @@ export class Naming {
     return `/aws/vendedlogs/${this.name(component, 512)}`;
   }
 }
+
+/** An HTTP API route, built from its method and path: nobody splits a route key apart. */
+export interface RouteName {
+  /** What API Gateway takes, e.g. `POST /start-execution`. */
+  readonly key: string;
+  /** The path alone, e.g. `/start-execution`: what a URL and a permission's source ARN end with. */
+  readonly path: string;
+}
+
+/** The route of `method` on `path`. */
+export function route(method: 'GET' | 'POST', path: string): RouteName {
+  if (!path.startsWith('/')) throw new Error(`Route path "${path}" must start with "/"`);
+  return { key: `${method} ${path}`, path };
+}
+
+/** Routes every API has; each job adds `POST /<job>/start-execution` ({@link jobStartRoute}). */
+export const ROUTES = {
+  /** Starts the default job. */
+  start: route('POST', '/start-execution'),
+  describe: route('POST', '/describe-execution'),
+  stop: route('POST', '/stop-execution'),
+  list: route('POST', '/list-executions'),
+  history: route('POST', '/get-execution-history'),
+  redrive: route('POST', '/redrive-execution'),
+} as const;
+
+/** The route that starts one job, e.g. `POST /ramen-timer/start-execution`. */
+export function jobStartRoute(jobName: string): RouteName {
+  return route('POST', `/${jobName}/start-execution`);
+}
+
+/** The route that starts one job with a webhook, e.g. `POST /ramen-timer/start-execution-with-webhook`. */
+export function jobWebhookStartRoute(jobName: string): RouteName {
+  return route('POST', `/${jobName}/start-execution-with-webhook`);
+}

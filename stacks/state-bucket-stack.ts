@@ -9,11 +9,12 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 
+/** Days a superseded state version is kept before it expires: long enough to roll back a bad apply. */
+export const NONCURRENT_STATE_VERSION_DAYS = 90;
+
 export interface StateBucketStackProps {
   readonly bucketName: string;
   readonly region: string;
-  /** Days a superseded state version is kept before it expires. */
-  readonly noncurrentVersionDays?: number;
   /**
    * Lets Terraform destroy the bucket: lifts `prevent_destroy` and sets `force_destroy`, which
    * deletes every object version first (S3 refuses to delete a bucket that is not empty, and with
@@ -27,7 +28,8 @@ export interface StateBucketStackProps {
  * Bootstrap stack: the S3 bucket that holds every other stack's Terraform state. It keeps its own
  * state locally (it cannot live in the bucket it creates), so it is deployed once, by hand.
  *
- * Versioning keeps every previous state; old versions expire after `noncurrentVersionDays`. Objects
+ * Versioning keeps every previous state; old versions expire after
+ * {@link NONCURRENT_STATE_VERSION_DAYS} days. Objects
  * are encrypted with the AWS-managed KMS key, public access is blocked, ACLs are disabled, and the
  * bucket policy refuses any request not made over TLS.
  */
@@ -89,7 +91,7 @@ export class StateBucketStack extends TerraformStack {
           id: 'expire-old-state-versions',
           status: 'Enabled',
           filter: [{ prefix: '' }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 90 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_STATE_VERSION_DAYS }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],

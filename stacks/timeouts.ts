@@ -1,6 +1,9 @@
 /**
- * Timeout arithmetic over a rendered ASL definition: how long an execution can take at worst, so
- * that its `TimeoutSeconds` leaves room for every retry (docs/aws-behaviour.md, "Timeouts").
+ * Timeout arithmetic over a rendered ASL definition: how long an execution can take at worst, every
+ * retry included, so that its `TimeoutSeconds` is at least that (docs/aws-behaviour.md, "Timeouts").
+ * The figure is exact without Map states; with one it is a lower bound (one iteration), because the
+ * item count is known only at run time, so a Map job's own `executionTimeoutSeconds` may not leave
+ * room for every retry of every item.
  */
 
 interface Retrier {

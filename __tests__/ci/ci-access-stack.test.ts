@@ -103,6 +103,9 @@ describe('CiAccessStack', () => {
         'states:DescribeExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
         'secretsmanager:GetSecretValue': [`${prefix('secretsmanager')}secret:async-api-dev-*`],
         'sqs:SendMessage': [`${prefix('sqs')}async-api-dev-*`],
+        'states:GetExecutionHistory': [`${prefix('states')}execution:async-api-dev-*:*`],
+        'states:RedriveExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
+        'states:ListExecutions': [`${prefix('states')}stateMachine:async-api-dev-*`],
         'logs:CreateLogDelivery': ['*'],
         'logs:GetLogDelivery': ['*'],
         'logs:UpdateLogDelivery': ['*'],
@@ -158,8 +161,8 @@ describe('CiAccessStack', () => {
   });
 
   describe('plan role trust', () => {
-    it('lets pull requests of the repository assume it', () => {
-      expect(assumeRoleWithWebIdentity(planTrust, { sub: `repo:${REPO}:pull_request` })).toBe('Allowed');
+    it('lets pull requests of the repository assume it', async () => {
+      expect(await assumeRoleWithWebIdentity(planTrust, { sub: `repo:${REPO}:pull_request` })).toBe('Allowed');
     });
 
     it.each([
@@ -168,18 +171,18 @@ describe('CiAccessStack', () => {
       ['a push to main', `repo:${REPO}:ref:refs/heads/main`],
       ['a push to another branch', `repo:${REPO}:ref:refs/heads/feature/x`],
       ['the deploy environment', `repo:${REPO}:environment:production`],
-    ])('refuses %s', (_what, sub) => {
-      expect(assumeRoleWithWebIdentity(planTrust, { sub })).toBe('ImplicitlyDenied');
+    ])('refuses %s', async (_what, sub) => {
+      expect(await assumeRoleWithWebIdentity(planTrust, { sub })).toBe('ImplicitlyDenied');
     });
 
-    it("refuses a token for another audience or from another account's provider", () => {
+    it("refuses a token for another audience or from another account's provider", async () => {
       const sub = `repo:${REPO}:pull_request`;
 
-      expect(assumeRoleWithWebIdentity(planTrust, { sub, aud: 'https://github.com/octo-org' })).toBe(
+      expect(await assumeRoleWithWebIdentity(planTrust, { sub, aud: 'https://github.com/octo-org' })).toBe(
         'ImplicitlyDenied',
       );
       expect(
-        assumeRoleWithWebIdentity(planTrust, {
+        await assumeRoleWithWebIdentity(planTrust, {
           sub,
           providerArn: 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com',
         }),
@@ -188,8 +191,10 @@ describe('CiAccessStack', () => {
   });
 
   describe('deploy role trust', () => {
-    it("lets jobs in the repository's deploy environment assume it", () => {
-      expect(assumeRoleWithWebIdentity(deployTrust, { sub: `repo:${REPO}:environment:production` })).toBe('Allowed');
+    it("lets jobs in the repository's deploy environment assume it", async () => {
+      expect(await assumeRoleWithWebIdentity(deployTrust, { sub: `repo:${REPO}:environment:production` })).toBe(
+        'Allowed',
+      );
     });
 
     it.each([
@@ -199,15 +204,17 @@ describe('CiAccessStack', () => {
       ['a push to main outside the environment', `repo:${REPO}:ref:refs/heads/main`],
       ['a push to another branch', `repo:${REPO}:ref:refs/heads/feature/x`],
       ['another environment', `repo:${REPO}:environment:staging`],
-    ])('refuses %s', (_what, sub) => {
-      expect(assumeRoleWithWebIdentity(deployTrust, { sub })).toBe('ImplicitlyDenied');
+    ])('refuses %s', async (_what, sub) => {
+      expect(await assumeRoleWithWebIdentity(deployTrust, { sub })).toBe('ImplicitlyDenied');
     });
 
-    it('trusts the environment named by DEPLOY_ENVIRONMENT', () => {
+    it('trusts the environment named by DEPLOY_ENVIRONMENT', async () => {
       const trust = trustOf(synthCiAccess({ DEPLOY_ENVIRONMENT: 'prod-eu' }), names.deploy);
 
-      expect(assumeRoleWithWebIdentity(trust, { sub: `repo:${REPO}:environment:prod-eu` })).toBe('Allowed');
-      expect(assumeRoleWithWebIdentity(trust, { sub: `repo:${REPO}:environment:production` })).toBe('ImplicitlyDenied');
+      expect(await assumeRoleWithWebIdentity(trust, { sub: `repo:${REPO}:environment:prod-eu` })).toBe('Allowed');
+      expect(await assumeRoleWithWebIdentity(trust, { sub: `repo:${REPO}:environment:production` })).toBe(
+        'ImplicitlyDenied',
+      );
     });
   });
 

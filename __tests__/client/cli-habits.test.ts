@@ -192,7 +192,7 @@ describe('global options, output and dates', () => {
 
       // Assess: scalars tab-separated in key order, then each nested value on its own line
       expect(lines(text.stdout)).toEqual([
-        `None\tNone\t${EXECUTION_PREFIX}:run-text\trun-text\t2024-11-24T20:26:40.123Z\tSUCCEEDED\t2024-11-24T20:26:45.000Z`,
+        `None\tNone\t${EXECUTION_PREFIX}:run-text\trun-text\tNone\tNone\tNone\tNone\tNone\t2024-11-24T20:26:40.123Z\tSUCCEEDED\t2024-11-24T20:26:45.000Z`,
         "OUTPUT\tThe ramen is boiled. If you don't eat it quickly, it will grow.",
       ]);
       expect(lines(table.stdout)[1]).toMatch(/^\|\s+DescribeExecution\s+\|$/);

@@ -21,8 +21,14 @@ const cli = (argv: string[], overrides: Partial<CliIo> = {}): Promise<Run> => ru
 
 describe('usage errors: exit 2 with one line', () => {
   it.each([
-    [['frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, listen$/],
-    [['help', 'frob'], /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, listen$/],
+    [
+      ['frob'],
+      /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, list, history, redrive, listen$/,
+    ],
+    [
+      ['help', 'frob'],
+      /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, list, history, redrive, listen$/,
+    ],
     [
       ['run', '--nme', 'x'],
       /unknown option '--nme' \(did you mean --name\?\); async-api run accepts .*--input, --name, .*--endpoint, /,

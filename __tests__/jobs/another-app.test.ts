@@ -20,8 +20,11 @@ describe('examples/another-app: AsyncJobApi in another cdktf app', () => {
 
     expect(keys).toEqual([
       'POST /describe-execution',
+      'POST /get-execution-history',
+      'POST /list-executions',
       'POST /nightly-report/start-execution',
       'POST /nightly-report/start-execution-with-webhook',
+      'POST /redrive-execution',
       'POST /start-execution',
       'POST /stop-execution',
     ]);
@@ -37,7 +40,14 @@ describe('examples/another-app: AsyncJobApi in another cdktf app', () => {
       Object.values(out.resources('aws_lambda_function'))
         .map((f) => f.function_name)
         .sort(),
-    ).toEqual(['reports-prod-build-report', 'reports-prod-describe-execution', 'reports-prod-webhook-start']);
+    ).toEqual([
+      'reports-prod-build-report',
+      'reports-prod-describe-execution',
+      'reports-prod-get-execution-history',
+      'reports-prod-list-executions',
+      'reports-prod-redrive-execution',
+      'reports-prod-webhook-start',
+    ]);
   });
 
   it('passes the queue URL into the ASL and lets the machine send to that queue only', () => {

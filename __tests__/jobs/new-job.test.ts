@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT, type Runtime, startRuntime } from '../../local/runtime';
+import { REPO_ROOT, type Runtime, SILENT_LOGS, startRuntime } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
@@ -113,9 +113,7 @@ describe('npm run new-job, in a temporary copy', () => {
       outdir,
       port: 0,
       dataDir,
-      log: () => undefined,
-      accessLog: () => undefined,
-      functionLog: () => undefined,
+      ...SILENT_LOGS,
     });
     const routes = runtime.model.api.routes.map((r) => r.routeKey);
 

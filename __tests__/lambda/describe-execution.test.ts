@@ -70,6 +70,11 @@ describe('200: execution found', () => {
       output: { message: 'boiled' },
       error: null,
       cause: null,
+      redriveCount: null,
+      redriveDate: null,
+      redriveStatus: null,
+      redriveStatusReason: null,
+      progress: null,
     });
     expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toStrictEqual([
       { executionArn: EXECUTION_ARN },

@@ -93,12 +93,12 @@ describe('webhook start', () => {
     expect(logger.error).toHaveBeenCalled();
   });
 
-  it('needs STATE_MACHINES to map jobs to state machine ARNs', () => {
-    expect(parseWebhookStartConfig({ STATE_MACHINES: JSON.stringify({ 'some-job': MACHINE }) })).toEqual({
+  it('needs JOB_STATE_MACHINES to map jobs to state machine ARNs', () => {
+    expect(parseWebhookStartConfig({ JOB_STATE_MACHINES: JSON.stringify({ 'some-job': MACHINE }) })).toEqual({
       machines: { 'some-job': MACHINE },
       allowLoopbackHttp: false,
     });
     expect(() => parseWebhookStartConfig({})).toThrow(ConfigError);
-    expect(() => parseWebhookStartConfig({ STATE_MACHINES: '{"a":"nope"}' })).toThrow(/a must map/);
+    expect(() => parseWebhookStartConfig({ JOB_STATE_MACHINES: '{"a":"nope"}' })).toThrow(/JOB_STATE_MACHINES\.a/);
   });
 });

@@ -12,6 +12,11 @@
  * purpose: the figure is the runtime's, not a polling interval), then starts the next one. At the end
  * ListExecutions is compared with what the clients saw.
  *
+ * The issue-13 routes have their place too: after every {@link SIDE_CALL_EVERY}th execution its client
+ * also reads one page of `POST /list-executions` and of `POST /get-execution-history`, and at the end
+ * the run's executions are listed again through `POST /list-executions`, page by page, and one
+ * `POST /redrive-execution` of a SUCCEEDED execution must be refused with 409.
+ *
  * Exit code 0 when every started execution SUCCEEDED and no response was a 5xx or a 429; 1 otherwise
  * (lost executions, 5xx, 429, network errors, the time limit reached); 2 on bad arguments.
  */
@@ -20,8 +25,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { percentile, postJson, round, rssMb, sleep } from '../../local/measure';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { postJson, rssMb, runtimeSfnClient } from '../../bench/measure/runtime-process';
+import { percentile, round } from '../../bench/stats';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { DEFAULT_SETTINGS, synthesize } from '../local/helpers';
@@ -57,6 +64,15 @@ export interface LoadReport {
   readonly timeLimitReached: boolean;
   /** ListExecutions: executions of this run by status, to compare with the clients' counts. */
   readonly listed: Readonly<Record<string, number>>;
+  /** Executions of this run that `POST /list-executions` returned, paging through all of them. */
+  readonly listedByApi: number;
+  /** The list, history and redrive routes under load: calls, wrong answers, latencies. */
+  readonly jobApi: {
+    readonly calls: number;
+    readonly failures: number;
+    readonly listMs: { readonly p50: number; readonly p99: number };
+    readonly historyMs: { readonly p50: number; readonly p99: number };
+  };
   readonly seconds: number;
   readonly executionsPerSecond: number;
   readonly startLatencyMs: { readonly p50: number; readonly p99: number };
@@ -80,7 +96,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const dataDir = mkdtempSync(join(tmpdir(), 'async-api-load-'));
   const runtime = await spawnRuntime({ outdir, dataDir, env: { LOCAL_ACCESS_LOG: '0', LOCAL_FUNCTION_LOG: '0' } });
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const sfn = new SFNClient({ endpoint: runtime.url, region: 'us-east-1', credentials: runtime.credentials });
+  const sfn = runtimeSfnClient(runtime);
   const maxRss = { runtime: 0, withFunctions: 0 };
   const sampleRss = (): void => {
     const rss = rssMb(runtime.pid);
@@ -95,7 +111,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const report = await drive(runtime.url, agent, options, log);
     sampleRss();
     const listed = report.stateMachineArn ? await listByStatus(sfn, report.stateMachineArn, report.prefix) : {};
-    return { ...report.counts, listed, maxRssMb: { ...maxRss } };
+    const listedByApi = await listThroughApi(runtime.url, agent, report.prefix, report.jobApi);
+    await refuseRedrive(runtime.url, agent, report.anySucceeded, report.jobApi);
+    const { jobApi } = report;
+    return {
+      ...report.counts,
+      listed,
+      listedByApi,
+      jobApi: {
+        calls: jobApi.calls,
+        failures: jobApi.failures.length,
+        listMs: percentiles(jobApi.listMs),
+        historyMs: percentiles(jobApi.historyMs),
+      },
+      problems: [...report.counts.problems, ...jobApi.failures].slice(0, 5),
+      maxRssMb: { ...maxRss },
+    };
   } finally {
     clearInterval(sampler);
     agent.destroy();
@@ -105,14 +136,86 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
 }
 
-type Counts = Omit<LoadReport, 'listed' | 'maxRssMb'>;
+type Counts = Omit<LoadReport, 'listed' | 'listedByApi' | 'jobApi' | 'maxRssMb'>;
+
+/** One execution in this many also reads a page of the list and of its history. */
+export const SIDE_CALL_EVERY = 10;
+
+/** What the list, history and redrive routes did during the run. */
+interface JobApiTally {
+  calls: number;
+  readonly failures: string[];
+  readonly listMs: number[];
+  readonly historyMs: number[];
+}
+
+function percentiles(values: number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 0.5)), p99: round(percentile(sorted, 0.99)) };
+}
+
+/** Calls `path`, timing it; anything but `expected` is a failure of the run. */
+async function timedCall(
+  url: string,
+  agent: Agent,
+  path: string,
+  body: unknown,
+  expected: number,
+  tally: JobApiTally,
+  times?: number[],
+): Promise<unknown> {
+  tally.calls++;
+  const t = performance.now();
+  try {
+    const r = await postJson(url, path, body, agent);
+    times?.push(performance.now() - t);
+    if (r.status !== expected) tally.failures.push(`${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    return r.status === expected ? r.body : undefined;
+  } catch (err) {
+    tally.failures.push(`${path}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Pages through `POST /list-executions` and counts this run's executions (all jobs, newest first). */
+async function listThroughApi(url: string, agent: Agent, prefix: string, tally: JobApiTally): Promise<number> {
+  let count = 0;
+  let nextToken: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const body = (await timedCall(
+      url,
+      agent,
+      '/list-executions',
+      { maxResults: 100, ...(nextToken ? { nextToken } : {}) },
+      200,
+      tally,
+      tally.listMs,
+    )) as { executions: { name: string }[]; nextToken: string | null } | undefined;
+    if (!body) break;
+    count += body.executions.filter((e) => e.name.startsWith(prefix)).length;
+    if (!body.nextToken) break;
+    nextToken = body.nextToken;
+  }
+  return count;
+}
+
+/** A SUCCEEDED execution cannot be redriven: the route must say 409 and change nothing. */
+async function refuseRedrive(url: string, agent: Agent, executionArn: string | undefined, tally: JobApiTally) {
+  if (executionArn) await timedCall(url, agent, '/redrive-execution', { executionArn }, 409, tally);
+}
 
 async function drive(
   url: string,
   agent: Agent,
   options: LoadOptions,
   log: (line: string) => void,
-): Promise<{ prefix: string; stateMachineArn: string | undefined; counts: Counts }> {
+): Promise<{
+  prefix: string;
+  stateMachineArn: string | undefined;
+  anySucceeded: string | undefined;
+  jobApi: JobApiTally;
+  counts: Counts;
+}> {
   const prefix = `load-${Date.now().toString(36)}-`;
   const t0 = performance.now();
   const deadline = t0 + options.timeLimitSeconds * 1000;
@@ -132,6 +235,8 @@ async function drive(
   let stateMachineArn: string | undefined;
   /** Started executions still RUNNING when the time limit came. */
   const unconfirmed: string[] = [];
+  const jobApi: JobApiTally = { calls: 0, failures: [], listMs: [], historyMs: [] };
+  let anySucceeded: string | undefined;
 
   const post = async (path: string, body: unknown): Promise<{ status: number; body: unknown } | undefined> => {
     try {
@@ -177,6 +282,12 @@ async function drive(
         if (status === 'SUCCEEDED') {
           succeeded++;
           endToEnd.push(performance.now() - t);
+          anySucceeded ??= executionArn;
+          if (i % SIDE_CALL_EVERY === 0) {
+            await timedCall(url, agent, '/list-executions', { maxResults: 20 }, 200, jobApi, jobApi.listMs);
+            const history = { executionArn, maxResults: 100, reverseOrder: true };
+            await timedCall(url, agent, '/get-execution-history', history, 200, jobApi, jobApi.historyMs);
+          }
           break;
         }
         if (status !== undefined && status !== 'RUNNING') {
@@ -217,6 +328,8 @@ async function drive(
   return {
     prefix,
     stateMachineArn,
+    anySucceeded,
+    jobApi,
     counts: {
       requested: options.executions,
       started,
@@ -229,8 +342,8 @@ async function drive(
       timeLimitReached,
       seconds: round(seconds),
       executionsPerSecond: round(succeeded / seconds),
-      startLatencyMs: { p50: round(percentile(startLatencies, 0.5)), p99: round(percentile(startLatencies, 0.99)) },
-      endToEndMs: { p50: round(percentile(endToEnd, 0.5)), p99: round(percentile(endToEnd, 0.99)) },
+      startLatencyMs: { p50: quantile(startLatencies, 0.5), p99: quantile(startLatencies, 0.99) },
+      endToEndMs: { p50: quantile(endToEnd, 0.5), p99: quantile(endToEnd, 0.99) },
       describesPerExecution: round(describes / Math.max(1, started)),
       problems,
     },
@@ -263,7 +376,9 @@ export function passed(r: LoadReport): boolean {
     r.networkErrors === 0 &&
     !r.timeLimitReached &&
     r.listed['SUCCEEDED'] === r.succeeded &&
-    listedTotal === r.started
+    listedTotal === r.started &&
+    r.listedByApi === r.started &&
+    r.jobApi.failures === 0
   );
 }
 
@@ -273,6 +388,7 @@ export function summary(r: LoadReport): string[] {
     `load: ${r.requested} requested, ${r.started} started, ${r.succeeded} succeeded, ${r.lost} lost; ${r.responses5xx} 5xx, ${r.responses429} 429, ${r.otherRejections} other rejections, ${r.networkErrors} network errors${r.timeLimitReached ? '; TIME LIMIT REACHED' : ''}`,
     `load: ListExecutions of this run: ${JSON.stringify(r.listed)}`,
     `load: ${r.seconds} s, ${r.executionsPerSecond} executions/s; start p50 ${r.startLatencyMs.p50} ms, p99 ${r.startLatencyMs.p99} ms; start→SUCCEEDED p50 ${r.endToEndMs.p50} ms, p99 ${r.endToEndMs.p99} ms; ${r.describesPerExecution} describes per execution`,
+    `load: POST /list-executions returned ${r.listedByApi} of this run's executions; list/history/redrive routes: ${r.jobApi.calls} calls, ${r.jobApi.failures} wrong answers; list p50 ${r.jobApi.listMs.p50} ms, p99 ${r.jobApi.listMs.p99} ms; history p50 ${r.jobApi.historyMs.p50} ms, p99 ${r.jobApi.historyMs.p99} ms`,
     `load: max RSS ${r.maxRssMb.runtime} MB (runtime), ${r.maxRssMb.withFunctions} MB (with function processes)`,
     ...r.problems.map((p) => `load: problem: ${p}`),
     // Last, alone on its line, in the plain form CI systems count: executions that ended SUCCEEDED,
@@ -329,4 +445,9 @@ if (require.main === module) {
       process.exitCode = 1;
     },
   );
+}
+
+// No sample (nothing succeeded) is reported as NaN, which fails every latency threshold.
+function quantile(values: readonly number[], q: number): number {
+  return values.length === 0 ? Number.NaN : round(percentile(values, q));
 }

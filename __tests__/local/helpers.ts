@@ -129,7 +129,13 @@ export async function signedPostJson(
   url: string,
   body: unknown,
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-  options: { region?: string; service?: string; signingDate?: Date } = {},
+  options: {
+    region?: string;
+    service?: string;
+    signingDate?: Date;
+    /** Sent but not signed, as a browser adds `Origin`. */
+    unsignedHeaders?: Record<string, string>;
+  } = {},
 ): Promise<JsonResponse> {
   const target = new URL(url);
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -152,7 +158,8 @@ export async function signedPostJson(
     },
     options.signingDate ? { signingDate: options.signingDate } : {},
   );
-  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: text });
+  const headers = { ...(signed.headers as Record<string, string>), ...options.unsignedHeaders };
+  const res = await fetch(url, { method: 'POST', headers, body: text });
   return readJson(res);
 }
 

@@ -12,7 +12,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { EXECUTION_ARN_FORMAT } from '../../lambda-src/describe-execution/arn';
+import { EXECUTION_ARN_FORMAT } from '../../lambda-src/shared/step-functions-arn';
 import { machineStartedBy } from '../../local/terraform/model';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';

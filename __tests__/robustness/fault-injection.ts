@@ -194,14 +194,16 @@ function statusFunction(doc: { resource: Record<string, Resources> }): {
     (r) => r['route_key'] === 'POST /describe-execution',
   );
   const integrationId = /\$\{aws_apigatewayv2_integration\.([^.}]+)\.id\}/.exec(String(route?.['target'] ?? ''))?.[1];
-  const integrations = doc.resource['aws_apigatewayv2_integration'] ?? {};
-  const candidates = integrationId && integrations[integrationId] ? [integrations[integrationId]!] : [];
-  const found = candidates.flatMap((integration) => {
+  const integrations = Object.entries(doc.resource['aws_apigatewayv2_integration'] ?? {})
+    .filter(([id]) => id === integrationId)
+    .map(([, integration]) => integration);
+  const found = integrations.flatMap((integration) => {
     const m = /\$\{aws_lambda_function\.([^.}]+)\.(?:invoke_arn|arn)\}/.exec(
       String(integration['integration_uri'] ?? ''),
     );
     return m ? [{ functionId: m[1]!, integration }] : [];
   });
-  if (found.length !== 1) throw new Error(`expected one Lambda proxy integration, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one Lambda proxy integration behind POST /describe-execution, found ${found.length}`);
   return found[0]!;
 }

@@ -37,9 +37,10 @@ describe('choosing the CLI', () => {
   });
 
   it('agrees with the native module builds cdktf-cli ships (Node.js 22 is ABI 127)', () => {
-    const prebuilds = join(ROOT, 'node_modules', '@cdktf', 'node-pty-prebuilt-multiarch', 'prebuilds', 'linux-x64');
-    const abis = readdirSync(prebuilds)
-      .flatMap((name) => /node\.abi(\d+)\.node/.exec(name)?.[1] ?? [])
+    // Every platform's folder (the package ships them all), so the test reads the same on any machine.
+    const prebuilds = join(ROOT, 'node_modules', '@cdktf', 'node-pty-prebuilt-multiarch', 'prebuilds');
+    const abis = readdirSync(prebuilds, { recursive: true, encoding: 'utf8' })
+      .flatMap((path) => /node\.abi(\d+)(?:\.musl)?\.node$/.exec(path)?.[1] ?? [])
       .map(Number);
 
     expect(Math.max(...abis)).toBe(127);

@@ -1,6 +1,6 @@
 import { limitsOf, MEMBERS } from '../../scripts/limits/extract-api-limits';
 import apiLimits from '../../stacks/validation/aws-api-limits.json';
-import { RULES, STRICTER } from '../../stacks/validation/aws-limits';
+import { RULES, STRICTER } from '../../stacks/validation/limit-rules';
 
 describe('limitsOf', () => {
   // A model in botocore's service-2.json shape, as small as the walk needs.

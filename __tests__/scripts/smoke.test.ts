@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../client';
+import { ConfigError } from '../../lambda-src/shared/config-error';
 import { smokeInput } from '../../scripts/smoke';
-import { runSmoke, SmokeConfigError, type SmokeTarget, smokeTargetFromOutputs } from '../../scripts/smoke/smoke';
+import { runSmoke, type SmokeTarget, smokeTargetFromOutputs } from '../../scripts/smoke/smoke';
 import { JOBS } from '../../stacks/jobs';
 import { contractApi, type FakeServer, startFakeServer, virtualTime } from '../client/fake-api';
 
@@ -48,7 +49,7 @@ describe('smokeTargetFromOutputs', () => {
   it('names the output that is missing', () => {
     expect(() =>
       smokeTargetFromOutputs({ api_auth: 'NONE', describe_execution_url: 'https://x/describe-execution' }),
-    ).toThrow(new SmokeConfigError('the outputs have no "start_execution_url" string'));
+    ).toThrow(new ConfigError('the outputs have no "start_execution_url" string'));
   });
 });
 

@@ -13,7 +13,7 @@ import { resolveTemplate, SCAN_IDENTITY, type ScannedResource } from '../../secu
 import { appBoundaryPolicyName } from '../../stacks/ci-access-stack';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { expectCiAccessAbsentForAGoodReason, SCAN_ENV, type SynthesizedApp, synthesizeApp } from './fixtures';
+import { SCAN_ENV, type SynthesizedApp, synthesizeApp } from './fixtures';
 
 /**
  * For every role: the (action, resource) pairs it needs are allowed, and its neighbours are denied.
@@ -36,6 +36,9 @@ const FUNCTION_ROLE_SUFFIXES = JOBS.flatMap((job) =>
   job.functions.map((fn) => `/${job.name}-${fn.name}/execution-role/role`),
 );
 const MAIN_JOB = defaultJob(JOBS);
+/** The API's Lambda-backed routes beyond describe (issue 13): construct id = function name suffix. */
+const ROUTE_FUNCTIONS = ['list-executions', 'get-execution-history', 'redrive-execution'] as const;
+const ROUTE_ROLE_SUFFIXES = ROUTE_FUNCTIONS.map((id) => `/${id}/execution-role/role`);
 
 /** The `ci-access` boundary policy's ARN in the test account: what CI sets ROLE_PERMISSIONS_BOUNDARY_ARN to. */
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/${appBoundaryPolicyName('dev')}`;
@@ -97,6 +100,8 @@ describe('least privilege, simulated with iam-simulate', () => {
     /** The default job's state machine: the stand-in for "an application machine". */
     machine: string;
     statusLogs: string;
+    /** Log group of each route function in {@link ROUTE_FUNCTIONS}. */
+    routeLogs: Record<(typeof ROUTE_FUNCTIONS)[number], string>;
     bucket: string;
     stateKey: string;
     ciStateKey: string;
@@ -132,6 +137,9 @@ describe('least privilege, simulated with iam-simulate', () => {
       status: String(byPath(r, 'aws_lambda_function', '/describe-execution/function').config['function_name']),
       machine: main.machine,
       statusLogs: String(byPath(r, 'aws_cloudwatch_log_group', '/describe-execution/logs').config['name']),
+      routeLogs: Object.fromEntries(
+        ROUTE_FUNCTIONS.map((id) => [id, String(byPath(r, 'aws_cloudwatch_log_group', `/${id}/logs`).config['name'])]),
+      ) as Record<(typeof ROUTE_FUNCTIONS)[number], string>,
       bucket: SCAN_ENV.TF_STATE_BUCKET,
       stateKey: `async-api/dev/terraform.tfstate`,
       ciStateKey: `async-api/dev/ci-access.tfstate`,
@@ -328,11 +336,18 @@ describe('least privilege, simulated with iam-simulate', () => {
           resource: e,
           why: 'POST /describe-execution, any job',
         })),
+        ...everyExecution.map((e) => ({
+          action: 'states:GetExecutionHistory',
+          resource: e,
+          why: "a RUNNING execution's progress, any job",
+        })),
         ...lambdaBasics(n.statusLogs),
       ],
       denied: [
         ...foreign('states:DescribeExecution', 'describe'),
-        { action: 'states:GetExecutionHistory', resource: execution, why: 'history is more than the status needs' },
+        ...foreign('states:GetExecutionHistory', 'progress'),
+        { action: 'states:ListExecutions', resource: arn.machine(n.machine), why: "listing is the list function's" },
+        { action: 'states:RedriveExecution', resource: execution, why: 'the status function only reads' },
         { action: 'states:StopExecution', resource: execution, why: 'the status function only reads' },
         { action: 'states:StartExecution', resource: arn.machine(n.machine), why: 'the status function only reads' },
         ...allFunctions.map((f) => ({
@@ -350,6 +365,87 @@ describe('least privilege, simulated with iam-simulate', () => {
           resource: arn.fn(f.name),
           why: 'another function',
         })),
+        ...common,
+      ],
+    });
+    // The other Lambda-backed routes: each its one Step Functions read or write, on this API's own
+    // machines (ListExecutions) or their executions (the others), and its own log group.
+    const otherLogs = (own: string): Expectation[] =>
+      [n.statusLogs, ...Object.values(n.routeLogs), ...allFunctions.map((f) => f.logs)]
+        .filter((group) => group !== own)
+        .map((group) => ({
+          action: 'logs:PutLogEvents',
+          resource: arn.logStream(group, 's'),
+          why: 'another log group',
+        }));
+    const writes: Expectation[] = [
+      { action: 'states:StopExecution', resource: execution, why: "stopping is the stop role's" },
+      { action: 'states:StartExecution', resource: arn.machine(n.machine), why: "starting is the start roles'" },
+      ...allFunctions.map((f) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(f.name), why: 'a worker' })),
+    ];
+    specs.set('/list-executions/execution-role/role', {
+      allowed: [
+        ...jobs.map((j) => ({
+          action: 'states:ListExecutions',
+          resource: arn.machine(j.machine),
+          why: `POST /list-executions, ${j.name}`,
+        })),
+        ...lambdaBasics(n.routeLogs['list-executions']),
+      ],
+      denied: [
+        { action: 'states:ListExecutions', resource: arn.machine(otherMachine), why: 'another state machine' },
+        ...jobs.map((j) => ({
+          action: 'states:ListExecutions',
+          resource: arn.machine(`${j.machine}-v2`),
+          why: `a machine named with ${j.name}'s as prefix`,
+        })),
+        {
+          action: 'states:ListExecutions',
+          resource: `arn:aws:states:${REGION}:${OTHER_ACCOUNT}:stateMachine:${n.machine}`,
+          why: 'the same name in another account',
+        },
+        { action: 'states:ListStateMachines', resource: '*', why: 'the jobs come from configuration' },
+        { action: 'states:DescribeExecution', resource: execution, why: 'a list item is all it returns' },
+        { action: 'states:GetExecutionHistory', resource: execution, why: "history is the history function's" },
+        ...writes,
+        ...otherLogs(n.routeLogs['list-executions']),
+        ...common,
+      ],
+    });
+    specs.set('/get-execution-history/execution-role/role', {
+      allowed: [
+        ...everyExecution.map((e) => ({
+          action: 'states:GetExecutionHistory',
+          resource: e,
+          why: 'POST /get-execution-history, any job',
+        })),
+        ...lambdaBasics(n.routeLogs['get-execution-history']),
+      ],
+      denied: [
+        ...foreign('states:GetExecutionHistory', 'history'),
+        { action: 'states:DescribeExecution', resource: execution, why: "describing is the status function's" },
+        { action: 'states:ListExecutions', resource: arn.machine(n.machine), why: "listing is the list function's" },
+        { action: 'states:RedriveExecution', resource: execution, why: 'the history function only reads' },
+        ...writes,
+        ...otherLogs(n.routeLogs['get-execution-history']),
+        ...common,
+      ],
+    });
+    specs.set('/redrive-execution/execution-role/role', {
+      allowed: [
+        ...everyExecution.flatMap((e) => [
+          { action: 'states:RedriveExecution', resource: e, why: 'POST /redrive-execution, any job' },
+          { action: 'states:DescribeExecution', resource: e, why: 'status and stop date before redriving' },
+        ]),
+        ...lambdaBasics(n.routeLogs['redrive-execution']),
+      ],
+      denied: [
+        ...foreign('states:RedriveExecution', 'redrive'),
+        ...foreign('states:DescribeExecution', 'describe before redrive'),
+        { action: 'states:GetExecutionHistory', resource: execution, why: "history is the history function's" },
+        { action: 'states:ListExecutions', resource: arn.machine(n.machine), why: "listing is the list function's" },
+        ...writes,
+        ...otherLogs(n.routeLogs['redrive-execution']),
         ...common,
       ],
     });
@@ -417,105 +513,103 @@ describe('least privilege, simulated with iam-simulate', () => {
       ],
     });
 
-    if (app.ciAccess) {
-      const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
-      const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
-      const ciCommon: Expectation[] = [
-        { action: 'iam:PutRolePolicy', resource: deployRole.arn, why: 'a CI role must not widen its own access' },
-        { action: 'iam:UpdateAssumeRolePolicy', resource: planRole.arn, why: 'nor change who may assume a CI role' },
+    const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
+    const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
+    const ciCommon: Expectation[] = [
+      { action: 'iam:PutRolePolicy', resource: deployRole.arn, why: 'a CI role must not widen its own access' },
+      { action: 'iam:UpdateAssumeRolePolicy', resource: planRole.arn, why: 'nor change who may assume a CI role' },
+      {
+        action: 'iam:DeleteOpenIDConnectProvider',
+        resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+        why: 'the ci-access stack is applied by a person',
+      },
+      {
+        action: 's3:PutObject',
+        resource: arn.object(n.bucket, n.ciStateKey),
+        why: "nor rewrite the ci-access stack's state",
+      },
+      { action: 's3:GetObject', resource: arn.object('another-bucket', n.stateKey), why: 'another bucket' },
+      {
+        action: 'lambda:UpdateFunctionCode',
+        resource: arn.fn('other-app-worker'),
+        why: 'a function of another application',
+      },
+    ];
+    specs.set('/plan-role/role', {
+      allowed: [
+        { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
         {
-          action: 'iam:DeleteOpenIDConnectProvider',
-          resource: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-          why: 'the ci-access stack is applied by a person',
+          action: 's3:GetObject',
+          resource: arn.object(n.bucket, n.stateKey),
+          why: 'plan reads the application state',
         },
+        { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
+        { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
+      ],
+      denied: [
+        { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
         {
           action: 's3:PutObject',
-          resource: arn.object(n.bucket, n.ciStateKey),
-          why: "nor rewrite the ci-access stack's state",
+          resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
+          why: 'plan runs with -lock=false: a pull request can never take the lock',
         },
-        { action: 's3:GetObject', resource: arn.object('another-bucket', n.stateKey), why: 'another bucket' },
         {
-          action: 'lambda:UpdateFunctionCode',
-          resource: arn.fn('other-app-worker'),
-          why: 'a function of another application',
+          action: 's3:DeleteObject',
+          resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
+          why: "nor break a running deploy's lock",
         },
-      ];
-      specs.set('/plan-role/role', {
-        allowed: [
-          { action: 's3:ListBucket', resource: arn.bucket(n.bucket), why: 'reading state needs the listing' },
-          {
-            action: 's3:GetObject',
-            resource: arn.object(n.bucket, n.stateKey),
-            why: 'plan reads the application state',
-          },
-          { action: 'lambda:GetFunction', resource: arn.fn(n.worker), why: 'refresh reads the functions' },
-          { action: 'states:DescribeStateMachine', resource: arn.machine(n.machine), why: 'refresh reads the machine' },
-        ],
-        denied: [
-          { action: 's3:PutObject', resource: arn.object(n.bucket, n.stateKey), why: 'plan never writes state' },
-          {
-            action: 's3:PutObject',
-            resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
-            why: 'plan runs with -lock=false: a pull request can never take the lock',
-          },
-          {
-            action: 's3:DeleteObject',
-            resource: arn.object(n.bucket, `${n.stateKey}.tflock`),
-            why: "nor break a running deploy's lock",
-          },
-          { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
-          {
-            action: 'states:UpdateStateMachine',
-            resource: arn.machine(n.machine),
-            why: 'plan never changes resources',
-          },
-          {
-            action: 'iam:PassRole',
-            resource: arn.role(n.worker),
-            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-            why: 'plan passes no role',
-          },
-          ...ciCommon,
-        ],
-      });
-      specs.set('/deploy-role/role', {
-        allowed: [
-          {
-            action: 's3:PutObject',
-            resource: arn.object(n.bucket, n.stateKey),
-            why: 'apply writes the application state',
-          },
-          { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'apply deploys code' },
-          { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'apply updates the machine' },
-          {
-            action: 'iam:PassRole',
-            resource: arn.role(n.worker),
-            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-            why: 'creating a function passes its role',
-          },
-        ],
-        denied: [
-          {
-            action: 'iam:PassRole',
-            resource: arn.role(n.worker),
-            context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
-            why: 'passing an application role to another service',
-          },
-          {
-            action: 'iam:PassRole',
-            resource: deployRole.arn,
-            context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-            why: 'passing a CI role',
-          },
-          {
-            action: 's3:DeleteObject',
-            resource: arn.object(n.bucket, n.stateKey),
-            why: 'deleting the state (versions keep it, but still)',
-          },
-          ...ciCommon,
-        ],
-      });
-    }
+        { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'plan never changes resources' },
+        {
+          action: 'states:UpdateStateMachine',
+          resource: arn.machine(n.machine),
+          why: 'plan never changes resources',
+        },
+        {
+          action: 'iam:PassRole',
+          resource: arn.role(n.worker),
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+          why: 'plan passes no role',
+        },
+        ...ciCommon,
+      ],
+    });
+    specs.set('/deploy-role/role', {
+      allowed: [
+        {
+          action: 's3:PutObject',
+          resource: arn.object(n.bucket, n.stateKey),
+          why: 'apply writes the application state',
+        },
+        { action: 'lambda:UpdateFunctionCode', resource: arn.fn(n.worker), why: 'apply deploys code' },
+        { action: 'states:UpdateStateMachine', resource: arn.machine(n.machine), why: 'apply updates the machine' },
+        {
+          action: 'iam:PassRole',
+          resource: arn.role(n.worker),
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+          why: 'creating a function passes its role',
+        },
+      ],
+      denied: [
+        {
+          action: 'iam:PassRole',
+          resource: arn.role(n.worker),
+          context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+          why: 'passing an application role to another service',
+        },
+        {
+          action: 'iam:PassRole',
+          resource: deployRole.arn,
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+          why: 'passing a CI role',
+        },
+        {
+          action: 's3:DeleteObject',
+          resource: arn.object(n.bucket, n.stateKey),
+          why: 'deleting the state (versions keep it, but still)',
+        },
+        ...ciCommon,
+      ],
+    });
   });
 
   it('finds a specification for every role of the app (a new role must be added here)', () => {
@@ -524,7 +618,6 @@ describe('least privilege, simulated with iam-simulate', () => {
       .filter((r) => ![...specs.keys()].some((suffix) => r.path.endsWith(suffix)))
       .map((r) => r.path);
     expect(unspecified).toEqual([]);
-    if (!app.ciAccess) expectCiAccessAbsentForAGoodReason(app, 'the CI roles');
   });
 
   it('gives every role a unique name (IAM role names are unique per account)', () => {
@@ -542,7 +635,6 @@ describe('least privilege, simulated with iam-simulate', () => {
   });
 
   it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
-    if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
     // Prepare
     const boundaryPolicies = app.resources.filter(
       (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId,
@@ -568,13 +660,12 @@ describe('least privilege, simulated with iam-simulate', () => {
     ...JOB_ROLE_SUFFIXES.map((suffix) => [suffix]),
     ['/stop-execution/credentials/role'],
     ['/describe-execution/execution-role/role'],
+    ...ROUTE_ROLE_SUFFIXES.map((suffix) => [suffix]),
     ['/notifications/sender/execution-role/role'],
     ['/webhook-start/function/execution-role/role'],
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {
-    const skipWithoutCi = () => suffix.startsWith('/plan-role') || suffix.startsWith('/deploy-role');
-
     // Under the boundary, as CI deploys it; and without, as a deploy by hand does (where a denial
     // must come from the role's own policy, not from the boundary).
     describe.each([
@@ -582,7 +673,6 @@ describe('least privilege, simulated with iam-simulate', () => {
       ['without the boundary', withoutBoundary],
     ])('%s', (_mode, configure) => {
       it('is allowed exactly what it needs', async () => {
-        if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
         // Prepare
         const spec = specs.get(suffix)!;
 
@@ -594,7 +684,6 @@ describe('least privilege, simulated with iam-simulate', () => {
       });
 
       it('is denied its neighbours', async () => {
-        if (skipWithoutCi() && !app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, suffix);
         // Prepare
         const spec = specs.get(suffix)!;
 
@@ -613,7 +702,6 @@ describe('least privilege, simulated with iam-simulate', () => {
     const withBoundary = (policyArn: string = BOUNDARY_ARN) => ({ 'iam:PermissionsBoundary': policyArn });
 
     it('the deploy role creates and changes application roles only with the boundary', async () => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
       // Prepare
       const deploy = role('/deploy-role/role');
 
@@ -665,13 +753,10 @@ describe('least privilege, simulated with iam-simulate', () => {
       ['iam:DeletePolicyVersion'],
       ['iam:DeletePolicy'],
     ])('the deploy role can never %s on the boundary policy', async (action) => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the deploy role');
-
       expect(await mayPerform(role('/deploy-role/role'), action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
     });
 
     it('a role it could create with an administrator policy is still held to what the application needs', async () => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'the permissions boundary');
       // Prepare: what merged code could ask the deploy role for: a role named like ours, allowed everything.
       const boundary = role(FUNCTION_ROLE_SUFFIXES[0]!).permissionsBoundary!;
       const admin: RoleUnderTest = {
@@ -770,29 +855,31 @@ describe('least privilege, simulated with iam-simulate', () => {
       },
     );
 
-    it.each([['/describe-execution/execution-role/role'], ...FUNCTION_ROLE_SUFFIXES.map((suffix) => [suffix])])(
-      'role at *%s: only Lambda may assume it',
-      async (suffix) => {
-        // Act
-        const decided = {
-          lambda: await assume(suffix, 'lambda.amazonaws.com'),
-          states: await assume(suffix, 'states.amazonaws.com'),
-          apigateway: await assume(suffix, 'apigateway.amazonaws.com'),
-          userOfThisAccount: await assume(suffix, mallory),
-        };
+    it.each([
+      ['/describe-execution/execution-role/role'],
+      ...ROUTE_ROLE_SUFFIXES.map((suffix) => [suffix]),
+      ...FUNCTION_ROLE_SUFFIXES.map((suffix) => [suffix]),
+      ['/notifications/sender/execution-role/role'],
+      ['/webhook-start/function/execution-role/role'],
+    ])('role at *%s: only Lambda may assume it', async (suffix) => {
+      // Act
+      const decided = {
+        lambda: await assume(suffix, 'lambda.amazonaws.com'),
+        states: await assume(suffix, 'states.amazonaws.com'),
+        apigateway: await assume(suffix, 'apigateway.amazonaws.com'),
+        userOfThisAccount: await assume(suffix, mallory),
+      };
 
-        // Assess
-        expect(decided).toEqual({
-          lambda: 'Allowed',
-          states: 'ImplicitlyDenied',
-          apigateway: 'ImplicitlyDenied',
-          userOfThisAccount: 'ImplicitlyDenied',
-        });
-      },
-    );
+      // Assess
+      expect(decided).toEqual({
+        lambda: 'Allowed',
+        states: 'ImplicitlyDenied',
+        apigateway: 'ImplicitlyDenied',
+        userOfThisAccount: 'ImplicitlyDenied',
+      });
+    });
 
     it('CI roles: only GitHub jobs of the one repository, in the expected context, may assume them', async () => {
-      if (!app.ciAccess) return expectCiAccessAbsentForAGoodReason(app, 'CI trust policies');
       // Prepare
       const repo = SCAN_ENV.GITHUB_REPOSITORY;
       const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
@@ -884,48 +971,55 @@ describe('least privilege, simulated with iam-simulate', () => {
       });
     });
 
-    it("API Gateway may invoke the status function from this API's describe route only", async () => {
-      // Prepare: the function's resource policy, as Lambda builds it from aws_lambda_permission.
-      const permission = app.resources.find((r) => r.type === 'aws_lambda_permission')!;
-      const api = app.resources.find((r) => r.type === 'aws_apigatewayv2_api')!;
-      const stack = app.stacks.find((s) => s.id === api.stack)!;
-      const apiExecutionArn = resolveTemplate(stack, `\${aws_apigatewayv2_api.${api.name}.execution_arn}`);
-      const functionArn = arn.fn(names.status);
-      const policy = {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: permission.config['statement_id'],
-            Effect: 'Allow',
-            Principal: { Service: permission.config['principal'] },
-            Action: permission.config['action'],
-            Resource: functionArn,
-            Condition: { ArnLike: { 'AWS:SourceArn': permission.config['source_arn'] } },
-          },
-        ],
-      };
-      const invoke = (sourceArn: string) =>
-        resourcePolicyAllows(policy, 'apigateway.amazonaws.com', 'lambda:InvokeFunction', functionArn, {
-          'aws:SourceArn': sourceArn,
-          'aws:SourceAccount': ACCOUNT,
+    it.each<[string]>([['describe-execution'], ...ROUTE_FUNCTIONS.map((id): [string] => [id])])(
+      "API Gateway may invoke the %s function from this API's own route of that name only",
+      async (id) => {
+        // Prepare: the function's resource policy, as Lambda builds it from aws_lambda_permission.
+        const permission = app.resources.find((r) => r.type === 'aws_lambda_permission' && r.path.includes(`/${id}`))!;
+        const api = app.resources.find((r) => r.type === 'aws_apigatewayv2_api')!;
+        const stack = app.stacks.find((s) => s.id === api.stack)!;
+        const apiExecutionArn = resolveTemplate(stack, `\${aws_apigatewayv2_api.${api.name}.execution_arn}`);
+        const functionName = String(
+          byPath(app.resources, 'aws_lambda_function', `/${id}/function`).config['function_name'],
+        );
+        const functionArn = arn.fn(functionName);
+        const policy = {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: permission.config['statement_id'],
+              Effect: 'Allow',
+              Principal: { Service: permission.config['principal'] },
+              Action: permission.config['action'],
+              Resource: functionArn,
+              Condition: { ArnLike: { 'AWS:SourceArn': permission.config['source_arn'] } },
+            },
+          ],
+        };
+        const invoke = (sourceArn: string) =>
+          resourcePolicyAllows(policy, 'apigateway.amazonaws.com', 'lambda:InvokeFunction', functionArn, {
+            'aws:SourceArn': sourceArn,
+            'aws:SourceAccount': ACCOUNT,
+          });
+        const otherRoute = id === 'describe-execution' ? 'list-executions' : 'describe-execution';
+
+        // Act
+        const decided = {
+          ownRoute: await invoke(`${apiExecutionArn}/$default/POST/${id}`),
+          anotherRoute: await invoke(`${apiExecutionArn}/$default/POST/${otherRoute}`),
+          startRoute: await invoke(`${apiExecutionArn}/$default/POST/start-execution`),
+          anotherApi: await invoke(`arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi01/$default/POST/${id}`),
+        };
+
+        // Assess
+        expect(permission.config['function_name']).toBe(functionName);
+        expect(decided).toEqual({
+          ownRoute: 'Allowed',
+          anotherRoute: 'ImplicitlyDenied',
+          startRoute: 'ImplicitlyDenied',
+          anotherApi: 'ImplicitlyDenied',
         });
-
-      // Act
-      const decided = {
-        describeRoute: await invoke(`${apiExecutionArn}/$default/POST/describe-execution`),
-        startRoute: await invoke(`${apiExecutionArn}/$default/POST/start-execution`),
-        anotherApi: await invoke(
-          `arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi01/$default/POST/describe-execution`,
-        ),
-      };
-
-      // Assess
-      expect(permission.config['function_name']).toBe(names.status);
-      expect(decided).toEqual({
-        describeRoute: 'Allowed',
-        startRoute: 'ImplicitlyDenied',
-        anotherApi: 'ImplicitlyDenied',
-      });
-    });
+      },
+    );
   });
 });

@@ -3,9 +3,10 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { type App, Testing } from 'cdktf';
 import { AsyncApiStack, jobStartRoute, ROUTES } from '../../stacks/async-api-stack';
-import { jobWebhookStartRoute } from '../../stacks/constructs/webhook-start';
+import { SOURCE_MAP_ENVIRONMENT } from '../../stacks/constructs/nodejs-function';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
+import { jobWebhookStartRoute } from '../../stacks/naming';
 import { parse, statementsOf, tempBuildDir, testConfig } from './helpers';
 
 const MAIN = defaultJob(JOBS);
@@ -30,12 +31,9 @@ describe('AsyncApiStack', () => {
     const keys = Object.values(out.resources('aws_apigatewayv2_route')).map((r) => r.route_key);
 
     expect(keys.sort()).toEqual(
-      [
-        ROUTES.describe,
-        ROUTES.start,
-        ROUTES.stop,
-        ...JOBS.flatMap((j) => [jobStartRoute(j.name), jobWebhookStartRoute(j.name)]),
-      ].sort(),
+      [...Object.values(ROUTES), ...JOBS.flatMap((j) => [jobStartRoute(j.name), jobWebhookStartRoute(j.name)])]
+        .map((r) => r.key)
+        .sort(),
     );
     for (const key of keys)
       expect(out.text).toHaveResourceWithProperties(Apigatewayv2Route, {
@@ -64,7 +62,7 @@ describe('AsyncApiStack', () => {
     const routes = Object.values(out.resources('aws_apigatewayv2_route'));
     const target = (key: string) => routes.find((r) => r.route_key === key)!.target;
 
-    expect(target(ROUTES.start)).toBe(target(jobStartRoute(MAIN.name)));
+    expect(target(ROUTES.start.key)).toBe(target(jobStartRoute(MAIN.name).key));
   });
 
   it('creates one state machine per job, each with its own role and log group, traced', () => {
@@ -119,7 +117,9 @@ describe('AsyncApiStack', () => {
   });
 
   it("routes describe-execution to the status Lambda, which knows every job's state machine", () => {
-    const route = Object.values(out.resources('aws_apigatewayv2_route')).find((r) => r.route_key === ROUTES.describe)!;
+    const route = Object.values(out.resources('aws_apigatewayv2_route')).find(
+      (r) => r.route_key === ROUTES.describe.key,
+    )!;
     const integrationId = /aws_apigatewayv2_integration\.([^.]+)\.id/.exec(String(route.target))![1]!;
     const integration = out.resources('aws_apigatewayv2_integration')[integrationId]!;
     const fnId = /aws_lambda_function\.([^.]+)\.invoke_arn/.exec(String(integration.integration_uri))![1]!;
@@ -135,6 +135,7 @@ describe('AsyncApiStack', () => {
               `^\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}(,\\$\\{aws_sfn_state_machine\\.[^}]+\\.arn\\}){${JOBS.length - 1}}$`,
             ),
           ),
+          ...SOURCE_MAP_ENVIRONMENT,
         },
       },
     });
@@ -146,7 +147,7 @@ describe('AsyncApiStack', () => {
         function_name: `async-api-dev-${fn.name}`,
         timeout: fn.timeoutSeconds,
         memory_size: fn.memorySizeMb,
-        environment: { variables: fn.environment },
+        environment: { variables: { ...fn.environment, ...SOURCE_MAP_ENVIRONMENT } },
       });
     }
   });
@@ -181,11 +182,24 @@ describe('AsyncApiStack', () => {
   });
 
   it("scopes execution-level actions to the executions of this API's machines", () => {
-    const scoped = allStatements(out).filter((s) =>
-      s.Action.some((a) => a === 'states:StopExecution' || a === 'states:DescribeExecution'),
-    );
+    const executionActions = [
+      'states:StopExecution',
+      'states:DescribeExecution',
+      'states:GetExecutionHistory',
+      'states:RedriveExecution',
+    ];
+    const scoped = allStatements(out).filter((s) => s.Action.some((a) => executionActions.includes(a)));
 
-    expect(scoped).toHaveLength(2);
+    // Stop; describe and its progress read; history; describe-then-redrive.
+    expect(scoped.map((s) => s.Sid).sort()).toEqual(
+      [
+        'DescribeOwnExecutions',
+        'ReadOwnExecutionHistory',
+        'ReadOwnExecutionHistory',
+        'RedriveOwnExecutions',
+        'StopExecutions',
+      ].sort(),
+    );
     for (const s of scoped) {
       expect(s.Resource.sort()).toEqual(
         JOBS.map((j) => j.name)
@@ -201,6 +215,19 @@ describe('AsyncApiStack', () => {
     }
   });
 
+  it("grants ListExecutions on this API's state machines only, to the list function only", () => {
+    const listing = allStatements(out).filter((s) => s.Action.includes('states:ListExecutions'));
+
+    expect(listing).toHaveLength(1);
+    expect(listing[0]!.Action).toEqual(['states:ListExecutions']);
+    expect(listing[0]!.Resource.sort()).toEqual(
+      Object.values(out.resources('aws_sfn_state_machine')).map(() =>
+        expect.stringMatching(/^\$\{aws_sfn_state_machine\.[^}]+\.arn\}$/),
+      ),
+    );
+    expect(new Set(listing[0]!.Resource).size).toBe(JOBS.length);
+  });
+
   it('publishes the endpoint, the auth mode, each route URL, the default machine and every job', () => {
     expect(Object.keys(out.json.output).sort()).toEqual([
       'api_auth',
@@ -208,7 +235,10 @@ describe('AsyncApiStack', () => {
       'default_job',
       'describe_execution_url',
       'execution_ended_topic_arn',
+      'get_execution_history_url',
       'jobs',
+      'list_executions_url',
+      'redrive_execution_url',
       'region',
       'start_execution_url',
       'state_machine_arn',
@@ -243,7 +273,15 @@ describe('AsyncApiStack', () => {
     const names = Object.values(prod.resources('aws_lambda_function')).map((f) => f.function_name);
 
     expect(names.sort()).toEqual(
-      ['describe-execution', 'webhook-sender', 'webhook-start', ...JOBS.flatMap((j) => j.functions.map((f) => f.name))]
+      [
+        'describe-execution',
+        'list-executions',
+        'get-execution-history',
+        'redrive-execution',
+        'webhook-sender',
+        'webhook-start',
+        ...JOBS.flatMap((j) => j.functions.map((f) => f.name)),
+      ]
         .map((n) => `async-api-prod-${n}`)
         .sort(),
     );

@@ -27,6 +27,7 @@ describe('parseConfig', () => {
       throttling: { rateLimit: 50, burstLimit: 100 },
       stateMachineLogLevel: 'ERROR',
       logExecutionData: false,
+      corsAllowedOrigins: [],
     });
   });
 
@@ -88,6 +89,31 @@ describe('parseConfig', () => {
 
     expect(problems.map((p) => p.split(/[ =]/)[0])).toEqual(['STAGE', 'TF_STATE_BUCKET', 'API_AUTH']);
     expect(problems.every((p) => !p.includes('\n'))).toBe(true);
+  });
+
+  describe('CORS_ALLOWED_ORIGINS', () => {
+    it('allows no origin unless set, and reads comma-separated origins', () => {
+      expect(parseConfig(minimal).corsAllowedOrigins).toEqual([]);
+      expect(
+        parseConfig({ ...minimal, CORS_ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173' })
+          .corsAllowedOrigins,
+      ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    });
+
+    it.each([
+      ['*', /wildcards are not accepted/],
+      ['https://*.example.com', /wildcards are not accepted/],
+      ['https://app.example.com/', /no path or trailing slash/],
+      ['app.example.com', /must be scheme:\/\/host\[:port\]/],
+      ['https://App.example.com', /in lower case/],
+      ['https://a.example.com,,https://b.example.com', /must be scheme/],
+    ])('refuses %p, naming the variable', (value, expected) => {
+      const problems = problemsOf({ ...minimal, CORS_ALLOWED_ORIGINS: value });
+
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^CORS_ALLOWED_ORIGINS: /);
+      expect(problems[0]).toMatch(expected);
+    });
   });
 
   it('treats blank values as unset', () => {

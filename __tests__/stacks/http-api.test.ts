@@ -2,13 +2,15 @@ import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-aut
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import type { ApiAuth } from '../../stacks/config';
-import { ACCESS_LOG_FORMAT, HttpApi } from '../../stacks/constructs/http-api';
+import { ACCESS_LOG_FORMAT, CORS_RULES, HttpApi } from '../../stacks/constructs/http-api';
 import { synthesize } from './helpers';
 
-function build(auth: ApiAuth) {
+function build(auth: ApiAuth, corsAllowedOrigins?: readonly string[]) {
   return synthesize((scope) => {
     const api = new HttpApi(scope, 'api', {
+      ...(corsAllowedOrigins ? { corsAllowedOrigins } : {}),
       apiName: 'async-api-test-api',
+      authorizerName: 'async-api-test-api-jwt',
       description: 'test',
       auth,
       accessLogGroupName: '/aws/vendedlogs/async-api-test-api-access',
@@ -63,10 +65,45 @@ describe('HttpApi', () => {
     const out = build({ mode: 'JWT', issuer: 'https://issuer.example.com', audience: ['a', 'b'] });
 
     expect(out.text).toHaveResourceWithProperties(Apigatewayv2Authorizer, {
+      name: 'async-api-test-api-jwt',
       authorizer_type: 'JWT',
       identity_sources: ['$request.header.Authorization'],
       jwt_configuration: { issuer: 'https://issuer.example.com', audience: ['a', 'b'] },
     });
     expect(out.one('aws_apigatewayv2_route').authorizer_id).toMatch(/^\$\{aws_apigatewayv2_authorizer\.[^}]+\.id\}$/);
+  });
+
+  describe('CORS', () => {
+    it('has no CORS configuration by default, so browsers on other origins are refused', () => {
+      expect(
+        build({ mode: 'JWT', issuer: 'https://issuer.example.com', audience: ['api'] }).one('aws_apigatewayv2_api')
+          .cors_configuration,
+      ).toBeUndefined();
+      expect(build({ mode: 'AWS_IAM' }, []).one('aws_apigatewayv2_api').cors_configuration).toBeUndefined();
+    });
+
+    it("turns the allowed origins into the API's own CORS configuration: POST, the auth headers, retry-after readable", () => {
+      const out = build({ mode: 'JWT', issuer: 'https://issuer.example.com', audience: ['api'] }, [
+        'https://app.example.com',
+        'http://localhost:5173',
+      ]);
+
+      expect(out.one('aws_apigatewayv2_api').cors_configuration).toEqual({
+        allow_origins: ['https://app.example.com', 'http://localhost:5173'],
+        allow_methods: ['POST'],
+        allow_headers: [...CORS_RULES.allowHeaders],
+        expose_headers: ['retry-after'],
+        max_age: CORS_RULES.maxAge,
+        allow_credentials: false,
+      });
+      expect(CORS_RULES.allowHeaders).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+    });
+
+    it.each([['*'], ['https://app.example.com/path'], ['ftp://files.example.com']])(
+      'refuses the origin %p at synth',
+      (origin) => {
+        expect(() => build({ mode: 'AWS_IAM' }, [origin])).toThrow(/^corsAllowedOrigins: /);
+      },
+    );
   });
 });

@@ -139,6 +139,13 @@ describe('validateJobs', () => {
       [job({ functions: [fn({ name: 'describe-execution' })] })],
       /^job "demo": functions\[0\]\.name: "describe-execution" is used by the API/,
     ],
+    ...['list-executions', 'get-execution-history', 'redrive-execution'].map(
+      (name): [string, JobDefinition[], RegExp] => [
+        `the ${name} route function's name`,
+        [job({ functions: [fn({ name })] })],
+        new RegExp(`^job "demo": functions\\[0\\]\\.name: "${name}" is used by the API`),
+      ],
+    ),
     [
       "a function named like another job's role",
       [job(), job({ name: 'x', functions: [fn({ name: 'demo-states' })] })],

@@ -1,4 +1,4 @@
-import { Naming } from '../../stacks/naming';
+import { jobStartRoute, Naming, ROUTES, route } from '../../stacks/naming';
 
 describe('Naming', () => {
   const naming = new Naming('async-api', 'dev');
@@ -49,4 +49,18 @@ describe('stage name prefixes', () => {
       expect(matched).toEqual([]);
     },
   );
+});
+
+describe('routes', () => {
+  it('builds route keys and paths from method and path, never by splitting a key', () => {
+    expect(ROUTES.describe).toEqual({ key: 'POST /describe-execution', path: '/describe-execution' });
+    expect(jobStartRoute('some-job')).toEqual({
+      key: 'POST /some-job/start-execution',
+      path: '/some-job/start-execution',
+    });
+  });
+
+  it('refuses a path without its leading slash', () => {
+    expect(() => route('GET', 'executions')).toThrow('Route path "executions" must start with "/"');
+  });
 });

@@ -1,10 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { strFromU8, unzipSync } from 'fflate';
 import { STATUS_FUNCTION_ENTRY } from '../../stacks/constructs/async-job-api';
-import { LAMBDA_RUNTIME, NodejsFunction } from '../../stacks/constructs/nodejs-function';
+import {
+  bundle,
+  LAMBDA_RUNTIME,
+  NodejsFunction,
+  SOURCE_MAP_ENVIRONMENT,
+} from '../../stacks/constructs/nodejs-function';
 import { statementsOf, synthesize, tempBuildDir } from './helpers';
 
 describe('NodejsFunction', () => {
@@ -32,7 +39,12 @@ describe('NodejsFunction', () => {
       timeout: 10,
       memory_size: 256,
       tracing_config: { mode: 'Active' },
-      environment: { variables: { STATE_MACHINE_ARNS: 'arn:aws:states:us-east-1:123456789012:stateMachine:m' } },
+      environment: {
+        variables: {
+          STATE_MACHINE_ARNS: 'arn:aws:states:us-east-1:123456789012:stateMachine:m',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
     });
     const fn = out.one('aws_lambda_function');
     expect(fn.filename).toMatch(/\/async-api-test-status\.zip$/);
@@ -66,10 +78,34 @@ describe('NodejsFunction', () => {
   it('bundles the handler outside the source tree, leaving the AWS SDK to the runtime', () => {
     const files = unzipSync(readFileSync(join(buildDir, 'async-api-test-status.zip')));
 
-    expect(Object.keys(files)).toEqual(['index.js']);
+    expect(Object.keys(files).sort()).toEqual(['index.js', 'index.js.map']);
     const code = strFromU8(files['index.js']!);
     expect(code).toContain('require("@aws-sdk/client-sfn")');
     expect(code).not.toContain('SFNServiceException');
+  });
+
+  it('maps a stack trace back to our TypeScript files and lines, with the map as deployed', () => {
+    // Prepare: a handler that throws, bundled as a function's zip, unpacked as Lambda unpacks it
+    const work = mkdtempSync(join(tmpdir(), 'async-api-source-map-'));
+    try {
+      const entry = join(work, 'thrower.ts');
+      writeFileSync(entry, "export function handler(): never {\n  throw new Error('boom');\n}\n");
+      const files = unzipSync(readFileSync(bundle(entry, join(work, 'build'), 'thrower')));
+      const task = join(work, 'task');
+      mkdirSync(task);
+      for (const [name, bytes] of Object.entries(files)) writeFileSync(join(task, name), bytes);
+      const script = "try { require('./index.js').handler(); } catch (err) { console.log(err.stack); }";
+
+      // Act: the same NODE_OPTIONS the function gets, and without it
+      const run = (env: Record<string, string>) =>
+        execFileSync(process.execPath, ['-e', script], { cwd: task, env: { ...env, PATH: '' }, encoding: 'utf8' });
+
+      // Assess
+      expect(run({ ...SOURCE_MAP_ENVIRONMENT })).toMatch(/thrower\.ts:2:\d+\)/);
+      expect(run({})).not.toContain('thrower.ts');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('zips reproducibly: the same code gives the same asset hash', () => {

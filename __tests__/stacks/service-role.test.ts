@@ -74,28 +74,6 @@ describe('ServiceRole', () => {
       Statement: [{ Sid: 'S', Effect: 'Allow', Action: 'a:B', Resource: 'r' }],
     });
   });
-
-  it('sets the permissions boundary it is given, and none by default', () => {
-    // Prepare
-    const boundary = 'arn:aws:iam::111122223333:policy/app-boundary';
-    const role = (scope: Construct, id: string, permissionsBoundary?: string) =>
-      new ServiceRole(scope, id, {
-        roleName: id,
-        servicePrincipal: 'lambda.amazonaws.com',
-        statements: [{ sid: 'S', actions: ['a:B'], resources: ['r'] }],
-        ...(permissionsBoundary ? { permissionsBoundary } : {}),
-      });
-
-    // Act
-    const out = synthesize((scope) => {
-      role(scope, 'bounded', boundary);
-      role(scope, 'free');
-    });
-
-    // Assess
-    expect(out.one('aws_iam_role', { name: 'bounded' }).permissions_boundary).toBe(boundary);
-    expect(out.one('aws_iam_role', { name: 'free' })).not.toHaveProperty('permissions_boundary');
-  });
 });
 
 describe('applyPermissionsBoundary', () => {

@@ -1,5 +1,5 @@
 import { ConfigError, type Env } from '../shared/config-error';
-import { parseStateMachineArn, STATE_MACHINE_ARN_FORMAT, type StateMachineArn } from './arn';
+import { parseStateMachineArn, STATE_MACHINE_ARN_FORMAT, type StateMachineArn } from '../shared/step-functions-arn';
 
 /**
  * Name of the environment variable holding the comma-separated ARNs of the state machines whose

@@ -6,16 +6,16 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ConfigError } from '../shared/config-error';
-import { describeValue, isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
-import { EXECUTION_ARN_FORMAT, isExecutionOf, parseExecutionArn, type StateMachineArn } from './arn';
+import { readJsonObject, readOwnExecutionArn, requestIds, sfnErrorResponse } from '../shared/request';
+import { EXECUTION_ARN_FORMAT, RUNNING_STATUSES } from '../shared/step-functions-arn';
 import { requireStateMachineArn } from './config';
+import { type ExecutionProgress, PROGRESS_HISTORY_BUDGET, readProgress } from './progress';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */
 export const RUNNING_RETRY_AFTER = { min: 1, max: 20, elapsedDivisor: 4 } as const;
 
-/** `Retry-After` (seconds) sent with a 429 when Step Functions throttled us (after the SDK's own retries). */
-export const THROTTLED_RETRY_AFTER_SECONDS = 2;
+export { THROTTLED_RETRY_AFTER_SECONDS } from '../shared/request';
 
 /** Body of a 200 response: the execution's state, with JSON data parsed and absent values as `null`. */
 export interface ExecutionStatusBody {
@@ -30,6 +30,19 @@ export interface ExecutionStatusBody {
   readonly output: unknown;
   readonly error: string | null;
   readonly cause: string | null;
+  /** Times the execution was redriven (Step Functions reports 0 until the first redrive); `null` when not reported. */
+  readonly redriveCount: number | null;
+  /** ISO-8601: the latest redrive; `null` when never redriven. */
+  readonly redriveDate: string | null;
+  /** `REDRIVABLE`, `NOT_REDRIVABLE` or `REDRIVABLE_BY_MAP_RUN`; `null` when not reported. */
+  readonly redriveStatus: string | null;
+  /** Why it is not redrivable, when Step Functions says. */
+  readonly redriveStatusReason: string | null;
+  /**
+   * While RUNNING: the states running and, for a Map state, items done out of total, read from the
+   * newest history events (see `readProgress`). `null` otherwise, or when reading history failed.
+   */
+  readonly progress: ExecutionProgress | null;
 }
 
 /** Options of {@link createHandler}. */
@@ -42,6 +55,11 @@ export interface DescribeExecutionOptions {
   readonly now?: () => Date;
   /** Where unexpected failures are logged. Default `console`. */
   readonly logger?: Pick<Console, 'error' | 'warn'>;
+  /**
+   * History read per describe of a RUNNING execution; `calls: 0` turns progress off.
+   * Default {@link PROGRESS_HISTORY_BUDGET}.
+   */
+  readonly progressBudget?: { readonly calls: number; readonly eventsPerCall: number };
 }
 
 /** The status Lambda's handler (API Gateway HTTP API, payload format 2.0). */
@@ -51,11 +69,12 @@ export type DescribeExecutionHandler = (
 ) => Promise<ReturnType<typeof jsonResponse>>;
 
 const EXPECTED_BODY = `a JSON object like {"executionArn": "${EXECUTION_ARN_FORMAT}"}`;
-const RUNNING_STATUSES: ReadonlySet<string> = new Set([ExecutionStatus.RUNNING, ExecutionStatus.PENDING_REDRIVE]);
-const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'TooManyRequestsException']);
 
 /**
- * Builds the handler behind `POST /describe-execution`.
+ * Builds the handler behind `POST /describe-execution`. One DescribeExecution per request and, for a
+ * RUNNING execution, its progress from up to `progressBudget.calls` GetExecutionHistory calls (one
+ * when the history since its running states is short); a failed history read leaves `progress` null
+ * rather than failing the describe (docs/aws-behaviour.md §10.3).
  *
  * Responses: 200 with {@link ExecutionStatusBody} (plus `retry-after` while the execution runs);
  * 400 for a body that is not `{"executionArn": "<execution of one of these state machines>"}` — never sent to
@@ -66,33 +85,44 @@ const THROTTLING_NAMES: ReadonlySet<string> = new Set(['ThrottlingException', 'T
  *   state machine ARN.
  */
 export function createHandler(options: DescribeExecutionOptions): DescribeExecutionHandler {
-  const { client, now = () => new Date(), logger = console } = options;
+  const { client, now = () => new Date(), logger = console, progressBudget = PROGRESS_HISTORY_BUDGET } = options;
   if (options.stateMachineArns.length === 0)
     throw new ConfigError('stateMachineArns must name at least one state machine');
   const stateMachines = options.stateMachineArns.map((arn) => requireStateMachineArn(arn, 'stateMachineArns'));
 
   return async (event, context) => {
-    const request = readExecutionArn(event, stateMachines);
-    if (!request.ok) return messageResponse(400, request.message);
-    const executionArn = request.executionArn;
+    const read = readJsonObject(event, EXPECTED_BODY);
+    if (!read.ok) return messageResponse(400, read.message);
+    const arn = readOwnExecutionArn(read.value, stateMachines, EXPECTED_BODY);
+    if (!arn.ok) return messageResponse(400, arn.message);
+    const executionArn = arn.value;
+    const ids = { ...requestIds(event, context), executionArn };
 
+    let execution: DescribeExecutionOutput;
     try {
-      const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-      return statusResponse(execution, executionArn, now(), logger);
+      execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (err) {
-      const name = err instanceof Error ? err.name : undefined;
-      if (name === 'ExecutionDoesNotExist') return messageResponse(404, `Execution not found: ${executionArn}`);
-      // Unreachable after our own check unless AWS is stricter than our pattern; the AWS text is not echoed.
-      if (name === 'InvalidArn') return messageResponse(400, 'executionArn is not a valid execution ARN');
-      if ((name !== undefined && THROTTLING_NAMES.has(name)) || httpStatusOf(err) === 429) {
-        logger.warn('DescribeExecution throttled', { ...requestIds(event, context), executionArn, name });
-        return messageResponse(429, `Too many requests; retry after ${THROTTLED_RETRY_AFTER_SECONDS} seconds`, {
-          'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS),
-        });
-      }
-      logger.error('DescribeExecution failed', { ...requestIds(event, context), executionArn }, err);
-      return messageResponse(500, 'Internal server error');
+      return sfnErrorResponse(
+        err,
+        'DescribeExecution',
+        {
+          ExecutionDoesNotExist: () => messageResponse(404, `Execution not found: ${executionArn}`),
+          // Unreachable after our own check unless AWS is stricter than our pattern; the AWS text is not echoed.
+          InvalidArn: () => messageResponse(400, 'executionArn is not a valid execution ARN'),
+        },
+        logger,
+        ids,
+      );
     }
+    const progress =
+      execution.status === ExecutionStatus.RUNNING && progressBudget.calls > 0
+        ? await readProgress(client, executionArn, progressBudget).catch((err: unknown) => {
+            // Progress is extra: a throttled or refused history read must not hide the status.
+            logger.warn('GetExecutionHistory for progress failed', ids, err);
+            return null;
+          })
+        : null;
+    return statusResponse(execution, executionArn, now(), logger, progress);
   };
 }
 
@@ -108,44 +138,12 @@ export function runningRetryAfterSeconds(startDate: Date | undefined, now: Date)
   return Math.min(max, Math.max(min, Math.floor(elapsedSeconds / elapsedDivisor)));
 }
 
-type ReadResult = { ok: true; executionArn: string } | { ok: false; message: string };
-
-function readExecutionArn(event: APIGatewayProxyEventV2, stateMachines: readonly StateMachineArn[]): ReadResult {
-  const raw = event.body;
-  if (raw === undefined || raw === null || raw === '') {
-    return { ok: false, message: `Request body is required: send ${EXPECTED_BODY}` };
-  }
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { ok: false, message: `Request body is not valid JSON: send ${EXPECTED_BODY}` };
-  }
-  if (!isPlainObject(body)) {
-    return { ok: false, message: `Request body must be ${EXPECTED_BODY}; got ${describeValue(body)}` };
-  }
-  const arn = body.executionArn;
-  if (arn === undefined) return { ok: false, message: `executionArn is required: send ${EXPECTED_BODY}` };
-  if (typeof arn !== 'string') {
-    return { ok: false, message: `executionArn must be a string; got ${describeValue(arn)}` };
-  }
-  const parsed = parseExecutionArn(arn);
-  if (!parsed) {
-    return { ok: false, message: `executionArn must look like ${EXECUTION_ARN_FORMAT}; got ${describeValue(arn)}` };
-  }
-  // Not echoing our own ARN: the caller learns only that this one is not ours.
-  if (!stateMachines.some((machine) => isExecutionOf(parsed, machine))) {
-    return { ok: false, message: "executionArn must be an execution of one of this API's state machines" };
-  }
-  return { ok: true, executionArn: arn };
-}
-
 function statusResponse(
   execution: DescribeExecutionOutput,
   requestedArn: string,
   now: Date,
   logger: Pick<Console, 'warn'>,
+  progress: ExecutionProgress | null,
 ): ReturnType<typeof jsonResponse> {
   const body: ExecutionStatusBody = {
     executionArn: execution.executionArn ?? requestedArn,
@@ -157,6 +155,11 @@ function statusResponse(
     output: parseData(execution.output, 'output', requestedArn, logger),
     error: execution.error ?? null,
     cause: execution.cause ?? null,
+    redriveCount: execution.redriveCount ?? null,
+    redriveDate: execution.redriveDate?.toISOString() ?? null,
+    redriveStatus: execution.redriveStatus ?? null,
+    redriveStatusReason: execution.redriveStatusReason ?? null,
+    progress,
   };
   const headers: Record<string, string> =
     execution.status !== undefined && RUNNING_STATUSES.has(execution.status)
@@ -184,17 +187,4 @@ function parseData(
     });
     return data;
   }
-}
-
-function httpStatusOf(err: unknown): number | undefined {
-  if (!isPlainObject(err) || !isPlainObject(err.$metadata)) return undefined;
-  const status = err.$metadata.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function requestIds(
-  event: APIGatewayProxyEventV2,
-  context: Pick<Context, 'awsRequestId'> | undefined,
-): { requestId?: string; awsRequestId?: string } {
-  return { requestId: event.requestContext?.requestId, awsRequestId: context?.awsRequestId };
 }

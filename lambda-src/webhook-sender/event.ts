@@ -1,9 +1,4 @@
-/** Execution statuses that end an execution; only these are delivered. */
-export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-
-/** `detail-type` of the EventBridge events the sender handles. */
-export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
+import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES, type TerminalStatus } from '../shared/step-functions-arn';
 
 /** Thrown (and so dead-lettered) when the event is not a Step Functions status change. */
 export class InvalidStatusEventError extends Error {

@@ -11,11 +11,13 @@ import { verifySigV4 } from '../auth/sigv4';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import { LambdaServiceError } from '../lambda/types';
+import { awsJsonResponse } from '../stepfunctions/api';
 import { SfnError } from '../stepfunctions/errors';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import type { IntegrationModel, RouteModel, StackModel } from '../terraform/model';
 import { ResolutionError } from '../terraform/resolver';
 import { clfTime, renderAccessLog } from './access-log';
+import { isPreflight, preflightResponse, withCors } from './cors';
 import { checkJwt } from './jwt';
 import { proxyEvent, proxyResponse } from './lambda-proxy';
 import { evaluateMapping, MappingError, type MappingSource } from './mapping';
@@ -134,6 +136,13 @@ export class HttpApiGateway {
   }
 
   private async route(req: GatewayRequest, context: Context): Promise<GatewayResponse> {
+    const { cors } = this.options.model.api;
+    // API Gateway answers preflights itself, before routes and authorizers (docs/aws-behaviour.md, CORS).
+    // Whether they count against the stage's throttling is not documented: here they do (stricter).
+    if (cors && isPreflight(req.method, req.headers)) {
+      if (!this.throttle.take('$default')) return gatewayError(429, 'Too Many Requests', context);
+      return preflightResponse(cors, req.headers);
+    }
     const match = this.routes.match(req.method, req.rawPath);
     if (!match) return gatewayError(404, 'Not Found', context);
     const { route } = match;
@@ -156,8 +165,10 @@ export class HttpApiGateway {
     };
     const started = Date.now();
     try {
-      if (integration.subtype) return await this.stepFunctions(integration, source, context);
-      return await this.lambdaProxy(integration, route, req, match.pathParameters, auth.authorizer, context);
+      const response = integration.subtype
+        ? await this.stepFunctions(integration, source, context)
+        : await this.lambdaProxy(integration, route, req, match.pathParameters, auth.authorizer, context);
+      return cors ? withCors(cors, req.headers, response) : response;
     } finally {
       context['integrationLatency'] = Date.now() - started;
     }
@@ -345,16 +356,7 @@ function gatewayError(statusCode: number, message: string, context: Context): Ga
 
 // Step Functions' own response, passed through as HTTP APIs do (docs/aws-behaviour.md §1.5).
 function sfnResponse(statusCode: number, payload: unknown, context: Context): GatewayResponse {
-  const body = Buffer.from(JSON.stringify(payload));
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'content-length': String(body.length),
-      'x-amzn-requestid': String(context['requestId']),
-    },
-    body,
-  };
+  return awsJsonResponse(statusCode, payload, String(context['requestId']));
 }
 
 function checkSupported(route: RouteModel): void {

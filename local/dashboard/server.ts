@@ -12,6 +12,7 @@ import type { ExecutionStatusChange } from '../stepfunctions/events';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import type { StackModel } from '../terraform/model';
 import { bundleDashboard, type DashboardAssets } from './bundle';
+import type { ExecutionSummary } from './wire';
 
 /** Where the dashboard lives on the runtime's port (an HTTP API route under it is not reachable locally). */
 export const DASHBOARD_PATH = '/_dashboard/';
@@ -41,16 +42,6 @@ export interface Dashboard {
   attach(sfn: StepFunctionsService): void;
   /** Ends the event streams and unsubscribes. */
   close(): void;
-}
-
-/** An execution as the list shows it (dates in epoch milliseconds). */
-export interface ExecutionSummary {
-  readonly executionArn: string;
-  readonly job: string;
-  readonly name: string;
-  readonly status: string;
-  readonly startDate: number;
-  readonly stopDate: number | null;
 }
 
 /** Creates the dashboard of a runtime. */

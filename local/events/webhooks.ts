@@ -13,8 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/shared/step-functions-arn';
 import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
-import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import type { ExecutionStatusChange } from '../stepfunctions/events';

@@ -58,10 +58,10 @@ export class StepFunctionsApi {
       const credential = verified.credential;
       const caller: Caller = credential.roleArn ? { kind: 'role', roleArn: credential.roleArn } : { kind: 'developer' };
       const result = await this.service.call(operation, caller, request as Record<string, unknown>);
-      return json(200, result, requestId);
+      return awsJsonResponse(200, result, requestId);
     } catch (err) {
-      if (err instanceof SfnError) return json(err.status, err.toBody(), requestId);
-      return json(
+      if (err instanceof SfnError) return awsJsonResponse(err.status, err.toBody(), requestId);
+      return awsJsonResponse(
         500,
         new SfnError('InternalFailure', 'The request processing has failed because of an unknown error', 500).toBody(),
         requestId,
@@ -70,7 +70,11 @@ export class StepFunctionsApi {
   }
 }
 
-function json(statusCode: number, payload: unknown, requestId: string): GatewayResponse {
+/**
+ * A Step Functions (awsJson1.0) response: the local endpoint's, and the one an HTTP API passes
+ * through from a service integration.
+ */
+export function awsJsonResponse(statusCode: number, payload: unknown, requestId: string): GatewayResponse {
   const body = Buffer.from(JSON.stringify(payload));
   return {
     statusCode,

@@ -2,27 +2,22 @@
  * Step Functions' input rules for Standard workflows (docs/aws-behaviour.md §4), checked before an
  * execution exists, so a request AWS would refuse never starts one.
  */
+import {
+  executionNameProblem,
+  parseExecutionArn as parseExecutionArnShape,
+  parseStateMachineArn,
+} from '../../lambda-src/shared/step-functions-arn';
 import { SfnError } from './errors';
 
 /** Largest execution input, in UTF-8 bytes (256 KiB). */
 export const MAX_INPUT_BYTES = 262_144;
-/** Longest execution name. */
-export const MAX_NAME_LENGTH = 80;
-
-// Whitespace, the listed punctuation, control characters, U+FFFE/U+FFFF and lone surrogates.
-const FORBIDDEN_NAME =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what the name may not hold
-  /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
 
 /**
  * Checks an execution name.
  * @throws SfnError InvalidName, with AWS's message `Invalid Name: '<name>'`.
  */
 export function validateExecutionName(name: string): void {
-  const length = [...name].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || FORBIDDEN_NAME.test(name)) {
-    throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
-  }
+  if (executionNameProblem(name) !== undefined) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
 }
 
 /**
@@ -60,18 +55,10 @@ export interface ExecutionArnParts {
  * @throws SfnError InvalidArn with AWS's wording.
  */
 export function parseExecutionArn(arn: unknown): ExecutionArnParts {
-  if (typeof arn !== 'string') throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${String(arn)}'`);
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'states') {
-    throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
-  }
-  if (parts[5] !== 'execution') {
-    throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${parts[5] ?? ''}'`);
-  }
-  if (parts.length !== 8 || !parts[6] || !parts[7]) {
-    throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${arn}'`);
-  }
-  return { region: parts[3]!, accountId: parts[4]!, stateMachineName: parts[6], executionName: parts[7] };
+  const parsed = parseExecutionArnShape(checkArnPrefix(arn, 'execution'));
+  if (!parsed) throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${arn}'`);
+  const { region, account, stateMachineName, name } = parsed;
+  return { region, accountId: account, stateMachineName, executionName: name };
 }
 
 /**
@@ -79,15 +66,22 @@ export function parseExecutionArn(arn: unknown): ExecutionArnParts {
  * @throws SfnError InvalidArn.
  */
 export function validateStateMachineArn(arn: unknown): string {
+  const text = checkArnPrefix(arn, 'stateMachine');
+  if (!parseStateMachineArn(text))
+    throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${text}'`);
+  return text;
+}
+
+// AWS names the first thing wrong: the prefix, then the resource type; the rest of the grammar is
+// the shared one (lambda-src/shared/step-functions-arn.ts).
+function checkArnPrefix(arn: unknown, resourceType: 'execution' | 'stateMachine'): string {
   if (typeof arn !== 'string') throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${String(arn)}'`);
   const parts = arn.split(':');
   if (parts.length < 6 || parts[0] !== 'arn' || parts[2] !== 'states') {
     throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid ARN prefix: ${arn}'`);
   }
-  if (parts[5] !== 'stateMachine') {
+  if (parts[5] !== resourceType) {
     throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${parts[5] ?? ''}'`);
   }
-  if (parts.length !== 7 || !parts[6])
-    throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${arn}'`);
   return arn;
 }

@@ -42,3 +42,14 @@ export function block(value: unknown): Record<string, unknown> | undefined {
   if (Array.isArray(value)) return block(value[0]);
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
 }
+
+/** The value at a dotted path, stepping into blocks written as lists; undefined when absent. */
+export function valueAt(config: Readonly<Record<string, unknown>>, path: string): unknown {
+  let node: unknown = config;
+  for (const key of path.split('.')) {
+    const current = block(node);
+    if (!current) return undefined;
+    node = current[key];
+  }
+  return node;
+}

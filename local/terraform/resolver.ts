@@ -10,19 +10,22 @@
  * attribute where it appears, so start-up stops with a message the user can act on.
  */
 
-import { createHash } from 'node:crypto';
 import { partitionOf } from '../../stacks/partition';
+import { COMPUTED } from './computed';
 import { block, findBlock, type ResourceBlock, type TerraformJson } from './document';
-import { parseReference, parseTemplate, TemplateSyntaxError } from './expressions';
+import { parseReference, parseTemplate, type TemplatePart, TemplateSyntaxError } from './expressions';
 
-/** The local stand-ins for what AWS would assign. */
+/** The stand-ins for what AWS would assign: the local runtime's, or the security scan's fixed ones. */
 export interface LocalIdentity {
-  /** Local account id, e.g. 123456789012. */
+  /** Account id, e.g. 123456789012. */
   readonly accountId: string;
   /** ARN partition; {@link TerraformResolver} uses the partition of the stack's region instead. */
   readonly partition: string;
-  /** Base URL the runtime serves the HTTP API on, e.g. http://127.0.0.1:3000 (no trailing slash). */
-  readonly apiEndpoint: string;
+  /**
+   * Base URL the runtime serves the HTTP API on, e.g. http://127.0.0.1:3000 (no trailing slash).
+   * Absent: the URL AWS would assign, `https://<api id>.execute-api.<region>.amazonaws.com`.
+   */
+  readonly apiEndpoint?: string;
 }
 
 /** Where a value sits in the document, for error messages. */
@@ -44,8 +47,6 @@ export class ResolutionError extends Error {
   }
 }
 
-type Computed = (resource: ResolvedResource) => unknown;
-
 /** A resource seen through the resolver: arguments come back resolved. */
 export interface ResolvedResource {
   readonly block: ResourceBlock;
@@ -56,122 +57,6 @@ export interface ResolvedResource {
   readonly region: string;
   readonly identity: LocalIdentity;
 }
-
-/**
- * Attributes that AWS computes, per resource type. Arguments (e.g. `function_name`) need no entry:
- * Terraform exposes every argument as an attribute of the same name.
- */
-const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>>>> = {
-  aws_iam_role: {
-    arn: (r) => `arn:${r.identity.partition}:iam::${r.identity.accountId}:role${rolePath(r)}${r.stringArg('name')}`,
-    id: (r) => r.stringArg('name'),
-    unique_id: (r) => `AROA${shortId(r.block.address, 17).toUpperCase()}`,
-  },
-  aws_iam_role_policy: {
-    id: (r) => `${roleNameOf(r.stringArg('role'))}:${r.stringArg('name')}`,
-  },
-  aws_iam_policy: {
-    arn: (r) => `arn:${r.identity.partition}:iam::${r.identity.accountId}:policy${rolePath(r)}${r.stringArg('name')}`,
-    id: (r) => `arn:${r.identity.partition}:iam::${r.identity.accountId}:policy${rolePath(r)}${r.stringArg('name')}`,
-    policy_id: (r) => `ANPA${shortId(r.block.address, 17).toUpperCase()}`,
-  },
-  aws_iam_role_policy_attachment: {
-    id: (r) => `${r.stringArg('role')}-${shortId(r.block.address, 20)}`,
-  },
-  aws_cloudwatch_log_group: {
-    // The provider strips the ":*" suffix CloudWatch adds (terraform-provider-aws docs, attribute `arn`).
-    arn: (r) => `arn:${r.identity.partition}:logs:${r.region}:${r.identity.accountId}:log-group:${r.stringArg('name')}`,
-    id: (r) => r.stringArg('name'),
-  },
-  aws_lambda_function: {
-    arn: (r) => functionArn(r),
-    id: (r) => r.stringArg('function_name'),
-    invoke_arn: (r) => invokeArn(r, functionArn(r)),
-    qualified_arn: (r) => `${functionArn(r)}:$LATEST`,
-    qualified_invoke_arn: (r) => invokeArn(r, `${functionArn(r)}:$LATEST`),
-    version: () => '$LATEST',
-    source_code_size: () => 0,
-  },
-  aws_lambda_permission: {
-    id: (r) => r.stringArg('statement_id'),
-  },
-  aws_sfn_state_machine: {
-    arn: (r) => stateMachineArn(r),
-    id: (r) => stateMachineArn(r),
-    status: () => 'ACTIVE',
-    state_machine_version_arn: () => '',
-    revision_id: () => '',
-  },
-  aws_apigatewayv2_api: {
-    id: (r) => apiId(r),
-    api_endpoint: (r) => r.identity.apiEndpoint,
-    arn: (r) => `arn:${r.identity.partition}:apigateway:${r.region}::/apis/${apiId(r)}`,
-    execution_arn: (r) => `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${apiId(r)}`,
-  },
-  aws_apigatewayv2_integration: {
-    id: (r) => shortId(r.block.address, 7),
-  },
-  aws_apigatewayv2_route: {
-    id: (r) => shortId(r.block.address, 7),
-  },
-  aws_apigatewayv2_authorizer: {
-    id: (r) => shortId(r.block.address, 6),
-  },
-  aws_apigatewayv2_stage: {
-    id: (r) => r.stringArg('name'),
-    // `$default` is served at the API's root; other stages under `/<name>`.
-    invoke_url: (r) => {
-      const name = r.stringArg('name');
-      return name === '$default' ? `${r.identity.apiEndpoint}/` : `${r.identity.apiEndpoint}/${name}`;
-    },
-    arn: (r) =>
-      `arn:${r.identity.partition}:apigateway:${r.region}::/apis/${r.stringArg('api_id')}/stages/${r.stringArg('name')}`,
-    execution_arn: (r) =>
-      `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${r.stringArg('api_id')}/${r.stringArg('name')}`,
-  },
-  aws_cloudwatch_event_rule: {
-    arn: (r) => `arn:${r.identity.partition}:events:${r.region}:${r.identity.accountId}:rule/${r.stringArg('name')}`,
-    id: (r) => r.stringArg('name'),
-  },
-  // Secrets Manager appends a dash and six random characters to the name.
-  aws_secretsmanager_secret: { arn: (r) => secretArn(r), id: (r) => secretArn(r) },
-  aws_secretsmanager_secret_version: { id: (r) => `${r.stringArg('secret_id')}|local`, version_id: () => 'local' },
-  aws_sqs_queue: {
-    arn: (r) => `arn:${r.identity.partition}:sqs:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
-    url: (r) => `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.stringArg('name')}`,
-    id: (r) => `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.stringArg('name')}`,
-  },
-  aws_sns_topic: {
-    arn: (r) => `arn:${r.identity.partition}:sns:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
-    id: (r) => `arn:${r.identity.partition}:sns:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
-  },
-  aws_kms_key: {
-    arn: (r) => `arn:${r.identity.partition}:kms:${r.region}:${r.identity.accountId}:key/${keyId(r)}`,
-    id: (r) => keyId(r),
-    key_id: (r) => keyId(r),
-  },
-  // Never used locally: the runtime keeps its own signing secret (local/events/secrets.ts).
-  'data.aws_secretsmanager_random_password': { random_password: () => '' },
-  'data.aws_caller_identity': {
-    account_id: (r) => r.identity.accountId,
-    id: (r) => r.identity.accountId,
-    arn: (r) => `arn:${r.identity.partition}:iam::${r.identity.accountId}:user/local-developer`,
-    user_id: () => 'AIDALOCALDEVELOPER',
-  },
-  'data.aws_partition': {
-    partition: (r) => r.identity.partition,
-    id: (r) => r.identity.partition,
-    dns_suffix: () => 'amazonaws.com',
-    reverse_dns_prefix: () => 'com.amazonaws',
-  },
-  'data.aws_region': {
-    name: (r) => r.region,
-    region: (r) => r.region,
-    id: (r) => r.region,
-    endpoint: (r) => `ec2.${r.region}.amazonaws.com`,
-    description: () => 'local',
-  },
-};
 
 /** Resolves `${...}` references of one synthesized stack. */
 export class TerraformResolver {
@@ -266,7 +151,7 @@ export class TerraformResolver {
 
   private resolveString(source: string, location: Location): unknown {
     if (!source.includes('{')) return source;
-    let parts;
+    let parts: TemplatePart[];
     try {
       parts = parseTemplate(source);
     } catch (err) {
@@ -362,50 +247,15 @@ function sub(location: Location, key: string): Location {
   return { address: location.address, attribute: `${location.attribute}.${key}` };
 }
 
-function secretArn(r: ResolvedResource): string {
-  return `arn:${r.identity.partition}:secretsmanager:${r.region}:${r.identity.accountId}:secret:${r.stringArg('name')}-${shortId(r.block.address, 6)}`;
-}
-
-// A KMS key id is a UUID; this one is derived from the address so it stays the same across starts.
-function keyId(r: ResolvedResource): string {
-  const h = createHash('sha256').update(r.block.address).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-function functionArn(r: ResolvedResource): string {
-  return `arn:${r.identity.partition}:lambda:${r.region}:${r.identity.accountId}:function:${r.stringArg('function_name')}`;
-}
-
-function invokeArn(r: ResolvedResource, fnArn: string): string {
-  return `arn:${r.identity.partition}:apigateway:${r.region}:lambda:path/2015-03-31/functions/${fnArn}/invocations`;
-}
-
-function stateMachineArn(r: ResolvedResource): string {
-  return `arn:${r.identity.partition}:states:${r.region}:${r.identity.accountId}:stateMachine:${r.stringArg('name')}`;
-}
-
-function apiId(r: ResolvedResource): string {
-  return shortId(`api:${r.stringArg('name')}`, 10);
-}
-
-function rolePath(r: ResolvedResource): string {
-  const path = r.arg('path');
-  return typeof path === 'string' && path !== '' ? path : '/';
-}
-
-// `role` of a role policy is a role name, or (when written as a reference to the role's arn) an ARN.
-function roleNameOf(role: string): string {
-  const slash = role.lastIndexOf('/');
-  return role.startsWith('arn:') && slash >= 0 ? role.slice(slash + 1) : role;
-}
-
-/**
- * A deterministic lower-case id of `length` characters (a-z0-9), like the ids API Gateway assigns:
- * the same stack gives the same ids on every start, so URLs and ARNs printed once stay valid.
- */
-export function shortId(seed: string, length: number): string {
-  const digest = createHash('sha256').update(seed).digest();
-  let id = '';
-  for (let i = 0; id.length < length; i++) id += (digest[i % digest.length]! % 36).toString(36);
-  return id;
+/** A resource's numeric argument at `path`, or `fallback` when absent. @throws ResolutionError for a value that is not a number. */
+export function numberArg(r: ResolvedResource, path: string, fallback: number): number {
+  const value = r.arg(path);
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n))
+    throw new ResolutionError(
+      { address: r.block.address, attribute: path },
+      `expected a number, got ${JSON.stringify(value)}`,
+    );
+  return n;
 }

@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MemberLimits } from '../../stacks/validation/limit-rules';
 
 /** Members to extract: `<service>/<api version>` → `Operation.Member[.Nested...]` (`[]` steps into a list). */
 export const MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -78,15 +79,6 @@ export const MEMBERS: Readonly<Record<string, readonly string[]>> = {
     'CreateAuthorizer.AuthorizerType',
   ],
 };
-
-/** The constraints of one member, as the model states them. */
-export interface MemberLimits {
-  readonly type: string;
-  readonly min?: number;
-  readonly max?: number;
-  readonly pattern?: string;
-  readonly enum?: readonly string[];
-}
 
 interface Shape {
   type: string;

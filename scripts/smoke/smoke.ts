@@ -3,7 +3,9 @@
  * own client library, each of which must reach SUCCEEDED. A pure core ({@link runSmoke}) takes the
  * parsed outputs, the inputs and a client factory; `scripts/smoke.ts` is the thin CLI around it.
  */
+
 import { type ApiClient, ApiError, WaitOutcome, waitForExecution } from '../../client';
+import { ConfigError } from '../../lambda-src/shared/config-error';
 
 /** One job to smoke-test: its name and the URL of its `POST .../start-execution` route. */
 export interface SmokeJob {
@@ -20,11 +22,6 @@ export interface SmokeTarget {
   readonly jobs: readonly SmokeJob[];
 }
 
-/** The outputs file does not have what the smoke test needs; the message says what is missing. */
-export class SmokeConfigError extends Error {
-  override readonly name = 'SmokeConfigError';
-}
-
 const START_PATH = '/start-execution';
 const DESCRIBE_PATH = '/describe-execution';
 
@@ -32,25 +29,25 @@ const DESCRIBE_PATH = '/describe-execution';
  * Reads a stack's outputs (one entry of the file `cdktf deploy --outputs-file` writes). Uses `jobs`
  * (`{ "<job>": { "start_execution_url": ... } }`) when the stack publishes it, else the single
  * `start_execution_url`, named by `default_job` when present.
- * @throws SmokeConfigError naming the missing or malformed output.
+ * @throws ConfigError naming the missing or malformed output.
  */
 export function smokeTargetFromOutputs(outputs: Readonly<Record<string, unknown>>): SmokeTarget {
   const text = (name: string): string => {
     const value = outputs[name];
-    if (typeof value !== 'string' || value === '') throw new SmokeConfigError(`the outputs have no "${name}" string`);
+    if (typeof value !== 'string' || value === '') throw new ConfigError(`the outputs have no "${name}" string`);
     return value;
   };
   let jobs: SmokeJob[];
   if (outputs['jobs'] !== undefined) {
     const map = outputs['jobs'];
     if (map === null || typeof map !== 'object' || Array.isArray(map))
-      throw new SmokeConfigError('the "jobs" output is not an object of jobs');
+      throw new ConfigError('the "jobs" output is not an object of jobs');
     jobs = Object.entries(map as Record<string, unknown>).map(([name, job]) => {
       const url = (job as { start_execution_url?: unknown } | null)?.start_execution_url;
-      if (typeof url !== 'string' || url === '') throw new SmokeConfigError(`jobs.${name} has no start_execution_url`);
+      if (typeof url !== 'string' || url === '') throw new ConfigError(`jobs.${name} has no start_execution_url`);
       return { name, startExecutionUrl: url };
     });
-    if (jobs.length === 0) throw new SmokeConfigError('the "jobs" output lists no job');
+    if (jobs.length === 0) throw new ConfigError('the "jobs" output lists no job');
   } else {
     const name = typeof outputs['default_job'] === 'string' ? (outputs['default_job'] as string) : 'default';
     jobs = [{ name, startExecutionUrl: text('start_execution_url') }];
@@ -61,7 +58,7 @@ export function smokeTargetFromOutputs(outputs: Readonly<Record<string, unknown>
 
 /** The client's endpoint for a route URL: the URL without the route's own path. */
 export function endpointOf(url: string, routePath: string): string {
-  if (!url.endsWith(routePath)) throw new SmokeConfigError(`${url} does not end with ${routePath}`);
+  if (!url.endsWith(routePath)) throw new ConfigError(`${url} does not end with ${routePath}`);
   return url.slice(0, -routePath.length);
 }
 

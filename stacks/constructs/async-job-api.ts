@@ -11,11 +11,12 @@ import {
   jobResourceNames,
   validateJobs,
 } from '../job';
-import type { Naming } from '../naming';
+import { jobStartRoute, type Naming, ROUTES, type RouteName } from '../naming';
 import { partitionOf } from '../partition';
 import { type ApiAuth, HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
+import type { PolicyStatement } from './service-role';
 import { StateMachine, type StateMachineLogLevel } from './state-machine';
 import { StepFunctionsIntegration } from './step-functions-integration';
 import { WebhookStart } from './webhook-start';
@@ -23,23 +24,14 @@ import { WebhookStart } from './webhook-start';
 /** Entry of the status function (`POST /describe-execution`), part of every API. */
 export const STATUS_FUNCTION_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'describe-execution', 'index.ts');
 
-/** Routes every API has; each job adds `POST /<job>/start-execution` ({@link jobStartRoute}). */
-export const ROUTES = {
-  /** Starts the default job. */
-  start: 'POST /start-execution',
-  describe: 'POST /describe-execution',
-  stop: 'POST /stop-execution',
+export { jobStartRoute, ROUTES } from '../naming';
+
+/** Entries of the other read and redrive routes' functions, one Lambda per route. */
+export const ROUTE_FUNCTION_ENTRIES = {
+  list: join(__dirname, '..', '..', 'lambda-src', 'list-executions', 'index.ts'),
+  history: join(__dirname, '..', '..', 'lambda-src', 'get-execution-history', 'index.ts'),
+  redrive: join(__dirname, '..', '..', 'lambda-src', 'redrive-execution', 'index.ts'),
 } as const;
-
-/** The route that starts one job, e.g. `POST /ramen-timer/start-execution`. */
-export function jobStartRoute(jobName: string): string {
-  return `POST /${jobName}/start-execution`;
-}
-
-/** The path part of a route key. */
-export function routePath(routeKey: string): string {
-  return routeKey.slice(routeKey.indexOf(' ') + 1);
-}
 
 /** Props of {@link AsyncJobApi}. Nothing here is read from the environment: the app hands it down. */
 export interface AsyncJobApiProps {
@@ -61,6 +53,14 @@ export interface AsyncJobApiProps {
   readonly stateMachineLogLevel?: StateMachineLogLevel;
   /** Whether execution input/output is logged (may hold user data). Default `false`. */
   readonly logExecutionData?: boolean;
+  /** Browser origins allowed by the HTTP API's CORS configuration. Default none (no CORS configuration). */
+  readonly corsAllowedOrigins?: readonly string[];
+}
+
+/** One of the Lambda-backed routes beyond describe: its function and integration. */
+export interface LambdaRoute {
+  readonly function: NodejsFunction;
+  readonly integration: LambdaIntegration;
 }
 
 /** What one job became. */
@@ -90,6 +90,10 @@ export class AsyncJobApi extends Construct {
   readonly status: NodejsFunction;
   readonly stop: StepFunctionsIntegration;
   readonly describe: LambdaIntegration;
+  /** `POST /list-executions`, `POST /get-execution-history`, `POST /redrive-execution`. */
+  readonly list: LambdaRoute;
+  readonly history: LambdaRoute;
+  readonly redrive: LambdaRoute;
   /** Every job's resources, by job name, in registry order. */
   readonly jobs: Readonly<Record<string, JobResources>>;
   /** `POST /<job>/start-execution-with-webhook` (a Lambda that checks the URL first). */
@@ -97,7 +101,14 @@ export class AsyncJobApi extends Construct {
   /** Name of the job behind `POST /start-execution`. */
   readonly defaultJobName: string;
   /** Full URLs of the shared routes. */
-  readonly urls: { readonly start: string; readonly describe: string; readonly stop: string };
+  readonly urls: {
+    readonly start: string;
+    readonly describe: string;
+    readonly stop: string;
+    readonly list: string;
+    readonly history: string;
+    readonly redrive: string;
+  };
 
   constructor(scope: Construct, id: string, props: AsyncJobApiProps) {
     super(scope, id);
@@ -112,13 +123,15 @@ export class AsyncJobApi extends Construct {
 
     this.http = new HttpApi(this, 'http-api', {
       apiName: apiNames.api,
+      authorizerName: apiNames.authorizer,
       description: `Starts, describes and stops executions of: ${props.jobs.map((j) => j.name).join(', ')}.`,
       auth: props.auth,
       accessLogGroupName: apiNames.accessLogGroup,
       logRetentionDays: props.logRetentionDays,
       throttling: props.throttling,
+      ...(props.corsAllowedOrigins ? { corsAllowedOrigins: props.corsAllowedOrigins } : {}),
     });
-    const url = (routeKey: string) => `${this.http.api.apiEndpoint}${routePath(routeKey)}`;
+    const url = (route: RouteName) => `${this.http.api.apiEndpoint}${route.path}`;
 
     const jobs: Record<string, JobResources> = {};
     for (const job of props.jobs)
@@ -146,7 +159,11 @@ export class AsyncJobApi extends Construct {
       memorySizeMb: 256,
       logGroupName: naming.lambdaLogGroup(apiNames.statusFunction),
       logRetentionDays: props.logRetentionDays,
-      statements: [{ sid: 'DescribeOwnExecutions', actions: ['states:DescribeExecution'], resources: patterns }],
+      statements: [
+        { sid: 'DescribeOwnExecutions', actions: ['states:DescribeExecution'], resources: patterns },
+        // Progress of a RUNNING execution: a bounded read of its newest history events.
+        { sid: 'ReadOwnExecutionHistory', actions: ['states:GetExecutionHistory'], resources: patterns },
+      ],
     });
 
     this.stop = new StepFunctionsIntegration(this, 'stop-execution', {
@@ -166,21 +183,85 @@ export class AsyncJobApi extends Construct {
       apiExecutionArn: this.http.api.executionArn,
       functionName: this.status.function.functionName,
       functionInvokeArn: this.status.function.invokeArn,
-      routePath: routePath(ROUTES.describe),
+      routePath: ROUTES.describe.path,
     });
 
-    this.http.addRoute('start-route', ROUTES.start, main.start.integration.id);
-    this.http.addRoute('describe-route', ROUTES.describe, this.describe.integration.id);
-    this.http.addRoute('stop-route', ROUTES.stop, this.stop.integration.id);
-    this.urls = { start: url(ROUTES.start), describe: url(ROUTES.describe), stop: url(ROUTES.stop) };
+    const machineByJob = Object.fromEntries(
+      Object.entries(jobs).map(([name, j]) => [name, j.stateMachine.stateMachine.arn]),
+    );
+    const jobMachines = JSON.stringify(machineByJob);
+    const machineArns = Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn);
+    const lambdaRoute = (
+      key: 'list' | 'history' | 'redrive',
+      functionName: string,
+      description: string,
+      statements: PolicyStatement[],
+    ): LambdaRoute => {
+      const fn = new NodejsFunction(this, ROUTES[key].path.slice(1), {
+        functionName,
+        description,
+        entry: ROUTE_FUNCTION_ENTRIES[key],
+        buildDir: props.buildDir,
+        // A JSON object: the list route needs job names as well as ARNs, in registry order.
+        environment: { JOB_STATE_MACHINES: jobMachines },
+        // As the status function: below the integration's 10 s, so a slow call ends in our own 429/500.
+        timeoutSeconds: 8,
+        memorySizeMb: 256,
+        logGroupName: naming.lambdaLogGroup(functionName),
+        logRetentionDays: props.logRetentionDays,
+        statements,
+      });
+      const integration = new LambdaIntegration(this, `${ROUTES[key].path.slice(1)}-integration`, {
+        apiId: this.http.api.id,
+        apiExecutionArn: this.http.api.executionArn,
+        functionName: fn.function.functionName,
+        functionInvokeArn: fn.function.invokeArn,
+        routePath: ROUTES[key].path,
+      });
+      this.http.addRoute(`${key}-route`, ROUTES[key].key, integration.integration.id);
+      return { function: fn, integration };
+    };
+    this.list = lambdaRoute('list', apiNames.listFunction, "Lists this API's executions for POST /list-executions.", [
+      // ListExecutions is authorized on the state machine, not on executions.
+      { sid: 'ListOwnExecutions', actions: ['states:ListExecutions'], resources: machineArns },
+    ]);
+    this.history = lambdaRoute(
+      'history',
+      apiNames.historyFunction,
+      "Pages an execution's history for POST /get-execution-history.",
+      [{ sid: 'ReadOwnExecutionHistory', actions: ['states:GetExecutionHistory'], resources: patterns }],
+    );
+    this.redrive = lambdaRoute(
+      'redrive',
+      apiNames.redriveFunction,
+      'Redrives a failed, timed-out or aborted execution for POST /redrive-execution.',
+      [
+        // Describe first: the handler refuses what cannot be redriven before asking Step Functions to.
+        {
+          sid: 'RedriveOwnExecutions',
+          actions: ['states:DescribeExecution', 'states:RedriveExecution'],
+          resources: patterns,
+        },
+      ],
+    );
 
-    const machines: Record<string, string> = {};
-    for (const [name, job] of Object.entries(jobs)) machines[name] = job.stateMachine.stateMachine.arn;
+    this.http.addRoute('start-route', ROUTES.start.key, main.start.integration.id);
+    this.http.addRoute('describe-route', ROUTES.describe.key, this.describe.integration.id);
+    this.http.addRoute('stop-route', ROUTES.stop.key, this.stop.integration.id);
+    this.urls = {
+      start: url(ROUTES.start),
+      describe: url(ROUTES.describe),
+      stop: url(ROUTES.stop),
+      list: url(ROUTES.list),
+      history: url(ROUTES.history),
+      redrive: url(ROUTES.redrive),
+    };
+
     this.webhookStart = new WebhookStart(this, 'webhook-start', {
       http: this.http,
       functionName: apiNames.webhookStartFunction,
       logGroupName: naming.lambdaLogGroup(apiNames.webhookStartFunction),
-      machines,
+      machines: machineByJob,
       buildDir: props.buildDir,
       logRetentionDays: props.logRetentionDays,
     });
@@ -194,7 +275,7 @@ export class AsyncJobApi extends Construct {
       account: string;
       partition: string;
       executionArnPattern: (machineName: string) => string;
-      url: (routeKey: string) => string;
+      url: (route: RouteName) => string;
     },
   ): JobResources {
     const { naming } = props;
@@ -243,7 +324,7 @@ export class AsyncJobApi extends Construct {
       },
     });
     const route = jobStartRoute(job.name);
-    this.http.addRoute(`${job.name}-start-route`, route, start.integration.id);
+    this.http.addRoute(`${job.name}-start-route`, route.key, start.integration.id);
     return { definition: job, stateMachine: machine, functions, start, startUrl: shared.url(route) };
   }
 }

@@ -1,4 +1,4 @@
-import { type PolicyStatement, XRAY_WRITE } from './service-role';
+import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
 
 /**
@@ -106,6 +106,14 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
     {
       sid: 'StopAndDescribeExecutions',
       actions: ['states:StopExecution', 'states:DescribeExecution'],
+      resources: [arns.executions],
+    },
+    // POST /list-executions: ListExecutions is authorized on the state machine.
+    { sid: 'ListExecutions', actions: ['states:ListExecutions'], resources: [arns.stateMachines] },
+    // POST /get-execution-history, describe's progress and POST /redrive-execution.
+    {
+      sid: 'ReadHistoryAndRedriveExecutions',
+      actions: ['states:GetExecutionHistory', 'states:RedriveExecution'],
       resources: [arns.executions],
     },
     { sid: 'ReadSigningSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arns.secrets] },
@@ -440,15 +448,7 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       // Turning on HTTP API access logs needs these on "*" (API Gateway developer guide, "Configuring
       // logging for an HTTP API"); they have no resource-level permissions.
       sid: 'AccessLogDeliveryNoResourceLevelPermissions',
-      actions: [
-        'logs:CreateLogDelivery',
-        'logs:GetLogDelivery',
-        'logs:UpdateLogDelivery',
-        'logs:DeleteLogDelivery',
-        'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy',
-        'logs:DescribeResourcePolicies',
-      ],
+      actions: LOG_DELIVERY_ACTIONS,
       resources: ['*'],
     },
     {

@@ -1,8 +1,6 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import { type PolicyStatement, policyDocument } from './service-role';
+import { InlinePolicyRole, type PolicyStatement } from './service-role';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its IAM condition keys. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -84,12 +82,8 @@ export interface GithubActionsRoleProps {
 }
 
 /** An IAM role that one GitHub Actions subject can assume through OIDC, with one inline policy. */
-export class GithubActionsRole extends Construct {
-  readonly role: IamRole;
-  readonly policy: IamRolePolicy;
-
+export class GithubActionsRole extends InlinePolicyRole {
   constructor(scope: Construct, id: string, props: GithubActionsRoleProps) {
-    super(scope, id);
     // The subject is compared with StringEquals, so a wildcard would only ever match itself; refusing
     // it keeps a reader from mistaking it for a pattern.
     if (!/^repo:[^*?\s]+:[^*?\s]+$/.test(props.subject)) {
@@ -97,26 +91,13 @@ export class GithubActionsRole extends Construct {
         `GithubActionsRole ${props.roleName}: subject "${props.subject}" must be repo:<owner>/<name>:<context> without wildcards`,
       );
     }
-    if (props.statements.length === 0)
-      throw new Error(`GithubActionsRole ${props.roleName}: at least one statement is required`);
-    for (const s of props.statements) {
-      if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
-        throw new Error(
-          `GithubActionsRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`,
-        );
-      }
-    }
-    this.role = new IamRole(this, 'role', {
-      name: props.roleName,
+    super(scope, id, {
+      roleName: props.roleName,
       description: props.description,
-      assumeRolePolicy: JSON.stringify(githubTrustPolicy(props.providerArn, props.subject)),
+      trustPolicy: githubTrustPolicy(props.providerArn, props.subject),
+      statements: props.statements,
       // The credentials action asks for one hour by default; nothing here needs longer.
       maxSessionDuration: 3600,
-    });
-    this.policy = new IamRolePolicy(this, 'policy', {
-      name: props.roleName,
-      role: this.role.id,
-      policy: policyDocument(props.statements),
     });
   }
 }

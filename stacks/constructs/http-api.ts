@@ -13,6 +13,8 @@ export type ApiAuth =
 
 export interface HttpApiProps {
   readonly apiName: string;
+  /** Name of the JWT authorizer; used only when `auth.mode` is `JWT`. */
+  readonly authorizerName: string;
   readonly description: string;
   /** How every route authorizes callers. */
   readonly auth: ApiAuth;
@@ -20,6 +22,42 @@ export interface HttpApiProps {
   readonly logRetentionDays: number;
   /** `$default` stage throttling, applied to every route. */
   readonly throttling: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Browser origins (`https://app.example.com`) allowed to call the API. Default none: no CORS
+   * configuration, so API Gateway answers no preflight and browsers refuse cross-origin calls.
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+}
+
+/**
+ * The CORS configuration beyond the origins: what a browser client of this API sends and reads. Every
+ * route is `POST` with a JSON body; a single-page app sends its JWT in `authorization`; SigV4 callers
+ * add the `x-amz-*` headers; `retry-after` is the one response header a client must read (429, RUNNING).
+ * No credentials mode: a JWT in a header is not a cookie, and `allowCredentials` would forbid `*` nowhere
+ * but widen what a page may send.
+ */
+export const CORS_RULES = {
+  allowMethods: ['POST'],
+  allowHeaders: ['authorization', 'content-type', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'],
+  exposeHeaders: ['retry-after'],
+  /** Seconds a browser may cache a preflight answer (API Gateway allows up to 86400). */
+  maxAge: 600,
+} as const;
+
+/** An origin as browsers send it: scheme, host and optional port, no path, no wildcard. */
+const ORIGIN =
+  /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+
+/**
+ * Why `origin` cannot be an allowed origin, or `undefined` when it can. Wildcards (`*`,
+ * `https://*.example.com`) are refused: the local runtime could not match them exactly as API Gateway
+ * does, and a JWT-authenticated API has no use for "any origin".
+ */
+export function corsOriginProblem(origin: string): string | undefined {
+  if (origin.includes('*')) return `wildcards are not accepted; list each origin: ${JSON.stringify(origin)}`;
+  if (!ORIGIN.test(origin))
+    return `must be scheme://host[:port] in lower case with no path or trailing slash: ${JSON.stringify(origin)}`;
+  return undefined;
 }
 
 /**
@@ -59,11 +97,27 @@ export class HttpApi extends Construct {
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
     this.auth = props.auth;
+    for (const origin of props.corsAllowedOrigins ?? []) {
+      const problem = corsOriginProblem(origin);
+      if (problem) throw new Error(`corsAllowedOrigins: ${problem}`);
+    }
 
     this.api = new Apigatewayv2Api(this, 'api', {
       name: props.apiName,
       description: props.description,
       protocolType: 'HTTP',
+      ...(props.corsAllowedOrigins && props.corsAllowedOrigins.length > 0
+        ? {
+            corsConfiguration: {
+              allowOrigins: [...props.corsAllowedOrigins],
+              allowMethods: [...CORS_RULES.allowMethods],
+              allowHeaders: [...CORS_RULES.allowHeaders],
+              exposeHeaders: [...CORS_RULES.exposeHeaders],
+              maxAge: CORS_RULES.maxAge,
+              allowCredentials: false,
+            },
+          }
+        : {}),
     });
 
     this.logGroup = new CloudwatchLogGroup(this, 'access-logs', {
@@ -88,7 +142,7 @@ export class HttpApi extends Construct {
     if (props.auth.mode === 'JWT') {
       this.authorizer = new Apigatewayv2Authorizer(this, 'jwt-authorizer', {
         apiId: this.api.id,
-        name: `${props.apiName}-jwt`,
+        name: props.authorizerName,
         authorizerType: 'JWT',
         identitySources: ['$request.header.Authorization'],
         jwtConfiguration: { issuer: props.auth.issuer, audience: [...props.auth.audience] },

@@ -1,11 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
-import { zipSync } from 'fflate';
+import { type Zippable, zipSync } from 'fflate';
 import { type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /**
@@ -88,7 +88,7 @@ export class NodejsFunction extends Construct {
       timeout: props.timeoutSeconds,
       memorySize: props.memorySizeMb,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      environment: props.environment ? { variables: { ...props.environment } } : undefined,
+      environment: { variables: { ...props.environment, ...SOURCE_MAP_ENVIRONMENT } },
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       ...(props.deadLetterQueueArn ? { deadLetterConfig: { targetArn: props.deadLetterQueueArn } } : {}),
@@ -104,17 +104,34 @@ const ZIP_EPOCH = new Date('1980-01-01T00:00:00Z');
 const ZIP_FILE_ATTRS = (0o100644 << 16) >>> 0;
 
 /**
- * Bundles `entry` with esbuild and zips it in memory, writing `<buildDir>/<name>.zip`.
+ * Environment every function gets: Node.js reads the bundle's source map, so a stack trace in the
+ * logs names our TypeScript files and lines instead of positions in minified code.
+ */
+export const SOURCE_MAP_ENVIRONMENT: Readonly<Record<string, string>> = { NODE_OPTIONS: '--enable-source-maps' };
+
+/**
+ * Bundles `entry` with esbuild and zips it in memory, writing `<buildDir>/<name>.zip`, which holds
+ * `index.js` and its source map `index.js.map`.
  *
  * Zipping here rather than with cdktf's ARCHIVE asset avoids a Node.js child process per function
  * at every synth (cdktf archives in a subprocess), and makes the zip byte-for-byte reproducible,
  * so Terraform updates a function only when its code really changed.
+ *
+ * The map is a separate file without the sources' text: a stack trace needs only file names and
+ * positions, and a separate map compresses better than an inline base64 one (status function:
+ * 5.4 KB zipped against 6.9 KB inline, 2.4 KB without a map; README, "Dependency notes"). Its
+ * paths are relative to the project's root (the nearest folder above `entry` with a package.json),
+ * so the zip is the same bytes wherever the project is checked out.
  */
-function bundle(entry: string, buildDir: string, name: string): string {
+export function bundle(entry: string, buildDir: string, name: string): string {
+  const root = projectRoot(entry);
   const result = buildSync({
     entryPoints: [entry],
-    outfile: 'index.js',
+    absWorkingDir: root,
+    outfile: join(root, 'index.js'),
     write: false,
+    sourcemap: 'linked',
+    sourcesContent: false,
     bundle: true,
     platform: 'node',
     target: ESBUILD_TARGET,
@@ -124,10 +141,19 @@ function bundle(entry: string, buildDir: string, name: string): string {
     legalComments: 'none',
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.contents;
-  const zip = zipSync({ 'index.js': [code, { mtime: ZIP_EPOCH, os: 3, attrs: ZIP_FILE_ATTRS }] }, { level: 9 });
+  const entryOptions = { mtime: ZIP_EPOCH, os: 3, attrs: ZIP_FILE_ATTRS };
+  const files: Zippable = {};
+  for (const file of result.outputFiles) files[basename(file.path)] = [file.contents, entryOptions];
+  const zip = zipSync(files, { level: 9 });
   mkdirSync(buildDir, { recursive: true });
   const path = join(buildDir, `${name}.zip`);
   writeFileSync(path, zip);
   return path;
+}
+
+function projectRoot(entry: string): string {
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(entry);
+  }
 }

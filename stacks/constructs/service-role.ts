@@ -26,6 +26,53 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   });
 }
 
+/** Props of {@link InlinePolicyRole}. */
+export interface InlinePolicyRoleProps {
+  readonly roleName: string;
+  /** Default: none. */
+  readonly description?: string;
+  /** Who may assume the role. */
+  readonly trustPolicy: unknown;
+  /** The role's only permissions (one inline policy); at least one, none with a wildcard action. */
+  readonly statements: readonly PolicyStatement[];
+  /** Longest session, in seconds. Default: IAM's (3600). */
+  readonly maxSessionDuration?: number;
+}
+
+/**
+ * An IAM role with one inline policy: the only way stacks here create roles. {@link ServiceRole} and
+ * `GithubActionsRole` differ only in who may assume it. Permissions boundaries are set for a whole
+ * stack by {@link applyPermissionsBoundary}, never per role.
+ */
+export class InlinePolicyRole extends Construct {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: InlinePolicyRoleProps) {
+    super(scope, id);
+    // Errors name the construct the caller wrote (ServiceRole, GithubActionsRole).
+    const label = `${new.target.name} ${props.roleName}`;
+    if (props.statements.length === 0) throw new Error(`${label}: at least one statement is required`);
+    for (const s of props.statements) {
+      if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
+        throw new Error(`${label}: statement ${s.sid} grants a wildcard action; name the actions`);
+      }
+    }
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: JSON.stringify(props.trustPolicy),
+      maxSessionDuration: props.maxSessionDuration,
+    });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: props.roleName,
+      role: this.role.id,
+      policy: policyDocument(props.statements),
+    });
+  }
+}
+
+/** Props of {@link ServiceRole}. */
 export interface ServiceRoleProps {
   readonly roleName: string;
   /** Service principal that assumes the role, e.g. `lambda.amazonaws.com`. */
@@ -39,11 +86,6 @@ export interface ServiceRoleProps {
   readonly sourceAccount?: string;
   /** The role's only permissions (one inline policy). */
   readonly statements: readonly PolicyStatement[];
-  /**
-   * ARN of a managed policy that caps what the role can ever do, whatever its inline policy says
-   * (see {@link applyPermissionsBoundary} for setting it on every role of a stack). Default: none.
-   */
-  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -53,28 +95,18 @@ export interface ServiceRoleProps {
  */
 export const SERVICES_WITHOUT_SOURCE_KEYS: readonly string[] = ['apigateway.amazonaws.com'];
 
-/** An IAM role for one AWS service with one inline policy: the only way stacks here create roles. */
-export class ServiceRole extends Construct {
-  readonly role: IamRole;
-  readonly policy: IamRolePolicy;
-
+/** An IAM role for one AWS service with one inline policy. */
+export class ServiceRole extends InlinePolicyRole {
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
-    super(scope, id);
     if (props.sourceAccount !== undefined && SERVICES_WITHOUT_SOURCE_KEYS.includes(props.servicePrincipal)) {
       throw new Error(
         `ServiceRole ${props.roleName}: ${props.servicePrincipal} sends no aws:SourceAccount when it assumes a role, so a trust condition on it would deny every call; leave sourceAccount unset (docs/aws-behaviour.md)`,
       );
     }
-    if (props.statements.length === 0)
-      throw new Error(`ServiceRole ${props.roleName}: at least one statement is required`);
-    for (const s of props.statements) {
-      if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
-        throw new Error(`ServiceRole ${props.roleName}: statement ${s.sid} grants a wildcard action; name the actions`);
-      }
-    }
-    this.role = new IamRole(this, 'role', {
-      name: props.roleName,
-      assumeRolePolicy: JSON.stringify({
+    super(scope, id, {
+      roleName: props.roleName,
+      statements: props.statements,
+      trustPolicy: {
         Version: '2012-10-17',
         Statement: [
           {
@@ -86,13 +118,7 @@ export class ServiceRole extends Construct {
               : {}),
           },
         ],
-      }),
-      permissionsBoundary: props.permissionsBoundary,
-    });
-    this.policy = new IamRolePolicy(this, 'policy', {
-      name: props.roleName,
-      role: this.role.id,
-      policy: policyDocument(props.statements),
+      },
     });
   }
 }
@@ -127,3 +153,19 @@ export const XRAY_WRITE: PolicyStatement = {
   actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
   resources: ['*'],
 };
+
+/**
+ * CloudWatch Logs' log-delivery actions: what a service needs to deliver its logs to a log group
+ * (Step Functions execution logs, HTTP API access logs). They have no resource-level permissions, so
+ * AWS requires `Resource: "*"` for them (Step Functions developer guide, "IAM policies for logging
+ * to CloudWatch Logs"; API Gateway developer guide, "Configuring logging for an HTTP API").
+ */
+export const LOG_DELIVERY_ACTIONS: readonly string[] = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+];

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { type AslValue, renderAsl } from '../asl';
 import { EXECUTION_TIMEOUT_SLACK_SECONDS, worstCase } from '../timeouts';
 import { withWebhookEnvelope } from '../webhook-envelope';
-import { type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
+import { LOG_DELIVERY_ACTIONS, type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
 export type StateMachineLogLevel = 'ALL' | 'ERROR' | 'FATAL';
@@ -44,16 +44,8 @@ export interface StateMachineProps {
  */
 export const LOG_DELIVERY: PolicyStatement = {
   sid: 'LogDeliveryNoResourceLevelPermissions',
-  actions: [
-    'logs:CreateLogDelivery',
-    'logs:GetLogDelivery',
-    'logs:UpdateLogDelivery',
-    'logs:DeleteLogDelivery',
-    'logs:ListLogDeliveries',
-    'logs:PutResourcePolicy',
-    'logs:DescribeResourcePolicies',
-    'logs:DescribeLogGroups',
-  ],
+  // The developer guide's logging policy lists DescribeLogGroups as well.
+  actions: [...LOG_DELIVERY_ACTIONS, 'logs:DescribeLogGroups'],
   resources: ['*'],
 };
 

@@ -13,8 +13,8 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
+import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/shared/step-functions-arn';
 import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
-import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/webhook-sender/event';
 import { apiResourceNames } from '../job';
 import type { Naming } from '../naming';
 import { NodejsFunction } from './nodejs-function';
@@ -49,7 +49,7 @@ export interface WebhookNotificationsProps {
  * The signing secret is a Secrets Manager secret created here; only the sender may read it.
  *
  * The rule needs no role: SNS, Lambda and SQS targets in the same account are authorized by their
- * resource policies, each scoped to this rule's ARN (docs/aws-behaviour.md §10).
+ * resource policies, each scoped to this rule's ARN (docs/aws-behaviour.md §11).
  *
  * Every resource it creates is a public readonly property.
  */
@@ -74,11 +74,32 @@ export class WebhookNotifications extends Construct {
   constructor(scope: Construct, id: string, props: WebhookNotificationsProps) {
     super(scope, id);
     const { naming } = props;
-    const senderName = apiResourceNames(naming).webhookSenderFunction;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
+    ({ rule: this.rule, senderRule: this.senderRule } = this.createRules(naming, props.stateMachineArns));
+    ({ key: this.key, topic: this.topic, topicPolicy: this.topicPolicy } = this.createTopic(naming, props, account));
+    ({ queue: this.deadLetterQueue, policy: this.deadLetterQueuePolicy } = this.createDeadLetterQueue(naming));
+    ({ secret: this.secret, version: this.secretVersion } = this.createSigningSecret(naming));
+    ({
+      sender: this.sender,
+      invokeConfig: this.senderInvokeConfig,
+      permission: this.senderPermission,
+    } = this.createSender(naming, props));
+    this.topicTarget = new CloudwatchEventTarget(this, 'topic-target', {
+      rule: this.rule.name,
+      arn: this.topic.arn,
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+    this.senderTarget = new CloudwatchEventTarget(this, 'sender-target', {
+      rule: this.senderRule.name,
+      arn: this.sender.function.arn,
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
+    });
+  }
 
-    const terminal = { status: [...TERMINAL_STATUSES], stateMachineArn: [...props.stateMachineArns] };
-    this.rule = new CloudwatchEventRule(this, 'rule', {
+  private createRules(naming: Naming, stateMachineArns: readonly string[]) {
+    const terminal = { status: [...TERMINAL_STATUSES], stateMachineArn: [...stateMachineArns] };
+    const rule = new CloudwatchEventRule(this, 'rule', {
       name: naming.name('execution-ended'),
       description: "Terminal status changes of this API's executions, for the topic.",
       eventPattern: JSON.stringify({
@@ -88,8 +109,8 @@ export class WebhookNotifications extends Construct {
       }),
     });
     // A second rule, so the sender is invoked only for executions that carry a webhook: the input's
-    // text starts with the envelope (EventBridge prefix matching; docs/aws-behaviour.md §10.2).
-    this.senderRule = new CloudwatchEventRule(this, 'sender-rule', {
+    // text starts with the envelope (EventBridge prefix matching; docs/aws-behaviour.md §11.2).
+    const senderRule = new CloudwatchEventRule(this, 'sender-rule', {
       name: naming.name('execution-ended-webhook'),
       description: "Terminal status changes of this API's executions started with a webhook, for the sender.",
       eventPattern: JSON.stringify({
@@ -98,10 +119,13 @@ export class WebhookNotifications extends Construct {
         detail: { ...terminal, input: [{ prefix: ENVELOPE_INPUT_PREFIX }] },
       }),
     });
+    return { rule, senderRule };
+  }
 
+  private createTopic(naming: Naming, props: WebhookNotificationsProps, account: string) {
     // EventBridge cannot publish to a topic encrypted with the AWS-managed SNS key: it needs a key whose
-    // policy lets events.amazonaws.com use it (docs/aws-behaviour.md §10).
-    this.key = new KmsKey(this, 'key', {
+    // policy lets events.amazonaws.com use it (docs/aws-behaviour.md §11).
+    const key = new KmsKey(this, 'key', {
       description: 'Encrypts the execution-ended topic; EventBridge may use it to publish.',
       enableKeyRotation: true,
       deletionWindowInDays: 30,
@@ -125,12 +149,12 @@ export class WebhookNotifications extends Construct {
         ],
       }),
     });
-    this.topic = new SnsTopic(this, 'topic', {
+    const topic = new SnsTopic(this, 'topic', {
       name: naming.name('execution-ended'),
-      kmsMasterKeyId: this.key.arn,
+      kmsMasterKeyId: key.arn,
     });
-    this.topicPolicy = new SnsTopicPolicy(this, 'topic-policy', {
-      arn: this.topic.arn,
+    const topicPolicy = new SnsTopicPolicy(this, 'topic-policy', {
+      arn: topic.arn,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -139,20 +163,23 @@ export class WebhookNotifications extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sns:Publish',
-            Resource: this.topic.arn,
+            Resource: topic.arn,
             Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
           },
         ],
       }),
     });
+    return { key, topic, topicPolicy };
+  }
 
-    this.deadLetterQueue = new SqsQueue(this, 'dead-letters', {
+  private createDeadLetterQueue(naming: Naming) {
+    const queue = new SqsQueue(this, 'dead-letters', {
       name: naming.name('webhook-dead-letters'),
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
     });
-    this.deadLetterQueuePolicy = new SqsQueuePolicy(this, 'dead-letters-policy', {
-      queueUrl: this.deadLetterQueue.url,
+    const policy = new SqsQueuePolicy(this, 'dead-letters-policy', {
+      queueUrl: queue.url,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -161,14 +188,17 @@ export class WebhookNotifications extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sqs:SendMessage',
-            Resource: this.deadLetterQueue.arn,
+            Resource: queue.arn,
             Condition: { ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.senderRule.arn] } },
           },
         ],
       }),
     });
+    return { queue, policy };
+  }
 
-    this.secret = new SecretsmanagerSecret(this, 'signing-secret', {
+  private createSigningSecret(naming: Naming) {
+    const secret = new SecretsmanagerSecret(this, 'signing-secret', {
       name: naming.name('webhook-signing-secret'),
       description: 'Standard Webhooks signing secret of the webhook sender (raw text; its UTF-8 bytes are the key).',
       recoveryWindowInDays: 7,
@@ -177,14 +207,18 @@ export class WebhookNotifications extends Construct {
       passwordLength: 48,
       excludePunctuation: true,
     });
-    this.secretVersion = new SecretsmanagerSecretVersion(this, 'signing-secret-version', {
-      secretId: this.secret.id,
+    const version = new SecretsmanagerSecretVersion(this, 'signing-secret-version', {
+      secretId: secret.id,
       secretString: generated.randomPassword,
       // The data source draws a new password at every plan; the first one stays until rotated on purpose.
       lifecycle: { ignoreChanges: ['secret_string'] },
     });
+    return { secret, version };
+  }
 
-    this.sender = new NodejsFunction(this, 'sender', {
+  private createSender(naming: Naming, props: WebhookNotificationsProps) {
+    const senderName = apiResourceNames(naming).webhookSenderFunction;
+    const sender = new NodejsFunction(this, 'sender', {
       functionName: senderName,
       description: 'Posts a signed webhook when an execution that was started with one ends.',
       entry: WEBHOOK_SENDER_ENTRY,
@@ -202,29 +236,18 @@ export class WebhookNotifications extends Construct {
       ],
     });
     // The handler's own attempts are the whole schedule: Lambda's two asynchronous retries would repeat a 4xx.
-    this.senderInvokeConfig = new LambdaFunctionEventInvokeConfig(this, 'sender-invoke-config', {
-      functionName: this.sender.function.functionName,
+    const invokeConfig = new LambdaFunctionEventInvokeConfig(this, 'sender-invoke-config', {
+      functionName: sender.function.functionName,
       maximumRetryAttempts: 0,
       maximumEventAgeInSeconds: 3600,
     });
-    this.senderPermission = new LambdaPermission(this, 'sender-permission', {
+    const permission = new LambdaPermission(this, 'sender-permission', {
       statementId: 'AllowExecutionEndedRule',
       action: 'lambda:InvokeFunction',
-      functionName: this.sender.function.functionName,
+      functionName: sender.function.functionName,
       principal: 'events.amazonaws.com',
       sourceArn: this.senderRule.arn,
     });
-
-    this.topicTarget = new CloudwatchEventTarget(this, 'topic-target', {
-      rule: this.rule.name,
-      arn: this.topic.arn,
-      deadLetterConfig: { arn: this.deadLetterQueue.arn },
-    });
-    this.senderTarget = new CloudwatchEventTarget(this, 'sender-target', {
-      rule: this.senderRule.name,
-      arn: this.sender.function.arn,
-      deadLetterConfig: { arn: this.deadLetterQueue.arn },
-      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
-    });
+    return { sender, invokeConfig, permission };
   }
 }

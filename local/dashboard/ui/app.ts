@@ -5,6 +5,7 @@
  * framework. dagre lays the graphs out; this file only draws what it computed.
  */
 import dagre from '@dagrejs/dagre';
+import type { ExecutionSummary } from '../wire';
 import { END, graphOf, jsonProblem, START, type StateStatus, stateStatuses } from './graph';
 
 interface Job {
@@ -18,14 +19,6 @@ interface JobsAnswer {
   readonly redrive: boolean;
   readonly statuses: readonly string[];
   readonly jobs: readonly Job[];
-}
-interface Summary {
-  readonly executionArn: string;
-  readonly job: string;
-  readonly name: string;
-  readonly status: string;
-  readonly startDate: number;
-  readonly stopDate: number | null;
 }
 interface HistoryEvent {
   readonly id: number;
@@ -51,7 +44,7 @@ const API = './api/';
 const main = document.getElementById('main')!;
 let jobsCache: Promise<JobsAnswer> | undefined;
 /** Called on every status change the server streams; the current view sets it. */
-let onChange: (change: Summary) => void = () => undefined;
+let onChange: (change: ExecutionSummary) => void = () => undefined;
 /** Cleared when the view changes (timers of the view). */
 let viewTimers: number[] = [];
 
@@ -294,7 +287,7 @@ async function listView(): Promise<void> {
     if (state.name) q.set('name', state.name);
     const after = state.cursors[state.cursors.length - 1];
     if (after) q.set('after', after);
-    const page = await api<{ executions: Summary[]; next?: string }>(`executions?${q.toString()}`);
+    const page = await api<{ executions: ExecutionSummary[]; next?: string }>(`executions?${q.toString()}`);
     if (ticket !== loading) return;
     nextCursor = page.next;
     rows.replaceChildren(
@@ -484,6 +477,6 @@ function route(): void {
 }
 
 const events = new EventSource(`${API}events`);
-events.addEventListener('message', (m: MessageEvent<string>) => onChange(JSON.parse(m.data) as Summary));
+events.addEventListener('message', (m: MessageEvent<string>) => onChange(JSON.parse(m.data) as ExecutionSummary));
 window.addEventListener('hashchange', route);
 route();

@@ -2,16 +2,16 @@
  * Measures the client against a running API over real HTTP (issue #4): start a job of a given
  * length, wait for it exactly as `async-api run` does, and report how late its end was noticed and
  * how many describe requests that took. The bench calls {@link measureAgainstRuntime}; the pure,
- * virtual-clock figures come from `simulate.ts`.
+ * virtual-clock figures come from `client/simulate.ts`.
  *
- * `npx tsx client/measure.ts <url> [seconds...]` prints one JSON line per job (auth none).
+ * `npx tsx bench/measure/client-http.ts <url> [seconds...]` prints one JSON line per job (auth none).
  */
-import { ApiClient, type Auth } from './api';
-import { startOrAttach, waitAfterStart, waitForExecution } from './execution';
-import { WaitOutcome } from './poll';
-import { callWithRetries } from './retry';
-import { DEFAULT_SCHEDULE, type ScheduleOptions } from './schedule';
-import { allowedDelayMs } from './simulate';
+import { ApiClient, type Auth } from '../../client/api';
+import { startOrAttach, waitAfterStart, waitForExecution } from '../../client/execution';
+import { WaitOutcome } from '../../client/poll';
+import { callWithRetries } from '../../client/retry';
+import { DEFAULT_SCHEDULE, type ScheduleOptions } from '../../client/schedule';
+import { allowedDelayMs } from '../../client/simulate';
 
 /** Options of {@link measureAgainstRuntime}. */
 export interface RuntimeMeasureOptions {
@@ -40,7 +40,7 @@ export interface RuntimeMeasurement {
   readonly serverDescribes?: number;
   /** From the execution's `stopDate` until the answer saying it had ended reached the client. */
   readonly delayMs: number;
-  /** What the bound allows for `jobMs` (see `allowedDelayMs` in simulate.ts). */
+  /** What the bound allows for `jobMs` (see `allowedDelayMs` in client/simulate.ts). */
   readonly allowedDelayMs: number;
   /** `delayMs / allowedDelayMs`; ≤ 1 is within the bound (request latency included). */
   readonly boundRatio: number;
@@ -103,7 +103,7 @@ if (require.main === module) {
   const [url, ...lengths] = process.argv.slice(2);
   if (!url) {
     process.stderr.write(
-      'usage: npx tsx client/measure.ts <url> [seconds...]   (an API with auth none, e.g. npm start)\n',
+      'usage: npx tsx bench/measure/client-http.ts <url> [seconds...]   (an API with auth none, e.g. npm start)\n',
     );
     process.exitCode = 2;
   } else {

@@ -1,6 +1,8 @@
 /**
- * Parsing of Step Functions ARNs, so the status API can refuse requests about other state machines
- * before calling AWS.
+ * The one grammar of Step Functions ARNs and execution names, shared by the status Lambda (which
+ * refuses requests about other state machines before calling AWS), the client (which checks
+ * arguments before sending them) and the local runtime (which refuses what AWS would refuse).
+ * Plain functions and regular expressions only: the Lambda bundles this file, so it stays small.
  *
  * Format: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html
  * (resource types `stateMachine` and `execution`). Names are 1–80 characters; a `:` would make the ARN
@@ -31,10 +33,32 @@ export const STATE_MACHINE_ARN_FORMAT = 'arn:<partition>:states:<region>:<accoun
 /** Human-readable shape of an execution ARN, for error messages. */
 export const EXECUTION_ARN_FORMAT = 'arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>';
 
+/**
+ * Statuses of an execution that has not ended. `PENDING_REDRIVE` is a redriven execution about to run
+ * again (DescribeExecution reference, `status`).
+ */
+export const RUNNING_STATUSES: ReadonlySet<string> = new Set(['RUNNING', 'PENDING_REDRIVE']);
+
+/** Statuses that end an execution (the terminal values of the status-change event's `status`). */
+export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+/** `detail-type` of the EventBridge events Step Functions sends when an execution's status changes. */
+export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
+
 const SCOPE = String.raw`arn:(aws(?:-[a-z]+)*):states:([a-z]+(?:-[a-z0-9]+)+):(\d{12})`;
 const NAME = String.raw`([^:\s]{1,80})`;
 const STATE_MACHINE = new RegExp(`^${SCOPE}:stateMachine:${NAME}$`);
 const EXECUTION = new RegExp(`^${SCOPE}:execution:${NAME}:${NAME}$`);
+
+// StartExecution's `name`: no whitespace, brackets, wildcards, the listed punctuation, control
+// characters, U+FFFE/U+FFFF or lone surrogates (AWS counts a lone surrogate as an invalid character).
+const FORBIDDEN_NAME =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what AWS forbids here.
+  /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u;
+
+/** Longest execution name, in characters (code points). */
+export const MAX_NAME_LENGTH = 80;
 
 /** Parses an unqualified state machine ARN; `undefined` if `arn` is not one. */
 export function parseStateMachineArn(arn: string): StateMachineArn | undefined {
@@ -67,4 +91,23 @@ export function isExecutionOf(execution: ExecutionArn, stateMachine: StateMachin
     execution.account === stateMachine.account &&
     execution.stateMachineName === stateMachine.name
   );
+}
+
+/** The ARN of the execution named `name` of `stateMachine`. */
+export function executionArnOf(stateMachine: StateMachineArn, name: string): string {
+  const { partition, region, account } = stateMachine;
+  return `arn:${partition}:states:${region}:${account}:execution:${stateMachine.name}:${name}`;
+}
+
+/**
+ * Why `name` cannot be an execution name, or undefined when it can (StartExecution reference, `name`).
+ * Length counts code points, as AWS counts characters.
+ */
+export function executionNameProblem(name: string): string | undefined {
+  const length = [...name].length;
+  if (length < 1 || length > MAX_NAME_LENGTH) return `must be 1-${MAX_NAME_LENGTH} characters; got ${length}`;
+  const bad = FORBIDDEN_NAME.exec(name);
+  if (bad)
+    return `must not contain ${JSON.stringify(bad[0])} (no whitespace, brackets, wildcards or < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`;
+  return undefined;
 }

@@ -1,24 +1,33 @@
 /**
  * Measures the local runtime against its targets (issue #3): start→SUCCEEDED latency of a
  * zero-second job through HTTP, sustained executions per second, and memory with many executions
- * running at once. The bench calls {@link measureRuntime}; `npx tsx local/measure.ts` prints JSON.
+ * running at once. The bench calls {@link measureRuntime}; `npm run local:measure` prints JSON.
  *
  * By default it synthesizes the stack into a temporary folder (API_AUTH=NONE,
  * stage throttling raised so that it measures the runtime, not the 50 rps default limit) and runs
  * the runtime as a child process, as `npm start` does, so the load generator does not share its
  * event loop. Pass `url` (and `pid`, `credentials`) to measure a runtime that is already running.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListExecutionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { defaultJob } from '../stacks/job';
-import { JOBS } from '../stacks/jobs';
-import { processTree, readStatus } from './proc';
-import { REPO_ROOT } from './runtime';
-import { synthIfStale } from './synth';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { REPO_ROOT } from '../../local/runtime';
+import { synthIfStale } from '../../local/synth';
+import { defaultJob } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+import { percentile, round } from '../stats';
+import {
+  findStateMachineArn,
+  MEASURE_SETTINGS,
+  postJson,
+  rssMb,
+  runtimeSfnClient,
+  spawnMeasuredRuntime,
+  type Target,
+} from './runtime-process';
 
 /** What the latency and throughput runs start: the default job's example input (the registry's). */
 const EXAMPLE_INPUT = defaultJob(JOBS).exampleInput;
@@ -124,21 +133,6 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
   }
 }
 
-/** App settings of the measured stack: no auth, throttling out of the way. */
-export const MEASURE_SETTINGS = {
-  API_AUTH: 'NONE',
-  API_THROTTLE_RATE: '10000',
-  API_THROTTLE_BURST: '5000',
-  TF_STATE_BUCKET: 'async-api-local-unused',
-} as const;
-
-/** A runtime to measure: its URL, process id and developer credentials. */
-export interface Target {
-  readonly url: string;
-  readonly pid: number | undefined;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-}
-
 interface Connected extends Target {
   readonly agent: Agent;
   readonly sfn: SFNClient;
@@ -147,14 +141,9 @@ interface Connected extends Target {
 
 async function withTarget<T>(target: Target, run: (t: Connected) => Promise<T>): Promise<T> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const sfn = new SFNClient({
-    endpoint: target.url,
-    region: 'us-east-1',
-    credentials: target.credentials,
-    maxAttempts: 1,
-  });
+  const sfn = runtimeSfnClient(target, { maxAttempts: 1 });
   try {
-    const stateMachineArn = await findStateMachineArn(target.url, agent);
+    const stateMachineArn = await findStateMachineArn(target.url, agent, EXAMPLE_INPUT);
     return await run({ ...target, agent, sfn, stateMachineArn });
   } finally {
     agent.destroy();
@@ -293,129 +282,6 @@ async function countSince(
     if (!nextToken) break;
   }
   return count;
-}
-
-async function findStateMachineArn(url: string, agent: Agent): Promise<string> {
-  // The HTTP API does not expose the machine's ARN; an execution ARN contains it.
-  const r = await postJson(
-    url,
-    '/start-execution',
-    { input: EXAMPLE_INPUT, name: `probe-${Date.now().toString(36)}` },
-    agent,
-  );
-  if (r.status !== 200) throw new Error(`start-execution answered ${r.status}: ${JSON.stringify(r.body)}`);
-  const arn = (r.body as { executionArn: string }).executionArn;
-  return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
-}
-
-/** A runtime process {@link spawnMeasuredRuntime} started; `stop` ends it. */
-export interface Owned extends Target {
-  stop(): Promise<void>;
-}
-
-/**
- * Starts the runtime as its own process (as `npm start` does, without synthesis) on a free port,
- * serving `outdir` with data in `dataDir`; `pid` is the runtime itself, for RSS.
- */
-export async function spawnMeasuredRuntime(outdir: string, dataDir: string): Promise<Owned> {
-  // `node --import tsx` (not the tsx CLI, which runs a second process) so `pid` is the runtime itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local', 'index.ts')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ...MEASURE_SETTINGS,
-      PORT: '0',
-      LOCAL_OUTDIR: outdir,
-      LOCAL_DATA_DIR: dataDir,
-      LOCAL_SKIP_SYNTH: '1',
-      LOCAL_ACCESS_LOG: '0',
-      LOCAL_FUNCTION_LOG: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the runtime did not start within 60 s:\n${stderr}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the runtime exited with ${String(code)}:\n${stderr}`));
-    });
-  });
-  const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as Owned['credentials'];
-  return {
-    url,
-    pid: child.pid,
-    credentials,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await Promise.race([exited, sleep(10_000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
-  };
-}
-
-/** POSTs JSON over a keep-alive agent; returns status and parsed body. */
-export function postJson(
-  url: string,
-  path: string,
-  body: unknown,
-  agent: Agent,
-): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const payload = Buffer.from(JSON.stringify(body));
-    const req = request(
-      `${url}${path}`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** RSS in MB of a process alone and with all its descendants (Linux /proc). */
-export function rssMb(pid: number): { self: number; total: number } {
-  const rssOf = (p: number): number => (readStatus(p)?.rssKb ?? 0) / 1024;
-  const total = processTree(pid).reduce((sum, p) => sum + rssOf(p), 0);
-  return { self: round(rssOf(pid)), total: round(total) };
-}
-
-/** The q-quantile (0..1) of sorted values, nearest rank. */
-export function percentile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
-
-/** Rounds to one decimal. */
-export function round(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 if (require.main === module) {

@@ -3,16 +3,15 @@
  * 1,000 executions running at once in ≤ 300 MB): throughput of a trivial handler at 200 concurrent
  * invocations, and resident memory of the parent plus the function's process while 1,000 invocations sleep.
  *
- * Run directly: `npx tsx local/lambda/measure.ts` prints the figures as JSON. The bench calls
+ * Run directly: `npx tsx bench/measure/lambda-service.ts` prints the figures as JSON. The bench calls
  * `measureLambdaService()`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { strToU8, zipSync } from 'fflate';
-import { createLambdaService, type LambdaFunctionSpec } from './index';
+// The local Lambda tests' sandbox: zips written to a temporary folder, removed afterwards.
+import { createSandbox } from '../../__tests__/local/lambda/fixtures';
+import { createLambdaService } from '../../local/lambda/index';
+import { readStatus } from '../../local/proc';
+import { round } from '../stats';
 
 /** What to measure; every field has a default matching the targets above. */
 export interface MeasureOptions {
@@ -64,10 +63,13 @@ export async function measureLambdaService(options: MeasureOptions = {}): Promis
   const sleepers = options.sleepers ?? 1000;
   const sleepMs = options.sleepMs ?? 2000;
 
-  const root = mkdtempSync(path.join(os.tmpdir(), 'local-lambda-measure-'));
+  const sandbox = createSandbox();
   const service = createLambdaService({
-    functions: [spec(root, 'trivial', TRIVIAL), spec(root, 'sleeper', SLEEPER, sleepMs / 1000 + 5)],
-    workDir: path.join(root, 'work'),
+    functions: [
+      sandbox.fn('trivial', { 'index.js': TRIVIAL }),
+      sandbox.fn('sleeper', { 'index.js': SLEEPER }, { timeoutSeconds: sleepMs / 1000 + 5 }),
+    ],
+    workDir: sandbox.workDir,
     accountConcurrency: Math.max(1000, sleepers, concurrency),
     log: () => undefined,
   });
@@ -112,7 +114,7 @@ export async function measureLambdaService(options: MeasureOptions = {}): Promis
       throughput: {
         invocations,
         concurrency,
-        seconds: round(seconds),
+        seconds: round(seconds, 2),
         invocationsPerSecond: Math.round(invocations / seconds),
         failed,
       },
@@ -128,45 +130,17 @@ export async function measureLambdaService(options: MeasureOptions = {}): Promis
     };
   } finally {
     await service.close();
-    rmSync(root, { recursive: true, force: true });
+    sandbox.remove();
   }
 }
 
-function spec(root: string, name: string, source: string, timeoutSeconds = 3): LambdaFunctionSpec {
-  const zipPath = path.join(root, `${name}.zip`);
-  writeFileSync(zipPath, zipSync({ 'index.js': strToU8(source) }));
-  return {
-    functionName: name,
-    functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
-    zipPath,
-    handler: 'index.handler',
-    runtime: 'nodejs22.x',
-    environment: {},
-    timeoutSeconds,
-    memorySizeMb: 128,
-    roleArn: `arn:aws:iam::123456789012:role/${name}`,
-  };
-}
-
-/** RSS of another process in MB: /proc on Linux, `ps` elsewhere. */
+/** RSS of another process in MB (Linux /proc; 0 elsewhere). */
 function childRssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    if (kb) return Math.round(Number(kb) / 1024);
-  } catch {
-    // Not Linux: fall through to ps.
-  }
-  const kb = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim());
-  return Math.round(kb / 1024);
+  return Math.round((readStatus(pid)?.rssKb ?? 0) / 1024);
 }
 
 function mb(bytes: number): number {
   return Math.round(bytes / (1024 * 1024));
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 if (require.main === module) {
