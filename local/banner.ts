@@ -23,6 +23,34 @@ const JOB_ROUTE = /^\/([a-z0-9-]+)\/start-execution$/;
  * The jobs of a served stack, read from its routes (`POST /<job>/start-execution` with a
  * StartExecution integration), so any stack is described, whatever registry it was built from.
  */
+/**
+ * Resource types the runtime does not read but whose job `local/events` does its own way, so the
+ * banner does not call them ignored.
+ */
+const STOOD_IN_FOR: Readonly<Record<string, string>> = {
+  aws_cloudwatch_event_rule: 'status changes reach the webhook sender directly',
+  aws_cloudwatch_event_target: 'the same',
+  aws_secretsmanager_secret: 'the signing secret file above',
+  aws_secretsmanager_secret_version: 'the same',
+};
+
+/**
+ * What the banner says of the resource types the runtime does not read: those `local/events` stands
+ * in for, with how, and the rest as ignored. Empty when there are none; else starts with a blank line.
+ */
+export function unreadResourceLines(notEmulated: readonly string[]): string[] {
+  const standIns = notEmulated.filter((type) => type in STOOD_IN_FOR);
+  const ignored = notEmulated.filter((type) => !(type in STOOD_IN_FOR));
+  if (standIns.length === 0 && ignored.length === 0) return [];
+  return [
+    '',
+    ...(standIns.length > 0
+      ? [`Stood in for locally: ${standIns.map((type) => `${type} (${STOOD_IN_FOR[type]})`).join(', ')}`]
+      : []),
+    ...(ignored.length > 0 ? [`Not emulated (ignored): ${ignored.join(', ')}`] : []),
+  ];
+}
+
 export function servedJobs(model: StackModel): ServedJob[] {
   const machineOf = (route: StackModel['api']['routes'][number]) =>
     route.integration?.subtype === 'StepFunctions-StartExecution'
@@ -120,7 +148,7 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   }
   for (const job of jobs)
     lines.push(`  aws stepfunctions list-executions --endpoint-url ${url} --state-machine-arn ${job.stateMachineArn}`);
-  if (model.notEmulated.length > 0) lines.push('', `Not emulated (ignored): ${model.notEmulated.join(', ')}`);
+  lines.push(...unreadResourceLines(model.notEmulated));
   for (const warning of model.warnings) lines.push(`Warning: ${warning}`);
   for (const warning of runtimeMismatches(model.functions, process.versions.node)) lines.push(`Note: ${warning}`);
   if (runtime.abortedAtStart.length > 0) {

@@ -1,4 +1,4 @@
-import { runtimeMismatches, servedJobs } from '../../local/banner';
+import { runtimeMismatches, servedJobs, unreadResourceLines } from '../../local/banner';
 
 describe('runtimeMismatches', () => {
   const functions = [
@@ -45,5 +45,21 @@ describe('servedJobs', () => {
       { name: 'a', path: '/a/start-execution', stateMachineArn: A, isDefault: false },
       { name: 'b', path: '/b/start-execution', stateMachineArn: B, isDefault: true },
     ]);
+  });
+});
+
+describe('unreadResourceLines', () => {
+  it('names what local/events stands in for apart from what is ignored', () => {
+    expect(
+      unreadResourceLines(['aws_cloudwatch_event_rule', 'aws_sns_topic', 'aws_secretsmanager_secret', 'aws_sqs_queue']),
+    ).toEqual([
+      '',
+      'Stood in for locally: aws_cloudwatch_event_rule (status changes reach the webhook sender directly), aws_secretsmanager_secret (the signing secret file above)',
+      'Not emulated (ignored): aws_sns_topic, aws_sqs_queue',
+    ]);
+  });
+
+  it('says nothing when the runtime reads every resource', () => {
+    expect(unreadResourceLines([])).toEqual([]);
   });
 });
