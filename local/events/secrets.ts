@@ -14,6 +14,7 @@ import type { GatewayRequest, GatewayResponse } from '../apigw/gateway';
 import type { CredentialStore } from '../auth/credentials';
 import { verifySigV4 } from '../auth/sigv4';
 import type { IamAuthorizer } from '../iam/authorizer';
+import { awsJsonResponse } from '../stepfunctions/api';
 
 /** The `X-Amz-Target` prefix of Secrets Manager operations. */
 export const SECRETS_MANAGER_TARGET_PREFIX = 'secretsmanager.';
@@ -90,18 +91,23 @@ export class LocalSecretsManager {
         const decision = await this.iam.authorizeRole(roleArn, 'secretsmanager:GetSecretValue', arn);
         if (!decision.allowed) throw new SecretsError('AccessDeniedException', decision.message);
       }
-      return json(200, {
-        ARN: arn,
-        Name: secretName(arn),
-        VersionId: 'local',
-        SecretString: this.value(),
-        VersionStages: ['AWSCURRENT'],
-        CreatedDate: 0,
-      });
+      return awsJsonResponse(
+        200,
+        {
+          ARN: arn,
+          Name: secretName(arn),
+          VersionId: 'local',
+          SecretString: this.value(),
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: 0,
+        },
+        randomUUID(),
+        '1.1',
+      );
     } catch (err) {
       const e =
         err instanceof SecretsError ? err : new SecretsError('InternalServiceError', 'An internal error occurred', 500);
-      return json(e.status, { __type: e.code, message: e.message });
+      return awsJsonResponse(e.status, { __type: e.code, message: e.message }, randomUUID(), '1.1');
     }
   }
 }
@@ -110,17 +116,4 @@ export class LocalSecretsManager {
 function secretName(arn: string): string {
   const name = arn.slice(arn.indexOf(':secret:') + ':secret:'.length);
   return name.replace(/-[A-Za-z0-9]{6}$/, '');
-}
-
-function json(statusCode: number, payload: unknown): GatewayResponse {
-  const body = Buffer.from(JSON.stringify(payload));
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': String(body.length),
-      'x-amzn-requestid': randomUUID(),
-    },
-    body,
-  };
 }

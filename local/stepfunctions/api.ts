@@ -71,15 +71,20 @@ export class StepFunctionsApi {
 }
 
 /**
- * A Step Functions (awsJson1.0) response: the local endpoint's, and the one an HTTP API passes
- * through from a service integration.
+ * An AWS JSON protocol response: Step Functions' (awsJson1.0, the default) from the local endpoint and
+ * the one an HTTP API passes through from a service integration; Secrets Manager's is awsJson1.1.
  */
-export function awsJsonResponse(statusCode: number, payload: unknown, requestId: string): GatewayResponse {
+export function awsJsonResponse(
+  statusCode: number,
+  payload: unknown,
+  requestId: string,
+  protocol: '1.0' | '1.1' = '1.0',
+): GatewayResponse {
   const body = Buffer.from(JSON.stringify(payload));
   return {
     statusCode,
     headers: {
-      'content-type': 'application/x-amz-json-1.0',
+      'content-type': `application/x-amz-json-${protocol}`,
       'content-length': String(body.length),
       'x-amzn-requestid': requestId,
     },
