@@ -335,17 +335,18 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
     }
     if (example === undefined || !example.startsWith('{')) fail('exampleInput', 'must be a JSON object');
   }
-  // The status function gets every machine's ARN in one variable; Lambda allows 4 KB of environment.
+  // The route functions get every job and its machine's ARN in one variable, JOB_STATE_MACHINES
+  // ({"<job>":"<arn>",...}); Lambda allows 4 KB of environment.
   const longestScope = 'arn:aws-us-gov:states:us-gov-west-1:123456789012:stateMachine:'.length;
-  const arnsBytes = jobs.reduce(
-    (sum, job) => sum + longestScope + jobResourceNames(naming, job).stateMachine.length + 1,
-    0,
+  const variableBytes = jobs.reduce(
+    (sum, job) => sum + `"${job.name}":"",`.length + longestScope + jobResourceNames(naming, job).stateMachine.length,
+    'JOB_STATE_MACHINES{}'.length,
   );
-  if (arnsBytes > LAMBDA_ENVIRONMENT_BYTES) {
+  if (variableBytes > LAMBDA_ENVIRONMENT_BYTES) {
     throw new JobDefinitionError(
       jobs.at(-1)!.name,
       'jobs',
-      `${jobs.length} jobs make the status function's STATE_MACHINE_ARNS up to ${arnsBytes} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_BYTES} bytes of environment`,
+      `${jobs.length} jobs make the route functions' JOB_STATE_MACHINES up to ${variableBytes} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_BYTES} bytes of environment`,
     );
   }
 }

@@ -378,22 +378,18 @@ describe('errors from Step Functions', () => {
 });
 
 describe('configuration', () => {
-  it('accepts one or more comma-separated STATE_MACHINE_ARNS', () => {
-    expect(parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: STATE_MACHINE_ARN })).toStrictEqual({
-      stateMachineArns: [STATE_MACHINE_ARN],
-    });
+  it("reads every job's state machine from JOB_STATE_MACHINES, in registry order", () => {
     expect(
-      parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${OTHER_JOB_MACHINE_ARN}` }),
-    ).toStrictEqual({
-      stateMachineArns: [STATE_MACHINE_ARN, OTHER_JOB_MACHINE_ARN],
-    });
+      parseDescribeExecutionConfig({
+        JOB_STATE_MACHINES: JSON.stringify({ ramen: STATE_MACHINE_ARN, other: OTHER_JOB_MACHINE_ARN }),
+      }),
+    ).toStrictEqual({ stateMachineArns: [STATE_MACHINE_ARN, OTHER_JOB_MACHINE_ARN] });
   });
 
-  it.each([undefined, '', '  '])('requires STATE_MACHINE_ARNS (%j), stating its shape', (value) => {
+  it.each([undefined, '', '  '])('requires JOB_STATE_MACHINES (%j), stating its shape', (value) => {
     // Act / Assess
-    expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: value })).toThrow(
-      "STATE_MACHINE_ARNS is required: set it to the state machines' ARNs, comma-separated, each " +
-        'arn:<partition>:states:<region>:<account>:stateMachine:<name>',
+    expect(() => parseDescribeExecutionConfig({ JOB_STATE_MACHINES: value })).toThrow(
+      'JOB_STATE_MACHINES is required: set it to a JSON object {"<job>": "arn:<partition>:states:<region>:<account>:stateMachine:<name>"}',
     );
   });
 
@@ -402,10 +398,12 @@ describe('configuration', () => {
     'arn:aws:states:eu-west-1:123456789012:stateMachine:async-api-dev-ramen:1',
     'async-api-dev-ramen',
     '',
-  ])('rejects a STATE_MACHINE_ARNS entry that is not a state machine ARN: %j', (value) => {
+  ])('rejects a JOB_STATE_MACHINES entry that is not a state machine ARN: %j', (value) => {
     // Act / Assess
-    expect(() => parseDescribeExecutionConfig({ STATE_MACHINE_ARNS: `${STATE_MACHINE_ARN},${value}` })).toThrow(
-      `STATE_MACHINE_ARNS must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>; got "${value}"`,
+    expect(() =>
+      parseDescribeExecutionConfig({ JOB_STATE_MACHINES: JSON.stringify({ ramen: STATE_MACHINE_ARN, bad: value }) }),
+    ).toThrow(
+      `JOB_STATE_MACHINES.bad must look like arn:<partition>:states:<region>:<account>:stateMachine:<name>; got "${value}"`,
     );
   });
 

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadFresh } from './entry-helpers';
 import { arnBody, EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
 
-const VARS = ['STATE_MACHINE_ARNS'] as const;
+const VARS = ['JOB_STATE_MACHINES'] as const;
 const saved = Object.fromEntries(VARS.map((name) => [name, process.env[name]]));
 
 function setEnv(name: (typeof VARS)[number], value: string | undefined): void {
@@ -22,23 +22,23 @@ describe('lambda-src/describe-execution/index', () => {
   const path = '../../lambda-src/describe-execution/index';
   type DescribeModule = { handler: (e: APIGatewayProxyEventV2) => Promise<{ statusCode: number; body: string }> };
 
-  it('fails to load without STATE_MACHINE_ARNS, naming it', () => {
+  it('fails to load without JOB_STATE_MACHINES, naming it', () => {
     // Prepare
-    setEnv('STATE_MACHINE_ARNS', undefined);
+    setEnv('JOB_STATE_MACHINES', undefined);
     // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARNS is required/);
+    expect(() => loadFresh(path)).toThrow(/^JOB_STATE_MACHINES is required/);
   });
 
-  it('fails to load with a STATE_MACHINE_ARNS that is not a state machine ARN', () => {
+  it('fails to load with a JOB_STATE_MACHINES entry that is not a state machine ARN', () => {
     // Prepare
-    setEnv('STATE_MACHINE_ARNS', EXECUTION_ARN);
+    setEnv('JOB_STATE_MACHINES', JSON.stringify({ ramen: EXECUTION_ARN }));
     // Act / Assess
-    expect(() => loadFresh(path)).toThrow(/^STATE_MACHINE_ARNS must look like arn:<partition>:states:/);
+    expect(() => loadFresh(path)).toThrow(/^JOB_STATE_MACHINES\.ramen must look like arn:<partition>:states:/);
   });
 
   it('exports a handler wired to the configured state machine and a module-level client', async () => {
     // Prepare: mock the SDK inside the same fresh registry the entry module will use.
-    setEnv('STATE_MACHINE_ARNS', STATE_MACHINE_ARN);
+    setEnv('JOB_STATE_MACHINES', JSON.stringify({ ramen: STATE_MACHINE_ARN }));
     let handler: DescribeModule['handler'] | undefined;
     let calls: () => unknown[] = () => [];
     jest.isolateModules(() => {

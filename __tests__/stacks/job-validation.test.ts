@@ -180,7 +180,7 @@ describe('validateJobs', () => {
     expect(message).not.toContain('\n');
   });
 
-  it("refuses more jobs than the status function's environment can name", () => {
+  it("refuses more jobs than the route functions' environment can name", () => {
     const valid = Array.from({ length: 60 }, (_, i) =>
       job({
         name: `job-number-${i}`,
@@ -191,7 +191,7 @@ describe('validateJobs', () => {
     );
 
     expect(problemOf(valid)).toMatch(
-      /^job "job-number-59": jobs: 60 jobs make the status function's STATE_MACHINE_ARNS up to \d+ bytes; Lambda allows 4096 bytes of environment$/,
+      /^job "job-number-59": jobs: 60 jobs make the route functions' JOB_STATE_MACHINES up to \d+ bytes; Lambda allows 4096 bytes of environment$/,
     );
   });
 

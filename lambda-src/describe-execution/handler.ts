@@ -7,9 +7,9 @@ import {
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ConfigError } from '../shared/config-error';
 import { jsonResponse, messageResponse } from '../shared/http';
+import { requireStateMachineArn } from '../shared/jobs-config';
 import { readJsonObject, readOwnExecutionArn, requestIds, sfnErrorResponse } from '../shared/request';
 import { EXECUTION_ARN_FORMAT, RUNNING_STATUSES } from '../shared/step-functions-arn';
-import { requireStateMachineArn } from './config';
 import { type ExecutionProgress, PROGRESS_HISTORY_BUDGET, readProgress } from './progress';
 
 /** `Retry-After` bounds (seconds) while an execution runs; see {@link runningRetryAfterSeconds}. */

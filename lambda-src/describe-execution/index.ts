@@ -1,6 +1,6 @@
 /**
  * Lambda entry point of the status API (`POST /describe-execution`). Configuration and the SDK client
- * are created once per container; a missing or malformed `STATE_MACHINE_ARNS` fails the cold start.
+ * are created once per container; a missing or malformed `JOB_STATE_MACHINES` fails the cold start.
  *
  * Import types and constants from `./handler`, never from here: importing this file reads the
  * environment and throws when the variable is unset.

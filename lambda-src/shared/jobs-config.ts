@@ -1,7 +1,6 @@
-import { requireStateMachineArn } from '../describe-execution/config';
 import { ConfigError, type Env } from './config-error';
 import { isPlainObject } from './describe-value';
-import type { StateMachineArn } from './step-functions-arn';
+import { parseStateMachineArn, STATE_MACHINE_ARN_FORMAT, type StateMachineArn } from './step-functions-arn';
 
 /**
  * Name of the environment variable holding the API's jobs and their state machines, as a JSON object
@@ -44,4 +43,16 @@ export function jobMachines(map: Readonly<Record<string, unknown>>, field: strin
     if (typeof arn !== 'string') throw new ConfigError(`${field}.${job} must be a state machine ARN string`);
     return { job, stateMachineArn: arn, parsed: requireStateMachineArn(arn, `${field}.${job}`) };
   });
+}
+
+/**
+ * Parses a state machine ARN or throws a {@link ConfigError} that names `field`: for the environment
+ * and for handler options given in code alike.
+ */
+export function requireStateMachineArn(arn: string, field: string): StateMachineArn {
+  const parsed = parseStateMachineArn(arn);
+  if (!parsed) {
+    throw new ConfigError(`${field} must look like ${STATE_MACHINE_ARN_FORMAT}; got ${JSON.stringify(arn)}`);
+  }
+  return parsed;
 }

@@ -141,17 +141,17 @@ export class AsyncJobApi extends Construct {
     this.defaultJobName = defaultJob(props.jobs).name;
     const main = jobs[this.defaultJobName]!;
 
+    const machineByJob = Object.fromEntries(
+      Object.entries(jobs).map(([name, j]) => [name, j.stateMachine.stateMachine.arn]),
+    );
+    const jobMachines = JSON.stringify(machineByJob);
     this.status = new NodejsFunction(this, 'describe-execution', {
       functionName: apiNames.statusFunction,
       description: "Describes an execution of one of this API's state machines for POST /describe-execution.",
       entry: STATUS_FUNCTION_ENTRY,
       buildDir: props.buildDir,
-      // Comma-separated: Lambda environment values are strings.
-      environment: {
-        STATE_MACHINE_ARNS: Object.values(jobs)
-          .map((j) => j.stateMachine.stateMachine.arn)
-          .join(','),
-      },
+      // The same variable and format as every Lambda-backed route (lambda-src/shared/jobs-config.ts).
+      environment: { JOB_STATE_MACHINES: jobMachines },
       // Below its integration's 10 s (with room for a cold start), so a slow call ends in the
       // handler's own 429/500 rather than the gateway's 503 (checked at synth: stacks/validation).
       timeoutSeconds: 8,
@@ -186,10 +186,6 @@ export class AsyncJobApi extends Construct {
       routePath: ROUTES.describe.path,
     });
 
-    const machineByJob = Object.fromEntries(
-      Object.entries(jobs).map(([name, j]) => [name, j.stateMachine.stateMachine.arn]),
-    );
-    const jobMachines = JSON.stringify(machineByJob);
     const machineArns = Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn);
     const lambdaRoute = (
       key: 'list' | 'history' | 'redrive',

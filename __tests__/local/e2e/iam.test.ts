@@ -121,7 +121,7 @@ describe('a role stripped of one action', () => {
       // Assess
       expect(response).toMatchObject({ status: 500, body: { message: 'Internal server error' } });
       const statusRole = rt.runtime.model.functions
-        .find((f) => f.environment['STATE_MACHINE_ARNS'])!
+        .find((f) => f.functionName.endsWith('-describe-execution'))!
         .roleArn.split('/')
         .pop();
       expect(rt.logs).toContainEqual(
