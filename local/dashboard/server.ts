@@ -161,8 +161,6 @@ export class DashboardApi {
             status: 200,
             body: await this.options.sfn().call('StopExecution', DEVELOPER, { executionArn: body['executionArn'] }),
           };
-        if (!this.canRedrive())
-          return { status: 501, body: { message: 'RedriveExecution is not offered by this runtime' } };
         return {
           status: 200,
           body: await this.options.sfn().call('RedriveExecution', DEVELOPER, { executionArn: body['executionArn'] }),
@@ -176,16 +174,10 @@ export class DashboardApi {
     }
   }
 
-  /** Whether the service offers RedriveExecution (the page shows the button only then). */
-  canRedrive(): boolean {
-    return typeof (this.options.sfn() as unknown as Record<string, unknown>)['redriveExecution'] === 'function';
-  }
-
   /** The served jobs with their definitions and example inputs. */
   jobs(): unknown {
     const model = this.options.model();
     return {
-      redrive: this.canRedrive(),
       statuses: STATUSES,
       jobs: servedJobs(model).map((job) => ({
         name: job.name,
@@ -301,7 +293,6 @@ export class DashboardApi {
       job,
       definition: JSON.parse(machine.definition) as unknown,
       events,
-      redrive: this.canRedrive(),
     };
   }
 

@@ -16,7 +16,6 @@ interface Job {
   readonly exampleInput: unknown;
 }
 interface JobsAnswer {
-  readonly redrive: boolean;
   readonly statuses: readonly string[];
   readonly jobs: readonly Job[];
 }
@@ -37,7 +36,6 @@ interface ExecutionAnswer {
   readonly job: string | null;
   readonly definition: unknown;
   readonly events: readonly HistoryEvent[];
-  readonly redrive: boolean;
 }
 
 const API = './api/';
@@ -379,8 +377,8 @@ async function executionView(arn: string): Promise<void> {
       });
       actions.push(stop);
     }
-    // RedriveExecution is offered only when the runtime implements it.
-    if (a.redrive && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status)) {
+    // The statuses RedriveExecution accepts; the runtime answers anything else as Step Functions does.
+    if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status)) {
       const redrive = h('button', { 'data-testid': 'redrive' }, 'Redrive');
       redrive.addEventListener('click', () => {
         redrive.disabled = true;
