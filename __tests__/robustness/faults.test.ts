@@ -202,7 +202,11 @@ describe('status function faults answer a 5xx that leaks nothing', () => {
       });
       const text = await res.text();
       const headerValues = [...res.headers.values()].join('\n');
-      const next = await h.describe(executionArn);
+      // The next describe may meet a cold start (after `exit`, a new function process) that a loaded
+      // machine finishes past the 600 ms integration timeout: a 503 a client retries. What must hold
+      // is that the function recovers, so allow a few attempts.
+      let next = await h.describe(executionArn);
+      for (let attempt = 1; attempt < 5 && next.status === 503; attempt++) next = await h.describe(executionArn);
 
       // Assess: exactly API Gateway's generic body; nothing of the function's error in body or headers
       expect(res.status).toBe(status);
