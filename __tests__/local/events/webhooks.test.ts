@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
 import { listen, type ReceivedEvent, readSecretFile } from '../../../client/listen';
 import { wrapInput } from '../../../lambda-src/shared/webhook-envelope';
@@ -182,6 +182,24 @@ describe('local webhooks', () => {
     );
     expect(taskInputs).toContain('hold');
     expect(taskInputs).not.toContain(hook.url);
+    await hook.close();
+  });
+
+  it('delivers the end of a redrive as a second event, with its own id, to the same URL', async () => {
+    // Prepare: a FAILED execution, delivered once
+    const hook = await receiver();
+    const executionArn = await start(WORKER_INPUT.fail, hook.url);
+    await waitFor(() => hook.received.length >= 1, 15_000);
+
+    // Act: redriven, it fails again: a second end, so a second status-change event
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    await waitFor(() => hook.received.length >= 2, 15_000);
+    await rt.runtime.webhooks.idle();
+
+    // Assess
+    expect(hook.received).toHaveLength(2);
+    expect(hook.received.map((r) => verified(r).data['executionArn'])).toEqual([executionArn, executionArn]);
+    expect(new Set(hook.received.map((r) => r.headers['webhook-id'])).size).toBe(2);
     await hook.close();
   });
 
