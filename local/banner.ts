@@ -20,10 +20,6 @@ export interface ServedJob {
 const JOB_ROUTE = /^\/([a-z0-9-]+)\/start-execution$/;
 
 /**
- * The jobs of a served stack, read from its routes (`POST /<job>/start-execution` with a
- * StartExecution integration), so any stack is described, whatever registry it was built from.
- */
-/**
  * Resource types the runtime does not read but whose job `local/events` does its own way, so the
  * banner does not call them ignored.
  */
@@ -39,9 +35,9 @@ const STOOD_IN_FOR: Readonly<Record<string, string>> = {
  * in for, with how, and the rest as ignored. Empty when there are none; else starts with a blank line.
  */
 export function unreadResourceLines(notEmulated: readonly string[]): string[] {
+  if (notEmulated.length === 0) return [];
   const standIns = notEmulated.filter((type) => type in STOOD_IN_FOR);
   const ignored = notEmulated.filter((type) => !(type in STOOD_IN_FOR));
-  if (standIns.length === 0 && ignored.length === 0) return [];
   return [
     '',
     ...(standIns.length > 0
@@ -51,6 +47,10 @@ export function unreadResourceLines(notEmulated: readonly string[]): string[] {
   ];
 }
 
+/**
+ * The jobs of a served stack, read from its routes (`POST /<job>/start-execution` with a
+ * StartExecution integration), so any stack is described, whatever registry it was built from.
+ */
 export function servedJobs(model: StackModel): ServedJob[] {
   const machineOf = (route: StackModel['api']['routes'][number]) =>
     route.integration?.subtype === 'StepFunctions-StartExecution'

@@ -43,6 +43,11 @@ export const RUNNING_STATUSES: ReadonlySet<string> = new Set(['RUNNING', 'PENDIN
 export const TERMINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
+/** Whether a status ends the execution. */
+export function isTerminal(status: string): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
 /** `detail-type` of the EventBridge events Step Functions sends when an execution's status changes. */
 export const STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
 

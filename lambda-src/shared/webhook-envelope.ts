@@ -5,6 +5,8 @@
  * URL; the webhook sender reads it back from the input of the EventBridge status-change event.
  */
 
+import { isPlainObject } from './describe-value';
+
 /** Member of the execution input that holds the URL; its presence marks the input as an envelope. */
 export const ENVELOPE_WEBHOOK_KEY = 'asyncApiWebhook';
 /** Member of the envelope that holds the job's own input. */
@@ -26,8 +28,7 @@ export function webhookOf(input: string | null): unknown {
   if (input === null) return undefined;
   try {
     const parsed: unknown = JSON.parse(input);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-    return (parsed as Record<string, unknown>)[ENVELOPE_WEBHOOK_KEY];
+    return isPlainObject(parsed) ? parsed[ENVELOPE_WEBHOOK_KEY] : undefined;
   } catch {
     return undefined;
   }

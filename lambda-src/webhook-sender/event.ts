@@ -1,4 +1,4 @@
-import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES, type TerminalStatus } from '../shared/step-functions-arn';
+import { STATUS_CHANGE_DETAIL_TYPE, type TerminalStatus } from '../shared/step-functions-arn';
 
 /** Thrown (and so dead-lettered) when the event is not a Step Functions status change. */
 export class InvalidStatusEventError extends Error {
@@ -51,11 +51,6 @@ export function parseStatusEvent(event: unknown): StatusEvent {
     error: text(d.error),
     cause: text(d.cause),
   };
-}
-
-/** Whether a status ends the execution. */
-export function isTerminal(status: string): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
 
 /** The Standard Webhooks payload: `type`, `timestamp`, `data`. The execution input is left out (it holds the URL). */

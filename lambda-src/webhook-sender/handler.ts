@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
+import { isTerminal } from '../shared/step-functions-arn';
 import { webhookOf } from '../shared/webhook-envelope';
-import { isTerminal, parseStatusEvent, type StatusEvent, webhookPayload } from './event';
+import { parseStatusEvent, type StatusEvent, webhookPayload } from './event';
 import type { Post } from './post';
 import { type DeliveryOutcome, deliverWithRetry, type RetryOptions } from './retry';
 import { webhookUrlProblem } from './url';

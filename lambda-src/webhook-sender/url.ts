@@ -56,7 +56,7 @@ export function isForbiddenAddress(address: string): boolean {
  * Checks a caller-given webhook URL. Returns why it is refused, or `null` when it is acceptable.
  *
  * A hostname is accepted here and its resolved addresses are checked again before each delivery
- * (see `deliver.ts`), so a name that resolves into the VPC is refused too.
+ * by the connection's own lookup (`post.ts`), so a name that resolves into the VPC is refused too.
  */
 export function webhookUrlProblem(raw: unknown, policy: WebhookUrlPolicy): string | null {
   if (typeof raw !== 'string') return 'webhook must be a string';

@@ -1,7 +1,7 @@
 import { type SFNClient, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isPlainObject } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
+import { readJsonObject } from '../shared/request';
 import { wrapInput } from '../shared/webhook-envelope';
 import { webhookUrlProblem } from '../webhook-sender/url';
 
@@ -35,14 +35,9 @@ export function createHandler(options: WebhookStartOptions) {
     const job = WEBHOOK_START_PATH.exec(event.rawPath)?.[1];
     const stateMachineArn = job === undefined ? undefined : options.machines[job];
     if (stateMachineArn === undefined) return messageResponse(404, 'Not Found');
-    let body: unknown;
-    try {
-      const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
-      body = JSON.parse(text ?? '');
-    } catch {
-      return messageResponse(400, `The body must be ${EXPECTED_BODY}`);
-    }
-    if (!isPlainObject(body)) return messageResponse(400, `The body must be ${EXPECTED_BODY}`);
+    const read = readJsonObject(event, EXPECTED_BODY);
+    if (!read.ok) return messageResponse(400, read.message);
+    const body = read.value;
     const problem = webhookUrlProblem(body.webhook, { allowLoopbackHttp: options.allowLoopbackHttp });
     if (problem !== null) return messageResponse(400, problem);
     if (body.name !== undefined && typeof body.name !== 'string') return messageResponse(400, 'name must be a string');

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/shared/step-functions-arn';
+import { isTerminal, STATUS_CHANGE_DETAIL_TYPE } from '../../lambda-src/shared/step-functions-arn';
 import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
@@ -94,7 +94,7 @@ export class WebhookDelivery {
   }
 
   private onChange(change: ExecutionStatusChange): void {
-    if (this.closed || !(TERMINAL_STATUSES as readonly string[]).includes(change.status)) return;
+    if (this.closed || !isTerminal(change.status)) return;
     // The sender rule's pattern: only executions whose input is a webhook envelope.
     if (!change.input?.startsWith(ENVELOPE_INPUT_PREFIX)) return;
     const delivery = this.deliver(change).catch((err: unknown) =>

@@ -186,7 +186,7 @@ export class AsyncJobApi extends Construct {
       routePath: ROUTES.describe.path,
     });
 
-    const machineArns = Object.values(jobs).map((j) => j.stateMachine.stateMachine.arn);
+    const machineArns = Object.values(machineByJob);
     const lambdaRoute = (
       key: 'list' | 'history' | 'redrive',
       functionName: string,
