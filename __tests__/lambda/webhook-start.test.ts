@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError } from '../../lambda-src/shared/config-error';
-import { ENVELOPE_WEBHOOK_KEY } from '../../lambda-src/shared/webhook-envelope';
+import { ENVELOPE_WEBHOOK_KEY, STATUS_EVENT_DATA_MAX_BYTES } from '../../lambda-src/shared/webhook-envelope';
 import { parseWebhookStartConfig } from '../../lambda-src/webhook-start/config';
 import { createHandler } from '../../lambda-src/webhook-start/handler';
 
@@ -52,6 +52,10 @@ describe('webhook start', () => {
     ['loopback http on AWS', { input: {}, webhook: 'http://127.0.0.1:9000/' }],
     ['a body that is not JSON', '{not json'],
     ['a name that is not a string', { webhook: 'https://hooks.example.com/', name: 7 }],
+    [
+      'input too large for the end-of-execution event to carry the URL',
+      { input: { pad: 'x'.repeat(STATUS_EVENT_DATA_MAX_BYTES) }, webhook: 'https://hooks.example.com/' },
+    ],
   ])('answers 400 for %s and starts nothing', async (_case, body) => {
     const { post } = setup();
 

@@ -18,6 +18,18 @@ export const ENVELOPE_INPUT_KEY = 'input';
  */
 export const ENVELOPE_INPUT_PREFIX = `{"${ENVELOPE_WEBHOOK_KEY}":`;
 
+/**
+ * Largest `input` or `output` (UTF-8 bytes) a Step Functions status-change event carries; above it
+ * EventBridge sends `null` (docs/aws-behaviour.md §11.2, an inferred figure). An envelope larger than
+ * this would start an execution whose end can never reach its webhook.
+ */
+export const STATUS_EVENT_DATA_MAX_BYTES = 248 * 1024;
+
+/** The event's view of an execution's input or output: the text, or `null` when too large to be carried. */
+export function inStatusEvent(data: string | null): string | null {
+  return data !== null && Buffer.byteLength(data) > STATUS_EVENT_DATA_MAX_BYTES ? null : data;
+}
+
 /** The execution input that carries `webhook` next to the job's `input`; its JSON text starts with {@link ENVELOPE_INPUT_PREFIX}. */
 export function wrapInput(input: unknown, webhook: string): { [ENVELOPE_WEBHOOK_KEY]: string; input: unknown } {
   return { [ENVELOPE_WEBHOOK_KEY]: webhook, [ENVELOPE_INPUT_KEY]: input };

@@ -2,7 +2,7 @@ import { type SFNClient, SFNServiceException, StartExecutionCommand } from '@aws
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { readJsonObject } from '../shared/request';
-import { wrapInput } from '../shared/webhook-envelope';
+import { inStatusEvent, STATUS_EVENT_DATA_MAX_BYTES, wrapInput } from '../shared/webhook-envelope';
 import { webhookUrlProblem } from '../webhook-sender/url';
 
 /** The path of a job's webhook start route: `/<job>/start-execution-with-webhook`. */
@@ -27,7 +27,8 @@ const EXPECTED_BODY = 'a JSON object like {"input": {...}, "name": "...", "webho
  * Answers as the plain start route does (the Step Functions response passed through): 200
  * `{"executionArn", "startDate"}` (epoch seconds); 400 `{"__type", "message"}` for what Step Functions
  * refuses (a bad name, input too large, an existing name). A body or webhook URL that cannot be
- * accepted is a 400 `{"message"}` and starts nothing. Anything unexpected is a generic 500.
+ * accepted, or input too large for the end-of-execution event to carry the URL, is a 400 `{"message"}`
+ * and starts nothing. Anything unexpected is a generic 500.
  */
 export function createHandler(options: WebhookStartOptions) {
   const { client, logger = console } = options;
@@ -41,11 +42,19 @@ export function createHandler(options: WebhookStartOptions) {
     const problem = webhookUrlProblem(body.webhook, { allowLoopbackHttp: options.allowLoopbackHttp });
     if (problem !== null) return messageResponse(400, problem);
     if (body.name !== undefined && typeof body.name !== 'string') return messageResponse(400, 'name must be a string');
+    const input = JSON.stringify(wrapInput(body.input ?? {}, body.webhook as string));
+    if (inStatusEvent(input) === null) {
+      // Started, it would end without a webhook: the event that carries the URL would leave it out.
+      return messageResponse(
+        400,
+        `input with the webhook must be at most ${STATUS_EVENT_DATA_MAX_BYTES} bytes of JSON, or the end-of-execution event cannot carry the URL`,
+      );
+    }
     try {
       const started = await client.send(
         new StartExecutionCommand({
           stateMachineArn,
-          input: JSON.stringify(wrapInput(body.input ?? {}, body.webhook as string)),
+          input,
           ...(body.name === undefined ? {} : { name: body.name }),
         }),
       );

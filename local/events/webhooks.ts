@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminal, STATUS_CHANGE_DETAIL_TYPE } from '../../lambda-src/shared/step-functions-arn';
-import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
+import { ENVELOPE_INPUT_PREFIX, inStatusEvent } from '../../lambda-src/shared/webhook-envelope';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import type { ExecutionStatusChange } from '../stepfunctions/events';
@@ -93,8 +93,10 @@ export class WebhookDelivery {
     await this.idle();
   }
 
-  private onChange(change: ExecutionStatusChange): void {
-    if (this.closed || !isTerminal(change.status)) return;
+  private onChange(status: ExecutionStatusChange): void {
+    if (this.closed || !isTerminal(status.status)) return;
+    // What EventBridge carries: input and output left out when too large (so no webhook, as on AWS).
+    const change = { ...status, input: inStatusEvent(status.input), output: inStatusEvent(status.output) };
     // The sender rule's pattern: only executions whose input is a webhook envelope.
     if (!change.input?.startsWith(ENVELOPE_INPUT_PREFIX)) return;
     const delivery = this.deliver(change).catch((err: unknown) =>

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
 import { listen, type ReceivedEvent, readSecretFile } from '../../../client/listen';
-import { wrapInput } from '../../../lambda-src/shared/webhook-envelope';
+import { STATUS_EVENT_DATA_MAX_BYTES, wrapInput } from '../../../lambda-src/shared/webhook-envelope';
 import { banner } from '../../../local/banner';
 import { localSigningSecret } from '../../../local/events/secrets';
 import type { DeadLetter } from '../../../local/events/webhooks';
@@ -183,6 +183,31 @@ describe('local webhooks', () => {
     expect(taskInputs).toContain('hold');
     expect(taskInputs).not.toContain(hook.url);
     await hook.close();
+  });
+
+  it('sends no webhook for an envelope too large for the status-change event, as EventBridge leaves such input out', async () => {
+    // Prepare: a job input that fits StartExecution's 256 KiB but not the event's 248 KiB
+    const hook = await receiver();
+    const input = { ...WORKER_INPUT.fail, pad: 'x'.repeat(STATUS_EVENT_DATA_MAX_BYTES) };
+
+    try {
+      // Act
+      const executionArn = await start(input, hook.url);
+      let status = 'RUNNING';
+      while (status === 'RUNNING') {
+        await new Promise((r) => setTimeout(r, 20));
+        ({ status } = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
+          status: string;
+        });
+      }
+      await rt.runtime.webhooks.idle();
+
+      // Assess
+      expect(status).toBe('FAILED');
+      expect(hook.received).toHaveLength(0);
+    } finally {
+      await hook.close();
+    }
   });
 
   it('delivers the end of a redrive as a second event, with its own id, to the same URL', async () => {
