@@ -44,9 +44,10 @@ export class AsyncApiStack extends TerraformStack {
     // Every role below gets it, including roles added later (the CI deploy role creates no role without it).
     if (config.rolePermissionsBoundaryArn) applyPermissionsBoundary(this, config.rolePermissionsBoundaryArn);
 
+    const registry = props.jobs ?? JOBS;
     const api = new AsyncJobApi(this, 'api', {
       naming,
-      jobs: props.jobs ?? JOBS,
+      jobs: registry,
       region: config.region,
       buildDir: props.buildDir,
       auth: config.apiAuth,
@@ -77,9 +78,15 @@ export class AsyncApiStack extends TerraformStack {
     this.stateMachineArn = new TerraformOutput(this, 'state_machine_arn', {
       value: api.jobs[api.defaultJobName]!.stateMachine.stateMachine.arn,
     });
-    const jobs: Record<string, { start_execution_url: string; state_machine_arn: string }> = {};
+    const jobs: Record<string, JobOutput> = {};
     for (const [name, job] of Object.entries(api.jobs)) {
-      jobs[name] = { start_execution_url: job.startUrl, state_machine_arn: job.stateMachine.stateMachine.arn };
+      const definition = registry.find((j) => j.name === name)!;
+      jobs[name] = {
+        start_execution_url: job.startUrl,
+        state_machine_arn: job.stateMachine.stateMachine.arn,
+        description: terraformLiteral(definition.description),
+        example_input: terraformLiteral(JSON.stringify(definition.exampleInput)),
+      };
     }
     // As a token: cdktf walks a plain object with the deprecated util.isArray, which warns on stderr.
     new TerraformOutput(this, 'jobs', { value: Token.asAny(jobs) });
@@ -87,4 +94,20 @@ export class AsyncApiStack extends TerraformStack {
     new TerraformOutput(this, 'execution_ended_topic_arn', { value: this.notifications.topic.arn });
     new TerraformOutput(this, 'webhook_signing_secret_arn', { value: this.notifications.secret.arn });
   }
+}
+
+/**
+ * One job in the `jobs` output. `description` and `example_input` (a JSON text) are the registry's:
+ * the dashboard and the banner read them from the synthesized stack, which follows a watch reload.
+ */
+interface JobOutput {
+  readonly start_execution_url: string;
+  readonly state_machine_arn: string;
+  readonly description: string;
+  readonly example_input: string;
+}
+
+/** A string Terraform takes as it is: `${` and `%{` would start an interpolation or a directive. */
+function terraformLiteral(text: string): string {
+  return text.replaceAll('${', '$${').replaceAll('%{', '%%{');
 }

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { servedJobs } from '../../local/banner';
 import { REPO_ROOT, type Runtime, SILENT_LOGS, startRuntime } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
@@ -144,6 +145,12 @@ describe('npm run new-job, in a temporary copy', () => {
         ...JOBS.map((j) => `POST /${j.name}/start-execution`),
       ]),
     );
+    // This process imported a registry without the new job (as `npm start` after a watch reload):
+    // the dashboard's start form and the banner still get its example input and description.
+    expect(servedJobs(runtime.model).find((j) => j.name === NAME)).toMatchObject({
+      exampleInput: { text: 'hello async world' },
+      description: `${NAME}: counts the words of a text (scaffolded; replace with your work).`,
+    });
     expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 3 } });
     expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountE2e.InvalidInput' });
     expect(byDefault.status).toBe(200);

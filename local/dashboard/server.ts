@@ -6,7 +6,7 @@
  * in the user's browser cannot read or drive it (DNS rebinding, cross-site requests).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exampleInput, servedJobs } from '../banner';
+import { servedJobs } from '../banner';
 import { SfnError } from '../stepfunctions/errors';
 import type { ExecutionStatusChange } from '../stepfunctions/events';
 import type { StepFunctionsService } from '../stepfunctions/service';
@@ -181,12 +181,13 @@ export class DashboardApi {
       statuses: STATUSES,
       jobs: servedJobs(model).map((job) => ({
         name: job.name,
+        description: job.description,
         isDefault: job.isDefault,
         stateMachineArn: job.stateMachineArn,
         definition: JSON.parse(
           model.stateMachines.find((m) => m.arn === job.stateMachineArn)?.definitionText ?? '{}',
         ) as unknown,
-        exampleInput: exampleInput(job.name),
+        exampleInput: job.exampleInput,
       })),
     };
   }

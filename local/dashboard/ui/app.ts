@@ -10,6 +10,7 @@ import { END, graphOf, jsonProblem, START, type StateStatus, stateStatuses } fro
 
 interface Job {
   readonly name: string;
+  readonly description: string;
   readonly isDefault: boolean;
   readonly stateMachineArn: string;
   readonly definition: unknown;
@@ -40,7 +41,6 @@ interface ExecutionAnswer {
 
 const API = './api/';
 const main = document.getElementById('main')!;
-let jobsCache: Promise<JobsAnswer> | undefined;
 /** Called on every status change the server streams; the current view sets it. */
 let onChange: (change: ExecutionSummary) => void = () => undefined;
 /** Cleared when the view changes (timers of the view). */
@@ -72,9 +72,9 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
   return answer;
 }
 
+// Asked each time the list is drawn, never cached: a watch reload may add a job or change one.
 function jobs(): Promise<JobsAnswer> {
-  jobsCache ??= api<JobsAnswer>('jobs');
-  return jobsCache;
+  return api<JobsAnswer>('jobs');
 }
 
 function time(ms: number | null): string {
@@ -220,6 +220,7 @@ async function listView(): Promise<void> {
         'article',
         { class: 'job', 'data-job': job.name },
         h('h3', {}, job.name, job.isDefault ? h('small', {}, ' default') : ''),
+        h('p', { class: 'description', 'data-testid': `description-${job.name}` }, job.description),
         h('div', { class: 'graph-box' }, drawGraph(job.definition)),
         startForm(job),
       ),
