@@ -202,7 +202,8 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
         break;
       }
       case 'not-found': {
-        if (elapsedMs > config.notFoundGraceMs) {
+        // A grace of 0 means none: the first 404 is final.
+        if (elapsedMs > config.notFoundGraceMs || config.notFoundGraceMs === 0) {
           onProgress?.({ elapsedMs, requests, observation });
           return result(WaitOutcome.Error, new Error(observation.message));
         }

@@ -3,7 +3,8 @@
  * the stack offline on http://127.0.0.1:3000 (`PORT` to change), and reloads it when a source
  * changes. Like main.ts for the stacks, this is the only module of the runtime that reads the
  * environment and the command line:
- * - PORT (default 3000), LOCAL_DATA_DIR (default .local);
+ * - PORT (default 3000), LOCAL_DATA_DIR (default .local), where it writes `endpoint.json` while it
+ *   runs, for the client (local/endpoint-file.ts);
  * - LOCAL_OUTDIR (default <LOCAL_DATA_DIR>/cdktf.out): never the `cdktf.out` that `npm run synth`
  *   and `cdktf deploy` write, so another command's settings are never served;
  * - STACK to choose a stack when several define an HTTP API;
@@ -16,6 +17,7 @@
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { resolve } from 'node:path';
 import { banner } from './banner';
+import { publishEndpoint } from './endpoint-file';
 import { REPO_ROOT, type Runtime, startRuntime } from './runtime';
 import { SOURCES, synthIfStale } from './synth';
 import { type Watcher, watchAndReload } from './watch';
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     accessLog: env['LOCAL_ACCESS_LOG'] === '0' ? () => undefined : (line) => void process.stdout.write(`${line}\n`),
     ...(env['LOCAL_FUNCTION_LOG'] === '0' ? { functionLog: () => undefined } : {}),
   });
+  const published = publishEndpoint(runtime, dataDir);
   for (const line of banner(runtime, dataDir)) process.stdout.write(`${line}\n`);
   const watcher: Watcher | undefined = watching
     ? watchAndReload({
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`\n${signal}: stopping...`);
+    published.remove();
     Promise.all([runtime.close(), watcher?.close()]).then(
       () => process.exit(0),
       (err: unknown) => {

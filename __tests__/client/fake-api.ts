@@ -200,6 +200,16 @@ export function contractApi(options: ContractOptions = {}): {
         execution.stopped = true;
         return { status: 200, body: { stopDate: 1732480005.5 } };
       }
+      case '/list-executions': {
+        // Only the job filter, as the list Lambda checks it (lambda-src/list-executions/handler.ts).
+        const jobs = ['ramen-timer', ...Object.keys(options.jobs ?? {})];
+        if (body.job !== undefined && !jobs.includes(String(body.job)))
+          return {
+            status: 400,
+            body: { message: `job must be one of ${jobs.join(', ')}; got ${JSON.stringify(body.job)}` },
+          };
+        return { status: 200, body: { executions: [], nextToken: null } };
+      }
       default:
         return { status: 404, body: { message: 'Not Found' } };
     }
