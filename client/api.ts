@@ -196,14 +196,21 @@ export class ApiClient {
     return this.base;
   }
 
-  /** `POST /start-execution`, or `POST /<job>/start-execution` when `job` is given. */
+  /**
+   * `POST /start-execution`, or `POST /<job>/start-execution` when `job` is given; with `webhook`,
+   * `POST /<job>/start-execution-with-webhook` (there is no such route without a job).
+   */
   async startExecution(
-    request: { input: unknown; name?: string; job?: string },
+    request: { input: unknown; name?: string; job?: string; webhook?: string },
     signal?: AbortSignal,
   ): Promise<StartResult> {
     const body: Record<string, unknown> = { input: request.input };
     if (request.name !== undefined) body.name = request.name;
-    const { json } = await this.post(startExecutionPath(request.job), body, signal);
+    if (request.webhook !== undefined) body.webhook = request.webhook;
+    if (request.webhook !== undefined && request.job === undefined)
+      throw new TypeError('job: a start with a webhook names its job (POST /<job>/start-execution-with-webhook)');
+    const path = startExecutionPath(request.job);
+    const { json } = await this.post(request.webhook === undefined ? path : `${path}-with-webhook`, body, signal);
     if (!isRecord(json) || typeof json.executionArn !== 'string') {
       throw new ApiError(`start-execution returned no executionArn: ${preview(json)}`, { status: 200 });
     }

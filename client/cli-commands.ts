@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { type ApiClient, ApiError, type ExecutionDescription } from './api';
 import { apiErrorText, connectClient, explainMissingJob, reattachCommand } from './cli-connect';
-import { type CliIo, ExitCode, readInput } from './cli-io';
+import { type CliIo, ExitCode, readInput, UsageError } from './cli-io';
 import type { DescribeFlags, GlobalFlags, RunFlags, StartFlags, StopFlags, WaitFlags } from './cli-options';
 import type { Connection } from './config';
 import {
@@ -232,8 +232,12 @@ function startNamed(
   input: unknown,
   io: CliIo,
 ): Promise<StartOrAttachResult> {
+  const webhook = flags.webhook === undefined ? {} : { webhook: flags.webhook, job: webhookJob(connection) };
   const start = (request: { input: unknown; name: string }) =>
-    callWithRetries((signal) => client.startExecution({ ...request, job: connection.job }, signal), retryIo(io));
+    callWithRetries(
+      (signal) => client.startExecution({ ...request, job: connection.job, ...webhook }, signal),
+      retryIo(io),
+    );
   const started = startOrAttach(start, {
     input,
     name: flags.name,
@@ -246,6 +250,16 @@ function startNamed(
     : started.catch(async (err: unknown) => {
         throw err instanceof ApiError && err.status === 404 ? await explainMissingJob(client, job, err) : err;
       });
+}
+
+// The webhook routes are per job: --job, else the default job the outputs file names.
+function webhookJob(connection: Connection): string {
+  const job = connection.job ?? connection.defaultJob;
+  if (job === undefined)
+    throw new UsageError(
+      '--webhook needs --job <name>: the webhook routes are POST /<job>/start-execution-with-webhook',
+    );
+  return job;
 }
 
 function attachedNote(started: StartOrAttachResult, action: string): string {

@@ -55,6 +55,8 @@ export interface Connection {
   readonly stateMachineArn?: string;
   /** The job to start; absent: the API's default job. */
   readonly job?: string;
+  /** The API's default job, when the outputs file names it (`default_job`). */
+  readonly defaultJob?: string;
   /** Where `auth` came from; `default` means nothing chose it (iam); `local` the endpoint file of `npm start`. */
   readonly authSource: 'settings' | 'env' | 'outputs' | 'local' | 'default';
   /** The endpoint file of `npm start` that supplied the endpoint; its key pair signs for iam. */
@@ -144,6 +146,7 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
     profile,
     stateMachineArn,
     job,
+    defaultJob: stringValue(outputs.default_job),
     outputs: stack ? { file: outputsPath, stack: stack.id } : undefined,
     ...(local ? { local } : {}),
   };

@@ -127,6 +127,58 @@ describe('an unknown job', () => {
   });
 });
 
+describe('--webhook', () => {
+  it("starts through the job's webhook route with the URL in the body", async () => {
+    await withContractServer({ jobs: { 'boil-egg': EGG_MACHINE } }, async (server) => {
+      const run = await cli([
+        'start',
+        ...['--job', 'boil-egg', '--webhook', 'https://example.com/hooks/1'],
+        ...['--endpoint', server.url, '--auth', 'none'],
+      ]);
+
+      expect(run.code).toBe(ExitCode.Succeeded);
+      expect(server.requests[0]!.path).toBe('/boil-egg/start-execution-with-webhook');
+      expect(JSON.parse(server.requests[0]!.body)).toMatchObject({ input: {}, webhook: 'https://example.com/hooks/1' });
+    });
+  });
+
+  it('takes the default job from the outputs file, and without one asks for --job', async () => {
+    // The default job answers on its own route too, as in the stack
+    await withContractServer({ jobs: { 'ramen-timer': MACHINE_ARN } }, async (server) => {
+      // Act
+      const unnamed = await cli([
+        'run',
+        '--webhook',
+        'https://example.com/h',
+        '--endpoint',
+        server.url,
+        '--auth',
+        'none',
+      ]);
+      writeFileSync(
+        join(cwd, 'cdktf.outputs.json'),
+        JSON.stringify({ s: { api_endpoint: server.url, api_auth: 'NONE', default_job: 'ramen-timer' } }),
+      );
+      const named = await cli(['run', '--webhook', 'https://example.com/h']);
+
+      // Assess
+      expect(unnamed.code).toBe(ExitCode.Usage);
+      expect(lines(unnamed.stderr)).toEqual([
+        'async-api: --webhook needs --job <name>: the webhook routes are POST /<job>/start-execution-with-webhook',
+      ]);
+      expect(named.code).toBe(ExitCode.Succeeded);
+      expect(server.requests[0]!.path).toBe('/ramen-timer/start-execution-with-webhook');
+    });
+  });
+
+  it.each(['ftp://example.com/h', 'example.com/h'])('refuses %s before calling anything, exit 2', async (url) => {
+    const run = await cli(['start', '--job', 'a', '--webhook', url, '--endpoint', 'http://127.0.0.1:9']);
+
+    expect(run.code).toBe(ExitCode.Usage);
+    expect(run.stderr).toMatch(/--webhook <url>.* is invalid\. Expected an absolute URL/);
+  });
+});
+
 describe('wait on an execution the API does not know', () => {
   it('fails at the first 404, without waiting for it to appear', async () => {
     await withContractServer({}, async (server) => {
