@@ -10,9 +10,10 @@ import {
   requestIds,
   sfnErrorResponse,
 } from '../shared/request';
+import { REDRIVABLE_STATUSES } from '../shared/step-functions-arn';
 
-/** Statuses Step Functions can redrive (API_RedriveExecution). */
-export const REDRIVABLE_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+/** Statuses Step Functions can redrive (API_RedriveExecution); the one list is in shared/. */
+export { REDRIVABLE_STATUSES };
 /** How long after it stopped an execution can be redriven: 14 days (API_RedriveExecution). */
 export const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -100,7 +101,7 @@ export function redriveRefusal(
   now: Date,
 ): string | undefined {
   const status = execution.status ?? 'UNKNOWN';
-  if (!REDRIVABLE_STATUSES.includes(status)) {
+  if (!(REDRIVABLE_STATUSES as readonly string[]).includes(status)) {
     return `Only ${REDRIVABLE_STATUSES.join(', ')} executions can be redriven; this one is ${status}`;
   }
   if (execution.stopDate && now.getTime() - execution.stopDate.getTime() > REDRIVE_WINDOW_MS) {

@@ -6,6 +6,7 @@
  * in the user's browser cannot read or drive it (DNS rebinding, cross-site requests).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EXECUTION_STATUSES } from '../../lambda-src/shared/step-functions-arn';
 import { servedJobs } from '../banner';
 import { SfnError } from '../stepfunctions/errors';
 import type { ExecutionStatusChange } from '../stepfunctions/events';
@@ -24,7 +25,7 @@ const MAX_BODY_BYTES = 512 * 1024;
 export const PAGE_SIZE = 50;
 
 const DEVELOPER = { kind: 'developer' } as const;
-const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+const STATUSES = EXECUTION_STATUSES;
 
 /** What the dashboard reads from the runtime; getters, because a reload replaces the stack. */
 export interface DashboardOptions {

@@ -5,6 +5,7 @@
  * framework. dagre lays the graphs out; this file only draws what it computed.
  */
 import dagre from '@dagrejs/dagre';
+import { REDRIVABLE_STATUSES } from '../../../lambda-src/shared/step-functions-arn';
 import type { ExecutionSummary } from '../wire';
 import { END, graphOf, jsonProblem, START, type StateStatus, stateStatuses } from './graph';
 
@@ -379,7 +380,7 @@ async function executionView(arn: string): Promise<void> {
       actions.push(stop);
     }
     // The statuses RedriveExecution accepts; the runtime answers anything else as Step Functions does.
-    if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status)) {
+    if ((REDRIVABLE_STATUSES as readonly string[]).includes(e.status)) {
       const redrive = h('button', { 'data-testid': 'redrive' }, 'Redrive');
       redrive.addEventListener('click', () => {
         redrive.disabled = true;
