@@ -16,6 +16,7 @@
  */
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { resolve } from 'node:path';
+import { parsePort } from '../client/port';
 import { banner } from './banner';
 import { publishEndpoint } from './endpoint-file';
 import { REPO_ROOT, type Runtime, startRuntime } from './runtime';
@@ -24,7 +25,7 @@ import { type Watcher, watchAndReload } from './watch';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const port = parsePort(env['PORT']);
+  const port = env['PORT'] === undefined || env['PORT'] === '' ? 3000 : parsePort(env['PORT'], 'PORT');
   const dataDir = resolve(REPO_ROOT, env['LOCAL_DATA_DIR'] || '.local');
   const outdir = resolve(REPO_ROOT, env['LOCAL_OUTDIR'] || resolve(dataDir, 'cdktf.out'));
   const skipSynth = env['LOCAL_SKIP_SYNTH'] === '1';
@@ -74,15 +75,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 3000;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT=${JSON.stringify(value)} is invalid: expected a port number from 0 to 65535`);
-  }
-  return port;
 }
 
 main().catch((err: unknown) => {
