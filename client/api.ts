@@ -103,8 +103,10 @@ export interface ExecutionHistoryPage {
   readonly nextToken: string | null;
 }
 
-/** `POST /redrive-execution` response. */
-export type RedriveResult = RedriveExecutionBody;
+/** `POST /redrive-execution` response, its date as ISO-8601 like every date the client returns. */
+export interface RedriveResult extends Omit<RedriveExecutionBody, 'redriveDate'> {
+  readonly redriveDate: string | null;
+}
 
 /** A description together with the server's polling hint. */
 export interface DescribeResult {
@@ -283,7 +285,7 @@ export class ApiClient {
     const { json } = await this.post('/redrive-execution', { executionArn }, signal);
     return {
       executionArn: isRecord(json) && typeof json.executionArn === 'string' ? json.executionArn : executionArn,
-      redriveDate: isRecord(json) && typeof json.redriveDate === 'string' ? json.redriveDate : null,
+      redriveDate: redriveDateOf(isRecord(json) ? json.redriveDate : undefined),
     };
   }
 
@@ -424,4 +426,13 @@ function progressOf(value: unknown): ExecutionDescription['progress'] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `redriveDate` as ISO 8601, like every date the client prints: the API answers epoch seconds (as
+ * start and stop do); an API deployed before that answered an ISO string, taken as it is.
+ */
+function redriveDateOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? new Date(Math.round(value * 1000)).toISOString() : null;
 }

@@ -11,7 +11,7 @@ import { type CliIo, ExitCode } from '../../client/cli';
 import { DEFAULT_LOCAL_DATA_DIR, writeLocalEndpoint } from '../../client/local-endpoint';
 import { CAUSE_SHOWN_CHARS, failureSummary } from '../../client/output';
 import { lines, type Run, runCli, withContractServer } from './cli-harness';
-import { MACHINE_ARN } from './fake-api';
+import { MACHINE_ARN, startFakeServer } from './fake-api';
 
 const ARN = `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:run-1`;
 const EGG_MACHINE = MACHINE_ARN.replace('ramen-timer', 'boil-egg');
@@ -228,5 +228,22 @@ describe('failureSummary', () => {
     expect(failureSummary('States.Timeout', 'line one\nline two')).toBe('States.Timeout: line one');
     expect(failureSummary(null, null)).toBe('');
     expect(failureSummary('E', null)).toBe('E');
+  });
+});
+
+describe('redrive', () => {
+  it.each([
+    ['epoch seconds, as the API answers now', 1732480005.5],
+    ['an ISO string, as an API deployed before answered', '2024-11-24T20:26:45.500Z'],
+  ])('prints redriveDate in ISO 8601 when the API answers %s', async (_label, redriveDate) => {
+    const server = await startFakeServer(() => ({ status: 200, body: { executionArn: ARN, redriveDate } }));
+    try {
+      const run = await cli(['redrive', ARN, '--endpoint', server.url, '--auth', 'none']);
+
+      expect(run.code).toBe(ExitCode.Succeeded);
+      expect(JSON.parse(run.stdout)).toEqual({ executionArn: ARN, redriveDate: '2024-11-24T20:26:45.500Z' });
+    } finally {
+      await server.close();
+    }
   });
 });

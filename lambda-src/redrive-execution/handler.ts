@@ -20,8 +20,11 @@ export const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 /** Body of a 200 response. */
 export interface RedriveExecutionBody {
   readonly executionArn: string;
-  /** ISO-8601. */
-  readonly redriveDate: string | null;
+  /**
+   * Epoch seconds, as Step Functions' API gives dates and as start and stop pass them through
+   * (`startDate`, `stopDate`); null when Step Functions answers none.
+   */
+  readonly redriveDate: number | null;
 }
 
 /** Options of {@link createHandler}. */
@@ -87,7 +90,8 @@ export function createHandler(options: RedriveExecutionOptions): RedriveExecutio
     if (refusal) return messageResponse(409, refusal);
     try {
       const result = await client.send(new RedriveExecutionCommand({ executionArn }));
-      const body: RedriveExecutionBody = { executionArn, redriveDate: result.redriveDate?.toISOString() ?? null };
+      const redriveDate = result.redriveDate ? result.redriveDate.getTime() / 1000 : null;
+      const body: RedriveExecutionBody = { executionArn, redriveDate };
       return jsonResponse(200, body);
     } catch (err) {
       return sfnErrorResponse(err, 'RedriveExecution', expected, logger, ids);
