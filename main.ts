@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     for (const problem of err.problems) console.error(`Configuration error: ${problem}`);
     process.exit(1);
   }
+  // scripts/cdktf.cjs asks this before starting the cdktf CLI, which would report a problem twice.
+  if (process.argv.includes('--check-config')) return;
   const { buildApp } = await import('./stacks/app');
   // cdktf reads CDKTF_OUTDIR itself (the CLI sets it); bundles go beside the stacks, never into the sources.
   const app = new App();
