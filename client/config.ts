@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../lambda-src/shared/config-error';
 import { jobNameProblem } from './api';
 import type { LocalEndpoint } from './local-endpoint';
-import { isRecord, loadStacks, pickStack, readIfExists, sameEndpoint } from './outputs-file';
+import { isRecord, loadStacks, pickStack, readIfExists, type Stack, sameEndpoint } from './outputs-file';
 import { hasProfile, profileRegion, type SharedProfiles } from './profile';
 
 /** Authorisation modes of the CLI. */
@@ -100,31 +100,8 @@ export interface ResolveInputs {
  */
 export function resolveConnection(inputs: ResolveInputs): Connection {
   const { settings, env } = inputs;
-  const readFile = inputs.readFile ?? readIfExists;
-  const explicitOutputs = settings.outputsFile !== undefined || settings.stack !== undefined;
   const outputsPath = absolute(inputs.cwd, settings.outputsFile ?? DEFAULT_OUTPUTS_FILE);
-  const stacks = loadStacks(outputsPath, readFile, settings.outputsFile !== undefined);
-
-  const givenEndpoint = nonEmpty(settings.endpoint) ?? nonEmpty(env.ASYNC_API_ENDPOINT);
-  let stack = pickStack(stacks, settings.stack, givenEndpoint, outputsPath);
-  if (
-    givenEndpoint !== undefined &&
-    stack !== undefined &&
-    !explicitOutputs &&
-    !sameEndpoint(stack.values.api_endpoint, givenEndpoint)
-  ) {
-    stack = undefined;
-  }
-  // npm start's file, as the outputs file: it supplies auth and region for the endpoint it names.
-  let local = stack === undefined ? inputs.localEndpoint?.() : undefined;
-  if (local && givenEndpoint !== undefined && !sameEndpoint(local.endpoint, givenEndpoint)) local = undefined;
-  const endpoint = givenEndpoint ?? (stack ? String(stack.values.api_endpoint) : local?.endpoint);
-  if (endpoint === undefined) {
-    throw new ConfigError(
-      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\`, or run \`npm start\` in this folder`,
-    );
-  }
-  checkEndpoint(endpoint);
+  const { endpoint, stack, local } = findEndpoint(inputs, outputsPath);
   const outputs = stack?.values ?? {};
 
   const authChoices: Array<[Connection['authSource'], string | undefined]> = [
@@ -159,7 +136,48 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
   }
   if (auth === 'none') return base;
 
-  const profiles = inputs.profiles;
+  return { ...base, region: iamRegion(inputs, base, stack?.values ?? {}) };
+}
+
+/** Where the endpoint comes from, and the outputs-file stack or `npm start` file that goes with it. */
+function findEndpoint(
+  inputs: ResolveInputs,
+  outputsPath: string,
+): { endpoint: string; stack?: Stack; local?: LocalEndpoint } {
+  const { settings, env } = inputs;
+  const explicitOutputs = settings.outputsFile !== undefined || settings.stack !== undefined;
+  const stacks = loadStacks(outputsPath, inputs.readFile ?? readIfExists, settings.outputsFile !== undefined);
+  const givenEndpoint = nonEmpty(settings.endpoint) ?? nonEmpty(env.ASYNC_API_ENDPOINT);
+  let stack = pickStack(stacks, settings.stack, givenEndpoint, outputsPath);
+  if (
+    givenEndpoint !== undefined &&
+    stack !== undefined &&
+    !explicitOutputs &&
+    !sameEndpoint(stack.values.api_endpoint, givenEndpoint)
+  ) {
+    stack = undefined;
+  }
+  // npm start's file, as the outputs file: it supplies auth and region for the endpoint it names.
+  let local = stack === undefined ? inputs.localEndpoint?.() : undefined;
+  if (local && givenEndpoint !== undefined && !sameEndpoint(local.endpoint, givenEndpoint)) local = undefined;
+  const endpoint = givenEndpoint ?? (stack ? String(stack.values.api_endpoint) : local?.endpoint);
+  if (endpoint === undefined) {
+    throw new ConfigError(
+      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\`, or run \`npm start\` in this folder`,
+    );
+  }
+  checkEndpoint(endpoint);
+  return { endpoint, ...(stack ? { stack } : {}), ...(local ? { local } : {}) };
+}
+
+/** The region SigV4 signs for (see {@link resolveConnection}); a chosen profile must exist. */
+function iamRegion(
+  inputs: ResolveInputs,
+  connection: Pick<Connection, 'endpoint' | 'profile' | 'local' | 'authSource'>,
+  outputs: Readonly<Record<string, unknown>>,
+): string {
+  const { settings, env, profiles } = inputs;
+  const { endpoint, profile, local } = connection;
   if (profile !== undefined && local === undefined && profiles !== undefined && !hasProfile(profiles, profile)) {
     throw new ConfigError(
       `the profile ${JSON.stringify(profile)} is in neither ${profiles.configFile} nor ${profiles.credentialsFile}: create it with \`aws configure --profile ${profile}\`, or pick another with --profile (or AWS_PROFILE)`,
@@ -173,8 +191,8 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
     local?.region ??
     regionFromHost(endpoint) ??
     (profiles ? profileRegion(profiles, profile) : undefined);
-  if (region === undefined) throw new ConfigError(noRegionHint(endpoint, authSource === 'default'));
-  return { ...base, region };
+  if (region === undefined) throw new ConfigError(noRegionHint(endpoint, connection.authSource === 'default'));
+  return region;
 }
 
 /**
