@@ -8,7 +8,8 @@
  * apply to is an error here, not a quiet "denied", so a test cannot pass by asking a meaningless
  * question.
  */
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { requestKeys } from './condition-keys';
 import { SCAN_IDENTITY, type ScanIdentity, type ScannedResource } from './terraform';
 
 /** A role with everything that decides what it may do. */
@@ -120,9 +121,20 @@ async function decide(simulation: Simulation, what: string): Promise<Decision> {
   return result.overallResult as Decision;
 }
 
+/** What else decides a request besides the role's own policies. */
+export interface PerformOptions {
+  /**
+   * The resource's own policy, when AWS evaluates one for the request: a KMS key policy, without
+   * which no identity policy grants anything on the key.
+   */
+  readonly resourcePolicy?: unknown;
+  readonly identity?: ScanIdentity;
+}
+
 /**
  * May `role` (a session of it) perform `action` on `resource`, by its identity policies and, when it
- * has one, its permissions boundary (the request must be allowed by both)?
+ * has one, its permissions boundary (the request must be allowed by both)? With a resource policy,
+ * by that too, as IAM combines them.
  * @param context request context keys, e.g. `{ 'iam:PassedToService': 'lambda.amazonaws.com' }`.
  */
 export function mayPerform(
@@ -130,23 +142,49 @@ export function mayPerform(
   action: string,
   resource: string,
   context: Record<string, string | string[]> = {},
-  identity: ScanIdentity = SCAN_IDENTITY,
+  options: PerformOptions = {},
 ): Promise<Decision> {
-  return decide(
-    {
-      request: {
-        principal: `arn:${identity.partition}:sts::${identity.accountId}:assumed-role/${role.name}/security-test`,
-        action,
-        resource: { resource, accountId: identity.accountId },
-        contextVariables: context,
-      },
-      identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      permissionBoundaryPolicies: boundaryPolicies(role),
+  return decide(performing(role, action, resource, context, options), `${role.name} ${action} ${resource}`);
+}
+
+/**
+ * {@link mayPerform} for a request the vendored Service Authorization Reference data cannot
+ * validate: the action lists no resource type that `resource` is of (API Gateway's HTTP API writes,
+ * e.g. `apigateway:POST` on `/apis/<id>/routes`). The policies are evaluated as IAM would; the caller
+ * must send only keys the service documents. Refuses a request the data could validate.
+ */
+export async function mayPerformUnlisted(
+  role: RoleUnderTest,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]> = {},
+  options: PerformOptions = {},
+): Promise<Decision> {
+  if ((await requestKeys(action, resource)).listedForAction)
+    throw new Error(`${action} on ${resource} can be validated: use mayPerform`);
+  return runUnsafeSimulation(performing(role, action, resource, context, options), {});
+}
+
+function performing(
+  role: RoleUnderTest,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]>,
+  { resourcePolicy, identity = SCAN_IDENTITY }: PerformOptions,
+): Simulation {
+  return {
+    request: {
+      principal: `arn:${identity.partition}:sts::${identity.accountId}:assumed-role/${role.name}/security-test`,
+      action,
+      resource: { resource, accountId: identity.accountId },
+      contextVariables: context,
     },
-    `${role.name} ${action} ${resource}`,
-  );
+    identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    permissionBoundaryPolicies: boundaryPolicies(role),
+    ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+  };
 }
 
 /**
