@@ -179,6 +179,7 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
         'lambda:ListVersionsByFunction',
         'lambda:ListTags',
         'lambda:GetPolicy',
+        'lambda:GetFunctionEventInvokeConfig',
       ],
       resources: [arns.functions],
     },
@@ -222,7 +223,6 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
       actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
       resources: [arns.rules],
     },
-    { sid: 'ReadAsyncInvokeConfigs', actions: ['lambda:GetFunctionEventInvokeConfig'], resources: [arns.functions] },
     {
       // Refreshing the secret version reads its value; the value is in the Terraform state, which this
       // role reads anyway (docs/webhooks.md, "The signing secret").
@@ -236,12 +236,6 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
       sid: 'DrawRandomPasswordNoResourceLevelPermissions',
       actions: ['secretsmanager:GetRandomPassword'],
       resources: ['*'],
-    },
-    {
-      sid: 'ReadKeysOfTheStage',
-      actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
-      resources: [arns.keys],
-      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
     },
   ];
 }
@@ -265,6 +259,14 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       s,
       s.ciRoleNames.map((name) => roleArn(s, name)),
     ),
+    {
+      // Plans read keys long after they were created, when their tags count (the deploy role reads a
+      // new key without them: keyStatements).
+      sid: 'ReadKeysOfTheStage',
+      actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      resources: [appResourceArns(s).keys],
+      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
+    },
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
     {
       sid: 'ReadAppBoundaryPolicy',
@@ -299,6 +301,10 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
         'lambda:DeleteFunctionConcurrency',
         'lambda:TagResource',
         'lambda:UntagResource',
+        // The functions' asynchronous invocation settings (retries, destinations).
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:UpdateFunctionEventInvokeConfig',
+        'lambda:DeleteFunctionEventInvokeConfig',
       ],
       resources: [arns.functions],
     },
@@ -310,15 +316,6 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: [arns.functions],
       // EventBridge too: the execution-ended rule invokes the webhook sender.
       condition: { StringEquals: { 'lambda:Principal': ['apigateway.amazonaws.com', 'events.amazonaws.com'] } },
-    },
-    {
-      sid: 'WriteAsyncInvokeConfigs',
-      actions: [
-        'lambda:PutFunctionEventInvokeConfig',
-        'lambda:UpdateFunctionEventInvokeConfig',
-        'lambda:DeleteFunctionEventInvokeConfig',
-      ],
-      resources: [arns.functions],
     },
     {
       sid: 'WriteTopics',

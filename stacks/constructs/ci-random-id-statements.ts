@@ -48,10 +48,8 @@ export function httpApiArns(s: RandomIdScope) {
   return {
     collection: apis,
     apis: `${apis}/*`,
-    children: ['routes', 'integrations', 'stages', 'authorizers'].flatMap((kind) => [
-      `${apis}/*/${kind}`,
-      `${apis}/*/${kind}/*`,
-    ]),
+    // `/apis/<id>/routes` (create) and `/apis/<id>/routes/<id>`, and so on.
+    children: ['routes', 'integrations', 'stages', 'authorizers'].map((kind) => `${apis}/*/${kind}*`),
     tags: `arn:${s.partition}:apigateway:${s.region}::/tags/${encodedApis}*`,
     /** What the plan role reads: every API of the region, its children and its tags. */
     read: [apis, `${apis}/*`, `arn:${s.partition}:apigateway:${s.region}::/tags/*`],
@@ -132,15 +130,11 @@ export function httpApiStatements(s: RandomIdScope): PolicyStatement[] {
       },
     },
     {
-      sid: 'WriteHttpApiRoutesIntegrationsStagesAuthorizers',
+      // Routes, integrations, stages and authorizers of any HTTP API of the region, and the tags of an
+      // API or stage (the Tags resource has no condition keys at all; its ARN names what is tagged).
+      sid: 'WriteHttpApiChildrenAndTags',
       actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
-      resources: arns.children,
-    },
-    {
-      // The Tags resource has no condition keys at all; its ARN names what is tagged.
-      sid: 'TagHttpApisAndStages',
-      actions: ['apigateway:POST', 'apigateway:DELETE'],
-      resources: [arns.tags],
+      resources: [...arns.children, arns.tags],
     },
   ];
 }
