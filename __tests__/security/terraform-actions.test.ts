@@ -6,7 +6,7 @@
 import { carries, requestKeys } from '../../security/condition-keys';
 import { type Decision, mayPerform, mayPerformUnlisted, rolesOf } from '../../security/least-privilege';
 import { resolveTemplate, SCAN_IDENTITY, type StackDocument } from '../../security/terraform';
-import { type Phase, type ProviderCall, TERRAFORM_ACTIONS, type Target } from '../../security/terraform-actions';
+import { type Phase, type ProviderCall, type Target, TERRAFORM_ACTIONS } from '../../security/terraform-actions';
 import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { type SynthesizedApp, synthesizeApp } from './fixtures';
 

@@ -4,8 +4,9 @@
  * arguments our stacks set (e.g. no `EnableKey` while no key is ever disabled); a new argument that
  * makes the provider call something else needs its call here.
  */
-import { LOG_DELIVERY_ACTIONS } from '../../stacks/constructs/service-role';
+
 import { roleNameOf } from '../../local/terraform/computed';
+import { LOG_DELIVERY_ACTIONS } from '../../stacks/constructs/service-role';
 import { MESSAGING_ACTIONS } from './application-messaging';
 import { arg, call, PROVIDER_SOURCE, passRole, type Target, type TypeActions, tagged, unscoped } from './types';
 

@@ -4,7 +4,7 @@ import type { PolicyStatement } from './service-role';
  * The deploy role's statements for the two kinds of application resources whose ids AWS draws at
  * random, so that no ARN can name only the stage's: KMS keys and HTTP APIs. Each is scoped by what
  * AWS evaluates at the moment of the request, never by something that may not hold yet (sources in
- * docs/aws-behaviour.md §14 and §15):
+ * docs/aws-behaviour.md, "CI roles against what Terraform calls"):
  *
  * - KMS: a key being created has no tags to match, and the tags of a new key can take minutes to
  *   count for authorization. So creating and tagging are scoped by the tags in the request; the calls
