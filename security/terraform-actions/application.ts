@@ -100,21 +100,31 @@ export const APPLICATION_ACTIONS: Readonly<Record<string, TypeActions>> = {
     destroy: [call('lambda:DeleteFunctionEventInvokeConfig', { on: (t) => functionArn(t) })],
   },
   aws_iam_role: {
-    source: src('iam/role.go', 'IAM user guide, "Permissions required for tagging"'),
-    read: [call('iam:GetRole'), call('iam:ListRolePolicies'), call('iam:ListAttachedRolePolicies')],
+    source: src(
+      'iam/role.go (resourceRoleCreate, resourceRoleRead, resourceRoleUpdate, deleteRole)',
+      'IAM user guide, "Permissions required for tagging"',
+    ),
+    // The read lists and reads every inline policy of the role, the aws_iam_role_policy ones included.
+    read: [
+      call('iam:GetRole'),
+      call('iam:ListRolePolicies'),
+      call('iam:GetRolePolicy'),
+      call('iam:ListAttachedRolePolicies'),
+    ],
     apply: [
       tagged('iam:CreateRole', { context: ownBoundary }),
       tagged('iam:TagRole'),
       call('iam:UntagRole'),
       call('iam:UpdateAssumeRolePolicy', { context: ownBoundary }),
+      call('iam:UpdateRoleDescription', { context: ownBoundary }),
       call('iam:UpdateRole', { context: ownBoundary }),
+      call('iam:PutRolePermissionsBoundary', {
+        context: ownBoundary,
+        when: (t) => typeof t.config['permissions_boundary'] === 'string',
+      }),
     ],
-    destroy: [
-      call('iam:ListInstanceProfilesForRole'),
-      call('iam:ListRolePolicies'),
-      call('iam:ListAttachedRolePolicies'),
-      call('iam:DeleteRole', { context: ownBoundary }),
-    ],
+    // Without inline_policy, managed_policy_arns or force_detach_policies, nothing else is listed.
+    destroy: [call('iam:ListInstanceProfilesForRole'), call('iam:DeleteRole', { context: ownBoundary })],
   },
   aws_iam_role_policy: {
     source: src('iam/role_policy.go'),
