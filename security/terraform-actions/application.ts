@@ -24,6 +24,11 @@ function apiChild(kind: string, idAttr = 'id') {
   return { collection, item: (t: Target) => `${collection(t)}/${t.attr(idAttr)}` };
 }
 
+/** The HTTP API a child (`api_id`) belongs to. */
+function apiOfChild(t: Target): string {
+  return `arn:${t.partition}:apigateway:${t.region}::/apis/${arg(t, 'api_id')}`;
+}
+
 /** API Gateway's Tags resource of what `arnOf` names. */
 function apiGatewayTags(arnOf: (t: Target) => string) {
   return (t: Target) => `arn:${t.partition}:apigateway:${t.region}::/tags/${encodeURIComponent(arnOf(t))}`;
@@ -178,12 +183,18 @@ export const APPLICATION_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_apigatewayv2_route: httpApiChild('routes', 'route.go'),
   aws_apigatewayv2_authorizer: httpApiChild('authorizers', 'authorizer.go'),
   aws_apigatewayv2_stage: {
-    source: src('apigatewayv2/stage.go', 'API Gateway developer guide, "Configuring logging for an HTTP API"'),
-    read: [call('apigateway:GET', { on: apiChild('stages').item })],
+    // Create, read and update read the stage's API too (its protocol type, for the invoke URL).
+    source: src(
+      'apigatewayv2/stage.go (resourceStageCreate, resourceStageRead, resourceStageUpdate)',
+      'API Gateway developer guide, "Configuring logging for an HTTP API"',
+    ),
+    read: [call('apigateway:GET', { on: apiChild('stages').item }), call('apigateway:GET', { on: apiOfChild })],
     apply: [
+      call('apigateway:GET', { on: apiOfChild }),
       tagged('apigateway:POST', { on: apiChild('stages').collection }),
       call('apigateway:PATCH', { on: apiChild('stages').item }),
       tagged('apigateway:POST', { on: apiGatewayTags(apiChild('stages').item) }),
+      call('apigateway:DELETE', { on: apiGatewayTags(apiChild('stages').item) }),
       ...logDelivery,
     ],
     destroy: [call('apigateway:DELETE', { on: apiChild('stages').item })],
