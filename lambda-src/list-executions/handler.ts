@@ -71,14 +71,13 @@ const EXPECTED_BODY = 'a JSON object like {"job"?, "status"?, "maxResults"?, "ne
  * the last execution returned (the anchor) and each page holds only executions after it in the
  * listing's order (newest start first, then registry order, then ARN), so none is returned twice and
  * none started after the first page appears. Each job is read from a Step Functions token kept in our
- * token, but only when its page still begins at or before the anchor; otherwise (executions left the
- * status filter and the listing moved) the job is read again from the newest, so none is skipped
- * (`pages.ts`). An execution that changes into or out of the status filter between pages appears in
- * a later page when it matches then, at most once.
+ * token, but only when its page still begins at or before the job's first execution left to list;
+ * otherwise (executions left the status filter and the listing moved, or the token expired) the job
+ * is read again from the newest, so none is skipped (`pages.ts`). An execution that changes into or
+ * out of the status filter between pages appears in a later page when it matches then, at most once.
  *
  * Responses: 200 {@link ListExecutionsBody}; 400 for an unknown field, job or status, `maxResults` out of
- * range, or a token that is not ours, was issued for other filters, or that Step Functions refuses
- * (`InvalidToken`, e.g. older than 24 hours); 429 when throttled; 500 otherwise.
+ * range, or a token that is not ours or was issued for other filters; 429 when throttled; 500 otherwise.
  */
 export function createHandler(options: ListExecutionsOptions): ListExecutionsHandler {
   const { client, logger = console } = options;
