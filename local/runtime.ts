@@ -7,9 +7,11 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { WEBHOOK_TABLE_VAR } from '../lambda-src/shared/webhook-registration';
 import { HttpApiGateway } from './apigw/gateway';
 import { CredentialStore } from './auth/credentials';
 import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';
+import { LocalDynamoDb } from './events/registrations';
 import { LocalSecretsManager, localSigningSecret, signingSecretPath } from './events/secrets';
 import { deadLetterDir, WebhookDelivery } from './events/webhooks';
 import { IamAuthorizer } from './iam/authorizer';
@@ -335,6 +337,7 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
         AWS_DEFAULT_REGION: model.region,
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+        AWS_ENDPOINT_URL_DYNAMODB: url,
         // Only here may the webhook sender post to http://127.0.0.1 receivers; on AWS it is unset (https only).
         ALLOW_LOOPBACK_HTTP: 'true',
       };
@@ -382,6 +385,15 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     iam,
     model.region,
   );
+  const dynamoDb = new LocalDynamoDb({
+    tables: [...new Set(model.functions.flatMap((f) => f.environment[WEBHOOK_TABLE_VAR] ?? []))],
+    dataDir: shared.dataDir,
+    credentials,
+    iam,
+    region: model.region,
+    accountId: model.accountId,
+    partition: model.partition,
+  });
   return {
     stackId,
     model,
@@ -392,6 +404,7 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
       httpApi: (req) => gateway.handle(req),
       stepFunctions: (req) => sfnApi.handle(req),
       secretsManager: (req) => secrets.handle(req),
+      dynamoDb: (req) => dynamoDb.handle(req),
     },
   };
 }
