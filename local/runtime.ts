@@ -19,6 +19,7 @@ import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
+import { DefinitionRevisions } from './stepfunctions/definitions';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
@@ -162,6 +163,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   let current: Generation | undefined;
   let store: ExecutionStore | undefined;
+  let definitions: DefinitionRevisions | undefined;
   try {
     const credentials = CredentialStore.open(dataDir, LOCAL_ACCOUNT_ID);
     const prepared = await prepare(first, url, log);
@@ -171,6 +173,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       now: Date.now(),
     });
     store = opened.store;
+    definitions = new DefinitionRevisions(join(dataDir, 'executions'));
     for (const r of opened.aborted)
       log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
     let closed = 0;
@@ -178,12 +181,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // still running on a replaced stack.
     const running = new Map<string, ExecutionHandle>();
     const openStore = store;
+    const openDefinitions = definitions;
     const activate = (p: Prepared): Generation =>
       activateGeneration(p, {
         url,
         dataDir,
         credentials,
         store: openStore,
+        definitions: openDefinitions,
         running,
         onClosed: () => closed++,
         log,
@@ -253,6 +258,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           await deliveries;
           await Promise.all([current!.lambda.close(), ...retiring]);
           openStore.dispose();
+          openDefinitions.dispose();
         })()),
     };
     return runtime;
@@ -261,6 +267,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     server.closeAllConnections();
     await current?.lambda.close();
     store?.dispose();
+    definitions?.dispose();
     throw err;
   }
 }
@@ -313,6 +320,7 @@ interface Shared {
   readonly dataDir: string;
   readonly credentials: CredentialStore;
   readonly store: ExecutionStore;
+  readonly definitions: DefinitionRevisions;
   readonly running: Map<string, ExecutionHandle>;
   readonly onClosed: () => void;
   readonly log: (line: string) => void;
@@ -361,6 +369,7 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
   const sfn = new StepFunctionsService({
     machines,
     store: shared.store,
+    definitions: shared.definitions,
     iam,
     createdAt: Date.now(),
     running: shared.running,
