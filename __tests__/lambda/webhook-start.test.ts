@@ -159,6 +159,19 @@ describe('webhook start', () => {
     expect(logger.error).toHaveBeenCalled();
   });
 
+  it('answers 500 and starts nothing when the URL cannot be kept', async () => {
+    const registrations = fakeRegistrations();
+    registrations.register.mockRejectedValueOnce(new Error('ProvisionedThroughputExceededException'));
+    const { post, logger } = setup(false, registrations);
+
+    const res = await post({ webhook: 'https://h.example.com/' });
+
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('Provisioned');
+    expect(logger.error).toHaveBeenCalled();
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
   it('keeps the registration when the start may have happened (no answer), so no webhook is lost', async () => {
     sfn.on(StartExecutionCommand).rejects(new Error('socket hang up'));
     const { post, registrations } = setup();

@@ -80,7 +80,8 @@ export function createHandler(options: WebhookStartOptions) {
         if (error.name !== 'ThrottlingException')
           return jsonResponse(400, { __type: error.name, message: error.message });
       }
-      logger.error(JSON.stringify({ message: 'StartExecution failed', error: String(error) }));
+      // A failed registration write lands here too: nothing was started then.
+      logger.error(JSON.stringify({ message: 'webhook start failed', error: String(error) }));
       return messageResponse(500, 'Internal Server Error');
     }
   };
