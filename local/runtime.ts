@@ -346,7 +346,8 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
         AWS_ENDPOINT_URL_DYNAMODB: url,
-        // Only here may the webhook sender post to http://127.0.0.1 receivers; on AWS it is unset (https only).
+        // A policy value, never a bypass: the webhook functions run the same checks, which then also
+        // accept http://127.0.0.1 receivers and loopback addresses; on AWS it is unset (https, public only).
         ALLOW_LOOPBACK_HTTP: 'true',
       };
     },

@@ -34,7 +34,7 @@ export interface SenderOptions {
   readonly webhookOf: (executionArn: string) => Promise<string | undefined>;
   /** The signing secret (raw text; its UTF-8 bytes are the HMAC key). Fetched once and cached by the caller. */
   readonly signingSecret: () => Promise<string>;
-  /** `true` only in the local runtime: the URL policy then allows http://127.0.0.1. */
+  /** `true` only in the local runtime: the URL and address policy then allow http://127.0.0.1 (a value; the same checks run). */
   readonly allowLoopbackHttp: boolean;
   /** One HTTP attempt (`createPost`: connects only to checked addresses on AWS). */
   readonly post: Post;

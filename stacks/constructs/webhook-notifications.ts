@@ -189,7 +189,10 @@ export class WebhookNotifications extends Construct {
 
   private createSigningSecret(naming: Naming) {
     const secret = new SecretsmanagerSecret(this, 'signing-secret', {
-      name: naming.name('webhook-signing-secret'),
+      // A prefix, not a fixed name: a deleted secret keeps its name for the recovery window, so a fixed
+      // name would make deploying again within 7 days of a destroy fail (docs/aws-behaviour.md §11.6).
+      // The sender finds the secret by the ARN in its environment, never by name.
+      namePrefix: `${naming.name('webhook-signing-secret')}-`,
       description: 'Standard Webhooks signing secret of the webhook sender (raw text; its UTF-8 bytes are the key).',
       recoveryWindowInDays: 7,
     });

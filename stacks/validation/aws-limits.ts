@@ -614,7 +614,8 @@ class Checker {
         return own('name');
       case 'aws_secretsmanager_secret.arn':
       case 'aws_secretsmanager_secret.id':
-        return `arn:${p}:secretsmanager:${r}:${a}:secret:${own('name')}-AbCdEf`;
+        // With name_prefix, Terraform appends a 26-character unique suffix.
+        return `arn:${p}:secretsmanager:${r}:${a}:secret:${resource['name'] === undefined ? `${own('name_prefix')}${'0'.repeat(26)}` : own('name')}-AbCdEf`;
       case 'aws_sqs_queue.arn':
         return `arn:${p}:sqs:${r}:${a}:${own('name')}`;
       case 'aws_sqs_queue.url':
