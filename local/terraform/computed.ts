@@ -97,6 +97,10 @@ export const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>
   // Secrets Manager appends a dash and six random characters to the name (or Terraform's prefixed one).
   aws_secretsmanager_secret: { arn: (r) => secretArn(r), id: (r) => secretArn(r) },
   aws_secretsmanager_secret_version: { id: (r) => `${r.stringArg('secret_id')}|local`, version_id: () => 'local' },
+  aws_dynamodb_table: {
+    arn: (r) => `arn:${r.identity.partition}:dynamodb:${r.region}:${r.identity.accountId}:table/${r.stringArg('name')}`,
+    id: (r) => r.stringArg('name'),
+  },
   aws_sqs_queue: {
     arn: (r) => `arn:${r.identity.partition}:sqs:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
     url: (r) => queueUrl(r),

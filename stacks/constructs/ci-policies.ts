@@ -51,6 +51,7 @@ export function appResourceArns(s: CiPolicyScope) {
     secrets: `arn:${p}:secretsmanager:${r}:${a}:secret:${prefix}-*`,
     queues: `arn:${p}:sqs:${r}:${a}:${prefix}-*`,
     topics: `arn:${p}:sns:${r}:${a}:${prefix}-*`,
+    tables: `arn:${p}:dynamodb:${r}:${a}:table/${prefix}-*`,
     rules: `arn:${p}:events:${r}:${a}:rule/${prefix}-*`,
     // KMS key ids are random: "*" of this account and region (ci-random-id-statements.ts).
     keys: keysArn(s),
@@ -83,7 +84,9 @@ export function appBoundaryPolicyArn(
  * - the state machine invokes functions and delivers its logs (`StateMachine`);
  * - the HTTP API's integrations start and stop executions (`StepFunctionsIntegration`);
  * - the webhook sender reads its signing secret and dead-letters what it could not deliver
- *   (`WebhookNotifications`).
+ *   (`WebhookNotifications`);
+ * - the webhook start function writes (and takes back) a registration, the sender reads it
+ *   (`WebhookRegistrationTable`).
  */
 export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = appResourceArns(s);
@@ -111,6 +114,11 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     { sid: 'ReadSigningSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arns.secrets] },
     { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [arns.queues] },
+    {
+      sid: 'WebhookRegistrations',
+      actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      resources: [arns.tables],
+    },
     // What Step Functions needs to deliver execution logs: the state machine role's own statement.
     { ...LOG_DELIVERY, sid: 'StateMachineLogDeliveryNoResourceLevelPermissions' },
     XRAY_WRITE,

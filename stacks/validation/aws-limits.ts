@@ -624,6 +624,11 @@ class Checker {
       case 'aws_sns_topic.arn':
       case 'aws_sns_topic.id':
         return `arn:${p}:sns:${r}:${a}:${own('name')}`;
+      case 'aws_dynamodb_table.arn':
+        return `arn:${p}:dynamodb:${r}:${a}:table/${own('name')}`;
+      case 'aws_dynamodb_table.name':
+      case 'aws_dynamodb_table.id':
+        return own('name');
       case 'aws_kms_key.arn':
         return `arn:${p}:kms:${r}:${a}:key/00000000-0000-4000-8000-000000000000`;
       case 'aws_s3_bucket.arn':
