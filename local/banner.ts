@@ -114,8 +114,6 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
     `Webhooks: signed with the secret in ${runtime.webhooks.signingSecretPath}; dead letters in ${runtime.webhooks.deadLetterDir}`,
     `  receive them: npx async-api listen --port 8080 --secret-file ${runtime.webhooks.signingSecretPath}`,
   ];
-  // No execution name: a fixed one would answer ExecutionAlreadyExists on every later start.
-  const body = (job: ServedJob) => `'${JSON.stringify({ input: job.exampleInput })}'`;
   const { accessKeyId, secretAccessKey } = runtime.credentials;
   lines.push(
     '',
@@ -125,40 +123,7 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
     // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION first.
     `  export AWS_REGION=${model.region} AWS_DEFAULT_REGION=${model.region}`,
   );
-  if (modes.has('AWS_IAM')) {
-    lines.push('', 'Try it, one job at a time (curl 7.75+ signs with --aws-sigv4):');
-    for (const job of jobs) {
-      lines.push(
-        `  curl -s --aws-sigv4 "aws:amz:${model.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
-        `    -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
-      );
-    }
-  } else if (modes.has('JWT')) {
-    const authorizer = routes.find((r) => r.authorizer)?.authorizer;
-    const token = localToken({
-      iss: authorizer?.issuer,
-      aud: authorizer?.audience[0],
-      sub: 'local-developer',
-      exp: Math.floor(Date.now() / 1000) + 3600,
-    });
-    lines.push(
-      '',
-      'JWT routes: issuer, audience and expiry are checked; signatures are not (no network). A token valid for 1 hour:',
-      `  export TOKEN=${token}`,
-      '',
-      'Try it, one job at a time:',
-      ...jobs.map(
-        (job) =>
-          `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
-      ),
-    );
-  } else {
-    lines.push(
-      '',
-      'Try it, one job at a time:',
-      ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
-    );
-  }
+  lines.push(...curlLines(model, url, jobs, modes));
   // The client polls until the job ends; it needs the endpoint, and the auth mode when it is not SigV4.
   const clientAuth = modes.has('AWS_IAM') ? '' : modes.has('JWT') ? ' --auth jwt --token "$TOKEN"' : ' --auth none';
   for (const job of jobs) {
@@ -179,6 +144,48 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   }
   lines.push('', 'Ctrl-C stops the runtime.', '');
   return lines;
+}
+
+/** The banner's `curl` lines, one request per job, signed or authorised as the routes want. */
+function curlLines(model: StackModel, url: string, jobs: readonly ServedJob[], modes: ReadonlySet<string>): string[] {
+  // No execution name: a fixed one would answer ExecutionAlreadyExists on every later start.
+  const body = (job: ServedJob) => `'${JSON.stringify({ input: job.exampleInput })}'`;
+  const out: string[] = [];
+  if (modes.has('AWS_IAM')) {
+    out.push('', 'Try it, one job at a time (curl 7.75+ signs with --aws-sigv4):');
+    for (const job of jobs) {
+      out.push(
+        `  curl -s --aws-sigv4 "aws:amz:${model.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
+        `    -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
+      );
+    }
+  } else if (modes.has('JWT')) {
+    const authorizer = model.api.routes.find((r) => r.authorizer)?.authorizer;
+    const token = localToken({
+      iss: authorizer?.issuer,
+      aud: authorizer?.audience[0],
+      sub: 'local-developer',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    });
+    out.push(
+      '',
+      'JWT routes: issuer, audience and expiry are checked; signatures are not (no network). A token valid for 1 hour:',
+      `  export TOKEN=${token}`,
+      '',
+      'Try it, one job at a time:',
+      ...jobs.map(
+        (job) =>
+          `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
+      ),
+    );
+  } else {
+    out.push(
+      '',
+      'Try it, one job at a time:',
+      ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
+    );
+  }
+  return out;
 }
 
 /**
