@@ -17,7 +17,6 @@ const MAX_FILE_LINES = 300;
  */
 const LONG_FILES: ReadonlySet<string> = new Set([
   'client/api.ts',
-  'client/poll.ts',
   'local/apigw/gateway.ts',
   'local/dashboard/ui/app.ts',
   'local/lambda/function-host.ts',
@@ -38,7 +37,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
  */
 const FILES_WITH_LONG_FUNCTIONS: ReadonlySet<string> = new Set([
   'bench/store.ts',
-  'client/poll.ts',
   'local/auth/sigv4.ts',
   'local/dashboard/ui/app.ts',
   'local/lambda/index.ts',
