@@ -42,7 +42,6 @@ const FILES_WITH_LONG_FUNCTIONS: ReadonlySet<string> = new Set([
   'local/lambda/index.ts',
   'local/runtime.ts',
   'local/stepfunctions/lambda-task.ts',
-  'local/watch.ts',
   'stacks/constructs/async-job-api.ts',
   'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
