@@ -81,6 +81,13 @@ describe.each([
     },
   );
 
+  it("runs README's flagless client line as written", async () => {
+    const line = /`npx async-api (run --input '[^']*')`/.exec(readFileSync(join(REPO, 'README.md'), 'utf8'))?.[1];
+    const args = [...line!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+    expect(await cli([...args, '--quiet'], cwd)).toEqual([ExitCode.Succeeded, '']);
+  });
+
   it("runs docs/webhooks.md's local command as written: the receiver gets one signed delivery", async () => {
     // Prepare: a receiver where the doc's `listen --port 8080` would be
     const deliveries: IncomingHttpHeaders[] = [];
