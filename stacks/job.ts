@@ -212,6 +212,8 @@ export function apiResourceNames(naming: Naming) {
     accessLogGroup: naming.vendedLogGroup('api-access'),
     webhookStartFunction: naming.name('webhook-start'),
     webhookSenderFunction: naming.name('webhook-sender'),
+    /** The role EventBridge Scheduler starts scheduled executions with. */
+    schedulerRole: naming.name('scheduler'),
   } as const;
 }
 
@@ -247,6 +249,7 @@ export function validateJobs(
       api.redriveFunction,
       api.webhookStartFunction,
       api.webhookSenderFunction,
+      api.schedulerRole,
     ].map((role) => [role, 'the API']),
   );
   const functionOwners = new Map<string, string>([
