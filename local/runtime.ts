@@ -198,13 +198,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
     current = activate(prepared);
     handlers = current.handlers;
-    dashboard = createDashboard({ port, sfn: () => current!.sfn, model: () => current!.model });
-    dashboard.attach(current.sfn);
-    localSigningSecret(dataDir);
-    const webhooks = new WebhookDelivery({ dataDir, stack: () => current!, log });
-    webhooks.attach(current.sfn);
-    const alarms = new LocalAlarms({ alarms: () => current!.alarms, log });
-    alarms.attach(current.sfn);
     const scheduler = new LocalScheduler({
       schedules: () => current!.schedules,
       sfn: () => current!.sfn,
@@ -212,6 +205,18 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...(options.schedulerClock ? { clock: options.schedulerClock } : {}),
       log,
     });
+    dashboard = createDashboard({
+      port,
+      sfn: () => current!.sfn,
+      model: () => current!.model,
+      scheduler: () => scheduler,
+    });
+    dashboard.attach(current.sfn);
+    localSigningSecret(dataDir);
+    const webhooks = new WebhookDelivery({ dataDir, stack: () => current!, log });
+    webhooks.attach(current.sfn);
+    const alarms = new LocalAlarms({ alarms: () => current!.alarms, log });
+    alarms.attach(current.sfn);
     scheduler.start();
     const retiring = new Set<Promise<void>>();
 
