@@ -29,7 +29,9 @@ const STOOD_IN_FOR: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_target: 'the same',
   aws_secretsmanager_secret: 'the signing secret file above',
   aws_secretsmanager_secret_version: 'the same',
-  aws_scheduler_schedule_group: "schedules fire on the runtime's clock",
+  aws_scheduler_schedule: "fired on the runtime's clock (Schedules above)",
+  aws_scheduler_schedule_group: 'the same',
+  aws_cloudwatch_metric_alarm: 'execution alarms printed in the log when met',
   aws_cloudwatch_dashboard: 'per-job counts on the dashboard',
 };
 

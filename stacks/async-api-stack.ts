@@ -40,7 +40,8 @@ export class AsyncApiStack extends TerraformStack {
   readonly notifications: WebhookNotifications;
   readonly schedules: JobSchedules;
   readonly alarms: JobAlarms;
-  readonly dashboard: JobsDashboard;
+  /** Absent with `CLOUDWATCH_DASHBOARD=false`. */
+  readonly dashboard?: JobsDashboard;
 
   constructor(scope: Construct, id: string, props: AsyncApiStackProps) {
     super(scope, id);
@@ -77,7 +78,10 @@ export class AsyncApiStack extends TerraformStack {
       partition: partitionOf(config.region),
     });
 
-    ({ schedules: this.schedules, alarms: this.alarms, dashboard: this.dashboard } = this.addOperations(naming, props));
+    const operations = this.addOperations(naming, props);
+    this.schedules = operations.schedules;
+    this.alarms = operations.alarms;
+    if (operations.dashboard) this.dashboard = operations.dashboard;
 
     this.apiEndpoint = new TerraformOutput(this, 'api_endpoint', { value: api.http.api.apiEndpoint });
     new TerraformOutput(this, 'api_auth', { value: config.apiAuth.mode });
@@ -136,14 +140,13 @@ export class AsyncApiStack extends TerraformStack {
       apiId: this.api.http.api.id,
       routeFunctionNames: [api.statusFunction, api.listFunction, api.historyFunction, api.redriveFunction],
       ...(props.apiAlarms ? { apiAlarms: props.apiAlarms } : {}),
+      enabled: config.cloudwatch.alarms,
       region: config.region,
       partition,
     });
-    const dashboard = new JobsDashboard(this, 'jobs-dashboard', {
-      naming,
-      stateMachineArns: machines,
-      region: config.region,
-    });
+    const dashboard = config.cloudwatch.dashboard
+      ? new JobsDashboard(this, 'jobs-dashboard', { naming, stateMachineArns: machines, region: config.region })
+      : undefined;
     return { schedules, alarms, dashboard };
   }
 }

@@ -212,3 +212,18 @@ describe('dashboard', () => {
     expect(new Set(firstRow).size).toBe(firstRow.length);
   });
 });
+
+describe('switching the CloudWatch resources off per stage', () => {
+  it('CLOUDWATCH_ALARMS=false leaves out every alarm, CLOUDWATCH_DASHBOARD=false the dashboard', () => {
+    const app = Testing.app() as App;
+    const stack = new AsyncApiStack(app, 'off-test', {
+      config: testConfig({ CLOUDWATCH_ALARMS: 'false', CLOUDWATCH_DASHBOARD: 'false' }),
+      buildDir: tempBuildDir(),
+    });
+    const out = parse(Testing.synth(stack));
+    expect(out.resources('aws_cloudwatch_metric_alarm')).toEqual({});
+    expect(out.resources('aws_cloudwatch_dashboard')).toEqual({});
+    expect(Object.keys(out.resources('aws_sns_topic'))).toHaveLength(2);
+    expect(() => testConfig({ CLOUDWATCH_DASHBOARD: 'off' })).toThrow(/CLOUDWATCH_DASHBOARD/);
+  });
+});

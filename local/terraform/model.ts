@@ -181,9 +181,6 @@ const EMULATED = new Set([
   'aws_apigatewayv2_route',
   'aws_apigatewayv2_stage',
   'aws_apigatewayv2_authorizer',
-  // Read by local/scheduler: schedules fire on the runtime's clock, execution alarms print to the log.
-  'aws_scheduler_schedule',
-  'aws_cloudwatch_metric_alarm',
 ]);
 
 /**

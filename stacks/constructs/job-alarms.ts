@@ -19,7 +19,7 @@ import {
 } from '../schedules';
 
 /** What each alarm means, for its description (and docs/jobs.md, "Alarms"). */
-const MEANING: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
+export const ALARM_MEANINGS: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
   executionsFailed: 'executions failed (a state ended in an error no Catch handled)',
   executionsTimedOut: 'executions ran past their TimeoutSeconds',
   executionThrottled: 'StartExecution or state transitions were throttled',
@@ -44,6 +44,8 @@ export interface JobAlarmsProps {
   readonly routeFunctionNames: readonly string[];
   /** Overrides of the API-wide alarms. Default: each on with {@link ALARM_DEFAULTS}. */
   readonly apiAlarms?: Readonly<Partial<Record<ApiAlarmName, AlarmSettings>>>;
+  /** `false` creates no alarm at all (the topic stays, so its ARN does not change). Default `true`. */
+  readonly enabled?: boolean;
   readonly region: string;
   readonly partition: string;
 }
@@ -111,7 +113,7 @@ export class JobAlarms extends Construct {
         ],
       }),
     });
-    this.alarms = { ...this.jobAlarms(props), ...this.apiAlarms(props) };
+    this.alarms = props.enabled === false ? {} : { ...this.jobAlarms(props), ...this.apiAlarms(props) };
   }
 
   private jobAlarms(props: JobAlarmsProps): Record<string, CloudwatchMetricAlarm> {
@@ -125,7 +127,7 @@ export class JobAlarms extends Construct {
           metricName: metric,
           statistic: 'Sum',
           dimensions: { StateMachineArn: props.stateMachineArns[job.name]! },
-          description: `Job ${job.name}: ${MEANING[key]}.`,
+          description: `Job ${job.name}: ${ALARM_MEANINGS[key]}.`,
         });
       }
     }
@@ -139,7 +141,7 @@ export class JobAlarms extends Construct {
       if (!settings.off)
         alarms[`api.${key}`] = this.alarm(key, props, key, settings, {
           ...spec,
-          description: `API: ${MEANING[key]}.`,
+          description: `API: ${ALARM_MEANINGS[key]}.`,
         });
     };
     add('webhookDeadLetters', {
