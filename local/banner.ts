@@ -29,6 +29,7 @@ const STOOD_IN_FOR: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_target: 'the same',
   aws_secretsmanager_secret: 'the signing secret file above',
   aws_secretsmanager_secret_version: 'the same',
+  aws_dynamodb_table: 'webhook registrations are files under the data folder',
   aws_scheduler_schedule: "fired on the runtime's clock (Schedules above)",
   aws_scheduler_schedule_group: 'the same',
   aws_cloudwatch_metric_alarm: 'execution alarms printed in the log when met',

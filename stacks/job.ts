@@ -212,6 +212,7 @@ export function apiResourceNames(naming: Naming) {
     accessLogGroup: naming.vendedLogGroup('api-access'),
     webhookStartFunction: naming.name('webhook-start'),
     webhookSenderFunction: naming.name('webhook-sender'),
+    webhookRegistrationsTable: naming.name('webhook-registrations'),
     /** The role EventBridge Scheduler starts scheduled executions with. */
     schedulerRole: naming.name('scheduler'),
   } as const;
