@@ -11,7 +11,7 @@ import {
   deployRoleStatements,
   planRoleStatements,
 } from './constructs/ci-policies';
-import { operationsDeployStatements } from './constructs/ci-policies-operations';
+import { operationsDeployStatements, operationsPolicyName } from './constructs/ci-policies-operations';
 import {
   environmentSubject,
   GithubActionsRole,
@@ -121,7 +121,7 @@ export class CiAccessStack extends TerraformStack {
     });
 
     this.deployOperations = new IamPolicy(this, 'deploy-operations', {
-      name: new Naming(CI_PROJECT, config.stage).name('deploy-operations', 128),
+      name: operationsPolicyName(policyScope),
       description: `Lets the deploy role manage ${policyScope.appPrefix}'s schedules, alarms and dashboard.`,
       policy: policyDocument(operationsDeployStatements(policyScope)),
     });

@@ -34,6 +34,14 @@ export function operationsArns(s: CiPolicyScope) {
   };
 }
 
+/**
+ * Name of the deploy role's managed policy for them, beside the boundary policy (`ci-access` names
+ * both outside the application's prefix).
+ */
+export function operationsPolicyName(s: Pick<CiPolicyScope, 'appBoundaryPolicyName'>): string {
+  return s.appBoundaryPolicyName.replace(/-app-boundary$/, '-deploy-operations');
+}
+
 /** Reads of the stage's schedules, alarms and dashboard (plan and deploy roles); one statement per resource type. */
 export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = operationsArns(s);
@@ -50,6 +58,18 @@ export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: [arns.alarms],
     },
     { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: [arns.dashboards] },
+  ];
+}
+
+/** The plan role's reads of them, and of the deploy role's managed policy for them (in `ci-access`). */
+export function operationsPlanStatements(s: CiPolicyScope): PolicyStatement[] {
+  return [
+    ...operationsReadStatements(s),
+    {
+      sid: 'ReadDeployOperationsPolicy',
+      actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
+      resources: [`arn:${s.partition}:iam::${s.accountId}:policy/${operationsPolicyName(s)}`],
+    },
   ];
 }
 

@@ -1,4 +1,4 @@
-import { operationsReadStatements } from './ci-policies-operations';
+import { operationsPlanStatements } from './ci-policies-operations';
 import { httpApiArns, httpApiStatements, keyStatements, keysArn, tagCondition } from './ci-random-id-statements';
 import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
@@ -284,7 +284,7 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     // Schedules, alarms, dashboard (issue 26; the deploy role's are a managed policy of their own,
     // as its inline policy is at IAM's size limit): ci-policies-operations.ts.
-    ...operationsReadStatements(s),
+    ...operationsPlanStatements(s),
   ];
 }
 
