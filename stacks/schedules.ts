@@ -192,6 +192,8 @@ export function validateSchedules(
         `no job ${JSON.stringify(name)} in the registry; jobs are ${jobs.map((j) => j.name).join(', ')}`,
       );
   }
+  // `<job>-<schedule>` can repeat across jobs (job `a-b` with `c`, job `a` with `b-c`).
+  const resourceOwners = new Map<string, string>();
   for (const job of jobs) {
     const seen = new Set<string>();
     schedulesOf(job, extra).forEach((schedule, i) => {
@@ -200,6 +202,11 @@ export function validateSchedules(
       if (seen.has(schedule.name))
         fail(job.name, `schedules[${i}].name`, `another schedule of the job is named ${JSON.stringify(schedule.name)}`);
       seen.add(schedule.name);
+      const resource = scheduleResourceNames(naming, job.name, schedule).schedule;
+      const owner = resourceOwners.get(resource);
+      if (owner)
+        fail(job.name, `schedules[${i}].name`, `its schedule would be named ${resource}, as ${owner}'s is; rename one`);
+      resourceOwners.set(resource, `job ${JSON.stringify(job.name)}`);
     });
     for (const [alarm, settings] of Object.entries(job.alarms ?? {})) {
       if (!Object.hasOwn(JOB_ALARMS, alarm))

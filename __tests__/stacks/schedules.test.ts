@@ -125,6 +125,16 @@ describe('validateSchedules', () => {
     expect(() => validateSchedules([job], naming, {}, fail)).toThrow('schedules[1].name');
   });
 
+  test("two jobs' schedules may not end up with the same resource name", () => {
+    const jobs: ScheduledJob[] = [
+      { name: 'a-b', schedules: [{ name: 'c', expression: 'rate(1 day)' }] },
+      { name: 'a', schedules: [{ name: 'b-c', expression: 'rate(1 day)' }] },
+    ];
+    expect(() => validateSchedules(jobs, naming, {}, fail)).toThrow(
+      'job "a": schedules[0].name: its schedule would be named async-api-dev-a-b-c, as job "a-b"\'s is; rename one',
+    );
+  });
+
   test('an extra schedule on a job that does not exist fails, naming it', () => {
     const extra = { reprot: [{ name: 'nightly', expression: 'rate(1 day)' }] };
     expect(() => validateSchedules([{ name: 'report' }], naming, extra, fail)).toThrow(
