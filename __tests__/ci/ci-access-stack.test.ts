@@ -71,7 +71,10 @@ describe('CiAccessStack', () => {
   });
 
   describe("the application roles' permissions boundary", () => {
-    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {});
+    // The other managed policy is the deploy role's for schedules and alarms (ci-policies-operations.test.ts).
+    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {}).filter(
+      (p) => p.name === appBoundaryPolicyName('dev'),
+    );
     const boundary = policies[0]!;
     const statements = JSON.parse(String(boundary.policy)).Statement as {
       Sid: string;

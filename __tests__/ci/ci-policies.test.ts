@@ -15,6 +15,7 @@ import {
   deployRoleStatements,
   planRoleStatements,
 } from '../../stacks/constructs/ci-policies';
+import { operationsDeployStatements } from '../../stacks/constructs/ci-policies-operations';
 import { type PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
 import { ACCOUNT, decide, PROVIDER_ARN, REGION } from './iam';
@@ -34,7 +35,8 @@ const SCOPE: CiPolicyScope = {
   appBoundaryPolicyName: appBoundaryPolicyName('dev'),
 };
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
-const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));
+// The deploy role's inline policy and its managed policy for schedules and alarms, as IAM joins them.
+const deploy = JSON.parse(policyDocument([...deployRoleStatements(SCOPE), ...operationsDeployStatements(SCOPE)]));
 const boundary = JSON.parse(policyDocument(appBoundaryStatements(SCOPE)));
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/gha-async-api-dev-app-boundary`;
 /** The request context of a role write: the boundary the role has (or is created with). */

@@ -1,3 +1,4 @@
+import { operationsPlanStatements } from './ci-policies-operations';
 import { httpApiArns, httpApiStatements, keyStatements, keysArn, tagCondition } from './ci-random-id-statements';
 import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
@@ -281,6 +282,9 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
       resources: [appBoundaryPolicyArn(s)],
     },
+    // Schedules, alarms, dashboard (issue 26; the deploy role's are a managed policy of their own,
+    // as its inline policy is at IAM's size limit): ci-policies-operations.ts.
+    ...operationsPlanStatements(s),
   ];
 }
 
