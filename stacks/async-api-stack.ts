@@ -97,31 +97,13 @@ export class AsyncApiStack extends TerraformStack {
     this.stateMachineArn = new TerraformOutput(this, 'state_machine_arn', {
       value: api.jobs[api.defaultJobName]!.stateMachine.stateMachine.arn,
     });
-    const jobs: Record<string, JobOutput> = {};
-    for (const [name, job] of Object.entries(api.jobs)) {
-      const definition = registry.find((j) => j.name === name)!;
-      jobs[name] = {
-        start_execution_url: job.startUrl,
-        state_machine_arn: job.stateMachine.stateMachine.arn,
-        description: terraformLiteral(definition.description),
-        example_input: terraformLiteral(JSON.stringify(definition.exampleInput)),
-      };
-    }
     // As a token: cdktf walks a plain object with the deprecated util.isArray, which warns on stderr.
-    new TerraformOutput(this, 'jobs', { value: Token.asAny(jobs) });
+    new TerraformOutput(this, 'jobs', { value: Token.asAny(jobsOutput(api, registry)) });
     new TerraformOutput(this, 'default_job', { value: api.defaultJobName });
     new TerraformOutput(this, 'execution_ended_topic_arn', { value: this.notifications.topic.arn });
     new TerraformOutput(this, 'webhook_signing_secret_arn', { value: this.notifications.secret.arn });
     new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarms.topic.arn });
-    const schedules = this.schedules.schedules.map(({ job, definition, schedule }) => ({
-      job,
-      name: definition.name,
-      schedule_name: schedule.name,
-      expression: definition.expression,
-      time_zone: definition.timeZone ?? 'UTC',
-      enabled: definition.enabled !== false,
-    }));
-    new TerraformOutput(this, 'schedules', { value: Token.asAny(schedules) });
+    new TerraformOutput(this, 'schedules', { value: Token.asAny(schedulesOutput(this.schedules)) });
   }
 
   /** Schedules, alarms and the dashboard: what runs the jobs in production (issue 26). */
@@ -157,6 +139,33 @@ export class AsyncApiStack extends TerraformStack {
       : undefined;
     return { schedules, alarms, dashboard };
   }
+}
+
+/** The `jobs` output: each job's route and state machine, and the registry's description and example. */
+function jobsOutput(api: AsyncJobApi, registry: readonly JobDefinition[]): Record<string, JobOutput> {
+  const jobs: Record<string, JobOutput> = {};
+  for (const [name, job] of Object.entries(api.jobs)) {
+    const definition = registry.find((j) => j.name === name)!;
+    jobs[name] = {
+      start_execution_url: job.startUrl,
+      state_machine_arn: job.stateMachine.stateMachine.arn,
+      description: terraformLiteral(definition.description),
+      example_input: terraformLiteral(JSON.stringify(definition.exampleInput)),
+    };
+  }
+  return jobs;
+}
+
+/** The `schedules` output: what the client lists of each schedule. */
+function schedulesOutput(schedules: AsyncApiStack['schedules']) {
+  return schedules.schedules.map(({ job, definition, schedule }) => ({
+    job,
+    name: definition.name,
+    schedule_name: schedule.name,
+    expression: definition.expression,
+    time_zone: definition.timeZone ?? 'UTC',
+    enabled: definition.enabled !== false,
+  }));
 }
 
 /**
