@@ -227,6 +227,17 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
     { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource'], resources: [arns.topics] },
     { sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags'], resources: [arns.queues] },
     {
+      // Tables are named, so their ARNs name only the stage's: no tag condition needed (docs/ci.md).
+      sid: 'ReadTables',
+      actions: [
+        'dynamodb:DescribeTable',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:ListTagsOfResource',
+      ],
+      resources: [arns.tables],
+    },
+    {
       sid: 'ReadRules',
       actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
       resources: [arns.rules],
@@ -334,6 +345,20 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       sid: 'WriteQueues',
       actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
       resources: [arns.queues],
+    },
+    {
+      // The table's own settings only: no item, backup, export or resource-policy action.
+      sid: 'WriteTables',
+      actions: [
+        'dynamodb:CreateTable',
+        'dynamodb:UpdateTable',
+        'dynamodb:DeleteTable',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:TagResource',
+        'dynamodb:UntagResource',
+      ],
+      resources: [arns.tables],
     },
     {
       sid: 'WriteRules',
