@@ -12,9 +12,13 @@ export interface RoleUnderTest {
   readonly name: string;
   readonly arn: string;
   readonly trustPolicy: unknown;
-  /** Inline policies (aws_iam_role_policy and `inline_policy` blocks). */
+  /**
+   * Identity policies the simulation evaluates: inline ones (aws_iam_role_policy and `inline_policy`
+   * blocks), then attached managed policies whose document the app defines (an `aws_iam_policy`),
+   * named by their ARN.
+   */
   readonly policies: readonly { readonly name: string; readonly policy: unknown }[];
-  /** Managed policies attached in any way; the simulation cannot see inside them. */
+  /** Managed policies attached in any way; those the app does not define cannot be simulated. */
   readonly managedPolicyArns: readonly string[];
   /**
    * The role's permissions boundary: its ARN, and its document when the app itself defines that
@@ -28,7 +32,10 @@ export function managedPolicyArn(policy: ScannedResource, identity: ScanIdentity
   return `arn:${identity.partition}:iam::${identity.accountId}:policy${String(policy.config['path'] ?? '/')}${String(policy.config['name'])}`;
 }
 
-/** Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them). */
+/**
+ * Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them): inline,
+ * attached managed policies the app defines, and the permissions boundary.
+ */
 export function rolesOf(
   resources: readonly ScannedResource[],
   identity: ScanIdentity = SCAN_IDENTITY,
@@ -47,6 +54,15 @@ export function rolesOf(
       const inline = role.config['inline_policy'];
       const inlineBlocks = (Array.isArray(inline) ? inline : inline ? [inline] : []) as Record<string, unknown>[];
       const boundaryArn = role.config['permissions_boundary'];
+      const managedPolicyArns = [
+        ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
+        ...resources
+          .filter(
+            (r) =>
+              (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r),
+          )
+          .map((r) => String(r.config['policy_arn'])),
+      ];
       return {
         address: role.address,
         path: role.path,
@@ -61,16 +77,11 @@ export function rolesOf(
             name: String(b['name'] ?? `inline-${i}`),
             policy: JSON.parse(String(b['policy'])),
           })),
+          ...managedPolicyArns
+            .filter((arn) => managed.has(arn))
+            .map((arn) => ({ name: arn, policy: managed.get(arn) })),
         ],
-        managedPolicyArns: [
-          ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
-          ...resources
-            .filter(
-              (r) =>
-                (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r),
-            )
-            .map((r) => String(r.config['policy_arn'])),
-        ],
+        managedPolicyArns,
         ...(typeof boundaryArn === 'string' && boundaryArn !== ''
           ? {
               permissionsBoundary: {

@@ -4,12 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AppConfig, CiAccessConfig } from './config';
-import {
-  appBoundaryStatements,
-  type CiPolicyScope,
-  deployRoleStatements,
-  planRoleStatements,
-} from './constructs/ci-policies';
+import { deployRolePolicies } from './constructs/ci-deploy-policies';
+import { appBoundaryStatements, type CiPolicyScope, planRoleStatements } from './constructs/ci-policies';
 import {
   environmentSubject,
   GithubActionsRole,
@@ -56,7 +52,7 @@ export interface CiAccessStackProps {
  * - plan role: assumable by `pull_request` jobs of the repository; reads state and resources and
  *   takes the state lock, nothing else.
  * - deploy role: assumable by jobs running in the repository's deploy environment; changes the
- *   application stack's resources only, and creates or changes application roles only when they
+ *   application stack's resources only (one inline policy and managed policies of its own), and creates or changes application roles only when they
  *   carry the boundary.
  * - app boundary: a managed policy capping every application role at what the application needs;
  *   the application stack sets it when `ROLE_PERMISSIONS_BOUNDARY_ARN` names it.
@@ -113,7 +109,9 @@ export class CiAccessStack extends TerraformStack {
       description: `Deploys ${APP_PROJECT}-${config.stage} from the ${ciAccess.deployEnvironment} environment of ${ciAccess.repository}.`,
       providerArn,
       subject: environmentSubject(ciAccess.repository, ciAccess.deployEnvironment),
-      statements: deployRoleStatements(policyScope),
+      // More than one inline policy may hold: the rest in managed policies of its own (docs/ci.md).
+      statements: deployRolePolicies(policyScope).inline,
+      managedPolicies: deployRolePolicies(policyScope).managed,
     });
 
     // The values of the AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN repository variables.

@@ -50,7 +50,6 @@ const FILES_WITH_LONG_FUNCTIONS: ReadonlySet<string> = new Set([
   'local/stepfunctions/lambda-task.ts',
   'local/watch.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);

@@ -627,17 +627,34 @@ describe('least privilege, simulated with iam-simulate', () => {
     expect([...byName].filter(([, paths]) => paths.length > 1)).toEqual([]);
   });
 
-  it('grants every role its permissions in inline policies the simulation can read', () => {
+  it('grants every role its permissions in policies the simulation can read', () => {
+    // Prepare: a managed policy the app attaches but does not define (an AWS-managed one, say).
+    const readable = (r: RoleUnderTest) => r.managedPolicyArns.every((arn) => r.policies.some((p) => p.name === arn));
+
     // Assess
-    expect(roles.filter((r) => r.managedPolicyArns.length > 0 || r.policies.length === 0).map((r) => r.path)).toEqual(
-      [],
+    expect(roles.filter((r) => !readable(r) || r.policies.length === 0).map((r) => r.path)).toEqual([]);
+    // The deploy role's managed policies are among them, so the check above saw some.
+    expect(roles.some((r) => r.managedPolicyArns.length > 0)).toBe(true);
+  });
+
+  it('refuses to judge a role by only some of its policies', () => {
+    // Prepare: a role with an attached managed policy whose document the app does not hold.
+    const withForeignPolicy: RoleUnderTest = {
+      ...roles[0]!,
+      managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    };
+
+    // Act, Assess
+    expect(() => mayPerform(withForeignPolicy, 's3:GetObject', arn.object(names.bucket, names.stateKey))).toThrow(
+      /managed policies arn:aws:iam::aws:policy\/ReadOnlyAccess are not policies of the app/,
     );
   });
 
   it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
-    // Prepare
+    // Prepare: the ci-access policies that are no role's own (the deploy role's are attached to it).
+    const attached = new Set(roles.flatMap((r) => r.managedPolicyArns));
     const boundaryPolicies = app.resources.filter(
-      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId,
+      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId && !attached.has(managedPolicyArn(r)),
     );
     const ci = (r: RoleUnderTest) => r.address.startsWith(`${app.ciAccessStackId}:`);
 

@@ -1,5 +1,5 @@
-import { httpApiArns, httpApiStatements, keyStatements, keysArn, tagCondition } from './ci-random-id-statements';
-import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
+import { httpApiArns, keysArn, tagCondition } from './ci-random-id-statements';
+import { type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
 
 /**
@@ -72,6 +72,11 @@ export function appBoundaryPolicyArn(
   s: Pick<CiPolicyScope, 'partition' | 'accountId' | 'appBoundaryPolicyName'>,
 ): string {
   return `arn:${s.partition}:iam::${s.accountId}:policy/${s.appBoundaryPolicyName}`;
+}
+
+/** The customer-managed policies of the CI role `roleName` (`GithubActionsRole` names them `<role>-<group>`). */
+export function ciManagedPoliciesArn(s: Pick<CiPolicyScope, 'partition' | 'accountId'>, roleName: string): string {
+  return `arn:${s.partition}:iam::${s.accountId}:policy/${roleName}-*`;
 }
 
 /**
@@ -152,12 +157,12 @@ export const BOUNDARY_TAMPERING_ACTIONS = {
   policy: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
 } as const;
 
-function stateObject(s: CiPolicyScope, key: string): string {
+export function stateObject(s: CiPolicyScope, key: string): string {
   return `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
 }
 
 /** Reading state needs the bucket listing too: without it S3 answers 403 instead of 404 for a first plan. */
-function stateList(s: CiPolicyScope): PolicyStatement {
+export function stateList(s: CiPolicyScope): PolicyStatement {
   return {
     sid: 'StateBucketList',
     actions: ['s3:ListBucket'],
@@ -166,7 +171,7 @@ function stateList(s: CiPolicyScope): PolicyStatement {
 }
 
 /** S3-native locking (`use_lockfile`) writes and deletes `<key>.tflock` next to the state. */
-function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
+export function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
   return {
     sid: 'StateLockFiles',
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -175,7 +180,7 @@ function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
 }
 
 /** What Terraform reads to refresh and plan the application stack. */
-function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): PolicyStatement[] {
+export function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): PolicyStatement[] {
   const arns = appResourceArns(s);
   return [
     {
@@ -288,179 +293,9 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
     {
-      sid: 'ReadAppBoundaryPolicy',
+      sid: 'ReadCiAccessPolicies',
       actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
-      resources: [appBoundaryPolicyArn(s)],
+      resources: [appBoundaryPolicyArn(s), ...s.ciRoleNames.map((name) => ciManagedPoliciesArn(s, name))],
     },
-  ];
-}
-
-/**
- * The deploy role: reads and writes the application stack's state and creates, changes and deletes
- * exactly the resource types that stack declares, under its name prefix. It cannot change the
- * `ci-access` stack (the OIDC provider, the CI roles and the boundary policy), so a workflow cannot
- * widen its own access; and every role it creates or changes carries the application's permissions
- * boundary ({@link appBoundaryStatements}), so a role it creates cannot do more than the application needs.
- */
-export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
-  const arns = appResourceArns(s);
-  return [
-    stateList(s),
-    { sid: 'StateReadWrite', actions: ['s3:GetObject', 's3:PutObject'], resources: [stateObject(s, s.appStateKey)] },
-    stateLock(s, [s.appStateKey]),
-    ...appReadStatements(s, []),
-    {
-      sid: 'WriteFunctions',
-      actions: [
-        'lambda:CreateFunction',
-        'lambda:UpdateFunctionCode',
-        'lambda:UpdateFunctionConfiguration',
-        'lambda:DeleteFunction',
-        'lambda:PutFunctionConcurrency',
-        'lambda:DeleteFunctionConcurrency',
-        'lambda:TagResource',
-        'lambda:UntagResource',
-        // The functions' asynchronous invocation settings (retries, destinations).
-        'lambda:PutFunctionEventInvokeConfig',
-        'lambda:UpdateFunctionEventInvokeConfig',
-        'lambda:DeleteFunctionEventInvokeConfig',
-      ],
-      resources: [arns.functions],
-    },
-    {
-      // Resource-based permissions only for API Gateway (the HTTP API's Lambda integration): without
-      // the condition the role could let any principal, another account included, invoke our functions.
-      sid: 'LetOnlyApiGatewayInvokeFunctions',
-      actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
-      resources: [arns.functions],
-      // EventBridge too: the execution-ended rule invokes the webhook sender.
-      condition: { StringEquals: { 'lambda:Principal': ['apigateway.amazonaws.com', 'events.amazonaws.com'] } },
-    },
-    {
-      sid: 'WriteTopics',
-      actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource'],
-      resources: [arns.topics],
-    },
-    {
-      sid: 'WriteQueues',
-      actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
-      resources: [arns.queues],
-    },
-    {
-      // The table's own settings only: no item, backup, export or resource-policy action.
-      sid: 'WriteTables',
-      actions: [
-        'dynamodb:CreateTable',
-        'dynamodb:UpdateTable',
-        'dynamodb:DeleteTable',
-        'dynamodb:UpdateTimeToLive',
-        'dynamodb:UpdateContinuousBackups',
-        'dynamodb:TagResource',
-        'dynamodb:UntagResource',
-      ],
-      resources: [arns.tables],
-    },
-    {
-      sid: 'WriteRules',
-      actions: [
-        'events:PutRule',
-        'events:DeleteRule',
-        'events:EnableRule',
-        'events:PutTargets',
-        'events:RemoveTargets',
-        'events:TagResource',
-        'events:UntagResource',
-      ],
-      resources: [arns.rules],
-    },
-    {
-      sid: 'WriteSigningSecrets',
-      actions: [
-        'secretsmanager:CreateSecret',
-        'secretsmanager:DeleteSecret',
-        'secretsmanager:UpdateSecret',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:TagResource',
-        'secretsmanager:UntagResource',
-      ],
-      resources: [arns.secrets],
-    },
-    ...keyStatements(s),
-    {
-      sid: 'WriteRolesUnderTheAppBoundary',
-      actions: [...BOUNDED_ROLE_ACTIONS],
-      resources: [arns.roles],
-      condition: { StringEquals: { 'iam:PermissionsBoundary': appBoundaryPolicyArn(s) } },
-    },
-    {
-      // These requests carry no iam:PermissionsBoundary key, and none changes what a role may do.
-      sid: 'TagAndListRoles',
-      actions: ['iam:TagRole', 'iam:UntagRole', 'iam:ListInstanceProfilesForRole'],
-      resources: [arns.roles],
-    },
-    {
-      sid: 'NeverRemoveAPermissionsBoundary',
-      effect: 'Deny',
-      actions: [...BOUNDARY_TAMPERING_ACTIONS.roles],
-      resources: ['*'],
-    },
-    {
-      sid: 'NeverChangeTheAppBoundaryPolicy',
-      effect: 'Deny',
-      actions: [...BOUNDARY_TAMPERING_ACTIONS.policy],
-      resources: [appBoundaryPolicyArn(s)],
-    },
-    {
-      sid: 'PassRolesToTheirServices',
-      actions: ['iam:PassRole'],
-      resources: [arns.roles],
-      condition: { StringEquals: { 'iam:PassedToService': [...APP_ROLE_SERVICES] } },
-    },
-    {
-      sid: 'WriteStateMachines',
-      actions: [
-        'states:CreateStateMachine',
-        'states:UpdateStateMachine',
-        'states:DeleteStateMachine',
-        'states:TagResource',
-        'states:UntagResource',
-      ],
-      resources: [arns.stateMachines],
-    },
-    {
-      sid: 'WriteLogGroups',
-      actions: [
-        'logs:CreateLogGroup',
-        'logs:DeleteLogGroup',
-        'logs:PutRetentionPolicy',
-        'logs:DeleteRetentionPolicy',
-        'logs:TagResource',
-        'logs:UntagResource',
-        'logs:TagLogGroup',
-        'logs:UntagLogGroup',
-      ],
-      resources: arns.logGroups,
-    },
-    {
-      // Turning on HTTP API access logs needs these on "*" (API Gateway developer guide, "Configuring
-      // logging for an HTTP API"); they have no resource-level permissions.
-      sid: 'AccessLogDeliveryNoResourceLevelPermissions',
-      actions: LOG_DELIVERY_ACTIONS,
-      resources: ['*'],
-    },
-    {
-      // deploy.yml's smoke test starts one execution per job and describes it. execute-api has no
-      // condition keys and the API id is random, so "its own API" is as narrow as route paths allow:
-      // the start and describe routes of the $default stage, never stop or any other route.
-      sid: 'SmokeTestStartAndDescribe',
-      actions: ['execute-api:Invoke'],
-      resources: [
-        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/start-execution`,
-        // A job's own start route, e.g. POST /jobs/<job>/start-execution.
-        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/*/start-execution`,
-        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/describe-execution`,
-      ],
-    },
-    ...httpApiStatements(s),
   ];
 }
