@@ -52,8 +52,8 @@ export interface CiAccessStackProps {
  * - plan role: assumable by `pull_request` jobs of the repository; reads state and resources and
  *   takes the state lock, nothing else.
  * - deploy role: assumable by jobs running in the repository's deploy environment; changes the
- *   application stack's resources only (one inline policy and managed policies of its own), and creates or changes application roles only when they
- *   carry the boundary.
+ *   application stack's resources only, and creates or changes application roles only when they
+ *   carry the boundary. One inline policy and managed policies of its own (IAM's size quotas).
  * - app boundary: a managed policy capping every application role at what the application needs;
  *   the application stack sets it when `ROLE_PERMISSIONS_BOUNDARY_ARN` names it.
  *
@@ -104,14 +104,15 @@ export class CiAccessStack extends TerraformStack {
       subject: pullRequestSubject(ciAccess.repository),
       statements: planRoleStatements(policyScope),
     });
+    const deployPolicies = deployRolePolicies(policyScope);
     this.deployRole = new GithubActionsRole(this, 'deploy-role', {
       roleName: roleNames.deploy,
       description: `Deploys ${APP_PROJECT}-${config.stage} from the ${ciAccess.deployEnvironment} environment of ${ciAccess.repository}.`,
       providerArn,
       subject: environmentSubject(ciAccess.repository, ciAccess.deployEnvironment),
       // More than one inline policy may hold: the rest in managed policies of its own (docs/ci.md).
-      statements: deployRolePolicies(policyScope).inline,
-      managedPolicies: deployRolePolicies(policyScope).managed,
+      statements: deployPolicies.inline,
+      managedPolicies: deployPolicies.managed,
     });
 
     // The values of the AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN repository variables.

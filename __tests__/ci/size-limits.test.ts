@@ -29,7 +29,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/stepfunctions/store.ts',
   'stacks/config.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);

@@ -4,12 +4,12 @@ import { LOG_DELIVERY } from './state-machine';
 
 /**
  * Permissions of the two CI roles and the permissions boundary of the application's roles, as data:
- * the `ci-access` stack renders them, and tests evaluate them with an IAM policy simulator.
+ * the `ci-access` stack renders them, and tests evaluate them with an IAM policy simulator. The deploy
+ * role's write statements, and its split into policies, are in `ci-deploy-policies.ts`.
  *
- * Action lists come from what the Terraform AWS provider calls for the resource types the
- * application stack declares (read during refresh and plan; create/update/delete during apply).
- * Resources are scoped by the application's name prefix wherever the service supports
- * resource-level permissions; each Allow statement on `*` says why in its `sid`, and docs/ci.md lists them.
+ * Actions are what the Terraform AWS provider calls (`security/terraform-actions/`). Resources are
+ * scoped by the application's name prefix wherever the service supports resource-level permissions;
+ * each Allow statement on `*` says why in its `sid`, and docs/ci.md lists them.
  */
 
 /** Services the application stack's roles are for; the deploy role may pass those roles to these only. */
@@ -75,9 +75,8 @@ export function appBoundaryPolicyArn(
 }
 
 /** The customer-managed policies of the CI role `roleName` (`GithubActionsRole` names them `<role>-<group>`). */
-export function ciManagedPoliciesArn(s: Pick<CiPolicyScope, 'partition' | 'accountId'>, roleName: string): string {
-  return `arn:${s.partition}:iam::${s.accountId}:policy/${roleName}-*`;
-}
+export const ciManagedPoliciesArn = (s: Pick<CiPolicyScope, 'partition' | 'accountId'>, roleName: string): string =>
+  `arn:${s.partition}:iam::${s.accountId}:policy/${roleName}-*`;
 
 /**
  * The permissions boundary of every application role: the union of what those roles need, on the
@@ -157,9 +156,8 @@ export const BOUNDARY_TAMPERING_ACTIONS = {
   policy: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
 } as const;
 
-export function stateObject(s: CiPolicyScope, key: string): string {
-  return `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
-}
+/** A state object (or lock file) of the state bucket. */
+export const stateObject = (s: CiPolicyScope, key: string): string => `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
 
 /** Reading state needs the bucket listing too: without it S3 answers 403 instead of 404 for a first plan. */
 export function stateList(s: CiPolicyScope): PolicyStatement {
