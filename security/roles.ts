@@ -12,13 +12,9 @@ export interface RoleUnderTest {
   readonly name: string;
   readonly arn: string;
   readonly trustPolicy: unknown;
-  /**
-   * Identity policies the simulation evaluates: inline ones (aws_iam_role_policy and `inline_policy`
-   * blocks), then attached managed policies whose document the app defines (an `aws_iam_policy`),
-   * named by their ARN.
-   */
+  /** Inline policies (aws_iam_role_policy and `inline_policy` blocks) and attached managed policies the app defines. */
   readonly policies: readonly { readonly name: string; readonly policy: unknown }[];
-  /** Managed policies attached in any way; those the app does not define cannot be simulated. */
+  /** Managed policies attached in any way that the app does not define: the simulation cannot see inside them. */
   readonly managedPolicyArns: readonly string[];
   /**
    * The role's permissions boundary: its ARN, and its document when the app itself defines that
@@ -32,10 +28,7 @@ export function managedPolicyArn(policy: ScannedResource, identity: ScanIdentity
   return `arn:${identity.partition}:iam::${identity.accountId}:policy${String(policy.config['path'] ?? '/')}${String(policy.config['name'])}`;
 }
 
-/**
- * Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them): inline,
- * attached managed policies the app defines, and the permissions boundary.
- */
+/** Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them). */
 export function rolesOf(
   resources: readonly ScannedResource[],
   identity: ScanIdentity = SCAN_IDENTITY,
@@ -54,7 +47,7 @@ export function rolesOf(
       const inline = role.config['inline_policy'];
       const inlineBlocks = (Array.isArray(inline) ? inline : inline ? [inline] : []) as Record<string, unknown>[];
       const boundaryArn = role.config['permissions_boundary'];
-      const managedPolicyArns = [
+      const attached = [
         ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
         ...resources
           .filter(
@@ -77,11 +70,10 @@ export function rolesOf(
             name: String(b['name'] ?? `inline-${i}`),
             policy: JSON.parse(String(b['policy'])),
           })),
-          ...managedPolicyArns
-            .filter((arn) => managed.has(arn))
-            .map((arn) => ({ name: arn, policy: managed.get(arn) })),
+          // Managed policies the app itself defines: their documents are known.
+          ...attached.filter((arn) => managed.has(arn)).map((arn) => ({ name: arn, policy: managed.get(arn) })),
         ],
-        managedPolicyArns,
+        managedPolicyArns: attached.filter((arn) => !managed.has(arn)),
         ...(typeof boundaryArn === 'string' && boundaryArn !== ''
           ? {
               permissionsBoundary: {

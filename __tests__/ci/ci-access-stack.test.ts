@@ -80,7 +80,7 @@ describe('CiAccessStack', () => {
     const deployRole = Object.entries(synth.json.resource.aws_iam_role!).find(([, r]) => r.name === names.deploy)![0];
 
     expect(own.map(([, p]) => p.name).sort()).toEqual(
-      ['compute', 'read', 'webhooks'].map((group) => `${names.deploy}-${group}`),
+      ['compute', 'operations', 'read', 'webhooks'].map((group) => `${names.deploy}-${group}`),
     );
     expect(attachments.map((a) => [a.role, a.policy_arn]).sort()).toEqual(
       own.map(([id]) => [`\${aws_iam_role.${deployRole}.name}`, `\${aws_iam_policy.${id}.arn}`]).sort(),

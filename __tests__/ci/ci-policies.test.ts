@@ -35,6 +35,7 @@ const SCOPE: CiPolicyScope = {
   appBoundaryPolicyName: appBoundaryPolicyName('dev'),
 };
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
+// Every policy of the deploy role (inline and managed), as IAM joins them.
 const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));
 const boundary = JSON.parse(policyDocument(appBoundaryStatements(SCOPE)));
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/gha-async-api-dev-app-boundary`;

@@ -11,6 +11,7 @@ import {
   stateLock,
   stateObject,
 } from './ci-policies';
+import { operationsDeployStatements } from './ci-policies-operations';
 import { httpApiStatements, keyStatements } from './ci-random-id-statements';
 import type { ManagedPolicyGroup, RolePolicies } from './iam-quotas';
 import { LOG_DELIVERY_ACTIONS, type PolicyStatement } from './service-role';
@@ -55,6 +56,12 @@ export function deployRolePolicies(s: CiPolicyScope): RolePolicies {
         name: 'webhooks',
         description: `Writes the webhook topics, queues, tables, rules, secrets and keys of ${s.appPrefix}.`,
         statements: webhookStatements(s),
+      },
+      {
+        // Schedules, alarms and the dashboard (issue 26), and passing the scheduler role to Scheduler.
+        name: 'operations',
+        description: `Lets the deploy role manage ${s.appPrefix}'s schedules, alarms and dashboard.`,
+        statements: operationsDeployStatements(s),
       },
     ] satisfies ManagedPolicyGroup[],
   };

@@ -1,3 +1,4 @@
+import { operationsPlanStatements } from './ci-policies-operations';
 import { httpApiArns, keysArn, tagCondition } from './ci-random-id-statements';
 import { type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
@@ -262,10 +263,6 @@ export function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly stri
   ];
 }
 
-function roleArn(s: CiPolicyScope, name: string): string {
-  return `arn:${s.partition}:iam::${s.accountId}:role/${name}`;
-}
-
 /**
  * The plan role: reads the state of the application and `ci-access` stacks and the resources both
  * stacks manage, and writes nothing, not even a lock file (plans run with `-lock=false`).
@@ -279,7 +276,7 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     // `<key>.tflock` could also delete a running deploy's lock, from any same-repository pull request.
     ...appReadStatements(
       s,
-      s.ciRoleNames.map((name) => roleArn(s, name)),
+      s.ciRoleNames.map((name) => `arn:${s.partition}:iam::${s.accountId}:role/${name}`),
     ),
     {
       // Plans read keys long after they were created, when their tags count (the deploy role reads a
@@ -295,5 +292,7 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
       resources: [appBoundaryPolicyArn(s), ...s.ciRoleNames.map((name) => ciManagedPoliciesArn(s, name))],
     },
+    // Schedules, alarms, dashboard (issue 26): ci-policies-operations.ts.
+    ...operationsPlanStatements(s),
   ];
 }
