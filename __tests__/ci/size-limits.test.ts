@@ -26,7 +26,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/stepfunctions/store.ts',
   'stacks/config.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);
@@ -43,7 +42,6 @@ const FILES_WITH_LONG_FUNCTIONS: ReadonlySet<string> = new Set([
   'local/runtime.ts',
   'local/stepfunctions/lambda-task.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);
