@@ -77,14 +77,61 @@ function ensureCdktnCli(log) {
   return script;
 }
 
+/** cdktf commands (and their aliases) that synthesize the app and then reach AWS through Terraform. */
+const AWS_COMMANDS = new Set(['diff', 'plan', 'deploy', 'apply', 'destroy']);
+
+/**
+ * Whether the AWS SDK's default chain finds credentials with `env` (the same sources Terraform's S3
+ * backend and AWS provider read): undefined when it does, else the SDK's reason.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<string | undefined>}
+ */
+async function awsCredentialsProblem(env) {
+  const { fromNodeProviderChain } = require('@aws-sdk/credential-providers');
+  const saved = process.env;
+  process.env = env; // the chain's environment step reads process.env
+  try {
+    await fromNodeProviderChain()();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.split('\n')[0] : String(err);
+  } finally {
+    process.env = saved;
+  }
+}
+
+/**
+ * What `diff`, `deploy` and `destroy` need, checked before the CLI starts, each reported in one line:
+ * the app's settings (`main.ts --check-config`; cdktf would print a problem twice, inside its own
+ * synth error) and AWS credentials (cdktn-cli prints two stack traces around Terraform's message).
+ * @returns {Promise<number>} 0 to go on, else the exit code
+ */
+async function preflight(args, env, log, credentialsProblem = awsCredentialsProblem) {
+  if (!AWS_COMMANDS.has(args[0])) return 0;
+  const check = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', '--check-config'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (check.status !== 0) return check.status ?? 1;
+  const problem = await credentialsProblem(env);
+  if (problem === undefined) return 0;
+  log(
+    `no AWS credentials for Terraform (${problem.replace(/\.$/, '')}): set AWS_PROFILE (after \`aws sso login\` or \`aws configure\`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+  );
+  return 1;
+}
+
 /**
  * Runs the chosen CLI with `args` in the repository root and resolves to its exit code. The CLI
  * gets the terminal: Ctrl-C reaches it (and Terraform) directly, and this wrapper waits for it to
  * finish cleaning up (a state lock, a half-written plan) instead of exiting first.
  */
-function runCli(args, options = {}) {
+async function runCli(args, options = {}) {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  const stop = await preflight(args, env, log, options.credentialsProblem);
+  if (stop !== 0) return stop;
   const cli = chooseCli(options.version ?? process.version, env.CDKTF_CLI);
   if (cli === 'cdktn' && env.CDKTF_CLI !== 'cdktn') {
     log(
@@ -109,7 +156,16 @@ function runCli(args, options = {}) {
   });
 }
 
-module.exports = { NEWEST_CDKTF_CLI_MAJOR, CDKTN_DIR, chooseCli, cliScript, cliEnv, ensureCdktnCli, runCli };
+module.exports = {
+  NEWEST_CDKTF_CLI_MAJOR,
+  CDKTN_DIR,
+  chooseCli,
+  cliScript,
+  cliEnv,
+  ensureCdktnCli,
+  preflight,
+  runCli,
+};
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).then(

@@ -120,7 +120,7 @@ describe.each([
     const description = JSON.parse(run.stdout);
     expect(description.status).toBe('RUNNING');
     expect(run.stderr).toContain(
-      `deadline passed; the execution is still running. Re-attach with: async-api wait ${description.executionArn}`,
+      `deadline passed; the execution is still running. Re-attach with: npx async-api wait ${description.executionArn}`,
     );
   });
 

@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { UsageError } from '../../client/cli-io';
-import { listen, parsePort, type ReceivedEvent } from '../../client/listen';
+import { listen, type ReceivedEvent } from '../../client/listen';
 
 const SECRET = 'a-local-signing-secret-for-the-listen-test';
 
@@ -57,11 +56,5 @@ describe('async-api listen', () => {
     expect(r.events).toEqual([]);
     expect(r.rejected).toHaveLength(2);
     await r.close();
-  });
-
-  it('checks --port', () => {
-    expect(parsePort('8080')).toBe(8080);
-    expect(() => parsePort('80a')).toThrow(UsageError);
-    expect(() => parsePort('70000')).toThrow(/0 to 65535/);
   });
 });

@@ -9,6 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ExitCode, main } from '../../client/cli';
+import { DEFAULT_LOCAL_DATA_DIR, writeLocalEndpoint } from '../../client/local-endpoint';
+import { servedJobs } from '../../local/banner';
+import { localEndpointOf } from '../../local/endpoint-file';
 import { REPO_ROOT, type Runtime, SILENT_LOGS, startRuntime } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
@@ -169,7 +173,26 @@ describe('npm run new-job, in a temporary copy', () => {
         ...JOBS.map((j) => `POST /${j.name}/start-execution`),
       ]),
     );
+    // This process imported a registry without the new job (as `npm start` after a watch reload):
+    // the dashboard's start form and the banner still get its example input and description.
+    expect(servedJobs(runtime.model).find((j) => j.name === NAME)).toMatchObject({
+      exampleInput: { text: 'hello async world' },
+      description: `${NAME}: counts the words of a text (scaffolded; replace with your work).`,
+    });
     expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 3 } });
+    // The scaffold's "then:" line, run as written in the copy next to its runtime (npm start writes
+    // .local/endpoint.json; this test's runtime is started directly, so the test writes it)
+    const localDir = join(copy, DEFAULT_LOCAL_DATA_DIR);
+    mkdirSync(localDir, { recursive: true });
+    writeLocalEndpoint(localDir, localEndpointOf(runtime, localDir));
+    const then = written.stdout.split('\n').find((l) => l.startsWith('then: '))!;
+    const args = [...then.slice(then.indexOf('npx async-api run ')).matchAll(/'([^']*)'|(\S+)/g)]
+      .map((m) => m[1] ?? m[2]!)
+      .slice(2);
+    const quiet = { write: () => true };
+    expect(await main([...args, '--quiet'], { stdout: quiet, stderr: quiet, env: {}, cwd: copy })).toBe(
+      ExitCode.Succeeded,
+    );
     expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountE2e.InvalidInput' });
     expect(byDefault.status).toBe(200);
     expect(byDefault.body.executionArn).toMatch(new RegExp(`:execution:async-api-dev-${MAIN.name}:`));

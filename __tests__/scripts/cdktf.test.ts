@@ -61,6 +61,43 @@ describe('the checkpoint call', () => {
   });
 });
 
+describe('before diff, deploy and destroy', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'async-api-preflight-'));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  /** `node scripts/cdktf.cjs <args>` with no AWS setting of the caller's: an empty home, no metadata service. */
+  const wrapper = (args: string[], extra: Record<string, string> = {}) => {
+    const env: Record<string, string> = { PATH: process.env['PATH']!, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' };
+    return spawnSync(process.execPath, [join(ROOT, 'scripts', 'cdktf.cjs'), ...args], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  };
+
+  it.each(['diff', 'deploy', 'destroy'])('%s without TF_STATE_BUCKET says so once and starts no CLI', (command) => {
+    const run = wrapper([command]);
+
+    expect([run.status, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toBe(
+      'Configuration error: TF_STATE_BUCKET is required: the S3 bucket that holds Terraform state: 3 to 63 characters of a-z, 0-9 and "-", not starting or ending with "-".\n',
+    );
+  });
+
+  it('diff without AWS credentials says so in one line and starts no CLI', () => {
+    const run = wrapper(['diff'], { TF_STATE_BUCKET: 'my-state-bucket' });
+
+    expect([run.status, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toBe(
+      'no AWS credentials for Terraform (Could not load credentials from any providers): set AWS_PROFILE (after `aws sso login` or `aws configure`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n',
+    );
+  });
+});
+
 describe('cdktf-cli and cdktn-cli', () => {
   let work: string;
   beforeAll(() => {

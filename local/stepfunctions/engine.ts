@@ -148,12 +148,19 @@ export class ExecutionEngine {
         StateMachine: { Id: stateMachine.arn, Name: stateMachine.name },
       },
     });
-    void consumeEvents(run.eventLogs, record, this.definition);
+    // The outcome waits for the last state events (a Fail state is entered and throws within the
+    // same turn): the service writes the closing event, which must come after FailStateEntered.
+    const consumed = consumeEvents(run.eventLogs, record, this.definition).catch(() => undefined);
     let aborted = false;
-    const outcome = run.result.then(
-      (output): Outcome => ({ status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
-      (err: unknown): Outcome => outcomeOfError(err),
-    );
+    const outcome = run.result
+      .then(
+        (output): Outcome => ({ status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
+        (err: unknown): Outcome => outcomeOfError(err),
+      )
+      .then(async (o) => {
+        await consumed;
+        return o;
+      });
     return {
       abort: () => {
         if (aborted) return;

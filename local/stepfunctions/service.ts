@@ -5,6 +5,7 @@
  * with the codes and messages Step Functions uses.
  */
 import { randomUUID } from 'node:crypto';
+import { EXECUTION_STATUSES } from '../../lambda-src/shared/step-functions-arn';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
 import type { DefinitionRevisions } from './definitions';
@@ -22,7 +23,7 @@ export type Caller = { readonly kind: 'developer' } | { readonly kind: 'role'; r
 /** JSON 1.0 members of the operations, as received. */
 export type Request = Readonly<Record<string, unknown>>;
 
-const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const STATUSES: readonly string[] = EXECUTION_STATUSES;
 
 /** A state machine the service serves, with the engine that runs its definition. */
 export interface ServedStateMachine {

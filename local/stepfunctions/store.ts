@@ -15,15 +15,17 @@
  * `*.migrated` (kept, not deleted). A crash between the two repeats the copy, which skips executions
  * already present.
  */
+
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExecutionStatusName } from '../../lambda-src/shared/step-functions-arn';
 import { DatabaseSync, type StatementSync } from './sqlite';
 
 /**
  * Execution statuses the runtime produces. PENDING_REDRIVE (a Distributed Map's child executions
  * waiting for their Map Run's redrive) does not occur: Distributed Map is not emulated.
  */
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type ExecutionStatus = Exclude<ExecutionStatusName, 'PENDING_REDRIVE'>;
 
 /** The summary DescribeExecution reads. Dates are epoch milliseconds. */
 export interface ExecutionRecord {
