@@ -17,11 +17,13 @@ import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
+import { TaskTokens } from './stepfunctions/callbacks';
+import { DefinitionOperations } from './stepfunctions/definitions';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
 import type { TerraformJson } from './terraform/document';
-import { buildStackModel, type StackModel } from './terraform/model';
+import { buildStackModel, type StackModel, type StateMachineModel } from './terraform/model';
 import { ResolutionError } from './terraform/resolver';
 import { loadSynthesizedStack } from './terraform/stack';
 
@@ -343,18 +345,20 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     ...(options.functionLog ? { log: options.functionLog } : {}),
   });
   // One engine per state machine (one per job), all running functions of the same Lambda service.
-  const machines = model.stateMachines.map((stateMachine) => ({
-    stateMachine,
-    engine: new ExecutionEngine({
+  const taskTokens = new TaskTokens();
+  const createEngine = (stateMachine: StateMachineModel): ExecutionEngine =>
+    new ExecutionEngine({
       stateMachine,
       lambda,
       iam,
       region: model.region,
       accountId: model.accountId,
       partition: model.partition,
+      taskTokens,
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-    }),
-  }));
+    });
+  const machines = model.stateMachines.map((stateMachine) => ({ stateMachine, engine: createEngine(stateMachine) }));
+  let definitions: DefinitionOperations | undefined;
   const sfn = new StepFunctionsService({
     machines,
     store: shared.store,
@@ -362,6 +366,20 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     createdAt: Date.now(),
     running: shared.running,
     onClosed: shared.onClosed,
+    more: (operation, caller, request) => definitions?.call(operation, caller, request),
+  });
+  definitions = new DefinitionOperations({
+    region: model.region,
+    accountId: model.accountId,
+    partition: model.partition,
+    iam,
+    tokens: taskTokens,
+    createEngine,
+    machines: {
+      get: (arn) => sfn.machines.get(arn),
+      add: (served) => void sfn.machines.set(served.stateMachine.arn, served),
+      delete: (arn) => void sfn.machines.delete(arn),
+    },
   });
   const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const gateway = new HttpApiGateway({

@@ -143,8 +143,9 @@ const FUNCTIONS: Readonly<Record<string, (args: unknown[]) => unknown>> = {
     return (start as number) + Math.floor(r * ((end as number) - (start as number)));
   },
   'States.MathAdd': ([a, b]) => {
-    expect(isInt(a) && isInt(b), 0, 'States.MathAdd', 'expects integers');
-    return (a as number) + (b as number);
+    // AWS takes the integer part of a number with a fraction (recorded: MathAdd(59, 4.3) is 63).
+    expect(typeof a === 'number' && typeof b === 'number', 0, 'States.MathAdd', 'expects numbers');
+    return Math.trunc(a as number) + Math.trunc(b as number);
   },
   'States.StringSplit': ([s, sep]) => {
     expect(typeof s === 'string' && typeof sep === 'string', 0, 'States.StringSplit', 'expects two strings');

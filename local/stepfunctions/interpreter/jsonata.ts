@@ -51,6 +51,22 @@ export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]
   },
 };
 
+// JSONata 2.0's function library (docs.jsonata.org, "Function library").
+const JSONATA_FUNCTIONS = new Set(
+  (
+    'string length substring substringBefore substringAfter uppercase lowercase trim pad contains split join match ' +
+    'replace eval base64encode base64decode encodeUrlComponent encodeUrl decodeUrlComponent decodeUrl number abs ' +
+    'floor ceil round power sqrt random formatNumber formatBase formatInteger parseInteger sum max min average ' +
+    'boolean not exists count append sort reverse shuffle distinct zip keys lookup spread merge sift each error ' +
+    'assert type now millis fromMillis toMillis map filter single reduce'
+  ).split(' '),
+);
+
+/** Whether `$name` is a function of JSONata's library or of Step Functions'. */
+export function isKnownFunction(name: string): boolean {
+  return JSONATA_FUNCTIONS.has(name) || Object.hasOwn(STEP_FUNCTIONS_FUNCTIONS, name);
+}
+
 /** The expression inside `{% %}`, or undefined for a literal. */
 export function expressionOf(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

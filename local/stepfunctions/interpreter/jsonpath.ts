@@ -54,7 +54,7 @@ export function resolvePath(path: string, data: PathData): unknown {
 
 function query(path: string, doc: unknown, shown: string): unknown {
   if (path === '$') return doc;
-  const found = JSONPath({ path, json: doc as object, wrap: true, eval: false }) as unknown[];
+  const found = JSONPath({ path, json: doc as object, wrap: true, eval: 'safe' }) as unknown[];
   if (!isDefinite(path)) return found;
   if (found.length === 0) {
     throw runtimeError(`Invalid path '${shown}' : No results for path: ${bracketed(path)}`);

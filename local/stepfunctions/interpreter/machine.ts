@@ -121,10 +121,12 @@ async function withRetry(run: StateRun): Promise<Step & { assigned?: Record<stri
   let retryCount = 0;
   for (;;) {
     try {
-      return await runStateBody({
-        ...run,
-        context: { ...run.context, State: { ...(run.context['State'] as object), RetryCount: retryCount } },
-      });
+      // `$$.State.RetryCount` exists in Task states only (AWS "Context object").
+      const state =
+        run.state['Type'] === 'Task'
+          ? { ...(run.context['State'] as object), RetryCount: retryCount }
+          : run.context['State'];
+      return await runStateBody({ ...run, context: { ...run.context, State: state } });
     } catch (err) {
       if (!(err instanceof StatesError) || err instanceof Aborted) throw err;
       const i = matchingIndex(retriers, err.error);
