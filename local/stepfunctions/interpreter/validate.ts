@@ -208,8 +208,9 @@ function checkJsonata(value: unknown, name: string, at: string, scope: Scope, ou
     });
     return;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => checkJsonata(v, name, `${at}/${i}`, scope, out));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) checkJsonata(v, name, `${at}/${i}`, scope, out);
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) checkJsonata(v, name, `${at}/${key}`, scope, out);
   }
 }
@@ -238,8 +239,9 @@ function checkJsonPathVariables(state: State, name: string, where: string, scope
     }
   };
   const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}/${i}`));
-    else if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${at}/${i}`);
+    } else if (value !== null && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
         if (key.endsWith('.$')) check(v, `${at}/${key}`);
         else walk(v, `${at}/${key}`);
@@ -262,8 +264,9 @@ function checkJsonPathVariables(state: State, name: string, where: string, scope
   const rule = (r: unknown, at: string): void => {
     if (r === null || typeof r !== 'object') return;
     for (const [key, v] of Object.entries(r)) {
-      if (key === 'And' || key === 'Or') (v as unknown[]).forEach((x, i) => rule(x, `${at}/${key}/${i}`));
-      else if (key === 'Not') rule(v, `${at}/Not`);
+      if (key === 'And' || key === 'Or') {
+        for (const [i, x] of (v as unknown[]).entries()) rule(x, `${at}/${key}/${i}`);
+      } else if (key === 'Not') rule(v, `${at}/Not`);
       else if (key === 'Variable' || key.endsWith('Path')) check(v, `${at}/${key}`);
       else if (key === 'Assign') walk(v, `${at}/Assign`);
     }
