@@ -105,7 +105,8 @@ export function applyResultPath(resultPath: unknown, input: unknown, result: unk
   if (resultPath === undefined || resultPath === '$') return result;
   const segments = JSONPath.toPathArray(String(resultPath)).slice(1);
   const root = structuredClone(input) as unknown;
-  if (root === null || typeof root !== 'object') {
+  // Stricter side: a field cannot be set on an array (AWS fails such a ResultPath; docs/aws-behaviour.md).
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
     throw runtimeError(`Unable to apply ResultPath '${String(resultPath)}' to an input that is not an object`);
   }
   let node = root as Record<string, unknown>;
@@ -116,7 +117,7 @@ export function applyResultPath(resultPath: unknown, input: unknown, result: unk
     }
     const next = node[seg];
     if (next === undefined) node[seg] = {};
-    else if (next === null || typeof next !== 'object') {
+    else if (next === null || typeof next !== 'object' || Array.isArray(next)) {
       throw runtimeError(`Unable to apply ResultPath '${String(resultPath)}': '${seg}' is not an object`);
     }
     node = node[seg] as Record<string, unknown>;

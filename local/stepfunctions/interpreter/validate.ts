@@ -194,6 +194,20 @@ function checkJsonata(value: unknown, name: string, at: string, scope: Scope, ou
         for (const a of (node['arguments'] as Record<string, unknown>[]) ?? []) bound.add(String(a['value']));
     });
     collect(ast, (node) => {
+      const procedure = node['procedure'] as Record<string, unknown> | undefined;
+      if ((node['type'] === 'function' || node['type'] === 'partial') && procedure?.['type'] === 'variable') {
+        const fn = String(procedure['value']);
+        if (!bound.has(fn) && !isKnownFunction(fn)) {
+          out.push(
+            diag(
+              at,
+              `State '${name}': the JSONata expression '${expression}' calls '$${fn}', which is not a function of JSONata or Step Functions`,
+            ),
+          );
+        }
+      }
+    });
+    collect(ast, (node) => {
       const ref = node['type'] === 'variable' ? String(node['value']) : undefined;
       if (ref === undefined || bound.has(ref)) return;
       if (isKnownFunction(ref)) return;

@@ -1,0 +1,217 @@
+/**
+ * CreateStateMachine / DeleteStateMachine / ValidateStateMachineDefinition for definitions outside
+ * the stack, and `.waitForTaskToken` with SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat,
+ * on the service with a scripted Lambda.
+ */
+import { rmSync } from 'node:fs';
+import { TaskTokens } from '../../../local/stepfunctions/callbacks';
+import { DefinitionOperations } from '../../../local/stepfunctions/definitions';
+import { ExecutionEngine } from '../../../local/stepfunctions/engine';
+import { SfnError } from '../../../local/stepfunctions/errors';
+import type { StepFunctionsService } from '../../../local/stepfunctions/service';
+import { ACCOUNT, DEV, FN, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
+
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/sm-role`;
+
+describe('definitions and callbacks on the local Step Functions API', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    releaseHungInvocations();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  // The service of the fixture, with the definition operations wired as runtime.ts wires them.
+  async function withOperations(payloads: unknown[] = []) {
+    const tokens = new TaskTokens();
+    const fixture = await setup(
+      (request) => {
+        payloads.push(request.payload);
+        return ok({ sent: true });
+      },
+      { taskTokens: tokens },
+    );
+    dirs.push(fixture.dir);
+    const service: StepFunctionsService = fixture.service;
+    const ops = new DefinitionOperations({
+      region: 'us-east-1',
+      accountId: ACCOUNT,
+      partition: 'aws',
+      iam: fixture.iam,
+      tokens,
+      createEngine: (stateMachine) =>
+        new ExecutionEngine({
+          stateMachine,
+          lambda: fixture.lambda,
+          iam: fixture.iam,
+          region: 'us-east-1',
+          accountId: ACCOUNT,
+          partition: 'aws',
+          taskTokens: tokens,
+        }),
+      machines: {
+        get: (arn) => service.machines.get(arn),
+        add: (served) => void service.machines.set(served.stateMachine.arn, served),
+        delete: (arn) => void service.machines.delete(arn),
+      },
+    });
+    const call = (operation: string, request: Record<string, unknown>) =>
+      ops.call(operation, DEV, request) as Promise<Record<string, unknown>>;
+    return { service, call, lambda: fixture.lambda };
+  }
+
+  const create = (name: string, definition: unknown) => ({
+    name,
+    roleArn: ROLE,
+    definition: JSON.stringify(definition),
+  });
+
+  it('creates a JSONata state machine, runs it to AWS’s output, and deletes it', async () => {
+    // Prepare
+    const { service, call } = await withOperations();
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Label',
+      States: { Label: { Type: 'Pass', Output: { label: '{% $uppercase($states.input.name) %}' }, End: true } },
+    };
+
+    // Act
+    const { stateMachineArn } = await call('CreateStateMachine', create('labels', definition));
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn, input: '{"name":"miso"}' });
+    const done = await untilClosed(service, executionArn);
+    await call('DeleteStateMachine', { stateMachineArn });
+
+    // Assess
+    expect(stateMachineArn).toBe(`arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:labels`);
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"label":"MISO"}' });
+    await expect(service.startExecution(DEV, { stateMachineArn })).rejects.toMatchObject({
+      code: 'StateMachineDoesNotExist',
+    });
+  });
+
+  it('refuses what AWS refuses with InvalidDefinition naming the state and field, and creates nothing', async () => {
+    const { call, service } = await withOperations();
+    const cases: [unknown, RegExp][] = [
+      [
+        { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', InputPath: '$.a', End: true } } },
+        /'InputPath' of state 'P' is JSONPath-only.* at \/States\/P\/InputPath/,
+      ],
+      [
+        {
+          QueryLanguage: 'JSONata',
+          StartAt: 'P',
+          States: { P: { Type: 'Pass', Output: '{% $nope(1) %}', End: true } },
+        },
+        /\$nope.* at \/States\/P\/Output/,
+      ],
+      [
+        {
+          StartAt: 'M',
+          States: {
+            M: {
+              Type: 'Map',
+              ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Assign: { inner: 1 }, End: true } } },
+              Next: 'After',
+            },
+            After: { Type: 'Pass', Assign: { 'copy.$': '$inner' }, End: true },
+          },
+        },
+        /\$inner.* at \/States\/After\/Assign\/copy\.\$/,
+      ],
+    ];
+
+    for (const [i, [definition, message]] of cases.entries()) {
+      const refused = call('CreateStateMachine', create(`bad-${i}`, definition));
+      await expect(refused).rejects.toBeInstanceOf(SfnError);
+      await expect(refused).rejects.toMatchObject({
+        code: 'InvalidDefinition',
+        message: expect.stringMatching(message),
+      });
+    }
+    expect([...service.machines.keys()].filter((arn) => arn.includes(':bad-'))).toEqual([]);
+  });
+
+  it('answers ValidateStateMachineDefinition with OK, or FAIL and one diagnostic per problem', async () => {
+    const { call } = await withOperations();
+    const good = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const bad = { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Nowhere' } } };
+
+    const ok = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(good) });
+    const fail = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(bad) });
+    const notJson = await call('ValidateStateMachineDefinition', { definition: '{' });
+
+    expect(ok).toEqual({ result: 'OK', diagnostics: [], truncated: false });
+    expect(fail).toMatchObject({
+      result: 'FAIL',
+      diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', location: '/States/P/Next' }],
+    });
+    expect(notJson).toMatchObject({ result: 'FAIL', diagnostics: [{ code: 'INVALID_JSON_DESCRIPTION' }] });
+  });
+
+  const waiting = {
+    StartAt: 'Ask',
+    States: {
+      Ask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
+        HeartbeatSeconds: 1,
+        End: true,
+      },
+    },
+  };
+
+  it('waits for SendTaskSuccess with the token the function got, and records TaskSubmitted then TaskSucceeded', async () => {
+    const payloads: unknown[] = [];
+    const { service, call } = await withOperations(payloads);
+    const { stateMachineArn } = await call('CreateStateMachine', create('approve', waiting));
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn });
+    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const token = (payloads[0] as { token: string }).token;
+
+    await call('SendTaskHeartbeat', { taskToken: token });
+    await call('SendTaskSuccess', { taskToken: token, output: '{"approved":true}' });
+    const done = await untilClosed(service, executionArn);
+    const history = await service.getExecutionHistory(DEV, { executionArn });
+
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
+    const kinds = (history['events'] as { type: string }[]).map((e) => e.type);
+    expect(kinds).toEqual(expect.arrayContaining(['TaskSubmitted', 'TaskSucceeded']));
+    expect(kinds.indexOf('TaskSubmitted')).toBeLessThan(kinds.indexOf('TaskSucceeded'));
+    // The token is spent: a second answer finds no task.
+    await expect(call('SendTaskSuccess', { taskToken: token, output: '{}' })).rejects.toMatchObject({
+      code: 'TaskDoesNotExist',
+    });
+  });
+
+  it('fails the task with SendTaskFailure’s error, and with States.HeartbeatTimeout when no heartbeat comes', async () => {
+    const payloads: unknown[] = [];
+    const { service, call } = await withOperations(payloads);
+    const { stateMachineArn } = await call('CreateStateMachine', create('approve', waiting));
+    const failed = await service.startExecution(DEV, { stateMachineArn, name: 'refused' });
+    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+
+    await call('SendTaskFailure', {
+      taskToken: (payloads[0] as { token: string }).token,
+      error: 'Rejected',
+      cause: 'no',
+    });
+    const silent = await service.startExecution(DEV, { stateMachineArn, name: 'silent' });
+
+    expect(await untilClosed(service, failed.executionArn)).toMatchObject({
+      status: 'FAILED',
+      error: 'Rejected',
+      cause: 'no',
+    });
+    const started = Date.now();
+    let timedOut: Record<string, unknown> | undefined;
+    while (Date.now() - started < 3000) {
+      timedOut = await service.describeExecution(DEV, { executionArn: silent.executionArn });
+      if (timedOut['status'] !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(timedOut).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+    await expect(call('SendTaskSuccess', { taskToken: 'not a token!', output: '{}' })).rejects.toMatchObject({
+      code: 'InvalidToken',
+    });
+  });
+});
