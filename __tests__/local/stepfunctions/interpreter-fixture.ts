@@ -73,3 +73,13 @@ export function assignedBy(events: readonly Recorded[], state: string): Record<s
 export function types(events: readonly Recorded[]): string[] {
   return events.map((e) => e.type);
 }
+
+/** The output of the first `type` event (a state's Exited event), parsed. */
+export function exitedOutput(events: readonly Recorded[], type: string, state?: string): unknown {
+  const exited = events.find(
+    (e) =>
+      e.type === type && (state === undefined || (e['stateExitedEventDetails'] as { name: string }).name === state),
+  );
+  const details = exited?.['stateExitedEventDetails'] as { output: string } | undefined;
+  return details === undefined ? undefined : JSON.parse(details.output);
+}

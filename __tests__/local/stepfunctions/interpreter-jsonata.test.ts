@@ -4,7 +4,7 @@
  */
 import { StatesError } from '../../../local/stepfunctions/interpreter/errors';
 import { MAX_PAYLOAD_BYTES } from '../../../local/stepfunctions/interpreter/machine';
-import { assignedBy, run, types } from './interpreter-fixture';
+import { assignedBy, exitedOutput, run, types } from './interpreter-fixture';
 
 const jsonata = (states: Record<string, unknown>, startAt = Object.keys(states)[0]) => ({
   QueryLanguage: 'JSONata',
@@ -27,8 +27,7 @@ describe('JSONata states', () => {
     // Assess: B saw 1 in both fields, C sees B's assignment
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: 2 });
     expect(assignedBy(result.events, 'B')).toEqual({ x: 2, old: 1 });
-    const bExit = result.events.find((e) => e.type === 'PassStateExited' && JSON.stringify(e).includes('"B"'));
-    expect(JSON.parse((bExit?.['stateExitedEventDetails'] as { output: string }).output)).toEqual({ seen: 1 });
+    expect(exitedOutput(result.events, 'PassStateExited', 'B')).toEqual({ seen: 1 });
   });
 
   it('gives a Task its Arguments and $states.result to Output, and $states.input stays the raw input', async () => {
@@ -140,8 +139,7 @@ describe('JSONata states', () => {
     const result = await run(def);
 
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: false });
-    const mapExit = result.events.find((e) => e.type === 'MapStateExited');
-    expect(JSON.parse((mapExit?.['stateExitedEventDetails'] as { output: string }).output)).toEqual([11, 12]);
+    expect(exitedOutput(result.events, 'MapStateExited')).toEqual([11, 12]);
   });
 
   it('runs Step Functions’ own functions', async () => {
