@@ -1,7 +1,7 @@
 /**
  * The Step Functions operations on definitions that are not part of the stack, as LocalStack and
  * AWS's Step Functions Local offer them: CreateStateMachine, DeleteStateMachine,
- * ValidateStateMachineDefinition; and the callback operations SendTaskSuccess, SendTaskFailure and
+ * ValidateStateMachineDefinition, TestState; and the callback operations SendTaskSuccess, SendTaskFailure and
  * SendTaskHeartbeat. A definition is checked by the same function as the stack's
  * (interpreter/validate.ts) and refused with AWS's `InvalidDefinition`, naming the state and field.
  */
@@ -55,6 +55,7 @@ export class DefinitionOperations {
     CreateStateMachine: (caller, request) => this.create(caller, request),
     DeleteStateMachine: (caller, request) => this.delete(caller, request),
     ValidateStateMachineDefinition: (_caller, request) => validateRequest(request),
+    TestState: (caller, request) => this.testState(caller, request),
     SendTaskSuccess: (_caller, request) => {
       this.options.tokens.succeed(request['taskToken'], request['output']);
       return {};
@@ -111,6 +112,44 @@ export class DefinitionOperations {
     return { stateMachineArn: arn, creationDate: Date.now() / 1000 };
   }
 
+  // TestState: one state (or `stateName` of a whole definition), run once on `input` with `variables`.
+  private async testState(caller: Caller, request: Request): Promise<Record<string, unknown>> {
+    const { region, accountId, partition } = this.options;
+    const arn = `arn:${partition}:states:${region}:${accountId}:stateMachine:TestState`;
+    await this.authorize(caller, 'states:TestState', arn);
+    const parsed = parseDefinition(stringMember(request, 'definition')) as Record<string, unknown>;
+    const whole = parsed !== null && typeof parsed === 'object' && 'States' in parsed;
+    const stateName = whole ? String(request['stateName'] ?? parsed['StartAt']) : 'TestState';
+    const definition = whole ? parsed : { StartAt: stateName, States: { [stateName]: parsed } };
+    const input = parseJsonMember(request, 'input', {});
+    const variables = parseJsonMember(request, 'variables', {});
+    if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {
+      throw new SfnError('ValidationException', 'variables must be a JSON object');
+    }
+    const roleArn =
+      typeof request['roleArn'] === 'string' ? request['roleArn'] : `arn:${partition}:iam::${accountId}:role/TestState`;
+    let engine: ExecutionEngine;
+    try {
+      engine = this.options.createEngine({
+        ...{ address: 'TestState', name: 'TestState', arn, roleArn, type: 'STANDARD', tracingEnabled: false, tags: {} },
+        definition,
+        definitionText: JSON.stringify(definition),
+      });
+    } catch (err) {
+      throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: '${(err as Error).message}'`);
+    }
+    const { variables: after, ...result } = await engine.testState(
+      stateName,
+      input,
+      variables as Record<string, unknown>,
+    );
+    const debug = request['inspectionLevel'] === 'DEBUG' || request['inspectionLevel'] === 'TRACE';
+    return {
+      ...result,
+      ...(debug ? { inspectionData: { input: JSON.stringify(input), variables: JSON.stringify(after) } } : {}),
+    };
+  }
+
   private async delete(caller: Caller, request: Request): Promise<Record<string, never>> {
     const arn = validateStateMachineArn(stringMember(request, 'stateMachineArn'));
     await this.authorize(caller, 'states:DeleteStateMachine', arn);
@@ -159,6 +198,17 @@ function parseDefinition(text: string): unknown {
 function invalidDefinition(problems: readonly Diagnostic[]): SfnError {
   const text = problems.map((p) => `${p.code}: ${p.message} at ${p.location}`).join(', ');
   return new SfnError('InvalidDefinition', `Invalid State Machine Definition: '${text}'`);
+}
+
+function parseJsonMember(request: Request, member: string, fallback: unknown): unknown {
+  const value = request[member];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
+  try {
+    return JSON.parse(value);
+  } catch (err) {
+    throw new SfnError('ValidationException', `${member} is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 function stringMember(request: Request, member: string): string {

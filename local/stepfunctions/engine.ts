@@ -13,10 +13,12 @@ import type { StateMachineModel } from '../terraform/model';
 import { ResolutionError } from '../terraform/resolver';
 import { TaskTokens } from './callbacks';
 import { Aborted, StatesError } from './interpreter/errors';
-import { runBlock } from './interpreter/machine';
-import type { QueryLanguage, Runtime, StatesBlock, TaskCall } from './interpreter/types';
-import { type LambdaTaskContext, type LambdaTaskKind, runLambdaTask, TaskFailure } from './lambda-task';
+import { runBlock, runState } from './interpreter/machine';
+import { matchingIndex } from './interpreter/retry';
+import type { QueryLanguage, Runtime, StatesBlock } from './interpreter/types';
+import type { LambdaTaskContext } from './lambda-task';
 import type { NewHistoryEvent } from './store';
+import { LAMBDA_INVOKE, runTaskCall, WAIT_FOR_TOKEN } from './tasks';
 
 /** How an execution ended. */
 export type Outcome =
@@ -42,6 +44,17 @@ export interface ExecutionStart {
   readonly redriveCount?: number;
 }
 
+/** What TestState reports of one state's run. */
+export interface TestStateResult {
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly nextState?: string;
+  /** The variables after the state (its assignments applied). */
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
 /** Dependencies of the engine. */
 export interface EngineOptions {
   readonly stateMachine: StateMachineModel;
@@ -62,8 +75,6 @@ export interface EngineOptions {
 
 type Recorder = (event: NewHistoryEvent) => void;
 
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-const WAIT_FOR_TOKEN = '.waitForTaskToken';
 const FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 
 /** Executes one state machine's definition. */
@@ -136,6 +147,42 @@ export class ExecutionEngine {
     return Object.keys(this.definition.States ?? {});
   }
 
+  /**
+   * TestState: runs one state of the definition on its own, without its Retry (a retriable failure
+   * is reported as RETRIABLE, as AWS does), with the given variables.
+   */
+  async testState(stateName: string, input: unknown, variables: Record<string, unknown>): Promise<TestStateResult> {
+    const state = this.definition.States[stateName];
+    if (!state) throw new Error(`no state named ${stateName}`);
+    const { Retry: retriers, ...withoutRetry } = state as Record<string, unknown>;
+    const rt = this.runtime(
+      { executionArn: `${this.options.stateMachine.arn}:TestState`, name: 'TestState', input, startDate: Date.now() },
+      () => undefined,
+    );
+    const language: QueryLanguage = this.definition.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath';
+    const env = { rt, vars: { ...variables }, language, signal: new AbortController().signal };
+    try {
+      const step = await runState(stateName, withoutRetry, input, env);
+      const catchNexts = ((state['Catch'] as { Next?: string }[] | undefined) ?? []).map((c) => c.Next);
+      const caught = step.next !== state['Next'] && catchNexts.includes(step.next) && state['Type'] !== 'Choice';
+      return {
+        status: caught ? 'CAUGHT_ERROR' : 'SUCCEEDED',
+        output: JSON.stringify(step.output),
+        ...(step.next !== undefined ? { nextState: step.next } : {}),
+        variables: env.vars,
+      };
+    } catch (err) {
+      if (!(err instanceof StatesError)) throw err;
+      const retriable = matchingIndex((retriers as Record<string, unknown>[] | undefined) ?? [], err.error) >= 0;
+      return {
+        status: retriable ? 'RETRIABLE' : 'FAILED',
+        ...(err.error !== undefined ? { error: err.error } : {}),
+        ...(err.cause !== undefined ? { cause: err.cause } : {}),
+        variables: env.vars,
+      };
+    }
+  }
+
   private runtime(execution: ExecutionStart, record: Recorder): Runtime {
     const { stateMachine } = this.options;
     let lastId = 1; // ExecutionStarted
@@ -155,90 +202,12 @@ export class ExecutionEngine {
         record({ timestamp: Date.now(), type, ...details });
         return ++lastId;
       },
-      runTask: (call) => this.runTask(call, rt),
+      runTask: (call) => runTaskCall(this.taskContext, this.tokens, call, rt),
       newTaskToken: () => this.tokens.issue(),
       ...(this.options.retryIntervalMs !== undefined ? { retryIntervalMs: this.options.retryIntervalMs } : {}),
     };
     return rt;
   }
-
-  // A Lambda task (request-response or .waitForTaskToken) with its TimeoutSeconds.
-  private async runTask(call: TaskCall, rt: Runtime): Promise<unknown> {
-    const waits = call.resource.endsWith(WAIT_FOR_TOKEN);
-    const base = waits ? call.resource.slice(0, -WAIT_FOR_TOKEN.length) : call.resource;
-    const kind: LambdaTaskKind = base === LAMBDA_INVOKE ? 'integration' : 'direct';
-    let open = true;
-    let submitted = false;
-    // After a timeout, what the task still reports is dropped, as AWS ignores a late result.
-    const record = (event: { readonly type: string; readonly [k: string]: unknown }): void => {
-      if (!open) return;
-      const { type, ...details } = event;
-      if (waits && !submitted && type === 'TaskSucceeded') {
-        rt.record('TaskSubmitted', { taskSubmittedEventDetails: details['taskSucceededEventDetails'] });
-      } else rt.record(type, details);
-    };
-    const work = (async () => {
-      const invoked = await runLambdaTask(this.taskContext, kind, base, call.input, call.timeoutSeconds, record).catch(
-        (err: unknown) => {
-          throw err instanceof TaskFailure ? new StatesError(err.name, err.message) : err;
-        },
-      );
-      if (!waits) return invoked;
-      submitted = true;
-      const { output } = await this.tokens
-        .wait(call.taskToken as string, call.heartbeatSeconds, call.signal)
-        .catch((err) => {
-          if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, err);
-          throw err;
-        });
-      record({
-        type: 'TaskSucceeded',
-        taskSucceededEventDetails: {
-          resourceType: 'lambda',
-          resource: `invoke${WAIT_FOR_TOKEN}`,
-          output,
-          outputDetails: { truncated: false },
-        },
-      });
-      return JSON.parse(output);
-    })();
-    const { timeoutSeconds } = call;
-    if (timeoutSeconds === undefined) return work.finally(() => (open = false));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new StatesError('States.Timeout', undefined);
-        recordTimeoutOrFailure(record, kind, err);
-        open = false;
-        reject(err);
-      }, timeoutSeconds * 1000);
-    });
-    try {
-      return await Promise.race([work, timedOut]);
-    } finally {
-      clearTimeout(timer);
-      open = false;
-    }
-  }
-}
-
-function recordTimeoutOrFailure(
-  record: (event: { readonly type: string; readonly [k: string]: unknown }) => void,
-  kind: LambdaTaskKind,
-  err: StatesError,
-): void {
-  const timedOut = err.error === 'States.Timeout' || err.error === 'States.HeartbeatTimeout';
-  const prefix = kind === 'integration' ? 'task' : 'lambdaFunction';
-  const suffix = timedOut ? 'TimedOut' : 'Failed';
-  const resource = kind === 'integration' ? { resourceType: 'lambda', resource: 'invoke' } : {};
-  record({
-    type: `${kind === 'integration' ? 'Task' : 'LambdaFunction'}${suffix}`,
-    [`${prefix}${suffix}EventDetails`]: {
-      ...resource,
-      ...(err.error !== undefined ? { error: err.error } : {}),
-      ...(err.cause !== undefined ? { cause: err.cause } : {}),
-    },
-  });
 }
 
 function outcomeOfError(err: unknown): Outcome {

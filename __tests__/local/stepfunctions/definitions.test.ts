@@ -214,4 +214,49 @@ describe('definitions and callbacks on the local Step Functions API', () => {
       code: 'InvalidToken',
     });
   });
+
+  it('runs one state with TestState: output, next state and variables, a caught error, a retriable one', async () => {
+    const { call } = await withOperations();
+    const pass = {
+      QueryLanguage: 'JSONata',
+      Type: 'Pass',
+      Assign: { total: '{% $states.input.n + $base %}' },
+      Output: '{% $states.input.n * 2 %}',
+      Next: 'Later',
+    };
+    const fail = (extra: object) => ({
+      StartAt: 'F',
+      States: {
+        F: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Fail', Error: 'E' } } },
+          ...extra,
+          End: true,
+        },
+        Handler: { Type: 'Pass', End: true },
+      },
+    });
+
+    const ran = await call('TestState', {
+      definition: JSON.stringify(pass),
+      input: '{"n": 4}',
+      variables: '{"base": 10}',
+      inspectionLevel: 'DEBUG',
+    });
+    const caught = await call('TestState', {
+      definition: JSON.stringify(fail({ Catch: [{ ErrorEquals: ['E'], Next: 'Handler' }] })),
+      input: '[1]',
+    });
+    const retriable = await call('TestState', {
+      definition: JSON.stringify(fail({ Retry: [{ ErrorEquals: ['E'] }] })),
+      input: '[1]',
+    });
+    const failed = await call('TestState', { definition: JSON.stringify(fail({})), input: '[1]' });
+
+    expect(ran).toMatchObject({ status: 'SUCCEEDED', output: '8', nextState: 'Later' });
+    expect(JSON.parse((ran['inspectionData'] as { variables: string }).variables)).toEqual({ base: 10, total: 14 });
+    expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
+    expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
+  });
 });

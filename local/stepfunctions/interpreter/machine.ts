@@ -41,7 +41,8 @@ function languageOf(state: State, env: Env): QueryLanguage {
   return own === 'JSONata' || own === 'JSONPath' ? own : env.language;
 }
 
-async function runState(name: string, state: State, input: unknown, env: Env): Promise<Step> {
+/** Runs one state (its frame, Retry and Catch included) and returns its output and next state. */
+export async function runState(name: string, state: State, input: unknown, env: Env): Promise<Step> {
   checkAborted(env);
   const type = String(state['Type']);
   const enteredId = env.rt.record(`${type}StateEntered`, {
