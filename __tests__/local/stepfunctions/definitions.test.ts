@@ -4,11 +4,13 @@
  * on the service with a scripted Lambda.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { TaskTokens } from '../../../local/stepfunctions/callbacks';
 import { DefinitionOperations } from '../../../local/stepfunctions/definitions';
 import { ExecutionEngine } from '../../../local/stepfunctions/engine';
 import { SfnError } from '../../../local/stepfunctions/errors';
 import type { StepFunctionsService } from '../../../local/stepfunctions/service';
+import { renderAslFile } from '../../../stacks/asl';
 import { ACCOUNT, DEV, FN, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
 
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/sm-role`;
@@ -258,5 +260,41 @@ describe('definitions and callbacks on the local Step Functions API', () => {
     expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
     expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
+  });
+
+  it('runs the approval example job: published when approved, not when rejected (SendTaskFailure)', async () => {
+    // Prepare: the example's ASL as the stack would render it
+    const payloads: unknown[] = [];
+    const { service, call } = await withOperations(payloads);
+    const definition = renderAslFile(join(__dirname, '../../../examples/approval-job/approval.asl.json'), {
+      Partition: 'aws',
+      AskApprovalFunctionArn: FN,
+    });
+    const { stateMachineArn } = await call('CreateStateMachine', create('approval', definition));
+    const ask = async (name: string) => {
+      const { executionArn } = await service.startExecution(DEV, {
+        stateMachineArn,
+        name,
+        input: '{"document":"menu.pdf"}',
+      });
+      for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      return { executionArn, token: (payloads.shift() as { taskToken: string }).taskToken };
+    };
+
+    // Act
+    const yes = await ask('yes');
+    await call('SendTaskSuccess', { taskToken: yes.token, output: '{"approved":true,"by":"ana"}' });
+    const no = await ask('no');
+    await call('SendTaskFailure', { taskToken: no.token, error: 'Rejected', cause: 'typo on page 2' });
+
+    // Assess
+    expect(await untilClosed(service, yes.executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ document: 'menu.pdf', published: true, by: 'ana' }),
+    });
+    expect(await untilClosed(service, no.executionArn)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: JSON.stringify({ document: 'menu.pdf', published: false, reason: 'typo on page 2' }),
+    });
   });
 });
