@@ -120,7 +120,7 @@ export class DefinitionOperations {
     const parsed = parseDefinition(stringMember(request, 'definition')) as Record<string, unknown>;
     const whole = parsed !== null && typeof parsed === 'object' && 'States' in parsed;
     const stateName = whole ? String(request['stateName'] ?? parsed['StartAt']) : 'TestState';
-    const definition = whole ? parsed : { StartAt: stateName, States: { [stateName]: parsed } };
+    const definition = whole ? parsed : withTargets(stateName, parsed);
     const input = parseJsonMember(request, 'input', {});
     const variables = parseJsonMember(request, 'variables', {});
     if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {
@@ -198,6 +198,18 @@ function parseDefinition(text: string): unknown {
 function invalidDefinition(problems: readonly Diagnostic[]): SfnError {
   const text = problems.map((p) => `${p.code}: ${p.message} at ${p.location}`).join(', ');
   return new SfnError('InvalidDefinition', `Invalid State Machine Definition: '${text}'`);
+}
+
+// A lone state as a definition the checks accept: each state it may go to stands in as a Succeed state.
+function withTargets(name: string, state: Record<string, unknown>): Record<string, unknown> {
+  const targets = [
+    state['Next'],
+    state['Default'],
+    ...((state['Choices'] as { Next?: unknown }[] | undefined) ?? []).map((c) => c.Next),
+    ...((state['Catch'] as { Next?: unknown }[] | undefined) ?? []).map((c) => c.Next),
+  ].filter((t): t is string => typeof t === 'string' && t !== name);
+  const stubs = Object.fromEntries(targets.map((t) => [t, { Type: 'Succeed' }]));
+  return { StartAt: name, States: { ...stubs, [name]: state } };
 }
 
 function parseJsonMember(request: Request, member: string, fallback: unknown): unknown {

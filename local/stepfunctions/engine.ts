@@ -16,6 +16,7 @@ import { Aborted, StatesError } from './interpreter/errors';
 import { runBlock, runState } from './interpreter/machine';
 import { matchingIndex } from './interpreter/retry';
 import type { QueryLanguage, Runtime, StatesBlock } from './interpreter/types';
+import { validateDefinition } from './interpreter/validate';
 import type { LambdaTaskContext } from './lambda-task';
 import type { NewHistoryEvent } from './store';
 import { LAMBDA_INVOKE, runTaskCall, WAIT_FOR_TOKEN } from './tasks';
@@ -85,12 +86,18 @@ export class ExecutionEngine {
 
   /**
    * Prepares the definition.
-   * @throws ResolutionError (naming the state machine's `definition`) for a Task resource the
-   *   runtime does not emulate.
+   * @throws ResolutionError (naming the state machine's `definition`) for a definition AWS would
+   *   refuse (interpreter/validate.ts) or a Task resource the runtime does not emulate.
    */
   constructor(private readonly options: EngineOptions) {
     const { address } = options.stateMachine;
     this.definition = structuredClone(options.stateMachine.definition) as StatesBlock & Record<string, unknown>;
+    // The checks CreateStateMachine applies: a stack AWS would refuse does not start either.
+    const problems = validateDefinition(this.definition);
+    if (problems.length > 0) {
+      const text = problems.map((p) => `${p.code}: ${p.message} at ${p.location}`).join('; ');
+      throw new ResolutionError({ address, attribute: 'definition' }, text);
+    }
     checkResources(this.definition, address);
     this.taskContext = { ...options, roleArn: options.stateMachine.roleArn };
     this.tokens = options.taskTokens ?? new TaskTokens();

@@ -297,4 +297,39 @@ describe('definitions and callbacks on the local Step Functions API', () => {
       output: JSON.stringify({ document: 'menu.pdf', published: false, reason: 'typo on page 2' }),
     });
   });
+
+  it('refuses at npm start a stack definition AWS would refuse, naming the state machine, state and field', async () => {
+    const fixture = await setup(() => ok({}));
+    dirs.push(fixture.dir);
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Envelope?',
+      States: {
+        'Envelope?': { Type: 'Choice', Choices: [{ Variable: '$.webhook', IsPresent: true, Next: 'Envelope?' }] },
+      },
+    };
+    const build = () =>
+      new ExecutionEngine({
+        stateMachine: {
+          address: 'aws_sfn_state_machine.job',
+          name: 'job',
+          arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:job`,
+          roleArn: ROLE,
+          type: 'STANDARD',
+          definition,
+          definitionText: JSON.stringify(definition),
+          tracingEnabled: false,
+          tags: {},
+        },
+        lambda: fixture.lambda,
+        iam: fixture.iam,
+        region: 'us-east-1',
+        accountId: ACCOUNT,
+        partition: 'aws',
+      });
+
+    expect(build).toThrow(
+      /aws_sfn_state_machine\.job.*definition.*'Variable' of state 'Envelope\?' is JSONPath-only.*\/States\/Envelope\?\/Choices\/0\/Variable/s,
+    );
+  });
 });
