@@ -1,75 +1,24 @@
 /**
- * CreateStateMachine / DeleteStateMachine / ValidateStateMachineDefinition for definitions outside
- * the stack, and `.waitForTaskToken` with SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat,
- * on the service with a scripted Lambda.
+ * CreateStateMachine / DeleteStateMachine / ValidateStateMachineDefinition / TestState for
+ * definitions outside the stack, and the same checks on the stack's own, on the service with a
+ * scripted Lambda.
  */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { TaskTokens } from '../../../local/stepfunctions/callbacks';
-import { DefinitionOperations } from '../../../local/stepfunctions/definitions';
 import { ExecutionEngine } from '../../../local/stepfunctions/engine';
 import { SfnError } from '../../../local/stepfunctions/errors';
-import type { StepFunctionsService } from '../../../local/stepfunctions/service';
-import { renderAslFile } from '../../../stacks/asl';
-import { ACCOUNT, DEV, FN, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
+import { create, ROLE, withOperations } from './definitions-fixture';
+import { ACCOUNT, DEV, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
 
-const ROLE = `arn:aws:iam::${ACCOUNT}:role/sm-role`;
-
-describe('definitions and callbacks on the local Step Functions API', () => {
+describe('definitions on the local Step Functions API', () => {
   const dirs: string[] = [];
   afterAll(() => {
     releaseHungInvocations();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  // The service of the fixture, with the definition operations wired as runtime.ts wires them.
-  async function withOperations(payloads: unknown[] = []) {
-    const tokens = new TaskTokens();
-    const fixture = await setup(
-      (request) => {
-        payloads.push(request.payload);
-        return ok({ sent: true });
-      },
-      { taskTokens: tokens },
-    );
-    dirs.push(fixture.dir);
-    const service: StepFunctionsService = fixture.service;
-    const ops = new DefinitionOperations({
-      region: 'us-east-1',
-      accountId: ACCOUNT,
-      partition: 'aws',
-      iam: fixture.iam,
-      tokens,
-      createEngine: (stateMachine) =>
-        new ExecutionEngine({
-          stateMachine,
-          lambda: fixture.lambda,
-          iam: fixture.iam,
-          region: 'us-east-1',
-          accountId: ACCOUNT,
-          partition: 'aws',
-          taskTokens: tokens,
-        }),
-      machines: {
-        get: (arn) => service.machines.get(arn),
-        add: (served) => void service.machines.set(served.stateMachine.arn, served),
-        delete: (arn) => void service.machines.delete(arn),
-      },
-    });
-    const call = (operation: string, request: Record<string, unknown>) =>
-      ops.call(operation, DEV, request) as Promise<Record<string, unknown>>;
-    return { service, call, lambda: fixture.lambda };
-  }
-
-  const create = (name: string, definition: unknown) => ({
-    name,
-    roleArn: ROLE,
-    definition: JSON.stringify(definition),
-  });
-
   it('creates a JSONata state machine, runs it to AWS’s output, and deletes it', async () => {
     // Prepare
-    const { service, call } = await withOperations();
+    const { service, call } = await withOperations(dirs);
     const definition = {
       QueryLanguage: 'JSONata',
       StartAt: 'Label',
@@ -91,7 +40,7 @@ describe('definitions and callbacks on the local Step Functions API', () => {
   });
 
   it('refuses what AWS refuses with InvalidDefinition naming the state and field, and creates nothing', async () => {
-    const { call, service } = await withOperations();
+    const { call, service } = await withOperations(dirs);
     const cases: [unknown, RegExp][] = [
       [
         { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', InputPath: '$.a', End: true } } },
@@ -133,7 +82,7 @@ describe('definitions and callbacks on the local Step Functions API', () => {
   });
 
   it('answers ValidateStateMachineDefinition with OK, or FAIL and one diagnostic per problem', async () => {
-    const { call } = await withOperations();
+    const { call } = await withOperations(dirs);
     const good = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
     const bad = { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Nowhere' } } };
 
@@ -149,76 +98,8 @@ describe('definitions and callbacks on the local Step Functions API', () => {
     expect(notJson).toMatchObject({ result: 'FAIL', diagnostics: [{ code: 'INVALID_JSON_DESCRIPTION' }] });
   });
 
-  const waiting = {
-    StartAt: 'Ask',
-    States: {
-      Ask: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
-        HeartbeatSeconds: 1,
-        End: true,
-      },
-    },
-  };
-
-  it('waits for SendTaskSuccess with the token the function got, and records TaskSubmitted then TaskSucceeded', async () => {
-    const payloads: unknown[] = [];
-    const { service, call } = await withOperations(payloads);
-    const { stateMachineArn } = await call('CreateStateMachine', create('approve', waiting));
-    const { executionArn } = await service.startExecution(DEV, { stateMachineArn });
-    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    const token = (payloads[0] as { token: string }).token;
-
-    await call('SendTaskHeartbeat', { taskToken: token });
-    await call('SendTaskSuccess', { taskToken: token, output: '{"approved":true}' });
-    const done = await untilClosed(service, executionArn);
-    const history = await service.getExecutionHistory(DEV, { executionArn });
-
-    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"approved":true}' });
-    const kinds = (history['events'] as { type: string }[]).map((e) => e.type);
-    expect(kinds).toEqual(expect.arrayContaining(['TaskSubmitted', 'TaskSucceeded']));
-    expect(kinds.indexOf('TaskSubmitted')).toBeLessThan(kinds.indexOf('TaskSucceeded'));
-    // The token is spent: a second answer finds no task.
-    await expect(call('SendTaskSuccess', { taskToken: token, output: '{}' })).rejects.toMatchObject({
-      code: 'TaskDoesNotExist',
-    });
-  });
-
-  it('fails the task with SendTaskFailure’s error, and with States.HeartbeatTimeout when no heartbeat comes', async () => {
-    const payloads: unknown[] = [];
-    const { service, call } = await withOperations(payloads);
-    const { stateMachineArn } = await call('CreateStateMachine', create('approve', waiting));
-    const failed = await service.startExecution(DEV, { stateMachineArn, name: 'refused' });
-    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-
-    await call('SendTaskFailure', {
-      taskToken: (payloads[0] as { token: string }).token,
-      error: 'Rejected',
-      cause: 'no',
-    });
-    const silent = await service.startExecution(DEV, { stateMachineArn, name: 'silent' });
-
-    expect(await untilClosed(service, failed.executionArn)).toMatchObject({
-      status: 'FAILED',
-      error: 'Rejected',
-      cause: 'no',
-    });
-    const started = Date.now();
-    let timedOut: Record<string, unknown> | undefined;
-    while (Date.now() - started < 3000) {
-      timedOut = await service.describeExecution(DEV, { executionArn: silent.executionArn });
-      if (timedOut['status'] !== 'RUNNING') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(timedOut).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
-    await expect(call('SendTaskSuccess', { taskToken: 'not a token!', output: '{}' })).rejects.toMatchObject({
-      code: 'InvalidToken',
-    });
-  });
-
   it('runs one state with TestState: output, next state and variables, a caught error, a retriable one', async () => {
-    const { call } = await withOperations();
+    const { call } = await withOperations(dirs);
     const pass = {
       QueryLanguage: 'JSONata',
       Type: 'Pass',
@@ -260,42 +141,6 @@ describe('definitions and callbacks on the local Step Functions API', () => {
     expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
     expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
-  });
-
-  it('runs the approval example job: published when approved, not when rejected (SendTaskFailure)', async () => {
-    // Prepare: the example's ASL as the stack would render it
-    const payloads: unknown[] = [];
-    const { service, call } = await withOperations(payloads);
-    const definition = renderAslFile(join(__dirname, '../../../examples/approval-job/approval.asl.json'), {
-      Partition: 'aws',
-      AskApprovalFunctionArn: FN,
-    });
-    const { stateMachineArn } = await call('CreateStateMachine', create('approval', definition));
-    const ask = async (name: string) => {
-      const { executionArn } = await service.startExecution(DEV, {
-        stateMachineArn,
-        name,
-        input: '{"document":"menu.pdf"}',
-      });
-      for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-      return { executionArn, token: (payloads.shift() as { taskToken: string }).taskToken };
-    };
-
-    // Act
-    const yes = await ask('yes');
-    await call('SendTaskSuccess', { taskToken: yes.token, output: '{"approved":true,"by":"ana"}' });
-    const no = await ask('no');
-    await call('SendTaskFailure', { taskToken: no.token, error: 'Rejected', cause: 'typo on page 2' });
-
-    // Assess
-    expect(await untilClosed(service, yes.executionArn)).toMatchObject({
-      status: 'SUCCEEDED',
-      output: JSON.stringify({ document: 'menu.pdf', published: true, by: 'ana' }),
-    });
-    expect(await untilClosed(service, no.executionArn)).toMatchObject({
-      status: 'SUCCEEDED',
-      output: JSON.stringify({ document: 'menu.pdf', published: false, reason: 'typo on page 2' }),
-    });
   });
 
   it('refuses at npm start a stack definition AWS would refuse, naming the state machine, state and field', async () => {
