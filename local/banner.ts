@@ -28,6 +28,7 @@ const STOOD_IN_FOR: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_target: 'the same',
   aws_secretsmanager_secret: 'the signing secret file above',
   aws_secretsmanager_secret_version: 'the same',
+  aws_dynamodb_table: 'webhook registrations are files under the data folder',
 };
 
 /**

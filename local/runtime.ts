@@ -7,9 +7,11 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { WEBHOOK_TABLE_VAR } from '../lambda-src/shared/webhook-registration';
 import { HttpApiGateway } from './apigw/gateway';
 import { CredentialStore } from './auth/credentials';
 import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';
+import { LocalDynamoDb } from './events/registrations';
 import { LocalSecretsManager, localSigningSecret, signingSecretPath } from './events/secrets';
 import { deadLetterDir, WebhookDelivery } from './events/webhooks';
 import { IamAuthorizer } from './iam/authorizer';
@@ -18,8 +20,9 @@ import type { LambdaService } from './lambda/types';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
 import { TaskTokens } from './stepfunctions/callbacks';
-import { DefinitionOperations } from './stepfunctions/definitions';
+import { DefinitionRevisions } from './stepfunctions/definitions';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
+import { DefinitionOperations } from './stepfunctions/operations';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
 import type { TerraformJson } from './terraform/document';
@@ -162,6 +165,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   let current: Generation | undefined;
   let store: ExecutionStore | undefined;
+  let definitions: DefinitionRevisions | undefined;
   try {
     const credentials = CredentialStore.open(dataDir, LOCAL_ACCOUNT_ID);
     const prepared = await prepare(first, url, log);
@@ -171,6 +175,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       now: Date.now(),
     });
     store = opened.store;
+    definitions = new DefinitionRevisions(join(dataDir, 'executions'));
     for (const r of opened.aborted)
       log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
     let closed = 0;
@@ -178,12 +183,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // still running on a replaced stack.
     const running = new Map<string, ExecutionHandle>();
     const openStore = store;
+    const openDefinitions = definitions;
     const activate = (p: Prepared): Generation =>
       activateGeneration(p, {
         url,
         dataDir,
         credentials,
         store: openStore,
+        definitions: openDefinitions,
         running,
         onClosed: () => closed++,
         log,
@@ -253,6 +260,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           await deliveries;
           await Promise.all([current!.lambda.close(), ...retiring]);
           openStore.dispose();
+          openDefinitions.dispose();
         })()),
     };
     return runtime;
@@ -261,6 +269,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     server.closeAllConnections();
     await current?.lambda.close();
     store?.dispose();
+    definitions?.dispose();
     throw err;
   }
 }
@@ -313,6 +322,7 @@ interface Shared {
   readonly dataDir: string;
   readonly credentials: CredentialStore;
   readonly store: ExecutionStore;
+  readonly definitions: DefinitionRevisions;
   readonly running: Map<string, ExecutionHandle>;
   readonly onClosed: () => void;
   readonly log: (line: string) => void;
@@ -337,7 +347,9 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
         AWS_DEFAULT_REGION: model.region,
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
-        // Only here may the webhook sender post to http://127.0.0.1 receivers; on AWS it is unset (https only).
+        AWS_ENDPOINT_URL_DYNAMODB: url,
+        // A policy value, never a bypass: the webhook functions run the same checks, which then also
+        // accept http://127.0.0.1 receivers and loopback addresses; on AWS it is unset (https, public only).
         ALLOW_LOOPBACK_HTTP: 'true',
       };
     },
@@ -358,17 +370,18 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     });
   const machines = model.stateMachines.map((stateMachine) => ({ stateMachine, engine: createEngine(stateMachine) }));
-  let definitions: DefinitionOperations | undefined;
+  let operations: DefinitionOperations | undefined;
   const sfn = new StepFunctionsService({
     machines,
     store: shared.store,
+    definitions: shared.definitions,
     iam,
     createdAt: Date.now(),
     running: shared.running,
     onClosed: shared.onClosed,
-    more: (operation, caller, request) => definitions?.call(operation, caller, request),
+    more: (operation, caller, request) => operations?.call(operation, caller, request),
   });
-  definitions = new DefinitionOperations({
+  operations = new DefinitionOperations({
     region: model.region,
     accountId: model.accountId,
     partition: model.partition,
@@ -400,6 +413,15 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     iam,
     model.region,
   );
+  const dynamoDb = new LocalDynamoDb({
+    tables: [...new Set(model.functions.flatMap((f) => f.environment[WEBHOOK_TABLE_VAR] ?? []))],
+    dataDir: shared.dataDir,
+    credentials,
+    iam,
+    region: model.region,
+    accountId: model.accountId,
+    partition: model.partition,
+  });
   return {
     stackId,
     model,
@@ -410,6 +432,7 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
       httpApi: (req) => gateway.handle(req),
       stepFunctions: (req) => sfnApi.handle(req),
       secretsManager: (req) => secrets.handle(req),
+      dynamoDb: (req) => dynamoDb.handle(req),
     },
   };
 }

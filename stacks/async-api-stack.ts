@@ -60,6 +60,7 @@ export class AsyncApiStack extends TerraformStack {
     this.notifications = new WebhookNotifications(this, 'notifications', {
       naming,
       stateMachineArns: Object.values(api.jobs).map((job) => job.stateMachine.stateMachine.arn),
+      registrations: api.webhookRegistrations,
       buildDir: props.buildDir,
       logRetentionDays: config.logRetentionDays,
       partition: partitionOf(config.region),

@@ -201,6 +201,7 @@ export function apiResourceNames(naming: Naming) {
     accessLogGroup: naming.vendedLogGroup('api-access'),
     webhookStartFunction: naming.name('webhook-start'),
     webhookSenderFunction: naming.name('webhook-sender'),
+    webhookRegistrationsTable: naming.name('webhook-registrations'),
   } as const;
 }
 

@@ -133,6 +133,16 @@ const BAD: Record<
     },
     at: 'aws_lambda_function.f',
   },
+  CKV_AWS_119: {
+    what: 'a table encrypted under the AWS managed key (no kms_key_arn)',
+    json: { aws_dynamodb_table: { t: { name: 't', server_side_encryption: { enabled: true } } } },
+    at: 'aws_dynamodb_table.t',
+  },
+  CKV_AWS_28: {
+    what: 'a table without point-in-time recovery',
+    json: { aws_dynamodb_table: { t: { name: 't', point_in_time_recovery: { enabled: false } } } },
+    at: 'aws_dynamodb_table.t',
+  },
   AAPI_KMS_ROTATION: {
     what: 'a key without rotation',
     json: { aws_kms_key: { k: { description: 'k' } } },

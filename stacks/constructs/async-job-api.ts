@@ -19,6 +19,7 @@ import { NodejsFunction } from './nodejs-function';
 import type { PolicyStatement } from './service-role';
 import { StateMachine, type StateMachineLogLevel } from './state-machine';
 import { StepFunctionsIntegration } from './step-functions-integration';
+import { WebhookRegistrationTable } from './webhook-registrations';
 import { WebhookStart } from './webhook-start';
 
 /** Entry of the status function (`POST /describe-execution`), part of every API. */
@@ -98,6 +99,8 @@ export class AsyncJobApi extends Construct {
   readonly jobs: Readonly<Record<string, JobResources>>;
   /** `POST /<job>/start-execution-with-webhook` (a Lambda that checks the URL first). */
   readonly webhookStart: WebhookStart;
+  /** Each webhook execution's URL, written at start and read by the sender (`WebhookNotifications`). */
+  readonly webhookRegistrations: WebhookRegistrationTable;
   /** Name of the job behind `POST /start-execution`. */
   readonly defaultJobName: string;
   /** Full URLs of the shared routes. */
@@ -253,8 +256,12 @@ export class AsyncJobApi extends Construct {
       redrive: url(ROUTES.redrive),
     };
 
+    this.webhookRegistrations = new WebhookRegistrationTable(this, 'webhook-registrations', {
+      tableName: apiNames.webhookRegistrationsTable,
+    });
     this.webhookStart = new WebhookStart(this, 'webhook-start', {
       http: this.http,
+      registrations: this.webhookRegistrations,
       functionName: apiNames.webhookStartFunction,
       logGroupName: naming.lambdaLogGroup(apiNames.webhookStartFunction),
       machines: machineByJob,

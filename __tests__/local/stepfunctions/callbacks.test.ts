@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderAslFile } from '../../../stacks/asl';
-import { create, withOperations } from './definitions-fixture';
+import { create, withOperations } from './operations-fixture';
 import { DEV, FN, releaseHungInvocations, untilClosed } from './service-fixture';
 
 describe('task-token callbacks on the local Step Functions API', () => {

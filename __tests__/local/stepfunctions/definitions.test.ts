@@ -1,180 +1,154 @@
 /**
- * CreateStateMachine / DeleteStateMachine / ValidateStateMachineDefinition / TestState for
- * definitions outside the stack, and the same checks on the stack's own, on the service with a
- * scripted Lambda.
+ * Each execution is drawn from the definition it ran: the local store keeps every definition text
+ * once, each execution its revision, and DescribeStateMachineForExecution (what the dashboard draws
+ * from) answers it after a watch-mode reload and after a restart, while DescribeStateMachine answers
+ * today's.
  */
-import { rmSync } from 'node:fs';
-import { ExecutionEngine } from '../../../local/stepfunctions/engine';
-import { SfnError } from '../../../local/stepfunctions/errors';
-import { create, ROLE, withOperations } from './definitions-fixture';
-import { ACCOUNT, DEV, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DASHBOARD_PATH } from '../../../local/dashboard/server';
+import { DefinitionRevisions } from '../../../local/stepfunctions/definitions';
+import type { TerraformJson } from '../../../local/terraform/document';
+import { machineStartedBy } from '../../../local/terraform/model';
+import { loadSynthesizedStack } from '../../../local/terraform/stack';
+import { defaultJob } from '../../../stacks/job';
+import { JOBS } from '../../../stacks/jobs';
+import { startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
-describe('definitions on the local Step Functions API', () => {
-  const dirs: string[] = [];
-  afterAll(() => {
-    releaseHungInvocations();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+jest.setTimeout(60_000);
+
+const DEV = { kind: 'developer' } as const;
+const ARN = 'arn:aws:states:us-east-1:123456789012:execution:m:run-1';
+
+describe('DefinitionRevisions', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'async-api-definitions-'));
   });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates a JSONata state machine, runs it to AWS’s output, and deletes it', async () => {
+  it('keeps each definition text once, under one id, and what each execution ran, across a reopen', () => {
     // Prepare
-    const { service, call } = await withOperations(dirs);
-    const definition = {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Label',
-      States: { Label: { Type: 'Pass', Output: { label: '{% $uppercase($states.input.name) %}' }, End: true } },
-    };
+    const revisions = new DefinitionRevisions(dir);
 
     // Act
-    const { stateMachineArn } = await call('CreateStateMachine', create('labels', definition));
-    const { executionArn } = await service.startExecution(DEV, { stateMachineArn, input: '{"name":"miso"}' });
-    const done = await untilClosed(service, executionArn);
-    await call('DeleteStateMachine', { stateMachineArn });
+    const a = revisions.keep('{"StartAt":"A"}', 1000);
+    const again = revisions.keep('{"StartAt":"A"}', 2000);
+    const b = revisions.keep('{"StartAt":"B"}', 3000);
+    revisions.ran(ARN, '{"StartAt":"A"}');
+    revisions.ran(`${ARN}-2`, '{"StartAt":"B"}');
+    revisions.dispose();
+    const reopened = new DefinitionRevisions(dir);
 
     // Assess
-    expect(stateMachineArn).toBe(`arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:labels`);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"label":"MISO"}' });
-    await expect(service.startExecution(DEV, { stateMachineArn })).rejects.toMatchObject({
-      code: 'StateMachineDoesNotExist',
-    });
+    expect(again).toBe(a);
+    expect(b).not.toBe(a);
+    expect(reopened.of(ARN)).toEqual({ definition: '{"StartAt":"A"}', firstServed: 1000 });
+    expect(reopened.of(`${ARN}-2`)).toEqual({ definition: '{"StartAt":"B"}', firstServed: 3000 });
+    expect(reopened.of(`${ARN}-unknown`)).toBeUndefined();
+    reopened.dispose();
   });
 
-  it('refuses what AWS refuses with InvalidDefinition naming the state and field, and creates nothing', async () => {
-    const { call, service } = await withOperations(dirs);
-    const cases: [unknown, RegExp][] = [
-      [
-        { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', InputPath: '$.a', End: true } } },
-        /'InputPath' of state 'P' is JSONPath-only.* at \/States\/P\/InputPath/,
-      ],
-      [
-        {
-          QueryLanguage: 'JSONata',
-          StartAt: 'P',
-          States: { P: { Type: 'Pass', Output: '{% $nope(1) %}', End: true } },
-        },
-        /\$nope.* at \/States\/P\/Output/,
-      ],
-      [
-        {
-          StartAt: 'M',
-          States: {
-            M: {
-              Type: 'Map',
-              ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Assign: { inner: 1 }, End: true } } },
-              Next: 'After',
-            },
-            After: { Type: 'Pass', Assign: { 'copy.$': '$inner' }, End: true },
-          },
-        },
-        /\$inner.* at \/States\/After\/Assign\/copy\.\$/,
-      ],
-    ];
+  it("keeps an execution's first record: a redrive reruns the definition it started with", () => {
+    const revisions = new DefinitionRevisions(dir);
 
-    for (const [i, [definition, message]] of cases.entries()) {
-      const refused = call('CreateStateMachine', create(`bad-${i}`, definition));
-      await expect(refused).rejects.toBeInstanceOf(SfnError);
-      await expect(refused).rejects.toMatchObject({
-        code: 'InvalidDefinition',
-        message: expect.stringMatching(message),
-      });
+    revisions.ran(ARN, '{"StartAt":"A"}');
+    revisions.ran(ARN, '{"StartAt":"B"}');
+
+    expect(revisions.of(ARN)?.definition).toBe('{"StartAt":"A"}');
+    revisions.dispose();
+  });
+});
+
+describe('an execution after its definition changed', () => {
+  const job = defaultJob(JOBS);
+  let rt: TestRuntime | undefined;
+  let dataDir: string;
+  let machineArn: string;
+  let first: string;
+  let original: Record<string, unknown>;
+
+  /** The served stack with the default job's first state renamed (an edit in watch mode). */
+  function renamed(): { doc: TerraformJson; stackDir: string; startAt: string } {
+    const read = loadSynthesizedStack(synthesize());
+    const doc = structuredClone(read.doc) as TerraformJson & {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    let startAt = '';
+    for (const machine of Object.values(doc.resource['aws_sfn_state_machine'] ?? {})) {
+      if (!String(machine['name']).endsWith(`-${job.name}`)) continue;
+      const definition = JSON.parse(String(machine['definition'])) as {
+        StartAt: string;
+        States: Record<string, unknown>;
+      };
+      startAt = `${definition.StartAt} (renamed)`;
+      const text = JSON.stringify(definition).replaceAll(JSON.stringify(definition.StartAt), JSON.stringify(startAt));
+      machine['definition'] = text;
     }
-    expect([...service.machines.keys()].filter((arn) => arn.includes(':bad-'))).toEqual([]);
-  });
+    return { doc, stackDir: read.stackDir, startAt };
+  }
 
-  it('answers ValidateStateMachineDefinition with OK, or FAIL and one diagnostic per problem', async () => {
-    const { call } = await withOperations(dirs);
-    const good = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
-    const bad = { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'Nowhere' } } };
-
-    const ok = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(good) });
-    const fail = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(bad) });
-    const notJson = await call('ValidateStateMachineDefinition', { definition: '{' });
-
-    expect(ok).toEqual({ result: 'OK', diagnostics: [], truncated: false });
-    expect(fail).toMatchObject({
-      result: 'FAIL',
-      diagnostics: [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', location: '/States/P/Next' }],
-    });
-    expect(notJson).toMatchObject({ result: 'FAIL', diagnostics: [{ code: 'INVALID_JSON_DESCRIPTION' }] });
-  });
-
-  it('runs one state with TestState: output, next state and variables, a caught error, a retriable one', async () => {
-    const { call } = await withOperations(dirs);
-    const pass = {
-      QueryLanguage: 'JSONata',
-      Type: 'Pass',
-      Assign: { total: '{% $states.input.n + $base %}' },
-      Output: '{% $states.input.n * 2 %}',
-      Next: 'Later',
+  const run = async (runtime: TestRuntime): Promise<string> => {
+    const { executionArn } = (await runtime.runtime.sfn.call('StartExecution', DEV, {
+      stateMachineArn: machineArn,
+      name: uniqueName('drawn'),
+      input: JSON.stringify(job.exampleInput),
+    })) as { executionArn: string };
+    return executionArn;
+  };
+  const ran = async (runtime: TestRuntime, executionArn: string) => {
+    const answer = (await runtime.runtime.sfn.call('DescribeStateMachineForExecution', DEV, { executionArn })) as {
+      definition: string;
     };
-    const fail = (extra: object) => ({
-      StartAt: 'F',
-      States: {
-        F: {
-          Type: 'Map',
-          ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Fail', Error: 'E' } } },
-          ...extra,
-          End: true,
-        },
-        Handler: { Type: 'Pass', End: true },
-      },
-    });
+    return JSON.parse(answer.definition) as { StartAt: string; States: Record<string, unknown> };
+  };
 
-    const ran = await call('TestState', {
-      definition: JSON.stringify(pass),
-      input: '{"n": 4}',
-      variables: '{"base": 10}',
-      inspectionLevel: 'DEBUG',
-    });
-    const caught = await call('TestState', {
-      definition: JSON.stringify(fail({ Catch: [{ ErrorEquals: ['E'], Next: 'Handler' }] })),
-      input: '[1]',
-    });
-    const retriable = await call('TestState', {
-      definition: JSON.stringify(fail({ Retry: [{ ErrorEquals: ['E'] }] })),
-      input: '[1]',
-    });
-    const failed = await call('TestState', { definition: JSON.stringify(fail({})), input: '[1]' });
-
-    expect(ran).toMatchObject({ status: 'SUCCEEDED', output: '8', nextState: 'Later' });
-    expect(JSON.parse((ran['inspectionData'] as { variables: string }).variables)).toEqual({ base: 10, total: 14 });
-    expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
-    expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
-    expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'async-api-drawn-'));
+    rt = await startTestRuntime({ dataDir });
+    machineArn = rt.runtime.model.stateMachines.find((m) => m.name.endsWith(`-${job.name}`))!.arn;
+    original = JSON.parse(machineStartedBy(rt.runtime.model).definitionText);
+    first = await run(rt);
+  });
+  afterAll(async () => {
+    await rt?.close({ keepData: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('refuses at npm start a stack definition AWS would refuse, naming the state machine, state and field', async () => {
-    const fixture = await setup(() => ok({}));
-    dirs.push(fixture.dir);
-    const definition = {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Envelope?',
-      States: {
-        'Envelope?': { Type: 'Choice', Choices: [{ Variable: '$.webhook', IsPresent: true, Next: 'Envelope?' }] },
-      },
+  it('is described, and drawn by the dashboard, with the definition it ran; the machine with today’s', async () => {
+    // Act: the edit, then a second execution on the new definition
+    const edit = renamed();
+    await rt!.runtime.reload({ stack: { doc: edit.doc, stackDir: edit.stackDir } });
+    const second = await run(rt!);
+    const today = (await rt!.runtime.sfn.call('DescribeStateMachine', DEV, { stateMachineArn: machineArn })) as {
+      definition: string;
     };
-    const build = () =>
-      new ExecutionEngine({
-        stateMachine: {
-          address: 'aws_sfn_state_machine.job',
-          name: 'job',
-          arn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:job`,
-          roleArn: ROLE,
-          type: 'STANDARD',
-          definition,
-          definitionText: JSON.stringify(definition),
-          tracingEnabled: false,
-          tags: {},
-        },
-        lambda: fixture.lambda,
-        iam: fixture.iam,
-        region: 'us-east-1',
-        accountId: ACCOUNT,
-        partition: 'aws',
-      });
+    const drawn = (await (
+      await fetch(`${rt!.url}${DASHBOARD_PATH}api/execution?arn=${encodeURIComponent(first)}`)
+    ).json()) as { definition: { StartAt: string } };
 
-    expect(build).toThrow(
-      /aws_sfn_state_machine\.job.*definition.*'Variable' of state 'Envelope\?' is JSONPath-only.*\/States\/Envelope\?\/Choices\/0\/Variable/s,
-    );
+    // Assess
+    expect((await ran(rt!, first)).StartAt).toBe((original as { StartAt: string }).StartAt);
+    expect(drawn.definition.StartAt).toBe((original as { StartAt: string }).StartAt);
+    expect((await ran(rt!, second)).StartAt).toBe(edit.startAt);
+    expect(JSON.parse(today.definition).StartAt).toBe(edit.startAt);
+  });
+
+  it('keeps what each execution ran across a restart serving yet another definition', async () => {
+    // Prepare: the second execution ran the renamed definition; the restart serves the original
+    const second = (
+      (await rt!.runtime.sfn.call('ListExecutions', DEV, { stateMachineArn: machineArn, maxResults: 1 })) as {
+        executions: { executionArn: string }[];
+      }
+    ).executions[0]!.executionArn;
+    await rt!.close({ keepData: true });
+
+    // Act
+    rt = await startTestRuntime({ dataDir });
+
+    // Assess
+    expect((await ran(rt, first)).StartAt).toBe((original as { StartAt: string }).StartAt);
+    expect((await ran(rt, second)).StartAt).toMatch(/\(renamed\)$/);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * The service of service-fixture.ts with the definition operations wired as runtime.ts wires them
- * (CreateStateMachine, TestState, SendTask*), for definitions.test.ts and callbacks.test.ts.
+ * (CreateStateMachine, TestState, SendTask*), for operations.test.ts and callbacks.test.ts.
  */
 import { TaskTokens } from '../../../local/stepfunctions/callbacks';
-import { DefinitionOperations } from '../../../local/stepfunctions/definitions';
 import { ExecutionEngine } from '../../../local/stepfunctions/engine';
+import { DefinitionOperations } from '../../../local/stepfunctions/operations';
 import type { StepFunctionsService } from '../../../local/stepfunctions/service';
 import { ACCOUNT, DEV, ok, setup } from './service-fixture';
 
