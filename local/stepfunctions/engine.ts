@@ -7,6 +7,8 @@
  * A redrive resumes mid-definition: the interpreter starts at the state to resume, on that state's
  * recorded input (docs/local-runtime.md, "Redrive").
  */
+
+import { validateDefinition } from '../../stacks/validation/definition';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import type { StateMachineModel } from '../terraform/model';
@@ -16,7 +18,6 @@ import { Aborted, StatesError } from './interpreter/errors';
 import { runBlock, runState } from './interpreter/machine';
 import { matchingIndex } from './interpreter/retry';
 import type { QueryLanguage, Runtime, StatesBlock } from './interpreter/types';
-import { validateDefinition } from './interpreter/validate';
 import type { LambdaTaskContext } from './lambda-task';
 import type { NewHistoryEvent } from './store';
 import { LAMBDA_INVOKE, runTaskCall, WAIT_FOR_TOKEN } from './tasks';
@@ -87,7 +88,7 @@ export class ExecutionEngine {
   /**
    * Prepares the definition.
    * @throws ResolutionError (naming the state machine's `definition`) for a definition AWS would
-   *   refuse (interpreter/validate.ts) or a Task resource the runtime does not emulate.
+   *   refuse (stacks/validation/definition.ts, as at synth) or a Task resource the runtime does not emulate.
    */
   constructor(private readonly options: EngineOptions) {
     const { address } = options.stateMachine;

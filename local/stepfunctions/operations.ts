@@ -3,14 +3,15 @@
  * AWS's Step Functions Local offer them: CreateStateMachine, DeleteStateMachine,
  * ValidateStateMachineDefinition, TestState; and the callback operations SendTaskSuccess, SendTaskFailure and
  * SendTaskHeartbeat. A definition is checked by the same function as the stack's
- * (interpreter/validate.ts) and refused with AWS's `InvalidDefinition`, naming the state and field.
+ * (stacks/validation/definition.ts) and refused with AWS's `InvalidDefinition`, naming the state and field.
  */
+
+import { type Diagnostic, validateDefinition } from '../../stacks/validation/definition';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
 import type { TaskTokens } from './callbacks';
 import type { ExecutionEngine } from './engine';
 import { SfnError } from './errors';
-import { type Diagnostic, validateDefinition } from './interpreter/validate';
 import type { Caller, ServedStateMachine } from './service';
 import { validateStateMachineArn } from './validation';
 

@@ -3,7 +3,9 @@
  * "Passing data between states with variables"), on the interpreter alone.
  */
 import { StatesError } from '../../../local/stepfunctions/interpreter/errors';
+import { STEP_FUNCTIONS_FUNCTIONS } from '../../../local/stepfunctions/interpreter/jsonata';
 import { MAX_PAYLOAD_BYTES } from '../../../local/stepfunctions/interpreter/machine';
+import { STEP_FUNCTIONS_FUNCTION_NAMES } from '../../../stacks/validation/query-languages';
 import { assignedBy, exitedOutput, run, types } from './interpreter-fixture';
 
 const jsonata = (states: Record<string, unknown>, startAt = Object.keys(states)[0]) => ({
@@ -193,5 +195,9 @@ describe('JSONata states', () => {
 
     expect(atLimit.status).toBe('SUCCEEDED');
     expect(over).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+  });
+
+  it('implements exactly the Step Functions functions that definition checks accept', () => {
+    expect(Object.keys(STEP_FUNCTIONS_FUNCTIONS).sort()).toEqual([...STEP_FUNCTIONS_FUNCTION_NAMES].sort());
   });
 });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
+import { expressionOf } from '../../../stacks/validation/query-languages';
 import { ProcessingError } from './errors';
 import { hashText, seededRandom } from './intrinsics';
 
@@ -21,8 +22,6 @@ export interface JsonataData {
   };
   readonly variables: Readonly<Record<string, unknown>>;
 }
-
-const EXPRESSION = /^\{%([\s\S]*)%\}$/;
 
 /** Step Functions' functions, added to JSONata's own (AWS "Transforming data with JSONata"). */
 export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]) => unknown>> = {
@@ -50,29 +49,6 @@ export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]
     return JSON.parse(text);
   },
 };
-
-// JSONata 2.0's function library (docs.jsonata.org, "Function library").
-const JSONATA_FUNCTIONS = new Set(
-  (
-    'string length substring substringBefore substringAfter uppercase lowercase trim pad contains split join match ' +
-    'replace eval base64encode base64decode encodeUrlComponent encodeUrl decodeUrlComponent decodeUrl number abs ' +
-    'floor ceil round power sqrt random formatNumber formatBase formatInteger parseInteger sum max min average ' +
-    'boolean not exists count append sort reverse shuffle distinct zip keys lookup spread merge sift each error ' +
-    'assert type now millis fromMillis toMillis map filter single reduce'
-  ).split(' '),
-);
-
-/** Whether `$name` is a function of JSONata's library or of Step Functions'. */
-export function isKnownFunction(name: string): boolean {
-  return JSONATA_FUNCTIONS.has(name) || Object.hasOwn(STEP_FUNCTIONS_FUNCTIONS, name);
-}
-
-/** The expression inside `{% %}`, or undefined for a literal. */
-export function expressionOf(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = EXPRESSION.exec(value);
-  return m ? (m[1] as string).trim() : undefined;
-}
 
 const compiled = new Map<string, jsonata.Expression>();
 

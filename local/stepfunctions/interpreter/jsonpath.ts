@@ -5,6 +5,7 @@
  * from (input, context object or a variable) and applies ASL's rules around it.
  */
 import { JSONPath } from 'jsonpath-plus';
+import { variableOf } from '../../../stacks/validation/query-languages';
 import { runtimeError } from './errors';
 import { evaluateIntrinsic, isIntrinsic } from './intrinsics';
 
@@ -16,14 +17,6 @@ export interface PathData {
   readonly context: unknown;
   /** Workflow variables visible to the state (`$name`). */
   readonly variables: Readonly<Record<string, unknown>>;
-}
-
-// `$name` (a variable) as opposed to `$`, `$.x`, `$[0]` or `$$`.
-const VARIABLE = /^\$([A-Za-z_][A-Za-z0-9_]*)/;
-
-/** The variable a path reads, if it reads one. */
-export function variableOf(path: string): string | undefined {
-  return path.startsWith('$$') ? undefined : VARIABLE.exec(path)?.[1];
 }
 
 /**

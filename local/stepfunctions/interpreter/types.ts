@@ -1,14 +1,8 @@
 /** What the interpreter's modules share: a definition's shapes and the running execution's environment. */
 
-/** A state as written in the definition. */
-export type State = Readonly<Record<string, unknown>>;
+import type { State, StatesBlock } from '../../../stacks/validation/definition-scopes';
 
-/** A state machine, or a Parallel branch, or a Map's ItemProcessor. */
-export interface StatesBlock {
-  readonly StartAt: string;
-  readonly States: Readonly<Record<string, State>>;
-  readonly QueryLanguage?: string;
-}
+export type { State, StatesBlock };
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
 

@@ -2,7 +2,15 @@
  * Variable scopes of a definition (AWS "Variable scope"): a state sees what its own block assigns
  * and what enclosing blocks assign; a Map iteration's or Parallel branch's assignments stay inside.
  */
-import type { State, StatesBlock } from './types';
+/** A state as written in a definition. */
+export type State = Readonly<Record<string, unknown>>;
+
+/** A state machine, a Parallel branch or a Map's ItemProcessor. */
+export interface StatesBlock {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, State>>;
+  readonly QueryLanguage?: string;
+}
 
 /** The variables a block of states can see. */
 export interface Scope {

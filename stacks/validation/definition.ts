@@ -1,14 +1,12 @@
 /**
- * Checks a definition as AWS does before it accepts one (CreateStateMachine,
- * ValidateStateMachineDefinition): the states' graph, each state's fields in its query language,
+ * Checks a definition as AWS does before it accepts one (at synth, for every job, and in the local
+ * runtime for `npm start`, CreateStateMachine and ValidateStateMachineDefinition): the states' graph, each state's fields in its query language,
  * the JSONata expressions (syntax and functions), and that every variable a state reads is assigned
  * in its scope or an enclosing one (a Map iteration or Parallel branch sees its parents' variables;
  * nothing sees a child's). Each problem names the state and field, by its JSON pointer.
  */
-import { compile, expressionOf, isKnownFunction } from './jsonata';
-import { variableOf } from './jsonpath';
-import { allAssigned, assignedIn, outOfScope, type Scope } from './scopes';
-import type { State, StatesBlock } from './types';
+import { allAssigned, assignedIn, outOfScope, type Scope, type State, type StatesBlock } from './definition-scopes';
+import { expressionOf, isKnownFunction, jsonataAst, variableOf } from './query-languages';
 
 /** One problem, as ValidateStateMachineDefinition's `diagnostics` carry it. */
 export interface Diagnostic {
@@ -180,7 +178,7 @@ function checkJsonata(value: unknown, name: string, at: string, scope: Scope, ou
   if (expression !== undefined) {
     let ast: unknown;
     try {
-      ast = compile(expression).ast();
+      ast = jsonataAst(expression);
     } catch (err) {
       out.push(
         diag(at, `State '${name}': the JSONata expression '${expression}' does not parse: ${(err as Error).message}`),
