@@ -57,9 +57,10 @@ export async function runState(name: string, state: State, input: unknown, env: 
     context: { ...env.rt.context, State: { Name: name, EnteredTime: new Date().toISOString() } },
   };
   let step: Step & { assigned?: Record<string, unknown> };
+  let outputText: string;
   try {
     step = await withRetry(run);
-    checkSize(name, step.output);
+    outputText = sizedText(name, step.output);
   } catch (err) {
     if (err instanceof Aborted || !(err instanceof StatesError)) throw err;
     const failure = describeFailure(err, name, enteredId, env);
@@ -67,13 +68,14 @@ export async function runState(name: string, state: State, input: unknown, env: 
     const caught = await applyCatch(run, failure);
     if (!caught) throw failure;
     step = caught;
+    outputText = JSON.stringify(step.output);
   }
   checkAborted(env);
   const assigned = step.assigned;
   env.rt.record(`${type}StateExited`, {
     stateExitedEventDetails: {
       name,
-      output: JSON.stringify(step.output),
+      output: outputText,
       outputDetails: { truncated: false },
       ...(assigned ? assignedDetails(assigned) : {}),
     },
@@ -93,13 +95,17 @@ function assignedDetails(assigned: Record<string, unknown>): Record<string, unkn
   };
 }
 
-function checkSize(name: string, output: unknown): void {
-  if (Buffer.byteLength(JSON.stringify(output) ?? '', 'utf8') > MAX_PAYLOAD_BYTES) {
+// The output's JSON text, once checked against the limit (and reused for the history event).
+function sizedText(name: string, output: unknown): string {
+  const text = JSON.stringify(output) ?? 'null';
+  // Only text that could be over the limit is measured in bytes (a UTF-8 character is 1 to 3 bytes per UTF-16 unit).
+  if (text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
     throw new StatesError(
       'States.DataLimitExceeded',
       `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
     );
   }
+  return text;
 }
 
 // A state's own data-handling failure gets AWS's prefix naming the state and its entered event, and
