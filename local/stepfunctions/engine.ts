@@ -44,6 +44,8 @@ export interface ExecutionStart {
   readonly resumeAt?: string;
   /** `$$.Execution.RedriveCount`. Default 0. */
   readonly redriveCount?: number;
+  /** Events in the history before this run's first (a redrive's history goes on). Default 1: ExecutionStarted. */
+  readonly eventsBefore?: number;
 }
 
 /** What TestState reports of one state's run. */
@@ -193,7 +195,7 @@ export class ExecutionEngine {
 
   private runtime(execution: ExecutionStart, record: Recorder): Runtime {
     const { stateMachine } = this.options;
-    let lastId = 1; // ExecutionStarted
+    let lastId = execution.eventsBefore ?? 1;
     const rt: Runtime = {
       context: {
         Execution: {

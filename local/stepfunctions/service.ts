@@ -235,6 +235,7 @@ export class StepFunctionsService {
       input: JSON.parse(point.state === undefined ? record.input : point.input),
       startDate: record.startDate,
       redriveCount,
+      eventsBefore: this.options.store.historyLength(arn),
       ...(point.state !== undefined ? { resumeAt: point.state } : {}),
     });
     return { redriveDate: seconds(now) };

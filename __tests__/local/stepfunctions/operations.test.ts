@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { ExecutionEngine } from '../../../local/stepfunctions/engine';
 import { SfnError } from '../../../local/stepfunctions/errors';
 import { create, ROLE, withOperations } from './operations-fixture';
-import { ACCOUNT, DEV, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
+import { ACCOUNT, DEV, FN, MACHINE, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
 
 describe('definitions on the local Step Functions API', () => {
   const dirs: string[] = [];
@@ -176,5 +176,37 @@ describe('definitions on the local Step Functions API', () => {
     expect(build).toThrow(
       /aws_sfn_state_machine\.job.*definition.*'Variable' of state 'Envelope\?' is JSONPath-only.*\/States\/Envelope\?\/Choices\/0\/Variable/s,
     );
+  });
+
+  it('names the redriven run’s own entered event in an expression failure’s cause', async () => {
+    // Prepare: a Lambda step, then a JSONata step that fails on every run
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: FN, Payload: {} },
+          Next: 'Check',
+        },
+        Check: { Type: 'Pass', Output: '{% $states.input.Payload.missing %}', End: true },
+      },
+    };
+    const { dir, service } = await setup(() => ok({}), { definition });
+    dirs.push(dir);
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'twice' });
+    await untilClosed(service, executionArn);
+
+    // Act
+    await service.redriveExecution(DEV, { executionArn });
+    const done = await untilClosed(service, executionArn);
+    const { events } = (await service.getExecutionHistory(DEV, { executionArn })) as { events: Record<string, any>[] };
+
+    // Assess: the cause's event id is the second Check's entered event
+    const entered = events.filter((e) => e['type'] === 'PassStateEntered');
+    expect(entered).toHaveLength(2);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    expect(String(done['cause'])).toContain(`(entered at the event id #${entered[1]!['id']})`);
   });
 });
