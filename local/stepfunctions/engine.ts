@@ -245,6 +245,15 @@ function checkResources(block: StatesBlock, address: string): void {
         );
       }
     }
+    const mode = (state['ItemProcessor'] as { ProcessorConfig?: { Mode?: unknown } } | undefined)?.ProcessorConfig
+      ?.Mode;
+    const distributed = ['ItemReader', 'ItemBatcher', 'ResultWriter'].filter((f) => state[f] !== undefined);
+    if (state['Type'] === 'Map' && (mode === 'DISTRIBUTED' || distributed.length > 0)) {
+      throw new ResolutionError(
+        { address, attribute: `definition.States.${name}` },
+        `a distributed Map (${[...(mode === 'DISTRIBUTED' ? ['Mode DISTRIBUTED'] : []), ...distributed].join(', ')}) is not emulated; the local runtime runs inline Maps`,
+      );
+    }
     for (const branch of (state['Branches'] as StatesBlock[] | undefined) ?? []) checkResources(branch, address);
     for (const key of ['Iterator', 'ItemProcessor']) {
       const sub = state[key] as StatesBlock | undefined;

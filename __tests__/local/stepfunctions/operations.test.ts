@@ -81,6 +81,43 @@ describe('definitions on the local Step Functions API', () => {
     expect([...service.machines.keys()].filter((arn) => arn.includes(':bad-'))).toEqual([]);
   });
 
+  it('refuses a definition the runtime cannot run (a distributed Map, another service) saying it is not emulated', async () => {
+    const { call } = await withOperations(dirs);
+    const distributed = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'b' } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const sqs = {
+      StartAt: 'Q',
+      States: {
+        Q: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage',
+          Parameters: { QueueUrl: 'u', MessageBody: 'm' },
+          End: true,
+        },
+      },
+    };
+
+    await expect(call('CreateStateMachine', create('dist', distributed))).rejects.toMatchObject({
+      message: expect.stringMatching(/distributed Map \(Mode DISTRIBUTED, ItemReader\) is not emulated/),
+    });
+    await expect(call('CreateStateMachine', create('sqs', sqs))).rejects.toMatchObject({
+      message: expect.stringMatching(/sqs:sendMessage is not emulated/),
+    });
+  });
+
   it('answers ValidateStateMachineDefinition with OK, or FAIL and one diagnostic per problem', async () => {
     const { call } = await withOperations(dirs);
     const good = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
