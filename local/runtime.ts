@@ -17,6 +17,9 @@ import { deadLetterDir, WebhookDelivery } from './events/webhooks';
 import { IamAuthorizer } from './iam/authorizer';
 import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
+import { LocalAlarms } from './scheduler/alarms';
+import { type ExecutionAlarmModel, readExecutionAlarms, readSchedules, type ScheduleModel } from './scheduler/read';
+import { LocalScheduler, type SchedulerClock } from './scheduler/scheduler';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
 import { TaskTokens } from './stepfunctions/callbacks';
@@ -65,6 +68,8 @@ export interface RuntimeOptions {
    * are unchanged. Default: the definition's delays.
    */
   readonly retryIntervalMs?: number;
+  /** The clock schedules fire on (tests fire a `rate(1 minute)` schedule without waiting). Default: the system's. */
+  readonly schedulerClock?: SchedulerClock;
 }
 
 /** A running runtime. */
@@ -96,6 +101,10 @@ export interface Runtime {
     /** Resolves when every delivery started so far has ended. */
     idle(): Promise<void>;
   };
+  /** The stack's schedules, fired on the runtime's clock (local/scheduler). */
+  readonly scheduler: LocalScheduler;
+  /** The stack's execution alarms, evaluated on the runtime's executions. */
+  readonly alarms: LocalAlarms;
   /** Executions found RUNNING from a previous run and closed as ABORTED at start. */
   readonly abortedAtStart: readonly ExecutionRecord[];
   /** Executions closed since start (any status). */
@@ -198,11 +207,26 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
     current = activate(prepared);
     handlers = current.handlers;
-    dashboard = createDashboard({ port, sfn: () => current!.sfn, model: () => current!.model });
+    const scheduler = new LocalScheduler({
+      schedules: () => current!.schedules,
+      sfn: () => current!.sfn,
+      iam: () => current!.iam,
+      ...(options.schedulerClock ? { clock: options.schedulerClock } : {}),
+      log,
+    });
+    dashboard = createDashboard({
+      port,
+      sfn: () => current!.sfn,
+      model: () => current!.model,
+      scheduler: () => scheduler,
+    });
     dashboard.attach(current.sfn);
     localSigningSecret(dataDir);
     const webhooks = new WebhookDelivery({ dataDir, stack: () => current!, log });
     webhooks.attach(current.sfn);
+    const alarms = new LocalAlarms({ alarms: () => current!.alarms, log });
+    alarms.attach(current.sfn);
+    scheduler.start();
     const retiring = new Set<Promise<void>>();
 
     let closing: Promise<void> | undefined;
@@ -231,6 +255,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         deadLetterDir: deadLetterDir(dataDir),
         idle: () => webhooks.idle(),
       },
+      scheduler,
+      alarms,
       abortedAtStart: opened.aborted,
       closedCount: () => closed,
       reload: async (source) => {
@@ -244,6 +270,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         // Executions still running on the replaced stack report through its service, still attached.
         dashboard?.attach(current.sfn);
         webhooks.attach(current.sfn);
+        alarms.attach(current.sfn);
+        scheduler.reload();
         // The replaced stack's functions stop once its last execution has ended.
         const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
         retiring.add(retired);
@@ -252,6 +280,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         (closing ??= (async () => {
           server.close();
           dashboard?.close();
+          await scheduler.stop();
+          alarms.close();
           // Executions cut off by the shutdown are not sent: the sender is being stopped too.
           const deliveries = webhooks.close();
           const aborted = current!.sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
@@ -297,6 +327,8 @@ interface Prepared {
   readonly stackId: string;
   readonly model: StackModel;
   readonly iam: IamAuthorizer;
+  readonly schedules: readonly ScheduleModel[];
+  readonly alarms: readonly ExecutionAlarmModel[];
 }
 
 async function prepare(source: Source, url: string, log: (line: string) => void): Promise<Prepared> {
@@ -307,7 +339,14 @@ async function prepare(source: Source, url: string, log: (line: string) => void)
   });
   const iam = await IamAuthorizer.create(model, log);
   await checkServiceRoles(model, iam);
-  return { stackId: source.stackId, model, iam };
+  const identity = { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url };
+  return {
+    stackId: source.stackId,
+    model,
+    iam,
+    schedules: readSchedules(source.doc, identity),
+    alarms: readExecutionAlarms(source.doc, identity),
+  };
 }
 
 /** One served stack with its services. */
@@ -329,7 +368,7 @@ interface Shared {
   readonly options: RuntimeOptions;
 }
 
-function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): Generation {
+function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared, shared: Shared): Generation {
   const { url, credentials, options, log } = shared;
   const lambda = createLambdaService({
     functions: model.functions,
@@ -426,6 +465,8 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     stackId,
     model,
     iam,
+    schedules,
+    alarms,
     lambda,
     sfn,
     handlers: {

@@ -12,9 +12,9 @@ export interface RoleUnderTest {
   readonly name: string;
   readonly arn: string;
   readonly trustPolicy: unknown;
-  /** Inline policies (aws_iam_role_policy and `inline_policy` blocks). */
+  /** Inline policies (aws_iam_role_policy and `inline_policy` blocks) and attached managed policies the app defines. */
   readonly policies: readonly { readonly name: string; readonly policy: unknown }[];
-  /** Managed policies attached in any way; the simulation cannot see inside them. */
+  /** Managed policies attached in any way that the app does not define: the simulation cannot see inside them. */
   readonly managedPolicyArns: readonly string[];
   /**
    * The role's permissions boundary: its ARN, and its document when the app itself defines that
@@ -47,6 +47,15 @@ export function rolesOf(
       const inline = role.config['inline_policy'];
       const inlineBlocks = (Array.isArray(inline) ? inline : inline ? [inline] : []) as Record<string, unknown>[];
       const boundaryArn = role.config['permissions_boundary'];
+      const attached = [
+        ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
+        ...resources
+          .filter(
+            (r) =>
+              (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r),
+          )
+          .map((r) => String(r.config['policy_arn'])),
+      ];
       return {
         address: role.address,
         path: role.path,
@@ -61,16 +70,10 @@ export function rolesOf(
             name: String(b['name'] ?? `inline-${i}`),
             policy: JSON.parse(String(b['policy'])),
           })),
+          // Managed policies the app itself defines: their documents are known.
+          ...attached.filter((arn) => managed.has(arn)).map((arn) => ({ name: arn, policy: managed.get(arn) })),
         ],
-        managedPolicyArns: [
-          ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
-          ...resources
-            .filter(
-              (r) =>
-                (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r),
-            )
-            .map((r) => String(r.config['policy_arn'])),
-        ],
+        managedPolicyArns: attached.filter((arn) => !managed.has(arn)),
         ...(typeof boundaryArn === 'string' && boundaryArn !== ''
           ? {
               permissionsBoundary: {

@@ -4,12 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AppConfig, CiAccessConfig } from './config';
-import {
-  appBoundaryStatements,
-  type CiPolicyScope,
-  deployRoleStatements,
-  planRoleStatements,
-} from './constructs/ci-policies';
+import { deployRolePolicies } from './constructs/ci-deploy-policies';
+import { appBoundaryStatements, type CiPolicyScope, planRoleStatements } from './constructs/ci-policies';
 import {
   environmentSubject,
   GithubActionsRole,
@@ -57,7 +53,7 @@ export interface CiAccessStackProps {
  *   takes the state lock, nothing else.
  * - deploy role: assumable by jobs running in the repository's deploy environment; changes the
  *   application stack's resources only, and creates or changes application roles only when they
- *   carry the boundary.
+ *   carry the boundary. One inline policy and managed policies of its own (IAM's size quotas).
  * - app boundary: a managed policy capping every application role at what the application needs;
  *   the application stack sets it when `ROLE_PERMISSIONS_BOUNDARY_ARN` names it.
  *
@@ -108,12 +104,15 @@ export class CiAccessStack extends TerraformStack {
       subject: pullRequestSubject(ciAccess.repository),
       statements: planRoleStatements(policyScope),
     });
+    const deployPolicies = deployRolePolicies(policyScope);
     this.deployRole = new GithubActionsRole(this, 'deploy-role', {
       roleName: roleNames.deploy,
       description: `Deploys ${APP_PROJECT}-${config.stage} from the ${ciAccess.deployEnvironment} environment of ${ciAccess.repository}.`,
       providerArn,
       subject: environmentSubject(ciAccess.repository, ciAccess.deployEnvironment),
-      statements: deployRoleStatements(policyScope),
+      // More than one inline policy may hold: the rest in managed policies of its own (docs/ci.md).
+      statements: deployPolicies.inline,
+      managedPolicies: deployPolicies.managed,
     });
 
     // The values of the AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN repository variables.

@@ -28,7 +28,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/stepfunctions/store.ts',
   'stacks/config.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);
@@ -49,7 +48,6 @@ const FILES_WITH_LONG_FUNCTIONS: ReadonlySet<string> = new Set([
   'local/stepfunctions/lambda-task.ts',
   'local/watch.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);

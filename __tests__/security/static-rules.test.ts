@@ -125,6 +125,21 @@ const BAD: Record<
     },
     at: 'aws_sqs_queue.q',
   },
+  AAPI_SCHEDULE_DLQ: {
+    what: 'a schedule without a dead-letter queue',
+    json: { aws_scheduler_schedule: { s: { name: 's', target: { arn: 'a', role_arn: 'r', retry_policy: {} } } } },
+    at: 'aws_scheduler_schedule.s',
+  },
+  AAPI_SCHEDULE_TIME_ZONE: {
+    what: 'a schedule without a time zone',
+    json: { aws_scheduler_schedule: { s: { name: 's', schedule_expression: 'cron(0 2 * * ? *)' } } },
+    at: 'aws_scheduler_schedule.s',
+  },
+  AAPI_ALARM_ACTIONS: {
+    what: 'an alarm that notifies nobody',
+    json: { aws_cloudwatch_metric_alarm: { a: { alarm_name: 'a', alarm_actions: [] } } },
+    at: 'aws_cloudwatch_metric_alarm.a',
+  },
   AAPI_ASYNC_LAMBDA_DLQ: {
     what: 'a function an EventBridge rule invokes, without a dead-letter queue',
     json: {

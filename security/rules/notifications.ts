@@ -36,7 +36,7 @@ export const NOTIFICATION_RULES: readonly Rule[] = [
     title: "Dead-letter queues keep messages for SQS's longest retention (14 days)",
     resourceTypes: ['aws_sqs_queue'],
     mirrors:
-      "Own rule: a queue named as a dead-letter target (a Lambda function's `dead_letter_config.target_arn` or an EventBridge target's `dead_letter_config.arn`) has `message_retention_seconds` = 1209600, so a failed delivery waits two weeks for someone to look, not SQS's default 4 days.",
+      "Own rule: a queue named as a dead-letter target (a Lambda function's `dead_letter_config.target_arn`, an EventBridge target's `dead_letter_config.arn` or a schedule's `target.dead_letter_config.arn`) has `message_retention_seconds` = 1209600, so a failed delivery waits two weeks for someone to look, not SQS's default 4 days.",
     check: (queue, context) => {
       const name = String(queue.config['name'] ?? '');
       const targets = context.resources.flatMap((r) =>
@@ -44,7 +44,9 @@ export const NOTIFICATION_RULES: readonly Rule[] = [
           ? [valueAt(r.config, 'dead_letter_config.target_arn')]
           : r.type === 'aws_cloudwatch_event_target'
             ? [valueAt(r.config, 'dead_letter_config.arn')]
-            : [],
+            : r.type === 'aws_scheduler_schedule'
+              ? [valueAt(r.config, 'target.dead_letter_config.arn')]
+              : [],
       );
       const isDeadLetterQueue = targets.some((t) => typeof t === 'string' && t.endsWith(`:${name}`));
       if (!isDeadLetterQueue) return pass;

@@ -10,6 +10,7 @@
  * `state-bucket`), or a new file joined here.
  */
 import { APPLICATION_ACTIONS } from './application';
+import { OPERATIONS_ACTIONS } from './application-operations';
 import { CI_ACCESS_ACTIONS, STATE_BUCKET_ACTIONS } from './bootstrap';
 import type { TypeActions } from './types';
 
@@ -18,6 +19,7 @@ export type { ProviderCall, TagContext, Target, TypeActions } from './types';
 /** Keys: resource types (`aws_sqs_queue`) and data sources (`data.aws_caller_identity`). */
 export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
   ...APPLICATION_ACTIONS,
+  ...OPERATIONS_ACTIONS,
   ...CI_ACCESS_ACTIONS,
   ...STATE_BUCKET_ACTIONS,
 };

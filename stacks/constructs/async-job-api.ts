@@ -13,6 +13,7 @@ import {
 } from '../job';
 import { jobStartRoute, type Naming, ROUTES, type RouteName } from '../naming';
 import { partitionOf } from '../partition';
+import type { ExtraSchedules } from '../schedules';
 import { type ApiAuth, HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
@@ -56,6 +57,8 @@ export interface AsyncJobApiProps {
   readonly logExecutionData?: boolean;
   /** Browser origins allowed by the HTTP API's CORS configuration. Default none (no CORS configuration). */
   readonly corsAllowedOrigins?: readonly string[];
+  /** Schedules added to the registry's, by job name; checked with the jobs (`JobSchedules` creates them). */
+  readonly extraSchedules?: ExtraSchedules;
 }
 
 /** One of the Lambda-backed routes beyond describe: its function and integration. */
@@ -116,7 +119,7 @@ export class AsyncJobApi extends Construct {
   constructor(scope: Construct, id: string, props: AsyncJobApiProps) {
     super(scope, id);
     const { naming } = props;
-    validateJobs(props.jobs, naming);
+    validateJobs(props.jobs, naming, props.extraSchedules);
     const apiNames = apiResourceNames(naming);
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     // Known at synth from the region (unlike the aws_partition data source), so every ARN is complete in the plan.
