@@ -21,7 +21,6 @@ const LONG_FILES: ReadonlySet<string> = new Set([
   'local/dashboard/ui/app.ts',
   'local/lambda/function-host.ts',
   'local/runtime.ts',
-  'local/stepfunctions/engine.ts',
   'local/stepfunctions/service.ts',
   'local/stepfunctions/store.ts',
   'stacks/config.ts',

@@ -3,7 +3,8 @@
  * scaffold is written, refused a second time, its own unit test passes, and with no other edit the
  * copy synthesizes one more state machine and start route, the local runtime serves both jobs, the
  * new job reaches SUCCEEDED and `POST /start-execution` still starts the default job. What it writes,
- * in JSONPath and with `--jsonata`, passes the project's lint (`biome ci`, as `npm run lint` runs it).
+ * in JSONPath and with `--jsonata`, passes the project's lint (`biome ci`, as `npm run lint` runs it),
+ * and the JSONata job runs on the local runtime to AWS's result.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -212,6 +213,37 @@ describe('npm run new-job, in a temporary copy', () => {
     expect(Object.keys(task)).toEqual(expect.arrayContaining(['Arguments', 'Output']));
     expect(JSON.stringify(asl)).not.toMatch(/"(Parameters|OutputPath|ResultPath|ErrorPath|CausePath|InputPath)"|\.\$"/);
   });
+
+  it('with --jsonata synthesizes a job the local runtime runs as AWS would: SUCCEEDED, and its Fail state’s Error/Cause expressions', async () => {
+    // Prepare: the copy now holds both scaffolds (the test above wrote the JSONata one)
+    await runtime?.close();
+    const outdir = join(copy, 'cdktf.out');
+    synthIfStale({
+      repoRoot: copy,
+      outdir,
+      env: { TF_STATE_BUCKET: 'unused-bucket', API_AUTH: 'NONE', PATH: process.env['PATH'] },
+    });
+    runtime = await startRuntime({ outdir, port: 0, dataDir, ...SILENT_LOGS });
+    const run = async (input: unknown) => {
+      const started = await postJson(`${runtime!.url}/${JSONATA_NAME}/start-execution`, {
+        input,
+        name: uniqueName('ja'),
+      });
+      return waitForEnd(
+        () => postJson(`${runtime!.url}/describe-execution`, { executionArn: started.body.executionArn }),
+        30_000,
+      );
+    };
+
+    // Act
+    const finished = await run({ text: 'one two three four' });
+    const failed = await run({ text: 7 });
+
+    // Assess: the JSONata Fail state reports the function's error, not the expression's text
+    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 4 } });
+    expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountJsonata.InvalidInput' });
+    expect(JSON.stringify(failed.body)).not.toContain('{%');
+  }, 120_000);
 
   it.each([[['--jsonata']], [[NAME, '--json']], [['a-job', 'b-job']]])(
     'answers %j with its usage and exit code 2, writing nothing',
