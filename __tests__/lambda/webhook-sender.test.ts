@@ -9,6 +9,7 @@ import { createHandler, type SenderOptions, WebhookDeliveryError } from '../../l
 import { createPost, ForbiddenAddressError, type Post } from '../../lambda-src/webhook-sender/post';
 import { backoffMs, deliverWithRetry } from '../../lambda-src/webhook-sender/retry';
 import { isForbiddenAddress, WEBHOOK_URL_MAX_LENGTH, webhookUrlProblem } from '../../lambda-src/webhook-sender/url';
+import { closeAfterTest } from '../servers';
 
 const SECRET = 'local-test-signing-secret-of-enough-length';
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:async-api-dev-job:run-1';
@@ -179,7 +180,7 @@ describe('createPost', () => {
         res.writeHead(202).end('ignored');
       });
     });
-    server.listen(0, '127.0.0.1');
+    closeAfterTest(server).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
     const post = createPost({ allowLoopbackHttp: true, resolve: async () => [] });
@@ -188,7 +189,6 @@ describe('createPost', () => {
 
     expect(status).toBe(202);
     expect(got).toEqual([{ headers: expect.objectContaining({ 'webhook-id': 'e1' }), body: '{"a":1}' }]);
-    await new Promise((r) => server.close(r));
   });
 });
 

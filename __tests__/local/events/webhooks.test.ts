@@ -19,6 +19,7 @@ import { machineStartedBy } from '../../../local/terraform/model';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
 import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { closeAfterTest, closeServer } from '../../servers';
 import { postJson, startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
 jest.setTimeout(60_000);
@@ -42,10 +43,11 @@ async function receiver(plan: () => number = () => 204) {
       res.writeHead(plan()).end();
     });
   });
+  closeAfterTest(server);
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise((r) => server.close(r)) };
+  return { url, received, close: () => closeServer(server) };
 }
 
 describe('local webhooks', () => {
@@ -130,12 +132,13 @@ describe('local webhooks', () => {
       secret: readSecretFile(rt.runtime.webhooks.signingSecretPath),
       onEvent: (e) => events.push(e),
     });
+    closeAfterTest(server);
 
     const executionArn = await start(WORKER_INPUT.hold(0), url);
     await waitFor(() => events.length >= 1);
 
     expect(events[0]).toMatchObject({ repeat: false, payload: { data: { executionArn, status: 'SUCCEEDED' } } });
-    await new Promise((r) => server.close(r));
+    await closeServer(server);
   });
 
   it.each([
