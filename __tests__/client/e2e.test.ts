@@ -32,6 +32,17 @@ interface Run {
   readonly stderr: string;
 }
 
+/**
+ * Ctrl-C handlers of CLI runs still waiting. After each test they are called, as a Ctrl-C would be:
+ * a run that outlived its test (a timeout, a failed assertion before it ended) stops polling then,
+ * instead of polling a runtime that afterAll closes.
+ */
+const waiting = new Set<() => void>();
+afterEach(() => {
+  for (const interrupt of [...waiting]) interrupt();
+  waiting.clear();
+});
+
 /** Runs the CLI in-process with captured streams, the given environment and the real clock. */
 async function cli(argv: string[], env: Record<string, string>, cwd: string): Promise<Run> {
   let stdout = '';
@@ -41,6 +52,10 @@ async function cli(argv: string[], env: Record<string, string>, cwd: string): Pr
     stderr: { write: (chunk: string) => (stderr += chunk) },
     env,
     cwd,
+    onInterrupt: (handler) => {
+      waiting.add(handler);
+      return () => waiting.delete(handler);
+    },
   });
   return { code, stdout, stderr };
 }
