@@ -4,15 +4,15 @@
  * what the app writes when run directly (`npm run synth`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CONFIG_VARIABLES } from '../../stacks/config';
 
-const { chooseCli, cliEnv, ensureCdktnCli, NEWEST_CDKTF_CLI_MAJOR } = require('../../scripts/cdktf.cjs') as {
+const { chooseCli, cliEnv, cdktnCliProblem, NEWEST_CDKTF_CLI_MAJOR } = require('../../scripts/cdktf.cjs') as {
   chooseCli(version: string, forced?: string): 'cdktf' | 'cdktn';
   cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  ensureCdktnCli(log: (line: string) => void): string;
+  cdktnCliProblem(dir?: string): string | undefined;
   NEWEST_CDKTF_CLI_MAJOR: number;
 };
 
@@ -61,6 +61,50 @@ describe('the checkpoint call', () => {
   });
 });
 
+describe('whether cdktn-cli is installed (tests check, never install)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cdktn-installed-'));
+    writeFileSync(
+      join(dir, 'package-lock.json'),
+      JSON.stringify({ packages: { 'node_modules/cdktn-cli': { version: '0.24.0' } } }),
+    );
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const install = (version: string, withBin = true) => {
+    const pkg = join(dir, 'node_modules', 'cdktn-cli');
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ version }));
+    if (withBin) writeFileSync(join(pkg, 'bin', 'cdktn'), '');
+  };
+
+  it('says in one line that npm ci installs it, with the registry, when it is missing', () => {
+    expect(cdktnCliProblem(dir)).toBe(
+      `cdktn-cli 0.24.0 is not installed in ${dir} (found: none); \`npm ci\` installs it, which needs the npm registry`,
+    );
+  });
+
+  it('refuses another version than the lock file pins, and a package without its bin', () => {
+    install('0.23.0');
+    expect(cdktnCliProblem(dir)).toContain('(found: 0.23.0)');
+    install('0.24.0', false);
+    rmSync(join(dir, 'node_modules', 'cdktn-cli', 'bin', 'cdktn'));
+    expect(cdktnCliProblem(dir)).toContain('(found: 0.24.0)');
+  });
+
+  it('accepts the pinned version', () => {
+    install('0.24.0');
+    expect(cdktnCliProblem(dir)).toBeUndefined();
+  });
+
+  it('is installed by npm ci (the prepare script), not by the tests', () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+
+    expect(scripts['prepare']).toBe('node scripts/cdktf.cjs --install-cdktn-cli');
+  });
+});
+
 describe('cdktf-cli and cdktn-cli', () => {
   let work: string;
   beforeAll(() => {
@@ -101,7 +145,9 @@ describe('cdktf-cli and cdktn-cli', () => {
   }
 
   it('write the same cdktf.out as the app run directly, byte for byte', () => {
-    ensureCdktnCli(() => undefined);
+    // `npm ci` installs cdktn-cli; a test never downloads it (the wrapper would, on first use).
+    const missing = cdktnCliProblem();
+    if (missing !== undefined) throw new Error(missing);
     const direct = join(work, 'direct');
     const app = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
       cwd: ROOT,
