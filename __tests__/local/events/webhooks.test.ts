@@ -20,6 +20,7 @@ import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
 import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
 import { closeAfterTest, closeServer } from '../../servers';
+import { waitUntil } from '../../wait';
 import { postJson, startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
 jest.setTimeout(60_000);
@@ -96,7 +97,7 @@ describe('local webhooks', () => {
     // Act
     const executionArn = await start(input, hook.url);
     if (stop) await sfn.send(new StopExecutionCommand({ executionArn }));
-    await waitFor(() => hook.received.length >= 1, 15_000);
+    await waitUntil(() => hook.received.length >= 1, 'delivery 1', 15_000);
     await rt.runtime.webhooks.idle();
 
     // Assess
@@ -115,7 +116,7 @@ describe('local webhooks', () => {
       name: uniqueName('route'),
       webhook: hook.url,
     });
-    await waitFor(() => hook.received.length >= 1);
+    await waitUntil(() => hook.received.length >= 1, 'the delivery');
 
     expect(started.status).toBe(200);
     expect(verified(hook.received[0]!).data).toMatchObject({
@@ -135,7 +136,7 @@ describe('local webhooks', () => {
     closeAfterTest(server);
 
     const executionArn = await start(WORKER_INPUT.hold(0), url);
-    await waitFor(() => events.length >= 1);
+    await waitUntil(() => events.length >= 1, 'the event');
 
     expect(events[0]).toMatchObject({ repeat: false, payload: { data: { executionArn, status: 'SUCCEEDED' } } });
     await closeServer(server);
@@ -173,7 +174,7 @@ describe('local webhooks', () => {
     const hook = await receiver();
 
     const executionArn = await start(WORKER_INPUT.hold(0), hook.url);
-    await waitFor(() => hook.received.length >= 1);
+    await waitUntil(() => hook.received.length >= 1, 'the delivery');
 
     const history = await rt.runtime.sfn.call(
       'GetExecutionHistory',
@@ -217,11 +218,11 @@ describe('local webhooks', () => {
     // Prepare: a FAILED execution, delivered once
     const hook = await receiver();
     const executionArn = await start(WORKER_INPUT.fail, hook.url);
-    await waitFor(() => hook.received.length >= 1, 15_000);
+    await waitUntil(() => hook.received.length >= 1, 'delivery 1', 15_000);
 
     // Act: redriven, it fails again: a second end, so a second status-change event
     await sfn.send(new RedriveExecutionCommand({ executionArn }));
-    await waitFor(() => hook.received.length >= 2, 15_000);
+    await waitUntil(() => hook.received.length >= 2, 'delivery 2', 15_000);
     await rt.runtime.webhooks.idle();
 
     // Assess
@@ -236,7 +237,7 @@ describe('local webhooks', () => {
     const hook = await receiver(() => (++calls <= 2 ? 503 : 200));
 
     await start(WORKER_INPUT.hold(0), hook.url);
-    await waitFor(() => hook.received.length >= 3, 20_000);
+    await waitUntil(() => hook.received.length >= 3, 'delivery 3', 20_000);
     await rt.runtime.webhooks.idle();
 
     expect(hook.received).toHaveLength(3);
@@ -250,8 +251,9 @@ describe('local webhooks', () => {
     await hook.close(); // nothing listens on its port any more
 
     const executionArn = await start(WORKER_INPUT.hold(0), hook.url);
-    await waitFor(
+    await waitUntil(
       () => deadLetters(rt.runtime.webhooks.deadLetterDir).some((d) => d.event.detail.executionArn === executionArn),
+      'the dead letter',
       30_000,
     );
 
@@ -291,12 +293,4 @@ function deadLetters(dir: string): DeadLetter[] {
     return [];
   }
   return names.map((n) => JSON.parse(readFileSync(`${dir}/${n}`, 'utf8')) as DeadLetter);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
