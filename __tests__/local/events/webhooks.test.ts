@@ -198,12 +198,12 @@ describe('local webhooks', () => {
       // Act
       const executionArn = await start(input, hook.url);
       let status = 'RUNNING';
-      while (status === 'RUNNING') {
-        await new Promise((r) => setTimeout(r, 20));
+      await waitUntil(async () => {
         ({ status } = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
           status: string;
         });
-      }
+        return status !== 'RUNNING';
+      }, 'the execution to end');
       await rt.runtime.webhooks.idle();
 
       // Assess
