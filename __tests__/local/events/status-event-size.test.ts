@@ -2,7 +2,7 @@
  * What a Step Functions status-change event carries of an execution's input or output: up to 248 KiB
  * of UTF-8, above that `null` (docs/aws-behaviour.md §11.2). Counted in bytes, with multi-byte text.
  */
-import { inStatusEvent, STATUS_EVENT_DATA_MAX_BYTES } from '../../lambda-src/shared/webhook-envelope';
+import { inStatusEvent, STATUS_EVENT_DATA_MAX_BYTES } from '../../../local/events/webhooks';
 
 describe('inStatusEvent', () => {
   it.each([
