@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { listen, type ReceivedEvent } from '../../client/listen';
+import { closeAfterTest, closeServer } from '../servers';
 
 const SECRET = 'a-local-signing-secret-for-the-listen-test';
 
@@ -12,7 +13,8 @@ async function receiver() {
     onEvent: (e) => events.push(e),
     onRejected: (r) => rejected.push(r),
   });
-  return { url, events, rejected, close: () => new Promise((r) => server.close(r)) };
+  closeAfterTest(server);
+  return { url, events, rejected, close: () => closeServer(server) };
 }
 
 function signed(id: string, body: string, secret = SECRET): Record<string, string> {
