@@ -11,7 +11,7 @@
  */
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine, machineLine } from '../bench/machine';
 import { replaceMarkedBlock } from '../bench/report';
@@ -19,7 +19,6 @@ import { replaceMarkedBlock } from '../bench/report';
 const ROOT = resolve(__dirname, '..');
 const DOC = join(ROOT, 'docs', 'testing.md');
 const DEFAULT_REPORT = join(ROOT, '.build', 'mutation', 'mutation.json');
-const COMMAND = 'npm run mutate';
 
 /** Mutant statuses as Stryker's JSON report (mutation-testing-report-schema) names them. */
 type Status =
@@ -115,7 +114,9 @@ function main(): void {
     throw new Error(`--update-docs takes a lower-case label such as "before" or "after", not "${label}"`);
   const when = statSync(path).mtime.toISOString().slice(0, 16).replace('T', ' ');
   const machine = machineLine(describeMachine(ROOT, process.env.PATH));
-  const block = `Written by \`${COMMAND} -- --update-docs ${label}\` from Stryker's report of ${when} UTC, on ${machine}.\n\n${table}`;
+  const from = values.report === undefined ? '' : ` --report ${relative(ROOT, path)}`;
+  const command = `tsx scripts/mutation-report.ts${from} --update-docs ${label}`;
+  const block = `Written by \`${command}\` from Stryker's report of ${when} UTC, on ${machine}.\n\n${table}`;
   const doc = readFileSync(DOC, 'utf8');
   const updated = replaceMarkedBlock(doc, `mutation-${label}`, block);
   if (updated === undefined)
