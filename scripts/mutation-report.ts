@@ -43,6 +43,8 @@ export interface FileScore {
   readonly timeout: number;
   readonly survived: number;
   readonly noCoverage: number;
+  /** Not run: static mutants under `ignoreStatic`, and mutants a `// Stryker disable` comment names. */
+  readonly ignored: number;
   /** Detected (killed or timed out) of valid mutants, in percent; null when no mutant was valid. */
   readonly score: number | null;
 }
@@ -82,6 +84,7 @@ function score(file: string, statuses: readonly Status[]): FileScore {
     timeout,
     survived,
     noCoverage,
+    ignored: count('Ignored'),
     score: valid === 0 ? null : ((killed + timeout) / valid) * 100,
   };
 }
@@ -89,13 +92,13 @@ function score(file: string, statuses: readonly Status[]): FileScore {
 /** A Markdown table of {@link scoreReport}'s rows. */
 export function formatScores(rows: readonly FileScore[]): string {
   const lines = [
-    '| File | Killed | Timed out | Survived | No coverage | Score |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| File | Killed | Timed out | Survived | No coverage | Ignored | Score |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     const name = r.file === 'total' ? '**total**' : `\`${r.file}\``;
     const pct = r.score === null ? '–' : `${r.score.toFixed(1)} %`;
-    lines.push(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${pct} |`);
+    lines.push(`| ${name} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${pct} |`);
   }
   return lines.join('\n');
 }

@@ -23,24 +23,24 @@ describe('scoreReport', () => {
       ['b.ts', 50],
       ['total', 62.5],
     ]);
-    expect(rows[2]).toMatchObject({ killed: 4, timeout: 1, survived: 2, noCoverage: 1 });
+    expect(rows[2]).toMatchObject({ killed: 4, timeout: 1, survived: 2, noCoverage: 1, ignored: 1 });
   });
 
   it('gives no score to a file without valid mutants', () => {
     const rows = scoreReport({ files: { 'a.ts': mutants('CompileError') } });
 
     expect(rows[0]!.score).toBeNull();
-    expect(formatScores(rows)).toContain('| `a.ts` | 0 | 0 | 0 | 0 | – |');
+    expect(formatScores(rows)).toContain('| `a.ts` | 0 | 0 | 0 | 0 | 0 | – |');
   });
 
   it('formats one row per file and the total in bold, with one decimal', () => {
     const table = formatScores(scoreReport({ files: { 'x.ts': mutants('Killed', 'Survived', 'Survived') } }));
 
     expect(table.split('\n')).toEqual([
-      '| File | Killed | Timed out | Survived | No coverage | Score |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
-      '| `x.ts` | 1 | 0 | 2 | 0 | 33.3 % |',
-      '| **total** | 1 | 0 | 2 | 0 | 33.3 % |',
+      '| File | Killed | Timed out | Survived | No coverage | Ignored | Score |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| `x.ts` | 1 | 0 | 2 | 0 | 0 | 33.3 % |',
+      '| **total** | 1 | 0 | 2 | 0 | 0 | 33.3 % |',
     ]);
   });
 });
