@@ -1,12 +1,16 @@
 /**
  * How the engine runs a Task state: the resources the local runtime emulates (Lambda invoke,
- * request-response and `.waitForTaskToken`), their history events, TimeoutSeconds and
- * HeartbeatSeconds.
+ * request-response and `.waitForTaskToken`; Step Functions' own StartExecution, request-response),
+ * their history events, TimeoutSeconds and HeartbeatSeconds.
  */
 import type { TaskTokens } from './callbacks';
 import { StatesError } from './interpreter/errors';
 import type { Runtime, TaskCall } from './interpreter/types';
 import { type LambdaTaskContext, type LambdaTaskKind, runLambdaTask, TaskFailure } from './lambda-task';
+import { runStartExecutionTask, STATES_START_EXECUTION, type StartExecutionTaskContext } from './start-execution-task';
+
+/** What a Task state may call. */
+export type TaskContext = LambdaTaskContext & StartExecutionTaskContext;
 
 /** The Lambda invoke integration's resource. */
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -19,12 +23,7 @@ export const WAIT_FOR_TOKEN = '.waitForTaskToken';
  * TimeoutSeconds (`States.Timeout`).
  * @throws StatesError as the task failed.
  */
-export async function runTaskCall(
-  ctx: LambdaTaskContext,
-  tokens: TaskTokens,
-  call: TaskCall,
-  rt: Runtime,
-): Promise<unknown> {
+export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: TaskCall, rt: Runtime): Promise<unknown> {
   const waits = call.resource.endsWith(WAIT_FOR_TOKEN);
   const base = waits ? call.resource.slice(0, -WAIT_FOR_TOKEN.length) : call.resource;
   const kind: LambdaTaskKind = base === LAMBDA_INVOKE ? 'integration' : 'direct';
@@ -39,11 +38,12 @@ export async function runTaskCall(
     } else rt.record(type, details);
   };
   const work = (async () => {
-    const invoked = await runLambdaTask(ctx, kind, base, call.input, call.timeoutSeconds, record).catch(
-      (err: unknown) => {
-        throw err instanceof TaskFailure ? new StatesError(err.name, err.message) : err;
-      },
-    );
+    const invoked = await (base === STATES_START_EXECUTION
+      ? runStartExecutionTask(ctx, call.input, call.timeoutSeconds, record)
+      : runLambdaTask(ctx, kind, base, call.input, call.timeoutSeconds, record)
+    ).catch((err: unknown) => {
+      throw err instanceof TaskFailure ? new StatesError(err.name, err.message) : err;
+    });
     if (!waits) return invoked;
     submitted = true;
     const { output } = await tokens
