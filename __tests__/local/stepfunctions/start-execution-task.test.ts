@@ -65,7 +65,7 @@ describe('the states:startExecution task', () => {
     expect(described['status']).toBe('SUCCEEDED');
     const output = JSON.parse(String(described['output']));
     expect(output).toEqual({
-      ExecutionArn: MACHINE.replace(':stateMachine:', ':execution:') + ':child-1',
+      ExecutionArn: `${MACHINE.replace(':stateMachine:', ':execution:')}:child-1`,
       StartDate: expect.any(Number),
       SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
       SdkResponseMetadata: { RequestId: expect.any(String) },
