@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { processTree, readCpuMs } from '../../local/proc';
 import { REPO_ROOT } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
@@ -69,6 +70,12 @@ export interface RuntimeMeasurements {
     /** Succeeded executions divided by the time from the first start to the last one closing. */
     readonly executionsPerSecond: number;
     readonly rejected: number;
+    /**
+     * CPU time (user + system) the runtime process used per succeeded execution during the run, and
+     * with its function processes, in ms; undefined without /proc or a pid. Unlike executions per
+     * second, this barely moves when other work shares the machine.
+     */
+    readonly cpuMsPerExecution?: { readonly runtime: number; readonly withFunctions: number };
   };
   readonly memory: {
     readonly executions: number;
@@ -98,9 +105,7 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     return withTarget(target, async (t) => {
       const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
       const latency = await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples));
-      const throughput = await phase(log, 'throughput', () =>
-        measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
-      );
+      const throughput = await phase(log, 'throughput', () => measureThroughput(t, seconds, concurrency));
       const memory = await phase(log, 'memory', () =>
         measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds),
       );
@@ -115,9 +120,7 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     const first = await spawnMeasuredRuntime(outdir, join(work, 'data-1'));
     const { latency, throughput } = await withTarget(first, async (t) => ({
       latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
-      throughput: await phase(log, 'throughput', () =>
-        measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
-      ),
+      throughput: await phase(log, 'throughput', () => measureThroughput(t, seconds, concurrency)),
     })).finally(() => first.stop());
     const second = await spawnMeasuredRuntime(outdir, join(work, 'data-2'));
     const memory = await withTarget(second, async (t) => {
@@ -191,13 +194,12 @@ async function measureLatency(url: string, agent: Agent, samples: number): Promi
 }
 
 async function measureThroughput(
-  url: string,
-  agent: Agent,
-  sfn: SFNClient,
-  stateMachineArn: string,
+  target: Connected,
   seconds: number,
   concurrency: number,
 ): Promise<RuntimeMeasurements['throughput']> {
+  const { url, agent, sfn, stateMachineArn, pid } = target;
+  const cpuBefore = pid ? cpuMs(pid) : undefined;
   const tag = Date.now().toString(36);
   let started = 0;
   let rejected = 0;
@@ -221,8 +223,33 @@ async function measureThroughput(
     await sleep(50);
   }
   const elapsed = (performance.now() - t0) / 1000;
+  const cpuAfter = pid ? cpuMs(pid) : undefined;
   const succeeded = await countSince(sfn, stateMachineArn, `tput-${tag}-`, 'SUCCEEDED');
-  return { seconds: round(elapsed), started, succeeded, executionsPerSecond: round(succeeded / elapsed), rejected };
+  const perExecution = (ms: number): number => Math.round((ms / Math.max(succeeded, 1)) * 1000) / 1000;
+  return {
+    seconds: round(elapsed),
+    started,
+    succeeded,
+    executionsPerSecond: round(succeeded / elapsed),
+    rejected,
+    ...(cpuBefore && cpuAfter
+      ? {
+          cpuMsPerExecution: {
+            runtime: perExecution(cpuAfter.runtime - cpuBefore.runtime),
+            withFunctions: perExecution(cpuAfter.total - cpuBefore.total),
+          },
+        }
+      : {}),
+  };
+}
+
+// CPU ms of the runtime process, and of it with its function processes (those alive at both reads:
+// they live as long as the runtime keeps them warm, which is the whole run).
+function cpuMs(pid: number): { runtime: number; total: number } | undefined {
+  const runtime = readCpuMs(pid);
+  if (runtime === undefined) return undefined;
+  const total = processTree(pid).reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0);
+  return { runtime, total };
 }
 
 async function measureMemory(
