@@ -101,6 +101,8 @@ export interface ExecutionHistoryRequest {
 export interface ExecutionHistoryPage {
   readonly events: readonly Record<string, unknown>[];
   readonly nextToken: string | null;
+  /** Present when an event too large for Lambda's response was sent without its data. */
+  readonly executionDataOmitted?: true;
 }
 
 /** `POST /redrive-execution` response. */
@@ -268,6 +270,7 @@ export class ApiClient {
     return {
       events: json.events.filter(isRecord),
       nextToken: typeof json.nextToken === 'string' ? json.nextToken : null,
+      ...(json.executionDataOmitted === true ? { executionDataOmitted: true as const } : {}),
     };
   }
 

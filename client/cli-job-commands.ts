@@ -132,13 +132,23 @@ export async function historyCommand(
     ...(flags.reverse ? { reverseOrder: true } : {}),
     ...(flags.data === false ? { includeExecutionData: false } : {}),
   };
+  let omitted = false;
   const result = await pages(
-    (nextToken, signal) => client.getExecutionHistory({ ...request, ...(nextToken ? { nextToken } : {}) }, signal),
+    async (nextToken, signal) => {
+      const page = await client.getExecutionHistory({ ...request, ...(nextToken ? { nextToken } : {}) }, signal);
+      omitted ||= page.executionDataOmitted === true;
+      return page;
+    },
     (page) => page.events,
     flags,
     io,
   );
-  print(io, flags, 'GetExecutionHistory', { events: result.items, nextToken: result.nextToken });
+  // The route leaves out the data of an event too large for Lambda's response, and says so.
+  print(io, flags, 'GetExecutionHistory', {
+    events: result.items,
+    nextToken: result.nextToken,
+    ...(omitted ? { executionDataOmitted: true } : {}),
+  });
   return ExitCode.Succeeded;
 }
 

@@ -22,13 +22,25 @@ import { type CliIo, ExitCode, processIo, UsageError } from './cli-io';
 import { addJobCommands } from './cli-job-commands';
 import { addListenCommand } from './cli-listen';
 import { addGlobalOptions, addStartOptions, addWaitOptions, type GlobalFlags, parseExecutionArn } from './cli-options';
+import { addSchedulesCommand } from './cli-schedules';
 import { ConfigError } from './config';
 import { OutputOptionError } from './output';
 
 export { type CliIo, ExitCode, processIo } from './cli-io';
 export { DEFAULT_TIMEOUT_MS, parseDuration } from './cli-options';
 
-const COMMANDS = ['start', 'describe', 'stop', 'wait', 'run', 'list', 'history', 'redrive', 'listen'] as const;
+const COMMANDS = [
+  'start',
+  'describe',
+  'stop',
+  'wait',
+  'run',
+  'list',
+  'history',
+  'redrive',
+  'listen',
+  'schedules',
+] as const;
 const EXIT_CODES_HELP = `
 Exit codes:
   0    SUCCEEDED (start, describe, stop, list, history, redrive: the call succeeded)
@@ -141,6 +153,7 @@ function buildProgram(io: CliIo, context: CommandContext, setExit: (code: ExitCo
 
   addJobCommands(program, io, context, setExit, parseExecutionArn, EXIT_CODES_HELP);
   addListenCommand(program, io, setExit);
+  addSchedulesCommand(program, io, context, setExit);
 
   return program;
 }

@@ -5,6 +5,7 @@
 import { JOBS } from '../stacks/jobs';
 import { localToken } from './apigw/jwt';
 import type { Runtime } from './runtime';
+import { scheduleLines } from './scheduler/listing';
 import type { StackModel } from './terraform/model';
 
 /** A job as the served stack shows it: its start route and state machine. */
@@ -28,6 +29,11 @@ const STOOD_IN_FOR: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_target: 'the same',
   aws_secretsmanager_secret: 'the signing secret file above',
   aws_secretsmanager_secret_version: 'the same',
+  aws_dynamodb_table: 'webhook registrations are files under the data folder',
+  aws_scheduler_schedule: "fired on the runtime's clock (Schedules above)",
+  aws_scheduler_schedule_group: 'the same',
+  aws_cloudwatch_metric_alarm: 'execution alarms printed in the log when met',
+  aws_cloudwatch_dashboard: 'per-job counts on the dashboard',
 };
 
 /**
@@ -87,6 +93,7 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
       (j) =>
         `  ${j.name}${j.isDefault ? ' (default: also POST /start-execution)' : ''}: state machine ${j.stateMachineArn}`,
     ),
+    ...scheduleLines(runtime.scheduler.list()),
     '',
     'Routes:',
     ...routes.map((r) => `  ${r.routeKey.padEnd(width)} auth ${r.authorizationType}`),

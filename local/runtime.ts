@@ -7,16 +7,22 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { WEBHOOK_TABLE_VAR } from '../lambda-src/shared/webhook-registration';
 import { HttpApiGateway } from './apigw/gateway';
 import { CredentialStore } from './auth/credentials';
 import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';
+import { LocalDynamoDb } from './events/registrations';
 import { LocalSecretsManager, localSigningSecret, signingSecretPath } from './events/secrets';
 import { deadLetterDir, WebhookDelivery } from './events/webhooks';
 import { IamAuthorizer } from './iam/authorizer';
 import { createLambdaService } from './lambda';
 import type { LambdaService } from './lambda/types';
+import { LocalAlarms } from './scheduler/alarms';
+import { type ExecutionAlarmModel, readExecutionAlarms, readSchedules, type ScheduleModel } from './scheduler/read';
+import { LocalScheduler, type SchedulerClock } from './scheduler/scheduler';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
+import { DefinitionRevisions } from './stepfunctions/definitions';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
@@ -60,6 +66,8 @@ export interface RuntimeOptions {
    * are unchanged. Default: the definition's delays.
    */
   readonly retryIntervalMs?: number;
+  /** The clock schedules fire on (tests fire a `rate(1 minute)` schedule without waiting). Default: the system's. */
+  readonly schedulerClock?: SchedulerClock;
 }
 
 /** A running runtime. */
@@ -91,6 +99,10 @@ export interface Runtime {
     /** Resolves when every delivery started so far has ended. */
     idle(): Promise<void>;
   };
+  /** The stack's schedules, fired on the runtime's clock (local/scheduler). */
+  readonly scheduler: LocalScheduler;
+  /** The stack's execution alarms, evaluated on the runtime's executions. */
+  readonly alarms: LocalAlarms;
   /** Executions found RUNNING from a previous run and closed as ABORTED at start. */
   readonly abortedAtStart: readonly ExecutionRecord[];
   /** Executions closed since start (any status). */
@@ -160,6 +172,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   let current: Generation | undefined;
   let store: ExecutionStore | undefined;
+  let definitions: DefinitionRevisions | undefined;
   try {
     const credentials = CredentialStore.open(dataDir, LOCAL_ACCOUNT_ID);
     const prepared = await prepare(first, url, log);
@@ -169,6 +182,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       now: Date.now(),
     });
     store = opened.store;
+    definitions = new DefinitionRevisions(join(dataDir, 'executions'));
     for (const r of opened.aborted)
       log(`Execution ${r.executionArn} was cut off by a restart of the runtime: now ABORTED`);
     let closed = 0;
@@ -176,12 +190,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // still running on a replaced stack.
     const running = new Map<string, ExecutionHandle>();
     const openStore = store;
+    const openDefinitions = definitions;
     const activate = (p: Prepared): Generation =>
       activateGeneration(p, {
         url,
         dataDir,
         credentials,
         store: openStore,
+        definitions: openDefinitions,
         running,
         onClosed: () => closed++,
         log,
@@ -189,11 +205,26 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
     current = activate(prepared);
     handlers = current.handlers;
-    dashboard = createDashboard({ port, sfn: () => current!.sfn, model: () => current!.model });
+    const scheduler = new LocalScheduler({
+      schedules: () => current!.schedules,
+      sfn: () => current!.sfn,
+      iam: () => current!.iam,
+      ...(options.schedulerClock ? { clock: options.schedulerClock } : {}),
+      log,
+    });
+    dashboard = createDashboard({
+      port,
+      sfn: () => current!.sfn,
+      model: () => current!.model,
+      scheduler: () => scheduler,
+    });
     dashboard.attach(current.sfn);
     localSigningSecret(dataDir);
     const webhooks = new WebhookDelivery({ dataDir, stack: () => current!, log });
     webhooks.attach(current.sfn);
+    const alarms = new LocalAlarms({ alarms: () => current!.alarms, log });
+    alarms.attach(current.sfn);
+    scheduler.start();
     const retiring = new Set<Promise<void>>();
 
     let closing: Promise<void> | undefined;
@@ -222,6 +253,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         deadLetterDir: deadLetterDir(dataDir),
         idle: () => webhooks.idle(),
       },
+      scheduler,
+      alarms,
       abortedAtStart: opened.aborted,
       closedCount: () => closed,
       reload: async (source) => {
@@ -235,6 +268,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         // Executions still running on the replaced stack report through its service, still attached.
         dashboard?.attach(current.sfn);
         webhooks.attach(current.sfn);
+        alarms.attach(current.sfn);
+        scheduler.reload();
         // The replaced stack's functions stop once its last execution has ended.
         const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
         retiring.add(retired);
@@ -243,6 +278,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         (closing ??= (async () => {
           server.close();
           dashboard?.close();
+          await scheduler.stop();
+          alarms.close();
           // Executions cut off by the shutdown are not sent: the sender is being stopped too.
           const deliveries = webhooks.close();
           const aborted = current!.sfn.abortAll(INTERRUPTED.shutdownError, INTERRUPTED.shutdownCause);
@@ -251,6 +288,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           await deliveries;
           await Promise.all([current!.lambda.close(), ...retiring]);
           openStore.dispose();
+          openDefinitions.dispose();
         })()),
     };
     return runtime;
@@ -259,6 +297,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     server.closeAllConnections();
     await current?.lambda.close();
     store?.dispose();
+    definitions?.dispose();
     throw err;
   }
 }
@@ -286,6 +325,8 @@ interface Prepared {
   readonly stackId: string;
   readonly model: StackModel;
   readonly iam: IamAuthorizer;
+  readonly schedules: readonly ScheduleModel[];
+  readonly alarms: readonly ExecutionAlarmModel[];
 }
 
 async function prepare(source: Source, url: string, log: (line: string) => void): Promise<Prepared> {
@@ -296,7 +337,14 @@ async function prepare(source: Source, url: string, log: (line: string) => void)
   });
   const iam = await IamAuthorizer.create(model, log);
   await checkServiceRoles(model, iam);
-  return { stackId: source.stackId, model, iam };
+  const identity = { accountId: LOCAL_ACCOUNT_ID, partition: 'aws', apiEndpoint: url };
+  return {
+    stackId: source.stackId,
+    model,
+    iam,
+    schedules: readSchedules(source.doc, identity),
+    alarms: readExecutionAlarms(source.doc, identity),
+  };
 }
 
 /** One served stack with its services. */
@@ -311,13 +359,14 @@ interface Shared {
   readonly dataDir: string;
   readonly credentials: CredentialStore;
   readonly store: ExecutionStore;
+  readonly definitions: DefinitionRevisions;
   readonly running: Map<string, ExecutionHandle>;
   readonly onClosed: () => void;
   readonly log: (line: string) => void;
   readonly options: RuntimeOptions;
 }
 
-function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): Generation {
+function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared, shared: Shared): Generation {
   const { url, credentials, options, log } = shared;
   const lambda = createLambdaService({
     functions: model.functions,
@@ -335,7 +384,9 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
         AWS_DEFAULT_REGION: model.region,
         AWS_ENDPOINT_URL_SFN: url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
-        // Only here may the webhook sender post to http://127.0.0.1 receivers; on AWS it is unset (https only).
+        AWS_ENDPOINT_URL_DYNAMODB: url,
+        // A policy value, never a bypass: the webhook functions run the same checks, which then also
+        // accept http://127.0.0.1 receivers and loopback addresses; on AWS it is unset (https, public only).
         ALLOW_LOOPBACK_HTTP: 'true',
       };
     },
@@ -358,6 +409,7 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
   const sfn = new StepFunctionsService({
     machines,
     store: shared.store,
+    definitions: shared.definitions,
     iam,
     createdAt: Date.now(),
     running: shared.running,
@@ -382,16 +434,28 @@ function activateGeneration({ stackId, model, iam }: Prepared, shared: Shared): 
     iam,
     model.region,
   );
+  const dynamoDb = new LocalDynamoDb({
+    tables: [...new Set(model.functions.flatMap((f) => f.environment[WEBHOOK_TABLE_VAR] ?? []))],
+    dataDir: shared.dataDir,
+    credentials,
+    iam,
+    region: model.region,
+    accountId: model.accountId,
+    partition: model.partition,
+  });
   return {
     stackId,
     model,
     iam,
+    schedules,
+    alarms,
     lambda,
     sfn,
     handlers: {
       httpApi: (req) => gateway.handle(req),
       stepFunctions: (req) => sfnApi.handle(req),
       secretsManager: (req) => secrets.handle(req),
+      dynamoDb: (req) => dynamoDb.handle(req),
     },
   };
 }

@@ -1,11 +1,13 @@
 /**
  * The runtime's one HTTP server: requests with `X-Amz-Target: AWSStepFunctions.*` go to the Step
- * Functions API, `secretsmanager.*` to the local Secrets Manager, paths under `/_dashboard/` to the dashboard, everything else to the HTTP API. It only reads requests and writes responses;
+ * Functions API, `secretsmanager.*` to the local Secrets Manager, `DynamoDB_20120810.*` to the local
+ * registration table, paths under `/_dashboard/` to the dashboard, everything else to the HTTP API. It only reads requests and writes responses;
  * what a request means is decided by the handlers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { GatewayRequest, GatewayResponse } from './apigw/gateway';
 import { DASHBOARD_PATH, type Dashboard } from './dashboard/server';
+import { DYNAMODB_TARGET_PREFIX } from './events/registrations';
 import { SECRETS_MANAGER_TARGET_PREFIX } from './events/secrets';
 import { SFN_TARGET_PREFIX } from './stepfunctions/api';
 
@@ -15,6 +17,8 @@ export interface Handlers {
   readonly stepFunctions: (req: GatewayRequest) => Promise<GatewayResponse>;
   /** `X-Amz-Target: secretsmanager.*` (the webhook sender reads its signing secret). */
   readonly secretsManager?: (req: GatewayRequest) => Promise<GatewayResponse>;
+  /** `X-Amz-Target: DynamoDB_20120810.*` (the webhook functions' registration table). */
+  readonly dynamoDb?: (req: GatewayRequest) => Promise<GatewayResponse>;
 }
 
 /** HTTP API payload quota (docs/aws-behaviour.md §2.2). */
@@ -89,6 +93,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, handlers: Handle
     }
     if (target?.startsWith(SECRETS_MANAGER_TARGET_PREFIX) && handlers.secretsManager) {
       send(res, await handlers.secretsManager(request));
+      return;
+    }
+    if (target?.startsWith(DYNAMODB_TARGET_PREFIX) && handlers.dynamoDb) {
+      send(res, await handlers.dynamoDb(request));
       return;
     }
     if (requestLineAndHeaderBytes(req) > MAX_REQUEST_LINE_AND_HEADERS_BYTES) {

@@ -31,6 +31,9 @@ export const KNOWN_CHECKS: Readonly<Record<string, string>> = {
   CKV_AWS_66: 'Ensure that CloudWatch Log Group specifies retention days',
   CKV_AWS_338: 'Ensure CloudWatch log groups retains logs for at least 1 year',
   CKV_AWS_158: 'Ensure that CloudWatch Log Group is encrypted by KMS',
+  // checkov: DynamoDB
+  CKV_AWS_28: 'Ensure Dynamodb point in time recovery (backup) is enabled',
+  CKV_AWS_119: 'Ensure DynamoDB Tables are encrypted using a KMS Customer Managed CMK',
   // checkov: IAM
   CKV_AWS_60: 'Ensure IAM role allows only specific services or principals to assume it',
   CKV_AWS_61: 'Ensure AWS IAM policy does not allow assume role permission across all services',
@@ -56,6 +59,7 @@ export const KNOWN_CHECKS: Readonly<Record<string, string>> = {
   // trivy
   'AWS-0001': 'API Gateway stages for V1 and V2 should have access logging enabled',
   'AWS-0017': 'CloudWatch log groups should be encrypted using CMK',
+  'AWS-0025': 'DynamoDB tables should use at rest encryption with a Customer Managed Key',
   'AWS-0066': 'Lambda functions should have X-Ray tracing enabled',
   'AWS-0067': 'Ensure that lambda function permission has a source arn specified',
   'AWS-0086': 'S3 Access block should block public ACL',

@@ -8,90 +8,15 @@
  * apply to is an error here, not a quiet "denied", so a test cannot pass by asking a meaningless
  * question.
  */
-import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { SCAN_IDENTITY, type ScanIdentity, type ScannedResource } from './terraform';
-
-/** A role with everything that decides what it may do. */
-export interface RoleUnderTest {
-  readonly address: string;
-  /** Construct path of the `aws_iam_role`, e.g. `async-api-dev/state-machine/role/role`. */
-  readonly path: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly trustPolicy: unknown;
-  /** Inline policies (aws_iam_role_policy and `inline_policy` blocks). */
-  readonly policies: readonly { readonly name: string; readonly policy: unknown }[];
-  /** Managed policies attached in any way; the simulation cannot see inside them. */
-  readonly managedPolicyArns: readonly string[];
-  /**
-   * The role's permissions boundary: its ARN, and its document when the app itself defines that
-   * policy (an `aws_iam_policy`). Absent: the role has no boundary.
-   */
-  readonly permissionsBoundary?: { readonly arn: string; readonly policy?: unknown };
-}
+import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { requestKeys } from './condition-keys';
+import type { RoleUnderTest } from './roles';
+import { SCAN_IDENTITY, type ScanIdentity } from './terraform';
 
 /** The outcome of one simulated request. */
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
-/** ARN of an `aws_iam_policy`, as IAM assigns it: `arn:<partition>:iam::<account>:policy<path><name>`. */
-export function managedPolicyArn(policy: ScannedResource, identity: ScanIdentity = SCAN_IDENTITY): string {
-  return `arn:${identity.partition}:iam::${identity.accountId}:policy${String(policy.config['path'] ?? '/')}${String(policy.config['name'])}`;
-}
-
-/** Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them). */
-export function rolesOf(
-  resources: readonly ScannedResource[],
-  identity: ScanIdentity = SCAN_IDENTITY,
-): RoleUnderTest[] {
-  // Any stack's managed policies: the boundary of the application's roles lives in `ci-access`.
-  const managed = new Map(
-    resources
-      .filter((r) => r.type === 'aws_iam_policy')
-      .map((r) => [managedPolicyArn(r, identity), JSON.parse(String(r.config['policy'])) as unknown]),
-  );
-  return resources
-    .filter((r) => r.type === 'aws_iam_role')
-    .map((role) => {
-      const name = String(role.config['name']);
-      const sameRole = (r: ScannedResource) => r.stack === role.stack && r.config['role'] === name;
-      const inline = role.config['inline_policy'];
-      const inlineBlocks = (Array.isArray(inline) ? inline : inline ? [inline] : []) as Record<string, unknown>[];
-      const boundaryArn = role.config['permissions_boundary'];
-      return {
-        address: role.address,
-        path: role.path,
-        name,
-        arn: `arn:${identity.partition}:iam::${identity.accountId}:role${String(role.config['path'] ?? '/')}${name}`,
-        trustPolicy: JSON.parse(String(role.config['assume_role_policy'])),
-        policies: [
-          ...resources
-            .filter((r) => r.type === 'aws_iam_role_policy' && sameRole(r))
-            .map((r) => ({ name: String(r.config['name'] ?? r.name), policy: JSON.parse(String(r.config['policy'])) })),
-          ...inlineBlocks.map((b, i) => ({
-            name: String(b['name'] ?? `inline-${i}`),
-            policy: JSON.parse(String(b['policy'])),
-          })),
-        ],
-        managedPolicyArns: [
-          ...((role.config['managed_policy_arns'] as string[] | undefined) ?? []),
-          ...resources
-            .filter(
-              (r) =>
-                (r.type === 'aws_iam_role_policy_attachment' || r.type === 'aws_iam_policy_attachment') && sameRole(r),
-            )
-            .map((r) => String(r.config['policy_arn'])),
-        ],
-        ...(typeof boundaryArn === 'string' && boundaryArn !== ''
-          ? {
-              permissionsBoundary: {
-                arn: boundaryArn,
-                ...(managed.has(boundaryArn) ? { policy: managed.get(boundaryArn) } : {}),
-              },
-            }
-          : {}),
-      };
-    });
-}
+export { managedPolicyArn, type RoleUnderTest, rolesOf } from './roles';
 
 /**
  * The boundary of `role` as the simulator takes it. A boundary whose document the app does not
@@ -120,9 +45,20 @@ async function decide(simulation: Simulation, what: string): Promise<Decision> {
   return result.overallResult as Decision;
 }
 
+/** What else decides a request besides the role's own policies. */
+export interface PerformOptions {
+  /**
+   * The resource's own policy, when AWS evaluates one for the request: a KMS key policy, without
+   * which no identity policy grants anything on the key.
+   */
+  readonly resourcePolicy?: unknown;
+  readonly identity?: ScanIdentity;
+}
+
 /**
  * May `role` (a session of it) perform `action` on `resource`, by its identity policies and, when it
- * has one, its permissions boundary (the request must be allowed by both)?
+ * has one, its permissions boundary (the request must be allowed by both)? With a resource policy,
+ * by that too, as IAM combines them.
  * @param context request context keys, e.g. `{ 'iam:PassedToService': 'lambda.amazonaws.com' }`.
  */
 export function mayPerform(
@@ -130,23 +66,49 @@ export function mayPerform(
   action: string,
   resource: string,
   context: Record<string, string | string[]> = {},
-  identity: ScanIdentity = SCAN_IDENTITY,
+  options: PerformOptions = {},
 ): Promise<Decision> {
-  return decide(
-    {
-      request: {
-        principal: `arn:${identity.partition}:sts::${identity.accountId}:assumed-role/${role.name}/security-test`,
-        action,
-        resource: { resource, accountId: identity.accountId },
-        contextVariables: context,
-      },
-      identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      permissionBoundaryPolicies: boundaryPolicies(role),
+  return decide(performing(role, action, resource, context, options), `${role.name} ${action} ${resource}`);
+}
+
+/**
+ * {@link mayPerform} for a request the vendored Service Authorization Reference data cannot
+ * validate: the action lists no resource type that `resource` is of (API Gateway's HTTP API writes,
+ * e.g. `apigateway:POST` on `/apis/<id>/routes`). The policies are evaluated as IAM would; the caller
+ * must send only keys the service documents. Refuses a request the data could validate.
+ */
+export async function mayPerformUnlisted(
+  role: RoleUnderTest,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]> = {},
+  options: PerformOptions = {},
+): Promise<Decision> {
+  if ((await requestKeys(action, resource)).listedForAction)
+    throw new Error(`${action} on ${resource} can be validated: use mayPerform`);
+  return runUnsafeSimulation(performing(role, action, resource, context, options), {});
+}
+
+function performing(
+  role: RoleUnderTest,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]>,
+  { resourcePolicy, identity = SCAN_IDENTITY }: PerformOptions,
+): Simulation {
+  return {
+    request: {
+      principal: `arn:${identity.partition}:sts::${identity.accountId}:assumed-role/${role.name}/security-test`,
+      action,
+      resource: { resource, accountId: identity.accountId },
+      contextVariables: context,
     },
-    `${role.name} ${action} ${resource}`,
-  );
+    identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    permissionBoundaryPolicies: boundaryPolicies(role),
+    ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+  };
 }
 
 /**

@@ -11,12 +11,14 @@ import { API_AND_WORKFLOW_RULES } from './rules/api-and-workflows';
 import { FUNCTION_AND_LOG_RULES } from './rules/functions-and-logs';
 import { IAM_RULES } from './rules/iam';
 import { NOTIFICATION_RULES } from './rules/notifications';
+import { OPERATION_RULES } from './rules/operations';
 import { S3_RULES } from './rules/s3';
 
 /** Every rule the tests run over the synthesized app, in the order docs/security.md lists them. */
 export const RULES: readonly Rule[] = [
   ...API_AND_WORKFLOW_RULES,
   ...NOTIFICATION_RULES,
+  ...OPERATION_RULES,
   ...FUNCTION_AND_LOG_RULES,
   ...IAM_RULES,
   ...S3_RULES,

@@ -98,6 +98,12 @@ export const WAIVERS: readonly Waiver[] = [
     reason: 'Nothing consumes events of the state bucket; a notification without a consumer is noise.',
   },
   {
+    ids: ['CKV_AWS_119', 'AWS-0025'],
+    resources: [{ type: 'aws_dynamodb_table' }],
+    reason:
+      'The webhook registration table is encrypted at rest under the AWS managed key `aws/dynamodb` (server_side_encryption enabled). A customer managed key would need KMS permissions for both webhook functions, their permissions boundary and the deploy role, and a key per month, to protect items that only hold a URL for the sender and expire by TTL.',
+  },
+  {
     ids: ['AWS-0132'],
     resources: [{ type: 'aws_s3_bucket', path: 'state-bucket/*' }],
     reason:
@@ -105,9 +111,12 @@ export const WAIVERS: readonly Waiver[] = [
   },
   {
     ids: ['AWS-0342'],
-    resources: [{ type: 'aws_iam_role_policy', path: 'ci-access/deploy-role/*' }],
+    resources: [
+      { type: 'aws_iam_role_policy', path: 'ci-access/deploy-role/*' },
+      { type: 'aws_iam_policy', path: 'ci-access/deploy-operations' },
+    ],
     reason:
-      "The deploy role has to pass the application's roles to Lambda, Step Functions and API Gateway to create them; `iam:PassRole` is limited to roles named `async-api-<stage>-*` and to those three services (`iam:PassedToService`).",
+      "The deploy role has to pass the application's roles to Lambda, Step Functions and API Gateway to create them, and the scheduler role to EventBridge Scheduler (its managed policy `deploy-operations`); `iam:PassRole` is limited to roles named `async-api-<stage>-*` and to those four services (`iam:PassedToService`).",
   },
 ];
 

@@ -3,13 +3,17 @@ import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AppConfig } from './config';
 import { AsyncJobApi } from './constructs/async-job-api';
+import { JobAlarms } from './constructs/job-alarms';
+import { JobSchedules } from './constructs/job-schedules';
+import { JobsDashboard } from './constructs/jobs-dashboard';
 import { applyPermissionsBoundary } from './constructs/service-role';
 import { WebhookNotifications } from './constructs/webhook-notifications';
-import type { JobDefinition } from './job';
+import { apiResourceNames, type JobDefinition } from './job';
 import { JOBS } from './jobs';
 import { Naming } from './naming';
 import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
+import type { AlarmSettings, ApiAlarmName, ExtraSchedules } from './schedules';
 
 export { jobStartRoute, ROUTES } from './constructs/async-job-api';
 
@@ -19,6 +23,10 @@ export interface AsyncApiStackProps {
   readonly jobs?: readonly JobDefinition[];
   /** Where Lambda bundles are written (outside the source tree). */
   readonly buildDir: string;
+  /** Schedules added to the registry's, by job name (e.g. on one stage only). Default none. */
+  readonly extraSchedules?: ExtraSchedules;
+  /** Overrides of the API-wide alarms. Default: each on with its defaults. */
+  readonly apiAlarms?: Readonly<Partial<Record<ApiAlarmName, AlarmSettings>>>;
 }
 
 /**
@@ -30,6 +38,10 @@ export class AsyncApiStack extends TerraformStack {
   readonly apiEndpoint: TerraformOutput;
   readonly stateMachineArn: TerraformOutput;
   readonly notifications: WebhookNotifications;
+  readonly schedules: JobSchedules;
+  readonly alarms: JobAlarms;
+  /** Absent with `CLOUDWATCH_DASHBOARD=false`. */
+  readonly dashboard?: JobsDashboard;
 
   constructor(scope: Construct, id: string, props: AsyncApiStackProps) {
     super(scope, id);
@@ -55,15 +67,22 @@ export class AsyncApiStack extends TerraformStack {
       stateMachineLogLevel: config.stateMachineLogLevel,
       logExecutionData: config.logExecutionData,
       corsAllowedOrigins: config.corsAllowedOrigins,
+      ...(props.extraSchedules ? { extraSchedules: props.extraSchedules } : {}),
     });
     this.api = api;
     this.notifications = new WebhookNotifications(this, 'notifications', {
       naming,
       stateMachineArns: Object.values(api.jobs).map((job) => job.stateMachine.stateMachine.arn),
+      registrations: api.webhookRegistrations,
       buildDir: props.buildDir,
       logRetentionDays: config.logRetentionDays,
       partition: partitionOf(config.region),
     });
+
+    const operations = this.addOperations(naming, props);
+    this.schedules = operations.schedules;
+    this.alarms = operations.alarms;
+    if (operations.dashboard) this.dashboard = operations.dashboard;
 
     this.apiEndpoint = new TerraformOutput(this, 'api_endpoint', { value: api.http.api.apiEndpoint });
     new TerraformOutput(this, 'api_auth', { value: config.apiAuth.mode });
@@ -86,5 +105,49 @@ export class AsyncApiStack extends TerraformStack {
     new TerraformOutput(this, 'default_job', { value: api.defaultJobName });
     new TerraformOutput(this, 'execution_ended_topic_arn', { value: this.notifications.topic.arn });
     new TerraformOutput(this, 'webhook_signing_secret_arn', { value: this.notifications.secret.arn });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarms.topic.arn });
+    const schedules = this.schedules.schedules.map(({ job, definition, schedule }) => ({
+      job,
+      name: definition.name,
+      schedule_name: schedule.name,
+      expression: definition.expression,
+      time_zone: definition.timeZone ?? 'UTC',
+      enabled: definition.enabled !== false,
+    }));
+    new TerraformOutput(this, 'schedules', { value: Token.asAny(schedules) });
+  }
+
+  /** Schedules, alarms and the dashboard: what runs the jobs in production (issue 26). */
+  private addOperations(naming: Naming, props: AsyncApiStackProps) {
+    const { config } = props;
+    const machines = Object.fromEntries(
+      Object.entries(this.api.jobs).map(([name, job]) => [name, job.stateMachine.stateMachine.arn]),
+    );
+    const jobs = Object.values(this.api.jobs).map((job) => job.definition);
+    const partition = partitionOf(config.region);
+    const schedules = new JobSchedules(this, 'job-schedules', {
+      naming,
+      jobs,
+      ...(props.extraSchedules ? { extraSchedules: props.extraSchedules } : {}),
+      stateMachineArns: machines,
+      partition,
+    });
+    const api = apiResourceNames(naming);
+    const alarms = new JobAlarms(this, 'alarms', {
+      naming,
+      jobs,
+      stateMachineArns: machines,
+      webhookDeadLetterQueueName: this.notifications.deadLetterQueue.name,
+      apiId: this.api.http.api.id,
+      routeFunctionNames: [api.statusFunction, api.listFunction, api.historyFunction, api.redriveFunction],
+      ...(props.apiAlarms ? { apiAlarms: props.apiAlarms } : {}),
+      enabled: config.cloudwatch.alarms,
+      region: config.region,
+      partition,
+    });
+    const dashboard = config.cloudwatch.dashboard
+      ? new JobsDashboard(this, 'jobs-dashboard', { naming, stateMachineArns: machines, region: config.region })
+      : undefined;
+    return { schedules, alarms, dashboard };
   }
 }

@@ -1,5 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -10,6 +11,7 @@ import {
   deployRoleStatements,
   planRoleStatements,
 } from './constructs/ci-policies';
+import { operationsDeployStatements, operationsPolicyName } from './constructs/ci-policies-operations';
 import {
   environmentSubject,
   GithubActionsRole,
@@ -68,6 +70,8 @@ export class CiAccessStack extends TerraformStack {
   readonly planRole: GithubActionsRole;
   readonly deployRole: GithubActionsRole;
   readonly appBoundary: IamPolicy;
+  /** The deploy role's schedules, alarms and dashboard permissions (issue 26). */
+  readonly deployOperations: IamPolicy;
 
   constructor(scope: Construct, id: string, props: CiAccessStackProps) {
     super(scope, id);
@@ -114,6 +118,16 @@ export class CiAccessStack extends TerraformStack {
       providerArn,
       subject: environmentSubject(ciAccess.repository, ciAccess.deployEnvironment),
       statements: deployRoleStatements(policyScope),
+    });
+
+    this.deployOperations = new IamPolicy(this, 'deploy-operations', {
+      name: operationsPolicyName(policyScope),
+      description: `Lets the deploy role manage ${policyScope.appPrefix}'s schedules, alarms and dashboard.`,
+      policy: policyDocument(operationsDeployStatements(policyScope)),
+    });
+    new IamRolePolicyAttachment(this, 'deploy-operations-attachment', {
+      role: this.deployRole.role.name,
+      policyArn: this.deployOperations.arn,
     });
 
     // The values of the AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN repository variables.

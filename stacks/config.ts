@@ -40,6 +40,8 @@ export interface AppConfig {
   readonly logExecutionData: boolean;
   /** Browser origins allowed by the HTTP API's CORS configuration; empty: none (no CORS configuration). */
   readonly corsAllowedOrigins: readonly string[];
+  /** Whether the stage gets its CloudWatch alarms and dashboard (docs/jobs.md, "Alarms"). */
+  readonly cloudwatch: { readonly alarms: boolean; readonly dashboard: boolean };
   /**
    * ARN of the IAM managed policy set as the permissions boundary of every role the application
    * stack creates; absent: no boundary. The CI deploy role may only create and change roles that
@@ -97,6 +99,8 @@ export const CONFIG_VARIABLES = [
   'CI_ACCESS_STATE_KEY',
   'STATE_BUCKET_ALLOW_DESTROY',
   'CORS_ALLOWED_ORIGINS',
+  'CLOUDWATCH_ALARMS',
+  'CLOUDWATCH_DASHBOARD',
 ] as const;
 
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
@@ -164,6 +168,10 @@ export function parseConfig(env: Env): AppConfig {
   );
 
   const corsAllowedOrigins = readCorsOrigins(env, problems);
+  const cloudwatch = {
+    alarms: read.oneOf('CLOUDWATCH_ALARMS', 'true', ['true', 'false'] as const) === 'true',
+    dashboard: read.oneOf('CLOUDWATCH_DASHBOARD', 'true', ['true', 'false'] as const) === 'true',
+  };
 
   if (problems.length > 0) throw ConfigError.listing(problems);
   return {
@@ -176,6 +184,7 @@ export function parseConfig(env: Env): AppConfig {
     stateMachineLogLevel: stateMachineLogLevel!,
     logExecutionData,
     corsAllowedOrigins,
+    cloudwatch,
     ...(rolePermissionsBoundaryArn ? { rolePermissionsBoundaryArn } : {}),
     ...(ciAccess ? { ciAccess } : {}),
     ...(stateBucketAllowDestroy ? { stateBucketAllowDestroy } : {}),

@@ -10,6 +10,13 @@ import { AslTemplateError, type AslValue, placeholdersOf } from './asl';
 import type { PolicyStatement } from './constructs/service-role';
 import { renderStateMachineDefinition } from './constructs/state-machine';
 import type { Naming } from './naming';
+import {
+  type AlarmSettings,
+  type ExtraSchedules,
+  type JobAlarmName,
+  type JobSchedule,
+  validateSchedules,
+} from './schedules';
 
 /** Lambda's hard limit on a function's timeout. */
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
@@ -69,6 +76,10 @@ export interface JobDefinition {
    * is known only at run time); it may not be shorter than the worst case the ASL allows to compute.
    */
   readonly executionTimeoutSeconds?: number;
+  /** When the job starts on its own (EventBridge Scheduler; docs/jobs.md "Schedules"). Default none. */
+  readonly schedules?: readonly JobSchedule[];
+  /** Overrides of the job's alarms, each on by default (docs/jobs.md "Alarms"). */
+  readonly alarms?: Readonly<Partial<Record<JobAlarmName, AlarmSettings>>>;
 }
 
 /** Thrown when a job entry is invalid; the message is one line naming the job and the field. */
@@ -201,6 +212,9 @@ export function apiResourceNames(naming: Naming) {
     accessLogGroup: naming.vendedLogGroup('api-access'),
     webhookStartFunction: naming.name('webhook-start'),
     webhookSenderFunction: naming.name('webhook-sender'),
+    webhookRegistrationsTable: naming.name('webhook-registrations'),
+    /** The role EventBridge Scheduler starts scheduled executions with. */
+    schedulerRole: naming.name('scheduler'),
   } as const;
 }
 
@@ -219,7 +233,11 @@ export function defaultJob<T extends Pick<JobDefinition, 'name' | 'default'>>(jo
  * limit once prefixed.
  * @throws JobDefinitionError for the first problem found.
  */
-export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): void {
+export function validateJobs(
+  jobs: readonly JobDefinition[],
+  naming: Naming,
+  extraSchedules: ExtraSchedules = {},
+): void {
   if (jobs.length === 0)
     throw new JobDefinitionError('(none)', 'jobs', 'the registry lists no job; add one with npm run new-job -- <name>');
   const api = apiResourceNames(naming);
@@ -232,6 +250,7 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
       api.redriveFunction,
       api.webhookStartFunction,
       api.webhookSenderFunction,
+      api.schedulerRole,
     ].map((role) => [role, 'the API']),
   );
   const functionOwners = new Map<string, string>([
@@ -335,6 +354,9 @@ export function validateJobs(jobs: readonly JobDefinition[], naming: Naming): vo
     }
     if (example === undefined || !example.startsWith('{')) fail('exampleInput', 'must be a JSON object');
   }
+  validateSchedules(jobs, naming, extraSchedules, (job, field, problem) => {
+    throw new JobDefinitionError(job, field, problem);
+  });
   // The route functions get every job and its machine's ARN in one variable, JOB_STATE_MACHINES
   // ({"<job>":"<arn>",...}); Lambda allows 4 KB of environment.
   const longestScope = 'arn:aws-us-gov:states:us-gov-west-1:123456789012:stateMachine:'.length;

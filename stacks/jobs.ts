@@ -36,6 +36,16 @@ export const JOBS: readonly JobDefinition[] = [
     ],
     // Zero seconds: the load test and the bench measure the API, not the wait.
     exampleInput: { seconds: 0 },
+    // An example, off: `enabled: true` starts the timer every night at 02:00 Berlin time (docs/jobs.md).
+    schedules: [
+      {
+        name: 'nightly',
+        expression: 'cron(0 2 * * ? *)',
+        timeZone: 'Europe/Berlin',
+        input: { seconds: 0 },
+        enabled: false,
+      },
+    ],
   },
   {
     name: 'prime-counter',

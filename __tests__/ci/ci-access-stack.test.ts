@@ -71,7 +71,10 @@ describe('CiAccessStack', () => {
   });
 
   describe("the application roles' permissions boundary", () => {
-    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {});
+    // The other managed policy is the deploy role's for schedules and alarms (ci-policies-operations.test.ts).
+    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {}).filter(
+      (p) => p.name === appBoundaryPolicyName('dev'),
+    );
     const boundary = policies[0]!;
     const statements = JSON.parse(String(boundary.policy)).Statement as {
       Sid: string;
@@ -103,6 +106,9 @@ describe('CiAccessStack', () => {
         'states:DescribeExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
         'secretsmanager:GetSecretValue': [`${prefix('secretsmanager')}secret:async-api-dev-*`],
         'sqs:SendMessage': [`${prefix('sqs')}async-api-dev-*`],
+        'dynamodb:PutItem': [`${prefix('dynamodb')}table/async-api-dev-*`],
+        'dynamodb:DeleteItem': [`${prefix('dynamodb')}table/async-api-dev-*`],
+        'dynamodb:GetItem': [`${prefix('dynamodb')}table/async-api-dev-*`],
         'states:GetExecutionHistory': [`${prefix('states')}execution:async-api-dev-*:*`],
         'states:RedriveExecution': [`${prefix('states')}execution:async-api-dev-*:*`],
         'states:ListExecutions': [`${prefix('states')}stateMachine:async-api-dev-*`],

@@ -15,6 +15,7 @@ import {
   deployRoleStatements,
   planRoleStatements,
 } from '../../stacks/constructs/ci-policies';
+import { operationsDeployStatements } from '../../stacks/constructs/ci-policies-operations';
 import { type PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
 import { ACCOUNT, decide, PROVIDER_ARN, REGION } from './iam';
@@ -34,7 +35,8 @@ const SCOPE: CiPolicyScope = {
   appBoundaryPolicyName: appBoundaryPolicyName('dev'),
 };
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
-const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));
+// The deploy role's inline policy and its managed policy for schedules and alarms, as IAM joins them.
+const deploy = JSON.parse(policyDocument([...deployRoleStatements(SCOPE), ...operationsDeployStatements(SCOPE)]));
 const boundary = JSON.parse(policyDocument(appBoundaryStatements(SCOPE)));
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/gha-async-api-dev-app-boundary`;
 /** The request context of a role write: the boundary the role has (or is created with). */
@@ -233,30 +235,49 @@ describe('deploy role policy', () => {
     expect(await decide(deploy, 'logs:DeleteLogGroup', arn.logGroup('/aws/lambda/billing'))).toBe('ImplicitlyDenied');
   });
 
-  it("changes only the stage's HTTP APIs, recognised by name and tags", () => {
-    // iam-simulate's data lists no HTTP API resource type for apigateway:POST/PATCH, so it cannot
-    // evaluate these requests; the statements are checked as written instead.
+  it("creates and changes only the stage's HTTP APIs, recognised by name, and no other API's children than by ARN", () => {
+    // iam-simulate's data lists no HTTP API resource type for apigateway:POST/PATCH/DELETE, so these
+    // statements are checked as written here; __tests__/security/terraform-actions.test.ts evaluates them.
     const writes = deployRoleStatements(SCOPE).filter(
       (st) =>
         (st.effect ?? 'Allow') === 'Allow' &&
         st.actions.some((a) => a.startsWith('apigateway:') && a !== 'apigateway:GET'),
     );
     const apis = `arn:aws:apigateway:${REGION}::/apis`;
+    const stageNames = 'async-api-dev-*';
 
-    expect(writes.map((st) => [st.resources, st.condition])).toEqual([
+    expect(writes.map((st) => [st.actions, st.resources, st.condition])).toEqual([
       [
+        ['apigateway:POST'],
         [apis],
         {
           StringEquals: { 'aws:RequestTag/project': 'async-api', 'aws:RequestTag/stage': 'dev' },
-          StringLike: { 'apigateway:Request/ApiName': 'async-api-dev-*' },
+          StringLike: { 'apigateway:Request/ApiName': stageNames },
         },
       ],
-      [[`${apis}/*`], { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } }],
       [
-        [`arn:aws:apigateway:${REGION}::/tags/*`],
-        { StringEquals: { 'aws:ResourceTag/project': 'async-api', 'aws:ResourceTag/stage': 'dev' } },
+        ['apigateway:PATCH', 'apigateway:DELETE'],
+        [`${apis}/*`],
+        {
+          StringLike: { 'apigateway:Resource/ApiName': stageNames },
+          StringLikeIfExists: { 'apigateway:Request/ApiName': stageNames },
+        },
+      ],
+      [
+        ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+        [
+          `${apis}/*/routes*`,
+          `${apis}/*/integrations*`,
+          `${apis}/*/stages*`,
+          `${apis}/*/authorizers*`,
+          `arn:aws:apigateway:${REGION}::/tags/arn%3Aaws%3Aapigateway%3A${REGION}%3A%3A%2Fapis%2F*`,
+        ],
+        undefined,
       ],
     ]);
+    // No tag condition on API Gateway writes: tag-based authorization is not documented for HTTP API
+    // children, and the Tags resource has no condition keys (docs/aws-behaviour.md).
+    expect(JSON.stringify(writes)).not.toContain('aws:ResourceTag');
   });
 
   it("tags the application's resources with what its HTTP API conditions require", () => {
@@ -336,6 +357,52 @@ describe('deploy role policy', () => {
       theirTopic: 'ImplicitlyDenied',
       theirSecret: 'ImplicitlyDenied',
       theirRule: 'ImplicitlyDenied',
+    });
+  });
+
+  it('creates, tags and sets up a KMS key before its tags count, and changes or deletes one only by its tags', async () => {
+    const key = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    // The webhook key's policy lets the account's IAM policies decide (WebhookNotifications).
+    const keyPolicy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+      ],
+    };
+    const requestTags = (stage: string) => ({
+      'aws:RequestTag/project': 'async-api',
+      'aws:RequestTag/stage': stage,
+      'aws:TagKeys': ['project', 'stage'],
+    });
+    const resourceTags = (stage: string) => ({
+      'aws:ResourceTag/project': 'async-api',
+      'aws:ResourceTag/stage': stage,
+    });
+    const onKey = (action: string, context: Record<string, string | string[]> = {}) =>
+      decide(deploy, action, key, context, keyPolicy);
+
+    expect({
+      // CreateKey with tags: TagResource on a key that has no tags yet.
+      tagNewKey: await onKey('kms:TagResource', requestTags('dev')),
+      tagNewKeyAsAnotherStage: await onKey('kms:TagResource', requestTags('prod')),
+      // Right after CreateKey the key's tags may not count yet: no aws:ResourceTag in the request.
+      enableRotationOfANewKey: await onKey('kms:EnableKeyRotation'),
+      readPolicyOfANewKey: await onKey('kms:GetKeyPolicy'),
+      scheduleDeletionUntagged: await onKey('kms:ScheduleKeyDeletion'),
+      scheduleDeletion: await onKey('kms:ScheduleKeyDeletion', resourceTags('dev')),
+      scheduleDeletionOfAnotherStage: await onKey('kms:ScheduleKeyDeletion', resourceTags('prod')),
+      putPolicyOfAnotherStage: await onKey('kms:PutKeyPolicy', resourceTags('prod')),
+      decrypt: await onKey('kms:Decrypt', resourceTags('dev')),
+    }).toEqual({
+      tagNewKey: 'Allowed',
+      tagNewKeyAsAnotherStage: 'ImplicitlyDenied',
+      enableRotationOfANewKey: 'Allowed',
+      readPolicyOfANewKey: 'Allowed',
+      scheduleDeletionUntagged: 'ImplicitlyDenied',
+      scheduleDeletion: 'Allowed',
+      scheduleDeletionOfAnotherStage: 'ImplicitlyDenied',
+      putPolicyOfAnotherStage: 'ImplicitlyDenied',
+      decrypt: 'ImplicitlyDenied',
     });
   });
 

@@ -60,6 +60,14 @@ export function decide(
   action: string,
   resource: string,
   context: Record<string, string | string[]> = {},
+  /** The resource's own policy, e.g. a KMS key policy (without one, no identity policy grants anything on a key). */
+  resourcePolicy?: unknown,
 ): Promise<Decision> {
-  return mayPerform(roleWith({ policies: [{ name: 'inline', policy }] }), action, resource, context);
+  return mayPerform(
+    roleWith({ policies: [{ name: 'inline', policy }] }),
+    action,
+    resource,
+    context,
+    resourcePolicy === undefined ? {} : { resourcePolicy },
+  );
 }

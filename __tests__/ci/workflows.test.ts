@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'cdktf';
 import { parse } from 'yaml';
-import { stackIds } from '../../stacks/app';
+import { buildApp, stackIds } from '../../stacks/app';
 import { parseConfig } from '../../stacks/config';
 import { fixturePath } from './fixtures';
 
@@ -384,5 +385,128 @@ describe('deploy.yml', () => {
     expect(steps[smokeAt]).toContain(`--outputs "${outputs}"`);
     expect(job.steps[smokeAt]!.if).toBeUndefined();
     expect(job.steps[smokeAt]).not.toHaveProperty('continue-on-error');
+  });
+});
+
+describe("plan.yml's provider mirror", () => {
+  const steps = workflow('plan.yml').jobs.plan!.steps;
+  const mirrorStep = steps.find((s) => s.run?.includes('terraform') && s.run.includes('providers mirror'));
+  const index = (s: Step | undefined) => steps.indexOf(s!);
+  let dir: string;
+  let outdir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plan-mirror-'));
+    outdir = join(dir, 'cdktf.out');
+    const app = new App({ outdir });
+    buildApp(app, parseConfig({ TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: 'example-org/async-api' }), {
+      buildDir: join(dir, 'bundles'),
+    });
+    app.synth();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The CLI configuration the step writes, for a mirror at `mirror`. */
+  function cliConfig(mirror: string): string {
+    const heredoc = /<<EOF\n([\s\S]*?)\nEOF/.exec(mirrorStep?.run ?? '');
+    if (!heredoc) throw new Error('the mirror step writes no CLI configuration with a heredoc');
+    return heredoc[1]!.replaceAll('$TF_MIRROR', mirror);
+  }
+
+  /** `terraform init` of a synthesized stack, installing providers as the workflow configures. */
+  function init(stack: string, mirror: string) {
+    const config = join(dir, `terraform-${Math.random().toString(36).slice(2)}.rc`);
+    writeFileSync(config, cliConfig(mirror));
+    const result = spawnSync(
+      'terraform',
+      [`-chdir=${join(outdir, 'stacks', stack)}`, 'init', '-backend=false', '-input=false', '-no-color'],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: dir,
+          TF_CLI_CONFIG_FILE: config,
+          CHECKPOINT_DISABLE: '1',
+          TF_IN_AUTOMATION: '1',
+        },
+        timeout: 60_000,
+      },
+    );
+    return { status: result.status, output: result.stdout + result.stderr };
+  }
+
+  /** `{ aws: "6.25.0" }`: what a stack's configuration requires. */
+  function requiredProviders(stack: string): Record<string, string> {
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as {
+      terraform: { required_providers: Record<string, { source: string; version: string }> };
+    };
+    return Object.fromEntries(Object.entries(json.terraform.required_providers).map(([, p]) => [p.source, p.version]));
+  }
+
+  const stacks = () => readdirSync(join(outdir, 'stacks')).sort();
+
+  it('fills the mirror from a synthesized stack before AWS credentials exist, and uses no plugin cache', () => {
+    const credentials = steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    const synth = steps.find((s) => s.run?.includes('npm run synth'));
+    const planning = steps.find((s) => s.run?.includes('npm run plan:comment'));
+
+    expect(mirrorStep).toBeDefined();
+    expect(index(synth)).toBeLessThan(index(mirrorStep));
+    expect(index(mirrorStep)).toBeLessThan(index(credentials));
+    expect(index(mirrorStep)).toBeLessThan(index(planning));
+    expect(mirrorStep!.run).toMatch(/terraform -chdir=cdktf\.out\/stacks\/([\w-]+) providers mirror/);
+    expect(mirrorStep!.run).toContain('TF_CLI_CONFIG_FILE=');
+    expect(text('plan.yml')).not.toMatch(/^\s*[^#\s].*TF_PLUGIN_CACHE_DIR/m);
+  });
+
+  it('serves every stack: all require the providers of the stack it is filled from', () => {
+    const from = /-chdir=cdktf\.out\/stacks\/([\w-]+)/.exec(mirrorStep!.run!)![1]!;
+    const expected = requiredProviders(from);
+
+    expect(stacks()).toEqual(['async-api-dev', 'ci-access', 'state-bucket']);
+    expect(Object.fromEntries(stacks().map((s) => [s, requiredProviders(s)]))).toEqual(
+      Object.fromEntries(stacks().map((s) => [s, expected])),
+    );
+  });
+
+  it('is where every stack installs its providers from, with no lock file and no network', () => {
+    const mirror = join(dir, 'mirror');
+    // A stand-in provider in the mirror's unpacked layout: init installs it, it never runs.
+    for (const [source, version] of Object.entries(requiredProviders('state-bucket'))) {
+      const target = join(
+        mirror,
+        'registry.terraform.io',
+        // cdktf writes `aws` for `registry.terraform.io/hashicorp/aws`.
+        source.includes('/') ? source.replace(/^registry\.terraform\.io\//, '') : `hashicorp/${source}`,
+        version,
+        'linux_amd64',
+      );
+      mkdirSync(target, { recursive: true });
+      writeFileSync(join(target, `terraform-provider-${source.split('/').pop()!}_v${version}`), '#!/bin/sh\nexit 1\n', {
+        mode: 0o755,
+      });
+    }
+
+    const results = Object.fromEntries(stacks().map((s) => [s, init(s, mirror)]));
+
+    for (const [stack, r] of Object.entries(results)) {
+      expect({ stack, status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({
+        stack,
+        status: 0,
+        output: '',
+      });
+      expect(r.output).toContain('Installing hashicorp/aws');
+      expect(existsSync(join(outdir, 'stacks', stack, '.terraform.lock.hcl'))).toBe(true);
+    }
+  });
+
+  it('is the only place providers come from: an empty mirror fails init, naming it, instead of downloading', () => {
+    const empty = join(dir, 'empty-mirror');
+    mkdirSync(empty);
+
+    const r = init('state-bucket', empty);
+
+    expect(r.status).toBe(1);
+    expect(r.output).toContain(empty);
   });
 });

@@ -23,11 +23,11 @@ describe('usage errors: exit 2 with one line', () => {
   it.each([
     [
       ['frob'],
-      /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, list, history, redrive, listen$/,
+      /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, list, history, redrive, listen, schedules$/,
     ],
     [
       ['help', 'frob'],
-      /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, list, history, redrive, listen$/,
+      /^async-api: unknown command 'frob'; commands: start, describe, stop, wait, run, list, history, redrive, listen, schedules$/,
     ],
     [
       ['run', '--nme', 'x'],

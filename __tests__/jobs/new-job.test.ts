@@ -2,10 +2,11 @@
  * `npm run new-job` end to end, in a temporary copy of the repository (never the real tree): the
  * scaffold is written, refused a second time, its own unit test passes, and with no other edit the
  * copy synthesizes one more state machine and start route, the local runtime serves both jobs, the
- * new job reaches SUCCEEDED and `POST /start-execution` still starts the default job.
+ * new job reaches SUCCEEDED and `POST /start-execution` still starts the default job. What it writes,
+ * in JSONPath and with `--jsonata`, passes the project's lint (`biome ci`, as `npm run lint` runs it).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT, type Runtime, SILENT_LOGS, startRuntime } from '../../local/runtime';
@@ -15,7 +16,25 @@ import { JOBS } from '../../stacks/jobs';
 import { postJson, uniqueName, waitForEnd } from '../local/helpers';
 
 const NAME = 'word-count-e2e';
+const JSONATA_NAME = 'word-count-jsonata';
 const MAIN = defaultJob(JOBS);
+
+/** `biome ci` on the files the scaffold wrote or updated for `name`, in the copy, with its biome.json. */
+function biomeCi(cwd: string, name: string) {
+  const files = [
+    `statemachine/${name}.asl.json`,
+    `lambda-src/${name}/errors.ts`,
+    `lambda-src/${name}/handler.ts`,
+    `lambda-src/${name}/index.ts`,
+    `__tests__/lambda/${name}.test.ts`,
+    'stacks/jobs.ts',
+  ];
+  return spawnSync(join(cwd, 'node_modules', '.bin', 'biome'), ['ci', '--vcs-enabled=false', ...files], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
 
 /** Copies the files git would ship (tracked and new, not ignored) and links node_modules. */
 function copyRepository(): string {
@@ -38,8 +57,8 @@ function copyRepository(): string {
   return copy;
 }
 
-function newJob(cwd: string, name: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-job.ts', name], {
+function newJob(cwd: string, ...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-job.ts', ...args], {
     cwd,
     encoding: 'utf8',
     timeout: 60_000,
@@ -85,6 +104,12 @@ describe('npm run new-job, in a temporary copy', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(expected);
     expect(again.stdout).toBe('');
+  });
+
+  it('writes files that pass the lint CI runs, untouched', () => {
+    const lint = biomeCi(copy, NAME);
+
+    expect([lint.status, lint.stdout + lint.stderr]).toEqual([0, expect.stringMatching(/Checked 6 files/)]);
   });
 
   it('passes its own generated unit test', () => {
@@ -149,4 +174,29 @@ describe('npm run new-job, in a temporary copy', () => {
     expect(byDefault.status).toBe(200);
     expect(byDefault.body.executionArn).toMatch(new RegExp(`:execution:async-api-dev-${MAIN.name}:`));
   }, 120_000);
+
+  it('with --jsonata writes a JSONata definition that passes the lint untouched', () => {
+    // Act: after the synth above, so the runtime there serves the JSONPath job only.
+    const jsonata = newJob(copy, '--', JSONATA_NAME, '--jsonata');
+    const lint = biomeCi(copy, JSONATA_NAME);
+    const asl = JSON.parse(readFileSync(join(copy, 'statemachine', `${JSONATA_NAME}.asl.json`), 'utf8'));
+
+    // Assess
+    expect([jsonata.status, jsonata.stderr]).toEqual([0, '']);
+    expect([lint.status, lint.stdout + lint.stderr]).toEqual([0, expect.stringMatching(/Checked 6 files/)]);
+    expect(asl.QueryLanguage).toBe('JSONata');
+    const task = asl.States['Count words'];
+    expect(Object.keys(task)).toEqual(expect.arrayContaining(['Arguments', 'Output']));
+    expect(JSON.stringify(asl)).not.toMatch(/"(Parameters|OutputPath|ResultPath|ErrorPath|CausePath|InputPath)"|\.\$"/);
+  });
+
+  it.each([[['--jsonata']], [[NAME, '--json']], [['a-job', 'b-job']]])(
+    'answers %j with its usage and exit code 2, writing nothing',
+    (args) => {
+      const refused = newJob(copy, ...args);
+
+      expect([refused.status, refused.stdout]).toEqual([2, '']);
+      expect(refused.stderr).toMatch(/^usage: npm run new-job -- <name> \[--jsonata\]/);
+    },
+  );
 });

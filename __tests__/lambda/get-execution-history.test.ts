@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, HISTORY_MAX_RESULTS } from '../../lambda-src/get-execution-history/handler';
+import { encodeHistoryToken } from '../../lambda-src/get-execution-history/token';
 import { EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
 
 const sfn = mockClient(SFNClient);
@@ -58,7 +59,13 @@ describe('200: one page of events', () => {
           stateEnteredEventDetails: { name: 'Boil' },
         },
       ],
-      nextToken: 'sfn-token-1',
+      nextToken: encodeHistoryToken({
+        executionArn: EXECUTION_ARN,
+        maxResults: HISTORY_MAX_RESULTS.default,
+        reverseOrder: false,
+        includeExecutionData: true,
+        token: 'sfn-token-1',
+      }),
     });
     expect(sfn.commandCalls(GetExecutionHistoryCommand).map((c) => c.args[0].input)).toEqual([
       {
@@ -74,21 +81,19 @@ describe('200: one page of events', () => {
     // Prepare
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [EVENTS[1]!] });
     const { handler } = setup();
-    const request = {
-      executionArn: EXECUTION_ARN,
-      maxResults: 1,
-      reverseOrder: true,
-      includeExecutionData: false,
-      nextToken: 'sfn-token-1',
-    };
+    const request = { executionArn: EXECUTION_ARN, maxResults: 1, reverseOrder: true, includeExecutionData: false };
+    const nextToken = encodeHistoryToken({ ...request, token: 'sfn-token-1' });
 
     // Act
-    const response = await handler(httpEvent(JSON.stringify(request)));
+    const response = await handler(httpEvent(JSON.stringify({ ...request, nextToken })));
 
     // Assess
     expect(response.statusCode).toBe(200);
     expect((JSON.parse(response.body) as { nextToken: unknown }).nextToken).toBeNull();
-    expect(sfn.commandCalls(GetExecutionHistoryCommand)[0]!.args[0].input).toEqual(request);
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)[0]!.args[0].input).toEqual({
+      ...request,
+      nextToken: 'sfn-token-1',
+    });
   });
 });
 
@@ -120,9 +125,28 @@ describe('4xx', () => {
     [
       'an empty token',
       JSON.stringify({ executionArn: EXECUTION_ARN, nextToken: '' }),
-      /^nextToken must be a string of 1 to 3096 characters/,
+      /^nextToken must be a string of 1 to 8192 characters/,
     ],
     ['an unknown field', JSON.stringify({ executionArn: EXECUTION_ARN, order: 'desc' }), /^Unknown field "order"/],
+    [
+      'a token this API did not issue',
+      JSON.stringify({ executionArn: EXECUTION_ARN, nextToken: 'sfn-token-1' }),
+      /^nextToken is not a token this API issued$/,
+    ],
+    [
+      'a token issued for another order',
+      JSON.stringify({
+        executionArn: EXECUTION_ARN,
+        nextToken: encodeHistoryToken({
+          executionArn: EXECUTION_ARN,
+          maxResults: HISTORY_MAX_RESULTS.default,
+          reverseOrder: true,
+          includeExecutionData: true,
+          token: 't',
+        }),
+      }),
+      /^nextToken was issued for another executionArn, maxResults, reverseOrder or includeExecutionData/,
+    ],
   ])('400 for %s, without calling Step Functions', async (_what, body, message) => {
     // Prepare
     const { handler } = setup();
@@ -145,7 +169,14 @@ describe('4xx', () => {
     const { handler } = setup();
 
     // Act
-    const stale = await handler(httpEvent(JSON.stringify({ executionArn: EXECUTION_ARN, nextToken: 'old' })));
+    const old = encodeHistoryToken({
+      executionArn: EXECUTION_ARN,
+      maxResults: HISTORY_MAX_RESULTS.default,
+      reverseOrder: false,
+      includeExecutionData: true,
+      token: 'old',
+    });
+    const stale = await handler(httpEvent(JSON.stringify({ executionArn: EXECUTION_ARN, nextToken: old })));
     const missing = await handler(httpEvent(JSON.stringify({ executionArn: EXECUTION_ARN })));
 
     // Assess

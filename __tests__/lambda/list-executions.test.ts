@@ -7,7 +7,8 @@ import {
   SFNServiceException,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createHandler, LIST_MAX_RESULTS } from '../../lambda-src/list-executions/handler';
+import { createHandler } from '../../lambda-src/list-executions/handler';
+import { SFN_PAGE_SIZE } from '../../lambda-src/list-executions/pages';
 import { encodePageToken } from '../../lambda-src/list-executions/token';
 import { httpEvent } from './fixtures';
 
@@ -17,6 +18,11 @@ const MACHINES = {
   second: 'arn:aws:states:eu-west-1:123456789012:stateMachine:api-dev-second',
 } as const;
 const T0 = Date.parse('2026-12-01T00:00:00.000Z');
+const ANCHOR = {
+  startDate: T0,
+  order: 0,
+  executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:api-dev-first:x',
+};
 
 const sfn = mockClient(SFNClient);
 
@@ -111,7 +117,7 @@ describe('pages over several jobs', () => {
     expect(new Set(listed.map((e) => e.job))).toEqual(new Set(['first', 'second']));
   });
 
-  it('costs at most two ListExecutions calls per job for a page', async () => {
+  it('costs one ListExecutions call per job for a page while nothing changes, asking Step Functions for 100', async () => {
     // Prepare
     serve({ [MACHINES.first]: executions('first', 30, 1000, 0), [MACHINES.second]: executions('second', 30, 1000, 1) });
     const { handler } = setup();
@@ -121,8 +127,9 @@ describe('pages over several jobs', () => {
 
     // Assess
     expect(pages.flat()).toHaveLength(60);
-    expect(sfn.commandCalls(ListExecutionsCommand).length).toBeLessThanOrEqual(pages.length * 2 * 2);
-    for (const call of sfn.commandCalls(ListExecutionsCommand)) expect(call.args[0].input.maxResults).toBe(4);
+    expect(sfn.commandCalls(ListExecutionsCommand).length).toBeLessThanOrEqual(pages.length * 2);
+    for (const call of sfn.commandCalls(ListExecutionsCommand))
+      expect(call.args[0].input.maxResults).toBe(SFN_PAGE_SIZE);
   });
 
   it('lists one job when asked, and passes the status filter to Step Functions', async () => {
@@ -154,8 +161,8 @@ describe('pages over several jobs', () => {
     expect(response.statusCode).toBe(200);
     expect(parsed(response)).toEqual({ executions: [], nextToken: null });
     expect(sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input.maxResults)).toEqual([
-      LIST_MAX_RESULTS.default,
-      LIST_MAX_RESULTS.default,
+      SFN_PAGE_SIZE,
+      SFN_PAGE_SIZE,
     ]);
   });
 });
@@ -179,12 +186,22 @@ describe('400: bad input, without calling Step Functions', () => {
     ['a token that is not a string', { nextToken: 5 }, /^nextToken must be a token from a previous answer/],
     [
       'a token naming a job the API does not have',
-      { nextToken: encodePageToken({ job: null, status: null, maxResults: 20, cursors: { gone: { skip: 0 } } }) },
+      {
+        nextToken: encodePageToken({ job: null, status: null, maxResults: 20, anchor: ANCHOR, cursors: { gone: {} } }),
+      },
       /^nextToken is not a token this API issued$/,
     ],
     [
       'a token issued for other filters',
-      { nextToken: encodePageToken({ job: null, status: 'FAILED', maxResults: 20, cursors: { first: { skip: 1 } } }) },
+      {
+        nextToken: encodePageToken({
+          job: null,
+          status: 'FAILED',
+          maxResults: 20,
+          anchor: ANCHOR,
+          cursors: { first: {} },
+        }),
+      },
       /^nextToken was issued for other job, status or maxResults/,
     ],
   ])('%s', async (_what, body, message) => {
@@ -218,23 +235,31 @@ describe('400: bad input, without calling Step Functions', () => {
 });
 
 describe('errors from Step Functions', () => {
-  it('maps a token Step Functions refuses (expired) to 400', async () => {
+  it('reads a job again from the newest when Step Functions refuses the token inside ours (expired)', async () => {
     // Prepare: a well-formed token of ours whose Step Functions token is stale.
-    serve({ [MACHINES.first]: executions('first', 3, 1000, 0) });
+    const first = executions('first', 3, 1000, 0);
+    serve({ [MACHINES.first]: first });
     const { handler } = setup();
+    const anchor = { startDate: first[0]!.startDate!.getTime(), order: 0, executionArn: first[0]!.executionArn! };
     const nextToken = encodePageToken({
       job: 'first',
       status: null,
       maxResults: 20,
-      cursors: { first: { token: `${MACHINES.second}|1`, skip: 0 } },
+      anchor,
+      cursors: {
+        first: {
+          token: `${MACHINES.second}|1`,
+          mark: { startDate: anchor.startDate, executionArn: anchor.executionArn },
+        },
+      },
     });
 
     // Act
     const response = await handler(httpEvent(JSON.stringify({ job: 'first', nextToken })));
 
-    // Assess
-    expect(response.statusCode).toBe(400);
-    expect(response.body).toMatch(/nextToken has expired or is not valid/);
+    // Assess: the two executions after the anchor, nothing lost.
+    expect(response.statusCode).toBe(200);
+    expect(parsed(response).executions.map((e) => e.name)).toEqual(['first-1', 'first-0']);
   });
 
   it('maps throttling to 429 with retry-after, and anything else to a 500 that leaks nothing', async () => {

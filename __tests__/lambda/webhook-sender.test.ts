@@ -1,12 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError } from '../../lambda-src/shared/config-error';
 import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/shared/step-functions-arn';
-import { wrapInput } from '../../lambda-src/shared/webhook-envelope';
 import { parseSenderConfig } from '../../lambda-src/webhook-sender/config';
 import { createHandler, type SenderOptions, WebhookDeliveryError } from '../../lambda-src/webhook-sender/handler';
-import { createPost, ForbiddenAddressError, type Post } from '../../lambda-src/webhook-sender/post';
+import { createPost, type Post } from '../../lambda-src/webhook-sender/post';
 import { backoffMs, deliverWithRetry } from '../../lambda-src/webhook-sender/retry';
 import { isForbiddenAddress, WEBHOOK_URL_MAX_LENGTH, webhookUrlProblem } from '../../lambda-src/webhook-sender/url';
 
@@ -33,6 +30,17 @@ function statusEvent(status: string, input: unknown, id = 'event-1') {
   };
 }
 
+/** The registration table: what the start function wrote for the test's execution. */
+const registered = new Map<string, string>();
+
+/** Registers `webhook` for the execution (as the start function does) and returns the job's own input. */
+function withWebhook(input: unknown, webhook: string): unknown {
+  registered.set(ARN, webhook);
+  return input;
+}
+
+beforeEach(() => registered.clear());
+
 /** A receiver answering the given statuses in turn, recording what it got. */
 function receiver(statuses: number[]) {
   const received: { headers: Record<string, string>; body: string }[] = [];
@@ -50,6 +58,7 @@ function setup(statuses: number[], overrides: Partial<SenderOptions> = {}) {
   const log = jest.fn();
   const sleeps: number[] = [];
   const handler = createHandler({
+    webhookOf: async (executionArn) => registered.get(executionArn),
     signingSecret: async () => SECRET,
     allowLoopbackHttp: false,
     post: r.post,
@@ -73,7 +82,7 @@ describe('webhook sender', () => {
     async (status) => {
       const { handler, received } = setup([200]);
 
-      const result = await handler(statusEvent(status, wrapInput({ a: 1 }, 'https://hooks.example.com/in')));
+      const result = await handler(statusEvent(status, withWebhook({ a: 1 }, 'https://hooks.example.com/in')));
 
       expect(result).toMatchObject({ kind: 'delivered', attempts: 1 });
       expect(received).toHaveLength(1);
@@ -83,15 +92,16 @@ describe('webhook sender', () => {
       >;
       expect(payload).toMatchObject({ type: `execution.${status.toLowerCase()}`, data: { executionArn: ARN, status } });
       expect(received[0]!.headers['webhook-id']).toBe('event-1');
-      // The execution input (which holds the URL) is not part of the payload.
+      // Neither the URL nor the execution's input is part of the payload.
       expect(received[0]!.body).not.toContain('hooks.example.com');
+      expect(received[0]!.body).not.toContain('"a":1');
     },
   );
 
   it('retries a 5xx and a dropped connection, and succeeds on the third attempt with the same event id', async () => {
     const { handler, received, sleeps } = setup([503, 0, 200]);
 
-    const result = await handler(statusEvent('SUCCEEDED', wrapInput({}, 'https://hooks.example.com/in')));
+    const result = await handler(statusEvent('SUCCEEDED', withWebhook({}, 'https://hooks.example.com/in')));
 
     expect(result).toMatchObject({ kind: 'delivered', attempts: 3 });
     expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set(['event-1']));
@@ -101,7 +111,7 @@ describe('webhook sender', () => {
   it('does not repeat a 4xx and throws so the event is dead-lettered', async () => {
     const { handler, received } = setup([400, 200]);
 
-    await expect(handler(statusEvent('FAILED', wrapInput({}, 'https://hooks.example.com/in')))).rejects.toThrow(
+    await expect(handler(statusEvent('FAILED', withWebhook({}, 'https://hooks.example.com/in')))).rejects.toThrow(
       WebhookDeliveryError,
     );
     expect(received).toHaveLength(1);
@@ -110,7 +120,7 @@ describe('webhook sender', () => {
   it('throws after every attempt failed, and never logs the URL or the secret', async () => {
     const { handler, received, log } = setup([500, 500, 500]);
 
-    await expect(handler(statusEvent('TIMED_OUT', wrapInput({}, 'https://hooks.example.com/in')))).rejects.toThrow(
+    await expect(handler(statusEvent('TIMED_OUT', withWebhook({}, 'https://hooks.example.com/in')))).rejects.toThrow(
       /exhausted after 3/,
     );
     expect(received).toHaveLength(3);
@@ -122,14 +132,19 @@ describe('webhook sender', () => {
   it('skips a running execution and one started without a webhook', async () => {
     const { handler, received } = setup([]);
 
-    await expect(handler(statusEvent('RUNNING', wrapInput({}, 'https://hooks.example.com/in')))).resolves.toEqual({
+    await expect(handler(statusEvent('RUNNING', withWebhook({}, 'https://hooks.example.com/in')))).resolves.toEqual({
       kind: 'skipped',
       reason: 'not-terminal',
     });
+    registered.clear();
     await expect(handler(statusEvent('SUCCEEDED', { plain: 'input' }))).resolves.toEqual({
       kind: 'skipped',
       reason: 'no-webhook',
     });
+    // The input is never read for a URL: only the registration table says where to send.
+    await expect(
+      handler(statusEvent('SUCCEEDED', { asyncApiWebhook: 'https://hooks.example.com/in', input: {} })),
+    ).resolves.toEqual({ kind: 'skipped', reason: 'no-webhook' });
     expect(received).toHaveLength(0);
   });
 
@@ -138,7 +153,7 @@ describe('webhook sender', () => {
       post: createPost({ allowLoopbackHttp: false, resolve: async () => [{ address: '10.0.0.7', family: 4 }] }),
     });
 
-    await expect(handler(statusEvent('SUCCEEDED', wrapInput({}, 'https://rebind.example.com/')))).rejects.toThrow(
+    await expect(handler(statusEvent('SUCCEEDED', withWebhook({}, 'https://rebind.example.com/')))).rejects.toThrow(
       WebhookDeliveryError,
     );
     expect(JSON.stringify(log.mock.calls)).toContain('forbidden address');
@@ -147,48 +162,10 @@ describe('webhook sender', () => {
   it('drops an http URL on AWS even if one got into an execution', async () => {
     const { handler, received } = setup([200]);
 
-    await expect(handler(statusEvent('SUCCEEDED', wrapInput({}, 'http://127.0.0.1:8080/')))).resolves.toMatchObject({
+    await expect(handler(statusEvent('SUCCEEDED', withWebhook({}, 'http://127.0.0.1:8080/')))).resolves.toMatchObject({
       kind: 'refused',
     });
     expect(received).toHaveLength(0);
-  });
-});
-
-describe('createPost', () => {
-  it('checks the address the connection itself uses, so a rebinding name cannot slip past a check', async () => {
-    const resolve = jest.fn(async () => [
-      { address: '93.184.215.14', family: 4 },
-      { address: '169.254.169.254', family: 4 },
-    ]);
-    const post = createPost({ allowLoopbackHttp: false, resolve });
-
-    await expect(
-      post(new URL('https://rebind.example.com/'), { headers: {}, body: '{}', timeoutMs: 1000 }),
-    ).rejects.toThrow(ForbiddenAddressError);
-    // One lookup, made by the connection: there is no separate check whose answer could differ.
-    expect(resolve).toHaveBeenCalledTimes(1);
-  });
-
-  it('posts the body and headers and returns the status (local runtime: loopback allowed)', async () => {
-    const got: { headers: Record<string, unknown>; body: string }[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(202).end('ignored');
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
-    const post = createPost({ allowLoopbackHttp: true, resolve: async () => [] });
-
-    const status = await post(url, { headers: { 'webhook-id': 'e1' }, body: '{"a":1}', timeoutMs: 2000 });
-
-    expect(status).toBe(202);
-    expect(got).toEqual([{ headers: expect.objectContaining({ 'webhook-id': 'e1' }), body: '{"a":1}' }]);
-    await new Promise((r) => server.close(r));
   });
 });
 
@@ -245,10 +222,19 @@ describe('retry schedule', () => {
 describe('sender config', () => {
   it('needs a Secrets Manager ARN and a true/false loopback flag', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:async-api-dev-webhook-signing-AbCdEf';
-    expect(parseSenderConfig({ SIGNING_SECRET_ARN: arn })).toEqual({ signingSecretArn: arn, allowLoopbackHttp: false });
+    const table = 'async-api-dev-webhook-registrations';
+    expect(parseSenderConfig({ SIGNING_SECRET_ARN: arn, WEBHOOK_REGISTRATIONS_TABLE: table })).toEqual({
+      signingSecretArn: arn,
+      allowLoopbackHttp: false,
+      table,
+    });
     expect(() => parseSenderConfig({})).toThrow(ConfigError);
-    expect(() => parseSenderConfig({ SIGNING_SECRET_ARN: arn, ALLOW_LOOPBACK_HTTP: 'yes' })).toThrow(
-      /ALLOW_LOOPBACK_HTTP/,
+    expect(() => parseSenderConfig({ SIGNING_SECRET_ARN: arn })).toThrow(/WEBHOOK_REGISTRATIONS_TABLE/);
+    expect(() => parseSenderConfig({ SIGNING_SECRET_ARN: arn, WEBHOOK_REGISTRATIONS_TABLE: 'a/b' })).toThrow(
+      /WEBHOOK_REGISTRATIONS_TABLE must be a DynamoDB table name; got "a\/b"/,
     );
+    expect(() =>
+      parseSenderConfig({ SIGNING_SECRET_ARN: arn, WEBHOOK_REGISTRATIONS_TABLE: table, ALLOW_LOOPBACK_HTTP: 'yes' }),
+    ).toThrow(/ALLOW_LOOPBACK_HTTP/);
   });
 });

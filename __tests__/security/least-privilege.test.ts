@@ -513,6 +513,47 @@ describe('least privilege, simulated with iam-simulate', () => {
       ],
     });
 
+    // The scheduler role (issue 26): starts the scheduled jobs' executions and dead-letters, nothing else.
+    const scheduleQueue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${String(byPath(app.resources, 'aws_sqs_queue', '/job-schedules/dead-letters').config['name'])}`;
+    const scheduled = jobs.filter((j) => (JOBS.find((job) => job.name === j.name)!.schedules ?? []).length > 0);
+    const unscheduled = jobs.filter((j) => !scheduled.includes(j));
+    specs.set('/job-schedules/role/role', {
+      allowed: [
+        ...scheduled.map((j) => ({
+          action: 'states:StartExecution',
+          resource: arn.machine(j.machine),
+          why: `${j.name} has a schedule`,
+        })),
+        { action: 'sqs:SendMessage', resource: scheduleQueue, why: 'dead-letters a start it could not deliver' },
+      ],
+      denied: [
+        ...unscheduled.map((j) => ({
+          action: 'states:StartExecution',
+          resource: arn.machine(j.machine),
+          why: `${j.name} has no schedule`,
+        })),
+        ...scheduled.map((j) => ({
+          action: 'states:StartExecution',
+          resource: arn.machine(`${j.machine}-v2`),
+          why: 'a machine named with its as prefix',
+        })),
+        { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another machine of the stage' },
+        { action: 'states:StopExecution', resource: execution, why: 'a schedule only starts' },
+        {
+          action: 'sqs:SendMessage',
+          resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:${STAGE_PREFIX}-webhook-dead-letters`,
+          why: "the webhooks' queue",
+        },
+        { action: 'sqs:ReceiveMessage', resource: scheduleQueue, why: 'it only writes dead letters' },
+        ...allFunctions.map((f) => ({
+          action: 'lambda:InvokeFunction',
+          resource: arn.fn(f.name),
+          why: 'no Lambda in between',
+        })),
+        ...common,
+      ],
+    });
+
     const deployRole = roles.find((x) => x.path.endsWith('/deploy-role/role'))!;
     const planRole = roles.find((x) => x.path.endsWith('/plan-role/role'))!;
     const ciCommon: Expectation[] = [
@@ -637,7 +678,7 @@ describe('least privilege, simulated with iam-simulate', () => {
   it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
     // Prepare
     const boundaryPolicies = app.resources.filter(
-      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId,
+      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId && managedPolicyArn(r) === BOUNDARY_ARN,
     );
     const ci = (r: RoleUnderTest) => r.address.startsWith(`${app.ciAccessStackId}:`);
 
@@ -663,6 +704,7 @@ describe('least privilege, simulated with iam-simulate', () => {
     ...ROUTE_ROLE_SUFFIXES.map((suffix) => [suffix]),
     ['/notifications/sender/execution-role/role'],
     ['/webhook-start/function/execution-role/role'],
+    ['/job-schedules/role/role'],
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {
@@ -875,6 +917,25 @@ describe('least privilege, simulated with iam-simulate', () => {
         lambda: 'Allowed',
         states: 'ImplicitlyDenied',
         apigateway: 'ImplicitlyDenied',
+        userOfThisAccount: 'ImplicitlyDenied',
+      });
+    });
+
+    it('the scheduler role: only EventBridge Scheduler, on behalf of this account, may assume it', async () => {
+      // Act
+      const suffix = '/job-schedules/role/role';
+      const decided = {
+        scheduler: await assume(suffix, 'scheduler.amazonaws.com', here),
+        otherAccount: await assume(suffix, 'scheduler.amazonaws.com', elsewhere),
+        events: await assume(suffix, 'events.amazonaws.com', here),
+        userOfThisAccount: await assume(suffix, mallory),
+      };
+
+      // Assess
+      expect(decided).toEqual({
+        scheduler: 'Allowed',
+        otherAccount: 'ImplicitlyDenied',
+        events: 'ImplicitlyDenied',
         userOfThisAccount: 'ImplicitlyDenied',
       });
     });

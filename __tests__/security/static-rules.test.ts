@@ -125,6 +125,21 @@ const BAD: Record<
     },
     at: 'aws_sqs_queue.q',
   },
+  AAPI_SCHEDULE_DLQ: {
+    what: 'a schedule without a dead-letter queue',
+    json: { aws_scheduler_schedule: { s: { name: 's', target: { arn: 'a', role_arn: 'r', retry_policy: {} } } } },
+    at: 'aws_scheduler_schedule.s',
+  },
+  AAPI_SCHEDULE_TIME_ZONE: {
+    what: 'a schedule without a time zone',
+    json: { aws_scheduler_schedule: { s: { name: 's', schedule_expression: 'cron(0 2 * * ? *)' } } },
+    at: 'aws_scheduler_schedule.s',
+  },
+  AAPI_ALARM_ACTIONS: {
+    what: 'an alarm that notifies nobody',
+    json: { aws_cloudwatch_metric_alarm: { a: { alarm_name: 'a', alarm_actions: [] } } },
+    at: 'aws_cloudwatch_metric_alarm.a',
+  },
   AAPI_ASYNC_LAMBDA_DLQ: {
     what: 'a function an EventBridge rule invokes, without a dead-letter queue',
     json: {
@@ -132,6 +147,16 @@ const BAD: Record<
       aws_cloudwatch_event_target: { t: { rule: 'r', arn: '${aws_lambda_function.f.arn}' } },
     },
     at: 'aws_lambda_function.f',
+  },
+  CKV_AWS_119: {
+    what: 'a table encrypted under the AWS managed key (no kms_key_arn)',
+    json: { aws_dynamodb_table: { t: { name: 't', server_side_encryption: { enabled: true } } } },
+    at: 'aws_dynamodb_table.t',
+  },
+  CKV_AWS_28: {
+    what: 'a table without point-in-time recovery',
+    json: { aws_dynamodb_table: { t: { name: 't', point_in_time_recovery: { enabled: false } } } },
+    at: 'aws_dynamodb_table.t',
   },
   AAPI_KMS_ROTATION: {
     what: 'a key without rotation',

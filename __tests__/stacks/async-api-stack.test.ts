@@ -232,6 +232,7 @@ describe('AsyncApiStack', () => {
 
   it('publishes the endpoint, the auth mode, each route URL, the default machine and every job', () => {
     expect(Object.keys(out.json.output).sort()).toEqual([
+      'alarm_topic_arn',
       'api_auth',
       'api_endpoint',
       'default_job',
@@ -242,6 +243,7 @@ describe('AsyncApiStack', () => {
       'list_executions_url',
       'redrive_execution_url',
       'region',
+      'schedules',
       'start_execution_url',
       'state_machine_arn',
       'stop_execution_url',

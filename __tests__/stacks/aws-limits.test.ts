@@ -382,9 +382,26 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
     [
       'a dead-letter queue kept longer than SQS allows',
       (d) => {
-        one(d, 'aws_sqs_queue').message_retention_seconds = 30 * 24 * 60 * 60;
+        one(d, 'aws_sqs_queue', (q) => q.name === 'async-api-dev-webhook-dead-letters').message_retention_seconds =
+          30 * 24 * 60 * 60;
       },
       /"message_retention_seconds"\): 2592000 is above the maximum 1209600 \(SQS MessageRetentionPeriod/,
+    ],
+    [
+      'a schedule retried more often than EventBridge Scheduler allows',
+      (d) => {
+        (
+          one(d, 'aws_scheduler_schedule').target as Json as { retry_policy: Json }
+        ).retry_policy.maximum_retry_attempts = 186;
+      },
+      /aws_scheduler_schedule\..* \(attribute "target\.retry_policy\.maximum_retry_attempts"\): 186 is above the maximum 185 \(EventBridge Scheduler RetryPolicy/,
+    ],
+    [
+      'a dashboard name with a character CloudWatch refuses',
+      (d) => {
+        one(d, 'aws_cloudwatch_dashboard').dashboard_name = 'async-api-dev/jobs';
+      },
+      /"dashboard_name"\): .* does not match/,
     ],
     [
       'an EventBridge rule name longer than 64 characters',

@@ -28,6 +28,7 @@ describe('parseConfig', () => {
       stateMachineLogLevel: 'ERROR',
       logExecutionData: false,
       corsAllowedOrigins: [],
+      cloudwatch: { alarms: true, dashboard: true },
     });
   });
 

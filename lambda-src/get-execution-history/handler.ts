@@ -1,7 +1,7 @@
-import { GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describeValue } from '../shared/describe-value';
-import { jsonResponse, messageResponse } from '../shared/http';
+import { jsonResponse, messageResponse, RESPONSE_MAX_BYTES } from '../shared/http';
 import { jobMachines } from '../shared/jobs-config';
 import {
   type RouteResponse,
@@ -14,11 +14,12 @@ import {
   requestIds,
   sfnErrorResponse,
 } from '../shared/request';
+import { fitEvents } from './bound';
+import { decodeHistoryToken, encodeHistoryToken, HISTORY_TOKEN_MAX_LENGTH, type HistoryCursor } from './token';
 
 /** Bounds of `maxResults` (events per page; Step Functions allows up to 1000) and our default. */
 export const HISTORY_MAX_RESULTS = { min: 1, max: 1000, default: 100 } as const;
-/** Step Functions' `nextToken` is 1 to 3096 characters (API_GetExecutionHistory). */
-export const HISTORY_TOKEN_MAX_LENGTH = 3096;
+export { HISTORY_TOKEN_MAX_LENGTH } from './token';
 
 /** Options of {@link createHandler}. */
 export interface GetExecutionHistoryOptions {
@@ -43,8 +44,12 @@ const EXPECTED_BODY =
  * shape Step Functions' GetExecutionHistory returns (`{events, nextToken}`; timestamps as ISO-8601
  * strings, as the SDK's dates serialise). Oldest first unless `reverseOrder`; `maxResults` 1–1000,
  * default 100 (never Step Functions' "0 means default"); `includeExecutionData` as in Step Functions
- * (default true). The token is Step Functions' own and must come with the same `executionArn`,
- * `maxResults` and `reverseOrder`.
+ * (default true). The token is ours (it wraps Step Functions' own) and must come with the same
+ * `executionArn`, `maxResults`, `reverseOrder` and `includeExecutionData`.
+ *
+ * The answer never exceeds Lambda's response limit ({@link RESPONSE_MAX_BYTES}): a page that would is
+ * cut after the last event that fits, and its token continues after that event, so nothing is lost.
+ * Only an event too large to be sent alone is sent without its data (`executionDataOmitted: true`).
  *
  * Responses: 200; 400 for an unknown field, a malformed or foreign ARN, out-of-range `maxResults`, a
  * token that is not a string, or one Step Functions refuses (`InvalidToken`); 404 for
@@ -72,17 +77,31 @@ export function createHandler(options: GetExecutionHistoryOptions): GetExecution
     if (!data.ok) return messageResponse(400, data.message);
 
     const executionArn = arn.value;
-    try {
-      const page = await client.send(
-        new GetExecutionHistoryCommand({
-          executionArn,
-          maxResults: max.value ?? HISTORY_MAX_RESULTS.default,
-          reverseOrder: reverse.value ?? false,
-          includeExecutionData: data.value ?? true,
-          ...(token.value !== undefined ? { nextToken: token.value } : {}),
-        }),
+    const request: HistoryCursor = {
+      executionArn,
+      maxResults: max.value ?? HISTORY_MAX_RESULTS.default,
+      reverseOrder: reverse.value ?? false,
+      includeExecutionData: data.value ?? true,
+    };
+    const cursor = token.value === undefined ? request : decodeHistoryToken(token.value);
+    if (!cursor) return messageResponse(400, 'nextToken is not a token this API issued');
+    if (!sameRequest(cursor, request)) {
+      return messageResponse(
+        400,
+        'nextToken was issued for another executionArn, maxResults, reverseOrder or includeExecutionData; send the same ones',
       );
-      return jsonResponse(200, { events: page.events ?? [], nextToken: page.nextToken ?? null });
+    }
+    try {
+      const page = await readPage(client, cursor);
+      const next = (n: number): string | null => {
+        if (n < page.events.length) {
+          const after = n === 0 ? cursor.after : page.events[n - 1]!.id;
+          return encodeHistoryToken({ ...request, ...page.at, ...(after !== undefined ? { after } : {}) });
+        }
+        return page.nextToken ? encodeHistoryToken({ ...request, token: page.nextToken }) : null;
+      };
+      const { body } = fitEvents(page.events, (n) => ({ nextToken: next(n) }), RESPONSE_MAX_BYTES);
+      return jsonResponse(200, body);
     } catch (err) {
       return sfnErrorResponse(
         err,
@@ -101,4 +120,40 @@ export function createHandler(options: GetExecutionHistoryOptions): GetExecution
       );
     }
   };
+}
+
+function sameRequest(a: HistoryCursor, b: HistoryCursor): boolean {
+  return (
+    a.executionArn === b.executionArn &&
+    a.maxResults === b.maxResults &&
+    a.reverseOrder === b.reverseOrder &&
+    a.includeExecutionData === b.includeExecutionData
+  );
+}
+
+/**
+ * The events of the page at the cursor not yet returned (after `cursor.after` in the page's order),
+ * with the Step Functions token that page was read with (`at`) and the one that follows it. A page
+ * whose events were all returned already is passed over for the next one.
+ */
+async function readPage(client: SFNClient, cursor: HistoryCursor) {
+  let at: { token?: string } = cursor.token !== undefined ? { token: cursor.token } : {};
+  let after = cursor.after;
+  for (;;) {
+    const page = await client.send(
+      new GetExecutionHistoryCommand({
+        executionArn: cursor.executionArn,
+        maxResults: cursor.maxResults,
+        reverseOrder: cursor.reverseOrder,
+        includeExecutionData: cursor.includeExecutionData,
+        ...(at.token !== undefined ? { nextToken: at.token } : {}),
+      }),
+    );
+    const events: HistoryEvent[] = (page.events ?? []).filter(
+      (e) => after === undefined || (cursor.reverseOrder ? (e.id ?? 0) < after : (e.id ?? 0) > after),
+    );
+    if (events.length > 0 || !page.nextToken) return { events, at, nextToken: page.nextToken };
+    at = { token: page.nextToken };
+    after = undefined;
+  }
 }

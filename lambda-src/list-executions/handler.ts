@@ -1,4 +1,4 @@
-import { type ExecutionListItem, ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describeValue } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
@@ -11,7 +11,15 @@ import {
   requestIds,
   sfnErrorResponse,
 } from '../shared/request';
-import { decodePageToken, encodePageToken, type JobCursor, MAX_TOKEN_LENGTH, type PageState } from './token';
+import { anchorOf, compare, readJob, type Seen } from './pages';
+import {
+  type Anchor,
+  decodePageToken,
+  encodePageToken,
+  type JobCursor,
+  MAX_TOKEN_LENGTH,
+  type PageState,
+} from './token';
 
 /** Bounds of `maxResults` (items per page) and its default. */
 export const LIST_MAX_RESULTS = { min: 1, max: 100, default: 20 } as const;
@@ -59,17 +67,17 @@ const EXPECTED_BODY = 'a JSON object like {"job"?, "status"?, "maxResults"?, "ne
  * Builds the handler behind `POST /list-executions`: the API's executions, newest first (by start date),
  * of one job or of all jobs merged.
  *
- * Pages over several jobs: each page reads, per job with executions left, one Step Functions page of
- * `maxResults` from where that job stopped (a second one when the first was partly returned already),
- * merges them newest first and returns the first `maxResults`. The token records, per job, the Step
- * Functions token of the page it stopped in and how many of that page it returned. So a page costs at
- * most two ListExecutions calls per job, no execution is skipped or repeated while nothing new starts,
- * and an execution started after the first page is not in later pages (as with Step Functions' own
- * tokens, which page a snapshot). Ties on the start date keep registry order.
+ * Pages are stable while executions start, end or change status between requests: the token holds
+ * the last execution returned (the anchor) and each page holds only executions after it in the
+ * listing's order (newest start first, then registry order, then ARN), so none is returned twice and
+ * none started after the first page appears. Each job is read from a Step Functions token kept in our
+ * token, but only when its page still begins at or before the job's first execution left to list;
+ * otherwise (executions left the status filter and the listing moved, or the token expired) the job
+ * is read again from the newest, so none is skipped (`pages.ts`). An execution that changes into or
+ * out of the status filter between pages appears in a later page when it matches then, at most once.
  *
  * Responses: 200 {@link ListExecutionsBody}; 400 for an unknown field, job or status, `maxResults` out of
- * range, or a token that is not ours, was issued for other filters, or that Step Functions refuses
- * (`InvalidToken`, e.g. older than 24 hours); 429 when throttled; 500 otherwise.
+ * range, or a token that is not ours or was issued for other filters; 429 when throttled; 500 otherwise.
  */
 export function createHandler(options: ListExecutionsOptions): ListExecutionsHandler {
   const { client, logger = console } = options;
@@ -83,13 +91,7 @@ export function createHandler(options: ListExecutionsOptions): ListExecutionsHan
     try {
       return jsonResponse(200, await listPage(client, jobs, state));
     } catch (err) {
-      return sfnErrorResponse(
-        err,
-        'ListExecutions',
-        { InvalidToken: () => messageResponse(400, 'nextToken has expired or is not valid; list again without it') },
-        logger,
-        requestIds(event, context),
-      );
+      return sfnErrorResponse(err, 'ListExecutions', {}, logger, requestIds(event, context));
     }
   };
 }
@@ -119,7 +121,7 @@ function readRequest(
   };
   if (nextToken === undefined) {
     const first: Record<string, JobCursor> = {};
-    for (const name of filters.job === null ? jobNames : [filters.job]) first[name] = { skip: 0 };
+    for (const name of filters.job === null ? jobNames : [filters.job]) first[name] = {};
     return { ok: true, value: { ...filters, cursors: first } };
   }
   if (typeof nextToken !== 'string' || nextToken.length === 0 || nextToken.length > MAX_TOKEN_LENGTH) {
@@ -136,84 +138,48 @@ function readRequest(
   return { ok: true, value: decoded };
 }
 
-interface Candidate {
-  readonly job: string;
-  readonly order: number;
-  readonly item: ExecutionListItem;
-}
-
 async function listPage(client: SFNClient, jobs: readonly JobMachine[], state: PageState): Promise<ListExecutionsBody> {
   const size = state.maxResults;
   const perJob = await Promise.all(
     jobs
-      .map((machine, order) => ({ machine, order, cursor: state.cursors[machine.job] }))
-      .filter((j): j is { machine: JobMachine; order: number; cursor: JobCursor } => j.cursor !== undefined)
-      .map(async ({ machine, order, cursor }) => ({
-        machine,
-        order,
-        cursor,
-        read: await readJob(client, machine, cursor, size, state.status),
-      })),
+      .map((machine, order) => ({ machine: { ...machine, order }, cursor: state.cursors[machine.job] }))
+      .filter((j): j is { machine: JobMachine & { order: number }; cursor: JobCursor } => j.cursor !== undefined)
+      .map(async ({ machine, cursor }) => ({ machine, read: await readJob(client, machine, cursor, state, size) })),
   );
-  const candidates: Candidate[] = perJob.flatMap(({ machine, order, read }) =>
-    read.items.map((item) => ({ job: machine.job, order, item })),
-  );
-  candidates.sort((a, b) => time(b.item.startDate) - time(a.item.startDate) || a.order - b.order);
-  const page = candidates.slice(0, size);
-
+  const after = (s: Seen, anchor: Anchor | undefined) => anchor === undefined || compare(anchorOf(s), anchor) > 0;
+  const page = perJob
+    .flatMap(({ read }) => read.seen.filter((s) => after(s, state.anchor)))
+    .sort((a, b) => compare(anchorOf(a), anchorOf(b)))
+    .slice(0, size);
+  const last = page.at(-1);
   const cursors: Record<string, JobCursor> = {};
-  for (const { machine, read } of perJob) {
-    const taken = page.filter((c) => c.job === machine.job).length;
-    const next = read.cursorAfter(taken);
-    if (next) cursors[machine.job] = next;
+  if (last) {
+    const anchor = anchorOf(last);
+    for (const { machine, read } of perJob) {
+      // Next time, read from the page of the first execution left (or of the last one read): every
+      // execution left comes at or after it in Step Functions' order.
+      const left = read.seen.find((s) => after(s, anchor));
+      if (!left && !read.more) continue;
+      const mark = left ?? read.seen.at(-1);
+      cursors[machine.job] =
+        mark?.page === undefined
+          ? {}
+          : {
+              token: mark.page,
+              mark: { startDate: anchorOf(mark).startDate, executionArn: anchorOf(mark).executionArn },
+            };
+    }
   }
   return {
-    executions: page.map(({ job, item }) => ({
+    executions: page.map(({ item, order }) => ({
       executionArn: item.executionArn ?? '',
-      job,
+      job: jobs[order]!.job,
       name: item.name ?? null,
       status: item.status ?? null,
       startDate: item.startDate?.toISOString() ?? null,
       stopDate: item.stopDate?.toISOString() ?? null,
     })),
-    nextToken: Object.keys(cursors).length > 0 ? encodePageToken({ ...state, cursors }) : null,
+    nextToken:
+      last && Object.keys(cursors).length > 0 ? encodePageToken({ ...state, anchor: anchorOf(last), cursors }) : null,
   };
-}
-
-/**
- * Reads enough of one job to fill a page: the page at its cursor minus the items already returned and,
- * when that leaves fewer than `size` and there are more, the following page. `cursorAfter(n)` is where
- * the job continues once `n` of these items are returned (undefined when nothing is left).
- */
-async function readJob(client: SFNClient, machine: JobMachine, cursor: JobCursor, size: number, status: string | null) {
-  const call = (nextToken: string | undefined) =>
-    client.send(
-      new ListExecutionsCommand({
-        stateMachineArn: machine.stateMachineArn,
-        maxResults: size,
-        ...(nextToken !== undefined ? { nextToken } : {}),
-        ...(status !== null ? { statusFilter: status as ExecutionStatus } : {}),
-      }),
-    );
-  const first = await call(cursor.token);
-  const firstItems = (first.executions ?? []).slice(cursor.skip);
-  let second: { items: ExecutionListItem[]; token: string | undefined; nextToken: string | undefined } | undefined;
-  if (firstItems.length < size && first.nextToken) {
-    const page = await call(first.nextToken);
-    second = { items: page.executions ?? [], token: first.nextToken, nextToken: page.nextToken };
-  }
-  const items = [...firstItems, ...(second?.items ?? [])];
-  const cursorAfter = (taken: number): JobCursor | undefined => {
-    if (taken < firstItems.length)
-      return { ...(cursor.token !== undefined ? { token: cursor.token } : {}), skip: cursor.skip + taken };
-    if (!second) return first.nextToken ? { token: first.nextToken, skip: 0 } : undefined;
-    const inSecond = taken - firstItems.length;
-    if (inSecond < second.items.length) return { token: second.token!, skip: inSecond };
-    return second.nextToken ? { token: second.nextToken, skip: 0 } : undefined;
-  };
-  return { items, cursorAfter };
-}
-
-function time(date: Date | undefined): number {
-  return date?.getTime() ?? 0;
 }

@@ -1,4 +1,5 @@
 import { ConfigError, type Env } from '../shared/config-error';
+import { parseWebhookTable } from '../shared/webhook-registration';
 
 /** Environment variable: ARN of the Secrets Manager secret holding the signing secret. */
 export const SIGNING_SECRET_ARN_VAR = 'SIGNING_SECRET_ARN';
@@ -9,6 +10,8 @@ export const ALLOW_LOOPBACK_HTTP_VAR = 'ALLOW_LOOPBACK_HTTP';
 export interface SenderConfig {
   readonly signingSecretArn: string;
   readonly allowLoopbackHttp: boolean;
+  /** The registration table's name. */
+  readonly table: string;
 }
 
 /** Reads the sender's configuration; a missing or malformed value fails the cold start with its name. */
@@ -17,7 +20,7 @@ export function parseSenderConfig(env: Env): SenderConfig {
   if (arn === undefined || !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(arn)) {
     throw new ConfigError(`${SIGNING_SECRET_ARN_VAR} must be a Secrets Manager secret ARN; got ${JSON.stringify(arn)}`);
   }
-  return { signingSecretArn: arn, allowLoopbackHttp: parseLoopbackFlag(env) };
+  return { signingSecretArn: arn, allowLoopbackHttp: parseLoopbackFlag(env), table: parseWebhookTable(env) };
 }
 
 /** Reads {@link ALLOW_LOOPBACK_HTTP_VAR}: unset is `false` (AWS); only the local runtime sets `true`. */

@@ -53,7 +53,7 @@ export function parseStatusEvent(event: unknown): StatusEvent {
   };
 }
 
-/** The Standard Webhooks payload: `type`, `timestamp`, `data`. The execution input is left out (it holds the URL). */
+/** The Standard Webhooks payload: `type`, `timestamp`, `data`. The execution input is left out, as it may be large. */
 export interface WebhookPayload {
   readonly type: string;
   /** ISO-8601 of the execution's end. */

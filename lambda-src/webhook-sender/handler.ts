@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
 import { isTerminal } from '../shared/step-functions-arn';
-import { webhookOf } from '../shared/webhook-envelope';
 import { parseStatusEvent, type StatusEvent, webhookPayload } from './event';
 import type { Post } from './post';
 import { type DeliveryOutcome, deliverWithRetry, type RetryOptions } from './retry';
@@ -31,9 +30,11 @@ export const DELIVERY_SCHEDULE = {
 
 /** Options of {@link createHandler}; everything that touches the network or the clock is injected. */
 export interface SenderOptions {
+  /** The URL registered for an execution at its start (the registration table), or `undefined`. */
+  readonly webhookOf: (executionArn: string) => Promise<string | undefined>;
   /** The signing secret (raw text; its UTF-8 bytes are the HMAC key). Fetched once and cached by the caller. */
   readonly signingSecret: () => Promise<string>;
-  /** `true` only in the local runtime: the URL policy then allows http://127.0.0.1. */
+  /** `true` only in the local runtime: the URL and address policy then allow http://127.0.0.1 (a value; the same checks run). */
   readonly allowLoopbackHttp: boolean;
   /** One HTTP attempt (`createPost`: connects only to checked addresses on AWS). */
   readonly post: Post;
@@ -65,7 +66,7 @@ export function createHandler(options: SenderOptions): (event: unknown) => Promi
     const status: StatusEvent = parseStatusEvent(event);
     const base = { eventId: status.id, executionArn: status.executionArn, status: status.status };
     if (!isTerminal(status.status)) return { kind: 'skipped', reason: 'not-terminal' };
-    const url = webhookOf(status.input);
+    const url = await options.webhookOf(status.executionArn);
     if (url === undefined) return { kind: 'skipped', reason: 'no-webhook' };
     const problem = webhookUrlProblem(url, { allowLoopbackHttp: options.allowLoopbackHttp });
     if (problem !== null) {
@@ -73,7 +74,7 @@ export function createHandler(options: SenderOptions): (event: unknown) => Promi
       options.log({ ...base, outcome: 'refused', reason: problem });
       return { kind: 'refused', reason: problem };
     }
-    const target = new URL(url as string);
+    const target = new URL(url);
     const body = JSON.stringify(webhookPayload({ ...status, status: status.status }));
     const secret = await options.signingSecret();
     const outcome = await deliverWithRetry(async () => {

@@ -1,8 +1,8 @@
-import type { LookupAddress } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { isForbiddenAddress } from './url';
+import { isIP, type LookupFunction } from 'node:net';
+import { isAllowedAddress, type WebhookUrlPolicy } from './url';
 
 /** One POST: resolves to the status code; rejects on a timeout, a refused address or a connection failure. */
 export type Post = (
@@ -18,20 +18,33 @@ export class ForbiddenAddressError extends Error {
   override readonly name = 'ForbiddenAddressError';
 }
 
+/** What decides which addresses a delivery may connect to, and how names are resolved. */
+export interface PostOptions extends WebhookUrlPolicy {
+  readonly resolve: Resolve;
+}
+
 /**
- * A POST whose connection can only reach an address that was checked: the socket's own DNS lookup is
- * replaced by one that refuses a private, loopback, link-local or reserved answer, so a name cannot
- * change its answer between a check and the connection (DNS rebinding). Redirects are not followed
- * (Node's http client never follows them). With `allowLoopbackHttp` (the local runtime) nothing is
- * checked: the URL policy has already limited plain HTTP to 127.0.0.1.
+ * The socket's DNS lookup: resolves with {@link PostOptions.resolve} and refuses the whole answer when
+ * any address is forbidden by the policy. Honours Node's `lookup` contract both ways: with
+ * `{ all: true }` (what `net.connect` asks when `autoSelectFamily` is on, Node's default since 20) it
+ * answers an array of `{ address, family }`; otherwise one address and its family. `family` 4 or 6
+ * keeps only that family's addresses.
  */
-export function createPost(options: { readonly allowLoopbackHttp: boolean; readonly resolve: Resolve }): Post {
-  const lookup: LookupFunction = (hostname, _opts, callback) => {
+export function guardedLookup(options: PostOptions): LookupFunction {
+  return (hostname, opts, callback) => {
     options.resolve(hostname).then(
       (addresses) => {
-        const first = addresses[0];
-        if (!first || addresses.some((a) => isForbiddenAddress(a.address))) {
+        if (addresses.some((a) => !isAllowedAddress(a.address, options))) {
           callback(new ForbiddenAddressError('the host resolves to a forbidden address'), '', 4);
+          return;
+        }
+        const family = familyOf(opts);
+        const wanted = family === 0 ? [...addresses] : addresses.filter((a) => a.family === family);
+        const first = wanted[0];
+        if (!first) {
+          callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+        } else if (opts.all) {
+          callback(null, wanted);
         } else {
           callback(null, first.address, first.family);
         }
@@ -39,8 +52,30 @@ export function createPost(options: { readonly allowLoopbackHttp: boolean; reado
       (error: NodeJS.ErrnoException) => callback(error, '', 4),
     );
   };
+}
+
+function familyOf(opts: LookupOptions): 0 | 4 | 6 {
+  if (opts.family === 4 || opts.family === 'IPv4') return 4;
+  if (opts.family === 6 || opts.family === 'IPv6') return 6;
+  return 0;
+}
+
+/**
+ * A POST whose connection can only reach an address the policy allows: the socket's own DNS lookup is
+ * replaced by {@link guardedLookup}, so a name cannot change its answer between a check and the
+ * connection (DNS rebinding). Node connects to an IP literal without any lookup, so a literal host is
+ * checked here against the same policy. Redirects are not followed (Node's http client never follows
+ * them). The local runtime runs this same code; only its policy differs (loopback allowed).
+ */
+export function createPost(options: PostOptions): Post {
+  const lookup = guardedLookup(options);
   return (url, { headers, body, timeoutMs }) =>
     new Promise((resolve, reject) => {
+      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+      if (isIP(host) !== 0 && !isAllowedAddress(host, options)) {
+        reject(new ForbiddenAddressError('the webhook address is forbidden'));
+        return;
+      }
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(
         url,
@@ -48,7 +83,7 @@ export function createPost(options: { readonly allowLoopbackHttp: boolean; reado
           method: 'POST',
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
           timeout: timeoutMs,
-          ...(options.allowLoopbackHttp ? {} : { lookup }),
+          lookup,
         },
         (res) => {
           // The answer's body is not needed; reading it frees the socket.

@@ -3,9 +3,15 @@ import { BlockList, isIP } from 'node:net';
 /** Longest webhook URL accepted, in characters (a bound on what an execution input carries). */
 export const WEBHOOK_URL_MAX_LENGTH = 2048;
 
-/** Where a webhook URL is checked: on AWS only https to public addresses; locally http://127.0.0.1 too. */
+/**
+ * Where a webhook may go: on AWS only https to public addresses; locally http://127.0.0.1 too. A policy
+ * is a value: the same checks run on AWS and locally, only what they accept differs.
+ */
 export interface WebhookUrlPolicy {
-  /** Allow `http://127.0.0.1:<port>/…` (the local runtime only; never set on AWS). */
+  /**
+   * Allow `http://127.0.0.1:<port>/…` URLs and connections to loopback addresses (127.0.0.0/8, ::1):
+   * the local runtime only; never set on AWS.
+   */
   readonly allowLoopbackHttp: boolean;
 }
 
@@ -50,6 +56,17 @@ export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
   return family === 4 ? FORBIDDEN_V4.check(address, 'ipv4') : FORBIDDEN_V6.check(address, 'ipv6');
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Whether a delivery may connect to an address under a policy: public, or loopback where the policy allows it. */
+export function isAllowedAddress(address: string, policy: WebhookUrlPolicy): boolean {
+  if (!isForbiddenAddress(address)) return true;
+  const family = isIP(address);
+  return policy.allowLoopbackHttp && family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

@@ -12,6 +12,7 @@ import type { ExecutionStatusChange } from '../stepfunctions/events';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import type { StackModel } from '../terraform/model';
 import { bundleDashboard, type DashboardAssets } from './bundle';
+import { type ScheduleControl, serveOperations } from './operations';
 import type { ExecutionSummary } from './wire';
 
 /** Where the dashboard lives on the runtime's port (an HTTP API route under it is not reachable locally). */
@@ -32,6 +33,8 @@ export interface DashboardOptions {
   readonly port: number;
   readonly sfn: () => StepFunctionsService;
   readonly model: () => StackModel;
+  /** The runtime's schedules (the schedules section and its "run now"). Default: none. */
+  readonly scheduler?: () => ScheduleControl;
 }
 
 /** A dashboard attached to a runtime. */
@@ -145,11 +148,13 @@ interface ApiAnswer {
 
 /** The JSON API behind the page; exported for tests of its filters and errors. */
 export class DashboardApi {
-  constructor(private readonly options: Pick<DashboardOptions, 'sfn' | 'model'>) {}
+  constructor(private readonly options: Pick<DashboardOptions, 'sfn' | 'model' | 'scheduler'>) {}
 
   /** Serves `rest` (the path after {@link DASHBOARD_PATH}); SfnErrors become 400s with their code. */
   async serve(req: IncomingMessage, rest: string, query: URLSearchParams): Promise<ApiAnswer> {
     try {
+      const operations = await serveOperations(this.options, req, rest, readJson);
+      if (operations) return operations;
       if (req.method === 'GET' && rest === 'api/jobs') return { status: 200, body: this.jobs() };
       if (req.method === 'GET' && rest === 'api/executions') return { status: 200, body: await this.executions(query) };
       if (req.method === 'GET' && rest === 'api/execution')

@@ -1,10 +1,11 @@
 /**
- * The local stand-in for the sender's rule: every terminal status change of an execution started with
- * a webhook (its input begins with the envelope, as the rule's pattern says) becomes the EventBridge event AWS would send ("Step Functions Execution Status Change",
+ * The local stand-in for the sender's rule: every terminal status change of the stack's executions
+ * becomes the EventBridge event AWS would send ("Step Functions Execution Status Change",
  * a fresh event id), and is handed to the stack's webhook sender through the local Lambda service, as
  * an asynchronous invocation by `events.amazonaws.com` (checked against the function's resource policy).
  * The sender function is the one the stack lets EventBridge invoke; its rule is that permission's
- * source. An invocation that ends in an error is what AWS puts into the dead-letter queue: here it is
+ * source. The sender itself looks up whether the execution has a webhook (the registration table, served
+ * locally by `registrations.ts`), as on AWS. An invocation that ends in an error is what AWS puts into the dead-letter queue: here it is
  * written to `<dataDir>/webhooks/dead-letters/<event id>.json`.
  *
  * The SNS topic has no local counterpart: subscribers of the topic are an AWS affair.
@@ -14,12 +15,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminal, STATUS_CHANGE_DETAIL_TYPE } from '../../lambda-src/shared/step-functions-arn';
-import { ENVELOPE_INPUT_PREFIX, inStatusEvent } from '../../lambda-src/shared/webhook-envelope';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { LambdaService } from '../lambda/types';
 import type { ExecutionStatusChange } from '../stepfunctions/events';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import type { StackModel } from '../terraform/model';
+
+/**
+ * Largest `input` or `output` (UTF-8 bytes) a Step Functions status-change event carries; above it
+ * EventBridge sends `null` (docs/aws-behaviour.md §11.2, an inferred figure).
+ */
+export const STATUS_EVENT_DATA_MAX_BYTES = 248 * 1024;
+
+/** The event's view of an execution's input or output: the text, or `null` when too large to be carried. */
+export function inStatusEvent(data: string | null): string | null {
+  return data !== null && Buffer.byteLength(data) > STATUS_EVENT_DATA_MAX_BYTES ? null : data;
+}
 
 /** Where dead letters are written under the runtime's data folder. */
 export function deadLetterDir(dataDir: string): string {
@@ -95,10 +106,8 @@ export class WebhookDelivery {
 
   private onChange(status: ExecutionStatusChange): void {
     if (this.closed || !isTerminal(status.status)) return;
-    // What EventBridge carries: input and output left out when too large (so no webhook, as on AWS).
+    // What EventBridge carries: input and output left out when too large, as on AWS.
     const change = { ...status, input: inStatusEvent(status.input), output: inStatusEvent(status.output) };
-    // The sender rule's pattern: only executions whose input is a webhook envelope.
-    if (!change.input?.startsWith(ENVELOPE_INPUT_PREFIX)) return;
     const delivery = this.deliver(change).catch((err: unknown) =>
       this.options.log(`webhooks: delivery of ${change.executionArn} failed in the runtime: ${String(err)}`),
     );

@@ -270,13 +270,15 @@ export class IamAuthorizer {
  *   Functions guide's "Cross-service confused deputy prevention".
  * - `apigateway.amazonaws.com`: nothing for an integration's credentials role.
  * - `lambda.amazonaws.com`: nothing documented for an execution role.
+ * - `scheduler.amazonaws.com`: `aws:SourceAccount` and `aws:SourceArn` (the schedule *group*), per
+ *   the EventBridge Scheduler guide's "Confused deputy prevention".
  */
 export function assumeRoleContext(
   servicePrincipal: string,
   accountId: string,
   sourceArn?: string,
 ): Record<string, string> {
-  if (servicePrincipal !== 'states.amazonaws.com') return {};
+  if (servicePrincipal !== 'states.amazonaws.com' && servicePrincipal !== 'scheduler.amazonaws.com') return {};
   return { 'aws:SourceAccount': accountId, ...(sourceArn ? { 'aws:SourceArn': sourceArn } : {}) };
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
+import type { DefinitionRevisions } from './definitions';
 import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
 import type { ExecutionStatusChange, StatusChangeListener } from './events';
@@ -45,6 +46,8 @@ export interface StepFunctionsServiceOptions {
    * {@link StepFunctionsService.abortAll} here still reach them. Default: a map of this service's own.
    */
   readonly running?: Map<string, ExecutionHandle>;
+  /** Which definition each execution ran (DescribeStateMachineForExecution); without it, today's. */
+  readonly definitions?: DefinitionRevisions;
 }
 
 /** Operations this service implements, by X-Amz-Target operation name. */
@@ -174,6 +177,7 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
+    this.options.definitions?.ran(executionArn, machine.definitionText);
     this.launch(engine, { executionArn, name, input: parsedInput, startDate }, record);
     // Answered once on disk: an execution the client knows of survives a kill of the runtime.
     await this.committed(executionArn);
@@ -245,7 +249,7 @@ export class StepFunctionsService {
   // Waits for the store's commit of the execution's start; if it failed, the execution stops here too.
   private async committed(executionArn: string): Promise<void> {
     try {
-      await this.options.store.committed();
+      await Promise.all([this.options.store.committed(), this.options.definitions?.committed()]);
     } catch (err) {
       this.running.get(executionArn)?.abort();
       this.running.delete(executionArn);
@@ -448,19 +452,23 @@ export class StepFunctionsService {
     };
   }
 
-  /** DescribeStateMachineForExecution: `{executionArn}` → the state machine the execution belongs to. */
+  /**
+   * DescribeStateMachineForExecution: `{executionArn}` → the state machine the execution belongs to,
+   * with the definition the execution ran (and when it was first served), as AWS answers it.
+   */
   async describeStateMachineForExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
     const arn = required(request, 'executionArn');
     parseExecutionArn(arn);
     await this.authorize(caller, 'states:DescribeStateMachineForExecution', arn);
     const record = this.execution(arn);
     const m = this.machine(record.stateMachineArn);
+    const ran = this.options.definitions?.of(arn);
     return {
       stateMachineArn: m.arn,
       name: m.name,
-      definition: m.definitionText,
+      definition: ran?.definition ?? m.definitionText,
       roleArn: m.roleArn,
-      updateDate: seconds(this.options.createdAt),
+      updateDate: seconds(ran?.firstServed ?? this.options.createdAt),
       loggingConfiguration: loggingConfiguration(m),
       tracingConfiguration: { enabled: m.tracingEnabled },
     };

@@ -94,9 +94,13 @@ export const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>
     arn: (r) => `arn:${r.identity.partition}:events:${r.region}:${r.identity.accountId}:rule/${r.stringArg('name')}`,
     id: (r) => r.stringArg('name'),
   },
-  // Secrets Manager appends a dash and six random characters to the name.
+  // Secrets Manager appends a dash and six random characters to the name (or Terraform's prefixed one).
   aws_secretsmanager_secret: { arn: (r) => secretArn(r), id: (r) => secretArn(r) },
   aws_secretsmanager_secret_version: { id: (r) => `${r.stringArg('secret_id')}|local`, version_id: () => 'local' },
+  aws_dynamodb_table: {
+    arn: (r) => `arn:${r.identity.partition}:dynamodb:${r.region}:${r.identity.accountId}:table/${r.stringArg('name')}`,
+    id: (r) => r.stringArg('name'),
+  },
   aws_sqs_queue: {
     arn: (r) => `arn:${r.identity.partition}:sqs:${r.region}:${r.identity.accountId}:${r.stringArg('name')}`,
     url: (r) => queueUrl(r),
@@ -148,8 +152,18 @@ function stateMachineArn(r: ResolvedResource): string {
 }
 
 function secretArn(r: ResolvedResource): string {
-  return `arn:${r.identity.partition}:secretsmanager:${r.region}:${r.identity.accountId}:secret:${r.stringArg('name')}-${shortId(r.block.address, 6)}`;
+  return `arn:${r.identity.partition}:secretsmanager:${r.region}:${r.identity.accountId}:secret:${secretName(r)}-${shortId(r.block.address, 6)}`;
 }
+
+// With `name_prefix`, Terraform appends a 26-character unique suffix (a timestamp and a counter);
+// locally a stable stand-in of the same length.
+function secretName(r: ResolvedResource): string {
+  if (r.arg('name') !== undefined) return r.stringArg('name');
+  return `${r.stringArg('name_prefix')}${shortId(`${r.block.address}/name`, TERRAFORM_UNIQUE_SUFFIX_LENGTH)}`;
+}
+
+/** Length of the suffix Terraform adds to a `name_prefix` (terraform-plugin-sdk `id.UniqueIDSuffixLength`). */
+export const TERRAFORM_UNIQUE_SUFFIX_LENGTH = 26;
 
 function queueUrl(r: ResolvedResource): string {
   return `https://sqs.${r.region}.amazonaws.com/${r.identity.accountId}/${r.stringArg('name')}`;

@@ -4,10 +4,60 @@
  * follows the style guide as closely as the rest of the tree.
  */
 
-/** The scaffold's ASL file. */
-export function aslTemplate(name: string, Pascal: string): string {
+/** The retriers every scaffolded Lambda task has; the same fields in JSONPath and JSONata. */
+const LAMBDA_RETRY = [
+  {
+    Comment: 'Transient Lambda service errors: the retrier AWS recommends for every Lambda task.',
+    ErrorEquals: [
+      'Lambda.ClientExecutionTimeoutException',
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+    ],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+  {
+    Comment:
+      'Throttling: the same attempts as above, but no wait longer than 30 s, so a throttled task retries sooner once capacity returns.',
+    ErrorEquals: ['Lambda.TooManyRequestsException'],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** The fields that differ between the two query languages: how the task is called and how errors are passed on. */
+const QUERY_LANGUAGE_FIELDS = {
+  JSONPath: (functionArn: string) => ({
+    task: { Parameters: { FunctionName: functionArn, 'Payload.$': '$' }, OutputPath: '$.Payload' },
+    catcher: { ResultPath: '$' },
+    fail: { ErrorPath: '$.Error', CausePath: '$.Cause' },
+  }),
+  // AWS's recommended language for new state machines: `Arguments`/`Output` with `{% %}` expressions.
+  JSONata: (functionArn: string) => ({
+    task: {
+      Arguments: { FunctionName: functionArn, Payload: '{% $states.input %}' },
+      Output: '{% $states.result.Payload %}',
+    },
+    catcher: { Output: '{% $states.errorOutput %}' },
+    fail: { Error: '{% $states.input.Error %}', Cause: '{% $states.input.Cause %}' },
+  }),
+} as const;
+
+/** The query language of a scaffolded job's ASL (`npm run new-job -- <name> --jsonata` picks JSONata). */
+export type QueryLanguage = keyof typeof QUERY_LANGUAGE_FIELDS;
+
+/** The scaffold's ASL file, in JSONPath (the default) or JSONata. */
+export function aslTemplate(name: string, Pascal: string, language: QueryLanguage = 'JSONPath'): string {
+  const fields = QUERY_LANGUAGE_FIELDS[language](`\${${Pascal}FunctionArn}`);
   const definition = {
     Comment: `${name}: one Lambda step. Add states here as the job grows (docs/jobs.md); placeholders are filled by the AsyncJobApi construct.`,
+    ...(language === 'JSONata' ? { QueryLanguage: 'JSONata' } : {}),
     StartAt: 'Count words',
     TimeoutSeconds: '${ExecutionTimeoutSeconds}',
     States: {
@@ -15,62 +65,31 @@ export function aslTemplate(name: string, Pascal: string): string {
         Type: 'Task',
         Comment: "Invokes the function with the execution input; the job's output is the function's result.",
         Resource: 'arn:${Partition}:states:::lambda:invoke',
-        Parameters: { FunctionName: `\${${Pascal}FunctionArn}`, 'Payload.$': '$' },
-        OutputPath: '$.Payload',
+        ...fields.task,
         TimeoutSeconds: `\${${Pascal}TaskTimeoutSeconds}`,
-        Retry: [
-          {
-            Comment: 'Transient Lambda service errors: the retrier AWS recommends for every Lambda task.',
-            ErrorEquals: [
-              'Lambda.ClientExecutionTimeoutException',
-              'Lambda.ServiceException',
-              'Lambda.AWSLambdaException',
-              'Lambda.SdkClientException',
-            ],
-            IntervalSeconds: 2,
-            MaxAttempts: 6,
-            BackoffRate: 2,
-            JitterStrategy: 'FULL',
-          },
-          {
-            Comment:
-              'Throttling: the same attempts as above, but no wait longer than 30 s, so a throttled task retries sooner once capacity returns.',
-            ErrorEquals: ['Lambda.TooManyRequestsException'],
-            IntervalSeconds: 2,
-            MaxAttempts: 6,
-            BackoffRate: 2,
-            MaxDelaySeconds: 30,
-            JitterStrategy: 'FULL',
-          },
-        ],
+        Retry: LAMBDA_RETRY,
         Catch: [
           {
             Comment: `The function's own error for bad input (lambda-src/${name}/errors.ts): never retried, it fails the same way every time.`,
             ErrorEquals: [`${Pascal}.InvalidInput`],
-            ResultPath: '$',
+            ...fields.catcher,
             Next: 'Invalid input',
           },
           {
             Comment:
               'Anything else (a timeout, a crash, retries exhausted) ends the execution with its error and cause.',
             ErrorEquals: ['States.ALL'],
-            ResultPath: '$',
+            ...fields.catcher,
             Next: 'Failed',
           },
         ],
         End: true,
       },
-      'Invalid input': {
-        Type: 'Fail',
-        Comment: 'The caller sent input the job cannot use.',
-        ErrorPath: '$.Error',
-        CausePath: '$.Cause',
-      },
+      'Invalid input': { Type: 'Fail', Comment: 'The caller sent input the job cannot use.', ...fields.fail },
       Failed: {
         Type: 'Fail',
         Comment: 'Carries the caught error and cause, so DescribeExecution shows why.',
-        ErrorPath: '$.Error',
-        CausePath: '$.Cause',
+        ...fields.fail,
       },
     },
   };
@@ -94,7 +113,10 @@ export type ${Pascal}ErrorName = (typeof ${Pascal}Errors)[keyof typeof ${Pascal}
 
 /** An error ${name} throws on purpose; its \`name\` is one of {@link ${Pascal}Errors}. */
 export class ${Pascal}Error extends Error {
-  constructor(override readonly name: ${Pascal}ErrorName, message: string) {
+  constructor(
+    override readonly name: ${Pascal}ErrorName,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -163,8 +185,8 @@ export { handler } from './handler';
 export function testTemplate(name: string, Pascal: string): string {
   return `import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handler, MAX_TEXT_LENGTH } from '../../lambda-src/${name}/handler';
 import { ${Pascal}Errors } from '../../lambda-src/${name}/errors';
+import { handler, MAX_TEXT_LENGTH } from '../../lambda-src/${name}/handler';
 
 describe('${name} handler', () => {
   it('counts the words of its input', async () => {

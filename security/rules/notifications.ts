@@ -1,4 +1,7 @@
-/** Rules for the end-of-job notifications: the EventBridge rule's targets, the SNS topic, the queues, the key. */
+/**
+ * Rules for the end-of-job notifications: the EventBridge rule's targets, the SNS topic, the queues,
+ * the key, and the webhook registration table.
+ */
 import { valueAt } from '../../local/terraform/document';
 import type { Rule } from '../engine';
 import { fail, pass, present } from './verdicts';
@@ -33,7 +36,7 @@ export const NOTIFICATION_RULES: readonly Rule[] = [
     title: "Dead-letter queues keep messages for SQS's longest retention (14 days)",
     resourceTypes: ['aws_sqs_queue'],
     mirrors:
-      "Own rule: a queue named as a dead-letter target (a Lambda function's `dead_letter_config.target_arn` or an EventBridge target's `dead_letter_config.arn`) has `message_retention_seconds` = 1209600, so a failed delivery waits two weeks for someone to look, not SQS's default 4 days.",
+      "Own rule: a queue named as a dead-letter target (a Lambda function's `dead_letter_config.target_arn`, an EventBridge target's `dead_letter_config.arn` or a schedule's `target.dead_letter_config.arn`) has `message_retention_seconds` = 1209600, so a failed delivery waits two weeks for someone to look, not SQS's default 4 days.",
     check: (queue, context) => {
       const name = String(queue.config['name'] ?? '');
       const targets = context.resources.flatMap((r) =>
@@ -41,7 +44,9 @@ export const NOTIFICATION_RULES: readonly Rule[] = [
           ? [valueAt(r.config, 'dead_letter_config.target_arn')]
           : r.type === 'aws_cloudwatch_event_target'
             ? [valueAt(r.config, 'dead_letter_config.arn')]
-            : [],
+            : r.type === 'aws_scheduler_schedule'
+              ? [valueAt(r.config, 'target.dead_letter_config.arn')]
+              : [],
       );
       const isDeadLetterQueue = targets.some((t) => typeof t === 'string' && t.endsWith(`:${name}`));
       if (!isDeadLetterQueue) return pass;
@@ -64,6 +69,26 @@ export const NOTIFICATION_RULES: readonly Rule[] = [
         ? pass
         : fail('invoked by an EventBridge rule without dead_letter_config');
     },
+  },
+  {
+    ids: ['CKV_AWS_119', 'AWS-0025'],
+    title: 'DynamoDB tables are encrypted with a customer managed KMS key',
+    resourceTypes: ['aws_dynamodb_table'],
+    mirrors:
+      'checkov: `server_side_encryption.enabled` is true and `kms_key_arn` is set (DynamoDBTablesEncrypted.py); trivy: the same. Same here.',
+    check: (table) =>
+      valueAt(table.config, 'server_side_encryption.enabled') === true &&
+      present(valueAt(table.config, 'server_side_encryption.kms_key_arn'))
+        ? pass
+        : fail('no server_side_encryption with a kms_key_arn'),
+  },
+  {
+    ids: ['CKV_AWS_28'],
+    title: 'DynamoDB tables have point-in-time recovery',
+    resourceTypes: ['aws_dynamodb_table'],
+    mirrors: 'checkov: `point_in_time_recovery.enabled` is true (DynamodbRecovery.py). Same here.',
+    check: (table) =>
+      valueAt(table.config, 'point_in_time_recovery.enabled') === true ? pass : fail('point_in_time_recovery is off'),
   },
   {
     ids: ['AAPI_KMS_ROTATION'],

@@ -13,12 +13,14 @@ import {
 } from '../job';
 import { jobStartRoute, type Naming, ROUTES, type RouteName } from '../naming';
 import { partitionOf } from '../partition';
+import type { ExtraSchedules } from '../schedules';
 import { type ApiAuth, HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
 import type { PolicyStatement } from './service-role';
 import { StateMachine, type StateMachineLogLevel } from './state-machine';
 import { StepFunctionsIntegration } from './step-functions-integration';
+import { WebhookRegistrationTable } from './webhook-registrations';
 import { WebhookStart } from './webhook-start';
 
 /** Entry of the status function (`POST /describe-execution`), part of every API. */
@@ -55,6 +57,8 @@ export interface AsyncJobApiProps {
   readonly logExecutionData?: boolean;
   /** Browser origins allowed by the HTTP API's CORS configuration. Default none (no CORS configuration). */
   readonly corsAllowedOrigins?: readonly string[];
+  /** Schedules added to the registry's, by job name; checked with the jobs (`JobSchedules` creates them). */
+  readonly extraSchedules?: ExtraSchedules;
 }
 
 /** One of the Lambda-backed routes beyond describe: its function and integration. */
@@ -98,6 +102,8 @@ export class AsyncJobApi extends Construct {
   readonly jobs: Readonly<Record<string, JobResources>>;
   /** `POST /<job>/start-execution-with-webhook` (a Lambda that checks the URL first). */
   readonly webhookStart: WebhookStart;
+  /** Each webhook execution's URL, written at start and read by the sender (`WebhookNotifications`). */
+  readonly webhookRegistrations: WebhookRegistrationTable;
   /** Name of the job behind `POST /start-execution`. */
   readonly defaultJobName: string;
   /** Full URLs of the shared routes. */
@@ -113,7 +119,7 @@ export class AsyncJobApi extends Construct {
   constructor(scope: Construct, id: string, props: AsyncJobApiProps) {
     super(scope, id);
     const { naming } = props;
-    validateJobs(props.jobs, naming);
+    validateJobs(props.jobs, naming, props.extraSchedules);
     const apiNames = apiResourceNames(naming);
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     // Known at synth from the region (unlike the aws_partition data source), so every ARN is complete in the plan.
@@ -253,8 +259,12 @@ export class AsyncJobApi extends Construct {
       redrive: url(ROUTES.redrive),
     };
 
+    this.webhookRegistrations = new WebhookRegistrationTable(this, 'webhook-registrations', {
+      tableName: apiNames.webhookRegistrationsTable,
+    });
     this.webhookStart = new WebhookStart(this, 'webhook-start', {
       http: this.http,
+      registrations: this.webhookRegistrations,
       functionName: apiNames.webhookStartFunction,
       logGroupName: naming.lambdaLogGroup(apiNames.webhookStartFunction),
       machines: machineByJob,

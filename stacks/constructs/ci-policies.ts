@@ -1,3 +1,5 @@
+import { operationsPlanStatements } from './ci-policies-operations';
+import { httpApiArns, httpApiStatements, keyStatements, keysArn, tagCondition } from './ci-random-id-statements';
 import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
 
@@ -50,22 +52,15 @@ export function appResourceArns(s: CiPolicyScope) {
     secrets: `arn:${p}:secretsmanager:${r}:${a}:secret:${prefix}-*`,
     queues: `arn:${p}:sqs:${r}:${a}:${prefix}-*`,
     topics: `arn:${p}:sns:${r}:${a}:${prefix}-*`,
+    tables: `arn:${p}:dynamodb:${r}:${a}:table/${prefix}-*`,
     rules: `arn:${p}:events:${r}:${a}:rule/${prefix}-*`,
-    // KMS key ids are random: "*" of this account and region, narrowed by the stage's tags.
-    keys: `arn:${p}:kms:${r}:${a}:key/*`,
+    // KMS key ids are random: "*" of this account and region (ci-random-id-statements.ts).
+    keys: keysArn(s),
     lambdaLogGroups,
     // Lambda's own log groups and the vended-logs groups (Step Functions, API access logs).
     logGroups: [lambdaLogGroups, `arn:${p}:logs:${r}:${a}:log-group:/aws/vendedlogs/${prefix}-*`],
     // HTTP API ids are random, so no ARN can name only ours: every API of the region and its tags.
-    // Reading them is harmless; writes are limited to the stage's APIs by tag (deployRoleStatements).
-    httpApis: [
-      `arn:${p}:apigateway:${r}::/apis`,
-      `arn:${p}:apigateway:${r}::/apis/*`,
-      `arn:${p}:apigateway:${r}::/tags/*`,
-    ],
-    httpApiCollection: `arn:${p}:apigateway:${r}::/apis`,
-    httpApiChildren: `arn:${p}:apigateway:${r}::/apis/*`,
-    apiGatewayTags: `arn:${p}:apigateway:${r}::/tags/*`,
+    httpApis: httpApiArns(s).read,
   };
 }
 
@@ -90,7 +85,9 @@ export function appBoundaryPolicyArn(
  * - the state machine invokes functions and delivers its logs (`StateMachine`);
  * - the HTTP API's integrations start and stop executions (`StepFunctionsIntegration`);
  * - the webhook sender reads its signing secret and dead-letters what it could not deliver
- *   (`WebhookNotifications`).
+ *   (`WebhookNotifications`);
+ * - the webhook start function writes (and takes back) a registration, the sender reads it
+ *   (`WebhookRegistrationTable`).
  */
 export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = appResourceArns(s);
@@ -118,6 +115,11 @@ export function appBoundaryStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     { sid: 'ReadSigningSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arns.secrets] },
     { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [arns.queues] },
+    {
+      sid: 'WebhookRegistrations',
+      actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      resources: [arns.tables],
+    },
     // What Step Functions needs to deliver execution logs: the state machine role's own statement.
     { ...LOG_DELIVERY, sid: 'StateMachineLogDeliveryNoResourceLevelPermissions' },
     XRAY_WRITE,
@@ -186,6 +188,7 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
         'lambda:ListVersionsByFunction',
         'lambda:ListTags',
         'lambda:GetPolicy',
+        'lambda:GetFunctionEventInvokeConfig',
       ],
       resources: [arns.functions],
     },
@@ -229,7 +232,6 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
       actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
       resources: [arns.rules],
     },
-    { sid: 'ReadAsyncInvokeConfigs', actions: ['lambda:GetFunctionEventInvokeConfig'], resources: [arns.functions] },
     {
       // Refreshing the secret version reads its value; the value is in the Terraform state, which this
       // role reads anyway (docs/webhooks.md, "The signing secret").
@@ -238,20 +240,13 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
       resources: [arns.secrets],
     },
     {
-      sid: 'ReadKeysOfTheStage',
-      actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
-      resources: [arns.keys],
-      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
+      // The data source that draws the signing secret's value is read at every plan. The call returns
+      // a fresh random string and touches no resource; the action has no resource type (docs/ci.md).
+      sid: 'DrawRandomPasswordNoResourceLevelPermissions',
+      actions: ['secretsmanager:GetRandomPassword'],
+      resources: ['*'],
     },
   ];
-}
-
-/** `{ "<prefix>/<key>": value }` for every tag: a condition that all of them match. */
-function tagCondition(
-  prefix: 'aws:RequestTag' | 'aws:ResourceTag',
-  tags: Readonly<Record<string, string>>,
-): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`${prefix}/${key}`, value]));
 }
 
 function roleArn(s: CiPolicyScope, name: string): string {
@@ -273,12 +268,23 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       s,
       s.ciRoleNames.map((name) => roleArn(s, name)),
     ),
+    {
+      // Plans read keys long after they were created, when their tags count (the deploy role reads a
+      // new key without them: keyStatements).
+      sid: 'ReadKeysOfTheStage',
+      actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      resources: [appResourceArns(s).keys],
+      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
+    },
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
     {
       sid: 'ReadAppBoundaryPolicy',
       actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
       resources: [appBoundaryPolicyArn(s)],
     },
+    // Schedules, alarms, dashboard (issue 26; the deploy role's are a managed policy of their own,
+    // as its inline policy is at IAM's size limit): ci-policies-operations.ts.
+    ...operationsPlanStatements(s),
   ];
 }
 
@@ -307,6 +313,10 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
         'lambda:DeleteFunctionConcurrency',
         'lambda:TagResource',
         'lambda:UntagResource',
+        // The functions' asynchronous invocation settings (retries, destinations).
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:UpdateFunctionEventInvokeConfig',
+        'lambda:DeleteFunctionEventInvokeConfig',
       ],
       resources: [arns.functions],
     },
@@ -318,15 +328,6 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: [arns.functions],
       // EventBridge too: the execution-ended rule invokes the webhook sender.
       condition: { StringEquals: { 'lambda:Principal': ['apigateway.amazonaws.com', 'events.amazonaws.com'] } },
-    },
-    {
-      sid: 'WriteAsyncInvokeConfigs',
-      actions: [
-        'lambda:PutFunctionEventInvokeConfig',
-        'lambda:UpdateFunctionEventInvokeConfig',
-        'lambda:DeleteFunctionEventInvokeConfig',
-      ],
-      resources: [arns.functions],
     },
     {
       sid: 'WriteTopics',
@@ -363,32 +364,7 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       ],
       resources: [arns.secrets],
     },
-    {
-      // The data source that draws the secret's value; the action has no resource type.
-      sid: 'DrawRandomPasswordNoResourceLevelPermissions',
-      actions: ['secretsmanager:GetRandomPassword'],
-      resources: ['*'],
-    },
-    {
-      // CreateKey has no resource type; the request must carry the stage's tags.
-      sid: 'CreateKeysOfTheStageNoResourceLevelPermissions',
-      actions: ['kms:CreateKey'],
-      resources: ['*'],
-      condition: { StringEquals: tagCondition('aws:RequestTag', s.appTags) },
-    },
-    {
-      sid: 'ChangeKeysOfTheStage',
-      actions: [
-        'kms:EnableKeyRotation',
-        'kms:PutKeyPolicy',
-        'kms:UpdateKeyDescription',
-        'kms:ScheduleKeyDeletion',
-        'kms:TagResource',
-        'kms:UntagResource',
-      ],
-      resources: [arns.keys],
-      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
-    },
+    ...keyStatements(s),
     {
       sid: 'WriteRolesUnderTheAppBoundary',
       actions: [...BOUNDED_ROLE_ACTIONS],
@@ -464,29 +440,6 @@ export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
         `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/describe-execution`,
       ],
     },
-    {
-      // Creating an API: only one named and tagged for this stage.
-      sid: 'CreateHttpApisOfTheStage',
-      actions: ['apigateway:POST'],
-      resources: [arns.httpApiCollection],
-      condition: {
-        StringEquals: tagCondition('aws:RequestTag', s.appTags),
-        StringLike: { 'apigateway:Request/ApiName': `${s.appPrefix}-*` },
-      },
-    },
-    {
-      // Changing an API and its routes, integrations and stages: only the stage's, recognised by its
-      // tags (API Gateway evaluates a child resource's aws:ResourceTag on its API's tags; see docs/ci.md).
-      sid: 'ChangeHttpApisOfTheStage',
-      actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:PUT', 'apigateway:DELETE'],
-      resources: [arns.httpApiChildren],
-      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
-    },
-    {
-      sid: 'TagHttpApisOfTheStage',
-      actions: ['apigateway:POST', 'apigateway:DELETE'],
-      resources: [arns.apiGatewayTags],
-      condition: { StringEquals: tagCondition('aws:ResourceTag', s.appTags) },
-    },
+    ...httpApiStatements(s),
   ];
 }

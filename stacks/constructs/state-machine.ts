@@ -4,7 +4,6 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { type AslValue, renderAsl } from '../asl';
 import { EXECUTION_TIMEOUT_SLACK_SECONDS, worstCase } from '../timeouts';
-import { withWebhookEnvelope } from '../webhook-envelope';
 import { LOG_DELIVERY_ACTIONS, type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
@@ -54,8 +53,8 @@ export const LOG_DELIVERY: PolicyStatement = {
  * `${ExecutionTimeoutSeconds}`, when not among the substitutions, computed from the retriers' worst
  * case. An execution timeout shorter than the worst case is refused: AWS accepts it, and then ends
  * executions that would have succeeded. With a Map state the worst case depends on the item count,
- * so the timeout must be given, and is checked against one iteration (a lower bound). The webhook
- * envelope's unwrap states are put in front (`withWebhookEnvelope`).
+ * so the timeout must be given, and is checked against one iteration (a lower bound). Nothing else
+ * is added: the job's states are exactly the ones it wrote.
  * @throws Error naming the state machine (and AslTemplateError for placeholder mismatches).
  */
 export function renderStateMachineDefinition(
@@ -93,7 +92,7 @@ export function renderStateMachineDefinition(
       `StateMachine ${options.name}: TimeoutSeconds ${String(timeout)} is shorter than the worst case of its tasks and retries, ${worst.seconds} s${worst.lowerBoundBecause ? ' (at least)' : ''}; leave ExecutionTimeoutSeconds out to have it computed`,
     );
   }
-  return withWebhookEnvelope(definition, options.source);
+  return definition;
 }
 
 /** A STANDARD state machine from a hand-written ASL file, with its role, logs and X-Ray tracing. */

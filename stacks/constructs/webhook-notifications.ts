@@ -14,10 +14,10 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/shared/step-functions-arn';
-import { ENVELOPE_INPUT_PREFIX } from '../../lambda-src/shared/webhook-envelope';
 import { apiResourceNames } from '../job';
 import type { Naming } from '../naming';
 import { NodejsFunction } from './nodejs-function';
+import type { WebhookRegistrationTable } from './webhook-registrations';
 
 /** Entry of the webhook sender Lambda. */
 export const WEBHOOK_SENDER_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'webhook-sender', 'index.ts');
@@ -31,6 +31,8 @@ export interface WebhookNotificationsProps {
   readonly naming: Naming;
   /** The state machines whose terminal status changes are sent (one per job). */
   readonly stateMachineArns: readonly string[];
+  /** Where the webhook start function kept each execution's URL (`AsyncJobApi.webhookRegistrations`). */
+  readonly registrations: WebhookRegistrationTable;
   /** Folder for the sender's bundle, outside the source tree. */
   readonly buildDir: string;
   /** Retention of the sender's log group. */
@@ -43,9 +45,10 @@ export interface WebhookNotificationsProps {
  * Tells callers when a job ends. EventBridge rules match the terminal "Step Functions Execution
  * Status Change" events of this API's state machines and deliver each to:
  * - an SNS topic (encrypted with its own KMS key, which EventBridge may use) that users subscribe to;
- * - for executions started with a webhook (a second rule), the webhook sender Lambda, which posts a Standard Webhooks-signed payload to the URL the caller gave
- *   at start (if any), retrying on its own, and whose failures land in an encrypted SQS dead-letter
- *   queue (the function's own DLQ, and the target's DLQ for events EventBridge could not hand over).
+ * - the webhook sender Lambda, which looks up the URL the caller gave at start (the registration
+ *   table), and if there is one posts a Standard Webhooks-signed payload to it, retrying on its own;
+ *   its failures land in an encrypted SQS dead-letter queue (the function's own DLQ, and the target's
+ *   DLQ for events EventBridge could not hand over).
  * The signing secret is a Secrets Manager secret created here; only the sender may read it.
  *
  * The rule needs no role: SNS, Lambda and SQS targets in the same account are authorized by their
@@ -63,10 +66,8 @@ export class WebhookNotifications extends Construct {
   readonly secretVersion: SecretsmanagerSecretVersion;
   readonly sender: NodejsFunction;
   readonly senderInvokeConfig: LambdaFunctionEventInvokeConfig;
-  /** Every terminal status change of the API's executions, for the topic. */
+  /** Every terminal status change of the API's executions, for the topic and the sender. */
   readonly rule: CloudwatchEventRule;
-  /** The same, for executions started with a webhook only (their input begins with the envelope). */
-  readonly senderRule: CloudwatchEventRule;
   readonly topicTarget: CloudwatchEventTarget;
   readonly senderTarget: CloudwatchEventTarget;
   readonly senderPermission: LambdaPermission;
@@ -75,7 +76,7 @@ export class WebhookNotifications extends Construct {
     super(scope, id);
     const { naming } = props;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
-    ({ rule: this.rule, senderRule: this.senderRule } = this.createRules(naming, props.stateMachineArns));
+    this.rule = this.createRule(naming, props.stateMachineArns);
     ({ key: this.key, topic: this.topic, topicPolicy: this.topicPolicy } = this.createTopic(naming, props, account));
     ({ queue: this.deadLetterQueue, policy: this.deadLetterQueuePolicy } = this.createDeadLetterQueue(naming));
     ({ secret: this.secret, version: this.secretVersion } = this.createSigningSecret(naming));
@@ -90,36 +91,25 @@ export class WebhookNotifications extends Construct {
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
     });
     this.senderTarget = new CloudwatchEventTarget(this, 'sender-target', {
-      rule: this.senderRule.name,
+      rule: this.rule.name,
       arn: this.sender.function.arn,
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
       retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 },
     });
   }
 
-  private createRules(naming: Naming, stateMachineArns: readonly string[]) {
-    const terminal = { status: [...TERMINAL_STATUSES], stateMachineArn: [...stateMachineArns] };
-    const rule = new CloudwatchEventRule(this, 'rule', {
+  private createRule(naming: Naming, stateMachineArns: readonly string[]) {
+    // One rule for both targets: whether an execution has a webhook is in the registration table, not
+    // in the event, so the sender sees every end and skips those without one.
+    return new CloudwatchEventRule(this, 'rule', {
       name: naming.name('execution-ended'),
-      description: "Terminal status changes of this API's executions, for the topic.",
+      description: "Terminal status changes of this API's executions, for the topic and the webhook sender.",
       eventPattern: JSON.stringify({
         source: ['aws.states'],
         'detail-type': [STATUS_CHANGE_DETAIL_TYPE],
-        detail: terminal,
+        detail: { status: [...TERMINAL_STATUSES], stateMachineArn: [...stateMachineArns] },
       }),
     });
-    // A second rule, so the sender is invoked only for executions that carry a webhook: the input's
-    // text starts with the envelope (EventBridge prefix matching; docs/aws-behaviour.md §11.2).
-    const senderRule = new CloudwatchEventRule(this, 'sender-rule', {
-      name: naming.name('execution-ended-webhook'),
-      description: "Terminal status changes of this API's executions started with a webhook, for the sender.",
-      eventPattern: JSON.stringify({
-        source: ['aws.states'],
-        'detail-type': [STATUS_CHANGE_DETAIL_TYPE],
-        detail: { ...terminal, input: [{ prefix: ENVELOPE_INPUT_PREFIX }] },
-      }),
-    });
-    return { rule, senderRule };
   }
 
   private createTopic(naming: Naming, props: WebhookNotificationsProps, account: string) {
@@ -189,7 +179,7 @@ export class WebhookNotifications extends Construct {
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sqs:SendMessage',
             Resource: queue.arn,
-            Condition: { ArnEquals: { 'aws:SourceArn': [this.rule.arn, this.senderRule.arn] } },
+            Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
           },
         ],
       }),
@@ -199,7 +189,10 @@ export class WebhookNotifications extends Construct {
 
   private createSigningSecret(naming: Naming) {
     const secret = new SecretsmanagerSecret(this, 'signing-secret', {
-      name: naming.name('webhook-signing-secret'),
+      // A prefix, not a fixed name: a deleted secret keeps its name for the recovery window, so a fixed
+      // name would make deploying again within 7 days of a destroy fail (docs/aws-behaviour.md §11.6).
+      // The sender finds the secret by the ARN in its environment, never by name.
+      namePrefix: `${naming.name('webhook-signing-secret')}-`,
       description: 'Standard Webhooks signing secret of the webhook sender (raw text; its UTF-8 bytes are the key).',
       recoveryWindowInDays: 7,
     });
@@ -223,7 +216,7 @@ export class WebhookNotifications extends Construct {
       description: 'Posts a signed webhook when an execution that was started with one ends.',
       entry: WEBHOOK_SENDER_ENTRY,
       buildDir: props.buildDir,
-      environment: { SIGNING_SECRET_ARN: this.secret.arn },
+      environment: { SIGNING_SECRET_ARN: this.secret.arn, ...props.registrations.environment },
       // Three attempts of at most 5 s plus backoff (lambda-src/webhook-sender/handler.ts).
       timeoutSeconds: 30,
       memorySizeMb: 128,
@@ -232,6 +225,7 @@ export class WebhookNotifications extends Construct {
       deadLetterQueueArn: this.deadLetterQueue.arn,
       statements: [
         { sid: 'ReadSigningSecret', actions: ['secretsmanager:GetSecretValue'], resources: [this.secret.arn] },
+        props.registrations.lookupStatement,
         { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
       ],
     });
@@ -246,7 +240,7 @@ export class WebhookNotifications extends Construct {
       action: 'lambda:InvokeFunction',
       functionName: sender.function.functionName,
       principal: 'events.amazonaws.com',
-      sourceArn: this.senderRule.arn,
+      sourceArn: this.rule.arn,
     });
     return { sender, invokeConfig, permission };
   }

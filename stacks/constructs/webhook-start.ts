@@ -5,6 +5,7 @@ import { jobWebhookStartRoute } from '../naming';
 import type { HttpApi } from './http-api';
 import { LambdaIntegration } from './lambda-integration';
 import { NodejsFunction } from './nodejs-function';
+import type { WebhookRegistrationTable } from './webhook-registrations';
 
 /** Entry of the webhook start function. */
 export const WEBHOOK_START_ENTRY = join(__dirname, '..', '..', 'lambda-src', 'webhook-start', 'index.ts');
@@ -16,6 +17,8 @@ export interface WebhookStartProps {
   readonly logGroupName: string;
   /** State machine ARN per job name: the only machines the function may start. */
   readonly machines: Readonly<Record<string, string>>;
+  /** Where the function keeps each execution's webhook URL for the sender. */
+  readonly registrations: WebhookRegistrationTable;
   /** Folder for the bundle, outside the source tree. */
   readonly buildDir: string;
   readonly logRetentionDays: number;
@@ -23,8 +26,8 @@ export interface WebhookStartProps {
 
 /**
  * `POST /<job>/start-execution-with-webhook` for every job: a Lambda that refuses a webhook URL AWS
- * should never call (400, nothing started) and starts the job with the URL in the envelope its state
- * machine unwraps. A Lambda, because an HTTP API's parameter mapping cannot validate a body member
+ * should never call (400, nothing started), keeps the URL in the registration table under the
+ * execution's ARN, and starts the job with the caller's input untouched. A Lambda, because an HTTP API's parameter mapping cannot validate a body member
  * (docs/aws-behaviour.md §11); the plain start routes stay direct Step Functions integrations.
  *
  * Every resource it creates is a public readonly property.
@@ -43,7 +46,7 @@ export class WebhookStart extends Construct {
       entry: WEBHOOK_START_ENTRY,
       buildDir: props.buildDir,
       // The same variable and format as the list, history and redrive functions read.
-      environment: { JOB_STATE_MACHINES: JSON.stringify(props.machines) },
+      environment: { JOB_STATE_MACHINES: JSON.stringify(props.machines), ...props.registrations.environment },
       // Below its integration's 10 s, as for the status function (stacks/validation checks it).
       timeoutSeconds: 8,
       memorySizeMb: 256,
@@ -51,6 +54,7 @@ export class WebhookStart extends Construct {
       logRetentionDays: props.logRetentionDays,
       statements: [
         { sid: 'StartJobExecutions', actions: ['states:StartExecution'], resources: Object.values(props.machines) },
+        props.registrations.registerStatement,
       ],
     });
     this.integration = new LambdaIntegration(this, 'integration', {

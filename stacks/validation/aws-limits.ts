@@ -614,7 +614,8 @@ class Checker {
         return own('name');
       case 'aws_secretsmanager_secret.arn':
       case 'aws_secretsmanager_secret.id':
-        return `arn:${p}:secretsmanager:${r}:${a}:secret:${own('name')}-AbCdEf`;
+        // With name_prefix, Terraform appends a 26-character unique suffix.
+        return `arn:${p}:secretsmanager:${r}:${a}:secret:${resource['name'] === undefined ? `${own('name_prefix')}${'0'.repeat(26)}` : own('name')}-AbCdEf`;
       case 'aws_sqs_queue.arn':
         return `arn:${p}:sqs:${r}:${a}:${own('name')}`;
       case 'aws_sqs_queue.url':
@@ -623,6 +624,11 @@ class Checker {
       case 'aws_sns_topic.arn':
       case 'aws_sns_topic.id':
         return `arn:${p}:sns:${r}:${a}:${own('name')}`;
+      case 'aws_dynamodb_table.arn':
+        return `arn:${p}:dynamodb:${r}:${a}:table/${own('name')}`;
+      case 'aws_dynamodb_table.name':
+      case 'aws_dynamodb_table.id':
+        return own('name');
       case 'aws_kms_key.arn':
         return `arn:${p}:kms:${r}:${a}:key/00000000-0000-4000-8000-000000000000`;
       case 'aws_s3_bucket.arn':

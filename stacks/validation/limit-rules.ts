@@ -6,6 +6,7 @@
  */
 import { LOG_RETENTION_DAYS } from '../config';
 import { NOTIFICATION_RULES, NOTIFICATION_STRICTER } from './notification-limits';
+import { SCHEDULE_RULES, SCHEDULE_STRICTER } from './schedule-limits';
 
 /** A JSON object of the synthesized stack. */
 export type Json = Record<string, unknown>;
@@ -56,6 +57,7 @@ export const STRICTER: Readonly<Record<string, Stricter>> = {
     source: 'CloudWatch Logs PutRetentionPolicy: the listed retention periods only',
   },
   ...NOTIFICATION_STRICTER,
+  ...SCHEDULE_STRICTER,
 };
 
 /**
@@ -183,6 +185,7 @@ export const RULES: Readonly<Record<string, readonly AttributeRule[]>> = {
     { attribute: 'logging_configuration.log_destination', arnOf: 'logs:log-group', arnSuffix: ':*' },
   ],
   ...NOTIFICATION_RULES,
+  ...SCHEDULE_RULES,
   aws_cloudwatch_log_group: [
     { attribute: 'name', member: 'logs:CreateLogGroup.logGroupName' },
     { attribute: 'kms_key_id', member: 'logs:CreateLogGroup.kmsKeyId' },

@@ -38,6 +38,13 @@ export const NOTIFICATION_STRICTER: Readonly<Record<string, Stricter>> = {
     pattern: '^[A-Za-z0-9/_+=.@-]+$',
     source: 'Secrets Manager CreateSecret Name: 1-512 characters of letters, digits and /_+=.@-',
   },
+  'secretsmanager:CreateSecret.Name (name_prefix)': {
+    min: 1,
+    max: 512 - 26,
+    pattern: '^[A-Za-z0-9/_+=.@-]+$',
+    source:
+      'Secrets Manager CreateSecret Name: at most 512 characters, less the 26 Terraform appends to a name_prefix (terraform-plugin-sdk id.UniqueIDSuffixLength)',
+  },
   'secretsmanager:CreateSecret.RecoveryWindowInDays': {
     enum: [0, ...Array.from({ length: 24 }, (_, i) => i + 7)],
     source: 'Secrets Manager DeleteSecret RecoveryWindowInDays: 7-30 days (0 deletes at once in Terraform)',
@@ -93,6 +100,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, readonly AttributeRule[
   ],
   aws_secretsmanager_secret: [
     { attribute: 'name', member: 'secretsmanager:CreateSecret.Name' },
+    { attribute: 'name_prefix', member: 'secretsmanager:CreateSecret.Name (name_prefix)' },
     { attribute: 'recovery_window_in_days', member: 'secretsmanager:CreateSecret.RecoveryWindowInDays' },
   ],
   aws_lambda_function_event_invoke_config: [

@@ -1,19 +1,21 @@
 /**
- * The local webhook loop end to end: executions of the served stack end, the runtime hands the
- * status-change event to the stack's own sender zip, which reads its secret from the local Secrets
- * Manager and posts a Standard Webhooks-signed request to a receiver on 127.0.0.1, verified here with
- * the library.
+ * The local webhook loop end to end: executions started through `POST /<job>/start-execution-with-webhook`
+ * (the stack's start zip, which keeps the URL in the local registration table) end, the runtime hands
+ * the status-change event to the stack's own sender zip, which reads the URL back from the table and
+ * its secret from the local Secrets Manager, and posts a Standard Webhooks-signed request to a receiver
+ * on 127.0.0.1, verified here with the library.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhook } from 'standardwebhooks';
 import { listen, type ReceivedEvent, readSecretFile } from '../../../client/listen';
-import { STATUS_EVENT_DATA_MAX_BYTES, wrapInput } from '../../../lambda-src/shared/webhook-envelope';
 import { banner } from '../../../local/banner';
+import { registrationDir } from '../../../local/events/registrations';
 import { localSigningSecret } from '../../../local/events/secrets';
-import type { DeadLetter } from '../../../local/events/webhooks';
+import { type DeadLetter, STATUS_EVENT_DATA_MAX_BYTES } from '../../../local/events/webhooks';
 import type { TerraformJson } from '../../../local/terraform/document';
 import { machineStartedBy } from '../../../local/terraform/model';
 import { defaultJob } from '../../../stacks/job';
@@ -68,16 +70,27 @@ describe('local webhooks', () => {
     faulty?.remove();
   });
 
-  const start = async (input: unknown, webhook: string) =>
-    (
-      await sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: machineArn,
-          name: uniqueName('hook'),
-          input: JSON.stringify(wrapInput(input, webhook)),
-        }),
-      )
-    ).executionArn!;
+  /** Starts the default job through the webhook start route, as a caller does; returns the execution's ARN. */
+  const start = async (input: unknown, webhook: string): Promise<string> => {
+    const job = defaultJob(JOBS).name;
+    const started = await postJson(`${rt.url}/${job}/start-execution-with-webhook`, {
+      input,
+      name: uniqueName('hook'),
+      webhook,
+    });
+    if (started.status !== 200) throw new Error(`start answered ${started.status}: ${JSON.stringify(started.body)}`);
+    return started.body.executionArn as string;
+  };
+
+  const waitForEnd = async (executionArn: string): Promise<void> => {
+    let status = 'RUNNING';
+    while (status === 'RUNNING') {
+      await new Promise((r) => setTimeout(r, 20));
+      ({ status } = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
+        status: string;
+      });
+    }
+  };
 
   const verified = (r: Received) =>
     new Webhook(secret, { format: 'raw' }).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> };
@@ -166,45 +179,83 @@ describe('local webhooks', () => {
     expect(lines).not.toContain(secret);
   });
 
-  it('hands the job its own input, never the envelope with the URL', async () => {
+  it('hands the job its own input: the URL is in no execution input, history or definition', async () => {
+    // Prepare
     const hook = await receiver();
+    const input = WORKER_INPUT.hold(0);
 
-    const executionArn = await start(WORKER_INPUT.hold(0), hook.url);
+    // Act
+    const executionArn = await start(input, hook.url);
     await waitFor(() => hook.received.length >= 1);
 
+    // Assess
+    const described = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
+      input: string;
+    };
     const history = await rt.runtime.sfn.call(
       'GetExecutionHistory',
       { kind: 'developer' },
       { executionArn, maxResults: 1000 },
     );
-    const taskInputs = JSON.stringify(
-      (history as { events: Record<string, unknown>[] }).events.filter((e) => e['taskScheduledEventDetails']),
+    const definition = await rt.runtime.sfn.call(
+      'DescribeStateMachineForExecution',
+      { kind: 'developer' },
+      { executionArn },
     );
-    expect(taskInputs).toContain('hold');
-    expect(taskInputs).not.toContain(hook.url);
+    expect(JSON.parse(described.input)).toEqual(input);
+    expect(JSON.stringify(history)).toContain('hold');
+    expect(JSON.stringify([described, history, definition])).not.toContain(hook.url);
     await hook.close();
   });
 
-  it('sends no webhook for an envelope too large for the status-change event, as EventBridge leaves such input out', async () => {
-    // Prepare: a job input that fits StartExecution's 256 KiB but not the event's 248 KiB
+  it('sends nothing for an execution started without a webhook: the sender finds no registration', async () => {
+    // Prepare
+    const before = deadLetters(rt.runtime.webhooks.deadLetterDir).length;
+
+    // Act
+    const executionArn = (
+      await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: machineArn,
+          name: uniqueName('plain'),
+          input: JSON.stringify(WORKER_INPUT.hold(0)),
+        }),
+      )
+    ).executionArn!;
+    await waitForEnd(executionArn);
+    await rt.runtime.webhooks.idle();
+
+    // Assess
+    expect(deadLetters(rt.runtime.webhooks.deadLetterDir)).toHaveLength(before);
+  });
+
+  it('keeps registrations in the data folder, readable by the owner only', async () => {
+    const hook = await receiver();
+    await start(WORKER_INPUT.hold(0), hook.url);
+    await waitFor(() => hook.received.length >= 1);
+
+    const tables = readdirSync(join(registrationDir(rt.dataDir, 'x'), '..'));
+    const dir = registrationDir(rt.dataDir, tables[0]!);
+    const files = readdirSync(dir);
+    expect(tables).toHaveLength(1);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(statSync(join(dir, f)).mode & 0o077).toBe(0);
+    await hook.close();
+  });
+
+  it('delivers the end of an execution whose input is too large for the status-change event to carry', async () => {
+    // Prepare: a job input that fits StartExecution's 256 KiB but not the event's 248 KiB. The URL is
+    // not in the input, so the event leaving the input out no longer loses the webhook.
     const hook = await receiver();
     const input = { ...WORKER_INPUT.fail, pad: 'x'.repeat(STATUS_EVENT_DATA_MAX_BYTES) };
 
     try {
       // Act
       const executionArn = await start(input, hook.url);
-      let status = 'RUNNING';
-      while (status === 'RUNNING') {
-        await new Promise((r) => setTimeout(r, 20));
-        ({ status } = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
-          status: string;
-        });
-      }
-      await rt.runtime.webhooks.idle();
+      await waitFor(() => hook.received.length >= 1, 15_000);
 
       // Assess
-      expect(status).toBe('FAILED');
-      expect(hook.received).toHaveLength(0);
+      expect(verified(hook.received[0]!).data).toMatchObject({ executionArn, status: 'FAILED' });
     } finally {
       await hook.close();
     }

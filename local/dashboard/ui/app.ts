@@ -7,6 +7,7 @@
 import dagre from '@dagrejs/dagre';
 import type { ExecutionSummary } from '../wire';
 import { END, graphOf, jsonProblem, START, type StateStatus, stateStatuses } from './graph';
+import { operationsSection } from './operations';
 
 interface Job {
   readonly name: string;
@@ -273,7 +274,8 @@ async function listView(): Promise<void> {
     table,
     h('div', { class: 'pager' }, prev, next, info),
   );
-  main.replaceChildren(jobSection, execSection);
+  const operations = operationsSection({ h, api, time });
+  main.replaceChildren(jobSection, operations.element, execSection);
 
   let nextCursor: string | undefined;
   let loading = 0;
@@ -329,6 +331,7 @@ async function listView(): Promise<void> {
   // Live: the first page reloads on a change (a new execution goes on top); other pages update rows in place.
   let pending: number | undefined;
   onChange = (change) => {
+    operations.refresh();
     if (state.cursors.length === 0) {
       if (pending === undefined)
         pending = window.setTimeout(() => {

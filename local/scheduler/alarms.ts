@@ -1,0 +1,88 @@
+/**
+ * The stack's alarms on Step Functions execution metrics, evaluated on the runtime's own executions:
+ * when one's condition is met (the metric's sum in each of its last `evaluation_periods` periods is
+ * at or above its threshold), the log says so, as the alarm topic would on AWS. Alarms on other
+ * metrics (SQS, API Gateway, Lambda) and ExecutionThrottled are AWS's only: the runtime has no such
+ * metric to count.
+ */
+import type { ExecutionStatusChange } from '../stepfunctions/events';
+import type { StepFunctionsService } from '../stepfunctions/service';
+import type { ExecutionAlarmModel } from './read';
+
+/** The metric a terminal status counts towards. */
+const METRIC_OF_STATUS: Readonly<Record<string, string>> = {
+  FAILED: 'ExecutionsFailed',
+  TIMED_OUT: 'ExecutionsTimedOut',
+  ABORTED: 'ExecutionsAborted',
+};
+
+/** Options of {@link LocalAlarms}. */
+export interface LocalAlarmsOptions {
+  readonly alarms: () => readonly ExecutionAlarmModel[];
+  readonly now?: () => number;
+  readonly log: (line: string) => void;
+}
+
+/** Watches status changes and prints alarms entering and leaving their ALARM state. */
+export class LocalAlarms {
+  /** Times (epoch ms) of data points, by `<machine ARN> <metric>`. */
+  private readonly points = new Map<string, number[]>();
+  private readonly inAlarm = new Set<string>();
+  private readonly detach: (() => void)[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly options: LocalAlarmsOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Listens to a service's executions (one per served stack). */
+  attach(sfn: Pick<StepFunctionsService, 'onStatusChange'>): void {
+    this.detach.push(sfn.onStatusChange((change) => this.record(change)));
+  }
+
+  close(): void {
+    for (const d of this.detach.splice(0)) d();
+  }
+
+  /** The names of the alarms in the ALARM state. */
+  alarming(): string[] {
+    return [...this.inAlarm];
+  }
+
+  /** Counts one status change and re-evaluates the alarms on its metric. */
+  record(change: Pick<ExecutionStatusChange, 'stateMachineArn' | 'status' | 'executionArn'>): void {
+    const metric = METRIC_OF_STATUS[change.status];
+    if (!metric) return;
+    const key = `${change.stateMachineArn} ${metric}`;
+    const now = this.now();
+    const points = [...(this.points.get(key) ?? []), now];
+    // Nothing older than one day matters: CloudWatch evaluates one day at most (stacks/schedules.ts).
+    this.points.set(
+      key,
+      points.filter((t) => t > now - 86_400_000),
+    );
+    for (const alarm of this.options.alarms()) {
+      if (alarm.stateMachineArn !== change.stateMachineArn || alarm.metricName !== metric) continue;
+      const sums = periodSums(this.points.get(key)!, alarm, now);
+      const breaching = sums.every((sum) => sum >= alarm.threshold);
+      if (breaching && !this.inAlarm.has(alarm.name)) {
+        this.inAlarm.add(alarm.name);
+        this.options.log(
+          `ALARM ${alarm.name}: ${metric} ${sums.join(', ')} >= ${alarm.threshold} in the last ${alarm.evaluationPeriods} period(s) of ${alarm.periodSeconds} s (last: ${change.executionArn}); on AWS the alarm topic is notified (docs/jobs.md, "Alarms")`,
+        );
+      } else if (!breaching && this.inAlarm.delete(alarm.name)) {
+        this.options.log(`OK ${alarm.name}: ${metric} back under ${alarm.threshold}`);
+      }
+    }
+  }
+}
+
+/** The metric's sum in each of the alarm's last evaluation periods (aligned to the epoch), oldest first. */
+function periodSums(points: readonly number[], alarm: ExecutionAlarmModel, now: number): number[] {
+  const period = alarm.periodSeconds * 1000;
+  const current = Math.floor(now / period);
+  return Array.from({ length: alarm.evaluationPeriods }, (_, i) => {
+    const index = current - (alarm.evaluationPeriods - 1 - i);
+    return points.filter((t) => Math.floor(t / period) === index).length;
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * Which definition each execution ran, so DescribeStateMachineForExecution (and the dashboard, which
+ * draws an execution from it) answers the definition the execution started with, not the one served
+ * today: watch mode replaces a definition while its earlier executions stay listed.
+ *
+ * Each distinct definition text is kept once, under its SHA-256 (a revision); an execution keeps only
+ * the revision's id. The database is its own file next to the execution store's
+ * (`<dataDir>/executions/definitions.sqlite`), so the store's tables and statements are untouched.
+ * Executions recorded before this file existed have no revision: callers fall back to today's
+ * definition for them. Writes are grouped as the store's are (write-batch.ts): one transaction per turn
+ * of the event loop, committed before `of` reads and before the service answers a start.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from './sqlite';
+import { WriteBatch } from './write-batch';
+
+/** The database file inside the execution store's folder. */
+export const DEFINITIONS_FILE = 'definitions.sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS revisions (id TEXT PRIMARY KEY, definition TEXT NOT NULL, first_served INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS executions (arn TEXT PRIMARY KEY, revision TEXT NOT NULL) WITHOUT ROWID;
+`;
+
+/** A definition as an execution ran it: the text, and when that text was first served (epoch ms). */
+export interface Revision {
+  readonly definition: string;
+  readonly firstServed: number;
+}
+
+/** The definitions executions ran, persisted in one data folder. */
+export class DefinitionRevisions {
+  private readonly db: DatabaseSync;
+  private readonly statements: Record<'keep' | 'ran' | 'of', StatementSync>;
+  /** Revision ids by definition text, for the texts kept through this instance (one hash per text). */
+  private readonly ids = new Map<string, string>();
+  private readonly batch = new WriteBatch((body) => {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      body();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  });
+
+  /** Opens (or creates) the revisions of the store in `dir`. */
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.db = new DatabaseSync(join(dir, DEFINITIONS_FILE));
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      keep: this.db.prepare('INSERT OR IGNORE INTO revisions (id, definition, first_served) VALUES (?, ?, ?)'),
+      ran: this.db.prepare('INSERT OR IGNORE INTO executions (arn, revision) VALUES (?, ?)'),
+      of: this.db.prepare(
+        'SELECT r.definition, r.first_served FROM executions e JOIN revisions r ON r.id = e.revision WHERE e.arn = ?',
+      ),
+    };
+  }
+
+  /** Keeps `definition` (once per distinct text) and returns its revision id. */
+  keep(definition: string, now: number = Date.now()): string {
+    let id = this.ids.get(definition);
+    if (id === undefined) {
+      id = createHash('sha256').update(definition).digest('hex');
+      this.statements.keep.run(id, definition, now);
+      this.ids.set(definition, id);
+    }
+    return id;
+  }
+
+  /**
+   * Records that `executionArn` runs `definition`. A redrive keeps the ARN, and so the first record:
+   * it reruns the definition the execution started with.
+   */
+  ran(executionArn: string, definition: string): void {
+    const id = this.keep(definition);
+    this.batch.write(
+      () => this.statements.ran.run(executionArn, id),
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Resolves once every `ran` so far is committed; rejects when that transaction failed. */
+  committed(): Promise<void> {
+    return this.batch.committed();
+  }
+
+  /** The definition `executionArn` ran, or undefined when it was not recorded. */
+  of(executionArn: string): Revision | undefined {
+    this.batch.flush();
+    const row = this.statements.of.get(executionArn) as { definition: string; first_served: number } | undefined;
+    return row ? { definition: row.definition, firstServed: row.first_served } : undefined;
+  }
+
+  /** Closes the database. */
+  dispose(): void {
+    if (!this.db.isOpen) return;
+    this.batch.flush();
+    this.db.close();
+  }
+}

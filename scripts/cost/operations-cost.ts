@@ -1,0 +1,163 @@
+/**
+ * `npm run cost:operations`: what the schedules, alarms and dashboard cost per month at rest, counted
+ * from the synthesized stack (the registry as it is) and priced from AWS's public price lists. Prints
+ * the Markdown table docs/jobs.md shows between `<!-- operations-cost:start -->` and
+ * `<!-- operations-cost:end -->`; a test compares the two.
+ *
+ * Prices are US East (N. Virginia) list prices; other regions differ a little. Free tiers are left
+ * out of the sums and named below the table.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { AsyncApiStack } from '../../stacks/async-api-stack';
+import { parseConfig } from '../../stacks/config';
+import { ALARM_MEANINGS } from '../../stacks/constructs/job-alarms';
+import type { JobDefinition } from '../../stacks/job';
+import { JOBS } from '../../stacks/jobs';
+import { ALARM_DEFAULTS, type ApiAlarmName, JOB_ALARMS, type JobAlarmName } from '../../stacks/schedules';
+
+/** A price, where it is published, and when it was read there. */
+export interface Price {
+  readonly usd: number;
+  readonly unit: string;
+  readonly source: string;
+}
+
+/** The prices used (us-east-1), read from the AWS pricing pages on 2026-12-06. */
+export const PRICES = {
+  alarmMetric: {
+    usd: 0.1,
+    unit: 'standard-resolution alarm metric per month (a metric-math alarm is billed per metric it reads)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
+  dashboard: { usd: 3, unit: 'custom dashboard per month', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  kmsKey: { usd: 1, unit: 'customer managed KMS key per month', source: 'https://aws.amazon.com/kms/pricing/' },
+} as const satisfies Record<string, Price>;
+
+interface Synthesized {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+/** Metrics an alarm reads: one, or each `metric` of its metric queries. */
+function alarmMetrics(alarm: Record<string, unknown>): number {
+  const queries = alarm['metric_query'] as { metric?: unknown }[] | undefined;
+  return queries ? queries.filter((q) => q.metric !== undefined).length : 1;
+}
+
+/** The rows: what is added per job, per schedule and per stage, with its monthly cost at rest. */
+export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][] {
+  const buildDir = mkdtempSync(join(tmpdir(), 'async-api-cost-'));
+  try {
+    const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', {
+      config: parseConfig({ TF_STATE_BUCKET: 'cost-unused' }),
+      buildDir,
+      jobs,
+    });
+    const doc = JSON.parse(Testing.synth(stack)) as Synthesized;
+    const all = (type: string) => Object.values(doc.resource[type] ?? {});
+    const alarms = all('aws_cloudwatch_metric_alarm');
+    const perJob = alarms.filter((a) => JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'));
+    const jobMetrics = perJob.reduce((n, a) => n + alarmMetrics(a), 0) / jobs.length;
+    const stageAlarms = alarms.filter((a) => !perJob.includes(a));
+    const stageMetrics = stageAlarms.reduce((n, a) => n + alarmMetrics(a), 0);
+    const keys = all('aws_kms_key').filter((k) => String(k['description']).includes('alarm topic')).length;
+    const dashboards = all('aws_cloudwatch_dashboard').length;
+    const named = (type: string, attribute: string, suffix: string) =>
+      all(type).filter((r) => String(r[attribute]).endsWith(suffix)).length;
+    const free =
+      named('aws_sns_topic', 'name', '-alarms') +
+      all('aws_scheduler_schedule_group').length +
+      named('aws_iam_role', 'name', '-scheduler') +
+      named('aws_sqs_queue', 'name', '-schedule-dead-letters');
+    const usd = (n: number) => `$${n.toFixed(2)}`;
+    const rows: string[][] = [
+      ['what', 'added', 'count', 'USD per month at rest'],
+      [
+        'execution alarms (failed, timed out, throttled, aborted)',
+        'per job',
+        `${perJob.length / jobs.length} alarms, ${jobMetrics} metrics`,
+        usd(jobMetrics * PRICES.alarmMetric.usd),
+      ],
+      ['EventBridge Scheduler schedule', 'per schedule', '1', `${usd(0)} (billed per invocation)`],
+      [
+        'API alarms (webhook dead letters, 5xx rate, route functions errors)',
+        'per stage',
+        `${stageAlarms.length} alarms, ${stageMetrics} metrics`,
+        usd(stageMetrics * PRICES.alarmMetric.usd),
+      ],
+      ['CloudWatch dashboard', 'per stage', String(dashboards), usd(dashboards * PRICES.dashboard.usd)],
+      ['KMS key of the alarm topic', 'per stage', String(keys), usd(keys * PRICES.kmsKey.usd)],
+      [
+        'alarm topic, schedule group, scheduler role, schedule dead-letter queue',
+        'per stage',
+        String(free),
+        `${usd(0)} (billed per request)`,
+      ],
+    ];
+    return rows;
+  } finally {
+    rmSync(buildDir, { recursive: true, force: true });
+  }
+}
+
+/** The Markdown the docs show. */
+export function renderOperationsCost(rows: string[][] = operationsCost()): string {
+  const [head, ...body] = rows;
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(head!),
+    line(head!.map(() => '---')),
+    ...body.map(line),
+    '',
+    `Printed by \`npm run cost:operations\` from the synthesized stack; prices (us-east-1): ${Object.values(PRICES)
+      .map((p) => `$${p.usd.toFixed(2)} per ${p.unit} (${p.source})`)
+      .join(
+        '; ',
+      )}. Not in the sums: CloudWatch's free tier (10 alarm metrics and 3 dashboards of up to 50 metrics per account) and Scheduler's (14 million invocations a month).`,
+  ].join('\n');
+}
+
+/** What to do when each alarm fires (docs/jobs.md, "Alarms"). */
+const WHEN_IT_FIRES: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
+  executionsFailed:
+    '`async-api list --job <job> --status FAILED`, then `async-api history <arn>` for the error and cause; fix the input or the code, then `async-api redrive <arn>`',
+  executionsTimedOut:
+    'the job ran past its `executionTimeoutSeconds`: look for a stuck task in its history; raise the timeout in the registry if the work really takes longer',
+  executionThrottled:
+    "too many starts or transitions for the account's Step Functions quotas: spread the schedules, or ask for a quota increase",
+  executionsAborted: 'someone or something called stop: check who (CloudTrail) before starting it again',
+  webhookDeadLetters:
+    'a webhook could not be delivered: read the messages in the `webhook-dead-letters` queue; the receiver was down or refused the signature',
+  api5xx: "the API answers with errors: the access log and the route functions' logs name the failing route",
+  statusFunctionErrors: "the status, list, history or redrive function threw: read its log group's newest errors",
+};
+
+/** The alarm table docs/jobs.md shows between `<!-- alarms:start -->` and `<!-- alarms:end -->`. */
+export function renderAlarmTable(): string {
+  const metricOf = (name: JobAlarmName | ApiAlarmName) =>
+    name in JOB_ALARMS
+      ? `AWS/States ${JOB_ALARMS[name as JobAlarmName]}`
+      : (
+          {
+            webhookDeadLetters: 'AWS/SQS ApproximateNumberOfMessagesVisible (max)',
+            api5xx: 'AWS/ApiGateway 5xx / Count, in %',
+            statusFunctionErrors: 'AWS/Lambda Errors, summed',
+          } as Record<string, string>
+        )[name];
+  const rows = (Object.keys(ALARM_DEFAULTS) as (JobAlarmName | ApiAlarmName)[]).map((name) => {
+    const d = ALARM_DEFAULTS[name];
+    return `| \`${name}\` | ${name in JOB_ALARMS ? 'job' : 'stage'} | ${metricOf(name)} | >= ${d.threshold}, ${d.evaluationPeriods} x ${d.periodSeconds} s, missing data ${d.treatMissingData} | ${ALARM_MEANINGS[name]} | ${WHEN_IT_FIRES[name]} |`;
+  });
+  return [
+    '| alarm | per | metric | fires at (default) | means | when it fires |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    'Printed by `npm run cost:operations -- --alarms` from `ALARM_DEFAULTS` (stacks/schedules.ts).',
+  ].join('\n');
+}
+
+if (require.main === module)
+  process.stdout.write(`${process.argv.includes('--alarms') ? renderAlarmTable() : renderOperationsCost()}\n`);

@@ -1,0 +1,123 @@
+/**
+ * What the CI roles need for schedules, alarms and the dashboard (issue 26), kept apart from
+ * `ci-policies.ts` so that file's rewrite and this addition merge cleanly: `planRoleStatements`
+ * appends the reads; the deploy role gets reads and writes as a managed policy of their own
+ * ({@link operationsDeployStatements}, attached by the `ci-access` stack), since its inline policy is
+ * at IAM's 10,240-character limit. Resource types and the actions the Terraform AWS provider calls
+ * for them (read: refresh and plan; write: apply):
+ *
+ * | Terraform resource type | read | write |
+ * |---|---|---|
+ * | `aws_scheduler_schedule_group` | scheduler:GetScheduleGroup, scheduler:ListTagsForResource | scheduler:CreateScheduleGroup, scheduler:DeleteScheduleGroup, scheduler:TagResource, scheduler:UntagResource |
+ * | `aws_scheduler_schedule` | scheduler:GetSchedule | scheduler:CreateSchedule, scheduler:UpdateSchedule, scheduler:DeleteSchedule, iam:PassRole (to scheduler.amazonaws.com) |
+ * | `aws_cloudwatch_metric_alarm` | cloudwatch:DescribeAlarms, cloudwatch:ListTagsForResource | cloudwatch:PutMetricAlarm, cloudwatch:DeleteAlarms, cloudwatch:TagResource, cloudwatch:UntagResource |
+ * | `aws_cloudwatch_dashboard` | cloudwatch:GetDashboard | cloudwatch:PutDashboard, cloudwatch:DeleteDashboards |
+ *
+ * The alarm topic, its key and policy and the schedules' dead-letter queue are of types the deploy
+ * role already writes (SNS topics, KMS keys, SQS queues of the stage).
+ */
+import type { CiPolicyScope } from './ci-policies';
+import type { PolicyStatement } from './service-role';
+
+/** The service the scheduler role is for: the deploy role may pass it to this one as well. */
+export const OPERATIONS_ROLE_SERVICES = ['scheduler.amazonaws.com'] as const;
+
+/** ARN patterns of the stage's schedules, groups, alarms and dashboards. */
+export function operationsArns(s: CiPolicyScope) {
+  const { partition: p, region: r, accountId: a, appPrefix: prefix } = s;
+  return {
+    scheduleGroups: `arn:${p}:scheduler:${r}:${a}:schedule-group/${prefix}-*`,
+    schedules: `arn:${p}:scheduler:${r}:${a}:schedule/${prefix}-*/${prefix}-*`,
+    alarms: `arn:${p}:cloudwatch:${r}:${a}:alarm:${prefix}-*`,
+    // Dashboards are global: no region in their ARN.
+    dashboards: `arn:${p}:cloudwatch::${a}:dashboard/${prefix}-*`,
+  };
+}
+
+/**
+ * Name of the deploy role's managed policy for them, beside the boundary policy (`ci-access` names
+ * both outside the application's prefix).
+ */
+export function operationsPolicyName(s: Pick<CiPolicyScope, 'appBoundaryPolicyName'>): string {
+  return s.appBoundaryPolicyName.replace(/-app-boundary$/, '-deploy-operations');
+}
+
+/** Reads of the stage's schedules, alarms and dashboard (plan and deploy roles); one statement per resource type. */
+export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
+  const arns = operationsArns(s);
+  return [
+    {
+      sid: 'ReadScheduleGroups',
+      actions: ['scheduler:GetScheduleGroup', 'scheduler:ListTagsForResource'],
+      resources: [arns.scheduleGroups],
+    },
+    { sid: 'ReadSchedules', actions: ['scheduler:GetSchedule'], resources: [arns.schedules] },
+    {
+      sid: 'ReadAlarms',
+      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+      resources: [arns.alarms],
+    },
+    { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: [arns.dashboards] },
+  ];
+}
+
+/** The plan role's reads of them, and of the deploy role's managed policy for them (in `ci-access`). */
+export function operationsPlanStatements(s: CiPolicyScope): PolicyStatement[] {
+  return [
+    ...operationsReadStatements(s),
+    {
+      sid: 'ReadDeployOperationsPolicy',
+      actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
+      resources: [`arn:${s.partition}:iam::${s.accountId}:policy/${operationsPolicyName(s)}`],
+    },
+  ];
+}
+
+/** Creating, changing and deleting them (deploy role), and passing the scheduler role to Scheduler. */
+export function operationsWriteStatements(s: CiPolicyScope): PolicyStatement[] {
+  const arns = operationsArns(s);
+  const roles = `arn:${s.partition}:iam::${s.accountId}:role/${s.appPrefix}-*`;
+  return [
+    {
+      sid: 'WriteScheduleGroups',
+      actions: [
+        'scheduler:CreateScheduleGroup',
+        'scheduler:DeleteScheduleGroup',
+        'scheduler:TagResource',
+        'scheduler:UntagResource',
+      ],
+      resources: [arns.scheduleGroups],
+    },
+    {
+      sid: 'WriteSchedules',
+      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [arns.schedules],
+    },
+    {
+      sid: 'WriteAlarms',
+      actions: [
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:TagResource',
+        'cloudwatch:UntagResource',
+      ],
+      resources: [arns.alarms],
+    },
+    {
+      sid: 'WriteDashboards',
+      actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
+      resources: [arns.dashboards],
+    },
+    {
+      sid: 'PassRolesToScheduler',
+      actions: ['iam:PassRole'],
+      resources: [roles],
+      condition: { StringEquals: { 'iam:PassedToService': [...OPERATIONS_ROLE_SERVICES] } },
+    },
+  ];
+}
+
+/** The deploy role's managed policy: reads and writes of the stage's schedules, alarms and dashboard. */
+export function operationsDeployStatements(s: CiPolicyScope): PolicyStatement[] {
+  return [...operationsReadStatements(s), ...operationsWriteStatements(s)];
+}

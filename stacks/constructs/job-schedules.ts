@@ -1,0 +1,122 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { Construct } from 'constructs';
+import { apiResourceNames } from '../job';
+import type { Naming } from '../naming';
+import {
+  type ExtraSchedules,
+  type JobSchedule,
+  type ScheduledJob,
+  scheduleResourceNames,
+  schedulesOf,
+} from '../schedules';
+import { ServiceRole } from './service-role';
+
+/**
+ * How a scheduled execution is named: the schedule's name and Scheduler's id of the invocation.
+ * The scheduled time cannot be used: Scheduler writes it as `2022-03-22T18:59:43Z` and StartExecution
+ * refuses ":" in a name (docs/aws-behaviour.md §12.2).
+ */
+export const SCHEDULED_EXECUTION_NAME = (schedule: string) => `${schedule}-<aws.scheduler.execution-id>`;
+
+/** The universal target that calls Step Functions' StartExecution (no Lambda in between). */
+export const START_EXECUTION_TARGET = (partition: string) => `arn:${partition}:scheduler:::aws-sdk:sfn:startExecution`;
+
+/**
+ * Delivery retries: an error of StartExecution (throttling, a service error) is retried for up to an
+ * hour; a later start would run a job well past its time, so the event goes to the dead-letter queue.
+ */
+export const SCHEDULE_RETRY = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 3600 } as const;
+
+/** Props of {@link JobSchedules}. */
+export interface JobSchedulesProps {
+  readonly naming: Naming;
+  /** The jobs (with their `schedules`), in registry order. */
+  readonly jobs: readonly ScheduledJob[];
+  /** Schedules the app adds, by job name (checked by `validateJobs`). */
+  readonly extraSchedules?: ExtraSchedules;
+  /** Each job's state machine ARN, by job name. */
+  readonly stateMachineArns: Readonly<Record<string, string>>;
+  readonly partition: string;
+}
+
+/** One schedule and what it became. */
+export interface ScheduleResources {
+  readonly job: string;
+  readonly definition: JobSchedule;
+  readonly schedule: SchedulerSchedule;
+}
+
+/**
+ * Every job's schedules: EventBridge Scheduler schedules in one group per stage, each calling
+ * StartExecution of its job's state machine through the universal target, with a retry policy and an
+ * encrypted SQS dead-letter queue. One role for all of them, assumable only by Scheduler for this
+ * account's schedules in this group, that may start only the scheduled jobs' executions and send to
+ * the dead-letter queue. Nothing is created when no job has a schedule.
+ *
+ * Every resource it creates is a public readonly property.
+ */
+export class JobSchedules extends Construct {
+  readonly group?: SchedulerScheduleGroup;
+  readonly role?: ServiceRole;
+  readonly deadLetterQueue?: SqsQueue;
+  readonly schedules: readonly ScheduleResources[];
+
+  constructor(scope: Construct, id: string, props: JobSchedulesProps) {
+    super(scope, id);
+    const { naming } = props;
+    const wanted = props.jobs.flatMap((job) =>
+      schedulesOf(job, props.extraSchedules).map((definition) => ({ job: job.name, definition })),
+    );
+    if (wanted.length === 0) {
+      this.schedules = [];
+      return;
+    }
+    const group = new SchedulerScheduleGroup(this, 'group', { name: naming.name('schedules') });
+    const deadLetterQueue = new SqsQueue(this, 'dead-letters', {
+      name: naming.name('schedule-dead-letters'),
+      sqsManagedSseEnabled: true,
+      // SQS's longest retention: a missed run waits two weeks for someone to look at it.
+      messageRetentionSeconds: 14 * 24 * 60 * 60,
+    });
+    const machines = [...new Set(wanted.map((w) => props.stateMachineArns[w.job]!))];
+    const role = new ServiceRole(this, 'role', {
+      roleName: apiResourceNames(naming).schedulerRole,
+      servicePrincipal: 'scheduler.amazonaws.com',
+      sourceAccount: new DataAwsCallerIdentity(this, 'account').accountId,
+      statements: [
+        { sid: 'StartScheduledJobs', actions: ['states:StartExecution'], resources: machines },
+        { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [deadLetterQueue.arn] },
+      ],
+    });
+    this.group = group;
+    this.deadLetterQueue = deadLetterQueue;
+    this.role = role;
+    this.schedules = wanted.map(({ job, definition }) => ({
+      job,
+      definition,
+      schedule: new SchedulerSchedule(this, `${job}-${definition.name}`, {
+        name: scheduleResourceNames(naming, job, definition).schedule,
+        groupName: group.name,
+        description: `Starts job ${job} (${definition.name}).`,
+        scheduleExpression: definition.expression,
+        scheduleExpressionTimezone: definition.timeZone ?? 'UTC',
+        state: definition.enabled === false ? 'DISABLED' : 'ENABLED',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: START_EXECUTION_TARGET(props.partition),
+          roleArn: role.role.arn,
+          input: JSON.stringify({
+            StateMachineArn: props.stateMachineArns[job]!,
+            Name: SCHEDULED_EXECUTION_NAME(definition.name),
+            Input: JSON.stringify(definition.input ?? {}),
+          }),
+          retryPolicy: SCHEDULE_RETRY,
+          deadLetterConfig: { arn: deadLetterQueue.arn },
+        },
+      }),
+    }));
+  }
+}
