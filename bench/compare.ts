@@ -102,6 +102,17 @@ export function formatMoves(comparisons: readonly Comparison[], against: string)
   ].join('\n');
 }
 
+/** The section every run ends with: what moved since the previous run in `dir` (bench/results). */
+export function movesSincePrevious(dir: string, current: RecordedRun): string {
+  const previous = previousRun(dir, current);
+  if (!previous) return 'No earlier run on this machine with these settings in bench/results to compare with.';
+  const commit = previous.machine.git?.commit.slice(0, 12) ?? 'unknown commit';
+  return formatMoves(
+    compareRuns(previous.figures, current.figures),
+    `the previous run on this machine (${previous.date.slice(0, 16)} UTC, ${commit})`,
+  );
+}
+
 /** figure | before | after | change | direction, for any list of comparisons. */
 export function formatComparisonTable(comparisons: readonly Comparison[], headers = ['before', 'after']): string {
   const mark = { better: '✅ better', worse: '❌ worse', moved: 'moved' } as const;

@@ -30,8 +30,7 @@ import {
   checkoutBaseline,
   compareRuns,
   formatComparisonTable,
-  formatMoves,
-  previousRun,
+  movesSincePrevious,
   type RecordedRun,
 } from './compare';
 import { type BenchContext, benchEnvironment, type GroupResult } from './context';
@@ -125,12 +124,7 @@ async function main(): Promise<void> {
   const report = formatReport(results);
   process.stdout.write(`${report}\n`);
   const dir = join(REPO_ROOT, 'bench', 'results');
-  const previous = previousRun(dir, results);
-  process.stdout.write(
-    previous
-      ? `\n${formatMoves(compareRuns(previous.figures, figures), `the previous run on this machine (${previous.date.slice(0, 16)} UTC, ${previous.machine.git?.commit.slice(0, 12) ?? 'unknown commit'})`)}\n`
-      : '\nNo earlier run on this machine with these settings in bench/results to compare with.\n',
-  );
+  process.stdout.write(`\n${movesSincePrevious(dir, results)}\n`);
   mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
   const file = join(dir, `${date.toISOString().replace(/[:.]/g, '-')}.json`);

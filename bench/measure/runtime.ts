@@ -14,13 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { processTree, readCpuMs } from '../../local/proc';
 import { REPO_ROOT } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { percentile, round } from '../stats';
 import {
+  type CpuPerExecution,
+  cpuMs,
+  cpuPerExecution,
   findStateMachineArn,
   MEASURE_SETTINGS,
   postJson,
@@ -70,12 +72,8 @@ export interface RuntimeMeasurements {
     /** Succeeded executions divided by the time from the first start to the last one closing. */
     readonly executionsPerSecond: number;
     readonly rejected: number;
-    /**
-     * CPU time (user + system) the runtime process used per succeeded execution during the run, and
-     * with its function processes, in ms; undefined without /proc or a pid. Unlike executions per
-     * second, this barely moves when other work shares the machine.
-     */
-    readonly cpuMsPerExecution?: { readonly runtime: number; readonly withFunctions: number };
+    /** CPU ms per succeeded execution during the run ({@link cpuPerExecution}); none without /proc. */
+    readonly cpuMsPerExecution?: CpuPerExecution;
   };
   readonly memory: {
     readonly executions: number;
@@ -225,31 +223,9 @@ async function measureThroughput(
   const elapsed = (performance.now() - t0) / 1000;
   const cpuAfter = pid ? cpuMs(pid) : undefined;
   const succeeded = await countSince(sfn, stateMachineArn, `tput-${tag}-`, 'SUCCEEDED');
-  const perExecution = (ms: number): number => Math.round((ms / Math.max(succeeded, 1)) * 1000) / 1000;
-  return {
-    seconds: round(elapsed),
-    started,
-    succeeded,
-    executionsPerSecond: round(succeeded / elapsed),
-    rejected,
-    ...(cpuBefore && cpuAfter
-      ? {
-          cpuMsPerExecution: {
-            runtime: perExecution(cpuAfter.runtime - cpuBefore.runtime),
-            withFunctions: perExecution(cpuAfter.total - cpuBefore.total),
-          },
-        }
-      : {}),
-  };
-}
-
-// CPU ms of the runtime process, and of it with its function processes (those alive at both reads:
-// they live as long as the runtime keeps them warm, which is the whole run).
-function cpuMs(pid: number): { runtime: number; total: number } | undefined {
-  const runtime = readCpuMs(pid);
-  if (runtime === undefined) return undefined;
-  const total = processTree(pid).reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0);
-  return { runtime, total };
+  const cpu = cpuPerExecution(cpuBefore, cpuAfter, succeeded);
+  const result = { seconds: round(elapsed), started, succeeded, rejected };
+  return { ...result, executionsPerSecond: round(succeeded / elapsed), ...(cpu ? { cpuMsPerExecution: cpu } : {}) };
 }
 
 async function measureMemory(
