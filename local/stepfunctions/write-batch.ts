@@ -4,7 +4,7 @@
  * happen before they are on disk (an answer to a client, a status-change event) waits for that commit.
  *
  * Why: a transaction per start and per close was most of the runtime's time per execution under
- * load (docs/local-runtime.md, "Throughput"); one commit per tick costs the same for one write or a
+ * load (docs/local-runtime.md, "Persistence"); one commit per tick costs the same for one write or a
  * thousand. Durability is unchanged: nothing is answered or announced before its commit, and a
  * committed transaction survives a kill of the process (WAL, see store.ts).
  */
