@@ -3,9 +3,9 @@
  * SQLite transaction, at the next `setImmediate` or earlier when a reader needs them; what must not
  * happen before they are on disk (an answer to a client, a status-change event) waits for that commit.
  *
- * Why: a transaction per start and per close was most of the runtime's time per execution under
- * load (docs/local-runtime.md, "Persistence"); one commit per tick costs the same for one write or a
- * thousand. Durability is unchanged: nothing is answered or announced before its commit, and a
+ * Why: a transaction per start and per close was the largest share of the runtime's time per
+ * execution under load (docs/local-runtime.md, "Persistence"), and a commit's fixed cost is shared by
+ * every write in it. Durability is unchanged: nothing is answered or announced before its commit, and a
  * committed transaction survives a kill of the process (WAL, see store.ts).
  */
 
