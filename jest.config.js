@@ -1,6 +1,6 @@
 /**
  * Jest runs TypeScript through SWC, which strips types without checking them:
- * `npm test` type-checks once with `tsc --noEmit` before jest starts.
+ * `npm test` type-checks with `tsc --noEmit` while jest runs (scripts/test.cjs).
  */
 require('./scripts/require-node.cjs'); // `npx jest` on an older Node.js stops here with one line
 

@@ -168,7 +168,8 @@ export function formatReport(r: BenchResults): string {
     '',
     `Machine: ${machineLine(r.machine)}.`,
     `Commit: ${r.machine.git ? `${r.machine.git.commit.slice(0, 12)}${r.machine.git.dirty ? ' + uncommitted changes' : ''}` : 'unknown'}. ` +
-      `Settings: ${r.settings.runs} runs, ${r.settings.throughputSeconds} s throughput${r.settings.quick ? ' (--quick)' : ''}. ` +
+      `Settings: ${r.settings.runs} runs, ${r.settings.throughputSeconds} s throughput${r.settings.quick ? ' (--quick)' : ''}` +
+      `${r.settings.groups.length < Object.keys(GROUPS).length ? `, only ${r.settings.groups.join(', ')}` : ''}. ` +
       `Bench took ${r.durationSeconds} s.`,
     '',
     formatTable(r.figures),

@@ -53,7 +53,12 @@ export async function benchTests(ctx: BenchContext): Promise<GroupResult> {
       runs.map((r) => r.jest.wallMs / 1000),
     ),
     sampleFigure(
-      { id: 'tests.unit.peakProcess', label: 'unit tests after an edit: peak memory, largest process', unit: 'MB' },
+      {
+        id: 'tests.unit.peakProcess',
+        label: 'unit tests after an edit: peak memory, largest process',
+        unit: 'MB',
+        target: { max: 400, text: '≤ 400 MB' },
+      },
       mem(runs.map((r) => r.jest.peakProcessMb)),
       { failure: 'memory needs Linux /proc' },
     ),

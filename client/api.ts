@@ -105,8 +105,10 @@ export interface ExecutionHistoryPage {
   readonly executionDataOmitted?: true;
 }
 
-/** `POST /redrive-execution` response. */
-export type RedriveResult = RedriveExecutionBody;
+/** `POST /redrive-execution` response, its date as ISO-8601 like every date the client returns. */
+export interface RedriveResult extends Omit<RedriveExecutionBody, 'redriveDate'> {
+  readonly redriveDate: string | null;
+}
 
 /** A description together with the server's polling hint. */
 export interface DescribeResult {
@@ -198,14 +200,21 @@ export class ApiClient {
     return this.base;
   }
 
-  /** `POST /start-execution`, or `POST /<job>/start-execution` when `job` is given. */
+  /**
+   * `POST /start-execution`, or `POST /<job>/start-execution` when `job` is given; with `webhook`,
+   * `POST /<job>/start-execution-with-webhook` (there is no such route without a job).
+   */
   async startExecution(
-    request: { input: unknown; name?: string; job?: string },
+    request: { input: unknown; name?: string; job?: string; webhook?: string },
     signal?: AbortSignal,
   ): Promise<StartResult> {
     const body: Record<string, unknown> = { input: request.input };
     if (request.name !== undefined) body.name = request.name;
-    const { json } = await this.post(startExecutionPath(request.job), body, signal);
+    if (request.webhook !== undefined) body.webhook = request.webhook;
+    if (request.webhook !== undefined && request.job === undefined)
+      throw new TypeError('job: a start with a webhook names its job (POST /<job>/start-execution-with-webhook)');
+    const path = startExecutionPath(request.job);
+    const { json } = await this.post(request.webhook === undefined ? path : `${path}-with-webhook`, body, signal);
     if (!isRecord(json) || typeof json.executionArn !== 'string') {
       throw new ApiError(`start-execution returned no executionArn: ${preview(json)}`, { status: 200 });
     }
@@ -279,7 +288,7 @@ export class ApiClient {
     const { json } = await this.post('/redrive-execution', { executionArn }, signal);
     return {
       executionArn: isRecord(json) && typeof json.executionArn === 'string' ? json.executionArn : executionArn,
-      redriveDate: isRecord(json) && typeof json.redriveDate === 'string' ? json.redriveDate : null,
+      redriveDate: redriveDateOf(isRecord(json) ? json.redriveDate : undefined),
     };
   }
 
@@ -420,4 +429,13 @@ function progressOf(value: unknown): ExecutionDescription['progress'] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `redriveDate` as ISO 8601, like every date the client prints: the API answers epoch seconds (as
+ * start and stop do); an API deployed before that answered an ISO string, taken as it is.
+ */
+function redriveDateOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? new Date(Math.round(value * 1000)).toISOString() : null;
 }

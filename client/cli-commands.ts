@@ -3,12 +3,10 @@
  * code. Results go to stdout through {@link print} (one date format, ISO 8601; `--query`;
  * `--output`); progress and notes go to stderr unless `--quiet`.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ApiClient, ApiError, type ExecutionDescription } from './api';
-import { apiErrorText, connectClient, reattachCommand } from './cli-connect';
-import { type CliIo, ExitCode, UsageError } from './cli-io';
+import { apiErrorText, connectClient, explainMissingJob, reattachCommand } from './cli-connect';
+import { type CliIo, ExitCode, readInput, UsageError } from './cli-io';
 import type { DescribeFlags, GlobalFlags, RunFlags, StartFlags, StopFlags, WaitFlags } from './cli-options';
 import type { Connection } from './config';
 import {
@@ -18,7 +16,7 @@ import {
   waitAfterStart,
   waitForExecution,
 } from './execution';
-import { compileQuery, isoFromEpochSeconds, renderOutput } from './output';
+import { compileQuery, failureSummary, isoFromEpochSeconds, renderOutput } from './output';
 import { type PollResult, WaitOutcome } from './poll';
 import {
   canShowSpinner,
@@ -128,6 +126,8 @@ export async function waitCommand(
       timeoutMs: flags.timeout,
       maxIntervalMs: flags.maxInterval,
       minIntervalMs: minIntervalFor(flags),
+      // A 404 is normal only right after this client's own start; for any other ARN it is final.
+      ...(afterStart.startedAtMs === undefined ? { notFoundGraceMs: 0 } : {}),
       ...afterStart,
       signal: controller.signal,
       now,
@@ -143,6 +143,23 @@ export async function waitCommand(
     unsubscribe();
   }
 
+  return reportOutcome(result, { arn, flags, command, io, context, client, progress });
+}
+
+/** What {@link reportOutcome} needs of the wait it reports. */
+interface WaitReport {
+  readonly arn: string;
+  readonly flags: WaitFlags;
+  readonly command: Command;
+  readonly io: CliIo;
+  readonly context: CommandContext;
+  readonly client: ApiClient;
+  readonly progress: ProgressReporter;
+}
+
+/** Prints how a wait ended (a line on stderr, the description on stdout) and returns the exit code. */
+async function reportOutcome(result: PollResult<ExecutionDescription>, report: WaitReport): Promise<ExitCode> {
+  const { arn, flags, command, io, context, client, progress } = report;
   const took = `after ${formatDuration(result.elapsedMs)} (${result.requests} requests)`;
   const description = result.detail;
   switch (result.outcome) {
@@ -150,11 +167,11 @@ export async function waitCommand(
     case WaitOutcome.Failed:
     case WaitOutcome.TimedOut:
     case WaitOutcome.Aborted: {
-      const failure =
-        description?.error || description?.cause
-          ? `: ${[description.error, description.cause].filter(Boolean).join(': ')}`
-          : '';
-      progress.finish(`${result.outcome} ${took}${failure}`, result.outcome === WaitOutcome.Succeeded);
+      const failure = failureSummary(description?.error, description?.cause);
+      progress.finish(
+        `${result.outcome} ${took}${failure ? `: ${failure}` : ''}`,
+        result.outcome === WaitOutcome.Succeeded,
+      );
       if (!flags.outputOnly) print(io, flags, 'DescribeExecution', description);
       else if (result.outcome === WaitOutcome.Succeeded)
         print(io, flags, 'DescribeExecution', description?.output ?? null);
@@ -164,7 +181,7 @@ export async function waitCommand(
       progress.finish(`still ${result.status ?? 'not visible'} ${took}; --timeout passed`, false);
       if (description && !flags.outputOnly) print(io, flags, 'DescribeExecution', description);
       io.stderr.write(
-        `async-api: deadline passed; the execution is still running. Re-attach with: ${reattachCommand(arn, command)}\n`,
+        `async-api: deadline passed; the execution is still running. Re-attach with: ${reattachCommand(arn, command, context.connection)}\n`,
       );
       return ExitCode.DeadlinePassed;
     }
@@ -175,7 +192,7 @@ export async function waitCommand(
         return ExitCode.Interrupted;
       }
       io.stderr.write(
-        `async-api: interrupted; the execution keeps running. Re-attach with: ${reattachCommand(arn, command)}\n`,
+        `async-api: interrupted; the execution keeps running. Re-attach with: ${reattachCommand(arn, command, context.connection)}\n`,
       );
       return ExitCode.Interrupted;
     }
@@ -215,14 +232,34 @@ function startNamed(
   input: unknown,
   io: CliIo,
 ): Promise<StartOrAttachResult> {
+  const webhook = flags.webhook === undefined ? {} : { webhook: flags.webhook, job: webhookJob(connection) };
   const start = (request: { input: unknown; name: string }) =>
-    callWithRetries((signal) => client.startExecution({ ...request, job: connection.job }, signal), retryIo(io));
-  return startOrAttach(start, {
+    callWithRetries(
+      (signal) => client.startExecution({ ...request, job: connection.job, ...webhook }, signal),
+      retryIo(io),
+    );
+  const started = startOrAttach(start, {
     input,
     name: flags.name,
     stateMachineArn: connection.stateMachineArn,
     newName: io.newName,
   });
+  const { job } = connection;
+  return job === undefined
+    ? started
+    : started.catch(async (err: unknown) => {
+        throw err instanceof ApiError && err.status === 404 ? await explainMissingJob(client, job, err) : err;
+      });
+}
+
+// The webhook routes are per job: --job, else the default job the outputs file names.
+function webhookJob(connection: Connection): string {
+  const job = connection.job ?? connection.defaultJob;
+  if (job === undefined)
+    throw new UsageError(
+      '--webhook needs --job <name>: the webhook routes are POST /<job>/start-execution-with-webhook',
+    );
+  return job;
 }
 
 function attachedNote(started: StartOrAttachResult, action: string): string {
@@ -251,37 +288,4 @@ async function stopAfterInterrupt(client: ApiClient, arn: string, io: CliIo): Pr
 /** The retry options a command takes from its io (injected sleep and randomness in tests). */
 export function retryIo(io: CliIo): { sleep?: CliIo['sleep']; random?: CliIo['random'] } {
   return { sleep: io.sleep, random: io.random };
-}
-
-async function readInput(spec: string | undefined, io: CliIo): Promise<unknown> {
-  if (spec === undefined) return {};
-  let text: string;
-  let source: string;
-  if (spec === '-') {
-    if (!io.stdin) throw new UsageError('--input - needs stdin, which is not available');
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk));
-    text = Buffer.concat(chunks).toString('utf8');
-    source = 'from stdin';
-  } else if (spec.startsWith('@')) {
-    const path = resolve(io.cwd, spec.slice(1));
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      throw new UsageError(
-        `--input ${spec}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass JSON text, @file or - for stdin`,
-      );
-    }
-    source = `in ${path}`;
-  } else {
-    text = spec;
-    source = 'text';
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(
-      `--input ${source} is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass JSON text, @file or - for stdin`,
-    );
-  }
 }

@@ -6,10 +6,11 @@
 
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Command } from 'commander';
-import { ApiClient, type ApiError, type Auth } from './api';
+import { ApiClient, ApiError, type Auth } from './api';
 import type { CliIo } from './cli-io';
 import { CONNECTION_FLAGS, type GlobalFlags, type StartFlags } from './cli-options';
-import { type Connection, isLoopback, resolveConnection } from './config';
+import { ConfigError, type Connection, isLoopback, resolveConnection } from './config';
+import { readLocalCredentials, readLocalEndpoint } from './local-endpoint';
 import { loadSharedProfiles, sharedFilePaths } from './profile';
 
 /** Resolves the connection for a command's flags; see {@link resolveConnection}. */
@@ -33,6 +34,7 @@ export async function connect(
     cwd: io.cwd,
     // Missing files count as empty; only iam looks at them (a profile's region and existence).
     profiles: await loadSharedProfiles(io.env),
+    localEndpoint: () => readLocalEndpoint(io.cwd),
   });
 }
 
@@ -55,7 +57,11 @@ export async function buildClient(connection: Connection, io: CliIo): Promise<Ap
   let auth: Auth;
   if (connection.auth === 'iam') {
     const region = connection.region as string;
-    const credentials = io.credentials ?? (await defaultCredentials(io.env));
+    const { local } = connection;
+    // npm start's AWS_IAM routes accept its own key pair only: whatever else is configured is not it.
+    const credentials = local
+      ? () => async () => readLocalCredentials(local.credentialsFile)
+      : (io.credentials ?? (await defaultCredentials(io.env)));
     auth = {
       mode: 'iam',
       region,
@@ -121,12 +127,43 @@ export function apiErrorText(err: ApiError, connection: Connection | undefined):
   return `${err.message}${status}${hint}`;
 }
 
-/** The `wait` command that picks up where this one left, with the connection flags given on the command line. */
-export function reattachCommand(arn: string, command: Command): string {
-  const parts = ['async-api', 'wait', arn];
+/**
+ * The API's answer to an unknown job as a usage error naming the jobs it has (exit 2), as `--job`
+ * is with an outputs file; undefined for any other error. The list route's 400 says
+ * `job must be one of <a, b>; got "<job>"` (lambda-src/list-executions/handler.ts).
+ */
+export function unknownJobError(err: unknown, job: string): ConfigError | undefined {
+  if (!(err instanceof ApiError) || err.status !== 400) return undefined;
+  const known = /^job must be one of (.*); got /.exec(err.message)?.[1];
+  return known === undefined
+    ? undefined
+    : new ConfigError(`no job ${JSON.stringify(job)} in this API; its jobs: ${known}`);
+}
+
+/**
+ * Why a start of `job` was refused with 404 (no such route): asks the list route, whose answer names
+ * the API's jobs; `err` itself when that does not tell.
+ */
+export async function explainMissingJob(client: ApiClient, job: string, err: ApiError): Promise<Error> {
+  try {
+    await client.listExecutions({ job, maxResults: 1 });
+  } catch (listErr) {
+    return unknownJobError(listErr, job) ?? err;
+  }
+  return err;
+}
+
+/**
+ * The `wait` command that picks up where this one left, as it is run from this folder (`npx`): the
+ * connection flags given on the command line, and the endpoint this one called when no flag named
+ * it (it may have come from a variable or a file that the next shell does not have).
+ */
+export function reattachCommand(arn: string, command: Command, connection?: Connection): string {
+  const parts = ['npx', 'async-api', 'wait', arn];
   for (const [key, flag] of CONNECTION_FLAGS) {
     if (command.getOptionValueSourceWithGlobals(key) === 'cli')
       parts.push(flag, String(command.optsWithGlobals()[key]));
+    else if (key === 'endpoint' && connection) parts.push(flag, connection.endpoint);
   }
   // The re-attached wait prints its result the way this one would have.
   for (const [key, flag] of [

@@ -2,6 +2,8 @@
  * What the `async-api` CLI sees of the world (streams, environment, clock) and what it answers
  * (exit codes). Kept apart from the commands so every CLI module can share them without cycles.
  */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ProgressStream } from './progress';
 
@@ -70,4 +72,38 @@ export function processIo(): CliIo {
       return () => process.off('SIGINT', handler);
     },
   };
+}
+
+/** The JSON of `--input`: text, `@file` (relative to the working folder) or `-` for stdin; `{}` without one. */
+export async function readInput(spec: string | undefined, io: CliIo): Promise<unknown> {
+  if (spec === undefined) return {};
+  let text: string;
+  let source: string;
+  if (spec === '-') {
+    if (!io.stdin) throw new UsageError('--input - needs stdin, which is not available');
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk));
+    text = Buffer.concat(chunks).toString('utf8');
+    source = 'from stdin';
+  } else if (spec.startsWith('@')) {
+    const path = resolve(io.cwd, spec.slice(1));
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new UsageError(
+        `--input ${spec}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass JSON text, @file or - for stdin`,
+      );
+    }
+    source = `in ${path}`;
+  } else {
+    text = spec;
+    source = 'text';
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `--input ${source} is not valid JSON (${err instanceof Error ? err.message : String(err)}); pass JSON text, @file or - for stdin`,
+    );
+  }
 }

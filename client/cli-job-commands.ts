@@ -9,7 +9,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { LIST_MAX_RESULTS, LIST_STATUSES } from '../lambda-src/list-executions/handler';
 import { ApiError } from './api';
 import { type CommandContext, print, retryIo } from './cli-commands';
-import { connectClient } from './cli-connect';
+import { connectClient, unknownJobError } from './cli-connect';
 import { type CliIo, ExitCode } from './cli-io';
 import type { GlobalFlags } from './cli-options';
 import { callWithRetries } from './retry';
@@ -113,7 +113,9 @@ export async function listCommand(flags: ListFlags, io: CliIo, context: CommandC
     (page) => page.executions,
     flags,
     io,
-  );
+  ).catch((err: unknown) => {
+    throw (flags.job !== undefined && unknownJobError(err, flags.job)) || err;
+  });
   print(io, flags, 'ListExecutions', { executions: result.items, nextToken: result.nextToken });
   return ExitCode.Succeeded;
 }

@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, ExitCode } from './cli-io';
-import { DEFAULT_SECRET_FILE, listen, parsePort, readSecretFile } from './listen';
+import { DEFAULT_SECRET_FILE, listen, readSecretFile } from './listen';
+import { parsePort } from './port';
 
 /** Adds `listen` to the program. */
 export function addListenCommand(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
@@ -21,7 +22,7 @@ export function addListenCommand(program: Command, io: CliIo, setExit: (code: Ex
 
 /** Runs the receiver until Ctrl-C; each verified event is one line on stdout, each refusal one on stderr. */
 async function listenCommand(options: { port: string; secretFile: string }, io: CliIo): Promise<ExitCode> {
-  const port = parsePort(options.port);
+  const port = parsePort(options.port, '--port');
   const secret = readSecretFile(resolve(io.cwd, options.secretFile));
   const { server, url } = await listen({
     port,

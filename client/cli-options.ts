@@ -32,6 +32,7 @@ export interface StartFlags extends GlobalFlags {
   input?: string;
   name?: string;
   job?: string;
+  webhook?: string;
   stateMachineArn?: string;
 }
 /** `describe`'s options. */
@@ -140,10 +141,29 @@ export function addStartOptions(command: Command): Command {
     )
     .addOption(
       new Option(
+        '--webhook <url>',
+        'POST a signed event to this URL when the execution ends (POST /<job>/start-execution-with-webhook; docs/webhooks.md)',
+      ).argParser(parseWebhookUrl),
+    )
+    .addOption(
+      new Option(
         '--state-machine-arn <arn>',
         "state machine ARN, to attach by --name (default: the job's state_machine_arn from the outputs file)",
       ),
     );
+}
+
+/** `--webhook`'s parser: an absolute http(s) URL; which ones the API accepts is the API's to say. */
+function parseWebhookUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
+    throw new InvalidArgumentError('Expected an absolute URL such as https://example.com/hooks/async-api.');
+  return value;
 }
 
 /** The `<executionArn>` argument's parser. */

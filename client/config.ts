@@ -3,10 +3,11 @@
  * outputs file `cdktf output` writes. Pure apart from the injected file reader; the CLI passes its
  * flags and environment in.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../lambda-src/shared/config-error';
 import { jobNameProblem } from './api';
+import type { LocalEndpoint } from './local-endpoint';
+import { isRecord, loadStacks, pickStack, readIfExists, type Stack, sameEndpoint } from './outputs-file';
 import { hasProfile, profileRegion, type SharedProfiles } from './profile';
 
 /** Authorisation modes of the CLI. */
@@ -54,8 +55,12 @@ export interface Connection {
   readonly stateMachineArn?: string;
   /** The job to start; absent: the API's default job. */
   readonly job?: string;
-  /** Where `auth` came from; `default` means nothing chose it (iam). */
-  readonly authSource: 'settings' | 'env' | 'outputs' | 'default';
+  /** The API's default job, when the outputs file names it (`default_job`). */
+  readonly defaultJob?: string;
+  /** Where `auth` came from; `default` means nothing chose it (iam); `local` the endpoint file of `npm start`. */
+  readonly authSource: 'settings' | 'env' | 'outputs' | 'local' | 'default';
+  /** The endpoint file of `npm start` that supplied the endpoint; its key pair signs for iam. */
+  readonly local?: LocalEndpoint;
   /** Outputs file and stack that supplied values, if any. */
   readonly outputs?: { readonly file: string; readonly stack: string };
 }
@@ -71,12 +76,16 @@ export interface ResolveInputs {
   readonly readFile?: (path: string) => string | undefined;
   /** The AWS shared config and credentials files, for a profile's region and existence (iam only). */
   readonly profiles?: SharedProfiles;
+  /** The endpoint file of a running `npm start`, read only when nothing else names an endpoint. */
+  readonly localEndpoint?: () => LocalEndpoint | undefined;
 }
 
 /**
- * Endpoint: settings, else `ASYNC_API_ENDPOINT`, else the outputs file's stack with `api_endpoint`.
- * Auth: settings, else `ASYNC_API_AUTH`, else outputs' `api_auth`, else iam.
- * Region (iam only): settings, else `AWS_REGION`/`AWS_DEFAULT_REGION`, else outputs' `region`, else
+ * Endpoint: settings, else `ASYNC_API_ENDPOINT`, else the outputs file's stack with `api_endpoint`,
+ * else the endpoint file of a running `npm start` (client/local-endpoint.ts).
+ * Auth: settings, else `ASYNC_API_AUTH`, else outputs' `api_auth`, else the endpoint file's, else iam.
+ * Region (iam only): settings, else `AWS_REGION`/`AWS_DEFAULT_REGION`, else outputs' (or the endpoint
+ * file's) `region`, else
  * the `execute-api.<region>.amazonaws.com` host, else the profile's `region` in the shared config
  * (the API's own region, where known, comes before a profile's default: a signature for another
  * region is refused). A chosen profile (settings or `AWS_PROFILE`) that neither shared file has is an
@@ -91,34 +100,15 @@ export interface ResolveInputs {
  */
 export function resolveConnection(inputs: ResolveInputs): Connection {
   const { settings, env } = inputs;
-  const readFile = inputs.readFile ?? readIfExists;
-  const explicitOutputs = settings.outputsFile !== undefined || settings.stack !== undefined;
   const outputsPath = absolute(inputs.cwd, settings.outputsFile ?? DEFAULT_OUTPUTS_FILE);
-  const stacks = loadStacks(outputsPath, readFile, settings.outputsFile !== undefined);
-
-  const givenEndpoint = nonEmpty(settings.endpoint) ?? nonEmpty(env.ASYNC_API_ENDPOINT);
-  let stack = pickStack(stacks, settings.stack, givenEndpoint, outputsPath);
-  if (
-    givenEndpoint !== undefined &&
-    stack !== undefined &&
-    !explicitOutputs &&
-    !sameEndpoint(stack.values.api_endpoint, givenEndpoint)
-  ) {
-    stack = undefined;
-  }
-  const endpoint = givenEndpoint ?? (stack ? String(stack.values.api_endpoint) : undefined);
-  if (endpoint === undefined) {
-    throw new ConfigError(
-      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\``,
-    );
-  }
-  checkEndpoint(endpoint);
+  const { endpoint, stack, local } = findEndpoint(inputs, outputsPath);
   const outputs = stack?.values ?? {};
 
   const authChoices: Array<[Connection['authSource'], string | undefined]> = [
     ['settings', nonEmpty(settings.auth)],
     ['env', nonEmpty(env.ASYNC_API_AUTH)],
     ['outputs', stringValue(outputs.api_auth)],
+    ['local', local?.auth],
   ];
   const [authSource, authText] = authChoices.find(([, value]) => value !== undefined) ?? ['default', 'iam'];
   const auth = parseAuthMode(authText as string);
@@ -133,7 +123,9 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
     profile,
     stateMachineArn,
     job,
+    defaultJob: stringValue(outputs.default_job),
     outputs: stack ? { file: outputsPath, stack: stack.id } : undefined,
+    ...(local ? { local } : {}),
   };
 
   if (auth === 'jwt') {
@@ -144,8 +136,49 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
   }
   if (auth === 'none') return base;
 
-  const profiles = inputs.profiles;
-  if (profile !== undefined && profiles !== undefined && !hasProfile(profiles, profile)) {
+  return { ...base, region: iamRegion(inputs, base, stack?.values ?? {}) };
+}
+
+/** Where the endpoint comes from, and the outputs-file stack or `npm start` file that goes with it. */
+function findEndpoint(
+  inputs: ResolveInputs,
+  outputsPath: string,
+): { endpoint: string; stack?: Stack; local?: LocalEndpoint } {
+  const { settings, env } = inputs;
+  const explicitOutputs = settings.outputsFile !== undefined || settings.stack !== undefined;
+  const stacks = loadStacks(outputsPath, inputs.readFile ?? readIfExists, settings.outputsFile !== undefined);
+  const givenEndpoint = nonEmpty(settings.endpoint) ?? nonEmpty(env.ASYNC_API_ENDPOINT);
+  let stack = pickStack(stacks, settings.stack, givenEndpoint, outputsPath);
+  if (
+    givenEndpoint !== undefined &&
+    stack !== undefined &&
+    !explicitOutputs &&
+    !sameEndpoint(stack.values.api_endpoint, givenEndpoint)
+  ) {
+    stack = undefined;
+  }
+  // npm start's file, as the outputs file: it supplies auth and region for the endpoint it names.
+  let local = stack === undefined ? inputs.localEndpoint?.() : undefined;
+  if (local && givenEndpoint !== undefined && !sameEndpoint(local.endpoint, givenEndpoint)) local = undefined;
+  const endpoint = givenEndpoint ?? (stack ? String(stack.values.api_endpoint) : local?.endpoint);
+  if (endpoint === undefined) {
+    throw new ConfigError(
+      `no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, write ${outputsPath} with \`cdktf output --outputs-file ${DEFAULT_OUTPUTS_FILE}\`, or run \`npm start\` in this folder`,
+    );
+  }
+  checkEndpoint(endpoint);
+  return { endpoint, ...(stack ? { stack } : {}), ...(local ? { local } : {}) };
+}
+
+/** The region SigV4 signs for (see {@link resolveConnection}); a chosen profile must exist. */
+function iamRegion(
+  inputs: ResolveInputs,
+  connection: Pick<Connection, 'endpoint' | 'profile' | 'local' | 'authSource'>,
+  outputs: Readonly<Record<string, unknown>>,
+): string {
+  const { settings, env, profiles } = inputs;
+  const { endpoint, profile, local } = connection;
+  if (profile !== undefined && local === undefined && profiles !== undefined && !hasProfile(profiles, profile)) {
     throw new ConfigError(
       `the profile ${JSON.stringify(profile)} is in neither ${profiles.configFile} nor ${profiles.credentialsFile}: create it with \`aws configure --profile ${profile}\`, or pick another with --profile (or AWS_PROFILE)`,
     );
@@ -155,10 +188,11 @@ export function resolveConnection(inputs: ResolveInputs): Connection {
     nonEmpty(env.AWS_REGION) ??
     nonEmpty(env.AWS_DEFAULT_REGION) ??
     stringValue(outputs.region) ??
+    local?.region ??
     regionFromHost(endpoint) ??
     (profiles ? profileRegion(profiles, profile) : undefined);
-  if (region === undefined) throw new ConfigError(noRegionHint(endpoint, authSource === 'default'));
-  return { ...base, region };
+  if (region === undefined) throw new ConfigError(noRegionHint(endpoint, connection.authSource === 'default'));
+  return region;
 }
 
 /**
@@ -226,68 +260,6 @@ export function regionFromHost(endpoint: string): string | undefined {
   return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host)?.[1];
 }
 
-interface Stack {
-  readonly id: string;
-  readonly values: Readonly<Record<string, unknown>>;
-}
-
-function loadStacks(path: string, readFile: (path: string) => string | undefined, required: boolean): Stack[] {
-  let text: string | undefined;
-  try {
-    text = readFile(path);
-  } catch (err) {
-    throw new ConfigError(`cannot read outputs file ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (text === undefined) {
-    if (required)
-      throw new ConfigError(
-        `outputs file ${path} does not exist; write it with \`cdktf output --outputs-file <path>\``,
-      );
-    return [];
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(
-      `outputs file ${path} is not JSON (${err instanceof Error ? err.message : String(err)}); expected {"<stack>": {"api_endpoint": "..."}}`,
-    );
-  }
-  if (!isRecord(parsed))
-    throw new ConfigError(`outputs file ${path} must hold a JSON object {"<stack>": {"api_endpoint": "..."}}`);
-  return Object.entries(parsed)
-    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
-    .filter(([, values]) => typeof values.api_endpoint === 'string')
-    .map(([id, values]) => ({ id, values }));
-}
-
-function pickStack(
-  stacks: Stack[],
-  wanted: string | undefined,
-  endpoint: string | undefined,
-  path: string,
-): Stack | undefined {
-  if (wanted !== undefined) {
-    const found = stacks.find((stack) => stack.id === wanted);
-    if (!found) {
-      const ids = stacks.map((stack) => stack.id).join(', ') || 'none';
-      throw new ConfigError(`stack ${JSON.stringify(wanted)} has no api_endpoint in ${path}; stacks with one: ${ids}`);
-    }
-    return found;
-  }
-  if (endpoint !== undefined)
-    return (
-      stacks.find((stack) => sameEndpoint(stack.values.api_endpoint, endpoint)) ??
-      (stacks.length === 1 ? stacks[0] : undefined)
-    );
-  if (stacks.length > 1) {
-    throw new ConfigError(
-      `${path} has several stacks with api_endpoint (${stacks.map((s) => s.id).join(', ')}); pick one with --stack <id>`,
-    );
-  }
-  return stacks[0];
-}
-
 function checkEndpoint(endpoint: string): void {
   let url: URL | undefined;
   try {
@@ -302,19 +274,6 @@ function checkEndpoint(endpoint: string): void {
   }
 }
 
-function sameEndpoint(a: unknown, b: string): boolean {
-  return typeof a === 'string' && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 function absolute(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
@@ -325,8 +284,4 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function stringValue(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

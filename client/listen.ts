@@ -89,11 +89,3 @@ export function readSecretFile(path: string): string {
     );
   }
 }
-
-/** `--port`: a whole number from 0 to 65535. */
-export function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !/^\d+$/.test(text))
-    throw new UsageError(`--port must be a whole number from 0 to 65535; got ${JSON.stringify(text)}`);
-  return port;
-}

@@ -161,3 +161,24 @@ function formatDict(
     lines.push((identifier !== undefined ? [identifier.toUpperCase(), ...scalars] : scalars).join('\t'));
   for (const [key, value] of nested) formatText(value, lines, key, undefined);
 }
+
+/** Longest cause shown in the one line that ends a wait; the description on stdout has all of it. */
+export const CAUSE_SHOWN_CHARS = 160;
+
+/**
+ * An execution's error and cause as one short line: a Lambda error's cause is its JSON payload, of
+ * which the `errorMessage` is what a reader wants (the trace stays in the description); any other
+ * cause is cut at its first line and {@link CAUSE_SHOWN_CHARS}.
+ */
+export function failureSummary(error: string | null | undefined, cause: string | null | undefined): string {
+  let text = cause ?? '';
+  try {
+    const payload = JSON.parse(text) as { errorMessage?: unknown };
+    if (typeof payload?.errorMessage === 'string') text = payload.errorMessage;
+  } catch {
+    // not JSON: a cause in words
+  }
+  text = text.split('\n')[0]!.trim();
+  if (text.length > CAUSE_SHOWN_CHARS) text = `${text.slice(0, CAUSE_SHOWN_CHARS - 1)}…`;
+  return [error, text].filter(Boolean).join(': ');
+}

@@ -4,17 +4,11 @@
  * on a virtual clock. Modelled on smithy's util-waiter: outcome enum, options validated up front,
  * deadline checked before each sleep, AbortSignal throughout.
  */
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import { RUNNING_STATUSES } from '../lambda-src/shared/step-functions-arn';
-import {
-  DEFAULT_SCHEDULE,
-  pollIntervalMs,
-  requireFinite,
-  retryBackoffMs,
-  type ScheduleOptions,
-  validateSchedule,
-  withRetryAfter,
-} from './schedule';
+import { type ValidPollOptions, validatePollOptions } from './poll-options';
+import { pollIntervalMs, retryBackoffMs, type ScheduleOptions, withRetryAfter } from './schedule';
+
+export { defaultSleep, POLL_DEFAULTS, validatePollOptions } from './poll-options';
 
 /** How a wait ended. The first four are the execution's own terminal statuses. */
 export enum WaitOutcome {
@@ -118,9 +112,6 @@ export interface PollResult<D> {
   readonly elapsedMs: number;
 }
 
-/** Defaults of the non-schedule options. */
-export const POLL_DEFAULTS = { maxRetries: 4, notFoundGraceMs: 10_000 } as const;
-
 /**
  * Polls until the execution reaches a terminal status, the deadline passes, the signal aborts or
  * errors persist. Never throws for those; see {@link WaitOutcome}.
@@ -130,23 +121,22 @@ export const POLL_DEFAULTS = { maxRetries: 4, notFoundGraceMs: 10_000 } as const
  */
 export async function pollExecution<D>(options: PollOptions<D>): Promise<PollResult<D>> {
   const config = validatePollOptions(options);
-  const { observe, now, sleep, random, signal, onProgress } = config;
+  const { observe, now, sleep, signal, onProgress } = config;
   const waitStartedAt = now();
   const deadline = waitStartedAt + config.timeoutMs;
-  // When the execution started: the schedule's origin. Until it is known, the wait's own start.
-  let executionStartedAt = config.startedAtMs;
-  const scheduleElapsed = (): number => now() - (executionStartedAt ?? waitStartedAt);
+  // When the execution started (the schedule's origin; until it is known, the wait's own start),
+  // consecutive failures and the last status seen: what one observation changes.
+  const state: PollState<D> = { executionStartedAt: config.startedAtMs, failures: 0 };
+  const scheduleElapsed = (): number => now() - (state.executionStartedAt ?? waitStartedAt);
   // Guards against an injected clock that does not advance: each pause is at least half the
   // minimum interval, so a correct clock reaches the deadline well before this many requests.
   const maxRequests = Math.ceil(config.timeoutMs / (config.minIntervalMs / 2)) + config.maxRetries + 2;
 
   let requests = 0;
-  let failures = 0;
-  let last: { status: string; detail: D } | undefined;
   const result = (outcome: WaitOutcome, error?: Error): PollResult<D> => ({
     outcome,
-    status: last?.status,
-    detail: last?.detail,
+    status: state.last?.status,
+    detail: state.last?.detail,
     error,
     requests,
     elapsedMs: now() - waitStartedAt,
@@ -176,49 +166,12 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
       return result(WaitOutcome.Error, asError(err));
     }
     const elapsedMs = now() - waitStartedAt;
-
-    let pauseMs: number;
-    switch (observation.kind) {
-      case 'status': {
-        failures = 0;
-        last = { status: observation.status, detail: observation.detail };
-        if (executionStartedAt === undefined && observation.ageMs !== undefined && Number.isFinite(observation.ageMs)) {
-          // A negative age means the server's clock is ahead of ours: count it as just started.
-          executionStartedAt = now() - Math.max(0, observation.ageMs);
-        }
-        const terminal = TERMINAL[observation.status];
-        if (terminal !== undefined) {
-          onProgress?.({ elapsedMs, requests, observation });
-          return result(terminal);
-        }
-        if (!RUNNING_STATUSES.has(observation.status)) {
-          onProgress?.({ elapsedMs, requests, observation });
-          return result(
-            WaitOutcome.Error,
-            new Error(`unexpected execution status ${JSON.stringify(observation.status)}`),
-          );
-        }
-        pauseMs = withRetryAfter(pollIntervalMs(scheduleElapsed(), random, config), observation.retryAfterMs, config);
-        break;
-      }
-      case 'not-found': {
-        if (elapsedMs > config.notFoundGraceMs) {
-          onProgress?.({ elapsedMs, requests, observation });
-          return result(WaitOutcome.Error, new Error(observation.message));
-        }
-        pauseMs = pollIntervalMs(scheduleElapsed(), random, config);
-        break;
-      }
-      case 'retryable': {
-        failures += 1;
-        if (failures > config.maxRetries) {
-          onProgress?.({ elapsedMs, requests, observation });
-          return result(WaitOutcome.Error, new Error(`${observation.message} (gave up after ${failures} attempts)`));
-        }
-        pauseMs = withRetryAfter(retryBackoffMs(failures, random, config), observation.retryAfterMs, config);
-        break;
-      }
+    const verdict = judge(observation, elapsedMs, state, { config, now, scheduleElapsed });
+    if ('end' in verdict) {
+      onProgress?.({ elapsedMs, requests, observation });
+      return result(verdict.end, verdict.error);
     }
+    let pauseMs = verdict.pauseMs;
 
     // Deadline before sleeping: the last pause is cut short so one final look happens at the deadline.
     const remainingMs = deadline - now();
@@ -237,69 +190,70 @@ export async function pollExecution<D>(options: PollOptions<D>): Promise<PollRes
   }
 }
 
-interface ValidPollOptions<D> extends ScheduleOptions {
-  readonly observe: (signal: AbortSignal) => Promise<Observation<D>>;
-  readonly timeoutMs: number;
-  readonly startedAtMs?: number;
-  readonly firstPollAfterMs: number;
-  readonly maxRetries: number;
-  readonly notFoundGraceMs: number;
-  readonly signal: AbortSignal;
-  readonly now: () => number;
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly random: () => number;
-  readonly onProgress?: (progress: PollProgress<D>) => void;
+/** What one observation changes of a wait. */
+interface PollState<D> {
+  executionStartedAt: number | undefined;
+  failures: number;
+  last?: { status: string; detail: D };
 }
 
-/**
- * Fills defaults and checks every option, naming the field in the error.
- * @throws RangeError for an out-of-range number, TypeError for a missing function.
- */
-export function validatePollOptions<D>(options: PollOptions<D>): ValidPollOptions<D> {
-  if (typeof options.observe !== 'function') throw new TypeError('observe must be a function');
-  requireFinite('timeoutMs', options.timeoutMs, 'a number of milliseconds > 0');
-  if (options.timeoutMs <= 0) throw new RangeError(`timeoutMs must be > 0; got ${options.timeoutMs}`);
-  const schedule: ScheduleOptions = {
-    minIntervalMs: options.minIntervalMs ?? DEFAULT_SCHEDULE.minIntervalMs,
-    maxIntervalMs: options.maxIntervalMs ?? DEFAULT_SCHEDULE.maxIntervalMs,
-    jitter: options.jitter ?? DEFAULT_SCHEDULE.jitter,
-  };
-  validateSchedule(schedule);
-  const maxRetries = options.maxRetries ?? POLL_DEFAULTS.maxRetries;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new RangeError(`maxRetries must be an integer >= 0; got ${String(maxRetries)}`);
-  }
-  if (options.startedAtMs !== undefined) requireFinite('startedAtMs', options.startedAtMs, 'a time on the `now` clock');
-  const firstPollAfterMs = options.firstPollAfterMs ?? 0;
-  requireFinite('firstPollAfterMs', firstPollAfterMs, 'a number of milliseconds >= 0');
-  if (firstPollAfterMs < 0) throw new RangeError(`firstPollAfterMs must be >= 0; got ${firstPollAfterMs}`);
-  const notFoundGraceMs = options.notFoundGraceMs ?? POLL_DEFAULTS.notFoundGraceMs;
-  requireFinite('notFoundGraceMs', notFoundGraceMs, 'a number of milliseconds >= 0');
-  if (notFoundGraceMs < 0) throw new RangeError(`notFoundGraceMs must be >= 0; got ${notFoundGraceMs}`);
-  for (const field of ['now', 'sleep', 'random', 'onProgress'] as const) {
-    if (options[field] !== undefined && typeof options[field] !== 'function') {
-      throw new TypeError(`${field} must be a function`);
+/** What one observation means: the wait ends (with an error for {@link WaitOutcome.Error}), or the next pause. */
+type Verdict = { readonly end: WaitOutcome; readonly error?: Error } | { readonly pauseMs: number };
+
+function judge<D>(
+  observation: Observation<D>,
+  elapsedMs: number,
+  state: PollState<D>,
+  clock: { config: ValidPollOptions<D>; now: () => number; scheduleElapsed: () => number },
+): Verdict {
+  const { config, now, scheduleElapsed } = clock;
+  switch (observation.kind) {
+    case 'status': {
+      state.failures = 0;
+      state.last = { status: observation.status, detail: observation.detail };
+      if (
+        state.executionStartedAt === undefined &&
+        observation.ageMs !== undefined &&
+        Number.isFinite(observation.ageMs)
+      ) {
+        // A negative age means the server's clock is ahead of ours: count it as just started.
+        state.executionStartedAt = now() - Math.max(0, observation.ageMs);
+      }
+      const terminal = TERMINAL[observation.status];
+      if (terminal !== undefined) return { end: terminal };
+      if (!RUNNING_STATUSES.has(observation.status))
+        return {
+          end: WaitOutcome.Error,
+          error: new Error(`unexpected execution status ${JSON.stringify(observation.status)}`),
+        };
+      return {
+        pauseMs: withRetryAfter(
+          pollIntervalMs(scheduleElapsed(), config.random, config),
+          observation.retryAfterMs,
+          config,
+        ),
+      };
     }
+    case 'not-found':
+      // A grace of 0 means none: the first 404 is final.
+      if (elapsedMs > config.notFoundGraceMs || config.notFoundGraceMs === 0)
+        return { end: WaitOutcome.Error, error: new Error(observation.message) };
+      return { pauseMs: pollIntervalMs(scheduleElapsed(), config.random, config) };
+    case 'retryable':
+      state.failures += 1;
+      if (state.failures > config.maxRetries)
+        return {
+          end: WaitOutcome.Error,
+          error: new Error(`${observation.message} (gave up after ${state.failures} attempts)`),
+        };
+      return {
+        pauseMs: withRetryAfter(
+          retryBackoffMs(state.failures, config.random, config),
+          observation.retryAfterMs,
+          config,
+        ),
+      };
   }
-  return {
-    ...schedule,
-    observe: options.observe,
-    timeoutMs: options.timeoutMs,
-    startedAtMs: options.startedAtMs,
-    firstPollAfterMs,
-    maxRetries,
-    notFoundGraceMs,
-    signal: options.signal ?? new AbortController().signal,
-    now: options.now ?? Date.now,
-    sleep: options.sleep ?? defaultSleep,
-    random: options.random ?? Math.random,
-    onProgress: options.onProgress,
-  };
-}
-
-/** Real-time pause that rejects with an AbortError when `signal` aborts. */
-export async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  await sleepFor(ms, undefined, { signal });
 }
 
 function asError(err: unknown): Error {

@@ -2,7 +2,6 @@
  * The start-up banner: endpoint, routes and their auth mode, local credentials when a route needs
  * them, and a request to copy and paste.
  */
-import { JOBS } from '../stacks/jobs';
 import { localToken } from './apigw/jwt';
 import type { Runtime } from './runtime';
 import { scheduleLines } from './scheduler/listing';
@@ -16,6 +15,10 @@ export interface ServedJob {
   readonly stateMachineArn: string;
   /** Whether `POST /start-execution` starts this job too. */
   readonly isDefault: boolean;
+  /** The registry's description, from the stack's `jobs` output (empty when it has none). */
+  readonly description: string;
+  /** The registry's example input, from the stack's `jobs` output (`{}` when it has none). */
+  readonly exampleInput: unknown;
 }
 
 const JOB_ROUTE = /^\/([a-z0-9-]+)\/start-execution$/;
@@ -66,13 +69,28 @@ export function servedJobs(model: StackModel): ServedJob[] {
   return model.api.routes.flatMap((route) => {
     const name = route.path === undefined ? undefined : JOB_ROUTE.exec(route.path)?.[1];
     const arn = machineOf(route);
-    return name && arn ? [{ name, path: route.path!, stateMachineArn: arn, isDefault: arn === defaultArn }] : [];
+    if (!name || !arn) return [];
+    return [
+      { name, path: route.path!, stateMachineArn: arn, isDefault: arn === defaultArn, ...jobOutput(model, name) },
+    ];
   });
 }
 
-/** The registry's example input of a job, `{}` for a job the registry does not list. */
-export function exampleInput(jobName: string): unknown {
-  return JOBS.find((j) => j.name === jobName)?.exampleInput ?? {};
+// What the `jobs` output says of a job beyond its route (stacks/async-api-stack.ts): read from the
+// served stack, not the registry this process imported, so a job added in watch mode shows its own.
+function jobOutput(model: StackModel, name: string): Pick<ServedJob, 'description' | 'exampleInput'> {
+  const output = (
+    model.outputs['jobs'] as Record<string, { description?: unknown; example_input?: unknown }> | undefined
+  )?.[name];
+  let exampleInput: unknown = {};
+  if (typeof output?.example_input === 'string') {
+    try {
+      exampleInput = JSON.parse(output.example_input);
+    } catch {
+      // A stack from elsewhere may say anything; `{}` is what a job without an example gets.
+    }
+  }
+  return { description: typeof output?.description === 'string' ? output.description : '', exampleInput };
 }
 
 /** The banner's lines. */
@@ -102,55 +120,21 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
     `Webhooks: signed with the secret in ${runtime.webhooks.signingSecretPath}; dead letters in ${runtime.webhooks.deadLetterDir}`,
     `  receive them: npx async-api listen --port 8080 --secret-file ${runtime.webhooks.signingSecretPath}`,
   ];
-  // No execution name: a fixed one would answer ExecutionAlreadyExists on every later start.
-  const body = (job: ServedJob) => `'${JSON.stringify({ input: exampleInput(job.name) })}'`;
   const { accessKeyId, secretAccessKey } = runtime.credentials;
   lines.push(
     '',
     `Local credentials (the Step Functions API${modes.has('AWS_IAM') ? ' and the AWS_IAM routes' : ''} accept them; they act as an administrator):`,
     `  export AWS_ACCESS_KEY_ID=${accessKeyId}`,
     `  export AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
-    `  export AWS_REGION=${model.region}`,
+    // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION first.
+    `  export AWS_REGION=${model.region} AWS_DEFAULT_REGION=${model.region}`,
   );
-  if (modes.has('AWS_IAM')) {
-    lines.push('', 'Try it, one job at a time (curl 7.75+ signs with --aws-sigv4):');
-    for (const job of jobs) {
-      lines.push(
-        `  curl -s --aws-sigv4 "aws:amz:${model.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
-        `    -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
-      );
-    }
-  } else if (modes.has('JWT')) {
-    const authorizer = routes.find((r) => r.authorizer)?.authorizer;
-    const token = localToken({
-      iss: authorizer?.issuer,
-      aud: authorizer?.audience[0],
-      sub: 'local-developer',
-      exp: Math.floor(Date.now() / 1000) + 3600,
-    });
-    lines.push(
-      '',
-      'JWT routes: issuer, audience and expiry are checked; signatures are not (no network). A token valid for 1 hour:',
-      `  export TOKEN=${token}`,
-      '',
-      'Try it, one job at a time:',
-      ...jobs.map(
-        (job) =>
-          `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
-      ),
-    );
-  } else {
-    lines.push(
-      '',
-      'Try it, one job at a time:',
-      ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
-    );
-  }
+  lines.push(...curlLines(model, url, jobs, modes));
   // The client polls until the job ends; it needs the endpoint, and the auth mode when it is not SigV4.
   const clientAuth = modes.has('AWS_IAM') ? '' : modes.has('JWT') ? ' --auth jwt --token "$TOKEN"' : ' --auth none';
   for (const job of jobs) {
     lines.push(
-      `  npx async-api run --endpoint ${url}${clientAuth} --job ${job.name} --input '${JSON.stringify(exampleInput(job.name))}'`,
+      `  npx async-api run --endpoint ${url}${clientAuth} --job ${job.name} --input '${JSON.stringify(job.exampleInput)}'`,
     );
   }
   for (const job of jobs)
@@ -168,16 +152,66 @@ export function banner(runtime: Runtime, dataDir: string): string[] {
   return lines;
 }
 
+/** The banner's `curl` lines, one request per job, signed or authorised as the routes want. */
+function curlLines(model: StackModel, url: string, jobs: readonly ServedJob[], modes: ReadonlySet<string>): string[] {
+  // No execution name: a fixed one would answer ExecutionAlreadyExists on every later start.
+  const body = (job: ServedJob) => `'${JSON.stringify({ input: job.exampleInput })}'`;
+  const out: string[] = [];
+  if (modes.has('AWS_IAM')) {
+    out.push('', 'Try it, one job at a time (curl 7.75+ signs with --aws-sigv4):');
+    for (const job of jobs) {
+      out.push(
+        `  curl -s --aws-sigv4 "aws:amz:${model.region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\`,
+        `    -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
+      );
+    }
+  } else if (modes.has('JWT')) {
+    const authorizer = model.api.routes.find((r) => r.authorizer)?.authorizer;
+    const token = localToken({
+      iss: authorizer?.issuer,
+      aud: authorizer?.audience[0],
+      sub: 'local-developer',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    });
+    out.push(
+      '',
+      'JWT routes: issuer, audience and expiry are checked; signatures are not (no network). A token valid for 1 hour:',
+      `  export TOKEN=${token}`,
+      '',
+      'Try it, one job at a time:',
+      ...jobs.map(
+        (job) =>
+          `  curl -s -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`,
+      ),
+    );
+  } else {
+    out.push(
+      '',
+      'Try it, one job at a time:',
+      ...jobs.map((job) => `  curl -s -H 'content-type: application/json' -d ${body(job)} ${url}${job.path}`),
+    );
+  }
+  return out;
+}
+
 /**
  * Functions run on this Node.js, not on the Lambda runtime they declare; say so when the majors
- * differ, so a difference in behaviour is not a surprise.
+ * differ, so a difference in behaviour is not a surprise: one line per declared runtime, however many
+ * functions declare it.
  */
 export function runtimeMismatches(
   functions: readonly { functionName: string; runtime: string }[],
   nodeVersion: string,
 ): string[] {
   const local = Number(nodeVersion.split('.')[0]);
-  return functions
-    .filter((f) => /^nodejs\d+\.x$/.test(f.runtime) && Number(/\d+/.exec(f.runtime)![0]) !== local)
-    .map((f) => `${f.functionName} declares ${f.runtime} and runs here on Node.js ${nodeVersion}`);
+  const byRuntime = new Map<string, string[]>();
+  for (const f of functions) {
+    if (!/^nodejs\d+\.x$/.test(f.runtime) || Number(/\d+/.exec(f.runtime)![0]) === local) continue;
+    byRuntime.set(f.runtime, [...(byRuntime.get(f.runtime) ?? []), f.functionName]);
+  }
+  return [...byRuntime].map(([runtime, names]) => {
+    if (names.length === 1) return `${names[0]} declares ${runtime} and runs here on Node.js ${nodeVersion}`;
+    const shown = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+    return `${names.length} functions declare ${runtime} and run here on Node.js ${nodeVersion} (${shown})`;
+  });
 }

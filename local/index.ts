@@ -3,7 +3,8 @@
  * the stack offline on http://127.0.0.1:3000 (`PORT` to change), and reloads it when a source
  * changes. Like main.ts for the stacks, this is the only module of the runtime that reads the
  * environment and the command line:
- * - PORT (default 3000), LOCAL_DATA_DIR (default .local);
+ * - PORT (default 3000), LOCAL_DATA_DIR (default .local), where it writes `endpoint.json` while it
+ *   runs, for the client (local/endpoint-file.ts);
  * - LOCAL_OUTDIR (default <LOCAL_DATA_DIR>/cdktf.out): never the `cdktf.out` that `npm run synth`
  *   and `cdktf deploy` write, so another command's settings are never served;
  * - STACK to choose a stack when several define an HTTP API;
@@ -15,14 +16,16 @@
  */
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
 import { resolve } from 'node:path';
+import { parsePort } from '../client/port';
 import { banner } from './banner';
+import { publishEndpoint } from './endpoint-file';
 import { REPO_ROOT, type Runtime, startRuntime } from './runtime';
 import { SOURCES, synthIfStale } from './synth';
 import { type Watcher, watchAndReload } from './watch';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const port = parsePort(env['PORT']);
+  const port = env['PORT'] === undefined || env['PORT'] === '' ? 3000 : parsePort(env['PORT'], 'PORT');
   const dataDir = resolve(REPO_ROOT, env['LOCAL_DATA_DIR'] || '.local');
   const outdir = resolve(REPO_ROOT, env['LOCAL_OUTDIR'] || resolve(dataDir, 'cdktf.out'));
   const skipSynth = env['LOCAL_SKIP_SYNTH'] === '1';
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     accessLog: env['LOCAL_ACCESS_LOG'] === '0' ? () => undefined : (line) => void process.stdout.write(`${line}\n`),
     ...(env['LOCAL_FUNCTION_LOG'] === '0' ? { functionLog: () => undefined } : {}),
   });
+  const published = publishEndpoint(runtime, dataDir);
   for (const line of banner(runtime, dataDir)) process.stdout.write(`${line}\n`);
   const watcher: Watcher | undefined = watching
     ? watchAndReload({
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`\n${signal}: stopping...`);
+    published.remove();
     Promise.all([runtime.close(), watcher?.close()]).then(
       () => process.exit(0),
       (err: unknown) => {
@@ -70,15 +75,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 3000;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT=${JSON.stringify(value)} is invalid: expected a port number from 0 to 65535`);
-  }
-  return port;
 }
 
 main().catch((err: unknown) => {

@@ -22,12 +22,14 @@ import { type ExecutionAlarmModel, readExecutionAlarms, readSchedules, type Sche
 import { LocalScheduler, type SchedulerClock } from './scheduler/scheduler';
 import { createRuntimeServer, type Handlers } from './server';
 import { StepFunctionsApi } from './stepfunctions/api';
+import { TaskTokens } from './stepfunctions/callbacks';
 import { DefinitionRevisions } from './stepfunctions/definitions';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
+import { DefinitionOperations } from './stepfunctions/operations';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
 import type { TerraformJson } from './terraform/document';
-import { buildStackModel, type StackModel } from './terraform/model';
+import { buildStackModel, type StackModel, type StateMachineModel } from './terraform/model';
 import { ResolutionError } from './terraform/resolver';
 import { loadSynthesizedStack } from './terraform/stack';
 
@@ -394,18 +396,20 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
     ...(options.functionLog ? { log: options.functionLog } : {}),
   });
   // One engine per state machine (one per job), all running functions of the same Lambda service.
-  const machines = model.stateMachines.map((stateMachine) => ({
-    stateMachine,
-    engine: new ExecutionEngine({
+  const taskTokens = new TaskTokens();
+  const createEngine = (stateMachine: StateMachineModel): ExecutionEngine =>
+    new ExecutionEngine({
       stateMachine,
       lambda,
       iam,
       region: model.region,
       accountId: model.accountId,
       partition: model.partition,
+      taskTokens,
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-    }),
-  }));
+    });
+  const machines = model.stateMachines.map((stateMachine) => ({ stateMachine, engine: createEngine(stateMachine) }));
+  let operations: DefinitionOperations | undefined;
   const sfn = new StepFunctionsService({
     machines,
     store: shared.store,
@@ -414,6 +418,20 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
     createdAt: Date.now(),
     running: shared.running,
     onClosed: shared.onClosed,
+    more: (operation, caller, request) => operations?.call(operation, caller, request),
+  });
+  operations = new DefinitionOperations({
+    region: model.region,
+    accountId: model.accountId,
+    partition: model.partition,
+    iam,
+    tokens: taskTokens,
+    createEngine,
+    machines: {
+      get: (arn) => sfn.machines.get(arn),
+      add: (served) => void sfn.machines.set(served.stateMachine.arn, served),
+      delete: (arn) => void sfn.machines.delete(arn),
+    },
   });
   const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const gateway = new HttpApiGateway({

@@ -91,14 +91,36 @@ export function watchAndReload(options: WatchOptions): Watcher {
     }
   };
 
+  const folders = watchSources(options.repoRoot, sources, schedule);
+
+  return {
+    idle: async () => {
+      while (timer || running) await (running ?? new Promise((resolve) => setTimeout(resolve, debounceMs)));
+    },
+    close: async () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      folders.close();
+      await running;
+      removeReloadFolders(options.dataDir);
+    },
+  };
+}
+
+/**
+ * Watches `sources` (relative to `root`) folder by folder, new folders included, and calls `onChange`
+ * with each changed path.
+ */
+function watchSources(root: string, sources: readonly string[], onChange: (path: string) => void): { close(): void } {
+  let closed = false;
   // One non-recursive watch per folder, not `recursive: true`: on Linux, Node's recursive mode
   // watches files one by one and loses a file that an editor (or `sed -i`) replaces by a rename;
   // a folder's own watch sees every entry created, renamed or changed in it.
   const watchers = new Map<string, FSWatcher>();
-  const topLevelFiles = new Set(sources.filter((source) => !isDirectory(join(options.repoRoot, source))));
+  const topLevelFiles = new Set(sources.filter((source) => !isDirectory(join(root, source))));
   const watchFolder = (relativeDir: string): void => {
     if (closed || watchers.has(relativeDir)) return;
-    const dir = relativeDir === '' ? options.repoRoot : join(options.repoRoot, relativeDir);
+    const dir = relativeDir === '' ? root : join(root, relativeDir);
     let watcher: FSWatcher;
     try {
       watcher = watch(dir, (_event, name) => {
@@ -108,8 +130,8 @@ export function watchAndReload(options: WatchOptions): Watcher {
           if (!topLevelFiles.has(file)) return;
         } else if (ignored(file)) return;
         // A new (or renamed) folder gets its own watch; a removed one ends its watch by itself.
-        if (relativeDir !== '' && isDirectory(join(options.repoRoot, file))) watchTree(file);
-        schedule(file);
+        if (relativeDir !== '' && isDirectory(join(root, file))) watchTree(file);
+        onChange(file);
       });
     } catch {
       return; // removed meanwhile
@@ -122,9 +144,9 @@ export function watchAndReload(options: WatchOptions): Watcher {
   };
   const watchTree = (relativeDir: string): void => {
     watchFolder(relativeDir);
-    for (const entry of safeReaddir(join(options.repoRoot, relativeDir))) {
+    for (const entry of safeReaddir(join(root, relativeDir))) {
       const child = `${relativeDir}/${entry}`;
-      if (!ignored(child) && isDirectory(join(options.repoRoot, child))) watchTree(child);
+      if (!ignored(child) && isDirectory(join(root, child))) watchTree(child);
     }
   };
   for (const source of sources) if (!topLevelFiles.has(source)) watchTree(source);
@@ -132,15 +154,9 @@ export function watchAndReload(options: WatchOptions): Watcher {
   if (topLevelFiles.size > 0) watchFolder('');
 
   return {
-    idle: async () => {
-      while (timer || running) await (running ?? new Promise((resolve) => setTimeout(resolve, debounceMs)));
-    },
-    close: async () => {
+    close: () => {
       closed = true;
-      if (timer) clearTimeout(timer);
       for (const watcher of watchers.values()) watcher.close();
-      await running;
-      removeReloadFolders(options.dataDir);
     },
   };
 }

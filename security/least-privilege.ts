@@ -33,6 +33,20 @@ function boundaryPolicies(role: RoleUnderTest): { name: string; policy: unknown 
   return [{ name: boundary.arn, policy: boundary.policy }];
 }
 
+/**
+ * The role's identity policies as the simulator takes them. A managed policy whose document the app
+ * does not define cannot be simulated: judging the role without it would answer for a role AWS never sees.
+ */
+function identityPolicies(role: RoleUnderTest): { name: string; policy: unknown }[] {
+  // `rolesOf` puts the managed policies the app defines among `policies`; these are the others.
+  const unreadable = role.managedPolicyArns;
+  if (unreadable.length > 0)
+    throw new Error(
+      `cannot simulate ${role.name}: its managed policies ${unreadable.join(', ')} are not policies of the app`,
+    );
+  return role.policies.map((p) => ({ name: p.name, policy: p.policy }));
+}
+
 async function decide(simulation: Simulation, what: string): Promise<Decision> {
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') throw new Error(`cannot simulate ${what}: ${JSON.stringify(result.errors)}`);
@@ -103,7 +117,7 @@ function performing(
       resource: { resource, accountId: identity.accountId },
       contextVariables: context,
     },
-    identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.policy })),
+    identityPolicies: identityPolicies(role),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     permissionBoundaryPolicies: boundaryPolicies(role),

@@ -113,7 +113,7 @@ export const WAIVERS: readonly Waiver[] = [
     ids: ['AWS-0342'],
     resources: [
       { type: 'aws_iam_role_policy', path: 'ci-access/deploy-role/*' },
-      { type: 'aws_iam_policy', path: 'ci-access/deploy-operations' },
+      { type: 'aws_iam_policy', path: 'ci-access/deploy-role/policy-operations' },
     ],
     reason:
       "The deploy role has to pass the application's roles to Lambda, Step Functions and API Gateway to create them, and the scheduler role to EventBridge Scheduler (its managed policy `deploy-operations`); `iam:PassRole` is limited to roles named `async-api-<stage>-*` and to those four services (`iam:PassedToService`).",

@@ -56,9 +56,10 @@ export class AsyncApiStack extends TerraformStack {
     // Every role below gets it, including roles added later (the CI deploy role creates no role without it).
     if (config.rolePermissionsBoundaryArn) applyPermissionsBoundary(this, config.rolePermissionsBoundaryArn);
 
+    const registry = props.jobs ?? JOBS;
     const api = new AsyncJobApi(this, 'api', {
       naming,
-      jobs: props.jobs ?? JOBS,
+      jobs: registry,
       region: config.region,
       buildDir: props.buildDir,
       auth: config.apiAuth,
@@ -96,25 +97,13 @@ export class AsyncApiStack extends TerraformStack {
     this.stateMachineArn = new TerraformOutput(this, 'state_machine_arn', {
       value: api.jobs[api.defaultJobName]!.stateMachine.stateMachine.arn,
     });
-    const jobs: Record<string, { start_execution_url: string; state_machine_arn: string }> = {};
-    for (const [name, job] of Object.entries(api.jobs)) {
-      jobs[name] = { start_execution_url: job.startUrl, state_machine_arn: job.stateMachine.stateMachine.arn };
-    }
     // As a token: cdktf walks a plain object with the deprecated util.isArray, which warns on stderr.
-    new TerraformOutput(this, 'jobs', { value: Token.asAny(jobs) });
+    new TerraformOutput(this, 'jobs', { value: Token.asAny(jobsOutput(api, registry)) });
     new TerraformOutput(this, 'default_job', { value: api.defaultJobName });
     new TerraformOutput(this, 'execution_ended_topic_arn', { value: this.notifications.topic.arn });
     new TerraformOutput(this, 'webhook_signing_secret_arn', { value: this.notifications.secret.arn });
     new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarms.topic.arn });
-    const schedules = this.schedules.schedules.map(({ job, definition, schedule }) => ({
-      job,
-      name: definition.name,
-      schedule_name: schedule.name,
-      expression: definition.expression,
-      time_zone: definition.timeZone ?? 'UTC',
-      enabled: definition.enabled !== false,
-    }));
-    new TerraformOutput(this, 'schedules', { value: Token.asAny(schedules) });
+    new TerraformOutput(this, 'schedules', { value: Token.asAny(schedulesOutput(this.schedules)) });
   }
 
   /** Schedules, alarms and the dashboard: what runs the jobs in production (issue 26). */
@@ -150,4 +139,47 @@ export class AsyncApiStack extends TerraformStack {
       : undefined;
     return { schedules, alarms, dashboard };
   }
+}
+
+/** The `jobs` output: each job's route and state machine, and the registry's description and example. */
+function jobsOutput(api: AsyncJobApi, registry: readonly JobDefinition[]): Record<string, JobOutput> {
+  const jobs: Record<string, JobOutput> = {};
+  for (const [name, job] of Object.entries(api.jobs)) {
+    const definition = registry.find((j) => j.name === name)!;
+    jobs[name] = {
+      start_execution_url: job.startUrl,
+      state_machine_arn: job.stateMachine.stateMachine.arn,
+      description: terraformLiteral(definition.description),
+      example_input: terraformLiteral(JSON.stringify(definition.exampleInput)),
+    };
+  }
+  return jobs;
+}
+
+/** The `schedules` output: what the client lists of each schedule. */
+function schedulesOutput(schedules: AsyncApiStack['schedules']) {
+  return schedules.schedules.map(({ job, definition, schedule }) => ({
+    job,
+    name: definition.name,
+    schedule_name: schedule.name,
+    expression: definition.expression,
+    time_zone: definition.timeZone ?? 'UTC',
+    enabled: definition.enabled !== false,
+  }));
+}
+
+/**
+ * One job in the `jobs` output. `description` and `example_input` (a JSON text) are the registry's:
+ * the dashboard and the banner read them from the synthesized stack, which follows a watch reload.
+ */
+interface JobOutput {
+  readonly start_execution_url: string;
+  readonly state_machine_arn: string;
+  readonly description: string;
+  readonly example_input: string;
+}
+
+/** A string Terraform takes as it is: `${` and `%{` would start an interpolation or a directive. */
+function terraformLiteral(text: string): string {
+  return text.replaceAll('${', '$${').replaceAll('%{', '%%{');
 }

@@ -1,17 +1,11 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AppConfig, CiAccessConfig } from './config';
-import {
-  appBoundaryStatements,
-  type CiPolicyScope,
-  deployRoleStatements,
-  planRoleStatements,
-} from './constructs/ci-policies';
-import { operationsDeployStatements, operationsPolicyName } from './constructs/ci-policies-operations';
+import { deployRolePolicies } from './constructs/ci-deploy-policies';
+import { appBoundaryStatements, type CiPolicyScope, planRoleStatements } from './constructs/ci-policies';
 import {
   environmentSubject,
   GithubActionsRole,
@@ -59,7 +53,7 @@ export interface CiAccessStackProps {
  *   takes the state lock, nothing else.
  * - deploy role: assumable by jobs running in the repository's deploy environment; changes the
  *   application stack's resources only, and creates or changes application roles only when they
- *   carry the boundary.
+ *   carry the boundary. One inline policy and managed policies of its own (IAM's size quotas).
  * - app boundary: a managed policy capping every application role at what the application needs;
  *   the application stack sets it when `ROLE_PERMISSIONS_BOUNDARY_ARN` names it.
  *
@@ -70,8 +64,6 @@ export class CiAccessStack extends TerraformStack {
   readonly planRole: GithubActionsRole;
   readonly deployRole: GithubActionsRole;
   readonly appBoundary: IamPolicy;
-  /** The deploy role's schedules, alarms and dashboard permissions (issue 26). */
-  readonly deployOperations: IamPolicy;
 
   constructor(scope: Construct, id: string, props: CiAccessStackProps) {
     super(scope, id);
@@ -112,22 +104,15 @@ export class CiAccessStack extends TerraformStack {
       subject: pullRequestSubject(ciAccess.repository),
       statements: planRoleStatements(policyScope),
     });
+    const deployPolicies = deployRolePolicies(policyScope);
     this.deployRole = new GithubActionsRole(this, 'deploy-role', {
       roleName: roleNames.deploy,
       description: `Deploys ${APP_PROJECT}-${config.stage} from the ${ciAccess.deployEnvironment} environment of ${ciAccess.repository}.`,
       providerArn,
       subject: environmentSubject(ciAccess.repository, ciAccess.deployEnvironment),
-      statements: deployRoleStatements(policyScope),
-    });
-
-    this.deployOperations = new IamPolicy(this, 'deploy-operations', {
-      name: operationsPolicyName(policyScope),
-      description: `Lets the deploy role manage ${policyScope.appPrefix}'s schedules, alarms and dashboard.`,
-      policy: policyDocument(operationsDeployStatements(policyScope)),
-    });
-    new IamRolePolicyAttachment(this, 'deploy-operations-attachment', {
-      role: this.deployRole.role.name,
-      policyArn: this.deployOperations.arn,
+      // More than one inline policy may hold: the rest in managed policies of its own (docs/ci.md).
+      statements: deployPolicies.inline,
+      managedPolicies: deployPolicies.managed,
     });
 
     // The values of the AWS_PLAN_ROLE_ARN and AWS_DEPLOY_ROLE_ARN repository variables.

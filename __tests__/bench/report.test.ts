@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Figure, formatTable, passes, replaceMarkedBlock, sampleFigure, verdict } from '../../bench/report';
 
 const SYNTH: Omit<Figure, 'value' | 'spread'> = {
@@ -110,5 +112,29 @@ describe('replaceMarkedBlock', () => {
     // Act / Assess
     expect(replaceMarkedBlock('<!-- bench:latest:start --> only the start', 'latest', 'x')).toBeUndefined();
     expect(replaceMarkedBlock('<!-- bench:summary:start --><!-- bench:summary:end -->', 'latest', 'x')).toBeUndefined();
+  });
+});
+
+describe("docs/bench.md's block, as `npm run bench -- --update-docs` writes it", () => {
+  // A row typed in by hand after the run (issue 22) breaks the count the command wrote under it.
+  const text = readFileSync(join(__dirname, '..', '..', 'docs', 'bench.md'), 'utf8');
+  const block = text.slice(text.indexOf('<!-- bench:latest:start -->'), text.indexOf('<!-- bench:latest:end -->'));
+
+  it('counts exactly the rows of its own table in "Targets met"', () => {
+    const rows = block
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| figure') && !line.startsWith('| ---'))
+      .map((line) => line.split(' | '));
+    const withTarget = rows.filter((cells) => cells[3] !== '—');
+    const met = withTarget.filter((cells) => cells[4]?.startsWith('✅'));
+
+    expect(rows.length).toBeGreaterThan(0);
+    expect(block).toContain(`Targets met: ${met.length} of ${withTarget.length}`);
+  });
+
+  it('says when, on which machine and at which commit it was measured', () => {
+    expect(block).toMatch(/^## Bench \d{4}-\d{2}-\d{2} \(\d{2}:\d{2} UTC\)$/m);
+    expect(block).toMatch(/^Machine: .+, \d+ cores, .+ load .+ at start/m);
+    expect(block).toMatch(/^Commit: [0-9a-f]{12}/m);
   });
 });

@@ -4,6 +4,8 @@ import { Testing } from 'cdktf';
 import { appBoundaryPolicyName, CiAccessStack, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
 import { GithubActionsRole } from '../../stacks/constructs/github-oidc';
+import type { ManagedPolicyGroup } from '../../stacks/constructs/iam-quotas';
+import type { PolicyStatement } from '../../stacks/constructs/service-role';
 import { assumeRoleWithWebIdentity, PROVIDER_ARN } from './iam';
 
 const REPO = 'octo-org/async-api';
@@ -70,12 +72,24 @@ describe('CiAccessStack', () => {
     expect(synth.json.output.app_permissions_boundary_arn!.value).toBe('${aws_iam_policy.app-boundary.arn}');
   });
 
-  describe("the application roles' permissions boundary", () => {
-    // The other managed policy is the deploy role's for schedules and alarms (ci-policies-operations.test.ts).
-    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {}).filter(
-      (p) => p.name === appBoundaryPolicyName('dev'),
+  it('attaches to the deploy role, and to it only, the managed policies named after it', () => {
+    const own = Object.entries(synth.json.resource.aws_iam_policy ?? {}).filter(([, p]) =>
+      String(p.name).startsWith(`${names.deploy}-`),
     );
-    const boundary = policies[0]!;
+    const attachments = Object.values(synth.json.resource.aws_iam_role_policy_attachment ?? {});
+    const deployRole = Object.entries(synth.json.resource.aws_iam_role!).find(([, r]) => r.name === names.deploy)![0];
+
+    expect(own.map(([, p]) => p.name).sort()).toEqual(
+      ['compute', 'operations', 'read', 'webhooks'].map((group) => `${names.deploy}-${group}`),
+    );
+    expect(attachments.map((a) => [a.role, a.policy_arn]).sort()).toEqual(
+      own.map(([id]) => [`\${aws_iam_role.${deployRole}.name}`, `\${aws_iam_policy.${id}.arn}`]).sort(),
+    );
+  });
+
+  describe("the application roles' permissions boundary", () => {
+    const policies = Object.values(synth.json.resource.aws_iam_policy ?? {});
+    const boundary = policies.find((p) => p.name === appBoundaryPolicyName('dev'))!;
     const statements = JSON.parse(String(boundary.policy)).Statement as {
       Sid: string;
       Action: string | string[];
@@ -86,7 +100,8 @@ describe('CiAccessStack', () => {
     const prefix = (service: string) => `arn:aws:${service}:us-east-1:\${data.aws_caller_identity.account.account_id}:`;
 
     it("is one managed policy named outside the application's prefix, with the default path", () => {
-      expect(policies).toHaveLength(1);
+      // The others are the deploy role's own, named after it.
+      expect(policies.filter((p) => !String(p.name).startsWith(`${names.deploy}-`))).toEqual([boundary]);
       expect(boundary).toMatchObject({ name: appBoundaryPolicyName('dev') });
       expect(String(boundary.name).startsWith('async-api-dev-')).toBe(false);
       expect(boundary).not.toHaveProperty('path');
@@ -154,9 +169,13 @@ describe('CiAccessStack', () => {
           'iam:DeleteRolePolicy',
         ]),
       );
-      expect(deploy.find((st) => st.Sid === 'NeverChangeTheAppBoundaryPolicy')).toMatchObject({
+      // And the CI roles' own managed policies (`<role>-*`).
+      const ownPolicies = [names.plan, names.deploy].map(
+        (role) => `arn:aws:iam::\${data.aws_caller_identity.account.account_id}:policy/${role}-*`,
+      );
+      expect(deploy.find((st) => st.Sid === 'NeverChangeTheBoundaryOrCiPolicies')).toMatchObject({
         Effect: 'Deny',
-        Resource: expectedArn,
+        Resource: [expectedArn, ...ownPolicies],
       });
       expect(deploy.find((st) => st.Sid === 'NeverRemoveAPermissionsBoundary')).toMatchObject({
         Effect: 'Deny',
@@ -283,5 +302,40 @@ describe('GithubActionsRole', () => {
         });
       }),
     ).toThrow(/statement Wide grants a wildcard action/);
+  });
+
+  describe('managed policies', () => {
+    const statement: PolicyStatement = { sid: 'S', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/k'] };
+    const groups = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `g${i}`, description: 'd', statements: [statement] }));
+    const synthRole = (managedPolicies: readonly ManagedPolicyGroup[]) =>
+      Testing.synthScope((scope) => {
+        new GithubActionsRole(scope, 'r', {
+          roleName: 'r',
+          description: 'd',
+          providerArn: PROVIDER_ARN,
+          subject: `repo:${REPO}:pull_request`,
+          statements: [statement],
+          managedPolicies,
+        });
+      });
+
+    it('accepts as many as IAM lets a role have attached by default (10), and refuses one more', () => {
+      const synthesized = JSON.parse(synthRole(groups(10))) as { resource: Record<string, object> };
+
+      expect(Object.keys(synthesized.resource['aws_iam_role_policy_attachment'] ?? {})).toHaveLength(10);
+      expect(() => synthRole(groups(11))).toThrow(/managedPolicies has 11 policies; a role may have 10 attached/);
+    });
+
+    it('refuses a name given twice, a name IAM would refuse, an empty policy and a wildcard action', () => {
+      const one = groups(1)[0]!;
+
+      expect(() => synthRole([one, one])).toThrow(/managedPolicies names "g0" twice/);
+      expect(() => synthRole([{ ...one, name: 'a b' }])).toThrow(/name "a b" may hold only/);
+      expect(() => synthRole([{ ...one, statements: [] }])).toThrow(/managed policy g0 needs at least one statement/);
+      expect(() => synthRole([{ ...one, statements: [{ ...statement, sid: 'Wide', actions: ['s3:*'] }] }])).toThrow(
+        /policy g0: statement Wide grants a wildcard action/,
+      );
+    });
   });
 });

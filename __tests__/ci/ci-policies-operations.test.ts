@@ -3,7 +3,8 @@ import { type App, Testing } from 'cdktf';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
 import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
-import { type CiPolicyScope, deployRoleStatements, planRoleStatements } from '../../stacks/constructs/ci-policies';
+import { deployRoleStatements } from '../../stacks/constructs/ci-deploy-policies';
+import { type CiPolicyScope, planRoleStatements } from '../../stacks/constructs/ci-policies';
 import { operationsDeployStatements } from '../../stacks/constructs/ci-policies-operations';
 import { policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
@@ -26,7 +27,8 @@ const SCOPE: CiPolicyScope = {
   appBoundaryPolicyName: appBoundaryPolicyName('dev'),
 };
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
-const deploy = JSON.parse(policyDocument([...deployRoleStatements(SCOPE), ...operationsDeployStatements(SCOPE)]));
+// Every policy of the deploy role, its managed policy for these included, as IAM joins them.
+const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));
 
 const arn = {
   group: (name: string) => `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule-group/${name}`,

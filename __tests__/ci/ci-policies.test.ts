@@ -6,16 +6,16 @@ import { Testing } from 'cdktf';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
 import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
+import { deployRolePolicies, deployRoleStatements } from '../../stacks/constructs/ci-deploy-policies';
 import {
   appBoundaryPolicyArn,
   appBoundaryStatements,
   BOUNDARY_TAMPERING_ACTIONS,
   BOUNDED_ROLE_ACTIONS,
   type CiPolicyScope,
-  deployRoleStatements,
   planRoleStatements,
 } from '../../stacks/constructs/ci-policies';
-import { operationsDeployStatements } from '../../stacks/constructs/ci-policies-operations';
+import { IAM_ROLE_POLICY_QUOTAS, policySize, quotaProblems } from '../../stacks/constructs/iam-quotas';
 import { type PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
 import { ACCOUNT, decide, PROVIDER_ARN, REGION } from './iam';
@@ -35,8 +35,8 @@ const SCOPE: CiPolicyScope = {
   appBoundaryPolicyName: appBoundaryPolicyName('dev'),
 };
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
-// The deploy role's inline policy and its managed policy for schedules and alarms, as IAM joins them.
-const deploy = JSON.parse(policyDocument([...deployRoleStatements(SCOPE), ...operationsDeployStatements(SCOPE)]));
+// Every policy of the deploy role (inline and managed), as IAM joins them.
+const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));
 const boundary = JSON.parse(policyDocument(appBoundaryStatements(SCOPE)));
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/gha-async-api-dev-app-boundary`;
 /** The request context of a role write: the boundary the role has (or is created with). */
@@ -109,32 +109,78 @@ describe('CI role policies', () => {
     }
     expect(starred.length).toBeGreaterThan(0);
   });
+});
 
+/** Long but valid values, so a real account cannot push a policy over IAM's quotas. */
+const LONG: CiPolicyScope = {
+  ...SCOPE,
+  partition: 'aws-us-gov',
+  region: 'ap-southeast-4',
+  appPrefix: 'async-api-abcdefghijklmnop',
+  stateBucket: 'b'.repeat(63),
+};
+
+/** One statement whose document is exactly `size` characters without whitespace. */
+function statementsOfSize(size: number): PolicyStatement[] {
+  const base = policySize(policyDocument([{ sid: 'S', actions: ['s3:GetObject'], resources: [''] }]));
+  return [{ sid: 'S', actions: ['s3:GetObject'], resources: ['x'.repeat(size - base)] }];
+}
+
+const group = (name: string, statements: readonly PolicyStatement[]) => ({ name, description: name, statements });
+
+describe("CI role policies in IAM's quotas", () => {
   it.each([
-    ['plan', planRoleStatements],
-    ['deploy', deployRoleStatements],
-  ])('the %s policy fits in an inline role policy (10,240 characters without whitespace)', (_role, statements) => {
-    // Long but valid values, so a real account cannot push it over the limit.
-    const long: CiPolicyScope = {
-      ...SCOPE,
-      partition: 'aws-us-gov',
-      region: 'ap-southeast-4',
-      appPrefix: 'async-api-abcdefghijklmnop',
-      stateBucket: 'b'.repeat(63),
-    };
-
-    expect(policyDocument(statements(long)).replace(/\s/g, '').length).toBeLessThan(10_240);
+    ['plan', () => ({ inline: planRoleStatements(LONG), managed: [] })],
+    ['deploy', () => deployRolePolicies(LONG)],
+  ])("the %s role's inline policy, each managed policy and their number fit", (_role, policies) => {
+    expect(quotaProblems(policies())).toEqual([]);
   });
 
-  it('the boundary fits in a managed policy (6,144 characters without whitespace)', () => {
-    const long: CiPolicyScope = {
-      ...SCOPE,
-      partition: 'aws-us-gov',
-      region: 'ap-southeast-4',
-      appPrefix: 'async-api-abcdefghijklmnop',
-    };
+  it('the deploy role keeps the boundary and the Denies in its inline policy', () => {
+    const inline = deployRolePolicies(SCOPE).inline;
 
-    expect(policyDocument(appBoundaryStatements(long)).replace(/\s/g, '').length).toBeLessThan(6_144);
+    expect(inline.filter((st) => st.effect === 'Deny').map((st) => st.sid)).toEqual(
+      deployRoleStatements(SCOPE)
+        .filter((st) => st.effect === 'Deny')
+        .map((st) => st.sid),
+    );
+    expect(inline.some((st) => st.condition?.['StringEquals']?.['iam:PermissionsBoundary'])).toBe(true);
+  });
+
+  it('the boundary fits in a managed policy', () => {
+    expect(policySize(policyDocument(appBoundaryStatements(LONG)))).toBeLessThanOrEqual(
+      IAM_ROLE_POLICY_QUOTAS.managedPolicyChars,
+    );
+  });
+
+  it('counts characters as IAM does: whitespace does not count', () => {
+    expect(policySize('{ "a" :\n\t1 }')).toBe(7);
+  });
+
+  it('accepts a policy of exactly the quota and refuses one character more', () => {
+    const { inlineCharsPerRole: inline, managedPolicyChars: managed } = IAM_ROLE_POLICY_QUOTAS;
+    // The helper itself is exact, so the boundary cases below are what they say.
+    expect(policySize(policyDocument(statementsOfSize(inline)))).toBe(inline);
+
+    expect(
+      quotaProblems({ inline: statementsOfSize(inline), managed: [group('m', statementsOfSize(managed))] }),
+    ).toEqual([]);
+    expect(quotaProblems({ inline: statementsOfSize(inline + 1), managed: [] })).toEqual([
+      `inline policy: ${inline + 1} characters, over the ${inline} of a role's inline policies`,
+    ]);
+    expect(
+      quotaProblems({ inline: statementsOfSize(200), managed: [group('m', statementsOfSize(managed + 1))] }),
+    ).toEqual([`managed policy m: ${managed + 1} characters, over the ${managed} of a managed policy`]);
+  });
+
+  it('accepts as many managed policies as a role may have attached by default, and refuses one more', () => {
+    const most = IAM_ROLE_POLICY_QUOTAS.managedPoliciesPerRole;
+    const groups = (n: number) => Array.from({ length: n }, (_, i) => group(`m${i}`, statementsOfSize(200)));
+
+    expect(quotaProblems({ inline: statementsOfSize(200), managed: groups(most) })).toEqual([]);
+    expect(quotaProblems({ inline: statementsOfSize(200), managed: groups(most + 1) })).toEqual([
+      `${most + 1} managed policies, over the ${most} a role may have attached by default`,
+    ]);
   });
 });
 
@@ -574,6 +620,29 @@ describe('deploy role policy and the boundary', () => {
   it.each(BOUNDARY_TAMPERING_ACTIONS.policy.map((a) => [a]))('can never %s on the boundary policy', async (action) => {
     expect(await decide(deploy, action, BOUNDARY_ARN)).toBe('ExplicitlyDenied');
   });
+
+  it.each(BOUNDARY_TAMPERING_ACTIONS.policy.map((a) => [a]))(
+    'can never %s on its own managed policies, nor attach or detach one',
+    async (action) => {
+      // Prepare: the policies GithubActionsRole names `<role>-<group>`.
+      const own = deployRolePolicies(SCOPE).managed.map(
+        (g) => `arn:aws:iam::${ACCOUNT}:policy/${roles.deploy}-${g.name}`,
+      );
+
+      // Act
+      const decided = await Promise.all(own.map((policy) => decide(deploy, action, policy)));
+      const attach = await decide(deploy, 'iam:AttachRolePolicy', arn.role(roles.deploy), {
+        'iam:PolicyARN': own[0]!,
+      });
+      const detach = await decide(deploy, 'iam:DetachRolePolicy', arn.role(roles.deploy), {
+        'iam:PolicyARN': own[0]!,
+      });
+
+      // Assess
+      expect(decided).toEqual(own.map(() => 'ExplicitlyDenied'));
+      expect([attach, detach]).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
+    },
+  );
 });
 
 describe('plan role and the boundary', () => {
@@ -581,6 +650,13 @@ describe('plan role and the boundary', () => {
     expect(await decide(plan, 'iam:GetPolicy', BOUNDARY_ARN)).toBe('Allowed');
     expect(await decide(plan, 'iam:GetPolicyVersion', BOUNDARY_ARN)).toBe('Allowed');
     expect(await decide(plan, 'iam:CreatePolicyVersion', BOUNDARY_ARN)).toBe('ImplicitlyDenied');
+    // The deploy role's managed policies are ci-access's too; another role's policy is not.
+    const deployPolicy = `arn:aws:iam::${ACCOUNT}:policy/${roles.deploy}-read`;
+    expect(await decide(plan, 'iam:GetPolicyVersion', deployPolicy)).toBe('Allowed');
+    expect(await decide(plan, 'iam:CreatePolicyVersion', deployPolicy)).toBe('ImplicitlyDenied');
+    expect(await decide(plan, 'iam:GetPolicy', `arn:aws:iam::${ACCOUNT}:policy/someone-elses`)).toBe(
+      'ImplicitlyDenied',
+    );
     expect(await decide(plan, 'iam:PutRolePermissionsBoundary', arn.role('async-api-dev-x'), withBoundary())).toBe(
       'ImplicitlyDenied',
     );

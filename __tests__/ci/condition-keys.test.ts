@@ -5,12 +5,8 @@
  */
 import { carries, requestKeys } from '../../security/condition-keys';
 import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
-import {
-  appBoundaryStatements,
-  type CiPolicyScope,
-  deployRoleStatements,
-  planRoleStatements,
-} from '../../stacks/constructs/ci-policies';
+import { deployRoleStatements } from '../../stacks/constructs/ci-deploy-policies';
+import { appBoundaryStatements, type CiPolicyScope, planRoleStatements } from '../../stacks/constructs/ci-policies';
 import type { PolicyStatement } from '../../stacks/constructs/service-role';
 import { ACCOUNT, PROVIDER_ARN, REGION } from './iam';
 

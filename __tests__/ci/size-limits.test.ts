@@ -17,19 +17,14 @@ const MAX_FILE_LINES = 300;
  */
 const LONG_FILES: ReadonlySet<string> = new Set([
   'client/api.ts',
-  'client/config.ts',
-  'client/poll.ts',
   'local/apigw/gateway.ts',
-  'local/dashboard/server.ts',
   'local/dashboard/ui/app.ts',
   'local/lambda/function-host.ts',
   'local/runtime.ts',
-  'local/stepfunctions/engine.ts',
   'local/stepfunctions/service.ts',
   'local/stepfunctions/store.ts',
   'stacks/config.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);
@@ -40,17 +35,12 @@ const LONG_FILES: ReadonlySet<string> = new Set([
  */
 const FILES_WITH_LONG_FUNCTIONS: ReadonlySet<string> = new Set([
   'bench/store.ts',
-  'client/cli-commands.ts',
-  'client/poll.ts',
   'local/auth/sigv4.ts',
-  'local/banner.ts',
   'local/dashboard/ui/app.ts',
   'local/lambda/index.ts',
   'local/runtime.ts',
   'local/stepfunctions/lambda-task.ts',
-  'local/watch.ts',
   'stacks/constructs/async-job-api.ts',
-  'stacks/constructs/ci-policies.ts',
   'stacks/job.ts',
   'stacks/validation/aws-limits.ts',
 ]);

@@ -54,7 +54,7 @@ describe('usage errors: exit 2 with one line', () => {
     [['run', '--name', 'two words'], /An execution name must not contain " "/],
     [['stop', ARN, ARN], /too many arguments for 'stop'.*usage: async-api stop/],
     [[], /^async-api: missing command; commands: start, describe, stop, wait, run/],
-    [['wait', ARN], /no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write .*cdktf.outputs.json/],
+    [['wait', ARN], /no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, write .*cdktf.outputs.json/],
   ])('%p', async (argv, message) => {
     // Act
     const run = await cli(argv);
@@ -138,7 +138,7 @@ describe("contract test: run against a fake server that follows the README's API
       expect(run.code).toBe(ExitCode.DeadlinePassed);
       expect(JSON.parse(run.stdout).status).toBe('RUNNING');
       const arn = JSON.parse(run.stdout).executionArn as string;
-      expect(run.stderr).toContain(`Re-attach with: async-api wait ${arn} --endpoint ${server.url} --auth none\n`);
+      expect(run.stderr).toContain(`Re-attach with: npx async-api wait ${arn} --endpoint ${server.url} --auth none\n`);
     });
   });
 
@@ -163,7 +163,7 @@ describe("contract test: run against a fake server that follows the README's API
       expect(run.code).toBe(ExitCode.DeadlinePassed);
       expect(run.stderr).toMatch(
         new RegExp(
-          `Re-attach with: async-api wait \\S+ --endpoint ${server.url} --auth none --output text --query output.message\n`,
+          `Re-attach with: npx async-api wait \\S+ --endpoint ${server.url} --auth none --output text --query output.message\n`,
         ),
       );
     });
@@ -347,7 +347,7 @@ describe('Ctrl-C while waiting', () => {
           } else {
             expect(stops).toHaveLength(0);
             expect(run.stderr).toContain(
-              `Re-attach with: async-api wait ${arn} --endpoint ${server.url} --auth none\n`,
+              `Re-attach with: npx async-api wait ${arn} --endpoint ${server.url} --auth none\n`,
             );
           }
         },

@@ -60,7 +60,7 @@ describe('resolveConnection endpoint', () => {
     // Assess
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(
-      /no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, or write \/project\/cdktf.outputs.json/,
+      /no API endpoint: pass --endpoint <url>, set ASYNC_API_ENDPOINT, write \/project\/cdktf.outputs.json/,
     );
   });
 

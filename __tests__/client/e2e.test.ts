@@ -32,6 +32,17 @@ interface Run {
   readonly stderr: string;
 }
 
+/**
+ * Ctrl-C handlers of CLI runs still waiting. After each test they are called, as a Ctrl-C would be:
+ * a run that outlived its test (a timeout, a failed assertion before it ended) stops polling then,
+ * instead of polling a runtime that afterAll closes.
+ */
+const waiting = new Set<() => void>();
+afterEach(() => {
+  for (const interrupt of [...waiting]) interrupt();
+  waiting.clear();
+});
+
 /** Runs the CLI in-process with captured streams, the given environment and the real clock. */
 async function cli(argv: string[], env: Record<string, string>, cwd: string): Promise<Run> {
   let stdout = '';
@@ -41,6 +52,10 @@ async function cli(argv: string[], env: Record<string, string>, cwd: string): Pr
     stderr: { write: (chunk: string) => (stderr += chunk) },
     env,
     cwd,
+    onInterrupt: (handler) => {
+      waiting.add(handler);
+      return () => waiting.delete(handler);
+    },
   });
   return { code, stdout, stderr };
 }
@@ -82,7 +97,7 @@ describe.each([
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('runs a 1-second job: exit 0, its description on stdout, noticed within the bound, every describe seen by the server', async () => {
+  it('runs a 1-second job: exit 0, its description on stdout, looked at on schedule (1 or 2 requests), every describe seen by the server', async () => {
     // Prepare
     const describesBefore = describesLogged(test);
 
@@ -98,8 +113,10 @@ describe.each([
     const requests = Number(/SUCCEEDED after \d+s \((\d+) requests\)/.exec(run.stderr)?.[1]);
     expect([1, 2]).toContain(requests);
     expect(describesLogged(test) - describesBefore).toBe(requests);
-    // Bound max(1 s, 25 % of 1 s) = 1 s, plus slack for request latency and a busy machine.
-    expect(returnedAt - Date.parse(description.stopDate)).toBeLessThanOrEqual(1_000 + 500);
+    // The delay bound, max(1 s, 25 % waited), is checked on a virtual clock (poll.test.ts,
+    // simulate.test.ts) and measured over HTTP by `npm run bench` (client-http): a wall-clock bound
+    // here would fail on a loaded machine. It returns after the end, never before.
+    expect(returnedAt).toBeGreaterThanOrEqual(Date.parse(description.stopDate));
   });
 
   it("exits 1 for a job that fails, with the worker's error", async () => {
@@ -120,7 +137,7 @@ describe.each([
     const description = JSON.parse(run.stdout);
     expect(description.status).toBe('RUNNING');
     expect(run.stderr).toContain(
-      `deadline passed; the execution is still running. Re-attach with: async-api wait ${description.executionArn}`,
+      `deadline passed; the execution is still running. Re-attach with: npx async-api wait ${description.executionArn}`,
     );
   });
 

@@ -38,6 +38,9 @@ describe('execution ARNs and names', () => {
   it.each([
     ['nightly-42', undefined],
     ['a'.repeat(81), /1-80 characters/],
+    // Characters are code points: 80 astral characters are 160 UTF-16 units and still fit.
+    ['𝒜'.repeat(80), undefined],
+    ['𝒜'.repeat(81), /1-80 characters; got 81/],
     ['has space', /must not contain " "/],
     ['semi;colon', /must not contain ";"/],
   ])('executionNameProblem(%s)', (name, problem) => {

@@ -166,7 +166,8 @@ export function contractApi(options: ContractOptions = {}): {
   const handler = (request: CapturedRequest): FakeResponse => {
     if (request.method !== 'POST') return { status: 404, body: { message: 'Not Found' } };
     const body = JSON.parse(request.body || '{}') as Record<string, unknown>;
-    const machine = machineOf(request.path);
+    // A start with a webhook starts the same job (the URL checks are the webhook-start Lambda's own tests').
+    const machine = machineOf(request.path.replace(/-with-webhook$/, ''));
     if (machine !== undefined) return start(machine, body);
     switch (request.path) {
       case '/describe-execution': {
@@ -199,6 +200,16 @@ export function contractApi(options: ContractOptions = {}): {
           return { status: 400, body: { __type: 'ExecutionDoesNotExist', message: 'Execution does not exist' } };
         execution.stopped = true;
         return { status: 200, body: { stopDate: 1732480005.5 } };
+      }
+      case '/list-executions': {
+        // Only the job filter, as the list Lambda checks it (lambda-src/list-executions/handler.ts).
+        const jobs = ['ramen-timer', ...Object.keys(options.jobs ?? {})];
+        if (body.job !== undefined && !jobs.includes(String(body.job)))
+          return {
+            status: 400,
+            body: { message: `job must be one of ${jobs.join(', ')}; got ${JSON.stringify(body.job)}` },
+          };
+        return { status: 200, body: { executions: [], nextToken: null } };
       }
       default:
         return { status: 404, body: { message: 'Not Found' } };

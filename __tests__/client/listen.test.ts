@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { UsageError } from '../../client/cli-io';
-import { listen, parsePort, type ReceivedEvent } from '../../client/listen';
+import { listen, type ReceivedEvent } from '../../client/listen';
+import { closeAfterTest, closeServer } from '../servers';
 
 const SECRET = 'a-local-signing-secret-for-the-listen-test';
 
@@ -13,7 +13,8 @@ async function receiver() {
     onEvent: (e) => events.push(e),
     onRejected: (r) => rejected.push(r),
   });
-  return { url, events, rejected, close: () => new Promise((r) => server.close(r)) };
+  closeAfterTest(server);
+  return { url, events, rejected, close: () => closeServer(server) };
 }
 
 function signed(id: string, body: string, secret = SECRET): Record<string, string> {
@@ -57,11 +58,5 @@ describe('async-api listen', () => {
     expect(r.events).toEqual([]);
     expect(r.rejected).toHaveLength(2);
     await r.close();
-  });
-
-  it('checks --port', () => {
-    expect(parsePort('8080')).toBe(8080);
-    expect(() => parsePort('80a')).toThrow(UsageError);
-    expect(() => parsePort('70000')).toThrow(/0 to 65535/);
   });
 });

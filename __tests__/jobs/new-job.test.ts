@@ -3,12 +3,17 @@
  * scaffold is written, refused a second time, its own unit test passes, and with no other edit the
  * copy synthesizes one more state machine and start route, the local runtime serves both jobs, the
  * new job reaches SUCCEEDED and `POST /start-execution` still starts the default job. What it writes,
- * in JSONPath and with `--jsonata`, passes the project's lint (`biome ci`, as `npm run lint` runs it).
+ * in JSONPath and with `--jsonata`, passes the project's lint (`biome ci`, as `npm run lint` runs it),
+ * and the JSONata job runs on the local runtime to AWS's result.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ExitCode, main } from '../../client/cli';
+import { DEFAULT_LOCAL_DATA_DIR, writeLocalEndpoint } from '../../client/local-endpoint';
+import { servedJobs } from '../../local/banner';
+import { localEndpointOf } from '../../local/endpoint-file';
 import { REPO_ROOT, type Runtime, SILENT_LOGS, startRuntime } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
@@ -169,7 +174,26 @@ describe('npm run new-job, in a temporary copy', () => {
         ...JOBS.map((j) => `POST /${j.name}/start-execution`),
       ]),
     );
+    // This process imported a registry without the new job (as `npm start` after a watch reload):
+    // the dashboard's start form and the banner still get its example input and description.
+    expect(servedJobs(runtime.model).find((j) => j.name === NAME)).toMatchObject({
+      exampleInput: { text: 'hello async world' },
+      description: `${NAME}: counts the words of a text (scaffolded; replace with your work).`,
+    });
     expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 3 } });
+    // The scaffold's "then:" line, run as written in the copy next to its runtime (npm start writes
+    // .local/endpoint.json; this test's runtime is started directly, so the test writes it)
+    const localDir = join(copy, DEFAULT_LOCAL_DATA_DIR);
+    mkdirSync(localDir, { recursive: true });
+    writeLocalEndpoint(localDir, localEndpointOf(runtime, localDir));
+    const then = written.stdout.split('\n').find((l) => l.startsWith('then: '))!;
+    const args = [...then.slice(then.indexOf('npx async-api run ')).matchAll(/'([^']*)'|(\S+)/g)]
+      .map((m) => m[1] ?? m[2]!)
+      .slice(2);
+    const quiet = { write: () => true };
+    expect(await main([...args, '--quiet'], { stdout: quiet, stderr: quiet, env: {}, cwd: copy })).toBe(
+      ExitCode.Succeeded,
+    );
     expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountE2e.InvalidInput' });
     expect(byDefault.status).toBe(200);
     expect(byDefault.body.executionArn).toMatch(new RegExp(`:execution:async-api-dev-${MAIN.name}:`));
@@ -189,6 +213,37 @@ describe('npm run new-job, in a temporary copy', () => {
     expect(Object.keys(task)).toEqual(expect.arrayContaining(['Arguments', 'Output']));
     expect(JSON.stringify(asl)).not.toMatch(/"(Parameters|OutputPath|ResultPath|ErrorPath|CausePath|InputPath)"|\.\$"/);
   });
+
+  it('with --jsonata synthesizes a job the local runtime runs as AWS would: SUCCEEDED, and its Fail state’s Error/Cause expressions', async () => {
+    // Prepare: the copy now holds both scaffolds (the test above wrote the JSONata one)
+    await runtime?.close();
+    const outdir = join(copy, 'cdktf.out');
+    synthIfStale({
+      repoRoot: copy,
+      outdir,
+      env: { TF_STATE_BUCKET: 'unused-bucket', API_AUTH: 'NONE', PATH: process.env['PATH'] },
+    });
+    runtime = await startRuntime({ outdir, port: 0, dataDir, ...SILENT_LOGS });
+    const run = async (input: unknown) => {
+      const started = await postJson(`${runtime!.url}/${JSONATA_NAME}/start-execution`, {
+        input,
+        name: uniqueName('ja'),
+      });
+      return waitForEnd(
+        () => postJson(`${runtime!.url}/describe-execution`, { executionArn: started.body.executionArn }),
+        30_000,
+      );
+    };
+
+    // Act
+    const finished = await run({ text: 'one two three four' });
+    const failed = await run({ text: 7 });
+
+    // Assess: the JSONata Fail state reports the function's error, not the expression's text
+    expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 4 } });
+    expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountJsonata.InvalidInput' });
+    expect(JSON.stringify(failed.body)).not.toContain('{%');
+  }, 120_000);
 
   it.each([[['--jsonata']], [[NAME, '--json']], [['a-job', 'b-job']]])(
     'answers %j with its usage and exit code 2, writing nothing',

@@ -169,6 +169,19 @@ describe('ramen timer handler', () => {
       expect(sleeps).toStrictEqual([]);
     });
 
+    it('states the bound in whole seconds, the same whatever milliseconds are left', async () => {
+      // Prepare: a 900 s function a few milliseconds into its invocation, twice
+      const { handler, sleeps } = recordingHandler(1);
+      // Act
+      const first = await rejectionOf(handler({ seconds: 898.5 }, remaining(899_996)));
+      const second = await rejectionOf(handler({ seconds: 899 }, remaining(899_001)));
+      await handler({ seconds: 898 }, remaining(899_001));
+      // Assess
+      expect(first.message).toBe('seconds must be a number from 0 to 898; got 898.5');
+      expect(second.message).toBe('seconds must be a number from 0 to 898; got 899');
+      expect(sleeps).toStrictEqual([898_000]);
+    });
+
     it('uses a custom safety margin', async () => {
       // Prepare: 10 s left, 4 s margin -> 6 s usable.
       const { handler, sleeps } = recordingHandler(1, 4000);

@@ -48,7 +48,8 @@ describe('200: redriven', () => {
       expect(response.statusCode).toBe(200);
       expect(JSON.parse(response.body)).toEqual({
         executionArn: EXECUTION_ARN,
-        redriveDate: REDRIVE_DATE.toISOString(),
+        // Epoch seconds, as start and stop answer (Step Functions' own convention)
+        redriveDate: REDRIVE_DATE.getTime() / 1000,
       });
       expect(sfn.commandCalls(RedriveExecutionCommand).map((c) => c.args[0].input)).toEqual([
         { executionArn: EXECUTION_ARN },

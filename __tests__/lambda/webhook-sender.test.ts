@@ -108,6 +108,65 @@ describe('webhook sender', () => {
     expect(sleeps).toEqual([75, 150]);
   });
 
+  describe('on a clock that moves 6 minutes between attempts', () => {
+    // Only Date is faked: the sender's promises and timers stay real.
+    const T0 = Date.parse('2026-12-06T12:00:00Z');
+    const STEP_MS = 6 * 60_000; // past Standard Webhooks' 5-minute tolerance
+    beforeEach(() => {
+      jest.useFakeTimers({
+        now: T0,
+        doNotFake: [
+          'nextTick',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'hrtime',
+          'performance',
+        ],
+      });
+    });
+    afterEach(() => jest.useRealTimers());
+
+    it('signs every attempt afresh: each carries its own timestamp and verifies when it arrives', async () => {
+      // Prepare: a receiver that verifies each request at the moment it arrives, as a real one does
+      const arrivals: { timestamp: string; verified: boolean }[] = [];
+      const statuses = [503, 503, 200];
+      const post: Post = async (_url, request) => {
+        let verified = true;
+        try {
+          new Webhook(SECRET, { format: 'raw' }).verify(request.body, request.headers);
+        } catch {
+          verified = false;
+        }
+        arrivals.push({ timestamp: request.headers['webhook-timestamp']!, verified });
+        return statuses.shift()!;
+      };
+      const { handler } = setup([], {
+        post,
+        retry: {
+          maxAttempts: 3,
+          baseDelayMs: 100,
+          maxDelayMs: 400,
+          sleep: async () => void jest.setSystemTime(Date.now() + STEP_MS),
+          random: () => 0.5,
+        },
+      });
+
+      // Act
+      const result = await handler(statusEvent('SUCCEEDED', withWebhook({}, 'https://hooks.example.com/in')));
+
+      // Assess
+      expect(result).toMatchObject({ kind: 'delivered', attempts: 3 });
+      expect(arrivals).toEqual(
+        [0, 1, 2].map((n) => ({ timestamp: String((T0 + n * STEP_MS) / 1000), verified: true })),
+      );
+    });
+  });
+
   it('does not repeat a 4xx and throws so the event is dead-lettered', async () => {
     const { handler, received } = setup([400, 200]);
 

@@ -13,6 +13,17 @@ describe('runtimeMismatches', () => {
     ]);
   });
 
+  it('says it in one line per declared runtime, however many functions declare it', () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ functionName: `fn-${i}`, runtime: 'nodejs24.x' }));
+    expect(runtimeMismatches(many, '22.23.3')).toEqual([
+      '10 functions declare nodejs24.x and run here on Node.js 22.23.3 (fn-0, fn-1 and 8 more)',
+    ]);
+    expect(runtimeMismatches([...many.slice(0, 3), functions[1]!], '20.1.0')).toEqual([
+      '3 functions declare nodejs24.x and run here on Node.js 20.1.0 (fn-0, fn-1, fn-2)',
+      'status declares nodejs22.x and runs here on Node.js 20.1.0',
+    ]);
+  });
+
   it('says nothing when the majors match', () => {
     expect(runtimeMismatches(functions.slice(0, 1), '24.1.0')).toEqual([]);
   });
@@ -38,12 +49,21 @@ describe('servedJobs', () => {
           { routeKey: 'POST /describe-execution', path: '/describe-execution', integration: { requestParameters: {} } },
         ],
       },
+      // Job a as the stack's `jobs` output gives it; b has neither field (an older stack)
+      outputs: { jobs: { a: { description: 'Job A', example_input: '{"n":"${x}"}' }, b: {} } },
     } as unknown as Parameters<typeof servedJobs>[0];
 
     // Act / Assess
     expect(servedJobs(model)).toEqual([
-      { name: 'a', path: '/a/start-execution', stateMachineArn: A, isDefault: false },
-      { name: 'b', path: '/b/start-execution', stateMachineArn: B, isDefault: true },
+      {
+        name: 'a',
+        path: '/a/start-execution',
+        stateMachineArn: A,
+        isDefault: false,
+        description: 'Job A',
+        exampleInput: { n: '${x}' },
+      },
+      { name: 'b', path: '/b/start-execution', stateMachineArn: B, isDefault: true, description: '', exampleInput: {} },
     ]);
   });
 });

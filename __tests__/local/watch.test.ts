@@ -149,6 +149,9 @@ describe('watch mode', () => {
 
     // Assess: the error is printed, the same stack still answers.
     expect(failed).toMatch(/still serving the last good stack[\s\S]*Synthesis failed/);
+    // ... as esbuild's one line naming the file, without esbuild's internals around it
+    expect(failed.split('\n').slice(-1)[0]).toMatch(/^stacks\/naming\.ts:\d+:\d+: ERROR: Expected ";" but found "is"$/);
+    expect(failed.split('\n')).toHaveLength(3);
     expect(runtime!.model).toBe(served);
     expect(await outputOf(await start(0))).toEqual({ status: 'SUCCEEDED', message: NEW_MESSAGE });
 

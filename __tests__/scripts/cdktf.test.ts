@@ -3,16 +3,16 @@
  * start, the fork's cdktn-cli where it cannot, the checkpoint call off, and both CLIs writing exactly
  * what the app writes when run directly (`npm run synth`).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CONFIG_VARIABLES } from '../../stacks/config';
 
-const { chooseCli, cliEnv, ensureCdktnCli, NEWEST_CDKTF_CLI_MAJOR } = require('../../scripts/cdktf.cjs') as {
+const { chooseCli, cliEnv, cdktnCliProblem, NEWEST_CDKTF_CLI_MAJOR } = require('../../scripts/cdktf.cjs') as {
   chooseCli(version: string, forced?: string): 'cdktf' | 'cdktn';
   cliEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  ensureCdktnCli(log: (line: string) => void): string;
+  cdktnCliProblem(dir?: string): string | undefined;
   NEWEST_CDKTF_CLI_MAJOR: number;
 };
 
@@ -61,6 +61,87 @@ describe('the checkpoint call', () => {
   });
 });
 
+describe('before diff, deploy and destroy', () => {
+  let home: string;
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'async-api-preflight-'));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  /** `node scripts/cdktf.cjs <args>` with no AWS setting of the caller's: an empty home, no metadata service. */
+  const wrapper = (args: string[], extra: Record<string, string> = {}) => {
+    const env: Record<string, string> = { PATH: process.env['PATH']!, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' };
+    return spawnSync(process.execPath, [join(ROOT, 'scripts', 'cdktf.cjs'), ...args], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  };
+
+  it.each(['diff', 'deploy', 'destroy'])('%s without TF_STATE_BUCKET says so once and starts no CLI', (command) => {
+    const run = wrapper([command]);
+
+    expect([run.status, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toBe(
+      'Configuration error: TF_STATE_BUCKET is required: the S3 bucket that holds Terraform state: 3 to 63 characters of a-z, 0-9 and "-", not starting or ending with "-".\n',
+    );
+  });
+
+  it('diff without AWS credentials says so in one line and starts no CLI', () => {
+    const run = wrapper(['diff'], { TF_STATE_BUCKET: 'my-state-bucket' });
+
+    expect([run.status, run.stdout]).toEqual([1, '']);
+    expect(run.stderr).toBe(
+      'no AWS credentials for Terraform (Could not load credentials from any providers): set AWS_PROFILE (after `aws sso login` or `aws configure`), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n',
+    );
+  });
+});
+
+describe('whether cdktn-cli is installed (tests check, never install)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cdktn-installed-'));
+    writeFileSync(
+      join(dir, 'package-lock.json'),
+      JSON.stringify({ packages: { 'node_modules/cdktn-cli': { version: '0.24.0' } } }),
+    );
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const install = (version: string, withBin = true) => {
+    const pkg = join(dir, 'node_modules', 'cdktn-cli');
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ version }));
+    if (withBin) writeFileSync(join(pkg, 'bin', 'cdktn'), '');
+  };
+
+  it('says in one line that npm ci installs it, with the registry, when it is missing', () => {
+    expect(cdktnCliProblem(dir)).toBe(
+      `cdktn-cli 0.24.0 is not installed in ${dir} (found: none); \`npm ci\` installs it, which needs the npm registry`,
+    );
+  });
+
+  it('refuses another version than the lock file pins, and a package without its bin', () => {
+    install('0.23.0');
+    expect(cdktnCliProblem(dir)).toContain('(found: 0.23.0)');
+    install('0.24.0', false);
+    rmSync(join(dir, 'node_modules', 'cdktn-cli', 'bin', 'cdktn'));
+    expect(cdktnCliProblem(dir)).toContain('(found: 0.24.0)');
+  });
+
+  it('accepts the pinned version', () => {
+    install('0.24.0');
+    expect(cdktnCliProblem(dir)).toBeUndefined();
+  });
+
+  it('is installed by npm ci (the prepare script), not by the tests', () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+
+    expect(scripts['prepare']).toBe('node scripts/cdktf.cjs --install-cdktn-cli');
+  });
+});
+
 describe('cdktf-cli and cdktn-cli', () => {
   let work: string;
   beforeAll(() => {
@@ -89,41 +170,53 @@ describe('cdktf-cli and cdktn-cli', () => {
     return out;
   }
 
-  function viaWrapper(cli: 'cdktf' | 'cdktn'): ReturnType<typeof spawnSync> & { outdir: string } {
-    const outdir = join(work, cli);
-    const result = spawnSync(process.execPath, ['scripts/cdktf.cjs', 'synth', '--output', outdir], {
-      cwd: ROOT,
-      env: synthEnv({ CDKTF_CLI: cli }),
-      encoding: 'utf8',
-      timeout: 170_000,
-    });
-    return Object.assign(result, { outdir });
+  interface Run {
+    readonly status: number | null;
+    readonly stderr: string;
   }
 
-  it('write the same cdktf.out as the app run directly, byte for byte', () => {
-    ensureCdktnCli(() => undefined);
-    const direct = join(work, 'direct');
-    const app = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
-      cwd: ROOT,
-      env: synthEnv({ CDKTF_OUTDIR: direct }),
-      encoding: 'utf8',
-      timeout: 120_000,
+  /** Runs `node <args>` in the root without blocking the event loop (so jest's timeout can fire). */
+  function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
+      child.on('error', reject);
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stderr });
+      });
     });
+  }
+
+  const viaWrapper = (cli: 'cdktf' | 'cdktn') =>
+    run(['scripts/cdktf.cjs', 'synth', '--output', join(work, cli)], synthEnv({ CDKTF_CLI: cli }));
+
+  it('write the same cdktf.out as the app run directly, byte for byte', async () => {
+    // `npm ci` installs cdktn-cli; a test never downloads it (the wrapper would, on first use).
+    const missing = cdktnCliProblem();
+    if (missing !== undefined) throw new Error(missing);
+    const direct = join(work, 'direct');
+
+    // The three syntheses write to folders of their own, so they run side by side.
+    const [app, cdktn, cdktf] = await Promise.all([
+      run(['--import', 'tsx', 'main.ts'], synthEnv({ CDKTF_OUTDIR: direct })),
+      viaWrapper('cdktn'),
+      viaWrapper('cdktf'),
+    ]);
+
     expect(app.stderr).toBe('');
     const expected = files(direct);
-
-    const cdktn = viaWrapper('cdktn');
     expect(cdktn.status).toBe(0);
-    expect(files(cdktn.outdir)).toEqual(expected);
-
-    const cdktf = viaWrapper('cdktf');
+    expect(files(join(work, 'cdktn'))).toEqual(expected);
     if (chooseCli(process.version) === 'cdktf') {
       expect(cdktf.status).toBe(0);
-      expect(files(cdktf.outdir)).toEqual(expected);
+      expect(files(join(work, 'cdktf'))).toEqual(expected);
     } else {
       // The reason the fork's CLI is used at all: cdktf-cli 0.21 dies loading its native module.
       expect(cdktf.status).not.toBe(0);
-      expect(String(cdktf.stderr)).toMatch(/node-pty-prebuilt-multiarch/);
+      expect(cdktf.stderr).toMatch(/node-pty-prebuilt-multiarch/);
     }
     expect([...expected.keys()].filter((file) => file.endsWith('cdk.tf.json')).sort()).toEqual([
       'stacks/async-api-dev/cdk.tf.json',

@@ -668,17 +668,34 @@ describe('least privilege, simulated with iam-simulate', () => {
     expect([...byName].filter(([, paths]) => paths.length > 1)).toEqual([]);
   });
 
-  it('grants every role its permissions in inline policies the simulation can read', () => {
-    // Assess
+  it('grants every role its permissions in policies the simulation can read', () => {
+    // Assess: no role has a managed policy the app does not define (an AWS-managed one, say)
     expect(roles.filter((r) => r.managedPolicyArns.length > 0 || r.policies.length === 0).map((r) => r.path)).toEqual(
       [],
+    );
+    // The deploy role's managed policies are read (named by their ARN), so the check above saw some.
+    expect(roles.some((r) => r.policies.some((p) => p.name.startsWith('arn:')))).toBe(true);
+  });
+
+  it('refuses to judge a role by only some of its policies', () => {
+    // Prepare: a role with an attached managed policy whose document the app does not hold.
+    const withForeignPolicy: RoleUnderTest = {
+      ...roles[0]!,
+      managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    };
+
+    // Act, Assess
+    expect(() => mayPerform(withForeignPolicy, 's3:GetObject', arn.object(names.bucket, names.stateKey))).toThrow(
+      /managed policies arn:aws:iam::aws:policy\/ReadOnlyAccess are not policies of the app/,
     );
   });
 
   it('puts every application role, and no CI role, under a boundary whose document the simulation reads', () => {
-    // Prepare
+    // Prepare: the ci-access policies that are no role's own (the deploy role's are attached to it;
+    // rolesOf names a managed policy the app defines by its ARN).
+    const attached = new Set(roles.flatMap((r) => r.policies.map((p) => p.name)));
     const boundaryPolicies = app.resources.filter(
-      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId && managedPolicyArn(r) === BOUNDARY_ARN,
+      (r) => r.type === 'aws_iam_policy' && r.stack === app.ciAccessStackId && !attached.has(managedPolicyArn(r)),
     );
     const ci = (r: RoleUnderTest) => r.address.startsWith(`${app.ciAccessStackId}:`);
 

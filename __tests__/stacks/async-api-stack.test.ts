@@ -260,6 +260,8 @@ describe('AsyncApiStack', () => {
           new RegExp(`^\\$\\{aws_apigatewayv2_api\\.[^}]+\\.api_endpoint\\}/${job.name}/start-execution$`),
         ),
         state_machine_arn: expect.stringMatching(/^\$\{aws_sfn_state_machine\.[^}]+\.arn\}$/),
+        description: job.description,
+        example_input: JSON.stringify(job.exampleInput),
       });
     }
     expect(out.json.output.state_machine_arn.value).toBe(out.json.output.jobs.value[MAIN.name].state_machine_arn);

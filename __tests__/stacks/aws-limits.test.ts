@@ -362,6 +362,16 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
       /is neither an arn:aws-cn:states:::<service>:<action> integration/,
     ],
     [
+      'an environment of 4,097 bytes, mostly one value (names and values count)',
+      (d) => (one(d, 'aws_lambda_function', status).environment.variables = { AB: 'x'.repeat(4095) }),
+      /"environment\.variables"\): 4097 bytes of variables; the limit is 4 KB/,
+    ],
+    [
+      'an environment of 2,049 two-byte characters (4,100 bytes, 2,051 characters)',
+      (d) => (one(d, 'aws_lambda_function', status).environment.variables = { AB: 'é'.repeat(2049) }),
+      /"environment\.variables"\): 4100 bytes of variables; the limit is 4 KB/,
+    ],
+    [
       'an environment variable Lambda reserves',
       (d) => (one(d, 'aws_lambda_function', status).environment.variables.AWS_REGION = 'eu-west-1'),
       /"environment\.variables\.AWS_REGION"\): AWS_REGION is reserved by Lambda/,
@@ -512,6 +522,16 @@ describe('a realistic mistake fails with the resource, the attribute and the lim
 
     // Assess
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  it.each([
+    ['ASCII', { AB: 'x'.repeat(4094) }],
+    ['two-byte characters', { AB: 'é'.repeat(2047) }],
+    ['several variables', { AB: 'x'.repeat(2046), CD: 'y'.repeat(2046) }],
+  ])('accepts an environment of exactly 4,096 bytes (%s)', (_label, variables) => {
+    const problems = withMistake((d) => (one(d, 'aws_lambda_function', status).environment.variables = variables));
+
+    expect(problems).toEqual([]);
   });
 
   it.each<[string, string, (doc: Json) => void, RegExp]>([

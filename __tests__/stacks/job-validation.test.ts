@@ -180,6 +180,20 @@ describe('validateJobs', () => {
     expect(message).not.toContain('\n');
   });
 
+  // The lower bound is the job's worst case (90 s here, tested below); the upper one is Step Functions'.
+  it.each([90, 31_536_000])('accepts an execution timeout of %i s (up to one year, inclusive)', (seconds) => {
+    expect(() => validateJobs([job({ executionTimeoutSeconds: seconds })], naming)).not.toThrow();
+  });
+
+  it.each([31_536_001, 10 * 31_536_000, 100.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'refuses an execution timeout of %d s, over one year or not whole',
+    (seconds) => {
+      expect(problemOf([job({ executionTimeoutSeconds: seconds })])).toBe(
+        `job "demo": executionTimeoutSeconds: ${seconds} is not a whole number from 1 to 31536000 (one year)`,
+      );
+    },
+  );
+
   it("refuses more jobs than the route functions' environment can name", () => {
     const valid = Array.from({ length: 60 }, (_, i) =>
       job({

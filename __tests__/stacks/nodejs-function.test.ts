@@ -84,6 +84,32 @@ describe('NodejsFunction', () => {
     expect(code).not.toContain('SFNServiceException');
   });
 
+  it('bundles again when any file the handler imports changes, and only then', () => {
+    // Prepare: a handler importing a module of its own
+    const work = mkdtempSync(join(tmpdir(), 'async-api-rebundle-'));
+    try {
+      const entry = join(work, 'handler.ts');
+      const dependency = join(work, 'message.ts');
+      writeFileSync(entry, "import { message } from './message';\nexport const handler = async () => message;\n");
+      const code = () => strFromU8(unzipSync(readFileSync(bundle(entry, join(work, 'build'), 'h')))['index.js']!);
+
+      // Act: the same sources twice, then an edit of the imported module only
+      writeFileSync(dependency, "export const message = 'first';\n");
+      const first = code();
+      const again = code();
+      writeFileSync(dependency, "export const message = 'second';\n");
+      const edited = code();
+
+      // Assess
+      expect(first).toContain('"first"');
+      expect(again).toBe(first);
+      expect(edited).toContain('"second"');
+      expect(edited).not.toContain('"first"');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('maps a stack trace back to our TypeScript files and lines, with the map as deployed', () => {
     // Prepare: a handler that throws, bundled as a function's zip, unpacked as Lambda unpacks it
     const work = mkdtempSync(join(tmpdir(), 'async-api-source-map-'));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { StateMachine } from '../../stacks/constructs/state-machine';
+import { renderStateMachineDefinition, StateMachine } from '../../stacks/constructs/state-machine';
 import { statementsOf, synthesize } from './helpers';
 
 const DEFINITION = join(__dirname, 'fixtures', 'one-task.asl.json');
@@ -63,5 +63,29 @@ describe('StateMachine', () => {
     expect(() => build({ substitutions: { WorkerFunctionArn: FN } })).toThrow(
       /no value for placeholder \$\{TaskTimeoutSeconds\}/,
     );
+  });
+
+  it('fails synth on a definition AWS would refuse, naming the state and field (JSONPath fields in JSONata)', () => {
+    // Prepare: the webhook-envelope shape issue 23 reported, a Choice with Variable under a JSONata top level
+    const template = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      TimeoutSeconds: 60,
+      StartAt: 'Envelope?',
+      States: {
+        'Envelope?': {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.webhook', IsPresent: true, Next: 'Done' }],
+          Default: 'Done',
+        },
+        Done: { Type: 'Pass', Output: '{% $unknownFn(1) %}', End: true },
+      },
+    });
+    const render = () =>
+      renderStateMachineDefinition(template, { source: 'inline', name: 'job', substitutions: {}, partition: 'aws' });
+
+    // Act / Assess: both problems, each with its JSON pointer
+    expect(render).toThrow(/^StateMachine job: a definition AWS would refuse: /);
+    expect(render).toThrow(/JSONPath-only.* at \/States\/Envelope\?\/Choices\/0\/Variable/);
+    expect(render).toThrow(/\$unknownFn.* at \/States\/Done\/Output/);
   });
 });

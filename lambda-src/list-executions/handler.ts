@@ -1,4 +1,4 @@
-import { ExecutionStatus, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describeValue } from '../shared/describe-value';
 import { jsonResponse, messageResponse } from '../shared/http';
@@ -11,6 +11,7 @@ import {
   requestIds,
   sfnErrorResponse,
 } from '../shared/request';
+import { EXECUTION_STATUSES } from '../shared/step-functions-arn';
 import { anchorOf, compare, readJob, type Seen } from './pages';
 import {
   type Anchor,
@@ -24,8 +25,8 @@ import {
 /** Bounds of `maxResults` (items per page) and its default. */
 export const LIST_MAX_RESULTS = { min: 1, max: 100, default: 20 } as const;
 
-/** Statuses a caller may filter on: Step Functions' `ExecutionStatus` values. */
-export const LIST_STATUSES: readonly string[] = Object.values(ExecutionStatus);
+/** Statuses a caller may filter on: every execution status, in alphabetical order as the SDK's enum lists them. */
+export const LIST_STATUSES: readonly string[] = [...EXECUTION_STATUSES].sort();
 
 /** One execution in a page. */
 export interface ListedExecution {

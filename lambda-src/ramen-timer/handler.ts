@@ -38,8 +38,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
  *
  * The event is the Step Functions execution input:
  * - `null`/absent, or an object without `seconds` → wait `defaultSeconds`;
- * - an object with `seconds` → wait that long; it must be a finite number >= 0 that, plus the safety
- *   margin, fits in `context.getRemainingTimeInMillis()`;
+ * - an object with `seconds` → wait that long; it must be a finite number >= 0 of at most the whole
+ *   seconds that, plus the safety margin, fit in `context.getRemainingTimeInMillis()`;
  * - anything else (array, string, number, boolean) → {@link RamenTimerErrors.InvalidInput}: it is
  *   more likely a wiring mistake than a request for the default, so it is reported, not ignored.
  *
@@ -59,12 +59,14 @@ export function createHandler(options: RamenTimerOptions): RamenTimerHandler {
   return async (event, context) => {
     // A 0 s wait is always allowed, even when the deadline is already inside the margin.
     const budgetMs = Math.max(0, context.getRemainingTimeInMillis() - safetyMarginMs);
-    const maxSeconds = Math.floor(budgetMs) / 1000;
+    // Whole seconds: the bound a caller reads (`from 0 to 898`) stays the same from one invocation to
+    // the next, whereas the milliseconds left (898.996 s) differ each time.
+    const maxSeconds = Math.floor(budgetMs / 1000);
     const requested = requestedSeconds(event);
 
     let seconds: number;
     if (requested === undefined) {
-      if (defaultSeconds * 1000 > budgetMs) {
+      if (defaultSeconds > maxSeconds) {
         throw new RamenTimerError(
           RamenTimerErrors.DefaultTooLong,
           `the default wait of ${defaultSeconds} s (RAMEN_TIMER_SECONDS) does not fit in the ${maxSeconds} s ` +
@@ -73,7 +75,7 @@ export function createHandler(options: RamenTimerOptions): RamenTimerHandler {
       }
       seconds = defaultSeconds;
     } else {
-      if (!isNonNegativeNumber(requested) || requested * 1000 > budgetMs) {
+      if (!isNonNegativeNumber(requested) || requested > maxSeconds) {
         throw new RamenTimerError(
           RamenTimerErrors.InvalidInput,
           `seconds must be a number from 0 to ${maxSeconds}; got ${describeValue(requested)}`,

@@ -10,17 +10,21 @@ import {
   requestIds,
   sfnErrorResponse,
 } from '../shared/request';
+import { REDRIVABLE_STATUSES } from '../shared/step-functions-arn';
 
-/** Statuses Step Functions can redrive (API_RedriveExecution). */
-export const REDRIVABLE_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+/** Statuses Step Functions can redrive (API_RedriveExecution); the one list is in shared/. */
+export { REDRIVABLE_STATUSES };
 /** How long after it stopped an execution can be redriven: 14 days (API_RedriveExecution). */
 export const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** Body of a 200 response. */
 export interface RedriveExecutionBody {
   readonly executionArn: string;
-  /** ISO-8601. */
-  readonly redriveDate: string | null;
+  /**
+   * Epoch seconds, as Step Functions' API gives dates and as start and stop pass them through
+   * (`startDate`, `stopDate`); null when Step Functions answers none.
+   */
+  readonly redriveDate: number | null;
 }
 
 /** Options of {@link createHandler}. */
@@ -86,7 +90,8 @@ export function createHandler(options: RedriveExecutionOptions): RedriveExecutio
     if (refusal) return messageResponse(409, refusal);
     try {
       const result = await client.send(new RedriveExecutionCommand({ executionArn }));
-      const body: RedriveExecutionBody = { executionArn, redriveDate: result.redriveDate?.toISOString() ?? null };
+      const redriveDate = result.redriveDate ? result.redriveDate.getTime() / 1000 : null;
+      const body: RedriveExecutionBody = { executionArn, redriveDate };
       return jsonResponse(200, body);
     } catch (err) {
       return sfnErrorResponse(err, 'RedriveExecution', expected, logger, ids);
@@ -100,7 +105,7 @@ export function redriveRefusal(
   now: Date,
 ): string | undefined {
   const status = execution.status ?? 'UNKNOWN';
-  if (!REDRIVABLE_STATUSES.includes(status)) {
+  if (!(REDRIVABLE_STATUSES as readonly string[]).includes(status)) {
     return `Only ${REDRIVABLE_STATUSES.join(', ')} executions can be redriven; this one is ${status}`;
   }
   if (execution.stopDate && now.getTime() - execution.stopDate.getTime() > REDRIVE_WINDOW_MS) {

@@ -34,6 +34,24 @@ export const STATE_MACHINE_ARN_FORMAT = 'arn:<partition>:states:<region>:<accoun
 export const EXECUTION_ARN_FORMAT = 'arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>';
 
 /**
+ * Every status of an execution, as DescribeExecution and ListExecutions give it (the SDK's
+ * `ExecutionStatus`; a test holds the two equal). The one list: the runtime, the dashboard and the
+ * Lambdas import it.
+ */
+export const EXECUTION_STATUSES = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+  'PENDING_REDRIVE',
+] as const;
+export type ExecutionStatusName = (typeof EXECUTION_STATUSES)[number];
+
+/** Statuses RedriveExecution accepts (Step Functions answers any other with ExecutionNotRedrivable). */
+export const REDRIVABLE_STATUSES: readonly ExecutionStatusName[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+/**
  * Statuses of an execution that has not ended. `PENDING_REDRIVE` is a redriven execution about to run
  * again (DescribeExecution reference, `status`).
  */

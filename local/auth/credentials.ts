@@ -22,6 +22,9 @@ export interface LocalCredential {
   readonly roleArn?: string;
 }
 
+/** The developer's key pair, in the data folder (the client reads it next to `npm start`). */
+export const CREDENTIALS_FILE = 'credentials.json';
+
 /** Known credentials by access key id. */
 export class CredentialStore {
   private readonly byKey = new Map<string, LocalCredential>();
@@ -36,7 +39,7 @@ export class CredentialStore {
    * @param accountId for the developer's user ARN.
    */
   static open(dataDir: string, accountId: string): CredentialStore {
-    const file = join(dataDir, 'credentials.json');
+    const file = join(dataDir, CREDENTIALS_FILE);
     let saved: { accessKeyId?: unknown; secretAccessKey?: unknown } = {};
     if (existsSync(file)) {
       try {

@@ -2,13 +2,14 @@
  * Execution status changes, as EventBridge's "Step Functions Execution Status Change" events carry
  * them, for subscribers inside the runtime (dashboard, webhooks).
  */
+import type { ExecutionStatusName } from '../../lambda-src/shared/step-functions-arn';
 
 /** Shape of EventBridge's "Step Functions Execution Status Change" `detail`. */
 export interface ExecutionStatusChange {
   readonly executionArn: string;
   readonly stateMachineArn: string;
   readonly name: string;
-  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  readonly status: ExecutionStatusName;
   readonly startDate: number;
   readonly stopDate: number | null; // epoch milliseconds, as EventBridge sends
   readonly input: string | null;

@@ -5,6 +5,7 @@
  * with the codes and messages Step Functions uses.
  */
 import { randomUUID } from 'node:crypto';
+import { EXECUTION_STATUSES } from '../../lambda-src/shared/step-functions-arn';
 import type { IamAuthorizer } from '../iam/authorizer';
 import type { StateMachineModel } from '../terraform/model';
 import type { DefinitionRevisions } from './definitions';
@@ -22,7 +23,7 @@ export type Caller = { readonly kind: 'developer' } | { readonly kind: 'role'; r
 /** JSON 1.0 members of the operations, as received. */
 export type Request = Readonly<Record<string, unknown>>;
 
-const STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const STATUSES: readonly string[] = EXECUTION_STATUSES;
 
 /** A state machine the service serves, with the engine that runs its definition. */
 export interface ServedStateMachine {
@@ -46,6 +47,8 @@ export interface StepFunctionsServiceOptions {
    * {@link StepFunctionsService.abortAll} here still reach them. Default: a map of this service's own.
    */
   readonly running?: Map<string, ExecutionHandle>;
+  /** Operations beyond the executions' (operations.ts): undefined when it does not know the operation. */
+  readonly more?: (operation: string, caller: Caller, request: Request) => Promise<unknown> | undefined;
   /** Which definition each execution ran (DescribeStateMachineForExecution); without it, today's. */
   readonly definitions?: DefinitionRevisions;
 }
@@ -66,7 +69,8 @@ export type Operation =
 /** The local Step Functions service. */
 export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
-  private readonly machines: ReadonlyMap<string, ServedStateMachine>;
+  /** The stack's state machines, and those CreateStateMachine adds (operations.ts). */
+  readonly machines: Map<string, ServedStateMachine>;
   private readonly listeners = new Set<StatusChangeListener>();
   /** The client token of recent redrives, by execution: a retried call must not redrive twice. */
   private readonly redriveTokens = new Map<string, { token: string; date: number }>();
@@ -136,8 +140,11 @@ export class StepFunctionsService {
       case 'ListTagsForResource':
         return this.listTagsForResource(caller, request);
       default:
-        return Promise.reject(
-          new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`),
+        return (
+          this.options.more?.(operation, caller, request) ??
+          Promise.reject(
+            new SfnError('UnknownOperationException', `Operation ${operation} is not supported by the local runtime`),
+          )
         );
     }
   }
@@ -238,6 +245,7 @@ export class StepFunctionsService {
         input: JSON.parse(point.state === undefined ? record.input : point.input),
         startDate: record.startDate,
         redriveCount,
+        eventsBefore: this.options.store.historyLength(arn),
         ...(point.state !== undefined ? { resumeAt: point.state } : {}),
       },
       reopened,
@@ -563,7 +571,7 @@ export class StepFunctionsService {
 
   // Every state machine served, in the stack's order.
   private stateMachines(): readonly StateMachineModel[] {
-    return this.options.machines.map((m) => m.stateMachine);
+    return [...this.machines.values()].map((m) => m.stateMachine);
   }
 
   private served(arn: string): ServedStateMachine {

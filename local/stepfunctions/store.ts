@@ -19,6 +19,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExecutionStatusName } from '../../lambda-src/shared/step-functions-arn';
 import { DatabaseSync, type StatementSync } from './sqlite';
 import { migrateJsonl } from './store-migration';
 import { WriteBatch } from './write-batch';
@@ -27,7 +28,7 @@ import { WriteBatch } from './write-batch';
  * Execution statuses the runtime produces. PENDING_REDRIVE (a Distributed Map's child executions
  * waiting for their Map Run's redrive) does not occur: Distributed Map is not emulated.
  */
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type ExecutionStatus = Exclude<ExecutionStatusName, 'PENDING_REDRIVE'>;
 
 /** The summary DescribeExecution reads. Dates are epoch milliseconds. */
 export interface ExecutionRecord {

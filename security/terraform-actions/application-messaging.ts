@@ -1,6 +1,7 @@
 /**
- * The application stack's webhook types (KMS key, topic, queue, rule target, signing secret) and its
- * data sources: what the provider calls for each. Same conventions as `application.ts`.
+ * The application stack's webhook types (KMS key, topic, queue, rule target, signing secret,
+ * registration table) and its data sources: what the provider calls for each. Same conventions as
+ * `application.ts`.
  */
 import { arg, call, PROVIDER_SOURCE, type Target, type TypeActions, tagged, unscoped } from './types';
 
@@ -89,6 +90,37 @@ export const MESSAGING_ACTIONS: Readonly<Record<string, TypeActions>> = {
     read: [call('secretsmanager:GetSecretValue', { on: (t) => arg(t, 'secret_id') })],
     apply: [call('secretsmanager:PutSecretValue', { on: (t) => arg(t, 'secret_id') })],
     destroy: [],
+  },
+  aws_dynamodb_table: {
+    // Read from a stored copy at another commit than PROVIDER_SOURCE (the only one the index holds).
+    // AWS-managed encryption: the `aws/dynamodb` key's own policy lets DynamoDB use it for the
+    // account's principals, so no KMS call is authorized against the role.
+    source:
+      'hashicorp/terraform-provider-aws@f583d818dd34f1ee2cdd6664b33ef588c860412a internal/service/dynamodb/table.go ' +
+      '(resourceTableCreate, resourceTableRead, resourceTableUpdate, resourceTableDelete, updateTimeToLive, updatePITR, ' +
+      'waitTableActive, waitTableDeleted); DynamoDB developer guide, "Tagging resources" (CreateTable with tags needs TagResource)',
+    read: [
+      call('dynamodb:DescribeTable'),
+      call('dynamodb:DescribeContinuousBackups'),
+      call('dynamodb:DescribeTimeToLive'),
+      call('dynamodb:ListTagsOfResource'),
+    ],
+    apply: [
+      tagged('dynamodb:CreateTable'),
+      tagged('dynamodb:TagResource'),
+      // Waits for ACTIVE, then turns TTL and point-in-time recovery on and waits for each.
+      call('dynamodb:DescribeTable'),
+      call('dynamodb:UpdateTimeToLive'),
+      call('dynamodb:DescribeTimeToLive'),
+      call('dynamodb:UpdateContinuousBackups'),
+      call('dynamodb:DescribeContinuousBackups'),
+      call('dynamodb:ListTagsOfResource'),
+      // A later apply: billing mode, streams, table class or encryption changed; a tag removed.
+      call('dynamodb:UpdateTable'),
+      call('dynamodb:UntagResource'),
+    ],
+    // Deletes, then waits until DescribeTable answers ResourceNotFoundException.
+    destroy: [call('dynamodb:DeleteTable'), call('dynamodb:DescribeTable')],
   },
   'data.aws_secretsmanager_random_password': {
     // Read at every refresh and plan: the plan role calls it too.

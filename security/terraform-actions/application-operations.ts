@@ -1,7 +1,6 @@
 /**
- * The schedules, alarms and dashboard (issue 26) of the application stack, and the managed policy the
- * `ci-access` stack attaches to the deploy role for them: what the provider calls for each. Same
- * conventions as `application.ts`.
+ * The schedules, alarms and dashboard (issue 26) of the application stack: what the provider calls
+ * for each. Same conventions as `application.ts`.
  */
 import { arg, call, PROVIDER_SOURCE, passRole, type Target, type TypeActions, tagged } from './types';
 
@@ -15,7 +14,6 @@ const alarmArn = (t: Target) =>
 // Dashboards are global: no region in their ARN.
 const dashboardArn = (t: Target) =>
   `arn:${t.partition}:cloudwatch::${t.accountId}:dashboard/${arg(t, 'dashboard_name')}`;
-const roleOfAttachment = (t: Target) => `arn:${t.partition}:iam::${t.accountId}:role/${arg(t, 'role')}`;
 
 export const OPERATIONS_ACTIONS: Readonly<Record<string, TypeActions>> = {
   aws_scheduler_schedule_group: {
@@ -69,12 +67,5 @@ export const OPERATIONS_ACTIONS: Readonly<Record<string, TypeActions>> = {
     read: [call('cloudwatch:GetDashboard', { on: dashboardArn, tags: 'none' })],
     apply: [call('cloudwatch:PutDashboard', { on: dashboardArn, tags: 'none' })],
     destroy: [call('cloudwatch:DeleteDashboards', { on: dashboardArn, tags: 'none' })],
-  },
-  aws_iam_role_policy_attachment: {
-    // Only in the ci-access stack (the deploy role's schedules-and-alarms policy), which a person applies.
-    source: src('iam/role_policy_attachment.go'),
-    read: [call('iam:ListAttachedRolePolicies', { on: roleOfAttachment })],
-    apply: [call('iam:AttachRolePolicy', { on: roleOfAttachment })],
-    destroy: [call('iam:DetachRolePolicy', { on: roleOfAttachment })],
   },
 };

@@ -3,7 +3,8 @@
  * rights: `ci-access` (the plan role plans it, so its reads matter to CI) and `state-bucket` (its
  * state is local: CI only validates it). Same conventions as `application.ts`.
  */
-import { call, PROVIDER_SOURCE, type TypeActions, tagged } from './types';
+import { roleNameOf } from '../../local/terraform/computed';
+import { arg, call, PROVIDER_SOURCE, type Target, type TypeActions, tagged } from './types';
 
 const src = (files: string) => `${PROVIDER_SOURCE}/${files}`;
 
@@ -20,7 +21,19 @@ export const CI_ACCESS_ACTIONS: Readonly<Record<string, TypeActions>> = {
     apply: [tagged('iam:CreatePolicy'), tagged('iam:TagPolicy'), call('iam:CreatePolicyVersion')],
     destroy: [call('iam:ListPolicyVersions'), call('iam:DeletePolicy')],
   },
+  aws_iam_role_policy_attachment: {
+    // The deploy role's own managed policies. Read: findAttachedRolePolicyByTwoPartKey lists the
+    // role's attached policies.
+    source: src('iam/role_policy_attachment.go (resourceRolePolicyAttachmentRead, attachPolicyToRole)'),
+    read: [call('iam:ListAttachedRolePolicies', { on: attachedRole })],
+    apply: [call('iam:AttachRolePolicy', { on: attachedRole })],
+    destroy: [call('iam:DetachRolePolicy', { on: attachedRole })],
+  },
 };
+
+function attachedRole(t: Target): string {
+  return `arn:${t.partition}:iam::${t.accountId}:role/${roleNameOf(arg(t, 'role'))}`;
+}
 
 /** Bucket settings are one resource type each; every one is read with its Get and written with its Put. */
 function bucketSetting(file: string, get: string, put: string, remove?: string): TypeActions {

@@ -2,8 +2,8 @@
  * What the CI roles need for schedules, alarms and the dashboard (issue 26), kept apart from
  * `ci-policies.ts` so that file's rewrite and this addition merge cleanly: `planRoleStatements`
  * appends the reads; the deploy role gets reads and writes as a managed policy of their own
- * ({@link operationsDeployStatements}, attached by the `ci-access` stack), since its inline policy is
- * at IAM's 10,240-character limit. Resource types and the actions the Terraform AWS provider calls
+ * ({@link operationsDeployStatements}, the `operations` group of `deployRolePolicies` in
+ * `ci-deploy-policies.ts`). Resource types and the actions the Terraform AWS provider calls
  * for them (read: refresh and plan; write: apply):
  *
  * | Terraform resource type | read | write |
@@ -34,14 +34,6 @@ export function operationsArns(s: CiPolicyScope) {
   };
 }
 
-/**
- * Name of the deploy role's managed policy for them, beside the boundary policy (`ci-access` names
- * both outside the application's prefix).
- */
-export function operationsPolicyName(s: Pick<CiPolicyScope, 'appBoundaryPolicyName'>): string {
-  return s.appBoundaryPolicyName.replace(/-app-boundary$/, '-deploy-operations');
-}
-
 /** Reads of the stage's schedules, alarms and dashboard (plan and deploy roles); one statement per resource type. */
 export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = operationsArns(s);
@@ -61,16 +53,12 @@ export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
   ];
 }
 
-/** The plan role's reads of them, and of the deploy role's managed policy for them (in `ci-access`). */
+/**
+ * The plan role's reads of them. It reads the deploy role's managed policy for them with the others
+ * (`ReadCiAccessPolicies`, `policy/<deploy role>-*`).
+ */
 export function operationsPlanStatements(s: CiPolicyScope): PolicyStatement[] {
-  return [
-    ...operationsReadStatements(s),
-    {
-      sid: 'ReadDeployOperationsPolicy',
-      actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
-      resources: [`arn:${s.partition}:iam::${s.accountId}:policy/${operationsPolicyName(s)}`],
-    },
-  ];
+  return operationsReadStatements(s);
 }
 
 /** Creating, changing and deleting them (deploy role), and passing the scheduler role to Scheduler. */

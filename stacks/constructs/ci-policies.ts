@@ -1,16 +1,16 @@
 import { operationsPlanStatements } from './ci-policies-operations';
-import { httpApiArns, httpApiStatements, keyStatements, keysArn, tagCondition } from './ci-random-id-statements';
-import { LOG_DELIVERY_ACTIONS, type PolicyStatement, XRAY_WRITE } from './service-role';
+import { httpApiArns, keysArn, tagCondition } from './ci-random-id-statements';
+import { type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
 
 /**
  * Permissions of the two CI roles and the permissions boundary of the application's roles, as data:
- * the `ci-access` stack renders them, and tests evaluate them with an IAM policy simulator.
+ * the `ci-access` stack renders them, and tests evaluate them with an IAM policy simulator. The deploy
+ * role's write statements, and its split into policies, are in `ci-deploy-policies.ts`.
  *
- * Action lists come from what the Terraform AWS provider calls for the resource types the
- * application stack declares (read during refresh and plan; create/update/delete during apply).
- * Resources are scoped by the application's name prefix wherever the service supports
- * resource-level permissions; each Allow statement on `*` says why in its `sid`, and docs/ci.md lists them.
+ * Actions are what the Terraform AWS provider calls (`security/terraform-actions/`). Resources are
+ * scoped by the application's name prefix wherever the service supports resource-level permissions;
+ * each Allow statement on `*` says why in its `sid`, and docs/ci.md lists them.
  */
 
 /** Services the application stack's roles are for; the deploy role may pass those roles to these only. */
@@ -74,6 +74,10 @@ export function appBoundaryPolicyArn(
 ): string {
   return `arn:${s.partition}:iam::${s.accountId}:policy/${s.appBoundaryPolicyName}`;
 }
+
+/** The customer-managed policies of the CI role `roleName` (`GithubActionsRole` names them `<role>-<group>`). */
+export const ciManagedPoliciesArn = (s: Pick<CiPolicyScope, 'partition' | 'accountId'>, roleName: string): string =>
+  `arn:${s.partition}:iam::${s.accountId}:policy/${roleName}-*`;
 
 /**
  * The permissions boundary of every application role: the union of what those roles need, on the
@@ -153,12 +157,11 @@ export const BOUNDARY_TAMPERING_ACTIONS = {
   policy: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
 } as const;
 
-function stateObject(s: CiPolicyScope, key: string): string {
-  return `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
-}
+/** A state object (or lock file) of the state bucket. */
+export const stateObject = (s: CiPolicyScope, key: string): string => `arn:${s.partition}:s3:::${s.stateBucket}/${key}`;
 
 /** Reading state needs the bucket listing too: without it S3 answers 403 instead of 404 for a first plan. */
-function stateList(s: CiPolicyScope): PolicyStatement {
+export function stateList(s: CiPolicyScope): PolicyStatement {
   return {
     sid: 'StateBucketList',
     actions: ['s3:ListBucket'],
@@ -167,7 +170,7 @@ function stateList(s: CiPolicyScope): PolicyStatement {
 }
 
 /** S3-native locking (`use_lockfile`) writes and deletes `<key>.tflock` next to the state. */
-function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
+export function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
   return {
     sid: 'StateLockFiles',
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -176,7 +179,7 @@ function stateLock(s: CiPolicyScope, keys: readonly string[]): PolicyStatement {
 }
 
 /** What Terraform reads to refresh and plan the application stack. */
-function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): PolicyStatement[] {
+export function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): PolicyStatement[] {
   const arns = appResourceArns(s);
   return [
     {
@@ -228,6 +231,17 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
     { sid: 'ReadTopics', actions: ['sns:GetTopicAttributes', 'sns:ListTagsForResource'], resources: [arns.topics] },
     { sid: 'ReadQueues', actions: ['sqs:GetQueueAttributes', 'sqs:ListQueueTags'], resources: [arns.queues] },
     {
+      // Tables are named, so their ARNs name only the stage's: no tag condition needed (docs/ci.md).
+      sid: 'ReadTables',
+      actions: [
+        'dynamodb:DescribeTable',
+        'dynamodb:DescribeContinuousBackups',
+        'dynamodb:DescribeTimeToLive',
+        'dynamodb:ListTagsOfResource',
+      ],
+      resources: [arns.tables],
+    },
+    {
       sid: 'ReadRules',
       actions: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
       resources: [arns.rules],
@@ -249,10 +263,6 @@ function appReadStatements(s: CiPolicyScope, extraRoleArns: readonly string[]): 
   ];
 }
 
-function roleArn(s: CiPolicyScope, name: string): string {
-  return `arn:${s.partition}:iam::${s.accountId}:role/${name}`;
-}
-
 /**
  * The plan role: reads the state of the application and `ci-access` stacks and the resources both
  * stacks manage, and writes nothing, not even a lock file (plans run with `-lock=false`).
@@ -266,7 +276,7 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     // `<key>.tflock` could also delete a running deploy's lock, from any same-repository pull request.
     ...appReadStatements(
       s,
-      s.ciRoleNames.map((name) => roleArn(s, name)),
+      s.ciRoleNames.map((name) => `arn:${s.partition}:iam::${s.accountId}:role/${name}`),
     ),
     {
       // Plans read keys long after they were created, when their tags count (the deploy role reads a
@@ -278,168 +288,11 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     { sid: 'ReadGithubOidcProvider', actions: ['iam:GetOpenIDConnectProvider'], resources: [s.oidcProviderArn] },
     {
-      sid: 'ReadAppBoundaryPolicy',
+      sid: 'ReadCiAccessPolicies',
       actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyTags'],
-      resources: [appBoundaryPolicyArn(s)],
+      resources: [appBoundaryPolicyArn(s), ...s.ciRoleNames.map((name) => ciManagedPoliciesArn(s, name))],
     },
-    // Schedules, alarms, dashboard (issue 26; the deploy role's are a managed policy of their own,
-    // as its inline policy is at IAM's size limit): ci-policies-operations.ts.
+    // Schedules, alarms, dashboard (issue 26): ci-policies-operations.ts.
     ...operationsPlanStatements(s),
-  ];
-}
-
-/**
- * The deploy role: reads and writes the application stack's state and creates, changes and deletes
- * exactly the resource types that stack declares, under its name prefix. It cannot change the
- * `ci-access` stack (the OIDC provider, the CI roles and the boundary policy), so a workflow cannot
- * widen its own access; and every role it creates or changes carries the application's permissions
- * boundary ({@link appBoundaryStatements}), so a role it creates cannot do more than the application needs.
- */
-export function deployRoleStatements(s: CiPolicyScope): PolicyStatement[] {
-  const arns = appResourceArns(s);
-  return [
-    stateList(s),
-    { sid: 'StateReadWrite', actions: ['s3:GetObject', 's3:PutObject'], resources: [stateObject(s, s.appStateKey)] },
-    stateLock(s, [s.appStateKey]),
-    ...appReadStatements(s, []),
-    {
-      sid: 'WriteFunctions',
-      actions: [
-        'lambda:CreateFunction',
-        'lambda:UpdateFunctionCode',
-        'lambda:UpdateFunctionConfiguration',
-        'lambda:DeleteFunction',
-        'lambda:PutFunctionConcurrency',
-        'lambda:DeleteFunctionConcurrency',
-        'lambda:TagResource',
-        'lambda:UntagResource',
-        // The functions' asynchronous invocation settings (retries, destinations).
-        'lambda:PutFunctionEventInvokeConfig',
-        'lambda:UpdateFunctionEventInvokeConfig',
-        'lambda:DeleteFunctionEventInvokeConfig',
-      ],
-      resources: [arns.functions],
-    },
-    {
-      // Resource-based permissions only for API Gateway (the HTTP API's Lambda integration): without
-      // the condition the role could let any principal, another account included, invoke our functions.
-      sid: 'LetOnlyApiGatewayInvokeFunctions',
-      actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
-      resources: [arns.functions],
-      // EventBridge too: the execution-ended rule invokes the webhook sender.
-      condition: { StringEquals: { 'lambda:Principal': ['apigateway.amazonaws.com', 'events.amazonaws.com'] } },
-    },
-    {
-      sid: 'WriteTopics',
-      actions: ['sns:CreateTopic', 'sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource'],
-      resources: [arns.topics],
-    },
-    {
-      sid: 'WriteQueues',
-      actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'],
-      resources: [arns.queues],
-    },
-    {
-      sid: 'WriteRules',
-      actions: [
-        'events:PutRule',
-        'events:DeleteRule',
-        'events:EnableRule',
-        'events:PutTargets',
-        'events:RemoveTargets',
-        'events:TagResource',
-        'events:UntagResource',
-      ],
-      resources: [arns.rules],
-    },
-    {
-      sid: 'WriteSigningSecrets',
-      actions: [
-        'secretsmanager:CreateSecret',
-        'secretsmanager:DeleteSecret',
-        'secretsmanager:UpdateSecret',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:TagResource',
-        'secretsmanager:UntagResource',
-      ],
-      resources: [arns.secrets],
-    },
-    ...keyStatements(s),
-    {
-      sid: 'WriteRolesUnderTheAppBoundary',
-      actions: [...BOUNDED_ROLE_ACTIONS],
-      resources: [arns.roles],
-      condition: { StringEquals: { 'iam:PermissionsBoundary': appBoundaryPolicyArn(s) } },
-    },
-    {
-      // These requests carry no iam:PermissionsBoundary key, and none changes what a role may do.
-      sid: 'TagAndListRoles',
-      actions: ['iam:TagRole', 'iam:UntagRole', 'iam:ListInstanceProfilesForRole'],
-      resources: [arns.roles],
-    },
-    {
-      sid: 'NeverRemoveAPermissionsBoundary',
-      effect: 'Deny',
-      actions: [...BOUNDARY_TAMPERING_ACTIONS.roles],
-      resources: ['*'],
-    },
-    {
-      sid: 'NeverChangeTheAppBoundaryPolicy',
-      effect: 'Deny',
-      actions: [...BOUNDARY_TAMPERING_ACTIONS.policy],
-      resources: [appBoundaryPolicyArn(s)],
-    },
-    {
-      sid: 'PassRolesToTheirServices',
-      actions: ['iam:PassRole'],
-      resources: [arns.roles],
-      condition: { StringEquals: { 'iam:PassedToService': [...APP_ROLE_SERVICES] } },
-    },
-    {
-      sid: 'WriteStateMachines',
-      actions: [
-        'states:CreateStateMachine',
-        'states:UpdateStateMachine',
-        'states:DeleteStateMachine',
-        'states:TagResource',
-        'states:UntagResource',
-      ],
-      resources: [arns.stateMachines],
-    },
-    {
-      sid: 'WriteLogGroups',
-      actions: [
-        'logs:CreateLogGroup',
-        'logs:DeleteLogGroup',
-        'logs:PutRetentionPolicy',
-        'logs:DeleteRetentionPolicy',
-        'logs:TagResource',
-        'logs:UntagResource',
-        'logs:TagLogGroup',
-        'logs:UntagLogGroup',
-      ],
-      resources: arns.logGroups,
-    },
-    {
-      // Turning on HTTP API access logs needs these on "*" (API Gateway developer guide, "Configuring
-      // logging for an HTTP API"); they have no resource-level permissions.
-      sid: 'AccessLogDeliveryNoResourceLevelPermissions',
-      actions: LOG_DELIVERY_ACTIONS,
-      resources: ['*'],
-    },
-    {
-      // deploy.yml's smoke test starts one execution per job and describes it. execute-api has no
-      // condition keys and the API id is random, so "its own API" is as narrow as route paths allow:
-      // the start and describe routes of the $default stage, never stop or any other route.
-      sid: 'SmokeTestStartAndDescribe',
-      actions: ['execute-api:Invoke'],
-      resources: [
-        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/start-execution`,
-        // A job's own start route, e.g. POST /jobs/<job>/start-execution.
-        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/*/start-execution`,
-        `arn:${s.partition}:execute-api:${s.region}:${s.accountId}:*/$default/POST/describe-execution`,
-      ],
-    },
-    ...httpApiStatements(s),
   ];
 }

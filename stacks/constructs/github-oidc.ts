@@ -1,6 +1,9 @@
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import { InlinePolicyRole, type PolicyStatement } from './service-role';
+import { IAM_ROLE_POLICY_QUOTAS, type ManagedPolicyGroup } from './iam-quotas';
+import { InlinePolicyRole, type PolicyStatement, policyDocument, refuseWildcardActions } from './service-role';
 
 /** Host of GitHub Actions' OIDC issuer; also the prefix of its IAM condition keys. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -77,12 +80,24 @@ export interface GithubActionsRoleProps {
   readonly providerArn: string;
   /** The one `sub` claim allowed to assume the role (see {@link pullRequestSubject}, {@link environmentSubject}). */
   readonly subject: string;
-  /** The role's only permissions (one inline policy). */
+  /** The role's inline policy. */
   readonly statements: readonly PolicyStatement[];
+  /**
+   * Customer-managed policies attached to the role, each named `<roleName>-<name>`: room beyond the
+   * 10,240 characters IAM allows a role's inline policies (`iam-quotas.ts`). Default: none.
+   */
+  readonly managedPolicies?: readonly ManagedPolicyGroup[];
 }
 
-/** An IAM role that one GitHub Actions subject can assume through OIDC, with one inline policy. */
+/**
+ * An IAM role that one GitHub Actions subject can assume through OIDC, with one inline policy and
+ * any customer-managed policies of its own.
+ */
 export class GithubActionsRole extends InlinePolicyRole {
+  /** The role's own managed policies, in the order of `managedPolicies`. */
+  readonly managedPolicies: readonly IamPolicy[];
+  readonly attachments: readonly IamRolePolicyAttachment[];
+
   constructor(scope: Construct, id: string, props: GithubActionsRoleProps) {
     // The subject is compared with StringEquals, so a wildcard would only ever match itself; refusing
     // it keeps a reader from mistaking it for a pattern.
@@ -99,5 +114,38 @@ export class GithubActionsRole extends InlinePolicyRole {
       // The credentials action asks for one hour by default; nothing here needs longer.
       maxSessionDuration: 3600,
     });
+    const groups = props.managedPolicies ?? [];
+    checkManagedPolicies(`GithubActionsRole ${props.roleName}`, groups);
+    this.managedPolicies = groups.map(
+      (group) =>
+        new IamPolicy(this, `policy-${group.name}`, {
+          name: `${props.roleName}-${group.name}`,
+          description: group.description,
+          policy: policyDocument(group.statements),
+        }),
+    );
+    this.attachments = this.managedPolicies.map(
+      (policy, i) =>
+        new IamRolePolicyAttachment(this, `attach-${groups[i]!.name}`, { role: this.role.name, policyArn: policy.arn }),
+    );
+  }
+}
+
+/** Refuses what IAM would: too many policies for a role, a duplicate name; and wildcard actions. */
+function checkManagedPolicies(label: string, groups: readonly ManagedPolicyGroup[]): void {
+  const most = IAM_ROLE_POLICY_QUOTAS.managedPoliciesPerRole;
+  if (groups.length > most)
+    throw new Error(
+      `${label}: managedPolicies has ${groups.length} policies; a role may have ${most} attached by default (IAM quotas)`,
+    );
+  const names = groups.map((g) => g.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new Error(`${label}: managedPolicies names "${duplicate}" twice`);
+  for (const group of groups) {
+    if (!/^[A-Za-z0-9+=,.@_-]+$/.test(group.name))
+      throw new Error(`${label}: managedPolicies name "${group.name}" may hold only letters, digits and +=,.@_-`);
+    if (group.statements.length === 0)
+      throw new Error(`${label}: managed policy ${group.name} needs at least one statement`);
+    refuseWildcardActions(`${label} policy ${group.name}`, group.statements);
   }
 }

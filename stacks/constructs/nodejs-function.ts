@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AssetType, TerraformAsset } from 'cdktf';
@@ -125,11 +126,50 @@ export const SOURCE_MAP_ENVIRONMENT: Readonly<Record<string, string>> = { NODE_O
  */
 export function bundle(entry: string, buildDir: string, name: string): string {
   const root = projectRoot(entry);
+  const zip = reusableZip(entry, root) ?? buildZip(entry, root);
+  mkdirSync(buildDir, { recursive: true });
+  const path = join(buildDir, `${name}.zip`);
+  writeFileSync(path, zip);
+  return path;
+}
+
+/** A bundle already built in this process, with the content digest of every file esbuild read for it. */
+interface BuiltZip {
+  readonly zip: Uint8Array;
+  readonly inputs: ReadonlyMap<string, string>;
+}
+
+/**
+ * Zips built in this process, by entry. A process that synthesizes several apps or stacks (tests,
+ * `npm start`'s rebuilds) bundles a handler again only when a file esbuild read for it changed:
+ * every input's content is compared, so an edit is never missed (esbuild took 1.2 s of the unit
+ * tests' 8 s, bundling the same seven handlers 146 times).
+ */
+const builtZips = new Map<string, BuiltZip>();
+
+/** The file's content digest; `-` for an input that is not a file (esbuild's virtual modules). */
+function contentDigest(path: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return '-';
+  }
+}
+
+function reusableZip(entry: string, root: string): Uint8Array | undefined {
+  const built = builtZips.get(`${root}\0${entry}`);
+  if (built === undefined) return undefined;
+  for (const [path, digest] of built.inputs) if (contentDigest(path) !== digest) return undefined;
+  return built.zip;
+}
+
+function buildZip(entry: string, root: string): Uint8Array {
   const result = buildSync({
     entryPoints: [entry],
     absWorkingDir: root,
     outfile: join(root, 'index.js'),
     write: false,
+    metafile: true,
     sourcemap: 'linked',
     sourcesContent: false,
     bundle: true,
@@ -145,10 +185,13 @@ export function bundle(entry: string, buildDir: string, name: string): string {
   const files: Zippable = {};
   for (const file of result.outputFiles) files[basename(file.path)] = [file.contents, entryOptions];
   const zip = zipSync(files, { level: 9 });
-  mkdirSync(buildDir, { recursive: true });
-  const path = join(buildDir, `${name}.zip`);
-  writeFileSync(path, zip);
-  return path;
+  const inputs = new Map<string, string>();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const path = resolve(root, input);
+    inputs.set(path, contentDigest(path));
+  }
+  builtZips.set(`${root}\0${entry}`, { zip, inputs });
+  return zip;
 }
 
 function projectRoot(entry: string): string {

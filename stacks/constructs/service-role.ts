@@ -26,6 +26,15 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   });
 }
 
+/** Throws when a statement grants `*` or `service:*`: every policy here names its actions. */
+export function refuseWildcardActions(label: string, statements: readonly PolicyStatement[]): void {
+  for (const s of statements) {
+    if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
+      throw new Error(`${label}: statement ${s.sid} grants a wildcard action; name the actions`);
+    }
+  }
+}
+
 /** Props of {@link InlinePolicyRole}. */
 export interface InlinePolicyRoleProps {
   readonly roleName: string;
@@ -53,11 +62,7 @@ export class InlinePolicyRole extends Construct {
     // Errors name the construct the caller wrote (ServiceRole, GithubActionsRole).
     const label = `${new.target.name} ${props.roleName}`;
     if (props.statements.length === 0) throw new Error(`${label}: at least one statement is required`);
-    for (const s of props.statements) {
-      if (s.actions.some((a) => a === '*' || a.endsWith(':*'))) {
-        throw new Error(`${label}: statement ${s.sid} grants a wildcard action; name the actions`);
-      }
-    }
+    refuseWildcardActions(label, props.statements);
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       description: props.description,

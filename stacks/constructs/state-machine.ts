@@ -4,6 +4,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { type AslValue, renderAsl } from '../asl';
 import { EXECUTION_TIMEOUT_SLACK_SECONDS, worstCase } from '../timeouts';
+import { validateDefinition } from '../validation/definition';
 import { LOG_DELIVERY_ACTIONS, type PolicyStatement, ServiceRole, XRAY_WRITE } from './service-role';
 
 /** Step Functions execution-log level (`OFF` is not offered: the stack always logs). */
@@ -54,7 +55,9 @@ export const LOG_DELIVERY: PolicyStatement = {
  * case. An execution timeout shorter than the worst case is refused: AWS accepts it, and then ends
  * executions that would have succeeded. With a Map state the worst case depends on the item count,
  * so the timeout must be given, and is checked against one iteration (a lower bound). Nothing else
- * is added: the job's states are exactly the ones it wrote.
+ * is added: the job's states are exactly the ones it wrote. A definition AWS would refuse
+ * (validation/definition.ts: the graph, fields of the other query language, JSONata syntax and
+ * functions, variables out of scope) is refused, naming each state and field.
  * @throws Error naming the state machine (and AslTemplateError for placeholder mismatches).
  */
 export function renderStateMachineDefinition(
@@ -91,6 +94,12 @@ export function renderStateMachineDefinition(
     throw new Error(
       `StateMachine ${options.name}: TimeoutSeconds ${String(timeout)} is shorter than the worst case of its tasks and retries, ${worst.seconds} s${worst.lowerBoundBecause ? ' (at least)' : ''}; leave ExecutionTimeoutSeconds out to have it computed`,
     );
+  }
+  // What AWS would refuse fails here, not at deploy (and the local runtime runs the same checks).
+  const problems = validateDefinition(definition);
+  if (problems.length > 0) {
+    const text = problems.map((p) => `${p.message} at ${p.location}`).join('; ');
+    throw new Error(`StateMachine ${options.name}: a definition AWS would refuse: ${text}`);
   }
   return definition;
 }

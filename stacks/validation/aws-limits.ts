@@ -213,7 +213,11 @@ class Checker {
           );
         }
       }
-      const size = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + String(v).length, 0);
+      // Names and values, in UTF-8 bytes: the quota says 4 KB, and bytes are the stricter reading.
+      const size = Object.entries(variables).reduce(
+        (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)),
+        0,
+      );
       if (size > 4096)
         this.problem(address, 'environment.variables', `${size} bytes of variables; the limit is 4 KB (Lambda quotas)`);
     }

@@ -68,11 +68,13 @@ describe.each(JOBS.map((j) => [j.name, j]))('job %s', (name, job) => {
   });
 });
 
-it('says what is wrong with bad JSON and will not start it', async () => {
+it('says what is wrong with bad JSON, and where only once, and will not start it', async () => {
   const job = defaultJob(JOBS).name;
   await openList();
   await page.getByTestId(`input-${job}`).fill('{\n  "seconds": 0,\n}');
-  await expect(page.getByTestId(`problem-${job}`).textContent()).resolves.toMatch(/not valid JSON: .*line 3, column 1/);
+  const problem = await page.getByTestId(`problem-${job}`).textContent();
+  expect(problem).toMatch(/not valid JSON: .*line 3, column 1/);
+  expect(problem!.match(/line|position/g)).toHaveLength(1);
   await expect(page.getByTestId(`start-${job}`).isDisabled()).resolves.toBe(true);
   await page.getByTestId(`input-${job}`).fill('{}');
   await expect(page.getByTestId(`problem-${job}`).textContent()).resolves.toBe('');
@@ -126,4 +128,36 @@ it('redrives a failed execution from its page: the same execution runs again and
   await page.waitForSelector('.exec-head [data-status="FAILED"]', { timeout: 30_000 });
   expect(page.url()).toBe(url);
   await screenshot(`${job}-redriven`);
+});
+
+it('draws a caught failure: the throwing task failed-and-caught, the Fail state it led to reached and failed', async () => {
+  // Prepare: prime-counter's first task refuses a range that ends before it starts; its Catch moves to
+  // the Fail state "Invalid input" (statemachine/prime-counter.asl.json).
+  await openList();
+  await page.getByTestId('input-prime-counter').fill(JSON.stringify({ from: 5, to: 1 }));
+
+  // Act
+  await page.getByTestId('start-prime-counter').click();
+  await page.waitForSelector('.exec-head [data-status="FAILED"]', { timeout: 30_000 });
+
+  // Assess
+  await page.waitForSelector('g.node[data-state="Split range"][data-state-status="caught"]');
+  await page.waitForSelector('g.node[data-state="Invalid input"][data-state-status="failed"]');
+  await expect(page.locator('g.node[data-state="Count chunks"]').getAttribute('data-state-status')).resolves.toBe(
+    'not-reached',
+  );
+  await screenshot('prime-counter-caught');
+});
+
+it("shows each job's description and its example input in the start form", async () => {
+  await openList();
+  for (const job of JOBS) {
+    await expect(page.getByTestId(`description-${job.name}`).textContent()).resolves.toBe(job.description);
+    await expect(
+      page
+        .getByTestId(`input-${job.name}`)
+        .inputValue()
+        .then((v) => JSON.parse(v)),
+    ).resolves.toEqual(job.exampleInput);
+  }
 });

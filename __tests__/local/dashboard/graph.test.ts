@@ -61,6 +61,46 @@ describe('stateStatuses', () => {
     expect(s.get('Broke')).toBe('failed');
   });
 
+  it('marks a task whose error a Catch handled as caught although it was exited, and the Fail state it led to as failed', () => {
+    // The history Step Functions writes for a caught task error: the task fails, the state is
+    // exited, and the Catch's Next is entered (local/stepfunctions writes the same).
+    const s = stateStatuses(
+      DEFINITION,
+      [
+        entered('Work'),
+        { type: 'TaskFailed' },
+        exited('Work'),
+        { type: 'FailStateEntered', stateEnteredEventDetails: { name: 'Broke' } },
+        { type: 'ExecutionFailed' },
+      ],
+      'FAILED',
+    );
+    expect(Object.fromEntries(s)).toEqual({
+      Work: 'caught',
+      Decide: 'not-reached',
+      Done: 'not-reached',
+      Broke: 'failed',
+    });
+  });
+
+  it('marks a task that failed, was retried and then succeeded as succeeded', () => {
+    const events = [entered('Work'), { type: 'TaskFailed' }, { type: 'TaskSucceeded' }, exited('Work')];
+    expect(stateStatuses(DEFINITION, events, 'RUNNING').get('Work')).toBe('succeeded');
+  });
+
+  it('forgets a failure of an earlier visit of a state entered again', () => {
+    const events = [
+      entered('Work'),
+      { type: 'TaskFailed' },
+      exited('Work'),
+      entered('Decide'),
+      exited('Decide'),
+      entered('Work'),
+      exited('Work'),
+    ];
+    expect(stateStatuses(DEFINITION, events, 'RUNNING').get('Work')).toBe('succeeded');
+  });
+
   it('marks the state a stopped execution was in as failed', () => {
     expect(stateStatuses(DEFINITION, [entered('Work')], 'ABORTED').get('Work')).toBe('failed');
   });
@@ -80,5 +120,13 @@ describe('jsonProblem', () => {
   it('accepts JSON and says where bad JSON goes wrong', () => {
     expect(jsonProblem('{"a": [1, 2]}')).toBeUndefined();
     expect(jsonProblem('{\n  "a": 1,\n}')).toMatch(/line 3, column 1/);
+  });
+
+  it('says where once, whatever the engine already said', () => {
+    // V8 says `at position 12 (line 3 column 1)` itself; the message keeps only our words.
+    const problem = jsonProblem('{\n  "a": 1,\n}')!;
+    expect(problem).toBe('Expected double-quoted property name at line 3, column 1');
+    expect(jsonProblem('[1] x')).toBe('Unexpected non-whitespace character after JSON at line 1, column 5');
+    expect(jsonProblem('')).toBe('Unexpected end of JSON input');
   });
 });

@@ -66,6 +66,8 @@ describe('who may use the dashboard', () => {
   it.each([
     ['a DNS-rebound name', { host: `attacker.example:PORT` }],
     ['another port', { host: '127.0.0.1:1' }],
+    ['a port that starts with ours', { host: '127.0.0.1:PORT0' }],
+    ['a name that starts with ours', { host: 'localhost:PORT.evil.example' }],
     ['no Host at all', {}],
   ])('refuses %s as Host', async (_what, headers) => {
     const h = Object.fromEntries(
@@ -89,6 +91,27 @@ describe('who may use the dashboard', () => {
     expect(JSON.parse(res.body).message).toMatch(/Origin/);
     const listed = JSON.parse((await raw(api(`executions?name=${name}`), own())).body) as { executions: unknown[] };
     expect(listed.executions).toEqual([]);
+  });
+
+  it.each([
+    'http://localhost.evil.example',
+    'http://127.0.0.1.evil.example',
+    'http://localhost:PORT.evil.example',
+    'http://127.0.0.1:PORT0',
+    'https://127.0.0.1:PORT',
+    'http://127.0.0.1',
+    'null',
+  ])('refuses Origin %s, which only starts like or resembles its own', async (origin) => {
+    const res = await raw(api('jobs'), { ...own(), origin: origin.replace('PORT', String(test.runtime.port)) });
+
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).message).toMatch(/^Origin /);
+  });
+
+  it.each(['127.0.0.1', 'localhost'])('accepts its own Origin exactly, as http://%s:<port>', async (name) => {
+    const res = await raw(api('jobs'), { ...own(), origin: `http://${name}:${test.runtime.port}` });
+
+    expect(res.status).toBe(200);
   });
 
   it('refuses a POST that is not JSON (what a plain HTML form sends)', async () => {

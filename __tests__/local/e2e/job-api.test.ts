@@ -7,6 +7,7 @@ import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
 import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { waitUntil } from '../../wait';
 import {
   type JsonResponse,
   postJson,
@@ -129,7 +130,8 @@ describe('list, history and progress over HTTP (API_AUTH=NONE)', () => {
 
   it("describes a RUNNING multi-step execution with the state it is in, from the machine's own states", async () => {
     // Prepare: the default job's first function holds, so the execution stays in its first Task.
-    const run = await post('start-execution', { input: WORKER_INPUT.hold(3000), name: uniqueName('progress') });
+    // It holds far longer than the test needs and is stopped at the end: a loaded machine cannot see it end first.
+    const run = await post('start-execution', { input: WORKER_INPUT.hold(60_000), name: uniqueName('progress') });
     const sfn = new SFNClient({
       endpoint: rt.url,
       region: rt.runtime.model.region,
@@ -141,10 +143,12 @@ describe('list, history and progress over HTTP (API_AUTH=NONE)', () => {
     const states = JSON.parse(definition!).States as Record<string, { Type: string }>;
 
     // Act: the first describe may come before the Task is entered.
-    let described: JsonResponse;
-    const deadline = Date.now() + 2000;
-    do described = await describeExecution(run.body.executionArn);
-    while ((described.body.progress?.states ?? []).length === 0 && Date.now() < deadline);
+    let described: JsonResponse | undefined;
+    await waitUntil(async () => {
+      described = await describeExecution(run.body.executionArn);
+      return (described.body.progress?.states ?? []).length > 0;
+    }, 'the execution to be in a state');
+    if (described === undefined) throw new Error('never described');
 
     // Assess
     expect(described.status).toBe(200);

@@ -21,6 +21,8 @@ import { machineStartedBy } from '../../../local/terraform/model';
 import { defaultJob } from '../../../stacks/job';
 import { JOBS } from '../../../stacks/jobs';
 import { type FaultyStack, faultyStack, WORKER_FAULTS, WORKER_INPUT } from '../../robustness/fault-injection';
+import { closeAfterTest, closeServer } from '../../servers';
+import { waitUntil } from '../../wait';
 import { postJson, startTestRuntime, synthesize, type TestRuntime, uniqueName } from '../helpers';
 
 jest.setTimeout(60_000);
@@ -44,10 +46,11 @@ async function receiver(plan: () => number = () => 204) {
       res.writeHead(plan()).end();
     });
   });
+  closeAfterTest(server);
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise((r) => server.close(r)) };
+  return { url, received, close: () => closeServer(server) };
 }
 
 describe('local webhooks', () => {
@@ -82,15 +85,13 @@ describe('local webhooks', () => {
     return started.body.executionArn as string;
   };
 
-  const waitForEnd = async (executionArn: string): Promise<void> => {
-    let status = 'RUNNING';
-    while (status === 'RUNNING') {
-      await new Promise((r) => setTimeout(r, 20));
-      ({ status } = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
+  const waitForEnd = (executionArn: string): Promise<void> =>
+    waitUntil(async () => {
+      const { status } = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
         status: string;
-      });
-    }
-  };
+      };
+      return status !== 'RUNNING';
+    }, 'the execution to end');
 
   const verified = (r: Received) =>
     new Webhook(secret, { format: 'raw' }).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> };
@@ -107,7 +108,7 @@ describe('local webhooks', () => {
     // Act
     const executionArn = await start(input, hook.url);
     if (stop) await sfn.send(new StopExecutionCommand({ executionArn }));
-    await waitFor(() => hook.received.length >= 1, 15_000);
+    await waitUntil(() => hook.received.length >= 1, 'delivery 1', 15_000);
     await rt.runtime.webhooks.idle();
 
     // Assess
@@ -126,7 +127,7 @@ describe('local webhooks', () => {
       name: uniqueName('route'),
       webhook: hook.url,
     });
-    await waitFor(() => hook.received.length >= 1);
+    await waitUntil(() => hook.received.length >= 1, 'the delivery');
 
     expect(started.status).toBe(200);
     expect(verified(hook.received[0]!).data).toMatchObject({
@@ -143,12 +144,13 @@ describe('local webhooks', () => {
       secret: readSecretFile(rt.runtime.webhooks.signingSecretPath),
       onEvent: (e) => events.push(e),
     });
+    closeAfterTest(server);
 
     const executionArn = await start(WORKER_INPUT.hold(0), url);
-    await waitFor(() => events.length >= 1);
+    await waitUntil(() => events.length >= 1, 'the event');
 
     expect(events[0]).toMatchObject({ repeat: false, payload: { data: { executionArn, status: 'SUCCEEDED' } } });
-    await new Promise((r) => server.close(r));
+    await closeServer(server);
   });
 
   it.each([
@@ -186,7 +188,7 @@ describe('local webhooks', () => {
 
     // Act
     const executionArn = await start(input, hook.url);
-    await waitFor(() => hook.received.length >= 1);
+    await waitUntil(() => hook.received.length >= 1, 'the delivery');
 
     // Assess
     const described = (await rt.runtime.sfn.call('DescribeExecution', { kind: 'developer' }, { executionArn })) as {
@@ -232,7 +234,7 @@ describe('local webhooks', () => {
   it('keeps registrations in the data folder, readable by the owner only', async () => {
     const hook = await receiver();
     await start(WORKER_INPUT.hold(0), hook.url);
-    await waitFor(() => hook.received.length >= 1);
+    await waitUntil(() => hook.received.length >= 1, 'the delivery');
 
     const tables = readdirSync(join(registrationDir(rt.dataDir, 'x'), '..'));
     const dir = registrationDir(rt.dataDir, tables[0]!);
@@ -252,7 +254,7 @@ describe('local webhooks', () => {
     try {
       // Act
       const executionArn = await start(input, hook.url);
-      await waitFor(() => hook.received.length >= 1, 15_000);
+      await waitUntil(() => hook.received.length >= 1, 'the delivery', 15_000);
 
       // Assess
       expect(verified(hook.received[0]!).data).toMatchObject({ executionArn, status: 'FAILED' });
@@ -265,11 +267,11 @@ describe('local webhooks', () => {
     // Prepare: a FAILED execution, delivered once
     const hook = await receiver();
     const executionArn = await start(WORKER_INPUT.fail, hook.url);
-    await waitFor(() => hook.received.length >= 1, 15_000);
+    await waitUntil(() => hook.received.length >= 1, 'delivery 1', 15_000);
 
     // Act: redriven, it fails again: a second end, so a second status-change event
     await sfn.send(new RedriveExecutionCommand({ executionArn }));
-    await waitFor(() => hook.received.length >= 2, 15_000);
+    await waitUntil(() => hook.received.length >= 2, 'delivery 2', 15_000);
     await rt.runtime.webhooks.idle();
 
     // Assess
@@ -284,7 +286,7 @@ describe('local webhooks', () => {
     const hook = await receiver(() => (++calls <= 2 ? 503 : 200));
 
     await start(WORKER_INPUT.hold(0), hook.url);
-    await waitFor(() => hook.received.length >= 3, 20_000);
+    await waitUntil(() => hook.received.length >= 3, 'delivery 3', 20_000);
     await rt.runtime.webhooks.idle();
 
     expect(hook.received).toHaveLength(3);
@@ -298,8 +300,9 @@ describe('local webhooks', () => {
     await hook.close(); // nothing listens on its port any more
 
     const executionArn = await start(WORKER_INPUT.hold(0), hook.url);
-    await waitFor(
+    await waitUntil(
       () => deadLetters(rt.runtime.webhooks.deadLetterDir).some((d) => d.event.detail.executionArn === executionArn),
+      'the dead letter',
       30_000,
     );
 
@@ -339,12 +342,4 @@ function deadLetters(dir: string): DeadLetter[] {
     return [];
   }
   return names.map((n) => JSON.parse(readFileSync(`${dir}/${n}`, 'utf8')) as DeadLetter);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -1,4 +1,5 @@
 import { createLambdaService, LambdaErrorType, type LambdaService } from '../../../local/lambda';
+import { waitUntil } from '../../wait';
 import { createSandbox, HANDLERS, isAlive, type Sandbox } from './fixtures';
 
 const silent = (): void => undefined;
@@ -81,8 +82,8 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
     const next = await service.invoke({ functionName: 'hang', payload: {} });
 
     // Assess
+    // Never before the timeout; how late it fires depends on the machine's load, so no upper bound.
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(3000);
     expect(timedOut.functionError).toBe('Unhandled');
     expect(timedOut.payload).toEqual({
       errorType: LambdaErrorType.Timeout,
@@ -135,9 +136,7 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
 
   it('reports heap exhaustion as Runtime.OutOfMemory and keeps the runtime alive', async () => {
     // Act
-    const started = Date.now();
     const result = await service.invoke({ functionName: 'hog', payload: {} });
-    const elapsed = Date.now() - started;
     const elsewhere = await service.invoke({ functionName: 'healthy', payload: {} });
 
     // Assess
@@ -148,7 +147,7 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
         new RegExp(`^RequestId: ${result.requestId} Error: Runtime exited with error: `),
       ),
     });
-    expect(elapsed).toBeLessThan(5000);
+    // OutOfMemory, not Timeout: the end was noticed before the function's 3 s timeout.
     expect(elsewhere.functionError).toBeUndefined();
   });
 
@@ -212,8 +211,11 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
     await expect(service.invoke({ functionName: 'single', payload: { ms: 0 } })).rejects.toMatchObject({
       name: 'TooManyRequestsException',
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await service.invoke({ functionName: 'single', payload: { ms: 0 } })).functionError).toBeUndefined();
+    // The abandoned invocation still holds the one slot until its 300 ms end; then it is free again.
+    await waitUntil(
+      async () => (await service.invoke({ functionName: 'single', payload: { ms: 0 } })).functionError === undefined,
+      'the reserved slot to be free again',
+    );
   });
 
   it('always throttles a function with reserved concurrency 0', async () => {
@@ -252,11 +254,26 @@ describe('local Lambda service: timeouts, crashes, throttling, shutdown', () => 
 
   it('close() kills every process, fails in-flight invocations and refuses new ones', async () => {
     // Prepare
-    const fn = sandbox.fn('closing', { 'index.js': HANDLERS.sleep });
-    const own = createLambdaService({ functions: [fn], workDir: sandbox.workDir, log: silent });
+    const fn = sandbox.fn('closing', {
+      'index.js': `
+        exports.handler = async (event) => {
+          console.log('invoked');
+          await new Promise((resolve) => setTimeout(resolve, event.ms));
+          return { pid: process.pid };
+        };`,
+    });
+    const lines: string[] = [];
+    const own = createLambdaService({
+      functions: [fn],
+      workDir: sandbox.workDir,
+      log: (_fn, line) => lines.push(line),
+    });
     const { pid } = (await own.invoke({ functionName: 'closing', payload: { ms: 0 } })).payload as { pid: number };
     const inFlight = own.invoke({ functionName: 'closing', payload: { ms: 5000 } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(
+      () => lines.filter((line) => line.includes('invoked')).length === 2,
+      'the second invocation to run',
+    );
 
     // Act
     await own.close();

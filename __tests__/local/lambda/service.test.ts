@@ -9,6 +9,7 @@ import {
   LambdaServiceError,
   MAX_REQUEST_BYTES,
 } from '../../../local/lambda';
+import { waitUntil } from '../../wait';
 import { createSandbox, HANDLERS, type Sandbox } from './fixtures';
 
 const REPO_NODE_MODULES = path.resolve(__dirname, '../../../node_modules');
@@ -332,14 +333,14 @@ describe('local Lambda service: code, handlers, environment', () => {
     const result = await service.invoke({ functionName: 'logger', payload: {} });
 
     // Assess: the END/REPORT lines are written before the promise resolves; the output travels through a
-    // pipe, so give it a moment.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const lines = logs.filter((entry) => entry.fn === 'logger').map((entry) => entry.line);
-    expect(lines).toContain(`START RequestId: ${result.requestId} Version: $LATEST`);
-    expect(lines).toContainEqual(
+    // pipe, so wait for it.
+    const lines = (): string[] => logs.filter((entry) => entry.fn === 'logger').map((entry) => entry.line);
+    await waitUntil(() => lines().some((line) => line.endsWith('ramen is boiling')), "the function's output");
+    expect(lines()).toContain(`START RequestId: ${result.requestId} Version: $LATEST`);
+    expect(lines()).toContainEqual(
       expect.stringMatching(new RegExp(`\\t${result.requestId}\\tINFO\\tramen is boiling$`)),
     );
-    expect(lines).toContainEqual(
+    expect(lines()).toContainEqual(
       expect.stringMatching(new RegExp(`^REPORT RequestId: ${result.requestId}\\tDuration: [\\d.]+ ms`)),
     );
   });

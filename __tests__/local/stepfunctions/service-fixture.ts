@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IamAuthorizer } from '../../../local/iam/authorizer';
 import type { InvokeRequest, InvokeResult, LambdaService } from '../../../local/lambda/types';
+import type { TaskTokens } from '../../../local/stepfunctions/callbacks';
 import { ExecutionEngine } from '../../../local/stepfunctions/engine';
 import { type Caller, StepFunctionsService } from '../../../local/stepfunctions/service';
 import { ExecutionStore } from '../../../local/stepfunctions/store';
@@ -79,7 +80,7 @@ export const INVOKE = [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resou
 
 export async function setup(
   behaviour: Behaviour,
-  options: { statements?: unknown[]; definition?: object; dir?: string } = {},
+  options: { statements?: unknown[]; definition?: object; dir?: string; taskTokens?: TaskTokens } = {},
 ) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sfn-service-'));
   const smRole = role(options.statements ?? INVOKE);
@@ -111,6 +112,7 @@ export async function setup(
     region: 'us-east-1',
     accountId: ACCOUNT,
     partition: 'aws',
+    ...(options.taskTokens ? { taskTokens: options.taskTokens } : {}),
   });
   const { store, aborted } = ExecutionStore.open(dir, {
     error: 'Restarted',
@@ -118,7 +120,7 @@ export async function setup(
     now: Date.now(),
   });
   const service = new StepFunctionsService({ machines: [{ stateMachine, engine }], store, iam, createdAt: 0 });
-  return { dir, service, store, lambda, logs, aborted };
+  return { dir, service, store, lambda, logs, aborted, iam };
 }
 
 export async function untilClosed(

@@ -64,6 +64,15 @@ describe('StepFunctionsService with the engine', () => {
     expect(described).toMatchObject({ status: 'FAILED', error: 'RamenTimer.InvalidInput' });
     expect(JSON.parse(described['cause'] as string)).toEqual(payload);
     expect(described).not.toHaveProperty('output');
+    // As Step Functions writes it: the task fails and is exited, the Fail state is entered, and only
+    // then does the execution fail (the dashboard draws the Fail state as reached from this).
+    const history = await service.getExecutionHistory(DEV, { executionArn });
+    expect((history['events'] as Array<{ type: string }>).map((e) => e.type).slice(-4)).toEqual([
+      'TaskFailed',
+      'TaskStateExited',
+      'FailStateEntered',
+      'ExecutionFailed',
+    ]);
   });
 
   it('retries Lambda.TooManyRequestsException as the ASL says, then succeeds', async () => {

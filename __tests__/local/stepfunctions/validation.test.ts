@@ -43,6 +43,25 @@ describe('Standard workflow input rules', () => {
     expect(codeOf(() => parseExecutionInput('{oops'))).toBe('InvalidExecutionInput');
   });
 
+  it.each([
+    ['é', 2],
+    ['€', 3],
+    ['😀', 4],
+  ])(
+    'counts input in UTF-8 bytes, not characters: %s (%i bytes) up to exactly 256 KiB, then one byte more',
+    (char, size) => {
+      // Prepare: a JSON string literal of exactly 262144 bytes made mostly of `char`, padded with ASCII
+      const count = Math.floor((262_144 - 2) / size);
+      const exact = JSON.stringify(char.repeat(count) + 'x'.repeat(262_144 - 2 - count * size));
+      const over = JSON.stringify(`${char.repeat(count)}${'x'.repeat(262_144 - 2 - count * size)}x`);
+
+      // Act / Assess
+      expect(Buffer.byteLength(exact)).toBe(262_144);
+      expect(codeOf(() => parseExecutionInput(exact))).toBeUndefined();
+      expect(() => parseExecutionInput(over)).toThrow("'input is 262145 bytes; the limit is 262144 bytes'");
+    },
+  );
+
   it('parses execution ARNs and refuses others with InvalidArn', () => {
     // Act / Assess
     expect(parseExecutionArn('arn:aws:states:us-east-1:123456789012:execution:m:n')).toEqual({

@@ -5,12 +5,14 @@
  * framework. dagre lays the graphs out; this file only draws what it computed.
  */
 import dagre from '@dagrejs/dagre';
+import { REDRIVABLE_STATUSES } from '../../../lambda-src/shared/step-functions-arn';
 import type { ExecutionSummary } from '../wire';
 import { END, graphOf, jsonProblem, START, type StateStatus, stateStatuses } from './graph';
 import { operationsSection } from './operations';
 
 interface Job {
   readonly name: string;
+  readonly description: string;
   readonly isDefault: boolean;
   readonly stateMachineArn: string;
   readonly definition: unknown;
@@ -41,7 +43,6 @@ interface ExecutionAnswer {
 
 const API = './api/';
 const main = document.getElementById('main')!;
-let jobsCache: Promise<JobsAnswer> | undefined;
 /** Called on every status change the server streams; the current view sets it. */
 let onChange: (change: ExecutionSummary) => void = () => undefined;
 /** Cleared when the view changes (timers of the view). */
@@ -73,9 +74,9 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
   return answer;
 }
 
+// Asked each time the list is drawn, never cached: a watch reload may add a job or change one.
 function jobs(): Promise<JobsAnswer> {
-  jobsCache ??= api<JobsAnswer>('jobs');
-  return jobsCache;
+  return api<JobsAnswer>('jobs');
 }
 
 function time(ms: number | null): string {
@@ -221,6 +222,7 @@ async function listView(): Promise<void> {
         'article',
         { class: 'job', 'data-job': job.name },
         h('h3', {}, job.name, job.isDefault ? h('small', {}, ' default') : ''),
+        h('p', { class: 'description', 'data-testid': `description-${job.name}` }, job.description),
         h('div', { class: 'graph-box' }, drawGraph(job.definition)),
         startForm(job),
       ),
@@ -381,7 +383,7 @@ async function executionView(arn: string): Promise<void> {
       actions.push(stop);
     }
     // The statuses RedriveExecution accepts; the runtime answers anything else as Step Functions does.
-    if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status)) {
+    if ((REDRIVABLE_STATUSES as readonly string[]).includes(e.status)) {
       const redrive = h('button', { 'data-testid': 'redrive' }, 'Redrive');
       redrive.addEventListener('click', () => {
         redrive.disabled = true;

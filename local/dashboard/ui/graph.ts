@@ -71,10 +71,17 @@ export interface HistoryEventLike {
   readonly stateExitedEventDetails?: { readonly name: string };
 }
 
+/** A state's work ended in an error (a task, a Map's or Parallel's whole run, an activity). */
+const FAILURE_EVENT = /(Failed|TimedOut)$/;
+/** ... or ended well (a retry that worked clears an earlier failure). */
+const SUCCESS_EVENT = /Succeeded$/;
+
 /**
- * Status of each top-level state in an execution. A state left without its exit event is `caught`
- * when the execution went on to another top-level state (a Catch moved on), `running` while the
- * execution runs, `succeeded` when it succeeded, and `failed` otherwise (failed, timed out, stopped).
+ * Status of each top-level state in an execution. A state whose last attempt failed is `caught` when
+ * it was left all the same (a Catch moved on: Step Functions writes its StateExited) or when the
+ * execution went on to another top-level state; a state left without its exit event is `running`
+ * while the execution runs, `succeeded` when it succeeded, and `failed` otherwise (failed, timed out,
+ * stopped). A Fail state the execution reached is `failed`.
  */
 export function stateStatuses(
   definition: unknown,
@@ -85,15 +92,25 @@ export function stateStatuses(
   const topLevel = new Set(names);
   const lastEntered = new Map<string, number>();
   const lastExited = new Map<string, number>();
+  /** Top-level states whose current visit's last outcome so far is a failure. */
+  const failing = new Set<string>();
+  let current: string | undefined;
   let lastTopLevelEntry = -1;
   events.forEach((event, index) => {
     const entered = event.stateEnteredEventDetails?.name;
     const exited = event.stateExitedEventDetails?.name;
     if (entered !== undefined) {
       lastEntered.set(entered, index);
-      if (topLevel.has(entered)) lastTopLevelEntry = index;
+      if (topLevel.has(entered)) {
+        lastTopLevelEntry = index;
+        current = entered;
+        failing.delete(entered);
+      }
     }
     if (exited !== undefined) lastExited.set(exited, index);
+    if (current === undefined || event.type.startsWith('Execution')) return;
+    if (FAILURE_EVENT.test(event.type)) failing.add(current);
+    else if (SUCCESS_EVENT.test(event.type)) failing.delete(current);
   });
   const statuses = new Map<string, StateStatus>();
   for (const name of names) {
@@ -101,7 +118,7 @@ export function stateStatuses(
     const exited = lastExited.get(name) ?? -1;
     let status: StateStatus;
     if (entered === undefined) status = 'not-reached';
-    else if (exited > entered) status = 'succeeded';
+    else if (exited > entered) status = failing.has(name) ? 'caught' : 'succeeded';
     else if (lastTopLevelEntry > entered) status = 'caught';
     else if (executionStatus === 'RUNNING') status = 'running';
     else if (executionStatus === 'SUCCEEDED') status = 'succeeded';
@@ -113,7 +130,8 @@ export function stateStatuses(
 
 /**
  * What is wrong with a JSON text, in words, or undefined when it parses. The message says where
- * (line and column), which JSON.parse's own message does not do in every engine.
+ * (line and column) once, in our words: engines differ in whether and how they say it
+ * (V8: `at position 12 (line 3 column 1)`).
  */
 export function jsonProblem(text: string): string | undefined {
   try {
@@ -123,8 +141,11 @@ export function jsonProblem(text: string): string | undefined {
     const message = err instanceof Error ? err.message : String(err);
     const at = /position (\d+)/.exec(message);
     if (!at) return message;
-    const position = Number(at[1]);
-    const before = text.slice(0, position).split('\n');
-    return `${message} (line ${before.length}, column ${before[before.length - 1]!.length + 1})`;
+    const what = message
+      .slice(0, at.index)
+      .replace(/\s*(in JSON )?at\s*$/, '')
+      .trim();
+    const before = text.slice(0, Number(at[1])).split('\n');
+    return `${what} at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
   }
 }

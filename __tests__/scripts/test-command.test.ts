@@ -1,0 +1,87 @@
+/**
+ * scripts/test.cjs, behind `npm test`: jest and both tsc passes run side by side, and the run fails
+ * when either does.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const { jestArgs, TYPE_CHECKS } = require('../../scripts/test.cjs') as {
+  jestArgs(args: readonly string[], cores: number): string[];
+  TYPE_CHECKS: readonly (readonly string[])[];
+};
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('the arguments jest gets', () => {
+  it('uses every core when the caller chose no worker count', () => {
+    expect(jestArgs([], 2)).toEqual(['--maxWorkers=2']);
+    expect(jestArgs(['__tests__/stacks', '--watchman'], 4)).toEqual([
+      '--maxWorkers=4',
+      '__tests__/stacks',
+      '--watchman',
+    ]);
+  });
+
+  it.each([
+    ['-i'],
+    ['--runInBand'],
+    ['-w=1'],
+    ['--maxWorkers=50%'],
+    ['--maxWorkers', '3'],
+    ['--watch'],
+    ['--watchAll'],
+  ])("keeps the caller's choice (%s)", (...args) => {
+    expect(jestArgs(args, 2)).toEqual(args);
+  });
+
+  it('is what npm test runs, and it checks every tsconfig of the project', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+    expect(pkg.scripts['test']).toMatch(/&& node scripts\/test\.cjs$/);
+    expect(TYPE_CHECKS).toEqual([['--noEmit'], ['--noEmit', '-p', 'local/dashboard/ui']]);
+  });
+});
+
+describe('a run', () => {
+  let work: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'test-command-'));
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  // A project of one passing test and two tsconfigs, the second with a type error; the real tools.
+  function project(): string {
+    mkdirSync(join(work, 'scripts'));
+    mkdirSync(join(work, 'local', 'dashboard', 'ui'), { recursive: true });
+    for (const file of ['test.cjs', 'require-node.cjs'])
+      cpSync(join(ROOT, 'scripts', file), join(work, 'scripts', file));
+    symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+    writeFileSync(join(work, 'a.ts'), 'export const n: number = 1;\n');
+    writeFileSync(join(work, 'local', 'dashboard', 'ui', 'b.ts'), 'export const n: number = "text";\n');
+    const options = { strict: true, noEmit: true, types: [] };
+    writeFileSync(join(work, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, include: ['a.ts'] }));
+    writeFileSync(
+      join(work, 'local', 'dashboard', 'ui', 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: options }),
+    );
+    writeFileSync(join(work, 'jest.config.js'), 'module.exports = { testMatch: ["**/*.test.js"] };\n');
+    writeFileSync(join(work, 'one.test.js'), 'test("passes", () => expect(1).toBe(1));\n');
+    return work;
+  }
+
+  const run = (dir: string) =>
+    spawnSync(process.execPath, ['scripts/test.cjs', '--ci', '-i'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+
+  // One run (each costs about 4 s of CPU): the root pass is clean and the second fails, so both ran;
+  // a clean run is every `npm test` that exits 0.
+  it('fails on a type error in the second tsconfig although the tests pass, naming the pass', () => {
+    const result = run(project());
+
+    expect(result.stderr).toContain('1 passed');
+    expect(result.stderr).toContain('Type check failed (tsc --noEmit -p local/dashboard/ui):');
+    expect(result.stdout + result.stderr).toContain('TS2322');
+    expect(result.status).not.toBe(0);
+  }, 70_000);
+});

@@ -1,0 +1,102 @@
+/**
+ * How the engine runs a Task state: the resources the local runtime emulates (Lambda invoke,
+ * request-response and `.waitForTaskToken`), their history events, TimeoutSeconds and
+ * HeartbeatSeconds.
+ */
+import type { TaskTokens } from './callbacks';
+import { StatesError } from './interpreter/errors';
+import type { Runtime, TaskCall } from './interpreter/types';
+import { type LambdaTaskContext, type LambdaTaskKind, runLambdaTask, TaskFailure } from './lambda-task';
+
+/** The Lambda invoke integration's resource. */
+export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+/** The suffix of a callback resource. */
+export const WAIT_FOR_TOKEN = '.waitForTaskToken';
+
+/**
+ * Runs a Task state's call: a Lambda invoke (request-response, or `.waitForTaskToken`, which then
+ * waits for SendTaskSuccess/SendTaskFailure and enforces HeartbeatSeconds), within its
+ * TimeoutSeconds (`States.Timeout`).
+ * @throws StatesError as the task failed.
+ */
+export async function runTaskCall(
+  ctx: LambdaTaskContext,
+  tokens: TaskTokens,
+  call: TaskCall,
+  rt: Runtime,
+): Promise<unknown> {
+  const waits = call.resource.endsWith(WAIT_FOR_TOKEN);
+  const base = waits ? call.resource.slice(0, -WAIT_FOR_TOKEN.length) : call.resource;
+  const kind: LambdaTaskKind = base === LAMBDA_INVOKE ? 'integration' : 'direct';
+  let open = true;
+  let submitted = false;
+  // After a timeout, what the task still reports is dropped, as AWS ignores a late result.
+  const record = (event: { readonly type: string; readonly [k: string]: unknown }): void => {
+    if (!open) return;
+    const { type, ...details } = event;
+    if (waits && !submitted && type === 'TaskSucceeded') {
+      rt.record('TaskSubmitted', { taskSubmittedEventDetails: details['taskSucceededEventDetails'] });
+    } else rt.record(type, details);
+  };
+  const work = (async () => {
+    const invoked = await runLambdaTask(ctx, kind, base, call.input, call.timeoutSeconds, record).catch(
+      (err: unknown) => {
+        throw err instanceof TaskFailure ? new StatesError(err.name, err.message) : err;
+      },
+    );
+    if (!waits) return invoked;
+    submitted = true;
+    const { output } = await tokens
+      .wait(call.taskToken as string, call.heartbeatSeconds, call.signal)
+      .catch((err: unknown) => {
+        if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, err);
+        throw err;
+      });
+    record({
+      type: 'TaskSucceeded',
+      taskSucceededEventDetails: {
+        resourceType: 'lambda',
+        resource: `invoke${WAIT_FOR_TOKEN}`,
+        output,
+        outputDetails: { truncated: false },
+      },
+    });
+    return JSON.parse(output);
+  })();
+  const { timeoutSeconds } = call;
+  if (timeoutSeconds === undefined) return work.finally(() => (open = false));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new StatesError('States.Timeout', undefined);
+      recordTimeoutOrFailure(record, kind, err);
+      open = false;
+      reject(err);
+    }, timeoutSeconds * 1000);
+  });
+  try {
+    return await Promise.race([work, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    open = false;
+  }
+}
+
+function recordTimeoutOrFailure(
+  record: (event: { readonly type: string; readonly [k: string]: unknown }) => void,
+  kind: LambdaTaskKind,
+  err: StatesError,
+): void {
+  const timedOut = err.error === 'States.Timeout' || err.error === 'States.HeartbeatTimeout';
+  const prefix = kind === 'integration' ? 'task' : 'lambdaFunction';
+  const suffix = timedOut ? 'TimedOut' : 'Failed';
+  const resource = kind === 'integration' ? { resourceType: 'lambda', resource: 'invoke' } : {};
+  record({
+    type: `${kind === 'integration' ? 'Task' : 'LambdaFunction'}${suffix}`,
+    [`${prefix}${suffix}EventDetails`]: {
+      ...resource,
+      ...(err.error !== undefined ? { error: err.error } : {}),
+      ...(err.cause !== undefined ? { cause: err.cause } : {}),
+    },
+  });
+}

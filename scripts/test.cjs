@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: type-checks (`tsc --noEmit` for the project, then for the dashboard's browser code)
+ * while jest runs, instead of before it. On a 2-core machine the two tsc passes took 16 s of one core
+ * before jest started (cold cache), and jest alone, in band by default there (cores - 1 workers),
+ * left the other core idle whenever a test waited on a process or a socket (issue 22). Both cores
+ * now work from the start: jest gets one worker per core unless told otherwise.
+ *
+ * Arguments go to jest (`npm test -- __tests__/stacks`). The exit code is non-zero when jest or
+ * either tsc pass fails; tsc's errors are printed after jest's output, under a heading, so the two
+ * never interleave.
+ */
+'use strict';
+require('./require-node.cjs');
+const { spawn } = require('node:child_process');
+const { availableParallelism } = require('node:os');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const JEST = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+
+/** The tsc passes, in order: arguments after `tsc`. */
+const TYPE_CHECKS = [['--noEmit'], ['--noEmit', '-p', 'local/dashboard/ui']];
+
+/**
+ * jest's arguments: the caller's, plus one worker per core unless they chose (-w, --maxWorkers,
+ * -i, --runInBand, --watch).
+ * @param {readonly string[]} args
+ * @param {number} cores
+ * @returns {string[]}
+ */
+function jestArgs(args, cores) {
+  const chosen = args.some((arg) => /^(-w|-i|--maxWorkers|--runInBand|--watch(All)?)(=|$)/.test(arg));
+  return chosen ? [...args] : [`--maxWorkers=${cores}`, ...args];
+}
+
+/** Runs `node <script> <args>` in the root; resolves to its exit code and, if piped, its output. */
+function run(script, args, pipe) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], {
+      cwd: ROOT,
+      stdio: pipe ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    running.add(child);
+    let output = '';
+    if (pipe) for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (output += chunk));
+    child.on('error', (err) => {
+      output += `${err.message}\n`;
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code: code ?? (signal ? 1 : 0), output });
+    });
+  });
+}
+
+const running = new Set();
+
+async function typeCheck() {
+  for (const args of TYPE_CHECKS) {
+    const result = await run(TSC, args, true);
+    if (result.code !== 0) return { ...result, command: `tsc ${args.join(' ')}` };
+  }
+  return { code: 0, output: '', command: '' };
+}
+
+async function main(args) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      for (const child of running) child.kill(signal);
+    });
+  }
+  const [types, tests] = await Promise.all([typeCheck(), run(JEST, jestArgs(args, availableParallelism()), false)]);
+  // Silent when clean, so jest's closing count stays the last line.
+  if (types.code !== 0) process.stderr.write(`\nType check failed (${types.command}):\n${types.output}`);
+  return types.code !== 0 ? types.code : tests.code;
+}
+
+module.exports = { jestArgs, TYPE_CHECKS };
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
