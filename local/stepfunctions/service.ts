@@ -91,9 +91,8 @@ export class StepFunctionsService {
     return () => void this.listeners.delete(listener);
   }
 
-  private emit(executionArn: string): void {
-    const r = this.options.store.get(executionArn);
-    if (!r || this.listeners.size === 0) return;
+  private emit(r: ExecutionRecord): void {
+    if (this.listeners.size === 0) return;
     const change: ExecutionStatusChange = {
       executionArn: r.executionArn,
       stateMachineArn: r.stateMachineArn,
@@ -186,7 +185,9 @@ export class StepFunctionsService {
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
     this.options.definitions?.ran(executionArn, machine.definitionText);
-    this.launch(engine, { executionArn, name, input: parsedInput, startDate });
+    this.launch(engine, { executionArn, name, input: parsedInput, startDate }, record);
+    // Answered once on disk: an execution the client knows of survives a kill of the runtime.
+    await this.committed(executionArn);
     return { executionArn, startDate: seconds(startDate) };
   }
 
@@ -220,30 +221,56 @@ export class StepFunctionsService {
     }
     const point = resumePoint(this.options.store.history(arn), engine.topLevelStates);
     const redriveCount = (record.redriveCount ?? 0) + 1;
-    this.options.store.reopen(arn, now, {
+    const reopened = this.options.store.reopen(arn, now, {
       timestamp: now,
       type: 'ExecutionRedriven',
       executionRedrivenEventDetails: { redriveCount },
     });
+    // Unreachable after the check above (nothing ran in between); kept so a record is at hand.
+    if (!reopened)
+      throw new SfnError(
+        'ExecutionNotRedrivable',
+        `Execution cannot be redriven: Execution is RUNNING and cannot be redriven: '${arn}'`,
+      );
     if (clientToken !== undefined) {
       this.redriveTokens.set(arn, { token: clientToken, date: now });
       // Bounded: tokens only guard retries of a call, which come within seconds.
       if (this.redriveTokens.size > 1000) this.redriveTokens.delete(this.redriveTokens.keys().next().value!);
     }
-    this.launch(engine, {
-      executionArn: arn,
-      name: record.name,
-      input: JSON.parse(point.state === undefined ? record.input : point.input),
-      startDate: record.startDate,
-      redriveCount,
-      eventsBefore: this.options.store.historyLength(arn),
-      ...(point.state !== undefined ? { resumeAt: point.state } : {}),
-    });
+    this.launch(
+      engine,
+      {
+        executionArn: arn,
+        name: record.name,
+        input: JSON.parse(point.state === undefined ? record.input : point.input),
+        startDate: record.startDate,
+        redriveCount,
+        eventsBefore: this.options.store.historyLength(arn),
+        ...(point.state !== undefined ? { resumeAt: point.state } : {}),
+      },
+      reopened,
+    );
+    await this.committed(arn);
     return { redriveDate: seconds(now) };
   }
 
+  // Waits for the store's commit of the execution's start; if it failed, the execution stops here too.
+  private async committed(executionArn: string): Promise<void> {
+    try {
+      await Promise.all([this.options.store.committed(), this.options.definitions?.committed()]);
+    } catch (err) {
+      this.running.get(executionArn)?.abort();
+      this.running.delete(executionArn);
+      throw err;
+    }
+  }
+
   // Runs a RUNNING execution of the store on its engine and closes it when the engine is done.
-  private launch(engine: ExecutionEngine, start: Parameters<ExecutionEngine['start']>[0]): void {
+  private launch(
+    engine: ExecutionEngine,
+    start: Parameters<ExecutionEngine['start']>[0],
+    record: ExecutionRecord,
+  ): void {
     const { executionArn } = start;
     let handle: ExecutionHandle;
     try {
@@ -258,7 +285,7 @@ export class StepFunctionsService {
       return;
     }
     this.running.set(executionArn, handle);
-    this.emit(executionArn);
+    this.options.store.afterCommit(() => this.emit(record));
     handle.outcome.then(
       (outcome) => this.finish(executionArn, outcome),
       (err: unknown) => this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: String(err) }),
@@ -473,6 +500,7 @@ export class StepFunctionsService {
   abortAll(error: string, cause: string): number {
     const arns = [...this.running.keys()];
     for (const arn of arns) this.abort(arn, error, cause);
+    this.options.store.flush();
     return arns.length;
   }
 
@@ -497,10 +525,7 @@ export class StepFunctionsService {
     );
     this.running.get(executionArn)?.abort();
     this.running.delete(executionArn);
-    if (closed) {
-      this.options.onClosed?.(this.options.store.get(executionArn)!);
-      this.emit(executionArn);
-    }
+    if (closed) this.announceClosed(closed);
   }
 
   private finish(executionArn: string, outcome: Outcome): void {
@@ -527,10 +552,15 @@ export class StepFunctionsService {
                 errorFields(outcome),
             },
           );
-    if (closed) {
-      this.options.onClosed?.(this.options.store.get(executionArn)!);
-      this.emit(executionArn);
-    }
+    if (closed) this.announceClosed(closed);
+  }
+
+  // Once the close is on disk: no subscriber (a webhook) hears of an end a crash could still undo.
+  private announceClosed(closed: ExecutionRecord): void {
+    this.options.store.afterCommit(() => {
+      this.options.onClosed?.(closed);
+      this.emit(closed);
+    });
   }
 
   private async authorize(caller: Caller, action: string, resource: string): Promise<void> {
