@@ -43,14 +43,24 @@ export function scheduledMachineOf(request: StartRequest | undefined): string | 
 /** How an execution ended. */
 export type Ended = Pick<ExecutionStatusChange, 'executionArn' | 'status' | 'output' | 'error' | 'cause'>;
 
-/** Resolves when the execution has ended (at once if it has). */
-export function ended(sfn: StepFunctionsService, executionArn: string): Promise<Ended> {
+/**
+ * Resolves when the execution has ended (at once if it has), or with status RUNNING when `signal`
+ * aborts first (the runtime is stopping: a launcher retrying a denied start must not hold it up).
+ */
+export function ended(sfn: StepFunctionsService, executionArn: string, signal: AbortSignal): Promise<Ended> {
   return new Promise((resolve, reject) => {
+    const stop = () => {
+      unsubscribe();
+      resolve({ executionArn, status: 'RUNNING', output: null, error: null, cause: null });
+    };
     const unsubscribe = sfn.onStatusChange((change) => {
       if (change.executionArn !== executionArn || change.status === 'RUNNING') return;
       unsubscribe();
+      signal.removeEventListener('abort', stop);
       resolve(change);
     });
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
     sfn
       .describeExecution({ kind: 'developer' }, { executionArn })
       .then((d) => {

@@ -88,6 +88,7 @@ export class LocalScheduler {
   private readonly clock: SchedulerClock;
   private timers = new Map<string, unknown>();
   private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<FireOutcome>>();
 
   constructor(private readonly options: LocalSchedulerOptions) {
@@ -115,9 +116,10 @@ export class LocalScheduler {
       if (schedule.enabled) this.arm(schedule, new Date(this.clock.now()));
   }
 
-  /** Stops firing; starts under way finish. */
+  /** Stops firing; starts under way finish, a launcher still running is left to the runtime's shutdown. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.disarm();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -188,7 +190,7 @@ export class LocalScheduler {
       this.options.log(`${label}: started ${started.executionArn}`);
       return { kind: 'started', executionArn: started.executionArn };
     }
-    return this.launched(label, await ended(sfn, started.executionArn));
+    return this.launched(label, await ended(sfn, started.executionArn, this.stopping.signal));
   }
 
   /** What the launcher did, from its end: started the job, found it started, or failed. */
@@ -205,6 +207,10 @@ export class LocalScheduler {
     if (end.status === 'SUCCEEDED' && typeof output.executionArn === 'string') {
       this.options.log(`${label}: started ${output.executionArn}`);
       return { kind: 'started', executionArn: output.executionArn };
+    }
+    if (end.status === 'RUNNING') {
+      this.options.log(`${label}: the runtime stopped while the launcher ${end.executionArn} ran`);
+      return { kind: 'failed', error: 'Interrupted', message: 'the runtime stopped while the launcher ran' };
     }
     const error = end.error ?? end.status;
     const message = `the launcher ${end.executionArn} ended ${end.status}: ${end.cause ?? ''}`;

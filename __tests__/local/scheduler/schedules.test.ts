@@ -206,6 +206,22 @@ describe('schedules under npm start', () => {
     expect(await executions(rt.runtime, schedule!.stateMachineArn!)).toEqual([]);
   });
 
+  it('a stopping runtime does not wait for a launcher that is still retrying its start', async () => {
+    // Prepare: the launcher's start is denied, and it retries with its real delays (seconds).
+    rt = await startTestRuntime({
+      transform: withoutStatement('async-api-dev-schedule-launcher-states', 'StartScheduledJobs'),
+      schedulerClock: new FakeClock(T0),
+    });
+    const firing = rt.runtime.scheduler.runNow(rt.runtime.scheduler.list()[0]!.name);
+
+    // Act
+    await rt.close();
+    rt = undefined;
+
+    // Assess: the firing gave up on the launcher (waiting for it would have meant minutes of retries).
+    expect(await firing).toMatchObject({ kind: 'failed', error: 'Interrupted' });
+  });
+
   it('a run delivered twice (a Scheduler retry) starts the job once; the second launcher takes it as done', async () => {
     // Prepare: the clock stands still, so both deliveries carry the same scheduled time.
     rt = await startTestRuntime({ transform: everyMinute, schedulerClock: new FakeClock(T0) });
