@@ -26,7 +26,12 @@ export const WAIT_FOR_TOKEN = '.waitForTaskToken';
 export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: TaskCall, rt: Runtime): Promise<unknown> {
   const waits = call.resource.endsWith(WAIT_FOR_TOKEN);
   const base = waits ? call.resource.slice(0, -WAIT_FOR_TOKEN.length) : call.resource;
-  const kind: LambdaTaskKind = base === LAMBDA_INVOKE ? 'integration' : 'direct';
+  const startsExecution = base === STATES_START_EXECUTION;
+  const kind: LambdaTaskKind = base === LAMBDA_INVOKE || startsExecution ? 'integration' : 'direct';
+  // What a Task* event names as its resource (a function-ARN Resource records LambdaFunction* events).
+  const resourceFields = startsExecution
+    ? { resourceType: 'states', resource: 'startExecution' }
+    : { resourceType: 'lambda', resource: 'invoke' };
   let open = true;
   let submitted = false;
   // After a timeout, what the task still reports is dropped, as AWS ignores a late result.
@@ -38,7 +43,7 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     } else rt.record(type, details);
   };
   const work = (async () => {
-    const invoked = await (base === STATES_START_EXECUTION
+    const invoked = await (startsExecution
       ? runStartExecutionTask(ctx, call.input, call.timeoutSeconds, record)
       : runLambdaTask(ctx, kind, base, call.input, call.timeoutSeconds, record)
     ).catch((err: unknown) => {
@@ -49,7 +54,7 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     const { output } = await tokens
       .wait(call.taskToken as string, call.heartbeatSeconds, call.signal)
       .catch((err: unknown) => {
-        if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, err);
+        if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, resourceFields, err);
         throw err;
       });
     record({
@@ -69,7 +74,7 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = new StatesError('States.Timeout', undefined);
-      recordTimeoutOrFailure(record, kind, err);
+      recordTimeoutOrFailure(record, kind, resourceFields, err);
       open = false;
       reject(err);
     }, timeoutSeconds * 1000);
@@ -85,12 +90,13 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
 function recordTimeoutOrFailure(
   record: (event: { readonly type: string; readonly [k: string]: unknown }) => void,
   kind: LambdaTaskKind,
+  resourceFields: { readonly resourceType: string; readonly resource: string },
   err: StatesError,
 ): void {
   const timedOut = err.error === 'States.Timeout' || err.error === 'States.HeartbeatTimeout';
   const prefix = kind === 'integration' ? 'task' : 'lambdaFunction';
   const suffix = timedOut ? 'TimedOut' : 'Failed';
-  const resource = kind === 'integration' ? { resourceType: 'lambda', resource: 'invoke' } : {};
+  const resource = kind === 'integration' ? resourceFields : {};
   record({
     type: `${kind === 'integration' ? 'Task' : 'LambdaFunction'}${suffix}`,
     [`${prefix}${suffix}EventDetails`]: {
