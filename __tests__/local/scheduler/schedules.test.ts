@@ -222,42 +222,41 @@ describe('schedules under npm start', () => {
     expect(await firing).toMatchObject({ kind: 'failed', error: 'Interrupted' });
   });
 
-  it('a run delivered twice (a Scheduler retry) starts the job once; the second launcher takes it as done', async () => {
-    // Prepare: the clock stands still, so both deliveries carry the same scheduled time.
-    rt = await startTestRuntime({ transform: everyMinute, schedulerClock: new FakeClock(T0) });
+  it('rate(1 minute): the 12:01 run delivered twice (a Scheduler retry) starts the job once', async () => {
+    // Prepare: a second before 12:01; the catch-up of 12:00 is done.
+    const clock = new FakeClock(Date.parse('2026-12-06T12:00:59Z'));
+    rt = await startTestRuntime({ transform: everyMinute, schedulerClock: clock });
     await rt.runtime.scheduler.idle();
     const [schedule] = rt.runtime.scheduler.list();
     const machine = schedule!.stateMachineArn!;
-    const launcher = (await rt.runtime.sfn.listStateMachines({ kind: 'developer' }, {})) as {
+    const machines = (await rt.runtime.sfn.listStateMachines({ kind: 'developer' }, {})) as {
       stateMachines: { name: string; stateMachineArn: string }[];
     };
-    const launcherArn = launcher.stateMachines.find((m) => m.name.endsWith('-schedule-launcher'))!.stateMachineArn;
-    const before = await executions(rt.runtime, machine);
+    const launcher = machines.stateMachines.find((m) => m.name.endsWith('-schedule-launcher'))!.stateMachineArn;
+    const untilEnded = async () => {
+      for (const e of (await executions(rt!.runtime, machine)) as unknown as { executionArn: string }[])
+        await waitForEnd(async () => ({
+          status: 200,
+          headers: new Headers(),
+          body: await rt!.runtime.sfn.describeExecution({ kind: 'developer' }, { executionArn: e.executionArn }),
+        }));
+    };
 
-    // Act: the second delivery comes once the job has ended (while it runs, StartExecution would
-    // answer with the same execution: the service's own idempotency).
-    const first = await rt.runtime.scheduler.runNow(schedule!.name);
-    const jobArn = (first as { executionArn: string }).executionArn;
-    await waitForEnd(async () => ({
-      status: 200,
-      headers: new Headers(),
-      body: (await rt!.runtime.sfn.describeExecution({ kind: 'developer' }, { executionArn: jobArn })) as Record<
-        string,
-        unknown
-      >,
-    }));
-    const second = await rt.runtime.scheduler.runNow(schedule!.name);
+    // Act: the timer delivers 12:01:00; once the job has ended (while it runs, StartExecution itself
+    // answers with the same execution), the same run is delivered again, in the same second.
+    clock.advance(1_000);
+    await rt.runtime.scheduler.idle();
+    await untilEnded();
+    const again = await rt.runtime.scheduler.runNow(schedule!.name);
 
-    // Assess: one more job execution; two more launcher executions, both SUCCEEDED, the second caught.
-    expect(first).toEqual({ kind: 'started', executionArn: expect.stringContaining(':nightly-20261206T120030Z') });
-    expect(second).toEqual({ kind: 'already-started', executionName: 'nightly-20261206T120030Z' });
-    const after = await executions(rt.runtime, machine);
-    expect(after).toHaveLength(before.length + 1);
-    const launches = (await executions(rt.runtime, launcherArn)) as unknown as {
-      executionArn: string;
-      status: string;
-    }[];
-    expect(launches.map((l) => l.status)).toEqual(launches.map(() => 'SUCCEEDED'));
+    // Assess: 12:00 and 12:01 once each; every launcher SUCCEEDED, the last one by catching the name.
+    expect(again).toEqual({ kind: 'already-started', executionName: 'nightly-20261206T120100Z' });
+    expect((await executions(rt.runtime, machine)).map((e) => e.name).sort()).toEqual([
+      'nightly-20261206T120000Z',
+      'nightly-20261206T120100Z',
+    ]);
+    const launches = (await executions(rt.runtime, launcher)) as unknown as { executionArn: string; status: string }[];
+    expect(launches.map((l) => l.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const history = (await rt.runtime.sfn.getExecutionHistory(
       { kind: 'developer' },
       { executionArn: launches[0]!.executionArn },
@@ -265,5 +264,6 @@ describe('schedules under npm start', () => {
     expect(history.events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails?.error).toBe(
       'StepFunctions.ExecutionAlreadyExistsException',
     );
+    expect(rt.logs.filter((l) => l.includes('(2026-12-06T12:01:00Z): already started'))).toHaveLength(1);
   });
 });
