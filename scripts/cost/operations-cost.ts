@@ -16,7 +16,7 @@ import { parseConfig } from '../../stacks/config';
 import { ALARM_MEANINGS } from '../../stacks/constructs/job-alarms';
 import type { JobDefinition } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { ALARM_DEFAULTS, type ApiAlarmName, JOB_ALARMS, type JobAlarmName } from '../../stacks/schedules';
+import { ALARM_DEFAULTS, type AlarmName, JOB_ALARMS, type JobAlarmName, SCHEDULE_ALARMS } from '../../stacks/schedules';
 
 /** A price, where it is published, and when it was read there. */
 export interface Price {
@@ -58,9 +58,14 @@ export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][
     const doc = JSON.parse(Testing.synth(stack)) as Synthesized;
     const all = (type: string) => Object.values(doc.resource[type] ?? {});
     const alarms = all('aws_cloudwatch_metric_alarm');
-    const perJob = alarms.filter((a) => JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'));
+    const missedRun = alarms.filter((a) =>
+      SCHEDULE_ALARMS.some((name) => String(a['alarm_description']).includes(`(${name})`)),
+    );
+    const perJob = alarms.filter(
+      (a) => !missedRun.includes(a) && JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'),
+    );
     const jobMetrics = perJob.reduce((n, a) => n + alarmMetrics(a), 0) / jobs.length;
-    const stageAlarms = alarms.filter((a) => !perJob.includes(a));
+    const stageAlarms = alarms.filter((a) => !perJob.includes(a) && !missedRun.includes(a));
     const stageMetrics = stageAlarms.reduce((n, a) => n + alarmMetrics(a), 0);
     const keys = all('aws_kms_key').filter((k) => String(k['description']).includes('alarm topic')).length;
     const dashboards = all('aws_cloudwatch_dashboard').length;
@@ -90,6 +95,12 @@ export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][
         'per stage',
         `${stageAlarms.length} alarms, ${stageMetrics} metrics`,
         usd(stageMetrics * PRICES.alarmMetric.usd),
+      ],
+      [
+        'missed-run alarms (launcher failed, timed out; schedule dead letters), with a schedule',
+        'per stage',
+        `${missedRun.length} alarms, ${missedRun.reduce((n, a) => n + alarmMetrics(a), 0)} metrics`,
+        usd(missedRun.reduce((n, a) => n + alarmMetrics(a), 0) * PRICES.alarmMetric.usd),
       ],
       ['CloudWatch dashboard', 'per stage', String(dashboards), usd(dashboards * PRICES.dashboard.usd)],
       ['KMS key of the alarm topic', 'per stage', String(keys), usd(keys * PRICES.kmsKey.usd)],
@@ -130,7 +141,7 @@ export function renderOperationsCost(rows: string[][] = operationsCost()): strin
 }
 
 /** What to do when each alarm fires (docs/jobs.md, "Alarms"). */
-const WHEN_IT_FIRES: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
+const WHEN_IT_FIRES: Readonly<Record<AlarmName, string>> = {
   executionsFailed:
     '`async-api list --job <job> --status FAILED`, then `async-api history <arn>` for the error and cause; fix the input or the code, then `async-api redrive <arn>`',
   executionsTimedOut:
@@ -142,11 +153,17 @@ const WHEN_IT_FIRES: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
     'a webhook could not be delivered: read the messages in the `webhook-dead-letters` queue; the receiver was down or refused the signature',
   api5xx: "the API answers with errors: the access log and the route functions' logs name the failing route",
   statusFunctionErrors: "the status, list, history or redrive function threw: read its log group's newest errors",
+  launcherFailed:
+    'a run was missed: the launcher\'s failed execution (`<stage>-schedule-launcher`) names the error (AccessDenied: the launcher role; StateMachineDoesNotExist: the job was removed); fix it, then start the run by hand (docs/jobs.md, "A scheduled run was missed")',
+  launcherTimedOut:
+    'the launcher hung past its timeout: check in `async-api list --job <job>` whether the run started; if not, start it by hand',
+  scheduleDeadLetters:
+    "Scheduler could not start the launcher (its role, the launcher's ARN, quotas): read the messages in the `schedule-dead-letters` queue, fix the cause, start the runs they name by hand",
 };
 
 /** The alarm table docs/jobs.md shows between `<!-- alarms:start -->` and `<!-- alarms:end -->`. */
 export function renderAlarmTable(): string {
-  const metricOf = (name: JobAlarmName | ApiAlarmName) =>
+  const metricOf = (name: AlarmName) =>
     name in JOB_ALARMS
       ? `AWS/States ${JOB_ALARMS[name as JobAlarmName]}`
       : (
@@ -154,11 +171,20 @@ export function renderAlarmTable(): string {
             webhookDeadLetters: 'AWS/SQS ApproximateNumberOfMessagesVisible (max)',
             api5xx: 'AWS/ApiGateway 5xx / Count, in %',
             statusFunctionErrors: 'AWS/Lambda Errors, summed',
+            launcherFailed: "AWS/States ExecutionsFailed of the stage's schedule launcher",
+            launcherTimedOut: "AWS/States ExecutionsTimedOut of the stage's schedule launcher",
+            scheduleDeadLetters: 'AWS/SQS ApproximateNumberOfMessagesVisible (max) of the schedule dead-letter queue',
           } as Record<string, string>
         )[name];
-  const rows = (Object.keys(ALARM_DEFAULTS) as (JobAlarmName | ApiAlarmName)[]).map((name) => {
+  const perOf = (name: AlarmName) =>
+    name in JOB_ALARMS
+      ? 'job'
+      : (SCHEDULE_ALARMS as readonly string[]).includes(name)
+        ? 'stage with a schedule'
+        : 'stage';
+  const rows = (Object.keys(ALARM_DEFAULTS) as AlarmName[]).map((name) => {
     const d = ALARM_DEFAULTS[name];
-    return `| \`${name}\` | ${name in JOB_ALARMS ? 'job' : 'stage'} | ${metricOf(name)} | >= ${d.threshold}, ${d.evaluationPeriods} x ${d.periodSeconds} s, missing data ${d.treatMissingData} | ${ALARM_MEANINGS[name]} | ${WHEN_IT_FIRES[name]} |`;
+    return `| \`${name}\` | ${perOf(name)} | ${metricOf(name)} | >= ${d.threshold}, ${d.evaluationPeriods} x ${d.periodSeconds} s, missing data ${d.treatMissingData} | ${ALARM_MEANINGS[name]} | ${WHEN_IT_FIRES[name]} |`;
   });
   return [
     '| alarm | per | metric | fires at (default) | means | when it fires |',
