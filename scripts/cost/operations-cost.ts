@@ -154,11 +154,11 @@ const WHEN_IT_FIRES: Readonly<Record<AlarmName, string>> = {
   api5xx: "the API answers with errors: the access log and the route functions' logs name the failing route",
   statusFunctionErrors: "the status, list, history or redrive function threw: read its log group's newest errors",
   launcherFailed:
-    'a run was missed: the launcher\'s failed execution (`<stage>-schedule-launcher`) names the error (AccessDenied: the launcher role; StateMachineDoesNotExist: the job was removed); fix it, then start the run by hand (docs/jobs.md, "A scheduled run was missed")',
+    'the run was not started: the failed execution of the `<project>-<stage>-schedule-launcher` state machine names the error (`AWSStepFunctionsException` with AccessDenied in its cause: the launcher role; `StateMachineDoesNotExist`: the job was removed); fix it, then start the run by hand under its scheduled name ("A scheduled run was missed" below)',
   launcherTimedOut:
-    'the launcher hung past its timeout: check in `async-api list --job <job>` whether the run started; if not, start it by hand',
+    'the launcher hung past its timeout: `async-api list --job <job>` shows whether the run started; if not, start it by hand under its scheduled name',
   scheduleDeadLetters:
-    "Scheduler could not start the launcher (its role, the launcher's ARN, quotas): read the messages in the `schedule-dead-letters` queue, fix the cause, start the runs they name by hand",
+    'Scheduler could not start the launcher for an hour (its role, the launcher gone, quotas): each message in the `schedule-dead-letters` queue is one missed run; fix the cause, start those runs by hand, delete the messages',
 };
 
 /** The alarm table docs/jobs.md shows between `<!-- alarms:start -->` and `<!-- alarms:end -->`. */
