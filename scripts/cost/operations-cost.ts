@@ -46,8 +46,8 @@ function alarmMetrics(alarm: Record<string, unknown>): number {
   return queries ? queries.filter((q) => q.metric !== undefined).length : 1;
 }
 
-/** The rows: what is added per job, per schedule and per stage, with its monthly cost at rest. */
-export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][] {
+/** The stack `npm run synth` makes of these jobs, as Terraform JSON. */
+function synthesize(jobs: readonly JobDefinition[]): Synthesized {
   const buildDir = mkdtempSync(join(tmpdir(), 'async-api-cost-'));
   try {
     const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', {
@@ -55,72 +55,81 @@ export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][
       buildDir,
       jobs,
     });
-    const doc = JSON.parse(Testing.synth(stack)) as Synthesized;
-    const all = (type: string) => Object.values(doc.resource[type] ?? {});
-    const alarms = all('aws_cloudwatch_metric_alarm');
-    const missedRun = alarms.filter((a) =>
-      SCHEDULE_ALARMS.some((name) => String(a['alarm_description']).includes(`(${name})`)),
-    );
-    const perJob = alarms.filter(
-      (a) => !missedRun.includes(a) && JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'),
-    );
-    const jobMetrics = perJob.reduce((n, a) => n + alarmMetrics(a), 0) / jobs.length;
-    const stageAlarms = alarms.filter((a) => !perJob.includes(a) && !missedRun.includes(a));
-    const stageMetrics = stageAlarms.reduce((n, a) => n + alarmMetrics(a), 0);
-    const keys = all('aws_kms_key').filter((k) => String(k['description']).includes('alarm topic')).length;
-    const dashboards = all('aws_cloudwatch_dashboard').length;
-    const named = (type: string, attribute: string, suffix: string) =>
-      all(type).filter((r) => String(r[attribute]).endsWith(suffix)).length;
-    const free =
-      named('aws_sns_topic', 'name', '-alarms') +
-      all('aws_scheduler_schedule_group').length +
-      named('aws_iam_role', 'name', '-scheduler') +
-      named('aws_sqs_queue', 'name', '-schedule-dead-letters');
-    const launcher =
-      named('aws_sfn_state_machine', 'name', '-schedule-launcher') +
-      named('aws_iam_role', 'name', '-schedule-launcher-states') +
-      named('aws_cloudwatch_log_group', 'name', '-schedule-launcher-states');
-    const usd = (n: number) => `$${n.toFixed(2)}`;
-    const rows: string[][] = [
-      ['what', 'added', 'count', 'USD per month at rest'],
-      [
-        'execution alarms (failed, timed out, throttled, aborted)',
-        'per job',
-        `${perJob.length / jobs.length} alarms, ${jobMetrics} metrics`,
-        usd(jobMetrics * PRICES.alarmMetric.usd),
-      ],
-      ['EventBridge Scheduler schedule', 'per schedule', '1', `${usd(0)} (billed per invocation)`],
-      [
-        'API alarms (webhook dead letters, 5xx rate, route functions errors)',
-        'per stage',
-        `${stageAlarms.length} alarms, ${stageMetrics} metrics`,
-        usd(stageMetrics * PRICES.alarmMetric.usd),
-      ],
-      [
-        'missed-run alarms (launcher failed, timed out; schedule dead letters), with a schedule',
-        'per stage',
-        `${missedRun.length} alarms, ${missedRun.reduce((n, a) => n + alarmMetrics(a), 0)} metrics`,
-        usd(missedRun.reduce((n, a) => n + alarmMetrics(a), 0) * PRICES.alarmMetric.usd),
-      ],
-      ['CloudWatch dashboard', 'per stage', String(dashboards), usd(dashboards * PRICES.dashboard.usd)],
-      ['KMS key of the alarm topic', 'per stage', String(keys), usd(keys * PRICES.kmsKey.usd)],
-      [
-        'alarm topic, schedule group, scheduler role, schedule dead-letter queue',
-        'per stage',
-        String(free),
-        `${usd(0)} (billed per request)`,
-      ],
-      [
-        'schedule launcher: state machine, its role and log group',
-        'per stage',
-        String(launcher),
-        `${usd(0)} (billed per state transition)`,
-      ],
-    ];
-    return rows;
+    return JSON.parse(Testing.synth(stack)) as Synthesized;
   } finally {
     rmSync(buildDir, { recursive: true, force: true });
   }
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+/** The alarm rows: per job (averaged over the jobs), the API's, and the missed-run ones. */
+function alarmRows(doc: Synthesized, jobCount: number): string[][] {
+  const alarms = Object.values(doc.resource['aws_cloudwatch_metric_alarm'] ?? {});
+  const metrics = (list: readonly Record<string, unknown>[]) => list.reduce((n, a) => n + alarmMetrics(a), 0);
+  const missedRun = alarms.filter((a) =>
+    SCHEDULE_ALARMS.some((name) => String(a['alarm_description']).includes(`(${name})`)),
+  );
+  const perJob = alarms.filter(
+    (a) => !missedRun.includes(a) && JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'),
+  );
+  const stage = alarms.filter((a) => !perJob.includes(a) && !missedRun.includes(a));
+  const row = (what: string, added: string, list: readonly Record<string, unknown>[], per = 1) => [
+    what,
+    added,
+    `${list.length / per} alarms, ${metrics(list) / per} metrics`,
+    usd((metrics(list) / per) * PRICES.alarmMetric.usd),
+  ];
+  return [
+    row('execution alarms (failed, timed out, throttled, aborted)', 'per job', perJob, jobCount),
+    row('API alarms (webhook dead letters, 5xx rate, route functions errors)', 'per stage', stage),
+    row(
+      'missed-run alarms (launcher failed, timed out; schedule dead letters), with a schedule',
+      'per stage',
+      missedRun,
+    ),
+  ];
+}
+
+/** The rows: what is added per job, per schedule and per stage, with its monthly cost at rest. */
+export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][] {
+  const doc = synthesize(jobs);
+  const all = (type: string) => Object.values(doc.resource[type] ?? {});
+  const keys = all('aws_kms_key').filter((k) => String(k['description']).includes('alarm topic')).length;
+  const dashboards = all('aws_cloudwatch_dashboard').length;
+  const named = (type: string, attribute: string, suffix: string) =>
+    all(type).filter((r) => String(r[attribute]).endsWith(suffix)).length;
+  const free =
+    named('aws_sns_topic', 'name', '-alarms') +
+    all('aws_scheduler_schedule_group').length +
+    named('aws_iam_role', 'name', '-scheduler') +
+    named('aws_sqs_queue', 'name', '-schedule-dead-letters');
+  const launcher =
+    named('aws_sfn_state_machine', 'name', '-schedule-launcher') +
+    named('aws_iam_role', 'name', '-schedule-launcher-states') +
+    named('aws_cloudwatch_log_group', 'name', '-schedule-launcher-states');
+  const [jobAlarms, apiAlarms, missedRunAlarms] = alarmRows(doc, jobs.length);
+  return [
+    ['what', 'added', 'count', 'USD per month at rest'],
+    jobAlarms!,
+    ['EventBridge Scheduler schedule', 'per schedule', '1', `${usd(0)} (billed per invocation)`],
+    apiAlarms!,
+    missedRunAlarms!,
+    ['CloudWatch dashboard', 'per stage', String(dashboards), usd(dashboards * PRICES.dashboard.usd)],
+    ['KMS key of the alarm topic', 'per stage', String(keys), usd(keys * PRICES.kmsKey.usd)],
+    [
+      'alarm topic, schedule group, scheduler role, schedule dead-letter queue',
+      'per stage',
+      String(free),
+      `${usd(0)} (billed per request)`,
+    ],
+    [
+      'schedule launcher: state machine, its role and log group',
+      'per stage',
+      String(launcher),
+      `${usd(0)} (billed per state transition)`,
+    ],
+  ];
 }
 
 /** The Markdown the docs show. */
