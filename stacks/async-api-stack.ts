@@ -120,6 +120,7 @@ export class AsyncApiStack extends TerraformStack {
       ...(props.extraSchedules ? { extraSchedules: props.extraSchedules } : {}),
       stateMachineArns: machines,
       partition,
+      logRetentionDays: config.logRetentionDays,
     });
     const api = apiResourceNames(naming);
     const alarms = new JobAlarms(this, 'alarms', {

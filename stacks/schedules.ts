@@ -11,7 +11,9 @@ import { START_EXECUTION_INPUT } from './validation/schedule-limits';
 export interface JobSchedule {
   /**
    * Lower-case letters, digits and `-`, unique within the job. The schedule is named
-   * `<project>-<stage>-<job>-<name>` (64 characters at most) and its executions `<name>-<id>`.
+   * `<project>-<stage>-<job>-<name>` (64 characters at most) and its executions by the launcher
+   * `<name>-<scheduled time>`, e.g. `nightly-20270101T020000Z` (80 characters at most, as the prefix
+   * leaves at most 58 for the name).
    */
   readonly name: string;
   /** `rate(1 hour)`, `cron(0 2 * * ? *)` (minutes hours day-of-month month day-of-week year) or `at(2027-01-01T00:00:00)`. */

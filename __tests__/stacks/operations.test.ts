@@ -1,7 +1,6 @@
 import { type App, Testing } from 'cdktf';
-import { executionNameProblem } from '../../lambda-src/shared/step-functions-arn';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
-import { SCHEDULE_RETRY, SCHEDULED_EXECUTION_NAME } from '../../stacks/constructs/job-schedules';
+import { SCHEDULE_RETRY } from '../../stacks/constructs/job-schedules';
 import { DASHBOARD_ROWS } from '../../stacks/constructs/jobs-dashboard';
 import type { JobDefinition } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
@@ -44,7 +43,7 @@ describe('schedules', () => {
   const out = synthStack(scheduled);
   const schedules = Object.values(out.resources('aws_scheduler_schedule'));
 
-  it('calls StartExecution through the universal target, in the stage group, with retries and a DLQ', () => {
+  it('starts the launcher through the universal target, in the stage group, with retries and a DLQ', () => {
     expect(schedules).toHaveLength(2);
     const group = out.one('aws_scheduler_schedule_group');
     expect(group.name).toBe('async-api-dev-schedules');
@@ -59,26 +58,23 @@ describe('schedules', () => {
       maximum_event_age_in_seconds: SCHEDULE_RETRY.maximumEventAgeInSeconds,
     });
     expect(target.dead_letter_config.arn).toMatch(/aws_sqs_queue\..*schedules_dead-letters.*\.arn/);
+    // No Name: each delivery starts a launcher; the launcher names the job's execution.
     const request = JSON.parse(target.input);
-    expect(Object.keys(request).sort()).toEqual(['Input', 'Name', 'StateMachineArn']);
-    expect(JSON.parse(request.Input)).toEqual({ seconds: 1 });
-    expect(request.Name).toBe(SCHEDULED_EXECUTION_NAME('every-minute'));
+    expect(Object.keys(request).sort()).toEqual(['Input', 'StateMachineArn']);
+    expect(request.StateMachineArn).toMatch(/aws_sfn_state_machine\..*launcher.*\.arn/);
+    expect(JSON.parse(request.Input)).toEqual({
+      stateMachineArn: expect.stringMatching(new RegExp(`aws_sfn_state_machine\\..*${first!.name}.*\\.arn`)),
+      schedule: 'every-minute',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+      input: { seconds: 1 },
+    });
     const nightly = out.one('aws_scheduler_schedule', { name: `async-api-dev-${first!.name}-nightly` });
     expect(nightly.state).toBe('DISABLED');
     expect(nightly.schedule_expression_timezone).toBe('Europe/Berlin');
-    expect(JSON.parse((nightly.target as any).input).Input).toBe('{}');
+    expect(JSON.parse(JSON.parse((nightly.target as any).input).Input).input).toEqual({});
   });
 
-  it('names executions with characters StartExecution accepts, at most 80 of them', () => {
-    // Scheduler substitutes a 16-character id (docs/aws-behaviour.md §12.2); its longest name here:
-    const name = SCHEDULED_EXECUTION_NAME('n'.repeat(63)).replace('<aws.scheduler.execution-id>', 'd32c5kddcf5bb8c3');
-    expect(executionNameProblem(name)).toBeUndefined();
-    expect(name).toHaveLength(80);
-    // The scheduled time would be refused: it carries ":".
-    expect(executionNameProblem('nightly-2022-03-22T18:59:43Z')).toMatch(/":"/);
-  });
-
-  it("the role is assumable by Scheduler for this account only, and starts only scheduled jobs' executions", () => {
+  it('the role is assumable by Scheduler for this account only, and starts only the launcher', () => {
     const role = out.one('aws_iam_role', { name: 'async-api-dev-scheduler' });
     const trust = JSON.parse(String(role.assume_role_policy));
     expect(trust.Statement).toEqual([
@@ -90,11 +86,10 @@ describe('schedules', () => {
     const policy = out.one('aws_iam_role_policy', { name: 'async-api-dev-scheduler' });
     const statements = statementsOf(policy.policy);
     expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
-      ['StartScheduledJobs', ['states:StartExecution']],
+      ['StartLauncher', ['states:StartExecution']],
       ['DeadLetter', ['sqs:SendMessage']],
     ]);
-    // Only the job that has schedules.
-    expect(statements[0]!.Resource).toHaveLength(1);
+    expect(statements[0]!.Resource).toEqual([expect.stringMatching(/aws_sfn_state_machine\..*launcher.*\.arn/)]);
     expect(out.one('aws_sqs_queue', { name: 'async-api-dev-schedule-dead-letters' }).sqs_managed_sse_enabled).toBe(
       true,
     );

@@ -71,6 +71,10 @@ export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][
       all('aws_scheduler_schedule_group').length +
       named('aws_iam_role', 'name', '-scheduler') +
       named('aws_sqs_queue', 'name', '-schedule-dead-letters');
+    const launcher =
+      named('aws_sfn_state_machine', 'name', '-schedule-launcher') +
+      named('aws_iam_role', 'name', '-schedule-launcher-states') +
+      named('aws_cloudwatch_log_group', 'name', '-schedule-launcher-states');
     const usd = (n: number) => `$${n.toFixed(2)}`;
     const rows: string[][] = [
       ['what', 'added', 'count', 'USD per month at rest'],
@@ -94,6 +98,12 @@ export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][
         'per stage',
         String(free),
         `${usd(0)} (billed per request)`,
+      ],
+      [
+        'schedule launcher: state machine, its role and log group',
+        'per stage',
+        String(launcher),
+        `${usd(0)} (billed per state transition)`,
       ],
     ];
     return rows;
