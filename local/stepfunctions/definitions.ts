@@ -11,9 +11,7 @@
  * of the event loop, committed before `of` reads and before the service answers a start.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync, type StatementSync } from './sqlite';
+import { type DatabaseSync, openDatabase, type StatementSync, transaction } from './sqlite';
 import { WriteBatch } from './write-batch';
 
 /** The database file inside the execution store's folder. */
@@ -36,22 +34,11 @@ export class DefinitionRevisions {
   private readonly statements: Record<'keep' | 'ran' | 'of', StatementSync>;
   /** Revision ids by definition text, for the texts kept through this instance (one hash per text). */
   private readonly ids = new Map<string, string>();
-  private readonly batch = new WriteBatch((body) => {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      body();
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
-  });
+  private readonly batch = new WriteBatch((body) => transaction(this.db, body));
 
   /** Opens (or creates) the revisions of the store in `dir`. */
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.db = new DatabaseSync(join(dir, DEFINITIONS_FILE));
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db = openDatabase(dir, DEFINITIONS_FILE);
     this.db.exec(SCHEMA);
     this.statements = {
       keep: this.db.prepare('INSERT OR IGNORE INTO revisions (id, definition, first_served) VALUES (?, ?, ?)'),

@@ -15,7 +15,14 @@ import type { ExecutionStatusChange, StatusChangeListener } from './events';
 import { issueToken, readToken } from './page-token';
 import { redrivability, resumePoint } from './redrive';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
-import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
+import {
+  optionalString,
+  parseExecutionArn,
+  parseExecutionInput,
+  requiredString,
+  validateExecutionName,
+  validateStateMachineArn,
+} from './validation';
 
 /** Who calls: a role's session (checked against its policies) or the local developer (allowed everything). */
 export type Caller = { readonly kind: 'developer' } | { readonly kind: 'role'; readonly roleArn: string };
@@ -151,7 +158,7 @@ export class StepFunctionsService {
 
   /** StartExecution: `{stateMachineArn, name?, input?}` → `{executionArn, startDate}`. */
   async startExecution(caller: Caller, request: Request): Promise<{ executionArn: string; startDate: number }> {
-    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const machineArn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     const name = optionalString(request, 'name') ?? randomUUID();
     const input = optionalString(request, 'input') ?? '{}';
     validateExecutionName(name);
@@ -196,7 +203,7 @@ export class StepFunctionsService {
    * or ABORTED execution from its unsuccessful state under the same ARN, appending to its history.
    */
   async redriveExecution(caller: Caller, request: Request): Promise<{ redriveDate: number }> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     const clientToken = optionalString(request, 'clientToken');
     if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) {
@@ -294,7 +301,7 @@ export class StepFunctionsService {
 
   /** StopExecution: `{executionArn, error?, cause?}` → `{stopDate}`. */
   async stopExecution(caller: Caller, request: Request): Promise<{ stopDate: number }> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     const error = optionalString(request, 'error');
     const cause = optionalString(request, 'cause');
@@ -313,7 +320,7 @@ export class StepFunctionsService {
 
   /** DescribeExecution: `{executionArn}` → the execution. */
   async describeExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     await this.authorize(caller, 'states:DescribeExecution', arn as string);
     const r = this.execution(arn as string);
@@ -338,7 +345,7 @@ export class StepFunctionsService {
 
   /** ListExecutions: `{stateMachineArn, statusFilter?, maxResults?, nextToken?}`. */
   async listExecutions(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const machineArn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     const statusFilter = optionalString(request, 'statusFilter');
     if (statusFilter !== undefined && !STATUSES.includes(statusFilter)) {
       throw new SfnError(
@@ -391,7 +398,7 @@ export class StepFunctionsService {
 
   /** GetExecutionHistory: `{executionArn, maxResults?, reverseOrder?, nextToken?, includeExecutionData?}`. */
   async getExecutionHistory(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     const limit = pageSize(request);
     const reverse = request['reverseOrder'] === true;
@@ -423,7 +430,7 @@ export class StepFunctionsService {
 
   /** DescribeStateMachine: `{stateMachineArn}`. */
   async describeStateMachine(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const machineArn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     await this.authorize(caller, 'states:DescribeStateMachine', machineArn);
     const m = this.machine(machineArn);
     return {
@@ -465,7 +472,7 @@ export class StepFunctionsService {
    * with the definition the execution ran (and when it was first served), as AWS answers it.
    */
   async describeStateMachineForExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     await this.authorize(caller, 'states:DescribeStateMachineForExecution', arn);
     const record = this.execution(arn);
@@ -484,7 +491,7 @@ export class StepFunctionsService {
 
   /** ListTagsForResource: `{resourceArn}` → `{tags: [{key, value}]}` (the state machine's `tags_all`). */
   async listTagsForResource(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'resourceArn');
+    const arn = requiredString(request, 'resourceArn');
     // Activities and other taggable Step Functions resources are not emulated: only state machines.
     validateStateMachineArn(arn);
     await this.authorize(caller, 'states:ListTagsForResource', arn);
@@ -605,25 +612,6 @@ function errorFields(outcome: { error?: string; cause?: string }): { error?: str
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
   };
-}
-
-function required(request: Request, member: string): string {
-  const value = request[member];
-  if (value === undefined || value === null) {
-    throw new SfnError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
-  return value;
-}
-
-function optionalString(request: Request, member: string): string | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
-  return value;
 }
 
 function lengthError(member: string, max: number): SfnError {

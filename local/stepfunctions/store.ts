@@ -17,10 +17,8 @@
  * A data folder in the earlier format (`executions.jsonl` + `history.jsonl`) is migrated on open
  * (store-migration.ts).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ExecutionStatusName } from '../../lambda-src/shared/step-functions-arn';
-import { DatabaseSync, type StatementSync } from './sqlite';
+import { type DatabaseSync, openDatabase, type StatementSync, transaction } from './sqlite';
 import { migrateJsonl } from './store-migration';
 import { WriteBatch } from './write-batch';
 
@@ -151,7 +149,7 @@ CREATE TABLE IF NOT EXISTS events (
 /** Persistent execution store of one runtime data folder. */
 export class ExecutionStore {
   private readonly db: DatabaseSync;
-  private readonly batch = new WriteBatch((body) => this.transaction(body));
+  private readonly batch = new WriteBatch((body) => transaction(this.db, body));
   /** Running executions: their row and last event id (bounded by the running count, not the total). */
   private readonly live = new Map<string, Live>();
   /** The listing queries, one per combination of filters (at most 16). */
@@ -172,9 +170,7 @@ export class ExecutionStore {
   >;
 
   private constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.db = new DatabaseSync(join(dir, DATABASE_FILE));
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db = openDatabase(dir, DATABASE_FILE);
     this.db.exec(SCHEMA);
     this.statements = {
       byArn: this.db.prepare('SELECT * FROM executions WHERE arn = ?'),
@@ -198,7 +194,7 @@ export class ExecutionStore {
     migrateJsonl(dir, {
       insert: this.statements.insert,
       insertEvent: this.statements.insertEvent,
-      transaction: (body) => this.transaction(body),
+      transaction: (body) => transaction(this.db, body),
     });
   }
 
@@ -465,17 +461,6 @@ export class ExecutionStore {
     if (live) return live.seq;
     const row = this.statements.seqOf.get(executionArn) as { seq: number } | undefined;
     return row === undefined ? undefined : Number(row.seq);
-  }
-
-  private transaction(body: () => void): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      body();
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
   }
 }
 

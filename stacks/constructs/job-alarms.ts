@@ -3,7 +3,7 @@ import {
   type CloudwatchMetricAlarmMetricQuery,
 } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
@@ -19,6 +19,7 @@ import {
   type ScheduleAlarmName,
   type ScheduledJob,
 } from '../schedules';
+import { topicKey } from './topic-key';
 
 /** What each alarm means, for its description (and docs/jobs.md, "Alarms"). */
 export const ALARM_MEANINGS: Readonly<Record<AlarmName, string>> = {
@@ -90,30 +91,15 @@ export class JobAlarms extends Construct {
     const { naming, partition } = props;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     const alarmArns = `arn:${partition}:cloudwatch:${props.region}:${account}:alarm:${naming.prefix}-*`;
-    this.key = new KmsKey(this, 'key', {
+    this.key = topicKey(this, {
       description: 'Encrypts the alarm topic; CloudWatch may use it to publish.',
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:${partition}:iam::${account}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Sid: 'CloudWatchPublishes',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': account } },
-          },
-        ],
-      }),
+      partition,
+      account,
+      publisher: {
+        sid: 'CloudWatchPublishes',
+        service: 'cloudwatch.amazonaws.com',
+        condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
     });
     this.topic = new SnsTopic(this, 'topic', { name: naming.name('alarms'), kmsMasterKeyId: this.key.arn });
     this.topicPolicy = new SnsTopicPolicy(this, 'topic-policy', {
