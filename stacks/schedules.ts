@@ -54,6 +54,17 @@ export type JobAlarmName = keyof typeof JOB_ALARMS;
 /** The API-wide alarms. */
 export type ApiAlarmName = 'webhookDeadLetters' | 'api5xx' | 'statusFunctionErrors';
 
+/**
+ * The missed-run alarms, per stage when it has schedules: the launcher's executions that failed or
+ * timed out (the job was not started: denied, deleted, throttled past the retries) and the schedules'
+ * dead-letter queue (Scheduler could not start the launcher).
+ */
+export const SCHEDULE_ALARMS = ['launcherFailed', 'launcherTimedOut', 'scheduleDeadLetters'] as const;
+export type ScheduleAlarmName = (typeof SCHEDULE_ALARMS)[number];
+
+/** Every alarm's name. */
+export type AlarmName = JobAlarmName | ApiAlarmName | ScheduleAlarmName;
+
 /** Resolved settings of one alarm. */
 export type ResolvedAlarm = Required<Omit<AlarmSettings, 'off'>> & { readonly off: boolean };
 
@@ -67,7 +78,7 @@ const ANY_EXECUTION: ResolvedAlarm = {
 };
 
 /** Defaults: one failed, timed-out, throttled or aborted execution in five minutes is worth a look. */
-export const ALARM_DEFAULTS: Readonly<Record<JobAlarmName | ApiAlarmName, ResolvedAlarm>> = {
+export const ALARM_DEFAULTS: Readonly<Record<AlarmName, ResolvedAlarm>> = {
   executionsFailed: ANY_EXECUTION,
   executionsTimedOut: ANY_EXECUTION,
   executionThrottled: ANY_EXECUTION,
@@ -77,10 +88,14 @@ export const ALARM_DEFAULTS: Readonly<Record<JobAlarmName | ApiAlarmName, Resolv
   // Percent of requests answered 5xx, over two five-minute periods so one bad minute does not page.
   api5xx: { ...ANY_EXECUTION, threshold: 5, evaluationPeriods: 2 },
   statusFunctionErrors: { ...ANY_EXECUTION, threshold: 5 },
+  // One missed run is one report nobody got.
+  launcherFailed: ANY_EXECUTION,
+  launcherTimedOut: ANY_EXECUTION,
+  scheduleDeadLetters: ANY_EXECUTION,
 };
 
 /** An alarm's settings: the defaults with the override applied. */
-export function resolveAlarm(name: JobAlarmName | ApiAlarmName, override: AlarmSettings | undefined): ResolvedAlarm {
+export function resolveAlarm(name: AlarmName, override: AlarmSettings | undefined): ResolvedAlarm {
   return { ...ALARM_DEFAULTS[name], ...(override ?? {}), off: override?.off ?? false };
 }
 

@@ -4,7 +4,7 @@ import { SCHEDULE_RETRY } from '../../stacks/constructs/job-schedules';
 import { DASHBOARD_ROWS } from '../../stacks/constructs/jobs-dashboard';
 import type { JobDefinition } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { JOB_ALARMS } from '../../stacks/schedules';
+import { JOB_ALARMS, SCHEDULE_ALARMS } from '../../stacks/schedules';
 import { parse, statementsOf, tempBuildDir, testConfig } from './helpers';
 
 // Schedules, alarms, the alarm topic and the dashboard, as `npm run synth` emits them.
@@ -188,6 +188,74 @@ describe('alarms', () => {
     const all = Object.values(tuned.resources('aws_cloudwatch_metric_alarm'));
     expect(all.some((a) => String(a.alarm_name).endsWith('api-5xx'))).toBe(false);
     expect(all.find((a) => String(a.alarm_name).endsWith('webhook-dead-letters'))!.threshold).toBe(10);
+  });
+});
+
+describe('missed-run alarms', () => {
+  const missedRun = (out: ReturnType<typeof synthStack>) =>
+    Object.values(out.resources('aws_cloudwatch_metric_alarm')).filter((a) =>
+      SCHEDULE_ALARMS.some((name) => String(a.alarm_description).includes(`(${name})`)),
+    );
+
+  it("with a schedule: the launcher's failed and timed-out executions and the schedules' dead letters, to the alarm topic", () => {
+    const out = synthStack(scheduled);
+    const byName = Object.fromEntries(missedRun(out).map((a) => [a.alarm_name, a]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'async-api-dev-launcher-failed',
+      'async-api-dev-launcher-timed-out',
+      'async-api-dev-schedule-dead-letters',
+    ]);
+    const launcher = /^\$\{aws_sfn_state_machine\..*schedules_launcher.*\.arn\}$/;
+    expect(byName['async-api-dev-launcher-failed']).toMatchObject({
+      namespace: 'AWS/States',
+      metric_name: 'ExecutionsFailed',
+      statistic: 'Sum',
+      dimensions: { StateMachineArn: expect.stringMatching(launcher) },
+      threshold: 1,
+      period: 300,
+      treat_missing_data: 'notBreaching',
+      alarm_actions: [expect.stringMatching(/aws_sns_topic\..*alarms_topic.*\.arn/)],
+    });
+    expect(byName['async-api-dev-launcher-timed-out']).toMatchObject({
+      metric_name: 'ExecutionsTimedOut',
+      dimensions: { StateMachineArn: expect.stringMatching(launcher) },
+    });
+    expect(byName['async-api-dev-schedule-dead-letters']).toMatchObject({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      statistic: 'Maximum',
+      dimensions: { QueueName: expect.stringMatching(/aws_sqs_queue\..*schedules_dead-letters.*\.name/) },
+    });
+    // The jobs' own alarms do not watch the launcher.
+    const jobAlarms = Object.values(out.resources('aws_cloudwatch_metric_alarm')).filter(
+      (a) => !missedRun(out).includes(a) && a.namespace === 'AWS/States',
+    );
+    for (const a of jobAlarms) expect(JSON.stringify(a.dimensions)).not.toMatch(/launcher/);
+  });
+
+  it('can be tuned and switched off one by one', () => {
+    const tuned = synthStack(scheduled, {
+      scheduleAlarms: { launcherTimedOut: { off: true }, scheduleDeadLetters: { threshold: 2, evaluationPeriods: 3 } },
+    });
+    const names = missedRun(tuned).map((a) => a.alarm_name);
+    expect(names.sort()).toEqual(['async-api-dev-launcher-failed', 'async-api-dev-schedule-dead-letters']);
+    expect(missedRun(tuned).find((a) => a.alarm_name === 'async-api-dev-schedule-dead-letters')).toMatchObject({
+      threshold: 2,
+      evaluation_periods: 3,
+    });
+  });
+
+  it('none without a schedule (no launcher, no queue), and none with CLOUDWATCH_ALARMS=false', () => {
+    expect(missedRun(synthStack(JOBS.map(({ schedules: _s, ...job }) => job)))).toEqual([]);
+    const app = Testing.app() as App;
+    const off = new AsyncApiStack(app, 'off-test', {
+      config: testConfig({ CLOUDWATCH_ALARMS: 'false' }),
+      buildDir: tempBuildDir(),
+      jobs: scheduled,
+    });
+    const offOut = parse(Testing.synth(off));
+    expect(Object.keys(offOut.resources('aws_sfn_state_machine')).some((k) => k.includes('launcher'))).toBe(true);
+    expect(offOut.resources('aws_cloudwatch_metric_alarm')).toEqual({});
   });
 });
 

@@ -185,7 +185,7 @@ describe('schedules under npm start', () => {
     expect(rt.logs.some((l) => l.includes('dead-letter queue'))).toBe(true);
   });
 
-  it('a launcher role that may not start the job fails the launcher with the name Step Functions gives', async () => {
+  it('a launcher role that may not start the job fails the launcher with the name Step Functions gives, a missed run that alarms', async () => {
     // Prepare
     rt = await startTestRuntime({
       transform: withoutStatement('async-api-dev-schedule-launcher-states', 'StartScheduledJobs'),
@@ -204,6 +204,12 @@ describe('schedules under npm start', () => {
       /ended FAILED: .*not authorized to perform: states:StartExecution.*\(Service: AWSStepFunctions; Status Code: 400; Error Code: AccessDeniedException/,
     );
     expect(await executions(rt.runtime, schedule!.stateMachineArn!)).toEqual([]);
+    // The missed-run alarm on the launcher's ExecutionsFailed is met (threshold 1), as on AWS; the
+    // job's own alarms are not (it never ran).
+    expect(rt.runtime.alarms.alarming()).toEqual(['async-api-dev-launcher-failed']);
+    expect(rt.logs).toContainEqual(
+      expect.stringMatching(/^ALARM async-api-dev-launcher-failed: ExecutionsFailed 1 >= 1 .*schedule-launcher:/),
+    );
   });
 
   it('a stopping runtime does not wait for a launcher that is still retrying its start', async () => {
