@@ -52,7 +52,8 @@ export const JOB_ALARMS = {
 export type JobAlarmName = keyof typeof JOB_ALARMS;
 
 /** The API-wide alarms. */
-export type ApiAlarmName = 'webhookDeadLetters' | 'api5xx' | 'statusFunctionErrors';
+export const API_ALARMS = ['webhookDeadLetters', 'api5xx', 'statusFunctionErrors'] as const;
+export type ApiAlarmName = (typeof API_ALARMS)[number];
 
 /**
  * The missed-run alarms, per stage when it has schedules: the launcher's executions that failed or
@@ -126,6 +127,24 @@ export function alarmSettingsProblem(settings: AlarmSettings): [string, string] 
       'treatMissingData',
       `${JSON.stringify(treatMissingData)} must be missing, ignore, breaching or notBreaching`,
     ];
+  return undefined;
+}
+
+/**
+ * Checks a stage's overrides of its API-wide or missed-run alarms (`apiAlarms`, `scheduleAlarms`) as
+ * the registry's per-job overrides are checked: an unknown alarm or a bad setting fails synth with one
+ * line naming the field, instead of at plan or apply.
+ */
+export function stageAlarmOverridesProblem(
+  field: 'apiAlarms' | 'scheduleAlarms',
+  overrides: Readonly<Record<string, AlarmSettings | undefined>> | undefined,
+): string | undefined {
+  const names: readonly string[] = field === 'apiAlarms' ? API_ALARMS : SCHEDULE_ALARMS;
+  for (const [alarm, settings] of Object.entries(overrides ?? {})) {
+    if (!names.includes(alarm)) return `${field}.${alarm} is not an alarm; use ${names.join(', ')}`;
+    const problem = alarmSettingsProblem(settings ?? {});
+    if (problem) return `${field}.${alarm}.${problem[0]} ${problem[1]}`;
+  }
   return undefined;
 }
 

@@ -191,6 +191,37 @@ describe('alarms', () => {
   });
 });
 
+describe("a stage's alarm overrides", () => {
+  it.each([
+    [
+      { apiAlarms: { api5XX: { off: true } } },
+      /^apiAlarms\.api5XX is not an alarm; use webhookDeadLetters, api5xx, statusFunctionErrors$/,
+    ],
+    [
+      { apiAlarms: { api5xx: { periodSeconds: 90 } } },
+      /^apiAlarms\.api5xx\.periodSeconds 90 must be a multiple of 60 seconds$/,
+    ],
+    [
+      { scheduleAlarms: { launcherFailed: { threshold: -1 } } },
+      /^scheduleAlarms\.launcherFailed\.threshold -1 must be a number >= 0$/,
+    ],
+    [
+      { scheduleAlarms: { launcherFailed: { evaluationPeriods: 289 } } },
+      /^scheduleAlarms\.launcherFailed\.evaluationPeriods periods of 300 s x 289/,
+    ],
+  ])('%j fails synth with one line naming the field', (overrides, message) => {
+    expect(() => synthStack(scheduled, overrides as never)).toThrow(message);
+  });
+
+  it('accepts the largest span CloudWatch evaluates (one day)', () => {
+    const out = synthStack(scheduled, { scheduleAlarms: { launcherFailed: { evaluationPeriods: 288 } } });
+    const alarm = Object.values(out.resources('aws_cloudwatch_metric_alarm')).find((a) =>
+      String(a.alarm_description).includes('(launcherFailed)'),
+    );
+    expect(alarm!.evaluation_periods).toBe(288);
+  });
+});
+
 describe('missed-run alarms', () => {
   const missedRun = (out: ReturnType<typeof synthStack>) =>
     Object.values(out.resources('aws_cloudwatch_metric_alarm')).filter((a) =>

@@ -18,6 +18,7 @@ import {
   resolveAlarm,
   type ScheduleAlarmName,
   type ScheduledJob,
+  stageAlarmOverridesProblem,
 } from '../schedules';
 import { topicKey } from './topic-key';
 
@@ -88,6 +89,10 @@ export class JobAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: JobAlarmsProps) {
     super(scope, id);
+    for (const field of ['apiAlarms', 'scheduleAlarms'] as const) {
+      const problem = stageAlarmOverridesProblem(field, props[field]);
+      if (problem) throw new Error(problem);
+    }
     const { naming, partition } = props;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     const alarmArns = `arn:${partition}:cloudwatch:${props.region}:${account}:alarm:${naming.prefix}-*`;
