@@ -5,7 +5,7 @@
 import { type Summary, summarize } from './stats';
 
 /** Units the table knows how to print. */
-export type Unit = 'ms' | 's' | 'MB' | 'KB' | '/s' | 'requests';
+export type Unit = 'ms' | 'µs' | 's' | 'MB' | 'KB' | '/s' | 'requests';
 
 /** A target from issue #7: an upper bound (`max`), a lower bound (`min`), and how to print it. */
 export interface Target {
@@ -59,6 +59,8 @@ export function formatValue(value: number, unit: Unit): string {
   switch (unit) {
     case 'ms':
       return `${value < 100 ? value.toFixed(1) : Math.round(value)} ms`;
+    case 'µs':
+      return `${Math.round(value)} µs`;
     case 's':
       return `${value.toFixed(2)} s`;
     case 'MB':

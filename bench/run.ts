@@ -9,6 +9,8 @@
  *   --runs <n>          repetitions of the short figures (default 5)
  *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,
  *                       job-api,webhooks
+ *   --baseline <commit> measure that commit (a temporary git worktree, its own bench) and this checkout
+ *                       back to back, group by group, and print both side by side (bench/compare.ts)
  *   --update-docs       also write the report between the `<!-- bench:latest:start/end -->` markers of
  *                       docs/bench.md and the summary (figures with a target) between the
  *                       `<!-- bench:summary:start/end -->` markers of README.md, where those exist
@@ -23,6 +25,14 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { benchBundles } from './bundles';
 import { benchClient, benchClientOverHttp } from './client';
+import {
+  benchCheckout,
+  checkoutBaseline,
+  compareRuns,
+  formatComparisonTable,
+  movesSincePrevious,
+  type RecordedRun,
+} from './compare';
 import { type BenchContext, benchEnvironment, type GroupResult } from './context';
 import { benchDashboard } from './dashboard';
 import { benchJobApi } from './job-api';
@@ -71,6 +81,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const log = (line: string): void =>
     void process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+  if (settings.baseline !== undefined) return benchAgainstBaseline(settings, settings.baseline, log);
   const ctx: BenchContext = {
     repoRoot: REPO_ROOT,
     env: benchEnvironment(process.env),
@@ -113,6 +124,7 @@ async function main(): Promise<void> {
   const report = formatReport(results);
   process.stdout.write(`${report}\n`);
   const dir = join(REPO_ROOT, 'bench', 'results');
+  process.stdout.write(`\n${movesSincePrevious(dir, results)}\n`);
   mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
   const file = join(dir, `${date.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -169,7 +181,49 @@ export function formatReport(r: BenchResults): string {
   ].join('\n');
 }
 
+/**
+ * `--baseline <commit>`: for each group, the commit's own bench, then this checkout's, each in a
+ * process of its own; then one table of both. The machine's noise of the moment falls on both.
+ */
+function benchAgainstBaseline(settings: Settings, commit: string, log: (line: string) => void): void {
+  const baseline = checkoutBaseline(REPO_ROOT, commit, log);
+  const short = baseline.commit.slice(0, 12);
+  const before: RecordedRun['figures'][number][] = [];
+  const after: RecordedRun['figures'][number][] = [];
+  const missing: string[] = [];
+  try {
+    for (const group of settings.groups) {
+      const args = ['--only', group, '--runs', String(settings.runs), ...(settings.quick ? ['--quick'] : [])];
+      for (const [name, root, into] of [
+        [short, baseline.dir, before],
+        ['this checkout', REPO_ROOT, after],
+      ] as const) {
+        log(`${group} on ${name}...`);
+        const run = benchCheckout(root, args, process.env);
+        if (run) into.push(...run.figures);
+        else missing.push(`${group} on ${name}`);
+      }
+    }
+  } finally {
+    baseline.remove();
+  }
+  const comparisons = compareRuns(before, after);
+  const compared = new Set(comparisons.map((c) => c.figure.id));
+  const onlyOne = [...before, ...after].filter((f) => !compared.has(f.id)).map((f) => f.label);
+  process.stdout.write(
+    [
+      `## Bench: ${short} (baseline) and this checkout, back to back`,
+      '',
+      formatComparisonTable(comparisons, [`${short}`, 'this checkout']),
+      '',
+      ...(onlyOne.length > 0 ? [`Measured on one side only: ${[...new Set(onlyOne)].join('; ')}.`, ''] : []),
+      ...(missing.length > 0 ? [`Failed: ${missing.join('; ')}.`, ''] : []),
+    ].join('\n'),
+  );
+}
+
 interface Settings {
+  readonly baseline?: string;
   readonly runs: number;
   readonly throughputSeconds: number;
   readonly groups: readonly string[];
@@ -187,6 +241,7 @@ function parseOptions(argv: string[]): Settings {
         runs: { type: 'string' },
         only: { type: 'string' },
         'update-docs': { type: 'boolean', default: false },
+        baseline: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -195,7 +250,7 @@ function parseOptions(argv: string[]): Settings {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,job-api,webhooks] [--update-docs]\n',
+      'usage: npm run bench -- [--quick] [--runs <n>] [--only synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,job-api,webhooks] [--update-docs] [--baseline <commit>]\n',
     );
     process.exit(0);
   }
@@ -207,7 +262,16 @@ function parseOptions(argv: string[]): Settings {
   const unknown = groups.filter((g) => !(g in GROUPS));
   if (unknown.length > 0 || groups.length === 0)
     return usage(`--only accepts ${Object.keys(GROUPS).join(', ')}; got ${unknown.join(', ') || 'nothing'}`);
-  return { runs, throughputSeconds: quick ? 10 : 30, groups, quick, updateDocs: values['update-docs'] ?? false };
+  if (values.baseline !== undefined && values['update-docs'])
+    return usage('--baseline compares two commits; it does not write the docs (run --update-docs on its own)');
+  return {
+    runs,
+    throughputSeconds: quick ? 10 : 30,
+    groups,
+    quick,
+    updateDocs: values['update-docs'] ?? false,
+    ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+  };
 }
 
 function usage(problem: string): never {

@@ -38,7 +38,7 @@ export async function benchRuntime(ctx: BenchContext): Promise<GroupResult> {
     const note = `measureRuntime failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     return { figures: RUNTIME_ROWS.map((row) => ({ ...row, value: null, spread: '—', note })), raw: { error: note } };
   }
-  const [p50, p99, tput, memory] = RUNTIME_ROWS;
+  const [p50, p99, tput, cpu, idle, memory] = RUNTIME_ROWS;
   const { latency, throughput } = m;
   const latencySpread = `${latency.samples} sequential executions, 1 run`;
   const lost = throughput.started - throughput.succeeded;
@@ -57,6 +57,15 @@ export async function benchRuntime(ctx: BenchContext): Promise<GroupResult> {
       ...(throughputNotes.length > 0 ? { note: throughputNotes.join('; '), pass: false } : {}),
     },
     {
+      ...cpu!,
+      value: throughput.cpuMsPerExecution ? throughput.cpuMsPerExecution.runtime * 1000 : null,
+      spread: throughput.cpuMsPerExecution
+        ? `1 run; with function processes ${formatValue(throughput.cpuMsPerExecution.withFunctions * 1000, 'µs')}`
+        : '—',
+      ...(throughput.cpuMsPerExecution ? {} : { note: 'needs Linux /proc' }),
+    },
+    { ...idle!, value: m.memory.idleRssMb, spread: '1 run, a fresh runtime after one execution' },
+    {
       ...memory!,
       value: m.memory.rssTotalMb,
       spread: `1 run; runtime process alone ${formatValue(m.memory.rssRuntimeMb, 'MB')}, idle ${formatValue(m.memory.idleRssMb, 'MB')}`,
@@ -74,14 +83,27 @@ const RUNTIME_ROWS: ReadonlyArray<Omit<Figure, 'value' | 'spread'>> = [
     id: 'runtime.latency.p50',
     label: 'runtime: start→SUCCEEDED, zero-second job over HTTP, p50',
     unit: 'ms',
-    target: { max: 15, text: '≤ 15 ms' },
+    // Issue 24: the targets are at least what the runtime already achieved (7da6d5a: 7.7 ms, 4,353 /s, 123 MB).
+    target: { max: 8, text: '≤ 8 ms' },
   },
   { id: 'runtime.latency.p99', label: 'runtime: start→SUCCEEDED, zero-second job over HTTP, p99', unit: 'ms' },
   {
     id: 'runtime.throughput',
     label: 'runtime: executions per second, sustained',
     unit: '/s',
-    target: { min: 300, text: '≥ 300 /s' },
+    target: { min: 5000, text: '≥ 5,000 /s (goal 10,000 /s)' },
+  },
+  {
+    // Executions per second depend on what else runs on the machine; the CPU each one costs much less.
+    id: 'runtime.throughput.cpu',
+    label: 'runtime: CPU time per execution during the throughput run (runtime process)',
+    unit: 'µs',
+  },
+  {
+    id: 'runtime.memory.idle',
+    label: 'runtime: memory idle (runtime + function processes, RSS)',
+    unit: 'MB',
+    target: { max: 120, text: '≤ 120 MB' },
   },
   {
     id: 'runtime.memory.running1000',

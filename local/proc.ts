@@ -62,3 +62,18 @@ export function readStatus(pid: number): { rssKb: number; hwmKb: number } | unde
     return undefined;
   }
 }
+
+/**
+ * CPU time (user + system) a process has used so far, in ms; undefined once it is gone. /proc
+ * reports it in clock ticks of USER_HZ, which Linux fixes at 100 per second for user space.
+ */
+export function readCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // utime and stime are fields 14 and 15; counting starts after the command name's closing ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

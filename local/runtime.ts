@@ -406,6 +406,8 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
       accountId: model.accountId,
       partition: model.partition,
       taskTokens,
+      // A state machine's StartExecution task calls the runtime's own API (defined below, called later).
+      startExecution: (caller, request) => sfn.startExecution(caller, request),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
     });
   const machines = model.stateMachines.map((stateMachine) => ({ stateMachine, engine: createEngine(stateMachine) }));

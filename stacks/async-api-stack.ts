@@ -13,7 +13,7 @@ import { JOBS } from './jobs';
 import { Naming } from './naming';
 import { partitionOf } from './partition';
 import { addS3Backend } from './s3-backend';
-import type { AlarmSettings, ApiAlarmName, ExtraSchedules } from './schedules';
+import type { AlarmSettings, ApiAlarmName, ExtraSchedules, ScheduleAlarmName } from './schedules';
 
 export { jobStartRoute, ROUTES } from './constructs/async-job-api';
 
@@ -27,6 +27,8 @@ export interface AsyncApiStackProps {
   readonly extraSchedules?: ExtraSchedules;
   /** Overrides of the API-wide alarms. Default: each on with its defaults. */
   readonly apiAlarms?: Readonly<Partial<Record<ApiAlarmName, AlarmSettings>>>;
+  /** Overrides of the missed-run alarms (made only when a job has a schedule). Default: each on. */
+  readonly scheduleAlarms?: Readonly<Partial<Record<ScheduleAlarmName, AlarmSettings>>>;
 }
 
 /**
@@ -120,6 +122,7 @@ export class AsyncApiStack extends TerraformStack {
       ...(props.extraSchedules ? { extraSchedules: props.extraSchedules } : {}),
       stateMachineArns: machines,
       partition,
+      logRetentionDays: config.logRetentionDays,
     });
     const api = apiResourceNames(naming);
     const alarms = new JobAlarms(this, 'alarms', {
@@ -130,6 +133,15 @@ export class AsyncApiStack extends TerraformStack {
       apiId: this.api.http.api.id,
       routeFunctionNames: [api.statusFunction, api.listFunction, api.historyFunction, api.redriveFunction],
       ...(props.apiAlarms ? { apiAlarms: props.apiAlarms } : {}),
+      ...(schedules.launcher && schedules.deadLetterQueue
+        ? {
+            schedules: {
+              launcherStateMachineArn: schedules.launcher.stateMachine.arn,
+              deadLetterQueueName: schedules.deadLetterQueue.name,
+            },
+          }
+        : {}),
+      ...(props.scheduleAlarms ? { scheduleAlarms: props.scheduleAlarms } : {}),
       enabled: config.cloudwatch.alarms,
       region: config.region,
       partition,

@@ -9,8 +9,9 @@ import { STAGE_NAME } from './naming';
  * user fixing a CI job sees all of them at once.
  */
 
-import { type ApiAuth, corsOriginProblem } from './constructs/http-api';
+import type { ApiAuth } from './constructs/http-api';
 import type { StateMachineLogLevel } from './constructs/state-machine';
+import { corsOriginProblem } from './cors';
 
 // The constructs own these types; the configuration only fills them in.
 export type { ApiAuth, StateMachineLogLevel };

@@ -213,8 +213,12 @@ export function apiResourceNames(naming: Naming) {
     webhookStartFunction: naming.name('webhook-start'),
     webhookSenderFunction: naming.name('webhook-sender'),
     webhookRegistrationsTable: naming.name('webhook-registrations'),
-    /** The role EventBridge Scheduler starts scheduled executions with. */
+    /** The role EventBridge Scheduler starts the schedule launcher with. */
     schedulerRole: naming.name('scheduler'),
+    /** The state machine that starts each scheduled run of a job once (`statemachine/schedule-launcher.asl.json`). */
+    launcherStateMachine: naming.name('schedule-launcher', 80),
+    launcherRole: naming.name('schedule-launcher-states'),
+    launcherLogGroup: naming.vendedLogGroup('schedule-launcher-states'),
   } as const;
 }
 
@@ -251,6 +255,8 @@ export function validateJobs(
       api.webhookStartFunction,
       api.webhookSenderFunction,
       api.schedulerRole,
+      // Also keeps a job from being named schedule-launcher, whose state machine would take the launcher's name.
+      api.launcherRole,
     ].map((role) => [role, 'the API']),
   );
   const functionOwners = new Map<string, string>([

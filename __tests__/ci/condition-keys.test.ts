@@ -4,26 +4,12 @@
  * it). A key the request never carries makes a condition that never matches, or, negated, always does.
  */
 import { carries, requestKeys } from '../../security/condition-keys';
-import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
 import { deployRoleStatements } from '../../stacks/constructs/ci-deploy-policies';
-import { appBoundaryStatements, type CiPolicyScope, planRoleStatements } from '../../stacks/constructs/ci-policies';
+import { appBoundaryStatements, planRoleStatements } from '../../stacks/constructs/ci-policies';
 import type { PolicyStatement } from '../../stacks/constructs/service-role';
-import { ACCOUNT, PROVIDER_ARN, REGION } from './iam';
+import { DEV_SCOPE, REGION } from './iam';
 
-const roles = ciRoleNames('dev');
-const SCOPE: CiPolicyScope = {
-  partition: 'aws',
-  region: REGION,
-  accountId: ACCOUNT,
-  appPrefix: 'async-api-dev',
-  appTags: { project: 'async-api', stage: 'dev' },
-  stateBucket: 'test-state',
-  appStateKey: 'async-api/dev/terraform.tfstate',
-  ciAccessStateKey: 'async-api/dev/ci-access.tfstate',
-  ciRoleNames: [roles.plan, roles.deploy],
-  oidcProviderArn: PROVIDER_ARN,
-  appBoundaryPolicyName: appBoundaryPolicyName('dev'),
-};
+const SCOPE = DEV_SCOPE;
 
 /** A resource pattern as one resource of the type it is written for (`key/*` as `key/x`). */
 const sample = (pattern: string) => (pattern === '*' ? '*' : pattern.replaceAll('*', 'x'));

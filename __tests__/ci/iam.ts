@@ -10,6 +10,8 @@ import {
   type RoleUnderTest,
 } from '../../security/least-privilege';
 import { SCAN_IDENTITY } from '../../security/terraform';
+import { appBoundaryPolicyName, ciRoleNames } from '../../stacks/ci-access-stack';
+import type { CiPolicyScope } from '../../stacks/constructs/ci-policies';
 
 export type { Decision } from '../../security/least-privilege';
 
@@ -17,6 +19,23 @@ export type { Decision } from '../../security/least-privilege';
 export const ACCOUNT = SCAN_IDENTITY.accountId;
 export const REGION = 'us-east-1';
 export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+
+/** The dev stage's CI role names. */
+export const DEV_ROLES = ciRoleNames('dev');
+/** The scope the CI role policies are rendered for in the tests: the dev stage in {@link ACCOUNT}. */
+export const DEV_SCOPE: CiPolicyScope = {
+  partition: 'aws',
+  region: REGION,
+  accountId: ACCOUNT,
+  appPrefix: 'async-api-dev',
+  appTags: { project: 'async-api', stage: 'dev' },
+  stateBucket: 'test-state',
+  appStateKey: 'async-api/dev/terraform.tfstate',
+  ciAccessStateKey: 'async-api/dev/ci-access.tfstate',
+  ciRoleNames: [DEV_ROLES.plan, DEV_ROLES.deploy],
+  oidcProviderArn: PROVIDER_ARN,
+  appBoundaryPolicyName: appBoundaryPolicyName('dev'),
+};
 
 /** What GitHub's OIDC token says about the job asking for credentials. */
 export interface WebIdentity {

@@ -11,14 +11,18 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ExitCode, main } from '../../client/cli';
+import { listen, type ReceivedEvent } from '../../client/listen';
 import { DEFAULT_LOCAL_DATA_DIR, writeLocalEndpoint } from '../../client/local-endpoint';
 import { servedJobs } from '../../local/banner';
 import { localEndpointOf } from '../../local/endpoint-file';
+import { localSigningSecret } from '../../local/events/secrets';
 import { REPO_ROOT, type Runtime, SILENT_LOGS, startRuntime } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { postJson, uniqueName, waitForEnd } from '../local/helpers';
+import { closeAfterTest } from '../servers';
+import { waitUntil } from '../wait';
 
 const NAME = 'word-count-e2e';
 const JSONATA_NAME = 'word-count-jsonata';
@@ -214,7 +218,7 @@ describe('npm run new-job, in a temporary copy', () => {
     expect(JSON.stringify(asl)).not.toMatch(/"(Parameters|OutputPath|ResultPath|ErrorPath|CausePath|InputPath)"|\.\$"/);
   });
 
-  it('with --jsonata synthesizes a job the local runtime runs as AWS would: SUCCEEDED, and its Fail state’s Error/Cause expressions', async () => {
+  it('with --jsonata synthesizes a job the local runtime runs as AWS would: SUCCEEDED, its Fail state’s Error/Cause expressions, and a webhook start delivered', async () => {
     // Prepare: the copy now holds both scaffolds (the test above wrote the JSONata one)
     await runtime?.close();
     const outdir = join(copy, 'cdktf.out');
@@ -235,14 +239,43 @@ describe('npm run new-job, in a temporary copy', () => {
       );
     };
 
+    const events: ReceivedEvent[] = [];
+    const hook = await listen({
+      port: 0,
+      secret: localSigningSecret(dataDir),
+      onEvent: (e) => events.push(e),
+      onRejected: () => undefined,
+    });
+    closeAfterTest(hook.server);
+
     // Act
     const finished = await run({ text: 'one two three four' });
     const failed = await run({ text: 7 });
+    const withHook = await postJson(`${runtime.url}/${JSONATA_NAME}/start-execution-with-webhook`, {
+      input: { text: 'a webhook for a JSONata job' },
+      webhook: hook.url,
+    });
+    await waitUntil(() => events.length > 0, "the JSONata job's webhook delivery", 30_000);
 
-    // Assess: the JSONata Fail state reports the function's error, not the expression's text
+    // Assess: the JSONata Fail state reports the function's error, not the expression's text; a
+    // webhook start of the same job is delivered, signed, with the job's own output
     expect(finished.body).toMatchObject({ status: 'SUCCEEDED', output: { words: 4 } });
     expect(failed.body).toMatchObject({ status: 'FAILED', error: 'WordCountJsonata.InvalidInput' });
     expect(JSON.stringify(failed.body)).not.toContain('{%');
+    expect(withHook.status).toBe(200);
+    expect(events).toEqual([
+      expect.objectContaining({
+        repeat: false,
+        payload: expect.objectContaining({
+          type: 'execution.succeeded',
+          data: expect.objectContaining({
+            executionArn: withHook.body.executionArn,
+            status: 'SUCCEEDED',
+            output: { words: 6 },
+          }),
+        }),
+      }),
+    ]);
   }, 120_000);
 
   it.each([[['--jsonata']], [[NAME, '--json']], [['a-job', 'b-job']]])(

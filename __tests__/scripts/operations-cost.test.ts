@@ -1,25 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { operationsCost, PRICES, renderAlarmTable, renderOperationsCost } from '../../scripts/cost/operations-cost';
 import type { JobDefinition } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
+import { docSection } from '../doc-section';
 
 // The cost and alarm tables in docs/jobs.md are what `npm run cost:operations` prints, never typed in.
-const ROOT = join(__dirname, '..', '..');
-function section(file: string, name: string): string | undefined {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const start = text.indexOf(`<!-- ${name}:start -->`);
-  const end = text.indexOf(`<!-- ${name}:end -->`);
-  return start >= 0 && end > start ? text.slice(start + `<!-- ${name}:start -->`.length, end).trim() : undefined;
-}
-
 describe('npm run cost:operations', () => {
   it('docs/jobs.md shows the cost table exactly as printed', () => {
-    expect(section('docs/jobs.md', 'operations-cost')).toBe(renderOperationsCost());
+    expect(docSection('docs/jobs.md', 'operations-cost')).toBe(renderOperationsCost());
   });
 
   it('docs/jobs.md shows the alarm table exactly as printed', () => {
-    expect(section('docs/jobs.md', 'alarms')).toBe(renderAlarmTable());
+    expect(docSection('docs/jobs.md', 'alarms')).toBe(renderAlarmTable());
   });
 
   it('counts per job from the stack: a job with an alarm off costs its share less', () => {

@@ -513,19 +513,49 @@ describe('least privilege, simulated with iam-simulate', () => {
       ],
     });
 
-    // The scheduler role (issue 26): starts the scheduled jobs' executions and dead-letters, nothing else.
+    // The scheduler role (issue 26): starts the launcher and dead-letters, nothing else; the launcher's
+    // role starts the scheduled jobs' executions, nothing else.
     const scheduleQueue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${String(byPath(app.resources, 'aws_sqs_queue', '/job-schedules/dead-letters').config['name'])}`;
+    const launcher = String(
+      byPath(app.resources, 'aws_sfn_state_machine', '/job-schedules/launcher/state-machine').config['name'],
+    );
     const scheduled = jobs.filter((j) => (JOBS.find((job) => job.name === j.name)!.schedules ?? []).length > 0);
     const unscheduled = jobs.filter((j) => !scheduled.includes(j));
+    const noLambda = (why: string): Expectation[] =>
+      allFunctions.map((f) => ({ action: 'lambda:InvokeFunction', resource: arn.fn(f.name), why }));
     specs.set('/job-schedules/role/role', {
       allowed: [
-        ...scheduled.map((j) => ({
-          action: 'states:StartExecution',
-          resource: arn.machine(j.machine),
-          why: `${j.name} has a schedule`,
-        })),
+        { action: 'states:StartExecution', resource: arn.machine(launcher), why: 'Scheduler starts the launcher' },
         { action: 'sqs:SendMessage', resource: scheduleQueue, why: 'dead-letters a start it could not deliver' },
       ],
+      denied: [
+        ...jobs.map((j) => ({
+          action: 'states:StartExecution',
+          resource: arn.machine(j.machine),
+          why: `the launcher starts ${j.name}, not Scheduler`,
+        })),
+        {
+          action: 'states:StartExecution',
+          resource: arn.machine(`${launcher}-v2`),
+          why: 'a machine named with its as prefix',
+        },
+        { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another machine of the stage' },
+        {
+          action: 'sqs:SendMessage',
+          resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:${STAGE_PREFIX}-webhook-dead-letters`,
+          why: "the webhooks' queue",
+        },
+        { action: 'sqs:ReceiveMessage', resource: scheduleQueue, why: 'it only writes dead letters' },
+        ...noLambda('no Lambda in between'),
+        ...common,
+      ],
+    });
+    specs.set('/job-schedules/launcher/role/role', {
+      allowed: scheduled.map((j) => ({
+        action: 'states:StartExecution',
+        resource: arn.machine(j.machine),
+        why: `${j.name} has a schedule`,
+      })),
       denied: [
         ...unscheduled.map((j) => ({
           action: 'states:StartExecution',
@@ -537,19 +567,11 @@ describe('least privilege, simulated with iam-simulate', () => {
           resource: arn.machine(`${j.machine}-v2`),
           why: 'a machine named with its as prefix',
         })),
+        { action: 'states:StartExecution', resource: arn.machine(launcher), why: 'it never starts itself' },
         { action: 'states:StartExecution', resource: arn.machine(otherMachine), why: 'another machine of the stage' },
-        { action: 'states:StopExecution', resource: execution, why: 'a schedule only starts' },
-        {
-          action: 'sqs:SendMessage',
-          resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:${STAGE_PREFIX}-webhook-dead-letters`,
-          why: "the webhooks' queue",
-        },
-        { action: 'sqs:ReceiveMessage', resource: scheduleQueue, why: 'it only writes dead letters' },
-        ...allFunctions.map((f) => ({
-          action: 'lambda:InvokeFunction',
-          resource: arn.fn(f.name),
-          why: 'no Lambda in between',
-        })),
+        { action: 'states:StopExecution', resource: execution, why: 'a launcher only starts' },
+        { action: 'sqs:SendMessage', resource: scheduleQueue, why: "Scheduler's dead letters are not its" },
+        ...noLambda('it invokes no function'),
         ...common,
       ],
     });
@@ -722,6 +744,7 @@ describe('least privilege, simulated with iam-simulate', () => {
     ['/notifications/sender/execution-role/role'],
     ['/webhook-start/function/execution-role/role'],
     ['/job-schedules/role/role'],
+    ['/job-schedules/launcher/role/role'],
     ['/plan-role/role'],
     ['/deploy-role/role'],
   ])('role at *%s', (suffix) => {
@@ -867,7 +890,7 @@ describe('least privilege, simulated with iam-simulate', () => {
     const elsewhere = { 'aws:SourceAccount': OTHER_ACCOUNT };
     const mallory = `arn:aws:iam::${ACCOUNT}:user/mallory`;
 
-    it.each(JOBS.map((job) => [`/${job.name}-state-machine/role/role`]))(
+    it.each([...JOBS.map((job) => [`/${job.name}-state-machine/role/role`]), ['/job-schedules/launcher/role/role']])(
       'role at *%s: only Step Functions, on behalf of this account, may assume it',
       async (suffix) => {
         // Act

@@ -1,21 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KNOWN_CHECKS } from '../../security/catalogue';
 import { evaluateRule, type RuleResult, type Violation } from '../../security/engine';
 import { RULES, renderRuleTable } from '../../security/rules';
 import { renderWaiverTable, WAIVERS, waiverCovers } from '../../security/waivers';
+import { docSection } from '../doc-section';
 import { type SynthesizedApp, synthesizeApp } from './fixtures';
 
 const ROOT = join(__dirname, '..', '..');
-
-/** The text between `<!-- <name>:start -->` and `<!-- <name>:end -->` in a file, or undefined. */
-function section(file: string, name: string): string | undefined {
-  const text = readFileSync(join(ROOT, file), 'utf8');
-  const start = text.indexOf(`<!-- ${name}:start -->`);
-  const end = text.indexOf(`<!-- ${name}:end -->`);
-  return start >= 0 && end > start ? text.slice(start + `<!-- ${name}:start -->`.length, end).trim() : undefined;
-}
 
 describe('the waiver list', () => {
   let app: SynthesizedApp;
@@ -79,7 +71,7 @@ describe('the waiver list', () => {
 
   it('is shown in README.md between the waiver markers, exactly as rendered', () => {
     // Act
-    const shown = section('README.md', 'waivers');
+    const shown = docSection('README.md', 'waivers');
 
     // Assess
     expect(shown).toBe(renderWaiverTable());
@@ -87,7 +79,10 @@ describe('the waiver list', () => {
 
   it('is shown in docs/security.md with the rule table, both exactly as rendered', () => {
     // Act
-    const shown = { waivers: section('docs/security.md', 'waivers'), rules: section('docs/security.md', 'rules') };
+    const shown = {
+      waivers: docSection('docs/security.md', 'waivers'),
+      rules: docSection('docs/security.md', 'rules'),
+    };
 
     // Assess
     expect(shown).toEqual({ waivers: renderWaiverTable(), rules: renderRuleTable() });

@@ -1,11 +1,10 @@
 import { type App, Testing } from 'cdktf';
-import { executionNameProblem } from '../../lambda-src/shared/step-functions-arn';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
-import { SCHEDULE_RETRY, SCHEDULED_EXECUTION_NAME } from '../../stacks/constructs/job-schedules';
+import { SCHEDULE_RETRY } from '../../stacks/constructs/job-schedules';
 import { DASHBOARD_ROWS } from '../../stacks/constructs/jobs-dashboard';
 import type { JobDefinition } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { JOB_ALARMS } from '../../stacks/schedules';
+import { JOB_ALARMS, SCHEDULE_ALARMS } from '../../stacks/schedules';
 import { parse, statementsOf, tempBuildDir, testConfig } from './helpers';
 
 // Schedules, alarms, the alarm topic and the dashboard, as `npm run synth` emits them.
@@ -44,7 +43,7 @@ describe('schedules', () => {
   const out = synthStack(scheduled);
   const schedules = Object.values(out.resources('aws_scheduler_schedule'));
 
-  it('calls StartExecution through the universal target, in the stage group, with retries and a DLQ', () => {
+  it('starts the launcher through the universal target, in the stage group, with retries and a DLQ', () => {
     expect(schedules).toHaveLength(2);
     const group = out.one('aws_scheduler_schedule_group');
     expect(group.name).toBe('async-api-dev-schedules');
@@ -59,26 +58,23 @@ describe('schedules', () => {
       maximum_event_age_in_seconds: SCHEDULE_RETRY.maximumEventAgeInSeconds,
     });
     expect(target.dead_letter_config.arn).toMatch(/aws_sqs_queue\..*schedules_dead-letters.*\.arn/);
+    // No Name: each delivery starts a launcher; the launcher names the job's execution.
     const request = JSON.parse(target.input);
-    expect(Object.keys(request).sort()).toEqual(['Input', 'Name', 'StateMachineArn']);
-    expect(JSON.parse(request.Input)).toEqual({ seconds: 1 });
-    expect(request.Name).toBe(SCHEDULED_EXECUTION_NAME('every-minute'));
+    expect(Object.keys(request).sort()).toEqual(['Input', 'StateMachineArn']);
+    expect(request.StateMachineArn).toMatch(/aws_sfn_state_machine\..*launcher.*\.arn/);
+    expect(JSON.parse(request.Input)).toEqual({
+      stateMachineArn: expect.stringMatching(new RegExp(`aws_sfn_state_machine\\..*${first!.name}.*\\.arn`)),
+      schedule: 'every-minute',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+      input: { seconds: 1 },
+    });
     const nightly = out.one('aws_scheduler_schedule', { name: `async-api-dev-${first!.name}-nightly` });
     expect(nightly.state).toBe('DISABLED');
     expect(nightly.schedule_expression_timezone).toBe('Europe/Berlin');
-    expect(JSON.parse((nightly.target as any).input).Input).toBe('{}');
+    expect(JSON.parse(JSON.parse((nightly.target as any).input).Input).input).toEqual({});
   });
 
-  it('names executions with characters StartExecution accepts, at most 80 of them', () => {
-    // Scheduler substitutes a 16-character id (docs/aws-behaviour.md §12.2); its longest name here:
-    const name = SCHEDULED_EXECUTION_NAME('n'.repeat(63)).replace('<aws.scheduler.execution-id>', 'd32c5kddcf5bb8c3');
-    expect(executionNameProblem(name)).toBeUndefined();
-    expect(name).toHaveLength(80);
-    // The scheduled time would be refused: it carries ":".
-    expect(executionNameProblem('nightly-2022-03-22T18:59:43Z')).toMatch(/":"/);
-  });
-
-  it("the role is assumable by Scheduler for this account only, and starts only scheduled jobs' executions", () => {
+  it('the role is assumable by Scheduler for this account only, and starts only the launcher', () => {
     const role = out.one('aws_iam_role', { name: 'async-api-dev-scheduler' });
     const trust = JSON.parse(String(role.assume_role_policy));
     expect(trust.Statement).toEqual([
@@ -90,11 +86,10 @@ describe('schedules', () => {
     const policy = out.one('aws_iam_role_policy', { name: 'async-api-dev-scheduler' });
     const statements = statementsOf(policy.policy);
     expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
-      ['StartScheduledJobs', ['states:StartExecution']],
+      ['StartLauncher', ['states:StartExecution']],
       ['DeadLetter', ['sqs:SendMessage']],
     ]);
-    // Only the job that has schedules.
-    expect(statements[0]!.Resource).toHaveLength(1);
+    expect(statements[0]!.Resource).toEqual([expect.stringMatching(/aws_sfn_state_machine\..*launcher.*\.arn/)]);
     expect(out.one('aws_sqs_queue', { name: 'async-api-dev-schedule-dead-letters' }).sqs_managed_sse_enabled).toBe(
       true,
     );
@@ -193,6 +188,105 @@ describe('alarms', () => {
     const all = Object.values(tuned.resources('aws_cloudwatch_metric_alarm'));
     expect(all.some((a) => String(a.alarm_name).endsWith('api-5xx'))).toBe(false);
     expect(all.find((a) => String(a.alarm_name).endsWith('webhook-dead-letters'))!.threshold).toBe(10);
+  });
+});
+
+describe("a stage's alarm overrides", () => {
+  it.each([
+    [
+      { apiAlarms: { api5XX: { off: true } } },
+      /^apiAlarms\.api5XX is not an alarm; use webhookDeadLetters, api5xx, statusFunctionErrors$/,
+    ],
+    [
+      { apiAlarms: { api5xx: { periodSeconds: 90 } } },
+      /^apiAlarms\.api5xx\.periodSeconds 90 must be a multiple of 60 seconds$/,
+    ],
+    [
+      { scheduleAlarms: { launcherFailed: { threshold: -1 } } },
+      /^scheduleAlarms\.launcherFailed\.threshold -1 must be a number >= 0$/,
+    ],
+    [
+      { scheduleAlarms: { launcherFailed: { evaluationPeriods: 289 } } },
+      /^scheduleAlarms\.launcherFailed\.evaluationPeriods periods of 300 s x 289/,
+    ],
+  ])('%j fails synth with one line naming the field', (overrides, message) => {
+    expect(() => synthStack(scheduled, overrides as never)).toThrow(message);
+  });
+
+  it('accepts the largest span CloudWatch evaluates (one day)', () => {
+    const out = synthStack(scheduled, { scheduleAlarms: { launcherFailed: { evaluationPeriods: 288 } } });
+    const alarm = Object.values(out.resources('aws_cloudwatch_metric_alarm')).find((a) =>
+      String(a.alarm_description).includes('(launcherFailed)'),
+    );
+    expect(alarm!.evaluation_periods).toBe(288);
+  });
+});
+
+describe('missed-run alarms', () => {
+  const missedRun = (out: ReturnType<typeof synthStack>) =>
+    Object.values(out.resources('aws_cloudwatch_metric_alarm')).filter((a) =>
+      SCHEDULE_ALARMS.some((name) => String(a.alarm_description).includes(`(${name})`)),
+    );
+
+  it("with a schedule: the launcher's failed and timed-out executions and the schedules' dead letters, to the alarm topic", () => {
+    const out = synthStack(scheduled);
+    const byName = Object.fromEntries(missedRun(out).map((a) => [a.alarm_name, a]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'async-api-dev-launcher-failed',
+      'async-api-dev-launcher-timed-out',
+      'async-api-dev-schedule-dead-letters',
+    ]);
+    const launcher = /^\$\{aws_sfn_state_machine\..*schedules_launcher.*\.arn\}$/;
+    expect(byName['async-api-dev-launcher-failed']).toMatchObject({
+      namespace: 'AWS/States',
+      metric_name: 'ExecutionsFailed',
+      statistic: 'Sum',
+      dimensions: { StateMachineArn: expect.stringMatching(launcher) },
+      threshold: 1,
+      period: 300,
+      treat_missing_data: 'notBreaching',
+      alarm_actions: [expect.stringMatching(/aws_sns_topic\..*alarms_topic.*\.arn/)],
+    });
+    expect(byName['async-api-dev-launcher-timed-out']).toMatchObject({
+      metric_name: 'ExecutionsTimedOut',
+      dimensions: { StateMachineArn: expect.stringMatching(launcher) },
+    });
+    expect(byName['async-api-dev-schedule-dead-letters']).toMatchObject({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      statistic: 'Maximum',
+      dimensions: { QueueName: expect.stringMatching(/aws_sqs_queue\..*schedules_dead-letters.*\.name/) },
+    });
+    // The jobs' own alarms do not watch the launcher.
+    const jobAlarms = Object.values(out.resources('aws_cloudwatch_metric_alarm')).filter(
+      (a) => !missedRun(out).includes(a) && a.namespace === 'AWS/States',
+    );
+    for (const a of jobAlarms) expect(JSON.stringify(a.dimensions)).not.toMatch(/launcher/);
+  });
+
+  it('can be tuned and switched off one by one', () => {
+    const tuned = synthStack(scheduled, {
+      scheduleAlarms: { launcherTimedOut: { off: true }, scheduleDeadLetters: { threshold: 2, evaluationPeriods: 3 } },
+    });
+    const names = missedRun(tuned).map((a) => a.alarm_name);
+    expect(names.sort()).toEqual(['async-api-dev-launcher-failed', 'async-api-dev-schedule-dead-letters']);
+    expect(missedRun(tuned).find((a) => a.alarm_name === 'async-api-dev-schedule-dead-letters')).toMatchObject({
+      threshold: 2,
+      evaluation_periods: 3,
+    });
+  });
+
+  it('none without a schedule (no launcher, no queue), and none with CLOUDWATCH_ALARMS=false', () => {
+    expect(missedRun(synthStack(JOBS.map(({ schedules: _s, ...job }) => job)))).toEqual([]);
+    const app = Testing.app() as App;
+    const off = new AsyncApiStack(app, 'off-test', {
+      config: testConfig({ CLOUDWATCH_ALARMS: 'false' }),
+      buildDir: tempBuildDir(),
+      jobs: scheduled,
+    });
+    const offOut = parse(Testing.synth(off));
+    expect(Object.keys(offOut.resources('aws_sfn_state_machine')).some((k) => k.includes('launcher'))).toBe(true);
+    expect(offOut.resources('aws_cloudwatch_metric_alarm')).toEqual({});
   });
 });
 

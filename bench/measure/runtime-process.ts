@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { processTree, readStatus } from '../../local/proc';
+import { processTree, readCpuMs, readStatus } from '../../local/proc';
 import { REPO_ROOT } from '../../local/runtime';
 import { round } from '../stats';
 
@@ -142,4 +142,35 @@ export async function findStateMachineArn(url: string, agent: Agent, input: unkn
   if (r.status !== 200) throw new Error(`start-execution answered ${r.status}: ${JSON.stringify(r.body)}`);
   const arn = (r.body as { executionArn: string }).executionArn;
   return arn.slice(0, arn.lastIndexOf(':')).replace(':execution:', ':stateMachine:');
+}
+
+/**
+ * CPU ms used so far by the runtime process, and by it with its function processes (for a difference
+ * over a run: those alive at both reads, which the runtime keeps warm for the whole run).
+ */
+export function cpuMs(pid: number): { runtime: number; total: number } | undefined {
+  const runtime = readCpuMs(pid);
+  if (runtime === undefined) return undefined;
+  const total = processTree(pid).reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0);
+  return { runtime, total };
+}
+
+/** CPU time (user + system) per execution, in ms: the runtime process alone, and with its function processes. */
+export interface CpuPerExecution {
+  readonly runtime: number;
+  readonly withFunctions: number;
+}
+
+/**
+ * CPU per execution between two {@link cpuMs} readings over `executions`; undefined when either is
+ * missing (no /proc). Unlike executions per second, this barely moves when other work shares the machine.
+ */
+export function cpuPerExecution(
+  before: ReturnType<typeof cpuMs>,
+  after: ReturnType<typeof cpuMs>,
+  executions: number,
+): CpuPerExecution | undefined {
+  if (!before || !after) return undefined;
+  const per = (ms: number): number => Math.round((ms / Math.max(executions, 1)) * 1000) / 1000;
+  return { runtime: per(after.runtime - before.runtime), withFunctions: per(after.total - before.total) };
 }

@@ -20,6 +20,9 @@ import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { percentile, round } from '../stats';
 import {
+  type CpuPerExecution,
+  cpuMs,
+  cpuPerExecution,
   findStateMachineArn,
   MEASURE_SETTINGS,
   postJson,
@@ -69,6 +72,8 @@ export interface RuntimeMeasurements {
     /** Succeeded executions divided by the time from the first start to the last one closing. */
     readonly executionsPerSecond: number;
     readonly rejected: number;
+    /** CPU ms per succeeded execution during the run ({@link cpuPerExecution}); none without /proc. */
+    readonly cpuMsPerExecution?: CpuPerExecution;
   };
   readonly memory: {
     readonly executions: number;
@@ -98,9 +103,7 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     return withTarget(target, async (t) => {
       const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
       const latency = await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples));
-      const throughput = await phase(log, 'throughput', () =>
-        measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
-      );
+      const throughput = await phase(log, 'throughput', () => measureThroughput(t, seconds, concurrency));
       const memory = await phase(log, 'memory', () =>
         measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds),
       );
@@ -115,9 +118,7 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     const first = await spawnMeasuredRuntime(outdir, join(work, 'data-1'));
     const { latency, throughput } = await withTarget(first, async (t) => ({
       latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
-      throughput: await phase(log, 'throughput', () =>
-        measureThroughput(t.url, t.agent, t.sfn, t.stateMachineArn, seconds, concurrency),
-      ),
+      throughput: await phase(log, 'throughput', () => measureThroughput(t, seconds, concurrency)),
     })).finally(() => first.stop());
     const second = await spawnMeasuredRuntime(outdir, join(work, 'data-2'));
     const memory = await withTarget(second, async (t) => {
@@ -191,13 +192,12 @@ async function measureLatency(url: string, agent: Agent, samples: number): Promi
 }
 
 async function measureThroughput(
-  url: string,
-  agent: Agent,
-  sfn: SFNClient,
-  stateMachineArn: string,
+  target: Connected,
   seconds: number,
   concurrency: number,
 ): Promise<RuntimeMeasurements['throughput']> {
+  const { url, agent, sfn, stateMachineArn, pid } = target;
+  const cpuBefore = pid ? cpuMs(pid) : undefined;
   const tag = Date.now().toString(36);
   let started = 0;
   let rejected = 0;
@@ -221,8 +221,11 @@ async function measureThroughput(
     await sleep(50);
   }
   const elapsed = (performance.now() - t0) / 1000;
+  const cpuAfter = pid ? cpuMs(pid) : undefined;
   const succeeded = await countSince(sfn, stateMachineArn, `tput-${tag}-`, 'SUCCEEDED');
-  return { seconds: round(elapsed), started, succeeded, executionsPerSecond: round(succeeded / elapsed), rejected };
+  const cpu = cpuPerExecution(cpuBefore, cpuAfter, succeeded);
+  const result = { seconds: round(elapsed), started, succeeded, rejected };
+  return { ...result, executionsPerSecond: round(succeeded / elapsed), ...(cpu ? { cpuMsPerExecution: cpu } : {}) };
 }
 
 async function measureMemory(

@@ -4,6 +4,7 @@
  * that page to stay under Lambda's response limit, the id of the last event returned, so the next
  * answer re-reads the page and continues after it. It records the request it was issued for.
  */
+import { decodeOpaqueToken, encodeOpaqueToken } from '../shared/page-token';
 
 /** What a history page token holds. */
 export interface HistoryCursor {
@@ -23,21 +24,13 @@ export const HISTORY_TOKEN_MAX_LENGTH = 8192;
 
 /** Encodes a cursor as an opaque token. */
 export function encodeHistoryToken(cursor: HistoryCursor): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, ...cursor }), 'utf8').toString('base64url');
+  return encodeOpaqueToken(VERSION, cursor);
 }
 
 /** Decodes a token; `undefined` when it is not one this route issued (forged, truncated, another version). */
 export function decodeHistoryToken(token: string): HistoryCursor | undefined {
-  if (token.length > HISTORY_TOKEN_MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (r.v !== VERSION || typeof r.executionArn !== 'string' || !Number.isInteger(r.maxResults)) return undefined;
+  const r = decodeOpaqueToken(token, VERSION, HISTORY_TOKEN_MAX_LENGTH);
+  if (!r || typeof r.executionArn !== 'string' || !Number.isInteger(r.maxResults)) return undefined;
   if (typeof r.reverseOrder !== 'boolean' || typeof r.includeExecutionData !== 'boolean') return undefined;
   if (r.token !== undefined && (typeof r.token !== 'string' || r.token.length === 0)) return undefined;
   if (r.after !== undefined && (!Number.isInteger(r.after) || (r.after as number) < 0)) return undefined;

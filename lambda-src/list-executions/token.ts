@@ -6,6 +6,7 @@
  * its page must still begin at or before (a shortcut the route checks before trusting; absent: from
  * the newest). A job with no more executions is absent.
  */
+import { decodeOpaqueToken, encodeOpaqueToken } from '../shared/page-token';
 
 /** The last execution returned: where the listing continues. */
 export interface Anchor {
@@ -49,21 +50,13 @@ export const MAX_TOKEN_LENGTH = 65_536;
 
 /** Encodes a page state as an opaque token. */
 export function encodePageToken(state: PageState): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, ...state }), 'utf8').toString('base64url');
+  return encodeOpaqueToken(VERSION, state);
 }
 
 /** Decodes a token; `undefined` when it is not one this route issued (forged, truncated, another version). */
 export function decodePageToken(token: string, jobs: readonly string[]): PageState | undefined {
-  if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (r.v !== VERSION) return undefined;
+  const r = decodeOpaqueToken(token, VERSION, MAX_TOKEN_LENGTH);
+  if (!r) return undefined;
   if (r.job !== null && typeof r.job !== 'string') return undefined;
   if (r.status !== null && typeof r.status !== 'string') return undefined;
   if (typeof r.maxResults !== 'number' || !Number.isInteger(r.maxResults)) return undefined;

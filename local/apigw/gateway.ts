@@ -95,7 +95,7 @@ export class HttpApiGateway {
 
   /** Handles one request; never throws. */
   async handle(req: GatewayRequest): Promise<GatewayResponse> {
-    const requestId = randomBytes(10).toString('base64');
+    const requestId = newRequestId();
     const context: Context = {
       requestId,
       extendedRequestId: requestId,
@@ -428,4 +428,18 @@ function decodePath(raw: string): string {
   } catch {
     return raw;
   }
+}
+
+// Request ids as API Gateway's (10 random bytes, base64), drawn from a pool: one getrandom call per
+// 512 requests instead of one per request, which showed in the runtime's profile under load.
+const ID_BYTES = 10;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+function newRequestId(): string {
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * 512);
+    idOffset = 0;
+  }
+  idOffset += ID_BYTES;
+  return idPool.toString('base64', idOffset - ID_BYTES, idOffset);
 }

@@ -58,6 +58,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const guard = requestGuard(options.port);
 
   const broadcast = (change: ExecutionStatusChange): void => {
+    if (streams.size === 0) return; // no page open: nothing to render (every execution passes here)
     const frame = `data: ${JSON.stringify(summaryOfChange(change, options.model()))}\n\n`;
     for (const res of streams) res.write(frame);
   };

@@ -4,15 +4,18 @@
  * the schedule's role (which Scheduler must be allowed to assume, for this account), the request the
  * stack wrote, and Scheduler's context attributes substituted in it.
  *
- * The one value that differs from AWS is `<aws.scheduler.execution-id>`: here it is derived from the
- * schedule and its scheduled time, so a restart that catches up a missed run gives it the same
- * execution name, and Step Functions refuses a second start (docs/aws-behaviour.md §12.2).
+ * The stack's schedules start the launcher state machine, which names the job's execution by the
+ * scheduled time; so a repeated delivery (a restart that catches a missed run up, "run now" in the
+ * same second) starts the job once, by the code AWS runs (docs/aws-behaviour.md §12.2). As on AWS,
+ * `<aws.scheduler.execution-id>` differs on every delivery. What the runtime adds is only a look:
+ * it waits for the launcher to end to report what the firing did.
  */
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { nextRun } from '../../stacks/schedule-expression';
 import type { IamAuthorizer } from '../iam/authorizer';
 import { SfnError } from '../stepfunctions/errors';
 import type { StepFunctionsService } from '../stepfunctions/service';
+import { type Ended, ended, launcherInputOf, requestOf, scheduledMachineOf } from './launcher';
 import type { ScheduleModel } from './read';
 
 /** Time and timers, injectable so tests fire a `rate(1 minute)` schedule without waiting a minute. */
@@ -64,12 +67,9 @@ export function scheduledTimeText(at: Date): string {
   return `${at.toISOString().slice(0, 19)}Z`;
 }
 
-/** The local `<aws.scheduler.execution-id>`: 16 hex digits, the same for a schedule and scheduled time. */
-export function localExecutionId(scheduleArn: string, at: Date): string {
-  return createHash('sha256')
-    .update(`${scheduleArn}\n${scheduledTimeText(at)}`)
-    .digest('hex')
-    .slice(0, 16);
+/** `<aws.scheduler.execution-id>`: 16 hex digits, new for every delivery, as Scheduler's. */
+export function newExecutionId(): string {
+  return randomBytes(8).toString('hex');
 }
 
 /** The target's request with Scheduler's context attributes substituted. */
@@ -77,7 +77,7 @@ export function substituteContext(template: string, schedule: Pick<ScheduleModel
   const values: Readonly<Record<string, string>> = {
     'schedule-arn': schedule.arn,
     'scheduled-time': scheduledTimeText(at),
-    'execution-id': localExecutionId(schedule.arn, at),
+    'execution-id': newExecutionId(),
     'attempt-number': '1',
   };
   return template.replace(/<aws\.scheduler\.([a-z-]+)>/g, (whole, key: string) => values[key] ?? whole);
@@ -88,6 +88,7 @@ export class LocalScheduler {
   private readonly clock: SchedulerClock;
   private timers = new Map<string, unknown>();
   private stopped = false;
+  private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<FireOutcome>>();
 
   constructor(private readonly options: LocalSchedulerOptions) {
@@ -115,9 +116,10 @@ export class LocalScheduler {
       if (schedule.enabled) this.arm(schedule, new Date(this.clock.now()));
   }
 
-  /** Stops firing; starts under way finish. */
+  /** Stops firing; starts under way finish, a launcher still running is left to the runtime's shutdown. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.disarm();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -135,7 +137,7 @@ export class LocalScheduler {
       expression: s.expression,
       timeZone: s.timeZone,
       enabled: s.enabled,
-      stateMachineArn: requestOf(s.input)?.StateMachineArn,
+      stateMachineArn: scheduledMachineOf(requestOf(s.input)),
       nextRun: s.enabled ? nextRun(s.expression, s.timeZone, now) : undefined,
     }));
   }
@@ -169,15 +171,13 @@ export class LocalScheduler {
       return failed('AccessDenied', `Scheduler may not assume ${schedule.roleArn}: ${assume.message}`);
     const request = requestOf(substituteContext(schedule.input, schedule, scheduledTime));
     if (!request) return failed('ValidationException', 'the target input is not a JSON object');
+    const sfn = this.options.sfn();
+    let started: { executionArn: string };
     try {
-      const started = await this.options
-        .sfn()
-        .startExecution(
-          { kind: 'role', roleArn: schedule.roleArn },
-          { stateMachineArn: request.StateMachineArn, name: request.Name, input: request.Input },
-        );
-      this.options.log(`${label}: started ${started.executionArn}`);
-      return { kind: 'started', executionArn: started.executionArn };
+      started = await sfn.startExecution(
+        { kind: 'role', roleArn: schedule.roleArn },
+        { stateMachineArn: request.StateMachineArn, name: request.Name, input: request.Input },
+      );
     } catch (err) {
       if (err instanceof SfnError && err.code === 'ExecutionAlreadyExists') {
         this.options.log(`${label}: already started as ${String(request.Name)}, not started again`);
@@ -186,6 +186,37 @@ export class LocalScheduler {
       if (err instanceof SfnError) return failed(err.code, err.message);
       throw err;
     }
+    if (launcherInputOf(request) === undefined) {
+      this.options.log(`${label}: started ${started.executionArn}`);
+      return { kind: 'started', executionArn: started.executionArn };
+    }
+    return this.launched(label, await ended(sfn, started.executionArn, this.stopping.signal));
+  }
+
+  /** What the launcher did, from its end: started the job, found it started, or failed. */
+  private launched(label: string, end: Ended): FireOutcome {
+    const output = (end.output ? JSON.parse(end.output) : {}) as {
+      executionArn?: string;
+      executionName?: string;
+      alreadyStarted?: boolean;
+    };
+    if (end.status === 'SUCCEEDED' && output.alreadyStarted) {
+      this.options.log(`${label}: already started as ${String(output.executionName)}, not started again`);
+      return { kind: 'already-started', executionName: String(output.executionName) };
+    }
+    if (end.status === 'SUCCEEDED' && typeof output.executionArn === 'string') {
+      this.options.log(`${label}: started ${output.executionArn}`);
+      return { kind: 'started', executionArn: output.executionArn };
+    }
+    if (end.status === 'RUNNING') {
+      this.options.log(`${label}: the runtime stopped while the launcher ${end.executionArn} ran`);
+      return { kind: 'failed', error: 'Interrupted', message: 'the runtime stopped while the launcher ran' };
+    }
+    const error = end.error ?? end.status;
+    const message = `the launcher ${end.executionArn} ended ${end.status}: ${end.cause ?? ''}`;
+    // Scheduler delivered the event: it retries nothing, and the run is missed.
+    this.options.log(`${label}: ${error}: ${message}; the run is missed (the launcher's history says why)`);
+    return { kind: 'failed', error, message };
   }
 
   private arm(schedule: ScheduleModel, after: Date): void {
@@ -227,15 +258,5 @@ export class LocalScheduler {
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
     return tracked;
-  }
-}
-
-/** The universal target's StartExecution request, or undefined when the text is not an object. */
-function requestOf(text: string): { StateMachineArn?: string; Name?: string; Input?: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -7,12 +7,12 @@
  * the revision's id. The database is its own file next to the execution store's
  * (`<dataDir>/executions/definitions.sqlite`), so the store's tables and statements are untouched.
  * Executions recorded before this file existed have no revision: callers fall back to today's
- * definition for them.
+ * definition for them. Writes are grouped as the store's are (write-batch.ts): one transaction per turn
+ * of the event loop, committed before `of` reads and before the service answers a start.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DatabaseSync, type StatementSync } from './sqlite';
+import { type DatabaseSync, openDatabase, type StatementSync, transaction } from './sqlite';
+import { WriteBatch } from './write-batch';
 
 /** The database file inside the execution store's folder. */
 export const DEFINITIONS_FILE = 'definitions.sqlite';
@@ -34,12 +34,11 @@ export class DefinitionRevisions {
   private readonly statements: Record<'keep' | 'ran' | 'of', StatementSync>;
   /** Revision ids by definition text, for the texts kept through this instance (one hash per text). */
   private readonly ids = new Map<string, string>();
+  private readonly batch = new WriteBatch((body) => transaction(this.db, body));
 
   /** Opens (or creates) the revisions of the store in `dir`. */
   constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.db = new DatabaseSync(join(dir, DEFINITIONS_FILE));
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db = openDatabase(dir, DEFINITIONS_FILE);
     this.db.exec(SCHEMA);
     this.statements = {
       keep: this.db.prepare('INSERT OR IGNORE INTO revisions (id, definition, first_served) VALUES (?, ?, ?)'),
@@ -66,17 +65,30 @@ export class DefinitionRevisions {
    * it reruns the definition the execution started with.
    */
   ran(executionArn: string, definition: string): void {
-    this.statements.ran.run(executionArn, this.keep(definition));
+    const id = this.keep(definition);
+    this.batch.write(
+      () => this.statements.ran.run(executionArn, id),
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Resolves once every `ran` so far is committed; rejects when that transaction failed. */
+  committed(): Promise<void> {
+    return this.batch.committed();
   }
 
   /** The definition `executionArn` ran, or undefined when it was not recorded. */
   of(executionArn: string): Revision | undefined {
+    this.batch.flush();
     const row = this.statements.of.get(executionArn) as { definition: string; first_served: number } | undefined;
     return row ? { definition: row.definition, firstServed: row.first_served } : undefined;
   }
 
   /** Closes the database. */
   dispose(): void {
+    if (!this.db.isOpen) return;
+    this.batch.flush();
     this.db.close();
   }
 }

@@ -18,9 +18,9 @@ import { Aborted, StatesError } from './interpreter/errors';
 import { runBlock, runState } from './interpreter/machine';
 import { matchingIndex } from './interpreter/retry';
 import type { QueryLanguage, Runtime, StatesBlock } from './interpreter/types';
-import type { LambdaTaskContext } from './lambda-task';
+import { STATES_START_EXECUTION, type StartExecutionCall } from './start-execution-task';
 import type { NewHistoryEvent } from './store';
-import { LAMBDA_INVOKE, runTaskCall, WAIT_FOR_TOKEN } from './tasks';
+import { LAMBDA_INVOKE, runTaskCall, type TaskContext, WAIT_FOR_TOKEN } from './tasks';
 
 /** How an execution ended. */
 export type Outcome =
@@ -75,6 +75,8 @@ export interface EngineOptions {
   readonly retryIntervalMs?: number;
   /** The runtime's task tokens (`.waitForTaskToken`). Default: the engine's own. */
   readonly taskTokens?: TaskTokens;
+  /** The runtime's StartExecution, for `states:startExecution` tasks. Default: none (the task fails). */
+  readonly startExecution?: StartExecutionCall;
 }
 
 type Recorder = (event: NewHistoryEvent) => void;
@@ -84,7 +86,7 @@ const FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_
 /** Executes one state machine's definition. */
 export class ExecutionEngine {
   private readonly definition: StatesBlock & Readonly<Record<string, unknown>>;
-  private readonly taskContext: LambdaTaskContext;
+  private readonly taskContext: TaskContext;
   private readonly tokens: TaskTokens;
 
   /**
@@ -238,10 +240,12 @@ function checkResources(block: StatesBlock, address: string): void {
     if (state['Type'] === 'Task') {
       const resource = String(state['Resource']);
       const base = resource.endsWith(WAIT_FOR_TOKEN) ? resource.slice(0, -WAIT_FOR_TOKEN.length) : resource;
-      if (base !== LAMBDA_INVOKE && !(FUNCTION_ARN.test(base) && base === resource)) {
+      const emulated =
+        base === LAMBDA_INVOKE || (FUNCTION_ARN.test(base) && base === resource) || resource === STATES_START_EXECUTION;
+      if (!emulated) {
         throw new ResolutionError(
           { address, attribute: `definition.States.${name}.Resource` },
-          `${resource} is not emulated; the local runtime runs ${LAMBDA_INVOKE} (and its ${WAIT_FOR_TOKEN} form) and Lambda function ARNs`,
+          `${resource} is not emulated; the local runtime runs ${LAMBDA_INVOKE} (and its ${WAIT_FOR_TOKEN} form), Lambda function ARNs and ${STATES_START_EXECUTION}`,
         );
       }
     }

@@ -13,7 +13,7 @@ import type { TaskTokens } from './callbacks';
 import type { ExecutionEngine } from './engine';
 import { SfnError } from './errors';
 import type { Caller, ServedStateMachine } from './service';
-import { validateStateMachineArn } from './validation';
+import { optionalString, requiredString, validateStateMachineArn } from './validation';
 
 type Request = Readonly<Record<string, unknown>>;
 
@@ -73,18 +73,18 @@ export class DefinitionOperations {
 
   private async create(caller: Caller, request: Request): Promise<Record<string, unknown>> {
     const { region, accountId, partition } = this.options;
-    const name = stringMember(request, 'name');
+    const name = requiredString(request, 'name');
     if (!NAME.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
     const arn = `arn:${partition}:states:${region}:${accountId}:stateMachine:${name}`;
     await this.authorize(caller, 'states:CreateStateMachine', arn);
-    const roleArn = stringMember(request, 'roleArn');
+    const roleArn = requiredString(request, 'roleArn');
     if (!ROLE_ARN.test(roleArn))
       throw new SfnError('InvalidArn', `Invalid Arn: 'Invalid Arn resource format: ${roleArn}'`);
     const type = request['type'] ?? 'STANDARD';
     if (type !== 'STANDARD') {
       throw new SfnError('ValidationException', 'The local runtime runs STANDARD state machines only');
     }
-    const definitionText = stringMember(request, 'definition');
+    const definitionText = requiredString(request, 'definition');
     const definition = parseDefinition(definitionText);
     const problems = validateDefinition(definition);
     if (problems.length > 0) throw invalidDefinition(problems);
@@ -118,7 +118,7 @@ export class DefinitionOperations {
     const { region, accountId, partition } = this.options;
     const arn = `arn:${partition}:states:${region}:${accountId}:stateMachine:TestState`;
     await this.authorize(caller, 'states:TestState', arn);
-    const parsed = parseDefinition(stringMember(request, 'definition')) as Record<string, unknown>;
+    const parsed = parseDefinition(requiredString(request, 'definition')) as Record<string, unknown>;
     const whole = parsed !== null && typeof parsed === 'object' && 'States' in parsed;
     const stateName = whole ? String(request['stateName'] ?? parsed['StartAt']) : 'TestState';
     const definition = whole ? parsed : withTargets(stateName, parsed);
@@ -152,7 +152,7 @@ export class DefinitionOperations {
   }
 
   private async delete(caller: Caller, request: Request): Promise<Record<string, never>> {
-    const arn = validateStateMachineArn(stringMember(request, 'stateMachineArn'));
+    const arn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     await this.authorize(caller, 'states:DeleteStateMachine', arn);
     if (this.options.machines.get(arn) && !this.created.has(arn)) {
       throw new SfnError(
@@ -176,7 +176,7 @@ export class DefinitionOperations {
 function validateRequest(request: Request): Record<string, unknown> {
   let diagnostics: Diagnostic[];
   try {
-    diagnostics = validateDefinition(parseDefinition(stringMember(request, 'definition')));
+    diagnostics = validateDefinition(parseDefinition(requiredString(request, 'definition')));
   } catch (err) {
     diagnostics = [
       { severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: (err as Error).message, location: '/' },
@@ -214,24 +214,11 @@ function withTargets(name: string, state: Record<string, unknown>): Record<strin
 }
 
 function parseJsonMember(request: Request, member: string, fallback: unknown): unknown {
-  const value = request[member];
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
+  const value = optionalString(request, member);
+  if (value === undefined) return fallback;
   try {
     return JSON.parse(value);
   } catch (err) {
     throw new SfnError('ValidationException', `${member} is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-function stringMember(request: Request, member: string): string {
-  const value = request[member];
-  if (value === undefined || value === null) {
-    throw new SfnError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
-  return value;
 }

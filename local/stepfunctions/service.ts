@@ -15,7 +15,14 @@ import type { ExecutionStatusChange, StatusChangeListener } from './events';
 import { issueToken, readToken } from './page-token';
 import { redrivability, resumePoint } from './redrive';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
-import { parseExecutionArn, parseExecutionInput, validateExecutionName, validateStateMachineArn } from './validation';
+import {
+  optionalString,
+  parseExecutionArn,
+  parseExecutionInput,
+  requiredString,
+  validateExecutionName,
+  validateStateMachineArn,
+} from './validation';
 
 /** Who calls: a role's session (checked against its policies) or the local developer (allowed everything). */
 export type Caller = { readonly kind: 'developer' } | { readonly kind: 'role'; readonly roleArn: string };
@@ -91,9 +98,8 @@ export class StepFunctionsService {
     return () => void this.listeners.delete(listener);
   }
 
-  private emit(executionArn: string): void {
-    const r = this.options.store.get(executionArn);
-    if (!r || this.listeners.size === 0) return;
+  private emit(r: ExecutionRecord): void {
+    if (this.listeners.size === 0) return;
     const change: ExecutionStatusChange = {
       executionArn: r.executionArn,
       stateMachineArn: r.stateMachineArn,
@@ -152,7 +158,7 @@ export class StepFunctionsService {
 
   /** StartExecution: `{stateMachineArn, name?, input?}` → `{executionArn, startDate}`. */
   async startExecution(caller: Caller, request: Request): Promise<{ executionArn: string; startDate: number }> {
-    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const machineArn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     const name = optionalString(request, 'name') ?? randomUUID();
     const input = optionalString(request, 'input') ?? '{}';
     validateExecutionName(name);
@@ -186,7 +192,9 @@ export class StepFunctionsService {
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
     this.options.definitions?.ran(executionArn, machine.definitionText);
-    this.launch(engine, { executionArn, name, input: parsedInput, startDate });
+    this.launch(engine, { executionArn, name, input: parsedInput, startDate }, record);
+    // Answered once on disk: an execution the client knows of survives a kill of the runtime.
+    await this.committed(executionArn);
     return { executionArn, startDate: seconds(startDate) };
   }
 
@@ -195,7 +203,7 @@ export class StepFunctionsService {
    * or ABORTED execution from its unsuccessful state under the same ARN, appending to its history.
    */
   async redriveExecution(caller: Caller, request: Request): Promise<{ redriveDate: number }> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     const clientToken = optionalString(request, 'clientToken');
     if (clientToken !== undefined && (clientToken.length < 1 || clientToken.length > 64)) {
@@ -220,30 +228,56 @@ export class StepFunctionsService {
     }
     const point = resumePoint(this.options.store.history(arn), engine.topLevelStates);
     const redriveCount = (record.redriveCount ?? 0) + 1;
-    this.options.store.reopen(arn, now, {
+    const reopened = this.options.store.reopen(arn, now, {
       timestamp: now,
       type: 'ExecutionRedriven',
       executionRedrivenEventDetails: { redriveCount },
     });
+    // Unreachable after the check above (nothing ran in between); kept so a record is at hand.
+    if (!reopened)
+      throw new SfnError(
+        'ExecutionNotRedrivable',
+        `Execution cannot be redriven: Execution is RUNNING and cannot be redriven: '${arn}'`,
+      );
     if (clientToken !== undefined) {
       this.redriveTokens.set(arn, { token: clientToken, date: now });
       // Bounded: tokens only guard retries of a call, which come within seconds.
       if (this.redriveTokens.size > 1000) this.redriveTokens.delete(this.redriveTokens.keys().next().value!);
     }
-    this.launch(engine, {
-      executionArn: arn,
-      name: record.name,
-      input: JSON.parse(point.state === undefined ? record.input : point.input),
-      startDate: record.startDate,
-      redriveCount,
-      eventsBefore: this.options.store.historyLength(arn),
-      ...(point.state !== undefined ? { resumeAt: point.state } : {}),
-    });
+    this.launch(
+      engine,
+      {
+        executionArn: arn,
+        name: record.name,
+        input: JSON.parse(point.state === undefined ? record.input : point.input),
+        startDate: record.startDate,
+        redriveCount,
+        eventsBefore: this.options.store.historyLength(arn),
+        ...(point.state !== undefined ? { resumeAt: point.state } : {}),
+      },
+      reopened,
+    );
+    await this.committed(arn);
     return { redriveDate: seconds(now) };
   }
 
+  // Waits for the store's commit of the execution's start; if it failed, the execution stops here too.
+  private async committed(executionArn: string): Promise<void> {
+    try {
+      await Promise.all([this.options.store.committed(), this.options.definitions?.committed()]);
+    } catch (err) {
+      this.running.get(executionArn)?.abort();
+      this.running.delete(executionArn);
+      throw err;
+    }
+  }
+
   // Runs a RUNNING execution of the store on its engine and closes it when the engine is done.
-  private launch(engine: ExecutionEngine, start: Parameters<ExecutionEngine['start']>[0]): void {
+  private launch(
+    engine: ExecutionEngine,
+    start: Parameters<ExecutionEngine['start']>[0],
+    record: ExecutionRecord,
+  ): void {
     const { executionArn } = start;
     let handle: ExecutionHandle;
     try {
@@ -258,7 +292,7 @@ export class StepFunctionsService {
       return;
     }
     this.running.set(executionArn, handle);
-    this.emit(executionArn);
+    this.options.store.afterCommit(() => this.emit(record));
     handle.outcome.then(
       (outcome) => this.finish(executionArn, outcome),
       (err: unknown) => this.finish(executionArn, { status: 'FAILED', error: 'States.Runtime', cause: String(err) }),
@@ -267,7 +301,7 @@ export class StepFunctionsService {
 
   /** StopExecution: `{executionArn, error?, cause?}` → `{stopDate}`. */
   async stopExecution(caller: Caller, request: Request): Promise<{ stopDate: number }> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     const error = optionalString(request, 'error');
     const cause = optionalString(request, 'cause');
@@ -286,7 +320,7 @@ export class StepFunctionsService {
 
   /** DescribeExecution: `{executionArn}` → the execution. */
   async describeExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     await this.authorize(caller, 'states:DescribeExecution', arn as string);
     const r = this.execution(arn as string);
@@ -311,7 +345,7 @@ export class StepFunctionsService {
 
   /** ListExecutions: `{stateMachineArn, statusFilter?, maxResults?, nextToken?}`. */
   async listExecutions(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const machineArn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     const statusFilter = optionalString(request, 'statusFilter');
     if (statusFilter !== undefined && !STATUSES.includes(statusFilter)) {
       throw new SfnError(
@@ -364,7 +398,7 @@ export class StepFunctionsService {
 
   /** GetExecutionHistory: `{executionArn, maxResults?, reverseOrder?, nextToken?, includeExecutionData?}`. */
   async getExecutionHistory(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     const limit = pageSize(request);
     const reverse = request['reverseOrder'] === true;
@@ -396,7 +430,7 @@ export class StepFunctionsService {
 
   /** DescribeStateMachine: `{stateMachineArn}`. */
   async describeStateMachine(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const machineArn = validateStateMachineArn(required(request, 'stateMachineArn'));
+    const machineArn = validateStateMachineArn(requiredString(request, 'stateMachineArn'));
     await this.authorize(caller, 'states:DescribeStateMachine', machineArn);
     const m = this.machine(machineArn);
     return {
@@ -438,7 +472,7 @@ export class StepFunctionsService {
    * with the definition the execution ran (and when it was first served), as AWS answers it.
    */
   async describeStateMachineForExecution(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'executionArn');
+    const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
     await this.authorize(caller, 'states:DescribeStateMachineForExecution', arn);
     const record = this.execution(arn);
@@ -457,7 +491,7 @@ export class StepFunctionsService {
 
   /** ListTagsForResource: `{resourceArn}` → `{tags: [{key, value}]}` (the state machine's `tags_all`). */
   async listTagsForResource(caller: Caller, request: Request): Promise<Record<string, unknown>> {
-    const arn = required(request, 'resourceArn');
+    const arn = requiredString(request, 'resourceArn');
     // Activities and other taggable Step Functions resources are not emulated: only state machines.
     validateStateMachineArn(arn);
     await this.authorize(caller, 'states:ListTagsForResource', arn);
@@ -473,6 +507,7 @@ export class StepFunctionsService {
   abortAll(error: string, cause: string): number {
     const arns = [...this.running.keys()];
     for (const arn of arns) this.abort(arn, error, cause);
+    this.options.store.flush();
     return arns.length;
   }
 
@@ -497,10 +532,7 @@ export class StepFunctionsService {
     );
     this.running.get(executionArn)?.abort();
     this.running.delete(executionArn);
-    if (closed) {
-      this.options.onClosed?.(this.options.store.get(executionArn)!);
-      this.emit(executionArn);
-    }
+    if (closed) this.announceClosed(closed);
   }
 
   private finish(executionArn: string, outcome: Outcome): void {
@@ -527,10 +559,15 @@ export class StepFunctionsService {
                 errorFields(outcome),
             },
           );
-    if (closed) {
-      this.options.onClosed?.(this.options.store.get(executionArn)!);
-      this.emit(executionArn);
-    }
+    if (closed) this.announceClosed(closed);
+  }
+
+  // Once the close is on disk: no subscriber (a webhook) hears of an end a crash could still undo.
+  private announceClosed(closed: ExecutionRecord): void {
+    this.options.store.afterCommit(() => {
+      this.options.onClosed?.(closed);
+      this.emit(closed);
+    });
   }
 
   private async authorize(caller: Caller, action: string, resource: string): Promise<void> {
@@ -575,25 +612,6 @@ function errorFields(outcome: { error?: string; cause?: string }): { error?: str
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
   };
-}
-
-function required(request: Request, member: string): string {
-  const value = request[member];
-  if (value === undefined || value === null) {
-    throw new SfnError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
-    );
-  }
-  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
-  return value;
-}
-
-function optionalString(request: Request, member: string): string | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
-  return value;
 }
 
 function lengthError(member: string, max: number): SfnError {

@@ -2,8 +2,11 @@
  * Node's built-in `node:sqlite`, loaded without the one-time "SQLite is an experimental feature"
  * ExperimentalWarning that Node 22 and 23 print when the module loads: the runtime's output (`npm
  * start`, and tests that read stderr) must show only what the runtime says. Every other warning,
- * including later ones from SQLite, still goes through.
+ * including later ones from SQLite, still goes through. Also how the runtime's databases are opened
+ * and written (one transaction helper for the execution store and the definition revisions).
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as Sqlite from 'node:sqlite';
 
 function load(): typeof Sqlite {
@@ -34,3 +37,26 @@ export const DatabaseSync = sqlite.DatabaseSync;
 export type DatabaseSync = Sqlite.DatabaseSync;
 /** A prepared statement. */
 export type StatementSync = Sqlite.StatementSync;
+
+/**
+ * Opens (or creates) the database `file` in `dir` (created too) as the runtime's stores keep theirs:
+ * write-ahead log, `synchronous = NORMAL` (store.ts says why) and a 5-second wait for a lock.
+ */
+export function openDatabase(dir: string, file: string): DatabaseSync {
+  mkdirSync(dir, { recursive: true });
+  const db = new DatabaseSync(join(dir, file));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  return db;
+}
+
+/** Runs `body` in BEGIN IMMEDIATE … COMMIT; rolls back and rethrows when it throws. */
+export function transaction(db: DatabaseSync, body: () => void): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    body();
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}

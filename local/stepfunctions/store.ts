@@ -4,22 +4,23 @@
  * filtering are indexed queries, and memory does not grow with the number of executions: the process
  * holds only the running executions and their histories so far.
  *
- * A start, a close and a redrive are each one committed transaction in write-ahead-log mode before
- * they become visible through the API; a committed transaction is in the WAL file (the page cache,
- * which survives the process being killed), so a finished execution is on disk before any client can
- * see it finished. The events between are written with the close. `synchronous =
- * NORMAL` trades durability across a power cut (not a process kill) for speed, as the old files did.
+ * Starts, closes and redrives are queued and committed together, one transaction in write-ahead-log
+ * mode per turn of the event loop ({@link WriteBatch}), and become visible only once committed: a
+ * read of an execution with queued writes commits them first, {@link ExecutionStore.committed} is
+ * what the service awaits before it answers, and {@link ExecutionStore.afterCommit} what it announces
+ * status changes through. A committed transaction is in the WAL file (the page cache, which survives
+ * the process being killed), so an execution is on disk before any client learns of it, and a
+ * finished one before any client can see it finished. The events between are written with the close.
+ * `synchronous = NORMAL` trades durability across a power cut (not a process kill) for speed, as the
+ * old files did.
  *
- * A data folder in the earlier format (`executions.jsonl` + `history.jsonl`) is migrated on open: every
- * execution and its history is copied in one transaction, then the old files are renamed to
- * `*.migrated` (kept, not deleted). A crash between the two repeats the copy, which skips executions
- * already present.
+ * A data folder in the earlier format (`executions.jsonl` + `history.jsonl`) is migrated on open
+ * (store-migration.ts).
  */
-
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ExecutionStatusName } from '../../lambda-src/shared/step-functions-arn';
-import { DatabaseSync, type StatementSync } from './sqlite';
+import { type DatabaseSync, openDatabase, type StatementSync, transaction } from './sqlite';
+import { migrateJsonl } from './store-migration';
+import { WriteBatch } from './write-batch';
 
 /**
  * Execution statuses the runtime produces. PENDING_REDRIVE (a Distributed Map's child executions
@@ -84,11 +85,19 @@ export interface Closing {
   readonly cause?: string;
 }
 
-/** A running execution: its row, its history so far, and how many of those events are in the database. */
+/**
+ * A running execution (or one whose close is not committed yet): its row (0 until inserted), its
+ * summary, its history so far, how many of those events are in the database, and how many of its
+ * writes wait for the commit.
+ */
 interface Live {
-  readonly seq: number;
+  seq: number;
+  readonly record: ExecutionRecord;
   readonly events: HistoryEvent[];
   stored: number;
+  pending: number;
+  /** Set by `close`: the summary once the close is committed. */
+  closed?: ExecutionRecord;
 }
 
 /** The database file inside the store's folder. */
@@ -140,6 +149,7 @@ CREATE TABLE IF NOT EXISTS events (
 /** Persistent execution store of one runtime data folder. */
 export class ExecutionStore {
   private readonly db: DatabaseSync;
+  private readonly batch = new WriteBatch((body) => transaction(this.db, body));
   /** Running executions: their row and last event id (bounded by the running count, not the total). */
   private readonly live = new Map<string, Live>();
   /** The listing queries, one per combination of filters (at most 16). */
@@ -160,9 +170,7 @@ export class ExecutionStore {
   >;
 
   private constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.db = new DatabaseSync(join(dir, DATABASE_FILE));
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db = openDatabase(dir, DATABASE_FILE);
     this.db.exec(SCHEMA);
     this.statements = {
       byArn: this.db.prepare('SELECT * FROM executions WHERE arn = ?'),
@@ -183,7 +191,11 @@ export class ExecutionStore {
       lastId: this.db.prepare('SELECT max(id) AS id FROM events WHERE execution = ?'),
       running: this.db.prepare("SELECT * FROM executions WHERE status = 'RUNNING'"),
     };
-    this.migrateJsonl();
+    migrateJsonl(dir, {
+      insert: this.statements.insert,
+      insertEvent: this.statements.insertEvent,
+      transaction: (body) => transaction(this.db, body),
+    });
   }
 
   /**
@@ -198,7 +210,7 @@ export class ExecutionStore {
     const aborted: ExecutionRecord[] = [];
     for (const row of store.statements.running.all() as unknown as Row[]) {
       const events = store.storedEvents(row.seq);
-      store.live.set(row.arn, { seq: row.seq, events, stored: events.length });
+      store.live.set(row.arn, { seq: row.seq, record: toRecord(row), events, stored: events.length, pending: 0 });
       store.close(
         row.arn,
         { status: 'ABORTED', stopDate: interrupted.now, error: interrupted.error, cause: interrupted.cause },
@@ -210,11 +222,13 @@ export class ExecutionStore {
       );
       aborted.push(toRecord(row));
     }
+    store.flush();
     return { store, aborted };
   }
 
   /** The execution, read from the database (a snapshot: later changes need another `get`). */
   get(executionArn: string): ExecutionRecord | undefined {
+    this.settle(executionArn);
     const row = this.statements.byArn.get(executionArn) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
@@ -223,6 +237,7 @@ export class ExecutionStore {
    * Executions newest first (by start order) matching `query`, at most `limit`, and whether more match.
    */
   list(query: ListQuery): { executions: ListedExecution[]; more: boolean } {
+    this.flush();
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (query.stateMachineArn !== undefined) {
@@ -251,12 +266,20 @@ export class ExecutionStore {
 
   /** Number of executions known. */
   get size(): number {
+    this.flush();
     return Number((this.statements.count.get() as { n: number }).n);
   }
 
-  /** Records a new RUNNING execution and its first event; on disk before this returns. */
+  /**
+   * Records a new RUNNING execution and its first event, committed with the next batch: await
+   * {@link committed} before telling anyone. The caller has checked that the ARN is new (`get`).
+   */
   add(record: ExecutionRecord, started: NewHistoryEvent): void {
-    this.transaction(() => {
+    const first: HistoryEvent = { ...started, id: 1, previousEventId: 0 };
+    const running: ExecutionRecord = { ...record, status: 'RUNNING', redriveCount: 0 };
+    const live: Live = { seq: 0, record: running, events: [first], stored: 1, pending: 1 };
+    this.live.set(record.executionArn, live);
+    const write = (): void => {
       const result = this.statements.insert.run(
         record.executionArn,
         record.stateMachineArn,
@@ -271,11 +294,14 @@ export class ExecutionStore {
         0,
         null,
       );
-      const seq = Number(result.lastInsertRowid);
-      const first: HistoryEvent = { ...started, id: 1, previousEventId: 0 };
-      this.statements.insertEvent.run(seq, 1, JSON.stringify(first));
-      this.live.set(record.executionArn, { seq, events: [first], stored: 1 });
-    });
+      live.seq = Number(result.lastInsertRowid);
+      this.statements.insertEvent.run(live.seq, 1, JSON.stringify(first));
+    };
+    this.batch.write(
+      write,
+      () => live.pending--,
+      () => this.live.delete(record.executionArn),
+    );
   }
 
   /**
@@ -285,21 +311,26 @@ export class ExecutionStore {
    */
   append(executionArn: string, event: NewHistoryEvent): void {
     const live = this.live.get(executionArn);
-    if (!live) return; // closed already (e.g. stopped while a task was finishing): AWS drops such events too
+    if (!live || live.closed) return; // closed already (e.g. stopped while a task was finishing): AWS drops such events too
     const n = live.events.length;
     live.events.push({ ...event, id: n + 1, previousEventId: n });
   }
 
   /**
-   * Closes a running execution: its last event and closing summary are committed before the new
-   * status is visible. No-op (returns false) when it is not running.
+   * Closes a running execution: its last event and closing summary are committed with the next
+   * batch, and the new status is visible once they are. Returns the closed summary, or undefined (and
+   * does nothing) when it is not running.
    */
-  close(executionArn: string, closing: Closing, lastEvent: NewHistoryEvent): boolean {
+  close(executionArn: string, closing: Closing, lastEvent: NewHistoryEvent): ExecutionRecord | undefined {
     const live = this.live.get(executionArn);
-    if (!live) return false;
+    if (!live || live.closed) return undefined;
     const n = live.events.length;
     live.events.push({ ...lastEvent, id: n + 1, previousEventId: n });
-    this.transaction(() => {
+    const { stopDate: _s, output: _o, error: _e, cause: _c, ...open } = live.record;
+    const closed: ExecutionRecord = { ...open, ...closing };
+    live.closed = closed;
+    live.pending++;
+    const write = (): void => {
       for (const event of live.events.slice(live.stored))
         this.statements.insertEvent.run(live.seq, event.id, JSON.stringify(event));
       this.statements.close.run(
@@ -310,33 +341,74 @@ export class ExecutionStore {
         closing.cause ?? null,
         live.seq,
       );
-    });
-    this.live.delete(executionArn);
-    return true;
+    };
+    this.batch.write(
+      write,
+      () => {
+        live.pending--;
+        if (this.live.get(executionArn) === live) this.live.delete(executionArn);
+      },
+      () => {
+        live.pending--;
+        live.closed = undefined;
+        live.events.length = n;
+      },
+    );
+    return closed;
   }
 
   /**
    * Makes a closed execution RUNNING again (a redrive): counts the redrive, clears the closing
    * summary and appends `event` (ExecutionRedriven) to the same history. False when it is running or unknown.
    */
-  reopen(executionArn: string, redriveDate: number, event: NewHistoryEvent): boolean {
-    if (this.live.has(executionArn)) return false;
+  reopen(executionArn: string, redriveDate: number, event: NewHistoryEvent): ExecutionRecord | undefined {
+    this.settle(executionArn);
+    if (this.live.has(executionArn)) return undefined;
     const row = this.statements.byArn.get(executionArn) as Row | undefined;
-    if (!row) return false;
+    if (!row) return undefined;
     const events = this.storedEvents(row.seq);
     const n = events.length;
     const redriven: HistoryEvent = { ...event, id: n + 1, previousEventId: n };
     events.push(redriven);
-    this.transaction(() => {
+    const { stopDate: _s, output: _o, error: _e, cause: _c, ...closed } = toRecord(row);
+    const record: ExecutionRecord = {
+      ...closed,
+      status: 'RUNNING',
+      redriveCount: (closed.redriveCount ?? 0) + 1,
+      redriveDate,
+    };
+    const live: Live = { seq: row.seq, record, events, stored: events.length, pending: 1 };
+    this.live.set(executionArn, live);
+    const write = (): void => {
       this.statements.insertEvent.run(row.seq, redriven.id, JSON.stringify(redriven));
       this.statements.reopen.run(redriveDate, row.seq);
-    });
-    this.live.set(executionArn, { seq: row.seq, events, stored: events.length });
-    return true;
+    };
+    this.batch.write(
+      write,
+      () => live.pending--,
+      () => this.live.delete(executionArn),
+    );
+    return record;
+  }
+
+  /** Resolves once every write queued so far is committed; rejects when that transaction failed. */
+  committed(): Promise<void> {
+    return this.batch.committed();
+  }
+
+  /** Calls `fn` once every write queued so far is committed (now, when none is queued); never when it failed. */
+  afterCommit(fn: () => void): void {
+    this.batch.afterCommit(fn);
+  }
+
+  /** Commits queued writes now. @throws what the transaction threw */
+  flush(): void {
+    this.batch.flush();
   }
 
   /** The history of an execution, oldest first (empty when unknown). */
   history(executionArn: string): HistoryEvent[] {
+    this.settle(executionArn);
     const live = this.live.get(executionArn);
     if (live) return [...live.events];
     const seq = this.seqOf(executionArn);
@@ -345,6 +417,7 @@ export class ExecutionStore {
 
   /** Events `from`..`to` (ids, inclusive) of an execution's history, oldest first. */
   events(executionArn: string, from: number, to: number): HistoryEvent[] {
+    this.settle(executionArn);
     const live = this.live.get(executionArn);
     if (live) return live.events.slice(Math.max(from, 1) - 1, Math.max(to, 0));
     const seq = this.seqOf(executionArn);
@@ -356,6 +429,7 @@ export class ExecutionStore {
 
   /** The number of events in an execution's history (ids are 1..n); 0 when unknown. */
   historyLength(executionArn: string): number {
+    this.settle(executionArn);
     const live = this.live.get(executionArn);
     if (live) return live.events.length;
     const seq = this.seqOf(executionArn);
@@ -365,9 +439,17 @@ export class ExecutionStore {
 
   /** Closes the database. */
   dispose(): void {
-    // Executions still finishing on their engine write nothing more (as when the process is gone).
+    if (!this.db.isOpen) return;
+    // What was done is written; executions still finishing on their engine write nothing more (as
+    // when the process is gone).
+    this.flush();
     this.live.clear();
-    if (this.db.isOpen) this.db.close();
+    this.db.close();
+  }
+
+  // Commits the execution's queued writes before it is read: only what is on disk is visible.
+  private settle(executionArn: string): void {
+    if ((this.live.get(executionArn)?.pending ?? 0) > 0) this.flush();
   }
 
   private storedEvents(seq: number): HistoryEvent[] {
@@ -380,115 +462,6 @@ export class ExecutionStore {
     const row = this.statements.seqOf.get(executionArn) as { seq: number } | undefined;
     return row === undefined ? undefined : Number(row.seq);
   }
-
-  private transaction(body: () => void): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      body();
-      this.db.exec('COMMIT');
-    } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
-    }
-  }
-
-  // Copies a data folder of the earlier JSON-lines format into the database (see the module comment).
-  private migrateJsonl(): void {
-    const file = join(this.dir, 'executions.jsonl');
-    if (!existsSync(file)) return;
-    const historyFile = join(this.dir, 'history.jsonl');
-    const records = new Map<string, LegacyRecord>();
-    const pointers = new Map<string, [number, number]>();
-    for (const raw of readFileSync(file, 'utf8').split('\n')) {
-      if (raw === '') continue;
-      let line: LegacyLine;
-      try {
-        line = JSON.parse(raw) as LegacyLine;
-      } catch {
-        continue; // torn by a crash mid-write, as the old loader skipped it
-      }
-      if (line.op === 'start' || line.op === 'full') {
-        records.set(line.r.executionArn, { ...line.r });
-        if (line.op === 'full' && line.h) pointers.set(line.r.executionArn, line.h);
-      } else if (line.op === 'end') {
-        const record = records.get(line.arn);
-        if (record) {
-          Object.assign(record, line.c);
-          pointers.set(line.arn, line.h);
-        }
-      } else if (line.op === 'redrive') {
-        const record = records.get(line.arn);
-        if (record) {
-          // Running again; the history before the redrive stays at the last `end` pointer.
-          for (const key of ['stopDate', 'output', 'error', 'cause'] as const) delete record[key];
-          Object.assign(record, {
-            status: 'RUNNING',
-            redriveCount: (record.redriveCount ?? 0) + 1,
-            redriveDate: line.d,
-          });
-        }
-      }
-    }
-    const historyFd = existsSync(historyFile) ? openSync(historyFile, 'r') : undefined;
-    try {
-      this.transaction(() => {
-        for (const r of records.values()) {
-          const inserted = this.statements.insert.run(
-            r.executionArn,
-            r.stateMachineArn,
-            r.name,
-            r.status,
-            r.startDate,
-            r.stopDate ?? null,
-            r.input,
-            r.output ?? null,
-            r.error ?? null,
-            r.cause ?? null,
-            r.redriveCount ?? 0,
-            r.redriveDate ?? null,
-          );
-          if (inserted.changes === 0) continue; // copied by an earlier, interrupted migration
-          const seq = Number(inserted.lastInsertRowid);
-          const events = legacyHistory(historyFd, pointers.get(r.executionArn)) ?? [legacyStartedEvent(r)];
-          for (const event of events) this.statements.insertEvent.run(seq, event.id, JSON.stringify(event));
-        }
-      });
-    } finally {
-      if (historyFd !== undefined) closeSync(historyFd);
-    }
-    renameSync(file, `${file}.migrated`);
-    if (existsSync(historyFile)) renameSync(historyFile, `${historyFile}.migrated`);
-  }
-}
-
-type LegacyRecord = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] };
-type LegacyLine =
-  | { op: 'start'; r: LegacyRecord }
-  | { op: 'end'; arn: string; c: Closing; h: [number, number] }
-  | { op: 'redrive'; arn: string; d: number }
-  | { op: 'full'; r: LegacyRecord; h?: [number, number] };
-
-// One execution's history from the old history.jsonl (offset and length); undefined when unreadable.
-function legacyHistory(fd: number | undefined, pointer: [number, number] | undefined): HistoryEvent[] | undefined {
-  if (fd === undefined || !pointer) return undefined;
-  const buffer = Buffer.alloc(pointer[1]);
-  const read = readSync(fd, buffer, 0, pointer[1], pointer[0]);
-  try {
-    const events = JSON.parse(buffer.subarray(0, read).toString('utf8')) as HistoryEvent[];
-    return Array.isArray(events) && events.length > 0 ? events : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function legacyStartedEvent(record: ExecutionRecord): HistoryEvent {
-  return {
-    id: 1,
-    previousEventId: 0,
-    timestamp: record.startDate,
-    type: 'ExecutionStarted',
-    executionStartedEventDetails: { input: record.input, inputDetails: { truncated: false } },
-  };
 }
 
 function toRecord(row: Row): ExecutionRecord {

@@ -1,12 +1,16 @@
 /**
  * How the engine runs a Task state: the resources the local runtime emulates (Lambda invoke,
- * request-response and `.waitForTaskToken`), their history events, TimeoutSeconds and
- * HeartbeatSeconds.
+ * request-response and `.waitForTaskToken`; Step Functions' own StartExecution, request-response),
+ * their history events, TimeoutSeconds and HeartbeatSeconds.
  */
 import type { TaskTokens } from './callbacks';
 import { StatesError } from './interpreter/errors';
 import type { Runtime, TaskCall } from './interpreter/types';
 import { type LambdaTaskContext, type LambdaTaskKind, runLambdaTask, TaskFailure } from './lambda-task';
+import { runStartExecutionTask, STATES_START_EXECUTION, type StartExecutionTaskContext } from './start-execution-task';
+
+/** What a Task state may call. */
+export type TaskContext = LambdaTaskContext & StartExecutionTaskContext;
 
 /** The Lambda invoke integration's resource. */
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -19,15 +23,15 @@ export const WAIT_FOR_TOKEN = '.waitForTaskToken';
  * TimeoutSeconds (`States.Timeout`).
  * @throws StatesError as the task failed.
  */
-export async function runTaskCall(
-  ctx: LambdaTaskContext,
-  tokens: TaskTokens,
-  call: TaskCall,
-  rt: Runtime,
-): Promise<unknown> {
+export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: TaskCall, rt: Runtime): Promise<unknown> {
   const waits = call.resource.endsWith(WAIT_FOR_TOKEN);
   const base = waits ? call.resource.slice(0, -WAIT_FOR_TOKEN.length) : call.resource;
-  const kind: LambdaTaskKind = base === LAMBDA_INVOKE ? 'integration' : 'direct';
+  const startsExecution = base === STATES_START_EXECUTION;
+  const kind: LambdaTaskKind = base === LAMBDA_INVOKE || startsExecution ? 'integration' : 'direct';
+  // What a Task* event names as its resource (a function-ARN Resource records LambdaFunction* events).
+  const resourceFields = startsExecution
+    ? { resourceType: 'states', resource: 'startExecution' }
+    : { resourceType: 'lambda', resource: 'invoke' };
   let open = true;
   let submitted = false;
   // After a timeout, what the task still reports is dropped, as AWS ignores a late result.
@@ -39,17 +43,18 @@ export async function runTaskCall(
     } else rt.record(type, details);
   };
   const work = (async () => {
-    const invoked = await runLambdaTask(ctx, kind, base, call.input, call.timeoutSeconds, record).catch(
-      (err: unknown) => {
-        throw err instanceof TaskFailure ? new StatesError(err.name, err.message) : err;
-      },
-    );
+    const invoked = await (startsExecution
+      ? runStartExecutionTask(ctx, call.input, call.timeoutSeconds, record)
+      : runLambdaTask(ctx, kind, base, call.input, call.timeoutSeconds, record)
+    ).catch((err: unknown) => {
+      throw err instanceof TaskFailure ? new StatesError(err.name, err.message) : err;
+    });
     if (!waits) return invoked;
     submitted = true;
     const { output } = await tokens
       .wait(call.taskToken as string, call.heartbeatSeconds, call.signal)
       .catch((err: unknown) => {
-        if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, err);
+        if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, resourceFields, err);
         throw err;
       });
     record({
@@ -69,7 +74,7 @@ export async function runTaskCall(
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = new StatesError('States.Timeout', undefined);
-      recordTimeoutOrFailure(record, kind, err);
+      recordTimeoutOrFailure(record, kind, resourceFields, err);
       open = false;
       reject(err);
     }, timeoutSeconds * 1000);
@@ -85,12 +90,13 @@ export async function runTaskCall(
 function recordTimeoutOrFailure(
   record: (event: { readonly type: string; readonly [k: string]: unknown }) => void,
   kind: LambdaTaskKind,
+  resourceFields: { readonly resourceType: string; readonly resource: string },
   err: StatesError,
 ): void {
   const timedOut = err.error === 'States.Timeout' || err.error === 'States.HeartbeatTimeout';
   const prefix = kind === 'integration' ? 'task' : 'lambdaFunction';
   const suffix = timedOut ? 'TimedOut' : 'Failed';
-  const resource = kind === 'integration' ? { resourceType: 'lambda', resource: 'invoke' } : {};
+  const resource = kind === 'integration' ? resourceFields : {};
   record({
     type: `${kind === 'integration' ? 'Task' : 'LambdaFunction'}${suffix}`,
     [`${prefix}${suffix}EventDetails`]: {

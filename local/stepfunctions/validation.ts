@@ -9,6 +9,36 @@ import {
 } from '../../lambda-src/shared/step-functions-arn';
 import { SfnError } from './errors';
 
+/** A request's members, as the JSON body names them. */
+type Request = Readonly<Record<string, unknown>>;
+
+/**
+ * A string member the request must have.
+ * @throws SfnError ValidationException when it is absent or null, SerializationException when it is
+ * not a string (AWS's wording for each).
+ */
+export function requiredString(request: Request, member: string): string {
+  const value = optionalString(request, member);
+  if (value === undefined) {
+    throw new SfnError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A string member the request may have; `undefined` when it is absent or null.
+ * @throws SfnError SerializationException when it is not a string.
+ */
+export function optionalString(request: Request, member: string): string | undefined {
+  const value = request[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new SfnError('SerializationException', `Expected a string for '${member}'`);
+  return value;
+}
+
 /** Largest execution input, in UTF-8 bytes (256 KiB). */
 export const MAX_INPUT_BYTES = 262_144;
 

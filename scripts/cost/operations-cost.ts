@@ -16,7 +16,7 @@ import { parseConfig } from '../../stacks/config';
 import { ALARM_MEANINGS } from '../../stacks/constructs/job-alarms';
 import type { JobDefinition } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { ALARM_DEFAULTS, type ApiAlarmName, JOB_ALARMS, type JobAlarmName } from '../../stacks/schedules';
+import { ALARM_DEFAULTS, type AlarmName, JOB_ALARMS, type JobAlarmName, SCHEDULE_ALARMS } from '../../stacks/schedules';
 
 /** A price, where it is published, and when it was read there. */
 export interface Price {
@@ -46,8 +46,8 @@ function alarmMetrics(alarm: Record<string, unknown>): number {
   return queries ? queries.filter((q) => q.metric !== undefined).length : 1;
 }
 
-/** The rows: what is added per job, per schedule and per stage, with its monthly cost at rest. */
-export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][] {
+/** The stack `npm run synth` makes of these jobs, as Terraform JSON. */
+function synthesize(jobs: readonly JobDefinition[]): Synthesized {
   const buildDir = mkdtempSync(join(tmpdir(), 'async-api-cost-'));
   try {
     const stack = new AsyncApiStack(Testing.app(), 'async-api-dev', {
@@ -55,51 +55,81 @@ export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][
       buildDir,
       jobs,
     });
-    const doc = JSON.parse(Testing.synth(stack)) as Synthesized;
-    const all = (type: string) => Object.values(doc.resource[type] ?? {});
-    const alarms = all('aws_cloudwatch_metric_alarm');
-    const perJob = alarms.filter((a) => JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'));
-    const jobMetrics = perJob.reduce((n, a) => n + alarmMetrics(a), 0) / jobs.length;
-    const stageAlarms = alarms.filter((a) => !perJob.includes(a));
-    const stageMetrics = stageAlarms.reduce((n, a) => n + alarmMetrics(a), 0);
-    const keys = all('aws_kms_key').filter((k) => String(k['description']).includes('alarm topic')).length;
-    const dashboards = all('aws_cloudwatch_dashboard').length;
-    const named = (type: string, attribute: string, suffix: string) =>
-      all(type).filter((r) => String(r[attribute]).endsWith(suffix)).length;
-    const free =
-      named('aws_sns_topic', 'name', '-alarms') +
-      all('aws_scheduler_schedule_group').length +
-      named('aws_iam_role', 'name', '-scheduler') +
-      named('aws_sqs_queue', 'name', '-schedule-dead-letters');
-    const usd = (n: number) => `$${n.toFixed(2)}`;
-    const rows: string[][] = [
-      ['what', 'added', 'count', 'USD per month at rest'],
-      [
-        'execution alarms (failed, timed out, throttled, aborted)',
-        'per job',
-        `${perJob.length / jobs.length} alarms, ${jobMetrics} metrics`,
-        usd(jobMetrics * PRICES.alarmMetric.usd),
-      ],
-      ['EventBridge Scheduler schedule', 'per schedule', '1', `${usd(0)} (billed per invocation)`],
-      [
-        'API alarms (webhook dead letters, 5xx rate, route functions errors)',
-        'per stage',
-        `${stageAlarms.length} alarms, ${stageMetrics} metrics`,
-        usd(stageMetrics * PRICES.alarmMetric.usd),
-      ],
-      ['CloudWatch dashboard', 'per stage', String(dashboards), usd(dashboards * PRICES.dashboard.usd)],
-      ['KMS key of the alarm topic', 'per stage', String(keys), usd(keys * PRICES.kmsKey.usd)],
-      [
-        'alarm topic, schedule group, scheduler role, schedule dead-letter queue',
-        'per stage',
-        String(free),
-        `${usd(0)} (billed per request)`,
-      ],
-    ];
-    return rows;
+    return JSON.parse(Testing.synth(stack)) as Synthesized;
   } finally {
     rmSync(buildDir, { recursive: true, force: true });
   }
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+/** The alarm rows: per job (averaged over the jobs), the API's, and the missed-run ones. */
+function alarmRows(doc: Synthesized, jobCount: number): string[][] {
+  const alarms = Object.values(doc.resource['aws_cloudwatch_metric_alarm'] ?? {});
+  const metrics = (list: readonly Record<string, unknown>[]) => list.reduce((n, a) => n + alarmMetrics(a), 0);
+  const missedRun = alarms.filter((a) =>
+    SCHEDULE_ALARMS.some((name) => String(a['alarm_description']).includes(`(${name})`)),
+  );
+  const perJob = alarms.filter(
+    (a) => !missedRun.includes(a) && JSON.stringify(a['dimensions'] ?? {}).includes('StateMachineArn'),
+  );
+  const stage = alarms.filter((a) => !perJob.includes(a) && !missedRun.includes(a));
+  const row = (what: string, added: string, list: readonly Record<string, unknown>[], per = 1) => [
+    what,
+    added,
+    `${list.length / per} alarms, ${metrics(list) / per} metrics`,
+    usd((metrics(list) / per) * PRICES.alarmMetric.usd),
+  ];
+  return [
+    row('execution alarms (failed, timed out, throttled, aborted)', 'per job', perJob, jobCount),
+    row('API alarms (webhook dead letters, 5xx rate, route functions errors)', 'per stage', stage),
+    row(
+      'missed-run alarms (launcher failed, timed out; schedule dead letters), with a schedule',
+      'per stage',
+      missedRun,
+    ),
+  ];
+}
+
+/** The rows: what is added per job, per schedule and per stage, with its monthly cost at rest. */
+export function operationsCost(jobs: readonly JobDefinition[] = JOBS): string[][] {
+  const doc = synthesize(jobs);
+  const all = (type: string) => Object.values(doc.resource[type] ?? {});
+  const keys = all('aws_kms_key').filter((k) => String(k['description']).includes('alarm topic')).length;
+  const dashboards = all('aws_cloudwatch_dashboard').length;
+  const named = (type: string, attribute: string, suffix: string) =>
+    all(type).filter((r) => String(r[attribute]).endsWith(suffix)).length;
+  const free =
+    named('aws_sns_topic', 'name', '-alarms') +
+    all('aws_scheduler_schedule_group').length +
+    named('aws_iam_role', 'name', '-scheduler') +
+    named('aws_sqs_queue', 'name', '-schedule-dead-letters');
+  const launcher =
+    named('aws_sfn_state_machine', 'name', '-schedule-launcher') +
+    named('aws_iam_role', 'name', '-schedule-launcher-states') +
+    named('aws_cloudwatch_log_group', 'name', '-schedule-launcher-states');
+  const [jobAlarms, apiAlarms, missedRunAlarms] = alarmRows(doc, jobs.length);
+  return [
+    ['what', 'added', 'count', 'USD per month at rest'],
+    jobAlarms!,
+    ['EventBridge Scheduler schedule', 'per schedule', '1', `${usd(0)} (billed per invocation)`],
+    apiAlarms!,
+    missedRunAlarms!,
+    ['CloudWatch dashboard', 'per stage', String(dashboards), usd(dashboards * PRICES.dashboard.usd)],
+    ['KMS key of the alarm topic', 'per stage', String(keys), usd(keys * PRICES.kmsKey.usd)],
+    [
+      'alarm topic, schedule group, scheduler role, schedule dead-letter queue',
+      'per stage',
+      String(free),
+      `${usd(0)} (billed per request)`,
+    ],
+    [
+      'schedule launcher: state machine, its role and log group',
+      'per stage',
+      String(launcher),
+      `${usd(0)} (billed per state transition)`,
+    ],
+  ];
 }
 
 /** The Markdown the docs show. */
@@ -120,7 +150,7 @@ export function renderOperationsCost(rows: string[][] = operationsCost()): strin
 }
 
 /** What to do when each alarm fires (docs/jobs.md, "Alarms"). */
-const WHEN_IT_FIRES: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
+const WHEN_IT_FIRES: Readonly<Record<AlarmName, string>> = {
   executionsFailed:
     '`async-api list --job <job> --status FAILED`, then `async-api history <arn>` for the error and cause; fix the input or the code, then `async-api redrive <arn>`',
   executionsTimedOut:
@@ -132,11 +162,17 @@ const WHEN_IT_FIRES: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
     'a webhook could not be delivered: read the messages in the `webhook-dead-letters` queue; the receiver was down or refused the signature',
   api5xx: "the API answers with errors: the access log and the route functions' logs name the failing route",
   statusFunctionErrors: "the status, list, history or redrive function threw: read its log group's newest errors",
+  launcherFailed:
+    'the run was not started: the failed execution of the `<project>-<stage>-schedule-launcher` state machine names the error (`AWSStepFunctionsException` with AccessDenied in its cause: the launcher role; `StateMachineDoesNotExist`: the job was removed); fix it, then start the run by hand under its scheduled name ("A scheduled run was missed" below)',
+  launcherTimedOut:
+    'the launcher hung past its timeout: `async-api list --job <job>` shows whether the run started; if not, start it by hand under its scheduled name',
+  scheduleDeadLetters:
+    'Scheduler could not start the launcher for an hour (its role, the launcher gone, quotas): each message in the `schedule-dead-letters` queue is one missed run; fix the cause, start those runs by hand, delete the messages',
 };
 
 /** The alarm table docs/jobs.md shows between `<!-- alarms:start -->` and `<!-- alarms:end -->`. */
 export function renderAlarmTable(): string {
-  const metricOf = (name: JobAlarmName | ApiAlarmName) =>
+  const metricOf = (name: AlarmName) =>
     name in JOB_ALARMS
       ? `AWS/States ${JOB_ALARMS[name as JobAlarmName]}`
       : (
@@ -144,11 +180,20 @@ export function renderAlarmTable(): string {
             webhookDeadLetters: 'AWS/SQS ApproximateNumberOfMessagesVisible (max)',
             api5xx: 'AWS/ApiGateway 5xx / Count, in %',
             statusFunctionErrors: 'AWS/Lambda Errors, summed',
+            launcherFailed: "AWS/States ExecutionsFailed of the stage's schedule launcher",
+            launcherTimedOut: "AWS/States ExecutionsTimedOut of the stage's schedule launcher",
+            scheduleDeadLetters: 'AWS/SQS ApproximateNumberOfMessagesVisible (max) of the schedule dead-letter queue',
           } as Record<string, string>
         )[name];
-  const rows = (Object.keys(ALARM_DEFAULTS) as (JobAlarmName | ApiAlarmName)[]).map((name) => {
+  const perOf = (name: AlarmName) =>
+    name in JOB_ALARMS
+      ? 'job'
+      : (SCHEDULE_ALARMS as readonly string[]).includes(name)
+        ? 'stage with a schedule'
+        : 'stage';
+  const rows = (Object.keys(ALARM_DEFAULTS) as AlarmName[]).map((name) => {
     const d = ALARM_DEFAULTS[name];
-    return `| \`${name}\` | ${name in JOB_ALARMS ? 'job' : 'stage'} | ${metricOf(name)} | >= ${d.threshold}, ${d.evaluationPeriods} x ${d.periodSeconds} s, missing data ${d.treatMissingData} | ${ALARM_MEANINGS[name]} | ${WHEN_IT_FIRES[name]} |`;
+    return `| \`${name}\` | ${perOf(name)} | ${metricOf(name)} | >= ${d.threshold}, ${d.evaluationPeriods} x ${d.periodSeconds} s, missing data ${d.treatMissingData} | ${ALARM_MEANINGS[name]} | ${WHEN_IT_FIRES[name]} |`;
   });
   return [
     '| alarm | per | metric | fires at (default) | means | when it fires |',

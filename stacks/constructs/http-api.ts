@@ -4,6 +4,7 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { Construct } from 'constructs';
+import { corsOriginProblem } from '../cors';
 
 /** How callers authenticate to the HTTP API's routes. */
 export type ApiAuth =
@@ -43,22 +44,6 @@ export const CORS_RULES = {
   /** Seconds a browser may cache a preflight answer (API Gateway allows up to 86400). */
   maxAge: 600,
 } as const;
-
-/** An origin as browsers send it: scheme, host and optional port, no path, no wildcard. */
-const ORIGIN =
-  /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
-
-/**
- * Why `origin` cannot be an allowed origin, or `undefined` when it can. Wildcards (`*`,
- * `https://*.example.com`) are refused: the local runtime could not match them exactly as API Gateway
- * does, and a JWT-authenticated API has no use for "any origin".
- */
-export function corsOriginProblem(origin: string): string | undefined {
-  if (origin.includes('*')) return `wildcards are not accepted; list each origin: ${JSON.stringify(origin)}`;
-  if (!ORIGIN.test(origin))
-    return `must be scheme://host[:port] in lower case with no path or trailing slash: ${JSON.stringify(origin)}`;
-  return undefined;
-}
 
 /**
  * Access-log line, one JSON object per request. Field names are ours; values are HTTP API

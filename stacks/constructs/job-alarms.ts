@@ -3,23 +3,27 @@ import {
   type CloudwatchMetricAlarmMetricQuery,
 } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
 import type { Naming } from '../naming';
 import {
+  type AlarmName,
   type AlarmSettings,
   type ApiAlarmName,
   JOB_ALARMS,
   type JobAlarmName,
   type ResolvedAlarm,
   resolveAlarm,
+  type ScheduleAlarmName,
   type ScheduledJob,
+  stageAlarmOverridesProblem,
 } from '../schedules';
+import { topicKey } from './topic-key';
 
 /** What each alarm means, for its description (and docs/jobs.md, "Alarms"). */
-export const ALARM_MEANINGS: Readonly<Record<JobAlarmName | ApiAlarmName, string>> = {
+export const ALARM_MEANINGS: Readonly<Record<AlarmName, string>> = {
   executionsFailed: 'executions failed (a state ended in an error no Catch handled)',
   executionsTimedOut: 'executions ran past their TimeoutSeconds',
   executionThrottled: 'StartExecution or state transitions were throttled',
@@ -27,7 +31,18 @@ export const ALARM_MEANINGS: Readonly<Record<JobAlarmName | ApiAlarmName, string
   webhookDeadLetters: 'webhooks could not be delivered and wait in the dead-letter queue',
   api5xx: 'percent of API requests answered with a 5xx',
   statusFunctionErrors: 'invocations of the status, list, history and redrive functions failed',
+  launcherFailed:
+    'a scheduled run was missed: the launcher could not start the job (denied, job gone, throttled past its retries)',
+  launcherTimedOut: 'a scheduled run may be missed: the launcher ran past its TimeoutSeconds',
+  scheduleDeadLetters:
+    'a scheduled run was missed: Scheduler could not start the launcher and sent the event to the dead-letter queue',
 };
+
+/** What the missed-run alarms watch: the stage's schedule launcher and dead-letter queue (`JobSchedules`). */
+export interface ScheduleAlarmTargets {
+  readonly launcherStateMachineArn: string;
+  readonly deadLetterQueueName: string;
+}
 
 /** Props of {@link JobAlarms}. */
 export interface JobAlarmsProps {
@@ -44,6 +59,10 @@ export interface JobAlarmsProps {
   readonly routeFunctionNames: readonly string[];
   /** Overrides of the API-wide alarms. Default: each on with {@link ALARM_DEFAULTS}. */
   readonly apiAlarms?: Readonly<Partial<Record<ApiAlarmName, AlarmSettings>>>;
+  /** The schedules' launcher and dead-letter queue; absent when the stage has no schedule (no missed-run alarm). */
+  readonly schedules?: ScheduleAlarmTargets;
+  /** Overrides of the missed-run alarms. Default: each on with {@link ALARM_DEFAULTS}. */
+  readonly scheduleAlarms?: Readonly<Partial<Record<ScheduleAlarmName, AlarmSettings>>>;
   /** `false` creates no alarm at all (the topic stays, so its ARN does not change). Default `true`. */
   readonly enabled?: boolean;
   readonly region: string;
@@ -54,8 +73,10 @@ export interface JobAlarmsProps {
  * The stage's CloudWatch alarms and the topic they notify (KMS-encrypted like the execution-ended
  * topic; CloudWatch may use the key and publish, for this account's alarms only). Per job, one alarm
  * per execution metric (failed, timed out, throttled, aborted); for the API, the webhook dead-letter
- * queue's depth, the 5xx rate and the route functions' errors. Each is on by default with
- * `ALARM_DEFAULTS`, overridable and switchable off (`alarms` in the registry, `apiAlarms` here).
+ * queue's depth, the 5xx rate and the route functions' errors; when the stage has schedules, a missed
+ * run (the launcher failed or timed out, the schedules' dead-letter queue). Each is on by default with
+ * `ALARM_DEFAULTS`, overridable and switchable off (`alarms` in the registry, `apiAlarms` and
+ * `scheduleAlarms` here).
  *
  * Every resource it creates is a public readonly property.
  */
@@ -68,33 +89,22 @@ export class JobAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: JobAlarmsProps) {
     super(scope, id);
+    for (const field of ['apiAlarms', 'scheduleAlarms'] as const) {
+      const problem = stageAlarmOverridesProblem(field, props[field]);
+      if (problem) throw new Error(problem);
+    }
     const { naming, partition } = props;
     const account = new DataAwsCallerIdentity(this, 'account').accountId;
     const alarmArns = `arn:${partition}:cloudwatch:${props.region}:${account}:alarm:${naming.prefix}-*`;
-    this.key = new KmsKey(this, 'key', {
+    this.key = topicKey(this, {
       description: 'Encrypts the alarm topic; CloudWatch may use it to publish.',
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:${partition}:iam::${account}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Sid: 'CloudWatchPublishes',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': account } },
-          },
-        ],
-      }),
+      partition,
+      account,
+      publisher: {
+        sid: 'CloudWatchPublishes',
+        service: 'cloudwatch.amazonaws.com',
+        condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
     });
     this.topic = new SnsTopic(this, 'topic', { name: naming.name('alarms'), kmsMasterKeyId: this.key.arn });
     this.topicPolicy = new SnsTopicPolicy(this, 'topic-policy', {
@@ -113,7 +123,45 @@ export class JobAlarms extends Construct {
         ],
       }),
     });
-    this.alarms = props.enabled === false ? {} : { ...this.jobAlarms(props), ...this.apiAlarms(props) };
+    this.alarms =
+      props.enabled === false
+        ? {}
+        : { ...this.jobAlarms(props), ...this.apiAlarms(props), ...this.scheduleAlarms(props) };
+  }
+
+  /** A missed scheduled run: the launcher failed or timed out, or Scheduler dead-lettered the event. */
+  private scheduleAlarms(props: JobAlarmsProps): Record<string, CloudwatchMetricAlarm> {
+    const alarms: Record<string, CloudwatchMetricAlarm> = {};
+    const targets = props.schedules;
+    if (!targets) return alarms;
+    const add = (key: ScheduleAlarmName, spec: Omit<AlarmSpec, 'description'>) => {
+      const settings = resolveAlarm(key, props.scheduleAlarms?.[key]);
+      if (!settings.off)
+        alarms[`schedules.${key}`] = this.alarm(key, props, key, settings, {
+          ...spec,
+          description: `Schedules: ${ALARM_MEANINGS[key]}.`,
+        });
+    };
+    const launcher = { StateMachineArn: targets.launcherStateMachineArn };
+    add('launcherFailed', {
+      namespace: 'AWS/States',
+      metricName: 'ExecutionsFailed',
+      statistic: 'Sum',
+      dimensions: launcher,
+    });
+    add('launcherTimedOut', {
+      namespace: 'AWS/States',
+      metricName: 'ExecutionsTimedOut',
+      statistic: 'Sum',
+      dimensions: launcher,
+    });
+    add('scheduleDeadLetters', {
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      statistic: 'Maximum',
+      dimensions: { QueueName: targets.deadLetterQueueName },
+    });
+    return alarms;
   }
 
   private jobAlarms(props: JobAlarmsProps): Record<string, CloudwatchMetricAlarm> {
@@ -174,7 +222,7 @@ export class JobAlarms extends Construct {
   private alarm(
     component: string,
     props: JobAlarmsProps,
-    key: JobAlarmName | ApiAlarmName,
+    key: AlarmName,
     settings: ResolvedAlarm,
     spec: AlarmSpec,
   ): CloudwatchMetricAlarm {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
@@ -13,13 +14,24 @@ import {
   schedulesOf,
 } from '../schedules';
 import { ServiceRole } from './service-role';
+import { StateMachine, type StateMachineLogLevel } from './state-machine';
+
+/** The launcher's hand-written ASL. */
+export const LAUNCHER_DEFINITION_FILE = join(__dirname, '..', '..', 'statemachine', 'schedule-launcher.asl.json');
 
 /**
- * How a scheduled execution is named: the schedule's name and Scheduler's id of the invocation.
- * The scheduled time cannot be used: Scheduler writes it as `2022-03-22T18:59:43Z` and StartExecution
- * refuses ":" in a name (docs/aws-behaviour.md §12.2).
+ * What Scheduler sends the launcher for one run: the job, the schedule's name and the scheduled time
+ * (`2022-03-22T18:59:43Z`), from which the launcher names the job's execution
+ * `<schedule>-20220322T185943Z`, the same for every delivery of that run (docs/aws-behaviour.md §12.2).
  */
-export const SCHEDULED_EXECUTION_NAME = (schedule: string) => `${schedule}-<aws.scheduler.execution-id>`;
+export function launcherInput(stateMachineArn: string, schedule: JobSchedule): string {
+  return JSON.stringify({
+    stateMachineArn,
+    schedule: schedule.name,
+    scheduledTime: '<aws.scheduler.scheduled-time>',
+    input: schedule.input ?? {},
+  });
+}
 
 /** The universal target that calls Step Functions' StartExecution (no Lambda in between). */
 export const START_EXECUTION_TARGET = (partition: string) => `arn:${partition}:scheduler:::aws-sdk:sfn:startExecution`;
@@ -40,6 +52,10 @@ export interface JobSchedulesProps {
   /** Each job's state machine ARN, by job name. */
   readonly stateMachineArns: Readonly<Record<string, string>>;
   readonly partition: string;
+  /** The launcher's log retention, as the jobs'. */
+  readonly logRetentionDays: number;
+  /** The launcher's log level. Default `ERROR`. */
+  readonly logLevel?: StateMachineLogLevel;
 }
 
 /** One schedule and what it became. */
@@ -50,17 +66,20 @@ export interface ScheduleResources {
 }
 
 /**
- * Every job's schedules: EventBridge Scheduler schedules in one group per stage, each calling
- * StartExecution of its job's state machine through the universal target, with a retry policy and an
- * encrypted SQS dead-letter queue. One role for all of them, assumable only by Scheduler for this
- * account's schedules in this group, that may start only the scheduled jobs' executions and send to
- * the dead-letter queue. Nothing is created when no job has a schedule.
+ * Every job's schedules: EventBridge Scheduler schedules in one group per stage, each starting the
+ * launcher state machine through the universal target (no Lambda), with a retry policy and an
+ * encrypted SQS dead-letter queue; the launcher starts the job's execution named by the scheduled
+ * time and takes ExecutionAlreadyExists as done, so a retried delivery never starts a run twice.
+ * Scheduler's role, assumable only by Scheduler for this account's schedules in this group, may start
+ * only the launcher and send to the dead-letter queue; the launcher's role may start only the
+ * scheduled jobs. Nothing is created when no job has a schedule.
  *
  * Every resource it creates is a public readonly property.
  */
 export class JobSchedules extends Construct {
   readonly group?: SchedulerScheduleGroup;
   readonly role?: ServiceRole;
+  readonly launcher?: StateMachine;
   readonly deadLetterQueue?: SqsQueue;
   readonly schedules: readonly ScheduleResources[];
 
@@ -82,18 +101,35 @@ export class JobSchedules extends Construct {
       messageRetentionSeconds: 14 * 24 * 60 * 60,
     });
     const machines = [...new Set(wanted.map((w) => props.stateMachineArns[w.job]!))];
+    const names = apiResourceNames(naming);
+    const account = new DataAwsCallerIdentity(this, 'account').accountId;
+    const launcher = new StateMachine(this, 'launcher', {
+      stateMachineName: names.launcherStateMachine,
+      roleName: names.launcherRole,
+      definitionFile: LAUNCHER_DEFINITION_FILE,
+      partition: props.partition,
+      substitutions: {},
+      invokableFunctionArns: [],
+      statements: [{ sid: 'StartScheduledJobs', actions: ['states:StartExecution'], resources: machines }],
+      accountId: account,
+      logGroupName: names.launcherLogGroup,
+      logRetentionDays: props.logRetentionDays,
+      logLevel: props.logLevel ?? 'ERROR',
+      includeExecutionData: false,
+    });
     const role = new ServiceRole(this, 'role', {
-      roleName: apiResourceNames(naming).schedulerRole,
+      roleName: names.schedulerRole,
       servicePrincipal: 'scheduler.amazonaws.com',
-      sourceAccount: new DataAwsCallerIdentity(this, 'account').accountId,
+      sourceAccount: account,
       statements: [
-        { sid: 'StartScheduledJobs', actions: ['states:StartExecution'], resources: machines },
+        { sid: 'StartLauncher', actions: ['states:StartExecution'], resources: [launcher.stateMachine.arn] },
         { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [deadLetterQueue.arn] },
       ],
     });
     this.group = group;
     this.deadLetterQueue = deadLetterQueue;
     this.role = role;
+    this.launcher = launcher;
     this.schedules = wanted.map(({ job, definition }) => ({
       job,
       definition,
@@ -108,10 +144,10 @@ export class JobSchedules extends Construct {
         target: {
           arn: START_EXECUTION_TARGET(props.partition),
           roleArn: role.role.arn,
+          // No Name: each delivery starts a launcher execution; the launcher names the job's.
           input: JSON.stringify({
-            StateMachineArn: props.stateMachineArns[job]!,
-            Name: SCHEDULED_EXECUTION_NAME(definition.name),
-            Input: JSON.stringify(definition.input ?? {}),
+            StateMachineArn: launcher.stateMachine.arn,
+            Input: launcherInput(props.stateMachineArns[job]!, definition),
           }),
           retryPolicy: SCHEDULE_RETRY,
           deadLetterConfig: { arn: deadLetterQueue.arn },

@@ -131,12 +131,16 @@ export class StateMachine extends Construct {
       servicePrincipal: 'states.amazonaws.com',
       sourceAccount: props.accountId,
       statements: [
-        {
-          sid: 'InvokeWorkers',
-          actions: ['lambda:InvokeFunction'],
-          // The bare ARN and its qualified forms (versions, aliases), nothing else.
-          resources: props.invokableFunctionArns.flatMap((arn) => [arn, `${arn}:*`]),
-        },
+        // The bare ARN and its qualified forms (versions, aliases), nothing else; none when it invokes none.
+        ...(props.invokableFunctionArns.length > 0
+          ? [
+              {
+                sid: 'InvokeWorkers',
+                actions: ['lambda:InvokeFunction'],
+                resources: props.invokableFunctionArns.flatMap((arn) => [arn, `${arn}:*`]),
+              },
+            ]
+          : []),
         ...(props.statements ?? []),
         LOG_DELIVERY,
         XRAY_WRITE,

@@ -3,7 +3,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
@@ -17,6 +17,7 @@ import { STATUS_CHANGE_DETAIL_TYPE, TERMINAL_STATUSES } from '../../lambda-src/s
 import { apiResourceNames } from '../job';
 import type { Naming } from '../naming';
 import { NodejsFunction } from './nodejs-function';
+import { topicKey } from './topic-key';
 import type { WebhookRegistrationTable } from './webhook-registrations';
 
 /** Entry of the webhook sender Lambda. */
@@ -115,29 +116,11 @@ export class WebhookNotifications extends Construct {
   private createTopic(naming: Naming, props: WebhookNotificationsProps, account: string) {
     // EventBridge cannot publish to a topic encrypted with the AWS-managed SNS key: it needs a key whose
     // policy lets events.amazonaws.com use it (docs/aws-behaviour.md §11).
-    const key = new KmsKey(this, 'key', {
+    const key = topicKey(this, {
       description: 'Encrypts the execution-ended topic; EventBridge may use it to publish.',
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'AccountAdministers',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:${props.partition}:iam::${account}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-          },
-          {
-            Sid: 'EventBridgePublishes',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            Resource: '*',
-          },
-        ],
-      }),
+      partition: props.partition,
+      account,
+      publisher: { sid: 'EventBridgePublishes', service: 'events.amazonaws.com' },
     });
     const topic = new SnsTopic(this, 'topic', {
       name: naming.name('execution-ended'),

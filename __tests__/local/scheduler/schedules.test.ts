@@ -1,12 +1,12 @@
 import { executionNameProblem } from '../../../lambda-src/shared/step-functions-arn';
 import type { SchedulerClock } from '../../../local/scheduler/scheduler';
-import { localExecutionId, scheduledTimeText } from '../../../local/scheduler/scheduler';
+import { scheduledTimeText } from '../../../local/scheduler/scheduler';
 import type { TerraformJson } from '../../../local/terraform/document';
-import { SCHEDULED_EXECUTION_NAME } from '../../../stacks/constructs/job-schedules';
-import { startTestRuntime, type TestRuntime } from '../helpers';
+import { startTestRuntime, type TestRuntime, waitForEnd } from '../helpers';
 
 // `npm start` fires the stack's schedules: a `rate(1 minute)` schedule on an injected clock starts
-// its job once a minute, named by the scheduled time, and a restart does not start a run twice.
+// the launcher, which starts its job once a minute, named by the scheduled time; a restart or a
+// second delivery of the same run does not start it twice.
 
 /** A clock whose time moves only when the test says; due timers fire in order. */
 class FakeClock implements SchedulerClock {
@@ -84,17 +84,10 @@ describe('schedules under npm start', () => {
     clock.advance(59_000);
     await rt.runtime.scheduler.idle();
 
-    // Assess: 12:00, 12:01, 12:02, 12:03; each named <schedule>-<id of its scheduled time>.
+    // Assess: 12:00, 12:01, 12:02, 12:03; each named <schedule>-<its scheduled time>.
     expect(afterOne).toHaveLength(2);
     const names = (await executions(rt.runtime, machine)).map((e) => e.name).sort();
-    const scheduleArn = `arn:aws:scheduler:us-east-1:123456789012:schedule/async-api-dev-schedules/${schedule!.name}`;
-    const expected = ['12:00:00', '12:01:00', '12:02:00', '12:03:00'].map((t) =>
-      SCHEDULED_EXECUTION_NAME('nightly').replace(
-        '<aws.scheduler.execution-id>',
-        localExecutionId(scheduleArn, new Date(`2026-12-06T${t}Z`)),
-      ),
-    );
-    expect(names).toEqual(expected.sort());
+    expect(names).toEqual(['0000', '0100', '0200', '0300'].map((t) => `nightly-20261206T12${t}Z`));
     for (const name of names) expect(executionNameProblem(name)).toBeUndefined();
     expect(
       rt.logs.filter((l) => l.includes(`(${scheduledTimeText(new Date('2026-12-06T12:03:00Z'))}): started`)),
@@ -164,19 +157,25 @@ describe('schedules under npm start', () => {
     expect(JSON.parse(described.input)).toEqual({ seconds: 0 });
   });
 
-  it("a scheduler role that may not start the job fails the firing, as Scheduler's would", async () => {
-    // Prepare: the schedule's role without its StartExecution statement.
-    const withoutStart = (doc: TerraformJson): TerraformJson => {
+  /** The stack with one statement taken out of one role's policy. */
+  const withoutStatement =
+    (policyName: string, sid: string) =>
+    (doc: TerraformJson): TerraformJson => {
       const policies = doc.resource?.['aws_iam_role_policy'] as Record<string, Record<string, unknown>>;
-      for (const policy of Object.values(policies)) {
-        if (policy['name'] !== 'async-api-dev-scheduler') continue;
-        const document = JSON.parse(String(policy['policy'])) as { Statement: { Sid: string }[] };
-        document.Statement = document.Statement.filter((st) => st.Sid !== 'StartScheduledJobs');
-        policy['policy'] = JSON.stringify(document);
-      }
+      const policy = Object.values(policies).find((p) => p['name'] === policyName)!;
+      const document = JSON.parse(String(policy['policy'])) as { Statement: { Sid: string }[] };
+      expect(document.Statement.some((st) => st.Sid === sid)).toBe(true);
+      document.Statement = document.Statement.filter((st) => st.Sid !== sid);
+      policy['policy'] = JSON.stringify(document);
       return everyMinute(doc);
     };
-    rt = await startTestRuntime({ transform: withoutStart, schedulerClock: new FakeClock(T0) });
+
+  it("a scheduler role that may not start the launcher fails the delivery, as Scheduler's would", async () => {
+    // Prepare
+    rt = await startTestRuntime({
+      transform: withoutStatement('async-api-dev-scheduler', 'StartLauncher'),
+      schedulerClock: new FakeClock(T0),
+    });
 
     // Act
     const outcome = await rt.runtime.scheduler.runNow(rt.runtime.scheduler.list()[0]!.name);
@@ -184,5 +183,93 @@ describe('schedules under npm start', () => {
     // Assess
     expect(outcome).toMatchObject({ kind: 'failed', error: 'AccessDeniedException' });
     expect(rt.logs.some((l) => l.includes('dead-letter queue'))).toBe(true);
+  });
+
+  it('a launcher role that may not start the job fails the launcher with the name Step Functions gives, a missed run that alarms', async () => {
+    // Prepare
+    rt = await startTestRuntime({
+      transform: withoutStatement('async-api-dev-schedule-launcher-states', 'StartScheduledJobs'),
+      schedulerClock: new FakeClock(T0),
+      // The launcher retries what may be throttling (the same error name) before it fails.
+      retryIntervalMs: 0,
+    });
+    const [schedule] = rt.runtime.scheduler.list();
+
+    // Act
+    const outcome = await rt.runtime.scheduler.runNow(schedule!.name);
+
+    // Assess: the launcher failed in its task; the job never started.
+    expect(outcome).toMatchObject({ kind: 'failed', error: 'StepFunctions.AWSStepFunctionsException' });
+    expect((outcome as { message: string }).message).toMatch(
+      /ended FAILED: .*not authorized to perform: states:StartExecution.*\(Service: AWSStepFunctions; Status Code: 400; Error Code: AccessDeniedException/,
+    );
+    expect(await executions(rt.runtime, schedule!.stateMachineArn!)).toEqual([]);
+    // The missed-run alarm on the launcher's ExecutionsFailed is met (threshold 1), as on AWS; the
+    // job's own alarms are not (it never ran).
+    expect(rt.runtime.alarms.alarming()).toEqual(['async-api-dev-launcher-failed']);
+    expect(rt.logs).toContainEqual(
+      expect.stringMatching(/^ALARM async-api-dev-launcher-failed: ExecutionsFailed 1 >= 1 .*schedule-launcher:/),
+    );
+  });
+
+  it('a stopping runtime does not wait for a launcher that is still retrying its start', async () => {
+    // Prepare: the launcher's start is denied, and it retries with its real delays (seconds).
+    rt = await startTestRuntime({
+      transform: withoutStatement('async-api-dev-schedule-launcher-states', 'StartScheduledJobs'),
+      schedulerClock: new FakeClock(T0),
+    });
+    const firing = rt.runtime.scheduler.runNow(rt.runtime.scheduler.list()[0]!.name);
+
+    // Act
+    await rt.close();
+    rt = undefined;
+
+    // Assess: the firing gave up on the launcher (waiting for it would have meant minutes of retries).
+    expect(await firing).toMatchObject({ kind: 'failed', error: 'Interrupted' });
+  });
+
+  it('rate(1 minute): the 12:01 run delivered twice (a Scheduler retry) starts the job once', async () => {
+    // Prepare: a second before 12:01; the catch-up of 12:00 is done.
+    const clock = new FakeClock(Date.parse('2026-12-06T12:00:59Z'));
+    rt = await startTestRuntime({ transform: everyMinute, schedulerClock: clock });
+    await rt.runtime.scheduler.idle();
+    const [schedule] = rt.runtime.scheduler.list();
+    const machine = schedule!.stateMachineArn!;
+    const machines = (await rt.runtime.sfn.listStateMachines({ kind: 'developer' }, {})) as {
+      stateMachines: { name: string; stateMachineArn: string }[];
+    };
+    const launcher = machines.stateMachines.find((m) => m.name.endsWith('-schedule-launcher'))!.stateMachineArn;
+    const untilEnded = async () => {
+      for (const e of (await executions(rt!.runtime, machine)) as unknown as { executionArn: string }[])
+        await waitForEnd(async () => ({
+          status: 200,
+          headers: new Headers(),
+          body: await rt!.runtime.sfn.describeExecution({ kind: 'developer' }, { executionArn: e.executionArn }),
+        }));
+    };
+
+    // Act: the timer delivers 12:01:00; once the job has ended (while it runs, StartExecution itself
+    // answers with the same execution), the same run is delivered again, in the same second.
+    clock.advance(1_000);
+    await rt.runtime.scheduler.idle();
+    await untilEnded();
+    const again = await rt.runtime.scheduler.runNow(schedule!.name);
+
+    // Assess: 12:00 and 12:01 once each; every launcher SUCCEEDED, the last one by catching the name.
+    expect(again).toEqual({ kind: 'already-started', executionName: 'nightly-20261206T120100Z' });
+    expect((await executions(rt.runtime, machine)).map((e) => e.name).sort()).toEqual([
+      'nightly-20261206T120000Z',
+      'nightly-20261206T120100Z',
+    ]);
+    const launches = (await executions(rt.runtime, launcher)) as unknown as { executionArn: string; status: string }[];
+    expect(launches.map((l) => l.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const history = (await rt.runtime.sfn.getExecutionHistory(
+      { kind: 'developer' },
+      { executionArn: launches[0]!.executionArn },
+    )) as { events: { type: string; taskFailedEventDetails?: { error: string } }[] };
+    expect(history.events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails?.error).toBe(
+      'StepFunctions.ExecutionAlreadyExistsException',
+    );
+    expect(rt.logs.filter((l) => l.includes('(2026-12-06T12:01:00Z): already started'))).toHaveLength(1);
   });
 });

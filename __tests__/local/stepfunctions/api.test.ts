@@ -48,7 +48,7 @@ describe('Step Functions API (SDK)', () => {
     ).executionArn!;
   const machine = () => machineStartedBy(t.runtime.model);
 
-  it('lists every state machine, one per job (ListStateMachines)', async () => {
+  it('lists every state machine: one per job, and the schedule launcher (ListStateMachines)', async () => {
     // Act
     const listed = await sfn.send(new ListStateMachinesCommand({}));
 
@@ -63,7 +63,8 @@ describe('Step Functions API (SDK)', () => {
         }),
       ),
     );
-    expect(listed.stateMachines).toHaveLength(JOBS.length);
+    const launcher = JOBS.some((job) => (job.schedules ?? []).length > 0) ? 1 : 0;
+    expect(listed.stateMachines).toHaveLength(JOBS.length + launcher);
     expect(listed.nextToken).toBeUndefined();
   });
 

@@ -113,13 +113,20 @@ export async function setup(
     accountId: ACCOUNT,
     partition: 'aws',
     ...(options.taskTokens ? { taskTokens: options.taskTokens } : {}),
+    // `states:startExecution` tasks call this service, as the runtime wires it (defined below, called later).
+    startExecution: (caller, request) => service.startExecution(caller, request),
   });
   const { store, aborted } = ExecutionStore.open(dir, {
     error: 'Restarted',
     cause: 'the runtime restarted',
     now: Date.now(),
   });
-  const service = new StepFunctionsService({ machines: [{ stateMachine, engine }], store, iam, createdAt: 0 });
+  const service: StepFunctionsService = new StepFunctionsService({
+    machines: [{ stateMachine, engine }],
+    store,
+    iam,
+    createdAt: 0,
+  });
   return { dir, service, store, lambda, logs, aborted, iam };
 }
 
