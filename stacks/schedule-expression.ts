@@ -170,18 +170,40 @@ export function nextRun(expression: string, timeZone: string, after: Date): Date
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = parsed.fields as string[];
   const pattern = [
     '0',
-    minutes,
-    hours,
-    dayOfMonth === '?' ? '*' : dayOfMonth,
-    month,
-    dayOfWeek === '?' ? '*' : crononDayOfWeek(dayOfWeek!),
+    crononSteps(minutes!, 59),
+    crononSteps(hours!, 23),
+    dayOfMonth === '?' ? '*' : crononSteps(dayOfMonth!, 31),
+    crononSteps(month!, 12),
+    dayOfWeek === '?' ? '*' : crononSteps(crononDayOfWeek(dayOfWeek!), 6),
   ].join(' ');
   const cron = new Cron(pattern, { timezone: timeZone, paused: true });
   const years = (y: number) => year === '*' || cronFieldMatches(year!, y);
   let next = cron.nextRun(after);
-  // croner has no year field: skip the years the expression excludes (bounded: years end at 2199).
-  for (let guard = 0; next && !years(next.getUTCFullYear()) && guard < 1000; guard++) next = cron.nextRun(next);
-  return next && years(next.getUTCFullYear()) ? next : undefined;
+  // croner has no year field. The year is the schedule's zone's, not UTC's; from a run in an excluded
+  // year, jump to just before the next allowed year's first instant (at most one jump per year to 2199).
+  while (next && !years(zonedYear(next, timeZone))) {
+    const allowed = nextAllowedYear(zonedYear(next, timeZone), years);
+    if (allowed === undefined) return undefined;
+    next = cron.nextRun(new Date(zonedToUtc(`${allowed}-01-01T00:00:00`, timeZone).getTime() - 1000));
+  }
+  return next ?? undefined;
+}
+
+function nextAllowedYear(from: number, allowed: (y: number) => boolean): number | undefined {
+  for (let y = from + 1; y <= 2199; y++) if (allowed(y)) return y;
+  return undefined;
+}
+
+function zonedYear(at: Date, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+}
+
+// AWS's `<start>/<step>` (`0/15`) runs to the field's end; croner wants that end spelt: `0-59/15`.
+function crononSteps(field: string, max: number): string {
+  return field.replace(
+    /(^|,)([^,*/-]+)\/(\d+)/g,
+    (_m, sep: string, start: string, step: string) => `${sep}${start}-${max}/${step}`,
+  );
 }
 
 // AWS counts days of the week 1-7 from Sunday, croner 0-6; `<d>L` is croner's `<d>#L`.

@@ -209,4 +209,37 @@ describe('nextRun', () => {
     );
     expect(nextRun('at(2026-01-01T00:00:00)', 'UTC', new Date('2026-12-06T12:00:00Z'))).toBeUndefined();
   });
+
+  test("AWS's <start>/<step> runs to the field's end (croner refuses it unspelt)", () => {
+    expect(nextRun('cron(0/15 * * * ? *)', 'UTC', new Date('2026-12-06T12:44:59Z'))).toEqual(
+      new Date('2026-12-06T12:45:00Z'),
+    );
+    expect(nextRun('cron(0/15 * * * ? *)', 'UTC', new Date('2026-12-06T12:45:00Z'))).toEqual(
+      new Date('2026-12-06T13:00:00Z'),
+    );
+    // Days 1/2 are Sunday, Tuesday, Thursday, Saturday; 2026-12-06 is a Sunday.
+    expect(nextRun('cron(0 0 ? * 1/2 *)', 'UTC', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2026-12-08T00:00:00Z'),
+    );
+  });
+
+  test("the year field is the schedule's zone's year, on both sides of UTC's new year", () => {
+    // New year in Tokyo (UTC+9) is still 2026 in UTC; 20:00 on 31 December in New York is 2027 in UTC.
+    expect(nextRun('cron(0 0 1 1 ? 2027)', 'Asia/Tokyo', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2026-12-31T15:00:00Z'),
+    );
+    expect(nextRun('cron(0 20 31 12 ? 2026)', 'America/New_York', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2027-01-01T01:00:00Z'),
+    );
+  });
+
+  test("a frequent cron limited to a later year fires at that year's first instant", () => {
+    expect(nextRun('cron(* * * * ? 2030)', 'UTC', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2030-01-01T00:00:00Z'),
+    );
+    expect(nextRun('cron(0/5 * * * ? 2029-2030)', 'Europe/Berlin', new Date('2029-12-31T22:58:00Z'))).toEqual(
+      new Date('2029-12-31T23:00:00Z'),
+    );
+    expect(nextRun('cron(0/5 * * * ? 2029-2030)', 'Europe/Berlin', new Date('2030-12-31T22:56:00Z'))).toBeUndefined();
+  });
 });
