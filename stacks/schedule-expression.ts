@@ -115,11 +115,16 @@ function cronFieldProblem(value: string, field: CronField): string | undefined {
     if (range === '*') continue;
     const bounds = range!.split('-');
     if (bounds.length > 2) return `${JSON.stringify(range)} is not a value or a range`;
+    const values: number[] = [];
     for (const bound of bounds) {
       const n = fieldValue(bound, field);
       if (n === undefined)
         return `${JSON.stringify(bound)} is not ${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ''}`;
+      values.push(n);
     }
+    // AWS documents a range as "from-to" only; one that wraps (22-2, SAT-SUN) is refused (§12.1).
+    if (values.length === 2 && values[0]! > values[1]!)
+      return `${JSON.stringify(range)} runs backwards; split a range that wraps in two, e.g. 22-23,0-2`;
   }
   return undefined;
 }
