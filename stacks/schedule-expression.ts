@@ -29,13 +29,15 @@ interface CronField {
   readonly max: number;
   readonly names?: readonly string[];
   readonly special: RegExp;
+  /** False where AWS's table lists no `/` (day-of-week). */
+  readonly steps: boolean;
 }
 const CRON_FIELDS: readonly CronField[] = [
-  { name: 'minutes', min: 0, max: 59, special: /^$/ },
-  { name: 'hours', min: 0, max: 23, special: /^$/ },
+  { name: 'minutes', min: 0, max: 59, special: /^$/, steps: true },
+  { name: 'hours', min: 0, max: 23, special: /^$/, steps: true },
   // `?`, `L` (last day), `LW`, `<n>W` (nearest weekday).
-  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/ },
-  { name: 'month', min: 1, max: 12, names: MONTHS, special: /^$/ },
+  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/, steps: true },
+  { name: 'month', min: 1, max: 12, names: MONTHS, special: /^$/, steps: true },
   // `?`, `L` (Saturday), `<d>L` (last <d> of the month), `<d>#<n>` (n-th <d>).
   {
     name: 'day-of-week',
@@ -43,8 +45,9 @@ const CRON_FIELDS: readonly CronField[] = [
     max: 7,
     names: DAYS,
     special: /^(\?|L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/,
+    steps: false,
   },
-  { name: 'year', min: 1970, max: 2199, special: /^$/ },
+  { name: 'year', min: 1970, max: 2199, special: /^$/, steps: true },
 ];
 
 /** Why `expression` is not a schedule expression EventBridge Scheduler accepts, or undefined. */
@@ -109,6 +112,7 @@ function cronFieldProblem(value: string, field: CronField): string | undefined {
   for (const part of value.split(',')) {
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) return 'at most one "/" per item';
+    if (step !== undefined && !field.steps) return `AWS documents no "/" in ${field.name} (only , - * ? L #)`;
     if (step !== undefined && !/^\d+$/.test(step)) return `step ${JSON.stringify(step)} must be a whole number`;
     if (step !== undefined && (Number(step) < 1 || Number(step) > field.max))
       return `step ${step} must be 1-${field.max}`;
@@ -179,7 +183,7 @@ export function nextRun(expression: string, timeZone: string, after: Date): Date
     crononSteps(hours!, 23),
     dayOfMonth === '?' ? '*' : crononSteps(dayOfMonth!, 31),
     crononSteps(month!, 12),
-    dayOfWeek === '?' ? '*' : crononSteps(crononDayOfWeek(dayOfWeek!), 6),
+    dayOfWeek === '?' ? '*' : crononDayOfWeek(dayOfWeek!),
   ].join(' ');
   const cron = new Cron(pattern, { timezone: timeZone, paused: true });
   const years = (y: number) => year === '*' || cronFieldMatches(year!, y);
