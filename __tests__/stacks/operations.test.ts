@@ -181,6 +181,18 @@ describe('alarms', () => {
     expect(out.json.output.alarm_topic_arn.value).toMatch(/alarms_topic.*\.arn/);
   });
 
+  it("a job's alarms keep its name as written, so jobs job2 and job-2 do not share an alarm name", () => {
+    const twins = [
+      { ...first!, name: 'job2' },
+      { ...rest[0]!, name: 'job-2' },
+    ];
+    const names = Object.values(synthStack(twins).resources('aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining(['async-api-dev-job2-executions-failed', 'async-api-dev-job-2-executions-failed']),
+    );
+  });
+
   it('API alarms can be tuned and switched off', () => {
     const tuned = synthStack(scheduled, {
       apiAlarms: { api5xx: { off: true }, webhookDeadLetters: { threshold: 10 } },
