@@ -146,6 +146,24 @@ describe('webhook start', () => {
     expect(registrations.items.size).toBe(0);
   });
 
+  it('refuses a name Step Functions would refuse before keeping anything, at the 80-character boundary', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTIONS}:x`, startDate: new Date() });
+    const { post, registrations } = setup();
+
+    const longest = await post({ webhook: 'https://h.example.com/', name: 'n'.repeat(80) });
+    const tooLong = await post({ webhook: 'https://h.example.com/', name: 'n'.repeat(81) });
+    const huge = await post({ webhook: 'https://h.example.com/', name: 'n'.repeat(3000) });
+    const colon = await post({ webhook: 'https://h.example.com/', name: 'a:b' });
+
+    expect(longest.statusCode).toBe(200);
+    for (const res of [tooLong, huge, colon]) {
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ __type: 'InvalidName' });
+    }
+    expect(registrations.register).toHaveBeenCalledTimes(1);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
   it('answers 404 for a job it does not serve and 500 without detail for the unexpected', async () => {
     sfn.on(StartExecutionCommand).rejects(new Error('socket hang up'));
     const { post, logger } = setup();

@@ -3,7 +3,7 @@ import { type SFNClient, SFNServiceException, StartExecutionCommand } from '@aws
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { readJsonObject } from '../shared/request';
-import { executionArnOf, parseStateMachineArn } from '../shared/step-functions-arn';
+import { executionArnOf, executionNameProblem, parseStateMachineArn } from '../shared/step-functions-arn';
 import type { WebhookRegistrations } from '../shared/webhook-registration';
 import { webhookUrlProblem } from '../webhook-sender/url';
 
@@ -53,6 +53,10 @@ export function createHandler(options: WebhookStartOptions) {
     if (body.name !== undefined && typeof body.name !== 'string') return messageResponse(400, 'name must be a string');
     const webhook = body.webhook as string;
     const name = body.name ?? newName();
+    // Refused before the registration is written: a name Step Functions would refuse could also be a
+    // key DynamoDB refuses (over 2048 bytes), which would surface as a 500 instead of this 400.
+    const nameProblem = executionNameProblem(name);
+    if (nameProblem !== undefined) return jsonResponse(400, { __type: 'InvalidName', message: `name ${nameProblem}` });
     const executionArn = executionArnOf(machine, name);
     let created = false;
     try {
