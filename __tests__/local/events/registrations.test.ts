@@ -140,6 +140,20 @@ describe('the local registration table', () => {
     expect((failed as ConditionalCheckFailedException).Item?.['webhook']).toEqual({ S: 'https://first.example.com/' });
   });
 
+  it('refuses a key over 2048 UTF-8 bytes, as a table does, and keeps one of exactly 2048', async () => {
+    const keyed = (key: string) =>
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { executionArn: { S: key }, webhook: { S: 'https://h.example/' } },
+      });
+
+    await expect(client(WRITER).send(keyed('é'.repeat(1024)))).resolves.toBeDefined();
+    await expect(client(WRITER).send(keyed(`${'é'.repeat(1024)}a`))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('2048 bytes'),
+    });
+  });
+
   it.each([
     ['another operation', new ScanCommand({ TableName: TABLE }), 'UnknownOperationException'],
     [
