@@ -89,8 +89,12 @@ function processIsAlive(pid: number): boolean {
 
 /** The runtime's developer key pair from its `credentials.json`. */
 export function readLocalCredentials(file: string): { accessKeyId: string; secretAccessKey: string } {
-  const text = readIfExists(file);
-  const value = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  let value: Record<string, unknown> | undefined;
+  try {
+    value = JSON.parse(readIfExists(file) ?? 'null') as typeof value;
+  } catch {
+    // A truncated or hand-edited file is answered as a missing key pair, naming the file.
+  }
   if (typeof value?.['accessKeyId'] !== 'string' || typeof value['secretAccessKey'] !== 'string')
     throw new ConfigError(`${file} holds no key pair of npm start; restart npm start`);
   return { accessKeyId: value['accessKeyId'], secretAccessKey: value['secretAccessKey'] };
