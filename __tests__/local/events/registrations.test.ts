@@ -112,14 +112,14 @@ describe('the local registration table', () => {
     // Act
     const created = await start.register(EXECUTION, 'https://first.example.com/');
     const again = await start.register(EXECUTION, 'https://second.example.com/');
-    const found = await sender.lookup(EXECUTION);
+    const found = await sender.lookup(EXECUTION, 0);
     await start.remove(EXECUTION);
 
     // Assess
     expect(created).toEqual({ kind: 'created' });
     expect(again).toEqual({ kind: 'exists', webhook: 'https://first.example.com/' });
     expect(found).toBe('https://first.example.com/');
-    await expect(sender.lookup(EXECUTION)).resolves.toBeUndefined();
+    await expect(sender.lookup(EXECUTION, 0)).resolves.toBeUndefined();
   });
 
   it("refuses an operation the caller's role does not allow, as IAM would", async () => {
