@@ -36,10 +36,19 @@ export function writeLocalEndpoint(dataDir: string, endpoint: Omit<LocalEndpoint
   return file;
 }
 
-/** Removes the endpoint file of `dataDir` if it is still this process's. */
+/**
+ * Removes the endpoint file of `dataDir` if it is still this process's. Never throws: it runs as the
+ * runtime stops, before the runtime is closed, and a file that is not an endpoint file is no one's.
+ */
 export function removeLocalEndpoint(dataDir: string, pid: number): void {
   const file = join(dataDir, LOCAL_ENDPOINT_FILE);
-  if (parse(readIfExists(file), file)?.pid === pid) rmSync(file, { force: true });
+  let owner: number | undefined;
+  try {
+    owner = parse(readIfExists(file), file)?.pid;
+  } catch {
+    return;
+  }
+  if (owner === pid) rmSync(file, { force: true });
 }
 
 /**
