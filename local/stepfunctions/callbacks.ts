@@ -38,10 +38,12 @@ export class TaskTokens {
    */
   wait(token: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<CallbackResult> {
     return new Promise((resolve, reject) => {
+      if (signal.aborted) return;
       let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
         if (timer) clearTimeout(timer);
         this.waiting.delete(token);
+        signal.removeEventListener('abort', done);
       };
       const beat = (): void => {
         if (heartbeatSeconds === undefined) return;

@@ -80,6 +80,22 @@ describe('task-token callbacks on the local Step Functions API', () => {
       code: 'InvalidToken',
     });
   });
+  it('spends the token when the task’s TimeoutSeconds runs out: a late SendTaskSuccess finds no task', async () => {
+    const payloads: unknown[] = [];
+    const { service, call } = await withOperations(dirs, payloads);
+    const ask = { ...waiting.States.Ask, HeartbeatSeconds: undefined, TimeoutSeconds: 1 };
+    const definition = { ...waiting, States: { Ask: ask } };
+    const { stateMachineArn } = await call('CreateStateMachine', create('deadline', definition));
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn });
+    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+
+    const done = await untilClosed(service, executionArn);
+
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    await expect(
+      call('SendTaskSuccess', { taskToken: (payloads[0] as { token: string }).token, output: '{}' }),
+    ).rejects.toMatchObject({ code: 'TaskDoesNotExist' });
+  });
   it('runs the approval example job: published when approved, not when rejected (SendTaskFailure)', async () => {
     // Prepare: the example's ASL as the stack would render it
     const payloads: unknown[] = [];
