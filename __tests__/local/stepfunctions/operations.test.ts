@@ -167,6 +167,17 @@ describe('definitions on the local Step Functions API', () => {
       definition: JSON.stringify(fail({ Catch: [{ ErrorEquals: ['E'], Next: 'Handler' }] })),
       input: '[1]',
     });
+    // A Catch going where the state goes anyway: still a caught error.
+    const { F: failing } = fail({}).States;
+    const caughtToNext = await call('TestState', {
+      definition: JSON.stringify({
+        ...failing,
+        End: undefined,
+        Next: 'Handler',
+        Catch: [{ ErrorEquals: ['E'], Next: 'Handler' }],
+      }),
+      input: '[1]',
+    });
     const retriable = await call('TestState', {
       definition: JSON.stringify(fail({ Retry: [{ ErrorEquals: ['E'] }] })),
       input: '[1]',
@@ -176,6 +187,7 @@ describe('definitions on the local Step Functions API', () => {
     expect(ran).toMatchObject({ status: 'SUCCEEDED', output: '8', nextState: 'Later' });
     expect(JSON.parse((ran['inspectionData'] as { variables: string }).variables)).toEqual({ base: 10, total: 14 });
     expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
+    expect(caughtToNext).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
     expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
   });
