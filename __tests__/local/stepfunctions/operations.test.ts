@@ -135,6 +135,35 @@ describe('definitions on the local Step Functions API', () => {
     expect(notJson).toMatchObject({ result: 'FAIL', diagnostics: [{ code: 'INVALID_JSON_DESCRIPTION' }] });
   });
 
+  it('refuses a definition of the wrong shape with InvalidDefinition naming the field, not a TypeError', async () => {
+    const { call } = await withOperations(dirs);
+    const shapes: [string, Record<string, unknown>][] = [
+      ['/States/P', { P: null }],
+      ['/States/P/Branches', { P: { Type: 'Parallel', Branches: 'none', End: true } }],
+      ['/States/P/Catch', { P: { Type: 'Pass', Catch: [null], End: true } }],
+      ['/States/P/Choices/0/And', { P: { Type: 'Choice', Choices: [{ And: {}, Next: 'P' }], Default: 'P' } }],
+      [
+        '/States/P/ItemProcessor/States/Q',
+        { P: { Type: 'Map', ItemProcessor: { StartAt: 'Q', States: { Q: 1 } }, End: true } },
+      ],
+    ];
+
+    for (const [location, states] of shapes) {
+      const definition = { StartAt: 'P', States: states };
+      const created = call('CreateStateMachine', create('shape', definition));
+      const validated = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(definition) });
+
+      await expect(created).rejects.toMatchObject({
+        code: 'InvalidDefinition',
+        message: expect.stringContaining(`at ${location}`),
+      });
+      expect(validated).toMatchObject({
+        result: 'FAIL',
+        diagnostics: [{ code: 'SCHEMA_VALIDATION_FAILED', location }],
+      });
+    }
+  });
+
   it('runs one state with TestState: output, next state and variables, a caught error, a retriable one', async () => {
     const { call } = await withOperations(dirs);
     const pass = {
