@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
 import { expressionOf } from '../../../stacks/validation/query-languages';
 import { ProcessingError } from './errors';
-import { hashText, seededRandom } from './intrinsics';
+import { hashText, integerRange, MAX_RANGE_ITEMS, seededRandom } from './intrinsics';
 
 /** What a JSONata state's expressions can reach. */
 export interface JsonataData {
@@ -35,10 +35,8 @@ export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]
   },
   range: (start: unknown, end: unknown, step: unknown) => {
     if (![start, end, step].every(Number.isInteger) || step === 0) throw new Error('$range expects integers, step ≠ 0');
-    const out: number[] = [];
-    const s = step as number;
-    for (let i = start as number; s > 0 ? i <= (end as number) : i >= (end as number); i += s) out.push(i);
-    if (out.length > 1000) throw new Error('$range gives more than 1000 items');
+    const out = integerRange(start as number, end as number, step as number);
+    if (out === undefined) throw new Error(`$range gives more than ${MAX_RANGE_ITEMS} items`);
     return out;
   },
   hash: (data: unknown, algorithm: unknown) => hashText(data, algorithm ?? 'SHA-256'),
