@@ -48,7 +48,10 @@ export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]
   },
 };
 
+// Compiled expressions by text. Bounded: CreateStateMachine and TestState bring new texts for as long as
+// the runtime runs; the oldest is dropped first (a definition's own are compiled again when next used).
 const compiled = new Map<string, jsonata.Expression>();
+const MAX_COMPILED = 10_000;
 
 /**
  * Compiles an expression (cached).
@@ -61,6 +64,7 @@ export function compile(expression: string): jsonata.Expression {
     for (const [name, fn] of Object.entries(STEP_FUNCTIONS_FUNCTIONS)) {
       expr.registerFunction(name, fn as (...args: unknown[]) => unknown);
     }
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
     compiled.set(expression, expr);
   }
   return expr;
