@@ -122,6 +122,10 @@ export class DefinitionOperations {
     const whole = parsed !== null && typeof parsed === 'object' && 'States' in parsed;
     const stateName = whole ? String(request['stateName'] ?? parsed['StartAt']) : 'TestState';
     const definition = whole ? parsed : withTargets(stateName, parsed);
+    const states = definition['States'];
+    if (whole && (states === null || typeof states !== 'object' || !Object.hasOwn(states, stateName))) {
+      throw new SfnError('ValidationException', `stateName '${stateName}' names no top-level state of the definition`);
+    }
     const input = parseJsonMember(request, 'input', {});
     const variables = parseJsonMember(request, 'variables', {});
     if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {

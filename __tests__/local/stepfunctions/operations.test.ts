@@ -212,6 +212,7 @@ describe('definitions on the local Step Functions API', () => {
       input: '[1]',
     });
     const failed = await call('TestState', { definition: JSON.stringify(fail({})), input: '[1]' });
+    const unknown = call('TestState', { definition: JSON.stringify(fail({})), stateName: 'X' });
 
     expect(ran).toMatchObject({ status: 'SUCCEEDED', output: '8', nextState: 'Later' });
     expect(JSON.parse((ran['inspectionData'] as { variables: string }).variables)).toEqual({ base: 10, total: 14 });
@@ -219,6 +220,8 @@ describe('definitions on the local Step Functions API', () => {
     expect(caughtToNext).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
     expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
+    // X exists only inside the Map's processor: not a state TestState can run.
+    await expect(unknown).rejects.toMatchObject({ code: 'ValidationException' });
   });
 
   it('refuses at npm start a stack definition AWS would refuse, naming the state machine, state and field', async () => {
