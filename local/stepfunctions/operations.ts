@@ -13,7 +13,7 @@ import type { TaskTokens } from './callbacks';
 import type { ExecutionEngine } from './engine';
 import { SfnError } from './errors';
 import type { Caller, ServedStateMachine } from './service';
-import { optionalString, requiredString, validateStateMachineArn } from './validation';
+import { errorAndCause, optionalString, requiredString, validateStateMachineArn } from './validation';
 
 type Request = Readonly<Record<string, unknown>>;
 
@@ -62,7 +62,8 @@ export class DefinitionOperations {
       return {};
     },
     SendTaskFailure: (_caller, request) => {
-      this.options.tokens.fail(request['taskToken'], request['error'], request['cause']);
+      const { error, cause } = errorAndCause(request);
+      this.options.tokens.fail(request['taskToken'], error, cause);
       return {};
     },
     SendTaskHeartbeat: (_caller, request) => {
