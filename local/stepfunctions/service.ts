@@ -16,6 +16,7 @@ import { issueToken, readToken } from './page-token';
 import { redrivability, resumePoint } from './redrive';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
 import {
+  errorAndCause,
   optionalString,
   parseExecutionArn,
   parseExecutionInput,
@@ -303,10 +304,7 @@ export class StepFunctionsService {
   async stopExecution(caller: Caller, request: Request): Promise<{ stopDate: number }> {
     const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
-    const error = optionalString(request, 'error');
-    const cause = optionalString(request, 'cause');
-    if (error !== undefined && error.length > 256) throw lengthError('error', 256);
-    if (cause !== undefined && cause.length > 32768) throw lengthError('cause', 32768);
+    const { error, cause } = errorAndCause(request);
     await this.authorize(caller, 'states:StopExecution', arn as string);
     const record = this.execution(arn as string);
     if (record.status === 'RUNNING') {
@@ -612,13 +610,6 @@ function errorFields(outcome: { error?: string; cause?: string }): { error?: str
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
   };
-}
-
-function lengthError(member: string, max: number): SfnError {
-  return new SfnError(
-    'ValidationException',
-    `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-  );
 }
 
 function pageSize(request: Request): number {
