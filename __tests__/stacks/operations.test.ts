@@ -74,13 +74,17 @@ describe('schedules', () => {
     expect(JSON.parse(JSON.parse((nightly.target as any).input).Input).input).toEqual({});
   });
 
-  it('the role is assumable by Scheduler for this account only, and starts only the launcher', () => {
+  it("the role is assumable by Scheduler for this account's schedule group only, and starts only the launcher", () => {
     const role = out.one('aws_iam_role', { name: 'async-api-dev-scheduler' });
     const trust = JSON.parse(String(role.assume_role_policy));
     expect(trust.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': expect.stringContaining('data.aws_caller_identity') } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': expect.stringContaining('data.aws_caller_identity') },
+          // The group's own ARN attribute (never a schedule's, nor one built by hand): what Scheduler sends.
+          ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_scheduler_schedule_group\.[^.}]+\.arn\}$/) },
+        },
       }),
     ]);
     const policy = out.one('aws_iam_role_policy', { name: 'async-api-dev-scheduler' });

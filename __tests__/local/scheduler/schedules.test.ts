@@ -185,6 +185,26 @@ describe('schedules under npm start', () => {
     expect(rt.logs.some((l) => l.includes('dead-letter queue'))).toBe(true);
   });
 
+  it("a scheduler role whose trust names another schedule group is not assumed: Scheduler sends its group's ARN", async () => {
+    // Prepare: the trust policy's aws:SourceArn points at a neighbouring group.
+    const otherGroup = (doc: TerraformJson): TerraformJson => {
+      const roles = doc.resource?.['aws_iam_role'] as Record<string, Record<string, unknown>>;
+      const role = Object.values(roles).find((r) => r['name'] === 'async-api-dev-scheduler')!;
+      const trust = String(role['assume_role_policy']);
+      expect(trust).toMatch(/aws_scheduler_schedule_group\.[^.}]+\.arn/);
+      role['assume_role_policy'] = trust.replace(/\$\{aws_scheduler_schedule_group\.[^.}]+\.arn\}/, '$&-other');
+      return everyMinute(doc);
+    };
+    rt = await startTestRuntime({ transform: otherGroup, schedulerClock: new FakeClock(T0) });
+
+    // Act
+    const outcome = await rt.runtime.scheduler.runNow(rt.runtime.scheduler.list()[0]!.name);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'failed', error: 'AccessDenied' });
+    expect(rt.logs.some((l) => l.includes('Scheduler may not assume'))).toBe(true);
+  });
+
   it('a launcher role that may not start the job fails the launcher with the name Step Functions gives, a missed run that alarms', async () => {
     // Prepare
     rt = await startTestRuntime({
