@@ -11,7 +11,7 @@ import type { StateMachineModel } from '../terraform/model';
 import type { DefinitionRevisions } from './definitions';
 import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
-import type { ExecutionStatusChange, StatusChangeListener } from './events';
+import { type ExecutionStatusChange, type StatusChangeListener, StatusChanges } from './events';
 import { issueToken, readToken } from './page-token';
 import { redrivability, resumePoint } from './redrive';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
@@ -79,7 +79,7 @@ export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
   /** The stack's state machines, and those CreateStateMachine adds (operations.ts). */
   readonly machines: Map<string, ServedStateMachine>;
-  private readonly listeners = new Set<StatusChangeListener>();
+  private readonly changes = new StatusChanges();
   /** The client token of recent redrives, by execution: a retried call must not redrive twice. */
   private readonly redriveTokens = new Map<string, { token: string; date: number }>();
 
@@ -95,12 +95,16 @@ export class StepFunctionsService {
 
   /** Calls `listener` on every status change of an execution of this service; returns the unsubscribe function. */
   onStatusChange(listener: StatusChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
+    return this.changes.onStatusChange(listener);
+  }
+
+  /** Number of status-change subscribers (tests: a stack a reload replaced keeps none once retired). */
+  get subscriberCount(): number {
+    return this.changes.size;
   }
 
   private emit(r: ExecutionRecord): void {
-    if (this.listeners.size === 0) return;
+    if (this.changes.size === 0) return;
     const change: ExecutionStatusChange = {
       executionArn: r.executionArn,
       stateMachineArn: r.stateMachineArn,
@@ -114,14 +118,7 @@ export class StepFunctionsService {
       cause: r.cause ?? null,
       redriveCount: r.redriveCount ?? 0,
     };
-    for (const listener of this.listeners) {
-      // A subscriber's failure must never reach the execution.
-      try {
-        listener(change);
-      } catch {
-        /* ignored on purpose */
-      }
-    }
+    this.changes.emit(change);
   }
 
   /** Runs an operation by name. @throws SfnError */
