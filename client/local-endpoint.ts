@@ -36,10 +36,19 @@ export function writeLocalEndpoint(dataDir: string, endpoint: Omit<LocalEndpoint
   return file;
 }
 
-/** Removes the endpoint file of `dataDir` if it is still this process's. */
+/**
+ * Removes the endpoint file of `dataDir` if it is still this process's. Never throws: it runs as the
+ * runtime stops, before the runtime is closed, and a file that is not an endpoint file is no one's.
+ */
 export function removeLocalEndpoint(dataDir: string, pid: number): void {
   const file = join(dataDir, LOCAL_ENDPOINT_FILE);
-  if (parse(readIfExists(file), file)?.pid === pid) rmSync(file, { force: true });
+  let owner: number | undefined;
+  try {
+    owner = parse(readIfExists(file), file)?.pid;
+  } catch {
+    return;
+  }
+  if (owner === pid) rmSync(file, { force: true });
 }
 
 /**
@@ -89,8 +98,12 @@ function processIsAlive(pid: number): boolean {
 
 /** The runtime's developer key pair from its `credentials.json`. */
 export function readLocalCredentials(file: string): { accessKeyId: string; secretAccessKey: string } {
-  const text = readIfExists(file);
-  const value = text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  let value: Record<string, unknown> | undefined;
+  try {
+    value = JSON.parse(readIfExists(file) ?? 'null') as typeof value;
+  } catch {
+    // A truncated or hand-edited file is answered as a missing key pair, naming the file.
+  }
   if (typeof value?.['accessKeyId'] !== 'string' || typeof value['secretAccessKey'] !== 'string')
     throw new ConfigError(`${file} holds no key pair of npm start; restart npm start`);
   return { accessKeyId: value['accessKeyId'], secretAccessKey: value['secretAccessKey'] };

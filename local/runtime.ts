@@ -25,6 +25,7 @@ import { StepFunctionsApi } from './stepfunctions/api';
 import { TaskTokens } from './stepfunctions/callbacks';
 import { DefinitionRevisions } from './stepfunctions/definitions';
 import { ExecutionEngine, type ExecutionHandle } from './stepfunctions/engine';
+import { StatusChanges } from './stepfunctions/events';
 import { DefinitionOperations } from './stepfunctions/operations';
 import { StepFunctionsService } from './stepfunctions/service';
 import { type ExecutionRecord, ExecutionStore } from './stepfunctions/store';
@@ -191,6 +192,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // One map of running executions across reloads: StopExecution and shutdown reach the executions
     // still running on a replaced stack.
     const running = new Map<string, ExecutionHandle>();
+    // Subscribers (dashboard, webhooks, alarms) subscribe here once; each stack's service feeds it
+    // until that stack retires, so a reload neither adds a subscription nor keeps the old stack alive.
+    const changes = new StatusChanges();
     const openStore = store;
     const openDefinitions = definitions;
     const activate = (p: Prepared): Generation =>
@@ -201,6 +205,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         store: openStore,
         definitions: openDefinitions,
         running,
+        changes,
         onClosed: () => closed++,
         log,
         options,
@@ -220,12 +225,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       model: () => current!.model,
       scheduler: () => scheduler,
     });
-    dashboard.attach(current.sfn);
+    dashboard.attach(changes);
     localSigningSecret(dataDir);
     const webhooks = new WebhookDelivery({ dataDir, stack: () => current!, log });
-    webhooks.attach(current.sfn);
+    webhooks.attach(changes);
     const alarms = new LocalAlarms({ alarms: () => current!.alarms, log });
-    alarms.attach(current.sfn);
+    alarms.attach(changes);
     scheduler.start();
     const retiring = new Set<Promise<void>>();
 
@@ -267,13 +272,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         const stillRunning = [...running.keys()];
         current = activate(next);
         handlers = current.handlers;
-        // Executions still running on the replaced stack report through its service, still attached.
-        dashboard?.attach(current.sfn);
-        webhooks.attach(current.sfn);
-        alarms.attach(current.sfn);
         scheduler.reload();
-        // The replaced stack's functions stop once its last execution has ended.
-        const retired = retire(previous, stillRunning, running).finally(() => retiring.delete(retired));
+        // Executions still running on the replaced stack report through its service until the last
+        // of them has ended; then its functions stop and it is let go.
+        const retired = retire(previous, stillRunning, running, openStore).finally(() => retiring.delete(retired));
         retiring.add(retired);
       },
       close: () =>
@@ -289,6 +291,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           server.closeAllConnections();
           await deliveries;
           await Promise.all([current!.lambda.close(), ...retiring]);
+          current!.detach();
           openStore.dispose();
           openDefinitions.dispose();
         })()),
@@ -354,6 +357,10 @@ interface Generation extends Prepared {
   readonly lambda: LambdaService;
   readonly sfn: StepFunctionsService;
   readonly handlers: Handlers;
+  /** Executions this stack's service started (a replaced stack's parent may start a child). */
+  readonly started: ReadonlySet<string>;
+  /** Stops feeding the runtime's status changes. */
+  readonly detach: () => void;
 }
 
 interface Shared {
@@ -363,6 +370,7 @@ interface Shared {
   readonly store: ExecutionStore;
   readonly definitions: DefinitionRevisions;
   readonly running: Map<string, ExecutionHandle>;
+  readonly changes: StatusChanges;
   readonly onClosed: () => void;
   readonly log: (line: string) => void;
   readonly options: RuntimeOptions;
@@ -435,6 +443,12 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
       delete: (arn) => void sfn.machines.delete(arn),
     },
   });
+  const started = new Set<string>();
+  const detach = sfn.onStatusChange((change) => {
+    if (change.status === 'RUNNING') started.add(change.executionArn);
+    else started.delete(change.executionArn);
+    shared.changes.emit(change);
+  });
   const accessLog = options.accessLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const gateway = new HttpApiGateway({
     model,
@@ -471,6 +485,8 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
     alarms,
     lambda,
     sfn,
+    started,
+    detach,
     handlers: {
       httpApi: (req) => gateway.handle(req),
       stepFunctions: (req) => sfnApi.handle(req),
@@ -480,13 +496,18 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
   };
 }
 
-// Waits until none of `arns` is running any more, then stops the replaced stack's functions.
+// Waits until none of `arns` nor of the executions the replaced stack started since is running any
+// more, and their ends are announced (after the commit), then unsubscribes it and stops its functions.
 async function retire(
   previous: Generation,
   arns: readonly string[],
   running: ReadonlyMap<string, ExecutionHandle>,
+  store: ExecutionStore,
 ): Promise<void> {
-  while (arns.some((arn) => running.has(arn))) await new Promise((resolve) => setTimeout(resolve, RETIRE_POLL_MS));
+  const busy = (): boolean => [...arns, ...previous.started].some((arn) => running.has(arn));
+  while (busy()) await new Promise((resolve) => setTimeout(resolve, RETIRE_POLL_MS));
+  await new Promise<void>((resolve) => store.afterCommit(resolve));
+  previous.detach();
   await previous.lambda.close();
 }
 

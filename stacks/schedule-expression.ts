@@ -29,13 +29,15 @@ interface CronField {
   readonly max: number;
   readonly names?: readonly string[];
   readonly special: RegExp;
+  /** False where AWS's table lists no `/` (day-of-week). */
+  readonly steps: boolean;
 }
 const CRON_FIELDS: readonly CronField[] = [
-  { name: 'minutes', min: 0, max: 59, special: /^$/ },
-  { name: 'hours', min: 0, max: 23, special: /^$/ },
+  { name: 'minutes', min: 0, max: 59, special: /^$/, steps: true },
+  { name: 'hours', min: 0, max: 23, special: /^$/, steps: true },
   // `?`, `L` (last day), `LW`, `<n>W` (nearest weekday).
-  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/ },
-  { name: 'month', min: 1, max: 12, names: MONTHS, special: /^$/ },
+  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/, steps: true },
+  { name: 'month', min: 1, max: 12, names: MONTHS, special: /^$/, steps: true },
   // `?`, `L` (Saturday), `<d>L` (last <d> of the month), `<d>#<n>` (n-th <d>).
   {
     name: 'day-of-week',
@@ -43,8 +45,9 @@ const CRON_FIELDS: readonly CronField[] = [
     max: 7,
     names: DAYS,
     special: /^(\?|L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/,
+    steps: false,
   },
-  { name: 'year', min: 1970, max: 2199, special: /^$/ },
+  { name: 'year', min: 1970, max: 2199, special: /^$/, steps: true },
 ];
 
 /** Why `expression` is not a schedule expression EventBridge Scheduler accepts, or undefined. */
@@ -109,17 +112,23 @@ function cronFieldProblem(value: string, field: CronField): string | undefined {
   for (const part of value.split(',')) {
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) return 'at most one "/" per item';
+    if (step !== undefined && !field.steps) return `AWS documents no "/" in ${field.name} (only , - * ? L #)`;
     if (step !== undefined && !/^\d+$/.test(step)) return `step ${JSON.stringify(step)} must be a whole number`;
     if (step !== undefined && (Number(step) < 1 || Number(step) > field.max))
       return `step ${step} must be 1-${field.max}`;
     if (range === '*') continue;
     const bounds = range!.split('-');
     if (bounds.length > 2) return `${JSON.stringify(range)} is not a value or a range`;
+    const values: number[] = [];
     for (const bound of bounds) {
       const n = fieldValue(bound, field);
       if (n === undefined)
         return `${JSON.stringify(bound)} is not ${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ''}`;
+      values.push(n);
     }
+    // AWS documents a range as "from-to" only; one that wraps (22-2, SAT-SUN) is refused (§12.1).
+    if (values.length === 2 && values[0]! > values[1]!)
+      return `${JSON.stringify(range)} runs backwards; split a range that wraps in two, e.g. 22-23,0-2`;
   }
   return undefined;
 }
@@ -170,18 +179,40 @@ export function nextRun(expression: string, timeZone: string, after: Date): Date
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = parsed.fields as string[];
   const pattern = [
     '0',
-    minutes,
-    hours,
-    dayOfMonth === '?' ? '*' : dayOfMonth,
-    month,
+    crononSteps(minutes!, 59),
+    crononSteps(hours!, 23),
+    dayOfMonth === '?' ? '*' : crononSteps(dayOfMonth!, 31),
+    crononSteps(month!, 12),
     dayOfWeek === '?' ? '*' : crononDayOfWeek(dayOfWeek!),
   ].join(' ');
   const cron = new Cron(pattern, { timezone: timeZone, paused: true });
   const years = (y: number) => year === '*' || cronFieldMatches(year!, y);
   let next = cron.nextRun(after);
-  // croner has no year field: skip the years the expression excludes (bounded: years end at 2199).
-  for (let guard = 0; next && !years(next.getUTCFullYear()) && guard < 1000; guard++) next = cron.nextRun(next);
-  return next && years(next.getUTCFullYear()) ? next : undefined;
+  // croner has no year field. The year is the schedule's zone's, not UTC's; from a run in an excluded
+  // year, jump to just before the next allowed year's first instant (at most one jump per year to 2199).
+  while (next && !years(zonedYear(next, timeZone))) {
+    const allowed = nextAllowedYear(zonedYear(next, timeZone), years);
+    if (allowed === undefined) return undefined;
+    next = cron.nextRun(new Date(zonedToUtc(`${allowed}-01-01T00:00:00`, timeZone).getTime() - 1000));
+  }
+  return next ?? undefined;
+}
+
+function nextAllowedYear(from: number, allowed: (y: number) => boolean): number | undefined {
+  for (let y = from + 1; y <= 2199; y++) if (allowed(y)) return y;
+  return undefined;
+}
+
+function zonedYear(at: Date, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+}
+
+// AWS's `<start>/<step>` (`0/15`) runs to the field's end; croner wants that end spelt: `0-59/15`.
+function crononSteps(field: string, max: number): string {
+  return field.replace(
+    /(^|,)([^,*/-]+)\/(\d+)/g,
+    (_m, sep: string, start: string, step: string) => `${sep}${start}-${max}/${step}`,
+  );
 }
 
 // AWS counts days of the week 1-7 from Sunday, croner 0-6; `<d>L` is croner's `<d>#L`.

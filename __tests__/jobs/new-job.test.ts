@@ -168,8 +168,10 @@ describe('npm run new-job, in a temporary copy', () => {
     const byDefault = await postJson(`${runtime.url}/start-execution`, { input: MAIN.exampleInput });
 
     // Assess
+    // One machine per job, and the stage's schedule launcher when a job declares a schedule
+    const launcher = JOBS.some((job) => (job.schedules ?? []).length > 0) ? ['schedule-launcher'] : [];
     expect(runtime.model.stateMachines.map((m) => m.name).sort()).toEqual(
-      [...JOBS.map((j) => j.name), NAME].map((n) => `async-api-dev-${n}`).sort(),
+      [...JOBS.map((j) => j.name), NAME, ...launcher].map((n) => `async-api-dev-${n}`).sort(),
     );
     expect(routes).toEqual(
       expect.arrayContaining([

@@ -7,7 +7,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo, getDefaultAutoSelectFamily } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, getDefaultAutoSelectFamily, type Socket } from 'node:net';
 import { createPost, ForbiddenAddressError, guardedLookup } from '../../lambda-src/webhook-sender/post';
 import { isAllowedAddress } from '../../lambda-src/webhook-sender/url';
 
@@ -33,11 +33,42 @@ async function receiver(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** Ends what a test left open: drip timers, raw sockets, the receiver. */
+const cleanups: (() => void)[] = [];
+
 afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
   const s = server;
   server = undefined;
   if (s) await new Promise((r) => s.close(r));
 });
+
+/** A receiver that answers one header line every 50 ms for 3 s: never idle, never done in time. */
+async function drippingReceiver(): Promise<number> {
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const tcp = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.write('HTTP/1.1 200 OK\r\n');
+    let lines = 0;
+    const timer = setInterval(() => {
+      if (++lines > 60) {
+        clearInterval(timer);
+        socket.end('content-length: 0\r\n\r\n');
+      } else socket.write(`x-drip-${lines}: 1\r\n`);
+    }, 50);
+    timers.add(timer);
+  });
+  cleanups.push(() => {
+    for (const t of timers) clearInterval(t);
+    for (const s of sockets) s.destroy();
+    tcp.close();
+  });
+  tcp.listen(0, '127.0.0.1');
+  await new Promise((r) => tcp.once('listening', r));
+  return (tcp.address() as AddressInfo).port;
+}
 
 /** Calls a lookup function with the given options and returns what its callback got. */
 function callLookup(
@@ -121,6 +152,17 @@ describe('createPost through the real http.request and the real lookup', () => {
     expect(local).toBe(202);
     await expect(onAws).rejects.toThrow(ForbiddenAddressError);
     expect(got).toHaveLength(1);
+  });
+});
+
+describe("createPost's deadline", () => {
+  it('ends an attempt whose answer keeps trickling in past timeoutMs, though the socket is never idle', async () => {
+    const port = await drippingReceiver();
+    const post = createPost({ ...LOCAL, resolve: async () => [] });
+
+    const sent = post(new URL(`http://127.0.0.1:${port}/hook`), { headers: {}, body: '{}', timeoutMs: 300 });
+
+    await expect(sent).rejects.toThrow('no answer within 300 ms');
   });
 });
 

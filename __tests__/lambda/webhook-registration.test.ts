@@ -70,11 +70,27 @@ describe('WebhookRegistrations', () => {
       Item: { webhook: { S: 'https://hooks.example.com/in' }, expiresAt: { N: String(1_700_000_001) } },
     });
 
-    await expect(registrations().lookup(ARN)).resolves.toBe('https://hooks.example.com/in');
+    await expect(registrations().lookup(ARN, NOW_MS)).resolves.toBe('https://hooks.example.com/in');
     expect(dynamo.commandCalls(GetItemCommand)[0]!.args[0].input).toEqual({
       TableName: TABLE,
       Key: { executionArn: { S: ARN } },
       ConsistentRead: true,
+    });
+  });
+
+  it("binds a registration to the execution's start date, a year and a day from now", async () => {
+    dynamo.on(PutItemCommand).resolves({});
+
+    await registrations().confirm(ARN, 'https://hooks.example.com/in', 1_700_000_000_123);
+
+    expect(dynamo.commandCalls(PutItemCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Item: {
+        executionArn: { S: ARN },
+        webhook: { S: 'https://hooks.example.com/in' },
+        expiresAt: { N: String(1_700_000_000 + REGISTRATION_TTL_SECONDS) },
+        startDate: { N: '1700000000123' },
+      },
     });
   });
 
@@ -93,6 +109,24 @@ describe('WebhookRegistrations', () => {
 describe('webhookOfItem', () => {
   const item = (expiresAt: string) => ({ webhook: { S: 'https://h.example.com/' }, expiresAt: { N: expiresAt } });
 
+  const START = 1_690_000_000_000;
+  const bound = (startDate: number) => ({ ...item('1700000001'), startDate: { N: String(startDate) } });
+
+  it.each([
+    ['was kept for this execution', bound(START), 'https://h.example.com/'],
+    [
+      'was kept for a start 999 ms away (the same instant, another precision)',
+      bound(START - 999),
+      'https://h.example.com/',
+    ],
+    ['was kept for a start 1000 ms before', bound(START - 1000), undefined],
+    ['was kept for a start 1000 ms after', bound(START + 1000), undefined],
+    ['was kept for an earlier execution of the same name, 90 days before', bound(START - 90 * 86_400_000), undefined],
+    ['was never bound (its start got no answer)', item('1700000001'), 'https://h.example.com/'],
+  ])('an item that %s gives %s', (_case, got, expected) => {
+    expect(webhookOfItem(got, 1_700_000_000_000, START)).toBe(expected);
+  });
+
   it.each([
     ['expires after now', item('1700000001'), 'https://h.example.com/'],
     ['expires at now (already expired: TTL deletion lags, the reader does not)', item('1700000000'), undefined],
@@ -101,7 +135,7 @@ describe('webhookOfItem', () => {
     ['has no URL', { expiresAt: { N: '1800000000' } }, undefined],
     ['is missing', undefined, undefined],
   ])('an item that %s gives %s', (_case, got, expected) => {
-    expect(webhookOfItem(got, 1_700_000_000_000)).toBe(expected);
+    expect(webhookOfItem(got, 1_700_000_000_000, 0)).toBe(expected);
   });
 });
 

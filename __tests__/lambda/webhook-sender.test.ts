@@ -207,6 +207,20 @@ describe('webhook sender', () => {
     expect(received).toHaveLength(0);
   });
 
+  it("asks for the URL of the execution that started at the event's startDate", async () => {
+    const asked: [string, number][] = [];
+    const { handler } = setup([], {
+      webhookOf: async (executionArn, startDateMs) => {
+        asked.push([executionArn, startDateMs]);
+        return undefined;
+      },
+    });
+
+    await handler(statusEvent('SUCCEEDED', {}));
+
+    expect(asked).toEqual([[ARN, 1_700_000_000_000]]);
+  });
+
   it('dead-letters a delivery whose host resolves to a private address, without connecting', async () => {
     const { handler, log } = setup([], {
       post: createPost({ allowLoopbackHttp: false, resolve: async () => [{ address: '10.0.0.7', family: 4 }] }),

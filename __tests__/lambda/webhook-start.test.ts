@@ -20,6 +20,7 @@ function fakeRegistrations(existing: Record<string, string> = {}) {
       return { kind: 'created' };
     }),
     remove: jest.fn(async (arn: string) => void items.delete(arn)),
+    confirm: jest.fn(async (_arn: string, _webhook: string, _startDateMs: number) => undefined),
   };
 }
 
@@ -66,6 +67,32 @@ describe('webhook start', () => {
     expect([...registrations.items]).toEqual([[`${EXECUTIONS}:run-1`, 'https://hooks.example.com/in']]);
     const call = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(call).toEqual({ stateMachineArn: MACHINE, name: 'run-1', input: '{"a":1}' });
+  });
+
+  it("binds the registration to the started execution's start date, so a later one of that name never gets it", async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `${EXECUTIONS}:run-1`, startDate: new Date(1_700_000_000_500) });
+    const { post, registrations } = setup();
+
+    await post({ name: 'run-1', webhook: 'https://hooks.example.com/in' });
+
+    expect(registrations.confirm.mock.calls).toEqual([
+      [`${EXECUTIONS}:run-1`, 'https://hooks.example.com/in', 1_700_000_000_500],
+    ]);
+  });
+
+  it('answers 200 when the start happened but its registration could not be bound, and logs it', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTIONS}:run-1`, startDate: new Date() });
+    const registrations = fakeRegistrations();
+    registrations.confirm.mockRejectedValueOnce(new Error('throttled'));
+    const { post, logger } = setup(false, registrations);
+
+    const res = await post({ name: 'run-1', webhook: 'https://hooks.example.com/in' });
+
+    expect(res.statusCode).toBe(200);
+    expect(registrations.items.get(`${EXECUTIONS}:run-1`)).toBe('https://hooks.example.com/in');
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('not bound'));
   });
 
   it('names an execution started without a name itself, so its ARN is known before it starts', async () => {
@@ -144,6 +171,25 @@ describe('webhook start', () => {
     expect(JSON.parse(res.body)).toEqual({ __type: 'ExecutionAlreadyExists', message: 'Execution Already Exists' });
     // Nothing started, so the registration written for it is taken back.
     expect(registrations.items.size).toBe(0);
+    expect(registrations.confirm).not.toHaveBeenCalled();
+  });
+
+  it('refuses a name Step Functions would refuse before keeping anything, at the 80-character boundary', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTIONS}:x`, startDate: new Date() });
+    const { post, registrations } = setup();
+
+    const longest = await post({ webhook: 'https://h.example.com/', name: 'n'.repeat(80) });
+    const tooLong = await post({ webhook: 'https://h.example.com/', name: 'n'.repeat(81) });
+    const huge = await post({ webhook: 'https://h.example.com/', name: 'n'.repeat(3000) });
+    const colon = await post({ webhook: 'https://h.example.com/', name: 'a:b' });
+
+    expect(longest.statusCode).toBe(200);
+    for (const res of [tooLong, huge, colon]) {
+      expect(res.statusCode).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ __type: 'InvalidName' });
+    }
+    expect(registrations.register).toHaveBeenCalledTimes(1);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
   it('answers 404 for a job it does not serve and 500 without detail for the unexpected', async () => {

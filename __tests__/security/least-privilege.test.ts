@@ -961,20 +961,44 @@ describe('least privilege, simulated with iam-simulate', () => {
       });
     });
 
-    it('the scheduler role: only EventBridge Scheduler, on behalf of this account, may assume it', async () => {
-      // Act
+    it("the scheduler role: only EventBridge Scheduler, for this account's schedule group, may assume it", async () => {
+      // Prepare: the context Scheduler sends (the group's ARN as aws:SourceArn, docs/aws-behaviour.md
+      // §12.3), and its neighbours: another group, a schedule in our group, the group in another account.
       const suffix = '/job-schedules/role/role';
+      const groupName = String(
+        byPath(app.resources, 'aws_scheduler_schedule_group', '/job-schedules/group').config['name'],
+      );
+      const groupArn = (account: string, name: string) =>
+        `arn:aws:scheduler:${REGION}:${account}:schedule-group/${name}`;
+      const sent = (account: string, sourceArn: string) =>
+        assumeRoleContext('scheduler.amazonaws.com', account, sourceArn);
+      const ours = groupArn(ACCOUNT, groupName);
+      const bySchedulerWith = (context: Record<string, string>) => assume(suffix, 'scheduler.amazonaws.com', context);
+
+      // Act
       const decided = {
-        scheduler: await assume(suffix, 'scheduler.amazonaws.com', here),
-        otherAccount: await assume(suffix, 'scheduler.amazonaws.com', elsewhere),
-        events: await assume(suffix, 'events.amazonaws.com', here),
+        scheduler: await bySchedulerWith(sent(ACCOUNT, ours)),
+        otherGroup: await bySchedulerWith(sent(ACCOUNT, groupArn(ACCOUNT, `${groupName}-x`))),
+        groupNamePrefix: await bySchedulerWith(sent(ACCOUNT, groupArn(ACCOUNT, groupName.slice(0, -1)))),
+        aScheduleInTheGroup: await bySchedulerWith(
+          sent(ACCOUNT, `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${groupName}/any`),
+        ),
+        otherAccountsGroup: await bySchedulerWith(sent(OTHER_ACCOUNT, groupArn(OTHER_ACCOUNT, groupName))),
+        otherAccountOurGroup: await bySchedulerWith({ ...sent(ACCOUNT, ours), ...elsewhere }),
+        noSourceArn: await bySchedulerWith(here),
+        events: await assume(suffix, 'events.amazonaws.com', sent(ACCOUNT, ours)),
         userOfThisAccount: await assume(suffix, mallory),
       };
 
       // Assess
       expect(decided).toEqual({
         scheduler: 'Allowed',
-        otherAccount: 'ImplicitlyDenied',
+        otherGroup: 'ImplicitlyDenied',
+        groupNamePrefix: 'ImplicitlyDenied',
+        aScheduleInTheGroup: 'ImplicitlyDenied',
+        otherAccountsGroup: 'ImplicitlyDenied',
+        otherAccountOurGroup: 'ImplicitlyDenied',
+        noSourceArn: 'ImplicitlyDenied',
         events: 'ImplicitlyDenied',
         userOfThisAccount: 'ImplicitlyDenied',
       });

@@ -74,13 +74,17 @@ describe('schedules', () => {
     expect(JSON.parse(JSON.parse((nightly.target as any).input).Input).input).toEqual({});
   });
 
-  it('the role is assumable by Scheduler for this account only, and starts only the launcher', () => {
+  it("the role is assumable by Scheduler for this account's schedule group only, and starts only the launcher", () => {
     const role = out.one('aws_iam_role', { name: 'async-api-dev-scheduler' });
     const trust = JSON.parse(String(role.assume_role_policy));
     expect(trust.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': expect.stringContaining('data.aws_caller_identity') } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': expect.stringContaining('data.aws_caller_identity') },
+          // The group's own ARN attribute (never a schedule's, nor one built by hand): what Scheduler sends.
+          ArnEquals: { 'aws:SourceArn': expect.stringMatching(/^\$\{aws_scheduler_schedule_group\.[^.}]+\.arn\}$/) },
+        },
       }),
     ]);
     const policy = out.one('aws_iam_role_policy', { name: 'async-api-dev-scheduler' });
@@ -179,6 +183,18 @@ describe('alarms', () => {
     ]);
     expect(JSON.stringify(policy[0]!.Condition)).toContain('aws:SourceArn');
     expect(out.json.output.alarm_topic_arn.value).toMatch(/alarms_topic.*\.arn/);
+  });
+
+  it("a job's alarms keep its name as written, so jobs job2 and job-2 do not share an alarm name", () => {
+    const twins = [
+      { ...first!, name: 'job2' },
+      { ...rest[0]!, name: 'job-2' },
+    ];
+    const names = Object.values(synthStack(twins).resources('aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining(['async-api-dev-job2-executions-failed', 'async-api-dev-job-2-executions-failed']),
+    );
   });
 
   it('API alarms can be tuned and switched off', () => {

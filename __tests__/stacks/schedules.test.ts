@@ -35,6 +35,7 @@ describe('schedule expressions (EventBridge Scheduler grammar)', () => {
     'cron(59 23 31 12 ? 2199)',
     'cron(0 0 ? * 7 1970)',
     'cron(0/15 8-17 ? * MON-FRI *)',
+    'cron(0 23-23 ? * SUN-SAT 2027-2027)',
     'cron(0 10 ? * 6#5 *)',
     'cron(0 10 ? * 6L *)',
     'cron(0 10 L * ? *)',
@@ -66,6 +67,13 @@ describe('schedule expressions (EventBridge Scheduler grammar)', () => {
     ['cron(0 2 * * * *)', /exactly one of day-of-month and day-of-week/],
     ['cron(0 2 ? * ? *)', /exactly one of day-of-month and day-of-week/],
     ['cron(0/0 2 * * ? *)', /step 0/],
+    // The guide's table lists no "/" for day-of-week (it does for day-of-month).
+    ['cron(0 2 ? * 1/2 *)', /day-of-week "1\/2": AWS documents no "\/" in day-of-week/],
+    ['cron(0 2 ? * MON-FRI/2 *)', /day-of-week "MON-FRI\/2"/],
+    // A range that wraps: undocumented, and croner (the local scheduler) refuses it.
+    ['cron(0 22-2 * * ? *)', /hours "22-2": "22-2" runs backwards/],
+    ['cron(0 2 ? * SAT-SUN *)', /day-of-week "SAT-SUN": "SAT-SUN" runs backwards/],
+    ['cron(0 2 * * ? 2028-2027)', /year "2028-2027": "2028-2027" runs backwards/],
     ['0 2 * * *', /not a schedule expression/],
     ['at(2027-02-29T00:00:00)', /not a date and time that exists/],
     ['at(2027-12-31T24:00:00)', /not a date and time that exists/],
@@ -208,5 +216,37 @@ describe('nextRun', () => {
       new Date('2026-12-31T23:00:00Z'),
     );
     expect(nextRun('at(2026-01-01T00:00:00)', 'UTC', new Date('2026-12-06T12:00:00Z'))).toBeUndefined();
+  });
+
+  test("AWS's <start>/<step> runs to the field's end (croner refuses it unspelt)", () => {
+    expect(nextRun('cron(0/15 * * * ? *)', 'UTC', new Date('2026-12-06T12:44:59Z'))).toEqual(
+      new Date('2026-12-06T12:45:00Z'),
+    );
+    expect(nextRun('cron(0/15 * * * ? *)', 'UTC', new Date('2026-12-06T12:45:00Z'))).toEqual(
+      new Date('2026-12-06T13:00:00Z'),
+    );
+    expect(nextRun('cron(0 0 10/7 * ? *)', 'UTC', new Date('2026-12-24T12:00:00Z'))).toEqual(
+      new Date('2026-12-31T00:00:00Z'),
+    );
+  });
+
+  test("the year field is the schedule's zone's year, on both sides of UTC's new year", () => {
+    // New year in Tokyo (UTC+9) is still 2026 in UTC; 20:00 on 31 December in New York is 2027 in UTC.
+    expect(nextRun('cron(0 0 1 1 ? 2027)', 'Asia/Tokyo', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2026-12-31T15:00:00Z'),
+    );
+    expect(nextRun('cron(0 20 31 12 ? 2026)', 'America/New_York', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2027-01-01T01:00:00Z'),
+    );
+  });
+
+  test("a frequent cron limited to a later year fires at that year's first instant", () => {
+    expect(nextRun('cron(* * * * ? 2030)', 'UTC', new Date('2026-12-06T12:00:00Z'))).toEqual(
+      new Date('2030-01-01T00:00:00Z'),
+    );
+    expect(nextRun('cron(0/5 * * * ? 2029-2030)', 'Europe/Berlin', new Date('2029-12-31T22:58:00Z'))).toEqual(
+      new Date('2029-12-31T23:00:00Z'),
+    );
+    expect(nextRun('cron(0/5 * * * ? 2029-2030)', 'Europe/Berlin', new Date('2030-12-31T22:56:00Z'))).toBeUndefined();
   });
 });

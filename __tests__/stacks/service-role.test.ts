@@ -40,6 +40,38 @@ describe('ServiceRole', () => {
     ).toThrow(/apigateway\.amazonaws\.com sends no aws:SourceAccount/);
   });
 
+  it('with a sourceArn, trusts the service only on behalf of that one resource (ArnEquals), besides the account', () => {
+    const group = 'arn:aws:scheduler:eu-west-1:111122223333:schedule-group/g';
+    const out = synthesize((scope) => {
+      new ServiceRole(scope, 'r', {
+        roleName: 'a-role',
+        servicePrincipal: 'scheduler.amazonaws.com',
+        sourceAccount: '111122223333',
+        sourceArn: group,
+        statements: [{ sid: 'S', actions: ['states:StartExecution'], resources: ['arn:x'] }],
+      });
+    });
+
+    const [trust] = statementsOf(out.one('aws_iam_role').assume_role_policy);
+    expect(trust?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111122223333' },
+      ArnEquals: { 'aws:SourceArn': group },
+    });
+  });
+
+  it('refuses an aws:SourceArn condition for API Gateway, as it refuses aws:SourceAccount', () => {
+    expect(() =>
+      synthesize((scope) => {
+        new ServiceRole(scope, 'r', {
+          roleName: 'api-role',
+          servicePrincipal: 'apigateway.amazonaws.com',
+          sourceArn: 'arn:aws:execute-api:eu-west-1:111122223333:abc/*',
+          statements: [{ sid: 'S', actions: ['states:StartExecution'], resources: ['arn:x'] }],
+        });
+      }),
+    ).toThrow(/apigateway\.amazonaws\.com sends no aws:SourceAccount or aws:SourceArn/);
+  });
+
   it('puts the statements in one inline policy attached to the role', () => {
     const out = synthesize((scope) => {
       new ServiceRole(scope, 'r', {

@@ -5,7 +5,8 @@
  * and the job's ASL never hold the URL.
  *
  * An item: `executionArn` (S, the key), `webhook` (S, the URL), `expiresAt` (N, epoch seconds: the
- * table's TTL attribute).
+ * table's TTL attribute) and, once Step Functions has answered the start, `startDate` (N, epoch
+ * milliseconds of the execution it was kept for).
  */
 import {
   type AttributeValue,
@@ -23,6 +24,17 @@ export const WEBHOOK_TABLE_VAR = 'WEBHOOK_REGISTRATIONS_TABLE';
 export const REGISTRATION_KEY = 'executionArn';
 /** The table's TTL attribute (epoch seconds). */
 export const REGISTRATION_TTL_ATTRIBUTE = 'expiresAt';
+/** Start of the execution a registration was kept for (epoch milliseconds), written once the start is answered. */
+export const REGISTRATION_START_ATTRIBUTE = 'startDate';
+
+/**
+ * How far an execution's start may be from the one its registration recorded and still be that
+ * execution: the two figures are the same instant (StartExecution's answer and the status event's
+ * `startDate`), read at different precisions. Another execution of the same name can only start 30 or
+ * more days after this one ended (Step Functions keeps a closed execution's name for its history
+ * retention), so a second cannot be a different execution.
+ */
+export const SAME_START_TOLERANCE_MS = 1000;
 
 /**
  * How long a registration is kept: a Standard execution may run for a year, redrives included (Step
@@ -81,12 +93,34 @@ export class WebhookRegistrations {
     }
   }
 
-  /** The URL kept for `executionArn`; `undefined` when there is none, or it has expired (TTL deletion lags). */
-  async lookup(executionArn: string): Promise<string | undefined> {
+  /**
+   * Records which execution the registration belongs to once StartExecution has answered (its
+   * `startDate`). An item is rewritten only by a start that registered or found this same URL.
+   */
+  async confirm(executionArn: string, webhook: string, startDateMs: number): Promise<void> {
+    const expiresAt = Math.floor(this.now() / 1000) + REGISTRATION_TTL_SECONDS;
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          [REGISTRATION_KEY]: { S: executionArn },
+          webhook: { S: webhook },
+          [REGISTRATION_TTL_ATTRIBUTE]: { N: String(expiresAt) },
+          [REGISTRATION_START_ATTRIBUTE]: { N: String(startDateMs) },
+        },
+      }),
+    );
+  }
+
+  /**
+   * The URL kept for the execution `executionArn` that started at `startDateMs`; `undefined` when there
+   * is none, it has expired (TTL deletion lags), or it was kept for an earlier execution of that name.
+   */
+  async lookup(executionArn: string, startDateMs: number): Promise<string | undefined> {
     const got = await this.client.send(
       new GetItemCommand({ TableName: this.table, Key: this.key(executionArn), ConsistentRead: true }),
     );
-    return webhookOfItem(got.Item, this.now());
+    return webhookOfItem(got.Item, this.now(), startDateMs);
   }
 
   /** Removes the registration of an execution that did not start. */
@@ -100,12 +134,22 @@ export class WebhookRegistrations {
 }
 
 /**
- * The URL of a registration item, or `undefined` when there is no item or its `expiresAt` has passed:
- * DynamoDB deletes expired items only within days, and still returns them until then.
+ * The URL of a registration item for the execution that started at `startDateMs`, or `undefined` when
+ * there is no item, its `expiresAt` has passed (DynamoDB deletes expired items only within days, and
+ * still returns them until then), or its `startDate` is another execution's: Step Functions lets a name
+ * be used again once the closed execution's history is deleted (30 or 90 days), well within the item's
+ * life, and that execution's result must not go to the earlier caller's URL. An item without
+ * `startDate` (its start never got an answer) is kept for whichever execution ends under its ARN.
  */
-export function webhookOfItem(item: Record<string, AttributeValue> | undefined, nowMs: number): string | undefined {
+export function webhookOfItem(
+  item: Record<string, AttributeValue> | undefined,
+  nowMs: number,
+  startDateMs: number,
+): string | undefined {
   const webhook = item?.['webhook']?.S;
   const expiresAt = Number(item?.[REGISTRATION_TTL_ATTRIBUTE]?.N);
   if (webhook === undefined || !(expiresAt * 1000 > nowMs)) return undefined;
+  const started = item?.[REGISTRATION_START_ATTRIBUTE]?.N;
+  if (started !== undefined && !(Math.abs(Number(started) - startDateMs) < SAME_START_TOLERANCE_MS)) return undefined;
   return webhook;
 }

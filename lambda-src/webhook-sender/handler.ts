@@ -30,8 +30,11 @@ export const DELIVERY_SCHEDULE = {
 
 /** Options of {@link createHandler}; everything that touches the network or the clock is injected. */
 export interface SenderOptions {
-  /** The URL registered for an execution at its start (the registration table), or `undefined`. */
-  readonly webhookOf: (executionArn: string) => Promise<string | undefined>;
+  /**
+   * The URL registered for the execution that started at `startDateMs` (epoch milliseconds; the
+   * registration table), or `undefined`.
+   */
+  readonly webhookOf: (executionArn: string, startDateMs: number) => Promise<string | undefined>;
   /** The signing secret (raw text; its UTF-8 bytes are the HMAC key). Fetched once and cached by the caller. */
   readonly signingSecret: () => Promise<string>;
   /** `true` only in the local runtime: the URL and address policy then allow http://127.0.0.1 (a value; the same checks run). */
@@ -66,7 +69,7 @@ export function createHandler(options: SenderOptions): (event: unknown) => Promi
     const status: StatusEvent = parseStatusEvent(event);
     const base = { eventId: status.id, executionArn: status.executionArn, status: status.status };
     if (!isTerminal(status.status)) return { kind: 'skipped', reason: 'not-terminal' };
-    const url = await options.webhookOf(status.executionArn);
+    const url = await options.webhookOf(status.executionArn, status.startDate);
     if (url === undefined) return { kind: 'skipped', reason: 'no-webhook' };
     const problem = webhookUrlProblem(url, { allowLoopbackHttp: options.allowLoopbackHttp });
     if (problem !== null) {

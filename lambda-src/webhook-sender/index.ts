@@ -21,7 +21,7 @@ let secret: Promise<string> | undefined;
 
 /** The Lambda handler. */
 export const handler = createHandler({
-  webhookOf: (executionArn) => registrations.lookup(executionArn),
+  webhookOf: (executionArn, startDateMs) => registrations.lookup(executionArn, startDateMs),
   signingSecret: () => {
     secret ??= secrets.send(new GetSecretValueCommand({ SecretId: config.signingSecretArn })).then((r) => {
       if (!r.SecretString) throw new Error('the signing secret has no string value');

@@ -79,20 +79,21 @@ export function createPost(options: PostOptions): Post {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(
         url,
-        {
-          method: 'POST',
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-          timeout: timeoutMs,
-          lookup,
-        },
+        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup },
         (res) => {
+          clearTimeout(deadline);
           // The answer's body is not needed; reading it frees the socket.
           res.resume();
           resolve(res.statusCode ?? 0);
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      // A deadline for the whole attempt, not the socket's idle timeout: a receiver that sends its
+      // answer a byte at a time would reset an idle timer forever and hold the sender to its own timeout.
+      const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      req.on('error', (error) => {
+        clearTimeout(deadline);
+        reject(error);
+      });
       req.end(body);
     });
 }

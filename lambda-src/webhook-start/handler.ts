@@ -3,7 +3,7 @@ import { type SFNClient, SFNServiceException, StartExecutionCommand } from '@aws
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jsonResponse, messageResponse } from '../shared/http';
 import { readJsonObject } from '../shared/request';
-import { executionArnOf, parseStateMachineArn } from '../shared/step-functions-arn';
+import { executionArnOf, executionNameProblem, parseStateMachineArn } from '../shared/step-functions-arn';
 import type { WebhookRegistrations } from '../shared/webhook-registration';
 import { webhookUrlProblem } from '../webhook-sender/url';
 
@@ -14,7 +14,7 @@ export const WEBHOOK_START_PATH = /^\/([a-z0-9-]+)\/start-execution-with-webhook
 export interface WebhookStartOptions {
   readonly client: SFNClient;
   /** The registration table the sender reads the URL back from. */
-  readonly registrations: Pick<WebhookRegistrations, 'register' | 'remove'>;
+  readonly registrations: Pick<WebhookRegistrations, 'register' | 'confirm' | 'remove'>;
   /** The execution name when the caller gives none (StartExecution's own default is a UUID too). */
   readonly newName?: () => string;
   /** State machine ARN per job name. */
@@ -53,6 +53,10 @@ export function createHandler(options: WebhookStartOptions) {
     if (body.name !== undefined && typeof body.name !== 'string') return messageResponse(400, 'name must be a string');
     const webhook = body.webhook as string;
     const name = body.name ?? newName();
+    // Refused before the registration is written: a name Step Functions would refuse could also be a
+    // key DynamoDB refuses (over 2048 bytes), which would surface as a 500 instead of this 400.
+    const nameProblem = executionNameProblem(name);
+    if (nameProblem !== undefined) return jsonResponse(400, { __type: 'InvalidName', message: `name ${nameProblem}` });
     const executionArn = executionArnOf(machine, name);
     let created = false;
     try {
@@ -68,6 +72,7 @@ export function createHandler(options: WebhookStartOptions) {
       const started = await client.send(
         new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(body.input ?? {}), name }),
       );
+      await bind(options.registrations, executionArn, webhook, started.startDate, logger);
       return jsonResponse(200, {
         executionArn: started.executionArn,
         startDate: (started.startDate?.getTime() ?? 0) / 1000,
@@ -85,4 +90,22 @@ export function createHandler(options: WebhookStartOptions) {
       return messageResponse(500, 'Internal Server Error');
     }
   };
+}
+
+/**
+ * Binds the registration to the execution just started (its start date), so a later execution under
+ * the same name never gets this URL. The start has happened: a failed write leaves the item unbound
+ * (still delivered, as before binding) and is only logged.
+ */
+async function bind(
+  registrations: Pick<WebhookRegistrations, 'confirm'>,
+  executionArn: string,
+  webhook: string,
+  startDate: Date | undefined,
+  logger: Pick<Console, 'error'>,
+): Promise<void> {
+  if (startDate === undefined) return;
+  await registrations.confirm(executionArn, webhook, startDate.getTime()).catch((error: unknown) => {
+    logger.error(JSON.stringify({ message: 'webhook registration not bound to its execution', error: String(error) }));
+  });
 }

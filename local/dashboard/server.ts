@@ -44,8 +44,8 @@ export interface DashboardOptions {
 export interface Dashboard {
   /** Serves a request whose path starts with {@link DASHBOARD_PATH} (or is that path without its slash). */
   handle(req: IncomingMessage, res: ServerResponse): void;
-  /** Subscribes to a Step Functions service's status changes (each stack generation has its own). */
-  attach(sfn: StepFunctionsService): void;
+  /** Subscribes to status changes (the runtime's, which outlive a reload; or one service's). */
+  attach(sfn: Pick<StepFunctionsService, 'onStatusChange'>): void;
   /** Ends the event streams and unsubscribes. */
   close(): void;
 }

@@ -23,6 +23,9 @@ import { awsJsonResponse } from '../stepfunctions/api';
 /** The `X-Amz-Target` prefix of DynamoDB operations. */
 export const DYNAMODB_TARGET_PREFIX = 'DynamoDB_20120810.';
 
+/** Largest partition key value DynamoDB accepts, in UTF-8 bytes. */
+export const PARTITION_KEY_MAX_BYTES = 2048;
+
 /** Where a table's items live under the runtime's data folder. */
 export function registrationDir(dataDir: string, table: string): string {
   return join(dataDir, 'webhooks', 'registrations', table);
@@ -173,6 +176,12 @@ function keyValue(item: Item, field: string): string {
   const value = item[REGISTRATION_KEY]?.['S'];
   if (typeof value !== 'string' || value.length === 0) {
     throw validation(`One or more parameter values were invalid: Missing the key ${REGISTRATION_KEY} in the ${field}`);
+  }
+  // DynamoDB's limit on a partition key value, in UTF-8 bytes: the stand-in refuses what a table would.
+  if (Buffer.byteLength(value) > PARTITION_KEY_MAX_BYTES) {
+    throw validation(
+      `One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of ${PARTITION_KEY_MAX_BYTES} bytes`,
+    );
   }
   return value;
 }

@@ -87,8 +87,8 @@ export class WebhookDelivery {
 
   constructor(private readonly options: WebhookDeliveryOptions) {}
 
-  /** Listens to a Step Functions service (one per served stack; watch mode adds the next one). */
-  attach(sfn: StepFunctionsService): void {
+  /** Listens to status changes (the runtime's, which outlive a reload; or one service's). */
+  attach(sfn: Pick<StepFunctionsService, 'onStatusChange'>): void {
     this.detach.push(sfn.onStatusChange((change) => this.onChange(change)));
   }
 

@@ -35,7 +35,7 @@ export class LocalAlarms {
     this.now = options.now ?? Date.now;
   }
 
-  /** Listens to a service's executions (one per served stack). */
+  /** Listens to status changes (the runtime's, which outlive a reload; or one service's). */
   attach(sfn: Pick<StepFunctionsService, 'onStatusChange'>): void {
     this.detach.push(sfn.onStatusChange((change) => this.record(change)));
   }

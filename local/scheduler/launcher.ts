@@ -49,15 +49,18 @@ export type Ended = Pick<ExecutionStatusChange, 'executionArn' | 'status' | 'out
  */
 export function ended(sfn: StepFunctionsService, executionArn: string, signal: AbortSignal): Promise<Ended> {
   return new Promise((resolve, reject) => {
-    const stop = () => {
-      unsubscribe();
-      resolve({ executionArn, status: 'RUNNING', output: null, error: null, cause: null });
-    };
-    const unsubscribe = sfn.onStatusChange((change) => {
-      if (change.executionArn !== executionArn || change.status === 'RUNNING') return;
+    // Every way out drops both the subscription and the abort listener: the signal lives as long
+    // as the scheduler, so a listener left behind per firing would pile up.
+    const finish = (settle: () => void) => {
       unsubscribe();
       signal.removeEventListener('abort', stop);
-      resolve(change);
+      settle();
+    };
+    const stop = () =>
+      finish(() => resolve({ executionArn, status: 'RUNNING', output: null, error: null, cause: null }));
+    const unsubscribe = sfn.onStatusChange((change) => {
+      if (change.executionArn !== executionArn || change.status === 'RUNNING') return;
+      finish(() => resolve(change));
     });
     if (signal.aborted) return stop();
     signal.addEventListener('abort', stop, { once: true });
@@ -66,18 +69,16 @@ export function ended(sfn: StepFunctionsService, executionArn: string, signal: A
       .then((d) => {
         const now = d as Partial<Ended>;
         if (now.status === 'RUNNING') return;
-        unsubscribe();
-        resolve({
-          executionArn,
-          status: now.status!,
-          output: now.output ?? null,
-          error: now.error ?? null,
-          cause: now.cause ?? null,
-        });
+        finish(() =>
+          resolve({
+            executionArn,
+            status: now.status!,
+            output: now.output ?? null,
+            error: now.error ?? null,
+            cause: now.cause ?? null,
+          }),
+        );
       })
-      .catch((err: unknown) => {
-        unsubscribe();
-        reject(err as Error);
-      });
+      .catch((err: unknown) => finish(() => reject(err as Error)));
   });
 }

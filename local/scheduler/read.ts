@@ -3,6 +3,8 @@
  * same `aws_scheduler_schedule` and `aws_cloudwatch_metric_alarm` resources AWS would create, with
  * their references resolved (the target's request holds the state machine's ARN).
  */
+
+import { DEFAULT_SCHEDULE_GROUP, scheduleGroupArn } from '../terraform/computed';
 import type { TerraformJson } from '../terraform/document';
 import { resourcesOfType } from '../terraform/document';
 import { type LocalIdentity, ResolutionError, TerraformResolver } from '../terraform/resolver';
@@ -45,17 +47,14 @@ export function readSchedules(doc: TerraformJson, identity: LocalIdentity): Sche
   const resolver = new TerraformResolver(doc, identity);
   return resourcesOfType(doc, 'aws_scheduler_schedule').map((b) => {
     const r = resolver.resource(b.address);
-    const group = (r.arg('group_name') as string | undefined) ?? 'default';
-    const name = r.stringArg('name');
-    const scheduler = `arn:${resolver.identity.partition}:scheduler:${resolver.region}:${identity.accountId}`;
     const input = r.arg('target.input');
     if (typeof input !== 'string')
       throw new ResolutionError({ address: b.address, attribute: 'target.input' }, 'the target has no request');
     return {
       address: b.address,
-      name,
-      arn: `${scheduler}:schedule/${group}/${name}`,
-      groupArn: `${scheduler}:schedule-group/${group}`,
+      name: r.stringArg('name'),
+      arn: String(resolver.attribute(b.address, 'arn', { address: b.address, attribute: 'arn' })),
+      groupArn: groupArnOf(doc, resolver, b.address),
       expression: r.stringArg('schedule_expression'),
       timeZone: (r.arg('schedule_expression_timezone') as string | undefined) ?? 'UTC',
       enabled: r.arg('state') !== 'DISABLED',
@@ -67,6 +66,26 @@ export function readSchedules(doc: TerraformJson, identity: LocalIdentity): Sche
       ),
     };
   });
+}
+
+/**
+ * The ARN of the group a schedule is in, as the stack's `aws_scheduler_schedule_group` resolves it
+ * (or the account's `default` group). A group the stack does not create is refused: Scheduler
+ * refuses to create a schedule in a group that does not exist.
+ */
+function groupArnOf(doc: TerraformJson, resolver: TerraformResolver, address: string): string {
+  const location = { address, attribute: 'group_name' };
+  const group = (resolver.resource(address).arg('group_name') as string | undefined) ?? DEFAULT_SCHEDULE_GROUP;
+  if (group === DEFAULT_SCHEDULE_GROUP) return scheduleGroupArn(resolver, group);
+  const found = resourcesOfType(doc, 'aws_scheduler_schedule_group').find(
+    (g) => resolver.resource(g.address).arg('name') === group,
+  );
+  if (!found)
+    throw new ResolutionError(
+      location,
+      `the stack creates no aws_scheduler_schedule_group named ${JSON.stringify(group)}, and Scheduler refuses a schedule in a group that does not exist`,
+    );
+  return String(resolver.attribute(found.address, 'arn', location));
 }
 
 /** The stack's alarms on `AWS/States` metrics of one state machine; other alarms are AWS's only. */

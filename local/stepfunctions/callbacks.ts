@@ -38,10 +38,12 @@ export class TaskTokens {
    */
   wait(token: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<CallbackResult> {
     return new Promise((resolve, reject) => {
+      if (signal.aborted) return;
       let timer: NodeJS.Timeout | undefined;
       const done = (): void => {
         if (timer) clearTimeout(timer);
         this.waiting.delete(token);
+        signal.removeEventListener('abort', done);
       };
       const beat = (): void => {
         if (heartbeatSeconds === undefined) return;
@@ -82,12 +84,9 @@ export class TaskTokens {
     waiter.resolve({ output });
   }
 
-  /** SendTaskFailure. @throws SfnError InvalidToken, TaskDoesNotExist. */
-  fail(token: unknown, error: unknown, cause: unknown): void {
-    const waiter = this.waiter(token);
-    waiter.reject(
-      new StatesError(typeof error === 'string' ? error : undefined, typeof cause === 'string' ? cause : undefined),
-    );
+  /** SendTaskFailure (`error` and `cause` checked by the caller, validation.ts). @throws SfnError InvalidToken, TaskDoesNotExist. */
+  fail(token: unknown, error: string | undefined, cause: string | undefined): void {
+    this.waiter(token).reject(new StatesError(error, cause));
   }
 
   /** SendTaskHeartbeat. @throws SfnError InvalidToken, TaskDoesNotExist. */

@@ -175,10 +175,8 @@ export class ExecutionEngine {
     const env = { rt, vars: { ...variables }, language, signal: new AbortController().signal };
     try {
       const step = await runState(stateName, withoutRetry, input, env);
-      const catchNexts = ((state['Catch'] as { Next?: string }[] | undefined) ?? []).map((c) => c.Next);
-      const caught = step.next !== state['Next'] && catchNexts.includes(step.next) && state['Type'] !== 'Choice';
       return {
-        status: caught ? 'CAUGHT_ERROR' : 'SUCCEEDED',
+        status: step.caught ? 'CAUGHT_ERROR' : 'SUCCEEDED',
         output: JSON.stringify(step.output),
         ...(step.next !== undefined ? { nextState: step.next } : {}),
         variables: env.vars,

@@ -13,7 +13,7 @@ import type { TaskTokens } from './callbacks';
 import type { ExecutionEngine } from './engine';
 import { SfnError } from './errors';
 import type { Caller, ServedStateMachine } from './service';
-import { optionalString, requiredString, validateStateMachineArn } from './validation';
+import { errorAndCause, optionalString, requiredString, validateStateMachineArn } from './validation';
 
 type Request = Readonly<Record<string, unknown>>;
 
@@ -62,7 +62,8 @@ export class DefinitionOperations {
       return {};
     },
     SendTaskFailure: (_caller, request) => {
-      this.options.tokens.fail(request['taskToken'], request['error'], request['cause']);
+      const { error, cause } = errorAndCause(request);
+      this.options.tokens.fail(request['taskToken'], error, cause);
       return {};
     },
     SendTaskHeartbeat: (_caller, request) => {
@@ -122,6 +123,10 @@ export class DefinitionOperations {
     const whole = parsed !== null && typeof parsed === 'object' && 'States' in parsed;
     const stateName = whole ? String(request['stateName'] ?? parsed['StartAt']) : 'TestState';
     const definition = whole ? parsed : withTargets(stateName, parsed);
+    const states = definition['States'];
+    if (whole && (states === null || typeof states !== 'object' || !Object.hasOwn(states, stateName))) {
+      throw new SfnError('ValidationException', `stateName '${stateName}' names no top-level state of the definition`);
+    }
     const input = parseJsonMember(request, 'input', {});
     const variables = parseJsonMember(request, 'variables', {});
     if (variables === null || typeof variables !== 'object' || Array.isArray(variables)) {

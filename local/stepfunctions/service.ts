@@ -11,11 +11,12 @@ import type { StateMachineModel } from '../terraform/model';
 import type { DefinitionRevisions } from './definitions';
 import type { ExecutionEngine, ExecutionHandle, Outcome } from './engine';
 import { SfnError } from './errors';
-import type { ExecutionStatusChange, StatusChangeListener } from './events';
+import { type ExecutionStatusChange, type StatusChangeListener, StatusChanges } from './events';
 import { issueToken, readToken } from './page-token';
 import { redrivability, resumePoint } from './redrive';
 import type { ExecutionRecord, ExecutionStatus, ExecutionStore, HistoryEvent } from './store';
 import {
+  errorAndCause,
   optionalString,
   parseExecutionArn,
   parseExecutionInput,
@@ -78,7 +79,7 @@ export class StepFunctionsService {
   private readonly running: Map<string, ExecutionHandle>;
   /** The stack's state machines, and those CreateStateMachine adds (operations.ts). */
   readonly machines: Map<string, ServedStateMachine>;
-  private readonly listeners = new Set<StatusChangeListener>();
+  private readonly changes = new StatusChanges();
   /** The client token of recent redrives, by execution: a retried call must not redrive twice. */
   private readonly redriveTokens = new Map<string, { token: string; date: number }>();
 
@@ -94,12 +95,16 @@ export class StepFunctionsService {
 
   /** Calls `listener` on every status change of an execution of this service; returns the unsubscribe function. */
   onStatusChange(listener: StatusChangeListener): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
+    return this.changes.onStatusChange(listener);
+  }
+
+  /** Number of status-change subscribers (tests: a stack a reload replaced keeps none once retired). */
+  get subscriberCount(): number {
+    return this.changes.size;
   }
 
   private emit(r: ExecutionRecord): void {
-    if (this.listeners.size === 0) return;
+    if (this.changes.size === 0) return;
     const change: ExecutionStatusChange = {
       executionArn: r.executionArn,
       stateMachineArn: r.stateMachineArn,
@@ -113,14 +118,7 @@ export class StepFunctionsService {
       cause: r.cause ?? null,
       redriveCount: r.redriveCount ?? 0,
     };
-    for (const listener of this.listeners) {
-      // A subscriber's failure must never reach the execution.
-      try {
-        listener(change);
-      } catch {
-        /* ignored on purpose */
-      }
-    }
+    this.changes.emit(change);
   }
 
   /** Runs an operation by name. @throws SfnError */
@@ -303,10 +301,7 @@ export class StepFunctionsService {
   async stopExecution(caller: Caller, request: Request): Promise<{ stopDate: number }> {
     const arn = requiredString(request, 'executionArn');
     parseExecutionArn(arn);
-    const error = optionalString(request, 'error');
-    const cause = optionalString(request, 'cause');
-    if (error !== undefined && error.length > 256) throw lengthError('error', 256);
-    if (cause !== undefined && cause.length > 32768) throw lengthError('cause', 32768);
+    const { error, cause } = errorAndCause(request);
     await this.authorize(caller, 'states:StopExecution', arn as string);
     const record = this.execution(arn as string);
     if (record.status === 'RUNNING') {
@@ -612,13 +607,6 @@ function errorFields(outcome: { error?: string; cause?: string }): { error?: str
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
   };
-}
-
-function lengthError(member: string, max: number): SfnError {
-  return new SfnError(
-    'ValidationException',
-    `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-  );
 }
 
 function pageSize(request: Request): number {

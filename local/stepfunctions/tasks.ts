@@ -4,7 +4,7 @@
  * their history events, TimeoutSeconds and HeartbeatSeconds.
  */
 import type { TaskTokens } from './callbacks';
-import { StatesError } from './interpreter/errors';
+import { linkedAbort, StatesError } from './interpreter/errors';
 import type { Runtime, TaskCall } from './interpreter/types';
 import { type LambdaTaskContext, type LambdaTaskKind, runLambdaTask, TaskFailure } from './lambda-task';
 import { runStartExecutionTask, STATES_START_EXECUTION, type StartExecutionTaskContext } from './start-execution-task';
@@ -34,6 +34,8 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     : { resourceType: 'lambda', resource: 'invoke' };
   let open = true;
   let submitted = false;
+  // Ends the token's wait when the task ends otherwise (TimeoutSeconds): the token is spent then.
+  const task = linkedAbort(call.signal);
   // After a timeout, what the task still reports is dropped, as AWS ignores a late result.
   const record = (event: { readonly type: string; readonly [k: string]: unknown }): void => {
     if (!open) return;
@@ -52,7 +54,7 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     if (!waits) return invoked;
     submitted = true;
     const { output } = await tokens
-      .wait(call.taskToken as string, call.heartbeatSeconds, call.signal)
+      .wait(call.taskToken as string, call.heartbeatSeconds, task.controller.signal)
       .catch((err: unknown) => {
         if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, resourceFields, err);
         throw err;
@@ -69,9 +71,9 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     return JSON.parse(output);
   })();
   const { timeoutSeconds } = call;
-  if (timeoutSeconds === undefined) return work.finally(() => (open = false));
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
+    if (timeoutSeconds === undefined) return;
     timer = setTimeout(() => {
       const err = new StatesError('States.Timeout', undefined);
       recordTimeoutOrFailure(record, kind, resourceFields, err);
@@ -84,6 +86,8 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
   } finally {
     clearTimeout(timer);
     open = false;
+    task.controller.abort();
+    task.unlink();
   }
 }
 

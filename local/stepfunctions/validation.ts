@@ -39,6 +39,29 @@ export function optionalString(request: Request, member: string): string | undef
   return value;
 }
 
+/** Longest `error` and `cause` of StopExecution and SendTaskFailure, in characters (AWS API reference). */
+export const MAX_ERROR_CHARS = 256;
+export const MAX_CAUSE_CHARS = 32_768;
+
+/**
+ * The `error` and `cause` members of StopExecution and SendTaskFailure.
+ * @throws SfnError SerializationException when one is not a string, ValidationException when one is too long.
+ */
+export function errorAndCause(request: Request): { readonly error?: string; readonly cause?: string } {
+  const error = optionalString(request, 'error');
+  const cause = optionalString(request, 'cause');
+  if (error !== undefined && error.length > MAX_ERROR_CHARS) throw lengthError('error', MAX_ERROR_CHARS);
+  if (cause !== undefined && cause.length > MAX_CAUSE_CHARS) throw lengthError('cause', MAX_CAUSE_CHARS);
+  return { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
+}
+
+function lengthError(member: string, max: number): SfnError {
+  return new SfnError(
+    'ValidationException',
+    `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+  );
+}
+
 /** Largest execution input, in UTF-8 bytes (256 KiB). */
 export const MAX_INPUT_BYTES = 262_144;
 

@@ -4,7 +4,7 @@
  * for the local runtime and the security scan, so the two cannot disagree about an ARN.
  */
 import { createHash } from 'node:crypto';
-import type { ResolvedResource } from './resolver';
+import type { LocalIdentity, ResolvedResource } from './resolver';
 
 /** Computes one attribute of a resource. */
 export type Computed = (resource: ResolvedResource) => unknown;
@@ -90,6 +90,15 @@ export const COMPUTED: Readonly<Record<string, Readonly<Record<string, Computed>
     execution_arn: (r) =>
       `arn:${r.identity.partition}:execute-api:${r.region}:${r.identity.accountId}:${r.stringArg('api_id')}/${r.stringArg('name')}`,
   },
+  aws_scheduler_schedule_group: {
+    arn: (r) => scheduleGroupArn(r, r.stringArg('name')),
+    id: (r) => r.stringArg('name'),
+  },
+  // The provider's id is `<group>/<name>`; a schedule without `group_name` is in the default group.
+  aws_scheduler_schedule: {
+    arn: (r) => `${schedulerArnPrefix(r)}:schedule/${scheduleGroupOf(r)}/${r.stringArg('name')}`,
+    id: (r) => `${scheduleGroupOf(r)}/${r.stringArg('name')}`,
+  },
   aws_cloudwatch_event_rule: {
     arn: (r) => `arn:${r.identity.partition}:events:${r.region}:${r.identity.accountId}:rule/${r.stringArg('name')}`,
     id: (r) => r.stringArg('name'),
@@ -149,6 +158,32 @@ function invokeArn(r: ResolvedResource, fnArn: string): string {
 
 function stateMachineArn(r: ResolvedResource): string {
   return `arn:${r.identity.partition}:states:${r.region}:${r.identity.accountId}:stateMachine:${r.stringArg('name')}`;
+}
+
+/** Where a Scheduler ARN lives: a resource, or the resolver itself (for the default group). */
+interface SchedulerHome {
+  readonly region: string;
+  readonly identity: LocalIdentity;
+}
+
+function schedulerArnPrefix(where: SchedulerHome): string {
+  return `arn:${where.identity.partition}:scheduler:${where.region}:${where.identity.accountId}`;
+}
+
+/**
+ * A schedule group's ARN: what Scheduler sends as `aws:SourceArn` when it assumes a schedule's role.
+ * Exported for the `default` group, which every account has and no stack creates.
+ */
+export function scheduleGroupArn(where: SchedulerHome, group: string): string {
+  return `${schedulerArnPrefix(where)}:schedule-group/${group}`;
+}
+
+/** The group a schedule without `group_name` is in: every account has it, no stack creates it. */
+export const DEFAULT_SCHEDULE_GROUP = 'default';
+
+/** The group of an `aws_scheduler_schedule`: `group_name`, or Scheduler's `default`. */
+function scheduleGroupOf(r: ResolvedResource): string {
+  return (r.arg('group_name') as string | undefined) ?? DEFAULT_SCHEDULE_GROUP;
 }
 
 function secretArn(r: ResolvedResource): string {

@@ -1,9 +1,9 @@
 /**
  * What the CI roles need for schedules, alarms and the dashboard (issue 26), kept apart from
  * `ci-policies.ts` so that file's rewrite and this addition merge cleanly: `planRoleStatements`
- * appends the reads; the deploy role gets reads and writes as a managed policy of their own
- * ({@link operationsDeployStatements}, the `operations` group of `deployRolePolicies` in
- * `ci-deploy-policies.ts`). Resource types and the actions the Terraform AWS provider calls
+ * appends the reads ({@link operationsReadStatements}); the deploy role gets reads and writes as a
+ * managed policy of their own ({@link operationsDeployStatements}, the `operations` group of
+ * `deployRolePolicies` in `ci-deploy-policies.ts`). Resource types and the actions the Terraform AWS provider calls
  * for them (read: refresh and plan; write: apply):
  *
  * | Terraform resource type | read | write |
@@ -34,7 +34,11 @@ export function operationsArns(s: CiPolicyScope) {
   };
 }
 
-/** Reads of the stage's schedules, alarms and dashboard (plan and deploy roles); one statement per resource type. */
+/**
+ * Reads of the stage's schedules, alarms and dashboard (plan and deploy roles); one statement per
+ * resource type. The plan role reads the deploy role's managed policy for them with the others
+ * (`ReadCiAccessPolicies`, `policy/<deploy role>-*`).
+ */
 export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
   const arns = operationsArns(s);
   return [
@@ -51,14 +55,6 @@ export function operationsReadStatements(s: CiPolicyScope): PolicyStatement[] {
     },
     { sid: 'ReadDashboards', actions: ['cloudwatch:GetDashboard'], resources: [arns.dashboards] },
   ];
-}
-
-/**
- * The plan role's reads of them. It reads the deploy role's managed policy for them with the others
- * (`ReadCiAccessPolicies`, `policy/<deploy role>-*`).
- */
-export function operationsPlanStatements(s: CiPolicyScope): PolicyStatement[] {
-  return operationsReadStatements(s);
 }
 
 /** Creating, changing and deleting them (deploy role), and passing the scheduler role to Scheduler. */

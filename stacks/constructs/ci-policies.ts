@@ -1,4 +1,4 @@
-import { operationsPlanStatements } from './ci-policies-operations';
+import { operationsReadStatements } from './ci-policies-operations';
 import { httpApiArns, keysArn, tagCondition } from './ci-random-id-statements';
 import { type PolicyStatement, XRAY_WRITE } from './service-role';
 import { LOG_DELIVERY } from './state-machine';
@@ -293,6 +293,6 @@ export function planRoleStatements(s: CiPolicyScope): PolicyStatement[] {
       resources: [appBoundaryPolicyArn(s), ...s.ciRoleNames.map((name) => ciManagedPoliciesArn(s, name))],
     },
     // Schedules, alarms, dashboard (issue 26): ci-policies-operations.ts.
-    ...operationsPlanStatements(s),
+    ...operationsReadStatements(s),
   ];
 }

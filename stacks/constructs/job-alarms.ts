@@ -137,7 +137,7 @@ export class JobAlarms extends Construct {
     const add = (key: ScheduleAlarmName, spec: Omit<AlarmSpec, 'description'>) => {
       const settings = resolveAlarm(key, props.scheduleAlarms?.[key]);
       if (!settings.off)
-        alarms[`schedules.${key}`] = this.alarm(key, props, key, settings, {
+        alarms[`schedules.${key}`] = this.alarm(key, kebab(key), props, key, settings, {
           ...spec,
           description: `Schedules: ${ALARM_MEANINGS[key]}.`,
         });
@@ -170,13 +170,20 @@ export class JobAlarms extends Construct {
       for (const [key, metric] of Object.entries(JOB_ALARMS) as [JobAlarmName, string][]) {
         const settings = resolveAlarm(key, job.alarms?.[key]);
         if (settings.off) continue;
-        alarms[`${job.name}.${key}`] = this.alarm(`${job.name}-${key}`, props, key, settings, {
-          namespace: 'AWS/States',
-          metricName: metric,
-          statistic: 'Sum',
-          dimensions: { StateMachineArn: props.stateMachineArns[job.name]! },
-          description: `Job ${job.name}: ${ALARM_MEANINGS[key]}.`,
-        });
+        alarms[`${job.name}.${key}`] = this.alarm(
+          `${job.name}-${key}`,
+          `${job.name}-${kebab(key)}`,
+          props,
+          key,
+          settings,
+          {
+            namespace: 'AWS/States',
+            metricName: metric,
+            statistic: 'Sum',
+            dimensions: { StateMachineArn: props.stateMachineArns[job.name]! },
+            description: `Job ${job.name}: ${ALARM_MEANINGS[key]}.`,
+          },
+        );
       }
     }
     return alarms;
@@ -187,7 +194,7 @@ export class JobAlarms extends Construct {
     const add = (key: ApiAlarmName, spec: Omit<AlarmSpec, 'description'>) => {
       const settings = resolveAlarm(key, props.apiAlarms?.[key]);
       if (!settings.off)
-        alarms[`api.${key}`] = this.alarm(key, props, key, settings, {
+        alarms[`api.${key}`] = this.alarm(key, kebab(key), props, key, settings, {
           ...spec,
           description: `API: ${ALARM_MEANINGS[key]}.`,
         });
@@ -219,7 +226,9 @@ export class JobAlarms extends Construct {
     return alarms;
   }
 
+  /** `id` is the construct's id; `component` names the alarm (`<prefix>-<component>`). */
   private alarm(
+    id: string,
     component: string,
     props: JobAlarmsProps,
     key: AlarmName,
@@ -227,10 +236,7 @@ export class JobAlarms extends Construct {
     spec: AlarmSpec,
   ): CloudwatchMetricAlarm {
     const common = {
-      alarmName: props.naming.name(
-        component.replace(/[A-Z0-9]+/g, (m) => `-${m.toLowerCase()}`),
-        255,
-      ),
+      alarmName: props.naming.name(component, 255),
       alarmDescription: `${spec.description} Default threshold ${settings.threshold}; docs/jobs.md "Alarms" (${key}).`,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       threshold: settings.threshold,
@@ -240,7 +246,7 @@ export class JobAlarms extends Construct {
       okActions: [this.topic.arn],
     };
     if (spec.expression === undefined) {
-      return new CloudwatchMetricAlarm(this, component, {
+      return new CloudwatchMetricAlarm(this, id, {
         ...common,
         namespace: spec.namespace,
         metricName: spec.metricName,
@@ -263,8 +269,16 @@ export class JobAlarms extends Construct {
         },
       })),
     ];
-    return new CloudwatchMetricAlarm(this, component, { ...common, metricQuery });
+    return new CloudwatchMetricAlarm(this, id, { ...common, metricQuery });
   }
+}
+
+/**
+ * An alarm key in a resource name: `executionsFailed` becomes `executions-failed`. Only the key: a job's
+ * name is kept as written, or jobs `job2` and `job-2` would both name `job-2-executions-failed`.
+ */
+function kebab(key: AlarmName): string {
+  return key.replace(/[A-Z0-9]+/g, (m) => `-${m.toLowerCase()}`);
 }
 
 /** One metric, or a math expression over several. */

@@ -121,6 +121,8 @@ export class JobSchedules extends Construct {
       roleName: names.schedulerRole,
       servicePrincipal: 'scheduler.amazonaws.com',
       sourceAccount: account,
+      // Scheduler sends the schedule group's ARN, never a schedule's (docs/aws-behaviour.md §12.3).
+      sourceArn: group.arn,
       statements: [
         { sid: 'StartLauncher', actions: ['states:StartExecution'], resources: [launcher.stateMachine.arn] },
         { sid: 'DeadLetter', actions: ['sqs:SendMessage'], resources: [deadLetterQueue.arn] },

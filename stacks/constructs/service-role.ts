@@ -89,6 +89,14 @@ export interface ServiceRoleProps {
    * the condition would never match and every call would fail.
    */
   readonly sourceAccount?: string;
+  /**
+   * When set, the trust policy also requires `aws:SourceArn` to equal this ARN (`ArnEquals`): the
+   * service may assume the role only on behalf of this one resource, the narrowest protection AWS
+   * documents against the confused deputy. What the ARN must name is the service's choice (for
+   * EventBridge Scheduler, the schedule group). Refused like {@link sourceAccount} for services that
+   * send no such key.
+   */
+  readonly sourceArn?: string;
   /** The role's only permissions (one inline policy). */
   readonly statements: readonly PolicyStatement[];
 }
@@ -103,11 +111,16 @@ export const SERVICES_WITHOUT_SOURCE_KEYS: readonly string[] = ['apigateway.amaz
 /** An IAM role for one AWS service with one inline policy. */
 export class ServiceRole extends InlinePolicyRole {
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
-    if (props.sourceAccount !== undefined && SERVICES_WITHOUT_SOURCE_KEYS.includes(props.servicePrincipal)) {
+    const keyed = props.sourceAccount !== undefined || props.sourceArn !== undefined;
+    if (keyed && SERVICES_WITHOUT_SOURCE_KEYS.includes(props.servicePrincipal)) {
       throw new Error(
-        `ServiceRole ${props.roleName}: ${props.servicePrincipal} sends no aws:SourceAccount when it assumes a role, so a trust condition on it would deny every call; leave sourceAccount unset (docs/aws-behaviour.md)`,
+        `ServiceRole ${props.roleName}: ${props.servicePrincipal} sends no aws:SourceAccount or aws:SourceArn when it assumes a role, so a trust condition on either would deny every call; leave sourceAccount and sourceArn unset (docs/aws-behaviour.md)`,
       );
     }
+    const condition = {
+      ...(props.sourceAccount ? { StringEquals: { 'aws:SourceAccount': props.sourceAccount } } : {}),
+      ...(props.sourceArn ? { ArnEquals: { 'aws:SourceArn': props.sourceArn } } : {}),
+    };
     super(scope, id, {
       roleName: props.roleName,
       statements: props.statements,
@@ -118,9 +131,7 @@ export class ServiceRole extends InlinePolicyRole {
             Effect: 'Allow',
             Principal: { Service: props.servicePrincipal },
             Action: 'sts:AssumeRole',
-            ...(props.sourceAccount
-              ? { Condition: { StringEquals: { 'aws:SourceAccount': props.sourceAccount } } }
-              : {}),
+            ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
           },
         ],
       },

@@ -5,7 +5,9 @@
  * in its scope or an enclosing one (a Map iteration or Parallel branch sees its parents' variables;
  * nothing sees a child's). Each problem names the state and field, by its JSON pointer.
  */
+
 import { allAssigned, assignedIn, outOfScope, type Scope, type State, type StatesBlock } from './definition-scopes';
+import { shapeProblems } from './definition-shape';
 import { expressionOf, isKnownFunction, jsonataAst, variableOf } from './query-languages';
 
 /** One problem, as ValidateStateMachineDefinition's `diagnostics` carry it. */
@@ -56,6 +58,8 @@ export function validateDefinition(definition: unknown): Diagnostic[] {
   if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) {
     return [diag('', 'The definition must be a JSON object')];
   }
+  const shape = shapeProblems(definition as Record<string, unknown>, '');
+  if (shape.length > 0) return shape.map((p) => diag(p.location, p.message));
   const top = definition as StatesBlock;
   const language = top.QueryLanguage ?? 'JSONPath';
   if (language !== 'JSONPath' && language !== 'JSONata') {

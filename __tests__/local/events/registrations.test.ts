@@ -112,14 +112,14 @@ describe('the local registration table', () => {
     // Act
     const created = await start.register(EXECUTION, 'https://first.example.com/');
     const again = await start.register(EXECUTION, 'https://second.example.com/');
-    const found = await sender.lookup(EXECUTION);
+    const found = await sender.lookup(EXECUTION, 0);
     await start.remove(EXECUTION);
 
     // Assess
     expect(created).toEqual({ kind: 'created' });
     expect(again).toEqual({ kind: 'exists', webhook: 'https://first.example.com/' });
     expect(found).toBe('https://first.example.com/');
-    await expect(sender.lookup(EXECUTION)).resolves.toBeUndefined();
+    await expect(sender.lookup(EXECUTION, 0)).resolves.toBeUndefined();
   });
 
   it("refuses an operation the caller's role does not allow, as IAM would", async () => {
@@ -138,6 +138,20 @@ describe('the local registration table', () => {
 
     expect(failed).toBeInstanceOf(ConditionalCheckFailedException);
     expect((failed as ConditionalCheckFailedException).Item?.['webhook']).toEqual({ S: 'https://first.example.com/' });
+  });
+
+  it('refuses a key over 2048 UTF-8 bytes, as a table does, and keeps one of exactly 2048', async () => {
+    const keyed = (key: string) =>
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { executionArn: { S: key }, webhook: { S: 'https://h.example/' } },
+      });
+
+    await expect(client(WRITER).send(keyed('é'.repeat(1024)))).resolves.toBeDefined();
+    await expect(client(WRITER).send(keyed(`${'é'.repeat(1024)}a`))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('2048 bytes'),
+    });
   });
 
   it.each([

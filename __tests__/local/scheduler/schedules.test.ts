@@ -2,7 +2,8 @@ import { executionNameProblem } from '../../../lambda-src/shared/step-functions-
 import type { SchedulerClock } from '../../../local/scheduler/scheduler';
 import { scheduledTimeText } from '../../../local/scheduler/scheduler';
 import type { TerraformJson } from '../../../local/terraform/document';
-import { startTestRuntime, type TestRuntime, waitForEnd } from '../helpers';
+import { loadSynthesizedStack } from '../../../local/terraform/stack';
+import { startTestRuntime, synthesize, type TestRuntime, waitForEnd } from '../helpers';
 
 // `npm start` fires the stack's schedules: a `rate(1 minute)` schedule on an injected clock starts
 // the launcher, which starts its job once a minute, named by the scheduled time; a restart or a
@@ -14,6 +15,10 @@ class FakeClock implements SchedulerClock {
   private nextId = 0;
   constructor(private time: number) {}
   now = () => this.time;
+  /** Timers armed and not yet fired or cleared. */
+  get pending(): number {
+    return this.timers.length;
+  }
   setTimer = (fire: () => void, ms: number) => {
     const id = this.nextId++;
     this.timers.push({ at: this.time + ms, fire, id });
@@ -92,6 +97,28 @@ describe('schedules under npm start', () => {
     expect(
       rt.logs.filter((l) => l.includes(`(${scheduledTimeText(new Date('2026-12-06T12:03:00Z'))}): started`)),
     ).toHaveLength(1);
+  });
+
+  it("a reload clears the replaced stack's timers: after three, each run starts once", async () => {
+    // Prepare
+    const clock = new FakeClock(T0);
+    rt = await startTestRuntime({ transform: everyMinute, schedulerClock: clock });
+    const armed = rt.runtime.scheduler.list().filter((s) => s.enabled).length;
+    const machine = rt.runtime.scheduler.list()[0]!.stateMachineArn!;
+    await rt.runtime.scheduler.idle();
+    const before = (await executions(rt.runtime, machine)).length;
+    const { doc, stackDir } = loadSynthesizedStack(synthesize());
+
+    // Act: three reloads (watch mode), then to 12:01:00
+    for (let i = 0; i < 3; i++) await rt.runtime.reload({ stack: { doc, stackDir } });
+    const pending = clock.pending;
+    clock.advance(30_000);
+    await rt.runtime.scheduler.idle();
+
+    // Assess: one timer per enabled schedule, and the 12:01 run started once
+    expect(armed).toBeGreaterThan(0);
+    expect(pending).toBe(armed);
+    expect(await executions(rt.runtime, machine)).toHaveLength(before + 1);
   });
 
   it('a restart catches a missed run up once, and never starts one twice', async () => {
@@ -183,6 +210,26 @@ describe('schedules under npm start', () => {
     // Assess
     expect(outcome).toMatchObject({ kind: 'failed', error: 'AccessDeniedException' });
     expect(rt.logs.some((l) => l.includes('dead-letter queue'))).toBe(true);
+  });
+
+  it("a scheduler role whose trust names another schedule group is not assumed: Scheduler sends its group's ARN", async () => {
+    // Prepare: the trust policy's aws:SourceArn points at a neighbouring group.
+    const otherGroup = (doc: TerraformJson): TerraformJson => {
+      const roles = doc.resource?.['aws_iam_role'] as Record<string, Record<string, unknown>>;
+      const role = Object.values(roles).find((r) => r['name'] === 'async-api-dev-scheduler')!;
+      const trust = String(role['assume_role_policy']);
+      expect(trust).toMatch(/aws_scheduler_schedule_group\.[^.}]+\.arn/);
+      role['assume_role_policy'] = trust.replace(/\$\{aws_scheduler_schedule_group\.[^.}]+\.arn\}/, '$&-other');
+      return everyMinute(doc);
+    };
+    rt = await startTestRuntime({ transform: otherGroup, schedulerClock: new FakeClock(T0) });
+
+    // Act
+    const outcome = await rt.runtime.scheduler.runNow(rt.runtime.scheduler.list()[0]!.name);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'failed', error: 'AccessDenied' });
+    expect(rt.logs.some((l) => l.includes('Scheduler may not assume'))).toBe(true);
   });
 
   it('a launcher role that may not start the job fails the launcher with the name Step Functions gives, a missed run that alarms', async () => {

@@ -80,6 +80,43 @@ describe('task-token callbacks on the local Step Functions API', () => {
       code: 'InvalidToken',
     });
   });
+  it('spends the token when the task’s TimeoutSeconds runs out: a late SendTaskSuccess finds no task', async () => {
+    const payloads: unknown[] = [];
+    const { service, call } = await withOperations(dirs, payloads);
+    const ask = { ...waiting.States.Ask, HeartbeatSeconds: undefined, TimeoutSeconds: 1 };
+    const definition = { ...waiting, States: { Ask: ask } };
+    const { stateMachineArn } = await call('CreateStateMachine', create('deadline', definition));
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn });
+    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+
+    const done = await untilClosed(service, executionArn);
+
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    await expect(
+      call('SendTaskSuccess', { taskToken: (payloads[0] as { token: string }).token, output: '{}' }),
+    ).rejects.toMatchObject({ code: 'TaskDoesNotExist' });
+  });
+  it('refuses a SendTaskFailure error over 256 characters or cause over 32,768, as StopExecution does, and takes one at the limits', async () => {
+    const payloads: unknown[] = [];
+    const { service, call } = await withOperations(dirs, payloads);
+    // No heartbeat limit: the task waits however slow the machine is.
+    const patient = { ...waiting, States: { Ask: { ...waiting.States.Ask, HeartbeatSeconds: undefined } } };
+    const { stateMachineArn } = await call('CreateStateMachine', create('limits', patient));
+    const { executionArn } = await service.startExecution(DEV, { stateMachineArn });
+    for (let i = 0; i < 200 && payloads.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const taskToken = (payloads[0] as { token: string }).token;
+    const [error, cause] = ['e'.repeat(256), 'c'.repeat(32_768)];
+
+    const longError = { taskToken, error: `${error}e`, cause };
+    const longCause = { taskToken, error, cause: `${cause}c` };
+
+    await expect(call('SendTaskFailure', longError)).rejects.toMatchObject({ code: 'ValidationException' });
+    await expect(call('SendTaskFailure', longCause)).rejects.toMatchObject({ code: 'ValidationException' });
+    await call('SendTaskFailure', { taskToken, error, cause });
+
+    expect(await untilClosed(service, executionArn)).toMatchObject({ status: 'FAILED', error, cause });
+  });
+
   it('runs the approval example job: published when approved, not when rejected (SendTaskFailure)', async () => {
     // Prepare: the example's ASL as the stack would render it
     const payloads: unknown[] = [];

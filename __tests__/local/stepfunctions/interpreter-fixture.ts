@@ -17,11 +17,12 @@ export type RunResult =
   | { readonly status: 'SUCCEEDED'; readonly output: unknown; readonly events: Recorded[] }
   | { readonly status: 'FAILED'; readonly error?: string; readonly cause?: string; readonly events: Recorded[] };
 
-/** Runs `definition` on `input`; `task` answers Task states (default: echoes the input). */
+/** Runs `definition` on `input`; `task` answers Task states (default: echoes the input); `signal` stops it. */
 export async function run(
   definition: unknown,
   input: unknown = {},
   task: (call: TaskCall) => Promise<unknown> | unknown = (call) => call.input,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<RunResult> {
   const events: Recorded[] = [];
   const block = definition as StatesBlock & { QueryLanguage?: string };
@@ -43,7 +44,7 @@ export async function run(
     rt,
     vars: {},
     language: block.QueryLanguage === 'JSONata' ? ('JSONata' as const) : ('JSONPath' as const),
-    signal: new AbortController().signal,
+    signal,
   };
   try {
     const output = await runBlock(block, input, env);

@@ -175,6 +175,28 @@ describe('JSONata states', () => {
     expect(out['random']).toBeLessThan(1);
   });
 
+  it('gives $range and States.ArrayRange up to 1000 items, and refuses a longer range without building it', async () => {
+    const jsonataRange = (end: number) =>
+      jsonata({ S: { Type: 'Pass', Output: `{% $range(1, ${end}, 1) %}`, End: true } });
+    const intrinsicRange = (end: number) => ({
+      StartAt: 'S',
+      States: {
+        S: { Type: 'Pass', Parameters: { 'r.$': `States.ArrayRange(1, ${end}, 1)` }, OutputPath: '$.r', End: true },
+      },
+    });
+
+    for (const range of [jsonataRange, intrinsicRange]) {
+      const atLimit = await run(range(1000));
+      const over = await run(range(1001));
+      const huge = await run(range(2 ** 40));
+
+      expect(atLimit.status).toBe('SUCCEEDED');
+      expect((atLimit as { output: number[] }).output).toHaveLength(1000);
+      expect(over.status).toBe('FAILED');
+      expect(huge).toMatchObject({ status: 'FAILED', error: (over as { error?: string }).error });
+    }
+  });
+
   it('waits Seconds given by an expression and fails a Fail state with Error and Cause expressions', async () => {
     const def = jsonata({
       W: { Type: 'Wait', Seconds: '{% $states.input.s %}', Next: 'F' },

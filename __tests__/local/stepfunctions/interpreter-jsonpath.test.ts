@@ -2,6 +2,8 @@
  * JSONPath states with variables, intrinsic functions, Retry/Catch around Map and Parallel, on the
  * interpreter alone (ASL spec and AWS's "Processing input and output" and "Intrinsic functions").
  */
+
+import { getEventListeners } from 'node:events';
 import { StatesError } from '../../../local/stepfunctions/interpreter/errors';
 import { assignedBy, run, types } from './interpreter-fixture';
 
@@ -138,6 +140,20 @@ describe('JSONPath states', () => {
       'MapIterationStarted',
       'MapIterationSucceeded',
     ]);
+  });
+
+  it('leaves no abort listener on the execution’s signal once a Map or Parallel is over (a loop would gather one per run)', async () => {
+    const controller = new AbortController();
+    const inner = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
+    const def = machine({
+      M: { Type: 'Map', ItemProcessor: inner, ResultPath: null, Next: 'B' },
+      B: { Type: 'Parallel', Branches: [inner, inner], ResultPath: null, End: true },
+    });
+
+    const result = await run(def, [1, 2], undefined, controller.signal);
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('does not let States.ALL catch States.Runtime, but lets it catch a task’s own error', async () => {

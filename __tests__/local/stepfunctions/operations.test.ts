@@ -135,6 +135,35 @@ describe('definitions on the local Step Functions API', () => {
     expect(notJson).toMatchObject({ result: 'FAIL', diagnostics: [{ code: 'INVALID_JSON_DESCRIPTION' }] });
   });
 
+  it('refuses a definition of the wrong shape with InvalidDefinition naming the field, not a TypeError', async () => {
+    const { call } = await withOperations(dirs);
+    const shapes: [string, Record<string, unknown>][] = [
+      ['/States/P', { P: null }],
+      ['/States/P/Branches', { P: { Type: 'Parallel', Branches: 'none', End: true } }],
+      ['/States/P/Catch', { P: { Type: 'Pass', Catch: [null], End: true } }],
+      ['/States/P/Choices/0/And', { P: { Type: 'Choice', Choices: [{ And: {}, Next: 'P' }], Default: 'P' } }],
+      [
+        '/States/P/ItemProcessor/States/Q',
+        { P: { Type: 'Map', ItemProcessor: { StartAt: 'Q', States: { Q: 1 } }, End: true } },
+      ],
+    ];
+
+    for (const [location, states] of shapes) {
+      const definition = { StartAt: 'P', States: states };
+      const created = call('CreateStateMachine', create('shape', definition));
+      const validated = await call('ValidateStateMachineDefinition', { definition: JSON.stringify(definition) });
+
+      await expect(created).rejects.toMatchObject({
+        code: 'InvalidDefinition',
+        message: expect.stringContaining(`at ${location}`),
+      });
+      expect(validated).toMatchObject({
+        result: 'FAIL',
+        diagnostics: [{ code: 'SCHEMA_VALIDATION_FAILED', location }],
+      });
+    }
+  });
+
   it('runs one state with TestState: output, next state and variables, a caught error, a retriable one', async () => {
     const { call } = await withOperations(dirs);
     const pass = {
@@ -167,17 +196,32 @@ describe('definitions on the local Step Functions API', () => {
       definition: JSON.stringify(fail({ Catch: [{ ErrorEquals: ['E'], Next: 'Handler' }] })),
       input: '[1]',
     });
+    // A Catch going where the state goes anyway: still a caught error.
+    const { F: failing } = fail({}).States;
+    const caughtToNext = await call('TestState', {
+      definition: JSON.stringify({
+        ...failing,
+        End: undefined,
+        Next: 'Handler',
+        Catch: [{ ErrorEquals: ['E'], Next: 'Handler' }],
+      }),
+      input: '[1]',
+    });
     const retriable = await call('TestState', {
       definition: JSON.stringify(fail({ Retry: [{ ErrorEquals: ['E'] }] })),
       input: '[1]',
     });
     const failed = await call('TestState', { definition: JSON.stringify(fail({})), input: '[1]' });
+    const unknown = call('TestState', { definition: JSON.stringify(fail({})), stateName: 'X' });
 
     expect(ran).toMatchObject({ status: 'SUCCEEDED', output: '8', nextState: 'Later' });
     expect(JSON.parse((ran['inspectionData'] as { variables: string }).variables)).toEqual({ base: 10, total: 14 });
     expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
+    expect(caughtToNext).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Handler', output: '{"Error":"E"}' });
     expect(retriable).toMatchObject({ status: 'RETRIABLE', error: 'E' });
     expect(failed).toMatchObject({ status: 'FAILED', error: 'E' });
+    // X exists only inside the Map's processor: not a state TestState can run.
+    await expect(unknown).rejects.toMatchObject({ code: 'ValidationException' });
   });
 
   it('refuses at npm start a stack definition AWS would refuse, naming the state machine, state and field', async () => {

@@ -34,3 +34,18 @@ export function runtimeError(cause: string): ProcessingError {
 
 /** Raised when the execution (or a Map iteration, a Parallel branch) is stopped; never caught by `Catch`. */
 export class Aborted extends Error {}
+
+/**
+ * A controller that also aborts when `parent` does. `unlink` stops listening to `parent`: call it once
+ * the work the controller stops is over, or a long execution's signal gathers a listener per use.
+ */
+export function linkedAbort(parent: AbortSignal): {
+  readonly controller: AbortController;
+  readonly unlink: () => void;
+} {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  if (parent.aborted) controller.abort();
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, unlink: () => parent.removeEventListener('abort', onAbort) };
+}

@@ -16,6 +16,19 @@ type Arg =
 /** Resolves a path argument (`$.a`, `$$.Execution.Id`, `$var.x`). */
 export type PathResolver = (path: string) => unknown;
 
+/** Most items `States.ArrayRange` (and JSONata's `$range`) gives (AWS "Intrinsic functions"). */
+export const MAX_RANGE_ITEMS = 1000;
+
+/**
+ * The integers from `from` to `to` (inclusive) by `step` (integers, step ≠ 0), or undefined when they
+ * are more than {@link MAX_RANGE_ITEMS}: counted before any is made, so a huge range costs nothing.
+ */
+export function integerRange(from: number, to: number, step: number): number[] | undefined {
+  const count = Math.max(0, Math.floor((to - from) / step) + 1);
+  if (count > MAX_RANGE_ITEMS) return undefined;
+  return Array.from({ length: count }, (_, i) => from + i * step);
+}
+
 /** True when the text is an intrinsic function call. */
 export function isIntrinsic(text: string): boolean {
   return /^States\.[A-Za-z0-9]+\(/.test(text.trim());
@@ -91,10 +104,8 @@ const FUNCTIONS: Readonly<Record<string, (args: unknown[]) => unknown>> = {
   },
   'States.ArrayRange': ([from, to, step]) => {
     expect(isInt(from) && isInt(to) && isInt(step) && step !== 0, 0, 'States.ArrayRange', 'expects integers, step ≠ 0');
-    const out: number[] = [];
-    for (let i = from as number; (step as number) > 0 ? i <= (to as number) : i >= (to as number); i += step as number)
-      out.push(i);
-    return expect(out.length <= 1000, out, 'States.ArrayRange', 'the range has more than 1000 items');
+    const out = integerRange(from as number, to as number, step as number);
+    return expect(out !== undefined, out, 'States.ArrayRange', `the range has more than ${MAX_RANGE_ITEMS} items`);
   },
   'States.ArrayGetItem': ([a, i]) => {
     expect(Array.isArray(a) && isInt(i) && i >= 0, 0, 'States.ArrayGetItem', 'expects an array and an index >= 0');

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
 import { expressionOf } from '../../../stacks/validation/query-languages';
 import { ProcessingError } from './errors';
-import { hashText, seededRandom } from './intrinsics';
+import { hashText, integerRange, MAX_RANGE_ITEMS, seededRandom } from './intrinsics';
 
 /** What a JSONata state's expressions can reach. */
 export interface JsonataData {
@@ -35,10 +35,8 @@ export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]
   },
   range: (start: unknown, end: unknown, step: unknown) => {
     if (![start, end, step].every(Number.isInteger) || step === 0) throw new Error('$range expects integers, step ≠ 0');
-    const out: number[] = [];
-    const s = step as number;
-    for (let i = start as number; s > 0 ? i <= (end as number) : i >= (end as number); i += s) out.push(i);
-    if (out.length > 1000) throw new Error('$range gives more than 1000 items');
+    const out = integerRange(start as number, end as number, step as number);
+    if (out === undefined) throw new Error(`$range gives more than ${MAX_RANGE_ITEMS} items`);
     return out;
   },
   hash: (data: unknown, algorithm: unknown) => hashText(data, algorithm ?? 'SHA-256'),
@@ -50,7 +48,10 @@ export const STEP_FUNCTIONS_FUNCTIONS: Readonly<Record<string, (...args: never[]
   },
 };
 
+// Compiled expressions by text. Bounded: CreateStateMachine and TestState bring new texts for as long as
+// the runtime runs; the oldest is dropped first (a definition's own are compiled again when next used).
 const compiled = new Map<string, jsonata.Expression>();
+const MAX_COMPILED = 10_000;
 
 /**
  * Compiles an expression (cached).
@@ -63,6 +64,7 @@ export function compile(expression: string): jsonata.Expression {
     for (const [name, fn] of Object.entries(STEP_FUNCTIONS_FUNCTIONS)) {
       expr.registerFunction(name, fn as (...args: unknown[]) => unknown);
     }
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
     compiled.set(expression, expr);
   }
   return expr;

@@ -58,6 +58,7 @@ export async function runState(name: string, state: State, input: unknown, env: 
   };
   let step: Step & { assigned?: Record<string, unknown> };
   let outputText: string;
+  let caught: StatesError | undefined;
   try {
     step = await withRetry(run);
     outputText = sizedText(name, step.output);
@@ -65,9 +66,10 @@ export async function runState(name: string, state: State, input: unknown, env: 
     if (err instanceof Aborted || !(err instanceof StatesError)) throw err;
     const failure = describeFailure(err, name, enteredId, env);
     if (type === 'Map' || type === 'Parallel') env.rt.record(`${type}StateFailed`);
-    const caught = await applyCatch(run, failure);
-    if (!caught) throw failure;
-    step = caught;
+    const handled = await applyCatch(run, failure);
+    if (!handled) throw failure;
+    step = handled;
+    caught = failure;
     outputText = JSON.stringify(step.output);
   }
   checkAborted(env);
@@ -81,7 +83,7 @@ export async function runState(name: string, state: State, input: unknown, env: 
     },
   });
   if (assigned) Object.assign(env.vars, assigned);
-  return { output: step.output, next: step.next };
+  return { output: step.output, next: step.next, ...(caught ? { caught } : {}) };
 }
 
 function checkAborted(env: Env): void {

@@ -3,21 +3,13 @@
  * (AWS: inner states read outer variables; what they assign stays inside), and the first failure
  * stops the others, as on AWS.
  */
-import { Aborted } from './errors';
+import { Aborted, linkedAbort } from './errors';
 import { runBlock } from './machine';
 import type { StateRun } from './state-types';
 import type { Env, StatesBlock } from './types';
 
 function childEnv(env: Env, signal: AbortSignal): Env {
   return { rt: env.rt, vars: { ...env.vars }, language: env.language, signal };
-}
-
-// A controller that also aborts when the parent's signal does.
-function linkedController(parent: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (parent.aborted) controller.abort();
-  else parent.addEventListener('abort', () => controller.abort(), { once: true });
-  return controller;
 }
 
 /**
@@ -36,7 +28,7 @@ export async function runMap(
   const rt = env.rt;
   rt.record('MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
   const processor = (state['ItemProcessor'] ?? state['Iterator']) as StatesBlock;
-  const controller = linkedController(env.signal);
+  const { controller, unlink } = linkedAbort(env.signal);
   const results: unknown[] = new Array(items.length);
   let failure: unknown;
   let next = 0;
@@ -66,7 +58,7 @@ export async function runMap(
     }
   };
   const workers = maxConcurrency > 0 ? Math.min(maxConcurrency, items.length) : items.length;
-  await Promise.all(Array.from({ length: workers }, worker));
+  await Promise.all(Array.from({ length: workers }, worker)).finally(unlink);
   if (env.signal.aborted) throw new Aborted('aborted');
   if (failure !== undefined) throw failure;
   rt.record('MapStateSucceeded');
@@ -80,7 +72,7 @@ export async function runMap(
 export async function runParallel(run: StateRun, input: unknown): Promise<unknown[]> {
   const { env, state } = run;
   env.rt.record('ParallelStateStarted');
-  const controller = linkedController(env.signal);
+  const { controller, unlink } = linkedAbort(env.signal);
   let failure: unknown;
   const branches = (state['Branches'] as StatesBlock[] | undefined) ?? [];
   const results = await Promise.all(
@@ -93,7 +85,7 @@ export async function runParallel(run: StateRun, input: unknown): Promise<unknow
         return undefined;
       }
     }),
-  );
+  ).finally(unlink);
   if (env.signal.aborted) throw new Aborted('aborted');
   if (failure !== undefined) throw failure;
   env.rt.record('ParallelStateSucceeded');

@@ -1,6 +1,7 @@
 /** What the interpreter's modules share: a definition's shapes and the running execution's environment. */
 
 import type { State, StatesBlock } from '../../../stacks/validation/definition-scopes';
+import type { StatesError } from './errors';
 
 export type { State, StatesBlock };
 
@@ -47,4 +48,6 @@ export interface Env {
 export interface Step {
   readonly output: unknown;
   readonly next: string | undefined;
+  /** The error a Catch took, when the state failed and a Catch went on. */
+  readonly caught?: StatesError;
 }
