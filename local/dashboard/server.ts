@@ -15,6 +15,7 @@ import type { StackModel } from '../terraform/model';
 import { bundleDashboard, type DashboardAssets } from './bundle';
 import { BadRequest, executionsPage, PAGE_SIZE } from './executions';
 import { type ScheduleControl, serveOperations } from './operations';
+import { requestGuard } from './request-guard';
 import type { ExecutionSummary } from './wire';
 
 /** Where the dashboard lives on the runtime's port (an HTTP API route under it is not reachable locally). */
@@ -54,8 +55,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const streams = new Set<ServerResponse>();
   const unsubscribe: (() => void)[] = [];
   let assets: Promise<DashboardAssets> | undefined;
-  const allowedHosts = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`]);
-  const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
+  const guard = requestGuard(options.port);
 
   const broadcast = (change: ExecutionStatusChange): void => {
     if (streams.size === 0) return; // no page open: nothing to render (every execution passes here)
@@ -75,7 +75,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       streams.clear();
     },
     handle(req, res) {
-      const refusal = refuse(req, allowedHosts, allowedOrigins);
+      const refusal = guard.refusal(req);
       if (refusal) {
         sendJson(res, 403, { message: refusal });
         return;
@@ -126,21 +126,6 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       );
     },
   };
-}
-
-// Why a request is refused, or undefined. Host guards against DNS rebinding (a foreign name resolving
-// to 127.0.0.1); Origin against cross-site requests from another page in the browser.
-function refuse(req: IncomingMessage, hosts: ReadonlySet<string>, origins: ReadonlySet<string>): string | undefined {
-  const host = req.headers.host;
-  if (!host || !hosts.has(host))
-    return `Host ${JSON.stringify(host ?? '')} is not this runtime's: the dashboard answers only ${[...hosts].join(' and ')}`;
-  const origin = req.headers.origin;
-  if (origin !== undefined && !origins.has(origin))
-    return `Origin ${JSON.stringify(origin)} is not this runtime's: the dashboard is for this machine only`;
-  // A form POST from another site may come without Origin in old browsers; JSON bodies need a preflight.
-  if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json'))
-    return 'POST bodies must be application/json';
-  return undefined;
 }
 
 interface ApiAnswer {
