@@ -71,16 +71,11 @@ export class WebhookRegistrations {
    * two starts with the same name never overwrite each other's URL); then answers that item's URL.
    */
   async register(executionArn: string, webhook: string): Promise<RegisterOutcome> {
-    const expiresAt = Math.floor(this.now() / 1000) + REGISTRATION_TTL_SECONDS;
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: {
-            [REGISTRATION_KEY]: { S: executionArn },
-            webhook: { S: webhook },
-            [REGISTRATION_TTL_ATTRIBUTE]: { N: String(expiresAt) },
-          },
+          Item: this.item(executionArn, webhook),
           ConditionExpression: 'attribute_not_exists(#key)',
           ExpressionAttributeNames: { '#key': REGISTRATION_KEY },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -98,18 +93,22 @@ export class WebhookRegistrations {
    * `startDate`). An item is rewritten only by a start that registered or found this same URL.
    */
   async confirm(executionArn: string, webhook: string, startDateMs: number): Promise<void> {
-    const expiresAt = Math.floor(this.now() / 1000) + REGISTRATION_TTL_SECONDS;
     await this.client.send(
       new PutItemCommand({
         TableName: this.table,
-        Item: {
-          [REGISTRATION_KEY]: { S: executionArn },
-          webhook: { S: webhook },
-          [REGISTRATION_TTL_ATTRIBUTE]: { N: String(expiresAt) },
-          [REGISTRATION_START_ATTRIBUTE]: { N: String(startDateMs) },
-        },
+        Item: { ...this.item(executionArn, webhook), [REGISTRATION_START_ATTRIBUTE]: { N: String(startDateMs) } },
       }),
     );
+  }
+
+  /** The item for `executionArn`: its URL, and a TTL a registration's lifetime from now. */
+  private item(executionArn: string, webhook: string) {
+    const expiresAt = Math.floor(this.now() / 1000) + REGISTRATION_TTL_SECONDS;
+    return {
+      [REGISTRATION_KEY]: { S: executionArn },
+      webhook: { S: webhook },
+      [REGISTRATION_TTL_ATTRIBUTE]: { N: String(expiresAt) },
+    };
   }
 
   /**
