@@ -2,7 +2,7 @@
  * The app's IAM roles as the simulator needs them: each `aws_iam_role` of the synthesized stacks with
  * its inline policies, managed policies and permissions boundary, joined as IAM joins them.
  */
-import { SCAN_IDENTITY, type ScanIdentity, type ScannedResource } from './terraform';
+import type { ScannedResource } from './terraform';
 
 /** A role with everything that decides what it may do. */
 export interface RoleUnderTest {
@@ -23,21 +23,24 @@ export interface RoleUnderTest {
   readonly permissionsBoundary?: { readonly arn: string; readonly policy?: unknown };
 }
 
-/** ARN of an `aws_iam_policy`, as IAM assigns it: `arn:<partition>:iam::<account>:policy<path><name>`. */
-export function managedPolicyArn(policy: ScannedResource, identity: ScanIdentity = SCAN_IDENTITY): string {
-  return `arn:${identity.partition}:iam::${identity.accountId}:policy${String(policy.config['path'] ?? '/')}${String(policy.config['name'])}`;
+/** ARN of an `aws_iam_policy` as IAM assigns it (`arn:<partition>:iam::<account>:policy<path><name>`). */
+export function managedPolicyArn(policy: ScannedResource): string {
+  return arnOf(policy);
+}
+
+/** The ARN the scan computed for a resource, from the one table of what AWS computes. */
+function arnOf(resource: ScannedResource): string {
+  if (resource.arn === undefined) throw new Error(`${resource.address} has no computed ARN`);
+  return resource.arn;
 }
 
 /** Every `aws_iam_role` of the app with its policies (joined by role name, as IAM joins them). */
-export function rolesOf(
-  resources: readonly ScannedResource[],
-  identity: ScanIdentity = SCAN_IDENTITY,
-): RoleUnderTest[] {
+export function rolesOf(resources: readonly ScannedResource[]): RoleUnderTest[] {
   // Any stack's managed policies: the boundary of the application's roles lives in `ci-access`.
   const managed = new Map(
     resources
       .filter((r) => r.type === 'aws_iam_policy')
-      .map((r) => [managedPolicyArn(r, identity), JSON.parse(String(r.config['policy'])) as unknown]),
+      .map((r) => [managedPolicyArn(r), JSON.parse(String(r.config['policy'])) as unknown]),
   );
   return resources
     .filter((r) => r.type === 'aws_iam_role')
@@ -60,7 +63,7 @@ export function rolesOf(
         address: role.address,
         path: role.path,
         name,
-        arn: `arn:${identity.partition}:iam::${identity.accountId}:role${String(role.config['path'] ?? '/')}${name}`,
+        arn: arnOf(role),
         trustPolicy: JSON.parse(String(role.config['assume_role_policy'])),
         policies: [
           ...resources

@@ -13,6 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMPUTED } from '../local/terraform/computed';
 import { block, type TerraformJson } from '../local/terraform/document';
 import { TerraformResolver } from '../local/terraform/resolver';
 
@@ -48,6 +49,8 @@ export interface ScannedResource {
   readonly config: Readonly<Record<string, unknown>>;
   /** Region of the stack's AWS provider. */
   readonly region: string;
+  /** The ARN AWS gives the resource (`local/terraform/computed.ts`), for types that have one there. */
+  readonly arn?: string;
 }
 
 interface Manifest {
@@ -112,6 +115,10 @@ function scanned(
     if (!NOT_SETTINGS.has(key)) config[key] = resolver.resolve(value, { address, attribute: key });
   }
   const path = block(block(raw['//'])?.['metadata'])?.['path'];
+  // The ARN from the one table of what AWS computes, as references to it resolve.
+  const arn = COMPUTED[type]?.['arn']
+    ? resolver.resolve(`\${${address}.arn}`, { address, attribute: 'arn' })
+    : undefined;
   return {
     stack: stack.id,
     type,
@@ -120,5 +127,6 @@ function scanned(
     path: typeof path === 'string' ? path : `${stack.id}/${name}`,
     config,
     region: resolver.region,
+    ...(typeof arn === 'string' ? { arn } : {}),
   };
 }
