@@ -8,19 +8,23 @@
  * loaders. Handler loading follows aws-lambda-nodejs-runtime-interface-client (src/UserFunction.js) so
  * that a handler string resolves here exactly when it resolves in AWS; see README.md.
  *
- * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms), arn}, {t:'ping', n}.
+ * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms)}, {t:'ping', n}, or an
+ *   array of such messages (what the parent had to send in one turn of its event loop, in one write).
  * Protocol (child -> parent): {t:'ready'}, {t:'initError', error}, {t:'pong', n},
- *   {t:'result', id, body (JSON text), rssMb} or {t:'result', id, error, rssMb}.
+ *   {t:'result', id, body (JSON text), peakKb, children?} or {t:'result', id, error, peakKb, children?},
+ *   results likewise batched into an array. peakKb is this process's peak RSS and children the number of
+ *   child processes it started that are still running (memory.ts decides from them whether to walk /proc).
  */
 
 const { AsyncLocalStorage } = require('node:async_hooks');
+const diagnosticsChannel = require('node:diagnostics_channel');
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 
 const config = JSON.parse(process.argv[2]);
-/** @type {{taskRoot: string, handler: string, maxResponseBytes: number, functionName: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string}} */
+/** @type {{taskRoot: string, handler: string, maxResponseBytes: number, functionName: string, functionArn: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string}} */
 const { taskRoot, handler: handlerString, maxResponseBytes } = config;
 
 // --- logging -------------------------------------------------------------------------------------------
@@ -146,10 +150,48 @@ async function loadHandler() {
   return fn;
 }
 
-// --- invocations ---------------------------------------------------------------------------------------
-function rssMb() {
-  return Math.round(process.memoryUsage.rss() / (1024 * 1024));
+// --- memory --------------------------------------------------------------------------------------------
+// Every child process started through child_process (spawn, exec, fork, ...) is published on this
+// channel, also when unref'ed. The parent walks /proc for the whole tree only while one is still running.
+const children = new Set();
+diagnosticsChannel.subscribe('child_process', ({ process: child }) => children.add(child));
+
+function runningChildren() {
+  for (const child of children) {
+    // Exited, or never started (spawn failed): its memory is no longer in the tree.
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+      children.delete(child);
+    }
+  }
+  return children.size;
 }
+
+/** The memory fields of a result: peak RSS (kB, getrusage: no /proc read) and running children. */
+function memoryFields(message) {
+  message.peakKb = process.resourceUsage().maxRSS;
+  const running = runningChildren();
+  if (running > 0) message.children = running;
+  return message;
+}
+
+// --- sending ---------------------------------------------------------------------------------------------
+// Results finished in one turn of the event loop go out in one IPC write, not one write (and one wake-up
+// of the parent) each.
+let outbox = [];
+
+function post(message) {
+  if (outbox.length === 0) setImmediate(flush);
+  outbox.push(message);
+}
+
+function flush() {
+  const messages = outbox;
+  outbox = [];
+  if (messages.length === 0 || !process.connected) return;
+  process.send(messages.length === 1 ? messages[0] : messages);
+}
+
+// --- invocations ---------------------------------------------------------------------------------------
 
 function sendResult(id, value) {
   let body;
@@ -162,28 +204,29 @@ function sendResult(id, value) {
   if (body === undefined) body = 'null'; // a function or symbol as the result
   const size = Buffer.byteLength(body);
   if (size > maxResponseBytes) {
-    process.send({
-      t: 'result',
-      id,
-      rssMb: rssMb(),
-      error: {
-        errorType: 'Function.ResponseSizeTooLarge',
-        errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`,
-      },
-    });
+    post(
+      memoryFields({
+        t: 'result',
+        id,
+        error: {
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`,
+        },
+      }),
+    );
     return;
   }
-  process.send({ t: 'result', id, body, rssMb: rssMb() });
+  post(memoryFields({ t: 'result', id, body }));
 }
 
 function sendError(id, thrown) {
   const error = errorPayload(thrown);
   console.error(`Invoke Error \t${JSON.stringify(error)}`);
-  process.send({ t: 'result', id, error, rssMb: rssMb() });
+  post(memoryFields({ t: 'result', id, error }));
 }
 
 function runInvocation(handler, message) {
-  const { id, deadline, arn } = message;
+  const { id, deadline } = message;
   let finished = false;
   const succeed = (result) => {
     if (finished) return;
@@ -201,7 +244,7 @@ function runInvocation(handler, message) {
   let waitsForEmptyEventLoop = true;
   const context = {
     awsRequestId: id,
-    invokedFunctionArn: arn,
+    invokedFunctionArn: config.functionArn,
     functionName: config.functionName,
     functionVersion: '$LATEST',
     memoryLimitInMB: config.memoryLimitInMB,
@@ -249,6 +292,8 @@ function runInvocation(handler, message) {
 // --- process wiring ------------------------------------------------------------------------------------
 // A crash here must not go unnoticed: log it the way Lambda does, then exit so the parent fails the
 // in-flight invocations and starts a fresh process for the next one (Lambda uses the same exit codes).
+// Results already finished still reach the parent (flush), as they would have unbatched.
+process.on('exit', () => flush());
 process.on('uncaughtException', (err) => {
   console.error(`Uncaught Exception \t${JSON.stringify(errorPayload(err))}`);
   process.exit(129);
@@ -266,9 +311,13 @@ process.on('disconnect', () => process.exit(0));
 
 loadHandler().then(
   (handler) => {
-    process.on('message', (message) => {
+    const receive = (message) => {
       if (message.t === 'invoke') runInvocation(handler, message);
-      else if (message.t === 'ping') process.send({ t: 'pong', n: message.n });
+      else if (message.t === 'ping') post({ t: 'pong', n: message.n });
+    };
+    process.on('message', (message) => {
+      if (Array.isArray(message)) for (const one of message) receive(one);
+      else receive(message);
     });
     process.send({ t: 'ready' });
   },
