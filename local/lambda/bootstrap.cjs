@@ -11,9 +11,9 @@
  * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms)}, {t:'ping', n}, or an
  *   array of such messages (what the parent had to send in one turn of its event loop, in one write).
  * Protocol (child -> parent): {t:'ready'}, {t:'initError', error}, {t:'pong', n},
- *   {t:'result', id, body (JSON text), peakKb, children?} or {t:'result', id, error, peakKb, children?},
- *   results likewise batched into an array. peakKb is this process's peak RSS and children the number of
- *   child processes it started that are still running (memory.ts decides from them whether to walk /proc).
+ *   {t:'result', id, body (JSON text), children?} or {t:'result', id, error, children?}, results likewise
+ *   batched into an array. children is the number of child processes it started that are still running
+ *   (memory.ts walks the process tree in /proc only then).
  */
 
 const { AsyncLocalStorage } = require('node:async_hooks');
@@ -166,9 +166,8 @@ function runningChildren() {
   return children.size;
 }
 
-/** The memory fields of a result: peak RSS (kB, getrusage: no /proc read) and running children. */
+/** Adds to a result how many child processes are running, when any (memory.ts). */
 function memoryFields(message) {
-  message.peakKb = process.resourceUsage().maxRSS;
   const running = runningChildren();
   if (running > 0) message.children = running;
   return message;

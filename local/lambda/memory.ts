@@ -2,18 +2,20 @@
  * A function's memory limit over its whole process tree, as Lambda's cgroup limit covers the whole
  * execution environment (docs/aws-behaviour.md §3.4), read as cheaply as gives the same answer.
  *
- * The bootstrap reports with every result its own peak RSS (`process.resourceUsage().maxRSS`, one
- * getrusage call) and how many child processes it started are still running. Only when the process has
- * (or at the last poll had) descendants is the tree walked in /proc; otherwise the process's own peak is
- * the tree's peak, and reading it from /proc would give the same number at a few dozen system calls more.
+ * The tree's peak is the sum of its members' VmHWM. A process without descendants is a tree of one, so
+ * its own VmHWM (one read of /proc/<pid>/status) is the same answer as the walk of every thread's
+ * `children` file; the walk is needed only when the function has started processes. The bootstrap
+ * reports with every result how many child processes it started (child_process, seen through the
+ * `child_process` diagnostics channel) are still running; the 100 ms poll walks the tree regardless.
+ *
+ * Not the bootstrap's `process.resourceUsage().maxRSS`: Linux carries the parent's peak RSS across
+ * fork and exec into ru_maxrss, so in a function process it reads at least the runtime's own peak.
  */
 import { PROC, processTree, readStatus } from '../proc';
 
 /** What the bootstrap sends with each result about its process (see bootstrap.cjs). */
 export interface MemoryReport {
-  /** Peak RSS of the function's own process, in kB (getrusage's ru_maxrss, Linux's VmHWM). */
-  readonly peakKb?: number;
-  /** Child processes it started (child_process) that have not exited yet; absent when none. */
+  /** Child processes it started that have not exited yet; absent when none. */
   readonly children?: number;
 }
 
@@ -30,8 +32,8 @@ export function treePeakKb(pid: number): { readonly peakKb: number; readonly pro
 export class MemoryLimit {
   /**
    * Whether the last walk of the tree found descendants. A process the bootstrap cannot see start (one
-   * forked by a native addon or started in a worker thread) is found by the next poll, and from then on
-   * every result walks the tree until a poll finds it gone.
+   * forked by a native addon or started from a worker thread) is found by the next poll, and from then
+   * on every result walks the tree until a poll finds it gone.
    */
   private descendants = false;
 
@@ -44,14 +46,11 @@ export class MemoryLimit {
     return peakKb;
   }
 
-  /**
-   * The reading taken before a result is returned. @returns the tree's peak RSS in kB: the reported
-   * peak when the process has no descendants, else the larger of it and a walk of the tree.
-   */
+  /** The reading taken before a result is returned. @returns the tree's peak RSS in kB (0 without /proc). */
   atResult(pid: number, report: MemoryReport): number {
-    const own = report.peakKb ?? 0;
-    if (!this.descendants && !report.children && own > 0) return own;
-    return Math.max(own, this.poll(pid));
+    if (!PROC) return 0;
+    if (this.descendants || report.children) return this.poll(pid);
+    return readStatus(pid)?.hwmKb ?? 0;
   }
 
   /** Whether a peak (kB) is over the function's memory size. */
