@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PROC } from '../proc';
+import { killTree, PROC } from '../proc';
 import { unpackFunctionCode } from './code';
 import { functionEnvironment, logGroupName } from './environment';
 import {
@@ -178,7 +178,7 @@ class ExecutionEnvironment {
   async kill(): Promise<void> {
     if (this.state === 'ended') return;
     if (this.child) {
-      this.child.kill('SIGKILL');
+      this.killAll();
       await this.exited;
     } else {
       // Still unpacking: start() sees the host closing and ends this environment itself.
@@ -240,7 +240,7 @@ class ExecutionEnvironment {
     );
     this.initTimer = setTimeout(() => {
       this.initTimedOut = true;
-      child.kill('SIGKILL');
+      this.killAll();
     }, INIT_TIMEOUT_SECONDS * 1000);
     if (PROC) {
       this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
@@ -265,8 +265,14 @@ class ExecutionEnvironment {
     this.host.options.log(
       `${new Date().toISOString()} Out of memory: the function's processes reached ${Math.ceil(peakKb / 1024)} MB (peak RSS), over its memory size of ${this.fn.memorySizeMb} MB; killing the execution environment`,
     );
-    this.child!.kill('SIGKILL');
+    this.killAll();
     return undefined;
+  }
+
+  /** Ends the environment as Lambda does: every process in it, not only the function's own. */
+  private killAll(): void {
+    const pid = this.child?.pid;
+    if (pid !== undefined && this.state !== 'ended') killTree(pid, 'SIGKILL');
   }
 
   private startFailed(err: unknown): void {
@@ -369,7 +375,7 @@ class ExecutionEnvironment {
     this.state = 'suspect';
     this.pingCounter += 1;
     this.post({ t: 'ping', n: this.pingCounter });
-    this.pingTimer = setTimeout(() => this.child?.kill('SIGKILL'), BLOCKED_GRACE_MS);
+    this.pingTimer = setTimeout(() => this.killAll(), BLOCKED_GRACE_MS);
   }
 
   private end(end: ProcessEnd): void {
