@@ -17,11 +17,11 @@
  */
 
 const { AsyncLocalStorage } = require('node:async_hooks');
-const diagnosticsChannel = require('node:diagnostics_channel');
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
+const { flush, post, postResult } = require('./bootstrap-ipc.cjs');
 
 const config = JSON.parse(process.argv[2]);
 /** @type {{taskRoot: string, handler: string, maxResponseBytes: number, functionName: string, functionArn: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string}} */
@@ -150,46 +150,6 @@ async function loadHandler() {
   return fn;
 }
 
-// --- memory --------------------------------------------------------------------------------------------
-// Every child process started through child_process (spawn, exec, fork, ...) is published on this
-// channel, also when unref'ed. The parent walks /proc for the whole tree only while one is still running.
-const children = new Set();
-diagnosticsChannel.subscribe('child_process', ({ process: child }) => children.add(child));
-
-function runningChildren() {
-  for (const child of children) {
-    // Exited, or never started (spawn failed): its memory is no longer in the tree.
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
-      children.delete(child);
-    }
-  }
-  return children.size;
-}
-
-/** Adds to a result how many child processes are running, when any (memory.ts). */
-function memoryFields(message) {
-  const running = runningChildren();
-  if (running > 0) message.children = running;
-  return message;
-}
-
-// --- sending ---------------------------------------------------------------------------------------------
-// Results finished in one turn of the event loop go out in one IPC write, not one write (and one wake-up
-// of the parent) each.
-let outbox = [];
-
-function post(message) {
-  if (outbox.length === 0) setImmediate(flush);
-  outbox.push(message);
-}
-
-function flush() {
-  const messages = outbox;
-  outbox = [];
-  if (messages.length === 0 || !process.connected) return;
-  process.send(messages.length === 1 ? messages[0] : messages);
-}
-
 // --- invocations ---------------------------------------------------------------------------------------
 
 function sendResult(id, value) {
@@ -203,25 +163,23 @@ function sendResult(id, value) {
   if (body === undefined) body = 'null'; // a function or symbol as the result
   const size = Buffer.byteLength(body);
   if (size > maxResponseBytes) {
-    post(
-      memoryFields({
-        t: 'result',
-        id,
-        error: {
-          errorType: 'Function.ResponseSizeTooLarge',
-          errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`,
-        },
-      }),
-    );
+    postResult({
+      t: 'result',
+      id,
+      error: {
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`,
+      },
+    });
     return;
   }
-  post(memoryFields({ t: 'result', id, body }));
+  postResult({ t: 'result', id, body });
 }
 
 function sendError(id, thrown) {
   const error = errorPayload(thrown);
   console.error(`Invoke Error \t${JSON.stringify(error)}`);
-  post(memoryFields({ t: 'result', id, error }));
+  postResult({ t: 'result', id, error });
 }
 
 function runInvocation(handler, message) {

@@ -11,6 +11,7 @@ import {
   processEndPayload,
   timeoutPayload,
 } from './errors';
+import { type ChildMessage, forwardLines, Outbox, type ParentMessage } from './ipc';
 import { MemoryLimit, type MemoryReport } from './memory';
 import { type InvokeResult, type LambdaFunctionSpec, LambdaServiceError } from './types';
 
@@ -56,25 +57,6 @@ interface Invocation {
   dispatchedAt?: number;
   timer?: NodeJS.Timeout;
 }
-
-/** Messages the bootstrap sends (see bootstrap.cjs), one at a time or several in an array. */
-type ChildMessage =
-  | { readonly t: 'ready' }
-  | { readonly t: 'initError'; readonly error: FunctionErrorPayload }
-  | { readonly t: 'pong'; readonly n: number }
-  | ResultMessage;
-
-interface ResultMessage extends MemoryReport {
-  readonly t: 'result';
-  readonly id: string;
-  readonly body?: string;
-  readonly error?: FunctionErrorPayload;
-}
-
-/** Messages to the bootstrap. */
-type ParentMessage =
-  | { readonly t: 'invoke'; readonly id: string; readonly event: string; readonly deadline: number }
-  | { readonly t: 'ping'; readonly n: number };
 
 /**
  * Runs one function: owns at most one live child process (its execution environment) at a time and
@@ -152,8 +134,11 @@ class ExecutionEnvironment {
   private pingCounter = 0;
   private memoryTimer: NodeJS.Timeout | undefined;
   private readonly memory: MemoryLimit;
-  /** Messages to send at the end of this turn of the event loop, in one IPC write. */
-  private outbox: ParentMessage[] = [];
+  /** What goes to the process, one IPC write per turn of the event loop. */
+  private readonly outbox = new Outbox<ParentMessage>((batch) => {
+    // Ended meanwhile: its invocations were answered by end().
+    if (this.state !== 'ended' && this.child?.connected) this.child.send(batch);
+  });
   private initTimedOut = false;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
@@ -335,24 +320,12 @@ class ExecutionEnvironment {
     this.inflight.set(invocation.requestId, invocation);
     invocation.timer = setTimeout(() => this.timedOut(invocation), timeoutMs);
     this.host.options.log(`START RequestId: ${invocation.requestId} Version: $LATEST`);
-    this.post({ t: 'invoke', id: invocation.requestId, event: invocation.eventJson, deadline: Date.now() + timeoutMs });
-  }
-
-  /**
-   * Queues a message for the process; what one turn of the event loop queues goes out in one IPC write,
-   * so many concurrent invocations cost one write (and one wake-up of the process), not one each.
-   */
-  private post(message: ParentMessage): void {
-    if (this.outbox.length === 0) setImmediate(() => this.flush());
-    this.outbox.push(message);
-  }
-
-  private flush(): void {
-    const messages = this.outbox;
-    this.outbox = [];
-    // Ended meanwhile: its invocations were answered by end().
-    if (messages.length === 0 || this.state === 'ended' || !this.child?.connected) return;
-    this.child.send(messages.length === 1 ? messages[0] : messages);
+    this.outbox.post({
+      t: 'invoke',
+      id: invocation.requestId,
+      event: invocation.eventJson,
+      deadline: Date.now() + timeoutMs,
+    });
   }
 
   private timedOut(invocation: Invocation): void {
@@ -374,7 +347,7 @@ class ExecutionEnvironment {
     if (this.state !== 'ready' || !this.child) return;
     this.state = 'suspect';
     this.pingCounter += 1;
-    this.post({ t: 'ping', n: this.pingCounter });
+    this.outbox.post({ t: 'ping', n: this.pingCounter });
     this.pingTimer = setTimeout(() => this.killAll(), BLOCKED_GRACE_MS);
   }
 
@@ -432,20 +405,4 @@ class ExecutionEnvironment {
       coldStart: invocation.coldStart,
     });
   }
-}
-
-/** Calls `onLine` for every complete line of a text stream (and for a last unterminated one). */
-function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  if (!stream) return;
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) onLine(line);
-  });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
 }
