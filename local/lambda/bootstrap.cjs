@@ -11,9 +11,8 @@
  * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms)}, {t:'ping', n}, or an
  *   array of such messages (what the parent had to send in one turn of its event loop, in one write).
  * Protocol (child -> parent): {t:'ready'}, {t:'initError', error}, {t:'pong', n},
- *   {t:'result', id, body (JSON text), children?} or {t:'result', id, error, children?}, results likewise
- *   batched into an array. children is the number of child processes it started that are still running
- *   (memory.ts walks the process tree in /proc only then).
+ *   {t:'result', id, body (JSON text), children?} or {t:'result', id, error, children?}; children is the
+ *   number of child processes it started that still run (memory.ts walks /proc only then).
  */
 
 const { AsyncLocalStorage } = require('node:async_hooks');
@@ -21,7 +20,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
-const { flush, post, postResult } = require('./bootstrap-ipc.cjs');
+const { post, postResult } = require('./bootstrap-ipc.cjs');
 
 const config = JSON.parse(process.argv[2]);
 /** @type {{taskRoot: string, handler: string, maxResponseBytes: number, functionName: string, functionArn: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string}} */
@@ -249,8 +248,6 @@ function runInvocation(handler, message) {
 // --- process wiring ------------------------------------------------------------------------------------
 // A crash here must not go unnoticed: log it the way Lambda does, then exit so the parent fails the
 // in-flight invocations and starts a fresh process for the next one (Lambda uses the same exit codes).
-// Results already finished still reach the parent (flush), as they would have unbatched.
-process.on('exit', () => flush());
 process.on('uncaughtException', (err) => {
   console.error(`Uncaught Exception \t${JSON.stringify(errorPayload(err))}`);
   process.exit(129);

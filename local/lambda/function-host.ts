@@ -212,10 +212,7 @@ class ExecutionEnvironment {
       if (OUT_OF_MEMORY.test(line)) this.sawOutOfMemory = true;
       this.host.options.log(line);
     });
-    child.on('message', (message: ChildMessage | ChildMessage[]) => {
-      if (Array.isArray(message)) for (const one of message) this.onMessage(one);
-      else this.onMessage(message);
-    });
+    child.on('message', (message: ChildMessage) => this.onMessage(message));
     child.on('error', (err) => {
       if (child.pid === undefined) this.startFailed(err);
     });

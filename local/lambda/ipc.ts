@@ -5,7 +5,7 @@
 import type { FunctionErrorPayload } from './errors';
 import type { MemoryReport } from './memory';
 
-/** Messages the bootstrap sends (see bootstrap.cjs), one at a time or several in an array. */
+/** Messages the bootstrap sends (see bootstrap.cjs). */
 export type ChildMessage =
   | { readonly t: 'ready' }
   | { readonly t: 'initError'; readonly error: FunctionErrorPayload }
