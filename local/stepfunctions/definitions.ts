@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS revisions (id TEXT PRIMARY KEY, definition TEXT NOT N
 CREATE TABLE IF NOT EXISTS executions (arn TEXT PRIMARY KEY, revision TEXT NOT NULL) WITHOUT ROWID;
 `;
 
+/** How many definition texts keep their revision id in memory (a stack's jobs, and a few earlier texts). */
+export const KEPT_IDS = 32;
+
 /** A definition as an execution ran it: the text, and when that text was first served (epoch ms). */
 export interface Revision {
   readonly definition: string;
@@ -32,7 +35,10 @@ export interface Revision {
 export class DefinitionRevisions {
   private readonly db: DatabaseSync;
   private readonly statements: Record<'keep' | 'ran' | 'of', StatementSync>;
-  /** Revision ids by definition text, for the texts kept through this instance (one hash per text). */
+  /**
+   * Revision ids of the texts kept most recently (one hash per text, not per execution). Bounded:
+   * watch mode serves a new text per edit, and each would otherwise stay in memory for good.
+   */
   private readonly ids = new Map<string, string>();
   private readonly batch = new WriteBatch((body) => transaction(this.db, body));
 
@@ -49,6 +55,11 @@ export class DefinitionRevisions {
     };
   }
 
+  /** How many texts keep their id in memory (tests: at most {@link KEPT_IDS}). */
+  get textsInMemory(): number {
+    return this.ids.size;
+  }
+
   /** Keeps `definition` (once per distinct text) and returns its revision id. */
   keep(definition: string, now: number = Date.now()): string {
     let id = this.ids.get(definition);
@@ -56,6 +67,7 @@ export class DefinitionRevisions {
       id = createHash('sha256').update(definition).digest('hex');
       this.statements.keep.run(id, definition, now);
       this.ids.set(definition, id);
+      if (this.ids.size > KEPT_IDS) this.ids.delete(this.ids.keys().next().value!);
     }
     return id;
   }

@@ -226,8 +226,13 @@ export class ExecutionStore {
     return { store, aborted };
   }
 
-  /** The execution, read from the database (a snapshot: later changes need another `get`). */
+  /**
+   * The execution (a snapshot: later changes need another `get`). A running one whose writes are
+   * committed is answered from memory, which holds what its row holds; any other from the database.
+   */
   get(executionArn: string): ExecutionRecord | undefined {
+    const live = this.live.get(executionArn);
+    if (live && live.pending === 0 && !live.closed) return live.record;
     this.settle(executionArn);
     const row = this.statements.byArn.get(executionArn) as Row | undefined;
     return row ? toRecord(row) : undefined;
@@ -276,7 +281,17 @@ export class ExecutionStore {
    */
   add(record: ExecutionRecord, started: NewHistoryEvent): void {
     const first: HistoryEvent = { ...started, id: 1, previousEventId: 0 };
-    const running: ExecutionRecord = { ...record, status: 'RUNNING', redriveCount: 0 };
+    // Exactly the fields the row gets: `get` answers this record while the execution runs.
+    const { executionArn, stateMachineArn, name, startDate, input } = record;
+    const running: ExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'RUNNING',
+      startDate,
+      input,
+      redriveCount: 0,
+    };
     const live: Live = { seq: 0, record: running, events: [first], stored: 1, pending: 1 };
     this.live.set(record.executionArn, live);
     const write = (): void => {

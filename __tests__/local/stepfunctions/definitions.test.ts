@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DASHBOARD_PATH } from '../../../local/dashboard/server';
-import { DefinitionRevisions } from '../../../local/stepfunctions/definitions';
+import { DefinitionRevisions, KEPT_IDS } from '../../../local/stepfunctions/definitions';
 import type { TerraformJson } from '../../../local/terraform/document';
 import { machineStartedBy } from '../../../local/terraform/model';
 import { loadSynthesizedStack } from '../../../local/terraform/stack';
@@ -48,6 +48,26 @@ describe('DefinitionRevisions', () => {
     expect(reopened.of(`${ARN}-2`)).toEqual({ definition: '{"StartAt":"B"}', firstServed: 3000 });
     expect(reopened.of(`${ARN}-unknown`)).toBeUndefined();
     reopened.dispose();
+  });
+
+  it('holds at most KEPT_IDS texts in memory, and a text forgotten there keeps its id and first date', () => {
+    // Prepare: one text more than are held (watch mode serves a new text per edit)
+    const revisions = new DefinitionRevisions(dir);
+    const texts = Array.from({ length: KEPT_IDS + 1 }, (_, i) => `{"StartAt":"S${i}"}`);
+
+    // Act
+    const ids = texts.map((text, i) => revisions.keep(text, 1000 + i));
+    const atBound = revisions.textsInMemory;
+    const firstAgain = revisions.keep(texts[0]!, 9999);
+    revisions.ran(ARN, texts[0]!);
+
+    // Assess
+    expect(atBound).toBe(KEPT_IDS);
+    expect(revisions.textsInMemory).toBe(KEPT_IDS);
+    expect(new Set(ids).size).toBe(KEPT_IDS + 1);
+    expect(firstAgain).toBe(ids[0]);
+    expect(revisions.of(ARN)).toEqual({ definition: texts[0], firstServed: 1000 });
+    revisions.dispose();
   });
 
   it("keeps an execution's first record: a redrive reruns the definition it started with", () => {
