@@ -29,9 +29,7 @@ function postResult(message) {
   post(message);
 }
 
-// Results go at once, unlike the parent's invokes: batched per turn of the event loop, they saved
-// little of the function process's CPU in a microbenchmark, and end to end the webhook sender's
-// invocations got slower with them (not understood; measured on a loaded machine).
+// Messages go at once, one write each (see send() in function-host.ts for why not batched).
 function post(message) {
   if (process.connected) process.send(message);
 }

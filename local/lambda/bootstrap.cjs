@@ -8,8 +8,7 @@
  * loaders. Handler loading follows aws-lambda-nodejs-runtime-interface-client (src/UserFunction.js) so
  * that a handler string resolves here exactly when it resolves in AWS; see README.md.
  *
- * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms)}, {t:'ping', n}, or an
- *   array of such messages (what the parent had to send in one turn of its event loop, in one write).
+ * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms)}, {t:'ping', n}.
  * Protocol (child -> parent): {t:'ready'}, {t:'initError', error}, {t:'pong', n},
  *   {t:'result', id, body (JSON text), children?} or {t:'result', id, error, children?}; children is the
  *   number of child processes it started that still run (memory.ts walks /proc only then).
@@ -269,10 +268,7 @@ loadHandler().then(
       if (message.t === 'invoke') runInvocation(handler, message);
       else if (message.t === 'ping') post({ t: 'pong', n: message.n });
     };
-    process.on('message', (message) => {
-      if (Array.isArray(message)) for (const one of message) receive(one);
-      else receive(message);
-    });
+    process.on('message', receive);
     process.send({ t: 'ready' });
   },
   (err) => {

@@ -1,6 +1,6 @@
 /**
  * The IPC protocol between a function host (function-host.ts) and its process (bootstrap.cjs), and the
- * plumbing of that channel: batched sends, and the process's output read line by line.
+ * process's output read line by line.
  */
 import type { FunctionErrorPayload } from './errors';
 import type { MemoryReport } from './memory';
@@ -23,28 +23,6 @@ export interface ResultMessage extends MemoryReport {
 export type ParentMessage =
   | { readonly t: 'invoke'; readonly id: string; readonly event: string; readonly deadline: number }
   | { readonly t: 'ping'; readonly n: number };
-
-/**
- * Messages queued during one turn of the event loop and sent together at its end: many concurrent
- * invocations cost one IPC write (and one wake-up of the other process), not one each. A single
- * message goes as itself, several as an array.
- */
-export class Outbox<T> {
-  private queued: T[] = [];
-
-  constructor(private readonly send: (batch: T | T[]) => void) {}
-
-  post(message: T): void {
-    if (this.queued.length === 0) setImmediate(() => this.flush());
-    this.queued.push(message);
-  }
-
-  private flush(): void {
-    const batch = this.queued;
-    this.queued = [];
-    if (batch.length > 0) this.send(batch.length === 1 ? batch[0]! : batch);
-  }
-}
 
 /** Calls `onLine` for every complete line of a text stream (and for a last unterminated one). */
 export function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
