@@ -20,6 +20,13 @@ module.exports = {
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // A worker per core, and a worker whose heap has grown past 100 MB after a test file is replaced by a
+  // fresh one. In band, the unit suites grew one process far past the inner loop's 400 MB target (jest
+  // keeps a copy of cdktf and the providers per test file, and V8 collects lazily; issue 22, figures
+  // from `npm run bench -- --only tests`). And on a 2-core machine jest's default (cores - 1) left one
+  // core idle. `-i` still runs in band.
+  maxWorkers: '100%',
+  workerIdleMemoryLimit: '100MB',
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   cacheDirectory: '<rootDir>/.build/jest-cache',
 };
