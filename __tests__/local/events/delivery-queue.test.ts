@@ -86,7 +86,12 @@ describe('webhook delivery queue', () => {
   const attach = (stack: DeliveryStack, concurrency?: number): ((c: ExecutionStatusChange) => void) => {
     let listener: StatusChangeListener | undefined;
     delivery = new WebhookDelivery({ dataDir, stack: () => stack, log: () => undefined, concurrency });
-    delivery.attach({ onStatusChange: (l) => ((listener = l), () => undefined) });
+    delivery.attach({
+      onStatusChange: (l) => {
+        listener = l;
+        return () => undefined;
+      },
+    });
     return (c) => listener!(c);
   };
 
