@@ -56,8 +56,8 @@ export interface RuntimeOptions {
   readonly dataDir?: string;
   /** Runtime messages (denials, integration failures, restarts). Default: stderr. */
   readonly log?: (line: string) => void;
-  /** Access-log lines of the stage. Default: stdout. */
-  readonly accessLog?: (line: string) => void;
+  /** Access-log lines of the stage. Default: stdout. `false`: none, and no line is even rendered. */
+  readonly accessLog?: ((line: string) => void) | false;
   /** Output of the functions. Default: stderr with the function name. */
   readonly functionLog?: (functionName: string, line: string) => void;
   /** Lambda's account concurrency (default 1000, Lambda's quota). */
@@ -456,7 +456,7 @@ function activateGeneration({ stackId, model, iam, schedules, alarms }: Prepared
     lambda,
     iam,
     credentials,
-    accessLog: (line) => accessLog(line),
+    ...(accessLog ? { accessLog: (line: string) => accessLog(line) } : {}),
     log,
   });
   const sfnApi = new StepFunctionsApi(sfn, credentials, model.region);

@@ -74,20 +74,33 @@ function select(expression: string, source: MappingSource): Mapped {
     case 'path':
       return name === '' ? source.path : source.pathParameters[name];
     case 'body':
-      return name === '' ? source.body : selectBody(name, source.body);
+      return name === '' ? source.body : selectBody(name, source);
     default:
       return undefined;
   }
 }
 
-function selectBody(path: string, body: string): Mapped {
-  let document: unknown;
-  try {
-    document = JSON.parse(firstBytes(body, BODY_JSONPATH_LIMIT));
-  } catch {
-    throw new MappingError('the request body is not JSON, so $request.body.* cannot be evaluated');
+// The body's JSON document per request: a route maps several members from one body (a start's name and
+// input), and a body of up to 10 MB must not be parsed once per member. Undefined: not JSON.
+const bodies = new WeakMap<MappingSource, { readonly document: unknown } | undefined>();
+
+function bodyDocument(source: MappingSource): unknown {
+  if (!bodies.has(source)) {
+    let parsed: { readonly document: unknown } | undefined;
+    try {
+      parsed = { document: JSON.parse(firstBytes(source.body, BODY_JSONPATH_LIMIT)) };
+    } catch {
+      parsed = undefined;
+    }
+    bodies.set(source, parsed);
   }
-  let node: unknown = document;
+  const parsed = bodies.get(source);
+  if (!parsed) throw new MappingError('the request body is not JSON, so $request.body.* cannot be evaluated');
+  return parsed.document;
+}
+
+function selectBody(path: string, source: MappingSource): Mapped {
+  let node: unknown = bodyDocument(source);
   for (const step of pathSteps(path)) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[step];

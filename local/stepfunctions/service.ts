@@ -184,12 +184,15 @@ export class StepFunctionsService {
       startDate,
       input,
     };
-    this.options.store.add(record, {
-      timestamp: startDate,
-      type: 'ExecutionStarted',
-      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
-    });
-    this.options.definitions?.ran(executionArn, machine.definitionText);
+    this.options.store.add(
+      record,
+      {
+        timestamp: startDate,
+        type: 'ExecutionStarted',
+        executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
+      },
+      this.options.definitions?.keep(machine.definitionText),
+    );
     this.launch(engine, { executionArn, name, input: parsedInput, startDate }, record);
     // Answered once on disk: an execution the client knows of survives a kill of the runtime.
     await this.committed(executionArn);
@@ -262,7 +265,7 @@ export class StepFunctionsService {
   // Waits for the store's commit of the execution's start; if it failed, the execution stops here too.
   private async committed(executionArn: string): Promise<void> {
     try {
-      await Promise.all([this.options.store.committed(), this.options.definitions?.committed()]);
+      await this.options.store.committed();
     } catch (err) {
       this.running.get(executionArn)?.abort();
       this.running.delete(executionArn);
@@ -472,7 +475,9 @@ export class StepFunctionsService {
     await this.authorize(caller, 'states:DescribeStateMachineForExecution', arn);
     const record = this.execution(arn);
     const m = this.machine(record.stateMachineArn);
-    const ran = this.options.definitions?.of(arn);
+    const revision = this.options.store.revisionOf(arn);
+    const ran =
+      revision !== undefined ? this.options.definitions?.revision(revision) : this.options.definitions?.of(arn);
     return {
       stateMachineArn: m.arn,
       name: m.name,

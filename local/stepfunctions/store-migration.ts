@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StatementSync } from './sqlite';
+import type { DatabaseSync, StatementSync } from './sqlite';
 import type { Closing, ExecutionRecord, HistoryEvent } from './store';
 
 /** What the migration writes through: the store's insert statements and its transaction. */
@@ -14,6 +14,15 @@ export interface MigrationTarget {
   readonly insert: StatementSync;
   readonly insertEvent: StatementSync;
   transaction(body: () => void): void;
+}
+
+/**
+ * Gives a store created before executions kept their definition revision (definitions.ts) the column
+ * for it; executions recorded before have none, and definitions.ts keeps their revision itself.
+ */
+export function addRevisionColumn(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(executions)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'revision')) db.exec('ALTER TABLE executions ADD COLUMN revision TEXT');
 }
 
 /** Copies `<dir>/executions.jsonl` (and its history) into the database, once; nothing when absent. */
@@ -70,6 +79,7 @@ export function migrateJsonl(dir: string, target: MigrationTarget): void {
           r.cause ?? null,
           r.redriveCount ?? 0,
           r.redriveDate ?? null,
+          null,
         );
         if (inserted.changes === 0) continue; // copied by an earlier, interrupted migration
         const seq = Number(inserted.lastInsertRowid);

@@ -19,7 +19,7 @@
  */
 import type { ExecutionStatusName } from '../../lambda-src/shared/step-functions-arn';
 import { type DatabaseSync, openDatabase, type StatementSync, transaction } from './sqlite';
-import { migrateJsonl } from './store-migration';
+import { addRevisionColumn, migrateJsonl } from './store-migration';
 import { WriteBatch } from './write-batch';
 
 /**
@@ -117,6 +117,7 @@ interface Row {
   cause: string | null;
   redrive_count: number;
   redrive_date: number | null;
+  revision: string | null;
 }
 
 const SCHEMA = `
@@ -133,7 +134,8 @@ CREATE TABLE IF NOT EXISTS executions (
   error TEXT,
   cause TEXT,
   redrive_count INTEGER NOT NULL DEFAULT 0,
-  redrive_date INTEGER
+  redrive_date INTEGER,
+  revision TEXT
 );
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (machine, seq);
 CREATE INDEX IF NOT EXISTS executions_by_machine_status ON executions (machine, status, seq);
@@ -157,6 +159,7 @@ export class ExecutionStore {
   private readonly statements: Record<
     | 'byArn'
     | 'seqOf'
+    | 'revision'
     | 'insert'
     | 'insertEvent'
     | 'close'
@@ -172,10 +175,11 @@ export class ExecutionStore {
   private constructor(readonly dir: string) {
     this.db = openDatabase(dir, DATABASE_FILE);
     this.db.exec(SCHEMA);
+    addRevisionColumn(this.db);
     this.statements = {
       byArn: this.db.prepare('SELECT * FROM executions WHERE arn = ?'),
       insert: this.db.prepare(
-        'INSERT OR IGNORE INTO executions (arn, machine, name, status, start_date, stop_date, input, output, error, cause, redrive_count, redrive_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO executions (arn, machine, name, status, start_date, stop_date, input, output, error, cause, redrive_count, redrive_date, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertEvent: this.db.prepare('INSERT INTO events (execution, id, body) VALUES (?, ?, ?)'),
       close: this.db.prepare(
@@ -187,6 +191,7 @@ export class ExecutionStore {
       events: this.db.prepare('SELECT body FROM events WHERE execution = ? ORDER BY id'),
       eventRange: this.db.prepare('SELECT body FROM events WHERE execution = ? AND id BETWEEN ? AND ? ORDER BY id'),
       seqOf: this.db.prepare('SELECT seq FROM executions WHERE arn = ?'),
+      revision: this.db.prepare('SELECT revision FROM executions WHERE arn = ?'),
       count: this.db.prepare('SELECT count(*) AS n FROM executions'),
       lastId: this.db.prepare('SELECT max(id) AS id FROM events WHERE execution = ?'),
       running: this.db.prepare("SELECT * FROM executions WHERE status = 'RUNNING'"),
@@ -226,8 +231,13 @@ export class ExecutionStore {
     return { store, aborted };
   }
 
-  /** The execution, read from the database (a snapshot: later changes need another `get`). */
+  /**
+   * The execution (a snapshot: later changes need another `get`). A running one whose writes are
+   * committed is answered from memory, which holds what its row holds; any other from the database.
+   */
   get(executionArn: string): ExecutionRecord | undefined {
+    const live = this.live.get(executionArn);
+    if (live && live.pending === 0 && !live.closed) return live.record;
     this.settle(executionArn);
     const row = this.statements.byArn.get(executionArn) as Row | undefined;
     return row ? toRecord(row) : undefined;
@@ -264,6 +274,13 @@ export class ExecutionStore {
     return { executions: rows.slice(0, query.limit).map((row) => ({ ...toRecord(row), position: row.seq })), more };
   }
 
+  /** The definition revision the execution was started with; undefined when unknown or recorded without one. */
+  revisionOf(executionArn: string): string | undefined {
+    this.settle(executionArn);
+    const row = this.statements.revision.get(executionArn) as { revision: string | null } | undefined;
+    return row?.revision ?? undefined;
+  }
+
   /** Number of executions known. */
   get size(): number {
     this.flush();
@@ -273,10 +290,21 @@ export class ExecutionStore {
   /**
    * Records a new RUNNING execution and its first event, committed with the next batch: await
    * {@link committed} before telling anyone. The caller has checked that the ARN is new (`get`).
+   * `revision` names the definition it runs (definitions.ts), kept in its row: no write of its own.
    */
-  add(record: ExecutionRecord, started: NewHistoryEvent): void {
+  add(record: ExecutionRecord, started: NewHistoryEvent, revision?: string): void {
     const first: HistoryEvent = { ...started, id: 1, previousEventId: 0 };
-    const running: ExecutionRecord = { ...record, status: 'RUNNING', redriveCount: 0 };
+    // Exactly the fields the row gets: `get` answers this record while the execution runs.
+    const { executionArn, stateMachineArn, name, startDate, input } = record;
+    const running: ExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'RUNNING',
+      startDate,
+      input,
+      redriveCount: 0,
+    };
     const live: Live = { seq: 0, record: running, events: [first], stored: 1, pending: 1 };
     this.live.set(record.executionArn, live);
     const write = (): void => {
@@ -293,6 +321,7 @@ export class ExecutionStore {
         null,
         0,
         null,
+        revision ?? null,
       );
       live.seq = Number(result.lastInsertRowid);
       this.statements.insertEvent.run(live.seq, 1, JSON.stringify(first));

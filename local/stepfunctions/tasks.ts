@@ -12,6 +12,10 @@ import { runStartExecutionTask, STATES_START_EXECUTION, type StartExecutionTaskC
 /** What a Task state may call. */
 export type TaskContext = LambdaTaskContext & StartExecutionTaskContext;
 
+// Why a task's own controller aborts: the task is over. A shared reason spares the DOMException (and
+// its stack) that `abort()` without one creates.
+const TASK_ENDED = new Error('the task ended');
+
 /** The Lambda invoke integration's resource. */
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 /** The suffix of a callback resource. */
@@ -34,8 +38,9 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     : { resourceType: 'lambda', resource: 'invoke' };
   let open = true;
   let submitted = false;
-  // Ends the token's wait when the task ends otherwise (TimeoutSeconds): the token is spent then.
-  const task = linkedAbort(call.signal);
+  // Ends the token's wait when the task ends otherwise (TimeoutSeconds): the token is spent then. Only
+  // a callback task waits on it: a controller linked per task was a share of every execution's cost.
+  const task = waits ? linkedAbort(call.signal) : undefined;
   // After a timeout, what the task still reports is dropped, as AWS ignores a late result.
   const record = (event: { readonly type: string; readonly [k: string]: unknown }): void => {
     if (!open) return;
@@ -54,7 +59,7 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
     if (!waits) return invoked;
     submitted = true;
     const { output } = await tokens
-      .wait(call.taskToken as string, call.heartbeatSeconds, task.controller.signal)
+      .wait(call.taskToken as string, call.heartbeatSeconds, task!.controller.signal)
       .catch((err: unknown) => {
         if (err instanceof StatesError) recordTimeoutOrFailure(record, kind, resourceFields, err);
         throw err;
@@ -86,8 +91,10 @@ export async function runTaskCall(ctx: TaskContext, tokens: TaskTokens, call: Ta
   } finally {
     clearTimeout(timer);
     open = false;
-    task.controller.abort();
-    task.unlink();
+    if (task) {
+      task.controller.abort(TASK_ENDED);
+      task.unlink();
+    }
   }
 }
 

@@ -49,6 +49,31 @@ describe('evaluateMapping', () => {
     expect(evaluateMapping('$context.nothing', source())).toBeUndefined();
   });
 
+  it('parses a body once per request however many members map from it, and refuses each on a body that is not JSON', () => {
+    // Prepare: one request's source, as the gateway builds it, mapped to a start's name and input
+    const request = source();
+    const broken = source({ body: '{"name": ' });
+    const parse = jest.spyOn(JSON, 'parse');
+
+    try {
+      // Act
+      const mapped = ['$request.body.name', '$request.body.input', '${request.body.n}-x'].map((e) =>
+        evaluateMapping(e, request),
+      );
+      const parsesOfOne = parse.mock.calls.length;
+      const refusals = ['$request.body.name', '$request.body.input'].map((e) => () => evaluateMapping(e, broken));
+
+      // Assess
+      expect(mapped).toEqual(['job-1', '{"seconds":3}', '7-x']);
+      expect(parsesOfOne).toBe(1);
+      for (const refused of refusals) expect(refused).toThrow(MappingError);
+      expect(evaluateMapping('$request.body.name', source())).toBe('job-1');
+      expect(parse).toHaveBeenCalledTimes(3);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('refuses a JSON path on a body that is not JSON', () => {
     // Act / Assess
     expect(() => evaluateMapping('$request.body.input', source({ body: 'name=x' }))).toThrow(MappingError);

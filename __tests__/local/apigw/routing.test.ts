@@ -89,6 +89,18 @@ describe('renderAccessLog', () => {
     // Act / Assess
     expect(clfTime(Date.UTC(2024, 2, 5, 7, 8, 9))).toBe('05/Mar/2024:07:08:09 +0000');
   });
+
+  it('formats each second of request time on its own, up to its last millisecond and from the next', () => {
+    // Prepare: the text is kept per second, so calls in one second must not leak into the next
+    const second = Date.UTC(2024, 11, 31, 23, 59, 59);
+
+    // Act / Assess
+    expect(clfTime(second)).toBe('31/Dec/2024:23:59:59 +0000');
+    expect(clfTime(second + 999)).toBe('31/Dec/2024:23:59:59 +0000');
+    expect(clfTime(second + 1000)).toBe('01/Jan/2025:00:00:00 +0000');
+    expect(clfTime(second + 999)).toBe('31/Dec/2024:23:59:59 +0000');
+    expect(clfTime(second - 1)).toBe('31/Dec/2024:23:59:58 +0000');
+  });
 });
 
 describe('checkJwt', () => {

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DASHBOARD_PATH } from '../../../local/dashboard/server';
-import { DefinitionRevisions } from '../../../local/stepfunctions/definitions';
+import { DEFINITIONS_FILE, DefinitionRevisions, KEPT_IDS } from '../../../local/stepfunctions/definitions';
+import { DatabaseSync } from '../../../local/stepfunctions/sqlite';
+import { DATABASE_FILE, ExecutionStore } from '../../../local/stepfunctions/store';
 import type { TerraformJson } from '../../../local/terraform/document';
 import { machineStartedBy } from '../../../local/terraform/model';
 import { loadSynthesizedStack } from '../../../local/terraform/stack';
@@ -20,6 +22,7 @@ jest.setTimeout(60_000);
 
 const DEV = { kind: 'developer' } as const;
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:m:run-1';
+const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:m';
 
 describe('DefinitionRevisions', () => {
   let dir: string;
@@ -28,7 +31,7 @@ describe('DefinitionRevisions', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps each definition text once, under one id, and what each execution ran, across a reopen', () => {
+  it('keeps each definition text once, under one id, with the date it was first kept, across a reopen', () => {
     // Prepare
     const revisions = new DefinitionRevisions(dir);
 
@@ -36,28 +39,121 @@ describe('DefinitionRevisions', () => {
     const a = revisions.keep('{"StartAt":"A"}', 1000);
     const again = revisions.keep('{"StartAt":"A"}', 2000);
     const b = revisions.keep('{"StartAt":"B"}', 3000);
-    revisions.ran(ARN, '{"StartAt":"A"}');
-    revisions.ran(`${ARN}-2`, '{"StartAt":"B"}');
     revisions.dispose();
     const reopened = new DefinitionRevisions(dir);
+    const aAfterReopen = reopened.keep('{"StartAt":"A"}', 4000);
 
     // Assess
     expect(again).toBe(a);
     expect(b).not.toBe(a);
-    expect(reopened.of(ARN)).toEqual({ definition: '{"StartAt":"A"}', firstServed: 1000 });
-    expect(reopened.of(`${ARN}-2`)).toEqual({ definition: '{"StartAt":"B"}', firstServed: 3000 });
-    expect(reopened.of(`${ARN}-unknown`)).toBeUndefined();
+    expect(aAfterReopen).toBe(a);
+    expect(reopened.revision(a)).toEqual({ definition: '{"StartAt":"A"}', firstServed: 1000 });
+    expect(reopened.revision(b)).toEqual({ definition: '{"StartAt":"B"}', firstServed: 3000 });
+    expect(reopened.revision('0'.repeat(64))).toBeUndefined();
     reopened.dispose();
   });
 
-  it("keeps an execution's first record: a redrive reruns the definition it started with", () => {
+  it('holds at most KEPT_IDS texts in memory, and a text forgotten there keeps its id and first date', () => {
+    // Prepare: one text more than are held (watch mode serves a new text per edit)
     const revisions = new DefinitionRevisions(dir);
+    const texts = Array.from({ length: KEPT_IDS + 1 }, (_, i) => `{"StartAt":"S${i}"}`);
 
-    revisions.ran(ARN, '{"StartAt":"A"}');
-    revisions.ran(ARN, '{"StartAt":"B"}');
+    // Act
+    const ids = texts.map((text, i) => revisions.keep(text, 1000 + i));
+    const atBound = revisions.textsInMemory;
+    const firstAgain = revisions.keep(texts[0]!, 9999);
 
-    expect(revisions.of(ARN)?.definition).toBe('{"StartAt":"A"}');
+    // Assess
+    expect(atBound).toBe(KEPT_IDS);
+    expect(revisions.textsInMemory).toBe(KEPT_IDS);
+    expect(new Set(ids).size).toBe(KEPT_IDS + 1);
+    expect(firstAgain).toBe(ids[0]);
+    expect(revisions.revision(ids[0]!)).toEqual({ definition: texts[0], firstServed: 1000 });
     revisions.dispose();
+  });
+
+  it('still answers an execution recorded in the earlier per-execution table, and no other', () => {
+    // Prepare: a folder written before executions kept their revision in the store's row
+    const revisions = new DefinitionRevisions(dir);
+    const id = revisions.keep('{"StartAt":"Old"}', 500);
+    const db = new DatabaseSync(join(dir, DEFINITIONS_FILE));
+    db.prepare('INSERT INTO executions (arn, revision) VALUES (?, ?)').run(ARN, id);
+    db.close();
+
+    // Act
+    const recorded = revisions.of(ARN);
+    const other = revisions.of(`${ARN}-2`);
+
+    // Assess
+    expect(recorded).toEqual({ definition: '{"StartAt":"Old"}', firstServed: 500 });
+    expect(other).toBeUndefined();
+    revisions.dispose();
+  });
+});
+
+describe("an execution's revision in the store", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'async-api-revision-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const INTERRUPTED = { error: 'E', cause: 'C', now: 10 };
+  const record = {
+    executionArn: ARN,
+    stateMachineArn: MACHINE,
+    name: 'run-1',
+    status: 'RUNNING',
+    startDate: 1,
+    input: '{}',
+  } as const;
+
+  it("is kept in the execution's row, across a close, a redrive and a reopen of the folder", () => {
+    // Prepare
+    const { store } = ExecutionStore.open(dir, INTERRUPTED);
+    store.add(record, { timestamp: 1, type: 'ExecutionStarted' }, 'rev-a');
+    store.add(
+      { ...record, executionArn: `${ARN}-none`, name: 'run-1-none' },
+      { timestamp: 1, type: 'ExecutionStarted' },
+    );
+
+    // Act
+    const running = store.revisionOf(ARN);
+    store.close(ARN, { status: 'FAILED', stopDate: 2 }, { timestamp: 2, type: 'ExecutionFailed' });
+    store.reopen(ARN, 3, { timestamp: 3, type: 'ExecutionRedriven' });
+    const redriven = store.revisionOf(ARN);
+    store.dispose();
+    const again = ExecutionStore.open(dir, INTERRUPTED).store;
+
+    // Assess
+    expect(running).toBe('rev-a');
+    expect(redriven).toBe('rev-a');
+    expect(again.revisionOf(ARN)).toBe('rev-a');
+    expect(again.revisionOf(`${ARN}-none`)).toBeUndefined();
+    expect(again.revisionOf(`${ARN}-unknown`)).toBeUndefined();
+    again.dispose();
+  });
+
+  it('is a column a store written before it gains on open, keeping every execution', () => {
+    // Prepare: the executions table as it was before the column existed, with one execution
+    const db = new DatabaseSync(join(dir, DATABASE_FILE));
+    db.exec(`CREATE TABLE executions (seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, machine TEXT NOT NULL,
+      name TEXT NOT NULL, status TEXT NOT NULL, start_date INTEGER NOT NULL, stop_date INTEGER, input TEXT NOT NULL,
+      output TEXT, error TEXT, cause TEXT, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_date INTEGER)`);
+    db.prepare(
+      "INSERT INTO executions (arn, machine, name, status, start_date, stop_date, input, output) VALUES (?, ?, 'old', 'SUCCEEDED', 1, 2, '{}', '1')",
+    ).run(`${ARN}-old`, MACHINE);
+    db.close();
+
+    // Act
+    const { store } = ExecutionStore.open(dir, INTERRUPTED);
+    store.add(record, { timestamp: 1, type: 'ExecutionStarted' }, 'rev-b');
+    store.flush();
+
+    // Assess
+    expect(store.get(`${ARN}-old`)).toMatchObject({ name: 'old', status: 'SUCCEEDED', output: '1' });
+    expect(store.revisionOf(`${ARN}-old`)).toBeUndefined();
+    expect(store.revisionOf(ARN)).toBe('rev-b');
+    store.dispose();
   });
 });
 

@@ -114,6 +114,68 @@ describe('ExecutionStore', () => {
     store.dispose();
   });
 
+  it('answers a running execution from memory with exactly what its row holds, started or redriven, and a close from disk', () => {
+    // Prepare: one started (with a field the row does not keep), one closed then redriven
+    const { store } = ExecutionStore.open(fresh(), INTERRUPTED);
+    const started = arn(A, 'started');
+    const redriven = arn(A, 'redriven');
+    const extra = { output: 'not a field of a running execution' };
+    store.add(
+      {
+        executionArn: started,
+        stateMachineArn: A,
+        name: 'started',
+        status: 'RUNNING',
+        startDate: 5,
+        input: '{"a":1}',
+        ...extra,
+      },
+      { timestamp: 5, type: 'ExecutionStarted' },
+    );
+    store.add(
+      { executionArn: redriven, stateMachineArn: A, name: 'redriven', status: 'RUNNING', startDate: 6, input: '{}' },
+      { timestamp: 6, type: 'ExecutionStarted' },
+    );
+    store.close(
+      redriven,
+      { status: 'FAILED', stopDate: 7, error: 'E', cause: 'C' },
+      { timestamp: 7, type: 'ExecutionFailed' },
+    );
+    store.reopen(redriven, 8, { timestamp: 8, type: 'ExecutionRedriven' });
+    store.flush();
+    const fromDisk = (executionArn: string) => {
+      const { position: _p, ...record } = store
+        .list({ limit: 10 })
+        .executions.find((e) => e.executionArn === executionArn)!;
+      return record;
+    };
+
+    // Act
+    const answers = [store.get(started), store.get(redriven)];
+    const rows = [fromDisk(started), fromDisk(redriven)];
+    store.close(
+      started,
+      { status: 'SUCCEEDED', stopDate: 9, output: '2' },
+      { timestamp: 9, type: 'ExecutionSucceeded' },
+    );
+    const closed = store.get(started);
+
+    // Assess
+    expect(answers).toStrictEqual(rows);
+    expect(answers[0]).toStrictEqual({
+      executionArn: started,
+      stateMachineArn: A,
+      name: 'started',
+      status: 'RUNNING',
+      startDate: 5,
+      input: '{"a":1}',
+      redriveCount: 0,
+    });
+    expect(answers[1]).toMatchObject({ status: 'RUNNING', redriveCount: 1, redriveDate: 8 });
+    expect(closed).toStrictEqual({ ...rows[0], status: 'SUCCEEDED', stopDate: 9, output: '2' });
+    store.dispose();
+  });
+
   it('loads node:sqlite without printing its ExperimentalWarning', () => {
     // Act: a process of its own, as `npm start` is.
     const child = spawnSync(
