@@ -86,7 +86,10 @@ export interface RuntimeMeasurements {
   readonly memory: {
     readonly executions: number;
     readonly running: number;
+    /** RSS of the runtime process, idle after one execution. */
     readonly idleRssMb: number;
+    /** The same with the function processes started by then. */
+    readonly idleRssTotalMb: number;
     /** RSS of the runtime process alone. */
     readonly rssRuntimeMb: number;
     /** RSS of the runtime and its function processes. */
@@ -104,18 +107,18 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
   const jobSeconds = options.concurrentSeconds ?? 30;
   const memoryOf = (t: Connected): Promise<RuntimeMeasurements['memory']> =>
     phase(log, 'memory', async () => {
-      const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
+      const idle = await idleRss(t);
       const m = await measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds);
-      return { ...m, idleRssMb };
+      return { ...m, ...idle };
     });
 
   if (options.url) {
     const target = { url: options.url, pid: options.pid, credentials: options.credentials! };
     return withTarget(target, async (t) => {
-      const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
+      const idle = await idleRss(t);
       const first = await firstRuntimePhases(t, options, log);
       const memory = await memoryOf(t);
-      return { ...first, memory: { ...memory, idleRssMb } };
+      return { ...first, memory: { ...memory, ...idle } };
     });
   }
   const work = mkdtempSync(join(tmpdir(), 'async-api-measure-'));
@@ -158,6 +161,17 @@ async function firstRuntimePhases(
     memoryAfter(t, { ...long, executions: total, alreadyRun: first.executions + throughput.started }),
   );
   return { latency, throughput, longRun: { first, last } };
+}
+
+/**
+ * RSS of a runtime that has run one execution (the probe that found the state machine) to its end:
+ * the runtime process alone, and with the function processes started by then (the worker and, once
+ * the end's webhook delivery ran, the sender).
+ */
+async function idleRss(t: Connected): Promise<Pick<RuntimeMeasurements['memory'], 'idleRssMb' | 'idleRssTotalMb'>> {
+  if (!(await waitUntilClosed(t, 60_000))) throw new Error('the probe execution did not close within 60 s');
+  const rss = t.pid ? rssMb(t.pid) : { self: 0, total: 0 };
+  return { idleRssMb: rss.self, idleRssTotalMb: rss.total };
 }
 
 interface Connected extends Target {
@@ -249,7 +263,7 @@ async function measureMemory(
   pid: number | undefined,
   executions: number,
   seconds: number,
-): Promise<Omit<RuntimeMeasurements['memory'], 'idleRssMb'>> {
+): Promise<Omit<RuntimeMeasurements['memory'], 'idleRssMb' | 'idleRssTotalMb'>> {
   const tag = Date.now().toString(36);
   const arns: string[] = [];
   let next = 0;
