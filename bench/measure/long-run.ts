@@ -123,3 +123,16 @@ export async function countSince(
   }
   return count;
 }
+
+/**
+ * RSS of a runtime whose executions so far (the probe that found the state machine) have ended: the
+ * runtime process alone, and with the function processes started by then (the worker and, once the
+ * end's webhook delivery ran, the sender).
+ */
+export async function idleRss(
+  target: Pick<Driven, 'sfn' | 'stateMachineArn' | 'pid'>,
+): Promise<{ readonly idleRssMb: number; readonly idleRssTotalMb: number }> {
+  if (!(await waitUntilClosed(target, 60_000))) throw new Error('the probe execution did not close within 60 s');
+  const rss = target.pid ? rssMb(target.pid) : { self: 0, total: 0 };
+  return { idleRssMb: round(rss.self), idleRssTotalMb: round(rss.total) };
+}

@@ -19,7 +19,7 @@ import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { percentile, round } from '../stats';
-import { countSince, type MemoryReading, memoryAfter, startAtFullSpeed, waitUntilClosed } from './long-run';
+import { countSince, idleRss, type MemoryReading, memoryAfter, startAtFullSpeed, waitUntilClosed } from './long-run';
 import {
   type CpuPerExecution,
   cpuMs,
@@ -161,17 +161,6 @@ async function firstRuntimePhases(
     memoryAfter(t, { ...long, executions: total, alreadyRun: first.executions + throughput.started }),
   );
   return { latency, throughput, longRun: { first, last } };
-}
-
-/**
- * RSS of a runtime that has run one execution (the probe that found the state machine) to its end:
- * the runtime process alone, and with the function processes started by then (the worker and, once
- * the end's webhook delivery ran, the sender).
- */
-async function idleRss(t: Connected): Promise<Pick<RuntimeMeasurements['memory'], 'idleRssMb' | 'idleRssTotalMb'>> {
-  if (!(await waitUntilClosed(t, 60_000))) throw new Error('the probe execution did not close within 60 s');
-  const rss = t.pid ? rssMb(t.pid) : { self: 0, total: 0 };
-  return { idleRssMb: rss.self, idleRssTotalMb: rss.total };
 }
 
 interface Connected extends Target {
