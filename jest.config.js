@@ -14,10 +14,19 @@ module.exports = {
   },
   // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
   transformIgnorePatterns: ['/node_modules/(?!commander/)'],
+  // One esbuild per process for every test file, its bundles remembered until a file they read changes.
+  moduleNameMapper: { '^esbuild$': '<rootDir>/__tests__/esbuild-shared.cjs' },
   // Each run gets its own temp folder, removed at the end (__tests__/temp-folder.ts).
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // A worker per core, and a worker whose heap has grown past 100 MB after a test file is replaced by a
+  // fresh one. In band, the unit suites grew one process far past the inner loop's 400 MB target (jest
+  // keeps a copy of cdktf and the providers per test file, and V8 collects lazily; issue 22, figures
+  // from `npm run bench -- --only tests`). And on a 2-core machine jest's default (cores - 1) left one
+  // core idle. `-i` still runs in band.
+  maxWorkers: '100%',
+  workerIdleMemoryLimit: '100MB',
   reporters: ['default', '<rootDir>/__tests__/summary-reporter.js'],
   cacheDirectory: '<rootDir>/.build/jest-cache',
 };

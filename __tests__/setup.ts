@@ -1,8 +1,10 @@
 import { runInThisContext } from 'node:vm';
-import { Testing } from 'cdktf';
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 
-// Registers cdktf's matchers (toHaveResourceWithProperties, toBeValidTerraform, ...).
-Testing.setupJest();
+// Registers cdktf's matchers (toHaveResourceWithProperties, toBeValidTerraform, ...). From the
+// adapter's own module, not the `cdktf` barrel: the barrel loads all of cdktf (0.1 s a file), and
+// jest loads this setup again for every test file, those of handlers and the client included.
+setupJest();
 
 /**
  * cdktf records where each token was made (thousands per synthesized stack) by reading the `stack`

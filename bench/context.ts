@@ -19,6 +19,8 @@ export interface BenchContext {
   readonly throughputSeconds: number;
   /** Lengths of the real jobs the client waits for over HTTP, seconds (they take that long). */
   readonly httpJobSeconds: readonly number[];
+  /** Executions the runtime group runs before its second memory reading (issue 24: 100,000). */
+  readonly runtimeLongRunExecutions: number;
   /** Executions the job-API group fills the runtime with before timing the list (issue 13: 100,000). */
   readonly jobApiExecutions: number;
   /** Progress lines (stderr). */

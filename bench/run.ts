@@ -4,8 +4,8 @@
  * bench/results/latest.json (plus latest.md, the table with its header, for the docs).
  *
  * Options (after `npm run bench --`):
- *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, and no real 30 s
- *                       client job (for development)
+ *   --quick             3 runs instead of 5, a 10 s throughput run instead of 30 s, memory after 30,000
+ *                       executions instead of 100,000, and no real 30 s client job (for development)
  *   --runs <n>          repetitions of the short figures (default 5)
  *   --only <groups>     comma-separated subset of: synth,tests,runtime,coldstart,client,client-http,bundles,dashboard,store,
  *                       job-api,webhooks
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     throughputSeconds: settings.throughputSeconds,
     httpJobSeconds: settings.quick ? [1] : [1, 30],
     jobApiExecutions: settings.quick ? 5_000 : 100_000,
+    runtimeLongRunExecutions: settings.quick ? 30_000 : 100_000,
     log,
   };
   const date = new Date();

@@ -32,7 +32,6 @@ import {
   findStateMachineArn,
   MEASURE_SETTINGS,
   postJson,
-  rssMb,
   runtimeSfnClient,
   spawnMeasuredRuntime,
 } from './measure/runtime-process';
@@ -41,7 +40,7 @@ import { median } from './stats';
 
 /** Executions the store holds when memory and listing are measured. */
 export const STORE_EXECUTIONS = 100_000;
-const SAMPLE_EVERY = 10_000;
+const LOG_EVERY = 10_000;
 const CLIENTS = 32;
 const TIMED_CALLS = 200;
 
@@ -57,8 +56,6 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
     const sfn = runtimeSfnClient(runtime, { maxAttempts: 1 });
     try {
       const input = defaultJob(JOBS).exampleInput;
-      const idleRssMb = rssMb(runtime.pid!).self;
-      const samples: { executions: number; rssMb: number }[] = [{ executions: 0, rssMb: idleRssMb }];
       let next = 0;
       let started = 0;
       let failedStarts = 0;
@@ -69,18 +66,14 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
           const r = await postJson(runtime.url, '/start-execution', { input, name: `store-${i}` }, agent);
           if (r.status === 200) started++;
           else failedStarts++;
-          if ((i + 1) % SAMPLE_EVERY === 0) {
-            samples.push({ executions: i + 1, rssMb: rssMb(runtime.pid!).self });
-            ctx.log(`store: ${i + 1} started, runtime RSS ${samples.at(-1)!.rssMb} MB`);
-          }
+          if ((i + 1) % LOG_EVERY === 0) ctx.log(`store: ${i + 1} started`);
         }
       };
       await Promise.all(Array.from({ length: CLIENTS }, client));
       const machineArn = await findStateMachineArn(runtime.url, agent, defaultJob(JOBS).exampleInput);
       await untilNoneRunning(sfn, machineArn);
       const startSeconds = (performance.now() - t0) / 1000;
-      const after = rssMb(runtime.pid!);
-      ctx.log(`store: ${started} executions in ${startSeconds.toFixed(0)} s; RSS ${after.self} MB`);
+      ctx.log(`store: ${started} executions in ${startSeconds.toFixed(0)} s`);
 
       const firstPage = await timed(() =>
         sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 100 })),
@@ -117,28 +110,20 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
       });
       await sfn.send(new StopExecutionCommand({ executionArn }));
 
-      const warm = samples.filter((s) => s.executions >= 20_000).map((s) => s.rssMb);
-      const growth = warm.length > 1 ? Math.max(...warm) - Math.min(...warm) : 0;
       const figures: Figure[] = [
         {
-          id: 'store.rss',
-          label: `runtime RSS after ${STORE_EXECUTIONS.toLocaleString('en')} executions`,
-          unit: 'MB',
-          value: after.self,
-          spread: `1 run; idle ${idleRssMb} MB; from 20,000 to ${STORE_EXECUTIONS.toLocaleString('en')} executions it moved within ${growth.toFixed(1)} MB`,
-          target: { max: 150, text: '≤ 150 MB, flat after warm-up' },
-          ...(failedStarts > 0 ? { note: `${failedStarts} starts refused` } : {}),
+          ...sampleFigure(
+            {
+              id: 'store.list.p50',
+              label: `ListExecutions p50 (100 newest of ${STORE_EXECUTIONS.toLocaleString('en')})`,
+              unit: 'ms',
+              target: { max: 20, text: '≤ 20 ms' },
+            },
+            firstPage,
+            { what: 'calls' },
+          ),
+          ...(failedStarts > 0 ? { note: `${failedStarts} of the starts were refused` } : {}),
         },
-        sampleFigure(
-          {
-            id: 'store.list.p50',
-            label: `ListExecutions p50 (100 newest of ${STORE_EXECUTIONS.toLocaleString('en')})`,
-            unit: 'ms',
-            target: { max: 20, text: '≤ 20 ms' },
-          },
-          firstPage,
-          { what: 'calls' },
-        ),
         sampleFigure(
           { id: 'store.list.deep.p50', label: 'ListExecutions p50, a page 1,000 deep (nextToken)', unit: 'ms' },
           deepPage,
@@ -175,8 +160,6 @@ export async function benchStore(ctx: BenchContext): Promise<GroupResult> {
           executions: started,
           failedStarts,
           startSeconds,
-          rssSamples: samples,
-          rssAfter: after,
           p50: {
             list: median(firstPage),
             deep: median(deepPage),

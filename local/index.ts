@@ -15,6 +15,7 @@
  * Exit codes: 0 after Ctrl-C/SIGTERM, 1 when the stack cannot be synthesized or served.
  */
 import '../scripts/require-node.cjs'; // first: an older Node.js stops here with one line
+import './heap'; // second: before the other modules load and fill the heap
 import { resolve } from 'node:path';
 import { parsePort } from '../client/port';
 import { banner } from './banner';

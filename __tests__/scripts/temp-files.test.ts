@@ -4,9 +4,11 @@
  * included).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { synthesizedStacks } from '../app-synth';
+import { SCAN_ENV } from '../security/fixtures';
 import { IN_PROGRESS, pruneSynthCache, sourcesDigest, synthCacheDir, synthCacheRoot } from '../synth-cache';
 import { RUN_PREFIX, removeOrphanRunFolders } from '../temp-folder';
 
@@ -67,6 +69,26 @@ describe('the synth cache', () => {
       name(halfWritten),
     ]);
     expect(readdirSync(synthCacheRoot(root))).toEqual([name(current)]);
+  });
+});
+
+describe("the run's synthesized apps", () => {
+  it('are synthesized once per settings, then read from the folder of the run', () => {
+    // Act
+    const dev = synthesizedStacks(SCAN_ENV, work);
+    const [file, ...others] = readdirSync(join(work, 'synthesized-apps'));
+    const qa = synthesizedStacks({ ...SCAN_ENV, STAGE: 'qa' }, work);
+    // A stand-in written over the kept stacks shows the next call reads them instead of synthesizing.
+    writeFileSync(join(work, 'synthesized-apps', file!), JSON.stringify([{ id: 'kept', json: {} }]));
+    const again = synthesizedStacks(SCAN_ENV, work);
+
+    // Assess
+    expect(others).toEqual([]);
+    expect(dev.map((s) => s.id)).toEqual(expect.arrayContaining(['async-api-dev', 'state-bucket', 'ci-access']));
+    expect(qa.map((s) => s.id)).toContain('async-api-qa');
+    expect(readdirSync(join(work, 'synthesized-apps'))).toHaveLength(2);
+    expect(again).toEqual([{ id: 'kept', json: {} }]);
+    expect(JSON.parse(readFileSync(join(work, 'synthesized-apps', file!), 'utf8'))).toEqual(again);
   });
 });
 

@@ -1,27 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { buildApp } from '../../stacks/app';
 import { parseConfig } from '../../stacks/config';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
-import { tempBuildDir } from './helpers';
+import { synthesizedStacks } from '../app-synth';
+import { SCAN_ENV } from '../security/fixtures';
 
 type Json = Record<string, any>;
 
-/** The real app's stacks as Terraform JSON, without running the validation (the tests run it). */
+/** The real app's stacks as Terraform JSON, as main.ts synthesizes them (once per run and settings). */
 function stacksOf(env: Record<string, string> = {}): Record<string, Json> {
-  const app = new App({ outdir: tempBuildDir(), skipValidation: true });
-  buildApp(app, parseConfig({ TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: 'example-org/async-api', ...env }), {
-    buildDir: tempBuildDir(),
-  });
-  return Object.fromEntries(
-    app.node.children
-      .filter((c): c is TerraformStack => c instanceof TerraformStack)
-      .map((s) => [s.node.id, JSON.parse(JSON.stringify(s.toTerraform()))]),
-  );
+  return Object.fromEntries(synthesizedStacks({ ...SCAN_ENV, ...env }).map((s) => [s.id, s.json as Json]));
 }
 
 const pristine = stacksOf();

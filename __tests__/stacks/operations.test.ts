@@ -39,8 +39,15 @@ const scheduled: JobDefinition[] = [
   ...rest,
 ];
 
+// The two stacks most tests read, synthesized once for the file: the tests only read them, and each
+// synthesis of the whole stack is a tenth of a second or more.
+let scheduledStack: ReturnType<typeof synthStack> | undefined;
+let unscheduledStack: ReturnType<typeof synthStack> | undefined;
+const withSchedules = () => (scheduledStack ??= synthStack(scheduled));
+const withoutSchedules = () => (unscheduledStack ??= synthStack(JOBS.map(({ schedules: _s, ...job }) => job)));
+
 describe('schedules', () => {
-  const out = synthStack(scheduled);
+  const out = withSchedules();
   const schedules = Object.values(out.resources('aws_scheduler_schedule'));
 
   it('starts the launcher through the universal target, in the stage group, with retries and a DLQ', () => {
@@ -113,7 +120,7 @@ describe('schedules', () => {
   });
 
   it('creates no group, role or queue when no job has a schedule', () => {
-    const none = synthStack(JOBS.map(({ schedules: _s, ...job }) => job));
+    const none = withoutSchedules();
     expect(none.resources('aws_scheduler_schedule_group')).toEqual({});
     expect(none.resources('aws_scheduler_schedule')).toEqual({});
     expect(Object.values(none.resources('aws_iam_role')).map((r) => r.name)).not.toContain('async-api-dev-scheduler');
@@ -131,7 +138,7 @@ describe('schedules', () => {
 });
 
 describe('alarms', () => {
-  const out = synthStack(scheduled);
+  const out = withSchedules();
   const alarms = Object.values(out.resources('aws_cloudwatch_metric_alarm'));
   const named = (suffix: string) => alarms.filter((a) => String(a.alarm_name).endsWith(suffix));
 
@@ -245,7 +252,7 @@ describe('missed-run alarms', () => {
     );
 
   it("with a schedule: the launcher's failed and timed-out executions and the schedules' dead letters, to the alarm topic", () => {
-    const out = synthStack(scheduled);
+    const out = withSchedules();
     const byName = Object.fromEntries(missedRun(out).map((a) => [a.alarm_name, a]));
     expect(Object.keys(byName).sort()).toEqual([
       'async-api-dev-launcher-failed',
@@ -293,7 +300,7 @@ describe('missed-run alarms', () => {
   });
 
   it('none without a schedule (no launcher, no queue), and none with CLOUDWATCH_ALARMS=false', () => {
-    expect(missedRun(synthStack(JOBS.map(({ schedules: _s, ...job }) => job)))).toEqual([]);
+    expect(missedRun(withoutSchedules())).toEqual([]);
     const app = Testing.app() as App;
     const off = new AsyncApiStack(app, 'off-test', {
       config: testConfig({ CLOUDWATCH_ALARMS: 'false' }),

@@ -3,22 +3,15 @@
  * recovery window, so the stack must never give a recoverable secret a fixed name
  * (docs/aws-behaviour.md §11.6). The sender finds it by ARN, and the local runtime resolves that ARN.
  */
-import { App, TerraformStack } from 'cdktf';
-import { buildApp } from '../../stacks/app';
-import { parseConfig } from '../../stacks/config';
 import { checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
-import { tempBuildDir } from './helpers';
+import { synthesizedStacks } from '../app-synth';
+import { SCAN_ENV } from '../security/fixtures';
 
 type Json = Record<string, any>;
 
+// The real app, as main.ts synthesizes it (once per run and settings).
 function stacksOf(): Json[] {
-  const app = new App({ outdir: tempBuildDir(), skipValidation: true });
-  buildApp(app, parseConfig({ TF_STATE_BUCKET: 'test-state', GITHUB_REPOSITORY: 'example-org/async-api' }), {
-    buildDir: tempBuildDir(),
-  });
-  return app.node.children
-    .filter((c): c is TerraformStack => c instanceof TerraformStack)
-    .map((s) => JSON.parse(JSON.stringify(s.toTerraform())) as Json);
+  return synthesizedStacks(SCAN_ENV).map((s) => s.json as Json);
 }
 
 const stacks = stacksOf();

@@ -13,12 +13,13 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListExecutionsCommand, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { REPO_ROOT } from '../../local/runtime';
 import { synthIfStale } from '../../local/synth';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { percentile, round } from '../stats';
+import { countSince, idleRss, type MemoryReading, memoryAfter, startAtFullSpeed, waitUntilClosed } from './long-run';
 import {
   type CpuPerExecution,
   cpuMs,
@@ -49,6 +50,11 @@ export interface MeasureOptions {
   readonly throughputSeconds?: number;
   /** Concurrent clients starting executions during the throughput run (default 16). */
   readonly throughputConcurrency?: number;
+  /**
+   * Executions run in the first runtime (the latency and throughput runs' included) before its memory
+   * is read a second time; the first reading comes after a tenth of them (default 100,000).
+   */
+  readonly longRunExecutions?: number;
   /** Executions running at once for the memory figure (default 1000). */
   readonly concurrentExecutions?: number;
   /** `seconds` input of those executions (default 30). */
@@ -75,10 +81,15 @@ export interface RuntimeMeasurements {
     /** CPU ms per succeeded execution during the run ({@link cpuPerExecution}); none without /proc. */
     readonly cpuMsPerExecution?: CpuPerExecution;
   };
+  /** The first runtime's RSS after a tenth of the long run's executions and after all of them, closed. */
+  readonly longRun: { readonly first: MemoryReading; readonly last: MemoryReading };
   readonly memory: {
     readonly executions: number;
     readonly running: number;
+    /** RSS of the runtime process, idle after one execution. */
     readonly idleRssMb: number;
+    /** The same with the function processes started by then. */
+    readonly idleRssTotalMb: number;
     /** RSS of the runtime process alone. */
     readonly rssRuntimeMb: number;
     /** RSS of the runtime and its function processes. */
@@ -92,22 +103,22 @@ export interface RuntimeMeasurements {
  */
 export async function measureRuntime(options: MeasureOptions = {}): Promise<RuntimeMeasurements> {
   const log = options.log ?? (() => undefined);
-  const latencySamples = options.latencySamples ?? 200;
-  const seconds = options.throughputSeconds ?? 10;
-  const concurrency = options.throughputConcurrency ?? 16;
   const executions = options.concurrentExecutions ?? 1000;
   const jobSeconds = options.concurrentSeconds ?? 30;
+  const memoryOf = (t: Connected): Promise<RuntimeMeasurements['memory']> =>
+    phase(log, 'memory', async () => {
+      const idle = await idleRss(t);
+      const m = await measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds);
+      return { ...m, ...idle };
+    });
 
   if (options.url) {
     const target = { url: options.url, pid: options.pid, credentials: options.credentials! };
     return withTarget(target, async (t) => {
-      const idleRssMb = t.pid ? rssMb(t.pid).total : 0;
-      const latency = await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples));
-      const throughput = await phase(log, 'throughput', () => measureThroughput(t, seconds, concurrency));
-      const memory = await phase(log, 'memory', () =>
-        measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds),
-      );
-      return { latency, throughput, memory: { ...memory, idleRssMb } };
+      const idle = await idleRss(t);
+      const first = await firstRuntimePhases(t, options, log);
+      const memory = await memoryOf(t);
+      return { ...first, memory: { ...memory, ...idle } };
     });
   }
   const work = mkdtempSync(join(tmpdir(), 'async-api-measure-'));
@@ -116,22 +127,40 @@ export async function measureRuntime(options: MeasureOptions = {}): Promise<Runt
     log('synthesizing...');
     synthIfStale({ repoRoot: REPO_ROOT, outdir, env: { ...process.env, ...MEASURE_SETTINGS } });
     const first = await spawnMeasuredRuntime(outdir, join(work, 'data-1'));
-    const { latency, throughput } = await withTarget(first, async (t) => ({
-      latency: await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples)),
-      throughput: await phase(log, 'throughput', () => measureThroughput(t, seconds, concurrency)),
-    })).finally(() => first.stop());
+    const phases = await withTarget(first, (t) => firstRuntimePhases(t, options, log)).finally(() => first.stop());
     const second = await spawnMeasuredRuntime(outdir, join(work, 'data-2'));
-    const memory = await withTarget(second, async (t) => {
-      const idleRssMb = rssMb(t.pid!).total;
-      const m = await phase(log, 'memory', () =>
-        measureMemory(t.url, t.agent, t.sfn, t.stateMachineArn, t.pid, executions, jobSeconds),
-      );
-      return { ...m, idleRssMb };
-    }).finally(() => second.stop());
-    return { latency, throughput, memory };
+    const memory = await withTarget(second, memoryOf).finally(() => second.stop());
+    return { ...phases, memory };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Latency, then memory after a tenth of the long run, throughput, and memory after the whole long run,
+ * in one runtime: every execution these phases start counts towards the long run.
+ */
+async function firstRuntimePhases(
+  t: Connected,
+  options: MeasureOptions,
+  log: (line: string) => void,
+): Promise<Omit<RuntimeMeasurements, 'memory'>> {
+  const latencySamples = options.latencySamples ?? 200;
+  const concurrency = options.throughputConcurrency ?? 16;
+  const total = options.longRunExecutions ?? 100_000;
+  const latency = await phase(log, 'latency', () => measureLatency(t.url, t.agent, latencySamples));
+  // findStateMachineArn started one execution too.
+  const long = { input: EXAMPLE_INPUT, concurrency };
+  const first = await phase(log, `memory after ${Math.round(total / 10)} executions`, () =>
+    memoryAfter(t, { ...long, executions: Math.round(total / 10), alreadyRun: 1 + latencySamples }),
+  );
+  const throughput = await phase(log, 'throughput', () =>
+    measureThroughput(t, options.throughputSeconds ?? 10, concurrency),
+  );
+  const last = await phase(log, `memory after ${total} executions`, () =>
+    memoryAfter(t, { ...long, executions: total, alreadyRun: first.executions + throughput.started }),
+  );
+  return { latency, throughput, longRun: { first, last } };
 }
 
 interface Connected extends Target {
@@ -199,27 +228,14 @@ async function measureThroughput(
   const { url, agent, sfn, stateMachineArn, pid } = target;
   const cpuBefore = pid ? cpuMs(pid) : undefined;
   const tag = Date.now().toString(36);
-  let started = 0;
-  let rejected = 0;
-  let n = 0;
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const r = await postJson(url, '/start-execution', { input: EXAMPLE_INPUT, name: `tput-${tag}-${n++}` }, agent);
-      if (r.status === 200) started++;
-      else rejected++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const { started, rejected } = await startAtFullSpeed(
+    { url, agent },
+    { input: EXAMPLE_INPUT, prefix: `tput-${tag}-`, concurrency, more: () => performance.now() < deadline },
+  );
   // Wait for the last executions to close, then count what succeeded.
-  for (let i = 0; i < 600; i++) {
-    const running = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }),
-    );
-    if ((running.executions ?? []).length === 0) break;
-    await sleep(50);
-  }
+  await waitUntilClosed(target, 30_000);
   const elapsed = (performance.now() - t0) / 1000;
   const cpuAfter = pid ? cpuMs(pid) : undefined;
   const succeeded = await countSince(sfn, stateMachineArn, `tput-${tag}-`, 'SUCCEEDED');
@@ -236,7 +252,7 @@ async function measureMemory(
   pid: number | undefined,
   executions: number,
   seconds: number,
-): Promise<Omit<RuntimeMeasurements['memory'], 'idleRssMb'>> {
+): Promise<Omit<RuntimeMeasurements['memory'], 'idleRssMb' | 'idleRssTotalMb'>> {
   const tag = Date.now().toString(36);
   const arns: string[] = [];
   let next = 0;
@@ -266,25 +282,6 @@ async function measureMemory(
   for (const executionArn of arns)
     await sfn.send(new StopExecutionCommand({ executionArn, cause: 'measurement finished' }));
   return { executions, running, rssRuntimeMb: rss.self, rssTotalMb: rss.total };
-}
-
-async function countSince(
-  sfn: SFNClient,
-  stateMachineArn: string,
-  prefix: string,
-  status: 'RUNNING' | 'SUCCEEDED',
-): Promise<number> {
-  let count = 0;
-  let nextToken: string | undefined;
-  for (let page = 0; page < 10_000; page++) {
-    const r = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn, statusFilter: status, maxResults: 1000, nextToken }),
-    );
-    count += (r.executions ?? []).filter((e) => e.name?.startsWith(prefix)).length;
-    nextToken = r.nextToken;
-    if (!nextToken) break;
-  }
-  return count;
 }
 
 if (require.main === module) {

@@ -14,6 +14,12 @@ export interface HistoryBody {
  * (the body is JSON inside the response's JSON, so every character is counted as escaped twice).
  * `body(n)` builds the answer for the first `n` events; its token may depend on `n`. When not even one
  * event fits, the first is sent with its data left out and the answer says so.
+ *
+ * The answer is never serialised whole to measure it (at 6 MB that took most of a page's CPU): JSON
+ * escapes character by character and UTF-8 counts bytes the same way, so the answer's bytes are the
+ * bytes of its other members (`body(n)` with no events) plus each event's own escaped bytes and a
+ * comma between events. JSON.stringify writes a lone surrogate as `\uXXXX`, so no event's text can
+ * pair with a neighbour's.
  */
 export function fitEvents(
   events: readonly HistoryEvent[],
@@ -21,20 +27,22 @@ export function fitEvents(
   maxBytes: number,
 ): { readonly body: HistoryBody; readonly count: number } {
   const answer = (n: number): HistoryBody => ({ events: events.slice(0, n), ...body(n) });
-  const fits = (n: number) => responseBytes(jsonResponse(200, answer(n))) <= maxBytes;
-  // Estimate from each event's cost (its double-escaped JSON, and a comma after the first) with the
-  // token of a full page, then settle on the real answer, whose token may differ in length.
   const empty = responseBytes(jsonResponse(200, []));
-  let total = responseBytes(jsonResponse(200, answer(0)));
+  // eventBytes[n]: the first n events in the answer, commas included; filled as far as asked.
+  const eventBytes = [0];
+  const eventsUpTo = (n: number): number => {
+    for (let i = eventBytes.length - 1; i < n; i++) {
+      eventBytes.push(eventBytes[i]! + responseBytes(jsonResponse(200, [events[i]])) - empty + (i > 0 ? 1 : 0));
+    }
+    return eventBytes[n]!;
+  };
+  const bytes = (n: number): number => responseBytes(jsonResponse(200, { events: [], ...body(n) })) + eventsUpTo(n);
+  // Estimate with the token of an empty page, then settle on each count's own token, whose length may differ.
+  const withoutEvents = bytes(0);
   let count = 0;
-  for (const event of events) {
-    const cost = responseBytes(jsonResponse(200, [event])) - empty + (count > 0 ? 1 : 0);
-    if (total + cost > maxBytes) break;
-    total += cost;
-    count++;
-  }
-  while (count < events.length && fits(count + 1)) count++;
-  while (count > 0 && !fits(count)) count--;
+  while (count < events.length && withoutEvents + eventsUpTo(count + 1) <= maxBytes) count++;
+  while (count < events.length && bytes(count + 1) <= maxBytes) count++;
+  while (count > 0 && bytes(count) > maxBytes) count--;
   if (count > 0 || events.length === 0) return { body: answer(count), count };
   return { body: { ...answer(1), events: [withoutData(events[0]!)], executionDataOmitted: true }, count: 1 };
 }

@@ -72,20 +72,45 @@ export function webhookSenderOf(model: StackModel): { functionArn: string; ruleA
   return permission ? { functionArn: permission.functionArn, ruleArn: permission.sourceArn! } : undefined;
 }
 
+/**
+ * Deliveries in flight at once by default. Lambda's asynchronous invocation is a queue drained by
+ * pollers (docs/aws-behaviour.md §11.3), not one concurrent invocation per event: that let a burst of
+ * executions hold the whole account concurrency (throttling the jobs' own functions, dead-lettering
+ * events as TooManyRequestsException) and kept every waiting event's invocation in memory. 64 keeps
+ * up with the runtime at full speed (a delivery mostly waits on the registration lookup); 8 did not.
+ */
+export const DEFAULT_DELIVERY_CONCURRENCY = 64;
+
 /** Options of {@link WebhookDelivery}. */
 export interface WebhookDeliveryOptions {
   readonly dataDir: string;
   readonly stack: () => DeliveryStack;
   readonly log: (line: string) => void;
+  /** Deliveries in flight at once (default {@link DEFAULT_DELIVERY_CONCURRENCY}); the rest wait in order. */
+  readonly concurrency?: number;
 }
 
 /** Feeds terminal status changes to the stack's webhook sender. */
 export class WebhookDelivery {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Status changes waiting for a delivery slot, oldest first (Lambda's event queue). */
+  private readonly waiting: ExecutionStatusChange[] = [];
+  /** Index of the oldest waiting change: shifting a long array one by one is quadratic. */
+  private head = 0;
+  private readonly concurrency: number;
   private readonly detach: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly options: WebhookDeliveryOptions) {}
+  constructor(private readonly options: WebhookDeliveryOptions) {
+    this.concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
+      throw new Error(`concurrency must be a positive integer, got ${String(options.concurrency)}`);
+  }
+
+  /** Status changes received and not yet handed to the sender (tests, measurements). */
+  get backlog(): number {
+    return this.waiting.length - this.head + this.inFlight.size;
+  }
 
   /** Listens to status changes (the runtime's, which outlive a reload; or one service's). */
   attach(sfn: Pick<StepFunctionsService, 'onStatusChange'>): void {
@@ -94,10 +119,13 @@ export class WebhookDelivery {
 
   /** Resolves when every delivery started so far has ended (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.backlog > 0) {
+      if (this.inFlight.size === 0) this.pump();
+      await Promise.allSettled([...this.inFlight]);
+    }
   }
 
-  /** Stops listening; deliveries under way finish. Executions aborted by the shutdown are not sent. */
+  /** Stops listening; deliveries under way and waiting finish. Executions aborted by the shutdown are not sent. */
   async close(): Promise<void> {
     this.closed = true;
     for (const d of this.detach.splice(0)) d();
@@ -107,12 +135,29 @@ export class WebhookDelivery {
   private onChange(status: ExecutionStatusChange): void {
     if (this.closed || !isTerminal(status.status)) return;
     // What EventBridge carries: input and output left out when too large, as on AWS.
-    const change = { ...status, input: inStatusEvent(status.input), output: inStatusEvent(status.output) };
-    const delivery = this.deliver(change).catch((err: unknown) =>
-      this.options.log(`webhooks: delivery of ${change.executionArn} failed in the runtime: ${String(err)}`),
-    );
-    this.inFlight.add(delivery);
-    void delivery.finally(() => this.inFlight.delete(delivery));
+    this.waiting.push({ ...status, input: inStatusEvent(status.input), output: inStatusEvent(status.output) });
+    this.pump();
+  }
+
+  /** Starts waiting deliveries while slots are free; each one that ends starts the next. */
+  private pump(): void {
+    while (this.inFlight.size < this.concurrency && this.head < this.waiting.length) {
+      const change = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined as never; // let the change go once it is handed over
+      // Drop the handed-over front now and then, so a queue that never empties does not keep its holes.
+      if (this.head === this.waiting.length || (this.head >= 1024 && this.head * 2 >= this.waiting.length)) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      const delivery = this.deliver(change).catch((err: unknown) =>
+        this.options.log(`webhooks: delivery of ${change.executionArn} failed in the runtime: ${String(err)}`),
+      );
+      this.inFlight.add(delivery);
+      void delivery.finally(() => {
+        this.inFlight.delete(delivery);
+        this.pump();
+      });
+    }
   }
 
   private async deliver(change: ExecutionStatusChange): Promise<void> {

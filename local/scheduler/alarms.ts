@@ -25,8 +25,8 @@ export interface LocalAlarmsOptions {
 
 /** Watches status changes and prints alarms entering and leaving their ALARM state. */
 export class LocalAlarms {
-  /** Times (epoch ms) of data points, by `<machine ARN> <metric>`. */
-  private readonly points = new Map<string, number[]>();
+  /** Data points by `<machine ARN> <metric>`, counted per second. */
+  private readonly points = new Map<string, SecondCounts>();
   private readonly inAlarm = new Set<string>();
   private readonly detach: (() => void)[] = [];
   private readonly now: () => number;
@@ -55,15 +55,14 @@ export class LocalAlarms {
     if (!metric) return;
     const key = `${change.stateMachineArn} ${metric}`;
     const now = this.now();
-    const points = [...(this.points.get(key) ?? []), now];
+    const points = this.points.get(key) ?? new SecondCounts();
+    this.points.set(key, points);
+    points.add(Math.floor(now / 1000));
     // Nothing older than one day matters: CloudWatch evaluates one day at most (stacks/schedules.ts).
-    this.points.set(
-      key,
-      points.filter((t) => t > now - 86_400_000),
-    );
+    points.dropBefore(Math.floor(now / 1000) - 86_399);
     for (const alarm of this.options.alarms()) {
       if (alarm.stateMachineArn !== change.stateMachineArn || alarm.metricName !== metric) continue;
-      const sums = periodSums(this.points.get(key)!, alarm, now);
+      const sums = periodSums(points, alarm, now);
       const breaching = sums.every((sum) => sum >= alarm.threshold);
       if (breaching && !this.inAlarm.has(alarm.name)) {
         this.inAlarm.add(alarm.name);
@@ -78,11 +77,54 @@ export class LocalAlarms {
 }
 
 /** The metric's sum in each of the alarm's last evaluation periods (aligned to the epoch), oldest first. */
-function periodSums(points: readonly number[], alarm: ExecutionAlarmModel, now: number): number[] {
-  const period = alarm.periodSeconds * 1000;
-  const current = Math.floor(now / period);
+function periodSums(points: SecondCounts, alarm: ExecutionAlarmModel, now: number): number[] {
+  const period = alarm.periodSeconds;
+  const current = Math.floor(now / 1000 / period);
   return Array.from({ length: alarm.evaluationPeriods }, (_, i) => {
-    const index = current - (alarm.evaluationPeriods - 1 - i);
-    return points.filter((t) => Math.floor(t / period) === index).length;
+    const from = (current - (alarm.evaluationPeriods - 1 - i)) * period;
+    return points.sumIn(from, from + period);
   });
+}
+
+/**
+ * Data points counted per epoch second, oldest first: a day of failures at any rate is at most 86,400
+ * entries, where a timestamp per point grew with every failed execution (and was copied on each).
+ * Periods are whole seconds aligned to the epoch, so per-second counts sum to the same periods.
+ */
+export class SecondCounts {
+  private readonly seconds: number[] = [];
+  private readonly counts: number[] = [];
+
+  /** Entries held (tests: bounded by seconds, not by points). */
+  get size(): number {
+    return this.seconds.length;
+  }
+
+  /** Counts one point in `second`. */
+  add(second: number): void {
+    let i = this.seconds.length;
+    while (i > 0 && this.seconds[i - 1]! > second) i--; // a clock that stepped back: keep the order
+    if (i > 0 && this.seconds[i - 1] === second) this.counts[i - 1]!++;
+    else {
+      this.seconds.splice(i, 0, second);
+      this.counts.splice(i, 0, 1);
+    }
+  }
+
+  /** Forgets the seconds before `second`. */
+  dropBefore(second: number): void {
+    let n = 0;
+    while (n < this.seconds.length && this.seconds[n]! < second) n++;
+    if (n === 0) return;
+    this.seconds.splice(0, n);
+    this.counts.splice(0, n);
+  }
+
+  /** Points in the seconds `from` (inclusive) to `to` (exclusive). */
+  sumIn(from: number, to: number): number {
+    let sum = 0;
+    for (let i = this.seconds.length - 1; i >= 0 && this.seconds[i]! >= from; i--)
+      if (this.seconds[i]! < to) sum += this.counts[i]!;
+    return sum;
+  }
 }
