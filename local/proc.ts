@@ -50,6 +50,20 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/**
+ * Sends `signal` to `root` and every descendant it has now, children first, so that none is left
+ * running when its parent goes (an orphan would be re-parented away and never be found again).
+ */
+export function killTree(root: number, signal: NodeJS.Signals): void {
+  for (const pid of processTree(root).reverse()) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** VmRSS and VmHWM (peak RSS) of one process in kB; undefined once it is gone. */
 export function readStatus(pid: number): { rssKb: number; hwmKb: number } | undefined {
   try {

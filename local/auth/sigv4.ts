@@ -134,15 +134,7 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
   if (declaredHash !== undefined && declaredHash !== 'UNSIGNED-PAYLOAD' && declaredHash !== sha256Hex(request.body)) {
     return fail('InvalidSignature', MISMATCH);
   }
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
-    region: scopeRegion,
-    service: scopeService,
-    sha256: NodeSha256,
-    // A checksum header would be added to the signed headers, which the client may not have signed.
-    applyChecksum: false,
-  });
-  const signed = await signer.sign(
+  const signed = await signerFor(credential, scopeRegion, scopeService).sign(
     {
       method: request.method,
       protocol: 'http:',
@@ -161,6 +153,34 @@ export async function verifySigV4(request: ReceivedRequest, expect: SigV4Expecta
     return fail('InvalidSignature', MISMATCH);
   }
   return { ok: true, credential };
+}
+
+/**
+ * One signer per credential and scope, kept as long as the credential: what the signer derives from the
+ * credential (and caches) is then derived once, not on every request, as a client reuses its signer.
+ */
+const signers = new WeakMap<LocalCredential, Map<string, SignatureV4>>();
+
+function signerFor(credential: LocalCredential, region: string, service: string): SignatureV4 {
+  let byScope = signers.get(credential);
+  if (!byScope) {
+    byScope = new Map();
+    signers.set(credential, byScope);
+  }
+  const scope = `${region}/${service}`;
+  let signer = byScope.get(scope);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+      region,
+      service,
+      sha256: NodeSha256,
+      // A checksum header would be added to the signed headers, which the client may not have signed.
+      applyChecksum: false,
+    });
+    byScope.set(scope, signer);
+  }
+  return signer;
 }
 
 function fail(code: SigV4FailureCode, message: string): SigV4Result {

@@ -8,9 +8,10 @@
  * loaders. Handler loading follows aws-lambda-nodejs-runtime-interface-client (src/UserFunction.js) so
  * that a handler string resolves here exactly when it resolves in AWS; see README.md.
  *
- * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms), arn}, {t:'ping', n}.
+ * Protocol (parent -> child): {t:'invoke', id, event (JSON text), deadline (epoch ms)}, {t:'ping', n}.
  * Protocol (child -> parent): {t:'ready'}, {t:'initError', error}, {t:'pong', n},
- *   {t:'result', id, body (JSON text), rssMb} or {t:'result', id, error, rssMb}.
+ *   {t:'result', id, body (JSON text), children?} or {t:'result', id, error, children?}; children is the
+ *   number of child processes it started that still run (memory.ts walks /proc only then).
  */
 
 const { AsyncLocalStorage } = require('node:async_hooks');
@@ -18,9 +19,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
+const { post, postResult } = require('./bootstrap-ipc.cjs');
 
 const config = JSON.parse(process.argv[2]);
-/** @type {{taskRoot: string, handler: string, maxResponseBytes: number, functionName: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string}} */
+/** @type {{taskRoot: string, handler: string, maxResponseBytes: number, functionName: string, functionArn: string, memoryLimitInMB: string, logGroupName: string, logStreamName: string}} */
 const { taskRoot, handler: handlerString, maxResponseBytes } = config;
 
 // --- logging -------------------------------------------------------------------------------------------
@@ -147,9 +149,6 @@ async function loadHandler() {
 }
 
 // --- invocations ---------------------------------------------------------------------------------------
-function rssMb() {
-  return Math.round(process.memoryUsage.rss() / (1024 * 1024));
-}
 
 function sendResult(id, value) {
   let body;
@@ -162,10 +161,9 @@ function sendResult(id, value) {
   if (body === undefined) body = 'null'; // a function or symbol as the result
   const size = Buffer.byteLength(body);
   if (size > maxResponseBytes) {
-    process.send({
+    postResult({
       t: 'result',
       id,
-      rssMb: rssMb(),
       error: {
         errorType: 'Function.ResponseSizeTooLarge',
         errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`,
@@ -173,17 +171,17 @@ function sendResult(id, value) {
     });
     return;
   }
-  process.send({ t: 'result', id, body, rssMb: rssMb() });
+  postResult({ t: 'result', id, body });
 }
 
 function sendError(id, thrown) {
   const error = errorPayload(thrown);
   console.error(`Invoke Error \t${JSON.stringify(error)}`);
-  process.send({ t: 'result', id, error, rssMb: rssMb() });
+  postResult({ t: 'result', id, error });
 }
 
 function runInvocation(handler, message) {
-  const { id, deadline, arn } = message;
+  const { id, deadline } = message;
   let finished = false;
   const succeed = (result) => {
     if (finished) return;
@@ -201,7 +199,7 @@ function runInvocation(handler, message) {
   let waitsForEmptyEventLoop = true;
   const context = {
     awsRequestId: id,
-    invokedFunctionArn: arn,
+    invokedFunctionArn: config.functionArn,
     functionName: config.functionName,
     functionVersion: '$LATEST',
     memoryLimitInMB: config.memoryLimitInMB,
@@ -266,10 +264,11 @@ process.on('disconnect', () => process.exit(0));
 
 loadHandler().then(
   (handler) => {
-    process.on('message', (message) => {
+    const receive = (message) => {
       if (message.t === 'invoke') runInvocation(handler, message);
-      else if (message.t === 'ping') process.send({ t: 'pong', n: message.n });
-    });
+      else if (message.t === 'ping') post({ t: 'pong', n: message.n });
+    };
+    process.on('message', receive);
     process.send({ t: 'ready' });
   },
   (err) => {

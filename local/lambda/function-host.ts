@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PROC, processTree, readStatus } from '../proc';
+import { killTree, PROC } from '../proc';
 import { unpackFunctionCode } from './code';
 import { functionEnvironment, logGroupName } from './environment';
 import {
@@ -11,6 +11,8 @@ import {
   processEndPayload,
   timeoutPayload,
 } from './errors';
+import { type ChildMessage, forwardLines, type ParentMessage } from './ipc';
+import { MemoryLimit, type MemoryReport } from './memory';
 import { type InvokeResult, type LambdaFunctionSpec, LambdaServiceError } from './types';
 
 /** The child's entry point (plain CommonJS, so it starts without tsx). */
@@ -29,9 +31,9 @@ const INIT_TIMEOUT_SECONDS = 10;
 const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
 
 /**
- * How often the process's memory is checked against the function's memory size. The check reads the
- * peak (VmHWM), not the current RSS, so a spike between two checks is still caught; a result is also
- * checked before it is returned, so no invocation succeeds after its process went over the limit.
+ * How often the process tree's memory is checked against the function's memory size. The check reads
+ * the peak (VmHWM), not the current RSS, so a spike between two checks is still caught; a result is also
+ * checked before it is returned (memory.ts), so no invocation succeeds after its process went over the limit.
  */
 const MEMORY_POLL_MS = 100;
 
@@ -55,19 +57,6 @@ interface Invocation {
   dispatchedAt?: number;
   timer?: NodeJS.Timeout;
 }
-
-/** Messages the bootstrap sends (see bootstrap.cjs). */
-type ChildMessage =
-  | { readonly t: 'ready' }
-  | { readonly t: 'initError'; readonly error: FunctionErrorPayload }
-  | { readonly t: 'pong'; readonly n: number }
-  | {
-      readonly t: 'result';
-      readonly id: string;
-      readonly body?: string;
-      readonly error?: FunctionErrorPayload;
-      readonly rssMb?: number;
-    };
 
 /**
  * Runs one function: owns at most one live child process (its execution environment) at a time and
@@ -144,11 +133,13 @@ class ExecutionEnvironment {
   private pingTimer: NodeJS.Timeout | undefined;
   private pingCounter = 0;
   private memoryTimer: NodeJS.Timeout | undefined;
+  private readonly memory: MemoryLimit;
   private initTimedOut = false;
   private readonly exited: Promise<void>;
   private markExited!: () => void;
 
   constructor(private readonly host: FunctionHost) {
+    this.memory = new MemoryLimit(host.options.fn.memorySizeMb);
     this.exited = new Promise<void>((resolve) => (this.markExited = resolve));
     this.start().catch((err: unknown) => this.startFailed(err));
   }
@@ -167,7 +158,7 @@ class ExecutionEnvironment {
   async kill(): Promise<void> {
     if (this.state === 'ended') return;
     if (this.child) {
-      this.child.kill('SIGKILL');
+      this.killAll();
       await this.exited;
     } else {
       // Still unpacking: start() sees the host closing and ends this environment itself.
@@ -195,6 +186,7 @@ class ExecutionEnvironment {
       handler: fn.handler,
       maxResponseBytes: MAX_RESPONSE_BYTES,
       functionName: fn.functionName,
+      functionArn: fn.functionArn,
       memoryLimitInMB: String(fn.memorySizeMb),
       logGroupName: logGroupName(fn.functionName),
       logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
@@ -225,7 +217,7 @@ class ExecutionEnvironment {
     );
     this.initTimer = setTimeout(() => {
       this.initTimedOut = true;
-      child.kill('SIGKILL');
+      this.killAll();
     }, INIT_TIMEOUT_SECONDS * 1000);
     if (PROC) {
       this.memoryTimer = setInterval(() => this.checkMemory(), MEMORY_POLL_MS);
@@ -237,21 +229,27 @@ class ExecutionEnvironment {
    * Lambda's memory size covers the whole execution environment, as a cgroup limit: the JavaScript
    * heap, Buffers and other memory outside it, and any process the function starts. Over the limit,
    * Lambda's OOM killer ends the environment (Runtime.OutOfMemory, "signal: killed"); so does this.
-   * @returns whether the process was over its limit (and is being killed).
+   * @param report what the bootstrap sent with a result; without it (the poll), the tree is walked.
+   * @returns the tree's peak RSS in kB, or undefined when it was over the limit (and is being killed).
    */
-  private checkMemory(): boolean {
+  private checkMemory(report?: MemoryReport): number | undefined {
     const pid = this.child?.pid;
-    if (pid === undefined || this.state === 'ended' || !PROC) return false;
-    if (this.sawOutOfMemory) return true;
-    let peakKb = 0;
-    for (const member of processTree(pid)) peakKb += readStatus(member)?.hwmKb ?? 0;
-    if (peakKb <= this.fn.memorySizeMb * 1024) return false;
+    if (pid === undefined || this.state === 'ended') return 0;
+    if (this.sawOutOfMemory) return undefined;
+    const peakKb = report ? this.memory.atResult(pid, report) : this.memory.poll(pid);
+    if (!this.memory.isOver(peakKb)) return peakKb;
     this.sawOutOfMemory = true;
     this.host.options.log(
       `${new Date().toISOString()} Out of memory: the function's processes reached ${Math.ceil(peakKb / 1024)} MB (peak RSS), over its memory size of ${this.fn.memorySizeMb} MB; killing the execution environment`,
     );
-    this.child!.kill('SIGKILL');
-    return true;
+    this.killAll();
+    return undefined;
+  }
+
+  /** Ends the environment as Lambda does: every process in it, not only the function's own. */
+  private killAll(): void {
+    const pid = this.child?.pid;
+    if (pid !== undefined && this.state !== 'ended') killTree(pid, 'SIGKILL');
   }
 
   private startFailed(err: unknown): void {
@@ -295,31 +293,40 @@ class ExecutionEnvironment {
         // Unknown id: the invocation already timed out and was answered.
         if (!invocation) return;
         // Over the limit: the kill fails this invocation (still in flight) with Runtime.OutOfMemory.
-        if (this.checkMemory()) return;
+        const peakKb = this.checkMemory(message);
+        if (peakKb === undefined) return;
         this.inflight.delete(message.id);
         clearTimeout(invocation.timer);
-        if (message.error) this.finish(invocation, message.error, message.rssMb);
-        else this.finish(invocation, undefined, message.rssMb, JSON.parse(message.body ?? 'null'));
+        const usedMb = peakKb > 0 ? Math.round(peakKb / 1024) : undefined;
+        if (message.error) this.finish(invocation, message.error, usedMb);
+        else this.finish(invocation, undefined, usedMb, JSON.parse(message.body ?? 'null'));
         break;
       }
     }
   }
 
   private dispatch(invocation: Invocation): void {
-    const child = this.child;
-    if (!child) throw new Error('dispatch before the process started');
+    if (!this.child) throw new Error('dispatch before the process started');
     const timeoutMs = this.fn.timeoutSeconds * 1000;
     invocation.dispatchedAt = performance.now();
     this.inflight.set(invocation.requestId, invocation);
     invocation.timer = setTimeout(() => this.timedOut(invocation), timeoutMs);
     this.host.options.log(`START RequestId: ${invocation.requestId} Version: $LATEST`);
-    child.send({
+    this.send({
       t: 'invoke',
       id: invocation.requestId,
       event: invocation.eventJson,
       deadline: Date.now() + timeoutMs,
-      arn: this.fn.functionArn,
     });
+  }
+
+  /**
+   * One IPC write per message. Batching what one turn of the event loop sends saved some of this
+   * process's CPU in a microbenchmark, but end to end it made the webhook sender's process run out of
+   * memory far more often (measured on the bench's throughput run; cause not found), so it is not done.
+   */
+  private send(message: ParentMessage): void {
+    if (this.child?.connected) this.child.send(message);
   }
 
   private timedOut(invocation: Invocation): void {
@@ -341,8 +348,8 @@ class ExecutionEnvironment {
     if (this.state !== 'ready' || !this.child) return;
     this.state = 'suspect';
     this.pingCounter += 1;
-    this.child.send({ t: 'ping', n: this.pingCounter });
-    this.pingTimer = setTimeout(() => this.child?.kill('SIGKILL'), BLOCKED_GRACE_MS);
+    this.send({ t: 'ping', n: this.pingCounter });
+    this.pingTimer = setTimeout(() => this.killAll(), BLOCKED_GRACE_MS);
   }
 
   private end(end: ProcessEnd): void {
@@ -399,20 +406,4 @@ class ExecutionEnvironment {
       coldStart: invocation.coldStart,
     });
   }
-}
-
-/** Calls `onLine` for every complete line of a text stream (and for a last unterminated one). */
-function forwardLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  if (!stream) return;
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) onLine(line);
-  });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
 }

@@ -30,8 +30,9 @@
  * - An uncaught exception or unhandled rejection is logged and ends the process (as in Lambda), but the
  *   invocations in flight get `Runtime.ExitError` rather than the error itself, which cannot be attributed
  *   to one of several concurrent invocations.
- * - Memory size caps the whole process's peak RSS (polled from /proc, so Linux only) and its V8 heap; since
- *   concurrent invocations share one process, they share one limit (stricter than Lambda).
+ * - Memory size caps the peak RSS of the process and any process it starts (from /proc, so Linux only;
+ *   see memory.ts) and its V8 heap; since concurrent invocations share one process, they share one limit
+ *   (stricter than Lambda).
  * - The init phase (module load) does not count against the invocation's timeout; it is limited to 10 s.
  */
 import { randomUUID } from 'node:crypto';
