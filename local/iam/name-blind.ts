@@ -11,7 +11,7 @@
  * - a pattern without wildcards or policy variables names one resource: it cannot tell names apart
  *   unless it lies under this parent (compared ignoring case, the stricter reading);
  * - a pattern whose only wildcard is one trailing `*` matches by prefix: it cannot tell names apart
- *   when that prefix ends before the name;
+ *   when that prefix ends before the name or lies outside the parent (`<log group ARN>:*`);
  * - any other pattern (`?`, an inner `*`, `${aws:username}`) might, so nothing is shared.
  */
 import type { Decision } from './authorizer';
@@ -34,8 +34,9 @@ export function nameBlindParent(resource: string, patterns: readonly string[] | 
 function blindToNames(pattern: string, parent: string): boolean {
   if (pattern.includes('${')) return false;
   const wildcard = pattern.search(/[*?]/);
-  if (wildcard < 0) return !pattern.toLowerCase().startsWith(parent.toLowerCase());
-  return wildcard === pattern.length - 1 && pattern.endsWith('*') && wildcard <= parent.length;
+  const under = pattern.toLowerCase().startsWith(parent.toLowerCase());
+  if (wildcard < 0) return !under;
+  return wildcard === pattern.length - 1 && pattern.endsWith('*') && (wildcard <= parent.length || !under);
 }
 
 /**

@@ -116,6 +116,11 @@ describe('nameBlindParent', () => {
     ['a trailing * right after the parent', `${PARENT}*`, PARENT],
     ['a trailing * before the parent ends', `arn:aws:states:us-east-1:${ACCOUNT}:execution:mach*`, PARENT],
     ['a literal elsewhere', MACHINE, PARENT],
+    [
+      'a longer prefix outside the parent',
+      `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/a-long-name:*`,
+      PARENT,
+    ],
     ['a trailing * one character into the name', `${PARENT}l*`, undefined],
     ['a literal under the parent', `${PARENT}lat-1`, undefined],
     ['a literal under the parent in other case', `${PARENT.toUpperCase()}LAT-1`, undefined],
