@@ -259,5 +259,35 @@ describe('ramen timer handler', () => {
       expect(settled).toBe(true);
       await expect(pending).resolves.toStrictEqual({ message: SPEC_MESSAGE });
     });
+
+    it('sets no timer for a 0 s wait (a 0 ms timer still waits 1 ms)', async () => {
+      // Prepare
+      jest.useFakeTimers();
+      const handler = createHandler({ defaultSeconds: 1 });
+      // Act
+      const pending = handler({ seconds: 0 }, remaining(PLENTY_MS));
+      const timers = jest.getTimerCount();
+      // Assess
+      expect(timers).toBe(0);
+      await expect(pending).resolves.toStrictEqual({ message: SPEC_MESSAGE });
+    });
+
+    it('sets a timer for the smallest wait above 0 s', async () => {
+      // Prepare
+      jest.useFakeTimers();
+      const handler = createHandler({ defaultSeconds: 1 });
+      let settled = false;
+      // Act
+      const pending = handler({ seconds: 0.001 }, remaining(PLENTY_MS)).then((r) => {
+        settled = true;
+        return r;
+      });
+      await Promise.resolve();
+      const settledEarly = settled;
+      await jest.advanceTimersByTimeAsync(1);
+      // Assess
+      expect(settledEarly).toBe(false);
+      await expect(pending).resolves.toStrictEqual({ message: SPEC_MESSAGE });
+    });
   });
 });

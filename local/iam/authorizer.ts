@@ -7,12 +7,14 @@
  *
  * A simulation costs roughly half a millisecond, and the hot path asks the same questions again and
  * again (API Gateway's role may start executions of the one state machine; the state machine's role
- * may invoke the one worker), so decisions are memoized per (principal, action, resource, context)
- * in a bounded map. Policies do not change while the runtime runs, so a memoized answer never goes stale.
+ * may invoke the one worker), so decisions are memoized per (principal, action, resource, context), or
+ * per parent for names the policies cannot tell apart (name-blind.ts), in a bounded map. Policies do
+ * not change while the runtime runs, so a memoized answer never goes stale.
  */
 import { runSimulation, type Simulation, type SimulationErrors } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument, RoleModel, StackModel } from '../terraform/model';
 import { ResolutionError } from '../terraform/resolver';
+import { forResource, nameBlindParent, resourcePatterns } from './name-blind';
 
 /** The outcome of one authorization. */
 export interface Decision {
@@ -37,6 +39,7 @@ const SESSION_NAME = 'local-runtime';
 /** Evaluates identity, resource and trust policies of one stack. */
 export class IamAuthorizer {
   private readonly rolesByArn = new Map<string, RoleModel>();
+  private readonly rolePatterns = new Map<string, string[] | undefined>();
   private readonly cache = new Map<string, Promise<Decision>>();
   private readonly functionPolicies = new Map<string, PolicyDocument>();
   /** Number of simulations actually run (cache misses); exposed for measurements. */
@@ -47,6 +50,7 @@ export class IamAuthorizer {
     private readonly log: DenialLog,
   ) {
     for (const role of model.roles) this.rolesByArn.set(role.arn, role);
+    for (const r of model.roles) this.rolePatterns.set(r.arn, resourcePatterns(r.policies.map((p) => p.document)));
     for (const p of model.lambdaPermissions) {
       const statement = {
         Sid: p.statementId,
@@ -115,13 +119,15 @@ export class IamAuthorizer {
    * has no permission boundaries, SCPs or resource policies on Step Functions resources).
    */
   authorizeRole(roleArn: string, action: string, resource: string): Promise<Decision> {
-    return this.memo(`role\n${roleArn}\n${action}\n${resource}`, async () => {
-      const role = this.rolesByArn.get(roleArn);
-      const policies = (role?.policies ?? []).map((p) => ({ name: p.name, policy: p.document }));
-      const result = await runSimulation(this.identitySimulation(roleArn, policies, action, resource, {}), {});
-      const who = this.sessionArn(roleArn);
-      return this.decide(result, who, action, resource, 'identity-based policy');
-    });
+    const parent = nameBlindParent(resource, this.rolePatterns.get(roleArn));
+    const key = `${parent === undefined ? `role\n${resource}` : `names\n${parent}`}\n${roleArn}\n${action}`;
+    return this.memo(key, () => this.simulateRole(roleArn, action, resource), resource);
+  }
+
+  private async simulateRole(roleArn: string, action: string, resource: string): Promise<Decision> {
+    const policies = (this.rolesByArn.get(roleArn)?.policies ?? []).map((p) => ({ name: p.name, policy: p.document }));
+    const result = await runSimulation(this.identitySimulation(roleArn, policies, action, resource, {}), {});
+    return this.decide(result, this.sessionArn(roleArn), action, resource, 'identity-based policy');
   }
 
   /**
@@ -246,14 +252,14 @@ export class IamAuthorizer {
     };
   }
 
-  private async memo(key: string, compute: () => Promise<Decision>): Promise<Decision> {
+  private async memo(key: string, compute: () => Promise<Decision>, resource?: string): Promise<Decision> {
     let decision = this.cache.get(key);
     if (!decision) {
       decision = compute();
       if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, decision);
     }
-    const d = await decision;
+    const d = forResource(await decision, resource);
     // Every denied call is logged, not only the first: the log is how a user finds the missing permission.
     if (!d.allowed)
       this.log(`IAM denied: principal ${d.principal} action ${d.action} resource ${d.resource} (${d.detail})`);

@@ -120,18 +120,15 @@ describe('ExecutionStore', () => {
     const started = arn(A, 'started');
     const redriven = arn(A, 'redriven');
     const extra = { output: 'not a field of a running execution' };
-    store.add(
-      {
-        executionArn: started,
-        stateMachineArn: A,
-        name: 'started',
-        status: 'RUNNING',
-        startDate: 5,
-        input: '{"a":1}',
-        ...extra,
-      },
-      { timestamp: 5, type: 'ExecutionStarted' },
-    );
+    const startedRow = {
+      executionArn: started,
+      stateMachineArn: A,
+      name: 'started',
+      status: 'RUNNING',
+      startDate: 5,
+      input: '{"a":1}',
+    } as const;
+    store.add({ ...startedRow, ...extra }, { timestamp: 5, type: 'ExecutionStarted' });
     store.add(
       { executionArn: redriven, stateMachineArn: A, name: 'redriven', status: 'RUNNING', startDate: 6, input: '{}' },
       { timestamp: 6, type: 'ExecutionStarted' },
@@ -162,15 +159,7 @@ describe('ExecutionStore', () => {
 
     // Assess
     expect(answers).toStrictEqual(rows);
-    expect(answers[0]).toStrictEqual({
-      executionArn: started,
-      stateMachineArn: A,
-      name: 'started',
-      status: 'RUNNING',
-      startDate: 5,
-      input: '{"a":1}',
-      redriveCount: 0,
-    });
+    expect(answers[0]).toStrictEqual({ ...startedRow, redriveCount: 0 });
     expect(answers[1]).toMatchObject({ status: 'RUNNING', redriveCount: 1, redriveDate: 8 });
     expect(closed).toStrictEqual({ ...rows[0], status: 'SUCCEEDED', stopDate: 9, output: '2' });
     store.dispose();
