@@ -14,8 +14,14 @@ module.exports = {
   },
   // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
   transformIgnorePatterns: ['/node_modules/(?!commander/)'],
-  // One esbuild per process for every test file, its bundles remembered until a file they read changes.
-  moduleNameMapper: { '^esbuild$': '<rootDir>/__tests__/esbuild-shared.cjs' },
+  // One esbuild per process for every test file, its bundles remembered until a file they read changes;
+  // one fflate, its zips remembered by content; one archiver and semver, which cdktf's barrel loads.
+  moduleNameMapper: {
+    '^esbuild$': '<rootDir>/__tests__/esbuild-shared.cjs',
+    '^fflate$': '<rootDir>/__tests__/fflate-shared.cjs',
+    '^archiver$': '<rootDir>/__tests__/archiver-shared.cjs',
+    '^semver$': '<rootDir>/__tests__/semver-shared.cjs',
+  },
   // Each run gets its own temp folder, removed at the end (__tests__/temp-folder.ts).
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/global-teardown.ts',

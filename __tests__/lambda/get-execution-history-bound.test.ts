@@ -10,8 +10,9 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { fitEvents } from '../../lambda-src/get-execution-history/bound';
 import { createHandler } from '../../lambda-src/get-execution-history/handler';
-import { RESPONSE_MAX_BYTES } from '../../lambda-src/shared/http';
+import { jsonResponse, RESPONSE_MAX_BYTES, responseBytes } from '../../lambda-src/shared/http';
 import { EXECUTION_ARN, httpEvent, STATE_MACHINE_ARN } from './fixtures';
 
 const sfn = mockClient(SFNClient);
@@ -147,5 +148,29 @@ describe('the 6 MB bound', () => {
     expect(second.answer.events[0]!.stateExitedEventDetails).not.toHaveProperty('output');
     expect(third.answer).toMatchObject({ events: [{ id: 3 }], nextToken: null });
     expect(third.answer.executionDataOmitted).toBeUndefined();
+  });
+});
+
+describe('sizing a page from its events', () => {
+  it.each([
+    ['quotes and backslashes', '{"path":"C:\\\\tmp\\"x\\""}'],
+    ['control characters', '"tab\\t, bell \u0007, newline\n"'],
+    ['lone surrogates', '"\ud800 and \udfff"'],
+    ['emoji, € and line separators', '"😀 € \u2028 \u2029"'],
+  ])('counts %s exactly: the whole page at its own size, one event fewer a byte under', (_label, output) => {
+    // Prepare: five events with this output, and the bytes of the answer holding them all
+    const events: HistoryEvent[] = Array.from({ length: 5 }, (_, i) => ({
+      id: i + 1,
+      previousEventId: i,
+      type: 'TaskStateExited',
+      timestamp: AT,
+      stateExitedEventDetails: { name: `S${i + 1}`, output },
+    }));
+    const body = () => ({ nextToken: null });
+    const size = responseBytes(jsonResponse(200, { events, nextToken: null }));
+
+    // Act / Assess
+    expect(fitEvents(events, body, size).count).toBe(5);
+    expect(fitEvents(events, body, size - 1).count).toBe(4);
   });
 });

@@ -27,12 +27,11 @@ export function fitEvents(
   maxBytes: number,
 ): { readonly body: HistoryBody; readonly count: number } {
   const answer = (n: number): HistoryBody => ({ events: events.slice(0, n), ...body(n) });
-  const empty = responseBytes(jsonResponse(200, []));
   // eventBytes[n]: the first n events in the answer, commas included; filled as far as asked.
   const eventBytes = [0];
   const eventsUpTo = (n: number): number => {
     for (let i = eventBytes.length - 1; i < n; i++) {
-      eventBytes.push(eventBytes[i]! + responseBytes(jsonResponse(200, [events[i]])) - empty + (i > 0 ? 1 : 0));
+      eventBytes.push(eventBytes[i]! + bytesInResponse(JSON.stringify(events[i])) + (i > 0 ? 1 : 0));
     }
     return eventBytes[n]!;
   };
@@ -45,6 +44,16 @@ export function fitEvents(
   while (count > 0 && bytes(count) > maxBytes) count--;
   if (count > 0 || events.length === 0) return { body: answer(count), count };
   return { body: { ...answer(1), events: [withoutData(events[0]!)], executionDataOmitted: true }, count: 1 };
+}
+
+/**
+ * Bytes that `json`, a JSON text, takes in the response once the body holding it is escaped again as
+ * a JSON string: its UTF-8 bytes plus a backslash before each quote and backslash. Nothing else in it
+ * is escaped a second time: JSON.stringify has already written control characters and lone surrogates
+ * as ASCII escapes (whose backslash is counted). One serialisation per event instead of two.
+ */
+export function bytesInResponse(json: string): number {
+  return Buffer.byteLength(json) + (json.match(/["\\]/g)?.length ?? 0);
 }
 
 // Every `...EventDetails` member larger than 1 KiB (input, output, parameters, variables) is left out.
