@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLambdaService, LambdaErrorType, type LambdaService } from '../../../local/lambda';
 import { MemoryLimit, treePeakKb } from '../../../local/lambda/memory';
-import { PROC, readStatus } from '../../../local/proc';
+import { killTree, PROC, readStatus } from '../../../local/proc';
 import { waitUntil } from '../../wait';
 import { createSandbox, isAlive, type Sandbox } from './fixtures';
 
@@ -94,13 +94,50 @@ linux('local Lambda service: the memory limit covers the processes a function st
   );
 });
 
+/**
+ * A Node.js process that starts one child of its own when told ('spawn', answered with the child's pid)
+ * and kills it when told ('kill', answered once it has exited): a tree root whose descendants the test
+ * controls. The jest worker itself is not one: it may hold children of earlier test files.
+ */
+const PARENT = `
+  const { spawn } = require('node:child_process');
+  let child;
+  process.on('message', (m) => {
+    if (m === 'spawn') {
+      child = spawn(process.execPath, ['-e', "process.stdout.write('up'); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+      child.stdout.once('data', () => process.send(child.pid));
+    } else if (m === 'kill') {
+      child.once('exit', () => process.send('gone'));
+      child.kill('SIGKILL');
+    }
+  });
+  process.send('ready');`;
+
 linux('MemoryLimit', () => {
   let child: ChildProcess | undefined;
+  let parent: ChildProcess | undefined;
 
   afterEach(() => {
     child?.kill('SIGKILL');
     child = undefined;
+    // With its child, which would outlive it (and the run) otherwise.
+    if (parent?.pid !== undefined) killTree(parent.pid, 'SIGKILL');
+    parent = undefined;
   });
+
+  /** Starts {@link PARENT}; resolves once it listens. */
+  async function startParent(): Promise<ChildProcess> {
+    const started = spawn(process.execPath, ['-e', PARENT], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    await new Promise((resolve) => started.once('message', resolve));
+    return started;
+  }
+
+  /** Sends `message` to `p` and resolves with its answer. */
+  function ask(p: ChildProcess, message: string): Promise<unknown> {
+    const answer = new Promise((resolve) => p.once('message', resolve));
+    p.send(message);
+    return answer;
+  }
 
   /** A Node.js child, once it runs JavaScript (so its peak RSS is a whole Node.js process's). */
   function startChild(): Promise<ChildProcess> {
@@ -110,18 +147,20 @@ linux('MemoryLimit', () => {
     return new Promise((resolve) => started.stdout!.once('data', () => resolve(started)));
   }
 
-  it('reads the process alone when it reports no children and the poll saw none', () => {
-    // Prepare
+  it('reads the process alone when it reports no children and the poll saw none', async () => {
+    // Prepare: a root with no descendants
+    child = await startChild();
+    const root = child.pid!;
     const limit = new MemoryLimit(128);
-    limit.poll(process.pid);
+    limit.poll(root);
 
     // Act
-    const before = readStatus(process.pid)!.hwmKb;
-    const peak = limit.atResult(process.pid, {});
+    const before = readStatus(root)!.hwmKb;
+    const peak = limit.atResult(root, {});
 
     // Assess: the process's own peak (which only grows while the test runs).
     expect(peak).toBeGreaterThanOrEqual(before);
-    expect(peak).toBeLessThanOrEqual(readStatus(process.pid)!.hwmKb);
+    expect(peak).toBeLessThanOrEqual(readStatus(root)!.hwmKb);
   });
 
   it('walks the tree when the process reports a running child, without waiting for a poll', async () => {
@@ -143,23 +182,24 @@ linux('MemoryLimit', () => {
   });
 
   it('keeps walking the tree after a poll found descendants the process did not report, until one finds none', async () => {
-    // Prepare
-    child = await startChild();
+    // Prepare: a root whose one child it did not report
+    parent = await startParent();
+    const root = parent.pid!;
+    await ask(parent, 'spawn');
     const limit = new MemoryLimit(128);
-    const own = readStatus(process.pid)!.hwmKb;
+    const own = readStatus(root)!.hwmKb;
 
     // Act
-    limit.poll(process.pid);
-    const seen = limit.atResult(process.pid, {});
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child!.once('exit', resolve));
-    limit.poll(process.pid);
-    const gone = limit.atResult(process.pid, {});
+    limit.poll(root);
+    const seen = limit.atResult(root, {});
+    await ask(parent, 'kill');
+    limit.poll(root);
+    const gone = limit.atResult(root, {});
 
     // Assess
     expect(seen).toBeGreaterThan(own + 10 * 1024);
     expect(gone).toBeGreaterThanOrEqual(own);
-    expect(gone).toBeLessThanOrEqual(readStatus(process.pid)!.hwmKb);
+    expect(gone).toBeLessThanOrEqual(readStatus(root)!.hwmKb);
     expect(gone).toBeLessThan(seen);
   });
 
