@@ -15,14 +15,22 @@ const { jestArgs, TYPE_CHECKS } = require('../../scripts/test.cjs') as {
 const ROOT = join(__dirname, '..', '..');
 
 describe('the arguments jest gets', () => {
-  it('uses every core when the caller chose no worker count', () => {
-    expect(jestArgs([], 2)).toEqual(['--maxWorkers=2']);
+  it('uses every core and keeps workers up to 1 GB when the caller chose neither', () => {
+    expect(jestArgs([], 2)).toEqual(['--maxWorkers=2', '--workerIdleMemoryLimit=1GB']);
     expect(jestArgs(['__tests__/stacks', '--watchman'], 4)).toEqual([
       '--maxWorkers=4',
+      '--workerIdleMemoryLimit=1GB',
       '__tests__/stacks',
       '--watchman',
     ]);
   });
+
+  it.each([['--workerIdleMemoryLimit=100MB'], ['--workerIdleMemoryLimit', '0.5']])(
+    "keeps the caller's worker memory limit (%s)",
+    (...args) => {
+      expect(jestArgs(args, 2)).toEqual(['--maxWorkers=2', ...args]);
+    },
+  );
 
   it.each([
     ['-i'],
@@ -33,7 +41,7 @@ describe('the arguments jest gets', () => {
     ['--watch'],
     ['--watchAll'],
   ])("keeps the caller's choice (%s)", (...args) => {
-    expect(jestArgs(args, 2)).toEqual(args);
+    expect(jestArgs(args, 2)).toEqual(['--workerIdleMemoryLimit=1GB', ...args]);
   });
 
   it('is what npm test runs, and it checks every tsconfig of the project', () => {
