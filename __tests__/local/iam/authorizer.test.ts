@@ -1,31 +1,8 @@
 import { assumeRoleContext, IamAuthorizer } from '../../../local/iam/authorizer';
 import type { RoleModel, StackModel } from '../../../local/terraform/model';
+import { ACCOUNT, model as fixtureModel, MACHINE, role } from './fixtures';
 
-const ACCOUNT = '123456789012';
-const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:machine`;
 const FUNCTION = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:status`;
-
-function role(name: string, statements: unknown[], trustService = 'apigateway.amazonaws.com'): RoleModel {
-  return {
-    address: `aws_iam_role.${name}`,
-    name,
-    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    trustPolicy: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: trustService },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-        },
-      ],
-    },
-    policies: [
-      { name, source: `aws_iam_role_policy.${name}`, document: { Version: '2012-10-17', Statement: statements } },
-    ],
-  };
-}
 
 function withoutTrustCondition(r: RoleModel): RoleModel {
   const statements = (r.trustPolicy.Statement as Record<string, unknown>[]).map(
@@ -35,28 +12,16 @@ function withoutTrustCondition(r: RoleModel): RoleModel {
 }
 
 function model(roles: RoleModel[]): StackModel {
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    partition: 'aws',
-    functions: [],
-    roles,
-    stateMachines: [],
-    api: {} as StackModel['api'],
-    lambdaPermissions: [
-      {
-        address: 'aws_lambda_permission.p',
-        statementId: 'AllowHttpApiInvoke',
-        action: 'lambda:InvokeFunction',
-        functionArn: FUNCTION,
-        principal: 'apigateway.amazonaws.com',
-        sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT}:abc123/*/*/describe-execution`,
-      },
-    ],
-    outputs: {},
-    notEmulated: [],
-    warnings: [],
-  };
+  return fixtureModel(roles, [
+    {
+      address: 'aws_lambda_permission.p',
+      statementId: 'AllowHttpApiInvoke',
+      action: 'lambda:InvokeFunction',
+      functionArn: FUNCTION,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `arn:aws:execute-api:us-east-1:${ACCOUNT}:abc123/*/*/describe-execution`,
+    },
+  ]);
 }
 
 describe('IamAuthorizer', () => {

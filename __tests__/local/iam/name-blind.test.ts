@@ -1,38 +1,9 @@
 import { IamAuthorizer } from '../../../local/iam/authorizer';
 import { nameBlindParent, resourcePatterns } from '../../../local/iam/name-blind';
-import type { RoleModel, StackModel } from '../../../local/terraform/model';
+import type { RoleModel } from '../../../local/terraform/model';
+import { ACCOUNT, MACHINE, model, role } from './fixtures';
 
-const ACCOUNT = '123456789012';
 const PARENT = `arn:aws:states:us-east-1:${ACCOUNT}:execution:machine:`;
-const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:machine`;
-
-function role(name: string, statements: unknown[]): RoleModel {
-  return {
-    address: `aws_iam_role.${name}`,
-    name,
-    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-    trustPolicy: { Version: '2012-10-17', Statement: [] },
-    policies: [
-      { name, source: `aws_iam_role_policy.${name}`, document: { Version: '2012-10-17', Statement: statements } },
-    ],
-  };
-}
-
-function model(roles: RoleModel[]): StackModel {
-  return {
-    region: 'us-east-1',
-    accountId: ACCOUNT,
-    partition: 'aws',
-    functions: [],
-    roles,
-    stateMachines: [],
-    api: {} as StackModel['api'],
-    lambdaPermissions: [],
-    outputs: {},
-    notEmulated: [],
-    warnings: [],
-  };
-}
 
 const describeAll = role('describe-all', [
   { Effect: 'Allow', Action: 'states:DescribeExecution', Resource: `${PARENT}*` },
