@@ -193,9 +193,10 @@ export class StepFunctionsService {
       },
       this.options.definitions?.keep(machine.definitionText),
     );
-    this.launch(engine, { executionArn, name, input: parsedInput, startDate }, record);
-    // Answered once on disk: an execution the client knows of survives a kill of the runtime.
-    await this.committed(executionArn);
+    // Nothing runs before the start is on disk: a kill of the runtime leaves either a stored execution or
+    // none, never a worker that ran for an execution nobody can see. Answered after it, for the same reason.
+    await this.committed();
+    this.launchIfRunning(engine, { executionArn, name, input: parsedInput, startDate }, record);
     return { executionArn, startDate: seconds(startDate) };
   }
 
@@ -245,7 +246,9 @@ export class StepFunctionsService {
       // Bounded: tokens only guard retries of a call, which come within seconds.
       if (this.redriveTokens.size > 1000) this.redriveTokens.delete(this.redriveTokens.keys().next().value!);
     }
-    this.launch(
+    const eventsBefore = this.options.store.historyLength(arn);
+    await this.committed();
+    this.launchIfRunning(
       engine,
       {
         executionArn: arn,
@@ -253,24 +256,26 @@ export class StepFunctionsService {
         input: JSON.parse(point.state === undefined ? record.input : point.input),
         startDate: record.startDate,
         redriveCount,
-        eventsBefore: this.options.store.historyLength(arn),
+        eventsBefore,
         ...(point.state !== undefined ? { resumeAt: point.state } : {}),
       },
       reopened,
     );
-    await this.committed(arn);
     return { redriveDate: seconds(now) };
   }
 
-  // Waits for the store's commit of the execution's start; if it failed, the execution stops here too.
-  private async committed(executionArn: string): Promise<void> {
-    try {
-      await this.options.store.committed();
-    } catch (err) {
-      this.running.get(executionArn)?.abort();
-      this.running.delete(executionArn);
-      throw err;
-    }
+  // Waits for the store's commit of a start or redrive; when it fails its writes are undone and nothing runs.
+  private committed(): Promise<void> {
+    return this.options.store.committed();
+  }
+
+  // Launches a committed start unless a StopExecution closed it while the commit was under way.
+  private launchIfRunning(
+    engine: ExecutionEngine,
+    start: Parameters<ExecutionEngine['start']>[0],
+    record: ExecutionRecord,
+  ): void {
+    if (this.options.store.get(start.executionArn)?.status === 'RUNNING') this.launch(engine, start, record);
   }
 
   // Runs a RUNNING execution of the store on its engine and closes it when the engine is done.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from '../../../local/stepfunctions/sqlite';
 import { DATABASE_FILE } from '../../../local/stepfunctions/store';
 import { WriteBatch } from '../../../local/stepfunctions/write-batch';
-import { DEV, hang, MACHINE, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
+import { DEFINITION, DEV, FN, hang, MACHINE, ok, releaseHungInvocations, setup, untilClosed } from './service-fixture';
 
 describe('WriteBatch', () => {
   it('runs the writes of one turn in one transaction, then their bookkeeping, the waiters and the subscribers', async () => {
@@ -85,6 +85,18 @@ describe('WriteBatch', () => {
   });
 });
 
+/**
+ * One task given the execution's ARN instead of the input, and no Catch: a failed run fails in the
+ * task, so a redrive invokes it again.
+ */
+const { Catch: _caught, ...WORK } = DEFINITION.States.Work;
+const WITH_EXECUTION_ARN = {
+  definition: {
+    StartAt: 'Work',
+    States: { Work: { ...WORK, Parameters: { FunctionName: FN, Payload: { 'executionArn.$': '$$.Execution.Id' } } } },
+  },
+};
+
 describe('the service over the batched store', () => {
   const dirs: string[] = [];
   const readers: DatabaseSync[] = [];
@@ -117,6 +129,67 @@ describe('the service over the batched store', () => {
 
     // Assess
     expect(seenAtAnswer).toEqual(Array.from({ length: 50 }, () => 'RUNNING'));
+    s.store.dispose();
+  });
+
+  it('runs nothing for an execution before its start is on disk, started or redriven', async () => {
+    // Prepare: a worker that records, when invoked, what the other connection sees of its execution
+    const seenAtInvoke: Array<string | undefined> = [];
+    let committedStatus: (arn: string) => string | undefined = () => undefined;
+    const s = await setup((request, call) => {
+      const { executionArn } = request.payload as { executionArn: string };
+      seenAtInvoke.push(committedStatus(executionArn));
+      if (call === 2)
+        return { ...ok({ errorType: 'Boom', errorMessage: 'the first run fails' }), functionError: 'Unhandled' };
+      return ok({ done: true });
+    }, WITH_EXECUTION_ARN);
+    dirs.push(s.dir);
+    committedStatus = readerOf(s.dir);
+
+    // Act: once the IAM decisions are cached (so an invocation could come within the same turn), a start
+    // that fails, then its redrive
+    const warm = await s.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'warm', input: '{}' });
+    await untilClosed(s.service, warm.executionArn);
+    seenAtInvoke.length = 0;
+    const { executionArn } = await s.service.startExecution(DEV, {
+      stateMachineArn: MACHINE,
+      name: 'stored-first',
+      input: '{}',
+    });
+    const failed = await untilClosed(s.service, executionArn);
+    await s.service.redriveExecution(DEV, { executionArn });
+    const redriven = await untilClosed(s.service, executionArn);
+
+    // Assess: each invocation saw its execution RUNNING on disk
+    expect(failed['status']).toBe('FAILED');
+    expect(redriven['status']).toBe('SUCCEEDED');
+    expect(seenAtInvoke).toEqual(['RUNNING', 'RUNNING']);
+    s.store.dispose();
+  });
+
+  it('runs nothing for a start stopped while its commit was under way', async () => {
+    // Prepare: the store's commit lets a StopExecution in before the service goes on
+    const s = await setup(() => ok({ done: true }));
+    dirs.push(s.dir);
+    const executionArn = `${MACHINE.replace(':stateMachine:', ':execution:')}:stopped-early`;
+    const commit = s.store.committed.bind(s.store);
+    let stopped = false;
+    s.store.committed = async () => {
+      await commit();
+      if (!stopped) {
+        stopped = true;
+        await s.service.stopExecution(DEV, { executionArn });
+      }
+    };
+
+    // Act
+    await s.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'stopped-early', input: '{}' });
+    const described = await untilClosed(s.service, executionArn);
+
+    // Assess
+    expect(stopped).toBe(true);
+    expect(described['status']).toBe('ABORTED');
+    expect(s.lambda.calls).toHaveLength(0);
     s.store.dispose();
   });
 
