@@ -195,7 +195,8 @@ export class StepFunctionsService {
     );
     // Nothing runs before the start is on disk: a kill of the runtime leaves either a stored execution or
     // none, never a worker that ran for an execution nobody can see. Answered after it, for the same reason.
-    await this.committed();
+    // A failed commit undoes the writes and throws: nothing runs.
+    await this.options.store.committed();
     this.launchIfRunning(engine, { executionArn, name, input: parsedInput, startDate }, record);
     return { executionArn, startDate: seconds(startDate) };
   }
@@ -247,7 +248,7 @@ export class StepFunctionsService {
       if (this.redriveTokens.size > 1000) this.redriveTokens.delete(this.redriveTokens.keys().next().value!);
     }
     const eventsBefore = this.options.store.historyLength(arn);
-    await this.committed();
+    await this.options.store.committed();
     this.launchIfRunning(
       engine,
       {
@@ -262,11 +263,6 @@ export class StepFunctionsService {
       reopened,
     );
     return { redriveDate: seconds(now) };
-  }
-
-  // Waits for the store's commit of a start or redrive; when it fails its writes are undone and nothing runs.
-  private committed(): Promise<void> {
-    return this.options.store.committed();
   }
 
   // Launches a committed start unless a StopExecution closed it while the commit was under way.
