@@ -7,24 +7,51 @@ import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 setupJest();
 
 /**
- * cdktf records where each token was made (thousands per synthesized stack) by reading the `stack`
- * of a plain object, and jest formats every frame of every such stack through source maps: 1.7 s of
- * the unit tests' 8 s (`node --cpu-prof`, issue 22). Such records get V8's plain format here, and
- * only their first {@link CREATION_FRAMES} frames, enough to pass cdktf's and the provider's own and
- * name the construct that made the token (cdktf shows them only in a resolution error). cdktf lifts
- * the frame limit, and formatting the twenty-odd frames of each record was still 8 % of the CPU of the
- * stack tests, 4 % with ten. Real errors keep jest's formatter (set in the main context, hence
- * `runInThisContext`), so a failing test's stack still names our TypeScript lines.
+ * cdktf records where each token was made (thousands per synthesized stack) by capturing the stack
+ * of a plain object with no frame limit, and jest formats every frame of every such stack through
+ * source maps: 1.7 s of the unit tests' 8 s (`node --cpu-prof`, issue 22). cdktf shows these records
+ * only in a resolution error, so in tests they hold their first {@link CREATION_FRAMES} frames, enough
+ * to pass cdktf's and the provider's own and name the construct that made the token, in V8's plain
+ * format. Capturing them all and keeping ten was still 12 % of the CPU of the stack tests; cdktf's
+ * function reads back through its module's exports on every call, so this file's module (jest gives
+ * each test file its own) is the one to replace. Real errors keep jest's formatter (set in the main
+ * context, hence `runInThisContext`), so a failing test's stack still names our TypeScript lines.
  */
 const CREATION_FRAMES = 10;
+// A module's exports, to replace one of its functions: not an ES namespace, which is read-only.
+const creationStacks = require('cdktf/lib/tokens/private/stack-trace') as {
+  captureStackTrace(below?: (...args: never) => unknown): string[];
+};
 const mainContextError = runInThisContext('Error') as ErrorConstructor;
 Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]): string => {
   const jestFormat = mainContextError.prepareStackTrace;
   if (jestFormat !== undefined && Object.prototype.toString.call(error) === '[object Error]') {
     return jestFormat(error, frames) as string;
   }
-  return `${error?.name ?? 'Error'}: ${error?.message ?? ''}${frames
-    .slice(0, CREATION_FRAMES)
-    .map((frame) => `\n    at ${frame}`)
-    .join('')}`;
+  return `${error?.name ?? 'Error'}: ${error?.message ?? ''}${frames.map((frame) => `\n    at ${frame}`).join('')}`;
+};
+creationStacks.captureStackTrace = function captureStackTrace(below?: (...args: never) => unknown): string[] {
+  const record: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = CREATION_FRAMES;
+    Error.captureStackTrace(record, below ?? captureStackTrace);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  let frames: string[] | undefined;
+  const read = (): string[] =>
+    (frames ??= (record.stack ?? '')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^\s*at\s+/, '')));
+  return new Proxy([] as string[], {
+    get: (_target, key) => {
+      const value = Reflect.get(read(), key);
+      return typeof value === 'function' ? value.bind(read()) : value;
+    },
+    has: (_target, key) => Reflect.has(read(), key),
+    ownKeys: () => Reflect.ownKeys(read()),
+    getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(read(), key),
+  });
 };
