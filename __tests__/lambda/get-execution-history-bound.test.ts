@@ -98,9 +98,9 @@ describe('the 6 MB bound', () => {
     for (const b of bytes) expect(b).toBeLessThanOrEqual(RESPONSE_MAX_BYTES);
   });
 
-  it('answers 1,000 events of 60 KB in pages under the limit, each event once and in order', async () => {
-    // Prepare: a data-heavy job's full page (about 60 MB; Step Functions allows 256 KiB per event).
-    const big = `"${'x'.repeat(60_000)}"`;
+  it('answers 1,000 events of 20 KB in pages under the limit, each event once and in order', async () => {
+    // Prepare: a data-heavy job's full page, 20 MB: four pages (Step Functions allows 256 KiB per event).
+    const big = `"${'x'.repeat(20_000)}"`;
     serve(Array.from({ length: 1000 }, () => big));
 
     // Act
@@ -110,23 +110,27 @@ describe('the 6 MB bound', () => {
     for (const b of bytes) expect(b).toBeLessThanOrEqual(RESPONSE_MAX_BYTES);
     expect(ids.flat()).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     expect(ids[0]!.length).toBeGreaterThan(1);
+    expect(ids.length).toBeGreaterThanOrEqual(4);
   }, 60_000);
 
   it('pages newest first the same way', async () => {
-    // Prepare
-    serve(Array.from({ length: 60 }, () => `"${'ü'.repeat(150_000)}"`));
+    // Prepare: 7.2 MB of two-byte characters, two pages
+    serve(Array.from({ length: 60 }, () => `"${'ü'.repeat(60_000)}"`));
 
     // Act
     const ids: number[] = [];
+    let pages = 0;
     let nextToken: string | null = null;
     do {
       const { bytes, answer } = await call({ reverseOrder: true, ...(nextToken ? { nextToken } : {}) });
+      pages += 1;
       expect(bytes).toBeLessThanOrEqual(RESPONSE_MAX_BYTES);
       ids.push(...answer.events.map((e) => e.id));
       nextToken = answer.nextToken;
     } while (nextToken !== null && ids.length < 100);
 
     // Assess
+    expect(pages).toBe(2);
     expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => 60 - i));
   });
 
