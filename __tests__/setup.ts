@@ -1,5 +1,6 @@
 import { runInThisContext } from 'node:vm';
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { collectAbove } from './worker-memory';
 
 // Registers cdktf's matchers (toHaveResourceWithProperties, toBeValidTerraform, ...). From the
 // adapter's own module, not the `cdktf` barrel: the barrel loads all of cdktf (0.1 s a file), and
@@ -55,3 +56,8 @@ creationStacks.captureStackTrace = function captureStackTrace(below?: (...args: 
     getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(read(), key),
   });
 };
+
+// A worker collects its garbage after a file that left its heap large, instead of being replaced.
+afterAll(() => {
+  collectAbove();
+});
