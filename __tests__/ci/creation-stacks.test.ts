@@ -2,7 +2,7 @@
  * __tests__/setup.ts shortens cdktf's token creation records in tests, and formats them only when
  * read. What cdktf does with them must still work: a resolution error names where the token was made.
  */
-import { Lazy, Testing, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 
 function makeToken(produce: () => string) {
   return Lazy.stringValue({ produce });
