@@ -68,7 +68,19 @@ export function arnIsOfType(arn: string, resourceType: string): boolean {
   return arnTemplates(resourceType).some((template) => headPattern(template).test(arn));
 }
 
+/** Head patterns by template: a template set is small and fixed, and a check asks for each many times. */
+const heads = new Map<string, RegExp>();
+
 function headPattern(template: string): RegExp {
+  let pattern = heads.get(template);
+  if (pattern === undefined) {
+    pattern = compileHead(template);
+    heads.set(template, pattern);
+  }
+  return pattern;
+}
+
+function compileHead(template: string): RegExp {
   // The head ends at the first placeholder after the account field (the 5th ":").
   let colons = 0;
   let at = 0;

@@ -186,7 +186,7 @@ class Checker {
       [limits?.pattern, model],
       [stricter?.pattern, stricter?.source],
     ] as const) {
-      if (pattern && !new RegExp(`^(?:${pattern})$`, 'u').test(value)) {
+      if (pattern && !wholeMatch(pattern).test(value)) {
         this.problem(address, attribute, `${show(raw)} does not match ${pattern} (${from})`);
       }
     }
@@ -662,6 +662,19 @@ function valuesAt(config: unknown, path: string): unknown[] {
       .filter((v) => v !== undefined);
   }
   return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
+}
+
+/** Model and documented patterns, compiled once each (a synthesis checks thousands of values against a few dozen). */
+const compiledPatterns = new Map<string, RegExp>();
+
+/** `pattern` anchored at both ends, as the services apply it. */
+function wholeMatch(pattern: string): RegExp {
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = new RegExp(`^(?:${pattern})$`, 'u');
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 function show(value: unknown): string {
