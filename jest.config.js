@@ -10,17 +10,19 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    // cdktf, constructs and the AWS provider's classes, loaded once per worker by Node.js instead of once
+    // per test file by jest (__tests__/outside-jest-transform.cjs); cdktf's jest adapter stays per file.
+    '/node_modules/(cdktf/lib/(?!testing/adapters/)|constructs/lib/|@cdktf/provider-aws/lib/).+\\.js$':
+      '<rootDir>/__tests__/outside-jest-transform.cjs',
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   },
   // commander 15 ships only ES modules; SWC turns it into CommonJS like our own files.
-  transformIgnorePatterns: ['/node_modules/(?!commander/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(commander|cdktf|constructs|@cdktf/provider-aws)/)'],
   // One esbuild per process for every test file, its bundles remembered until a file they read changes;
-  // one fflate, its zips remembered by content; one archiver and semver, which cdktf's barrel loads.
+  // one fflate, its zips remembered by content.
   moduleNameMapper: {
     '^esbuild$': '<rootDir>/__tests__/esbuild-shared.cjs',
     '^fflate$': '<rootDir>/__tests__/fflate-shared.cjs',
-    '^archiver$': '<rootDir>/__tests__/archiver-shared.cjs',
-    '^semver$': '<rootDir>/__tests__/semver-shared.cjs',
   },
   // Each run gets its own temp folder, removed at the end (__tests__/temp-folder.ts).
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
