@@ -22,18 +22,16 @@ import type { TerraformStack } from 'cdktf';
 import { partitionOf } from '../partition';
 import { TimeoutOrderError, worstCase } from '../timeouts';
 import { arnIsOfType } from './arns';
-import apiLimits from './aws-api-limits.json';
 import {
   type AttributeRule,
   type Json,
   MAPPING_EXPRESSION,
-  type MemberLimits,
   RESERVED_LAMBDA_VARIABLES,
   RULES,
   STEP_FUNCTIONS_ARN_PARAMETERS,
   STEP_FUNCTIONS_PARAMETERS,
-  STRICTER,
 } from './limit-rules';
+import { memberBounds } from './member-bounds';
 import { checkPolicies } from './policy-limits';
 
 const SAMPLE_ACCOUNT = '123456789012';
@@ -121,41 +119,21 @@ class Checker {
   }
 
   private checkMember(address: string, attribute: string, member: string, raw: unknown, value: unknown): void {
-    const [service, path] = member.split(':') as [string, string];
-    const limits = (apiLimits.services as Record<string, Record<string, MemberLimits>>)[service]?.[path];
-    const stricter = STRICTER[member];
-    if (!limits && !stricter)
-      throw new Error(`no limits for ${member} in aws-api-limits.json; run scripts/limits/extract-api-limits.ts`);
-    const model = `${member} in the AWS API model`;
-    const min = Math.max(limits?.min ?? -Infinity, stricter?.min ?? -Infinity);
-    const max = Math.min(limits?.max ?? Infinity, stricter?.max ?? Infinity);
-    const source = (bound: number | undefined, strict: number | undefined) =>
-      strict !== undefined && (bound === undefined || strict !== bound) ? stricter!.source : model;
+    const bounds = memberBounds(member);
+    const { min, max, allowed } = bounds;
     const hasReference = typeof raw === 'string' && raw.includes('${');
 
-    if (
-      typeof value === 'number' ||
-      limits?.type === 'integer' ||
-      limits?.type === 'long' ||
-      limits?.type === 'double'
-    ) {
+    if (typeof value === 'number' || bounds.numeric) {
       const n = typeof value === 'number' ? value : Number(value);
       if (hasReference) return;
       if (!Number.isFinite(n)) {
-        this.problem(address, attribute, `${show(raw)} is not a number (${model})`);
+        this.problem(address, attribute, `${show(raw)} is not a number (${bounds.model})`);
         return;
       }
-      if (n < min)
-        this.problem(address, attribute, `${n} is below the minimum ${min} (${source(limits?.min, stricter?.min)})`);
-      if (n > max)
-        this.problem(address, attribute, `${n} is above the maximum ${max} (${source(limits?.max, stricter?.max)})`);
-      const allowed = stricter?.enum ?? limits?.enum;
-      if (allowed && !allowed.map(String).includes(String(n)))
-        this.problem(
-          address,
-          attribute,
-          `${n} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`,
-        );
+      if (n < min) this.problem(address, attribute, `${n} is below the minimum ${min} (${bounds.minSource})`);
+      if (n > max) this.problem(address, attribute, `${n} is above the maximum ${max} (${bounds.maxSource})`);
+      if (allowed && !allowed.includes(String(n)))
+        this.problem(address, attribute, `${n} is not one of ${allowed.join(', ')} (${bounds.allowedSource})`);
       return;
     }
     if (typeof value !== 'string') return;
@@ -164,31 +142,20 @@ class Checker {
         this.problem(
           address,
           attribute,
-          `${show(raw)} is ${value.length} characters; the minimum is ${min} (${source(limits?.min, stricter?.min)})`,
+          `${show(raw)} is ${value.length} characters; the minimum is ${min} (${bounds.minSource})`,
         );
       if (value.length > max)
         this.problem(
           address,
           attribute,
-          `${show(raw)} is ${value.length} characters; the limit is ${max} (${source(limits?.max, stricter?.max)})`,
+          `${show(raw)} is ${value.length} characters; the limit is ${max} (${bounds.maxSource})`,
         );
     }
-    const allowed = stricter?.enum ?? limits?.enum;
-    if (allowed && !hasReference && !allowed.map(String).includes(value)) {
-      this.problem(
-        address,
-        attribute,
-        `${show(raw)} is not one of ${allowed.join(', ')} (${stricter?.enum ? stricter.source : model})`,
-      );
+    if (allowed && !hasReference && !allowed.includes(value)) {
+      this.problem(address, attribute, `${show(raw)} is not one of ${allowed.join(', ')} (${bounds.allowedSource})`);
     }
-    // Model patterns are anchored by the service: the whole value must match.
-    for (const [pattern, from] of [
-      [limits?.pattern, model],
-      [stricter?.pattern, stricter?.source],
-    ] as const) {
-      if (pattern && !wholeMatch(pattern).test(value)) {
-        this.problem(address, attribute, `${show(raw)} does not match ${pattern} (${from})`);
-      }
+    for (const { pattern, regex, source } of bounds.patterns) {
+      if (!regex.test(value)) this.problem(address, attribute, `${show(raw)} does not match ${pattern} (${source})`);
     }
   }
 
@@ -656,25 +623,21 @@ function referenced(value: string, type: string): { name: string; attribute: str
 function valuesAt(config: unknown, path: string): unknown[] {
   let current: unknown[] = [config];
   for (const step of path.split('.')) {
-    current = current
-      .flatMap((node) => (Array.isArray(node) ? node : [node]))
-      .map((node) => (node !== null && typeof node === 'object' ? (node as Json)[step] : undefined))
-      .filter((v) => v !== undefined);
+    const next: unknown[] = [];
+    for (const node of current) {
+      if (Array.isArray(node)) for (const item of node) stepInto(item, step, next);
+      else stepInto(node, step, next);
+    }
+    current = next;
   }
   return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
 }
 
-/** Model and documented patterns, compiled once each (a synthesis checks thousands of values against a few dozen). */
-const compiledPatterns = new Map<string, RegExp>();
-
-/** `pattern` anchored at both ends, as the services apply it. */
-function wholeMatch(pattern: string): RegExp {
-  let compiled = compiledPatterns.get(pattern);
-  if (compiled === undefined) {
-    compiled = new RegExp(`^(?:${pattern})$`, 'u');
-    compiledPatterns.set(pattern, compiled);
-  }
-  return compiled;
+/** Adds `node[step]` to `into` when `node` is an object that has it. */
+function stepInto(node: unknown, step: string, into: unknown[]): void {
+  if (node === null || typeof node !== 'object') return;
+  const value = (node as Json)[step];
+  if (value !== undefined) into.push(value);
 }
 
 function show(value: unknown): string {
