@@ -182,14 +182,17 @@ describe('the service over the batched store', () => {
       }
     };
 
-    // Act
+    // Act: then a second execution, whose worker runs after any the first would have started
     await s.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'stopped-early', input: '{}' });
     const described = await untilClosed(s.service, executionArn);
+    const witness = await s.service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'witness', input: '{}' });
+    const witnessed = await untilClosed(s.service, witness.executionArn);
 
-    // Assess
+    // Assess: the one worker invocation is the second execution's
     expect(stopped).toBe(true);
     expect(described['status']).toBe('ABORTED');
-    expect(s.lambda.calls).toHaveLength(0);
+    expect(witnessed['status']).toBe('SUCCEEDED');
+    expect(s.lambda.calls).toHaveLength(1);
     s.store.dispose();
   });
 
