@@ -259,6 +259,42 @@ describe('StepFunctionsService with the engine', () => {
     });
   });
 
+  const EXECUTION = `${MACHINE.replace(':stateMachine:', ':execution:')}:someone-elses`;
+  it.each([
+    ['StopExecution', 'stopExecution', { executionArn: EXECUTION }, EXECUTION],
+    ['DescribeExecution', 'describeExecution', { executionArn: EXECUTION }, EXECUTION],
+    ['RedriveExecution', 'redriveExecution', { executionArn: EXECUTION }, EXECUTION],
+    ['GetExecutionHistory', 'getExecutionHistory', { executionArn: EXECUTION }, EXECUTION],
+    ['DescribeStateMachineForExecution', 'describeStateMachineForExecution', { executionArn: EXECUTION }, EXECUTION],
+    ['ListExecutions', 'listExecutions', { stateMachineArn: MACHINE }, MACHINE],
+    ['DescribeStateMachine', 'describeStateMachine', { stateMachineArn: MACHINE }, MACHINE],
+    ['ListTagsForResource', 'listTagsForResource', { resourceArn: MACHINE }, MACHINE],
+    ['ListStateMachines', 'listStateMachines', {}, '\\*'],
+  ] as const)(
+    'refuses %s to a role its policies do not allow, and lets the developer through',
+    async (action, method, request, resource) => {
+      // Prepare: the execution exists, so only IAM stands in the way
+      const { dir, service } = await setup(() => ok({}));
+      dirs.push(dir);
+      const started = await service.startExecution(DEV, { stateMachineArn: MACHINE, name: 'someone-elses' });
+      await untilClosed(service, started.executionArn);
+      const caller: Caller = { kind: 'role', roleArn: `arn:aws:iam::${ACCOUNT}:role/sm-role` };
+      const call = (service as unknown as Record<string, (c: Caller, r: object) => Promise<unknown>>)[method]!.bind(
+        service,
+      );
+
+      // Act / Assess
+      await expect(call(caller, request)).rejects.toMatchObject({
+        code: 'AccessDeniedException',
+        message: expect.stringMatching(
+          new RegExp(`is not authorized to perform: states:${action} on resource: ${resource}`),
+        ),
+      });
+      const asDeveloper = await call(DEV, request).catch((err: unknown) => err);
+      expect(asDeveloper).not.toMatchObject({ code: 'AccessDeniedException' });
+    },
+  );
+
   it('keeps finished executions across a restart and closes interrupted ones as ABORTED', async () => {
     // Prepare: one finished, one still running when the "process dies" (its database connection goes, the service is dropped)
     const first = await setup((r) => ((r.payload as { hang?: boolean }).hang ? hang() : ok({ message: 'boiled' })));
