@@ -4,10 +4,16 @@
  * jobs' own functions and were dead-lettered as TooManyRequestsException), and must not be dropped:
  * every status change reaches the sender once, in order, and nothing stays held once delivered.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_DELIVERY_CONCURRENCY, type DeliveryStack, WebhookDelivery } from '../../../local/events/webhooks';
+import {
+  DEFAULT_DELIVERY_CONCURRENCY,
+  type DeadLetter,
+  type DeliveryStack,
+  deadLetterDir,
+  WebhookDelivery,
+} from '../../../local/events/webhooks';
 import type { InvokeRequest, InvokeResult } from '../../../local/lambda/types';
 import type { ExecutionStatusChange, StatusChangeListener } from '../../../local/stepfunctions/events';
 
@@ -160,6 +166,34 @@ describe('webhook delivery queue', () => {
     sender.pending.shift()!.end();
     await waiting;
     expect(idle).toBe(true);
+  });
+
+  it('invokes no sender the rule may not invoke: the event goes to the dead letters as AccessDeniedException', async () => {
+    // Prepare: IAM refuses events.amazonaws.com the sender (its permission names another rule, say)
+    const sender = heldSender();
+    const denied = {
+      ...sender.stack,
+      iam: { authorizeServiceInvoke: async () => ({ allowed: false, message: 'no permission for this rule' }) },
+    } as unknown as DeliveryStack;
+    const emit = attach(denied);
+
+    // Act
+    emit(change(1));
+    await settle();
+
+    // Assess
+    expect(sender.invoked).toEqual([]);
+    expect(delivery!.backlog).toBe(0);
+    const letters = readdirSync(deadLetterDir(dataDir)).map(
+      (file) => JSON.parse(readFileSync(join(deadLetterDir(dataDir), file), 'utf8')) as DeadLetter,
+    );
+    expect(letters).toEqual([
+      expect.objectContaining({
+        errorType: 'AccessDeniedException',
+        errorMessage: 'no permission for this rule',
+        event: expect.objectContaining({ detail: expect.objectContaining({ executionArn: change(1).executionArn }) }),
+      }),
+    ]);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a concurrency of %p', (concurrency) => {
