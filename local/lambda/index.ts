@@ -125,7 +125,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     if (json === undefined) {
       throw new LambdaServiceError('InvalidRequestContentException', 'Could not parse request body into json', 400);
     }
-    if (Buffer.byteLength(json) > MAX_REQUEST_BYTES) {
+    // "Smaller than": a request of exactly 6 MiB is refused too (docs/aws-behaviour.md §10.6).
+    if (Buffer.byteLength(json) >= MAX_REQUEST_BYTES) {
       throw new LambdaServiceError(
         'RequestTooLargeException',
         `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`,

@@ -314,6 +314,27 @@ describe('local Lambda service: code, handlers, environment', () => {
     await expect(attempt).rejects.toMatchObject({ name: 'RequestTooLargeException', statusCode: 413 });
   });
 
+  it('takes a request one byte under 6 MiB of UTF-8 and refuses one of exactly 6 MiB, counting bytes, not characters', async () => {
+    // Prepare: {"blob":"..."} is 11 bytes around the string; "é" is 2 bytes and 1 character
+    const blob = (bytes: number) => 'é'.repeat(1000) + 'x'.repeat(bytes - 11 - 2000);
+    const under = { blob: blob(MAX_REQUEST_BYTES - 1) };
+    const atLimit = { blob: blob(MAX_REQUEST_BYTES) };
+    expect(Buffer.byteLength(JSON.stringify(atLimit))).toBe(MAX_REQUEST_BYTES);
+
+    // Act
+    const taken = await service.invoke({ functionName: 'echo', payload: under });
+    const refused = service.invoke({ functionName: 'echo', payload: atLimit });
+
+    // Assess: AWS's message asks for a request "smaller than 6291456 bytes"
+    expect(taken.functionError).toBeUndefined();
+    expect((taken.payload as { event: { blob: string } }).event.blob).toBe(under.blob);
+    await expect(refused).rejects.toMatchObject({
+      name: 'RequestTooLargeException',
+      statusCode: 413,
+      message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    });
+  });
+
   it('fails a response over 6 MB with Function.ResponseSizeTooLarge', async () => {
     // Act
     const tooLarge = await service.invoke({ functionName: 'big-response', payload: { bytes: 7 * 1024 * 1024 } });
