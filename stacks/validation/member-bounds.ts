@@ -6,6 +6,7 @@
  */
 import apiLimits from './aws-api-limits.json';
 import { type MemberLimits, STRICTER } from './limit-rules';
+import { kept } from './memo';
 
 /** A member's merged limits. Sources are what a problem quotes in parentheses. */
 export interface MemberBounds {
@@ -28,12 +29,7 @@ const known = new Map<string, MemberBounds>();
 
 /** The merged limits of `<service>:<Operation.Member>`; throws for a member with none. */
 export function memberBounds(member: string): MemberBounds {
-  let bounds = known.get(member);
-  if (bounds === undefined) {
-    bounds = merge(member);
-    known.set(member, bounds);
-  }
-  return bounds;
+  return kept(known, member, merge);
 }
 
 function merge(member: string): MemberBounds {
