@@ -118,6 +118,10 @@ describe('checkJwt', () => {
   it.each([
     ['a valid token', valid, true],
     ['an expired token', { ...valid, exp: now / 1000 - 1 }, false],
+    ['a token expiring this very second (exp must be after now)', { ...valid, exp: now / 1000 }, false],
+    ['a token with one second left', { ...valid, exp: now / 1000 + 1 }, true],
+    ['a token valid from this very second', { ...valid, nbf: now / 1000 }, true],
+    ['a token valid from the next second', { ...valid, nbf: now / 1000 + 1 }, false],
     ['another issuer', { ...valid, iss: 'https://evil.example' }, false],
     ['another audience', { ...valid, aud: 'client-2' }, false],
     ['an access token with client_id', { iss: valid.iss, client_id: 'client-1', exp: valid.exp }, true],

@@ -361,10 +361,11 @@ describe('redrive rules', () => {
 
     // Act / Assess
     for (const status of ['FAILED', 'TIMED_OUT', 'ABORTED'] as const) {
-      expect(redrivability(closed(status, now - REDRIVE_WINDOW_MS + 1000), now, 10)).toEqual({
+      // Exactly 14 days after the stop still counts, as the redrive route has it; one millisecond more does not
+      expect(redrivability(closed(status, now - REDRIVE_WINDOW_MS), now, 10)).toEqual({
         redriveStatus: 'REDRIVABLE',
       });
-      expect(redrivability(closed(status, now - REDRIVE_WINDOW_MS - 1000), now, 10)).toEqual({
+      expect(redrivability(closed(status, now - REDRIVE_WINDOW_MS - 1), now, 10)).toEqual({
         redriveStatus: 'NOT_REDRIVABLE',
         redriveStatusReason: 'Execution redrivable period exceeded',
       });
