@@ -1,4 +1,4 @@
-import { evaluateMapping, MappingError, type MappingSource } from '../../../local/apigw/mapping';
+import { BODY_JSONPATH_LIMIT, evaluateMapping, MappingError, type MappingSource } from '../../../local/apigw/mapping';
 
 function source(overrides: Partial<MappingSource> = {}): MappingSource {
   return {
@@ -86,5 +86,18 @@ describe('evaluateMapping', () => {
     // Act / Assess
     expect(() => evaluateMapping('$request.body.name', source({ body }))).toThrow(MappingError);
     expect(evaluateMapping('$request.body', source({ body }))).toBe(body);
+  });
+
+  it('reads a body of exactly 100 KB of UTF-8 whole, and cuts one of a byte more', () => {
+    // Prepare: {"name":"…"} is 11 bytes around the text; "€" is 3 bytes and 1 character
+    const bodyOf = (bytes: number) => JSON.stringify({ name: '€'.repeat(1000) + 'x'.repeat(bytes - 11 - 3000) });
+    const atLimit = bodyOf(BODY_JSONPATH_LIMIT);
+    expect(Buffer.byteLength(atLimit)).toBe(BODY_JSONPATH_LIMIT);
+
+    // Act / Assess
+    expect(evaluateMapping('$request.body.name', source({ body: atLimit }))).toBe(JSON.parse(atLimit).name);
+    expect(() => evaluateMapping('$request.body.name', source({ body: bodyOf(BODY_JSONPATH_LIMIT + 1) }))).toThrow(
+      MappingError,
+    );
   });
 });
