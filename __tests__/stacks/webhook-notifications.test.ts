@@ -2,7 +2,11 @@
  * The webhook signing secret survives a destroy-then-deploy: a deleted secret keeps its name for the
  * recovery window, so the stack must never give a recoverable secret a fixed name
  * (docs/aws-behaviour.md §11.6). The sender finds it by ARN, and the local runtime resolves that ARN.
+ *
+ * The execution-ended rule, its targets and the topic's key are what AWS alone acts on (the local
+ * runtime feeds the sender itself, docs/webhooks.md): read here from the synthesized stack.
  */
+import { JOBS } from '../../stacks/jobs';
 import { checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
 import { synthesizedStacks } from '../app-synth';
 import { SCAN_ENV } from '../security/fixtures';
@@ -52,5 +56,59 @@ describe('the signing secret', () => {
     const found = checkAwsLimits(doc as TerraformJson).filter((p) => p.includes('name_prefix'));
     expect(found).toHaveLength(problems.length);
     for (const [i, re] of problems.entries()) expect(found[i]).toMatch(re);
+  });
+});
+
+describe('the execution-ended rule, its targets and the topic key', () => {
+  const resources = (type: string) => Object.entries((app.resource[type] ?? {}) as Record<string, Json>);
+  const [ruleId, rule] = resources('aws_cloudwatch_event_rule').find(
+    ([, r]) => r.name === 'async-api-dev-execution-ended',
+  )!;
+  const targets = resources('aws_cloudwatch_event_target')
+    .map(([, t]) => t)
+    .filter((t) => t.rule === `\${aws_cloudwatch_event_rule.${ruleId}.name}`);
+  const [queueId] = resources('aws_sqs_queue').find(([, q]) => String(q.name).includes('webhook-dead-letters'))!;
+
+  it("matches only the terminal status changes of this API's job state machines", () => {
+    // Prepare: each job's state machine, as the rule must name it
+    const jobMachines = resources('aws_sfn_state_machine')
+      .filter(([, m]) => JOBS.some((job) => m.name === `async-api-dev-${job.name}`))
+      .map(([id]) => `\${aws_sfn_state_machine.${id}.arn}`);
+
+    // Act
+    const pattern = JSON.parse(rule.event_pattern);
+
+    // Assess
+    expect(jobMachines).toHaveLength(JOBS.length);
+    expect(Object.keys(pattern).sort()).toEqual(['detail', 'detail-type', 'source']);
+    expect(pattern.source).toEqual(['aws.states']);
+    expect(pattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+    expect(Object.keys(pattern.detail).sort()).toEqual(['stateMachineArn', 'status']);
+    expect([...pattern.detail.status].sort()).toEqual(['ABORTED', 'FAILED', 'SUCCEEDED', 'TIMED_OUT']);
+    expect([...pattern.detail.stateMachineArn].sort()).toEqual([...jobMachines].sort());
+  });
+
+  it('sends what neither target could take to the dead-letter queue, and retries the sender for a day', () => {
+    expect(targets).toHaveLength(2);
+    for (const target of targets) {
+      expect(target.dead_letter_config).toEqual({ arn: `\${aws_sqs_queue.${queueId}.arn}` });
+    }
+    const sender = targets.find((t) => String(t.arn).startsWith('${aws_lambda_function.'))!;
+    expect(sender.retry_policy).toEqual({ maximum_retry_attempts: 185, maximum_event_age_in_seconds: 86_400 });
+  });
+
+  it("lets EventBridge use the topic's key, as publishing to an encrypted topic needs", () => {
+    // Prepare
+    const [, topic] = resources('aws_sns_topic').find(([, t]) => t.name === 'async-api-dev-execution-ended')!;
+    const keyId = /^\$\{aws_kms_key\.([^.]+)\.(?:arn|id)\}$/.exec(String(topic.kms_master_key_id))![1]!;
+
+    // Act
+    const policy = JSON.parse(app.resource.aws_kms_key[keyId].policy) as { Statement: Json[] };
+
+    // Assess
+    const forEvents = policy.Statement.filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(forEvents).toHaveLength(1);
+    expect([forEvents[0]!.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(forEvents[0]!.Effect).toBe('Allow');
   });
 });
