@@ -257,6 +257,25 @@ describe('AsyncJobApi', () => {
     expect(definition.States.Work.Parameters['FunctionName']).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
   });
 
+  it("logs no execution data unless asked: a job's input and output may be user data", () => {
+    // Act: without logExecutionData, then with it
+    const logged = (extra: { logExecutionData?: boolean }) =>
+      Object.values(
+        JSON.parse(
+          Testing.synthScope((scope) => {
+            new AsyncJobApi(scope, 'api', { ...props, ...extra, buildDir: tempBuildDir(), jobs: [job()] });
+          }),
+        ).resource.aws_sfn_state_machine as Record<
+          string,
+          { logging_configuration: { include_execution_data: boolean } }
+        >,
+      ).map((m) => m.logging_configuration.include_execution_data);
+
+    // Assess
+    expect(logged({})).toEqual([false]);
+    expect(logged({ logExecutionData: true })).toEqual([true]);
+  });
+
   it('makes the marked job the default, not the first', () => {
     let api: AsyncJobApi | undefined;
     Testing.synthScope((scope) => {
