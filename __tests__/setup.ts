@@ -1,5 +1,5 @@
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
-import { collectAbove } from './worker-memory';
+import { collectAbove, collectAt } from './worker-memory';
 
 // Registers cdktf's matchers (toHaveResourceWithProperties, toBeValidTerraform, ...) on this file's
 // `expect`: the adapter is the one part of cdktf jest loads in each file's sandbox (jest.config.js).
@@ -12,5 +12,5 @@ const { forgetTokens } = require('./outside-jest.cjs')('./cdktf-outside-jest.cjs
 afterAll(() => {
   forgetTokens();
   // A worker collects its garbage after a file that left its heap large, instead of being replaced.
-  collectAbove();
+  collectAbove(collectAt(process.env));
 });

@@ -25,11 +25,15 @@ const TYPE_CHECKS = [['--noEmit'], ['--noEmit', '-p', 'local/dashboard/ui']];
 
 /**
  * How large a worker's heap may grow before jest replaces it, for the whole suite. jest.config.js says
- * 100 MB, which keeps the unit suites' largest process under the inner loop's 400 MB (issue 22); over
- * all files it replaced a worker after nearly every heavy file, and reloading their modules cost about
- * a tenth of the run's CPU (`/usr/bin/time npm test` with and without this).
+ * 200 MB and has a worker collect its garbage from 150 MB (__tests__/worker-memory.ts), which keeps the
+ * unit suites' largest process under the inner loop's 400 MB (issue 22). Over all files, replacing
+ * workers cost about a tenth of the run's CPU, and collecting at 150 MB after the runtime's heavy test
+ * files cost 9 s of CPU (129.8 s against 120.3 s, `/usr/bin/time npm test`), so the whole suite lets a
+ * worker grow to 1 GB and collect from {@link WHOLE_RUN_COLLECT_AT_MB}.
  */
 const WHOLE_RUN_WORKER_MEMORY = '1GB';
+/** Heap, in MB, from which a worker of the whole suite collects its garbage after a file: 3/4 of its limit. */
+const WHOLE_RUN_COLLECT_AT_MB = '768';
 
 /**
  * jest's arguments: the caller's, plus one worker per core unless they chose (-w, --maxWorkers,
@@ -48,11 +52,24 @@ function jestArgs(args, cores) {
   ];
 }
 
+/**
+ * jest's environment: the caller's, and with {@link WHOLE_RUN_WORKER_MEMORY} (no limit of the caller's)
+ * the heap its workers collect from, `ASYNC_API_JEST_COLLECT_AT_MB` (__tests__/worker-memory.ts).
+ * @param {readonly string[]} args
+ * @param {Readonly<Record<string, string | undefined>>} env
+ * @returns {Record<string, string | undefined>}
+ */
+function jestEnv(args, env) {
+  const memory = args.some((arg) => /^--workerIdleMemoryLimit(=|$)/.test(arg));
+  return memory ? { ...env } : { ...env, ASYNC_API_JEST_COLLECT_AT_MB: WHOLE_RUN_COLLECT_AT_MB };
+}
+
 /** Runs `node <script> <args>` in the root; resolves to its exit code and, if piped, its output. */
-function run(script, args, pipe) {
+function run(script, args, pipe, env = process.env) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...args], {
       cwd: ROOT,
+      env,
       stdio: pipe ? ['ignore', 'pipe', 'pipe'] : 'inherit',
     });
     running.add(child);
@@ -84,13 +101,16 @@ async function main(args) {
       for (const child of running) child.kill(signal);
     });
   }
-  const [types, tests] = await Promise.all([typeCheck(), run(JEST, jestArgs(args, availableParallelism()), false)]);
+  const [types, tests] = await Promise.all([
+    typeCheck(),
+    run(JEST, jestArgs(args, availableParallelism()), false, jestEnv(args, process.env)),
+  ]);
   // Silent when clean, so jest's closing count stays the last line.
   if (types.code !== 0) process.stderr.write(`\nType check failed (${types.command}):\n${types.output}`);
   return types.code !== 0 ? types.code : tests.code;
 }
 
-module.exports = { jestArgs, TYPE_CHECKS };
+module.exports = { jestArgs, jestEnv, TYPE_CHECKS };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {

@@ -2,7 +2,7 @@
  * __tests__/worker-memory.ts: a jest worker collects its garbage after a file that left its heap at
  * the threshold or above, and only then.
  */
-import { COLLECT_AT_BYTES, collectAbove } from '../worker-memory';
+import { COLLECT_AT_BYTES, collectAbove, collectAt } from '../worker-memory';
 
 describe("a worker's collection after a test file", () => {
   it.each([
@@ -36,5 +36,19 @@ describe("a worker's collection after a test file", () => {
     expect(collected).toBe(true);
     expect(held).toBeUndefined();
     expect(process.memoryUsage().heapUsed).toBeLessThan(before - 16 * 1024 * 1024);
+  });
+
+  it.each([
+    ['unset', undefined, COLLECT_AT_BYTES],
+    ['768', '768', 768 * 1024 * 1024],
+    ['1', '1', 1024 * 1024],
+  ])('collects from the heap ASYNC_API_JEST_COLLECT_AT_MB says (%s)', (_label, value, bytes) => {
+    expect(collectAt({ ASYNC_API_JEST_COLLECT_AT_MB: value })).toBe(bytes);
+  });
+
+  it.each(['0', '-1', '1.5', '1e3', 'lots', ''])('refuses ASYNC_API_JEST_COLLECT_AT_MB=%p, naming it', (value) => {
+    expect(() => collectAt({ ASYNC_API_JEST_COLLECT_AT_MB: value })).toThrow(
+      `ASYNC_API_JEST_COLLECT_AT_MB="${value}" is invalid: expected a positive whole number of MB`,
+    );
   });
 });

@@ -7,8 +7,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const { jestArgs, TYPE_CHECKS } = require('../../scripts/test.cjs') as {
+const { jestArgs, jestEnv, TYPE_CHECKS } = require('../../scripts/test.cjs') as {
   jestArgs(args: readonly string[], cores: number): string[];
+  jestEnv(args: readonly string[], env: Record<string, string | undefined>): Record<string, string | undefined>;
   TYPE_CHECKS: readonly (readonly string[])[];
 };
 
@@ -42,6 +43,11 @@ describe('the arguments jest gets', () => {
     ['--watchAll'],
   ])("keeps the caller's choice (%s)", (...args) => {
     expect(jestArgs(args, 2)).toEqual(['--workerIdleMemoryLimit=1GB', ...args]);
+  });
+
+  it("has workers collect from 768 MB with the whole run's 1 GB limit, and leaves a caller's limit to jest.config.js's", () => {
+    expect(jestEnv([], { PATH: '/bin' })).toEqual({ PATH: '/bin', ASYNC_API_JEST_COLLECT_AT_MB: '768' });
+    expect(jestEnv(['--workerIdleMemoryLimit=200MB'], { PATH: '/bin' })).toEqual({ PATH: '/bin' });
   });
 
   it('is what npm test runs, and it checks every tsconfig of the project', () => {
