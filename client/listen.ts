@@ -15,7 +15,7 @@ import { UsageError } from './cli-io';
 export const DEFAULT_SECRET_FILE = '.local/webhooks/signing-secret';
 
 /** Requests larger than this are refused (413) before they are verified. */
-const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** One verified delivery. */
 export interface ReceivedEvent {

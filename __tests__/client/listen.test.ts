@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { listen, type ReceivedEvent } from '../../client/listen';
+import { listen, MAX_BODY_BYTES, type ReceivedEvent } from '../../client/listen';
 import { closeAfterTest, closeServer } from '../servers';
 
 const SECRET = 'a-local-signing-secret-for-the-listen-test';
@@ -57,6 +57,24 @@ describe('async-api listen', () => {
     expect([altered.status, forged.status]).toEqual([401, 401]);
     expect(r.events).toEqual([]);
     expect(r.rejected).toHaveLength(2);
+    await r.close();
+  });
+
+  it('takes a signed delivery of exactly 1 MiB and answers 413 to one byte more, delivering nothing', async () => {
+    // Prepare: {"pad":"…"} is 10 bytes around the padding
+    const r = await receiver();
+    const bodyOf = (bytes: number) => JSON.stringify({ pad: 'x'.repeat(bytes - 10) });
+    const atLimit = bodyOf(MAX_BODY_BYTES);
+    const over = bodyOf(MAX_BODY_BYTES + 1);
+    expect(Buffer.byteLength(atLimit)).toBe(MAX_BODY_BYTES);
+
+    // Act
+    const taken = await fetch(r.url, { method: 'POST', headers: signed('evt-4', atLimit), body: atLimit });
+    const refused = await fetch(r.url, { method: 'POST', headers: signed('evt-5', over), body: over });
+
+    // Assess
+    expect([taken.status, refused.status]).toEqual([204, 413]);
+    expect(r.events.map((e) => e.id)).toEqual(['evt-4']);
     await r.close();
   });
 });
