@@ -121,6 +121,26 @@ describe('schedules under npm start', () => {
     expect(await executions(rt.runtime, machine)).toHaveLength(before + 1);
   });
 
+  it('a runtime started at the very instant of a run starts that run, and the next one a minute later', async () => {
+    // Prepare: 12:01:00.000 exactly, a run's scheduled time
+    const clock = new FakeClock(Date.parse('2026-12-06T12:01:00.000Z'));
+    rt = await startTestRuntime({ transform: everyMinute, schedulerClock: clock });
+    const machine = rt.runtime.scheduler.list()[0]!.stateMachineArn!;
+
+    // Act
+    await rt.runtime.scheduler.idle();
+    const atStart = (await executions(rt.runtime, machine)).map((e) => e.name);
+    clock.advance(60_000);
+    await rt.runtime.scheduler.idle();
+
+    // Assess: neither lost (armed only after now) nor started twice
+    expect(atStart).toEqual(['nightly-20261206T120100Z']);
+    expect((await executions(rt.runtime, machine)).map((e) => e.name).sort()).toEqual([
+      'nightly-20261206T120100Z',
+      'nightly-20261206T120200Z',
+    ]);
+  });
+
   it('a restart catches a missed run up once, and never starts one twice', async () => {
     // Prepare: a run at 12:01, then the runtime stops.
     const clock = new FakeClock(Date.parse('2026-12-06T12:00:59Z'));
