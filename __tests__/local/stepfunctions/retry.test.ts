@@ -1,11 +1,13 @@
 /**
  * Retriers as Step Functions applies them (local/stepfunctions/interpreter/retry.ts; AWS's "Error
  * handling": MaxAttempts 3, IntervalSeconds 1 and BackoffRate 2 by default, MaxDelaySeconds a cap,
- * JitterStrategy FULL a random share of the delay).
+ * JitterStrategy FULL a random share of the delay; "Error names": `States.ALL` matches every error but
+ * the terminal `States.Runtime` and `States.DataLimitExceeded`, `States.TaskFailed` every one but those
+ * and `States.Timeout`).
  */
 
 import { StatesError } from '../../../local/stepfunctions/interpreter/errors';
-import { retryDelayMs } from '../../../local/stepfunctions/interpreter/retry';
+import { errorMatches, retryDelayMs } from '../../../local/stepfunctions/interpreter/retry';
 import { run } from './interpreter-fixture';
 
 describe('the delay before each retry', () => {
@@ -61,5 +63,22 @@ describe('how many times a state is retried', () => {
     // Assess
     expect(result).toMatchObject({ status: 'FAILED', error: 'Boom' });
     expect(calls).toBe(attempts);
+  });
+});
+
+describe('which errors a Retry or Catch entry matches', () => {
+  it.each([
+    ['States.ALL', 'Boom', true],
+    ['States.ALL', 'States.Timeout', true],
+    ['States.ALL', 'States.Runtime', false],
+    ['States.ALL', 'States.DataLimitExceeded', false],
+    ['States.TaskFailed', 'Boom', true],
+    ['States.TaskFailed', 'States.Timeout', false],
+    ['States.TaskFailed', 'States.Runtime', false],
+    ['States.TaskFailed', 'States.DataLimitExceeded', false],
+    ['States.Runtime', 'States.Runtime', true],
+    ['Boom', 'Boomer', false],
+  ])('%s against %s: %s', (entry, error, matches) => {
+    expect(errorMatches([entry], error)).toBe(matches);
   });
 });
