@@ -44,12 +44,16 @@ const WHOLE_RUN_COLLECT_AT_MB = '768';
  */
 function jestArgs(args, cores) {
   const chosen = args.some((arg) => /^(-w|-i|--maxWorkers|--runInBand|--watch(All)?)(=|$)/.test(arg));
-  const memory = args.some((arg) => /^--workerIdleMemoryLimit(=|$)/.test(arg));
   return [
     ...(chosen ? [] : [`--maxWorkers=${cores}`]),
-    ...(memory ? [] : [`--workerIdleMemoryLimit=${WHOLE_RUN_WORKER_MEMORY}`]),
+    ...(choseMemoryLimit(args) ? [] : [`--workerIdleMemoryLimit=${WHOLE_RUN_WORKER_MEMORY}`]),
     ...args,
   ];
+}
+
+/** Whether the caller set jest's worker memory limit. @param {readonly string[]} args */
+function choseMemoryLimit(args) {
+  return args.some((arg) => /^--workerIdleMemoryLimit(=|$)/.test(arg));
 }
 
 /**
@@ -60,8 +64,7 @@ function jestArgs(args, cores) {
  * @returns {Record<string, string | undefined>}
  */
 function jestEnv(args, env) {
-  const memory = args.some((arg) => /^--workerIdleMemoryLimit(=|$)/.test(arg));
-  return memory ? { ...env } : { ...env, ASYNC_API_JEST_COLLECT_AT_MB: WHOLE_RUN_COLLECT_AT_MB };
+  return choseMemoryLimit(args) ? { ...env } : { ...env, ASYNC_API_JEST_COLLECT_AT_MB: WHOLE_RUN_COLLECT_AT_MB };
 }
 
 /** Runs `node <script> <args>` in the root; resolves to its exit code and, if piped, its output. */
