@@ -49,8 +49,10 @@ export class IamAuthorizer {
     private readonly model: StackModel,
     private readonly log: DenialLog,
   ) {
-    for (const role of model.roles) this.rolesByArn.set(role.arn, role);
-    for (const r of model.roles) this.rolePatterns.set(r.arn, resourcePatterns(r.policies.map((p) => p.document)));
+    for (const role of model.roles) {
+      this.rolesByArn.set(role.arn, role);
+      this.rolePatterns.set(role.arn, resourcePatterns(role.policies.map((p) => p.document)));
+    }
     for (const p of model.lambdaPermissions) {
       const statement = {
         Sid: p.statementId,

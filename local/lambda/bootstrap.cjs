@@ -264,12 +264,11 @@ process.on('disconnect', () => process.exit(0));
 
 loadHandler().then(
   (handler) => {
-    const receive = (message) => {
+    process.on('message', (message) => {
       if (message.t === 'invoke') runInvocation(handler, message);
       else if (message.t === 'ping') post({ t: 'pong', n: message.n });
-    };
-    process.on('message', receive);
-    process.send({ t: 'ready' });
+    });
+    post({ t: 'ready' });
   },
   (err) => {
     console.error(`Init Error \t${JSON.stringify(errorPayload(err))}`);
