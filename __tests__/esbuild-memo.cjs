@@ -17,6 +17,7 @@ const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const esbuild = require('esbuild');
+const { runFolderOf } = require('./run-folder.cjs');
 
 /** @typedef {{ result: import('esbuild').BuildResult, inputs: [string, string][] }} Remembered */
 /** @type {Map<string, Remembered>} */
@@ -41,8 +42,8 @@ function stillValid(remembered) {
  * global setup hands its workers (in the environment it writes); none outside a jest run.
  */
 function runStore() {
-  const state = process.env.ASYNC_API_JEST_TEMP_STATE;
-  return state === undefined ? undefined : join(JSON.parse(state).runFolder, 'esbuild-builds');
+  const runFolder = runFolderOf(process.env);
+  return runFolder === undefined ? undefined : join(runFolder, 'esbuild-builds');
 }
 
 /** An output file as esbuild gives it (`text` decoded when read). */

@@ -36,15 +36,17 @@ export function removeOrphanRunFolders(parent: string, isAlive: (pid: number) =>
 }
 
 // Setup and teardown may load this module separately: what teardown needs travels in the environment.
-const STATE = 'ASYNC_API_JEST_TEMP_STATE';
+const { RUN_STATE_VARIABLE: STATE, runFolderOf } = require('./run-folder.cjs') as {
+  RUN_STATE_VARIABLE: string;
+  runFolderOf(env: NodeJS.ProcessEnv): string | undefined;
+};
 
 /**
  * The folder of the jest run this process belongs to (the main process and its workers, which
  * inherit the environment setup wrote), or undefined outside such a run.
  */
 export function currentRunFolder(): string | undefined {
-  const state = process.env[STATE];
-  return state === undefined ? undefined : (JSON.parse(state) as { runFolder: string }).runFolder;
+  return runFolderOf(process.env);
 }
 
 /** jest globalSetup. */
