@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type TerraformStack } from 'cdktf';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { App, TerraformStack } from 'cdktf';
 import { buildApp } from '../../stacks/app';
 import { parseConfig } from '../../stacks/config';
 import { defaultJob } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
-import { checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
+import { addAwsLimitsValidation, checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
 import { synthesizedStacks } from '../app-synth';
 import { SCAN_ENV } from '../security/fixtures';
 
@@ -81,18 +83,66 @@ describe('the app as configured', () => {
     const app = new App({ outdir });
     buildApp(app, parseConfig({ TF_STATE_BUCKET: 'test-state' }), { buildDir: join(outdir, 'bundles') });
     const stack = app.node.findChild('async-api-dev') as TerraformStack;
-    const fn = Object.entries((stack.toTerraform() as Json).resource.aws_lambda_function as Record<string, Json>).find(
-      ([, r]) => worker(r),
-    )![0];
-    stack.addOverride(`resource.aws_lambda_function.${fn}.timeout`, 901);
+    const fn = stack.node
+      .findAll()
+      .find((c): c is LambdaFunction => c instanceof LambdaFunction && worker({ function_name: c.functionNameInput }))!;
+    fn.addOverride('timeout', 901);
 
     // Act / Assess
     try {
       expect(() => app.synth()).toThrow(
         new RegExp(
-          `aws_lambda_function\\.${fn} \\(attribute "timeout"\\): 901 is above the maximum 900 \\(Lambda quotas`,
+          `\\[async-api-dev\\] aws_lambda_function\\.${fn.friendlyUniqueId} \\(attribute "timeout"\\): 901 is above the maximum 900 \\(Lambda quotas`,
         ),
       );
+      // Nothing Terraform could read is left of the stack that failed.
+      expect(existsSync(join(outdir, 'stacks', 'async-api-dev', 'cdk.tf.json'))).toBe(false);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('addAwsLimitsValidation', () => {
+  /** A stack of one function whose timeout is `timeout`, checked as buildApp checks every stack. */
+  function synthOneFunction(timeout: number, appProps: { skipValidation?: boolean } = {}) {
+    const outdir = mkdtempSync(join(tmpdir(), 'aws-limits-'));
+    const app = new App({ outdir, ...appProps });
+    const stack = new TerraformStack(app, 'one');
+    new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+    new LambdaFunction(stack, 'fn', {
+      functionName: 'one',
+      role: 'arn:aws:iam::123456789012:role/one',
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      filename: 'code.zip',
+      timeout,
+    });
+    addAwsLimitsValidation(stack);
+    const file = join(outdir, 'stacks', 'one', 'cdk.tf.json');
+    return { outdir, file, synth: () => app.synth() };
+  }
+
+  it.each([
+    [900, 'written', true],
+    [901, 'refused, and its file removed', false],
+  ])('a function timeout of %d s: the stack is %s', (timeout, _label, written) => {
+    const { outdir, file, synth } = synthOneFunction(timeout);
+    try {
+      if (written) expect(synth).not.toThrow();
+      else
+        expect(synth).toThrow(/\[one\] aws_lambda_function\.fn \(attribute "timeout"\): 901 is above the maximum 900/);
+      expect(existsSync(file)).toBe(written);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it("is skipped, as cdktf's own validations are, by an app that skips validation", () => {
+    const { outdir, file, synth } = synthOneFunction(901, { skipValidation: true });
+    try {
+      expect(synth).not.toThrow();
+      expect(existsSync(file)).toBe(true);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -18,7 +18,9 @@
  * what it resolves to (a role's `arn` by a role ARN, a log group's `name` by a name), so giving an
  * attribute the wrong attribute of the right resource (`.arn` for `.name`) fails too.
  */
-import type { TerraformStack } from 'cdktf';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ISynthesisSession, TerraformStack } from 'cdktf';
 import { partitionOf } from '../partition';
 import { TimeoutOrderError, worstCase } from '../timeouts';
 import { arnIsOfType } from './arns';
@@ -53,12 +55,40 @@ export function checkAwsLimits(doc: TerraformJson): string[] {
   return new Checker(doc).run();
 }
 
+/** Thrown by a synthesis whose stack holds a value AWS or Terraform would refuse. */
+export class AwsLimitsError extends Error {
+  override readonly name = 'AwsLimitsError';
+  constructor(
+    readonly stackPath: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Validation failed with the following errors:\n${problems.map((p) => `  [${stackPath}] ${p}`).join('\n')}`);
+  }
+}
+
 /**
- * Makes the stack's synthesis fail on any {@link checkAwsLimits} problem (cdktf runs stack
- * validations in `app.synth()`, so `npm run synth`, `cdktf` and the local runtime all check).
+ * Makes the stack's synthesis fail on any {@link checkAwsLimits} problem, so `npm run synth`,
+ * `cdktf` and the local runtime all check (unless the app skips validation, as cdktf's own do).
+ *
+ * The check reads the JSON the stack's synthesizer has just written, so the stack is resolved once
+ * per synthesis: a cdktf validation would resolve it a second time, about a sixth of the app's synth
+ * (issue 22). A stack that fails is removed from the output, so nothing Terraform could read is left.
  */
 export function addAwsLimitsValidation(stack: TerraformStack): void {
-  stack.node.addValidation({ validate: () => checkAwsLimits(stack.toTerraform() as TerraformJson) });
+  const inner = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize(session: ISynthesisSession): void {
+      inner.synthesize(session);
+      if (session.skipValidation) return;
+      const file = join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath);
+      // With SYNTH_HCL_OUTPUT cdktf writes HCL; the stack is resolved again only then.
+      const doc = file.endsWith('.json') ? JSON.parse(readFileSync(file, 'utf8')) : stack.toTerraform();
+      const problems = checkAwsLimits(doc as TerraformJson);
+      if (problems.length === 0) return;
+      rmSync(file, { force: true });
+      throw new AwsLimitsError(stack.node.path, problems);
+    },
+  };
 }
 
 class Checker {
