@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { WEBHOOK_TABLE_VAR } from '../lambda-src/shared/webhook-registration';
+import { WEBHOOK_TABLE_VAR } from '../lambda-src/shared/webhook-table';
 import { HttpApiGateway } from './apigw/gateway';
 import { CredentialStore } from './auth/credentials';
 import { createDashboard, DASHBOARD_PATH, type Dashboard } from './dashboard/server';

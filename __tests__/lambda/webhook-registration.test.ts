@@ -8,11 +8,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError } from '../../lambda-src/shared/config-error';
 import {
-  parseWebhookTable,
   REGISTRATION_TTL_SECONDS,
   WebhookRegistrations,
   webhookOfItem,
 } from '../../lambda-src/shared/webhook-registration';
+import { parseWebhookTable } from '../../lambda-src/shared/webhook-table';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:async-api-dev-job:run-1';
 const TABLE = 'async-api-dev-webhook-registrations';

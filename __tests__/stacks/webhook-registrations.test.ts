@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type App, Testing } from 'cdktf';
-import { WEBHOOK_TABLE_VAR } from '../../lambda-src/shared/webhook-registration';
+import { WEBHOOK_TABLE_VAR } from '../../lambda-src/shared/webhook-table';
 import { aslTemplate } from '../../scripts/new-job/templates';
 import { AsyncApiStack } from '../../stacks/async-api-stack';
 import { type JobDefinition, pascalCase } from '../../stacks/job';

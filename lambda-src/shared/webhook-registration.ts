@@ -16,16 +16,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { ConfigError, type Env } from './config-error';
-
-/** Environment variable of the start and sender functions: the registration table's name. */
-export const WEBHOOK_TABLE_VAR = 'WEBHOOK_REGISTRATIONS_TABLE';
-/** The table's partition key (a string attribute). */
-export const REGISTRATION_KEY = 'executionArn';
-/** The table's TTL attribute (epoch seconds). */
-export const REGISTRATION_TTL_ATTRIBUTE = 'expiresAt';
-/** Start of the execution a registration was kept for (epoch milliseconds), written once the start is answered. */
-export const REGISTRATION_START_ATTRIBUTE = 'startDate';
+import { REGISTRATION_KEY, REGISTRATION_START_ATTRIBUTE, REGISTRATION_TTL_ATTRIBUTE } from './webhook-table';
 
 /**
  * How far an execution's start may be from the one its registration recorded and still be that
@@ -47,16 +38,6 @@ export const REGISTRATION_TTL_SECONDS = (365 + 1) * 24 * 60 * 60;
 export type RegisterOutcome =
   | { readonly kind: 'created' }
   | { readonly kind: 'exists'; readonly webhook: string | null };
-
-/** The table's name from {@link WEBHOOK_TABLE_VAR}; a missing or malformed value fails the cold start. */
-export function parseWebhookTable(env: Env): string {
-  const table = env[WEBHOOK_TABLE_VAR];
-  // DynamoDB table names: 3-255 of [a-zA-Z0-9_.-].
-  if (table === undefined || !/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
-    throw new ConfigError(`${WEBHOOK_TABLE_VAR} must be a DynamoDB table name; got ${JSON.stringify(table)}`);
-  }
-  return table;
-}
 
 /** The registration table, through the DynamoDB API (on AWS, or the local runtime's stand-in). */
 export class WebhookRegistrations {

@@ -1,5 +1,5 @@
 import { ConfigError, type Env } from '../shared/config-error';
-import { parseWebhookTable } from '../shared/webhook-registration';
+import { parseWebhookTable } from '../shared/webhook-table';
 
 /** Environment variable: ARN of the Secrets Manager secret holding the signing secret. */
 export const SIGNING_SECRET_ARN_VAR = 'SIGNING_SECRET_ARN';

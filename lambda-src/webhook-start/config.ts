@@ -1,6 +1,6 @@
 import type { Env } from '../shared/config-error';
 import { parseJobStateMachines } from '../shared/jobs-config';
-import { parseWebhookTable } from '../shared/webhook-registration';
+import { parseWebhookTable } from '../shared/webhook-table';
 import { parseLoopbackFlag } from '../webhook-sender/config';
 
 /** Validated configuration of the webhook start function. */

@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REGISTRATION_KEY } from '../../lambda-src/shared/webhook-registration';
+import { REGISTRATION_KEY } from '../../lambda-src/shared/webhook-table';
 import type { GatewayRequest, GatewayResponse } from '../apigw/gateway';
 import type { CredentialStore } from '../auth/credentials';
 import { verifySigV4 } from '../auth/sigv4';

@@ -1,10 +1,6 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Construct } from 'constructs';
-import {
-  REGISTRATION_KEY,
-  REGISTRATION_TTL_ATTRIBUTE,
-  WEBHOOK_TABLE_VAR,
-} from '../../lambda-src/shared/webhook-registration';
+import { REGISTRATION_KEY, REGISTRATION_TTL_ATTRIBUTE, WEBHOOK_TABLE_VAR } from '../../lambda-src/shared/webhook-table';
 import type { PolicyStatement } from './service-role';
 
 /** Props of {@link WebhookRegistrationTable}. */
