@@ -128,7 +128,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     // "Smaller than": a request of exactly 6 MiB is refused too (docs/aws-behaviour.md §10.6).
     if (Buffer.byteLength(json) >= MAX_REQUEST_BYTES) {
       throw new LambdaServiceError(
-        'RequestTooLargeException',
+        'RequestEntityTooLargeException',
         `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`,
         413,
       );

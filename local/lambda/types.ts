@@ -63,7 +63,7 @@ export class LambdaServiceError extends Error {
       | 'TooManyRequestsException'
       | 'ResourceNotFoundException'
       | 'ServiceException'
-      | 'RequestTooLargeException'
+      | 'RequestEntityTooLargeException'
       | 'InvalidRequestContentException',
     message: string,
     readonly statusCode: number,

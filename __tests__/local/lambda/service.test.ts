@@ -303,7 +303,7 @@ describe('local Lambda service: code, handlers, environment', () => {
     });
   });
 
-  it('rejects a request payload over 6 MB with RequestTooLargeException (413)', async () => {
+  it('rejects a request payload over 6 MB with RequestEntityTooLargeException (413), the code AWS answers', async () => {
     // Prepare
     const payload = { blob: 'x'.repeat(MAX_REQUEST_BYTES) };
 
@@ -311,7 +311,7 @@ describe('local Lambda service: code, handlers, environment', () => {
     const attempt = service.invoke({ functionName: 'echo', payload });
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'RequestTooLargeException', statusCode: 413 });
+    await expect(attempt).rejects.toMatchObject({ name: 'RequestEntityTooLargeException', statusCode: 413 });
   });
 
   it('takes a request one byte under 6 MiB of UTF-8 and refuses one of exactly 6 MiB, counting bytes, not characters', async () => {
@@ -329,7 +329,7 @@ describe('local Lambda service: code, handlers, environment', () => {
     expect(taken.functionError).toBeUndefined();
     expect((taken.payload as { event: { blob: string } }).event.blob).toBe(under.blob);
     await expect(refused).rejects.toMatchObject({
-      name: 'RequestTooLargeException',
+      name: 'RequestEntityTooLargeException',
       statusCode: 413,
       message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
     });
