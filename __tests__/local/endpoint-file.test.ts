@@ -39,6 +39,12 @@ async function cli(argv: string[], cwd: string): Promise<[ExitCode, string]> {
 
 jest.setTimeout(90_000);
 
+/** The arguments of README's flagless client line (`npx async-api run --input '...'`), quotes removed. */
+function readmeRun(): string[] {
+  const line = /`npx async-api (run --input '[^']*')`/.exec(readFileSync(join(REPO, 'README.md'), 'utf8'))?.[1];
+  return [...line!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
 describe.each([
   ['NONE', 'none'],
   ['AWS_IAM', 'iam'],
@@ -46,6 +52,17 @@ describe.each([
   let cwd: string;
   let test: TestRuntime;
   let published: ReturnType<typeof publishEndpoint>;
+  // A receiver where docs/webhooks.md's `listen --port 8080` would be.
+  const deliveries: IncomingHttpHeaders[] = [];
+  const receiver = createServer((req, res) => {
+    deliveries.push(req.headers);
+    req.resume().on('end', () => res.writeHead(204).end());
+  });
+  // The client runs below are independent (each starts its own execution) and each waits a second or
+  // more for its job, so they all start once the runtime is up and each test awaits its own.
+  const runs = new Map<string, Promise<[ExitCode, string]>>();
+  const run = (key: string) => runs.get(key)!;
+  let webhookArgs: string[] = [];
 
   beforeAll(async () => {
     // A checkout's folder with the runtime's data folder where npm start puts it
@@ -53,8 +70,23 @@ describe.each([
     const dataDir = join(cwd, DEFAULT_LOCAL_DATA_DIR);
     test = await startTestRuntime({ settings: { ...DEFAULT_SETTINGS, API_AUTH: apiAuth }, dataDir });
     published = publishEndpoint(test.runtime, dataDir);
+    receiver.listen(0, '127.0.0.1');
+    await new Promise((resolve) => receiver.once('listening', resolve));
+    const port = (receiver.address() as AddressInfo).port;
+
+    // An environment without endpoint, keys or region, in the checkout's folder
+    for (const job of JOBS)
+      runs.set(job.name, cli(['run', '--job', job.name, '--input', JSON.stringify(job.exampleInput), '--quiet'], cwd));
+    runs.set('readme', cli([...readmeRun(), '--quiet'], cwd));
+    webhookArgs = documentedRun('docs/webhooks.md').map((a) =>
+      a.replace('http://127.0.0.1:8080/', `http://127.0.0.1:${port}/`),
+    );
+    runs.set('webhooks', cli([...webhookArgs, '--quiet'], cwd));
   });
   afterAll(async () => {
+    await Promise.allSettled(runs.values());
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
     published?.remove();
     await test?.close();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
@@ -70,51 +102,27 @@ describe.each([
     });
   });
 
-  it.each(JOBS.map((j) => [j.name, j]))(
+  it.each(JOBS.map((j) => [j.name]))(
     'lets `async-api run --job %s --input <example>` succeed with no flag and no variable',
-    async (name, job) => {
-      // Act: an environment without endpoint, keys or region
-      const run = await cli(['run', '--job', name, '--input', JSON.stringify(job.exampleInput), '--quiet'], cwd);
-
-      // Assess
-      expect(run).toEqual([ExitCode.Succeeded, '']);
+    async (name) => {
+      expect(await run(name)).toEqual([ExitCode.Succeeded, '']);
     },
   );
 
   it("runs README's flagless client line as written", async () => {
-    const line = /`npx async-api (run --input '[^']*')`/.exec(readFileSync(join(REPO, 'README.md'), 'utf8'))?.[1];
-    const args = [...line!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-
-    expect(await cli([...args, '--quiet'], cwd)).toEqual([ExitCode.Succeeded, '']);
+    expect(await run('readme')).toEqual([ExitCode.Succeeded, '']);
   });
 
   it("runs docs/webhooks.md's local command as written: the receiver gets one signed delivery", async () => {
-    // Prepare: a receiver where the doc's `listen --port 8080` would be
-    const deliveries: IncomingHttpHeaders[] = [];
-    const receiver = createServer((req, res) => {
-      deliveries.push(req.headers);
-      req.resume().on('end', () => res.writeHead(204).end());
-    });
-    receiver.listen(0, '127.0.0.1');
-    await new Promise((resolve) => receiver.once('listening', resolve));
-    try {
-      const args = documentedRun('docs/webhooks.md').map((a) =>
-        a.replace('http://127.0.0.1:8080/', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`),
-      );
-      expect(args).toContain('--webhook');
+    // Act
+    const result = await run('webhooks');
+    await test.runtime.webhooks.idle();
 
-      // Act
-      const run = await cli([...args, '--quiet'], cwd);
-      await test.runtime.webhooks.idle();
-
-      // Assess
-      expect(run).toEqual([ExitCode.Succeeded, '']);
-      expect(deliveries).toHaveLength(1);
-      expect(deliveries[0]!['webhook-signature']).toMatch(/^v1,/);
-    } finally {
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
-    }
+    // Assess
+    expect(webhookArgs).toContain('--webhook');
+    expect(result).toEqual([ExitCode.Succeeded, '']);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!['webhook-signature']).toMatch(/^v1,/);
   });
 
   it('is removed by the process that wrote it', () => {
