@@ -71,8 +71,8 @@ export class AwsLimitsError extends Error {
  * `cdktf` and the local runtime all check (unless the app skips validation, as cdktf's own do).
  *
  * The check reads the JSON the stack's synthesizer has just written, so the stack is resolved once
- * per synthesis: a cdktf validation would resolve it a second time, about a sixth of the app's synth
- * (issue 22). A stack that fails is removed from the output, so nothing Terraform could read is left.
+ * per synthesis: a cdktf validation would resolve it a second time (issue 22). A stack that fails is
+ * removed from the output, so nothing Terraform could read is left.
  */
 export function addAwsLimitsValidation(stack: TerraformStack): void {
   const inner = stack.synthesizer;
