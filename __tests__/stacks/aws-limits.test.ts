@@ -11,6 +11,7 @@ import { JOBS } from '../../stacks/jobs';
 import { addAwsLimitsValidation, checkAwsLimits, type TerraformJson } from '../../stacks/validation/aws-limits';
 import { synthesizedStacks } from '../app-synth';
 import { SCAN_ENV } from '../security/fixtures';
+import { tempBuildDir } from './helpers';
 
 type Json = Record<string, any>;
 
@@ -106,7 +107,7 @@ describe('the app as configured', () => {
 describe('addAwsLimitsValidation', () => {
   /** A stack of one function whose timeout is `timeout`, checked as buildApp checks every stack. */
   function synthOneFunction(timeout: number, appProps: { skipValidation?: boolean } = {}) {
-    const outdir = mkdtempSync(join(tmpdir(), 'aws-limits-'));
+    const outdir = tempBuildDir();
     const app = new App({ outdir, ...appProps });
     const stack = new TerraformStack(app, 'one');
     new AwsProvider(stack, 'aws', { region: 'us-east-1' });
@@ -120,32 +121,25 @@ describe('addAwsLimitsValidation', () => {
     });
     addAwsLimitsValidation(stack);
     const file = join(outdir, 'stacks', 'one', 'cdk.tf.json');
-    return { outdir, file, synth: () => app.synth() };
+    return { file, synth: () => app.synth() };
   }
 
   it.each([
     [900, 'written', true],
     [901, 'refused, and its file removed', false],
   ])('a function timeout of %d s: the stack is %s', (timeout, _label, written) => {
-    const { outdir, file, synth } = synthOneFunction(timeout);
-    try {
-      if (written) expect(synth).not.toThrow();
-      else
-        expect(synth).toThrow(/\[one\] aws_lambda_function\.fn \(attribute "timeout"\): 901 is above the maximum 900/);
-      expect(existsSync(file)).toBe(written);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const { file, synth } = synthOneFunction(timeout);
+
+    if (written) expect(synth).not.toThrow();
+    else expect(synth).toThrow(/\[one\] aws_lambda_function\.fn \(attribute "timeout"\): 901 is above the maximum 900/);
+    expect(existsSync(file)).toBe(written);
   });
 
   it("is skipped, as cdktf's own validations are, by an app that skips validation", () => {
-    const { outdir, file, synth } = synthOneFunction(901, { skipValidation: true });
-    try {
-      expect(synth).not.toThrow();
-      expect(existsSync(file)).toBe(true);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    const { file, synth } = synthOneFunction(901, { skipValidation: true });
+
+    expect(synth).not.toThrow();
+    expect(existsSync(file)).toBe(true);
   });
 });
 
