@@ -1,8 +1,8 @@
-import aslValidator from 'asl-validator';
 import { AslTemplateError, renderAsl } from '../../stacks/asl';
 import { renderJobAsl } from '../../stacks/job';
 import { JOBS } from '../../stacks/jobs';
 import { type Definition, walkStates } from './asl-helpers';
+import { validateAsl } from './asl-validator-cached';
 
 describe('renderAsl', () => {
   it('gives a whole-string placeholder the value type and interpolates partial ones as text', () => {
@@ -50,9 +50,9 @@ describe.each(JOBS.map((job) => [job.name, job] as const))('job %s: its ASL file
   const scopes = walkStates(definition);
 
   it('is valid ASL once rendered', () => {
-    const { isValid, errorsText } = aslValidator(definition as never);
+    const { isValid, errorsText } = validateAsl(definition);
 
-    expect(errorsText('\n')).toBe('');
+    expect(errorsText).toBe('');
     expect(isValid).toBe(true);
   });
 
