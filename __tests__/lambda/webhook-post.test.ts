@@ -44,6 +44,9 @@ afterEach(async () => {
 });
 
 /** A receiver that answers one header line every 20 ms for 2 s: never idle, never done in time. */
+/** A header line every DRIP_MS for 100 lines: never idle for long, and done long after the deadline below. */
+const DRIP_MS = 5;
+
 async function drippingReceiver(): Promise<number> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -57,7 +60,7 @@ async function drippingReceiver(): Promise<number> {
         clearInterval(timer);
         socket.end('content-length: 0\r\n\r\n');
       } else socket.write(`x-drip-${lines}: 1\r\n`);
-    }, 20);
+    }, DRIP_MS);
     timers.add(timer);
   });
   cleanups.push(() => {
@@ -160,9 +163,10 @@ describe("createPost's deadline", () => {
     const port = await drippingReceiver();
     const post = createPost({ ...LOCAL, resolve: async () => [] });
 
-    const sent = post(new URL(`http://127.0.0.1:${port}/hook`), { headers: {}, body: '{}', timeoutMs: 150 });
+    // Ten drips before the deadline: a timeout that restarts with each byte would never fire.
+    const sent = post(new URL(`http://127.0.0.1:${port}/hook`), { headers: {}, body: '{}', timeoutMs: 10 * DRIP_MS });
 
-    await expect(sent).rejects.toThrow('no answer within 150 ms');
+    await expect(sent).rejects.toThrow(`no answer within ${10 * DRIP_MS} ms`);
   });
 });
 
