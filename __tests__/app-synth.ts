@@ -9,7 +9,7 @@
  * are the whole key. Outside a jest run (no run folder) nothing is kept.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
@@ -17,6 +17,8 @@ import { readStacks, type StackDocument } from '../security/terraform';
 import { buildApp } from '../stacks/app';
 import { parseConfig } from '../stacks/config';
 import { currentRunFolder } from './temp-folder';
+
+const { writeAside } = require('./write-aside.cjs') as { writeAside(file: string, text: string): void };
 
 /**
  * Every stack of the app synthesized with `env` (stacks/config.ts variables), validated as at deploy.
@@ -34,12 +36,8 @@ export function synthesizedStacks(
   const file = join(folder, 'synthesized-apps', `${key}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackDocument[];
   const stacks = synthesize(env);
-  // Written aside and renamed: a worker synthesizing the same settings at the same time never
-  // reads half a file (both write the same stacks).
-  mkdirSync(join(folder, 'synthesized-apps'), { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(stacks));
-  renameSync(partial, file);
+  // A worker synthesizing the same settings at the same time never reads half a file.
+  writeAside(file, JSON.stringify(stacks));
   return stacks;
 }
 

@@ -14,10 +14,11 @@
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const esbuild = require('esbuild');
 const { runFolderOf } = require('./run-folder.cjs');
+const { writeAside } = require('./write-aside.cjs');
 
 /** @typedef {{ result: import('esbuild').BuildResult, inputs: [string, string][] }} Remembered */
 /** @type {Map<string, Remembered>} */
@@ -71,16 +72,14 @@ function readStored(file) {
   return { result: { ...rest, outputFiles: files }, inputs: stored.inputs };
 }
 
-/** Written aside and renamed: another process never reads half a file. */
+/** Written aside and renamed (./write-aside.cjs): another process never reads half a file. */
 function store(file, /** @type {Remembered} */ { result, inputs }) {
   const outputFiles = result.outputFiles.map((f) => ({
     path: f.path,
     hash: f.hash,
     contents: Buffer.from(f.contents).toString('base64'),
   }));
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify({ result: { ...result, outputFiles }, inputs }));
-  renameSync(partial, file);
+  writeAside(file, JSON.stringify({ result: { ...result, outputFiles }, inputs }));
 }
 
 /** @param {import('esbuild').BuildOptions} options */
@@ -106,10 +105,7 @@ function buildSync(options) {
     return [path, contentDigest(path)];
   });
   builds.set(key, { result, inputs });
-  if (file) {
-    mkdirSync(folder, { recursive: true });
-    store(file, { result, inputs });
-  }
+  if (file) store(file, { result, inputs });
   return result;
 }
 

@@ -9,9 +9,11 @@
  * new version of asl-validator does too. Nothing else is read from the folder.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import aslValidator from 'asl-validator';
+
+const { writeAside } = require('../write-aside.cjs') as { writeAside(file: string, text: string): void };
 
 /** What a test reads of asl-validator's answer. */
 export interface AslVerdict {
@@ -47,10 +49,7 @@ export function validateAsl(
   }
   const result = validate(JSON.parse(text) as object);
   const verdict: AslVerdict = { isValid: result.isValid, errorsText: result.errorsText('\n') };
-  mkdirSync(folder, { recursive: true });
-  // Written aside and renamed: a worker reading at the same time never sees half a file.
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(verdict));
-  renameSync(partial, file);
+  // A worker reading at the same time never sees half a file.
+  writeAside(file, JSON.stringify(verdict));
   return verdict;
 }
