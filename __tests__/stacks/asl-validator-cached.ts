@@ -1,8 +1,8 @@
 /**
  * asl-validator's verdict on a definition, remembered between runs by the definition's content.
  *
- * asl-validator compiles its fifteen JSON schemas with Ajv on every call: 200-300 ms of CPU per job,
- * most of `asl.test.ts` and about a tenth of the unit tests' inner loop (`node --cpu-prof`, issue 22).
+ * asl-validator compiles its fifteen JSON schemas with Ajv on every call: most of `asl.test.ts`'s time
+ * and the largest single cost in the unit tests' inner loop (`node --cpu-prof`, issue 22).
  * Its verdict depends only on the definition and on asl-validator itself, so it is kept in the
  * checkout (`.build/asl-validator/`, git-ignored, as jest's own cache) under a digest of both: an
  * edit to an ASL file, or to what renders it, gives another digest and the validator runs again; a
