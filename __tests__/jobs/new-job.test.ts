@@ -103,15 +103,15 @@ describe('npm run new-job, in a temporary copy', () => {
     ]);
   });
 
-  it.each([
-    [NAME, /^new-job: refused: a job named "word-count-e2e" exists already \(stacks\/jobs\.ts\)\n$/],
-    ['Not_Valid', /^new-job: refused: "Not_Valid" is not a valid job name: .*URL path segment\)\n$/],
-    [MAIN.name, /^new-job: refused: a job named ".*" exists already/],
-  ])('refuses %s with one line and exit code 1, writing nothing', (name, expected) => {
-    const again = newJob(copy, name);
+  // Each reason for a refusal is checked in-process (__tests__/scripts/new-job.test.ts); here, the
+  // command's contract once, with the registry the scaffold has just updated.
+  it('refuses the job it has just written with one line and exit code 1, writing nothing', () => {
+    const again = newJob(copy, NAME);
 
     expect(again.status).toBe(1);
-    expect(again.stderr).toMatch(expected);
+    expect(again.stderr).toMatch(
+      /^new-job: refused: a job named "word-count-e2e" exists already \(stacks\/jobs\.ts\)\n$/,
+    );
     expect(again.stdout).toBe('');
   });
 
