@@ -106,8 +106,13 @@ describe('npm run new-job, in a temporary copy', () => {
   // Each reason for a refusal is checked in-process (__tests__/scripts/new-job.test.ts); here, the
   // command's contract once, with the registry the scaffold has just updated.
   it('refuses the job it has just written with one line and exit code 1, writing nothing', () => {
+    const registry = readFileSync(join(copy, 'stacks', 'jobs.ts'), 'utf8');
+    const handler = readFileSync(join(copy, 'lambda-src', NAME, 'handler.ts'), 'utf8');
+
     const again = newJob(copy, NAME);
 
+    expect(readFileSync(join(copy, 'stacks', 'jobs.ts'), 'utf8')).toBe(registry);
+    expect(readFileSync(join(copy, 'lambda-src', NAME, 'handler.ts'), 'utf8')).toBe(handler);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(
       /^new-job: refused: a job named "word-count-e2e" exists already \(stacks\/jobs\.ts\)\n$/,
