@@ -14,6 +14,9 @@ import { type Figure, formatValue } from './report';
 /** A relative change above this (either way) is reported. */
 export const MOVE_THRESHOLD = 0.2;
 
+/** Two runs whose CPU probes differ by more than this were measured on a different machine of the moment. */
+export const PROBE_THRESHOLD = 0.1;
+
 /** The parts of a recorded run the comparison reads (bench/results/*.json). */
 export interface RecordedRun {
   readonly date: string;
@@ -107,9 +110,35 @@ export function movesSincePrevious(dir: string, current: RecordedRun): string {
   const previous = previousRun(dir, current);
   if (!previous) return 'No earlier run on this machine with these settings in bench/results to compare with.';
   const commit = previous.machine.git?.commit.slice(0, 12) ?? 'unknown commit';
-  return formatMoves(
+  const moves = formatMoves(
     compareRuns(previous.figures, current.figures),
     `the previous run on this machine (${previous.date.slice(0, 16)} UTC, ${commit})`,
+  );
+  const probe = probeNote(previous.machine.cpuProbe, current.machine.cpuProbe);
+  return probe === undefined ? moves : `${moves}\n\n${probe}`;
+}
+
+/** A run's CPU probe: the mean of its start and end readings (the start alone when it has no end). */
+function probeMs(probe: NonNullable<MachineInfo['cpuProbe']>): number {
+  return probe.endMs === undefined ? probe.startMs : (probe.startMs + probe.endMs) / 2;
+}
+
+/**
+ * How the machine itself compared in the two runs, read from their CPU probes (bench/machine.ts):
+ * undefined when either run has none. Over {@link PROBE_THRESHOLD} apart, it says that the machine,
+ * not the code, may explain a move of that size, and how to measure without it.
+ */
+export function probeNote(before: MachineInfo['cpuProbe'], after: MachineInfo['cpuProbe']): string | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  const [then, now] = [probeMs(before), probeMs(after)];
+  const change = (now - then) / then;
+  const readings = `CPU probe ${now.toFixed(0)} ms against ${then.toFixed(0)} ms`;
+  if (Math.abs(change) <= PROBE_THRESHOLD)
+    return `The machine ran at the same speed as in that run (${readings}, within ${PROBE_THRESHOLD * 100} %).`;
+  const pct = Math.round(Math.abs(change) * 100);
+  return (
+    `The machine itself ran ${pct} % ${change > 0 ? 'slower' : 'faster'} than in that run (${readings}): ` +
+    'a move of that size may be the machine, not the code. `--baseline <commit>` measures both back to back.'
   );
 }
 

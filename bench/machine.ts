@@ -1,9 +1,11 @@
 /**
  * Describes the machine a bench ran on, so figures can be compared (and doubted) later: CPU, cores,
- * memory, OS, Node.js, load when the run started, the commit measured, and whether a `terraform`
- * binary was on PATH (`cdktf synth` runs `terraform version` when there is one).
+ * memory, OS, Node.js, load when the run started, how long a fixed piece of CPU work took at its start
+ * and end, the commit measured, and whether a `terraform` binary was on PATH (`cdktf synth` runs
+ * `terraform version` when there is one).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import * as os from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -17,6 +19,11 @@ export interface MachineInfo {
   readonly node: string;
   /** 1-, 5- and 15-minute load averages at the start (other work on a shared machine skews timings). */
   readonly loadAverage: readonly number[];
+  /**
+   * {@link probeCpuMs} when the run started and when it ended. A shared machine's speed drifts with its
+   * neighbours' work, which the load average does not show; absent in runs recorded before it existed.
+   */
+  readonly cpuProbe?: { readonly startMs: number; readonly endMs?: number };
   /** Path and version of `terraform` on PATH, or null. */
   readonly terraform: { readonly path: string; readonly version: string | null } | null;
   /** Commit measured and whether the work tree had changes; null outside a git checkout. */
@@ -33,6 +40,7 @@ export function describeMachine(repoRoot: string, path: string | undefined): Mac
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    cpuProbe: { startMs: probeCpuMs() },
     terraform: findTerraform(path),
     git: gitState(repoRoot),
   };
@@ -41,7 +49,31 @@ export function describeMachine(repoRoot: string, path: string | undefined): Mac
 /** One line for the report header. */
 export function machineLine(m: MachineInfo): string {
   const tf = m.terraform ? `terraform ${m.terraform.version ?? '?'} on PATH` : 'no terraform on PATH';
-  return `${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryGb} GB, ${m.os}, Node ${m.node}, load ${m.loadAverage.join('/')} at start, ${tf}`;
+  const probe = m.cpuProbe
+    ? `, CPU probe ${m.cpuProbe.startMs} ms at start${m.cpuProbe.endMs === undefined ? '' : ` and ${m.cpuProbe.endMs} ms at end`}`
+    : '';
+  return `${m.cpuModel}, ${m.cores} cores, ${m.totalMemoryGb} GB, ${m.os}, Node ${m.node}, load ${m.loadAverage.join('/')} at start${probe}, ${tf}`;
+}
+
+/** A fixed buffer for {@link probeCpuMs}'s hashing (4 MiB). */
+const PROBE_BUFFER = Buffer.alloc(4 * 1024 * 1024, 7);
+
+/**
+ * Milliseconds a fixed piece of CPU work takes in this process: an integer loop and a SHA-256 of
+ * 4 MiB, the median of `repeats` (each a few tens of milliseconds). Lower is faster. It moves when the machine does, not when the code does, so two runs whose probes differ
+ * were not measured on the same machine of the moment.
+ */
+export function probeCpuMs(repeats = 5): number {
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const started = performance.now();
+    let x = 0;
+    for (let i = 0; i < 20_000_000; i++) x = (x + i * 7) % 1_000_003;
+    createHash('sha256').update(PROBE_BUFFER).update(String(x)).digest();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)]!);
 }
 
 function findTerraform(path: string | undefined): MachineInfo['terraform'] {

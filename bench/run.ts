@@ -36,7 +36,7 @@ import {
 import { type BenchContext, benchEnvironment, type GroupResult } from './context';
 import { benchDashboard } from './dashboard';
 import { benchJobApi } from './job-api';
-import { describeMachine, type MachineInfo, machineLine } from './machine';
+import { describeMachine, type MachineInfo, machineLine, probeCpuMs } from './machine';
 import { type Figure, formatTable, passes, replaceMarkedBlock } from './report';
 import { benchColdStarts, benchRuntime } from './runtime';
 import { benchStore } from './store';
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     date: date.toISOString(),
     durationSeconds,
-    machine,
+    machine: { ...machine, cpuProbe: { startMs: machine.cpuProbe?.startMs ?? probeCpuMs(), endMs: probeCpuMs() } },
     settings: { ...settings },
     memoryMethod: MEMORY_METHOD,
     figures,

@@ -6,8 +6,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareRuns, formatMoves, previousRun, type RecordedRun } from '../../bench/compare';
-import type { MachineInfo } from '../../bench/machine';
+import {
+  compareRuns,
+  formatMoves,
+  movesSincePrevious,
+  previousRun,
+  probeNote,
+  type RecordedRun,
+} from '../../bench/compare';
+import { type MachineInfo, machineLine, probeCpuMs } from '../../bench/machine';
 import type { Figure } from '../../bench/report';
 
 const figure = (id: string, value: number | null, target?: Figure['target']): Figure => ({
@@ -106,5 +113,61 @@ describe('previousRun', () => {
 
   it('finds nothing in a folder that does not exist', () => {
     expect(previousRun(join(dir, 'missing'), run('2026-12-05T10:00:00.000Z'))).toBeUndefined();
+  });
+});
+
+describe('the CPU probe: the machine of the moment, beside the code', () => {
+  it('is a positive number of milliseconds of fixed work', () => {
+    const ms = probeCpuMs(1);
+    expect(Number.isInteger(ms)).toBe(true);
+    expect(ms).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      { startMs: 100 },
+      { startMs: 110 },
+      /^The machine ran at the same speed as in that run \(CPU probe 110 ms against 100 ms, within 10 %\)\.$/,
+    ],
+    [
+      { startMs: 100 },
+      { startMs: 111 },
+      /^The machine itself ran 11 % slower than in that run \(CPU probe 111 ms against 100 ms\): a move of that size may be the machine, not the code\. `--baseline <commit>`/,
+    ],
+    [
+      { startMs: 100, endMs: 140 },
+      { startMs: 90, endMs: 90 },
+      /^The machine itself ran 25 % faster than in that run \(CPU probe 90 ms against 120 ms\)/,
+    ],
+  ])('compares %j with %j by the mean of start and end, flagged just past 10 %', (before, after, expected) => {
+    expect(probeNote(before, after)).toMatch(expected);
+  });
+
+  it('says nothing when either run has no probe (runs recorded before it existed)', () => {
+    expect(probeNote(undefined, { startMs: 100 })).toBeUndefined();
+    expect(probeNote({ startMs: 100 }, undefined)).toBeUndefined();
+  });
+
+  it('is in the header, and after the moves when the previous run has one too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-probe-'));
+    try {
+      const slow = { ...MACHINE, cpuProbe: { startMs: 150, endMs: 150 } } as MachineInfo;
+      writeFileSync(join(dir, '2026-12-01T10-00-00-000Z.json'), JSON.stringify(run('2026-12-01T10:00:00.000Z')));
+      const text = movesSincePrevious(dir, run('2026-12-05T10:00:00.000Z', { machine: slow }));
+      expect(text).not.toMatch(/CPU probe/); // the previous run has none
+
+      writeFileSync(
+        join(dir, '2026-12-02T10-00-00-000Z.json'),
+        JSON.stringify(
+          run('2026-12-02T10:00:00.000Z', { machine: { ...MACHINE, cpuProbe: { startMs: 100 } } as MachineInfo }),
+        ),
+      );
+      expect(movesSincePrevious(dir, run('2026-12-05T10:00:00.000Z', { machine: slow }))).toMatch(
+        /No figure moved by more than 20 % \(1 compared\)\.\n\nThe machine itself ran 50 % slower/,
+      );
+      expect(machineLine(slow)).toMatch(/, CPU probe 150 ms at start and 150 ms at end, /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
