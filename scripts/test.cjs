@@ -13,7 +13,7 @@
 'use strict';
 require('./require-node.cjs');
 const { spawn } = require('node:child_process');
-const { availableParallelism } = require('node:os');
+const { availableParallelism, totalmem } = require('node:os');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -35,17 +35,41 @@ const WHOLE_RUN_WORKER_MEMORY = '1GB';
 /** Heap, in MB, from which a worker of the whole suite collects its garbage after a file: 3/4 of its limit. */
 const WHOLE_RUN_COLLECT_AT_MB = '768';
 
+/** Workers beyond the cores for the whole suite: see {@link workerCount}. */
+const WHOLE_RUN_EXTRA_WORKERS = 2;
+/** Memory a worker of the whole suite is budgeted: its 1 GB limit plus what the run's other processes use. */
+const WHOLE_RUN_MEMORY_PER_WORKER = 1.5 * 1024 ** 3;
+
 /**
- * jest's arguments: the caller's, plus one worker per core unless they chose (-w, --maxWorkers,
+ * Workers for a run with these arguments. A run of only some files (any argument that is not a flag,
+ * such as a folder) gets one per core: the unit suites keep both cores busy, and each extra worker
+ * loads cdktf and our stacks again (the inner loop took longer with more). The whole suite gets
+ * {@link WHOLE_RUN_EXTRA_WORKERS} more, as the machine's memory allows: many of its files wait on a
+ * timer, a socket or a child process, and a worker waiting leaves its core idle. Timed with
+ * `/usr/bin/time npm test -- --maxWorkers=N`, alternating N, on the 2-core machine of docs/bench.md.
+ * @param {readonly string[]} args
+ * @param {number} cores
+ * @param {number} memoryBytes
+ * @returns {number}
+ */
+function workerCount(args, cores, memoryBytes) {
+  if (args.some((arg) => !arg.startsWith('-'))) return cores;
+  const affordable = Math.floor(memoryBytes / WHOLE_RUN_MEMORY_PER_WORKER);
+  return Math.max(cores, Math.min(cores + WHOLE_RUN_EXTRA_WORKERS, affordable));
+}
+
+/**
+ * jest's arguments: the caller's, plus {@link workerCount} workers unless they chose (-w, --maxWorkers,
  * -i, --runInBand, --watch), and {@link WHOLE_RUN_WORKER_MEMORY} unless they chose a limit.
  * @param {readonly string[]} args
  * @param {number} cores
+ * @param {number} [memoryBytes] the machine's memory
  * @returns {string[]}
  */
-function jestArgs(args, cores) {
+function jestArgs(args, cores, memoryBytes = totalmem()) {
   const chosen = args.some((arg) => /^(-w|-i|--maxWorkers|--runInBand|--watch(All)?)(=|$)/.test(arg));
   return [
-    ...(chosen ? [] : [`--maxWorkers=${cores}`]),
+    ...(chosen ? [] : [`--maxWorkers=${workerCount(args, cores, memoryBytes)}`]),
     ...(choseMemoryLimit(args) ? [] : [`--workerIdleMemoryLimit=${WHOLE_RUN_WORKER_MEMORY}`]),
     ...args,
   ];

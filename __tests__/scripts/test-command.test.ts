@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const { jestArgs, jestEnv, TYPE_CHECKS } = require('../../scripts/test.cjs') as {
-  jestArgs(args: readonly string[], cores: number): string[];
+  jestArgs(args: readonly string[], cores: number, memoryBytes?: number): string[];
   jestEnv(args: readonly string[], env: Record<string, string | undefined>): Record<string, string | undefined>;
   TYPE_CHECKS: readonly (readonly string[])[];
 };
@@ -16,22 +16,38 @@ const { jestArgs, jestEnv, TYPE_CHECKS } = require('../../scripts/test.cjs') as 
 const ROOT = join(__dirname, '..', '..');
 
 describe('the arguments jest gets', () => {
-  it('uses every core and keeps workers up to 1 GB when the caller chose neither', () => {
-    expect(jestArgs([], 2)).toEqual(['--maxWorkers=2', '--workerIdleMemoryLimit=1GB']);
-    expect(jestArgs(['__tests__/stacks', '--watchman'], 4)).toEqual([
+  const GB = 1024 ** 3;
+
+  it('gives the whole suite two workers beyond the cores, and a run of some files one per core', () => {
+    expect(jestArgs([], 2, 24 * GB)).toEqual(['--maxWorkers=4', '--workerIdleMemoryLimit=1GB']);
+    expect(jestArgs(['--json', '--outputFile=/tmp/x.json'], 2, 24 * GB)[0]).toBe('--maxWorkers=4');
+    expect(jestArgs(['__tests__/stacks', '--watchman'], 4, 24 * GB)).toEqual([
       '--maxWorkers=4',
       '--workerIdleMemoryLimit=1GB',
       '__tests__/stacks',
       '--watchman',
     ]);
+    // A flag's separate value counts as a file pattern: the cautious side, one worker per core.
+    expect(jestArgs(['-t', 'webhook'], 2, 24 * GB)[0]).toBe('--maxWorkers=2');
   });
 
-  it.each([['--workerIdleMemoryLimit=100MB'], ['--workerIdleMemoryLimit', '0.5']])(
-    "keeps the caller's worker memory limit (%s)",
-    (...args) => {
-      expect(jestArgs(args, 2)).toEqual(['--maxWorkers=2', ...args]);
-    },
-  );
+  it.each([
+    [4, 4],
+    [7.49, 4],
+    [7.5, 5],
+    [8.99, 5],
+    [9, 6],
+    [64, 6],
+  ])('budgets 1.5 GB a worker: %d GB on 4 cores gives %d workers (never fewer than the cores)', (gb, workers) => {
+    expect(jestArgs([], 4, gb * GB)[0]).toBe(`--maxWorkers=${workers}`);
+  });
+
+  it.each([
+    [['--workerIdleMemoryLimit=100MB'], 4],
+    [['--workerIdleMemoryLimit', '0.5'], 2],
+  ])("keeps the caller's worker memory limit (%j)", (args, workers) => {
+    expect(jestArgs(args, 2, 24 * GB)).toEqual([`--maxWorkers=${workers}`, ...args]);
+  });
 
   it.each([
     ['-i'],
