@@ -4,7 +4,7 @@
  * while jest runs, instead of before it. On a 2-core machine the two tsc passes took 16 s of one core
  * before jest started (cold cache), and jest alone, in band by default there (cores - 1 workers),
  * left the other core idle whenever a test waited on a process or a socket (issue 22). Both cores
- * now work from the start: jest gets one worker per core unless told otherwise.
+ * now work from the start: jest gets {@link workerCount} workers unless told otherwise.
  *
  * Arguments go to jest (`npm test -- __tests__/stacks`). The exit code is non-zero when jest or
  * either tsc pass fails; tsc's errors are printed after jest's output, under a heading, so the two
