@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -80,7 +79,7 @@ describe('the app as configured', () => {
 
   it('fails to synthesize with a value AWS would refuse, naming the resource, the attribute and the limit', () => {
     // Prepare
-    const outdir = mkdtempSync(join(tmpdir(), 'aws-limits-'));
+    const outdir = tempBuildDir();
     const app = new App({ outdir });
     buildApp(app, parseConfig({ TF_STATE_BUCKET: 'test-state' }), { buildDir: join(outdir, 'bundles') });
     const stack = app.node.findChild('async-api-dev') as TerraformStack;
@@ -90,17 +89,13 @@ describe('the app as configured', () => {
     fn.addOverride('timeout', 901);
 
     // Act / Assess
-    try {
-      expect(() => app.synth()).toThrow(
-        new RegExp(
-          `\\[async-api-dev\\] aws_lambda_function\\.${fn.friendlyUniqueId} \\(attribute "timeout"\\): 901 is above the maximum 900 \\(Lambda quotas`,
-        ),
-      );
-      // Nothing Terraform could read is left of the stack that failed.
-      expect(existsSync(join(outdir, 'stacks', 'async-api-dev', 'cdk.tf.json'))).toBe(false);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    expect(() => app.synth()).toThrow(
+      new RegExp(
+        `\\[async-api-dev\\] aws_lambda_function\\.${fn.friendlyUniqueId} \\(attribute "timeout"\\): 901 is above the maximum 900 \\(Lambda quotas`,
+      ),
+    );
+    // Nothing Terraform could read is left of the stack that failed.
+    expect(existsSync(join(outdir, 'stacks', 'async-api-dev', 'cdk.tf.json'))).toBe(false);
   });
 });
 
