@@ -60,8 +60,9 @@ const PROBE_BUFFER = Buffer.alloc(4 * 1024 * 1024, 7);
 
 /**
  * Milliseconds a fixed piece of CPU work takes in this process: an integer loop and a SHA-256 of
- * 4 MiB, the median of `repeats` (each a few tens of milliseconds). Lower is faster. It moves when the machine does, not when the code does, so two runs whose probes differ
- * were not measured on the same machine of the moment.
+ * 4 MiB, the median of `repeats` (each a few tens of milliseconds). Lower is faster. It moves when
+ * the machine does, not when the code does, so two runs whose probes differ were not measured on the
+ * same machine of the moment.
  */
 export function probeCpuMs(repeats = 5): number {
   const times: number[] = [];

@@ -116,7 +116,8 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     date: date.toISOString(),
     durationSeconds,
-    machine: { ...machine, cpuProbe: { startMs: machine.cpuProbe?.startMs ?? probeCpuMs(), endMs: probeCpuMs() } },
+    // describeMachine took the start reading; the end one is taken now that every group has run.
+    machine: { ...machine, cpuProbe: { startMs: machine.cpuProbe!.startMs, endMs: probeCpuMs() } },
     settings: { ...settings },
     memoryMethod: MEMORY_METHOD,
     figures,
