@@ -7,6 +7,8 @@ require('./scripts/require-node.cjs'); // `npx jest` on an older Node.js stops h
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // jest's runtime, reading each file of node_modules once per worker instead of once per test file.
+  runtime: '<rootDir>/__tests__/runtime.cjs',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
