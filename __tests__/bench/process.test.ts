@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { measureCommand } from '../../bench/process';
+import { waitUntil } from '../wait';
 
 // Memory figures come from /proc; elsewhere they are null by design.
 const linux = existsSync('/proc/self/status') ? describe : describe.skip;
@@ -43,4 +44,40 @@ linux('measureCommand', () => {
     expect(m.exitCode).toBeNull();
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('at its timeout kills the processes started since the tree was last walked', async () => {
+    // Prepare: a command that starts a long-lived child after the only walk before the timeout
+    const script = `setTimeout(() => {
+        const c = require('node:child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+        console.log('child ' + c.pid);
+      }, 100); setTimeout(() => {}, 60000);`;
+
+    // Act
+    const m = await measureCommand(process.execPath, ['-e', script], {
+      cwd: process.cwd(),
+      env: process.env,
+      treeMs: 60_000,
+      timeoutMs: 1000,
+    });
+
+    // Assess: the child was killed with its parent, not left running
+    const pid = Number(/child (\d+)/.exec(m.outputTail)?.[1]);
+    try {
+      expect(m.exitCode).toBeNull();
+      expect(pid).toBeGreaterThan(0);
+      await waitUntil(() => !alive(pid), `child ${pid} to be gone`, 5000);
+    } finally {
+      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 15_000);
 });
+
+/** Whether `pid` is running: a zombie (killed, not yet reaped by its new parent) is not. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
