@@ -15,6 +15,7 @@ require('./require-node.cjs');
 const { spawn } = require('node:child_process');
 const { availableParallelism, totalmem } = require('node:os');
 const { join } = require('node:path');
+const { OPTIMIZE_VARIABLE } = require('./jest-workers.cjs');
 
 const ROOT = join(__dirname, '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -53,7 +54,7 @@ const WHOLE_RUN_MEMORY_PER_WORKER = 1.5 * 1024 ** 3;
  * @returns {number}
  */
 function workerCount(args, cores, memoryBytes) {
-  if (args.some((arg) => !arg.startsWith('-'))) return cores;
+  if (someFiles(args)) return cores;
   const affordable = Math.floor(memoryBytes / WHOLE_RUN_MEMORY_PER_WORKER);
   return Math.max(cores, Math.min(cores + WHOLE_RUN_EXTRA_WORKERS, affordable));
 }
@@ -75,6 +76,11 @@ function jestArgs(args, cores, memoryBytes = totalmem()) {
   ];
 }
 
+/** Whether the run is of some files (an argument that is not a flag, such as a folder), not the whole suite. @param {readonly string[]} args */
+function someFiles(args) {
+  return args.some((arg) => !arg.startsWith('-'));
+}
+
 /** Whether the caller set jest's worker memory limit. @param {readonly string[]} args */
 function choseMemoryLimit(args) {
   return args.some((arg) => /^--workerIdleMemoryLimit(=|$)/.test(arg));
@@ -82,13 +88,18 @@ function choseMemoryLimit(args) {
 
 /**
  * jest's environment: the caller's, and with {@link WHOLE_RUN_WORKER_MEMORY} (no limit of the caller's)
- * the heap its workers collect from, `ASYNC_API_JEST_COLLECT_AT_MB` (__tests__/worker-memory.ts).
+ * the heap its workers collect from, `ASYNC_API_JEST_COLLECT_AT_MB` (__tests__/worker-memory.ts). For
+ * the whole suite, workers that keep V8's optimizing compilers (./jest-workers.cjs).
  * @param {readonly string[]} args
  * @param {Readonly<Record<string, string | undefined>>} env
  * @returns {Record<string, string | undefined>}
  */
 function jestEnv(args, env) {
-  return choseMemoryLimit(args) ? { ...env } : { ...env, ASYNC_API_JEST_COLLECT_AT_MB: WHOLE_RUN_COLLECT_AT_MB };
+  return {
+    ...env,
+    ...(choseMemoryLimit(args) ? {} : { ASYNC_API_JEST_COLLECT_AT_MB: WHOLE_RUN_COLLECT_AT_MB }),
+    ...(someFiles(args) ? {} : { [OPTIMIZE_VARIABLE]: '1' }),
+  };
 }
 
 /** Runs `node <script> <args>` in the root; resolves to its exit code and, if piped, its output. */

@@ -62,8 +62,18 @@ describe('the arguments jest gets', () => {
   });
 
   it("has workers collect from 768 MB with the whole run's 1 GB limit, and leaves a caller's limit to jest.config.js's", () => {
-    expect(jestEnv([], { PATH: '/bin' })).toEqual({ PATH: '/bin', ASYNC_API_JEST_COLLECT_AT_MB: '768' });
-    expect(jestEnv(['--workerIdleMemoryLimit=200MB'], { PATH: '/bin' })).toEqual({ PATH: '/bin' });
+    expect(jestEnv(['__tests__/stacks'], { PATH: '/bin' })).toEqual({
+      PATH: '/bin',
+      ASYNC_API_JEST_COLLECT_AT_MB: '768',
+    });
+    expect(jestEnv(['__tests__/stacks', '--workerIdleMemoryLimit=200MB'], { PATH: '/bin' })).toEqual({ PATH: '/bin' });
+  });
+
+  it("keeps V8's optimizing compilers for the whole suite's workers only (scripts/jest-workers.cjs)", () => {
+    expect(jestEnv([], {})).toMatchObject({ ASYNC_API_JEST_OPTIMIZE: '1' });
+    expect(jestEnv(['--ci', '--silent'], {})).toMatchObject({ ASYNC_API_JEST_OPTIMIZE: '1' });
+    expect(jestEnv(['__tests__/stacks'], {})).not.toHaveProperty('ASYNC_API_JEST_OPTIMIZE');
+    expect(jestEnv(['--ci', 'naming'], {})).not.toHaveProperty('ASYNC_API_JEST_OPTIMIZE');
   });
 
   it('is what npm test runs, and it checks every tsconfig of the project', () => {
@@ -85,7 +95,7 @@ describe('a run', () => {
   function project(): string {
     mkdirSync(join(work, 'scripts'));
     mkdirSync(join(work, 'local', 'dashboard', 'ui'), { recursive: true });
-    for (const file of ['test.cjs', 'require-node.cjs'])
+    for (const file of ['test.cjs', 'require-node.cjs', 'jest-workers.cjs'])
       cpSync(join(ROOT, 'scripts', file), join(work, 'scripts', file));
     symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
     writeFileSync(join(work, 'a.ts'), 'export const n: number = 1;\n');
