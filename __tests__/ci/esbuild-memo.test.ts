@@ -3,7 +3,7 @@
  * its bundles remembered across test files. A remembered bundle must never hide an edit.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, buildSync } from 'esbuild';
@@ -66,9 +66,10 @@ describe("tests' esbuild across the processes of a run", () => {
   }
 
   it("answers a new worker from the run folder with another's bundle, and builds again after an edit", () => {
-    // Prepare
-    const entry = join(work, 'entry.ts');
-    const dependency = join(work, 'message.ts');
+    // Prepare: the sources in a folder of their own (a file added beside an input is a change)
+    mkdirSync(join(work, 'src'));
+    const entry = join(work, 'src', 'entry.ts');
+    const dependency = join(work, 'src', 'message.ts');
     writeFileSync(entry, "export { message } from './message';\n");
     writeFileSync(dependency, "export const message = 'first';\n");
     const runFolder = join(work, 'run');
@@ -93,5 +94,86 @@ describe("tests' esbuild across the processes of a run", () => {
     expect(again).toBe(marked);
     expect(edited).toContain('"second"');
     expect(edited).not.toContain('read from the run folder');
+  });
+});
+
+describe("tests' esbuild across runs, for the checkout's own entries", () => {
+  const root = join(__dirname, '..', '..');
+
+  /** A checkout of one handler: the memo and what it loads, the project's files, node_modules linked. */
+  function checkout(): string {
+    const dir = join(work, 'checkout');
+    mkdirSync(join(dir, '__tests__'), { recursive: true });
+    for (const file of ['esbuild-memo.cjs', 'run-folder.cjs', 'write-aside.cjs'])
+      cpSync(join(root, '__tests__', file), join(dir, '__tests__', file));
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), '{ "name": "checkout" }\n');
+    writeFileSync(join(dir, 'package-lock.json'), '{}\n');
+    writeFileSync(join(dir, 'tsconfig.json'), '{}\n');
+    mkdirSync(join(dir, 'handler', 'message'), { recursive: true });
+    writeFileSync(join(dir, 'handler', 'entry.ts'), "export { message } from './message';\n");
+    writeFileSync(join(dir, 'handler', 'message', 'index.ts'), "export const message = 'first';\n");
+    return dir;
+  }
+
+  /** Builds the handler in a fresh Node.js process outside any jest run; the bundle's text. */
+  function build(dir: string): string {
+    const script = `
+      const { buildSync } = require(${JSON.stringify(join(dir, '__tests__', 'esbuild-memo.cjs'))});
+      const result = buildSync({ entryPoints: [${JSON.stringify(join(dir, 'handler', 'entry.ts'))}], bundle: true,
+        write: false, metafile: true, format: 'cjs', logLevel: 'silent' });
+      process.stdout.write(result.outputFiles[0].text);`;
+    const env = { ...process.env };
+    delete env['ASYNC_API_JEST_TEMP_STATE'];
+    return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
+  }
+
+  /** Marks the one kept build: a process that reads it instead of building shows the mark. */
+  function mark(dir: string): string {
+    const store = join(dir, '.build', 'esbuild-builds');
+    const files = readdirSync(store);
+    expect(files).toHaveLength(1);
+    const file = join(store, files[0]!);
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    const marked = `${Buffer.from(record.result.outputFiles[0].contents, 'base64').toString('utf8')}// kept\n`;
+    record.result.outputFiles[0].contents = Buffer.from(marked).toString('base64');
+    writeFileSync(file, JSON.stringify(record));
+    return marked;
+  }
+
+  it('keeps the bundle in .build/esbuild-builds for the next run, one file per build options', () => {
+    const dir = checkout();
+    const first = build(dir);
+    const marked = mark(dir);
+
+    expect(first).toContain('"first"');
+    expect(build(dir)).toBe(marked);
+  });
+
+  const write = (path: string[], text: string) => (dir: string) => writeFileSync(join(dir, ...path), text);
+  it.each([
+    [
+      'a file added beside an import, which the import now resolves to',
+      write(['handler', 'message.ts'], "export const message = 'beside';\n"),
+      'beside',
+    ],
+    ['package.json', write(['package.json'], '{ "name": "checkout", "type": "commonjs" }\n'), 'first'],
+    ['package-lock.json', write(['package-lock.json'], '{ "lockfileVersion": 3 }\n'), 'first'],
+    ['tsconfig.json', write(['tsconfig.json'], '{ "compilerOptions": {} }\n'), 'first'],
+    [
+      'a file the bundle read',
+      write(['handler', 'message', 'index.ts'], "export const message = 'edited';\n"),
+      'edited',
+    ],
+  ])('builds again after a change to %s', (_label, change, message) => {
+    const dir = checkout();
+    build(dir);
+    mark(dir);
+
+    change(dir);
+    const again = build(dir);
+
+    expect(again).not.toContain('// kept');
+    expect(again).toContain(`"${message}"`);
   });
 });
