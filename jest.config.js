@@ -5,7 +5,7 @@
 require('./scripts/require-node.cjs'); // `npx jest` on an older Node.js stops here with one line
 const { workerFlags } = require('./scripts/jest-workers.cjs');
 
-// The workers of a run of some files stop at V8's baseline compiler; the whole suite's keep every tier
+// jest's workers stop at V8's baseline compiler, except those of the whole suite run by `npm test`
 // (scripts/jest-workers.cjs). jest forks its workers with this process's Node.js flags.
 process.execArgv.push(...workerFlags(process.env, process.execArgv));
 

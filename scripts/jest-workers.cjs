@@ -4,11 +4,10 @@
  *
  * A worker of a short run, such as the unit suites of the inner loop, lives a few seconds: V8's
  * optimizing compilers (Maglev, TurboFan) spend CPU on background threads compiling functions that
- * run a few more times, and on two cores that CPU is taken from the other worker. Such a run's
- * workers stop at the baseline tier (`--max-opt=1`: the Ignition interpreter and Sparkplug). The
- * whole suite keeps every tier: its runtime and HTTP tests run long enough to gain from them, and
- * `npm test` (scripts/test.cjs) says so with {@link OPTIMIZE_VARIABLE}. Measured in issue 22's
- * closing note; docs/testing.md.
+ * run a few more times, and on two cores that CPU is taken from the other worker. So workers stop at
+ * the baseline tier (`--max-opt=1`: the Ignition interpreter and Sparkplug), except when `npm test`
+ * runs the whole suite (scripts/test.cjs sets {@link OPTIMIZE_VARIABLE}): its runtime and HTTP tests
+ * run long enough to gain from every tier. Measured in issue 22's closing note; docs/testing.md.
  */
 'use strict';
 
