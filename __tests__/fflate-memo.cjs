@@ -82,11 +82,11 @@ function remembered(key, store = STORE) {
 let pruned = false;
 
 /** Keeps a copy of `zip` under `key`, in the process and in {@link STORE}; returns another. */
-function remember(key, zip, store = STORE, now = Date.now()) {
+function remember(key, zip, store = STORE) {
   zips.set(key, new Uint8Array(zip));
   if (!pruned) {
     pruned = true;
-    removeOld(store, now);
+    removeOld(store, Date.now());
   }
   writeAside(join(store, `${key}.zip`), zip);
   return new Uint8Array(zip);

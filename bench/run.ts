@@ -74,7 +74,8 @@ export interface BenchResults {
 const MEMORY_METHOD =
   'Linux /proc, the command and all its descendants sampled every 20 ms (new descendants looked for every ' +
   '100 ms). "largest process" = highest VmHWM (peak RSS) of any single process, as /usr/bin/time -f %M ' +
-  'reports; "whole process tree" = highest sampled sum of VmRSS over the tree. Runtime memory is the RSS of the runtime and its function processes at one moment.';
+  'reports; "whole process tree" = highest sampled sum of VmRSS over the tree. Runtime memory is the RSS of ' +
+  'the runtime and its function processes at one moment.';
 
 async function main(): Promise<void> {
   const settings = parseOptions(process.argv.slice(2));

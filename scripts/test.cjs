@@ -76,7 +76,10 @@ function jestArgs(args, cores, memoryBytes = totalmem()) {
   ];
 }
 
-/** Whether the run is of some files (an argument that is not a flag, such as a folder), not the whole suite. @param {readonly string[]} args */
+/**
+ * Whether the run is of some files (an argument that is not a flag, such as a folder), not the whole suite.
+ * @param {readonly string[]} args
+ */
 function someFiles(args) {
   return args.some((arg) => !arg.startsWith('-'));
 }

@@ -11,7 +11,7 @@ import { strFromU8, strToU8, unzipSync, type Zippable, zipSync } from 'fflate';
 const memo = require('../outside-jest.cjs')('./fflate-memo.cjs') as {
   KEEP_DAYS: number;
   keyOf(data: unknown, opts: unknown): string | undefined;
-  remember(key: string, zip: Uint8Array, store?: string, now?: number): Uint8Array;
+  remember(key: string, zip: Uint8Array, store?: string): Uint8Array;
   remembered(key: string, store?: string): Uint8Array | undefined;
   removeOld(store: string, now: number): void;
 };
